@@ -1,0 +1,2 @@
+// Public API of the replication library: this file only re-exports.
+export type * from "./history";
