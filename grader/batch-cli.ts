@@ -1,0 +1,90 @@
+/**
+ * Command line of batch grading:
+ *   npm run grade:batch -- DIR --out grades.csv [--reports DIR] [--workers N] [--timeout-s N]
+ * and the same options after `npm run grade -- --batch DIR`.
+ */
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
+import { consoleProgress } from "./batch-progress";
+import { runBatch } from "./batch";
+
+export interface BatchArgs {
+  submissionsDir: string;
+  outCsv: string;
+  reportsDir?: string;
+  workers?: number;
+  timeoutMsPerSubmission?: number;
+}
+
+const USAGE =
+  "usage: npm run grade -- --batch DIR --out grades.csv [--reports DIR] [--workers N] [--timeout-s N]\n" +
+  "       npm run grade:batch -- DIR --out grades.csv [...]";
+
+/** Parses batch options; throws an Error that names the bad option, its value and what is allowed. */
+export function parseBatchArgs(argv: readonly string[]): BatchArgs {
+  const args: Partial<BatchArgs> = {};
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value\n${USAGE}`);
+    return v;
+  };
+  const positiveInt = (flag: string, text: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    switch (flag) {
+      case "--batch":
+        args.submissionsDir = value(i++, flag);
+        break;
+      case "--out":
+        args.outCsv = value(i++, flag);
+        break;
+      case "--reports":
+        args.reportsDir = value(i++, flag);
+        break;
+      case "--workers":
+        args.workers = positiveInt(flag, value(i++, flag));
+        break;
+      case "--timeout-s":
+        args.timeoutMsPerSubmission = positiveInt(flag, value(i++, flag)) * 1000;
+        break;
+      default:
+        if (flag.startsWith("--") || args.submissionsDir !== undefined) {
+          throw new Error(`unknown batch option ${JSON.stringify(flag)}\n${USAGE}`);
+        }
+        args.submissionsDir = flag;
+    }
+  }
+  if (args.submissionsDir === undefined) throw new Error(`no submissions folder given\n${USAGE}`);
+  if (args.outCsv === undefined) throw new Error(`--out grades.csv is required\n${USAGE}`);
+  if (!args.outCsv.toLowerCase().endsWith(".csv")) {
+    throw new Error(`--out must name a .csv file, got ${JSON.stringify(args.outCsv)}`);
+  }
+  return args as BatchArgs;
+}
+
+/** Runs a batch from command-line arguments; returns the process exit code. */
+export async function batchMain(argv: readonly string[]): Promise<number> {
+  let args: BatchArgs;
+  try {
+    args = parseBatchArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+  const summary = await runBatch({
+    ...args,
+    workers: args.workers ?? availableParallelism(),
+    progress: consoleProgress(process.stderr),
+  });
+  process.stdout.write(`Gradebook: ${summary.csvPath}\nReports:   ${summary.reportsDir}/\n`);
+  // Submissions that could not be graded are in the gradebook; the batch itself succeeded.
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  batchMain(process.argv.slice(2)).then((code) => process.exit(code));
+}

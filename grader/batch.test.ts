@@ -1,0 +1,142 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { zipSync, strToU8 } from "fflate";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listSubmissions, runBatch } from "./batch";
+import { parseBatchArgs } from "./batch-cli";
+import { clock, consoleProgress } from "./batch-progress";
+import { gradebookCsv } from "./gradebook";
+import { makeFakeGrader } from "./platforms/fake-grader";
+
+let grader: string;
+let work: string;
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+beforeAll(() => {
+  grader = makeFakeGrader();
+  work = mkdtempSync(join(tmpdir(), "rl-batch-test-"));
+});
+afterAll(() => {
+  rmSync(grader, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("runBatch", () => {
+  it("grades every submission folder and zip into a gradebook row and a JSON report", async () => {
+    const subs = join(work, "subs");
+    write(join(subs, "alice/exercises/01-alpha.ts"), "full");
+    write(join(subs, "alice/exercises/02-beta.ts"), "full");
+    write(join(subs, "bob/01-alpha.ts"), "half");
+    write(join(subs, "carol/exercises/01-alpha.ts"), "crash");
+    mkdirSync(join(subs, "dave")); // submitted nothing
+    writeFileSync(join(subs, "erin.zip"), zipSync({ "repo/exercises/02-beta.ts": strToU8("full") }));
+    const lines: string[] = [];
+    const summary = await runBatch({
+      submissionsDir: subs,
+      outCsv: join(work, "grades.csv"),
+      graderRoot: grader,
+      workers: 2,
+      progress: consoleProgress({ write: (t: string) => lines.push(t) }),
+    });
+
+    const csv = readFileSync(join(work, "grades.csv"), "utf8").trim().split("\r\n");
+    expect(csv[0]).toBe("id,score,max,01-alpha,02-beta,error");
+    expect(csv[1]).toBe("alice,20,20,10,10,");
+    expect(csv[2]).toBe("bob,5,20,5,0,");
+    expect(csv[3]).toMatch(/^carol,0,20,0,0,.*boom: the grader crashed on 01-alpha/);
+    expect(csv[4]).toBe("dave,0,20,0,0,");
+    expect(csv[5]).toBe("erin,10,20,0,10,");
+
+    const bob = JSON.parse(readFileSync(join(summary.reportsDir, "bob.json"), "utf8"));
+    expect(bob.submission).toBe("bob");
+    expect(bob.notes).toContain("Not submitted (scored as not attempted): 02-beta.ts");
+    expect(bob.exercises.map((e: { id: string }) => e.id)).toEqual(["01-alpha", "02-beta"]);
+
+    expect(lines[0]).toBe("Grading 5 submissions with 2 workers.\n");
+    expect(lines.filter((l) => /^\[\d\/5\] \w+: /.test(l))).toHaveLength(5);
+    expect(lines.at(-1)).toMatch(/^Graded 4 of 5 submissions in .*; 1 could not be graded/);
+  });
+
+  it("stops a submission whose grading hangs and records the time limit as its error", async () => {
+    const subs = join(work, "hang");
+    write(join(subs, "mallory/01-alpha.ts"), "hang");
+    write(join(subs, "trent/01-alpha.ts"), "full");
+    const summary = await runBatch({
+      submissionsDir: subs,
+      outCsv: join(work, "hang.csv"),
+      graderRoot: grader,
+      workers: 2,
+      timeoutMsPerSubmission: 3000,
+    });
+    const [mallory, trent] = summary.outcomes;
+    expect(mallory.error).toBe("grading took longer than 3 s and was stopped");
+    expect(trent.score).toBe(10);
+  });
+
+  it("turns a report that is not JSON into an error row instead of crashing", async () => {
+    const subs = join(work, "garbage");
+    write(join(subs, "x/01-alpha.ts"), "garbage");
+    const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "g.csv"), graderRoot: grader });
+    expect(summary.outcomes[0].error).toMatch(/^the grader's report is not JSON/);
+  });
+});
+
+describe("listSubmissions", () => {
+  it("says what a submissions folder must hold when it is missing", () => {
+    expect(() => listSubmissions(join(work, "nope"))).toThrow(/is not a folder; give a folder with one sub-folder or \.zip per submission/);
+  });
+});
+
+describe("gradebookCsv", () => {
+  it("quotes commas and neutralises cells a spreadsheet would run as formulas", () => {
+    const csv = gradebookCsv([
+      { id: "=HYPERLINK(1)", score: 1.23456, maxScore: 2, exercises: { "01": 1.23456 } },
+      { id: "o'neil, j", score: 0, maxScore: 0, exercises: {}, error: 'said "no"' },
+    ]);
+    expect(csv).toBe(
+      "id,score,max,01,error\r\n'=HYPERLINK(1),1.23,2,1.23,\r\n\"o'neil, j\",0,2,0,\"said \"\"no\"\"\"\r\n",
+    );
+  });
+});
+
+describe("parseBatchArgs", () => {
+  it("accepts the folder positionally or after --batch", () => {
+    expect(parseBatchArgs(["subs", "--out", "g.csv"])).toEqual({ submissionsDir: "subs", outCsv: "g.csv" });
+    expect(parseBatchArgs(["--batch", "subs", "--out", "g.csv", "--workers", "3", "--timeout-s", "60"])).toEqual({
+      submissionsDir: "subs",
+      outCsv: "g.csv",
+      workers: 3,
+      timeoutMsPerSubmission: 60_000,
+    });
+  });
+
+  it("names the option and the value it refuses", () => {
+    expect(() => parseBatchArgs(["subs", "--out", "g.csv", "--workers", "0"])).toThrow(
+      '--workers must be a whole number of at least 1, got "0"',
+    );
+    expect(() => parseBatchArgs(["subs", "--out", "g.json"])).toThrow('--out must name a .csv file, got "g.json"');
+    expect(() => parseBatchArgs(["subs"])).toThrow("--out grades.csv is required");
+  });
+});
+
+describe("consoleProgress", () => {
+  it("redraws one status line on a terminal", () => {
+    const out: string[] = [];
+    let t = 0;
+    const progress = consoleProgress({ write: (s: string) => out.push(s), isTTY: true, columns: 200 }, () => t);
+    progress.start(4, 2);
+    progress.begin("a");
+    t = 10_000;
+    progress.finish({ id: "a", score: 3, maxScore: 4, exercises: {}, durationMs: 10_000 });
+    expect(out.at(-1)).toBe("\r\x1b[2K[1/4] 25% · 0 running · elapsed 10.0s · eta 30.0s · last: a 3/4");
+  });
+
+  it("formats long durations in minutes", () => {
+    expect(clock(75_000)).toBe("1m15s");
+  });
+});
