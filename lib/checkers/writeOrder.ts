@@ -1,0 +1,124 @@
+/**
+ * Which of two writes is newer, and until when an acknowledged write counts as a key's value.
+ *
+ * Order: writes are ranked by (epoch, lsn), ties broken by op id. LSN alone is not enough: after a
+ * failover the new leader continues its own log and reuses the positions of the deposed leader's
+ * unreplicated writes, so one LSN can name two different writes. Every leader appends under its own
+ * epoch, larger than any before it, and a log only grows in epoch order, so (epoch, lsn) agrees with
+ * the order of the final log. It also puts the tail of an abandoned branch (writes the deposed
+ * leader took that no successor has) before everything the new leader accepted, even writes the
+ * old leader took later in real time: on the surviving history those writes were overwritten by
+ * the failover itself. Wall-clock time cannot order writes: concurrent writes are ordered by the
+ * log, not by who was invoked or acknowledged first.
+ *
+ * Currency: an acknowledged write that is not in `finalLog` was lost. It counted as its key's value
+ * until the first election of a later epoch (the moment the cluster moved to a branch without it);
+ * after that, reading an older value is the lost write showing, which `lostWrites` reports once,
+ * rather than a stale read reported again on every later read of that key.
+ */
+import type { History, ReadOp, WriteOp } from "../history";
+import { InvalidHistoryError } from "./invalidHistory";
+
+/** Rank of "no value": a key read before any write to it reached the serving node. */
+export const NO_VALUE_RANK = -1;
+/** Rank of a write no node accepted (failed, or never appended): it has no place in any log. */
+export const UNPLACED_RANK = -2;
+
+export interface WriteOrder {
+  /** Per op id: the write's rank among accepted writes (0 = oldest); UNPLACED_RANK for other writes and reads. */
+  rank: Int32Array;
+  /** Per op id: until when an acknowledged write counts as its key's value (Infinity if it survived). */
+  currentUntilMs: Float64Array;
+  /** Per op id: 1 if the write is in the final leader's log. */
+  survived: Uint8Array;
+}
+
+/** A write accepted into some node's log: it has a node and a log position. */
+export function isPlaced(w: WriteOp): boolean {
+  return w.node !== null && w.lsn > 0;
+}
+
+/** Ranks every write of `h` and checks that the history refers to its own writes consistently. */
+export function writeOrder(h: History): WriteOrder {
+  const n = h.ops.length;
+  const rank = new Int32Array(n).fill(UNPLACED_RANK);
+  const placed: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const op = h.ops[i];
+    if (op.id !== i) throw new InvalidHistoryError(`ops[${i}].id`, op.id, `an op's id is its index in ops (${i})`);
+    if (op.kind !== "write") continue;
+    if (isPlaced(op)) placed.push(i);
+    else if (op.acknowledged) {
+      throw new InvalidHistoryError(
+        `ops[${i}].lsn`,
+        op.lsn,
+        "an acknowledged write needs the node that accepted it and its log position (lsn >= 1)",
+      );
+    }
+  }
+  const ids = Uint32Array.from(placed);
+  ids.sort((a, b) => {
+    const wa = h.ops[a] as WriteOp;
+    const wb = h.ops[b] as WriteOp;
+    return wa.epoch - wb.epoch || wa.lsn - wb.lsn || a - b;
+  });
+  for (let r = 0; r < ids.length; r++) rank[ids[r]] = r;
+
+  const survived = new Uint8Array(n);
+  for (let p = 0; p < h.finalLog.length; p++) {
+    const id = h.finalLog[p];
+    const op = h.ops[id];
+    if (op === undefined || op.kind !== "write" || !isPlaced(op)) {
+      throw new InvalidHistoryError(`finalLog[${p}]`, id, "finalLog lists ids of accepted writes in ops");
+    }
+    survived[id] = 1;
+  }
+
+  const currentUntilMs = new Float64Array(n).fill(Infinity);
+  const electedAfter = firstElectionAbove(h);
+  for (let i = 0; i < n; i++) {
+    const op = h.ops[i];
+    if (op.kind === "write" && survived[i] === 0) currentUntilMs[i] = electedAfter(op.epoch);
+  }
+  for (const op of h.ops) if (op.kind === "read") checkObserved(h, op, rank);
+  return { rank, currentUntilMs, survived };
+}
+
+/** For an epoch, the time of the first election of any later epoch (Infinity if none). */
+function firstElectionAbove(h: History): (epoch: number) => number {
+  const elections: { epoch: number; atMs: number }[] = [];
+  for (const e of h.events) if (e.kind === "elected") elections.push({ epoch: e.epoch, atMs: e.atMs });
+  const memo = new Map<number, number>();
+  return (epoch) => {
+    let t = memo.get(epoch);
+    if (t === undefined) {
+      t = Infinity;
+      for (const e of elections) if (e.epoch > epoch && e.atMs < t) t = e.atMs;
+      memo.set(epoch, t);
+    }
+    return t;
+  };
+}
+
+function checkObserved(h: History, read: ReadOp, rank: Int32Array): void {
+  for (let k = 0; k < read.observed.length; k++) {
+    const seen = read.observed[k];
+    if (seen.writeId === -1) continue;
+    const w = h.ops[seen.writeId];
+    const field = `ops[${read.id}].observed[${k}].writeId`;
+    if (w === undefined || w.kind !== "write") {
+      throw new InvalidHistoryError(field, seen.writeId, "a read observes the id of a write in ops, or -1 for no value");
+    }
+    if (w.key !== seen.key) {
+      throw new InvalidHistoryError(field, seen.writeId, `write ${w.id} is to key "${w.key}", not "${seen.key}"`);
+    }
+    if (rank[w.id] === UNPLACED_RANK) {
+      throw new InvalidHistoryError(field, seen.writeId, `write ${w.id} was never accepted by a node, so no read can see it`);
+    }
+  }
+}
+
+/** The rank of what a read saw: the write's rank, or NO_VALUE_RANK. */
+export function seenRank(order: WriteOrder, writeId: number): number {
+  return writeId === -1 ? NO_VALUE_RANK : order.rank[writeId];
+}
