@@ -6,7 +6,7 @@
  *   "full" -> full marks, "half" -> half, "hang" -> never finishes, "crash" -> exits without a report,
  *   "garbage" -> writes a report that is not JSON, anything else -> zero.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,18 +35,21 @@ const score = exercises.reduce((s, e) => s + e.score, 0);
 const report = { score, maxScore: 10 * ids.length, exercises };
 let body;
 if (format === "json") body = report;
-else if (format === "gradescope") body = { score, tests: exercises.flatMap((e) => e.tests.map((t) => ({ name: t.name, score: t.score, max_score: t.maxScore, status: t.status === "passed" ? "passed" : "failed", output: t.message }))) };
+else if (format === "gradescope") body = { score, output: "graded as uid " + process.getuid() + (process.env.RL_GRADER_SECRET ? " with a secret" : ""), tests: exercises.flatMap((e) => e.tests.map((t) => ({ name: t.name, score: t.score, max_score: t.maxScore, status: t.status === "passed" ? "passed" : "failed", output: t.message }))) };
 else if (format === "classroom") body = { version: 1, status: score === report.maxScore ? "pass" : "fail", max_score: report.maxScore, tests: exercises.flatMap((e) => e.tests.map((t) => ({ name: t.name, status: t.status === "passed" ? "pass" : "fail", score: t.score, message: t.message }))) };
 else { console.log("score " + score); process.exit(0); }
 writeFileSync(out, JSON.stringify(body));
 process.exit(score === report.maxScore ? 0 : 1);
 `;
 
-/** Creates a fake grader copy in a new temporary folder and returns its path. */
-export function makeFakeGrader(): string {
-  const root = mkdtempSync(join(tmpdir(), "rl-fake-grader-"));
+/**
+ * Creates a fake grader copy and returns its path: in a new temporary folder, or in `root` when
+ * given. The real grader/platforms/ code is copied in, as the platform scripts run it from there.
+ */
+export function makeFakeGrader(root = mkdtempSync(join(tmpdir(), "rl-fake-grader-"))): string {
+  mkdirSync(root, { recursive: true });
+  cpSync(join(PROJECT_ROOT, "grader/platforms"), join(root, "grader/platforms"), { recursive: true });
   mkdirSync(join(root, "exercises"));
-  mkdirSync(join(root, "grader"));
   for (const id of FAKE_EXERCISES) writeFileSync(join(root, "exercises", `${id}.ts`), "// stub: not implemented\n");
   writeFileSync(join(root, "grader/cli.ts"), CLI);
   writeFileSync(join(root, "package.json"), JSON.stringify({ type: "module", scripts: { grade: "tsx grader/cli.ts" } }));

@@ -1,0 +1,129 @@
+/**
+ * Builds the Gradescope autograder zip:
+ *   npm run gradescope -- --out autograder.zip [--without-secret]
+ *
+ * Layout (Gradescope unpacks it into /autograder/source):
+ *   setup.sh, run_autograder        from grader/platforms/gradescope/
+ *   app/                            a pristine grader copy: library, grader, exercise stubs, lockfile
+ *   app/grader/.secret              the hidden-seed secret (RL_GRADER_SECRET or grader/.secret)
+ *   autograder-version.txt          which commit this was built from
+ * Solutions and known-wrong variants are never packed: the grader does not need them to grade.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { zipSync, type Zippable } from "fflate";
+import { projectFiles } from "./project-files";
+
+const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+const PLATFORM_DIR = "grader/platforms/gradescope";
+
+/** What the grader needs at grading time. */
+const APP_INCLUDE = [/^package(-lock)?\.json$/, /^tsconfig\.json$/, /^lib\//, /^grader\//, /^exercises\//];
+/** Never in the package, even under an included folder. */
+const APP_EXCLUDE = [/^grader\/variants\//, /^grader\/\.secret$/, /^lib\/.*\.test\.ts$/, /^grader\/platforms\/.*\.test\.ts$/, /(^|\/)solutions\//];
+
+const UNIX = 3;
+const mode = (bits: number): number => ((0o100000 | bits) << 16) >>> 0;
+
+export interface GradescopeOptions {
+  root?: string;
+  out: string;
+  /** Build without a hidden-seed secret (hidden cases then cannot differ from what students see). */
+  withoutSecret?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface GradescopePackage {
+  out: string;
+  files: string[];
+  secretIncluded: boolean;
+  bytes: number;
+}
+
+export function appFiles(root: string): string[] {
+  return projectFiles(root).filter(
+    (file) => APP_INCLUDE.some((p) => p.test(file)) && !APP_EXCLUDE.some((p) => p.test(file)),
+  );
+}
+
+function findSecret(root: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (env.RL_GRADER_SECRET?.trim()) return env.RL_GRADER_SECRET.trim();
+  const file = join(root, "grader/.secret");
+  return existsSync(file) ? readFileSync(file, "utf8").trim() || undefined : undefined;
+}
+
+function describeCommit(root: string): string {
+  try {
+    const git = (...args: string[]): string => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+    const dirty = git("status", "--porcelain").length > 0 ? " (with uncommitted changes)" : "";
+    return `${git("rev-parse", "HEAD")}${dirty}`;
+  } catch {
+    return "unknown (not a git checkout)";
+  }
+}
+
+export function buildGradescopeZip(options: GradescopeOptions): GradescopePackage {
+  const root = resolve(options.root ?? ROOT);
+  const env = options.env ?? process.env;
+  const secret = findSecret(root, env);
+  if (!secret && !options.withoutSecret) {
+    throw new Error(
+      "no hidden-seed secret: set RL_GRADER_SECRET or write one line to grader/.secret " +
+        "(e.g. `openssl rand -hex 32 > grader/.secret`), or pass --without-secret to build one whose hidden cases students can reproduce",
+    );
+  }
+  const entries: Zippable = {};
+  const add = (path: string, bytes: Uint8Array, bits: number): void => {
+    entries[path] = [bytes, { os: UNIX, attrs: mode(bits) }];
+  };
+  for (const script of ["setup.sh", "run_autograder"]) {
+    add(script, readFileSync(join(root, PLATFORM_DIR, script)), 0o755);
+  }
+  const files = appFiles(root);
+  for (const file of files) {
+    const executable = (statSync(join(root, file)).mode & 0o111) !== 0;
+    add(`app/${file}`, readFileSync(join(root, file)), executable ? 0o755 : 0o644);
+  }
+  if (secret) add("app/grader/.secret", Buffer.from(`${secret}\n`), 0o600);
+  const info = [
+    `Replication Lab autograder built ${new Date().toISOString()}`,
+    `from commit ${describeCommit(root)}`,
+    `hidden-seed secret: ${secret ? "included" : "NOT included"}`,
+    `files: ${files.length}`,
+  ].join("\n");
+  add("autograder-version.txt", Buffer.from(`${info}\n`), 0o644);
+  const zip = zipSync(entries, { level: 9 });
+  const out = resolve(options.out);
+  writeFileSync(out, zip);
+  return { out, files, secretIncluded: Boolean(secret), bytes: zip.length };
+}
+
+function main(argv: string[]): number {
+  const outIndex = argv.indexOf("--out");
+  const out = outIndex >= 0 ? argv[outIndex + 1] : undefined;
+  const unknown = argv.filter((arg, i) => arg.startsWith("--") && !["--out", "--without-secret"].includes(arg) && i !== outIndex + 1);
+  if (!out || !out.endsWith(".zip") || unknown.length > 0) {
+    process.stderr.write(
+      `usage: npm run gradescope -- --out FILE.zip [--without-secret]${unknown.length ? `\nunknown option: ${unknown.join(" ")}` : ""}` +
+        `${out && !out.endsWith(".zip") ? `\n--out must name a .zip file, got ${JSON.stringify(out)}` : ""}\n`,
+    );
+    return 2;
+  }
+  try {
+    const built = buildGradescopeZip({ out, withoutSecret: argv.includes("--without-secret") });
+    process.stdout.write(
+      `Wrote ${built.out} (${(built.bytes / 1024).toFixed(0)} KB, ${built.files.length} grader files, secret ${built.secretIncluded ? "included" : "NOT included"}).\n` +
+        "Upload it as the autograder of a Gradescope programming assignment (Ubuntu base image); see docs/INSTRUCTORS.md.\n",
+    );
+    return 0;
+  } catch (error) {
+    process.stderr.write(`gradescope: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exit(main(process.argv.slice(2)));
+}
