@@ -1,0 +1,4 @@
+// Charts: show a vega-lite spec in a notebook, render it to SVG or PNG, save it to a file.
+export * from "./render";
+export * from "./show";
+export * from "./save";
