@@ -22,7 +22,7 @@ export interface WriteSpec {
 }
 
 /** What one key of a read returned: a write id, null for "no value", or either served by a given node. */
-export type Seen = number | null | { write: number | null; node: NodeId };
+export type SeenSpec = number | null | { write: number | null; node: NodeId };
 
 /** A read to add by hand. */
 export interface ReadSpec {
@@ -33,7 +33,7 @@ export interface ReadSpec {
   /** The node serving every key not given its own, default "L". */
   node?: NodeId;
   /** Key to what the read returned, in request order: `{ x: w1, y: null }`. */
-  sees: Record<string, Seen>;
+  sees: Record<string, SeenSpec>;
   purpose?: string;
 }
 

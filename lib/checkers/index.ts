@@ -1,6 +1,9 @@
 // Anomaly checkers: pure functions from a History to the violations of one guarantee each.
 export { staleReads } from "./staleReads";
-export { readYourWrites } from "./readYourWrites";
+// The read-your-writes routing policy (../reads) already owns the name `readYourWrites` in the
+// package; the checker is reachable as `readYourWritesViolations`, `CHECKERS.readYourWrites` and
+// `checkAll(h).readYourWrites`.
+export { readYourWrites as readYourWritesViolations } from "./readYourWrites";
 export { monotonicReads } from "./monotonicReads";
 export { consistentPrefix } from "./consistentPrefix";
 export { lostWrites } from "./lostWrites";
@@ -10,4 +13,4 @@ export { checkAll, CHECKERS, type CheckerName, type CheckSummary } from "./check
 export { explainViolations } from "./explainViolations";
 export { InvalidHistoryError } from "./invalidHistory";
 export { writeOrder, type WriteOrder } from "./writeOrder";
-export { HistoryBuilder, type WriteSpec, type ReadSpec, type Seen } from "./historyBuilder";
+export { HistoryBuilder, type WriteSpec, type ReadSpec, type SeenSpec } from "./historyBuilder";
