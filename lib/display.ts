@@ -60,3 +60,39 @@ export function displayBundle(bundle: MimeBundle, metadata: Record<string, unkno
 export function displayHtml(html: string, text: string): void {
   displayBundle({ "text/html": html, "text/plain": text });
 }
+
+interface TslabDisplay {
+  text(s: string): void;
+}
+
+/**
+ * A progress reporter for long loops: a line updated in place in a notebook (one output that is
+ * rewritten), a carriage-return line on a terminal, and silence when output is neither (CI logs).
+ * Counts only: the library never reads the clock.
+ */
+export function progressBar(total: number, label: string): (done: number, total: number) => void {
+  const render = (done: number) => {
+    const width = 24;
+    const filled = Math.round((width * done) / Math.max(1, total));
+    return `${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total}`;
+  };
+  let display: TslabDisplay | null = null;
+  if (kernel()) {
+    try {
+      const tslab = (require as (id: string) => { display: { newDisplay(): TslabDisplay } })("tslab");
+      display = tslab.display.newDisplay();
+    } catch {
+      display = null;
+    }
+  }
+  const stderr = (globalThis as { process?: { stderr?: { isTTY?: boolean; write(s: string): void } } }).process?.stderr;
+  let last = -1;
+  return (done: number) => {
+    // Redraw at most ~50 times, so a 10,000-run sweep does not flood the output.
+    const step = Math.max(1, Math.floor(total / 50));
+    if (done !== total && done - last < step) return;
+    last = done;
+    if (display) display.text(render(done));
+    else if (stderr?.isTTY) stderr.write(`\r${render(done)}${done === total ? "\n" : ""}`);
+  };
+}

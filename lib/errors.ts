@@ -1,0 +1,52 @@
+/**
+ * A configuration the library cannot run: names the field, the value given and what is allowed.
+ *
+ * Thrown for bad user input only; programmer errors inside the library are plain `Error`s.
+ */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    /** Dotted path of the offending field, e.g. `ack.k` or `followers[1].applyMs`. */
+    readonly field: string,
+    /** The value that was given. */
+    readonly value: unknown,
+    /** What is allowed, in words. */
+    readonly allowed: string,
+  ) {
+    super(`${field}: ${show(value)} is not allowed; ${allowed}`);
+  }
+}
+
+function show(value: unknown): string {
+  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) {
+    return String(value);
+  }
+  if (typeof value === "string") return JSON.stringify(value);
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? text.slice(0, 77) + "..." : text;
+  } catch {
+    return String(value);
+  }
+}
+
+/** Throws a ConfigError unless `value` is a finite number in [min, max]. */
+export function checkNumber(field: string, value: unknown, min: number, max = Infinity, allowed?: string): number {
+  if (typeof value !== "number" || Number.isNaN(value) || value < min || value > max || (!Number.isFinite(value) && max !== Infinity)) {
+    throw new ConfigError(field, value, allowed ?? describeRange(min, max));
+  }
+  return value;
+}
+
+/** Throws a ConfigError unless `value` is an integer in [min, max]. */
+export function checkInteger(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(field, value, `it must be a whole number ${describeRange(min, max).replace(/^it must be a number /, "")}`);
+  }
+  return value;
+}
+
+function describeRange(min: number, max: number): string {
+  if (max === Infinity) return `it must be a number >= ${min}`;
+  return `it must be a number from ${min} to ${max}`;
+}

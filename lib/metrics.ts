@@ -1,0 +1,294 @@
+/**
+ * Metrics over a run: commit latency, the data-loss window, replication lag and read freshness.
+ *
+ * All are pure functions of a RunResult's write table, so they cost nothing during the run. The
+ * data-loss window is counted on what followers *received*: a promoted follower replays everything
+ * it received, so a write is at risk only while no (or, per follower, not that) follower has it.
+ */
+import { policyName } from "./policies";
+import type { RunResult } from "./sim";
+import { percentiles, quantileSorted, sorted } from "./stats";
+
+/** The headline numbers of a run. Every field is a finite number (never NaN). */
+export interface Summary {
+  policy: string;
+  followers: number;
+  writes: number;
+  acknowledged: number;
+  failedWrites: number;
+  stalledWrites: number;
+  commitLatencyMsMean: number;
+  commitLatencyMsP50: number;
+  commitLatencyMsP90: number;
+  commitLatencyMsP99: number;
+  commitLatencyMsP999: number;
+  commitLatencyMsMax: number;
+  /** Time-averaged count of acknowledged writes that no follower has yet (lost if the leader died now, even with the best failover). */
+  writesAtRiskMean: number;
+  writesAtRiskP99: number;
+  writesAtRiskMax: number;
+  /** Time-averaged count of acknowledged writes missing on a follower, averaged over followers (a failover to a random follower). */
+  writesAtRiskAnyFollowerMean: number;
+  /** How long acknowledged writes stayed on the leader alone (ms), over writes: mean, p99, max. The max is the worst loss window. */
+  lossWindowMsMean: number;
+  lossWindowMsP99: number;
+  lossWindowMsMax: number;
+  /** Replication lag in ms (apply − accept) over all followers' writes. */
+  lagMsMean: number;
+  lagMsP99: number;
+  lagMsMax: number;
+  /** Most writes any follower was behind the leader at once. */
+  lagWritesMax: number;
+  /** Share of (write, follower) pairs where a read of that follower right at the ack would miss the write. */
+  staleReadShareAtAck: number;
+  /** Span of the run's writes, ms. */
+  durationMs: number;
+}
+
+/** The headline numbers of a run. */
+export function summarize(run: RunResult): Summary {
+  const w = run.writes;
+  const n = w.count;
+  const lat = percentiles(run.commitLatencyMs());
+  let acknowledged = 0;
+  let failed = 0;
+  let spanEnd = 0;
+  for (let i = 0; i < n; i++) {
+    if (w.ackMs[i] < Infinity) acknowledged++;
+    else if (w.acceptMs[i] === Infinity) failed++;
+    if (w.ackMs[i] < Infinity && w.ackMs[i] > spanEnd) spanEnd = w.ackMs[i];
+    if (w.invokeMs[i] > spanEnd) spanEnd = w.invokeMs[i];
+  }
+  const risk = atRisk(run);
+  const lag = lagStats(run);
+  return {
+    policy: policyName(run.config.ack),
+    followers: run.followers.length,
+    writes: n,
+    acknowledged,
+    failedWrites: failed,
+    stalledWrites: run.stalledWrites,
+    commitLatencyMsMean: lat.mean,
+    commitLatencyMsP50: lat.p50,
+    commitLatencyMsP90: lat.p90,
+    commitLatencyMsP99: lat.p99,
+    commitLatencyMsP999: lat.p999,
+    commitLatencyMsMax: lat.max,
+    writesAtRiskMean: risk.bestMean,
+    writesAtRiskP99: risk.bestP99,
+    writesAtRiskMax: risk.bestMax,
+    writesAtRiskAnyFollowerMean: risk.anyMean,
+    lossWindowMsMean: risk.windowMean,
+    lossWindowMsP99: risk.windowP99,
+    lossWindowMsMax: risk.windowMax,
+    lagMsMean: lag.meanMs,
+    lagMsP99: lag.p99Ms,
+    lagMsMax: lag.maxMs,
+    lagWritesMax: lag.maxWrites,
+    staleReadShareAtAck: freshnessAt(run, [0])[0].staleShare,
+    durationMs: spanEnd,
+  };
+}
+
+/** Per write: the earliest time any follower received it (Infinity if none did). */
+export function bestReceivedMs(run: RunResult): Float64Array {
+  const w = run.writes;
+  const best = new Float64Array(w.count).fill(Infinity);
+  for (const r of w.receivedMs) for (let i = 0; i < w.count; i++) if (r[i] < best[i]) best[i] = r[i];
+  return best;
+}
+
+function atRisk(run: RunResult) {
+  const w = run.writes;
+  const n = w.count;
+  const best = bestReceivedMs(run);
+  // Each acknowledged write is "at risk" from its ack until the first follower has it. The count
+  // at risk over time is a step function: +1 at each ack, −1 at each first receipt.
+  const windows: number[] = [];
+  const ups: number[] = [];
+  const downs: number[] = [];
+  let end = 0;
+  let anySum = 0;
+  for (let i = 0; i < n; i++) {
+    const ack = w.ackMs[i];
+    if (ack === Infinity) continue;
+    if (ack > end) end = ack;
+    for (const r of w.receivedMs) {
+      const gap = Math.min(r[i], endOfRun(run)) - ack;
+      if (gap > 0) anySum += gap;
+    }
+    const exposedUntil = Math.min(best[i], endOfRun(run));
+    if (exposedUntil > ack) {
+      windows.push(exposedUntil - ack);
+      ups.push(ack);
+      downs.push(exposedUntil);
+      if (exposedUntil > end) end = exposedUntil;
+    } else windows.push(0);
+  }
+  const T = Math.max(end, 1e-9);
+  const ws = sorted(windows);
+  let wSum = 0;
+  for (let i = 0; i < ws.length; i++) wSum += ws[i];
+  const { mean, p99, max } = stepStats(ups, downs, T);
+  const followers = Math.max(1, w.receivedMs.length);
+  return {
+    bestMean: mean,
+    bestP99: p99,
+    bestMax: max,
+    anyMean: w.receivedMs.length === 0 ? mean : anySum / T / followers,
+    windowMean: ws.length ? wSum / ws.length : 0,
+    windowP99: quantileSorted(ws, 0.99),
+    windowMax: ws.length ? ws[ws.length - 1] : 0,
+  };
+}
+
+function endOfRun(run: RunResult): number {
+  return run.endMs;
+}
+
+/**
+ * Time-weighted mean, p99 and max of a count that steps +1 at each `ups` time and −1 at each
+ * `downs` time, over [0, T].
+ */
+function stepStats(ups: number[], downs: number[], T: number): { mean: number; p99: number; max: number } {
+  if (ups.length === 0) return { mean: 0, p99: 0, max: 0 };
+  const u = sorted(ups);
+  const d = sorted(downs);
+  const timeAt = new Map<number, number>(); // count -> total time at that count
+  let i = 0;
+  let j = 0;
+  let level = 0;
+  let t = 0;
+  let area = 0;
+  let max = 0;
+  while (i < u.length || j < d.length) {
+    const next = j >= d.length || (i < u.length && u[i] <= d[j]) ? u[i] : d[j];
+    const dt = next - t;
+    if (dt > 0) {
+      area += level * dt;
+      timeAt.set(level, (timeAt.get(level) ?? 0) + dt);
+      t = next;
+    }
+    if (j >= d.length || (i < u.length && u[i] <= d[j])) {
+      level++;
+      i++;
+      if (level > max) max = level;
+    } else {
+      level--;
+      j++;
+    }
+  }
+  if (T > t) timeAt.set(level, (timeAt.get(level) ?? 0) + (T - t));
+  const levels = [...timeAt.keys()].sort((a, b) => a - b);
+  let acc = 0;
+  let p99 = levels[levels.length - 1];
+  const total = Math.max(T, t);
+  for (const l of levels) {
+    acc += timeAt.get(l)!;
+    if (acc >= 0.99 * total) {
+      p99 = l;
+      break;
+    }
+  }
+  return { mean: area / total, p99, max };
+}
+
+function lagStats(run: RunResult): { meanMs: number; p99Ms: number; maxMs: number; maxWrites: number } {
+  const w = run.writes;
+  const lags: number[] = [];
+  for (const applied of w.appliedMs) {
+    for (let i = 0; i < w.count; i++) {
+      if (w.acceptMs[i] === Infinity || applied[i] === Infinity) continue;
+      lags.push(applied[i] - w.acceptMs[i]);
+    }
+  }
+  const p = percentiles(lags);
+  let maxWrites = 0;
+  for (const applied of w.appliedMs) {
+    const ups: number[] = [];
+    const downs: number[] = [];
+    for (let i = 0; i < w.count; i++) {
+      if (w.acceptMs[i] === Infinity) continue;
+      ups.push(w.acceptMs[i]);
+      downs.push(Math.min(applied[i], run.endMs));
+    }
+    maxWrites = Math.max(maxWrites, stepStats(ups, downs, run.endMs || 1).max);
+  }
+  return { meanMs: p.mean, p99Ms: p.p99, maxMs: p.max, maxWrites };
+}
+
+/** One row per follower per sample time: how far behind the leader it was. Ready for a vega-lite line chart. */
+export interface LagRow {
+  follower: string;
+  tMs: number;
+  lagWrites: number;
+  lagMs: number;
+}
+
+/**
+ * Replication lag over time, sampled every `everyMs`: in writes (accepted by the leader but not yet
+ * applied) and in ms (age of the oldest such write).
+ */
+export function lagSeries(run: RunResult, o: { everyMs: number; untilMs?: number }): LagRow[] {
+  const w = run.writes;
+  const until = o.untilMs ?? run.endMs;
+  const step = o.everyMs > 0 ? o.everyMs : 1;
+  const accepted: number[] = [];
+  for (let i = 0; i < w.count; i++) if (w.acceptMs[i] < Infinity) accepted.push(i);
+  accepted.sort((a, b) => w.acceptMs[a] - w.acceptMs[b]);
+  const rows: LagRow[] = [];
+  run.followers.forEach((name, f) => {
+    const applied = w.appliedMs[f];
+    // Walk time forward; `firstUnapplied` only moves forward because followers apply in log order.
+    let acc = 0;
+    let firstUnapplied = 0;
+    const appliedTimes = sorted(accepted.map((i) => applied[i]));
+    let appliedCount = 0;
+    for (let t = 0; t <= until; t += step) {
+      while (acc < accepted.length && w.acceptMs[accepted[acc]] <= t) acc++;
+      while (appliedCount < appliedTimes.length && appliedTimes[appliedCount] <= t) appliedCount++;
+      while (firstUnapplied < acc && applied[accepted[firstUnapplied]] <= t) firstUnapplied++;
+      const lagWrites = Math.max(0, acc - appliedCount);
+      const lagMs = firstUnapplied < acc ? t - w.acceptMs[accepted[firstUnapplied]] : 0;
+      rows.push({ follower: name, tMs: t, lagWrites, lagMs });
+    }
+  });
+  return rows;
+}
+
+/** Freshness of a follower read issued `tMs` after the write's acknowledgement. */
+export interface FreshnessRow {
+  tMs: number;
+  freshShare: number;
+  staleShare: number;
+}
+
+/**
+ * For each delay t: over every acknowledged write and every follower, the share for which a read of
+ * that follower t ms after the ack would already see the write. The curve behind "how long until
+ * follower reads are safe?".
+ */
+export function freshnessAt(run: RunResult, tMs: number[]): FreshnessRow[] {
+  const w = run.writes;
+  const gaps: number[] = [];
+  for (const applied of w.appliedMs) {
+    for (let i = 0; i < w.count; i++) {
+      if (w.ackMs[i] === Infinity) continue;
+      gaps.push(applied[i] - w.ackMs[i]);
+    }
+  }
+  const s = sorted(gaps);
+  return tMs.map((t) => {
+    if (s.length === 0) return { tMs: t, freshShare: 1, staleShare: 0 };
+    // fresh iff gap <= t: count of sorted gaps <= t by binary search.
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid] <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    const fresh = lo / s.length;
+    return { tMs: t, freshShare: fresh, staleShare: 1 - fresh };
+  });
+}
