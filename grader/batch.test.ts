@@ -74,7 +74,7 @@ describe("runBatch", () => {
       timeoutMsPerSubmission: 3000,
     });
     const [mallory, trent] = summary.outcomes;
-    expect(mallory.error).toBe("grading took longer than 3 s and was stopped");
+    expect(mallory.error).toMatch(/^grading took longer than 3 s and was stopped/);
     expect(trent.score).toBe(10);
   });
 

@@ -2,18 +2,15 @@
  * Grades a folder of submissions in parallel and writes a gradebook.
  *
  * Each submission is one folder (or one .zip) in the submissions folder, named after the student
- * or submission id. Only its exercise files are copied into a fresh grading folder; each one is
- * graded by its own grader process (`grader/cli.ts --format json`), so a submission that crashes
- * or hangs its run costs only its own row.
+ * or submission id. Each is graded by its own grader process (see platforms/grade-upload.ts), so
+ * a submission that crashes or hangs its run costs only its own row.
  */
-import { availableParallelism } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { collectSubmission, describeCollection, exerciseFileNames, stageSubmission } from "./platforms/collect";
-import { parseReport, tail, type GradeReport } from "./platforms/report";
-import { runProcess } from "./platforms/run-process";
+import { gradeUpload } from "./platforms/grade-upload";
+import { parseReport, type GradeReport } from "./platforms/report";
 import { extractZip } from "./platforms/unzip";
 import { writeGradebook, type GradebookRow } from "./gradebook";
 import type { BatchProgress } from "./batch-progress";
@@ -82,8 +79,6 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const reportsDir = resolve(options.reportsDir ?? `${csvPath.replace(/\.csv$/i, "")}-reports`);
   mkdirSync(reportsDir, { recursive: true });
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), submissions.length || 1));
-  const workDir = mkdtempSync(join(tmpdir(), "rl-batch-"));
-  const names = exerciseFileNames(graderRoot);
   const progress = options.progress;
   progress?.start(submissions.length, workers);
 
@@ -93,16 +88,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     while (next < submissions.length) {
       const submission = submissions[next++];
       progress?.begin(submission.id);
-      const outcome = await gradeOne(submission, { graderRoot, names, workDir, reportsDir, options });
+      const outcome = await gradeOne(submission, { graderRoot, reportsDir, options });
       outcomes.push(outcome);
       progress?.finish(outcome);
     }
   };
-  try {
-    await Promise.all(Array.from({ length: workers }, worker));
-  } finally {
-    rmSync(workDir, { recursive: true, force: true });
-  }
+  await Promise.all(Array.from({ length: workers }, worker));
   outcomes.sort((a, b) => a.id.localeCompare(b.id));
   writeGradebook(csvPath, outcomes);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -112,8 +103,6 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
 
 interface GradeContext {
   graderRoot: string;
-  names: string[];
-  workDir: string;
   reportsDir: string;
   options: BatchOptions;
 }
@@ -121,36 +110,28 @@ interface GradeContext {
 async function gradeOne(submission: Submission, ctx: GradeContext): Promise<SubmissionOutcome> {
   const safeId = submission.id.replace(/[^A-Za-z0-9._@+-]/g, "_");
   const reportPath = join(ctx.reportsDir, `${safeId}.json`);
-  const here = join(ctx.workDir, safeId);
   const started = process.hrtime.bigint();
   const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e6;
   let notes = "";
+  let unzipped: string | undefined;
   try {
-    let source = submission.path;
+    let submissionDir = submission.path;
     if (submission.zipped) {
-      source = join(here, "upload");
-      extractZip(readFileSync(submission.path), source);
+      unzipped = mkdtempSync(join(tmpdir(), "rl-batch-zip-"));
+      extractZip(readFileSync(submission.path), unzipped);
+      submissionDir = unzipped;
     }
-    const collected = collectSubmission(source, ctx.names);
-    notes = describeCollection(collected, source);
-    const target = join(here, "exercises");
-    stageSubmission(collected, target, join(ctx.graderRoot, "exercises"));
-    const rawOut = join(here, "report.json");
-    const result = await runProcess(
-      process.execPath,
-      [join(ctx.graderRoot, "node_modules/tsx/dist/cli.mjs"), join(ctx.graderRoot, "grader/cli.ts"),
-        "--target", target, "--format", "json", "--out", rawOut],
-      {
-        cwd: ctx.graderRoot,
-        env: { ...process.env, ...ctx.options.env, CI: "true", FORCE_COLOR: "0" },
-        timeoutMs: ctx.options.timeoutMsPerSubmission ?? DEFAULT_TIMEOUT_MS,
-      },
-    );
-    if (result.timedOut) throw new Error(`grading took longer than ${Math.round((ctx.options.timeoutMsPerSubmission ?? DEFAULT_TIMEOUT_MS) / 1000)} s and was stopped`);
-    if (!existsSync(rawOut)) {
-      throw new Error(`the grader wrote no report (exit code ${result.exitCode}): ${tail(result.stderr || result.stdout, 600)}`);
-    }
-    const report = parseReport(readFileSync(rawOut, "utf8"));
+    const graded = await gradeUpload({
+      graderRoot: ctx.graderRoot,
+      submissionDir,
+      format: "json",
+      timeoutMs: ctx.options.timeoutMsPerSubmission ?? DEFAULT_TIMEOUT_MS,
+      // Local grading keeps the caller's environment, and the shared compile cache in the usual temp folder.
+      env: { ...process.env, TMPDIR: tmpdir(), ...ctx.options.env },
+    });
+    notes = graded.notes;
+    if (graded.reportText === undefined) throw new Error(graded.failure);
+    const report = parseReport(graded.reportText);
     writeFileSync(reportPath, JSON.stringify({ submission: submission.id, notes, ...report }, null, 2));
     return { ...rowOf(submission.id, report), reportPath, durationMs: elapsed() };
   } catch (error) {
@@ -158,7 +139,7 @@ async function gradeOne(submission: Submission, ctx: GradeContext): Promise<Subm
     writeFileSync(reportPath, JSON.stringify({ submission: submission.id, notes, error: message, score: 0, maxScore: 0, exercises: [] }, null, 2));
     return { id: submission.id, score: 0, maxScore: 0, exercises: {}, error: message, reportPath, durationMs: elapsed() };
   } finally {
-    rmSync(here, { recursive: true, force: true });
+    if (unzipped) rmSync(unzipped, { recursive: true, force: true });
   }
 }
 

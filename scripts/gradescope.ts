@@ -14,15 +14,12 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { zipSync, type Zippable } from "fflate";
+import { isGradingFile } from "../grader/platforms/app-files";
 import { projectFiles } from "./project-files";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 const PLATFORM_DIR = "grader/platforms/gradescope";
 
-/** What the grader needs at grading time. */
-const APP_INCLUDE = [/^package(-lock)?\.json$/, /^tsconfig\.json$/, /^lib\//, /^grader\//, /^exercises\//];
-/** Never in the package, even under an included folder. */
-const APP_EXCLUDE = [/^grader\/variants\//, /^grader\/\.secret$/, /^lib\/.*\.test\.ts$/, /^grader\/platforms\/.*\.test\.ts$/, /(^|\/)solutions\//];
 
 const UNIX = 3;
 const mode = (bits: number): number => ((0o100000 | bits) << 16) >>> 0;
@@ -43,9 +40,7 @@ export interface GradescopePackage {
 }
 
 export function appFiles(root: string): string[] {
-  return projectFiles(root).filter(
-    (file) => APP_INCLUDE.some((p) => p.test(file)) && !APP_EXCLUDE.some((p) => p.test(file)),
-  );
+  return projectFiles(root).filter(isGradingFile);
 }
 
 function findSecret(root: string, env: NodeJS.ProcessEnv): string | undefined {

@@ -36,7 +36,7 @@ const report = { score, maxScore: 10 * ids.length, exercises };
 let body;
 if (format === "json") body = report;
 else if (format === "gradescope") body = { score, output: "graded as uid " + process.getuid() + (process.env.RL_GRADER_SECRET ? " with a secret" : ""), tests: exercises.flatMap((e) => e.tests.map((t) => ({ name: t.name, score: t.score, max_score: t.maxScore, status: t.status === "passed" ? "passed" : "failed", output: t.message }))) };
-else if (format === "classroom") body = { version: 1, status: score === report.maxScore ? "pass" : "fail", max_score: report.maxScore, tests: exercises.flatMap((e) => e.tests.map((t) => ({ name: t.name, status: t.status === "passed" ? "pass" : "fail", score: t.score, message: t.message }))) };
+else if (format === "classroom") body = { version: 1, status: score === report.maxScore ? "pass" : "fail", max_score: report.maxScore, secret: Boolean(process.env.RL_GRADER_SECRET), tests: exercises.flatMap((e) => e.tests.map((t) => ({ name: t.name, status: t.status === "passed" ? "pass" : "fail", score: t.score, message: t.message }))) };
 else { console.log("score " + score); process.exit(0); }
 writeFileSync(out, JSON.stringify(body));
 process.exit(score === report.maxScore ? 0 : 1);
@@ -53,6 +53,9 @@ export function makeFakeGrader(root = mkdtempSync(join(tmpdir(), "rl-fake-grader
   for (const id of FAKE_EXERCISES) writeFileSync(join(root, "exercises", `${id}.ts`), "// stub: not implemented\n");
   writeFileSync(join(root, "grader/cli.ts"), CLI);
   writeFileSync(join(root, "package.json"), JSON.stringify({ type: "module", scripts: { grade: "tsx grader/cli.ts" } }));
-  symlinkSync(join(PROJECT_ROOT, "node_modules"), join(root, "node_modules"));
+  // Only tsx is linked: a link to the whole node_modules would let setup steps that add
+  // node_modules/replication-lab write into this project's own install.
+  mkdirSync(join(root, "node_modules"));
+  symlinkSync(join(PROJECT_ROOT, "node_modules/tsx"), join(root, "node_modules/tsx"));
   return root;
 }

@@ -24,7 +24,7 @@ function autograderRoot(submission: Record<string, string>, options: { brokenIns
   roots.push(root);
   chmodSync(root, 0o755); // as /autograder is: the grading user must be able to reach source/app
   makeFakeGrader(join(root, "source/app"));
-  if (options.brokenInstall) rmSync(join(root, "source/app/node_modules"));
+  if (options.brokenInstall) rmSync(join(root, "source/app/node_modules"), { recursive: true });
   for (const [path, text] of Object.entries(submission)) {
     mkdirSync(dirname(join(root, "submission", path)), { recursive: true });
     writeFileSync(join(root, "submission", path), text);
@@ -79,7 +79,7 @@ describe("run_autograder", () => {
     const root = autograderRoot({ "01-alpha.ts": "crash" });
     const { results } = runAutograder(root);
     expect(results.score).toBe(0);
-    expect(results.output).toContain("Grading failed: the grader wrote no results (exit code 3)");
+    expect(results.output).toContain("Grading failed: the grader wrote no report (exit code 3)");
     expect(results.output).toContain("boom: the grader crashed on 01-alpha");
   });
 

@@ -8,13 +8,10 @@
  * 3. Writes /autograder/results/results.json itself, atomically: the file comes from this
  *    process, never from the grading run's working files.
  */
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
-import { collectSubmission, describeCollection, exerciseFileNames, stageSubmission } from "../collect";
-import { tail } from "../report";
-import { runProcess } from "../run-process";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { gradeUpload, type Account } from "../grade-upload";
 
 interface GradescopeTest {
   name?: string;
@@ -33,19 +30,12 @@ interface GradescopeResults {
   [field: string]: unknown;
 }
 
-interface Account {
-  name: string;
-  uid: number;
-  gid: number;
-}
-
 /** The unprivileged account to grade as, or null when this process cannot switch (not root, no such user). */
 function gradingAccount(name: string): Account | null {
   if (process.getuid?.() !== 0) return null;
   try {
-    const uid = Number(execFileSync("id", ["-u", name], { encoding: "utf8" }).trim());
-    const gid = Number(execFileSync("id", ["-g", name], { encoding: "utf8" }).trim());
-    return { name, uid, gid };
+    const id = (flag: string): number => Number(execFileSync("id", [flag, name], { encoding: "utf8" }).trim());
+    return { name, uid: id("-u"), gid: id("-g") };
   } catch {
     return null;
   }
@@ -75,57 +65,32 @@ function writeResults(resultsDir: string, results: GradescopeResults): void {
 export async function gradeSubmission(root: string): Promise<GradescopeResults> {
   const started = process.hrtime.bigint();
   const app = join(root, "source/app");
-  const submission = join(root, "submission");
-  const names = exerciseFileNames(app);
-  const collected = collectSubmission(submission, names);
-  const notes = describeCollection(collected, submission);
-
-  const work = mkdtempSync(join(tmpdir(), "rl-gradescope-"));
-  const target = join(work, "exercises");
-  const outDir = join(work, "out");
-  const home = join(work, "home");
-  stageSubmission(collected, target, join(app, "exercises"));
-  mkdirSync(outDir);
-  mkdirSync(home);
-
   const account = gradingAccount(process.env.RL_GRADER_USER ?? "rlgrader");
-  chmodSync(work, 0o755);
-  if (account) {
-    // The grading user may read the staged files and write only its output and home folders.
-    for (const dir of [outDir, home]) chownSync(dir, account.uid, account.gid);
-  }
   const secret = readSecret(app);
-  const outFile = join(outDir, "results.json");
-  const node = [process.execPath, join(app, "node_modules/tsx/dist/cli.mjs"), join(app, "grader/cli.ts"),
-    "--target", target, "--format", "gradescope", "--out", outFile];
-  const command = account ? ["runuser", "-u", account.name, "--", ...node] : node;
   // Leave run_autograder time to write results after this run is stopped.
   const budgetS = Number(process.env.RL_AUTOGRADER_TIMEOUT_S ?? 540);
   const limitS = Math.max(1, Math.round(budgetS - Math.min(30, budgetS / 4)));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    TMPDIR: home,
-    CI: "true",
-    FORCE_COLOR: "0",
-    ...(secret ? { RL_GRADER_SECRET: secret } : {}),
-  };
-  const run = await runProcess(command[0], command.slice(1), { cwd: app, env, timeoutMs: limitS * 1000 });
+  const graded = await gradeUpload({
+    graderRoot: app,
+    submissionDir: join(root, "submission"),
+    format: "gradescope",
+    timeoutMs: limitS * 1000,
+    account,
+    env: { PATH: process.env.PATH, ...(secret ? { RL_GRADER_SECRET: secret } : {}) },
+  });
 
   let results: GradescopeResults;
-  const header = [notes, account ? "" : "(Graded without switching to an unprivileged user.)"].filter(Boolean);
+  const header = [graded.notes, account ? "" : "(Graded without switching to an unprivileged user.)"].filter(Boolean);
   try {
-    if (run.timedOut) throw new Error(`grading took longer than ${limitS} s and was stopped; look for an exercise that never finishes`);
-    if (!existsSync(outFile)) throw new Error(`the grader wrote no results (exit code ${run.exitCode})`);
-    results = parseResults(readFileSync(outFile, "utf8"));
+    if (graded.reportText === undefined) throw new Error(graded.failure);
+    results = parseResults(graded.reportText);
     if (results.output) header.push(results.output);
   } catch (error) {
     results = { score: 0, tests: [] };
-    header.push(`Grading failed: ${(error as Error).message}`, tail(run.stderr || run.stdout));
+    header.push(`Grading failed: ${(error as Error).message}`);
   }
   results.output = header.join("\n\n");
   results.execution_time = Math.round(Number(process.hrtime.bigint() - started) / 1e9);
-  rmSync(work, { recursive: true, force: true });
   return results;
 }
 

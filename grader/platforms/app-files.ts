@@ -1,0 +1,19 @@
+/**
+ * Which files of the project a grading environment holds: the library, the grader and the
+ * exercise stubs, with the lockfile to install them. Never solutions, known-wrong variants, the
+ * hidden-seed secret file, notebooks or instructor docs: student code runs next to this copy.
+ */
+
+const INCLUDE = [/^package(-lock)?\.json$/, /^tsconfig\.json$/, /^lib\//, /^grader\//, /^exercises\//];
+const EXCLUDE = [
+  /(^|\/)solutions\//,
+  /^grader\/variants\//,
+  /^grader\/\.secret$/,
+  /^lib\/.*\.test\.ts$/,
+  /^grader\/platforms\/.*\.test\.ts$/,
+];
+
+/** True if a project-relative path (with "/" separators) belongs in a grading environment. */
+export function isGradingFile(path: string): boolean {
+  return INCLUDE.some((p) => p.test(path)) && !EXCLUDE.some((p) => p.test(path));
+}

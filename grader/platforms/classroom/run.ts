@@ -1,0 +1,122 @@
+/**
+ * GitHub Classroom's grading step (called by grade.sh inside the pristine grader copy):
+ *   tsx grader/platforms/classroom/run.ts --submission DIR [--prune-grader-copy]
+ *
+ * It first prunes the grader copy down to what grading needs (a full private checkout also holds
+ * solutions, variants and history, and student code is about to run next to it), then grades only
+ * the exercise files found in the student's repository, and publishes the result the way the
+ * autograding-grading-reporter action reads it: `result=<base64 JSON>` in $GITHUB_OUTPUT, where the
+ * JSON is `{ version, status, max_score, tests: [{ name, status, score, message }] }`.
+ */
+import { appendFileSync, lstatSync, readFileSync, readdirSync, rmSync, existsSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isGradingFile } from "../app-files";
+import { gradeUpload } from "../grade-upload";
+
+export interface ClassroomTest {
+  name: string;
+  status: "pass" | "fail" | "error";
+  score: number;
+  message?: string;
+}
+
+export interface ClassroomResult {
+  version: number;
+  status: "pass" | "fail" | "error";
+  max_score: number;
+  tests: ClassroomTest[];
+}
+
+const KEEP_DIRS = new Set(["node_modules"]);
+
+/** Deletes every file of the grader copy that grading does not need; returns how many. */
+export function pruneGraderCopy(root: string): number {
+  let removed = 0;
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const rel = relative(root, path).split(sep).join("/");
+      if (dir === root && KEEP_DIRS.has(name)) continue;
+      if (lstatSync(path).isDirectory()) {
+        walk(path);
+        if (readdirSync(path).length === 0) rmSync(path, { recursive: true });
+      } else if (!isGradingFile(rel)) {
+        rmSync(path, { force: true });
+        removed++;
+      }
+    }
+  };
+  walk(root);
+  return removed;
+}
+
+export function errorResult(message: string): ClassroomResult {
+  return { version: 1, status: "error", max_score: 0, tests: [{ name: "Replication Lab autograder", status: "error", score: 0, message }] };
+}
+
+function parseClassroom(text: string): ClassroomResult {
+  const data = JSON.parse(text) as ClassroomResult;
+  if (!data || !Array.isArray(data.tests) || typeof data.max_score !== "number") {
+    throw new Error("the grader's classroom result has no tests array or max_score");
+  }
+  return data;
+}
+
+/** Grades a student's repository with this grader copy and returns the reporter's JSON. */
+export async function gradeRepository(graderRoot: string, submissionDir: string, env: NodeJS.ProcessEnv): Promise<{ result: ClassroomResult; notes: string }> {
+  const graded = await gradeUpload({
+    graderRoot,
+    submissionDir,
+    format: "classroom",
+    timeoutMs: Number(env.RL_GRADE_TIMEOUT_S ?? 600) * 1000,
+    env: { PATH: env.PATH, ...(env.RL_GRADER_SECRET ? { RL_GRADER_SECRET: env.RL_GRADER_SECRET } : {}) },
+  });
+  try {
+    if (graded.reportText === undefined) throw new Error(graded.failure);
+    return { result: parseClassroom(graded.reportText), notes: graded.notes };
+  } catch (error) {
+    return { result: errorResult(`${graded.notes}\n${(error as Error).message}`), notes: graded.notes };
+  }
+}
+
+/** The Markdown job summary: total, then one line per test. */
+export function summaryMarkdown(result: ClassroomResult, notes: string): string {
+  const score = result.tests.reduce((sum, t) => sum + (t.score ?? 0), 0);
+  const lines = [`## Replication Lab: ${Math.round(score * 100) / 100} / ${result.max_score} points`, "", notes, "", "| | test | points |", "|---|---|---|"];
+  for (const t of result.tests) {
+    lines.push(`| ${t.status === "pass" ? "✅" : "❌"} | ${t.name.replace(/\|/g, "\\|")} | ${t.score} |`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf("--submission");
+  if (i < 0 || !process.argv[i + 1]) throw new Error("usage: run.ts --submission DIR [--prune-grader-copy]");
+  const submission = resolve(process.argv[i + 1]);
+  const graderRoot = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
+  const env = { ...process.env };
+  // A packaged grader carries its secret as a file; move it into the environment and off the disk.
+  const secretFile = join(graderRoot, "grader/.secret");
+  if (!env.RL_GRADER_SECRET && existsSync(secretFile)) env.RL_GRADER_SECRET = readFileSync(secretFile, "utf8").trim();
+  // Pruning deletes solutions: it runs only on a throw-away copy, which grade.sh vouches for.
+  if (process.argv.includes("--prune-grader-copy")) {
+    rmSync(secretFile, { force: true });
+    rmSync(join(graderRoot, ".git"), { recursive: true, force: true });
+    pruneGraderCopy(graderRoot);
+  }
+
+  const { result, notes } = await gradeRepository(graderRoot, submission, env);
+  const encoded = Buffer.from(JSON.stringify(result)).toString("base64");
+  if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `result=${encoded}\n`);
+  else process.stdout.write(`result=${encoded}\n`);
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, summaryMarkdown(result, notes));
+  process.stdout.write(summaryMarkdown(result, notes));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    process.stderr.write(`${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * One grading of one upload, shared by every platform: take only the exercise files from the
+ * upload into a fresh folder, run the pristine grader's CLI on it in its own process group (as
+ * another user when asked) with a time limit, and hand back the report file's text or why there
+ * is none. What the report means is the caller's business; whether it exists is decided here.
+ */
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { collectSubmission, describeCollection, exerciseFileNames, stageSubmission } from "./collect";
+import { tail } from "./report";
+import { runProcess } from "./run-process";
+
+export interface Account {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+export interface UploadOptions {
+  /** The pristine grader copy (holds grader/cli.ts, exercises/ stubs and node_modules). */
+  graderRoot: string;
+  /** The student's upload, in any layout. */
+  submissionDir: string;
+  /** The report format asked of the grader CLI. */
+  format: "json" | "gradescope" | "classroom";
+  timeoutMs: number;
+  /** Run the grader as this account (needs root); null or absent: as this process's user. */
+  account?: Account | null;
+  /** The grading process's whole environment (nothing else is inherited). */
+  env: NodeJS.ProcessEnv;
+}
+
+export interface UploadGrade {
+  /** What was taken from the upload (graded files, missing ones, ignored copies). */
+  notes: string;
+  /** The text of the report the grader wrote, when it wrote one. */
+  reportText?: string;
+  /** Why there is no report: time limit, crash (with the end of its output). */
+  failure?: string;
+  durationMs: number;
+}
+
+export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> {
+  const names = exerciseFileNames(options.graderRoot);
+  const collected = collectSubmission(options.submissionDir, names);
+  const notes = describeCollection(collected, options.submissionDir);
+  const work = mkdtempSync(join(tmpdir(), "rl-grade-"));
+  try {
+    const target = join(work, "exercises");
+    const outDir = join(work, "out");
+    const home = join(work, "home");
+    stageSubmission(collected, target, join(options.graderRoot, "exercises"));
+    mkdirSync(outDir);
+    mkdirSync(home);
+    chmodSync(work, 0o755);
+    const account = options.account ?? null;
+    // The grading account may read the staged files and write only its output and home folders.
+    if (account) for (const dir of [outDir, home]) chownSync(dir, account.uid, account.gid);
+    const outFile = join(outDir, `report.${options.format}.json`);
+    const node = [process.execPath, join(options.graderRoot, "node_modules/tsx/dist/cli.mjs"),
+      join(options.graderRoot, "grader/cli.ts"), "--target", target, "--format", options.format, "--out", outFile];
+    const command = account ? ["runuser", "-u", account.name, "--", ...node] : node;
+    const run = await runProcess(command[0], command.slice(1), {
+      cwd: options.graderRoot,
+      env: { HOME: home, TMPDIR: home, CI: "true", FORCE_COLOR: "0", ...options.env },
+      timeoutMs: options.timeoutMs,
+    });
+    const durationMs = run.durationMs;
+    if (run.timedOut) {
+      const seconds = Math.round(options.timeoutMs / 1000);
+      return { notes, durationMs, failure: `grading took longer than ${seconds} s and was stopped; look for an exercise that never finishes` };
+    }
+    if (!existsSync(outFile)) {
+      return { notes, durationMs, failure: `the grader wrote no report (exit code ${run.exitCode}): ${tail(run.stderr || run.stdout, 1500)}` };
+    }
+    return { notes, durationMs, reportText: readFileSync(outFile, "utf8") };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
