@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Installs whatever the workbook still lacks, and nothing twice:
+#   npm dependencies, the library bundle (dist/index.cjs), the node_modules/replication-lab link,
+#   Jupyter (Debian packages), the project-local tslab kernel and chart renderer.
+# Usage: bash scripts/setup.sh [--with PACKAGE[,PACKAGE...]]...
+#   --with asks for extra Debian packages, e.g. --with chromium (the browser check) or
+#   --with postgresql. System packages are installed only as root or with passwordless sudo;
+#   otherwise the script stops and prints the commands to run by hand.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/jupyter-env.sh"
+cd "$RL_ROOT"
+
+extra_packages=()
+while (($#)); do
+  case "$1" in
+    --with) IFS=, read -r -a more <<<"${2:?--with needs a package name}"; extra_packages+=("${more[@]}"); shift 2 ;;
+    --with=*) IFS=, read -r -a more <<<"${1#--with=}"; extra_packages+=("${more[@]}"); shift ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "setup: unknown option '$1' (allowed: --with PACKAGE[,PACKAGE...])" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'setup: %s\n' "$*"; }
+started=$SECONDS
+
+# --- Node -------------------------------------------------------------------------------------
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if ((node_major < 20)); then
+  echo "setup: Node.js 20 or newer is needed (found: $(node --version 2>/dev/null || echo none))." >&2
+  echo "       Install it from your package manager or https://nodejs.org, then run this again." >&2
+  exit 1
+fi
+
+# --- System packages (Jupyter, fonts for chart images, extras) ---------------------------------
+# Debian package names; the Python modules are what the scripts actually use.
+jupyter_packages=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel)
+# Chart images are drawn server-side; without any font their labels would be blank.
+font_packages=(fonts-dejavu-core)
+
+jupyter_python_ok() {
+  "$1" -c 'import notebook.notebookapp, nbconvert, nbclient, jupyter_client, nbformat' >/dev/null 2>&1
+}
+find_jupyter_python() {
+  local candidate
+  for candidate in ${JUPYTER_PYTHON:-} /usr/bin/python3 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 && jupyter_python_ok "$candidate"; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+package_installed() {
+  if command -v dpkg-query >/dev/null 2>&1; then
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+  else
+    command -v "$1" >/dev/null 2>&1
+  fi
+}
+
+missing=()
+jupyter_python=$(find_jupyter_python || true)
+if [[ -z "$jupyter_python" ]]; then
+  for p in "${jupyter_packages[@]}"; do package_installed "$p" || missing+=("$p"); done
+  # Installed but unusable (e.g. a broken Python): reinstalling the set is the honest fix.
+  ((${#missing[@]})) || missing=("${jupyter_packages[@]}")
+fi
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${font_packages[@]}"; do package_installed "$p" || missing+=("$p"); done
+fi
+for p in "${extra_packages[@]}"; do
+  [[ -n "$p" ]] && { package_installed "$p" || missing+=("$p"); }
+done
+
+print_manual_install() {
+  cat >&2 <<EOF
+
+setup: these system packages are missing: ${missing[*]}
+This script installs system packages only as root or with passwordless sudo, so please run one of:
+
+  Debian / Ubuntu:
+    sudo apt-get update
+    sudo apt-get install -y --no-install-recommends ${missing[*]}
+
+  Jupyter with pip instead (any OS; classic Notebook 6 is the one the workbook is tested with):
+    python3 -m pip install --user "notebook<7" nbconvert nbclient jupyter_client ipykernel
+
+  Jupyter with conda instead:
+    conda install -c conda-forge "notebook<7" nbconvert nbclient jupyter_client ipykernel
+
+If Jupyter lives in a Python other than /usr/bin/python3, name it:  JUPYTER_PYTHON=/path/to/python3 npm start
+If Chromium is installed elsewhere, name it:  CHROMIUM_PATH=/path/to/chromium npm test
+Then run the same npm command again.
+EOF
+}
+
+if ((${#missing[@]})); then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    print_manual_install; exit 1
+  elif [[ $(id -u) -eq 0 ]]; then
+    as_root=()
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    as_root=(sudo -n)
+  else
+    print_manual_install; exit 1
+  fi
+  say "installing system packages: ${missing[*]}"
+  apt_started=$SECONDS
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+  say "system packages installed ($((SECONDS - apt_started)) s)"
+  jupyter_python=$(find_jupyter_python || true)
+fi
+if [[ -z "$jupyter_python" ]]; then
+  echo "setup: Jupyter is installed but no Python can import it (tried ${JUPYTER_PYTHON:-} /usr/bin/python3 python3)." >&2
+  missing=("${jupyter_packages[@]}"); print_manual_install; exit 1
+fi
+mkdir -p .jupyter/config .jupyter/data .jupyter/runtime
+# Other scripts read the chosen Python from here instead of searching again.
+[[ "$(cat .jupyter/python 2>/dev/null)" == "$jupyter_python" ]] || echo "$jupyter_python" >.jupyter/python
+
+# --- npm dependencies ------------------------------------------------------------------------
+# Up to date when every direct dependency is installed at the version the lock file pins.
+npm_deps_current() {
+  [[ -d node_modules ]] || return 1
+  node -e '
+    const fs = require("fs");
+    const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
+    const lock = fs.existsSync("package-lock.json") ? JSON.parse(fs.readFileSync("package-lock.json", "utf8")) : null;
+    for (const name of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })) {
+      let installed;
+      try { installed = JSON.parse(fs.readFileSync(`node_modules/${name}/package.json`, "utf8")).version; }
+      catch { process.exit(1); }
+      const pinned = lock?.packages?.[`node_modules/${name}`]?.version;
+      if (pinned && pinned !== installed) process.exit(1);
+    }' 2>/dev/null
+}
+if npm_deps_current; then
+  say "npm dependencies up to date"
+else
+  npm_started=$SECONDS
+  if [[ -f package-lock.json ]]; then
+    say "installing npm dependencies (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+  else
+    say "installing npm dependencies (npm install)"
+    npm install --no-audit --no-fund --loglevel=error
+  fi
+  say "npm dependencies installed ($((SECONDS - npm_started)) s)"
+fi
+
+# --- The library bundle and the link notebooks import it through ------------------------------
+if [[ ! -f dist/index.cjs || -n "$(find lib -name '*.ts' -newer dist/index.cjs -print -quit)" ]]; then
+  say "building dist/index.cjs"
+  npm run --silent build
+else
+  say "dist/index.cjs up to date"
+fi
+# Notebooks import "replication-lab"; tslab cannot import from outside the notebook folder, but
+# it can through node_modules. A relative link keeps working when the project moves.
+if [[ "$(readlink node_modules/replication-lab 2>/dev/null)" != ".." ]]; then
+  rm -rf node_modules/replication-lab
+  ln -s .. node_modules/replication-lab
+  say "linked node_modules/replication-lab -> .."
+fi
+
+# --- Project-local kernel and chart renderer --------------------------------------------------
+[[ -f jupyter/kernels/tslab/kernel.json ]] || { echo "setup: jupyter/kernels/tslab/kernel.json is missing" >&2; exit 1; }
+# Classic Notebook draws charts with these builds, served by the Notebook server itself (no CDN).
+vendor=jupyter/nbextensions/replication-lab/vendor
+mkdir -p "$vendor"
+for build in vega/build/vega.min.js vega-lite/build/vega-lite.min.js vega-embed/build/vega-embed.min.js; do
+  target="$vendor/$(basename "$build")"
+  cmp -s "node_modules/$build" "$target" || cp "node_modules/$build" "$target"
+done
+
+say "ready ($((SECONDS - started)) s): Jupyter from $jupyter_python"
