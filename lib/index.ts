@@ -12,3 +12,4 @@ export * from "./checkers";
 export * from "./stats";
 export * from "./metrics";
 export * from "./sweep";
+export * from "./charts";

@@ -10,6 +10,8 @@ import { ConfigError, checkNumber } from "./errors";
 export interface ReadContext {
   client: string;
   key: string;
+  /** What the read is for, when the workload says (scripted reads' `purpose`, e.g. "serve-model"). */
+  purpose?: string;
   /** Virtual time of the read, ms. */
   nowMs: number;
   /** The leader as this client currently knows it (may be stale during a failover). */

@@ -898,7 +898,7 @@ class Simulation {
     this.reads.push(rec);
     for (const key of keys) {
       const p = this.parts.length;
-      const decision = this.route(client, key);
+      const decision = this.route(client, key, purpose);
       this.parts.push({ read: r, key, node: decision.node, minLsn: decision.minLsn, ifBehind: decision.ifBehind });
       rec.parts.push(p);
       this.q.push(this.now + this.reqD(this.rClient), READ_ARRIVE, p, decision.node, 0);
@@ -906,11 +906,12 @@ class Simulation {
     return r;
   }
 
-  private route(client: number, key: number): { node: number; minLsn: number; ifBehind: "leader" | "wait" | "none" } {
+  private route(client: number, key: number, purpose?: string): { node: number; minLsn: number; ifBehind: "leader" | "wait" | "none" } {
     const view = this.clientView[client];
     const ctx: ReadContext = {
       client: this.clientNames[client],
       key: this.keyNames[key],
+      purpose,
       nowMs: this.now,
       leader: this.cfg.names[view],
       followers: this.followerViews(view),
