@@ -10,11 +10,12 @@
  * Solutions and known-wrong variants are never packed: the grader does not need them to grade.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { zipSync, type Zippable } from "fflate";
 import { isGradingFile } from "../grader/platforms/app-files";
+import { findGraderSecret } from "./grader-secret";
 import { projectFiles } from "./project-files";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
@@ -43,11 +44,6 @@ export function appFiles(root: string): string[] {
   return projectFiles(root).filter(isGradingFile);
 }
 
-function findSecret(root: string, env: NodeJS.ProcessEnv): string | undefined {
-  if (env.RL_GRADER_SECRET?.trim()) return env.RL_GRADER_SECRET.trim();
-  const file = join(root, "grader/.secret");
-  return existsSync(file) ? readFileSync(file, "utf8").trim() || undefined : undefined;
-}
 
 function describeCommit(root: string): string {
   try {
@@ -62,7 +58,7 @@ function describeCommit(root: string): string {
 export function buildGradescopeZip(options: GradescopeOptions): GradescopePackage {
   const root = resolve(options.root ?? ROOT);
   const env = options.env ?? process.env;
-  const secret = findSecret(root, env);
+  const secret = findGraderSecret(root, env);
   if (!secret && !options.withoutSecret) {
     throw new Error(
       "no hidden-seed secret: set RL_GRADER_SECRET or write one line to grader/.secret " +
