@@ -10,6 +10,12 @@ type Step = { name: string; run: () => void };
 const steps: Step[] = [];
 let installed = false;
 let running = false;
+let signalled = false;
+
+/** True once a signal asked us to stop: cleanup should then be quick rather than gentle. */
+export function interrupted(): boolean {
+  return signalled;
+}
 
 /** Registers a cleanup step; returns a function that runs and removes it early. */
 export function onCleanup(name: string, run: () => void): () => void {
@@ -46,11 +52,21 @@ function runStep(step: Step): void {
 function installHandlers(): void {
   if (installed) return;
   installed = true;
+  let exiting = false;
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: Ctrl-C reaches us twice (from the terminal and relayed by tsx), and a second
+    // signal with no handler left would kill us halfway through the cleanup.
+    process.on(signal, () => {
+      if (exiting) return;
+      exiting = true;
+      signalled = true;
       console.error(`\n${signal}: stopping PostgreSQL servers and removing temporary folders…`);
-      cleanupNow();
-      process.exit(code);
+      // Yield first: tsx, which runs this script, waits a few ms for word that the signal arrived
+      // and kills the process outright when a synchronous cleanup blocks that word from going out.
+      setTimeout(() => {
+        cleanupNow();
+        process.exit(code);
+      }, 100);
     });
   }
   process.once("exit", () => cleanupNow());

@@ -9,7 +9,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statfsSy
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { onCleanup } from "./cleanup";
+import { interrupted, onCleanup } from "./cleanup";
 import { DelayProxy } from "./delay-proxy";
 import { freePorts } from "./ports";
 import type { PostgresInstall } from "./postgres-install";
@@ -110,7 +110,8 @@ export class Cluster {
     await runServerProgram(this.pg, "pg_ctl", ["-D", this.dataDir(node), "-l", this.logFile(node), "-w", "-t", "60", "start"]);
     this.stopped.delete(node);
     this.expectedDown.delete(node);
-    this.stopServers.set(node, onCleanup(`stop ${node}`, () => this.stopSync(node, "fast")));
+    // The cluster is thrown away afterwards, so on a signal there is no point in a gentle shutdown.
+    this.stopServers.set(node, onCleanup(`stop ${node}`, () => this.stopSync(node, interrupted() ? "immediate" : "fast")));
   }
 
   /**
