@@ -3,8 +3,8 @@
  * common core of `staleReads`, `readYourWrites` and `permissionLag`.
  */
 import type { History, ObservedValue, ReadOp, WriteOp } from "../history";
-import { Interner, NewestVisible } from "./newestVisible";
-import { seenRank, type WriteOrder } from "./writeOrder";
+import { NewestVisible, PairIds } from "./newestVisible";
+import { seenKeyId, seenRank, type WriteOrder } from "./writeOrder";
 
 /** One key of one read that came back older than `newest`. */
 export interface ReadBehind {
@@ -20,32 +20,39 @@ export interface ReadBehind {
  * reading client's own writes count.
  */
 export function readsBehindAcknowledged(h: History, order: WriteOrder, sameClient: boolean): ReadBehind[] {
-  const groups = new Interner();
-  const groupOf = (client: string, key: string) => (sameClient ? `${client}\u0000${key}` : key);
+  // Without sameClient a group is a key id; with it, a (client, key) pair id.
+  const pairs = new PairIds(order.keyIds.size);
   const sweep = new NewestVisible();
   const writeOfItem: number[] = [];
   for (const op of h.ops) {
     if (op.kind !== "write" || !op.acknowledged) continue;
-    sweep.item(groups.id(groupOf(op.client, op.key)), op.completeMs, order.currentUntilMs[op.id], order.rank[op.id]);
+    const key = order.keyOf[op.id];
+    const group = sameClient ? pairs.id(order.clientOf[op.id], key) : key;
+    sweep.item(group, op.completeMs, order.currentUntilMs[op.id], order.rank[op.id]);
     writeOfItem.push(op.id);
   }
-  const asked: { read: ReadOp; seen: ObservedValue }[] = [];
+  // Parallel arrays of references rather than a million small objects.
+  const askedRead: ReadOp[] = [];
+  const askedSeen: ObservedValue[] = [];
   for (const op of h.ops) {
     if (op.kind !== "read") continue;
     for (const seen of op.observed) {
-      const group = groups.find(groupOf(op.client, seen.key));
+      const key = seenKeyId(order, seen);
+      const group = sameClient && key !== -1 ? pairs.find(order.clientOf[op.id], key) : key;
       // A key nobody (or not this client) ever got an ack for cannot be read stale.
       if (group === -1) continue;
       sweep.query(group, op.invokeMs);
-      asked.push({ read: op, seen });
+      askedRead.push(op);
+      askedSeen.push(seen);
     }
   }
   const newest = sweep.run();
   const behind: ReadBehind[] = [];
-  for (let q = 0; q < asked.length; q++) {
+  for (let q = 0; q < askedRead.length; q++) {
     if (newest[q] === -1) continue;
     const w = h.ops[writeOfItem[newest[q]]] as WriteOp;
-    if (seenRank(order, asked[q].seen.writeId) < order.rank[w.id]) behind.push({ ...asked[q], newest: w });
+    const seen = askedSeen[q];
+    if (seenRank(order, seen.writeId) < order.rank[w.id]) behind.push({ read: askedRead[q], seen, newest: w });
   }
   return behind;
 }

@@ -1,6 +1,6 @@
 import type { History, ObservedValue, ReadOp, Violation, WriteOp } from "../history";
 import { byTime, ms, quote, saw } from "./describe";
-import { seenRank, UNPLACED_RANK, writeOrder } from "./writeOrder";
+import { seenRank, UNPLACED_RANK, writeOrder, type WriteOrder } from "./writeOrder";
 
 /**
  * Consistent prefix: one read (a timeline page reading several keys, perhaps each from a
@@ -13,9 +13,10 @@ import { seenRank, UNPLACED_RANK, writeOrder } from "./writeOrder";
  * lists every write it depends on. A dependency no node ever accepted has no place to be seen
  * from, so it is skipped. One violation per missing dependency, with ops [read, the write seen,
  * the missing dependency].
+ *
+ * `order` is `writeOrder(h)`; pass it to share one between several checkers, as checkAll does.
  */
-export function consistentPrefix(h: History): Violation[] {
-  const order = writeOrder(h);
+export function consistentPrefix(h: History, order: WriteOrder = writeOrder(h)): Violation[] {
   const violations: Violation[] = [];
   for (const op of h.ops) {
     if (op.kind !== "read") continue;

@@ -1,6 +1,6 @@
 import type { History, Violation } from "../history";
 import { byTime, ms, quote } from "./describe";
-import { writeOrder } from "./writeOrder";
+import { writeOrder, type WriteOrder } from "./writeOrder";
 
 /**
  * Lost writes: writes the client was told succeeded that are missing from `h.finalLog`, the log of
@@ -10,9 +10,10 @@ import { writeOrder } from "./writeOrder";
  *
  * `atMs` is when the write was lost: the first election of a later epoch than the one that
  * accepted it, or, with no such election, when it was acknowledged. Ops: [the lost write].
+ *
+ * `order` is `writeOrder(h)`; pass it to share one between several checkers, as checkAll does.
  */
-export function lostWrites(h: History): Violation[] {
-  const order = writeOrder(h);
+export function lostWrites(h: History, order: WriteOrder = writeOrder(h)): Violation[] {
   const where = h.finalLeader === null ? "the final log" : `the final log of leader ${h.finalLeader}`;
   const violations: Violation[] = [];
   for (const op of h.ops) {

@@ -3,10 +3,10 @@
  * visible to their group (a key, or a client's key) at `fromMs` and stop at `untilMs`; each query
  * asks for the highest-ranked item of its group visible at `atMs`.
  *
- * Items and queries are each sorted by time once and merged; every group keeps a max-heap by rank,
- * and an item whose `untilMs` has passed is dropped lazily when it reaches the top (queries arrive
- * in time order, so once gone it stays gone). O((items + queries) log n) in all, which is what lets
- * a million-op history check in about a second.
+ * Items and queries are each sorted by time once and merged. Per group, items that never expire
+ * keep a running maximum; expiring ones sit in a max-heap by rank and are dropped lazily when they
+ * reach the top past their `untilMs` (queries arrive in time order, so once gone they stay gone).
+ * O((items + queries) log n) in all.
  */
 export class NewestVisible {
   private readonly itemGroup: number[] = [];
@@ -36,7 +36,14 @@ export class NewestVisible {
   run(): Int32Array {
     const items = sortedByTime(this.itemFromMs);
     const queries = sortedByTime(this.queryAtMs);
-    const heaps: number[][] = [];
+    let groupCount = 0;
+    for (const g of this.itemGroup) if (g >= groupCount) groupCount = g + 1;
+    // Most items never stop being visible: a plain running maximum per group serves them, and
+    // only the few that expire (lost writes) need a heap. Millions of tiny heaps would cost more
+    // in allocation and garbage collection than the whole sweep.
+    const forever = new Int32Array(groupCount).fill(-1);
+    const expiring = new Map<number, number[]>();
+    const rank = this.itemRank;
     const best = new Int32Array(queries.length).fill(-1);
     let next = 0;
     for (let qi = 0; qi < queries.length; qi++) {
@@ -47,13 +54,23 @@ export class NewestVisible {
       while (next < items.length && this.itemFromMs[items[next]] <= atMs) {
         const i = items[next++];
         const g = this.itemGroup[i];
-        if (heaps[g] === undefined) heaps[g] = [];
-        this.push(heaps[g], i);
+        if (this.itemUntilMs[i] === Infinity) {
+          if (forever[g] === -1 || rank[i] > rank[forever[g]]) forever[g] = i;
+        } else {
+          let heap = expiring.get(g);
+          if (heap === undefined) expiring.set(g, (heap = []));
+          this.push(heap, i);
+        }
       }
-      const heap = heaps[this.queryGroup[q]];
-      if (heap === undefined) continue;
-      while (heap.length > 0 && this.itemUntilMs[heap[0]] <= atMs) this.pop(heap);
-      if (heap.length > 0) best[q] = heap[0];
+      const g = this.queryGroup[q];
+      if (g < 0 || g >= groupCount) continue;
+      let found = forever[g];
+      const heap = expiring.get(g);
+      if (heap !== undefined) {
+        while (heap.length > 0 && this.itemUntilMs[heap[0]] <= atMs) this.pop(heap);
+        if (heap.length > 0 && (found === -1 || rank[heap[0]] > rank[found])) found = heap[0];
+      }
+      best[q] = found;
     }
     return best;
   }
@@ -101,21 +118,25 @@ function sortedByTime(timesMs: number[]): Uint32Array {
   return order;
 }
 
-/** Gives each distinct string a small integer, so groups index arrays instead of hashing twice. */
-export class Interner {
-  private readonly ids = new Map<string, number>();
+/**
+ * Dense ids for (client, key) pairs, from the small integers of writeOrder. A numeric map key
+ * costs far less than a joined string: building a million joined strings would cost more than
+ * the rest of a check.
+ */
+export class PairIds {
+  private readonly ids = new Map<number, number>();
 
-  id(name: string): number {
-    let id = this.ids.get(name);
-    if (id === undefined) {
-      id = this.ids.size;
-      this.ids.set(name, id);
-    }
+  constructor(private readonly keyCount: number) {}
+
+  id(client: number, key: number): number {
+    const pair = client * this.keyCount + key;
+    let id = this.ids.get(pair);
+    if (id === undefined) this.ids.set(pair, (id = this.ids.size));
     return id;
   }
 
-  /** The id if the name was seen, else -1: a query for a group nothing was added to. */
-  find(name: string): number {
-    return this.ids.get(name) ?? -1;
+  /** The id if the pair was seen, else -1: a query for a group nothing was added to. */
+  find(client: number, key: number): number {
+    return this.ids.get(client * this.keyCount + key) ?? -1;
   }
 }

@@ -1,7 +1,7 @@
 import type { History, Violation } from "../history";
 import { readsBehindAcknowledged } from "./behindAcknowledged";
 import { byTime, ms, quote } from "./describe";
-import { writeOrder } from "./writeOrder";
+import { writeOrder, type WriteOrder } from "./writeOrder";
 
 /** The `purpose` of a read that decides whether an action is allowed. */
 export const CHECK_PERMISSION = "check-permission";
@@ -22,9 +22,10 @@ export const PERMISSION_REVOCATIONS: readonly string[] = ["revoked", "deny"];
  * nothing and grant nothing, so they are never reported. If the newest acknowledged write is a
  * re-grant, an old grant is a stale read (see `staleReads`) but no permission lag. Ops: [the
  * permission check, the revocation, the grant it saw].
+ *
+ * `order` is `writeOrder(h)`; pass it to share one between several checkers, as checkAll does.
  */
-export function permissionLag(h: History): Violation[] {
-  const order = writeOrder(h);
+export function permissionLag(h: History, order: WriteOrder = writeOrder(h)): Violation[] {
   const violations: Violation[] = [];
   for (const { read, seen, newest } of readsBehindAcknowledged(h, order, false)) {
     if (read.purpose !== CHECK_PERMISSION || seen.value === null) continue;

@@ -1,7 +1,7 @@
 import type { History, Violation } from "../history";
 import { readsBehindAcknowledged } from "./behindAcknowledged";
 import { byTime, ms, quote, saw } from "./describe";
-import { writeOrder } from "./writeOrder";
+import { writeOrder, type WriteOrder } from "./writeOrder";
 
 /**
  * Read-your-writes: a client's read of a key returned something older than that same client's own
@@ -10,9 +10,10 @@ import { writeOrder } from "./writeOrder";
  *
  * Ordering and lost writes are treated as in `staleReads`. One violation per key of each read,
  * with ops [read, the client's own write, the write seen].
+ *
+ * `order` is `writeOrder(h)`; pass it to share one between several checkers, as checkAll does.
  */
-export function readYourWrites(h: History): Violation[] {
-  const order = writeOrder(h);
+export function readYourWrites(h: History, order: WriteOrder = writeOrder(h)): Violation[] {
   return byTime(
     readsBehindAcknowledged(h, order, true).map(({ read, seen, newest }) => ({
       guarantee: "read-your-writes",

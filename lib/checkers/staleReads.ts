@@ -1,7 +1,7 @@
 import type { History, Violation } from "../history";
 import { readsBehindAcknowledged } from "./behindAcknowledged";
 import { byTime, ms, quote, saw } from "./describe";
-import { writeOrder } from "./writeOrder";
+import { writeOrder, type WriteOrder } from "./writeOrder";
 
 /**
  * Stale reads: a read returned a value older than the newest write to that key that had been
@@ -13,9 +13,10 @@ import { writeOrder } from "./writeOrder";
  * read stale, and reading one of them is not stale either: it is newer, not older.
  *
  * One violation per stale key of each read, with ops [read, the missed write, the write seen].
+ *
+ * `order` is `writeOrder(h)`; pass it to share one between several checkers, as checkAll does.
  */
-export function staleReads(h: History): Violation[] {
-  const order = writeOrder(h);
+export function staleReads(h: History, order: WriteOrder = writeOrder(h)): Violation[] {
   return byTime(
     readsBehindAcknowledged(h, order, false).map(({ read, seen, newest }) => ({
       guarantee: "stale-reads",

@@ -16,7 +16,7 @@
  * after that, reading an older value is the lost write showing, which `lostWrites` reports once,
  * rather than a stale read reported again on every later read of that key.
  */
-import type { History, ReadOp, WriteOp } from "../history";
+import type { History, ObservedValue, ReadOp, WriteOp } from "../history";
 import { InvalidHistoryError } from "./invalidHistory";
 
 /** Rank of "no value": a key read before any write to it reached the serving node. */
@@ -31,6 +31,14 @@ export interface WriteOrder {
   currentUntilMs: Float64Array;
   /** Per op id: 1 if the write is in the final leader's log. */
   survived: Uint8Array;
+  /**
+   * Keys and clients as small integers, so the checkers group by array index instead of hashing
+   * strings a million times: `keyOf` per write op id (-1 for reads), `clientOf` per op id.
+   */
+  keyOf: Int32Array;
+  keyIds: Map<string, number>;
+  clientOf: Int32Array;
+  clientCount: number;
 }
 
 /** A write accepted into some node's log: it has a node and a log position. */
@@ -43,10 +51,16 @@ export function writeOrder(h: History): WriteOrder {
   const n = h.ops.length;
   const rank = new Int32Array(n).fill(UNPLACED_RANK);
   const placed: number[] = [];
+  const keyOf = new Int32Array(n).fill(-1);
+  const keyIds = new Map<string, number>();
+  const clientOf = new Int32Array(n);
+  const clientIds = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const op = h.ops[i];
     if (op.id !== i) throw new InvalidHistoryError(`ops[${i}].id`, op.id, `an op's id is its index in ops (${i})`);
+    clientOf[i] = intern(clientIds, op.client);
     if (op.kind !== "write") continue;
+    keyOf[i] = intern(keyIds, op.key);
     if (isPlaced(op)) placed.push(i);
     else if (op.acknowledged) {
       throw new InvalidHistoryError(
@@ -57,11 +71,22 @@ export function writeOrder(h: History): WriteOrder {
     }
   }
   const ids = Uint32Array.from(placed);
-  ids.sort((a, b) => {
-    const wa = h.ops[a] as WriteOp;
-    const wb = h.ops[b] as WriteOp;
-    return wa.epoch - wb.epoch || wa.lsn - wb.lsn || a - b;
-  });
+  const epochs = new Float64Array(ids.length);
+  const lsns = new Float64Array(ids.length);
+  let sorted = true;
+  for (let j = 0; j < ids.length; j++) {
+    const w = h.ops[ids[j]] as WriteOp;
+    epochs[j] = w.epoch;
+    lsns[j] = w.lsn;
+    if (j > 0 && (epochs[j] < epochs[j - 1] || (epochs[j] === epochs[j - 1] && lsns[j] <= lsns[j - 1]))) sorted = false;
+  }
+  // A run appends in invoke order, so ids usually arrive ranked already; sort only when not.
+  if (!sorted) {
+    const order = Uint32Array.from(ids.keys());
+    order.sort((a, b) => epochs[a] - epochs[b] || lsns[a] - lsns[b] || ids[a] - ids[b]);
+    const ranked = order.map((j) => ids[j]);
+    ids.set(ranked);
+  }
   for (let r = 0; r < ids.length; r++) rank[ids[r]] = r;
 
   const survived = new Uint8Array(n);
@@ -81,7 +106,13 @@ export function writeOrder(h: History): WriteOrder {
     if (op.kind === "write" && survived[i] === 0) currentUntilMs[i] = electedAfter(op.epoch);
   }
   for (const op of h.ops) if (op.kind === "read") checkObserved(h, op, rank);
-  return { rank, currentUntilMs, survived };
+  return { rank, currentUntilMs, survived, keyOf, keyIds, clientOf, clientCount: clientIds.size };
+}
+
+function intern(ids: Map<string, number>, name: string): number {
+  let id = ids.get(name);
+  if (id === undefined) ids.set(name, (id = ids.size));
+  return id;
 }
 
 /** For an epoch, the time of the first election of any later epoch (Infinity if none). */
@@ -121,4 +152,9 @@ function checkObserved(h: History, read: ReadOp, rank: Int32Array): void {
 /** The rank of what a read saw: the write's rank, or NO_VALUE_RANK. */
 export function seenRank(order: WriteOrder, writeId: number): number {
   return writeId === -1 ? NO_VALUE_RANK : order.rank[writeId];
+}
+
+/** The key id of what a read saw: through its write when there is one (no hashing), else by name; -1 if no write has that key. */
+export function seenKeyId(order: WriteOrder, seen: ObservedValue): number {
+  return seen.writeId === -1 ? (order.keyIds.get(seen.key) ?? -1) : order.keyOf[seen.writeId];
 }
