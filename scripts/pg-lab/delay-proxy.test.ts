@@ -16,7 +16,7 @@ async function echoServer(): Promise<{ port: number; server: net.Server }> {
 
 function connect(port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const s = net.connect(port, "127.0.0.1", () => resolve(s));
+    const s: net.Socket = net.connect(port, "127.0.0.1", () => resolve(s));
     s.once("error", reject);
   });
 }
