@@ -54,7 +54,7 @@ describe("runBatch", () => {
 
     const bob = JSON.parse(readFileSync(join(summary.reportsDir, "bob.json"), "utf8"));
     expect(bob.submission).toBe("bob");
-    expect(bob.notes).toContain("Not submitted (scored as not attempted): 02-beta.ts");
+    expect(bob.notes).toContain("Not found in the submission (they score zero): 02-beta.ts");
     expect(bob.exercises.map((e: { id: string }) => e.id)).toEqual(["01-alpha", "02-beta"]);
 
     expect(lines[0]).toBe("Grading 5 submissions with 2 workers.\n");

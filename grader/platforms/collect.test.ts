@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -76,16 +76,15 @@ describe("collectSubmission", () => {
 });
 
 describe("stageSubmission", () => {
-  it("copies found files and fills missing ones with the untouched stubs", () => {
-    const stubs = tree({ "01-alpha.ts": "stub a", "02-beta.ts": "stub b" });
-    const sub = tree({ "02-beta.ts": "answer b" });
+  it("copies only the files found, under their exercise names", () => {
+    const sub = tree({ "repo/exercises/02-beta.ts": "answer b" });
     const target = join(tree({}), "exercises");
     const got = collectSubmission(sub, names);
-    stageSubmission(got, target, stubs);
-    expect(readFileSync(join(target, "01-alpha.ts"), "utf8")).toBe("stub a");
+    stageSubmission(got, target);
+    expect(readdirSync(target)).toEqual(["02-beta.ts"]);
     expect(readFileSync(join(target, "02-beta.ts"), "utf8")).toBe("answer b");
     expect(describeCollection(got, sub)).toBe(
-      "Graded files: 02-beta.ts.\nNot submitted (scored as not attempted): 01-alpha.ts.",
+      "Graded files: repo/exercises/02-beta.ts.\nNot found in the submission (they score zero): 01-alpha.ts.",
     );
   });
 });

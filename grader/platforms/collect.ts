@@ -106,13 +106,11 @@ export function collectSubmission(submissionDir: string, names: readonly string[
 
 /**
  * Copies the chosen files into `targetDir` (created if needed) under their exercise names. A
- * missing exercise gets the untouched stub from `stubsDir`, so it scores zero with the stub's
- * "not implemented" message instead of failing the whole run.
+ * missing exercise stays missing: the grader scores it zero and says the file is missing.
  */
-export function stageSubmission(collected: CollectedSubmission, targetDir: string, stubsDir: string): void {
+export function stageSubmission(collected: CollectedSubmission, targetDir: string): void {
   mkdirSync(targetDir, { recursive: true });
   for (const [name, path] of collected.found) copyFileSync(path, join(targetDir, name));
-  for (const name of collected.missing) copyFileSync(join(stubsDir, name), join(targetDir, name));
 }
 
 /** A short account of what was taken from the submission, for the top of a report. */
@@ -121,7 +119,7 @@ export function describeCollection(collected: CollectedSubmission, submissionDir
   const taken = [...collected.found].map(([, path]) => show(submissionDir, path));
   lines.push(taken.length > 0 ? `Graded files: ${taken.join(", ")}.` : "No exercise files were found in the submission.");
   if (collected.missing.length > 0) {
-    lines.push(`Not submitted (scored as not attempted): ${collected.missing.join(", ")}.`);
+    lines.push(`Not found in the submission (they score zero): ${collected.missing.join(", ")}.`);
   }
   lines.push(...collected.notes);
   return lines.join("\n");

@@ -4,7 +4,7 @@
  * (`--target DIR --format json|gradescope|classroom --out FILE`) and scores each exercise file
  * by a keyword in it:
  *   "full" -> full marks, "half" -> half, "hang" -> never finishes, "crash" -> exits without a report,
- *   "garbage" -> writes a report that is not JSON, anything else -> zero.
+ *   "garbage" -> writes a report that is not JSON, anything else (a missing file too) -> zero.
  */
 import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +16,7 @@ const PROJECT_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../.
 export const FAKE_EXERCISES = ["01-alpha", "02-beta"];
 
 const CLI = String.raw`
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 const argv = process.argv.slice(2);
 const opt = (name, fallback) => { const i = argv.indexOf(name); return i < 0 ? fallback : argv[i + 1]; };
@@ -24,7 +24,8 @@ const target = opt("--target"), format = opt("--format", "table"), out = opt("--
 const ids = ${JSON.stringify(FAKE_EXERCISES)};
 const exercises = [];
 for (const id of ids) {
-  const text = readFileSync(join(target, id + ".ts"), "utf8");
+  const file = join(target, id + ".ts");
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "missing";
   if (text.includes("hang")) await new Promise(() => setInterval(() => {}, 1000));
   if (text.includes("crash")) { console.error("boom: the grader crashed on " + id); process.exit(3); }
   if (text.includes("garbage")) { writeFileSync(out, "not json {"); process.exit(0); }

@@ -50,7 +50,7 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     const target = join(work, "exercises");
     const outDir = join(work, "out");
     const home = join(work, "home");
-    stageSubmission(collected, target, join(options.graderRoot, "exercises"));
+    stageSubmission(collected, target);
     mkdirSync(outDir);
     mkdirSync(home);
     chmodSync(work, 0o755);

@@ -85,9 +85,10 @@ describe("run_autograder", () => {
 
   it("scores zero and names the time limit when grading never finishes", () => {
     const root = autograderRoot({ "01-alpha.ts": "hang" });
-    const { results } = runAutograder(root, { RL_AUTOGRADER_TIMEOUT_S: "4" });
+    const { results } = runAutograder(root, { RL_AUTOGRADER_TIMEOUT_S: "6" });
     expect(results.score).toBe(0);
-    expect(results.output).toContain("grading took longer than 3 s and was stopped");
+    // Either limit may stop it first on a busy machine: run.ts's own (5 s) or run_autograder's (6 s).
+    expect(results.output).toMatch(/grading took longer than [56] s and was stopped/i);
   });
 
   it("still writes results.json when the image's npm install is broken", () => {

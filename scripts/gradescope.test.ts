@@ -1,0 +1,98 @@
+/**
+ * The Gradescope package of this project, end to end: the zip is built, unpacked the way
+ * Gradescope unpacks it into a folder laid out like /autograder, setup.sh installs it (Node is
+ * already here; npm installs from its cache when it can), and run_autograder grades real uploads.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { appFiles, buildGradescopeZip } from "./gradescope";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const work = mkdtempSync(join(tmpdir(), "rl-gradescope-test-"));
+chmodSync(work, 0o755); // the grading user must be able to reach the unpacked autograder
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("appFiles", () => {
+  it("packs the library, grader and stubs but never solutions, variants or the secret file", () => {
+    const files = appFiles(ROOT);
+    expect(files).toContain("package-lock.json");
+    expect(files).toContain("grader/cli.ts");
+    expect(files.some((f) => f.startsWith("exercises/"))).toBe(true);
+    expect(files.filter((f) => /^solutions\/|^grader\/variants\/|\.secret$|^notebooks\//.test(f))).toEqual([]);
+  });
+});
+
+describe("buildGradescopeZip", () => {
+  it("refuses to build without a hidden-seed secret unless told to", () => {
+    expect(() => buildGradescopeZip({ out: join(work, "x.zip"), env: {}, root: makeRootWithoutSecret() })).toThrow(
+      /no hidden-seed secret: set RL_GRADER_SECRET or write one line to grader\/\.secret/,
+    );
+  });
+});
+
+function makeRootWithoutSecret(): string {
+  const root = join(work, "no-secret");
+  mkdirSync(join(root, "grader"), { recursive: true });
+  return root;
+}
+
+describe("the autograder zip on a machine laid out like Gradescope's", () => {
+  const autograder = join(work, "autograder");
+  const env = { ...process.env, RL_AUTOGRADER_ROOT: autograder, RL_GRADER_USER: "nobody", CI: "true" };
+
+  it("unpacks with setup.sh and run_autograder at the top, executable", () => {
+    const zip = join(work, "autograder.zip");
+    const built = buildGradescopeZip({ out: zip, env: { RL_GRADER_SECRET: "test-secret-for-the-zip" } });
+    expect(built.secretIncluded).toBe(true);
+    const unzip = spawnSync("unzip", ["-q", zip, "-d", join(autograder, "source")], { encoding: "utf8" });
+    expect(unzip.status, unzip.stderr).toBe(0);
+    for (const script of ["setup.sh", "run_autograder"]) {
+      expect(readdirSync(join(autograder, "source"))).toContain(script);
+      expect(spawnSync("test", ["-x", join(autograder, "source", script)]).status, script).toBe(0);
+    }
+    expect(existsSync(join(autograder, "source/app/solutions"))).toBe(false);
+  });
+
+  it("installs with setup.sh", () => {
+    const setup = spawnSync("bash", [join(autograder, "source/setup.sh")], { env, encoding: "utf8", timeout: 600_000 });
+    expect(setup.status, `${setup.stdout}\n${setup.stderr}`).toBe(0);
+    expect(setup.stdout).toContain("[setup] done");
+  }, 600_000);
+
+  const grade = (files: string[] | "none") => {
+    rmSync(join(autograder, "submission"), { recursive: true, force: true });
+    rmSync(join(autograder, "results"), { recursive: true, force: true });
+    mkdirSync(join(autograder, "submission"), { recursive: true });
+    if (files !== "none") {
+      // Uploaded as a repository folder, with the student's own (ignored) copy of the tests.
+      for (const file of files) cpSync(join(ROOT, "solutions", file), join(autograder, "submission/my-repo/exercises", file));
+      cpSync(join(ROOT, "grader/exercises"), join(autograder, "submission/my-repo/grader/exercises"), { recursive: true });
+    }
+    const run = spawnSync(join(autograder, "source/run_autograder"), [], { env, encoding: "utf8", timeout: 600_000 });
+    expect(run.status, run.stderr).toBe(0);
+    return JSON.parse(readFileSync(join(autograder, "results/results.json"), "utf8")) as {
+      score: number;
+      output: string;
+      tests: { score: number; max_score: number; status: string }[];
+    };
+  };
+
+  it("gives the reference solutions full marks", () => {
+    const solutions = readdirSync(join(ROOT, "solutions")).filter((f) => /^\d{2}-.*\.ts$/.test(f));
+    const results = grade(solutions);
+    const max = results.tests.reduce((sum, t) => sum + t.max_score, 0);
+    expect(max).toBeGreaterThan(0);
+    expect(results.score).toBe(max);
+    expect(results.output).toContain("Graded files: my-repo/exercises/");
+  }, 600_000);
+
+  it("gives an empty upload zero and says nothing was found", () => {
+    const results = grade("none");
+    expect(results.score).toBe(0);
+    expect(results.output).toContain("No exercise files were found in the submission.");
+  }, 600_000);
+});
