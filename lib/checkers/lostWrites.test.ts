@@ -29,6 +29,16 @@ describe("lostWrites", () => {
     ]);
   });
 
+  it("dates a write a deposed leader acknowledged after the election at its acknowledgement", () => {
+    const b = asyncFailover();
+    const late = b.write({ client: "c2", key: "z", value: "late", invokeMs: 30, ackMs: 45, lsn: 4 });
+    const lost = lostWrites(b.build({ finalLog: [0, 1, 2, 3], finalLeader: "A" }));
+    expect(lost.map((v) => [v.ops[0], v.atMs])).toEqual([[late, 45]]);
+    expect(lost[0].message).toBe(
+      'write 4 by c2 (z = "late") was acknowledged at 45 ms by L (epoch 1) but is missing from the final log of leader A: a new leader had already been elected at 40 ms',
+    );
+  });
+
   it("reports nothing for an empty history", () => {
     expect(lostWrites(new HistoryBuilder().build())).toEqual([]);
   });

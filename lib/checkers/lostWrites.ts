@@ -9,7 +9,8 @@ import { writeOrder, type WriteOrder } from "./writeOrder";
  * acknowledged write counts as lost.
  *
  * `atMs` is when the write was lost: the first election of a later epoch than the one that
- * accepted it, or, with no such election, when it was acknowledged. Ops: [the lost write].
+ * accepted it, or its acknowledgement if that came later (a deposed leader still taking writes)
+ * or there was no such election. Ops: [the lost write].
  *
  * `order` is `writeOrder(h)`; pass it to share one between several checkers, as checkAll does.
  */
@@ -18,12 +19,19 @@ export function lostWrites(h: History, order: WriteOrder = writeOrder(h)): Viola
   const violations: Violation[] = [];
   for (const op of h.ops) {
     if (op.kind !== "write" || !op.acknowledged || order.survived[op.id] === 1) continue;
-    const lostAtMs = order.currentUntilMs[op.id];
-    const how = Number.isFinite(lostAtMs) ? `: lost when a new leader was elected at ${ms(lostAtMs)}` : "";
+    const electedMs = order.currentUntilMs[op.id];
+    // A deposed leader that has not noticed yet can still acknowledge writes after the election:
+    // those were lost the moment they were taken, and the sentence must not put the loss first.
+    const lateAck = op.completeMs >= electedMs;
+    const how = !Number.isFinite(electedMs)
+      ? ""
+      : lateAck
+        ? `: a new leader had already been elected at ${ms(electedMs)}`
+        : `: lost when a new leader was elected at ${ms(electedMs)}`;
     violations.push({
       guarantee: "lost-writes",
       ops: [op.id],
-      atMs: Number.isFinite(lostAtMs) ? lostAtMs : op.completeMs,
+      atMs: Number.isFinite(electedMs) && !lateAck ? electedMs : op.completeMs,
       message:
         `write ${op.id} by ${op.client} (${op.key} = ${quote(op.value)}) was acknowledged at ${ms(op.completeMs)} ` +
         `by ${op.node} (epoch ${op.epoch}) but is missing from ${where}${how}`,

@@ -28,7 +28,7 @@ describe("splitBrain", () => {
         ops: [3, 2],
         atMs: 160,
         message:
-          "L (epoch 1) and B (epoch 2) both accepted writes as leader between 160 ms and 320 ms: L took 1, B took 3, e.g. write 3 on L at 301 ms and write 2 on B at 299 ms",
+          "L (epoch 1) and B (epoch 2) both accepted writes as leader between 160 ms and 320 ms: L took 1, B took 3, e.g. write 3 sent to L at 301 ms (acknowledged at 302 ms) and write 2 sent to B at 299 ms (acknowledged at 300 ms)",
       },
     ]);
   });

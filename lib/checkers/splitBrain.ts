@@ -1,4 +1,4 @@
-import type { History, NodeId, Violation } from "../history";
+import type { History, NodeId, Violation, WriteOp } from "../history";
 import { byTime, ms } from "./describe";
 import { isPlaced } from "./writeOrder";
 
@@ -52,12 +52,22 @@ export function splitBrain(h: History): Violation[] {
         message:
           `${a.node} (epoch ${a.epoch}) and ${b.node} (epoch ${b.epoch}) both accepted writes as leader ` +
           `between ${ms(firstMs)} and ${ms(lastMs)}: ${a.node} took ${inA[1] - inA[0]}, ${b.node} took ` +
-          `${inB[1] - inB[0]}, e.g. write ${a.ids[ea]} on ${a.node} at ${ms(a.invokeMs[ea])} and write ` +
-          `${b.ids[eb]} on ${b.node} at ${ms(b.invokeMs[eb])}`,
+          `${inB[1] - inB[0]}, e.g. ${example(h, a.ids[ea])} and ${example(h, b.ids[eb])}`,
       });
     }
   }
   return byTime(violations);
+}
+
+/**
+ * `write 7 sent to L at 1043 ms (acknowledged at 1300 ms)`. The history has no time of acceptance,
+ * only its bounds: the node took the write after it was sent and before it acknowledged it (a
+ * paused leader takes queued writes when it wakes), so both are shown.
+ */
+function example(h: History, id: number): string {
+  const w = h.ops[id] as WriteOp;
+  const ack = !w.acknowledged ? " (never acknowledged)" : w.completeMs > w.invokeMs ? ` (acknowledged at ${ms(w.completeMs)})` : "";
+  return `write ${id} sent to ${w.node} at ${ms(w.invokeMs)}${ack}`;
 }
 
 function reignsOf(h: History): Reign[] {
