@@ -22,6 +22,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# Stack frames of the kernel itself say nothing about the notebook's code.
+KERNEL_FRAME = re.compile(r"^\s+at .*(node_modules/tslab/|node:vm:|sigintHandlersWrap).*$\n?", re.M)
 
 
 def merge_streams(outputs):
@@ -59,7 +61,7 @@ def error_text(cell):
         elif out.get("output_type") == "error":
             traceback = "\n".join(out.get("traceback") or [])
             parts.append(traceback or f"{out.get('ename', '')}: {out.get('evalue', '')}")
-    return ANSI.sub("", "".join(parts)).strip()
+    return KERNEL_FRAME.sub("", ANSI.sub("", "".join(parts))).strip()
 
 
 def execute(args):

@@ -39,12 +39,12 @@ describe("toSvg", () => {
 });
 
 describe("toPng", () => {
-  it("returns PNG bytes at 1.5 times the chart's size by default", async () => {
+  it("returns PNG bytes at twice the chart's size by default", async () => {
     const svg = await toSvg(bars);
     const svgWidth = Number(svg.match(/width="(\d+)"/)![1]);
     const png = await toPng(bars);
     expect([...png.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    expect(pngSize(png).width).toBe(Math.round(svgWidth * 1.5));
+    expect(pngSize(png).width).toBe(svgWidth * 2);
   });
 
   it("reports the size in CSS pixels whatever the scale", async () => {

@@ -26,7 +26,7 @@ describe("chartBundle", () => {
     const png = Buffer.from(data["image/png"] as string, "base64");
     expect(png.subarray(1, 4).toString("ascii")).toBe("PNG");
     const size = metadata["image/png"] as { width: number; height: number };
-    expect(png.readUInt32BE(16)).toBe(Math.round(size.width * 1.5));
+    expect(png.readUInt32BE(16)).toBe(size.width); // drawn at scale 1: a notebook keeps one per chart
   });
 
   it("carries no script and no inline SVG, which sanitizers and nbconvert would drop", async () => {

@@ -15,6 +15,7 @@ import { checkSpec, svgToPng, toSvg, type ImageOptions, type VegaLiteSpec } from
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 const VEGALITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
+/** `scale` defaults to 1 here: the PNG is only the fallback, and a notebook stores one per chart. */
 export interface ShowOptions extends ImageOptions {
   /** Text shown where no image can be (a terminal, a plain-text export). Default: the title. */
   text?: string;
@@ -37,7 +38,7 @@ export async function chartBundle(
   options: ShowOptions = {},
 ): Promise<{ data: MimeBundle; metadata: Record<string, unknown> }> {
   checkSpec(spec);
-  const image = await svgToPng(await toSvg(spec), options);
+  const image = await svgToPng(await toSvg(spec), { scale: options.scale ?? 1 });
   return {
     data: {
       // Front ends that accept only v5 check $schema; the specs used here are valid in both.
@@ -45,7 +46,7 @@ export async function chartBundle(
       "image/png": Buffer.from(image.png).toString("base64"),
       "text/plain": options.text ?? describeChart(spec),
     },
-    // Drawn at `scale` times the size, shown at the chart's own size: sharp on dense screens.
+    // Shown at the chart's own size whatever the scale it was drawn at.
     metadata: { "image/png": { width: image.widthPx, height: image.heightPx } },
   };
 }
