@@ -1,0 +1,286 @@
+// Opens every notebook in a real Jupyter Notebook server with Chromium, runs all its cells
+// (Kernel > Restart & Run All), and checks what a student would see: every cell ran, no cell
+// shows an error, and every chart is drawn interactively with marks (not just its fallback PNG).
+// Saves a screenshot per notebook to artifacts/screenshots/NN.png.
+//
+// Usage: tsx scripts/browser-check.ts [notebooks/NN-name.ipynb ...]
+// Environment: CHROMIUM_PATH (default: /usr/bin/chromium), BROWSER_CHECK_TIMEOUT (seconds per
+// notebook, default 180).
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rm, rmdir } from "node:fs/promises";
+import { createServer } from "node:net";
+import * as path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { jupyterEnv, projectRoot } from "./jupyter-env";
+import { notebookNumber } from "./notebook-outputs";
+
+const timeoutMs = Number(process.env.BROWSER_CHECK_TIMEOUT ?? 180) * 1000;
+const screenshots = path.join(projectRoot, "artifacts", "screenshots");
+// Flags that let Chromium run headless as root on a bare machine without calling home.
+const chromiumFlags = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+  const found = candidates.find((c): c is string => !!c && existsSync(c));
+  if (!found) {
+    throw new Error("Chromium not found. Run `bash scripts/setup.sh --with chromium`, or set CHROMIUM_PATH=/path/to/chromium.");
+  }
+  return found;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface NotebookServer {
+  process: ChildProcess;
+  baseUrl: string;
+  token: string;
+  log: () => string;
+}
+
+async function startServer(): Promise<NotebookServer> {
+  const token = randomBytes(24).toString("hex");
+  const port = await freePort();
+  // The same start script a student runs; its own process group, so one signal stops it all.
+  const child = spawn("bash", [path.join(projectRoot, "scripts", "start.sh"), "--no-setup", "--port", String(port), "--token", token], {
+    cwd: projectRoot,
+    env: { ...process.env, ...jupyterEnv() },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = output.match(/start: ready at (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (match) {
+        clearInterval(timer);
+        resolve(match[1]);
+      }
+    }, 100);
+    child.once("exit", (code) => {
+      clearInterval(timer);
+      reject(new Error(`the Notebook server exited (code ${code}) before it was ready:\n${output}`));
+    });
+  });
+  return { process: child, baseUrl, token, log: () => output };
+}
+
+async function stopServer(server: NotebookServer | undefined): Promise<void> {
+  const pid = server?.process.pid;
+  if (!server || pid === undefined || server.process.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.process.once("exit", () => resolve()));
+  try {
+    process.kill(-pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+interface CellReport {
+  cell: number;
+  problem: string;
+}
+
+/** Runs all cells in a fresh kernel and waits until every cell has replied. */
+async function restartAndRunAll(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const w = globalThis as any; // the page's window
+    const nb = w.Jupyter.notebook;
+    // The check must never change the committed file: no autosave while cells run.
+    nb.set_autosave_interval(0);
+    w.__rlDispatched = 0;
+    nb.events.on("execute.CodeCell", () => (w.__rlDispatched += 1));
+    nb.clear_all_output();
+    // Resolves once the restarted kernel is ready; by then every cell has been sent to it.
+    await nb.restart_run_all({ confirm: false });
+  });
+  await page.waitForFunction(
+    () => {
+      const w = globalThis as any; // the page's window
+      const cells = w.Jupyter.notebook.get_cells().filter((c: any) => c.cell_type === "code" && c.get_text().trim() !== "");
+      // Done when every cell was sent and none is still running (aborted ones reply too).
+      return w.__rlDispatched >= cells.length && (globalThis as any).document.querySelectorAll(".cell.running").length === 0;
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 250 },
+  );
+}
+
+/** Problems a student would see: cells that did not run, error output, charts not drawn. */
+async function findProblems(page: Page): Promise<CellReport[]> {
+  // Charts draw asynchronously after their cell finishes; give them time to appear.
+  await page
+    .waitForFunction(
+      () =>
+        [...(globalThis as any).document.querySelectorAll(".rl-vegalite")].every(
+          (el: any) => el.querySelector("svg g.role-mark > *") || el.querySelector(".rl-chart-error"),
+        ),
+      undefined,
+      { timeout: 30_000, polling: 250 },
+    )
+    .catch(() => undefined);
+  return page.evaluate(() => {
+    const MIME = "application/vnd.vegalite.v5+json";
+    const w = globalThis as any; // the page's window
+    const problems: { cell: number; problem: string }[] = [];
+    w.Jupyter.notebook.get_cells().forEach((cell: any, index: number) => {
+      if (cell.cell_type !== "code" || cell.get_text().trim() === "") return;
+      const report = (problem: string) => problems.push({ cell: index + 1, problem });
+      if (typeof cell.input_prompt_number !== "number") report("did not run (a cell above it failed, or it was aborted)");
+      const outputs: any[] = cell.output_area.outputs;
+      for (const out of outputs) {
+        if (out.output_type === "error") report(`shows an error: ${out.ename}: ${out.evalue}`);
+        if (out.output_type === "stream" && out.name === "stderr") report(`shows an error: ${String(out.text).trim().split("\n").slice(0, 6).join("\n    ")}`);
+      }
+      const charts = outputs.filter((o) => o.data && o.data[MIME] !== undefined).length;
+      const drawn = [...cell.element[0].querySelectorAll(".rl-vegalite")];
+      const withMarks = drawn.filter((el: any) => el.querySelector(".vega-embed svg g.role-mark > *")).length;
+      for (const el of drawn) {
+        const error = el.querySelector(".rl-chart-error");
+        if (error) report(error.textContent ?? "chart error");
+      }
+      if (withMarks < charts) report(`${charts - withMarks} of ${charts} chart(s) not drawn with marks`);
+    });
+    return problems;
+  });
+}
+
+async function checkNotebook(browser: Browser, server: NotebookServer, file: string): Promise<{ ok: boolean; lines: string[] }> {
+  const name = path.basename(file);
+  const before = createHash("sha256").update(await readFile(file)).digest("hex");
+  // The Notebook server makes a checkpoint when it opens a notebook; remove it if it is ours.
+  const checkpoint = path.join(path.dirname(file), ".ipynb_checkpoints", name.replace(/\.ipynb$/, "-checkpoint.ipynb"));
+  const hadCheckpoint = existsSync(checkpoint);
+  const started = performance.now();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(String(error)));
+  // tsx compiles the functions passed to page.evaluate with a __name() helper for their inner
+  // functions; the page needs it too.
+  await page.addInitScript("window.__name = function (fn) { return fn; };");
+  const lines: string[] = [];
+  let problems: CellReport[] = [];
+  try {
+    await page.goto(`${server.baseUrl}notebooks/${encodeURIComponent(name)}?token=${server.token}`);
+    await page.waitForFunction(
+      () => {
+        const nb = (globalThis as any).Jupyter?.notebook;
+        return !!nb && nb._fully_loaded && !!nb.kernel && nb.kernel.is_connected();
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    await restartAndRunAll(page);
+    problems = await findProblems(page);
+  } catch (error) {
+    problems.push({ cell: 0, problem: `the run did not finish: ${String(error).split("\n")[0]}` });
+  } finally {
+    await page.addStyleTag({
+      // Classic Notebook scrolls inside #site; unroll it so the screenshot shows every cell.
+      content: "#site { height: auto !important; overflow: visible !important; } body { overflow: visible !important; }",
+    }).catch(() => undefined);
+    await mkdir(screenshots, { recursive: true });
+    const shot = path.join(screenshots, `${notebookNumber(file)}.png`);
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+    lines.push(`  screenshot: ${path.relative(projectRoot, shot)}`);
+    await page
+      .evaluate(() => (globalThis as any).Jupyter.notebook.session.delete())
+      .catch(() => undefined);
+    await page.close();
+  }
+  if (!hadCheckpoint) {
+    await rm(checkpoint, { force: true });
+    await rmdir(path.dirname(checkpoint)).catch(() => undefined); // only when empty
+  }
+  const after = createHash("sha256").update(await readFile(file)).digest("hex");
+  if (after !== before) problems.push({ cell: 0, problem: "the notebook file was changed by opening it in the browser" });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const ok = problems.length === 0;
+  lines.unshift(`${path.relative(projectRoot, file)}: ${ok ? "ok" : "FAILED"} (${seconds} s)`);
+  for (const p of problems) lines.push(p.cell ? `  cell ${p.cell}: ${p.problem}` : `  ${p.problem}`);
+  if (!ok && pageErrors.length) lines.push(`  page errors: ${pageErrors.slice(0, 5).join(" | ")}`);
+  return { ok, lines };
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const folder = path.join(projectRoot, "notebooks");
+  const files = args.length
+    ? args.map((a) => path.resolve(a))
+    : (await readdir(folder)).filter((n) => n.endsWith(".ipynb")).sort().map((n) => path.join(folder, n));
+  if (files.length === 0) {
+    console.log("browser: no notebooks in notebooks/");
+    return 0;
+  }
+  const outside = files.find((f) => path.dirname(f) !== folder);
+  if (outside) throw new Error(`${outside}: the browser check opens notebooks served from notebooks/ only`);
+
+  let server: NotebookServer | undefined;
+  let browser: Browser | undefined;
+  const cleanUp = async () => {
+    await browser?.close().catch(() => undefined);
+    await stopServer(server);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void cleanUp().then(() => process.exit(130)));
+  }
+  const started = performance.now();
+  try {
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumFlags, headless: true });
+    let failed = 0;
+    for (const file of files) {
+      const result = await checkNotebook(browser, server, file);
+      console.log(result.lines.join("\n"));
+      if (!result.ok) failed += 1;
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    if (failed) {
+      console.log(`browser: FAILED for ${failed} of ${files.length} notebook(s) in ${seconds} s`);
+      return 1;
+    }
+    console.log(`browser: passed for ${files.length} notebook(s) in ${seconds} s`);
+    return 0;
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`browser: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

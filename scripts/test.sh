@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: setup, then type check, unit tests, every notebook executed
+# headless (and compared with its committed outputs), the grader's own validation, and the
+# browser check. Every phase runs even when an earlier one failed, so one run shows everything;
+# the summary at the end lists each phase with its time, and the exit code is non-zero if any failed.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/jupyter-env.sh"
+cd "$RL_ROOT"
+
+bin="$RL_ROOT/node_modules/.bin"
+phases=()
+results=()
+failed=()
+
+run_phase() {
+  local name=$1
+  shift
+  printf '\n===== %s: %s =====\n' "$name" "$*"
+  local started=$SECONDS
+  "$@"
+  local status=$?
+  local took=$((SECONDS - started))
+  phases+=("$name")
+  if ((status == 0)); then
+    results+=("ok      ${took} s")
+  else
+    results+=("FAILED  ${took} s (exit $status)")
+    failed+=("$name")
+  fi
+  return $status
+}
+
+skip_phase() {
+  phases+=("$1")
+  results+=("skipped ($2)")
+}
+
+total_started=$SECONDS
+if ! run_phase setup bash scripts/setup.sh --with chromium; then
+  echo "npm test: setup failed; nothing else can run." >&2
+  exit 1
+fi
+run_phase typecheck "$bin/tsc" -p .
+run_phase unit "$bin/vitest" run
+run_phase notebooks "$bin/tsx" scripts/notebooks.ts check
+if [[ -f grader/cli.ts ]]; then
+  run_phase grader npm run --silent grade -- --validate
+else
+  skip_phase grader "grader/cli.ts not found"
+fi
+run_phase browser "$bin/tsx" scripts/browser-check.ts
+
+printf '\n===== summary =====\n'
+for i in "${!phases[@]}"; do
+  printf '  %-10s %s\n' "${phases[$i]}" "${results[$i]}"
+done
+printf '  %-10s %s s\n' total "$((SECONDS - total_started))"
+if ((${#failed[@]})); then
+  echo "npm test: FAILED (${failed[*]})"
+  exit 1
+fi
+echo "npm test: passed"
