@@ -13,3 +13,6 @@ export * from "./stats";
 export * from "./metrics";
 export * from "./sweep";
 export * from "./charts";
+export * from "./pbs";
+export * from "./scenarios";
+export * from "./workbook";

@@ -7,10 +7,10 @@
  */
 import { policyName } from "./policies";
 import type { RunResult } from "./sim";
-import { percentiles, quantileSorted, sorted } from "./stats";
+import { isAscending, percentiles, quantileSorted, sorted } from "./stats";
 
 /** The headline numbers of a run. Every field is a finite number (never NaN). */
-export interface Summary {
+export type Summary = {
   policy: string;
   followers: number;
   writes: number;
@@ -43,7 +43,7 @@ export interface Summary {
   staleReadShareAtAck: number;
   /** Span of the run's writes, ms. */
   durationMs: number;
-}
+};
 
 /** The headline numbers of a run. */
 export function summarize(run: RunResult): Summary {
@@ -85,7 +85,7 @@ export function summarize(run: RunResult): Summary {
     lagMsP99: lag.p99Ms,
     lagMsMax: lag.maxMs,
     lagWritesMax: lag.maxWrites,
-    staleReadShareAtAck: freshnessAt(run, [0])[0].staleShare,
+    staleReadShareAtAck: staleAtAck(run),
     durationMs: spanEnd,
   };
 }
@@ -101,12 +101,15 @@ export function bestReceivedMs(run: RunResult): Float64Array {
 function atRisk(run: RunResult) {
   const w = run.writes;
   const n = w.count;
+  const end0 = run.endMs;
   const best = bestReceivedMs(run);
   // Each acknowledged write is "at risk" from its ack until the first follower has it. The count
   // at risk over time is a step function: +1 at each ack, −1 at each first receipt.
-  const windows: number[] = [];
-  const ups: number[] = [];
-  const downs: number[] = [];
+  const windows = new Float64Array(n);
+  const ups = new Float64Array(n);
+  const downs = new Float64Array(n);
+  let m = 0;
+  let k = 0;
   let end = 0;
   let anySum = 0;
   for (let i = 0; i < n; i++) {
@@ -114,22 +117,22 @@ function atRisk(run: RunResult) {
     if (ack === Infinity) continue;
     if (ack > end) end = ack;
     for (const r of w.receivedMs) {
-      const gap = Math.min(r[i], endOfRun(run)) - ack;
+      const gap = Math.min(r[i], end0) - ack;
       if (gap > 0) anySum += gap;
     }
-    const exposedUntil = Math.min(best[i], endOfRun(run));
+    const exposedUntil = Math.min(best[i], end0);
     if (exposedUntil > ack) {
-      windows.push(exposedUntil - ack);
-      ups.push(ack);
-      downs.push(exposedUntil);
+      windows[k++] = exposedUntil - ack;
+      ups[m] = ack;
+      downs[m++] = exposedUntil;
       if (exposedUntil > end) end = exposedUntil;
-    } else windows.push(0);
+    } else windows[k++] = 0;
   }
   const T = Math.max(end, 1e-9);
-  const ws = sorted(windows);
+  const ws = windows.subarray(0, k).sort();
   let wSum = 0;
   for (let i = 0; i < ws.length; i++) wSum += ws[i];
-  const { mean, p99, max } = stepStats(ups, downs, T);
+  const { mean, p99, max } = stepStats(ups.subarray(0, m), downs.subarray(0, m), T, true);
   const followers = Math.max(1, w.receivedMs.length);
   return {
     bestMean: mean,
@@ -142,34 +145,32 @@ function atRisk(run: RunResult) {
   };
 }
 
-function endOfRun(run: RunResult): number {
-  return run.endMs;
-}
-
 /**
  * Time-weighted mean, p99 and max of a count that steps +1 at each `ups` time and −1 at each
- * `downs` time, over [0, T].
+ * `downs` time, over [0, T]. Times in a run are usually already sorted, so this is linear.
  */
-function stepStats(ups: number[], downs: number[], T: number): { mean: number; p99: number; max: number } {
-  if (ups.length === 0) return { mean: 0, p99: 0, max: 0 };
-  const u = sorted(ups);
-  const d = sorted(downs);
-  const timeAt = new Map<number, number>(); // count -> total time at that count
+function stepStats(upsIn: Float64Array, downsIn: Float64Array, T: number, wantP99: boolean): { mean: number; p99: number; max: number } {
+  const n = upsIn.length;
+  if (n === 0) return { mean: 0, p99: 0, max: 0 };
+  const u = isAscending(upsIn) ? upsIn : Float64Array.from(upsIn).sort();
+  const d = isAscending(downsIn) ? downsIn : Float64Array.from(downsIn).sort();
+  const timeAt = wantP99 ? new Float64Array(n + 1) : null; // level -> time spent at it
   let i = 0;
   let j = 0;
   let level = 0;
   let t = 0;
   let area = 0;
   let max = 0;
-  while (i < u.length || j < d.length) {
-    const next = j >= d.length || (i < u.length && u[i] <= d[j]) ? u[i] : d[j];
+  while (i < n || j < n) {
+    const up = j >= n || (i < n && u[i] <= d[j]);
+    const next = up ? u[i] : d[j];
     const dt = next - t;
     if (dt > 0) {
       area += level * dt;
-      timeAt.set(level, (timeAt.get(level) ?? 0) + dt);
+      if (timeAt) timeAt[level] += dt;
       t = next;
     }
-    if (j >= d.length || (i < u.length && u[i] <= d[j])) {
+    if (up) {
       level++;
       i++;
       if (level > max) max = level;
@@ -178,16 +179,17 @@ function stepStats(ups: number[], downs: number[], T: number): { mean: number; p
       j++;
     }
   }
-  if (T > t) timeAt.set(level, (timeAt.get(level) ?? 0) + (T - t));
-  const levels = [...timeAt.keys()].sort((a, b) => a - b);
-  let acc = 0;
-  let p99 = levels[levels.length - 1];
   const total = Math.max(T, t);
-  for (const l of levels) {
-    acc += timeAt.get(l)!;
-    if (acc >= 0.99 * total) {
-      p99 = l;
-      break;
+  if (timeAt && total > t) timeAt[level] += total - t;
+  let p99 = max;
+  if (timeAt) {
+    let acc = 0;
+    for (let l = 0; l <= max; l++) {
+      acc += timeAt[l];
+      if (acc >= 0.99 * total) {
+        p99 = l;
+        break;
+      }
     }
   }
   return { mean: area / total, p99, max };
@@ -195,35 +197,52 @@ function stepStats(ups: number[], downs: number[], T: number): { mean: number; p
 
 function lagStats(run: RunResult): { meanMs: number; p99Ms: number; maxMs: number; maxWrites: number } {
   const w = run.writes;
-  const lags: number[] = [];
+  const lags = new Float64Array(w.count * w.appliedMs.length);
+  let k = 0;
   for (const applied of w.appliedMs) {
     for (let i = 0; i < w.count; i++) {
       if (w.acceptMs[i] === Infinity || applied[i] === Infinity) continue;
-      lags.push(applied[i] - w.acceptMs[i]);
+      lags[k++] = applied[i] - w.acceptMs[i];
     }
   }
-  const p = percentiles(lags);
+  const p = percentiles(lags.subarray(0, k));
   let maxWrites = 0;
+  const ups = new Float64Array(w.count);
+  const downs = new Float64Array(w.count);
   for (const applied of w.appliedMs) {
-    const ups: number[] = [];
-    const downs: number[] = [];
+    let m = 0;
     for (let i = 0; i < w.count; i++) {
       if (w.acceptMs[i] === Infinity) continue;
-      ups.push(w.acceptMs[i]);
-      downs.push(Math.min(applied[i], run.endMs));
+      ups[m] = w.acceptMs[i];
+      downs[m++] = Math.min(applied[i], run.endMs);
     }
-    maxWrites = Math.max(maxWrites, stepStats(ups, downs, run.endMs || 1).max);
+    maxWrites = Math.max(maxWrites, stepStats(ups.subarray(0, m), downs.subarray(0, m), run.endMs || 1, false).max);
   }
   return { meanMs: p.mean, p99Ms: p.p99, maxMs: p.max, maxWrites };
 }
 
+/** Share of (acknowledged write, follower) pairs a follower read right at the ack would miss. */
+function staleAtAck(run: RunResult): number {
+  const w = run.writes;
+  let stale = 0;
+  let total = 0;
+  for (const applied of w.appliedMs) {
+    for (let i = 0; i < w.count; i++) {
+      if (w.ackMs[i] === Infinity) continue;
+      total++;
+      if (applied[i] > w.ackMs[i]) stale++;
+    }
+  }
+  return total ? stale / total : 0;
+}
+
 /** One row per follower per sample time: how far behind the leader it was. Ready for a vega-lite line chart. */
-export interface LagRow {
+export type LagRow = {
   follower: string;
   tMs: number;
   lagWrites: number;
   lagMs: number;
-}
+};
 
 /**
  * Replication lag over time, sampled every `everyMs`: in writes (accepted by the leader but not yet
@@ -257,11 +276,11 @@ export function lagSeries(run: RunResult, o: { everyMs: number; untilMs?: number
 }
 
 /** Freshness of a follower read issued `tMs` after the write's acknowledgement. */
-export interface FreshnessRow {
+export type FreshnessRow = {
   tMs: number;
   freshShare: number;
   staleShare: number;
-}
+};
 
 /**
  * For each delay t: over every acknowledged write and every follower, the share for which a read of

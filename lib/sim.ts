@@ -325,6 +325,7 @@ class Simulation {
     });
     const fo = cfg.failover;
     if (fo) {
+      this.detectorDelay = sampler(fo.detectorDelayMs);
       if (fo.crashAtMs < Infinity) this.q.push(fo.crashAtMs, CRASH_LEADER);
       this.pushTimer(0, HB_SEND, 0, 1);
       this.pushTimer(fo.timeoutMs, TIMEOUT_CHECK);
@@ -799,6 +800,9 @@ class Simulation {
         return;
       }
     }
+    const sender = this.senderOf(epoch);
+    // A crash kills the sender's connections: what it had sent but not yet delivered is lost.
+    if (sender >= 0 && this.faultWins[sender].length > 0 && this.crashed(sender, this.now)) return;
     const lsn = this.lsn[id];
     if (lsn !== st.log.length + 1) return; // a duplicate or a gap after truncation: the resend covers it
     st.log.push(id);
@@ -809,8 +813,7 @@ class Simulation {
     st.visibleAt.push(applied);
     this.applyMs[node][id] = applied;
     if (st.waiters.length > 0) this.wakeWaiters(node, lsn, applied);
-    const leader = this.senderOf(epoch);
-    if (leader < 0) return;
+    if (sender < 0) return;
     const ackAt = this.cfg.ack.on === "apply" ? applied : this.now;
     let delay = this.toL[node](this.rBack[node]);
     if (this.faultWins[node].length > 0) delay *= this.slowFactor(node, this.now);
@@ -1064,6 +1067,9 @@ class Simulation {
 
   // ---------------------------------------------------------------- failure detection and failover
 
+  private lastHbArrival = 0;
+  private detectorDelay: (r: Rng) => number = () => 0;
+
   private onHbSend(node: number, epoch: number): void {
     this.timersQueued--;
     const st = this.nodes[node];
@@ -1071,8 +1077,13 @@ class Simulation {
     if (this.downUntil(node, this.now) !== NO_FAULT) return; // silent; restarted by onNodeBack
     const fo = this.cfg.failover!;
     if (node === this.leader) {
-      const d = sampler(fo.detectorDelayMs)(this.rFaults) * (this.faultWins[node].length > 0 ? this.slowFactor(node, this.now) : 1);
-      this.pushTimer(this.now + d, HB_ARRIVE, epoch);
+      const d = this.detectorDelay(this.rFaults) * (this.faultWins[node].length > 0 ? this.slowFactor(node, this.now) : 1);
+      // Heartbeats share one ordered connection (as with TCP sessions to a coordinator): one
+      // delayed heartbeat holds back those behind it, which is how a latency spike becomes silence.
+      let t = this.now + d;
+      if (t < this.lastHbArrival) t = this.lastHbArrival;
+      this.lastHbArrival = t;
+      this.pushTimer(t, HB_ARRIVE, epoch);
     }
     this.pushTimer(this.now + fo.heartbeatMs, HB_SEND, node, epoch);
   }

@@ -10,8 +10,14 @@ import { mean as mMean, std as mStd } from "mathjs";
 /** Sorts a copy ascending (typed-array sort is numeric). */
 export function sorted(values: ArrayLike<number>): Float64Array {
   const a = Float64Array.from(values as ArrayLike<number>);
-  a.sort();
+  if (!isAscending(a)) a.sort();
   return a;
+}
+
+/** True when `a` is already in ascending order (common for times in a run: skip the sort). */
+export function isAscending(a: ArrayLike<number>): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i] < a[i - 1]) return false;
+  return true;
 }
 
 /**
