@@ -4,7 +4,7 @@
  * Every option is visible here with its default. `normalize` turns what the user wrote into a
  * complete, checked configuration, or throws a ConfigError naming the field.
  */
-import { check, constant, type Dist } from "./dist";
+import { checkDist, constant, type Dist } from "./dist";
 import { ConfigError, checkInteger, checkNumber } from "./errors";
 import { acksNeeded, asyncAck, type AckPolicy } from "./policies";
 import type { ReadRouting } from "./reads";
@@ -209,10 +209,10 @@ export function normalize(c: SimConfig): Normalized {
   }
   for (const k of ["network", "workload", "reads", "failover"] as const) plainObject(k, c[k]);
   const net = c.network ?? {};
-  const oneWay = net.oneWayMs !== undefined ? check(net.oneWayMs, "network.oneWayMs") : undefined;
-  const toF = net.toFollowerMs !== undefined ? check(net.toFollowerMs, "network.toFollowerMs") : oneWay ?? DEFAULT_DELAY;
-  const toL = net.toLeaderMs !== undefined ? check(net.toLeaderMs, "network.toLeaderMs") : oneWay ?? DEFAULT_DELAY;
-  const apply = c.applyMs !== undefined ? check(c.applyMs, "applyMs") : constant(0);
+  const oneWay = net.oneWayMs !== undefined ? checkDist(net.oneWayMs, "network.oneWayMs") : undefined;
+  const toF = net.toFollowerMs !== undefined ? checkDist(net.toFollowerMs, "network.toFollowerMs") : oneWay ?? DEFAULT_DELAY;
+  const toL = net.toLeaderMs !== undefined ? checkDist(net.toLeaderMs, "network.toLeaderMs") : oneWay ?? DEFAULT_DELAY;
+  const apply = c.applyMs !== undefined ? checkDist(c.applyMs, "applyMs") : constant(0);
 
   let fcs: FollowerConfig[];
   if (c.followers === undefined) fcs = [{}, {}];
@@ -231,9 +231,9 @@ export function normalize(c: SimConfig): Normalized {
     if (typeof name !== "string" || name === "") throw new ConfigError(`followers[${i}].name`, name, "it must be a non-empty string");
     if (names.includes(name)) throw new ConfigError(`followers[${i}].name`, name, `names must be unique ("${name}" is taken)`);
     names.push(name);
-    toFollowerMs.push(f.toFollowerMs !== undefined ? check(f.toFollowerMs, `followers[${i}].toFollowerMs`) : toF);
-    toLeaderMs.push(f.toLeaderMs !== undefined ? check(f.toLeaderMs, `followers[${i}].toLeaderMs`) : toL);
-    applyMs.push(f.applyMs !== undefined ? check(f.applyMs, `followers[${i}].applyMs`) : apply);
+    toFollowerMs.push(f.toFollowerMs !== undefined ? checkDist(f.toFollowerMs, `followers[${i}].toFollowerMs`) : toF);
+    toLeaderMs.push(f.toLeaderMs !== undefined ? checkDist(f.toLeaderMs, `followers[${i}].toLeaderMs`) : toL);
+    applyMs.push(f.applyMs !== undefined ? checkDist(f.applyMs, `followers[${i}].applyMs`) : apply);
   });
   const n = fcs.length;
   const nodeIndex = (field: string, name: unknown): number => {
@@ -281,7 +281,7 @@ export function normalize(c: SimConfig): Normalized {
     plainObject("workload.closedLoop", w.closedLoop);
     closedLoop = {
       clients: checkInteger("workload.closedLoop.clients", w.closedLoop.clients, 1, 100_000),
-      thinkMs: w.closedLoop.thinkMs !== undefined ? check(w.closedLoop.thinkMs, "workload.closedLoop.thinkMs") : constant(0),
+      thinkMs: w.closedLoop.thinkMs !== undefined ? checkDist(w.closedLoop.thinkMs, "workload.closedLoop.thinkMs") : constant(0),
       writesPerClient: checkInteger("workload.closedLoop.writesPerClient", w.closedLoop.writesPerClient, 0, 10_000_000),
     };
   }
@@ -361,12 +361,12 @@ export function normalize(c: SimConfig): Normalized {
       returnsAtMs,
       heartbeatMs,
       timeoutMs,
-      detectorDelayMs: d.delayMs !== undefined ? check(d.delayMs, "failover.detector.delayMs") : toF,
+      detectorDelayMs: d.delayMs !== undefined ? checkDist(d.delayMs, "failover.detector.delayMs") : toF,
       election,
-      electionMs: f.electionMs !== undefined ? check(f.electionMs, "failover.electionMs") : constant(0),
+      electionMs: f.electionMs !== undefined ? checkDist(f.electionMs, "failover.electionMs") : constant(0),
       fencing: f.fencing === undefined ? false : Boolean(f.fencing),
-      stepDownAfterMs: f.stepDownAfterMs !== undefined ? check(f.stepDownAfterMs, "failover.stepDownAfterMs") : constant(500),
-      clientRerouteMs: f.clientRerouteMs !== undefined ? check(f.clientRerouteMs, "failover.clientRerouteMs") : { kind: "exponential", meanMs: 50 },
+      stepDownAfterMs: f.stepDownAfterMs !== undefined ? checkDist(f.stepDownAfterMs, "failover.stepDownAfterMs") : constant(500),
+      clientRerouteMs: f.clientRerouteMs !== undefined ? checkDist(f.clientRerouteMs, "failover.clientRerouteMs") : { kind: "exponential", meanMs: 50 },
       clientTimeoutMs: f.clientTimeoutMs === undefined ? 100 : checkNumber("failover.clientTimeoutMs", f.clientTimeoutMs, 0, 1e9),
     };
   }
@@ -381,9 +381,9 @@ export function normalize(c: SimConfig): Normalized {
     ack,
     acksNeeded: needed,
     namedFollower,
-    leaderCommitMs: c.leaderCommitMs !== undefined ? check(c.leaderCommitMs, "leaderCommitMs") : constant(0),
-    clientRequestMs: net.clientRequestMs !== undefined ? check(net.clientRequestMs, "network.clientRequestMs") : constant(0),
-    clientResponseMs: net.clientResponseMs !== undefined ? check(net.clientResponseMs, "network.clientResponseMs") : constant(0),
+    leaderCommitMs: c.leaderCommitMs !== undefined ? checkDist(c.leaderCommitMs, "leaderCommitMs") : constant(0),
+    clientRequestMs: net.clientRequestMs !== undefined ? checkDist(net.clientRequestMs, "network.clientRequestMs") : constant(0),
+    clientResponseMs: net.clientResponseMs !== undefined ? checkDist(net.clientResponseMs, "network.clientResponseMs") : constant(0),
     workload: { writesPerSec, writes, durationMs, arrival, bursts, clients, keys, closedLoop, script },
     reads: { readsPerSec, routing: r.routing, ownKeyShare },
     faults,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { check, constant, describe as describeDist, empirical, exponential, logNormal, meanOf, mixture, pareto, sampler, shifted, uniform, type Dist } from "./dist";
+import { checkDist, constant, describe as describeDist, empirical, exponential, logNormal, meanOf, mixture, pareto, sampler, shifted, uniform, type Dist } from "./dist";
 import { ConfigError } from "./errors";
 import { stream } from "./rng";
 import { percentiles } from "./stats";
@@ -48,7 +48,7 @@ describe("distributions", () => {
     expect(() => logNormal({ medianMs: 5, p99Ms: 1 })).toThrow(/p99Ms/);
     expect(() => mixture([])).toThrow(/at least one/);
     expect(() => empirical([])).toThrow(/at least one measured delay/);
-    expect(() => check({ kind: "gamma" } as unknown as Dist)).toThrow(/must be one of constant/);
+    expect(() => checkDist({ kind: "gamma" } as unknown as Dist)).toThrow(/must be one of constant/);
   });
 
   test("descriptions are short and human", () => {

@@ -20,18 +20,18 @@ export type Dist =
 
 /** Always `valueMs`. */
 export function constant(valueMs: number): Dist {
-  return check({ kind: "constant", valueMs });
+  return checkDist({ kind: "constant", valueMs });
 }
 
 /** Uniform between `minMs` and `maxMs`. */
 export function uniform(o: { minMs: number; maxMs: number }): Dist {
-  return check({ kind: "uniform", minMs: o.minMs, maxMs: o.maxMs });
+  return checkDist({ kind: "uniform", minMs: o.minMs, maxMs: o.maxMs });
 }
 
 /** Exponential with the given mean (or rate per ms): memoryless, the classic network-delay model. */
 export function exponential(o: { meanMs: number } | { ratePerMs: number }): Dist {
   const meanMs = "meanMs" in o ? o.meanMs : 1 / checkNumber("ratePerMs", o.ratePerMs, Number.MIN_VALUE);
-  return check({ kind: "exponential", meanMs });
+  return checkDist({ kind: "exponential", meanMs });
 }
 
 const Z99 = 2.3263478740408408; // the standard normal's 99th percentile
@@ -45,33 +45,33 @@ export function logNormal(o: { medianMs: number; p99Ms: number } | { mu: number;
     checkNumber("medianMs", o.medianMs, Number.MIN_VALUE, Infinity, "it must be a number > 0");
     checkNumber("p99Ms", o.p99Ms, o.medianMs, Infinity, `it must be a number >= medianMs (${o.medianMs})`);
     const mu = Math.log(o.medianMs);
-    return check({ kind: "lognormal", mu, sigma: (Math.log(o.p99Ms) - mu) / Z99 });
+    return checkDist({ kind: "lognormal", mu, sigma: (Math.log(o.p99Ms) - mu) / Z99 });
   }
-  return check({ kind: "lognormal", mu: o.mu, sigma: o.sigma });
+  return checkDist({ kind: "lognormal", mu: o.mu, sigma: o.sigma });
 }
 
 /** Pareto with minimum `scaleMs` and tail index `shape`: heavy-tailed (infinite mean if shape <= 1). */
 export function pareto(o: { scaleMs: number; shape: number }): Dist {
-  return check({ kind: "pareto", scaleMs: o.scaleMs, shape: o.shape });
+  return checkDist({ kind: "pareto", scaleMs: o.scaleMs, shape: o.shape });
 }
 
 /** A weighted mixture, e.g. mostly 1 ms with a rare 200 ms spike: `mixture([[0.99, a], [0.01, b]])`. */
 export function mixture(parts: [weight: number, dist: Dist][]): Dist {
-  return check({ kind: "mixture", parts: parts.map(([weight, dist]) => ({ weight, dist })) });
+  return checkDist({ kind: "mixture", parts: parts.map(([weight, dist]) => ({ weight, dist })) });
 }
 
 /** Resamples measured delays (bootstrap): use real latencies you recorded. */
 export function empirical(samplesMs: number[]): Dist {
-  return check({ kind: "empirical", samplesMs: [...samplesMs] });
+  return checkDist({ kind: "empirical", samplesMs: [...samplesMs] });
 }
 
 /** `dist` plus a fixed offset, e.g. a 5 ms propagation delay plus exponential queueing. */
 export function shifted(offsetMs: number, dist: Dist): Dist {
-  return check({ kind: "shifted", offsetMs, dist });
+  return checkDist({ kind: "shifted", offsetMs, dist });
 }
 
 /** Validates a distribution given as data; returns it unchanged. */
-export function check(d: Dist, field = "dist"): Dist {
+export function checkDist(d: Dist, field = "dist"): Dist {
   if (d === null || typeof d !== "object" || typeof (d as { kind?: unknown }).kind !== "string") {
     throw new ConfigError(field, d, "it must be a distribution such as exponential({ meanMs: 1 }) or constant(0)");
   }
@@ -103,7 +103,7 @@ export function check(d: Dist, field = "dist"): Dist {
       let total = 0;
       d.parts.forEach((p, i) => {
         total += checkNumber(`${field}.parts[${i}].weight`, p.weight, 0, Infinity, "weights must be >= 0");
-        check(p.dist, `${field}.parts[${i}].dist`);
+        checkDist(p.dist, `${field}.parts[${i}].dist`);
       });
       if (!(total > 0) || !Number.isFinite(total)) {
         throw new ConfigError(`${field}.parts`, total, "the weights must add up to a finite number > 0");
@@ -121,7 +121,7 @@ export function check(d: Dist, field = "dist"): Dist {
       break;
     case "shifted":
       checkNumber(`${field}.offsetMs`, d.offsetMs, 0, Infinity, "it must be a delay >= 0 ms");
-      check(d.dist, `${field}.dist`);
+      checkDist(d.dist, `${field}.dist`);
       break;
     default:
       throw new ConfigError(`${field}.kind`, (d as { kind: unknown }).kind, "it must be one of constant, uniform, exponential, lognormal, pareto, mixture, empirical, shifted");
