@@ -2,3 +2,5 @@
 export * from "./render";
 export * from "./show";
 export * from "./save";
+export * from "./latency-loss";
+export * from "./why";
