@@ -117,10 +117,8 @@ interface ReadRec {
 }
 
 interface NodeState {
-  /** Write numbers in log order (LSN = index + 1). */
+  /** Write numbers in log order (LSN = index + 1). When each became visible here: applyMs[node][write]. */
   log: number[];
-  /** When each log entry became visible to reads on this node. */
-  visibleAt: number[];
   /** Entries already folded into `state`. */
   applied: number;
   /** Key id -> write number currently visible (-1: none). */
@@ -264,7 +262,6 @@ class Simulation {
     for (let i = 0; i < this.n; i++) {
       this.nodes.push({
         log: [],
-        visibleAt: [],
         applied: 0,
         state: new Int32Array(this.keyNames.length).fill(-1),
         epoch: 1,
@@ -332,11 +329,12 @@ class Simulation {
     }
 
     const q = this.q;
+    const detecting = fo !== undefined;
     let count = 0;
     while (q.pop()) {
       count++;
       this.now = q.t;
-      if (this.timersQueued === 0 || !TIMER_KIND[q.k]) this.lastRealMs = q.t;
+      if (detecting && !TIMER_KIND[q.k]) this.lastRealMs = q.t;
       const a = q.x;
       const b = q.y;
       const c = q.z;
@@ -401,7 +399,7 @@ class Simulation {
         default:
           throw new Error(`unknown event kind ${q.k}`);
       }
-      if (this.quiescent()) break;
+      if (detecting && this.quiescent()) break;
     }
     if (!Number.isNaN(this.leaderDownSince)) this.outageMs += this.now - this.leaderDownSince;
     return this.result(count);
@@ -415,8 +413,8 @@ class Simulation {
    */
   private lastRealMs = 0;
   private quiescent(): boolean {
-    if (this.cfg.failover === undefined || !this.onlyTimersLeft()) return false;
-    if (this.now - this.lastRealMs > 20 * this.cfg.failover.timeoutMs + 10_000) return true;
+    if (!this.onlyTimersLeft()) return false;
+    if (this.now - this.lastRealMs > 20 * this.cfg.failover!.timeoutMs + 10_000) return true;
     return this.workloadDone() && this.settled();
   }
   private settled(): boolean {
@@ -671,7 +669,6 @@ class Simulation {
     // Accept: append to the log and ship to followers.
     const lsn = st.log.length + 1;
     st.log.push(id);
-    st.visibleAt.push(Infinity);
     this.lsn[id] = lsn;
     this.wNode[id] = node;
     this.wEpoch[id] = st.epoch;
@@ -709,7 +706,7 @@ class Simulation {
       return;
     }
     this.localDone[id] = 1;
-    st.visibleAt[this.lsn[id] - 1] = this.now;
+    this.applyMs[node][id] = this.now; // the leader's own reads see it from its local commit
     this.tryCommit(node);
   }
 
@@ -810,7 +807,6 @@ class Simulation {
     let applied = this.now + this.applyD[node](this.rApply[node]);
     if (applied < st.lastApply) applied = st.lastApply; // applied in log order
     st.lastApply = applied;
-    st.visibleAt.push(applied);
     this.applyMs[node][id] = applied;
     if (st.waiters.length > 0) this.wakeWaiters(node, lsn, applied);
     if (sender < 0) return;
@@ -963,8 +959,8 @@ class Simulation {
   private advance(node: number): void {
     const st = this.nodes[node];
     const log = st.log;
-    const vis = st.visibleAt;
-    while (st.applied < log.length && vis[st.applied] <= this.now) {
+    const vis = this.applyMs[node];
+    while (st.applied < log.length && vis[log[st.applied]] <= this.now) {
       const id = log[st.applied];
       st.state[this.wKey[id]] = id;
       st.applied++;
@@ -988,7 +984,7 @@ class Simulation {
       if (part.ifBehind === "wait") {
         const st = this.nodes[node];
         const idx = part.minLsn - 1;
-        if (idx < st.log.length) this.q.push(st.visibleAt[idx], READ_SERVE, p, node);
+        if (idx < st.log.length) this.q.push(this.applyMs[node][st.log[idx]], READ_SERVE, p, node);
         else st.waiters.push([p, part.minLsn]);
         return;
       }
@@ -1146,8 +1142,11 @@ class Simulation {
     cs.epoch = epoch;
     cs.believesLeader = true;
     // Promotion replays every received entry: all become visible now, and all count as committed.
-    for (let i = 0; i < cs.visibleAt.length; i++) if (cs.visibleAt[i] > this.now) cs.visibleAt[i] = this.now;
-    for (const id of cs.log) this.localDone[id] = 1;
+    const vis = this.applyMs[cand];
+    for (const id of cs.log) {
+      if (vis[id] > this.now) vis[id] = this.now;
+      this.localDone[id] = 1;
+    }
     cs.commitPtr = cs.log.length;
     cs.acked.fill(0);
     cs.lastApply = this.now;
@@ -1192,7 +1191,6 @@ class Simulation {
     }
     if (lo < st.log.length) {
       st.log.length = lo;
-      st.visibleAt.length = lo;
       if (st.applied > lo) {
         // Rebuild the visible state from the surviving prefix.
         st.state.fill(-1);
