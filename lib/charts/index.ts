@@ -4,3 +4,5 @@ export * from "./show";
 export * from "./save";
 export * from "./latency-loss";
 export * from "./why";
+export * from "./timeline";
+export * from "./spacetime";
