@@ -37,6 +37,8 @@ export interface WriteOp {
   completeMs: number;
   /** The node that accepted the write into its log, or null if none did. */
   node: NodeId | null;
+  /** When the accepting node appended it to its log (Infinity if none did). */
+  acceptedMs?: number;
   /** The leader epoch (fencing token) the accepting node held; 0 if not accepted. */
   epoch: number;
   /** The write's position in the accepting node's log; 0 if not accepted. */

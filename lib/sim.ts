@@ -1311,6 +1311,7 @@ class Simulation {
             invokeMs: this.invokeMs[w],
             completeMs: this.completeMs[w],
             node: this.wNode[w] >= 0 ? names[this.wNode[w]] : null,
+            acceptedMs: this.acceptMs[w],
             epoch: this.wNode[w] >= 0 ? this.wEpoch[w] : 0,
             lsn: this.wNode[w] >= 0 ? this.lsn[w] : 0,
             acknowledged: acked,
