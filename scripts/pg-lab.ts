@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cleanupNow } from "./pg-lab/cleanup";
 import { runLab } from "./pg-lab/lab";
+import { printComparison } from "./pg-lab/report";
 import { parseOptions, USAGE, UsageError } from "./pg-lab/options";
 import { ensurePostgres, PostgresMissingError } from "./pg-lab/postgres-install";
 
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
     writeFileSync(options.jsonFile, toJson(results));
     console.log(`Results written to ${options.jsonFile}`);
   }
+  printComparison(results, (line) => console.log(line));
   console.log(`Done in ${(results.durationMs / 1000).toFixed(1)} s.`);
   return 0;
 }

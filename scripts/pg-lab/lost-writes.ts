@@ -108,6 +108,7 @@ export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlan
       level: item.level,
       scenario: item.scenario,
       proxyDelayMs: item.proxyDelayMs,
+      warmupMs: WARMUP_MS,
       windowMs: item.windowMs,
       writers: WRITERS,
       ackedWrites: acked.length,
