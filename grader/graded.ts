@@ -1,0 +1,328 @@
+/**
+ * Graded tests: vitest tests that carry their points and visibility as data.
+ *
+ *   graded({ name: "never promotes a crashed follower", points: 1, visibility: "public" }, async (c) => {
+ *     await c.each(c.seeds(20), (seed, record) => {
+ *       const followers = randomCluster(seed);
+ *       record("followers", followers);
+ *       return checkElection(followers, chooseNewLeader(followers)); // a Violation, or null when right
+ *     });
+ *   });
+ *
+ * The scorer reads `name`, `points` and `visibility` from the source (they must be literals), so a
+ * test that does not run, or runs under another name, still counts as failed. The body earns
+ * partial credit per case: `c.each` runs every case, counts the ones that pass and records the
+ * first few failures (rule broken, inputs involved, seed) in the test's metadata, which the
+ * scorer turns into feedback and a replay command.
+ */
+import { test, type TestContext } from "vitest";
+import type { CaseResult } from "../lib/workbook/report";
+import { deriveSeeds, PUBLIC_SEED_KEY, randomSecret, SEED_KEYS_ENV } from "./seeds";
+
+export type Visibility = "public" | "hidden";
+
+export interface GradedSpec {
+  /** A sentence of behaviour, unique within the exercise. A string literal. */
+  name: string;
+  /** Points for passing every case; a numeric literal. */
+  points: number;
+  /** Public cases run fixed seeds and show full feedback; hidden ones run secret seeds. */
+  visibility: Visibility;
+  /** Limit for the whole test (default 10 000 ms). */
+  timeoutMs?: number;
+  /** Limit for one case of `c.each` (default 2 000 ms); a case past it fails, and so do the rest. */
+  caseTimeoutMs?: number;
+}
+
+/** What a failing case broke: the rule in words and the few inputs involved. */
+export interface Violation {
+  /** The guarantee or rule that broke, as a sentence: "a crashed follower is never promoted". */
+  rule: string;
+  /** What happened, briefly: `chose "B", which is crashed`. */
+  details?: string;
+  /** The inputs that show the problem (a few followers, operations, …). */
+  involved?: unknown;
+  got?: unknown;
+  want?: unknown;
+}
+
+/** A case passes when its check returns nothing (or null) and fails when it returns a Violation. */
+export type Verdict = Violation | null | undefined | void;
+
+/** Records a value shown when the case fails or is replayed (`record("followers", followers)`). */
+export type Recorder = (label: string, value: unknown) => void;
+
+/** One case as the scorer and the replay command see it. Values are JSON-safe. */
+export type CaseRecord = CaseResult;
+
+/** Stored in the test's metadata under META_KEY; read by the scorer (in another process). */
+export interface GradedMeta {
+  passed: number;
+  total: number;
+  fraction: number;
+  /** The first few failing cases (all of them when replaying). */
+  failures: CaseRecord[];
+  /** Set when every failure was the stub's "not implemented yet" error: its message. */
+  notImplemented?: string;
+  /** Every case, passing or not: only when replaying. */
+  cases?: CaseRecord[];
+}
+
+export const META_KEY = "replicationLab";
+
+/** Environment the scorer sets for a run (all optional: a bare `vitest run` works too). */
+export const ENV = {
+  publicOnly: "RL_PUBLIC_ONLY",
+  onlyTest: "RL_ONLY_TEST",
+  replaySeed: "RL_REPLAY_SEED",
+  replayCase: "RL_REPLAY_CASE",
+} as const;
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_CASE_TIMEOUT_MS = 2_000;
+const FAILURES_KEPT = 3;
+const VALUE_CHARS_MAX = 4_000;
+
+export interface GradedContext {
+  /** The exercise id, e.g. "05". */
+  readonly exerciseId: string;
+  /** True when the replay command is rerunning one case. */
+  readonly replaying: boolean;
+  /** `n` seeds: fixed for public tests, secret for hidden ones, the one asked for when replaying. */
+  seeds(n: number): number[];
+  /** Runs `check` on every item (a seed, or a hand-written case with a `label`) and tallies it. */
+  each<T extends number | { label: string }>(
+    items: readonly T[],
+    check: (item: T, record: Recorder) => Verdict | Promise<Verdict>,
+  ): Promise<void>;
+  /** Adds a tally computed by hand: `passed` of `total` cases, with a message when some failed. */
+  partial(passed: number, total: number, message?: string): void;
+}
+
+/** Declares a graded test. See the file comment. */
+export function graded(spec: GradedSpec, body: (c: GradedContext) => void | Promise<void>): void {
+  const env = process.env;
+  const skipped =
+    (spec.visibility === "hidden" && env[ENV.publicOnly] === "1") ||
+    (env[ENV.onlyTest] !== undefined && env[ENV.onlyTest] !== spec.name);
+  if (skipped) {
+    test.skip(spec.name, () => {});
+    return;
+  }
+  test(
+    spec.name,
+    async (ctx: TestContext) => {
+      const c = new Tally(spec, exerciseIdOf(ctx.task.file.filepath));
+      try {
+        await body(c);
+      } catch (error) {
+        c.fail({ case: "the test", ok: false, error: describeError(error) });
+        (ctx.task.meta as Record<string, unknown>)[META_KEY] = c.meta(true);
+        throw error;
+      }
+      (ctx.task.meta as Record<string, unknown>)[META_KEY] = c.meta(false);
+      if (c.failedCount() > 0) throw new GradedFailure(c.summary());
+    },
+    spec.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  );
+}
+
+/** The error that fails a test whose cases did not all pass; its message summarises them. */
+export class GradedFailure extends Error {
+  override readonly name = "GradedFailure";
+}
+
+class Tally implements GradedContext {
+  readonly replaying: boolean;
+  private passed = 0;
+  private total = 0;
+  private failures: CaseRecord[] = [];
+  private cases: CaseRecord[] = [];
+  private allNotImplemented = true;
+  private notImplementedMessage: string | undefined;
+
+  constructor(
+    private readonly spec: GradedSpec,
+    readonly exerciseId: string,
+  ) {
+    this.replaying = process.env[ENV.replaySeed] !== undefined || process.env[ENV.replayCase] !== undefined;
+  }
+
+  seeds(n: number): number[] {
+    const replaySeed = process.env[ENV.replaySeed];
+    if (replaySeed !== undefined) return [Number(replaySeed)];
+    if (this.replaying) return [];
+    const key = this.spec.visibility === "public" ? PUBLIC_SEED_KEY : hiddenKey(this.exerciseId);
+    return deriveSeeds(key, this.exerciseId, this.spec.name, n);
+  }
+
+  async each<T extends number | { label: string }>(
+    items: readonly T[],
+    check: (item: T, record: Recorder) => Verdict | Promise<Verdict>,
+  ): Promise<void> {
+    const caseTimeoutMs = this.spec.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+    const replayCase = process.env[ENV.replayCase];
+    let hung: string | undefined;
+    for (const item of items) {
+      const base = typeof item === "number" ? { case: `seed ${item}`, seed: item } : { case: `case ${JSON.stringify(item.label)}`, label: item.label };
+      if (replayCase !== undefined && base.label !== replayCase) continue;
+      if (hung !== undefined) {
+        this.fail({ ...base, ok: false, rule: "not run", details: `skipped: ${hung} did not finish` });
+        continue;
+      }
+      const recorded: Record<string, unknown> = {};
+      const record: Recorder = (label, value) => {
+        recorded[label] = jsonSafe(value);
+      };
+      let verdict: Verdict;
+      try {
+        verdict = await withTimeout(Promise.resolve().then(() => check(item, record)), caseTimeoutMs);
+      } catch (error) {
+        if (error instanceof CaseTimeout) hung = base.case;
+        this.fail({ ...base, ok: false, error: describeError(error), recorded });
+        continue;
+      }
+      if (verdict) {
+        this.fail({
+          ...base,
+          ok: false,
+          rule: String(verdict.rule),
+          details: verdict.details === undefined ? undefined : String(verdict.details),
+          involved: jsonSafe(verdict.involved),
+          got: jsonSafe(verdict.got),
+          want: jsonSafe(verdict.want),
+          recorded,
+        });
+      } else {
+        this.pass({ ...base, ok: true, recorded });
+      }
+    }
+  }
+
+  partial(passed: number, total: number, message?: string): void {
+    if (!(Number.isInteger(passed) && Number.isInteger(total) && passed >= 0 && passed <= total)) {
+      throw new RangeError(`partial(passed, total): need whole numbers with 0 <= passed <= total, got ${passed}, ${total}`);
+    }
+    this.total += total;
+    this.passed += passed;
+    if (passed < total) {
+      this.allNotImplemented = false;
+      this.keep({ case: `${total - passed} of ${total} checks`, ok: false, rule: message ?? "some checks failed" });
+    }
+  }
+
+  fail(record: CaseRecord): void {
+    this.total += 1;
+    if (!(record.error && record.error.name === "NotImplementedError")) this.allNotImplemented = false;
+    else this.notImplementedMessage ??= record.error.message;
+    this.keep(record);
+  }
+
+  failedCount(): number {
+    return this.total - this.passed;
+  }
+
+  meta(threw: boolean): GradedMeta {
+    const total = this.total;
+    const passed = threw ? 0 : this.passed;
+    const notImplemented = this.failedCount() > 0 && this.allNotImplemented ? this.notImplementedMessage : undefined;
+    return {
+      passed,
+      total,
+      fraction: threw ? 0 : total === 0 ? 1 : passed / total,
+      failures: this.failures,
+      ...(notImplemented !== undefined ? { notImplemented } : {}),
+      ...(this.replaying ? { cases: this.cases } : {}),
+    };
+  }
+
+  summary(): string {
+    const first = this.failures[0];
+    const head = `${this.failedCount()} of ${this.total} cases failed`;
+    if (!first) return head;
+    const why = first.error ? `${first.error.name}: ${first.error.message}` : `${first.rule}${first.details ? `: ${first.details}` : ""}`;
+    return `${head}; first, ${first.case}: ${why}`;
+  }
+
+  private pass(record: CaseRecord): void {
+    this.total += 1;
+    this.passed += 1;
+    if (this.replaying) this.cases.push(record);
+  }
+
+  private keep(record: CaseRecord): void {
+    if (this.replaying) this.cases.push(record);
+    if (this.replaying || this.failures.length < FAILURES_KEPT) this.failures.push(record);
+  }
+}
+
+class CaseTimeout extends Error {
+  override readonly name = "CaseTimeout";
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CaseTimeout(`did not finish within ${ms} ms (a promise that never settles?)`)), ms);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+let fallbackKeys: Record<string, string> | undefined;
+
+/** The hidden-seed key of an exercise: from the scorer, or random when run without one. */
+function hiddenKey(exerciseId: string): string {
+  const raw = process.env[SEED_KEYS_ENV];
+  if (raw) {
+    const keys = JSON.parse(raw) as Record<string, string>;
+    const key = keys[exerciseId];
+    if (key) return key;
+  }
+  fallbackKeys ??= {};
+  return (fallbackKeys[exerciseId] ??= randomSecret());
+}
+
+function exerciseIdOf(filepath: string): string {
+  const base = filepath.split(/[\\/]/).pop() ?? "";
+  return /^(\d{2})-/.exec(base)?.[1] ?? base;
+}
+
+function describeError(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: "thrown value", message: safeString(error) };
+}
+
+/** A JSON-safe copy of `value` (Infinity, undefined, cycles, functions made printable), capped in size. */
+export function jsonSafe(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  const text = safeString(value);
+  if (text.length > VALUE_CHARS_MAX) return `${text.slice(0, VALUE_CHARS_MAX)}… (truncated)`;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function safeString(value: unknown): string {
+  const seen = new WeakSet<object>();
+  try {
+    const text = JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+      if (typeof v === "bigint") return `${v}n`;
+      if (typeof v === "function") return `[function ${v.name || "anonymous"}]`;
+      if (v === undefined) return "undefined";
+      if (typeof v === "object" && v !== null) {
+        if (seen.has(v)) return "[cycle]";
+        seen.add(v);
+        if (v instanceof Map) return Object.fromEntries(v);
+        if (v instanceof Set) return [...v];
+        if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+      }
+      return v;
+    });
+    return text ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
