@@ -1,0 +1,114 @@
+/**
+ * Does a submission compile? Syntax and type errors, per exercise, before any test runs.
+ *
+ * The grader's test files are type-checked together with the student's files, their import of
+ * `../../exercises/…` pointing at them: so a renamed export or a changed parameter type shows up as
+ * "does not fit the exercise's signature", and a type error inside the student's own file as
+ * itself. Files of the library and of the grader are parsed once per process and shared between
+ * submissions, which keeps batch grading fast.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
+import ts from "typescript";
+
+export interface CompileInput {
+  root: string;
+  /** The folder holding the staged exercise files (`NN-name.ts`). */
+  stageDir: string;
+  /** How the student's folder is shown in messages, e.g. "exercises". */
+  displayDir: string;
+  /** Exercise name ("05-leader-election") -> its test file. */
+  exercises: Map<string, string>;
+}
+
+const MAX_ERRORS_SHOWN = 5;
+const shared = new Map<string, ts.SourceFile>();
+let baseOptions: ts.CompilerOptions | undefined;
+
+/** Compiler errors per exercise name; exercises without errors are absent. */
+export function compileErrors(input: CompileInput): Map<string, string[]> {
+  const options: ts.CompilerOptions = {
+    ...projectOptions(input.root),
+    noEmit: true,
+    baseUrl: undefined,
+    paths: { "replication-lab": [join(input.root, "lib", "index.ts")] },
+  };
+  const host = ts.createCompilerHost(options, true);
+  const testDir = dirname([...input.exercises.values()][0] ?? join(input.root, "grader", "exercises"));
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, compilerOptions) =>
+    literals.map((literal) => {
+      const exercise = /^\.\.\/\.\.\/exercises\/([\w-]+?)(\.ts)?$/.exec(literal.text);
+      if (exercise && dirname(containingFile) === testDir) {
+        return { resolvedModule: { resolvedFileName: join(input.stageDir, `${exercise[1]}.ts`), extension: ts.Extension.Ts, isExternalLibraryImport: false } };
+      }
+      return ts.resolveModuleName(literal.text, containingFile, compilerOptions, host, undefined, redirected);
+    });
+  const ownGetSourceFile = host.getSourceFile.bind(host);
+  const stagePrefix = input.stageDir + sep;
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    if (fileName.startsWith(stagePrefix)) return ownGetSourceFile(fileName, languageVersion, onError, shouldCreate);
+    let file = shared.get(fileName);
+    if (!file) {
+      file = ownGetSourceFile(fileName, languageVersion, onError, shouldCreate);
+      if (file) shared.set(fileName, file);
+    }
+    return file;
+  };
+  const studentFiles = [...input.exercises.keys()].map((name) => join(input.stageDir, `${name}.ts`));
+  const program = ts.createProgram({ rootNames: [...input.exercises.values(), ...studentFiles], options, host });
+
+  const errors = new Map<string, string[]>();
+  const push = (exercise: string, message: string): void => {
+    const list = errors.get(exercise) ?? [];
+    list.push(message);
+    errors.set(exercise, list);
+  };
+  const owner = (fileName: string): { exercise: string; kind: "own" | "signature" } | undefined => {
+    const base = fileName.split(/[\\/]/).pop() ?? "";
+    if (fileName.startsWith(stagePrefix)) {
+      const name = base.replace(/\.ts$/, "");
+      return input.exercises.has(name) ? { exercise: name, kind: "own" } : undefined;
+    }
+    for (const [name, testFile] of input.exercises) {
+      if (dirname(fileName) === dirname(testFile) && base.startsWith(`${name}.`)) return { exercise: name, kind: "signature" };
+    }
+    return undefined;
+  };
+  const files = [...studentFiles, ...input.exercises.values()]
+    .map((f) => program.getSourceFile(f))
+    .filter((f): f is ts.SourceFile => f !== undefined);
+  for (const file of files) {
+    const who = owner(file.fileName);
+    if (!who) continue;
+    const syntactic = program.getSyntacticDiagnostics(file);
+    const diagnostics = syntactic.length > 0 ? syntactic : program.getSemanticDiagnostics(file);
+    for (const d of diagnostics.filter((x) => x.category === ts.DiagnosticCategory.Error)) {
+      const text = formatDiagnostic(d, input);
+      push(who.exercise, who.kind === "own" ? text : `does not fit the exercise's signature, as the grader calls it: ${text}`);
+    }
+  }
+  for (const [name, list] of errors) {
+    if (list.length > MAX_ERRORS_SHOWN) errors.set(name, [...list.slice(0, MAX_ERRORS_SHOWN), `… and ${list.length - MAX_ERRORS_SHOWN} more`]);
+  }
+  return errors;
+}
+
+function formatDiagnostic(d: ts.Diagnostic, input: CompileInput): string {
+  const message = ts.flattenDiagnosticMessageText(d.messageText, " ").replaceAll(input.stageDir, input.displayDir);
+  if (!d.file || d.start === undefined) return `error TS${d.code}: ${message}`;
+  const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+  const shown = d.file.fileName.startsWith(input.stageDir)
+    ? `${input.displayDir}/${relative(input.stageDir, d.file.fileName)}`
+    : relative(input.root, d.file.fileName);
+  return `${shown.split(sep).join("/")}:${line + 1}:${character + 1} error TS${d.code}: ${message}`;
+}
+
+/** The project's compiler options (tsconfig.json), read once. */
+function projectOptions(root: string): ts.CompilerOptions {
+  if (baseOptions) return baseOptions;
+  const path = join(root, "tsconfig.json");
+  const read = ts.readConfigFile(path, (p) => readFileSync(p, "utf8"));
+  const parsed = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, root);
+  baseOptions = { ...parsed.options, skipLibCheck: true, incremental: false, composite: false, tsBuildInfoFile: undefined };
+  return baseOptions;
+}

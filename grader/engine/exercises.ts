@@ -1,0 +1,130 @@
+/**
+ * The exercise set: found on disk, with each exercise's metadata and its manifest of graded tests.
+ *
+ * The manifest is read from the pristine test file's source (the literal `name`, `points` and
+ * `visibility` of each `graded({...})` call), never from a run: a test that student code managed
+ * to skip, rename or crash away is still expected, and so counts as failed.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import ts from "typescript";
+import type { Visibility } from "../graded";
+
+export interface ManifestTest {
+  name: string;
+  points: number;
+  visibility: Visibility;
+  timeoutMs?: number;
+}
+
+export interface ExerciseMeta {
+  title: string;
+  /** The notebook that poses the exercise, relative to the project root. */
+  notebook?: string;
+  /** Two or three hints, each nearer the answer. */
+  hints: string[];
+}
+
+export interface Exercise {
+  /** "05" */
+  id: string;
+  /** "05-leader-election": the file name used in exercises/, solutions/ and grader/exercises/. */
+  name: string;
+  testFile: string;
+  meta: ExerciseMeta;
+  tests: ManifestTest[];
+  /** Problems with the exercise's own files (a grader bug, reported by --validate). */
+  problems: string[];
+}
+
+const TEST_FILE = /^(\d{2})-([a-z0-9][a-z0-9-]*)\.test\.ts$/;
+
+/** Every exercise under `<root>/grader/exercises`, sorted by id. */
+export function loadExercises(root: string): Exercise[] {
+  const dir = join(root, "grader", "exercises");
+  const exercises: Exercise[] = [];
+  for (const file of readdirSync(dir).sort()) {
+    const match = TEST_FILE.exec(file);
+    if (!match) continue;
+    const name = `${match[1]}-${match[2]}`;
+    const problems: string[] = [];
+    const testFile = join(dir, file);
+    const tests = readManifest(testFile, problems);
+    const meta = readMeta(join(dir, `${name}.meta.json`), name, problems);
+    exercises.push({ id: match[1], name, testFile, meta, tests, problems });
+  }
+  return exercises;
+}
+
+/** Keeps the exercises named by `only` (ids like "05" or full names); all when `only` is empty. */
+export function selectExercises(all: Exercise[], only: readonly string[]): Exercise[] {
+  if (only.length === 0) return all;
+  const chosen = all.filter((e) => only.some((o) => o === e.id || o === e.name || o === String(Number(e.id))));
+  const unknown = only.filter((o) => !all.some((e) => o === e.id || o === e.name || o === String(Number(e.id))));
+  if (unknown.length > 0) {
+    throw new Error(`--only: no exercise ${unknown.map((u) => JSON.stringify(u)).join(", ")}; known: ${all.map((e) => e.id).join(", ")}`);
+  }
+  return chosen;
+}
+
+function readMeta(path: string, name: string, problems: string[]): ExerciseMeta {
+  const fallback: ExerciseMeta = { title: name, hints: [] };
+  if (!existsSync(path)) {
+    problems.push(`${name}.meta.json is missing (title, notebook, hints)`);
+    return fallback;
+  }
+  try {
+    const data = JSON.parse(readFileSync(path, "utf8")) as Partial<ExerciseMeta>;
+    if (typeof data.title !== "string" || data.title === "") problems.push(`${name}.meta.json: "title" must be a non-empty string`);
+    if (!Array.isArray(data.hints) || data.hints.length < 2 || data.hints.length > 3 || data.hints.some((h) => typeof h !== "string")) {
+      problems.push(`${name}.meta.json: "hints" must be 2 or 3 strings, each nearer the answer`);
+    }
+    if (data.notebook !== undefined && typeof data.notebook !== "string") problems.push(`${name}.meta.json: "notebook" must be a path`);
+    return {
+      title: typeof data.title === "string" && data.title ? data.title : name,
+      notebook: typeof data.notebook === "string" ? data.notebook : undefined,
+      hints: Array.isArray(data.hints) ? data.hints.filter((h): h is string => typeof h === "string") : [],
+    };
+  } catch (error) {
+    problems.push(`${name}.meta.json is not valid JSON: ${(error as Error).message}`);
+    return fallback;
+  }
+}
+
+/** The `graded({...})` calls of a test file, read from its syntax tree. */
+export function readManifest(testFile: string, problems: string[]): ManifestTest[] {
+  const source = ts.createSourceFile(testFile, readFileSync(testFile, "utf8"), ts.ScriptTarget.ES2022, true);
+  const tests: ManifestTest[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "graded") {
+      const where = `${testFile.split(/[\\/]/).pop()}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+      const spec = node.arguments[0];
+      const test = spec && ts.isObjectLiteralExpression(spec) ? literalSpec(spec) : undefined;
+      if (!test) problems.push(`${where}: graded() needs a literal { name, points, visibility } as its first argument`);
+      else if (tests.some((t) => t.name === test.name)) problems.push(`${where}: two graded tests are named ${JSON.stringify(test.name)}`);
+      else tests.push(test);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  if (tests.length === 0) problems.push(`${testFile.split(/[\\/]/).pop()} declares no graded() tests`);
+  return tests;
+}
+
+function literalSpec(spec: ts.ObjectLiteralExpression): ManifestTest | undefined {
+  const fields = new Map<string, ts.Expression>();
+  for (const p of spec.properties) {
+    if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) fields.set(p.name.text, p.initializer);
+  }
+  const text = (e: ts.Expression | undefined) =>
+    e && (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) ? e.text : undefined;
+  const num = (e: ts.Expression | undefined) => (e && ts.isNumericLiteral(e) ? Number(e.text.replace(/_/g, "")) : undefined);
+  const name = text(fields.get("name"));
+  const points = num(fields.get("points"));
+  const visibility = text(fields.get("visibility"));
+  const timeoutMs = num(fields.get("timeoutMs"));
+  if (name === undefined || name === "" || points === undefined || !(points > 0)) return undefined;
+  if (visibility !== "public" && visibility !== "hidden") return undefined;
+  if (fields.has("timeoutMs") && timeoutMs === undefined) return undefined;
+  return { name, points, visibility, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
+}

@@ -1,0 +1,29 @@
+/**
+ * A grading run's plan: what the scorer asks one vitest process to run. Written by the scorer
+ * as JSON, read by grader/vitest.config.ts in the vitest process.
+ */
+
+export const PLAN_ENV = "RL_GRADER_PLAN";
+
+export interface PlannedProject {
+  /** Unique in the run; the reporter tags every event with it. */
+  name: string;
+  /** What the tests' `../../exercises/<exercise>` resolves to: the staged exercise files. */
+  submissionDir: string;
+  /** Absolute paths of the graded test files to run. */
+  files: string[];
+  /** Extra environment of this project's test workers (seed keys, filters). */
+  env: Record<string, string>;
+}
+
+export interface RunPlan {
+  root: string;
+  /** A scratch folder for vite's cache (the grader's own copy may be read-only). */
+  cacheDir: string;
+  maxWorkers: number;
+  /** Heap limit of each test worker. */
+  memoryMb: number;
+  /** Paths the test workers may read (Node's permission model); nothing else, no writes. */
+  readPaths: string[];
+  projects: PlannedProject[];
+}

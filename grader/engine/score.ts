@@ -1,0 +1,162 @@
+/**
+ * From what the test runner reported to points, per the manifest.
+ *
+ * Only the manifest (read from the pristine test files) says which tests exist and what they are
+ * worth; a test the runner did not report is failed. A passing test earns its points; a failing
+ * one earns the share of its cases that passed (when it counted cases) and nothing otherwise.
+ * Feedback is built here, so hidden tests never show their seeds or inputs.
+ */
+import type { CaseRecord, GradedMeta } from "../graded";
+import type { SerializedError } from "./events";
+import type { Exercise, ManifestTest } from "./exercises";
+import { roundScore, type ExerciseReport, type TestReport } from "./report";
+import type { TestEvent } from "./run-vitest";
+
+/** What happened to one exercise of one submission. */
+export type ExerciseOutcome =
+  | { kind: "problem"; message: string }
+  | {
+      kind: "ran";
+      tests: Map<string, TestEvent>;
+      moduleErrors: SerializedError[];
+      /** Tests that never finished, with why (from the per-test rerun of a hung module). */
+      killed: Map<string, string>;
+      /** Set when the whole module was stopped (e.g. the submission's time limit). */
+      stopped?: string;
+    };
+
+export interface ScoreContext {
+  /** How the student's file is shown, e.g. "exercises/05-leader-election.ts". */
+  file: string;
+  /** Hidden tests get full feedback (for instructors). */
+  revealHidden: boolean;
+  /** Strings that must never appear in feedback (the secret and keys derived from it). */
+  redact: string[];
+  /** Staging path prefix to replace by the student's folder in messages. */
+  stagePath: string;
+  displayDir: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function scoreExercise(exercise: Exercise, tests: ManifestTest[], outcome: ExerciseOutcome, ctx: ScoreContext): ExerciseReport {
+  const reports = tests.map((t) => scoreTest(exercise, t, outcome, ctx));
+  const score = roundScore(reports.reduce((s, r) => s + r.score, 0));
+  const maxScore = roundScore(tests.reduce((s, t) => s + t.points, 0));
+  const listed = new Set(exercise.tests.map((t) => t.name));
+  const unlisted = outcome.kind === "ran" ? [...outcome.tests.keys()].filter((name) => !listed.has(name)) : [];
+  return {
+    id: exercise.id,
+    name: exercise.name,
+    title: exercise.meta.title,
+    score,
+    maxScore,
+    file: ctx.file,
+    ...(outcome.kind === "problem" ? { problem: clean(outcome.message, ctx) } : {}),
+    tests: reports,
+    ...(unlisted.length > 0 ? { unlisted } : {}),
+  };
+}
+
+function scoreTest(exercise: Exercise, t: ManifestTest, outcome: ExerciseOutcome, ctx: ScoreContext): TestReport {
+  const base = { name: t.name, maxScore: t.points, visibility: t.visibility };
+  const failed = (message: string, extra: Partial<TestReport> = {}): TestReport => ({ ...base, status: "failed", score: 0, message: clean(message, ctx), ...extra });
+  if (outcome.kind === "problem") return failed(outcome.message);
+  const killed = outcome.killed.get(t.name);
+  if (killed) return failed(killed);
+  const event = outcome.tests.get(t.name);
+  if (!event) {
+    if (outcome.stopped) return failed(outcome.stopped);
+    const loadError = outcome.moduleErrors[0];
+    if (loadError) return failed(`the exercise failed to load: ${describeError(loadError, ctx)}`);
+    return failed("this test did not run (it was missing, skipped or renamed), so it counts as failed");
+  }
+  if (event.state === "skipped" || event.state === "pending") return failed("this test was skipped, so it counts as failed");
+
+  const meta = event.meta;
+  const hidden = t.visibility === "hidden" && !ctx.revealHidden;
+  const cases = meta && meta.total > 0 ? { passed: meta.passed, total: meta.total } : undefined;
+  if (event.state === "passed") {
+    if (!meta || meta.fraction !== 1) return failed("the test passed without a graded result, so it counts as failed");
+    return { ...base, status: "passed", score: t.points, message: cases ? `all ${cases.total} cases passed` : "passed", ...(cases ? { cases } : {}) };
+  }
+
+  const fraction = meta && Number.isFinite(meta.fraction) && meta.fraction >= 0 && meta.fraction < 1 ? meta.fraction : 0;
+  const score = roundScore(t.points * fraction);
+  const status = score > 0 ? "partial" : "failed";
+  const error = event.errors[0];
+  if (meta?.notImplemented) {
+    return { ...base, status, score, message: clean(meta.notImplemented, ctx), notImplemented: true, ...(cases ? { cases } : {}) };
+  }
+  if (error && error.name === "TestTimeoutError") {
+    return { ...base, status, score, message: `took longer than its ${t.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms limit (a promise that never settles, or a very slow loop?)` };
+  }
+  if (hidden) {
+    const message = cases
+      ? `${cases.passed} of ${cases.total} hidden cases passed (hidden cases show no details; the public tests check the same rules)`
+      : `failed on hidden cases (${error?.name ?? "error"}; hidden cases show no details)`;
+    return { ...base, status, score, message, ...(cases ? { cases } : {}) };
+  }
+  if (meta && meta.failures.length > 0 && !(meta.failures[0].case === "the test" && meta.total === 1)) {
+    const failures = meta.failures.map((f) => cleanRecord(f, ctx));
+    const replay = replayCommand(exercise.id, failures[0]);
+    const lines = [`${meta.total - meta.passed} of ${meta.total} cases failed.`, ...failures.slice(0, 2).map((f) => describeCase(f))];
+    if (replay) lines.push(`Replay the first: ${replay}`);
+    return { ...base, status, score, message: clean(lines.join("\n"), ctx), ...(cases ? { cases } : {}), failures, ...(replay ? { replay } : {}) };
+  }
+  return { ...base, status, score, message: error ? describeError(error, ctx) : "failed" };
+}
+
+/** One failing case in a line or two: the rule, what happened, the inputs involved. */
+export function describeCase(f: CaseRecord): string {
+  if (f.error) return `${f.case}: threw ${f.error.name}: ${f.error.message}`;
+  const parts = [`${f.case}: ${f.rule ?? "failed"}`];
+  if (f.details) parts.push(` (${f.details})`);
+  if (f.involved !== undefined) parts.push(`; involved: ${compact(f.involved)}`);
+  return parts.join("");
+}
+
+export function replayCommand(exerciseId: string, f: CaseRecord | undefined): string | undefined {
+  if (!f) return undefined;
+  if (f.seed !== undefined) return `npm run replay -- ${exerciseId} --seed ${f.seed}`;
+  if (f.label !== undefined) return `npm run replay -- ${exerciseId} --case ${JSON.stringify(f.label)}`;
+  return undefined;
+}
+
+/** A value in one readable line: keys unquoted, `{name: "A", alive: false, epoch: 3}`. */
+export function compact(value: unknown, maxChars = 600): string {
+  const show = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${v.map(show).join(", ")}]`;
+    if (v && typeof v === "object") return `{${Object.entries(v).map(([k, x]) => `${k}: ${show(x)}`).join(", ")}}`;
+    return JSON.stringify(v) ?? String(v);
+  };
+  const text = show(value);
+  return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+}
+
+function describeError(error: SerializedError, ctx: ScoreContext): string {
+  const at = studentFrame(error.stack, ctx);
+  return `${error.name}: ${error.message}${at ? ` (at ${at})` : ""}`;
+}
+
+/** The first stack frame in the student's file, shown as `exercises/05-x.ts:12:5`. */
+function studentFrame(stack: string, ctx: ScoreContext): string | undefined {
+  for (const line of stack.split("\n")) {
+    const m = /([^\s(]+\.ts):(\d+):(\d+)/.exec(line);
+    if (m && m[1].includes(ctx.stagePath)) return `${m[1].replace(ctx.stagePath, ctx.displayDir)}:${m[2]}:${m[3]}`;
+  }
+  return undefined;
+}
+
+function cleanRecord(f: CaseRecord, ctx: ScoreContext): CaseRecord {
+  return JSON.parse(clean(JSON.stringify(f), ctx)) as CaseRecord;
+}
+
+/** Replaces staging paths by the student's folder and removes secrets. */
+function clean(text: string, ctx: ScoreContext): string {
+  let out = ctx.stagePath ? text.split(ctx.stagePath).join(ctx.displayDir) : text;
+  for (const s of ctx.redact) if (s) out = out.split(s).join("[redacted]");
+  return out;
+}
+
+export type { GradedMeta };

@@ -1,0 +1,169 @@
+/**
+ * Static screening of a student's exercise file before anything of it runs.
+ *
+ * Exercise code needs only the library and plain computation. Imports of anything else (the file
+ * system, child processes, the network, the grader, vitest, the solutions), reaching for the
+ * process or the global object, dynamic code, and patching built-ins are rejected with the line
+ * and a reason. This is a tripwire with clear messages, not the sandbox: the test worker also runs
+ * under Node's permission model (no file writes, no child processes, reads limited to code), in
+ * its own process, and the score is computed by another process.
+ */
+import ts from "typescript";
+
+export interface ScreenFinding {
+  line: number;
+  reason: string;
+}
+
+/** Module specifiers exercise code may import: the library and sibling exercise files. */
+function allowedImport(specifier: string): boolean {
+  if (specifier === "replication-lab" || specifier === "../lib" || specifier === "../lib/index") return true;
+  if (/^\.\.\/lib\/(?!workbook(\/|$))[\w./-]+$/.test(specifier) && !specifier.includes("..", 3)) return true;
+  return /^\.\/\d{2}-[a-z0-9-]+(\.ts)?$/.test(specifier);
+}
+
+/** Notebook helpers start processes; exercise code has no use for them. */
+const NOTEBOOK_HELPERS = new Set(["check", "hint", "progress", "solution"]);
+
+/** Globals that reach the process, the host or dynamic code. */
+const FORBIDDEN_GLOBALS = new Map<string, string>([
+  ["process", "uses `process` (environment, exit, I/O)"],
+  ["globalThis", "uses `globalThis`"],
+  ["global", "uses `global`"],
+  ["require", "uses `require`"],
+  ["eval", "uses `eval`"],
+  ["Function", "uses the `Function` constructor"],
+  ["fetch", "uses the network (`fetch`)"],
+  ["WebSocket", "uses the network (`WebSocket`)"],
+  ["XMLHttpRequest", "uses the network (`XMLHttpRequest`)"],
+  ["WebAssembly", "uses `WebAssembly`"],
+  ["Reflect", "uses `Reflect`"],
+  ["Proxy", "uses `Proxy`"],
+  ["__dirname", "uses `__dirname`"],
+  ["__filename", "uses `__filename`"],
+  ["expect", "touches the test runner's `expect`"],
+  ["vi", "touches the test runner's `vi`"],
+]);
+
+/** Built-in objects whose properties exercise code must not replace. */
+const BUILTINS = new Set([
+  "Math", "JSON", "Object", "Array", "Promise", "Date", "Number", "String", "Boolean", "Symbol", "Error",
+  "Map", "Set", "WeakMap", "WeakSet", "RegExp", "console", "Intl", "BigInt", "Float64Array", "Uint32Array",
+  "Int32Array", "Uint8Array", "ArrayBuffer", "setTimeout", "setInterval", "queueMicrotask", "structuredClone",
+]);
+
+const PATCHING_CALLS = new Set(["defineProperty", "defineProperties", "setPrototypeOf", "assign", "freeze", "seal", "preventExtensions"]);
+
+/** Reasons the file must not run, each with its line; empty when it may run. */
+export function screenSource(fileName: string, text: string): ScreenFinding[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const findings: ScreenFinding[] = [];
+  const flag = (node: ts.Node, reason: string): void => {
+    const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+    if (!findings.some((f) => f.line === line && f.reason === reason)) findings.push({ line, reason });
+  };
+
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      const specifier = node.moduleSpecifier.text;
+      if (!allowedImport(specifier)) flag(node, importReason(specifier));
+      else if (ts.isImportDeclaration(node)) flagHelperImports(node, flag);
+    } else if (ts.isImportEqualsDeclaration(node)) {
+      flag(node, "uses `import = require()`; use `import { … } from \"../lib\"`");
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      flag(node, "uses a dynamic `import()`; import the library statically");
+    } else if (ts.isImportTypeNode(node)) {
+      const arg = node.argument;
+      if (ts.isLiteralTypeNode(arg) && ts.isStringLiteral(arg.literal) && !allowedImport(arg.literal.text)) {
+        flag(node, importReason(arg.literal.text));
+      }
+    } else if (ts.isMetaProperty(node)) {
+      flag(node, "uses `import.meta`");
+    } else if (ts.isIdentifier(node) && isValueReference(node) && FORBIDDEN_GLOBALS.has(node.text)) {
+      flag(node, `${FORBIDDEN_GLOBALS.get(node.text)}: exercise code may not reach the process, the global object or dynamic code`);
+    } else if (ts.isPropertyAccessExpression(node) && ["constructor", "__proto__", "__defineGetter__", "__defineSetter__"].includes(node.name.text)) {
+      flag(node, `reads \`.${node.name.text}\`, a way around the sandbox`);
+    } else if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression) && ["constructor", "__proto__", "prototype"].includes(node.argumentExpression.text)) {
+      flag(node, `reads \`["${node.argumentExpression.text}"]\`, a way around the sandbox`);
+    } else if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
+      const root = patchedBuiltin(node.left);
+      if (root) flag(node, `patches the built-in \`${root}\`; exercise code must not change built-ins`);
+    } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && isUpdate(node.operator)) {
+      const root = patchedBuiltin(node.operand);
+      if (root) flag(node, `patches the built-in \`${root}\``);
+    } else if (ts.isDeleteExpression(node)) {
+      const root = patchedBuiltin(node.expression);
+      if (root) flag(node, `deletes from the built-in \`${root}\``);
+    } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      const callee = node.expression;
+      const target = node.arguments[0];
+      if (ts.isIdentifier(callee.expression) && callee.expression.text === "Object" && PATCHING_CALLS.has(callee.name.text) && target) {
+        const root = rootName(target);
+        if (root && BUILTINS.has(root)) flag(node, `changes the built-in \`${root}\` with Object.${callee.name.text}`);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return findings.sort((a, b) => a.line - b.line);
+}
+
+function importReason(specifier: string): string {
+  const what = /^(node:)?(fs|fs\/promises|child_process|net|http|https|http2|dgram|dns|tls|worker_threads|cluster|vm|os|process|inspector|v8|module)$/.test(specifier)
+    ? "a Node.js system module"
+    : specifier === "vitest" || specifier.startsWith("@vitest/")
+      ? "the test runner"
+      : /grader|solutions|\.secret/.test(specifier)
+        ? "the grader or its answers"
+        : "a module outside the library";
+  return `imports ${JSON.stringify(specifier)} (${what}); exercise files may import only the library ("../lib" or "replication-lab") and other exercise files`;
+}
+
+function flagHelperImports(node: ts.ImportDeclaration, flag: (n: ts.Node, reason: string) => void): void {
+  const bindings = node.importClause?.namedBindings;
+  if (!bindings || !ts.isNamedImports(bindings)) return;
+  for (const element of bindings.elements) {
+    const imported = (element.propertyName ?? element.name).text;
+    if (NOTEBOOK_HELPERS.has(imported)) flag(element, `imports the notebook helper \`${imported}\`, which starts processes; exercise code does not need it`);
+  }
+}
+
+/** True for an identifier used as a value (not a property name, a declaration name or a type). */
+function isValueReference(node: ts.Identifier): boolean {
+  const parent = node.parent;
+  if (ts.isPropertyAccessExpression(parent) && parent.name === node) return false;
+  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent) ||
+    ts.isPropertySignature(parent) || ts.isMethodSignature(parent) || ts.isGetAccessor(parent) || ts.isSetAccessor(parent) ||
+    ts.isEnumMember(parent)) && parent.name === node) return false;
+  if ((ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isFunctionDeclaration(parent) || ts.isClassDeclaration(parent) ||
+    ts.isBindingElement(parent)) && parent.name === node) return false;
+  if (ts.isBindingElement(parent) && parent.propertyName === node) return false;
+  if (ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent) || ts.isImportClause(parent) || ts.isNamespaceImport(parent)) return false;
+  if (ts.isTypeReferenceNode(parent) || ts.isQualifiedName(parent) || ts.isTypeQueryNode(parent)) return false;
+  if (ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) return false;
+  return true;
+}
+
+function isAssignment(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+function isUpdate(operator: ts.SyntaxKind): boolean {
+  return operator === ts.SyntaxKind.PlusPlusToken || operator === ts.SyntaxKind.MinusMinusToken;
+}
+
+/** For `Math.random = …` or `Array.prototype.x = …`: the built-in's name; otherwise undefined. */
+function patchedBuiltin(target: ts.Expression): string | undefined {
+  if (!ts.isPropertyAccessExpression(target) && !ts.isElementAccessExpression(target)) {
+    return ts.isIdentifier(target) && BUILTINS.has(target.text) ? target.text : undefined;
+  }
+  const root = rootName(target);
+  return root && BUILTINS.has(root) ? root : undefined;
+}
+
+function rootName(expression: ts.Expression): string | undefined {
+  let e: ts.Expression = expression;
+  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isParenthesizedExpression(e)) e = e.expression;
+  return ts.isIdentifier(e) ? e.text : undefined;
+}
+

@@ -1,0 +1,71 @@
+/**
+ * The grader's vitest configuration: graded tests run against a chosen submission.
+ *
+ * The scorer (grader/engine/run-vitest.ts) writes a plan and points RL_GRADER_PLAN at it: one
+ * vitest project per submission, each mapping the graded tests' import of `../../exercises/<exercise>` to that submission's
+ * staged files in place of `../../exercises/<exercise>`. Test workers are separate processes with a heap limit, under Node's permission
+ * model: they may read code, and may not write files or start processes.
+ *
+ * Without a plan (`npx vitest run -c grader/vitest.config.ts`), the graded tests run against
+ * exercises/, which is handy while writing a new exercise's tests.
+ */
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+import { PLAN_ENV, type RunPlan } from "./engine/plan";
+import { permissionFlag } from "./engine/permission";
+
+const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+
+// vitest 5's console reporter calls Map.groupBy, which Node 20 lacks, when it prints failures.
+const maps = Map as unknown as { groupBy?: (items: Iterable<unknown>, key: (item: unknown) => unknown) => Map<unknown, unknown[]> };
+maps.groupBy ??= (items, key) => {
+  const groups = new Map<unknown, unknown[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+};
+
+const planPath = process.env[PLAN_ENV];
+const plan: RunPlan = planPath
+  ? (JSON.parse(readFileSync(planPath, "utf8")) as RunPlan)
+  : {
+      root,
+      cacheDir: join(root, "node_modules", ".vite-grader"),
+      maxWorkers: 2,
+      memoryMb: 1024,
+      readPaths: [],
+      projects: [{ name: "exercises", submissionDir: join(root, "exercises"), files: [join(root, "grader/exercises/*.test.ts")], env: {} }],
+    };
+
+const sandbox = plan.readPaths.length > 0 ? [permissionFlag(), ...plan.readPaths.map((p) => `--allow-fs-read=${p}`)] : [];
+
+export default defineConfig({
+  cacheDir: plan.cacheDir,
+  test: {
+    root: plan.root,
+    pool: "forks",
+    isolate: true,
+    maxWorkers: plan.maxWorkers,
+    execArgv: [`--max-old-space-size=${plan.memoryMb}`, "--disable-warning=ExperimentalWarning", ...sandbox],
+    hookTimeout: 5_000,
+    teardownTimeout: 2_000,
+    setupFiles: [join(root, "grader/engine/worker-setup.ts")],
+    projects: plan.projects.map((p) => ({
+      extends: true,
+      resolve: {
+        alias: [
+          // Graded tests import "../../exercises/NN-name": the submission's file, wherever it is.
+          { find: /^\.\.\/\.\.\/exercises\/(.*)$/, replacement: `${p.submissionDir}/$1` },
+          { find: /^replication-lab$/, replacement: join(plan.root, "lib/index.ts") },
+        ],
+      },
+      test: { name: p.name, include: p.files, env: p.env },
+    })),
+  },
+});
