@@ -226,6 +226,11 @@ class Simulation {
 
   constructor(private readonly cfg: Normalized) {
     this.n = cfg.names.length;
+    // Size the write table for the whole run up front when the workload says how many writes
+    // there will be: growing typed arrays by doubling costs copies and garbage collection.
+    const w = cfg.workload;
+    const expected = Math.min(w.writes, 1 << 22) + w.script.length + (w.closedLoop ? Math.min(w.closedLoop.clients * w.closedLoop.writesPerClient, 1 << 22) : 0);
+    if (w.durationMs === undefined && expected > this.wCap) this.resizeWrites(expected + 1);
     const seed = cfg.seed;
     for (let i = 0; i < this.n; i++) {
       const name = cfg.names[i];
@@ -527,7 +532,10 @@ class Simulation {
   // ---------------------------------------------------------------- writes
 
   private growWrites(): void {
-    const cap = this.wCap * 2;
+    this.resizeWrites(this.wCap * 2);
+  }
+
+  private resizeWrites(cap: number): void {
     const f64 = (a: Float64Array, fill = 0) => {
       const b = new Float64Array(cap);
       if (fill !== 0) b.fill(fill);
