@@ -15,6 +15,7 @@ import {
 } from "../lib";
 import {
   combineScenarios,
+  compareRoutings,
   commentThread,
   permissionRevocation,
   profileEdit,
@@ -176,5 +177,24 @@ describe("combineScenarios and readsByOperation", () => {
   it("rejects an unknown checker name", () => {
     const run = simulate(profileEdit({ seed: 1 }).config);
     expect(() => readsByOperation(run.history, { [VIEW_OWN_PROFILE]: "splitBrain" })).toThrow(/needs/);
+  });
+});
+
+describe("compareRoutings", () => {
+  it("tallies violations and the leader's share of the story's reads per routing", () => {
+    const rows = compareRoutings(profileEdit, { "any follower": anyFollower(), leader: leaderOnly() }, { seeds: 3 });
+    expect(rows.map((r) => r.routing)).toEqual(["any follower", "leader"]);
+    expect(rows[0]).toMatchObject({ runs: 3, runsWithViolations: 3, leaderSharePct: 0 });
+    expect(rows[0].violations).toBeGreaterThanOrEqual(3);
+    expect(rows[1]).toMatchObject({ runs: 3, runsWithViolations: 0, violations: 0, leaderSharePct: 100 });
+  });
+
+  it("passes the scenario's own options to every run", () => {
+    const [row] = compareRoutings(commentThread, { sticky: stickyFollower() }, { seeds: [4], options: { threads: 2, pageViews: 3 } });
+    expect(row).toMatchObject({ runs: 1, violations: 0 });
+  });
+
+  it("rejects an empty set of routings", () => {
+    expect(() => compareRoutings(profileEdit, {})).toThrow(/routings/);
   });
 });

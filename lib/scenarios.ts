@@ -17,7 +17,7 @@ import { readYourWrites as readYourWritesChecker } from "./checkers/readYourWrit
 import { staleReads } from "./checkers/staleReads";
 import { writeOrder, type WriteOrder } from "./checkers/writeOrder";
 import type { ScriptedOp, SimConfig } from "./config";
-import { check as checkDist, exponential, meanOf, type Dist } from "./dist";
+import { checkDist, exponential, meanOf, type Dist } from "./dist";
 import { ConfigError, checkInteger, checkNumber } from "./errors";
 import type { History, Violation } from "./history";
 import type { AckPolicy } from "./policies";
@@ -205,6 +205,65 @@ export function permissionRevocation(o: PermissionRevocationOptions = {}): Scena
 export function runScenario(s: Scenario): { run: RunResult; violations: Violation[] } {
   const run = simulate(s.config);
   return { run, violations: s.check(run.history) };
+}
+
+/** One row of `compareRoutings`: how a scenario fared under one routing, over several seeds. */
+export interface RoutingRow {
+  routing: string;
+  runs: number;
+  /** Runs in which the checker found at least one violation. */
+  runsWithViolations: number;
+  /** Violations over all runs. */
+  violations: number;
+  /** Share of the story's own reads (keys fetched) that the leader served, in %. */
+  leaderSharePct: number;
+}
+
+/**
+ * Runs one scenario under each routing for every seed and tallies the violations and the leader's
+ * share of the story's reads: the price of each fix.
+ *
+ * @example
+ * compareRoutings(profileEdit, { "any follower": anyFollower(), "read-your-writes": readYourWrites() }, { seeds: 5 })
+ */
+export function compareRoutings<F extends (options: ScenarioOptions) => Scenario>(
+  make: F,
+  routings: Record<string, ReadRouting>,
+  o: { seeds?: number | number[]; options?: Parameters<F>[0] } = {},
+): RoutingRow[] {
+  if (typeof make !== "function") throw new ConfigError("make", make, "it must be a scenario function such as profileEdit");
+  if (routings === null || typeof routings !== "object" || Object.keys(routings).length === 0) {
+    throw new ConfigError("routings", routings, 'name at least one routing, e.g. { "any follower": anyFollower() }');
+  }
+  const seeds = typeof o.seeds === "number" ? Array.from({ length: checkInteger("seeds", o.seeds, 1, 10_000) }, (_, i) => i + 1) : o.seeds ?? [1, 2, 3, 4, 5];
+  if (!Array.isArray(seeds) || seeds.length === 0) throw new ConfigError("seeds", o.seeds, "it must be a count >= 1 or a list of seeds");
+  return Object.entries(routings).map(([name, routing]) => {
+    let withViolations = 0;
+    let violations = 0;
+    let keys = 0;
+    let byLeader = 0;
+    for (const seed of seeds) {
+      const { run, violations: found } = runScenario(make({ ...o.options, seed, routing }));
+      if (found.length > 0) withViolations++;
+      violations += found.length;
+      const leader = run.history.finalLeader ?? "L";
+      for (const op of run.history.ops) {
+        // The story's reads carry a purpose; the background's do not.
+        if (op.kind !== "read" || op.purpose === undefined) continue;
+        for (const seen of op.observed) {
+          keys++;
+          if (seen.node === leader) byLeader++;
+        }
+      }
+    }
+    return {
+      routing: name,
+      runs: seeds.length,
+      runsWithViolations: withViolations,
+      violations,
+      leaderSharePct: Math.round((1000 * byLeader) / Math.max(1, keys)) / 10,
+    };
+  });
 }
 
 /**
