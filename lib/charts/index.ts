@@ -2,6 +2,7 @@
 export * from "./render";
 export * from "./show";
 export * from "./save";
+export * from "./lag";
 export * from "./latency-loss";
 export * from "./why";
 export * from "./timeline";
