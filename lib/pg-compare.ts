@@ -394,7 +394,7 @@ export function latencyComparisonChart(rows: LatencyComparison[], options: { tit
       return { setting: r.label, source: source === "measured" ? "PostgreSQL" : "simulator", p50Ms: Math.max(0.01, summary.p50Ms), p10Ms: at(10), p90Ms: at(90) };
     }),
   );
-  const y = { field: "setting", type: "nominal", sort: rows.map((r) => r.label), title: null };
+  const y = { field: "setting", type: "nominal", sort: rows.map((r) => r.label), title: null, axis: { labelLimit: 360 } };
   const color = { field: "source", type: "nominal", title: null, scale: { domain: ["PostgreSQL", "simulator"], range: ["#336791", "#e45756"] } };
   const x = { type: "quantitative", scale: { type: "log" }, title: "commit latency (ms, log scale): median, 10th–90th percentile" };
   return {
@@ -402,6 +402,7 @@ export function latencyComparisonChart(rows: LatencyComparison[], options: { tit
     title: options.title ?? "Commit latency: PostgreSQL measured vs simulated",
     data: { values: data },
     width: 420,
+    height: 26 * rows.length,
     encoding: { y, yOffset: { field: "source", type: "nominal" }, color },
     layer: [
       { mark: { type: "rule", strokeWidth: 2 }, encoding: { x: { ...x, field: "p10Ms" }, x2: { field: "p90Ms" } } },
