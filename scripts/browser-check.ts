@@ -13,7 +13,7 @@ import { mkdir, readdir, readFile, rm, rmdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import * as path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { jupyterEnv, projectRoot } from "./jupyter-env";
+import { ensureLibraryLink, jupyterEnv, projectRoot } from "./jupyter-env";
 import { notebookNumber } from "./notebook-outputs";
 
 const timeoutMs = Number(process.env.BROWSER_CHECK_TIMEOUT ?? 180) * 1000;
@@ -243,6 +243,7 @@ async function main(): Promise<number> {
     console.log("browser: no notebooks in notebooks/");
     return 0;
   }
+  ensureLibraryLink();
   const outside = files.find((f) => path.dirname(f) !== folder);
   if (outside) throw new Error(`${outside}: the browser check opens notebooks served from notebooks/ only`);
 

@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { jupyterEnv, projectRoot } from "./jupyter-env";
+import { ensureLibraryLink, jupyterEnv, projectRoot } from "./jupyter-env";
 
 describe("project-local Jupyter settings", () => {
   it("are the same in the shell scripts and the TypeScript scripts", () => {
@@ -19,5 +21,37 @@ describe("project-local Jupyter settings", () => {
     for (const [name, value] of Object.entries(jupyterEnv())) {
       expect(path.relative(projectRoot, value).startsWith(".."), `${name}=${value}`).toBe(false);
     }
+  });
+});
+
+describe("ensureLibraryLink", () => {
+  function fakeProject(): string {
+    const root = mkdtempSync(path.join(tmpdir(), "link-"));
+    mkdirSync(path.join(root, "dist"));
+    mkdirSync(path.join(root, "node_modules"));
+    writeFileSync(path.join(root, "dist", "index.cjs"), "");
+    return root;
+  }
+
+  it("links node_modules/replication-lab to the project after npm removed it", () => {
+    const root = fakeProject();
+    ensureLibraryLink(root);
+    expect(readlinkSync(path.join(root, "node_modules", "replication-lab"))).toBe("..");
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("replaces a link that points elsewhere", () => {
+    const root = fakeProject();
+    symlinkSync("/tmp", path.join(root, "node_modules", "replication-lab"));
+    ensureLibraryLink(root);
+    expect(readlinkSync(path.join(root, "node_modules", "replication-lab"))).toBe("..");
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("asks for setup when the library bundle was never built", () => {
+    const root = fakeProject();
+    rmSync(path.join(root, "dist"), { recursive: true });
+    expect(() => ensureLibraryLink(root)).toThrow(/run `npm run setup`/);
+    rmSync(root, { recursive: true, force: true });
   });
 });

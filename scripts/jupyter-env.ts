@@ -1,6 +1,6 @@
 // Project-local Jupyter settings for the TypeScript scripts: the same as scripts/jupyter-env.sh
 // (a unit test compares the two), so nothing is written to the home directory.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -28,4 +28,25 @@ export function jupyterPython(root = projectRoot): string {
     if (python) return python;
   }
   return "/usr/bin/python3";
+}
+
+/**
+ * Makes sure notebooks can `import "replication-lab"`: the bundle exists and the link
+ * node_modules/replication-lab -> .. is in place. setup.sh makes both, but any later
+ * `npm install` removes the link (npm prunes what it did not install), so runners re-check.
+ */
+export function ensureLibraryLink(root = projectRoot): void {
+  if (!existsSync(path.join(root, "dist", "index.cjs"))) {
+    throw new Error("dist/index.cjs is missing: run `npm run setup` (or `npm run build`) first.");
+  }
+  const link = path.join(root, "node_modules", "replication-lab");
+  let current: string | null = null;
+  try {
+    current = lstatSync(link).isSymbolicLink() ? readlinkSync(link) : "(not a link)";
+  } catch {
+    current = null;
+  }
+  if (current === "..") return;
+  if (current !== null) rmSync(link, { recursive: true, force: true });
+  symlinkSync("..", link);
 }

@@ -14,7 +14,7 @@ import { spawn } from "node:child_process";
 import { copyFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import * as path from "node:path";
-import { jupyterEnv, jupyterPython, projectRoot } from "./jupyter-env";
+import { ensureLibraryLink, jupyterEnv, jupyterPython, projectRoot } from "./jupyter-env";
 import { firstDifference, notebookNumber, type Notebook } from "./notebook-outputs";
 
 type Mode = "render" | "clear" | "check";
@@ -120,6 +120,7 @@ async function main(): Promise<number> {
     console.error(usage);
     return 2;
   }
+  if (mode !== "clear") ensureLibraryLink();
   const notebooks = files.length ? files.map((f) => path.resolve(f)) : await allNotebooks();
   if (notebooks.length === 0) {
     console.log("notebooks: no notebooks in notebooks/");
