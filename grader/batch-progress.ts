@@ -9,6 +9,8 @@ export interface BatchProgress {
   begin(id: string): void;
   finish(outcome: GradebookRow & { durationMs: number }): void;
   done(outcomes: readonly GradebookRow[], wallMs: number): void;
+  /** Something worth a line of its own (a chunk regraded one by one). */
+  note?(text: string): void;
 }
 
 interface Stream {
@@ -55,6 +57,9 @@ export function consoleProgress(stream: Stream, now: () => number = () => Number
       const seconds = (outcome.durationMs / 1000).toFixed(1);
       if (tty) stream.write(`\r\x1b[2K${statusLine(`${outcome.id} ${result}`)}`);
       else stream.write(`[${finished}/${total}] ${outcome.id}: ${result} (${seconds} s)\n`);
+    },
+    note(text) {
+      stream.write(`${tty ? "\r\x1b[2K" : ""}${text}\n`);
     },
     done(outcomes, wallMs) {
       if (tty) stream.write("\r\x1b[2K");

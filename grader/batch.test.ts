@@ -59,7 +59,21 @@ describe("runBatch", () => {
 
     expect(lines[0]).toBe("Grading 5 submissions with 2 workers.\n");
     expect(lines.filter((l) => /^\[\d\/5\] \w+: /.test(l))).toHaveLength(5);
+    expect(lines).toContain("a chunk of 1 stopped (exit code 3): boom: the grader crashed on 01-alpha; grading its submissions one at a time\n");
     expect(lines.at(-1)).toMatch(/^Graded 4 of 5 submissions in .*; 1 could not be graded/);
+  });
+
+  it("grades the rest of a chunk one by one when one submission brings its scorer down", async () => {
+    const subs = join(work, "chunked");
+    write(join(subs, "a/01-alpha.ts"), "full");
+    write(join(subs, "b/01-alpha.ts"), "crash");
+    write(join(subs, "c/02-beta.ts"), "half");
+    const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "chunked.csv"), graderRoot: grader, lanes: 1, chunkSize: 3 });
+    expect(summary.outcomes.map((o) => [o.id, o.score, o.error?.slice(0, 27)])).toEqual([
+      ["a", 10, undefined],
+      ["b", 0, "the grader wrote no report "],
+      ["c", 5, undefined],
+    ]);
   });
 
   it("stops a submission whose grading hangs and records the time limit as its error", async () => {
@@ -72,9 +86,11 @@ describe("runBatch", () => {
       graderRoot: grader,
       workers: 2,
       timeoutMsPerSubmission: 3000,
+      chunkSize: 1,
     });
     const [mallory, trent] = summary.outcomes;
     expect(mallory.error).toMatch(/^grading took longer than 3 s and was stopped/);
+    expect(summary.wallMs).toBeLessThan(30_000);
     expect(trent.score).toBe(10);
   });
 

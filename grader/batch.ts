@@ -2,18 +2,24 @@
  * Grades a folder of submissions in parallel and writes a gradebook.
  *
  * Each submission is one folder (or one .zip) in the submissions folder, named after the student
- * or submission id. Each is graded by its own grader process (see platforms/grade-upload.ts), so
- * a submission that crashes or hangs its run costs only its own row.
+ * or submission id. Only its exercise files are taken (platforms/collect.ts). Submissions are
+ * graded in chunks, each chunk by one scorer process (batch-worker.ts) whose test runner grades
+ * them all, and `lanes` chunks at a time. A chunk whose scorer dies or overruns is graded again
+ * one submission at a time through the grader's CLI, so a hostile submission costs only its own
+ * row.
  */
 import { availableParallelism, tmpdir } from "node:os";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { collectSubmission, describeCollection, exerciseFileNames, stageSubmission } from "./platforms/collect";
 import { gradeUpload } from "./platforms/grade-upload";
-import { parseReport, type GradeReport } from "./platforms/report";
+import { parseReport, tail, type GradeReport } from "./platforms/report";
+import { runProcess } from "./platforms/run-process";
 import { extractZip } from "./platforms/unzip";
 import { writeGradebook, type GradebookRow } from "./gradebook";
 import type { BatchProgress } from "./batch-progress";
+import type { ChunkJob, ChunkResult } from "./batch-worker";
 
 export interface BatchOptions {
   /** Folder holding one sub-folder or .zip per submission. */
@@ -22,16 +28,18 @@ export interface BatchOptions {
   outCsv: string;
   /** Where one JSON report per submission goes; default: `<outCsv without .csv>-reports/`. */
   reportsDir?: string;
-  /** Parallel grading processes; default: the number of cores. */
+  /** Test-runner worker processes in all; default: the number of cores. */
   workers?: number;
-  /** Wall-clock limit for one submission's grading process. */
+  /** Chunks graded at the same time; default: 2 when there are 2 workers or more. */
+  lanes?: number;
+  /** Submissions per chunk; default: about a third of each lane's share, at most 12. */
+  chunkSize?: number;
+  /** Time allowed per submission (a chunk gets this times its size). */
   timeoutMsPerSubmission?: number;
   /** The grader copy to grade with; default: this project. */
   graderRoot?: string;
   /** Receives progress; default: none. */
   progress?: BatchProgress;
-  /** Extra environment for the grading processes (e.g. the hidden-seed secret). */
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface SubmissionOutcome extends GradebookRow {
@@ -47,7 +55,8 @@ export interface BatchSummary {
 }
 
 const PROJECT_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
-const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_TIMEOUT_MS = 4 * 60_000;
+const CHUNK_SIZE_MAX = 12;
 
 export interface Submission {
   id: string;
@@ -71,6 +80,28 @@ export function listSubmissions(dir: string): Submission[] {
   return found;
 }
 
+/** A submission with its exercise files staged in a folder of their own. */
+interface Prepared {
+  submission: Submission;
+  /** Folder of the upload as found (unzipped when it was a zip). */
+  uploadDir: string;
+  /** Folder holding only the exercise files taken from it. */
+  stagedDir: string;
+  notes: string;
+  reportPath: string;
+  error?: string;
+}
+
+interface Context {
+  graderRoot: string;
+  reportsDir: string;
+  timeoutMs: number;
+  maxWorkers: number;
+  workDir: string;
+  progress?: BatchProgress;
+  outcomes: SubmissionOutcome[];
+}
+
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const started = process.hrtime.bigint();
   const graderRoot = resolve(options.graderRoot ?? PROJECT_ROOT);
@@ -78,73 +109,136 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const csvPath = resolve(options.outCsv);
   const reportsDir = resolve(options.reportsDir ?? `${csvPath.replace(/\.csv$/i, "")}-reports`);
   mkdirSync(reportsDir, { recursive: true });
-  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), submissions.length || 1));
-  const progress = options.progress;
-  progress?.start(submissions.length, workers);
-
-  const outcomes: SubmissionOutcome[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < submissions.length) {
-      const submission = submissions[next++];
-      progress?.begin(submission.id);
-      const outcome = await gradeOne(submission, { graderRoot, reportsDir, options });
-      outcomes.push(outcome);
-      progress?.finish(outcome);
-    }
+  const workers = Math.max(1, options.workers ?? availableParallelism());
+  const lanes = Math.max(1, Math.min(options.lanes ?? (workers >= 2 ? 2 : 1), submissions.length || 1));
+  const chunkSize = options.chunkSize ?? Math.min(CHUNK_SIZE_MAX, Math.max(1, Math.ceil(submissions.length / (lanes * 3))));
+  const workDir = mkdtempSync(join(tmpdir(), "rl-batch-"));
+  const ctx: Context = {
+    graderRoot,
+    reportsDir,
+    timeoutMs: options.timeoutMsPerSubmission ?? DEFAULT_TIMEOUT_MS,
+    maxWorkers: Math.max(1, Math.floor(workers / lanes)),
+    workDir,
+    progress: options.progress,
+    outcomes: [],
   };
-  await Promise.all(Array.from({ length: workers }, worker));
-  outcomes.sort((a, b) => a.id.localeCompare(b.id));
+  options.progress?.start(submissions.length, workers);
+  try {
+    const names = exerciseFileNames(graderRoot);
+    const prepared = submissions.map((s) => prepare(s, names, ctx));
+    for (const p of prepared.filter((p) => p.error)) record(ctx, p, errorOutcome(p, p.error!, 0));
+    const ready = prepared.filter((p) => !p.error);
+    const chunks: Prepared[][] = [];
+    for (let i = 0; i < ready.length; i += chunkSize) chunks.push(ready.slice(i, i + chunkSize));
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < chunks.length) await gradeChunk(chunks[next++], ctx);
+    };
+    await Promise.all(Array.from({ length: lanes }, lane));
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  const outcomes = ctx.outcomes.sort((a, b) => a.id.localeCompare(b.id));
   writeGradebook(csvPath, outcomes);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  progress?.done(outcomes, wallMs);
+  options.progress?.done(outcomes, wallMs);
   return { outcomes, csvPath, reportsDir, wallMs };
 }
 
-interface GradeContext {
-  graderRoot: string;
-  reportsDir: string;
-  options: BatchOptions;
+function prepare(submission: Submission, names: string[], ctx: Context): Prepared {
+  const safeId = submission.id.replace(/[^A-Za-z0-9._@+-]/g, "_");
+  const base = join(ctx.workDir, safeId);
+  const prepared: Prepared = {
+    submission,
+    uploadDir: submission.path,
+    stagedDir: join(base, "exercises"),
+    notes: "",
+    reportPath: join(ctx.reportsDir, `${safeId}.json`),
+  };
+  try {
+    if (submission.zipped) {
+      prepared.uploadDir = join(base, "upload");
+      extractZip(readFileSync(submission.path), prepared.uploadDir);
+    }
+    const collected = collectSubmission(prepared.uploadDir, names);
+    prepared.notes = describeCollection(collected, prepared.uploadDir);
+    stageSubmission(collected, prepared.stagedDir);
+  } catch (error) {
+    prepared.error = (error as Error).message;
+  }
+  return prepared;
 }
 
-async function gradeOne(submission: Submission, ctx: GradeContext): Promise<SubmissionOutcome> {
-  const safeId = submission.id.replace(/[^A-Za-z0-9._@+-]/g, "_");
-  const reportPath = join(ctx.reportsDir, `${safeId}.json`);
+async function gradeChunk(chunk: Prepared[], ctx: Context): Promise<void> {
+  for (const p of chunk) ctx.progress?.begin(p.submission.id);
   const started = process.hrtime.bigint();
-  const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e6;
-  let notes = "";
-  let unzipped: string | undefined;
+  const jobDir = mkdtempSync(join(ctx.workDir, "chunk-"));
+  const job: ChunkJob = {
+    submissions: chunk.map((p) => ({ id: p.submission.id, dir: p.stagedDir })),
+    out: join(jobDir, "results.json"),
+    timeoutMs: ctx.timeoutMs * chunk.length,
+    maxWorkers: ctx.maxWorkers,
+  };
+  writeFileSync(join(jobDir, "job.json"), JSON.stringify(job));
+  const run = await runProcess(
+    process.execPath,
+    [join(ctx.graderRoot, "node_modules/tsx/dist/cli.mjs"), join(ctx.graderRoot, "grader/batch-worker.ts"), join(jobDir, "job.json")],
+        // The scorer stops its own run at job.timeoutMs; the grace covers its start and its reports.
+    { cwd: ctx.graderRoot, env: { ...process.env, FORCE_COLOR: "0" }, timeoutMs: job.timeoutMs + Math.min(60_000, job.timeoutMs / 2) },
+  );
+  let results: ChunkResult[] | undefined;
   try {
-    let submissionDir = submission.path;
-    if (submission.zipped) {
-      unzipped = mkdtempSync(join(tmpdir(), "rl-batch-zip-"));
-      extractZip(readFileSync(submission.path), unzipped);
-      submissionDir = unzipped;
-    }
-    const graded = await gradeUpload({
-      graderRoot: ctx.graderRoot,
-      submissionDir,
-      format: "json",
-      timeoutMs: ctx.options.timeoutMsPerSubmission ?? DEFAULT_TIMEOUT_MS,
-      // Local grading keeps the caller's environment, and the shared compile cache in the usual temp folder.
-      env: { ...process.env, TMPDIR: tmpdir(), ...ctx.options.env },
+    results = JSON.parse(readFileSync(job.out, "utf8")) as ChunkResult[];
+    results.forEach((r, i) => {
+      if (r.id !== chunk[i]?.submission.id) throw new Error(`result ${i} is for ${r.id}, not ${chunk[i]?.submission.id}`);
+      parseReport(JSON.stringify(r.report));
     });
-    notes = graded.notes;
+  } catch {
+    results = undefined;
+  }
+  if (results && results.length === chunk.length) {
+    const perSubmissionMs = Number(process.hrtime.bigint() - started) / 1e6 / chunk.length;
+    chunk.forEach((p, i) => record(ctx, p, reportOutcome(p, results![i].report, perSubmissionMs)));
+    return;
+  }
+  // The chunk's scorer failed: grade its submissions one by one, each in its own CLI run.
+  const why = run.timedOut ? "ran out of time" : `stopped (exit code ${run.exitCode}): ${tail(run.stderr, 300)}`;
+  ctx.progress?.note?.(`a chunk of ${chunk.length} ${why}; grading its submissions one at a time`);
+  for (const p of chunk) await gradeAlone(p, ctx);
+}
+
+async function gradeAlone(p: Prepared, ctx: Context): Promise<void> {
+  const graded = await gradeUpload({
+    graderRoot: ctx.graderRoot,
+    submissionDir: p.uploadDir,
+    format: "json",
+    timeoutMs: ctx.timeoutMs,
+    env: { ...process.env, TMPDIR: tmpdir() },
+  });
+  try {
     if (graded.reportText === undefined) throw new Error(graded.failure);
-    const report = parseReport(graded.reportText);
-    writeFileSync(reportPath, JSON.stringify({ submission: submission.id, notes, ...report }, null, 2));
-    return { ...rowOf(submission.id, report), reportPath, durationMs: elapsed() };
+    record(ctx, p, reportOutcome(p, parseReport(graded.reportText), graded.durationMs));
   } catch (error) {
-    const message = (error as Error).message;
-    writeFileSync(reportPath, JSON.stringify({ submission: submission.id, notes, error: message, score: 0, maxScore: 0, exercises: [] }, null, 2));
-    return { id: submission.id, score: 0, maxScore: 0, exercises: {}, error: message, reportPath, durationMs: elapsed() };
-  } finally {
-    if (unzipped) rmSync(unzipped, { recursive: true, force: true });
+    record(ctx, p, errorOutcome(p, (error as Error).message, graded.durationMs));
   }
 }
 
-function rowOf(id: string, report: GradeReport): GradebookRow {
+function reportOutcome(p: Prepared, report: GradeReport, durationMs: number): SubmissionOutcome {
+  writeFileSync(p.reportPath, JSON.stringify({ submission: p.submission.id, notes: p.notes, ...report }, null, 2));
   const exercises: Record<string, number> = {};
   for (const exercise of report.exercises) exercises[exercise.id] = exercise.score;
-  return { id, score: report.score, maxScore: report.maxScore, exercises };
+  return { id: p.submission.id, score: report.score, maxScore: report.maxScore, exercises, reportPath: p.reportPath, durationMs };
+}
+
+function errorOutcome(p: Prepared, message: string, durationMs: number): SubmissionOutcome {
+  writeFileSync(
+    p.reportPath,
+    JSON.stringify({ submission: p.submission.id, notes: p.notes, error: message, score: 0, maxScore: 0, exercises: [] }, null, 2),
+  );
+  return { id: p.submission.id, score: 0, maxScore: 0, exercises: {}, error: message, reportPath: p.reportPath, durationMs };
+}
+
+function record(ctx: Context, p: Prepared, outcome: SubmissionOutcome): void {
+  ctx.outcomes.push(outcome);
+  ctx.progress?.finish(outcome);
 }

@@ -1,0 +1,59 @@
+/**
+ * Grades one chunk of a batch in its own process:
+ *   tsx grader/batch-worker.ts JOB.json
+ * JOB.json: { submissions: [{ id, dir }], out, timeoutMs, maxWorkers }. Writes to `out` a JSON
+ * array of { id, report } in the same order.
+ *
+ * One grading call for many submissions shares the test runner's start-up and the compiler's
+ * parsed library between them (see engine/grade.ts), which is what makes a class-sized batch fit
+ * in minutes. Student code still runs only in the test runner's worker processes; this process
+ * is the scorer. The batch runs chunks in separate processes so that a chunk whose grading dies
+ * costs only its own submissions, which are then graded one by one.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { loadSecret, ROOT } from "./cli";
+import { loadExercises } from "./engine/exercises";
+import { gradeSubmissions } from "./engine/grade";
+import type { GradeReport } from "./engine/report";
+
+export interface ChunkJob {
+  submissions: { id: string; dir: string }[];
+  out: string;
+  /** Limit of the whole grading call. */
+  timeoutMs: number;
+  maxWorkers: number;
+}
+
+export interface ChunkResult {
+  id: string;
+  report: GradeReport;
+}
+
+export async function gradeChunk(job: ChunkJob): Promise<ChunkResult[]> {
+  const reports = await gradeSubmissions(
+    job.submissions.map((s) => ({ dir: s.dir, display: "exercises" })),
+    {
+      root: ROOT,
+      exercises: loadExercises(ROOT),
+      secret: loadSecret(ROOT),
+      timeoutMs: job.timeoutMs,
+      maxWorkers: job.maxWorkers,
+    },
+  );
+  return job.submissions.map((s, i) => ({ id: s.id, report: reports[i] }));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const job = JSON.parse(readFileSync(process.argv[2], "utf8")) as ChunkJob;
+  gradeChunk(job).then(
+    (results) => {
+      writeFileSync(job.out, JSON.stringify(results));
+      process.exit(0);
+    },
+    (error) => {
+      process.stderr.write(`${(error as Error).stack ?? error}\n`);
+      process.exit(1);
+    },
+  );
+}

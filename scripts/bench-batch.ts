@@ -1,0 +1,130 @@
+/**
+ * Benchmark of batch grading: `npm run bench:batch [-- --count 100 --workers N --lanes N --chunk N]`
+ *
+ * Builds a class of submissions in a temporary folder, a mix of reference solutions, untouched
+ * stubs and known-wrong variants (each variant in place of one exercise of an otherwise correct
+ * submission), in the layouts students upload (loose files, exercises/, a nested repository
+ * folder, a zip), grades them with `grade --batch`, checks every score has the expected sign, and
+ * prints the wall time against the target of 5 minutes for 100 submissions.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { zipSync } from "fflate";
+import { runBatch } from "../grader/batch";
+import { consoleProgress } from "../grader/batch-progress";
+
+const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+const TARGET_MS = 5 * 60_000;
+
+type Kind = "solution" | "stub" | "variant";
+
+interface Planned {
+  id: string;
+  kind: Kind;
+  /** Exercise file name -> source path. */
+  files: Map<string, string>;
+}
+
+function exerciseFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir)).filter((f) => /^\d{2}-[a-z0-9-]+\.ts$/.test(f)).sort();
+}
+
+/** 40% solutions, 20% stubs, 40% variants, cycling through every known-wrong variant. */
+export function planClass(count: number): Planned[] {
+  const names = exerciseFiles("solutions");
+  const variants = names.flatMap((name) => {
+    const dir = join(ROOT, "grader/variants", name.replace(/\.ts$/, ""));
+    try {
+      return readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => ({ name, path: join(dir, f) }));
+    } catch {
+      return [];
+    }
+  });
+  const planned: Planned[] = [];
+  for (let i = 0; i < count; i++) {
+    const slot = i % 5;
+    const kind: Kind = slot < 2 ? "solution" : slot === 2 ? "stub" : variants.length > 0 ? "variant" : "solution";
+    const files = new Map(names.map((n) => [n, join(ROOT, kind === "stub" ? "exercises" : "solutions", n)]));
+    if (kind === "variant") {
+      const v = variants[i % variants.length];
+      files.set(v.name, v.path);
+    }
+    planned.push({ id: `student-${String(i + 1).padStart(3, "0")}-${kind}`, kind, files });
+  }
+  return planned;
+}
+
+/** Lays each submission out as students upload them, rotating through four layouts. */
+function writeClass(dir: string, planned: Planned[]): void {
+  planned.forEach((p, i) => {
+    const layout = i % 4;
+    if (layout === 3) {
+      const entries = Object.fromEntries([...p.files].map(([name, path]) => [`replication-lab-main/exercises/${name}`, readFileSync(path)]));
+      writeFileSync(join(dir, `${p.id}.zip`), zipSync(entries));
+      return;
+    }
+    const folder = join(dir, p.id, layout === 0 ? "" : layout === 1 ? "exercises" : "my-repo/exercises");
+    mkdirSync(folder, { recursive: true });
+    for (const [name, path] of p.files) cpSync(path, join(folder, name));
+  });
+}
+
+function option(argv: string[], name: string): number | undefined {
+  const i = argv.indexOf(name);
+  if (i < 0) return undefined;
+  const n = Number(argv[i + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, got ${JSON.stringify(argv[i + 1])}`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const count = option(argv, "--count") ?? 100;
+  const workers = option(argv, "--workers") ?? availableParallelism();
+  const lanes = option(argv, "--lanes");
+  const chunkSize = option(argv, "--chunk");
+  const dir = mkdtempSync(join(tmpdir(), "rl-bench-batch-"));
+  try {
+    const planned = planClass(count);
+    mkdirSync(join(dir, "submissions"));
+    writeClass(join(dir, "submissions"), planned);
+    process.stderr.write(`Benchmark: ${count} submissions on ${availableParallelism()} cores (${planned.filter((p) => p.kind === "solution").length} solutions, ${planned.filter((p) => p.kind === "stub").length} stubs, ${planned.filter((p) => p.kind === "variant").length} variants).\n`);
+    const summary = await runBatch({
+      submissionsDir: join(dir, "submissions"),
+      outCsv: join(dir, "grades.csv"),
+      workers,
+      lanes,
+      chunkSize,
+      progress: consoleProgress(process.stderr),
+    });
+    const wrong = summary.outcomes.filter((o) => {
+      const kind = planned.find((p) => p.id === o.id)?.kind;
+      if (o.error) return true;
+      if (kind === "solution") return o.score !== o.maxScore;
+      if (kind === "stub") return o.score !== 0;
+      return !(o.score < o.maxScore);
+    });
+    const seconds = summary.wallMs / 1000;
+    process.stdout.write(
+      `bench:batch: ${count} submissions graded in ${seconds.toFixed(1)} s ` +
+        `(${(seconds / count).toFixed(2)} s per submission; ${workers} workers, lanes ${lanes ?? "default"}, chunk ${chunkSize ?? "default"}). ` +
+        `Target for 100: ${TARGET_MS / 1000} s${count === 100 ? (summary.wallMs <= TARGET_MS ? ": met" : ": MISSED") : ""}.\n`,
+    );
+    if (wrong.length > 0) {
+      process.stdout.write(`Unexpected scores: ${wrong.map((o) => `${o.id} ${o.score}/${o.maxScore}${o.error ? ` (${o.error})` : ""}`).join("; ")}\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    if (!argv.includes("--keep")) rmSync(dir, { recursive: true, force: true });
+    else process.stderr.write(`kept ${dir}\n`);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  });
+}
