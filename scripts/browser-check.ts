@@ -9,7 +9,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, rmdir } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, rmdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import * as path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -28,6 +29,7 @@ const chromiumFlags = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  "--disable-breakpad",
 ];
 
 function chromiumPath(): string {
@@ -249,9 +251,11 @@ async function main(): Promise<number> {
 
   let server: NotebookServer | undefined;
   let browser: Browser | undefined;
+  let browserHome: string | undefined;
   const cleanUp = async () => {
     await browser?.close().catch(() => undefined);
     await stopServer(server);
+    if (browserHome) await rm(browserHome, { recursive: true, force: true });
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void cleanUp().then(() => process.exit(130)));
@@ -259,7 +263,14 @@ async function main(): Promise<number> {
   const started = performance.now();
   try {
     server = await startServer();
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumFlags, headless: true });
+    // Chromium writes crash reports and desktop settings under $HOME; keep them in a temp folder.
+    browserHome = await mkdtemp(path.join(tmpdir(), "replication-lab-chromium-"));
+    browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      args: chromiumFlags,
+      headless: true,
+      env: { ...process.env, HOME: browserHome, XDG_CONFIG_HOME: path.join(browserHome, "config"), XDG_CACHE_HOME: path.join(browserHome, "cache") },
+    });
     let failed = 0;
     for (const file of files) {
       const result = await checkNotebook(browser, server, file);

@@ -76,22 +76,29 @@ print_manual_install() {
   cat >&2 <<EOF
 
 setup: these system packages are missing: ${missing[*]}
-This script installs system packages only as root or with passwordless sudo, so please run one of:
+This script installs system packages only as root or with passwordless sudo. Please run:
 
   Debian / Ubuntu:
     sudo apt-get update
     sudo apt-get install -y --no-install-recommends ${missing[*]}
+EOF
+  if [[ -z "$jupyter_python" ]]; then
+    cat >&2 <<EOF
 
-  Jupyter with pip instead (any OS; classic Notebook 6 is the one the workbook is tested with):
+  Or install Jupyter with pip (any OS; the workbook is tested with classic Notebook 6):
     python3 -m pip install --user "notebook<7" nbconvert nbclient jupyter_client ipykernel
 
-  Jupyter with conda instead:
+  Or with conda:
     conda install -c conda-forge "notebook<7" nbconvert nbclient jupyter_client ipykernel
 
-If Jupyter lives in a Python other than /usr/bin/python3, name it:  JUPYTER_PYTHON=/path/to/python3 npm start
-If Chromium is installed elsewhere, name it:  CHROMIUM_PATH=/path/to/chromium npm test
-Then run the same npm command again.
+  If Jupyter lives in a Python other than /usr/bin/python3, name it:
+    JUPYTER_PYTHON=/path/to/python3 npm start
 EOF
+  fi
+  if [[ " ${missing[*]} " == *" chromium "* ]]; then
+    printf '\n  If Chromium is installed elsewhere, name it:\n    CHROMIUM_PATH=/path/to/chromium npm test\n' >&2
+  fi
+  printf '\nThen run the same npm command again.\n' >&2
 }
 
 if ((${#missing[@]})); then
