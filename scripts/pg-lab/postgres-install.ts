@@ -38,10 +38,13 @@ function versionOf(binDir: string): number {
   return match ? Number(match[1]) : 0;
 }
 
-/** Where the server programs are, or null. PG_BIN wins; then Debian's layout; then PATH. */
+/**
+ * Where the server programs are, or null. PG_BIN, when set, is the only place looked at (a wrong
+ * PG_BIN should not silently pick another installation); else Debian's layout, then PATH.
+ */
 export function findPostgres(env: NodeJS.ProcessEnv = process.env): PostgresInstall | null {
   const candidates: string[] = [];
-  if (env.PG_BIN) candidates.push(env.PG_BIN);
+  if (env.PG_BIN) return usable(env.PG_BIN);
   const debianRoot = "/usr/lib/postgresql";
   if (existsSync(debianRoot)) {
     const versions = readdirSync(debianRoot)
@@ -51,12 +54,17 @@ export function findPostgres(env: NodeJS.ProcessEnv = process.env): PostgresInst
   }
   for (const dir of (env.PATH ?? "").split(path.delimiter)) if (dir) candidates.push(dir);
   for (const binDir of candidates) {
-    if (!hasAll(binDir)) continue;
-    const version = versionOf(binDir);
-    // pg_basebackup -C and -R with postgresql.auto.conf need 12 or newer.
-    if (version >= 12) return { binDir, version };
+    const found = usable(binDir);
+    if (found) return found;
   }
   return null;
+}
+
+function usable(binDir: string): PostgresInstall | null {
+  if (!hasAll(binDir)) return null;
+  const version = versionOf(binDir);
+  // pg_basebackup -C and -R with postgresql.auto.conf need 12 or newer.
+  return version >= 12 ? { binDir, version } : null;
 }
 
 export function isRoot(): boolean {
@@ -80,6 +88,7 @@ function run(command: string, args: string[]): void {
 export function ensurePostgres(options: { install: boolean }): PostgresInstall {
   const found = findPostgres();
   if (found) return found;
+  if (process.env.PG_BIN) throw new PostgresMissingError(`PG_BIN=${process.env.PG_BIN} does not hold PostgreSQL 12 or newer`);
   if (!options.install) throw new PostgresMissingError("installing was not asked for");
   if (!isRoot()) throw new PostgresMissingError("not running as root, so not installing it");
   if (!existsSync("/usr/bin/apt-get")) throw new PostgresMissingError("no apt-get on this machine");
