@@ -27,6 +27,7 @@ export class Cluster {
   /** Servers stopped or crashed on purpose: their clients' connection errors are expected. */
   private expectedDown = new Set<NodeName>();
   private removeFolder: () => void = () => undefined;
+  private closeProxy: () => void = () => undefined;
   private stopServers = new Map<NodeName, () => void>();
 
   private constructor(
@@ -49,7 +50,7 @@ export class Cluster {
     try {
       await cluster.initPrimary();
       await proxy.start();
-      onCleanup("close delay proxy", () => void proxy.close());
+      cluster.closeProxy = onCleanup("close delay proxy", () => void proxy.close());
       await cluster.addStandby("s1", proxyPort);
       await cluster.addStandby("s2", primary);
       await cluster.waitForStreaming();
@@ -254,6 +255,7 @@ export class Cluster {
     await Promise.all([...this.clients].map(endClient));
     this.clients.clear();
     await this.proxy.close();
+    this.closeProxy();
     for (const node of ["s2", "s1", "primary"] as const) {
       const stop = this.stopServers.get(node);
       this.stopServers.delete(node);
