@@ -26,7 +26,7 @@ function write(path: string, text: string): void {
 
 describe("release rules", () => {
   it("leave out answers, the secret, instructor docs and instructor tools, and keep the rest", () => {
-    for (const file of ["solutions/05-leader-election.ts", "grader/variants/05-x/a.ts", "grader/.secret", "docs/INSTRUCTORS.md", "scripts/release.ts", "scripts/gradescope.test.ts", "scripts/new-exercise.ts"]) {
+    for (const file of ["solutions/05-leader-election.ts", "grader/variants/05-x/a.ts", "grader/.secret", "docs/INSTRUCTORS.md", "scripts/release.ts", "scripts/gradescope.test.ts", "scripts/new-exercise.ts", "scripts/new-exercise-templates.ts", "scripts/release-rules.ts"]) {
       expect(isReleased(file), file).toBe(false);
     }
     for (const file of ["exercises/05-leader-election.ts", "grader/cli.ts", "lib/index.ts", "notebooks/00-start-here.ipynb", "scripts/setup.sh", "package.json"]) {
@@ -99,6 +99,15 @@ describe("buildRelease", () => {
     const full = tempDir();
     writeFileSync(join(full, "x"), "");
     expect(() => buildRelease({ out: full })).toThrow(/already exists and is not an empty folder/);
+  });
+
+  it("refuses to ship an exercise that still holds a TODO(instructor)", () => {
+    const root = tempDir();
+    write(join(root, "package.json"), "{}");
+    write(join(root, "exercises/09-x.ts"), "// Exercise 09 — TODO(instructor): the title\n");
+    expect(() => buildRelease({ root, out: join(tempDir(), "r"), env: {} })).toThrow(
+      "unfinished exercise files (they still say TODO(instructor)): exercises/09-x.ts",
+    );
   });
 
   it("refuses a release in which a kept file holds the hidden-seed secret", () => {

@@ -6,14 +6,15 @@
  * answers away or only serves instructors (release-rules.ts), drops notebook cells tagged
  * `instructor-only`, clears notebook outputs when asked, writes a student README, and with
  * --classroom adds the GitHub Classroom workflow. It then checks its own result: nothing kept
- * may import a left-out file, and no kept file may contain the hidden-seed secret.
+ * may import a left-out file, no kept file may contain the hidden-seed secret, and no exercise
+ * may still hold a TODO(instructor) left by `npm run new-exercise`.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { findGraderSecret } from "./grader-secret";
 import { projectFiles } from "./project-files";
-import { brokenImports, isReleased, releasePackageJson } from "./release-rules";
+import { brokenImports, isReleased, releasePackageJson, UNFINISHED_MARKER } from "./release-rules";
 import { releaseNotebook } from "./release-notebooks";
 import { studentReadme } from "./release-readme";
 
@@ -73,6 +74,10 @@ export function buildRelease(options: ReleaseOptions): ReleaseResult {
   put("README.md", studentReadme(out));
   if (options.classroom) put(".github/workflows/classroom.yml", readFileSync(join(root, CLASSROOM_TEMPLATE)));
 
+  const unfinished = written.filter((file) => readFileSync(join(out, file)).includes(UNFINISHED_MARKER));
+  if (unfinished.length > 0) {
+    throw new Error(`unfinished exercise files (they still say ${UNFINISHED_MARKER}): ${unfinished.join(", ")}`);
+  }
   const secret = findGraderSecret(root, options.env ?? process.env);
   if (secret) {
     const leaks = written.filter((file) => readFileSync(join(out, file)).includes(secret));
