@@ -1,18 +1,17 @@
 /**
  * The event queue: a binary min-heap over typed arrays, ordered by (time, insertion order).
  *
- * Ties in time are broken by insertion order, which makes runs deterministic without relying on
- * the heap's internal layout. Each event carries a kind and three integer arguments; keeping them
- * in parallel typed arrays (no object per event) is what lets a run process millions of events a
- * second.
+ * Ties in time are broken by insertion order, which makes runs deterministic and keeps messages
+ * deferred to the same instant in the order they were sent. Each event carries a kind and three
+ * integer arguments, kept in parallel typed arrays (no object per event): that is what lets a run
+ * process millions of events a second. The kind and the two small arguments share one 32-bit word
+ * (kind < 32, y < 1024, z < 65536), so a sift moves four numbers instead of six.
  */
 export class EventQueue {
   private time: Float64Array;
   private seq: Float64Array;
-  private kind: Int32Array;
   private a: Int32Array;
-  private b: Int32Array;
-  private c: Int32Array;
+  private packed: Int32Array;
   private n = 0;
   private counter = 0;
 
@@ -26,10 +25,8 @@ export class EventQueue {
   constructor(capacity = 1024) {
     this.time = new Float64Array(capacity);
     this.seq = new Float64Array(capacity);
-    this.kind = new Int32Array(capacity);
     this.a = new Int32Array(capacity);
-    this.b = new Int32Array(capacity);
-    this.c = new Int32Array(capacity);
+    this.packed = new Int32Array(capacity);
   }
 
   get size(): number {
@@ -43,58 +40,65 @@ export class EventQueue {
 
   private grow(): void {
     const cap = this.time.length * 2;
-    const f64 = (old: Float64Array) => {
-      const next = new Float64Array(cap);
-      next.set(old);
-      return next;
-    };
-    const i32 = (old: Int32Array) => {
-      const next = new Int32Array(cap);
-      next.set(old);
-      return next;
-    };
-    this.time = f64(this.time);
-    this.seq = f64(this.seq);
-    this.kind = i32(this.kind);
-    this.a = i32(this.a);
-    this.b = i32(this.b);
-    this.c = i32(this.c);
+    const time = new Float64Array(cap);
+    time.set(this.time);
+    const seq = new Float64Array(cap);
+    seq.set(this.seq);
+    const a = new Int32Array(cap);
+    a.set(this.a);
+    const packed = new Int32Array(cap);
+    packed.set(this.packed);
+    this.time = time;
+    this.seq = seq;
+    this.a = a;
+    this.packed = packed;
   }
 
-  push(t: number, kind: number, a = 0, b = 0, c = 0): void {
+  /**
+   * Adds an event at time `t`. `kind` must be below 32, `y` below 1024 and `z` below 65536 (the
+   * simulation's event kinds, node indices and epochs); `x` is any 32-bit integer.
+   */
+  push(t: number, kind: number, x = 0, y = 0, z = 0): void {
     if (this.n === this.time.length) this.grow();
     const s = this.counter++;
+    const word = kind | (y << 5) | (z << 15);
     let i = this.n++;
     const time = this.time;
     const seq = this.seq;
+    const a = this.a;
+    const packed = this.packed;
     // Sift up: move parents down until the new event's slot is found.
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pt = time[p];
       if (pt < t || (pt === t && seq[p] < s)) break;
-      this.move(p, i);
+      time[i] = pt;
+      seq[i] = seq[p];
+      a[i] = a[p];
+      packed[i] = packed[p];
       i = p;
     }
     time[i] = t;
     seq[i] = s;
-    this.kind[i] = kind;
-    this.a[i] = a;
-    this.b[i] = b;
-    this.c[i] = c;
+    a[i] = x;
+    packed[i] = word;
   }
 
   /** Removes the earliest event into (t, k, x, y, z); returns false when empty. */
   pop(): boolean {
     if (this.n === 0) return false;
-    this.t = this.time[0];
-    this.k = this.kind[0];
-    this.x = this.a[0];
-    this.y = this.b[0];
-    this.z = this.c[0];
-    const last = --this.n;
-    if (last === 0) return true;
     const time = this.time;
     const seq = this.seq;
+    const a = this.a;
+    const packed = this.packed;
+    this.t = time[0];
+    this.x = a[0];
+    const word = packed[0];
+    this.k = word & 31;
+    this.y = (word >>> 5) & 1023;
+    this.z = word >>> 15;
+    const last = --this.n;
+    if (last === 0) return true;
     const lt = time[last];
     const ls = seq[last];
     let i = 0;
@@ -103,26 +107,25 @@ export class EventQueue {
     while (i < half) {
       let c = 2 * i + 1;
       const r = c + 1;
-      if (r < last && (time[r] < time[c] || (time[r] === time[c] && seq[r] < seq[c]))) c = r;
-      if (lt < time[c] || (lt === time[c] && ls < seq[c])) break;
-      this.move(c, i);
+      let ct = time[c];
+      if (r < last) {
+        const rt = time[r];
+        if (rt < ct || (rt === ct && seq[r] < seq[c])) {
+          c = r;
+          ct = rt;
+        }
+      }
+      if (lt < ct || (lt === ct && ls < seq[c])) break;
+      time[i] = ct;
+      seq[i] = seq[c];
+      a[i] = a[c];
+      packed[i] = packed[c];
       i = c;
     }
     time[i] = lt;
     seq[i] = ls;
-    this.kind[i] = this.kind[last];
-    this.a[i] = this.a[last];
-    this.b[i] = this.b[last];
-    this.c[i] = this.c[last];
+    a[i] = a[last];
+    packed[i] = packed[last];
     return true;
-  }
-
-  private move(from: number, to: number): void {
-    this.time[to] = this.time[from];
-    this.seq[to] = this.seq[from];
-    this.kind[to] = this.kind[from];
-    this.a[to] = this.a[from];
-    this.b[to] = this.b[from];
-    this.c[to] = this.c[from];
   }
 }

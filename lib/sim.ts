@@ -812,8 +812,9 @@ class Simulation {
     if (lsn !== st.log.length + 1) return; // a duplicate or a gap after truncation: the resend covers it
     st.log.push(id);
     this.recvMs[node][id] = this.now;
-    let applied = this.now + this.applyD[node](this.rApply[node]);
-    if (applied < st.lastApply) applied = st.lastApply; // applied in log order
+    // One apply thread, in log order: an entry starts applying when it has arrived and the one
+    // before it is done, so a burst or a slow apply builds a backlog (and lag grows with load).
+    const applied = (this.now > st.lastApply ? this.now : st.lastApply) + this.applyD[node](this.rApply[node]);
     st.lastApply = applied;
     this.applyMs[node][id] = applied;
     if (st.waiters.length > 0) this.wakeWaiters(node, lsn, applied);
