@@ -99,8 +99,11 @@ describe("writeOutcomes", () => {
     const stale = b.write({ client: "c0", key: "x", value: "1", invokeMs: 120, ackMs: 121, node: "L", epoch: 1 });
     const fenced = b.write({ client: "c1", key: "x", value: "2", invokeMs: 130, failure: "fenced" });
     const fresh = b.write({ client: "c2", key: "x", value: "3", invokeMs: 140, ackMs: 141, node: "B", epoch: 2 });
+    // Sent before the election to a leader that was frozen, acknowledged when it woke up deposed.
+    const queued = b.write({ client: "c3", key: "y", value: "4", invokeMs: 90, ackMs: 300, node: "L", epoch: 1 });
     const outcomes = writeOutcomes(b.build({ finalLog: [fresh], finalLeader: "B" }));
-    expect(outcomes.get(stale)).toBe("accepted by a deposed leader");
+    expect(outcomes.get(queued)).toBe("handled by a deposed leader");
+    expect(outcomes.get(stale)).toBe("handled by a deposed leader");
     expect(outcomes.get(fenced)).toBe("refused by fencing");
     expect(outcomes.get(fresh)).toBe("acknowledged");
   });

@@ -27,7 +27,7 @@ export interface NodeStateSegment {
 export type WriteOutcome =
   | "acknowledged"
   | "acknowledged, then lost"
-  | "accepted by a deposed leader"
+  | "handled by a deposed leader"
   | "refused by fencing"
   | "failed: no leader reached"
   | "still waiting at the end";
@@ -56,7 +56,7 @@ const STATE_COLORS: Record<NodeState, string> = {
 const OUTCOME_COLORS: Record<WriteOutcome, string> = {
   acknowledged: "#59a14f",
   "acknowledged, then lost": "#e15759",
-  "accepted by a deposed leader": "#f28e2b",
+  "handled by a deposed leader": "#f28e2b",
   "refused by fencing": "#8c5fb3",
   "failed: no leader reached": "#b0aca8",
   "still waiting at the end": "#edc948",
@@ -189,16 +189,19 @@ export function nodeStates(history: History, nodes: NodeId[], endMs: number): No
   return segments.sort((a, b) => nodes.indexOf(a.node) - nodes.indexOf(b.node) || a.fromMs - b.fromMs);
 }
 
-/** Each write's outcome; a write a deposed leader accepted is labelled so even if it was later lost. */
+/** Each write's outcome; a write a deposed leader took or acknowledged is labelled so even if it was later lost. */
 export function writeOutcomes(history: History): Map<number, WriteOutcome> {
   const lost = new Set(lostWrites(history).map((v) => v.ops[0]));
   const elections = history.events.filter((e): e is Extract<ClusterEvent, { kind: "elected" }> => e.kind === "elected");
-  const deposedWhenInvoked = (w: WriteOp) => elections.some((e) => e.epoch > w.epoch && e.atMs <= w.invokeMs);
+  // Sent after a newer leader was elected, or acknowledged after it (a paused leader takes the
+  // writes that queued up while it was frozen when it wakes, already deposed).
+  const byDeposedLeader = (w: WriteOp) =>
+    elections.some((e) => e.epoch > w.epoch && (e.atMs <= w.invokeMs || (w.acknowledged && e.atMs <= w.completeMs)));
   const out = new Map<number, WriteOutcome>();
   for (const op of history.ops) {
     if (op.kind !== "write") continue;
     let outcome: WriteOutcome;
-    if (op.node !== null && op.lsn > 0 && deposedWhenInvoked(op)) outcome = "accepted by a deposed leader";
+    if (op.node !== null && op.lsn > 0 && byDeposedLeader(op)) outcome = "handled by a deposed leader";
     else if (op.acknowledged) outcome = lost.has(op.id) ? "acknowledged, then lost" : "acknowledged";
     else if (op.failure === "fenced") outcome = "refused by fencing";
     else if (op.failure === "stalled") outcome = "still waiting at the end";
@@ -257,7 +260,7 @@ function categories(field: string, title: string, styles: Record<string, string>
     type: "nominal",
     title,
     scale: { domain: order, range: order.map((c) => styles[c]) },
-    legend: { title, orient: "bottom", direction: "vertical", values: order.filter((c) => shown.has(c)), labelLimit: 240 },
+    legend: { title, orient: "bottom", direction: "vertical", values: order.filter((c) => shown.has(c)), labelLimit: 320 },
   };
 }
 
@@ -301,7 +304,7 @@ export function failoverTimeline(source: History | TimelineSource, options: Time
   const guides = events.filter((e) => e.event === "crash" || e.event === "elected");
 
   const outcomes = writeOutcomes(history);
-  const highlighted = new Set<WriteOutcome>(["acknowledged, then lost", "accepted by a deposed leader"]);
+  const highlighted = new Set<WriteOutcome>(["acknowledged, then lost", "handled by a deposed leader"]);
   const writes = history.ops
     .filter((op): op is WriteOp => op.kind === "write" && op.invokeMs >= fromMs && op.invokeMs <= toMs)
     .map((op) => ({
