@@ -14,7 +14,7 @@ import { appFiles, buildGradescopeZip } from "./gradescope";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const work = mkdtempSync(join(tmpdir(), "rl-gradescope-test-"));
 chmodSync(work, 0o755); // the grading user must be able to reach the unpacked autograder
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
 
 describe("appFiles", () => {
   it("packs the library, grader and stubs but never solutions, variants or the secret file", () => {
@@ -48,6 +48,7 @@ describe("the autograder zip on a machine laid out like Gradescope's", () => {
     const zip = join(work, "autograder.zip");
     const built = buildGradescopeZip({ out: zip, env: { RL_GRADER_SECRET: "test-secret-for-the-zip" } });
     expect(built.secretIncluded).toBe(true);
+    mkdirSync(join(autograder, "source"), { recursive: true });
     const unzip = spawnSync("unzip", ["-q", zip, "-d", join(autograder, "source")], { encoding: "utf8" });
     expect(unzip.status, unzip.stderr).toBe(0);
     for (const script of ["setup.sh", "run_autograder"]) {

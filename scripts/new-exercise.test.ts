@@ -11,7 +11,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+}, 120_000);
 function tempRoot(): string {
   const dir = mkdtempSync(join(tmpdir(), "rl-new-exercise-"));
   dirs.push(dir);

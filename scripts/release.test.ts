@@ -13,7 +13,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+}, 120_000);
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "rl-release-test-"));
   dirs.push(dir);

@@ -58,11 +58,12 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     // The grading account may read the staged files and write only its output and home folders.
     if (account) for (const dir of [outDir, home]) chownSync(dir, account.uid, account.gid);
     const outFile = join(outDir, `report.${options.format}.json`);
+    // Run from the work folder with a relative target, so that reports name "exercises/NN-name.ts".
     const node = [process.execPath, join(options.graderRoot, "node_modules/tsx/dist/cli.mjs"),
-      join(options.graderRoot, "grader/cli.ts"), "--target", target, "--format", options.format, "--out", outFile];
+      join(options.graderRoot, "grader/cli.ts"), "--target", "exercises", "--format", options.format, "--out", outFile];
     const command = account ? ["runuser", "-u", account.name, "--", ...node] : node;
     const run = await runProcess(command[0], command.slice(1), {
-      cwd: options.graderRoot,
+      cwd: work,
       env: { HOME: home, TMPDIR: home, CI: "true", FORCE_COLOR: "0", ...options.env },
       timeoutMs: options.timeoutMs,
     });

@@ -99,6 +99,13 @@ if [ "$(id -u)" -eq 0 ]; then
   chown -R root:root "$APP"
   chmod -R u+rwX,go+rX,go-w "$APP"
   [ -f "$APP/grader/.secret" ] && chmod 600 "$APP/grader/.secret"
+  # vitest bundles its config into node_modules/.vite-temp when it starts: the one place in the
+  # grader copy the grading account must be able to write.
+  if id -u "$GRADER_USER" >/dev/null 2>&1; then
+    mkdir -p "$APP/node_modules/.vite-temp"
+    chown "$GRADER_USER" "$APP/node_modules/.vite-temp"
+    chmod 700 "$APP/node_modules/.vite-temp"
+  fi
 fi
 
 say "grading the untouched stubs once as a smoke test"
