@@ -162,10 +162,13 @@ class Tally implements GradedContext {
   ): Promise<void> {
     const caseTimeoutMs = this.spec.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
     const replayCase = process.env[ENV.replayCase];
+    const replaySeed = process.env[ENV.replaySeed];
     let hung: string | undefined;
     for (const item of items) {
       const base = typeof item === "number" ? { case: `seed ${item}`, seed: item } : { case: `case ${JSON.stringify(item.label)}`, label: item.label };
+      // A replay runs only the case asked for: one seed, or one labelled case.
       if (replayCase !== undefined && base.label !== replayCase) continue;
+      if (replaySeed !== undefined && base.label !== undefined) continue;
       if (hung !== undefined) {
         this.fail({ ...base, ok: false, rule: "not run", details: `skipped: ${hung} did not finish` });
         continue;

@@ -75,10 +75,11 @@ function scoreTest(exercise: Exercise, t: ManifestTest, outcome: ExerciseOutcome
 
   const meta = event.meta;
   const hidden = t.visibility === "hidden" && !ctx.revealHidden;
+  const replayed = meta?.cases ? { replayed: meta.cases.map((c) => cleanRecord(c, ctx)) } : {};
   const cases = meta && meta.total > 0 ? { passed: meta.passed, total: meta.total } : undefined;
   if (event.state === "passed") {
     if (!meta || meta.fraction !== 1) return failed("the test passed without a graded result, so it counts as failed");
-    return { ...base, status: "passed", score: t.points, message: cases ? `all ${cases.total} cases passed` : "passed", ...(cases ? { cases } : {}) };
+    return { ...base, status: "passed", score: t.points, message: cases ? `all ${cases.total} cases passed` : "passed", ...(cases ? { cases } : {}), ...replayed };
   }
 
   const fraction = meta && Number.isFinite(meta.fraction) && meta.fraction >= 0 && meta.fraction < 1 ? meta.fraction : 0;
@@ -91,6 +92,10 @@ function scoreTest(exercise: Exercise, t: ManifestTest, outcome: ExerciseOutcome
   if (error && error.name === "TestTimeoutError") {
     return { ...base, status, score, message: `took longer than its ${t.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms limit (a promise that never settles, or a very slow loop?)` };
   }
+  if (meta && meta.failures.length === 0) {
+    // Every case passed, yet the test failed: something else broke it (a hook, a patched built-in).
+    return { ...base, status: "failed", score: 0, message: error ? describeError(error, ctx) : "failed after its cases passed" };
+  }
   if (hidden) {
     const message = cases
       ? `${cases.passed} of ${cases.total} hidden cases passed (hidden cases show no details; the public tests check the same rules)`
@@ -102,7 +107,7 @@ function scoreTest(exercise: Exercise, t: ManifestTest, outcome: ExerciseOutcome
     const replay = replayCommand(exercise.id, failures[0]);
     const lines = [`${meta.total - meta.passed} of ${meta.total} cases failed.`, ...failures.slice(0, 2).map((f) => describeCase(f))];
     if (replay) lines.push(`Replay the first: ${replay}`);
-    return { ...base, status, score, message: clean(lines.join("\n"), ctx), ...(cases ? { cases } : {}), failures, ...(replay ? { replay } : {}) };
+    return { ...base, status, score, message: clean(lines.join("\n"), ctx), ...(cases ? { cases } : {}), failures, ...(replay ? { replay } : {}), ...replayed };
   }
   return { ...base, status, score, message: error ? describeError(error, ctx) : "failed" };
 }

@@ -38,6 +38,8 @@ export interface TestResult {
   replay?: string;
   /** True when the failure is the stub's "not implemented yet". */
   notImplemented?: boolean;
+  /** Every case that ran, passing or not: only in a replay. */
+  replayed?: CaseResult[];
 }
 
 export interface ExerciseResult {
