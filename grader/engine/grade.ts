@@ -7,8 +7,8 @@
  *    or built-ins (screen.ts).
  * 3. Compile: syntax and type errors, including a signature that no longer fits the grader's calls.
  * 4. Run: every remaining exercise's graded tests in one vitest process (run-vitest.ts), each
- *    submission its own project; a module stuck past its limit is rerun one test at a time so
- *    that only the looping test loses its points.
+ *    submission its own project; a module stuck past its limit, or whose worker died (out of
+ *    memory), is rerun one test at a time so that only the tests that loop or blow up lose points.
  * 5. Score: from the runner's results and the manifest only (score.ts).
  * Every exercise of every submission gets a report, whatever fails along the way.
  */
@@ -23,6 +23,7 @@ import { roundScore, type GradeReport } from "./report";
 import { runModules, type ModuleJob, type ModuleOutcome } from "./run-vitest";
 import { scoreExercise, type ExerciseOutcome } from "./score";
 import { screenSource } from "./screen";
+import { trace } from "./trace";
 
 export interface Submission {
   /** Where the exercise files are: `<dir>/NN-name.ts`. */
@@ -60,8 +61,8 @@ export const DEFAULTS = {
   exerciseTimeoutMs: 20_000,
   timeoutMs: 240_000,
   memoryMb: 512,
-  /** Added to a test's own limit when it is rerun alone (worker start, imports). */
-  perTestGraceMs: 5_000,
+  /** Added to a test's own limit (capped by the exercise's) when it is rerun alone: worker start, imports. */
+  perTestGraceMs: 3_000,
   testTimeoutMs: 10_000,
   fileBytesMax: 512 * 1024,
 };
@@ -76,7 +77,9 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
   const redact = [secret, ...Object.values(keys)];
   const workDir = realpathSync(mkdtempSync(join(tmpdir(), "rl-grade-")));
   try {
+    trace(`staging, screening and compiling ${submissions.length} submission(s)`);
     const staged = submissions.map((s, i) => stage(s, i, workDir, options));
+    trace("compiled");
     const jobs: ModuleJob[] = [];
     const workerEnv = baseWorkerEnv(options, keys);
     for (const [i, s] of staged.entries()) {
@@ -97,6 +100,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
     };
     const outcomes = jobs.length > 0 ? await runModules(jobs, runOptions) : new Map<string, ModuleOutcome>();
     const retried = await rerunHungTests(jobs, outcomes, options, runOptions);
+    trace("scoring");
 
     return staged.map((s, i) => {
       const exercises = s.exercises.map((e) => {
@@ -197,13 +201,17 @@ async function rerunHungTests(
   const owner = new Map<string, { module: string; test: string }>();
   for (const job of jobs) {
     const outcome = outcomes.get(job.key);
-    if (outcome?.kind !== "hung" || !outcome.loaded) continue;
+    if (!(outcome?.kind === "hung" || outcome?.kind === "died") || !outcome.loaded) continue;
     const exercise = options.exercises.find((e) => e.testFile === job.file)!;
+    // Tests that reported before the module was stopped keep that result: a test's result does
+    // not depend on timing, so rerunning it would give the same.
+    const reported = new Set(outcome.tests.map((t) => t.name));
     for (const t of exercise.tests) {
-      if (options.publicOnly && t.visibility === "hidden") continue;
+      if ((options.publicOnly && t.visibility === "hidden") || reported.has(t.name)) continue;
       const key = `${job.key}#${t.name}`;
       owner.set(key, { module: job.key, test: t.name });
-      perTest.push({ ...job, key, env: { ...job.env, [ENV.onlyTest]: t.name }, limitMs: (t.timeoutMs ?? DEFAULTS.testTimeoutMs) + DEFAULTS.perTestGraceMs });
+      const limitMs = Math.min(t.timeoutMs ?? DEFAULTS.testTimeoutMs, job.limitMs) + DEFAULTS.perTestGraceMs;
+      perTest.push({ ...job, key, env: { ...job.env, [ENV.onlyTest]: t.name }, limitMs });
     }
   }
   const byModule = new Map<string, Map<string, ModuleOutcome>>();
@@ -223,20 +231,22 @@ function toOutcome(outcome: ModuleOutcome | undefined, perTest: Map<string, Modu
   if (!outcome) return { kind: "problem", message: "the test runner produced no result for this exercise" };
   if (outcome.kind === "crashed") return { kind: "ran", tests: byName(outcome.tests), moduleErrors: [], killed: new Map(), stopped: outcome.message };
   if (outcome.kind === "finished") return { kind: "ran", tests: byName(outcome.tests), moduleErrors: outcome.errors, killed: new Map() };
-  if (!outcome.loaded) {
+  if (outcome.kind === "died" && !outcome.loaded) return { kind: "problem", message: `loading the exercise failed: ${outcome.message}` };
+  if (outcome.kind === "hung" && !outcome.loaded) {
     return {
       kind: "problem",
       message: `loading the exercise never finished: it was stopped after ${limitS(outcome.limitMs)} (an infinite loop or a never-settling await at the top level of the file?)`,
     };
   }
-  // Hung while running: each test was rerun alone.
-  const tests = new Map<string, Extract<ModuleOutcome, { kind: "finished" }>["tests"][number]>();
+  // Hung or died while running: the tests that had not reported were rerun one by one.
+  const tests = byName(outcome.tests);
   const killed = new Map<string, string>();
   for (const [name, o] of perTest ?? []) {
     const event = o.tests.find((t) => t.name === name);
     if (o.kind === "hung") {
       killed.set(name, `never finished: stopped after ${limitS(o.limitMs)} (an infinite loop in synchronous code?)`);
-    } else if (event) tests.set(name, event);
+    } else if (o.kind === "died") killed.set(name, o.message);
+    else if (event) tests.set(name, event);
     else if (o.kind === "crashed") killed.set(name, o.message);
     else if (o.errors[0]) killed.set(name, `the exercise failed to load: ${o.errors[0].name}: ${o.errors[0].message}`);
   }

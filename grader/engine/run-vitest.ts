@@ -4,8 +4,9 @@
  * One vitest process runs every module of a grading call (one project per submission), two
  * workers at a time. vitest's own per-test timeout ends a test stuck on a promise, but nothing in
  * a worker can stop a synchronous infinite loop: so the scorer times each module from the moment
- * a worker takes it, and when one runs past its limit it kills the whole process group, records
- * that module as hung, and starts a new vitest process for the modules that had not finished.
+ * a worker takes it. A module past its limit is recorded as hung; once no other module is still
+ * making progress, the whole process group is killed and a new vitest process runs the modules
+ * that had not started.
  * Results arrive over IPC from the reporter as they happen, so finished modules are kept.
  */
 import { spawn } from "node:child_process";
@@ -13,6 +14,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunnerEvent, SerializedError } from "./events";
 import { PLAN_ENV, type RunPlan } from "./plan";
+import { trace } from "./trace";
 
 export interface ModuleJob {
   /** Unique key of this module in the call. */
@@ -33,6 +35,8 @@ export type ModuleOutcome =
   | { kind: "finished"; tests: TestEvent[]; errors: SerializedError[] }
   /** Killed after its limit; `loaded` tells whether the test file (and the submission) had loaded. */
   | { kind: "hung"; loaded: boolean; limitMs: number; tests: TestEvent[] }
+  /** Its worker process died (out of memory, a native crash) before the module ended. */
+  | { kind: "died"; loaded: boolean; message: string; tests: TestEvent[] }
   | { kind: "crashed"; message: string; tests: TestEvent[] };
 
 export interface RunOptions {
@@ -65,16 +69,22 @@ export async function runModules(modules: ModuleJob[], options: RunOptions): Pro
       for (const m of pending) outcomes.set(m.key, { kind: "crashed", message: "not run: the submission's time limit ran out", tests: [] });
       break;
     }
+    trace(`vitest round ${round}: ${pending.length} module(s)`);
     const result = await runOnce(pending, options, round++);
+    trace(`vitest round ${round - 1} ended (${result.exit}${result.hungKeys.length ? `, hung: ${result.hungKeys.join(", ")}` : ""})`);
     const retry: ModuleJob[] = [];
     for (const m of pending) {
       const state = result.states.get(m.key)!;
       if (state.ended) outcomes.set(m.key, { kind: "finished", tests: state.tests, errors: state.errors });
       else if (state.hung) outcomes.set(m.key, { kind: "hung", loaded: state.collected, limitMs: m.limitMs, tests: state.tests });
       else if (result.deadlineHit) outcomes.set(m.key, { kind: "crashed", message: "stopped: the submission's time limit ran out", tests: state.tests });
-      else if (result.finishedNormally) outcomes.set(m.key, { kind: "crashed", message: `the test runner did not run this module. ${result.output}`.trim(), tests: state.tests });
+      else if (result.finishedNormally && state.queuedAt !== undefined) {
+        outcomes.set(m.key, { kind: "died", loaded: state.collected, message: deathMessage(result.output, options.memoryMb), tests: state.tests });
+      } else if (result.finishedNormally) outcomes.set(m.key, { kind: "crashed", message: `the test runner did not run this module. ${result.output}`.trim(), tests: state.tests });
       else {
-        const n = (attempts.get(m.key) ?? 0) + 1;
+        // Killed with the others (or never started) because another module hung: run it again.
+        // Only rounds in which it had started count against it.
+        const n = (attempts.get(m.key) ?? 0) + (state.queuedAt === undefined ? 0 : 1);
         attempts.set(m.key, n);
         if (n >= ATTEMPTS_MAX || result.hungKeys.length === 0) {
           outcomes.set(m.key, { kind: "crashed", message: `the test runner stopped unexpectedly (${result.exit}). ${result.output}`.trim(), tests: state.tests });
@@ -204,15 +214,18 @@ function runOnce(modules: ModuleJob[], options: RunOptions, round: number): Prom
       return;
     }
     let anyQueued = false;
+    let running = 0;
     for (const [key, s] of states) {
       if (s.queuedAt === undefined || s.ended) continue;
       anyQueued = true;
-      if (t - s.queuedAt > limits.get(key)!) {
+      if (!s.hung && t - s.queuedAt > limits.get(key)!) {
         s.hung = true;
         hungKeys.push(key);
       }
+      if (!s.hung) running++;
     }
-    if (hungKeys.length > 0 || (!anyQueued && !finishedNormally && t - started > STARTUP_LIMIT_MS)) kill();
+    // A hung worker cannot be freed, but the others keep going: kill only when nothing else runs.
+    if ((hungKeys.length > 0 && running === 0) || (!anyQueued && !finishedNormally && t - started > STARTUP_LIMIT_MS)) kill();
   }, 100);
 
   return new Promise((resolve) => {
@@ -226,6 +239,14 @@ function runOnce(modules: ModuleJob[], options: RunOptions, round: number): Prom
       output += `\n${error.message}`;
     });
   });
+}
+
+/** Why a worker died, from what the run printed. */
+function deathMessage(output: string, memoryMb: number): string {
+  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(output)) {
+    return `the test worker ran out of memory (its heap limit is ${memoryMb} MB): a huge allocation, or data that grows without bound?`;
+  }
+  return "the test worker exited unexpectedly (a crash of the process running the tests)";
 }
 
 /** The vitest process's whole environment: no secrets, nothing from the caller but basics. */

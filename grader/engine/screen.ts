@@ -154,16 +154,16 @@ function isUpdate(operator: ts.SyntaxKind): boolean {
 
 /** For `Math.random = …` or `Array.prototype.x = …`: the built-in's name; otherwise undefined. */
 function patchedBuiltin(target: ts.Expression): string | undefined {
-  if (!ts.isPropertyAccessExpression(target) && !ts.isElementAccessExpression(target)) {
-    return ts.isIdentifier(target) && BUILTINS.has(target.text) ? target.text : undefined;
-  }
   const root = rootName(target);
   return root && BUILTINS.has(root) ? root : undefined;
 }
 
 function rootName(expression: ts.Expression): string | undefined {
   let e: ts.Expression = expression;
-  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isParenthesizedExpression(e)) e = e.expression;
+  while (
+    ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isParenthesizedExpression(e) ||
+    ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e)
+  ) e = e.expression;
   return ts.isIdentifier(e) ? e.text : undefined;
 }
 
