@@ -218,6 +218,9 @@ class Simulation {
   private readonly instantLocal: boolean;
   private readonly instantClient: boolean;
   private readonly router: RouterFn | null;
+  private readonly ackOnApply: boolean;
+  private readonly needsAcks: boolean;
+  private readonly syncAllPolicy: boolean;
 
   private readonly faultWins: { kind: "slow" | "pause" | "crash"; fromMs: number; toMs: number; factor: number }[][] = [];
   private openGenerated = 0;
@@ -256,6 +259,9 @@ class Simulation {
       cfg.clientRequestMs.kind === "constant" && cfg.clientRequestMs.valueMs === 0 && cfg.clientResponseMs.kind === "constant" && cfg.clientResponseMs.valueMs === 0;
     this.router = this.n > 1 || cfg.reads.routing !== undefined ? compileRouting(cfg.reads.routing ?? { kind: "any-follower" }) : compileRouting({ kind: "leader-only" });
     this.readsServedBy = new Array(this.n).fill(0);
+    this.ackOnApply = cfg.ack.on === "apply";
+    this.syncAllPolicy = cfg.ack.kind === "sync-all";
+    this.needsAcks = cfg.acksNeeded > 0 || this.syncAllPolicy || cfg.ack.fallbackAfterMs !== undefined;
 
     // Keys: generated ones are "k0".."kK-1"; scripted ones are interned as they appear.
     for (let k = 0; k < cfg.workload.keys; k++) this.keyId(`k${k}`);
@@ -739,7 +745,7 @@ class Simulation {
    * waits forever rather than acknowledging alone.
    */
   private acksNeededBy(node: number): number {
-    if (this.cfg.ack.kind !== "sync-all") return this.cfg.acksNeeded;
+    if (!this.syncAllPolicy) return this.cfg.acksNeeded;
     return node === this.leader ? this.followerCount(node) : this.n - 1;
   }
 
@@ -818,8 +824,9 @@ class Simulation {
     st.lastApply = applied;
     this.applyMs[node][id] = applied;
     if (st.waiters.length > 0) this.wakeWaiters(node, lsn, applied);
-    if (sender < 0) return;
-    const ackAt = this.cfg.ack.on === "apply" ? applied : this.now;
+    // Async without a fallback never looks at acknowledgements: do not simulate them.
+    if (sender < 0 || !this.needsAcks) return;
+    const ackAt = this.ackOnApply ? applied : this.now;
     let delay = this.toL[node](this.rBack[node]);
     if (this.faultWins[node].length > 0) delay *= this.slowFactor(node, this.now);
     let t = ackAt + delay;
