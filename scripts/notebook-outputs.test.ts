@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstDifference, mergedOutputs, notebookNumber, stableJson, type Notebook, type NotebookOutput } from "./notebook-outputs";
+import { firstDifference, firstJsonDifference, mergedOutputs, notebookNumber, stableJson, type Notebook, type NotebookOutput } from "./notebook-outputs";
 
 function notebook(outputs: NotebookOutput[], executionCount = 1): Notebook {
   return {
@@ -23,13 +23,13 @@ describe("firstDifference", () => {
 
   it("names the cell and output whose chart data changed", () => {
     const difference = firstDifference(notebook([chart("AAAA", [1, 2])]), notebook([chart("AAAA", [1, 3])]));
-    expect(difference).toMatch(/^cell 2, output 1: committed/);
+    expect(difference).toBe('cell 2, output 1, data["application/vnd.vegalite.v5+json"].data.values[1]: committed 2\n    fresh run gives 3');
   });
 
   it("reports a changed printed line", () => {
     const a = notebook([{ output_type: "stream", name: "stdout", text: "p99 = 4.1 ms\n" }]);
     const b = notebook([{ output_type: "stream", name: "stdout", text: "p99 = 4.2 ms\n" }]);
-    expect(firstDifference(a, b)).toContain("p99 = 4.2 ms");
+    expect(firstDifference(a, b)).toBe('cell 2, output 1, text: committed "p99 = 4.1 ms\\n"\n    fresh run gives "p99 = 4.2 ms\\n"');
   });
 
   it("treats a stream split into pieces as the same stream", () => {
@@ -63,6 +63,16 @@ describe("mergedOutputs", () => {
       { output_type: "stream", name: "stdout", text: "c" },
     ]);
     expect(merged.map((o) => o.text)).toEqual(["a", "b", "c"]);
+  });
+});
+
+describe("firstJsonDifference", () => {
+  it("names a key that only one side has", () => {
+    expect(firstJsonDifference({ a: 1 }, { a: 1, b: 2 })).toBe("b: committed (nothing)\n    fresh run gives 2");
+  });
+
+  it("names arrays of different lengths", () => {
+    expect(firstJsonDifference({ rows: [1, 2] }, { rows: [1, 2, 3] })).toBe("rows: 2 items, a fresh run gives 3");
   });
 });
 

@@ -64,8 +64,33 @@ export function stableJson(value: unknown): string {
   );
 }
 
+/** Where two JSON values first differ, e.g. `data["text/plain"]: "a" != "b"`, or null if equal. */
+export function firstJsonDifference(a: unknown, b: unknown, at = ""): string | null {
+  if (stableJson(a) === stableJson(b)) return null;
+  const where = at.replace(/^\./, "") || "value";
+  const bothObjects = typeof a === "object" && a !== null && typeof b === "object" && b !== null;
+  if (bothObjects && Array.isArray(a) === Array.isArray(b)) {
+    if (Array.isArray(a) && Array.isArray(b)) {
+      for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        if (i >= a.length || i >= b.length) return `${where}: ${a.length} items, a fresh run gives ${b.length}`;
+        const inner = firstJsonDifference(a[i], b[i], `${at}[${i}]`);
+        if (inner) return inner;
+      }
+    } else {
+      const ao = a as Record<string, unknown>;
+      const bo = b as Record<string, unknown>;
+      for (const key of [...new Set([...Object.keys(ao), ...Object.keys(bo)])].sort()) {
+        const inner = firstJsonDifference(ao[key], bo[key], /^[A-Za-z_$][\w$]*$/.test(key) ? `${at}.${key}` : `${at}[${JSON.stringify(key)}]`);
+        if (inner) return inner;
+      }
+    }
+  }
+  return `${where}: committed ${describe(a)}\n    fresh run gives ${describe(b)}`;
+}
+
 function describe(value: unknown): string {
-  const text = typeof value === "string" ? value : stableJson(value);
+  if (value === undefined) return "(nothing)";
+  const text = typeof value === "string" ? JSON.stringify(value) : stableJson(value);
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }
 
@@ -90,9 +115,8 @@ export function firstDifference(committed: Notebook, fresh: Notebook): string | 
     const outB = mergedOutputs(b.outputs ?? []).map(comparableOutput);
     if (outA.length !== outB.length) return `${where} has ${outA.length} outputs, a fresh run gives ${outB.length}`;
     for (let k = 0; k < outA.length; k++) {
-      if (stableJson(outA[k]) !== stableJson(outB[k])) {
-        return `${where}, output ${k + 1}: committed ${describe(outA[k])}\n    fresh run gives ${describe(outB[k])}`;
-      }
+      const inner = firstJsonDifference(outA[k], outB[k]);
+      if (inner) return `${where}, output ${k + 1}, ${inner}`;
     }
   }
   return null;
