@@ -78,7 +78,7 @@ describe("the autograder zip on a machine laid out like Gradescope's", () => {
     return JSON.parse(readFileSync(join(autograder, "results/results.json"), "utf8")) as {
       score: number;
       output: string;
-      tests: { score: number; max_score: number; status: string }[];
+      tests: { name: string; score: number; max_score: number; status: string; output: string }[];
     };
   };
 
@@ -87,7 +87,8 @@ describe("the autograder zip on a machine laid out like Gradescope's", () => {
     const results = grade(solutions);
     const max = results.tests.reduce((sum, t) => sum + t.max_score, 0);
     expect(max).toBeGreaterThan(0);
-    expect(results.score).toBe(max);
+    const lost = results.tests.filter((t) => t.score < t.max_score).map((t) => `${t.name}: ${t.output}`);
+    expect(results.score, lost.join("\n")).toBe(max);
     expect(results.output).toContain("Graded files: my-repo/exercises/");
   }, 600_000);
 
