@@ -150,6 +150,21 @@ export function simulate(config: SimConfig): RunResult {
 
 const NO_FAULT = -1;
 
+/** The k-th smallest (1-based) of the first `len` entries; `len` is a handful of followers. */
+function kthSmallest(a: Float64Array, len: number, k: number): number {
+  // Insertion sort of a prefix: fastest for the few followers a cluster has.
+  for (let i = 1; i < len; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
+  return a[k - 1];
+}
+
 class Simulation {
   private readonly q = new EventQueue(4096);
   private readonly n: number; // nodes including the initial leader
@@ -313,7 +328,116 @@ class Simulation {
 
   // ---------------------------------------------------------------- set-up and main loop
 
+  /** Only open-loop writes and nothing that reacts to time: the recurrence gives the same run. */
+  private recurrenceApplies(): boolean {
+    const c = this.cfg;
+    const w = c.workload;
+    return (
+      c.engine === "auto" &&
+      c.faults.length === 0 &&
+      c.failover === undefined &&
+      c.reads.readsPerSec === 0 &&
+      w.script.length === 0 &&
+      w.closedLoop === undefined &&
+      c.ack.fallbackAfterMs === undefined &&
+      this.instantClient
+    );
+  }
+
+  /**
+   * The run as a recurrence over writes, in the spirit of Lindley's recursion for queues. With
+   * only open-loop writes, every time is a max of earlier times plus a delay:
+   *   received(f, i) = max(accept(i) + toFollower, received(f, i−1))      (ordered stream)
+   *   applied(f, i)  = max(received(f, i), applied(f, i−1)) + apply        (one apply thread)
+   *   acked(f, i)    = max(received or applied + toLeader, acked(f, i−1))  (ordered acks)
+   *   commit(i)      = max(local(i), k-th smallest acked(·, i), commit(i−1))
+   * Each random stream is drawn in the same order as the event loop draws it, so the results
+   * are identical to the last bit; lib/recurrence.test.ts holds the two paths equal.
+   */
+  private runRecurrence(): RunResult {
+    const cfg = this.cfg;
+    const w = cfg.workload;
+    const n = this.n;
+    const needed = this.syncAllPolicy ? n - 1 : cfg.acksNeeded;
+    const named = cfg.namedFollower;
+    const lastArr = new Float64Array(n);
+    const lastApply = new Float64Array(n);
+    const lastAck = new Float64Array(n);
+    const ackArr = new Float64Array(n);
+    const scratch = new Float64Array(n);
+    const leaderLog = this.nodes[0].log;
+    let end = 0;
+    let commitPrev = 0;
+    let count = 0;
+    const perWrite = 1 + (n - 1) + (this.needsAcks ? n - 1 : 0) + (this.instantLocal ? 0 : 1);
+    let t = w.writes > 0 ? this.nextOpenArrival(0) : Infinity;
+    while (t < Infinity) {
+      // WRITE_INVOKE at t: draw the next arrival first, then the key, as onWriteInvoke does.
+      this.now = t;
+      this.openGenerated++;
+      const client = (this.openGenerated - 1) % w.clients;
+      let next = Infinity;
+      if (this.openGenerated < w.writes) {
+        const candidate = this.nextOpenArrival(t);
+        if (w.durationMs === undefined || candidate <= w.durationMs) next = candidate;
+        else this.openGenerated = w.writes;
+      }
+      const key = w.keys === 1 ? 0 : Math.floor(this.rWork.next() * w.keys);
+      const id = this.newWrite(client, key);
+      const lsn = leaderLog.length + 1;
+      leaderLog.push(id);
+      this.lsn[id] = lsn;
+      this.wNode[id] = 0;
+      this.wEpoch[id] = 1;
+      this.acceptMs[id] = t;
+      this.recvMs[0][id] = t;
+      if (t > end) end = t;
+      for (let r = 1; r < n; r++) {
+        let recv = t + this.toF[r](this.rTo[r]);
+        if (recv < lastArr[r]) recv = lastArr[r];
+        lastArr[r] = recv;
+        if (recv > end) end = recv;
+        this.nodes[r].log.push(id);
+        this.recvMs[r][id] = recv;
+        const applied = (recv > lastApply[r] ? recv : lastApply[r]) + this.applyD[r](this.rApply[r]);
+        lastApply[r] = applied;
+        this.applyMs[r][id] = applied;
+        if (this.needsAcks) {
+          let a = (this.ackOnApply ? applied : recv) + this.toL[r](this.rBack[r]);
+          if (a < lastAck[r]) a = lastAck[r];
+          lastAck[r] = a;
+          ackArr[r] = a;
+          if (a > end) end = a;
+        }
+      }
+      const local = this.instantLocal ? t : t + this.commitD(this.rApply[0]);
+      if (local > end) end = local;
+      this.localDone[id] = 1;
+      this.applyMs[0][id] = local;
+      let commit = local;
+      if (needed > 0) {
+        let s: number;
+        if (named >= 0) s = ackArr[named];
+        else {
+          for (let r = 1; r < n; r++) scratch[r - 1] = ackArr[r];
+          s = kthSmallest(scratch, n - 1, needed);
+        }
+        if (s > commit) commit = s;
+      }
+      if (commitPrev > commit) commit = commitPrev;
+      commitPrev = commit;
+      this.ackMs[id] = commit;
+      this.completeMs[id] = commit;
+      count += perWrite;
+      t = next;
+    }
+    this.now = end;
+    this.nodes[0].commitPtr = leaderLog.length;
+    return this.result(count);
+  }
+
   run(): RunResult {
+    if (this.recurrenceApplies()) return this.runRecurrence();
     const cfg = this.cfg;
     const w = cfg.workload;
     if (w.writes > 0) this.q.push(this.nextOpenArrival(0), WRITE_INVOKE, 0);

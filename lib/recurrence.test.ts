@@ -1,0 +1,72 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import type { SimConfig } from "./config";
+import { constant, exponential, logNormal, uniform, type Dist } from "./dist";
+import { asyncAck, quorum, semiSync, syncAll, type AckPolicy } from "./policies";
+import { simulate, type RunResult } from "./sim";
+
+const dist = fc.constantFrom<Dist>(exponential({ meanMs: 1 }), constant(0), constant(2), uniform({ minMs: 0.5, maxMs: 3 }), logNormal({ medianMs: 1, p99Ms: 8 }));
+
+function same(a: RunResult, b: RunResult): void {
+  expect(a.endMs).toBe(b.endMs);
+  expect(a.eventCount).toBe(b.eventCount);
+  expect(a.stalledWrites).toBe(b.stalledWrites);
+  for (const k of ["invokeMs", "acceptMs", "ackMs", "lsn", "node", "epoch"] as const) expect(Array.from(a.writes[k])).toEqual(Array.from(b.writes[k]));
+  a.writes.receivedMs.forEach((r, f) => expect(Array.from(r)).toEqual(Array.from(b.writes.receivedMs[f])));
+  a.writes.appliedMs.forEach((r, f) => expect(Array.from(r)).toEqual(Array.from(b.writes.appliedMs[f])));
+  expect(JSON.stringify(a.history)).toBe(JSON.stringify(b.history));
+}
+
+describe("the recurrence path", () => {
+  test("gives exactly the event loop's run for every write-only configuration (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.boolean(),
+        fc.integer({ min: -1e6, max: 1e6 }),
+        dist,
+        dist,
+        dist,
+        dist,
+        fc.constantFrom("poisson", "fixed"),
+        fc.boolean(),
+        (followers, policy, onApply, seed, toF, toL, apply, commit, arrival, burst) => {
+          const on = onApply ? "apply" : "receive";
+          const choices: AckPolicy[] = [asyncAck(), quorum(Math.min(2, followers), { on }), syncAll({ on })];
+          if (followers > 0) choices.push(semiSync({ on }), semiSync({ follower: "A", on }));
+          const config: SimConfig = {
+            seed,
+            followers,
+            ack: choices[policy % choices.length],
+            network: { toFollowerMs: toF, toLeaderMs: toL },
+            applyMs: apply,
+            leaderCommitMs: commit,
+            workload: {
+              writesPerSec: 400,
+              writes: 200,
+              arrival: arrival as "poisson" | "fixed",
+              keys: 7,
+              bursts: burst ? [{ fromMs: 100, toMs: 200, writesPerSec: 3000 }] : undefined,
+            },
+          };
+          same(simulate(config), simulate({ ...config, engine: "events" }));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  test("stops at durationMs exactly as the event loop does", () => {
+    const config: SimConfig = { seed: 3, followers: 2, ack: quorum(1), workload: { writesPerSec: 1000, durationMs: 250 } };
+    const fast = simulate(config);
+    same(fast, simulate({ ...config, engine: "events" }));
+    expect(fast.writes.count).toBeGreaterThan(200);
+  });
+
+  test("is not used when anything reacts to time (reads, faults, failover, fallback)", () => {
+    // With reads, the auto engine must give the event loop's run: it falls back to it.
+    const config: SimConfig = { seed: 1, followers: 2, workload: { writes: 300 }, reads: { readsPerSec: 300 } };
+    same(simulate(config), simulate({ ...config, engine: "events" }));
+  });
+});
