@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { appFiles, buildGradescopeZip } from "./gradescope";
+import { appFiles, buildGradescopeZip, parseGradescopeArgs } from "./gradescope";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const work = mkdtempSync(join(tmpdir(), "rl-gradescope-test-"));
@@ -34,6 +34,20 @@ describe("buildGradescopeZip", () => {
   });
 });
 
+describe("parseGradescopeArgs", () => {
+  it("takes the zip path and the options, and names what it refuses", () => {
+    expect(parseGradescopeArgs(["--out", "a.zip", "--hidden-visibility", "after_due_date"])).toEqual({ out: "a.zip", hiddenVisibility: "after_due_date" });
+    expect(() => parseGradescopeArgs(["--out", "a.tar"])).toThrow('--out must name a .zip file, got "a.tar"');
+    expect(() => parseGradescopeArgs(["--out", "a.zip", "--secret"])).toThrow('unknown option "--secret"');
+  });
+
+  it("refuses a visibility Gradescope does not know", () => {
+    expect(() => buildGradescopeZip({ out: join(work, "v.zip"), withoutSecret: true, hiddenVisibility: "later" })).toThrow(
+      "--hidden-visibility later: use one of hidden, after_due_date, after_published, visible",
+    );
+  });
+});
+
 function makeRootWithoutSecret(): string {
   const root = join(work, "no-secret");
   mkdirSync(join(root, "grader"), { recursive: true });
@@ -46,7 +60,7 @@ describe("the autograder zip on a machine laid out like Gradescope's", () => {
 
   it("unpacks with setup.sh and run_autograder at the top, executable", () => {
     const zip = join(work, "autograder.zip");
-    const built = buildGradescopeZip({ out: zip, env: { RL_GRADER_SECRET: "test-secret-for-the-zip" } });
+    const built = buildGradescopeZip({ out: zip, env: { RL_GRADER_SECRET: "test-secret-for-the-zip" }, hiddenVisibility: "after_due_date" });
     expect(built.secretIncluded).toBe(true);
     mkdirSync(join(autograder, "source"), { recursive: true });
     const unzip = spawnSync("unzip", ["-q", zip, "-d", join(autograder, "source")], { encoding: "utf8" });
@@ -78,7 +92,7 @@ describe("the autograder zip on a machine laid out like Gradescope's", () => {
     return JSON.parse(readFileSync(join(autograder, "results/results.json"), "utf8")) as {
       score: number;
       output: string;
-      tests: { name: string; score: number; max_score: number; status: string; output: string }[];
+      tests: { name: string; score: number; max_score: number; status: string; output: string; visibility: string }[];
     };
   };
 
@@ -90,6 +104,7 @@ describe("the autograder zip on a machine laid out like Gradescope's", () => {
     const lost = results.tests.filter((t) => t.score < t.max_score).map((t) => `${t.name}: ${t.output}`);
     expect(results.score, lost.join("\n")).toBe(max);
     expect(results.output).toContain("Graded files: my-repo/exercises/");
+    expect(results.tests.some((t) => t.visibility === "after_due_date")).toBe(true);
   }, 600_000);
 
   it("gives an empty upload zero and says nothing was found", () => {

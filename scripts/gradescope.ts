@@ -22,14 +22,17 @@ const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 const PLATFORM_DIR = "grader/platforms/gradescope";
 
 
+const VISIBILITIES = ["hidden", "after_due_date", "after_published", "visible"];
 const UNIX = 3;
 const mode = (bits: number): number => ((0o100000 | bits) << 16) >>> 0;
 
 export interface GradescopeOptions {
   root?: string;
   out: string;
-  /** Build without a hidden-seed secret (hidden cases then cannot differ from what students see). */
+  /** Build without a hidden-seed secret (hidden cases then run on new random seeds each time). */
   withoutSecret?: boolean;
+  /** When students see hidden tests' results on Gradescope (default: the grader's, after_published). */
+  hiddenVisibility?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -85,25 +88,40 @@ export function buildGradescopeZip(options: GradescopeOptions): GradescopePackag
     `files: ${files.length}`,
   ].join("\n");
   add("autograder-version.txt", Buffer.from(`${info}\n`), 0o644);
+  if (options.hiddenVisibility !== undefined) {
+    if (!VISIBILITIES.includes(options.hiddenVisibility)) {
+      throw new Error(`--hidden-visibility ${options.hiddenVisibility}: use one of ${VISIBILITIES.join(", ")}`);
+    }
+    add("autograder.env", Buffer.from(`RL_HIDDEN_VISIBILITY=${options.hiddenVisibility}\n`), 0o644);
+  }
   const zip = zipSync(entries, { level: 9 });
   const out = resolve(options.out);
   writeFileSync(out, zip);
   return { out, files, secretIncluded: Boolean(secret), bytes: zip.length };
 }
 
-function main(argv: string[]): number {
-  const outIndex = argv.indexOf("--out");
-  const out = outIndex >= 0 ? argv[outIndex + 1] : undefined;
-  const unknown = argv.filter((arg, i) => arg.startsWith("--") && !["--out", "--without-secret"].includes(arg) && i !== outIndex + 1);
-  if (!out || !out.endsWith(".zip") || unknown.length > 0) {
-    process.stderr.write(
-      `usage: npm run gradescope -- --out FILE.zip [--without-secret]${unknown.length ? `\nunknown option: ${unknown.join(" ")}` : ""}` +
-        `${out && !out.endsWith(".zip") ? `\n--out must name a .zip file, got ${JSON.stringify(out)}` : ""}\n`,
-    );
-    return 2;
+const USAGE = "usage: npm run gradescope -- --out FILE.zip [--without-secret] [--hidden-visibility hidden|after_due_date|after_published|visible]";
+
+export function parseGradescopeArgs(argv: readonly string[]): GradescopeOptions {
+  const options: Partial<GradescopeOptions> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--out" || arg === "--hidden-visibility") {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith("--")) throw new Error(`${arg} needs a value\n${USAGE}`);
+      if (arg === "--out") options.out = value;
+      else options.hiddenVisibility = value;
+    } else if (arg === "--without-secret") options.withoutSecret = true;
+    else throw new Error(`unknown option ${JSON.stringify(arg)}\n${USAGE}`);
   }
+  if (!options.out) throw new Error(`--out FILE.zip is required\n${USAGE}`);
+  if (!options.out.endsWith(".zip")) throw new Error(`--out must name a .zip file, got ${JSON.stringify(options.out)}`);
+  return options as GradescopeOptions;
+}
+
+function main(argv: string[]): number {
   try {
-    const built = buildGradescopeZip({ out, withoutSecret: argv.includes("--without-secret") });
+    const built = buildGradescopeZip(parseGradescopeArgs(argv));
     process.stdout.write(
       `Wrote ${built.out} (${(built.bytes / 1024).toFixed(0)} KB, ${built.files.length} grader files, secret ${built.secretIncluded ? "included" : "NOT included"}).\n` +
         "Upload it as the autograder of a Gradescope programming assignment (Ubuntu base image); see docs/INSTRUCTORS.md.\n",

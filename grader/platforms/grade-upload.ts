@@ -29,6 +29,8 @@ export interface UploadOptions {
   account?: Account | null;
   /** The grading process's whole environment (nothing else is inherited). */
   env: NodeJS.ProcessEnv;
+  /** More grader CLI options, e.g. ["--hidden-visibility", "after_due_date"]. */
+  extraArgs?: string[];
 }
 
 export interface UploadGrade {
@@ -60,7 +62,7 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     const outFile = join(outDir, `report.${options.format}.json`);
     // Run from the work folder with a relative target, so that reports name "exercises/NN-name.ts".
     const node = [process.execPath, join(options.graderRoot, "node_modules/tsx/dist/cli.mjs"),
-      join(options.graderRoot, "grader/cli.ts"), "--target", "exercises", "--format", options.format, "--out", outFile];
+      join(options.graderRoot, "grader/cli.ts"), "--target", "exercises", "--format", options.format, "--out", outFile, ...(options.extraArgs ?? [])];
     const command = account ? ["runuser", "-u", account.name, "--", ...node] : node;
     const run = await runProcess(command[0], command.slice(1), {
       cwd: work,

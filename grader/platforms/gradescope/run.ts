@@ -77,6 +77,8 @@ export async function gradeSubmission(root: string): Promise<GradescopeResults> 
     timeoutMs: limitS * 1000,
     account,
     env: { PATH: process.env.PATH, ...(secret ? { RL_GRADER_SECRET: secret } : {}) },
+    // Chosen when the zip was built (autograder.env); the grader's default otherwise.
+    extraArgs: process.env.RL_HIDDEN_VISIBILITY ? ["--hidden-visibility", process.env.RL_HIDDEN_VISIBILITY] : [],
   });
 
   let results: GradescopeResults;
