@@ -1,0 +1,323 @@
+/**
+ * Exercise 02's judge: the grader's own answer to "which acknowledged writes would a failover to F
+ * at t lose", hand-made write tables that put writes right on the boundaries, seeded simulated
+ * runs with probes at and between those boundaries, and the Little's-law scenarios of part (b).
+ */
+import { asyncAck, exponential, logNormal, quorum, semiSync, shifted, constant, simulate } from "../../lib";
+import type { AckPolicy, Dist, RunResult, SimConfig, WriteTable } from "../../lib";
+import { randomInt, stream, type Rng } from "../../lib/rng";
+import type { Violation } from "../graded";
+
+/** The grader's copy of the input shape; the student's signature must accept it. */
+export type RunWrites = Pick<RunResult, "followers" | "writes">;
+
+/** One question of part (a): a failover to `follower` at `atMs`. */
+export interface Probe {
+  follower: string;
+  atMs: number;
+  /** Why this moment was picked, for feedback: "exactly at write 17's acknowledgement". */
+  why: string;
+}
+
+/** The reference answer of part (a). */
+export function lostReference(run: RunWrites, follower: string, atMs: number): number[] {
+  const w = run.writes;
+  const received = w.receivedMs[run.followers.indexOf(follower)];
+  const lost: number[] = [];
+  for (let i = 0; i < w.count; i++) if (w.ackMs[i] <= atMs && !(received[i] <= atMs)) lost.push(i);
+  return lost;
+}
+
+/** One write's times, as feedback shows them (Infinity printed as "never"). */
+function timesOf(run: RunWrites, f: number, i: number) {
+  const w = run.writes;
+  const at = (x: number) => (x === Infinity ? "never" : Math.round(x * 1000) / 1000);
+  return { write: i, ackMs: at(w.ackMs[i]), receivedMs: at(w.receivedMs[f][i]), appliedMs: at(w.appliedMs[f][i]) };
+}
+
+/** The first rule `answer` breaks for `probe`, or null when it is exactly the lost writes. */
+export function checkLost(run: RunWrites, probe: Probe, answer: unknown): Violation | null {
+  const { follower, atMs } = probe;
+  const where = `failover to ${follower} at ${atMs} ms (${probe.why})`;
+  if (!Array.isArray(answer) || answer.some((x) => !Number.isInteger(x))) {
+    return { rule: "the answer is an array of write indices (whole numbers)", details: where, got: answer };
+  }
+  const list = answer as number[];
+  for (let k = 1; k < list.length; k++) {
+    if (list[k] <= list[k - 1]) return { rule: "the indices are in increasing order, each once", details: where, got: list };
+  }
+  const want = lostReference(run, follower, atMs);
+  const wanted = new Set(want);
+  const given = new Set(list);
+  const f = run.followers.indexOf(follower);
+  const missing = want.filter((i) => !given.has(i));
+  const extra = list.filter((i) => !wanted.has(i));
+  if (missing.length === 0 && extra.length === 0) return null;
+  const w = run.writes;
+  const firstExtra = extra[0];
+  let rule: string;
+  if (firstExtra !== undefined && (firstExtra < 0 || firstExtra >= w.count)) rule = "every index is a write of the run (0 to writes.count - 1)";
+  else if (firstExtra !== undefined && !(w.ackMs[firstExtra] <= atMs)) {
+    rule = w.ackMs[firstExtra] === Infinity
+      ? "a write that was never acknowledged is not an acknowledged write lost"
+      : "a write acknowledged after the crash is not lost (it was not acknowledged yet)";
+  } else if (firstExtra !== undefined) {
+    rule = w.receivedMs[f][firstExtra] === atMs
+      ? "a write the follower received exactly at the crash survives (received by atMs)"
+      : w.appliedMs[f][firstExtra] > atMs
+        ? "a write the follower received but had not applied survives: promotion replays what was received"
+        : "a write the follower already had is not lost";
+  } else {
+    const i = missing[0];
+    rule = w.ackMs[i] === atMs
+      ? "a write acknowledged exactly at the crash counts (acknowledged by atMs)"
+      : w.receivedMs[f][i] === Infinity
+        ? "an acknowledged write the follower never received is lost"
+        : "an acknowledged write the follower had not received by atMs is lost";
+  }
+  const show = (ids: number[]) => ids.slice(0, 3).map((i) => (i >= 0 && i < w.count ? timesOf(run, f, i) : { write: i }));
+  return {
+    rule,
+    details: `${where}: ${missing.length} lost write(s) missing from the answer, ${extra.length} listed that are not lost`,
+    got: list.length > 20 ? `${list.length} writes` : list,
+    want: want.length > 20 ? `${want.length} writes` : want,
+    involved: { missingFromAnswer: show(missing), notLost: show(extra) },
+  };
+}
+
+/** A snapshot of the arrays a submission must not change. */
+export function fingerprint(run: RunWrites): string {
+  const w = run.writes;
+  return JSON.stringify([run.followers, w.count, Array.from(w.ackMs), w.receivedMs.map((r) => Array.from(r)), w.appliedMs.map((r) => Array.from(r))]);
+}
+
+// ---------------------------------------------------------------------------- hand-made tables
+
+/** One hand-made write: acknowledgement time, and receipt (and apply) time per follower. */
+interface Row {
+  ack: number;
+  received: number[];
+  applied?: number[];
+}
+
+/** A write table built by hand, with the fields a RunResult's table has. */
+export function handRun(followers: string[], rows: Row[]): RunWrites {
+  const n = rows.length;
+  const f64 = (pick: (r: Row, i: number) => number) => Float64Array.from(rows, pick);
+  const writes: WriteTable = {
+    count: n,
+    invokeMs: f64((r) => (r.ack === Infinity ? 0 : Math.max(0, r.ack - 0.5))),
+    acceptMs: f64((r) => (r.ack === Infinity ? 0 : Math.max(0, r.ack - 0.5))),
+    ackMs: f64((r) => r.ack),
+    lsn: Int32Array.from(rows, (_, i) => i + 1),
+    node: new Int32Array(n),
+    epoch: new Int32Array(n).fill(1),
+    receivedMs: followers.map((_, f) => f64((r) => r.received[f])),
+    appliedMs: followers.map((_, f) => f64((r) => r.applied?.[f] ?? r.received[f])),
+  };
+  return { followers, writes };
+}
+
+export interface HandCase {
+  label: string;
+  run: RunWrites;
+  probe: Probe;
+}
+
+const never = Infinity;
+
+/** Hand-made cases, each showing one rule of part (a). */
+export const HAND_CASES: HandCase[] = [
+  {
+    label: "a write acknowledged exactly at the crash counts",
+    run: handRun(["A"], [{ ack: 1, received: [2] }, { ack: 5, received: [9] }, { ack: 6, received: [9] }]),
+    probe: { follower: "A", atMs: 5, why: "write 1 was acknowledged exactly then" },
+  },
+  {
+    label: "a write received exactly at the crash survives",
+    run: handRun(["A"], [{ ack: 3, received: [5] }, { ack: 4, received: [6] }]),
+    probe: { follower: "A", atMs: 5, why: "A received write 0 exactly then" },
+  },
+  {
+    label: "a write never acknowledged is not an acknowledged write lost",
+    run: handRun(["A"], [{ ack: 1, received: [9] }, { ack: never, received: [never] }, { ack: 2, received: [never] }]),
+    probe: { follower: "A", atMs: 5, why: "write 1 was never acknowledged" },
+  },
+  {
+    label: "a write received but not yet applied survives the failover",
+    run: handRun(["A"], [
+      { ack: 1, received: [2], applied: [8] },
+      { ack: 3, received: [4], applied: [9] },
+      { ack: 4, received: [7], applied: [10] },
+    ]),
+    probe: { follower: "A", atMs: 5, why: "A had received writes 0 and 1 but applied neither" },
+  },
+  {
+    label: "the follower asked about is the one that counts",
+    run: handRun(["A", "B"], [{ ack: 1, received: [2, 6] }, { ack: 2, received: [7, 3] }, { ack: 3, received: [4, 4] }]),
+    probe: { follower: "B", atMs: 5, why: "B, the second follower" },
+  },
+  {
+    label: "a write acknowledged after the crash is not lost",
+    run: handRun(["A"], [{ ack: 1, received: [9] }, { ack: 6, received: [9] }]),
+    probe: { follower: "A", atMs: 5, why: "write 1 was acknowledged at 6 ms" },
+  },
+  {
+    label: "a follower that has every write loses nothing",
+    run: handRun(["A", "B"], [{ ack: 1, received: [1, 3] }, { ack: 2, received: [2, 9] }]),
+    probe: { follower: "A", atMs: 5, why: "A is up to date" },
+  },
+];
+
+// ---------------------------------------------------------------------------- simulated runs
+
+const pick = <T>(rng: Rng, items: readonly T[]): T => items[randomInt(rng, items.length)];
+const between = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng.next();
+const logBetween = (rng: Rng, lo: number, hi: number): number => lo * Math.pow(hi / lo, rng.next());
+
+/** A delay distribution with mean about `meanMs`, of a randomly chosen shape. */
+function randomDelay(rng: Rng, meanMs: number): Dist {
+  switch (randomInt(rng, 3)) {
+    case 0:
+      return exponential({ meanMs });
+    case 1:
+      return shifted(meanMs / 2, exponential({ meanMs: meanMs / 2 }));
+    default:
+      return logNormal({ medianMs: meanMs * 0.7, p99Ms: meanMs * 4 });
+  }
+}
+
+/** A small run (300 writes) with varied followers, policies, apply and commit delays, and faults. */
+export function lossWindowConfig(seed: number): SimConfig {
+  const rng = stream(seed, "02/run");
+  const n = 1 + randomInt(rng, 3);
+  const followers = Array.from({ length: n }, () => ({ toFollowerMs: randomDelay(rng, logBetween(rng, 0.3, 8)) }));
+  const policies: AckPolicy[] = [asyncAck(), asyncAck(), asyncAck(), semiSync(), quorum(1 + randomInt(rng, n))];
+  const config: SimConfig = {
+    seed,
+    followers,
+    ack: pick(rng, policies),
+    applyMs: exponential({ meanMs: logBetween(rng, 0.2, 3) }),
+    leaderCommitMs: rng.next() < 0.5 ? constant(0) : exponential({ meanMs: 0.5 }),
+    network: { clientResponseMs: rng.next() < 0.5 ? constant(0) : exponential({ meanMs: 0.3 }) },
+    workload: { writesPerSec: Math.round(logBetween(rng, 500, 3000)), writes: 300 },
+    recordHistory: false,
+  };
+  if (rng.next() < 0.35) {
+    const fromMs = between(rng, 20, 60);
+    config.faults = [{ node: pick(rng, ["A", "B", "C"].slice(0, n)), kind: "crash", fromMs, toMs: fromMs + between(rng, 10, 40) }];
+  }
+  return config;
+}
+
+/** A few failovers to ask about for one run: random moments and moments exactly on a boundary. */
+export function probesFor(run: RunWrites, seed: number): Probe[] {
+  const rng = stream(seed, "02/probes");
+  const w = run.writes;
+  const acked: number[] = [];
+  let lastAck = 0;
+  for (let i = 0; i < w.count; i++) {
+    if (w.ackMs[i] < Infinity) {
+      acked.push(i);
+      if (w.ackMs[i] > lastAck) lastAck = w.ackMs[i];
+    }
+  }
+  const probes: Probe[] = [];
+  for (let k = 0; k < 6; k++) {
+    const follower = pick(rng, run.followers);
+    const f = run.followers.indexOf(follower);
+    const kind = k % 3;
+    if (kind === 0 || acked.length === 0) {
+      probes.push({ follower, atMs: Math.round(between(rng, 0, lastAck) * 1000) / 1000, why: "a random moment" });
+    } else if (kind === 1) {
+      const i = pick(rng, acked);
+      probes.push({ follower, atMs: w.ackMs[i], why: `exactly at write ${i}'s acknowledgement` });
+    } else {
+      const got = acked.filter((i) => w.receivedMs[f][i] < Infinity);
+      const i = got.length > 0 ? pick(rng, got) : pick(rng, acked);
+      const atMs = w.receivedMs[f][i] < Infinity ? w.receivedMs[f][i] : w.ackMs[i];
+      probes.push({ follower, atMs, why: `exactly when ${follower} received write ${i}` });
+    }
+  }
+  return probes;
+}
+
+/** A short description of a run's configuration, for feedback. */
+export function describeRun(config: SimConfig): Record<string, unknown> {
+  return {
+    followers: Array.isArray(config.followers) ? config.followers.length : config.followers,
+    ack: config.ack,
+    workload: config.workload,
+    faults: config.faults ?? [],
+  };
+}
+
+// ---------------------------------------------------------------------------- part (b)
+
+/** One Little's-law case: what the dashboard shows, and what the run really had at risk. */
+export interface RiskCase {
+  writesPerSec: number;
+  meanLagMs: number;
+  /** Acknowledged writes missing on follower A, averaged over the run's time. */
+  writesAtRiskMean: number;
+  /** Follower A's delay distribution, for feedback. */
+  delay: Dist;
+}
+
+/** Part (b)'s tolerance: relative error allowed against the simulation. */
+export const RISK_TOLERANCE = 0.1;
+
+/**
+ * An async run at a random rate, with follower A's delay drawn so that a few to a few dozen
+ * writes are at risk. The lag is measured in the same run, over the writes, and the writes at
+ * risk over time: Little's law ties the two, whatever the delay's shape and however much the
+ * ordered replication stream queues writes behind a slow one.
+ */
+export function riskCase(seed: number): RiskCase {
+  const rng = stream(seed, "02/risk");
+  const writesPerSec = Math.round(logBetween(rng, 100, 5000));
+  const atRiskTarget = logBetween(rng, 0.5, 30);
+  const delay = randomDelay(rng, Math.max(0.2, (atRiskTarget * 1000) / writesPerSec));
+  const run = simulate({
+    seed,
+    followers: [{ name: "A", toFollowerMs: delay }, { name: "B", toFollowerMs: exponential({ meanMs: 1 }) }],
+    ack: asyncAck(),
+    applyMs: exponential({ meanMs: 0.5 }),
+    workload: { writesPerSec, writes: 4000 },
+    recordHistory: false,
+  });
+  const w = run.writes;
+  const received = w.receivedMs[0];
+  let endMs = 0;
+  let acked = 0;
+  let lagSum = 0;
+  for (let i = 0; i < w.count; i++) {
+    if (w.ackMs[i] === Infinity) continue;
+    acked++;
+    lagSum += Math.max(0, received[i] - w.ackMs[i]);
+    if (w.ackMs[i] > endMs) endMs = w.ackMs[i];
+  }
+  // The time average over [0, last acknowledgement]: each write is missing from its ack to its receipt.
+  let missingMs = 0;
+  for (let i = 0; i < w.count; i++) {
+    const to = Math.min(received[i], endMs);
+    if (w.ackMs[i] < to) missingMs += to - w.ackMs[i];
+  }
+  return { writesPerSec, meanLagMs: Math.round((lagSum / acked) * 1000) / 1000, writesAtRiskMean: missingMs / endMs, delay };
+}
+
+/** The first rule a prediction breaks, or null when it is within the tolerance. */
+export function checkPrediction(k: { writesPerSec: number; meanLagMs: number }, wantWrites: number, answer: unknown): Violation | null {
+  if (typeof answer !== "number" || !Number.isFinite(answer)) {
+    return { rule: "the answer is a finite number of writes", got: answer };
+  }
+  const error = Math.abs(answer - wantWrites) / wantWrites;
+  if (error <= RISK_TOLERANCE) return null;
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return {
+    rule: `the expected loss is within ${RISK_TOLERANCE * 100}% of the writes at risk in the simulation`,
+    details: `${k.writesPerSec} writes/s with a mean lag of ${k.meanLagMs} ms: you predicted ${r(answer)} writes, the run had ${r(wantWrites)} missing on average (off by ${Math.round(error * 100)}%)`,
+    got: answer,
+    want: r(wantWrites),
+  };
+}
