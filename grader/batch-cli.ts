@@ -1,6 +1,6 @@
 /**
  * Command line of batch grading:
- *   npm run grade:batch -- DIR --out grades.csv [--reports DIR] [--workers N] [--timeout-s N]
+ *   npm run grade:batch -- DIR --out grades.csv [--reports DIR] [--workers N] [--lanes N] [--chunk N] [--timeout-s N]
  * and the same options after `npm run grade -- --batch DIR`.
  */
 import { availableParallelism } from "node:os";
@@ -13,11 +13,13 @@ export interface BatchArgs {
   outCsv: string;
   reportsDir?: string;
   workers?: number;
+  lanes?: number;
+  chunkSize?: number;
   timeoutMsPerSubmission?: number;
 }
 
 const USAGE =
-  "usage: npm run grade -- --batch DIR --out grades.csv [--reports DIR] [--workers N] [--timeout-s N]\n" +
+  "usage: npm run grade -- --batch DIR --out grades.csv [--reports DIR] [--workers N] [--lanes N] [--chunk N] [--timeout-s N]\n" +
   "       npm run grade:batch -- DIR --out grades.csv [...]";
 
 /** Parses batch options; throws an Error that names the bad option, its value and what is allowed. */
@@ -47,6 +49,12 @@ export function parseBatchArgs(argv: readonly string[]): BatchArgs {
         break;
       case "--workers":
         args.workers = positiveInt(flag, value(i++, flag));
+        break;
+      case "--lanes":
+        args.lanes = positiveInt(flag, value(i++, flag));
+        break;
+      case "--chunk":
+        args.chunkSize = positiveInt(flag, value(i++, flag));
         break;
       case "--timeout-s":
         args.timeoutMsPerSubmission = positiveInt(flag, value(i++, flag)) * 1000;

@@ -123,10 +123,12 @@ describe("gradebookCsv", () => {
 describe("parseBatchArgs", () => {
   it("accepts the folder positionally or after --batch", () => {
     expect(parseBatchArgs(["subs", "--out", "g.csv"])).toEqual({ submissionsDir: "subs", outCsv: "g.csv" });
-    expect(parseBatchArgs(["--batch", "subs", "--out", "g.csv", "--workers", "3", "--timeout-s", "60"])).toEqual({
+    expect(parseBatchArgs(["--batch", "subs", "--out", "g.csv", "--workers", "3", "--lanes", "1", "--chunk", "5", "--timeout-s", "60"])).toEqual({
       submissionsDir: "subs",
       outCsv: "g.csv",
       workers: 3,
+      lanes: 1,
+      chunkSize: 5,
       timeoutMsPerSubmission: 60_000,
     });
   });
