@@ -41,6 +41,7 @@ describe("runBatch", () => {
       outCsv: join(work, "grades.csv"),
       graderRoot: grader,
       workers: 2,
+      chunkSize: 1,
       progress: consoleProgress({ write: (t: string) => lines.push(t) }),
     });
 
