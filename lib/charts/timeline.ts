@@ -29,7 +29,7 @@ export type WriteOutcome =
   | "acknowledged, then lost"
   | "handled by a deposed leader"
   | "refused by fencing"
-  | "failed: no leader reached"
+  | "failed: no live leader"
   | "still waiting at the end";
 
 export interface TimelineOptions {
@@ -58,7 +58,7 @@ const OUTCOME_COLORS: Record<WriteOutcome, string> = {
   "acknowledged, then lost": "#e15759",
   "handled by a deposed leader": "#f28e2b",
   "refused by fencing": "#8c5fb3",
-  "failed: no leader reached": "#b0aca8",
+  "failed: no live leader": "#b0aca8",
   "still waiting at the end": "#edc948",
 };
 
@@ -205,7 +205,7 @@ export function writeOutcomes(history: History): Map<number, WriteOutcome> {
     else if (op.acknowledged) outcome = lost.has(op.id) ? "acknowledged, then lost" : "acknowledged";
     else if (op.failure === "fenced") outcome = "refused by fencing";
     else if (op.failure === "stalled") outcome = "still waiting at the end";
-    else outcome = "failed: no leader reached";
+    else outcome = "failed: no live leader";
     out.set(op.id, outcome);
   }
   return out;
