@@ -79,8 +79,8 @@ export function progressBar(total: number, label: string): (done: number, total:
   let display: TslabDisplay | null = null;
   if (kernel()) {
     try {
-      const tslab = (require as (id: string) => { display: { newDisplay(): TslabDisplay } })("tslab");
-      display = tslab.display.newDisplay();
+      const tslab = (require as (id: string) => { newDisplay(): TslabDisplay })("tslab");
+      display = tslab.newDisplay();
     } catch {
       display = null;
     }
