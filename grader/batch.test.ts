@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { zipSync, strToU8 } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listSubmissions, runBatch } from "./batch";
@@ -101,6 +102,37 @@ describe("runBatch", () => {
     const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "g.csv"), graderRoot: grader });
     expect(summary.outcomes[0].error).toMatch(/^the grader's report is not JSON/);
   });
+});
+
+describe("runBatch with this project's grader", () => {
+  it("gives a reference solution full marks, an untouched stub zero and a known-wrong variant less", async () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+    const subs = join(work, "real");
+    const names = readdirSync(join(root, "solutions")).filter((f) => /^\d{2}-.*\.ts$/.test(f));
+    for (const name of names) {
+      write(join(subs, "right/exercises", name), readFileSync(join(root, "solutions", name), "utf8"));
+      write(join(subs, "wrong/exercises", name), readFileSync(join(root, "solutions", name), "utf8"));
+    }
+    const variantDir = join(root, "grader/variants", names[0].replace(/\.ts$/, ""));
+    const variant = readdirSync(variantDir).filter((f) => f.endsWith(".ts"))[0];
+    write(join(subs, "wrong/exercises", names[0]), readFileSync(join(variantDir, variant), "utf8"));
+    mkdirSync(join(subs, "untouched"));
+    for (const name of names) write(join(subs, "untouched", name), readFileSync(join(root, "exercises", name), "utf8"));
+    // A fixed secret: the hidden cases are the same at every run.
+    const env = { RL_GRADER_SECRET: "batch-test-secret" };
+    const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "real.csv"), lanes: 1, chunkSize: 3, env });
+    const [right, untouched, wrong] = summary.outcomes;
+    expect(right.error).toBeUndefined();
+    expect(right.maxScore).toBeGreaterThan(0);
+    const lost = JSON.parse(readFileSync(join(summary.reportsDir, "right.json"), "utf8"))
+      .exercises.flatMap((e: { tests: { name: string; score: number; maxScore: number; message: string }[] }) => e.tests)
+      .filter((t: { score: number; maxScore: number }) => t.score < t.maxScore);
+    expect(right.score, JSON.stringify(lost)).toBe(right.maxScore);
+    expect(untouched.score).toBe(0);
+    expect(wrong.score).toBeLessThan(wrong.maxScore);
+    const report = JSON.parse(readFileSync(join(summary.reportsDir, "untouched.json"), "utf8"));
+    expect(report.exercises[0].tests[0].message).toContain("not implemented yet");
+  }, 600_000);
 });
 
 describe("listSubmissions", () => {

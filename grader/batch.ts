@@ -40,6 +40,8 @@ export interface BatchOptions {
   graderRoot?: string;
   /** Receives progress; default: none. */
   progress?: BatchProgress;
+  /** Added to the grading processes' environment (e.g. RL_GRADER_SECRET). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface SubmissionOutcome extends GradebookRow {
@@ -104,6 +106,7 @@ interface Context {
   maxWorkers: number;
   workDir: string;
   progress?: BatchProgress;
+  env: NodeJS.ProcessEnv;
   outcomes: SubmissionOutcome[];
 }
 
@@ -125,6 +128,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     maxWorkers: Math.max(1, Math.floor(workers / lanes)),
     workDir,
     progress: options.progress,
+    env: { ...process.env, ...options.env },
     outcomes: [],
   };
   options.progress?.start(submissions.length, workers);
@@ -189,7 +193,7 @@ async function gradeChunk(chunk: Prepared[], ctx: Context): Promise<void> {
     process.execPath,
     [join(ctx.graderRoot, "node_modules/tsx/dist/cli.mjs"), join(ctx.graderRoot, "grader/batch-worker.ts"), join(jobDir, "job.json")],
         // The scorer stops its own run at job.timeoutMs; the grace covers its start and its reports.
-    { cwd: ctx.graderRoot, env: { ...process.env, FORCE_COLOR: "0" }, timeoutMs: job.timeoutMs + Math.min(60_000, job.timeoutMs / 2) },
+    { cwd: ctx.graderRoot, env: { ...ctx.env, FORCE_COLOR: "0" }, timeoutMs: job.timeoutMs + Math.min(60_000, job.timeoutMs / 2) },
   );
   let results: ChunkResult[] | undefined;
   try {
@@ -218,7 +222,7 @@ async function gradeAlone(p: Prepared, ctx: Context): Promise<void> {
     submissionDir: p.uploadDir,
     format: "json",
     timeoutMs: ctx.timeoutMs,
-    env: { ...process.env, TMPDIR: tmpdir() },
+    env: { ...ctx.env, TMPDIR: tmpdir() },
   });
   try {
     if (graded.reportText === undefined) throw new Error(graded.failure);
