@@ -10,12 +10,6 @@ type Step = { name: string; run: () => void };
 const steps: Step[] = [];
 let installed = false;
 let running = false;
-let signalled = false;
-
-/** True once a signal asked us to stop: cleanup should then be quick rather than gentle. */
-export function interrupted(): boolean {
-  return signalled;
-}
 
 /** Registers a cleanup step; returns a function that runs and removes it early. */
 export function onCleanup(name: string, run: () => void): () => void {
@@ -59,7 +53,6 @@ function installHandlers(): void {
     process.on(signal, () => {
       if (exiting) return;
       exiting = true;
-      signalled = true;
       console.error(`\n${signal}: stopping PostgreSQL servers and removing temporary folders…`);
       // Yield first: tsx, which runs this script, waits a few ms for word that the signal arrived
       // and kills the process outright when a synchronous cleanup blocks that word from going out.

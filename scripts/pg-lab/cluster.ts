@@ -9,7 +9,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statfsSy
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { interrupted, onCleanup } from "./cleanup";
+import { onCleanup } from "./cleanup";
 import { DelayProxy } from "./delay-proxy";
 import { freePorts } from "./ports";
 import type { PostgresInstall } from "./postgres-install";
@@ -51,8 +51,8 @@ export class Cluster {
       await cluster.initPrimary();
       await proxy.start();
       cluster.closeProxy = onCleanup("close delay proxy", () => void proxy.close());
-      await cluster.addStandby("s1", proxyPort);
-      await cluster.addStandby("s2", primary);
+      // Both standbys at once: most of the time goes into waiting for checkpoints and start-up.
+      await Promise.all([cluster.addStandby("s1", proxyPort), cluster.addStandby("s2", primary)]);
       await cluster.waitForStreaming();
     } catch (err) {
       await cluster.destroy();
@@ -101,6 +101,8 @@ export class Cluster {
     await runServerProgram(this.pg, "pg_basebackup", [
       "-h", "127.0.0.1", "-p", String(upstreamPort), "-U", "postgres", "-D", dir,
       "-R", "-X", "stream", "-c", "fast", "-C", "-S", name, "-d", `application_name=${name}`,
+      // A throwaway copy: no fsync of the copied files, no manifest of their checksums.
+      "--no-sync", "--no-manifest",
     ]);
     // The base backup copied the primary's postgresql.conf; a later line wins.
     appendFileSync(path.join(dir, "postgresql.conf"), `port = ${this.ports[name]}\n`);
@@ -111,13 +113,13 @@ export class Cluster {
     await runServerProgram(this.pg, "pg_ctl", ["-D", this.dataDir(node), "-l", this.logFile(node), "-w", "-t", "60", "start"]);
     this.stopped.delete(node);
     this.expectedDown.delete(node);
-    // The cluster is thrown away afterwards, so on a signal there is no point in a gentle shutdown.
-    this.stopServers.set(node, onCleanup(`stop ${node}`, () => this.stopSync(node, interrupted() ? "immediate" : "fast")));
+    this.stopServers.set(node, onCleanup(`stop ${node}`, () => this.stopSync(node, "immediate")));
   }
 
   /**
-   * Stops a server now, synchronously: `fast` first, then `immediate`, then a kill of the postmaster.
-   * `immediate` alone is a crash (no shutdown checkpoint), which is what the failover experiments want.
+   * Stops a server now, synchronously, with `pg_ctl stop -m <mode>`; if that fails, with
+   * `-m immediate`; if the postmaster still runs, it is killed. The lab's clusters are thrown away,
+   * so their cleanup uses `immediate` (no shutdown checkpoint: quick even on a loaded machine).
    */
   stopSync(node: NodeName, mode: "fast" | "immediate"): void {
     if (this.stopped.has(node)) return;

@@ -65,7 +65,9 @@ function startWriter(client: pg.Client, w: number): Writer {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlanItem, log: (line: string) => void): Promise<LostWritesCase> {
+  const startedMs = Date.now();
   const cluster = await Cluster.create(pgInstall);
+  const createdMs = Date.now();
   try {
     await cluster.exec("primary", "CREATE TABLE lab_loss (id bigint PRIMARY KEY)");
     await cluster.setSyncStandbys(item.standbys.names, item.standbys.expect);
@@ -116,7 +118,8 @@ export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlan
       unackedWrites: unacked.length,
       unackedPresent,
     };
-    log(`  ${label.padEnd(58)} ${String(result.lostAckedWrites).padStart(5)} of ${result.ackedWrites} acknowledged writes lost`);
+    const took = `cluster ${((createdMs - startedMs) / 1000).toFixed(1)} s, scenario ${((Date.now() - createdMs) / 1000).toFixed(1)} s`;
+    log(`  ${label.padEnd(58)} ${String(result.lostAckedWrites).padStart(5)} of ${result.ackedWrites} acknowledged writes lost (${took})`);
     return result;
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- primary log ---\n${cluster.logTail("primary")}\n--- s1 log ---\n${cluster.logTail("s1")}`);
