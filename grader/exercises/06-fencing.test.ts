@@ -1,0 +1,63 @@
+/**
+ * Exercise 06 — fencing tokens at the storage layer. Every case feeds a stream of token-carrying
+ * writes through a fresh store and checks each outcome and the final reads: hand-made streams,
+ * random streams, and the writes both leaders accepted in simulated failovers where the old
+ * leader comes back.
+ */
+// The grader points this import at the submission being graded (grader/vitest.config.ts).
+import { createFencedStore } from "../../exercises/06-fencing";
+import { graded, type GradedContext } from "../graded";
+import { HAND_CASES, checkStream, failoverStream, randomStream } from "./06-fencing.support";
+
+const randomStreams = (count: number) => async (c: GradedContext) => {
+  await c.each(c.seeds(count), (seed, record) => {
+    const writes = randomStream(seed);
+    record("writes", writes.map((w) => [w.token, w.key, w.value]));
+    return checkStream(writes, createFencedStore);
+  });
+};
+
+const failovers = (count: number) => async (c: GradedContext) => {
+  await c.each(c.seeds(count), (seed, record) => {
+    const { config, writes } = failoverStream(seed);
+    record("faults", config.faults);
+    record("writes", `${writes.length} writes from ${[...new Set(writes.map((w) => `${w.node} (token ${w.token})`))].join(", ")}`);
+    return checkStream(writes, createFencedStore);
+  });
+};
+
+graded(
+  { name: "accepts the current leader's writes and rejects older tokens, across keys", points: 3, visibility: "public" },
+  async (c) => {
+    await c.each(HAND_CASES, (k, record) => {
+      record("writes", k.writes.map((w) => [w.token, w.key, w.value]));
+      return checkStream(k.writes, createFencedStore);
+    });
+  },
+);
+
+graded(
+  { name: "gives every new store its own state", points: 1, visibility: "public" },
+  async (c) => {
+    await c.each([{ label: "a store made after a newer token was seen elsewhere" }], async () => {
+      const first = await createFencedStore();
+      first.write(5, "x", "first");
+      const second = await createFencedStore();
+      if (second.write(1, "x", "second") !== "accepted" || second.read("x") !== "second") {
+        return { rule: "each store created by createFencedStore starts empty: no state is shared between stores", details: "a new store rejected token 1 or returned another store's value after another store saw token 5" };
+      }
+      return null;
+    });
+  },
+);
+
+graded({ name: "fences random token streams", points: 2, visibility: "public" }, randomStreams(10));
+
+graded(
+  { name: "lets no deposed leader's write through, and rejects no valid one, in simulated failovers", points: 3, visibility: "public" },
+  failovers(4),
+);
+
+graded({ name: "fences random token streams (hidden seeds)", points: 2, visibility: "hidden" }, randomStreams(30));
+
+graded({ name: "fences simulated failovers (hidden seeds)", points: 4, visibility: "hidden" }, failovers(10));
