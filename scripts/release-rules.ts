@@ -6,12 +6,17 @@ import { dirname, join, normalize, sep } from "node:path";
 
 /**
  * Left out of the student release: answers (solutions, known-wrong variants, the secret),
- * instructor documentation, and instructor tools that need those answers to run.
+ * instructor documentation, instructor tools that need those answers to run, and the grader's
+ * own test suite (it grades the solutions and variants; the graded tests in grader/exercises/
+ * stay, they are what students are graded by).
  */
 const LEFT_OUT = [
   /^solutions\//,
   /^grader\/variants\//,
   /^grader\/\.secret$/,
+  /^grader\/(?!exercises\/).*\.test\.ts$/,
+  /^grader\/fixtures\//,
+  /^grader\/platforms\/fake-grader\.ts$/,
   /^docs\/INSTRUCTORS\.md$/,
   /^docs\/instructors\//,
   /^scripts\/(release|gradescope|new-exercise|bench-batch)[\w-]*(\.test)?\.ts$/,

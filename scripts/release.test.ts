@@ -26,10 +26,10 @@ function write(path: string, text: string): void {
 
 describe("release rules", () => {
   it("leave out answers, the secret, instructor docs and instructor tools, and keep the rest", () => {
-    for (const file of ["solutions/05-leader-election.ts", "grader/variants/05-x/a.ts", "grader/.secret", "docs/INSTRUCTORS.md", "scripts/release.ts", "scripts/gradescope.test.ts", "scripts/new-exercise.ts", "scripts/new-exercise-templates.ts", "scripts/release-rules.ts"]) {
+    for (const file of ["solutions/05-leader-election.ts", "grader/variants/05-x/a.ts", "grader/.secret", "docs/INSTRUCTORS.md", "scripts/release.ts", "scripts/gradescope.test.ts", "scripts/new-exercise.ts", "scripts/new-exercise-templates.ts", "scripts/release-rules.ts", "grader/screen.test.ts", "grader/platforms/gradescope.test.ts", "grader/fixtures/syntax-error.ts.txt"]) {
       expect(isReleased(file), file).toBe(false);
     }
-    for (const file of ["exercises/05-leader-election.ts", "grader/cli.ts", "lib/index.ts", "notebooks/00-start-here.ipynb", "scripts/setup.sh", "package.json"]) {
+    for (const file of ["exercises/05-leader-election.ts", "grader/exercises/05-leader-election.test.ts", "grader/cli.ts", "lib/index.ts", "notebooks/00-start-here.ipynb", "scripts/setup.sh", "package.json"]) {
       expect(isReleased(file), file).toBe(true);
     }
   });
