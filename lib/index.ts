@@ -16,3 +16,4 @@ export * from "./charts";
 export * from "./pbs";
 export * from "./scenarios";
 export * from "./workbook";
+export * from "./pg-compare";
