@@ -164,6 +164,12 @@ export function notebookCells(n: ExerciseNames): { cell_type: string; metadata: 
         "shows one hint at a time.",
       ],
     },
-    { cell_type: "code", metadata: {}, source: [`await check("${n.id}");`], outputs: [], execution_count: null },
+    {
+      cell_type: "code",
+      metadata: {},
+      source: [`import { check, hint } from "replication-lab";\n`, `await check("${n.id}");`],
+      outputs: [],
+      execution_count: null,
+    },
   ];
 }

@@ -53,7 +53,7 @@ describe("scaffoldExercise", () => {
     ]);
     const notebook = JSON.parse(readFileSync(join(root, "notebooks/04-x.ipynb"), "utf8"));
     expect(notebook.cells.map((c: { cell_type: string }) => c.cell_type)).toEqual(["markdown", "markdown", "code"]);
-    expect(notebook.cells[2].source).toEqual(['await check("09");']);
+    expect(notebook.cells[2].source.join("")).toBe('import { check, hint } from "replication-lab";\nawait check("09");');
     expect(JSON.parse(readFileSync(join(root, "grader/exercises/09-quorum-reads.meta.json"), "utf8")).notebook).toBe("notebooks/04-x.ipynb");
   });
 });
