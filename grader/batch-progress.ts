@@ -26,6 +26,9 @@ export function consoleProgress(stream: Stream, now: () => number = () => Number
   let startedMs = 0;
   const running = new Set<string>();
   const tty = stream.isTTY === true;
+  let last = "";
+  // Results arrive a chunk at a time: on a terminal the clock keeps moving in between.
+  let ticker: ReturnType<typeof setInterval> | undefined;
 
   const statusLine = (last: string): string => {
     const elapsedMs = now() - startedMs;
@@ -44,6 +47,10 @@ export function consoleProgress(stream: Stream, now: () => number = () => Number
       total = count;
       startedMs = now();
       stream.write(`Grading ${count} submission${count === 1 ? "" : "s"} with ${workers} worker${workers === 1 ? "" : "s"}.\n`);
+      if (tty) {
+        ticker = setInterval(() => stream.write(`\r\x1b[2K${statusLine(last)}`), 1000);
+        ticker.unref?.();
+      }
     },
     begin(id) {
       running.add(id);
@@ -55,13 +62,15 @@ export function consoleProgress(stream: Stream, now: () => number = () => Number
       if (outcome.error) failed++;
       const result = outcome.error ? `error: ${outcome.error.split("\n")[0]}` : `${outcome.score}/${outcome.maxScore}`;
       const seconds = (outcome.durationMs / 1000).toFixed(1);
-      if (tty) stream.write(`\r\x1b[2K${statusLine(`${outcome.id} ${result}`)}`);
+      last = `${outcome.id} ${result}`;
+      if (tty) stream.write(`\r\x1b[2K${statusLine(last)}`);
       else stream.write(`[${finished}/${total}] ${outcome.id}: ${result} (${seconds} s)\n`);
     },
     note(text) {
       stream.write(`${tty ? "\r\x1b[2K" : ""}${text}\n`);
     },
     done(outcomes, wallMs) {
+      if (ticker) clearInterval(ticker);
       if (tty) stream.write("\r\x1b[2K");
       const graded = outcomes.length - failed;
       stream.write(

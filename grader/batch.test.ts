@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { zipSync, strToU8 } from "fflate";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { listSubmissions, runBatch } from "./batch";
 import { parseBatchArgs } from "./batch-cli";
 import { clock, consoleProgress } from "./batch-progress";
@@ -185,6 +185,26 @@ describe("consoleProgress", () => {
     t = 10_000;
     progress.finish({ id: "a", score: 3, maxScore: 4, exercises: {}, durationMs: 10_000 });
     expect(out.at(-1)).toBe("\r\x1b[2K[1/4] 25% · 0 running · elapsed 10.0s · eta 30.0s · last: a 3/4");
+    progress.done([], 10_000);
+  });
+
+  it("keeps the terminal's clock moving while a chunk is being graded", () => {
+    vi.useFakeTimers();
+    try {
+      const out: string[] = [];
+      let t = 0;
+      const progress = consoleProgress({ write: (s: string) => out.push(s), isTTY: true, columns: 200 }, () => t);
+      progress.start(2, 2);
+      t = 3_000;
+      vi.advanceTimersByTime(1000);
+      expect(out.at(-1)).toBe("\r\x1b[2K[0/2] 0% · 0 running · elapsed 3.0s");
+      progress.done([], 3_000);
+      const lines = out.length;
+      vi.advanceTimersByTime(5000);
+      expect(out).toHaveLength(lines);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("formats long durations in minutes", () => {
