@@ -1,4 +1,4 @@
-// Charts: show a vega-lite spec in a notebook, render it to SVG or PNG, save it to a file.
+// Charts: builders that return vega-lite specs, and show() / toSvg() / toPng() / saveChart() for any spec.
 export * from "./render";
 export * from "./show";
 export * from "./save";
