@@ -1035,12 +1035,20 @@ class Simulation {
     const r = this.reads.length;
     const rec: ReadRec = { client, invokeMs: this.now, completeMs: Infinity, parts: [], pending: keys.length, lastDoneMs: -Infinity, purpose, label };
     this.reads.push(rec);
+    // Keys of one page that go to the same node travel in one request: they arrive together and
+    // see the same state there.
+    const arrivalAt = new Map<number, number>();
     for (const key of keys) {
       const p = this.parts.length;
       const decision = this.route(client, key, purpose);
       this.parts.push({ read: r, key, node: decision.node, minLsn: decision.minLsn, ifBehind: decision.ifBehind });
       rec.parts.push(p);
-      this.q.push(this.now + this.reqD(this.rClient), READ_ARRIVE, p, decision.node, 0);
+      let at = arrivalAt.get(decision.node);
+      if (at === undefined) {
+        at = this.now + this.reqD(this.rClient);
+        arrivalAt.set(decision.node, at);
+      }
+      this.q.push(at, READ_ARRIVE, p, decision.node, 0);
     }
     return r;
   }
