@@ -1,0 +1,117 @@
+/**
+ * Judging read routers by what they did in a simulated run: shared by exercises 01, 03 and 08.
+ *
+ * A router is never compared with a reference answer. Its run's history is checked against the
+ * guarantee at stake, and the feedback names the rule that broke and the few operations that
+ * show it, written out so that a student can follow them without the simulator.
+ */
+import type { History, Op, ReadOp, Violation as CheckerViolation } from "../../lib/history";
+import type { RunResult } from "../../lib/sim";
+import type { Recorder, Violation } from "../graded";
+
+/**
+ * The verdict on one run of a router: every read answered, then no violation of the guarantee
+ * (`found`, from its checker, broke `rule`), then followers serving at least `shareMin` of reads.
+ */
+export function judgeRouting(run: RunResult, o: { rule: string; found: readonly CheckerViolation[]; shareMin: number; record: Recorder }): Violation | null {
+  const h = run.history;
+  const share = followerShare(h);
+  o.record("followerShare", pct(share.share));
+  o.record("readsServedBy", run.readsServedBy);
+  const broken = unansweredRead(h) ?? fromChecker(o.rule, h, o.found);
+  if (broken) return broken;
+  if (share.share >= o.shareMin) return null;
+  return {
+    rule: `followers serve at least ${pct(o.shareMin)} of reads`,
+    details: `followers served ${share.byFollowers} of ${share.keysRead} reads (${pct(share.share)}); reads served by: ${JSON.stringify(run.readsServedBy)}`,
+    got: pct(share.share),
+    want: `>= ${pct(o.shareMin)}`,
+  };
+}
+
+/** Who led at each moment: the initial leader "L", then each elected node from its election on. */
+export function leaderAt(h: History): (atMs: number) => string {
+  const elections: { atMs: number; node: string }[] = [];
+  for (const e of h.events) if (e.kind === "elected") elections.push({ atMs: e.atMs, node: e.node });
+  elections.sort((a, b) => a.atMs - b.atMs);
+  return (atMs) => {
+    let leader = "L";
+    for (const e of elections) {
+      if (e.atMs > atMs) break;
+      leader = e.node;
+    }
+    return leader;
+  };
+}
+
+/** Keys fetched by reads, and how many of them a node other than the leader of the time served. */
+export interface FollowerShare {
+  keysRead: number;
+  byFollowers: number;
+  /** byFollowers / keysRead (1 when nothing was read). */
+  share: number;
+}
+
+/**
+ * The share of reads served by followers. A read counts for the node that served each of its keys;
+ * "the leader" is whoever led when the read began, so a follower promoted during the run counts
+ * as a follower before its election and as the leader after it. `keep` selects the reads counted.
+ */
+export function followerShare(h: History, keep: (read: ReadOp) => boolean = () => true): FollowerShare {
+  const leader = leaderAt(h);
+  let keysRead = 0;
+  let byFollowers = 0;
+  for (const op of h.ops) {
+    if (op.kind !== "read" || !keep(op)) continue;
+    const lead = leader(op.invokeMs);
+    for (const seen of op.observed) {
+      keysRead++;
+      if (seen.node !== lead) byFollowers++;
+    }
+  }
+  return { keysRead, byFollowers, share: keysRead === 0 ? 1 : byFollowers / keysRead };
+}
+
+/** A percentage for messages: 0.6234 -> "62.3%". */
+export function pct(x: number): string {
+  return `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
+}
+
+/** The first read that never got an answer (a router that made it wait for a position never reached). */
+export function unansweredRead(h: History): Violation | null {
+  const read = h.ops.find((op): op is ReadOp => op.kind === "read" && !Number.isFinite(op.completeMs));
+  if (!read) return null;
+  const count = h.ops.filter((op) => op.kind === "read" && !Number.isFinite(op.completeMs)).length;
+  return {
+    rule: "every read gets an answer",
+    details: `${count} read(s) never completed, the first invoked at ${ms(read.invokeMs)} (a read held with ifBehind: "wait" for a position its node never reaches?)`,
+    involved: [describeOp(read)],
+  };
+}
+
+/** A checker's violation as graded feedback: the rule, the checker's sentence, and its operations. */
+export function fromChecker(rule: string, h: History, found: readonly CheckerViolation[], what = "violation"): Violation | null {
+  if (found.length === 0) return null;
+  const first = found[0];
+  return {
+    rule,
+    details: `${found.length} ${what}${found.length === 1 ? "" : "s"}; the first: ${first.message}`,
+    involved: first.ops.map((id) => describeOp(h.ops[id])),
+  };
+}
+
+/** One operation in a line a student can read: who, what, when, where. */
+export function describeOp(op: Op | undefined): string {
+  if (op === undefined) return "(no such operation)";
+  if (op.kind === "write") {
+    const outcome = op.acknowledged ? `acknowledged at ${ms(op.completeMs)}` : `not acknowledged (${op.failure ?? "failed"})`;
+    return `write ${op.id}: ${op.client} set ${op.key} = ${JSON.stringify(op.value)} at ${ms(op.invokeMs)} on ${op.node ?? "no node"} (lsn ${op.lsn}), ${outcome}`;
+  }
+  const seen = op.observed.map((o) => `${o.key} = ${o.value === null ? "no value" : JSON.stringify(o.value)} (lsn ${o.lsn}) from ${o.node}`).join(", ");
+  const purpose = op.purpose ? ` [${op.purpose}]` : "";
+  return `read ${op.id}${purpose}: ${op.client} at ${ms(op.invokeMs)} saw ${seen}`;
+}
+
+function ms(t: number): string {
+  return Number.isFinite(t) ? `${Number(t.toFixed(2))} ms` : "never";
+}
