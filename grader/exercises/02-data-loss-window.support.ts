@@ -204,8 +204,8 @@ export function lossWindowConfig(seed: number): SimConfig {
     recordHistory: false,
   };
   if (rng.next() < 0.35) {
-    const fromMs = between(rng, 20, 60);
-    config.faults = [{ node: pick(rng, ["A", "B", "C"].slice(0, n)), kind: "crash", fromMs, toMs: fromMs + between(rng, 10, 40) }];
+    const fromMs = Math.round(between(rng, 20, 60));
+    config.faults = [{ node: pick(rng, ["A", "B", "C"].slice(0, n)), kind: "crash", fromMs, toMs: fromMs + Math.round(between(rng, 10, 40)) }];
   }
   return config;
 }
