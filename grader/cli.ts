@@ -44,7 +44,7 @@ export function failedReport(exercises: Exercise[], target: string, reason: stri
     const tests = e.tests
       .filter((t) => !(publicOnly && t.visibility === "hidden"))
       .map((t) => ({ name: t.name, status: "failed" as const, score: 0, maxScore: t.points, message: reason, visibility: t.visibility }));
-    return { id: e.id, name: e.name, title: e.meta.title, score: 0, maxScore: roundScore(tests.reduce((s, t) => s + t.maxScore, 0)), file: `${target}/${e.name}.ts`, problem: reason, tests };
+    return { id: e.id, name: e.name, title: e.meta.title, score: 0, maxScore: roundScore(tests.reduce((s, t) => s + t.maxScore, 0)), file: `${target}/${e.name}.ts`, problem: reason, incomplete: reason, tests };
   });
   return { score: 0, maxScore: roundScore(list.reduce((s, e) => s + e.maxScore, 0)), exercises: list, target, publicOnly, hiddenSeeds: "not run", durationMs: 0 };
 }

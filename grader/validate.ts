@@ -75,7 +75,9 @@ export async function validate(root: string, exercises: Exercise[]): Promise<Val
       only: [v.exercise.id],
     })),
   ];
-  const reports = await gradeSubmissions(submissions, { root, exercises, secret: loadSecret(root) });
+  // Solutions, stubs and variants are the project's own code: workers may be shared.
+  // The per-file limits still stop a hang; the whole run gets as long as its many files need.
+  const reports = await gradeSubmissions(submissions, { root, exercises, secret: loadSecret(root), shareWorkers: true, timeoutMs: 30 * 60_000 });
   const [solutions, stubs] = reports;
   const byId = (report: GradeReport, id: string): ExerciseReport | undefined => report.exercises.find((e) => e.id === id);
 
@@ -104,6 +106,7 @@ export async function validate(root: string, exercises: Exercise[]): Promise<Val
       const r = byId(reports[2 + i], exercise.id);
       const label = `variant ${v.name}`;
       if (!r) fail(`${label}: no result`);
+      else if (r.incomplete) fail(`${label} could not be graded to the end: ${r.incomplete.split("\n")[0]}`);
       else if (r.problem) fail(`${label} does not run, so it shows nothing about the tests: ${r.problem.split("\n").slice(0, 3).join(" ")}`);
       else if (r.score < r.maxScore) {
         const caught = r.tests.filter((t) => t.status !== "passed").map((t) => t.name);

@@ -38,6 +38,7 @@ const plan: RunPlan = planPath
       root,
       cacheDir: join(root, "node_modules", ".vite-grader"),
       maxWorkers: 2,
+      isolate: true,
       memoryMb: 1024,
       readPaths: [],
       projects: [{ name: "exercises", submissionDir: join(root, "exercises"), files: [join(root, "grader/exercises/*.test.ts")], env: {} }],
@@ -50,7 +51,7 @@ export default defineConfig({
   test: {
     root: plan.root,
     pool: "forks",
-    isolate: true,
+    isolate: plan.isolate,
     maxWorkers: plan.maxWorkers,
     execArgv: [`--max-old-space-size=${plan.memoryMb}`, "--disable-warning=ExperimentalWarning", ...sandbox],
     hookTimeout: 5_000,

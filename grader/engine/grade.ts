@@ -44,12 +44,18 @@ export interface GradeOptions {
   secret?: string;
   /** Show hidden tests' cases and seeds (instructors). */
   revealHidden?: boolean;
-  /** Limit of one exercise's test file, from the moment a worker starts it. */
+  /** Limit of one exercise's test file, in CPU seconds of its worker (wall-clock without /proc). */
   exerciseTimeoutMs?: number;
   /** Limit of the whole call. */
   timeoutMs?: number;
   maxWorkers?: number;
   memoryMb?: number;
+  /**
+   * Let test workers run several test files in turn, loading the library once: faster, and safe
+   * when all files belong to one submission or are trusted (validation). Default: only for one
+   * submission.
+   */
+  shareWorkers?: boolean;
   /** Static screening (on unless a self-test checks the runtime defences alone). */
   screen?: boolean;
   /** Rerun one case: the seed or the label given to `npm run replay`. */
@@ -92,6 +98,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
       root: options.root,
       workDir,
       maxWorkers: options.maxWorkers ?? Math.max(1, Math.min(availableParallelism(), 4)),
+      isolate: !(options.shareWorkers ?? submissions.length === 1),
       memoryMb: options.memoryMb ?? DEFAULTS.memoryMb,
       // Code only: never grader/ itself, where a local secret file may live.
       readPaths: [join(options.root, "node_modules"), join(options.root, "grader", "exercises")],
@@ -235,7 +242,7 @@ function toOutcome(outcome: ModuleOutcome | undefined, perTest: Map<string, Modu
   if (outcome.kind === "hung" && !outcome.loaded) {
     return {
       kind: "problem",
-      message: `loading the exercise never finished: it was stopped after ${limitS(outcome.limitMs)} (an infinite loop or a never-settling await at the top level of the file?)`,
+      message: `loading the exercise never finished: it was stopped after ${limitS(outcome.limitMs)} of CPU time (an infinite loop or a never-settling await at the top level of the file?)`,
     };
   }
   // Hung or died while running: the tests that had not reported were rerun one by one.
@@ -244,7 +251,7 @@ function toOutcome(outcome: ModuleOutcome | undefined, perTest: Map<string, Modu
   for (const [name, o] of perTest ?? []) {
     const event = o.tests.find((t) => t.name === name);
     if (o.kind === "hung") {
-      killed.set(name, `never finished: stopped after ${limitS(o.limitMs)} (an infinite loop in synchronous code?)`);
+      killed.set(name, `never finished: stopped after ${limitS(o.limitMs)} of CPU time (an infinite loop in synchronous code?)`);
     } else if (o.kind === "died") killed.set(name, o.message);
     else if (event) tests.set(name, event);
     else if (o.kind === "crashed") killed.set(name, o.message);

@@ -21,6 +21,11 @@ export interface RunPlan {
   /** A scratch folder for vite's cache (the grader's own copy may be read-only). */
   cacheDir: string;
   maxWorkers: number;
+  /**
+   * A fresh worker per test file (true), or workers that run several files in turn and so load the
+   * library once (false): only when every file belongs to one submission or to trusted code.
+   */
+  isolate: boolean;
   /** Heap limit of each test worker. */
   memoryMb: number;
   /** Paths the test workers may read (Node's permission model); nothing else, no writes. */

@@ -4,9 +4,9 @@
  * opened. Student code cannot reach that channel: anything it prints goes to stdout, which the
  * scorer does not read for scores.
  */
-import type { Reporter, TestCase, TestModule } from "vitest/node";
+import type { Reporter, TestCase, TestModule, Vitest } from "vitest/node";
 import { META_KEY, type GradedMeta } from "../graded";
-import type { RunnerEvent, SerializedError } from "./events";
+import { WORKER_PID_MARKER, type RunnerEvent, type SerializedError } from "./events";
 
 const MESSAGE_CHARS_MAX = 2_000;
 
@@ -25,6 +25,14 @@ function errorsOf(errors: ReadonlyArray<{ name?: string; message?: string; stack
 const where = (m: TestModule) => ({ project: m.project.name, file: m.moduleId });
 
 export default class GradingReporter implements Reporter {
+  private vitest: Vitest | undefined;
+  /** Modules whose worker pid is known: only the first report counts (it precedes student code). */
+  private pids = new Set<string>();
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest;
+  }
+
   onTestModuleQueued(m: TestModule): void {
     send({ type: "queued", ...where(m) });
   }
@@ -51,7 +59,17 @@ export default class GradingReporter implements Reporter {
     send({ type: "moduleEnd", ...where(m), state: m.state(), errors: errorsOf(m.errors()) });
   }
 
-  onUserConsoleLog(log: { content: string; type: string }): void {
+  onUserConsoleLog(log: { content: string; type: string; taskId?: string }): void {
+    if (log.content.startsWith(WORKER_PID_MARKER)) {
+      const task = log.taskId ? this.vitest?.state.idMap.get(log.taskId) : undefined;
+      const file = task?.file;
+      const pid = Number(log.content.slice(WORKER_PID_MARKER.length));
+      if (file && Number.isInteger(pid) && !this.pids.has(file.id)) {
+        this.pids.add(file.id);
+        send({ type: "worker", project: file.projectName ?? "", file: file.filepath, pid });
+      }
+      return;
+    }
     if (process.env.RL_FORWARD_LOGS === "1") send({ type: "log", stream: log.type === "stderr" ? "stderr" : "stdout", text: log.content.slice(0, 10_000) });
   }
 

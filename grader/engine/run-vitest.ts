@@ -4,13 +4,13 @@
  * One vitest process runs every module of a grading call (one project per submission), two
  * workers at a time. vitest's own per-test timeout ends a test stuck on a promise, but nothing in
  * a worker can stop a synchronous infinite loop: so the scorer times each module from the moment
- * a worker takes it. A module past its limit is recorded as hung; once no other module is still
- * making progress, the whole process group is killed and a new vitest process runs the modules
- * that had not started.
+ * a worker takes it, in CPU seconds of that worker (see overLimit). A module past its limit is
+ * recorded as hung; once no other module is still making progress, the whole process group is
+ * killed and a new vitest process runs the modules that had not started.
  * Results arrive over IPC from the reporter as they happen, so finished modules are kept.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunnerEvent, SerializedError } from "./events";
 import { PLAN_ENV, type RunPlan } from "./plan";
@@ -44,6 +44,8 @@ export interface RunOptions {
   /** Scratch folder of this grading call (plans, vite cache). */
   workDir: string;
   maxWorkers: number;
+  /** See RunPlan.isolate. */
+  isolate: boolean;
   memoryMb: number;
   /** Folders the test workers may read besides the work folder (which holds the staged files). */
   readPaths: string[];
@@ -54,6 +56,8 @@ export interface RunOptions {
 }
 
 const STARTUP_LIMIT_MS = 60_000;
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times: 100 on every common configuration. */
+const CLOCK_TICKS_PER_SECOND = 100;
 const ATTEMPTS_MAX = 3;
 const OUTPUT_TAIL_CHARS = 4_000;
 
@@ -98,6 +102,9 @@ export async function runModules(modules: ModuleJob[], options: RunOptions): Pro
 
 interface ModuleState {
   queuedAt?: number;
+  /** The worker running it, and that worker's CPU seconds when the module started. */
+  pid?: number;
+  cpuAtStart?: number;
   collected: boolean;
   ended: boolean;
   hung: boolean;
@@ -132,9 +139,11 @@ function runOnce(modules: ModuleJob[], options: RunOptions, round: number): Prom
     root: options.root,
     cacheDir: join(options.workDir, "vite-cache"),
     maxWorkers: options.maxWorkers,
+    isolate: options.isolate,
     memoryMb: options.memoryMb,
     // vitest hands transformed modules to workers through files in its temporary folder.
-    readPaths: [...options.readPaths, options.workDir].map((p) => `${p}/*`),
+    // Real paths: the permission model checks the files' resolved locations (node_modules may be a link).
+    readPaths: [...options.readPaths, options.workDir].map((p) => `${realpathSync(p)}/*`),
     projects: [...projects.values()],
   };
   const planPath = join(options.workDir, `plan-${round}.json`);
@@ -147,8 +156,10 @@ function runOnce(modules: ModuleJob[], options: RunOptions, round: number): Prom
   mkdirSync(tmp, { recursive: true });
   const child = spawn(
     process.execPath,
-    [join(root, "node_modules/vitest/vitest.mjs"), "run", "--config", join(root, "grader/vitest.config.ts"), "--root", root,
-      "--reporter", join(root, "grader/engine/reporter.ts")],
+    // The "runner" config loader writes no bundled copy of the config into node_modules, which
+    // may be read-only for the account that grades.
+    [join(root, "node_modules/vitest/vitest.mjs"), "run", "--config", join(root, "grader/vitest.config.ts"), "--configLoader", "runner",
+      "--root", root, "--reporter", join(root, "grader/engine/reporter.ts")],
     { cwd: root, env: childEnv(planPath, tmp, options.onLog !== undefined), stdio: ["ignore", "pipe", "pipe", "ipc"], detached: true },
   );
   let output = "";
@@ -159,6 +170,7 @@ function runOnce(modules: ModuleJob[], options: RunOptions, round: number): Prom
   child.stderr!.on("data", keep);
 
   const started = now();
+  let everQueued = false;
   let finishedNormally = false;
   let deadlineHit = false;
   const hungKeys: string[] = [];
@@ -179,6 +191,14 @@ function runOnce(modules: ModuleJob[], options: RunOptions, round: number): Prom
       case "queued": {
         const s = stateOf(e);
         if (s && s.queuedAt === undefined) s.queuedAt = now();
+        break;
+      }
+      case "worker": {
+        const s = stateOf(e);
+        if (s && s.pid === undefined) {
+          s.pid = e.pid;
+          s.cpuAtStart = cpuSeconds(e.pid);
+        }
         break;
       }
       case "collected": {
@@ -213,19 +233,18 @@ function runOnce(modules: ModuleJob[], options: RunOptions, round: number): Prom
       kill();
       return;
     }
-    let anyQueued = false;
     let running = 0;
     for (const [key, s] of states) {
       if (s.queuedAt === undefined || s.ended) continue;
-      anyQueued = true;
-      if (!s.hung && t - s.queuedAt > limits.get(key)!) {
+      everQueued = true;
+      if (!s.hung && overLimit(s, t, limits.get(key)!)) {
         s.hung = true;
         hungKeys.push(key);
       }
       if (!s.hung) running++;
     }
     // A hung worker cannot be freed, but the others keep going: kill only when nothing else runs.
-    if ((hungKeys.length > 0 && running === 0) || (!anyQueued && !finishedNormally && t - started > STARTUP_LIMIT_MS)) kill();
+    if ((hungKeys.length > 0 && running === 0) || (!everQueued && !finishedNormally && t - started > STARTUP_LIMIT_MS)) kill();
   }, 100);
 
   return new Promise((resolve) => {
@@ -239,6 +258,29 @@ function runOnce(modules: ModuleJob[], options: RunOptions, round: number): Prom
       output += `\n${error.message}`;
     });
   });
+}
+
+/**
+ * Whether a module has run past its limit. The limit counts the CPU seconds of the worker running
+ * it (from /proc), so that a busy machine does not make a slow but correct submission "hang"; a
+ * module that waits without using CPU (a top-level await that never settles) is stopped after a
+ * wall-clock cap. Without /proc, the limit counts wall-clock time.
+ */
+function overLimit(s: ModuleState, nowMs: number, limitMs: number): boolean {
+  const wallMs = nowMs - s.queuedAt!;
+  const cpu = s.pid === undefined ? Number.NaN : cpuSeconds(s.pid);
+  if (s.cpuAtStart === undefined || Number.isNaN(s.cpuAtStart) || Number.isNaN(cpu)) return wallMs > limitMs;
+  return (cpu - s.cpuAtStart) * 1000 > limitMs || wallMs > Math.max(3 * limitMs, limitMs + 20_000);
+}
+
+/** CPU seconds (user + system) used so far by process `pid`, or NaN when unknown. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Why a worker died, from what the run printed. */
@@ -256,8 +298,6 @@ function childEnv(planPath: string, tmp: string, forwardLogs: boolean): NodeJS.P
     FORCE_COLOR: "0",
     NO_COLOR: "1",
     RL_FORWARD_LOGS: forwardLogs ? "1" : "0",
-    // The config imports its helpers without extensions, as the whole project does.
-    VITE_CONFIG_NATIVE_IGNORE_WARNING: "true",
     TMPDIR: tmp,
   };
   for (const name of ["PATH", "HOME", "LANG", "CI"]) {

@@ -53,6 +53,7 @@ export function scoreExercise(exercise: Exercise, tests: ManifestTest[], outcome
     maxScore,
     file: ctx.file,
     ...(outcome.kind === "problem" ? { problem: clean(outcome.message, ctx) } : {}),
+    ...(outcome.kind === "ran" && outcome.stopped ? { incomplete: clean(outcome.stopped, ctx) } : {}),
     tests: reports,
     ...(unlisted.length > 0 ? { unlisted } : {}),
   };

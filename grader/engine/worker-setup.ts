@@ -1,11 +1,17 @@
 /**
  * Runs in every test worker before the graded test file (and so before the student's module).
  *
+ * It first reports the worker's process id (see run-vitest.ts).
+ *
  * It remembers the built-ins that graded tests and checkers rely on and, after each test, fails
  * the test if student code replaced one: a patched Math.random or JSON.stringify could otherwise
  * bend a checker. Screening rejects such code before it runs; this catches what slips past it.
  */
 import { afterEach } from "vitest";
+import { WORKER_PID_MARKER } from "./events";
+
+// Tells the scorer which process runs this file, so that it can time the file in CPU seconds.
+console.log(`${WORKER_PID_MARKER}${process.pid}`);
 
 const watched: Array<[string, object, string]> = [
   ["Math", Math, "random"], ["Math", Math, "max"], ["Math", Math, "min"], ["Math", Math, "floor"],

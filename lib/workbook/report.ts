@@ -52,6 +52,8 @@ export interface ExerciseResult {
   file: string;
   /** Why no test could pass (missing file, rejected, does not compile, never loaded), if so. */
   problem?: string;
+  /** Set when the grader itself could not finish this exercise (its runner crashed, time ran out). */
+  incomplete?: string;
   tests: TestResult[];
   /** Tests the runner reported that the manifest does not list (a grader bug). */
   unlisted?: string[];
