@@ -22,9 +22,10 @@ describe("screening student files before they run", () => {
     const code = `
       import { simulate, NotImplementedError, type RunResult } from "../lib";
       import { stream } from "../lib/rng";
+      import { NotImplementedError as NIE } from "../lib/workbook/not-implemented";
       import { quorum } from "replication-lab";
       import { helper } from "./04-fencing";
-      export function f(run: RunResult): number { const self = { process: 1 }; return self.process + Math.random() + helper(); }
+      export function f(run: RunResult): number { const self = { process: 1 }; const copy = { ...run }; copy.seed = 2; return self.process + Math.random() + helper(); }
       class Box { constructor(readonly v: number) {} }
       export const g = () => new Box(1).v;`;
     expect(screenSource("x.ts", code)).toEqual([]);
@@ -59,6 +60,9 @@ describe("screening student files before they run", () => {
     ['expect.extend({});', /touches the test runner's `expect`/],
     ['const r = require("fs");', /uses `require`/],
     ['fetch("http://example.com");', /uses the network/],
+    ['import * as lib from "../lib";\n(lib as any).checkers.readYourWrites = () => [];', /changes the imported `lib`, which the tests share/],
+    ['import { defaults } from "../lib/config";\ndefaults.seed = 1;', /changes the imported `defaults`/],
+    ['import { defaults } from "../lib/config";\nObject.assign(defaults, { seed: 1 });', /changes the imported `defaults` with Object\.assign/],
   ])("rejects %s", (code, reason) => {
     expect(reasons(code)).toMatch(reason);
   });

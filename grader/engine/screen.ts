@@ -18,7 +18,7 @@ export interface ScreenFinding {
 /** Module specifiers exercise code may import: the library and sibling exercise files. */
 function allowedImport(specifier: string): boolean {
   if (specifier === "replication-lab" || specifier === "../lib" || specifier === "../lib/index") return true;
-  if (/^\.\.\/lib\/(?!workbook(\/|$))[\w./-]+$/.test(specifier) && !specifier.includes("..", 3)) return true;
+  if (/^\.\.\/lib\/((?!workbook(\/|$))[\w./-]+|workbook\/not-implemented)$/.test(specifier) && !specifier.includes("..", 3)) return true;
   return /^\.\/\d{2}-[a-z0-9-]+(\.ts)?$/.test(specifier);
 }
 
@@ -63,6 +63,23 @@ export function screenSource(fileName: string, text: string): ScreenFinding[] {
     if (!findings.some((f) => f.line === line && f.reason === reason)) findings.push({ line, reason });
   };
 
+  // Objects a module exports are shared with the graded tests' own imports (checkers, the
+  // library): changing them could bend a check, so assigning through an imported name is refused.
+  const imported = new Set<string>();
+  for (const statement of source.statements) {
+    const clause = ts.isImportDeclaration(statement) ? statement.importClause : undefined;
+    if (!clause) continue;
+    if (clause.name) imported.add(clause.name.text);
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) imported.add(bindings.name.text);
+    if (bindings && ts.isNamedImports(bindings)) for (const e of bindings.elements) imported.add(e.name.text);
+  }
+  const patchedImport = (target: ts.Expression): string | undefined => {
+    if (!ts.isPropertyAccessExpression(target) && !ts.isElementAccessExpression(target)) return undefined;
+    const root = rootName(target);
+    return root !== undefined && imported.has(root) ? root : undefined;
+  };
+
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       const specifier = node.moduleSpecifier.text;
@@ -87,7 +104,9 @@ export function screenSource(fileName: string, text: string): ScreenFinding[] {
       flag(node, `reads \`["${node.argumentExpression.text}"]\`, a way around the sandbox`);
     } else if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
       const root = patchedBuiltin(node.left);
+      const lib = patchedImport(node.left);
       if (root) flag(node, `patches the built-in \`${root}\`; exercise code must not change built-ins`);
+      else if (lib) flag(node, `changes the imported \`${lib}\`, which the tests share; copy it instead`);
     } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && isUpdate(node.operator)) {
       const root = patchedBuiltin(node.operand);
       if (root) flag(node, `patches the built-in \`${root}\``);
@@ -100,6 +119,7 @@ export function screenSource(fileName: string, text: string): ScreenFinding[] {
       if (ts.isIdentifier(callee.expression) && callee.expression.text === "Object" && PATCHING_CALLS.has(callee.name.text) && target) {
         const root = rootName(target);
         if (root && BUILTINS.has(root)) flag(node, `changes the built-in \`${root}\` with Object.${callee.name.text}`);
+        else if (root && imported.has(root)) flag(node, `changes the imported \`${root}\` with Object.${callee.name.text}; copy it instead`);
       }
     }
     ts.forEachChild(node, visit);
