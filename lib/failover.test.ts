@@ -35,6 +35,19 @@ describe("failover", () => {
     expect(randomLost).toBeGreaterThan(0);
   });
 
+  test("a crashed leader is always detected, whatever the rounding of heartbeat times", () => {
+    for (const seed of [101, 102, 103, 104, 105, 106, 107, 108]) {
+      const run = simulate({
+        seed,
+        followers: 3,
+        workload: { writesPerSec: 2000, writes: 4000 },
+        faults: [{ node: "A", kind: "crash", fromMs: 1000 }],
+        failover: { crashLeader: { atMs: 1000 } },
+      });
+      expect(run.failover.failovers, `seed ${seed}`).toBe(1);
+    }
+  });
+
   test("the outage lasts about the detection timeout, and clients reach the new leader", () => {
     const run = simulate({ seed: 2, ...base, ack: asyncAck(), failover: { crashLeader: { atMs: 3000 }, detector: { heartbeatMs: 10, timeoutMs: 100 } } });
     expect(run.failover.outageMs).toBeGreaterThanOrEqual(90);

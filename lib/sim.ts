@@ -1242,7 +1242,8 @@ class Simulation {
   private onTimeoutCheck(): void {
     this.timersQueued--;
     const fo = this.cfg.failover!;
-    if (this.electing || this.now - this.lastHeard < fo.timeoutMs) return;
+    // Compare against the same sum the check was scheduled at: `now - lastHeard` can round below it.
+    if (this.electing || this.now < this.lastHeard + fo.timeoutMs) return;
     const old = this.leader;
     const candidate = this.pickCandidate(old);
     this.events.push({ kind: "suspect", atMs: this.now, node: this.cfg.names[old], by: "monitor" });
