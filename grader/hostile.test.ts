@@ -40,7 +40,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "rl-hostile-"));
   rmSync(FORGED, { recursive: true, force: true });
   const names = readdirSync(join(root, "grader/fixtures")).filter((f) => f.endsWith(".ts.txt")).map((f) => f.slice(0, -".ts.txt".length));
-  const options = { root, exercises, secret: SECRET, exerciseTimeoutMs: 4_000, timeoutMs: 240_000 };
+  const options = { root, exercises, secret: SECRET, exerciseTimeoutMs: 3_000, timeoutMs: 240_000 };
   const started = Date.now();
   const [withScreen, withoutScreen] = await Promise.all([
     gradeSubmissions(stageFixtures(names), options),

@@ -68,7 +68,7 @@ export const DEFAULTS = {
   timeoutMs: 240_000,
   memoryMb: 512,
   /** Added to a test's own limit (capped by the exercise's) when it is rerun alone: worker start, imports. */
-  perTestGraceMs: 3_000,
+  perTestGraceMs: 2_000,
   testTimeoutMs: 10_000,
   fileBytesMax: 512 * 1024,
 };
