@@ -139,6 +139,8 @@ async function restartAndRunAll(page: Page): Promise<void> {
   );
 }
 
+const notRun = "did not run";
+
 /** Problems a student would see: cells that did not run, error output, charts not drawn. */
 async function findProblems(page: Page): Promise<CellReport[]> {
   // Charts draw asynchronously after their cell finishes; give them time to appear.
@@ -152,14 +154,14 @@ async function findProblems(page: Page): Promise<CellReport[]> {
       { timeout: 30_000, polling: 250 },
     )
     .catch(() => undefined);
-  return page.evaluate(() => {
+  return page.evaluate((NOT_RUN) => {
     const MIME = "application/vnd.vegalite.v5+json";
     const w = globalThis as any; // the page's window
     const problems: { cell: number; problem: string }[] = [];
     w.Jupyter.notebook.get_cells().forEach((cell: any, index: number) => {
       if (cell.cell_type !== "code" || cell.get_text().trim() === "") return;
       const report = (problem: string) => problems.push({ cell: index + 1, problem });
-      if (typeof cell.input_prompt_number !== "number") report("did not run (a cell above it failed, or it was aborted)");
+      if (typeof cell.input_prompt_number !== "number") report(NOT_RUN);
       const outputs: any[] = cell.output_area.outputs;
       for (const out of outputs) {
         if (out.output_type === "error") report(`shows an error: ${out.ename}: ${out.evalue}`);
@@ -175,7 +177,7 @@ async function findProblems(page: Page): Promise<CellReport[]> {
       if (withMarks < charts) report(`${charts - withMarks} of ${charts} chart(s) not drawn with marks`);
     });
     return problems;
-  });
+  }, notRun);
 }
 
 async function checkNotebook(browser: Browser, server: NotebookServer, file: string): Promise<{ ok: boolean; lines: string[] }> {
@@ -230,7 +232,10 @@ async function checkNotebook(browser: Browser, server: NotebookServer, file: str
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const ok = problems.length === 0;
   lines.unshift(`${path.relative(projectRoot, file)}: ${ok ? "ok" : "FAILED"} (${seconds} s)`);
-  for (const p of problems) lines.push(p.cell ? `  cell ${p.cell}: ${p.problem}` : `  ${p.problem}`);
+  // After an error the kernel skips the cells that follow: one line for all of them.
+  const skipped = problems.filter((p) => p.problem === notRun).map((p) => p.cell);
+  for (const p of problems.filter((p) => p.problem !== notRun)) lines.push(p.cell ? `  cell ${p.cell}: ${p.problem}` : `  ${p.problem}`);
+  if (skipped.length) lines.push(`  cell${skipped.length > 1 ? "s" : ""} ${skipped.join(", ")}: did not run (a cell above failed, or the run was cut short)`);
   if (!ok && pageErrors.length) lines.push(`  page errors: ${pageErrors.slice(0, 5).join(" | ")}`);
   return { ok, lines };
 }
