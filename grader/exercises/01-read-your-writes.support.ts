@@ -69,7 +69,11 @@ export function workloadConfig(name: WorkloadName, seed: number, routing: Router
 /** Runs one workload with the router and checks the run; a Violation names the rule broken. */
 export function judgeRouter(name: WorkloadName, seed: number, routing: RouterFn, record: Recorder): Violation | null {
   record("workload", `${name}: ${WORKLOADS[name]}`);
-  const run = simulate(workloadConfig(name, seed, routing));
+  const config = workloadConfig(name, seed, routing);
+  for (const f of config.faults ?? []) record("slowFollower", `${f.node} ${f.factor}x slower from ${Math.round(f.fromMs)} to ${Math.round(f.toMs!)} ms`);
+  const crash = config.failover?.crashLeader;
+  if (crash && "atMs" in crash) record("leaderCrashMs", Math.round(crash.atMs));
+  const run = simulate(config);
   return judgeRouting(run, {
     rule: "read-your-writes: a client's read never misses that client's own acknowledged write",
     found: readYourWritesViolations(run.history),
