@@ -5,8 +5,9 @@
  *    frozen copy, and `../lib` resolves to this project's library wherever the files came from).
  * 2. Screen: reject files that reach for the process, the file system, the network, the grader
  *    or built-ins (screen.ts).
- * 3. Compile: syntax and type errors, including a signature that no longer fits the grader's calls.
- * 4. Run: every remaining exercise's graded tests in one vitest process (run-vitest.ts), each
+ * 3. Compile: syntax and type errors, including a signature that no longer fits the grader's calls
+ *    (while step 4 starts: a file that does not compile scores zero whatever its tests did).
+ * 4. Run: every screened exercise's graded tests in one vitest process (run-vitest.ts), each
  *    submission its own project; a module stuck past its limit, or whose worker died (out of
  *    memory), is rerun one test at a time so that only the tests that loop or blow up lose points.
  * 5. Score: from the runner's results and the manifest only (score.ts).
@@ -83,9 +84,8 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
   const redact = [secret, ...Object.values(keys)];
   const workDir = realpathSync(mkdtempSync(join(tmpdir(), "rl-grade-")));
   try {
-    trace(`staging, screening and compiling ${submissions.length} submission(s)`);
+    trace(`staging and screening ${submissions.length} submission(s)`);
     const staged = submissions.map((s, i) => stage(s, i, workDir, options));
-    trace("compiled");
     const jobs: ModuleJob[] = [];
     const workerEnv = baseWorkerEnv(options, keys);
     for (const [i, s] of staged.entries()) {
@@ -105,8 +105,15 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
       deadline,
       onLog: options.onLog,
     };
-    const outcomes = jobs.length > 0 ? await runModules(jobs, runOptions) : new Map<string, ModuleOutcome>();
-    const retried = await rerunHungTests(jobs, outcomes, options, runOptions);
+    // The compile check runs while vitest starts and runs the tests (it needs a second or two of
+    // CPU, vitest as long to start); results of files that do not compile are then set aside.
+    const running = jobs.length > 0 ? runModules(jobs, runOptions) : Promise.resolve(new Map<string, ModuleOutcome>());
+    trace("compiling");
+    for (const s of staged) compile(s, options);
+    trace("compiled");
+    const outcomes = await running;
+    const compiled = jobs.filter((job) => !staged[Number(job.key.split("/")[0])].outcomes.has(job.key.slice(job.key.indexOf("/") + 1)));
+    const retried = await rerunHungTests(compiled, outcomes, options, runOptions);
     trace("scoring");
 
     return staged.map((s, i) => {
@@ -141,7 +148,7 @@ interface Staged {
   stageDir: string;
   display: string;
   exercises: Exercise[];
-  /** Exercises already decided before running (missing, rejected, not compiling). */
+  /** Exercises decided without their test results: missing, rejected, not compiling. */
   outcomes: Map<string, ExerciseOutcome>;
 }
 
@@ -152,7 +159,6 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
   symlinkSync(join(options.root, "lib"), join(jobDir, "lib"), "dir");
   const exercises = s.only ? options.exercises.filter((e) => s.only!.includes(e.id) || s.only!.includes(e.name)) : options.exercises;
   const outcomes = new Map<string, ExerciseOutcome>();
-  const present: Exercise[] = [];
   for (const e of exercises) {
     const source = s.files?.get(e.name) ?? join(s.dir, `${e.name}.ts`);
     const shown = `${s.display}/${e.name}.ts`;
@@ -174,15 +180,18 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
         continue;
       }
     }
-    present.push(e);
-  }
-  if (present.length > 0) {
-    const errors = compileErrors({ root: options.root, stageDir, displayDir: s.display, exercises: new Map(present.map((e) => [e.name, e.testFile])) });
-    for (const [name, list] of errors) {
-      outcomes.set(name, { kind: "problem", message: `does not compile, so this exercise scores zero:\n${list.join("\n")}` });
-    }
   }
   return { stageDir, display: s.display, exercises, outcomes };
+}
+
+/** Records "does not compile" for the staged exercises with syntax or type errors. */
+function compile(s: Staged, options: GradeOptions): void {
+  const present = s.exercises.filter((e) => !s.outcomes.has(e.name));
+  if (present.length === 0) return;
+  const errors = compileErrors({ root: options.root, stageDir: s.stageDir, displayDir: s.display, exercises: new Map(present.map((e) => [e.name, e.testFile])) });
+  for (const [name, list] of errors) {
+    s.outcomes.set(name, { kind: "problem", message: `does not compile, so this exercise scores zero:\n${list.join("\n")}` });
+  }
 }
 
 function baseWorkerEnv(options: GradeOptions, keys: Record<string, string>): Record<string, string> {

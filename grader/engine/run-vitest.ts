@@ -214,6 +214,8 @@ function runOnce(modules: ModuleJob[], options: RunOptions, round: number): Prom
         if (s) {
           s.ended = true;
           s.errors = e.errors;
+          const cpu = s.pid === undefined || s.cpuAtStart === undefined ? Number.NaN : cpuSeconds(s.pid) - s.cpuAtStart;
+          trace(`${e.file.split("/").pop()} (${e.project}) ended after ${((now() - (s.queuedAt ?? now())) / 1000).toFixed(1)} s, ${cpu.toFixed(1)} s CPU`);
         }
         break;
       }
