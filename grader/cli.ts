@@ -46,7 +46,7 @@ export function failedReport(exercises: Exercise[], target: string, reason: stri
       .map((t) => ({ name: t.name, status: "failed" as const, score: 0, maxScore: t.points, message: reason, visibility: t.visibility }));
     return { id: e.id, name: e.name, title: e.meta.title, score: 0, maxScore: roundScore(tests.reduce((s, t) => s + t.maxScore, 0)), file: `${target}/${e.name}.ts`, problem: reason, incomplete: reason, tests };
   });
-  return { score: 0, maxScore: roundScore(list.reduce((s, e) => s + e.maxScore, 0)), exercises: list, target, publicOnly, hiddenSeeds: "not run", durationMs: 0 };
+  return { score: 0, maxScore: roundScore(list.reduce((s, e) => s + e.maxScore, 0)), exercises: list, target, publicOnly, hiddenSeeds: "not run", durationMs: 0, error: reason };
 }
 
 function positive(name: string, text: string | undefined): number | undefined {
@@ -66,10 +66,14 @@ export async function main(argv: string[]): Promise<number> {
     return validateMain(argv.filter((a) => a !== "--validate"));
   }
   let values: ReturnType<typeof parse>;
-  let exercises: Exercise[] = [];
+  let limits: { exerciseTimeoutMs: number; timeoutMs: number; maxWorkers?: number };
   try {
     values = parse(argv);
-    exercises = selectExercises(loadExercises(ROOT), (values.only ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+    limits = {
+      exerciseTimeoutMs: (positive("exercise-timeout-s", values["exercise-timeout-s"]) ?? DEFAULTS.exerciseTimeoutMs / 1000) * 1000,
+      timeoutMs: (positive("timeout-s", values["timeout-s"]) ?? DEFAULTS.timeoutMs / 1000) * 1000,
+      maxWorkers: positive("workers", values.workers),
+    };
   } catch (error) {
     const usage = error instanceof UsageError || String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS");
     process.stderr.write(`${(error as Error).message}\n${usage ? USAGE : ""}\n`);
@@ -78,9 +82,11 @@ export async function main(argv: string[]): Promise<number> {
   const target = values.target ?? "exercises";
   const format = (values.format ?? "table") as Format;
   const publicOnly = values.public ?? false;
+  let exercises: Exercise[] = [];
   let report: GradeReport;
   let code = 0;
   try {
+    exercises = selectExercises(loadExercises(ROOT), (values.only ?? "").split(",").map((s) => s.trim()).filter(Boolean));
     const dir = resolve(target);
     if (!existsSync(dir)) throw new Error(`--target ${target}: no such folder`);
     [report] = await gradeSubmissions([{ dir, display: target.replace(/\/+$/, "") }], {
@@ -89,9 +95,7 @@ export async function main(argv: string[]): Promise<number> {
       publicOnly,
       secret: loadSecret(ROOT),
       revealHidden: values["reveal-hidden"] ?? false,
-      exerciseTimeoutMs: (positive("exercise-timeout-s", values["exercise-timeout-s"]) ?? DEFAULTS.exerciseTimeoutMs / 1000) * 1000,
-      timeoutMs: (positive("timeout-s", values["timeout-s"]) ?? DEFAULTS.timeoutMs / 1000) * 1000,
-      maxWorkers: positive("workers", values.workers),
+      ...limits,
     });
   } catch (error) {
     report = failedReport(exercises, target, `the grader failed before it could score this: ${(error as Error).message}`, publicOnly);

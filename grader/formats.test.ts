@@ -2,6 +2,10 @@ import { describe, expect, test } from "vitest";
 import type { GradeReport } from "./engine/report";
 import { classroomResult } from "./format/classroom";
 import { formatReport } from "./format/index";
+import { failedReport } from "./cli";
+import { loadExercises } from "./engine/exercises";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** A report with one public pass, one public partial and one hidden failure. */
 function sample(): GradeReport {
@@ -98,5 +102,16 @@ describe("report formats", () => {
     expect(table).toMatch(/◐ +1\.5\/3  picks a correct leader in random clusters/);
     expect(table).toMatch(/✘ +0\/4  hidden clusters \[hidden\]/);
     expect(table).toContain("Total: 3.5/9 points");
+  });
+
+  test("a grading failure still gives every format a report: zero points and the reason", () => {
+    const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+    const failed = failedReport(loadExercises(root), "exercises", "the grader failed before it could score this: boom", false);
+    expect(failed.score).toBe(0);
+    expect(failed.maxScore).toBeGreaterThan(0);
+    expect(failed.exercises.every((e) => e.tests.every((t) => t.message.includes("boom")))).toBe(true);
+    expect(JSON.parse(formatReport(failed, "gradescope")).output).toMatch(/^the grader failed before it could score this: boom/);
+    expect(JSON.parse(formatReport(failed, "classroom")).status).toBe("error");
+    expect(formatReport(failed, "table")).toContain("boom");
   });
 });

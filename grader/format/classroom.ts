@@ -8,7 +8,7 @@ import type { GradeReport } from "../engine/report";
 export function classroomResult(report: GradeReport) {
   return {
     version: 1,
-    status: report.score === report.maxScore ? "pass" : "fail",
+    status: report.error ? "error" : report.score === report.maxScore ? "pass" : "fail",
     max_score: report.maxScore,
     tests: report.exercises.flatMap((ex) =>
       ex.tests.map((t) => ({

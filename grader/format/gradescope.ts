@@ -26,8 +26,9 @@ export function formatGradescope(report: GradeReport, hiddenVisibility: Gradesco
   const pubScore = Math.round(pub.reduce((s, t) => s + t.score, 0) * 100) / 100;
   const pubMax = pub.reduce((s, t) => s + t.maxScore, 0);
   const lines = [`Public tests: ${pubScore}/${pubMax} points.`];
+  if (report.error) lines.unshift(report.error);
   if (hiddenPoints > 0) lines.push(`Hidden tests (${hiddenPoints} more points) check the same rules on other cases; their results appear when grades are published.`);
-  for (const ex of report.exercises) if (ex.problem) lines.push(`${ex.id}: ${ex.problem}`);
+  for (const ex of report.exercises) if (ex.problem && ex.problem !== report.error) lines.push(`${ex.id}: ${ex.problem}`);
   return `${JSON.stringify(
     {
       score: report.score,

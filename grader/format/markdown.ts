@@ -5,6 +5,7 @@ const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function formatMarkdown(report: GradeReport): string {
   const lines = [`## Replication Lab: ${report.score} / ${report.maxScore} points`, ""];
+  if (report.error) lines.push(`**${report.error}**`, "");
   if (report.publicOnly) lines.push("_Public tests only._", "");
   lines.push("| | exercise | points |", "|---|---|---|");
   for (const ex of report.exercises) {

@@ -5,6 +5,7 @@ const MARK: Record<TestReport["status"], string> = { passed: "âœ”", partial: "â—
 
 export function formatTable(report: GradeReport): string {
   const lines: string[] = [`Replication Lab: grading ${report.target}/${report.publicOnly ? " (public tests only)" : ""}`, ""];
+  if (report.error) lines.push(report.error, "");
   for (const ex of report.exercises) {
     lines.push(`${ex.id}  ${ex.title}  ${ex.score}/${ex.maxScore}`);
     for (const t of ex.tests) {

@@ -70,4 +70,6 @@ export interface GradeResult {
   /** Where the hidden seeds came from: a configured secret, or random for this run. */
   hiddenSeeds: "secret" | "random" | "not run";
   durationMs: number;
+  /** Set when grading itself failed: why every test scores zero. */
+  error?: string;
 }
