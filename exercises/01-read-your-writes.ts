@@ -23,8 +23,11 @@
  * How it is graded: your router runs in four workloads, on several seeds each (hidden seeds too):
  * 1. profile edits: users save a new bio and reload at once, over background writes and reads;
  * 2. busy clients: clients write and mostly read back the keys they just wrote;
- * 3. a slow follower: the same, while one follower is 10-30 times slower for a while;
- * 4. a failover: the same, while the leader crashes and a follower takes over.
+ * 3. a slow follower: the same, while one follower is 10-30 times slower for half the run;
+ * 4. a failover: the same, while the leader crashes and a follower takes over (acknowledgements
+ *    are semi-synchronous there, so the new leader has every acknowledged write; until a client
+ *    learns of the new leader, `ctx.leader` still names the dead one, and a read sent there is
+ *    retried after a 100 ms timeout).
  * A run passes when (a) every read gets an answer, (b) no read misses its own client's
  * acknowledged write (`readYourWritesViolations(run.history)` finds nothing), and (c) followers
  * serve at least 60% of all reads (the reference router serves 80-99%). Each run is one case of
@@ -32,6 +35,16 @@
  *
  * Keep any per-client memory in `ctx.session` (it starts fresh in every run), not in variables
  * outside the function, which would carry over from one run to the next.
+ *
+ * @example
+ * // Try your router on a busy cluster before checking it (check("01") in a notebook):
+ * const run = simulate({
+ *   seed: 1, followers: 3, network: { oneWayMs: exponential({ meanMs: 2 }) },
+ *   workload: { writesPerSec: 800, writes: 2000, clients: 20 },
+ *   reads: { readsPerSec: 1600, routing: routeRead, ownKeyShare: 0.8 },
+ * });
+ * readYourWritesViolations(run.history).length; // must be 0
+ * run.readsServedBy;                             // { L: …, A: …, B: …, C: … }: mostly followers
  */
 import { NotImplementedError, type ReadContext, type ReadDecision } from "../lib";
 

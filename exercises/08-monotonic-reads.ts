@@ -31,6 +31,20 @@
  * (b) `monotonicReads(run.history)` finds no key going backwards for any client, and
  * (c) followers serve at least 50% of the reads (the reference router serves 70-100%).
  * Public cases run fixed seeds, hidden ones secret seeds; each run is one case of partial credit.
+ * Keep per-client memory in `ctx.session` (fresh in every run), not in variables outside the
+ * function, which would carry over from one run to the next.
+ *
+ * @example
+ * // Try your router with unequal followers that crash in turn (check("08") in a notebook):
+ * const run = simulate({
+ *   seed: 1,
+ *   followers: [{ toFollowerMs: exponential({ meanMs: 1 }) }, { toFollowerMs: exponential({ meanMs: 20 }) }, { toFollowerMs: exponential({ meanMs: 50 }) }],
+ *   workload: { writesPerSec: 1000, writes: 2000, clients: 10, keys: 10 },
+ *   reads: { readsPerSec: 2500, routing: routeRead, ownKeyShare: 0 },
+ *   faults: [{ node: "A", kind: "crash", fromMs: 400, toMs: 900 }, { node: "B", kind: "crash", fromMs: 1100, toMs: 1500 }],
+ * });
+ * monotonicReads(run.history).length; // must be 0
+ * run.readsServedBy;                  // mostly A, B and C
  */
 import { NotImplementedError, type ReadContext, type ReadDecision } from "../lib";
 

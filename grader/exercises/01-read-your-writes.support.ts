@@ -26,7 +26,7 @@ export type WorkloadName = "profile-edits" | "busy-clients" | "slow-follower" | 
 export const WORKLOADS: Record<WorkloadName, string> = {
   "profile-edits": "users save a new bio and reload their profile at once, over background writes and reads of other keys",
   "busy-clients": "clients write and mostly read back the keys they just wrote, at a high rate",
-  "slow-follower": "the busy clients, while one follower is 10-30 times slower for a second",
+  "slow-follower": "the busy clients, while one follower is 10-30 times slower for half the run",
   failover: "the busy clients, while the leader crashes and a follower takes over (semi-sync, so no acknowledged write is lost)",
 };
 
