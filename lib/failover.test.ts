@@ -5,6 +5,7 @@ import { ConfigError } from "./errors";
 import { asyncAck, quorum, syncAll } from "./policies";
 import { anyFollower, leaderOnly, readYourWrites } from "./reads";
 import { simulate } from "./sim";
+import { summarize } from "./metrics";
 
 const base = { followers: 3, network: { oneWayMs: exponential({ meanMs: 2 }) }, workload: { writesPerSec: 500, writes: 3000 } };
 const crashAfterAck = { crashLeader: { afterAckOfWrite: 1500 }, detector: { heartbeatMs: 10, timeoutMs: 50 } };
@@ -14,6 +15,13 @@ describe("failover", () => {
     const run = simulate({ seed: 1, ...base, ack: asyncAck(), failover: crashAfterAck });
     expect(run.failover.failovers).toBe(1);
     expect(lostWrites(run.history).length).toBeGreaterThan(0);
+  });
+
+  test("every write is counted once: acknowledged, failed or stalled", () => {
+    const run = simulate({ seed: 4, ...base, ack: syncAll(), failover: { crashLeader: { afterAckOfWrite: 300 } } });
+    const s = summarize(run);
+    expect(s.acknowledged + s.failedWrites + s.stalledWrites).toBe(s.writes);
+    expect(s.failedWrites).toBeGreaterThan(0);
   });
 
   test("sync-all with most-up-to-date election loses none, across seeds", () => {

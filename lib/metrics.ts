@@ -15,6 +15,7 @@ export type Summary = {
   followers: number;
   writes: number;
   acknowledged: number;
+  /** Writes whose client never got an acknowledgement (refused, timed out, or lost with a crashed leader); stalled ones not included. */
   failedWrites: number;
   stalledWrites: number;
   commitLatencyMsMean: number;
@@ -64,7 +65,7 @@ export function summarize(run: RunResult): Summary {
   let spanEnd = 0;
   for (let i = 0; i < n; i++) {
     if (w.ackMs[i] < Infinity) acknowledged++;
-    else if (w.acceptMs[i] === Infinity) failed++;
+    else failed++;
     if (w.ackMs[i] < Infinity && w.ackMs[i] > spanEnd) spanEnd = w.ackMs[i];
     if (w.invokeMs[i] > spanEnd) spanEnd = w.invokeMs[i];
   }
@@ -75,7 +76,8 @@ export function summarize(run: RunResult): Summary {
     followers: run.followers.length,
     writes: n,
     acknowledged,
-    failedWrites: failed,
+    // Never acknowledged and not still waiting: refused, timed out, or lost with a crashed leader.
+    failedWrites: failed - run.stalledWrites,
     stalledWrites: run.stalledWrites,
     commitLatencyMsMean: lat.mean,
     commitLatencyMsP50: lat.p50,

@@ -34,6 +34,7 @@ const FALLBACK_CHECK = 16; // a: write
 const SCRIPT_OP = 17; // a: script index
 const READ_SERVE = 18; // a: read part, b: node (serve now, position already reached)
 const CRASH_LEADER = 19;
+const WAIT_TIMEOUT = 20; // a: read part, b: node it waits on
 
 /** Event kinds that are timers of the failure detector: they alone do not keep a run going. */
 const TIMER_KIND: boolean[] = [];
@@ -530,6 +531,9 @@ class Simulation {
           break;
         case CRASH_LEADER:
           this.crashLeaderNow();
+          break;
+        case WAIT_TIMEOUT:
+          this.onWaitTimeout(a, b);
           break;
         default:
           throw new Error(`unknown event kind ${q.k}`);
@@ -1133,7 +1137,10 @@ class Simulation {
         const st = this.nodes[node];
         const idx = part.minLsn - 1;
         if (idx < st.log.length) this.q.push(this.applyMs[node][st.log[idx]], READ_SERVE, p, node);
-        else st.waiters.push([p, part.minLsn]);
+        else {
+          st.waiters.push([p, part.minLsn]);
+          this.q.push(this.now + (this.cfg.failover?.clientTimeoutMs ?? 100), WAIT_TIMEOUT, p, node);
+        }
         return;
       }
       const leader = this.clientView[this.reads[part.read].client];
@@ -1154,9 +1161,25 @@ class Simulation {
     st.waiters = keep;
   }
 
+  /** A read waiting on a follower that crashed meanwhile gives up and asks the leader. */
+  private onWaitTimeout(p: number, node: number): void {
+    const part = this.parts[p] as ReadPart & { seen?: number };
+    if (part.seen !== undefined) return;
+    if (!this.crashed(node, this.now)) {
+      this.q.push(this.now + (this.cfg.failover?.clientTimeoutMs ?? 100), WAIT_TIMEOUT, p, node);
+      return;
+    }
+    const st = this.nodes[node];
+    st.waiters = st.waiters.filter((w) => w[0] !== p);
+    const leader = this.clientView[this.reads[part.read].client];
+    part.node = leader;
+    this.q.push(this.now + this.reqD(this.rClient), READ_ARRIVE, p, leader, 1);
+  }
+
   private serve(p: number, node: number): void {
-    this.advance(node);
     const part = this.parts[p];
+    if ((part as ReadPart & { seen?: number }).seen !== undefined) return; // already answered
+    this.advance(node);
     part.node = node;
     const id = this.nodes[node].state[part.key];
     (part as ReadPart & { seen?: number }).seen = id;
