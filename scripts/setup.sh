@@ -158,8 +158,8 @@ else
 fi
 
 # --- The library bundle and the link notebooks import it through ------------------------------
-if [[ ! -f dist/index.cjs || -n "$(find lib -name '*.ts' -newer dist/index.cjs -print -quit)" ]]; then
-  say "building dist/index.cjs"
+if [[ ! -f dist/index.cjs || ! -f dist/types/index.d.ts || -n "$(find lib -name '*.ts' -newer dist/index.cjs -print -quit)" ]]; then
+  say "building dist/index.cjs and its type declarations"
   npm run --silent build
 else
   say "dist/index.cjs up to date"
