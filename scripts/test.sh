@@ -41,7 +41,9 @@ if ! run_phase setup bash scripts/setup.sh --with chromium; then
   exit 1
 fi
 run_phase typecheck "$bin/tsc" -p .
-run_phase unit "$bin/vitest" run
+mkdir -p .cache
+rm -f .cache/vitest-results.json
+run_phase unit "$bin/vitest" run --reporter=default --reporter=json --outputFile.json=.cache/vitest-results.json
 run_phase notebooks "$bin/tsx" scripts/notebooks.ts check
 if [[ -f grader/cli.ts ]]; then
   run_phase grader npm run --silent grade -- --validate
@@ -55,8 +57,30 @@ for i in "${!phases[@]}"; do
   printf '  %-10s %s\n' "${phases[$i]}" "${results[$i]}"
 done
 printf '  %-10s %s s\n' total "$((SECONDS - total_started))"
+# One closing line in the plain "N passed, N failed" form that CI tools read: every unit test
+# counts once, and each other phase (notebooks, grader validation, browser check) counts once.
+counts=$(node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0;
+  try {
+    const r = JSON.parse(fs.readFileSync(".cache/vitest-results.json", "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests;
+  } catch { failed += 1; }
+  console.log(passed, failed);' 2>/dev/null || echo "0 1")
+read -r unit_passed unit_failed <<<"$counts"
+other_passed=0
+other_failed=0
+for i in "${!phases[@]}"; do
+  case "${phases[$i]}" in setup|typecheck|unit) continue ;; esac
+  case "${results[$i]}" in ok*) other_passed=$((other_passed + 1)) ;; FAILED*) other_failed=$((other_failed + 1)) ;; esac
+done
+typecheck_failed=0
+[[ " ${failed[*]:-} " == *" typecheck "* ]] && typecheck_failed=1
+closing="tests: $((unit_passed + other_passed)) passed, $((unit_failed + other_failed + typecheck_failed)) failed"
 if ((${#failed[@]})); then
   echo "npm test: FAILED (${failed[*]})"
+  echo "$closing"
   exit 1
 fi
 echo "npm test: passed"
+echo "$closing"
