@@ -18,19 +18,6 @@ import { permissionFlag } from "./engine/permission";
 
 const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 
-// vitest 5's console reporter calls Map.groupBy, which Node 20 lacks, when it prints failures.
-const maps = Map as unknown as { groupBy?: (items: Iterable<unknown>, key: (item: unknown) => unknown) => Map<unknown, unknown[]> };
-maps.groupBy ??= (items, key) => {
-  const groups = new Map<unknown, unknown[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-};
-
 const planPath = process.env[PLAN_ENV];
 const plan: RunPlan = planPath
   ? (JSON.parse(readFileSync(planPath, "utf8")) as RunPlan)
