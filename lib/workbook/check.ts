@@ -24,9 +24,12 @@ export async function check(id: string, ...more: string[]): Promise<CheckResult>
   const results = exercises.map((exercise) => {
     const result = report.exercises.find((e) => e.id === exercise.id);
     if (!result) throw new Error(`the grader reported nothing for exercise ${exercise.id}`);
-    return showResult(exercise.id, result);
+    return { id: exercise.id, result: showResult(exercise.id, result) };
   });
-  return results[0];
+  const summary = results.map(({ id: x, result: r }) => `${results.length > 1 ? x + " " : ""}${r.score}/${r.maxScore}`).join(", ");
+  const label = `check(${results.map((r) => `"${r.id}"`).join(", ")})`;
+  const allPassed = results.every((r) => r.result.passed);
+  return withSummary(results[0].result, `${label}: ${summary} public points${allPassed ? ", all passed" : ""}`);
 }
 
 function showResult(id: string, result: ExerciseResult): CheckResult {
@@ -40,5 +43,5 @@ function showResult(id: string, result: ExerciseResult): CheckResult {
         `Stuck? hint("${id}") shows a hint.`,
       ].filter(Boolean).join(" ");
   displayHtml(exerciseHtml(result, footer), exerciseText(result, footer));
-  return withSummary({ ...result, passed }, `check("${id}"): ${result.score}/${result.maxScore} public points${passed ? ", all passed" : ""}`);
+  return { ...result, passed };
 }
