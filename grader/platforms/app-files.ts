@@ -4,7 +4,7 @@
  * hidden-seed secret file, notebooks or instructor docs: student code runs next to this copy.
  */
 
-const INCLUDE = [/^package(-lock)?\.json$/, /^tsconfig\.json$/, /^lib\//, /^grader\//, /^exercises\//];
+const INCLUDE = [/^package(-lock)?\.json$/, /^tsconfig[\w.-]*\.json$/, /^lib\//, /^grader\//, /^exercises\//];
 const EXCLUDE = [
   /(^|\/)solutions\//,
   /^grader\/variants\//,

@@ -42,10 +42,8 @@ if [ ! -f node_modules/tsx/dist/cli.mjs ]; then
   npm ci --no-audit --no-fund --loglevel=error >/tmp/rl-npm-ci.log 2>&1 ||
     fail "npm ci failed in the grader copy: $(tail -c 1500 /tmp/rl-npm-ci.log)"
 fi
+# The grader reads lib/ itself: the notebooks' bundle (npm run build) is not needed here.
 ln -sfn "$COPY" node_modules/replication-lab
-if node -e 'process.exit(require("./package.json").scripts?.build ? 0 : 1)'; then
-  npm run build --silent >/tmp/rl-build.log 2>&1 || fail "npm run build failed: $(tail -c 1500 /tmp/rl-build.log)"
-fi
 
 node node_modules/tsx/dist/cli.mjs grader/platforms/classroom/run.ts --submission "$SUBMISSION" --prune-grader-copy ||
   { [ "$published" -eq 1 ] || grep -q '^result=' "${GITHUB_OUTPUT:-/dev/null}" 2>/dev/null || fail "the grading script failed (see the log above)"; }
