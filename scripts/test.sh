@@ -45,7 +45,10 @@ mkdir -p .cache
 rm -f .cache/vitest-results.json
 run_phase unit "$bin/vitest" run --reporter=default --reporter=json --outputFile.json=.cache/vitest-results.json
 run_phase notebooks "$bin/tsx" scripts/notebooks.ts check
-if [[ -f grader/cli.ts ]]; then
+if [[ -f grader/cli.ts && ! -d solutions ]]; then
+  # A student release has no reference solutions to validate against.
+  skip_phase grader "no solutions/ folder (a student release)"
+elif [[ -f grader/cli.ts ]]; then
   run_phase grader npm run --silent grade -- --validate
 else
   skip_phase grader "grader/cli.ts not found"
