@@ -66,6 +66,8 @@ export interface GradedMeta {
   notImplemented?: string;
   /** Every case, passing or not: only when replaying. */
   cases?: CaseRecord[];
+  /** Text for a human grader (e.g. a student's written reasons), shown whether the test passed or not. */
+  notes?: { label: string; text: string }[];
 }
 
 export const META_KEY = "replicationLab";
@@ -97,6 +99,8 @@ export interface GradedContext {
   ): Promise<void>;
   /** Adds a tally computed by hand: `passed` of `total` cases, with a message when some failed. */
   partial(passed: number, total: number, message?: string): void;
+  /** Carries text into the report for a human grader, passed or failed (not scored): `c.note("register", reason)`. */
+  note(label: string, text: string): void;
 }
 
 /** Declares a graded test. See the file comment. */
@@ -202,6 +206,12 @@ class Tally implements GradedContext {
     }
   }
 
+  private readonly notes: { label: string; text: string }[] = [];
+
+  note(label: string, text: string): void {
+    if (this.notes.length < 50) this.notes.push({ label: String(label).slice(0, 200), text: String(text).slice(0, 2000) });
+  }
+
   partial(passed: number, total: number, message?: string): void {
     if (!(Number.isInteger(passed) && Number.isInteger(total) && passed >= 0 && passed <= total)) {
       throw new RangeError(`partial(passed, total): need whole numbers with 0 <= passed <= total, got ${passed}, ${total}`);
@@ -236,6 +246,7 @@ class Tally implements GradedContext {
       failures: this.failures,
       ...(notImplemented !== undefined ? { notImplemented } : {}),
       ...(this.replaying ? { cases: this.cases } : {}),
+      ...(this.notes.length > 0 ? { notes: this.notes } : {}),
     };
   }
 

@@ -60,6 +60,16 @@ export function scoreExercise(exercise: Exercise, tests: ManifestTest[], outcome
 }
 
 function scoreTest(exercise: Exercise, t: ManifestTest, outcome: ExerciseOutcome, ctx: ScoreContext): TestReport {
+  const report = scoreTestOutcome(exercise, t, outcome, ctx);
+  // Notes for a human grader (a student's written reasons) travel with the result, scored or not.
+  const notes = outcome.kind === "problem" ? undefined : outcome.tests.get(t.name)?.meta?.notes;
+  if (notes && notes.length > 0) {
+    report.message = `${report.message}\nFor the human grader:\n${notes.map((n) => `- ${n.label}: ${n.text}`).join("\n")}`;
+  }
+  return report;
+}
+
+function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: ExerciseOutcome, ctx: ScoreContext): TestReport {
   const base = { name: t.name, maxScore: t.points, visibility: t.visibility };
   const failed = (message: string, extra: Partial<TestReport> = {}): TestReport => ({ ...base, status: "failed", score: 0, message: clean(message, ctx), ...extra });
   if (outcome.kind === "problem") return failed(outcome.message);

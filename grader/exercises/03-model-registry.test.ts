@@ -59,6 +59,7 @@ graded(
         const { routing, reason } = choosePolicy(label as Operation);
         record("routing", routingName(routing));
         record("reason", reason);
+        c.note(label, typeof reason === "string" ? reason : JSON.stringify(reason));
         const words = typeof reason === "string" ? reason.trim().split(/\s+/).filter(Boolean).length : 0;
         if (words < 5) {
           return { rule: "each operation's policy comes with a reason of at least five words", details: `the reason for ${label} has ${words} word(s)`, got: reason };
