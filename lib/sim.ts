@@ -8,7 +8,7 @@
  */
 import type { SimConfig, Normalized } from "./config";
 import { normalize } from "./config";
-import { sampler } from "./dist";
+import { sampler, type Dist } from "./dist";
 import { EventQueue } from "./heap";
 import type { ClusterEvent, History, Op, ReadOp, WriteOp, WriteFailure } from "./history";
 import { compileRouting, type ReadContext, type RouterFn, type Session } from "./reads";
@@ -371,6 +371,11 @@ class Simulation {
     let commitPrev = 0;
     let count = 0;
     const perWrite = 1 + (n - 1) + (this.needsAcks ? n - 1 : 0) + (this.instantLocal ? 0 : 1);
+    // The common distributions inline: same draws as their samplers, without a closure call.
+    const expMean = (d: Dist) => (d.kind === "exponential" ? d.meanMs : -1);
+    const toMean = cfg.toFollowerMs.map(expMean);
+    const backMean = cfg.toLeaderMs.map(expMean);
+    const noApply = cfg.applyMs.map((d) => d.kind === "constant" && d.valueMs === 0);
     let t = w.writes > 0 ? this.nextOpenArrival(0) : Infinity;
     while (t < Infinity) {
       // WRITE_INVOKE at t: draw the next arrival first, then the key, as onWriteInvoke does.
@@ -394,17 +399,19 @@ class Simulation {
       this.recvMs[0][id] = t;
       if (t > end) end = t;
       for (let r = 1; r < n; r++) {
-        let recv = t + this.toF[r](this.rTo[r]);
+        const m = toMean[r];
+        let recv = t + (m >= 0 ? -m * Math.log(this.rTo[r].next()) : this.toF[r](this.rTo[r]));
         if (recv < lastArr[r]) recv = lastArr[r];
         lastArr[r] = recv;
         if (recv > end) end = recv;
         // Followers' own logs are left empty: nothing reads them after a write-only run.
         this.recvMs[r][id] = recv;
-        const applied = (recv > lastApply[r] ? recv : lastApply[r]) + this.applyD[r](this.rApply[r]);
+        const applied = (recv > lastApply[r] ? recv : lastApply[r]) + (noApply[r] ? 0 : this.applyD[r](this.rApply[r]));
         lastApply[r] = applied;
         this.applyMs[r][id] = applied;
         if (this.needsAcks) {
-          let a = (this.ackOnApply ? applied : recv) + this.toL[r](this.rBack[r]);
+          const mb = backMean[r];
+          let a = (this.ackOnApply ? applied : recv) + (mb >= 0 ? -mb * Math.log(this.rBack[r].next()) : this.toL[r](this.rBack[r]));
           if (a < lastAck[r]) a = lastAck[r];
           lastAck[r] = a;
           ackArr[r] = a;
