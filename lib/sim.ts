@@ -235,6 +235,10 @@ class Simulation {
   private readonly instantClient: boolean;
   private readonly router: RouterFn | null;
   private readonly ackOnApply: boolean;
+  // Exponential delays and zero apply times drawn inline (same draws as their samplers).
+  private readonly toMean: number[];
+  private readonly backMean: number[];
+  private readonly noApply: boolean[];
   private readonly needsAcks: boolean;
   private readonly syncAllPolicy: boolean;
 
@@ -276,6 +280,10 @@ class Simulation {
     this.router = this.n > 1 || cfg.reads.routing !== undefined ? compileRouting(cfg.reads.routing ?? { kind: "any-follower" }) : compileRouting({ kind: "leader-only" });
     this.readsServedBy = new Array(this.n).fill(0);
     this.ackOnApply = cfg.ack.on === "apply";
+    const expMean = (d: Dist) => (d.kind === "exponential" ? d.meanMs : -1);
+    this.toMean = cfg.toFollowerMs.map(expMean);
+    this.backMean = cfg.toLeaderMs.map(expMean);
+    this.noApply = cfg.applyMs.map((d) => d.kind === "constant" && d.valueMs === 0);
     this.syncAllPolicy = cfg.ack.kind === "sync-all";
     this.needsAcks = cfg.acksNeeded > 0 || this.syncAllPolicy || cfg.ack.fallbackAfterMs !== undefined;
 
@@ -371,11 +379,9 @@ class Simulation {
     let commitPrev = 0;
     let count = 0;
     const perWrite = 1 + (n - 1) + (this.needsAcks ? n - 1 : 0) + (this.instantLocal ? 0 : 1);
-    // The common distributions inline: same draws as their samplers, without a closure call.
-    const expMean = (d: Dist) => (d.kind === "exponential" ? d.meanMs : -1);
-    const toMean = cfg.toFollowerMs.map(expMean);
-    const backMean = cfg.toLeaderMs.map(expMean);
-    const noApply = cfg.applyMs.map((d) => d.kind === "constant" && d.valueMs === 0);
+    const toMean = this.toMean;
+    const backMean = this.backMean;
+    const noApply = this.noApply;
     let t = w.writes > 0 ? this.nextOpenArrival(0) : Infinity;
     while (t < Infinity) {
       // WRITE_INVOKE at t: draw the next arrival first, then the key, as onWriteInvoke does.
@@ -838,7 +844,8 @@ class Simulation {
 
   private ship(from: number, to: number, id: number): void {
     const rs = this.nodes[to];
-    let delay = this.toF[to](this.rTo[to]);
+    const m = this.toMean[to];
+    let delay = m >= 0 ? -m * Math.log(this.rTo[to].next()) : this.toF[to](this.rTo[to]);
     if (this.faultWins[to].length > 0) delay *= this.slowFactor(to, this.now);
     let t = this.now + delay;
     if (t < rs.lastArrival) t = rs.lastArrival; // the replication stream is ordered (TCP)
@@ -955,14 +962,15 @@ class Simulation {
     this.recvMs[node][id] = this.now;
     // One apply thread, in log order: an entry starts applying when it has arrived and the one
     // before it is done, so a burst or a slow apply builds a backlog (and lag grows with load).
-    const applied = (this.now > st.lastApply ? this.now : st.lastApply) + this.applyD[node](this.rApply[node]);
+    const applied = (this.now > st.lastApply ? this.now : st.lastApply) + (this.noApply[node] ? 0 : this.applyD[node](this.rApply[node]));
     st.lastApply = applied;
     this.applyMs[node][id] = applied;
     if (st.waiters.length > 0) this.wakeWaiters(node, lsn, applied);
     // Async without a fallback never looks at acknowledgements: do not simulate them.
     if (sender < 0 || !this.needsAcks) return;
     const ackAt = this.ackOnApply ? applied : this.now;
-    let delay = this.toL[node](this.rBack[node]);
+    const mb = this.backMean[node];
+    let delay = mb >= 0 ? -mb * Math.log(this.rBack[node].next()) : this.toL[node](this.rBack[node]);
     if (this.faultWins[node].length > 0) delay *= this.slowFactor(node, this.now);
     let t = ackAt + delay;
     if (t < st.lastAckArrival) t = st.lastAckArrival;
