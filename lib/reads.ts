@@ -20,7 +20,7 @@ export interface ReadContext {
   followers: FollowerView[];
   /** What this client's session remembers. */
   session: Session;
-  /** A seeded uniform number in (0, 1): use it instead of Math.random so runs stay reproducible. */
+  /** A seeded uniform number in (0, 1): use it rather than an unseeded source, so runs stay reproducible. */
   random(): number;
 }
 
