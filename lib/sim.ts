@@ -1055,24 +1055,33 @@ class Simulation {
     const rec: ReadRec = { client, invokeMs: this.now, completeMs: Infinity, parts: [], pending: keys.length, lastDoneMs: -Infinity, purpose, label };
     this.reads.push(rec);
     // Keys of one page that go to the same node travel in one request: they arrive together and
-    // see the same state there.
-    const arrivalAt = new Map<number, number>();
-    for (const key of keys) {
+    // see the same state there. Pages hold a few keys, so the earlier parts are scanned.
+    for (let k = 0; k < keys.length; k++) {
       const p = this.parts.length;
-      const decision = this.route(client, key, purpose);
-      this.parts.push({ read: r, key, node: decision.node, minLsn: decision.minLsn, ifBehind: decision.ifBehind });
-      rec.parts.push(p);
-      let at = arrivalAt.get(decision.node);
-      if (at === undefined) {
-        at = this.now + this.reqD(this.rClient);
-        arrivalAt.set(decision.node, at);
+      const part = this.route(r, client, keys[k], purpose);
+      this.parts.push(part);
+      let at = -1;
+      for (let j = 0; j < k; j++) {
+        const earlier = this.parts[rec.parts[j]];
+        if (earlier.node === part.node) {
+          at = this.arriveMs[j];
+          break;
+        }
       }
-      this.q.push(at, READ_ARRIVE, p, decision.node, 0);
+      if (at < 0) at = this.now + this.reqD(this.rClient);
+      this.arriveMs[k] = at;
+      rec.parts.push(p);
+      this.q.push(at, READ_ARRIVE, p, part.node, 0);
     }
     return r;
   }
+  /** Scratch: when each part of the read being started arrives. */
+  private arriveMs: number[] = [];
+  /** The routers' `random`, made once. */
+  private readonly routeRandom = (): number => this.rReads.next();
 
-  private route(client: number, key: number, purpose?: string): { node: number; minLsn: number; ifBehind: "leader" | "wait" | "none" } {
+  /** Asks the router where read `r`'s part for `key` goes. */
+  private route(r: number, client: number, key: number, purpose?: string): ReadPart {
     const view = this.clientView[client];
     const ctx: ReadContext = {
       client: this.clientNames[client],
@@ -1082,7 +1091,7 @@ class Simulation {
       leader: this.cfg.names[view],
       followers: this.followerViews(view),
       session: this.sessions[client],
-      random: () => this.rReads.next(),
+      random: this.routeRandom,
     };
     const d = this.router!(ctx);
     const name = typeof d === "string" ? d : d && typeof d === "object" ? d.node : undefined;
@@ -1092,9 +1101,9 @@ class Simulation {
         `reads.routing returned ${JSON.stringify(d)} for client ${ctx.client}; it must return a node name (${this.cfg.names.join(", ")}) or { node, minLsn?, ifBehind? }`,
       );
     }
-    if (typeof d === "string") return { node, minLsn: 0, ifBehind: "none" };
+    if (typeof d === "string") return { read: r, key, node, minLsn: 0, ifBehind: "none" };
     const minLsn = typeof d.minLsn === "number" && d.minLsn > 0 ? d.minLsn : 0;
-    return { node, minLsn, ifBehind: minLsn > 0 ? d.ifBehind ?? "leader" : "none" };
+    return { read: r, key, node, minLsn, ifBehind: minLsn > 0 ? d.ifBehind ?? "leader" : "none" };
   }
 
   private followerViews(leader: number): { name: string; up: boolean; appliedLsn: number; lagMs: number }[] {
@@ -1242,10 +1251,23 @@ class Simulation {
     this.scriptDone[i] = t;
     const label = this.cfg.workload.script[i].label;
     if (label === undefined) return;
-    this.cfg.workload.script.forEach((op, j) => {
-      if (op.afterOp === label) this.q.push((Number.isFinite(t) ? t : this.now) + op.atMs, SCRIPT_OP, j);
-    });
+    const script = this.cfg.workload.script;
+    for (const j of this.scriptAfter().get(label) ?? []) this.q.push((Number.isFinite(t) ? t : this.now) + script[j].atMs, SCRIPT_OP, j);
   }
+
+  /** Script indices by the label they wait for (`afterOp`), in script order; built on first use. */
+  private scriptAfter(): Map<string, number[]> {
+    if (this.afterIndex) return this.afterIndex;
+    const index = new Map<string, number[]>();
+    this.cfg.workload.script.forEach((op, j) => {
+      if (op.afterOp === undefined) return;
+      const list = index.get(op.afterOp);
+      if (list) list.push(j);
+      else index.set(op.afterOp, [j]);
+    });
+    return (this.afterIndex = index);
+  }
+  private afterIndex: Map<string, number[]> | undefined;
 
   // ---------------------------------------------------------------- failure detection and failover
 
@@ -1481,67 +1503,54 @@ class Simulation {
   private buildHistory(): History {
     const names = this.cfg.names;
     const failureName: (WriteFailure | undefined)[] = [undefined, "not-leader", "fenced", "stalled"];
-    type Pending = { t: number; order: number; make: (id: number) => Op };
-    const all: Pending[] = [];
     const writeOpId = new Int32Array(this.wCount);
-    for (let w = 0; w < this.wCount; w++) {
-      all.push({
-        t: this.invokeMs[w],
-        order: all.length,
-        make: (id) => {
-          writeOpId[w] = id;
-          const acked = this.ackMs[w] < Infinity;
-          const op: WriteOp = {
-            kind: "write",
-            id,
-            client: this.clientNames[this.wClient[w]],
-            key: this.keyNames[this.wKey[w]],
-            value: this.wValue[w] ?? `v${w}`,
-            invokeMs: this.invokeMs[w],
-            completeMs: this.completeMs[w],
-            node: this.wNode[w] >= 0 ? names[this.wNode[w]] : null,
-            acceptedMs: this.acceptMs[w],
-            epoch: this.wNode[w] >= 0 ? this.wEpoch[w] : 0,
-            lsn: this.wNode[w] >= 0 ? this.lsn[w] : 0,
-            acknowledged: acked,
-          };
-          if (!acked) op.failure = failureName[this.failure[w]] ?? "stalled";
-          return op;
-        },
-      });
+    const makeWrite = (w: number, id: number): WriteOp => {
+      writeOpId[w] = id;
+      const acked = this.ackMs[w] < Infinity;
+      const op: WriteOp = {
+        kind: "write",
+        id,
+        client: this.clientNames[this.wClient[w]],
+        key: this.keyNames[this.wKey[w]],
+        value: this.wValue[w] ?? `v${w}`,
+        invokeMs: this.invokeMs[w],
+        completeMs: this.completeMs[w],
+        node: this.wNode[w] >= 0 ? names[this.wNode[w]] : null,
+        acceptedMs: this.acceptMs[w],
+        epoch: this.wNode[w] >= 0 ? this.wEpoch[w] : 0,
+        lsn: this.wNode[w] >= 0 ? this.lsn[w] : 0,
+        acknowledged: acked,
+      };
+      if (!acked) op.failure = failureName[this.failure[w]] ?? "stalled";
+      return op;
+    };
+    const makeRead = (rec: ReadRec, id: number): ReadOp => {
+      const observed: ReadOp["observed"] = [];
+      for (const p of rec.parts) {
+        const part = this.parts[p] as ReadPart & { seen?: number };
+        const seen = part.seen ?? -1;
+        observed.push({
+          key: this.keyNames[part.key],
+          value: seen >= 0 ? this.wValue[seen] ?? `v${seen}` : null,
+          writeId: seen, // remapped to op ids below
+          lsn: seen >= 0 ? this.lsn[seen] : 0,
+          node: names[part.node],
+        });
+      }
+      const op: ReadOp = { kind: "read", id, client: this.clientNames[rec.client], invokeMs: rec.invokeMs, completeMs: rec.completeMs, observed };
+      if (rec.purpose !== undefined) op.purpose = rec.purpose;
+      return op;
+    };
+    // Operations in invocation order, writes before reads invoked at the same moment. Both are
+    // numbered as they are invoked, so merging the two sequences is enough.
+    const ops: Op[] = [];
+    const reads = this.reads;
+    let w = 0;
+    let r = 0;
+    while (w < this.wCount || r < reads.length) {
+      if (r >= reads.length || (w < this.wCount && this.invokeMs[w] <= reads[r].invokeMs)) ops.push(makeWrite(w++, ops.length));
+      else ops.push(makeRead(reads[r++], ops.length));
     }
-    const readIdx: number[] = [];
-    this.reads.forEach((rec, r) => {
-      all.push({
-        t: rec.invokeMs,
-        order: all.length,
-        make: (id) => {
-          readIdx[r] = id;
-          const op: ReadOp = {
-            kind: "read",
-            id,
-            client: this.clientNames[rec.client],
-            invokeMs: rec.invokeMs,
-            completeMs: rec.completeMs,
-            observed: rec.parts.map((p) => {
-              const part = this.parts[p] as ReadPart & { seen?: number };
-              const seen = part.seen ?? -1;
-              return {
-                key: this.keyNames[part.key],
-                value: seen >= 0 ? this.wValue[seen] ?? `v${seen}` : null,
-                writeId: seen, // remapped to op ids below
-                lsn: seen >= 0 ? this.lsn[seen] : 0,
-                node: names[part.node],
-              };
-            }),
-          };
-          if (rec.purpose !== undefined) op.purpose = rec.purpose;
-          return op;
-        },
-      });
-    });
-    all.sort((x, y) => x.t - y.t || x.order - y.order);
-    const ops = all.map((p, i) => p.make(i));
     for (const op of ops) {
       if (op.kind === "read") {
         for (const o of op.observed) if (o.writeId >= 0) o.writeId = writeOpId[o.writeId];
