@@ -9,9 +9,10 @@
  * Without a plan (`npx vitest run -c grader/vitest.config.ts`), the graded tests run against
  * exercises/, which is handy while writing a new exercise's tests.
  */
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 import { PLAN_ENV, type RunPlan } from "./engine/plan";
 import { permissionFlag } from "./engine/permission";
@@ -31,10 +32,32 @@ const plan: RunPlan = planPath
       projects: [{ name: "exercises", submissionDir: join(root, "exercises"), files: [join(root, "grader/exercises/*.test.ts")], env: {} }],
     };
 
+const rootDir = plan.root + sep;
+
+/**
+ * Sends imports of lib/, grader/graded.ts and the exercises' support files to their precompiled
+ * modules (engine/lib-bundle.ts), which the workers load natively instead of transforming the
+ * same code again for every submission. Test files and the student's files are not precompiled.
+ */
+function precompiled(bundle: string): Plugin {
+  return {
+    name: "replication-lab:precompiled",
+    enforce: "pre",
+    async resolveId(source, importer, options) {
+      if (!importer || !(source.startsWith(".") || isAbsolute(source))) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      if (!resolved || !resolved.id.startsWith(rootDir) || !resolved.id.endsWith(".ts") || resolved.id.endsWith(".test.ts")) return null;
+      const target = join(bundle, resolved.id.slice(rootDir.length).replace(/\.ts$/, ".mjs"));
+      return existsSync(target) ? target : null;
+    },
+  };
+}
+
 const sandbox = plan.readPaths.length > 0 ? [permissionFlag(), ...plan.readPaths.map((p) => `--allow-fs-read=${p}`)] : [];
 
 export default defineConfig({
   cacheDir: plan.cacheDir,
+  plugins: plan.libBundle ? [precompiled(plan.libBundle)] : [],
   test: {
     root: plan.root,
     pool: "forks",
@@ -43,6 +66,8 @@ export default defineConfig({
     execArgv: [`--max-old-space-size=${plan.memoryMb}`, "--disable-warning=ExperimentalWarning", ...sandbox],
     hookTimeout: 5_000,
     teardownTimeout: 2_000,
+    // Node loads the precompiled library itself (vitest externalises what it does not transform).
+    server: { deps: { external: plan.libBundle ? [new RegExp(`^${(plan.libBundle + sep).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`)] : [] } },
     setupFiles: [join(root, "grader/engine/worker-setup.ts")],
     projects: plan.projects.map((p) => ({
       extends: true,

@@ -24,6 +24,7 @@ import { roundScore, type GradeReport } from "./report";
 import { runModules, type ModuleJob, type ModuleOutcome } from "./run-vitest";
 import { scoreExercise, type ExerciseOutcome } from "./score";
 import { screenSource } from "./screen";
+import { libBundle } from "./lib-bundle";
 import { trace } from "./trace";
 
 export interface Submission {
@@ -99,6 +100,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
       workDir,
       maxWorkers: options.maxWorkers ?? Math.max(1, Math.min(availableParallelism(), 4)),
       isolate: !(options.shareWorkers ?? submissions.length === 1),
+      libBundle: jobs.length > 0 ? await libBundle(options.root) : undefined,
       memoryMb: options.memoryMb ?? DEFAULTS.memoryMb,
       // Code only: never grader/ itself, where a local secret file may live.
       readPaths: [join(options.root, "node_modules"), join(options.root, "grader", "exercises")],

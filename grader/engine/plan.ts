@@ -28,6 +28,8 @@ export interface RunPlan {
   isolate: boolean;
   /** Heap limit of each test worker. */
   memoryMb: number;
+  /** lib/ compiled to ES modules (engine/lib-bundle.ts), which the workers load in its place. */
+  libBundle?: string;
   /** Paths the test workers may read (Node's permission model); nothing else, no writes. */
   readPaths: string[];
   projects: PlannedProject[];

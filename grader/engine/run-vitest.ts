@@ -46,6 +46,8 @@ export interface RunOptions {
   maxWorkers: number;
   /** See RunPlan.isolate. */
   isolate: boolean;
+  /** See RunPlan.libBundle. */
+  libBundle?: string;
   memoryMb: number;
   /** Folders the test workers may read besides the work folder (which holds the staged files). */
   readPaths: string[];
@@ -140,6 +142,7 @@ function runOnce(modules: ModuleJob[], options: RunOptions, round: number): Prom
     cacheDir: join(options.workDir, "vite-cache"),
     maxWorkers: options.maxWorkers,
     isolate: options.isolate,
+    libBundle: options.libBundle,
     memoryMb: options.memoryMb,
     // vitest hands transformed modules to workers through files in its temporary folder.
     // Real paths: the permission model checks the files' resolved locations (node_modules may be a link).
