@@ -7,3 +7,4 @@ export * from "./latency-loss";
 export * from "./why";
 export * from "./timeline";
 export * from "./spacetime";
+export * from "./focus";

@@ -77,6 +77,20 @@ describe("spacetimeDiagram", () => {
     ]);
   });
 
+  it("puts labels of operations at the same moment on one lane on lines of their own", () => {
+    const b = new HistoryBuilder();
+    const w1 = b.write({ client: "alice", key: "x", value: "1", invokeMs: 10, ackMs: 10 });
+    b.read({ client: "alice", invokeMs: 10, sees: { x: w1 } });
+    b.write({ client: "alice", key: "x", value: "2", invokeMs: 30, ackMs: 30 });
+    const spec = spacetimeDiagram({ history: b.build(), nodes: ["L", "A"] }, { fromMs: 0, toMs: 40 });
+    type Row = { fromMs: number; label: string; labelLane: number; lane: number };
+    const rows = (spec.layer as { data: { values: Row[] }; encoding: { text?: { field: string } } }[]).find((l) => l.encoding.text?.field === "label")!.data.values;
+    expect(rows.map((r) => r.fromMs)).toEqual([10, 10, 30]);
+    expect(rows[0].labelLane).not.toBe(rows[1].labelLane);
+    // A label far enough along the lane goes back to the first line.
+    expect(rows[2].labelLane).toBe(rows[2].lane);
+  });
+
   it("draws a write a new leader re-sent to a rejoining follower as coming from the new leader", () => {
     const b = new HistoryBuilder();
     b.write({ client: "alice", key: "x", value: "1", invokeMs: 10, ackMs: 10 });

@@ -165,7 +165,27 @@ export function spacetimeDiagram(source: SpacetimeSource | History, options: Spa
     label: opLabel(op),
     outcome: op.kind === "read" ? `served by ${op.observed.map((o) => o.node).join(", ")}` : op.acknowledged ? `acknowledged by ${op.node}` : `failed: ${op.failure}`,
     flagged: flagged.get(op.id) ?? "",
+    labelLane: 0,
+    flagLane: 0,
   }));
+  // Labels of operations close in time on one lane would overprint: each goes on the first line
+  // above (and, for the violation's name, below) its lane that is free at its start.
+  const CHAR_PX = 6;
+  const LINE_LANES = 12 / LANE_PX;
+  const freeFrom = new Map<string, number>();
+  for (const row of [...opRows].sort((a, b) => a.lane - b.lane || a.fromMs - b.fromMs)) {
+    const place = (side: "label" | "flag", text: string): number => {
+      for (let line = 0; ; line++) {
+        const key = `${side}/${row.lane}/${line}`;
+        if (line === 3 || (freeFrom.get(key) ?? -Infinity) <= row.fromMs) {
+          freeFrom.set(key, row.fromMs + ((text.length + 1) * CHAR_PX) / pxPerMs);
+          return line;
+        }
+      }
+    };
+    row.labelLane = row.lane - place("label", row.label) * LINE_LANES;
+    row.flagLane = row.flagged === "" ? row.lane : row.lane + place("flag", row.flagged) * LINE_LANES;
+  }
 
   // Messages.
   const arrows: Arrow[] = [];
@@ -328,12 +348,12 @@ export function spacetimeDiagram(source: SpacetimeSource | History, options: Spa
       {
         data: { values: opRows },
         mark: { type: "text", align: "left", baseline: "bottom", dy: -7, fontSize: 10, clip: true },
-        encoding: { x, y, text: { field: "label" }, color: { condition: { test: "datum.flagged !== ''", value: COLORS.violation }, value: "#222222" } },
+        encoding: { x, y: { ...y, field: "labelLane" }, text: { field: "label" }, color: { condition: { test: "datum.flagged !== ''", value: COLORS.violation }, value: "#222222" } },
       },
       {
         data: { values: flaggedOps },
         mark: { type: "text", align: "left", baseline: "top", dy: 8, fontSize: 10, fontWeight: "bold", color: COLORS.violation, clip: true },
-        encoding: { x, y, text: { field: "flagged" } },
+        encoding: { x, y: { ...y, field: "flagLane" }, text: { field: "flagged" } },
       },
       {
         data: { values: events },
