@@ -39,7 +39,6 @@ export async function gradeChunk(job: ChunkJob): Promise<ChunkResult[]> {
       secret: loadSecret(ROOT),
       timeoutMs: job.timeoutMs,
       maxWorkers: job.maxWorkers,
-      shareWorkers: true,
     },
   );
   return job.submissions.map((s, i) => ({ id: s.id, report: reports[i] }));

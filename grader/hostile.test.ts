@@ -5,7 +5,7 @@
  * the runtime defences (separate processes, Node's permission model, the scorer's own channel,
  * redaction, the built-in integrity check) hold on their own.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, copyFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -155,4 +155,30 @@ describe("with screening off, the runtime defences still hold", () => {
     expect(r?.score).toBe(0);
     for (const t of r!.tests) expect(t.message).toMatch(/built-ins were replaced during the test \(Math\.random\)/);
   });
+});
+
+describe("submissions graded in one call never share a process", () => {
+  test("what one submission leaves in its worker's globals, the next one graded does not see", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rl-shared-worker-"));
+    try {
+      const solution = readFileSync(join(root, "solutions/05-leader-election.ts"), "utf8");
+      const entry = "export function chooseNewLeader(followers: readonly FollowerState[]): string | null {\n";
+      expect(solution).toContain(entry);
+      // The first submission marks its process; the second gives wrong answers in a marked one.
+      const marks = solution.replace(entry, `(globalThis as Record<string, unknown>).rlMark = "left by the first";\n${entry}`);
+      const reads = solution.replace(entry, `${entry}  if ((globalThis as Record<string, unknown>).rlMark) return null;\n`);
+      const staged = [marks, reads].map((text, i) => {
+        const sub = join(dir, `s${i}`);
+        mkdirSync(sub);
+        writeFileSync(join(sub, "05-leader-election.ts"), text);
+        return { dir: sub, display: `s${i}` };
+      });
+      // One test worker: were processes shared, the second submission would run in the first's.
+      const [first, second] = await gradeSubmissions(staged, { root, exercises, screen: false, maxWorkers: 1 });
+      expect(first.score).toBe(first.maxScore);
+      expect(second.score).toBe(second.maxScore);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -53,9 +53,9 @@ export interface GradeOptions {
   maxWorkers?: number;
   memoryMb?: number;
   /**
-   * Let test workers run several test files in turn, loading the library once: faster, and safe
-   * when all files belong to one submission or are trusted (validation). Default: only for one
-   * submission.
+   * Let a test worker run several test files of one submission in turn, loading the library once.
+   * vitest reuses a worker only within its project, and each submission is a project of its own,
+   * so one submission's code never shares a process with another's. Default: on.
    */
   shareWorkers?: boolean;
   /** Static screening (on unless a self-test checks the runtime defences alone). */
@@ -99,7 +99,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
       root: options.root,
       workDir,
       maxWorkers: options.maxWorkers ?? Math.max(1, Math.min(availableParallelism(), 4)),
-      isolate: !(options.shareWorkers ?? submissions.length === 1),
+      isolate: !(options.shareWorkers ?? true),
       libBundle: jobs.length > 0 ? await libBundle(options.root) : undefined,
       memoryMb: options.memoryMb ?? DEFAULTS.memoryMb,
       // Code only: never grader/ itself, where a local secret file may live.

@@ -22,8 +22,9 @@ export interface RunPlan {
   cacheDir: string;
   maxWorkers: number;
   /**
-   * A fresh worker per test file (true), or workers that run several files in turn and so load the
-   * library once (false): only when every file belongs to one submission or to trusted code.
+   * A fresh worker per test file (true), or workers that run several files of one project (one
+   * submission) in turn and so load the library once (false). vitest never hands a worker to
+   * another project.
    */
   isolate: boolean;
   /** Heap limit of each test worker. */
