@@ -16,6 +16,8 @@
  * scorer turns into feedback and a replay command.
  */
 import { test, type TestContext } from "vitest";
+import { focusRun } from "../lib/charts/focus";
+import type { RunResult } from "../lib/sim";
 import type { CaseResult } from "../lib/workbook/report";
 import { deriveSeeds, PUBLIC_SEED_KEY, randomSecret, SEED_KEYS_ENV } from "./seeds";
 
@@ -44,13 +46,26 @@ export interface Violation {
   involved?: unknown;
   got?: unknown;
   want?: unknown;
+  /**
+   * Ids (in the run the case recorded with `record.run`) of the operations that show the problem,
+   * most telling first: they let the replay command draw the case as a space-time diagram.
+   */
+  ops?: number[];
 }
 
 /** A case passes when its check returns nothing (or null) and fails when it returns a Violation. */
 export type Verdict = Violation | null | undefined | void;
 
-/** Records a value shown when the case fails or is replayed (`record("followers", followers)`). */
-export type Recorder = (label: string, value: unknown) => void;
+/**
+ * Records a value shown when the case fails or is replayed (`record("followers", followers)`).
+ * `record.run(run)` keeps the case's simulated run, so that a failure naming operations of it
+ * (`Violation.ops`) can be drawn: `npm run replay -- 01 --seed N --draw case.svg`, or
+ * `drawCase("01", N)` in a notebook.
+ */
+export interface Recorder {
+  (label: string, value: unknown): void;
+  run?: (run: RunResult) => void;
+}
 
 /** One case as the scorer and the replay command see it. Values are JSON-safe. */
 export type CaseRecord = CaseResult;
@@ -78,12 +93,16 @@ export const ENV = {
   onlyTest: "RL_ONLY_TEST",
   replaySeed: "RL_REPLAY_SEED",
   replayCase: "RL_REPLAY_CASE",
+  /** Set by `replay --draw`: failing cases carry the part of their run worth drawing. */
+  draw: "RL_DRAW",
 } as const;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_CASE_TIMEOUT_MS = 2_000;
 const FAILURES_KEPT = 3;
 const VALUE_CHARS_MAX = 4_000;
+/** A drawn case holds a few dozen operations: a few kilobytes. */
+const DIAGRAM_CHARS_MAX = 400_000;
 
 export interface GradedContext {
   /** The exercise id, e.g. "05". */
@@ -153,12 +172,17 @@ class Tally implements GradedContext {
   }
 
   seeds(n: number): number[] {
-    const replaySeed = process.env[ENV.replaySeed];
-    if (replaySeed !== undefined) return [Number(replaySeed)];
-    if (this.replaying) return [];
     const key = this.spec.visibility === "public" ? PUBLIC_SEED_KEY : hiddenKey(this.exerciseId);
+    const replaySeed = process.env[ENV.replaySeed];
+    if (replaySeed !== undefined) {
+      // A replayed seed runs in every seeded test; the test it came from says so in the replay.
+      this.ownSeed = deriveSeeds(key, this.exerciseId, this.spec.name, n).includes(Number(replaySeed));
+      return [Number(replaySeed)];
+    }
+    if (this.replaying) return [];
     return deriveSeeds(key, this.exerciseId, this.spec.name, n);
   }
+  private ownSeed = false;
 
   async each<T extends number | { label: string }>(
     items: readonly T[],
@@ -169,7 +193,10 @@ class Tally implements GradedContext {
     const replaySeed = process.env[ENV.replaySeed];
     let hung: string | undefined;
     for (const item of items) {
-      const base = typeof item === "number" ? { case: `seed ${item}`, seed: item } : { case: `case ${JSON.stringify(item.label)}`, label: item.label };
+      const base: CaseRecord =
+        typeof item === "number"
+          ? { case: `seed ${item}`, seed: item, ok: false, ...(this.ownSeed ? { ownCase: true } : {}) }
+          : { case: `case ${JSON.stringify(item.label)}`, label: item.label, ok: false };
       // A replay runs only the case asked for: one seed, or one labelled case.
       if (replayCase !== undefined && base.label !== replayCase) continue;
       if (replaySeed !== undefined && base.label !== undefined) continue;
@@ -178,8 +205,12 @@ class Tally implements GradedContext {
         continue;
       }
       const recorded: Record<string, unknown> = {};
+      let caseRun: RunResult | undefined;
       const record: Recorder = (label, value) => {
         recorded[label] = jsonSafe(value);
+      };
+      record.run = (run) => {
+        caseRun = run;
       };
       let verdict: Verdict;
       try {
@@ -199,6 +230,7 @@ class Tally implements GradedContext {
           got: jsonSafe(verdict.got),
           want: jsonSafe(verdict.want),
           recorded,
+          ...drawing(caseRun, verdict),
         });
       } else {
         this.pass({ ...base, ok: true, recorded });
@@ -270,6 +302,29 @@ class Tally implements GradedContext {
   }
 }
 
+/**
+ * Whether a failing case can be drawn, and when the replay command asked for it, the part of its
+ * run to draw: the operations the violation names and their neighbourhood (lib/charts/focus.ts).
+ */
+function drawing(run: RunResult | undefined, verdict: Violation): Pick<CaseRecord, "drawable" | "diagram"> {
+  const ops = Array.isArray(verdict.ops) ? verdict.ops.filter((id) => Number.isInteger(id) && id >= 0) : [];
+  if (!run || ops.length === 0 || !run.history?.ops?.length) return {};
+  if (process.env[ENV.draw] !== "1") return { drawable: true };
+  try {
+    const rule = String(verdict.rule);
+    // The rule's name where it has one ("read-your-writes: …"), to label the operations with.
+    const name = /^([\w -]{3,30}):/.exec(rule)?.[1] ?? "broke the rule";
+    const focused = focusRun(
+      run,
+      { guarantee: name, ops, message: verdict.details === undefined ? rule : String(verdict.details), atMs: run.history.ops[ops[0]]?.invokeMs ?? 0 },
+      { title: rule },
+    );
+    return { drawable: true, diagram: jsonSafe(focused, DIAGRAM_CHARS_MAX) };
+  } catch (error) {
+    return { drawable: false, diagram: { error: describeError(error).message } };
+  }
+}
+
 class CaseTimeout extends Error {
   override readonly name = "CaseTimeout";
 }
@@ -307,10 +362,10 @@ function describeError(error: unknown): { name: string; message: string } {
 }
 
 /** A JSON-safe copy of `value` (Infinity, undefined, cycles, functions made printable), capped in size. */
-export function jsonSafe(value: unknown): unknown {
+export function jsonSafe(value: unknown, maxChars = VALUE_CHARS_MAX): unknown {
   if (value === undefined) return undefined;
   const text = safeString(value);
-  if (text.length > VALUE_CHARS_MAX) return `${text.slice(0, VALUE_CHARS_MAX)}… (truncated)`;
+  if (text.length > maxChars) return `${text.slice(0, maxChars)}… (truncated)`;
   try {
     return JSON.parse(text);
   } catch {

@@ -4,22 +4,30 @@
  *   npm run replay -- 05 --seed 81723                 every seeded test of 05, on that one seed
  *   npm run replay -- 05 --case "equal logs and priorities"
  *   npm run replay -- 05 --seed 81723 --target solutions [--test "random clusters"]
+ *   npm run replay -- 01 --seed 81723 --draw case.svg   also draws the first failing case as a
+ *                                                       space-time diagram (.svg, .png, .html, or
+ *                                                       .json for the data), when its failure
+ *                                                       names operations of a simulated run
  *
  * Feedback from `npm run grade` and `check()` ends with the command for its first failing case.
  */
-import { resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { parseFocused, violationDiagram } from "../lib/charts/focus";
+import { saveChart } from "../lib/charts/save";
 import { ROOT } from "./cli";
 import { loadExercises, selectExercises } from "./engine/exercises";
 import { gradeSubmissions } from "./engine/grade";
 import type { CaseResult, TestReport } from "./engine/report";
 import { compact } from "./engine/score";
 
-const USAGE = 'usage: npm run replay -- NN (--seed N | --case "label") [--target exercises|solutions|PATH] [--test "part of a test name"]';
+const USAGE = 'usage: npm run replay -- NN (--seed N | --case "label") [--target exercises|solutions|PATH] [--test "part of a test name"] [--draw FILE.svg|.png|.html|.json]';
+const DRAW_EXTENSIONS = [".svg", ".png", ".html", ".json"];
 
 function describe(c: CaseResult): string[] {
-  const lines = [`  ${c.ok ? "✔ passes" : "✘ FAILS"}  ${c.case}`];
+  const lines = [`  ${c.ok ? "✔ passes" : "✘ FAILS"}  ${c.case}${c.ownCase ? " (a case of this test)" : ""}`];
   if (c.error) lines.push(`      threw ${c.error.name}: ${c.error.message}`);
   if (c.rule) lines.push(`      rule broken: ${c.rule}${c.details ? ` (${c.details})` : ""}`);
   if (c.got !== undefined) lines.push(`      got:  ${compact(c.got, 2000)}`);
@@ -32,7 +40,7 @@ function describe(c: CaseResult): string[] {
 function parse(argv: string[]) {
   return parseArgs({
       args: argv,
-    options: { seed: { type: "string" }, case: { type: "string" }, target: { type: "string" }, test: { type: "string" } },
+    options: { seed: { type: "string" }, case: { type: "string" }, target: { type: "string" }, test: { type: "string" }, draw: { type: "string" } },
     allowPositionals: true,
     strict: true,
   });
@@ -45,6 +53,10 @@ export async function replayMain(argv: string[]): Promise<number> {
     if (args.positionals.length !== 1) throw new Error("give exactly one exercise, e.g. 05");
     if ((args.values.seed === undefined) === (args.values.case === undefined)) throw new Error("give either --seed N or --case \"label\"");
     if (args.values.seed !== undefined && !/^\d+$/.test(args.values.seed)) throw new Error(`--seed must be a whole number, got ${JSON.stringify(args.values.seed)}`);
+    const draw = args.values.draw;
+    if (draw !== undefined && !DRAW_EXTENSIONS.includes(extname(draw).toLowerCase())) {
+      throw new Error(`--draw ${JSON.stringify(draw)}: the file name must end in ${DRAW_EXTENSIONS.join(", ")}`);
+    }
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -55,7 +67,7 @@ export async function replayMain(argv: string[]): Promise<number> {
     root: ROOT,
     exercises,
     revealHidden: true,
-    replay: { seed: args.values.seed === undefined ? undefined : Number(args.values.seed), label: args.values.case },
+    replay: { seed: args.values.seed === undefined ? undefined : Number(args.values.seed), label: args.values.case, draw: args.values.draw !== undefined },
     onLog: (stream, text) => (stream === "stderr" ? process.stderr : process.stdout).write(`  | ${text.trimEnd().split("\n").join("\n  | ")}\n`),
   });
   const exercise = report.exercises[0];
@@ -86,7 +98,46 @@ export async function replayMain(argv: string[]): Promise<number> {
     }
   }
   process.stdout.write(`\n${failed === 0 ? "This case passes now." : `${failed} failing case(s).`}\n`);
+  if (args.values.draw !== undefined) process.stdout.write(`${await drawFirstFailure(exercise.id, ran, args.values.draw)}\n`);
   return failed === 0 ? 0 : 1;
+}
+
+/** What the drawing file holds when it is .json: enough to redraw the case anywhere. */
+export interface DrawnCase {
+  exercise: string;
+  test: string;
+  case: string;
+  /** A FocusedRun (lib/charts/focus.ts). */
+  focused: unknown;
+}
+
+/** Draws the first failing case that can be drawn into `file`; says what it did, or why not. */
+async function drawFirstFailure(exerciseId: string, ran: TestReport[], file: string): Promise<string> {
+  // The failing cases, those of the test the seed came from first.
+  const failing = ran
+    .flatMap((t) => (t.replayed ?? []).filter((c) => !c.ok).map((c) => ({ test: t, c })))
+    .sort((a, b) => Number(b.c.ownCase ?? false) - Number(a.c.ownCase ?? false));
+  if (failing.length === 0) return "Nothing to draw: no case failed.";
+  const found = failing.find(({ c }) => c.diagram && !(c.diagram as { error?: string }).error);
+  if (!found) {
+    const broken = failing.find(({ c }) => (c.diagram as { error?: string } | undefined)?.error);
+    if (broken) return `Could not draw the case: ${(broken.c.diagram as { error: string }).error}`;
+    return (
+      "This failure cannot be drawn as a space-time diagram: it does not come down to a few operations of a " +
+      "simulated run (it is about totals over a run, or the exercise's cases are not simulated runs). The details above say what broke."
+    );
+  }
+  const focused = parseFocused(found.c.diagram);
+  const target = resolve(file);
+  mkdirSync(dirname(target), { recursive: true });
+  if (extname(file).toLowerCase() === ".json") {
+    const drawn: DrawnCase = { exercise: exerciseId, test: found.test.name, case: found.c.case, focused: found.c.diagram };
+    writeFileSync(target, `${JSON.stringify(drawn, null, 2)}\n`);
+  } else {
+    await saveChart(violationDiagram(focused), target);
+  }
+  const more = failing.length > 1 ? ` (the first of ${failing.length} failing cases)` : "";
+  return `Drew ${found.c.case} of "${found.test.name}"${more} to ${target}: ${focused.source.history.ops.length} operations around the violation.`;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -61,7 +61,7 @@ export interface GradeOptions {
   /** Static screening (on unless a self-test checks the runtime defences alone). */
   screen?: boolean;
   /** Rerun one case: the seed or the label given to `npm run replay`. */
-  replay?: { seed?: number; label?: string };
+  replay?: { seed?: number; label?: string; draw?: boolean };
   onLog?: (stream: "stdout" | "stderr", text: string) => void;
 }
 
@@ -201,6 +201,7 @@ function baseWorkerEnv(options: GradeOptions, keys: Record<string, string>): Rec
   if (options.publicOnly) env[ENV.publicOnly] = "1";
   if (options.replay?.seed !== undefined) env[ENV.replaySeed] = String(options.replay.seed);
   if (options.replay?.label !== undefined) env[ENV.replayCase] = options.replay.label;
+  if (options.replay?.draw) env[ENV.draw] = "1";
   return env;
 }
 

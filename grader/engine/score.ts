@@ -117,7 +117,7 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
     const failures = meta.failures.map((f) => cleanRecord(f, ctx));
     const replay = replayCommand(exercise.id, failures[0]);
     const lines = [`${meta.total - meta.passed} of ${meta.total} cases failed.`, ...failures.slice(0, 2).map((f) => describeCase(f))];
-    if (replay) lines.push(`Replay the first: ${replay}`);
+    if (replay) lines.push(`Replay the first: ${replay}${failures[0].drawable ? " (add --draw case.svg to draw it)" : ""}`);
     return { ...base, status, score, message: clean(lines.join("\n"), ctx), ...(cases ? { cases } : {}), failures, ...(replay ? { replay } : {}), ...replayed };
   }
   return { ...base, status, score, message: error ? describeError(error, ctx) : "failed" };

@@ -180,6 +180,7 @@ export function servesNoLongDemotedVersion(h: History, rule: string): Violation 
           `${op.client} loaded ${seen.value ?? "no version"} from ${seen.node} at ${round(op.invokeMs)} ms, ` +
           `${round(demotedForMs)} ms after the promotion of ${due.value} (write ${due.id}) was acknowledged`,
         involved: [describeOp(op), describeOp(due), ...(seen.writeId >= 0 ? [describeOp(h.ops[seen.writeId])] : [])],
+        ops: [op.id, due.id, ...(seen.writeId >= 0 ? [seen.writeId] : [])],
       };
     }
   }
@@ -223,6 +224,7 @@ export function judgeRegistry(seed: number, policies: Record<Operation, Policy>,
   const slow = config.faults![0];
   record("slowFollower", `${slow.node} ${slow.factor}x slower from ${round(slow.fromMs)} to ${round(slow.toMs!)} ms`);
   const run = simulate(config);
+  record.run?.(run);
   const h = run.history;
   record("readsServedBy", run.readsServedBy);
   const unanswered = unansweredRead(h);

@@ -15,6 +15,7 @@ import type { Recorder, Violation } from "../graded";
  */
 export function judgeRouting(run: RunResult, o: { rule: string; found: readonly CheckerViolation[]; shareMin: number; record: Recorder }): Violation | null {
   const h = run.history;
+  o.record.run?.(run);
   const share = followerShare(h);
   o.record("followerShare", pct(share.share));
   o.record("readsServedBy", run.readsServedBy);
@@ -86,6 +87,7 @@ export function unansweredRead(h: History): Violation | null {
     rule: "every read gets an answer",
     details: `${count} read(s) never completed, the first invoked at ${ms(read.invokeMs)} (a read held with ifBehind: "wait" for a position its node never reaches?)`,
     involved: [describeOp(read)],
+    ops: [read.id],
   };
 }
 
@@ -97,6 +99,7 @@ export function fromChecker(rule: string, h: History, found: readonly CheckerVio
     rule,
     details: `${found.length} ${what}${found.length === 1 ? "" : "s"}; the first: ${first.message}`,
     involved: first.ops.map((id) => describeOp(h.ops[id])),
+    ops: first.ops,
   };
 }
 

@@ -19,6 +19,12 @@ export interface CaseResult {
   error?: { name: string; message: string };
   /** Values the check recorded, e.g. the followers of the case. */
   recorded?: Record<string, unknown>;
+  /** Replaying a seed: this case is one of the test's own (the seed came from this test). */
+  ownCase?: boolean;
+  /** The failure names operations of a simulated run: `drawCase` can draw it. */
+  drawable?: boolean;
+  /** When replayed with drawing on: the part of the run to draw (a FocusedRun, lib/charts/focus.ts). */
+  diagram?: unknown;
 }
 
 export interface TestResult {

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { check, hint, listExercises, projectRoot, solution } from "./index";
+import { deriveSeeds, PUBLIC_SEED_KEY } from "../../grader/seeds";
+import { check, drawCase, hint, listExercises, projectRoot, solution } from "./index";
 
 const realRoot = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 const startDir = process.cwd();
@@ -67,5 +68,22 @@ describe("check() on the real workbook", () => {
     expect(result.tests.every((t) => t.visibility === "public")).toBe(true);
     expect(result.maxScore).toBeGreaterThan(0);
     expect(String(result)).toMatch(/^check\("05"\): [\d.]+\/[\d.]+ public points/);
+  }, 120_000);
+
+  it("drawCase() replays a failing case in a child process and returns the part of its run it drew", async () => {
+    process.chdir(join(realRoot, "notebooks"));
+    const target = mkdtempSync(join(tmpdir(), "rl-draw-case-"));
+    cpSync(join(realRoot, "solutions"), target, { recursive: true });
+    cpSync(join(realRoot, "grader/variants/08-monotonic-reads/any-follower.ts"), join(target, "08-monotonic-reads.ts"));
+    const [seed] = deriveSeeds(PUBLIC_SEED_KEY, "08", "no client sees a key go back in time while followers crash, and followers serve most reads", 4);
+    const focused = await drawCase("08", seed, { target });
+    expect(focused).not.toBeNull();
+    expect(focused!.violation.guarantee).toBe("monotonic reads");
+    const reads = focused!.violation.ops.map((id) => focused!.source.history.ops.find((op) => op.id === id)).filter((op) => op?.kind === "read");
+    // Two reads by one client, the later one seeing an older value.
+    expect(reads).toHaveLength(2);
+    expect(reads[0]!.client).toBe(reads[1]!.client);
+    // A passing case draws nothing and says so.
+    expect(await drawCase("08", seed, { target: join(realRoot, "solutions") })).toBeNull();
   }, 120_000);
 });

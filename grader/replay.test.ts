@@ -1,0 +1,78 @@
+/**
+ * The replay command draws a failing case: a known-wrong router's read-your-writes violation
+ * comes out as a space-time diagram of the operations involved; a failure that is not about a few
+ * operations of a run (leader election is a pure function) says it cannot be drawn.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, test } from "vitest";
+import { parseFocused } from "../lib/charts/focus";
+import { deriveSeeds, PUBLIC_SEED_KEY } from "./seeds";
+
+const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+const work = mkdtempSync(join(tmpdir(), "rl-replay-test-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** solutions/ with one exercise swapped for a known-wrong variant. */
+function submissionWith(exercise: string, variant: string): string {
+  const dir = join(work, `${exercise}-${variant}`);
+  cpSync(join(ROOT, "solutions"), dir, { recursive: true });
+  cpSync(join(ROOT, "grader/variants", exercise, `${variant}.ts`), join(dir, `${exercise}.ts`));
+  return dir;
+}
+
+function replay(args: string[]): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "grader/replay.ts"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe("replay --draw", () => {
+  test("draws the failing case of the test its seed came from, around the operations that broke the rule", () => {
+    const target = submissionWith("01-read-your-writes", "trusts-small-lag");
+    const testName = "clients read their own writes across a leader failover";
+    const [seed] = deriveSeeds(PUBLIC_SEED_KEY, "01", testName, 3);
+    const svg = join(work, "case.svg");
+    const json = join(work, "out/case.json");
+    const drawnSvg = replay(["01", "--seed", String(seed), "--target", target, "--draw", svg]);
+    expect(drawnSvg.status).toBe(1);
+    expect(drawnSvg.out).toContain("(a case of this test)");
+    expect(drawnSvg.out).toMatch(new RegExp(`Drew seed ${seed} of "${testName}"`));
+    expect(readFileSync(svg, "utf8")).toMatch(/^<svg[\s\S]*read-your-writes[\s\S]*<\/svg>\s*$/);
+
+    const drawnJson = replay(["01", "--seed", String(seed), "--target", target, "--draw", json, "--test", "failover"]);
+    expect(drawnJson.out).toContain("Drew");
+    const saved = JSON.parse(readFileSync(json, "utf8")) as { exercise: string; test: string; case: string; focused: unknown };
+    expect(saved).toMatchObject({ exercise: "01", test: testName, case: `seed ${seed}` });
+    const focused = parseFocused(saved.focused);
+    const ids = focused.source.history.ops.map((op) => op.id);
+    // The read that missed its client's write, and that write, under their ids in the full run.
+    expect(ids).toEqual(expect.arrayContaining(focused.violation.ops.slice(0, 2)));
+    const [read, write] = focused.violation.ops.slice(0, 2).map((id) => focused.source.history.ops.find((op) => op.id === id)!);
+    expect(read.kind).toBe("read");
+    expect(write).toMatchObject({ kind: "write", client: read.client, acknowledged: true });
+    expect(ids.length).toBeLessThanOrEqual(40);
+  }, 120_000);
+
+  test("says why a failure that is not about a run's operations cannot be drawn, and draws nothing", () => {
+    const target = submissionWith("05-leader-election", "ignores-crashed");
+    const file = join(work, "never.png");
+    const r = replay(["05", "--case", "the most complete log is on a crashed follower", "--target", target, "--draw", file]);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("a crashed follower is never promoted");
+    expect(r.out).toContain("This failure cannot be drawn as a space-time diagram");
+    expect(existsSync(file)).toBe(false);
+  }, 120_000);
+
+  test("refuses a drawing file it cannot write, before running anything", () => {
+    const r = replay(["01", "--seed", "1", "--draw", "case.txt"]);
+    expect(r.status).toBe(2);
+    expect(r.out).toMatch(/must end in \.svg, \.png, \.html, \.json/);
+  });
+});
