@@ -51,6 +51,8 @@ export interface Violation {
    * most telling first: they let the replay command draw the case as a space-time diagram.
    */
   ops?: number[];
+  /** A short name of the guarantee for the drawing's labels ("read-your-writes"); default: the rule's words before a colon. */
+  name?: string;
 }
 
 /** A case passes when its check returns nothing (or null) and fails when it returns a Violation. */
@@ -313,7 +315,7 @@ function drawing(run: RunResult | undefined, verdict: Violation): Pick<CaseRecor
   try {
     const rule = String(verdict.rule);
     // The rule's name where it has one ("read-your-writes: …"), to label the operations with.
-    const name = /^([\w -]{3,30}):/.exec(rule)?.[1] ?? "broke the rule";
+    const name = typeof verdict.name === "string" ? verdict.name : /^([\w -]{3,30}):/.exec(rule)?.[1] ?? "broke the rule";
     const focused = focusRun(
       run,
       { guarantee: name, ops, message: verdict.details === undefined ? rule : String(verdict.details), atMs: run.history.ops[ops[0]]?.invokeMs ?? 0 },

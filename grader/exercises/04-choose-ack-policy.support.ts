@@ -7,9 +7,9 @@
  * exercise's documentation describes.
  */
 import { constant, exponential, lostWrites, policyName, shifted, simulate } from "../../lib";
-import type { AckPolicy, Fault, FollowerConfig, SimConfig } from "../../lib";
+import type { AckPolicy, Fault, FollowerConfig, RunResult, SimConfig, Violation as CheckerViolation } from "../../lib";
 import { randomInt, stream } from "../../lib/rng";
-import type { Violation } from "../graded";
+import type { Recorder, Violation } from "../graded";
 
 export type ServiceName = "ledger" | "metrics" | "accounts";
 export const SERVICE_NAMES: ServiceName[] = ["ledger", "metrics", "accounts"];
@@ -144,13 +144,14 @@ export interface ServiceOutcome {
   lostExamples: string[];
 }
 
-/** Runs `service` with `ack` on `seed`: a normal run and a crash run. */
-export function runService(service: Service, ack: AckPolicy, seed: number): ServiceOutcome {
+/** Runs `service` with `ack` on `seed`: a normal run and a crash run (handed to `onCrash` with its lost writes). */
+export function runService(service: Service, ack: AckPolicy, seed: number, onCrash?: (run: RunResult, lost: CheckerViolation[]) => void): ServiceOutcome {
   const normal = simulate(normalRun(service, ack, seed));
   let unacknowledged = 0;
   for (let i = 0; i < normal.writes.count; i++) if (normal.writes.ackMs[i] === Infinity) unacknowledged++;
   const crash = simulate(crashRun(service, ack, seed));
   const lost = lostWrites(crash.history);
+  onCrash?.(crash, lost);
   return {
     commitLatencyMsP99: commitLatencyP99(normal),
     unacknowledged,
@@ -162,14 +163,18 @@ export function runService(service: Service, ack: AckPolicy, seed: number): Serv
 const ms = (x: number) => (x === Infinity ? "never (writes stalled)" : `${Math.round(x * 100) / 100} ms`);
 
 /** The first target `ack` misses for `service` on `seed`, or null when it meets both. */
-export function judgeService(service: Service, ack: unknown, seed: number, record: (label: string, value: unknown) => void): Violation | null {
+export function judgeService(service: Service, ack: unknown, seed: number, record: Recorder): Violation | null {
   if (ack === null || typeof ack !== "object" || typeof (ack as { kind?: unknown }).kind !== "string") {
     return { rule: "the answer is an ack policy: asyncAck(), semiSync(), quorum(k) or syncAll()", got: ack };
   }
   const policy = ack as AckPolicy;
   let outcome: ServiceOutcome;
+  let firstLost: CheckerViolation | undefined;
   try {
-    outcome = runService(service, policy, seed);
+    outcome = runService(service, policy, seed, (run, lost) => {
+      record.run?.(run);
+      firstLost = lost[0];
+    });
   } catch (error) {
     return { rule: `the policy must be valid for ${service.name}'s cluster`, details: (error as Error).message, got: ack };
   }
@@ -192,6 +197,8 @@ export function judgeService(service: Service, ack: unknown, seed: number, recor
       got: outcome.lostWrites,
       want: `<= ${service.lostWritesMax}`,
       involved: outcome.lostExamples,
+      ops: firstLost?.ops,
+      name: firstLost?.guarantee,
     };
   }
   return null;

@@ -100,6 +100,7 @@ export function fromChecker(rule: string, h: History, found: readonly CheckerVio
     details: `${found.length} ${what}${found.length === 1 ? "" : "s"}; the first: ${first.message}`,
     involved: first.ops.map((id) => describeOp(h.ops[id])),
     ops: first.ops,
+    name: first.guarantee,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readYourWritesViolations } from "../checkers";
+import { lostWrites, readYourWritesViolations } from "../checkers";
 import { exponential } from "../dist";
 import { ConfigError } from "../errors";
 import { anyFollower } from "../reads";
@@ -66,6 +66,22 @@ describe("focusRun", () => {
     expect(svg).toContain("<svg");
     expect(svg).toContain(`#${violations[0].ops[0]} R`);
     expect(svg).toContain("read-your-writes");
+  });
+
+  it("reaches the crash that follows a lost write, so the drawing shows why it was lost", () => {
+    const crashing = simulate({
+      seed: 5,
+      followers: 2,
+      network: { oneWayMs: exponential({ meanMs: 3 }) },
+      workload: { writesPerSec: 2000, writes: 400 },
+      failover: { crashLeader: { atMs: 100 } },
+    });
+    const [lost] = lostWrites(crashing.history);
+    expect(lost).toBeDefined();
+    const crash = crashing.history.events.find((e) => e.kind === "crash")!;
+    const f = focusRun(crashing, lost);
+    expect(f.toMs).toBeGreaterThanOrEqual(crash.atMs);
+    expect(f.source.history.events).toContainEqual(crash);
   });
 
   it("rejects a violation that names no operation of the run, saying what is expected", () => {

@@ -99,6 +99,10 @@ export function focusRun(run: SpacetimeSource | History, violation: Violation, o
     }
   }
 
+  // A crash, pause or election soon after is often the point (why a write was lost): show it.
+  const span = Math.max(drawTo - drawFrom, 1);
+  const next = history.events.find((e) => e.atMs > drawTo && e.atMs <= drawTo + 4 * span && (e.kind === "crash" || e.kind === "pause" || e.kind === "elected"));
+  if (next) drawTo = next.atMs;
   // Show when the violation's writes reached the nodes that served its reads: often the point.
   const times = src.writes;
   const nodes = src.nodes ?? nodesOf(history);
