@@ -59,9 +59,9 @@ export interface BatchSummary {
 const PROJECT_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 const DEFAULT_TIMEOUT_MS = 4 * 60_000;
 /**
- * A grading call costs a fixed ~15 CPU-seconds (scorer and test-runner start-up) plus ~0.4 per
- * exercise file graded (measured on 2 cores): large chunks amortise the start-up, and two chunks
- * per lane still leave the lanes finishing close together.
+ * A grading call has a fixed cost (scorer and test-runner start-up, parsing the library's types
+ * for the compile check) and then a few CPU-seconds per submission: large chunks amortise the
+ * start-up, and two chunks per lane still leave the lanes finishing close together.
  */
 const CHUNK_SIZE_MAX = 25;
 

@@ -18,7 +18,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENV } from "../graded";
 import { hiddenSeedKey, randomSecret, SEED_KEYS_ENV } from "../seeds";
-import { compileErrors } from "./compile";
+import { compileErrorsMany } from "./compile";
 import type { Exercise } from "./exercises";
 import { roundScore, type GradeReport } from "./report";
 import { runModules, type ModuleJob, type ModuleOutcome } from "./run-vitest";
@@ -111,7 +111,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
     // CPU, vitest as long to start); results of files that do not compile are then set aside.
     const running = jobs.length > 0 ? runModules(jobs, runOptions) : Promise.resolve(new Map<string, ModuleOutcome>());
     trace("compiling");
-    for (const s of staged) compile(s, options);
+    compile(staged, options);
     trace("compiled");
     const outcomes = await running;
     const compiled = jobs.filter((job) => !staged[Number(job.key.split("/")[0])].outcomes.has(job.key.slice(job.key.indexOf("/") + 1)));
@@ -186,14 +186,19 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
   return { stageDir, display: s.display, exercises, outcomes };
 }
 
-/** Records "does not compile" for the staged exercises with syntax or type errors. */
-function compile(s: Staged, options: GradeOptions): void {
-  const present = s.exercises.filter((e) => !s.outcomes.has(e.name));
-  if (present.length === 0) return;
-  const errors = compileErrors({ root: options.root, stageDir: s.stageDir, displayDir: s.display, exercises: new Map(present.map((e) => [e.name, e.testFile])) });
-  for (const [name, list] of errors) {
-    s.outcomes.set(name, { kind: "problem", message: `does not compile, so this exercise scores zero:\n${list.join("\n")}` });
-  }
+/** Records "does not compile" for the staged exercises with syntax or type errors (all submissions in one check). */
+function compile(staged: Staged[], options: GradeOptions): void {
+  const inputs = staged.map((s) => ({
+    root: options.root,
+    stageDir: s.stageDir,
+    displayDir: s.display,
+    exercises: new Map(s.exercises.filter((e) => !s.outcomes.has(e.name)).map((e) => [e.name, e.testFile])),
+  }));
+  compileErrorsMany(inputs).forEach((errors, i) => {
+    for (const [name, list] of errors) {
+      staged[i].outcomes.set(name, { kind: "problem", message: `does not compile, so this exercise scores zero:\n${list.join("\n")}` });
+    }
+  });
 }
 
 function baseWorkerEnv(options: GradeOptions, keys: Record<string, string>): Record<string, string> {

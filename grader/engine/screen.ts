@@ -96,6 +96,10 @@ export function screenSource(fileName: string, text: string): ScreenFinding[] {
       }
     } else if (ts.isMetaProperty(node)) {
       flag(node, "uses `import.meta`");
+    } else if (ts.isModuleDeclaration(node) && (ts.isStringLiteral(node.name) || (node.flags & ts.NodeFlags.GlobalAugmentation) !== 0)) {
+      // Type declarations for other modules or for the global scope would change how the tests
+      // and the library type-check (submissions of a batch are checked together).
+      flag(node, `declares ${ts.isStringLiteral(node.name) ? `the module ${JSON.stringify(node.name.text)}` : "global types"}; exercise files may declare only their own types`);
     } else if (ts.isIdentifier(node) && isValueReference(node) && FORBIDDEN_GLOBALS.has(node.text)) {
       flag(node, `${FORBIDDEN_GLOBALS.get(node.text)}: exercise code may not reach the process, the global object or dynamic code`);
     } else if (ts.isPropertyAccessExpression(node) && ["constructor", "__proto__", "__defineGetter__", "__defineSetter__"].includes(node.name.text)) {
@@ -125,6 +129,10 @@ export function screenSource(fileName: string, text: string): ScreenFinding[] {
     ts.forEachChild(node, visit);
   };
   visit(source);
+  for (const ref of [...source.referencedFiles, ...source.typeReferenceDirectives, ...source.libReferenceDirectives]) {
+    const line = source.getLineAndCharacterOfPosition(ref.pos).line + 1;
+    findings.push({ line, reason: `uses a \`/// <reference>\` directive (${JSON.stringify(ref.fileName)}); exercise files may import only the library` });
+  }
   return findings.sort((a, b) => a.line - b.line);
 }
 
