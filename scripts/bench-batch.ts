@@ -8,12 +8,13 @@
  * prints the wall time against the target of 5 minutes for 100 submissions.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { zipSync } from "fflate";
 import { runBatch } from "../grader/batch";
 import { consoleProgress } from "../grader/batch-progress";
+import { childCpuSeconds } from "./cpu";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 const TARGET_MS = 5 * 60_000;
@@ -90,6 +91,9 @@ async function main(argv: string[]): Promise<number> {
     mkdirSync(join(dir, "submissions"));
     writeClass(join(dir, "submissions"), planned);
     process.stderr.write(`Benchmark: ${count} submissions on ${availableParallelism()} cores (${planned.filter((p) => p.kind === "solution").length} solutions, ${planned.filter((p) => p.kind === "stub").length} stubs, ${planned.filter((p) => p.kind === "variant").length} variants).\n`);
+    const loadBefore = loadavg()[0];
+    const cpuBefore = childCpuSeconds();
+    const ownBefore = process.cpuUsage();
     const summary = await runBatch({
       submissionsDir: join(dir, "submissions"),
       outCsv: join(dir, "grades.csv"),
@@ -106,9 +110,12 @@ async function main(argv: string[]): Promise<number> {
       return !(o.score < o.maxScore);
     });
     const seconds = summary.wallMs / 1000;
+    const own = process.cpuUsage(ownBefore);
+    const cpu = childCpuSeconds() - cpuBefore + (own.user + own.system) / 1e6;
     process.stdout.write(
       `bench:batch: ${count} submissions graded in ${seconds.toFixed(1)} s ` +
-        `(${(seconds / count).toFixed(2)} s per submission; ${workers} workers, lanes ${lanes ?? "default"}, chunk ${chunkSize ?? "default"}). ` +
+        `(${(seconds / count).toFixed(2)} s per submission; ${cpu.toFixed(0)} CPU-seconds in all, ${(cpu / count).toFixed(2)} per submission; ` +
+        `${workers} workers, lanes ${lanes ?? "default"}, chunk ${chunkSize ?? "default"}; load average before ${loadBefore.toFixed(1)}). ` +
         `Target for 100: ${TARGET_MS / 1000} s${count === 100 ? (summary.wallMs <= TARGET_MS ? ": met" : ": MISSED") : ""}.\n`,
     );
     if (wrong.length > 0) {

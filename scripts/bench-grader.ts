@@ -15,19 +15,9 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { childCpuSeconds } from "./cpu";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
-
-/** CPU seconds used by this process's finished children so far (Linux), or NaN. */
-function childCpuSeconds(): number {
-  try {
-    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-    const ticks = Number(fields[13]) + Number(fields[14]); // cutime + cstime
-    return ticks / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /** A copy of the project whose exercise set is `n` clones of exercise 05. */
 function syntheticProject(n: number): string {
