@@ -78,7 +78,7 @@ describe("check() on the real workbook", () => {
     const [seed] = deriveSeeds(PUBLIC_SEED_KEY, "08", "no client sees a key go back in time while followers crash, and followers serve most reads", 4);
     const focused = await drawCase("08", seed, { target });
     expect(focused).not.toBeNull();
-    expect(focused!.violation.guarantee).toBe("monotonic reads");
+    expect(focused!.violation.guarantee).toBe("monotonic-reads");
     const reads = focused!.violation.ops.map((id) => focused!.source.history.ops.find((op) => op.id === id)).filter((op) => op?.kind === "read");
     // Two reads by one client, the later one seeing an older value.
     expect(reads).toHaveLength(2);
