@@ -1,6 +1,7 @@
 /**
  * The replay command draws a failing case: a known-wrong router's read-your-writes violation
- * comes out as a space-time diagram of the operations involved; a failure that is not about a few
+ * comes out as a space-time diagram of the operations involved, and so does a deposed leader's
+ * write a fencing store let through; a failure that is not about a few
  * operations of a run (leader election is a pure function) says it cannot be drawn.
  */
 import { spawnSync } from "node:child_process";
@@ -58,6 +59,25 @@ describe("replay --draw", () => {
     expect(read.kind).toBe("read");
     expect(write).toMatchObject({ kind: "write", client: read.client, acknowledged: true });
     expect(ids.length).toBeLessThanOrEqual(40);
+  }, 120_000);
+
+  test("draws a deposed leader's write that a store let through, with the newer leader's write it should have lost to", () => {
+    const target = submissionWith("06-fencing", "per-key-tokens");
+    const json = join(work, "fencing.json");
+    const r = replay(["06", "--seed", "1", "--target", target, "--test", "simulated failovers", "--draw", json]);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("Drew seed 1");
+    const saved = JSON.parse(readFileSync(json, "utf8")) as { focused: unknown };
+    const focused = parseFocused(saved.focused);
+    expect(focused.violation.guarantee).toBe("fencing");
+    const [stale, newer] = focused.violation.ops.map((id) => focused.source.history.ops.find((op) => op.id === id)!);
+    // Two writes accepted by two different leaders: the older epoch's write came after the newer epoch's.
+    expect(stale).toMatchObject({ kind: "write" });
+    expect(newer).toMatchObject({ kind: "write" });
+    if (stale.kind !== "write" || newer.kind !== "write") return;
+    expect(stale.node).not.toBe(newer.node);
+    expect(stale.epoch).toBeLessThan(newer.epoch);
+    expect(stale.acceptedMs!).toBeGreaterThan(newer.acceptedMs!);
   }, 120_000);
 
   test("says why a failure that is not about a run's operations cannot be drawn, and draws nothing", () => {

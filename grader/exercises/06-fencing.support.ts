@@ -8,7 +8,7 @@
  * is what a shared storage layer would have been asked to store, in that order.
  */
 import { asyncAck, constant, exponential, simulate } from "../../lib";
-import type { Fault, SimConfig, WriteOp } from "../../lib";
+import type { Fault, RunResult, SimConfig, WriteOp } from "../../lib";
 import { randomInt, stream } from "../../lib/rng";
 import type { Violation } from "../graded";
 
@@ -20,6 +20,8 @@ export interface TokenWrite {
   /** The node that sent it and when, for simulated streams. */
   node?: string;
   atMs?: number;
+  /** The write's id in the simulated run it came from, so that a failing case can be drawn. */
+  opId?: number;
 }
 
 /** The grader's view of the student's store. */
@@ -38,7 +40,7 @@ export function expectedOutcomes(writes: readonly TokenWrite[]): boolean[] {
   });
 }
 
-const show = (w: TokenWrite, index: number) => ({ index, ...w });
+const show = ({ opId: _opId, ...w }: TokenWrite, index: number) => ({ index, ...w });
 
 /** Feeds `writes` to a fresh store and returns the first rule broken, or null. */
 export function checkStream(writes: readonly TokenWrite[], createStore: () => Store | Promise<Store>): Promise<Violation | null> {
@@ -50,6 +52,11 @@ function checkStore(writes: readonly TokenWrite[], store: Store): Violation | nu
     return { rule: "createFencedStore() returns an object with write(token, key, value) and read(key)", got: store };
   }
   const want = expectedOutcomes(writes);
+  // The run's operations behind the writes at these positions, for drawing the case (none for hand-made streams).
+  const opsOf = (...at: number[]): Pick<Violation, "ops" | "name"> => {
+    const ops = at.filter((i) => i >= 0).map((i) => writes[i].opId).filter((id): id is number => id !== undefined);
+    return ops.length > 0 ? { ops, name: "fencing" } : {};
+  };
   let highestAt = -1;
   const lastAccepted = new Map<string, string>();
   const highestOnKey = new Map<string, number>();
@@ -72,13 +79,14 @@ function checkStore(writes: readonly TokenWrite[], store: Store): Violation | nu
           rule,
           details: `accepted token ${w.token} after token ${newest?.token} was seen`,
           involved: { staleWrite: show(w, i), newerTokenFirstSeenIn: newest && show(newest, highestAt) },
+          ...opsOf(i, highestAt),
         };
       }
       const rule =
         newest !== undefined && w.token === newest.token
           ? "a write carrying the highest token seen so far is accepted (the current leader writes many times with one token)"
           : "a write whose token is at least the highest seen is accepted";
-      return { rule, details: `rejected token ${w.token}; the highest seen was ${newest?.token ?? "none"}`, involved: { write: show(w, i), highestTokenFrom: newest && show(newest, highestAt) } };
+      return { rule, details: `rejected token ${w.token}; the highest seen was ${newest?.token ?? "none"}`, involved: { write: show(w, i), highestTokenFrom: newest && show(newest, highestAt) }, ...opsOf(i, highestAt) };
     }
     if (accepted) {
       if (highestAt < 0 || w.token > writes[highestAt].token) highestAt = i;
@@ -87,7 +95,7 @@ function checkStore(writes: readonly TokenWrite[], store: Store): Violation | nu
     }
     // Read back after every write, so that a rejected write that changed the value is caught at once.
     const wrong = checkRead(store, w.key, lastAccepted);
-    if (wrong) return { ...wrong, details: `${wrong.details}, right after write ${i} (${outcome})`, involved: [show(w, i)] };
+    if (wrong) return { ...wrong, details: `${wrong.details}, right after write ${i} (${outcome})`, involved: [show(w, i)], ...opsOf(i) };
   }
   for (const key of lastAccepted.keys()) {
     const wrong = checkRead(store, key, lastAccepted);
@@ -178,7 +186,7 @@ export function failoverConfig(seed: number): SimConfig {
 }
 
 /** Every write a node accepted in a simulated failover, in the order the nodes accepted them. */
-export function failoverStream(seed: number): { config: SimConfig; writes: TokenWrite[] } {
+export function failoverStream(seed: number): { config: SimConfig; run: RunResult; writes: TokenWrite[] } {
   const config = failoverConfig(seed);
   const run = simulate(config);
   const accepted = run.history.ops.filter((op): op is WriteOp => op.kind === "write" && op.node !== null);
@@ -189,6 +197,7 @@ export function failoverStream(seed: number): { config: SimConfig; writes: Token
     value: op.value,
     node: op.node ?? undefined,
     atMs: Math.round((op.acceptedMs ?? 0) * 1000) / 1000,
+    opId: op.id,
   }));
-  return { config, writes };
+  return { config, run, writes };
 }

@@ -19,7 +19,8 @@ const randomStreams = (count: number) => async (c: GradedContext) => {
 
 const failovers = (count: number) => async (c: GradedContext) => {
   await c.each(c.seeds(count), (seed, record) => {
-    const { config, writes } = failoverStream(seed);
+    const { config, run, writes } = failoverStream(seed);
+    record.run?.(run);
     record("faults", config.faults);
     record("writes", `${writes.length} writes from ${[...new Set(writes.map((w) => `${w.node} (token ${w.token})`))].join(", ")}`);
     return checkStream(writes, createFencedStore);
