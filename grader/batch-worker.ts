@@ -12,7 +12,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { loadSecret, ROOT } from "./cli";
+import { loadSecret, ROOT } from "./project";
 import { loadExercises } from "./engine/exercises";
 import { gradeSubmissions } from "./engine/grade";
 import type { GradeReport } from "./engine/report";

@@ -15,5 +15,4 @@ export * from "./sweep";
 export * from "./charts";
 export * from "./pbs";
 export * from "./scenarios";
-export * from "./workbook";
 export * from "./pg-compare";

@@ -18,7 +18,7 @@ export interface ScreenFinding {
 /** Module specifiers exercise code may import: the library and sibling exercise files. */
 function allowedImport(specifier: string): boolean {
   if (specifier === "replication-lab" || specifier === "../lib" || specifier === "../lib/index") return true;
-  if (/^\.\.\/lib\/((?!workbook(\/|$))[\w./-]+|workbook\/not-implemented)$/.test(specifier) && !specifier.includes("..", 3)) return true;
+  if (/^\.\.\/lib\/[\w./-]+$/.test(specifier) && !specifier.includes("..", 3)) return true;
   return /^\.\/\d{2}-[a-z0-9-]+(\.ts)?$/.test(specifier);
 }
 

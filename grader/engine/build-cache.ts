@@ -1,0 +1,79 @@
+/**
+ * esbuild outputs the grader keeps in node_modules/.cache/replication-lab-grader/, each under a
+ * name derived from its sources' contents: an edit to a source builds afresh, an unchanged build
+ * is reused by every later grading call. A build goes beside its final place and is renamed, so a
+ * grading call running at the same time never sees half of one; older builds of the same kind are
+ * removed. Where that folder cannot be written (a read-only copy of the grader), a build that
+ * imports no package can go into a temporary folder of this process instead.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import type { BuildOptions } from "esbuild";
+import { trace } from "./trace";
+
+export interface CachedBuild {
+  /** Kind of build, the start of its folder's name: "lib", "sandbox". */
+  kind: string;
+  /** Files whose contents decide the build (and its name). */
+  sources: string[];
+  /** A file the finished build has, relative to its folder. */
+  marker: string;
+  /**
+   * What to build: entry points (and `outbase`). The output is always ES modules for Node 20
+   * (`.mjs`), bundled with shared chunks (one instance of every module), packages left to Node.
+   */
+  options: Pick<BuildOptions, "entryPoints" | "outbase">;
+  /** Bumped when the options change, so that older builds are not reused. */
+  format: string;
+  /**
+   * Build into a temporary folder when the cache cannot be written. Only for code that imports no
+   * package (from a temporary folder, Node would not find node_modules).
+   */
+  temporaryFallback: boolean;
+}
+
+/** The folder of the build, made if needed. */
+export async function cachedBuild(root: string, b: CachedBuild): Promise<string> {
+  const hash = createHash("sha256").update(b.format);
+  for (const file of b.sources) hash.update(relative(root, file)).update("\0").update(readFileSync(file)).update("\0");
+  const name = `${b.kind}-${hash.digest("hex").slice(0, 16)}`;
+  const cache = join(root, "node_modules", ".cache", "replication-lab-grader");
+  const out = join(cache, name);
+  if (existsSync(join(out, b.marker))) return out;
+  let scratch: string;
+  let cached = true;
+  try {
+    mkdirSync(cache, { recursive: true });
+    scratch = mkdtempSync(join(cache, "building-"));
+  } catch (error) {
+    if (!b.temporaryFallback) throw error;
+    cached = false;
+    scratch = mkdtempSync(join(tmpdir(), `rl-${b.kind}-`));
+  }
+  const esbuild = await import("esbuild");
+  await esbuild.build({
+    ...b.options,
+    outdir: scratch,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    logLevel: "silent",
+  });
+  if (!cached) return scratch;
+  try {
+    renameSync(scratch, out);
+  } catch {
+    rmSync(scratch, { recursive: true, force: true }); // another call finished first: use its build
+  }
+  for (const old of readdirSync(cache)) {
+    if (old.startsWith(`${b.kind}-`) && old !== name) rmSync(join(cache, old), { recursive: true, force: true });
+  }
+  trace(`built ${relative(root, out)}`);
+  return out;
+}

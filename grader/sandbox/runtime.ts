@@ -1,0 +1,51 @@
+/**
+ * The programs a sandbox runs (host.ts, and sim.ts for exercises that simulate a router), built
+ * once with esbuild into plain ES modules that Node loads without a TypeScript loader: a sandbox
+ * then starts in a few dozen milliseconds and may read nothing but these files and the
+ * submission's own compiled exercise.
+ *
+ * The build is kept in node_modules/.cache/ (build-cache.ts) and made once per process at most.
+ */
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { cachedBuild } from "../engine/build-cache";
+
+const built = new Map<string, Promise<string>>();
+
+/** The folder holding host.mjs and sim.mjs for the project at `root`, built if needed. */
+export function sandboxRuntime(root: string): Promise<string> {
+  let pending = built.get(root);
+  if (!pending) {
+    pending = build(root);
+    built.set(root, pending);
+    pending.catch(() => built.delete(root));
+  }
+  return pending;
+}
+
+function sources(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith(".ts") && !name.endsWith(".test.ts")) found.push(path);
+    }
+  };
+  walk(join(root, "lib"));
+  walk(join(root, "grader", "sandbox"));
+  return found;
+}
+
+function build(root: string): Promise<string> {
+  return cachedBuild(root, {
+    kind: "sandbox",
+    sources: sources(root),
+    marker: "host.mjs",
+    format: "1",
+    temporaryFallback: true,
+    // The library loads a few packages lazily (charts, statistics): a sandbox may not read
+    // node_modules, and its exercises never need them.
+    options: { entryPoints: { host: join(root, "grader/sandbox/host.ts"), sim: join(root, "grader/sandbox/sim.ts") } },
+  });
+}
