@@ -96,6 +96,8 @@ export { META_KEY };
 
 
 const FAILURES_KEPT = 3;
+/** Cases of one `each` in flight at once (see `each`). */
+const CASES_AT_ONCE = 2;
 const VALUE_CHARS_MAX = 4_000;
 /** A drawn case holds a few dozen operations: a few kilobytes. */
 const DIAGRAM_CHARS_MAX = 400_000;
@@ -186,6 +188,12 @@ class Tally implements GradedContext {
   }
   private ownSeed = false;
 
+  /**
+   * Runs the cases two at a time: while the judge checks one case (a replayed simulation, say),
+   * the submission's sandbox already works on the next. The sandbox answers in order, each case
+   * keeps its own time limit, and results are tallied in the items' order, so the outcome is the
+   * same as one case at a time.
+   */
   async each<T extends number | { label: string }>(
     items: readonly T[],
     check: (item: T, record: Recorder) => Verdict | Promise<Verdict>,
@@ -193,39 +201,44 @@ class Tally implements GradedContext {
     const caseTimeoutMs = this.spec.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
     const replayCase = this.replayCase;
     const replaySeed = this.replaySeed;
+    const chosen = items
+      .map((item) => ({ item, base: this.baseRecord(item) }))
+      // A replay runs only the case asked for: one seed, or one labelled case.
+      .filter(({ base }) => !(replayCase !== undefined && base.label !== replayCase) && !(replaySeed !== undefined && base.label !== undefined));
     /** Set when a case ran out of time or its sandbox died: the test's remaining cases are skipped. */
     let hung: string | undefined;
-    for (const item of items) {
-      const base: CaseRecord =
-        typeof item === "number"
-          ? { case: `seed ${item}`, seed: item, ok: false, ...(this.ownSeed ? { ownCase: true } : {}) }
-          : { case: `case ${JSON.stringify(item.label)}`, label: item.label, ok: false };
-      // A replay runs only the case asked for: one seed, or one labelled case.
-      if (replayCase !== undefined && base.label !== replayCase) continue;
-      if (replaySeed !== undefined && base.label !== undefined) continue;
-      if (hung !== undefined) {
-        this.fail({ ...base, ok: false, rule: "not run", details: `skipped: ${hung}` });
-        continue;
-      }
+    const run = ({ item, base }: (typeof chosen)[number]) => {
       const recorded: Record<string, unknown> = {};
-      let caseRun: RunResult | undefined;
+      const outcome: { base: CaseRecord; recorded: Record<string, unknown>; caseRun?: RunResult; verdict?: Verdict; threw?: true; error?: unknown } = { base, recorded };
       const record: Recorder = (label, value) => {
         recorded[label] = jsonSafe(value);
       };
-      record.run = (run) => {
-        caseRun = run;
+      record.run = (r) => {
+        outcome.caseRun = r;
       };
-      let verdict: Verdict;
-      try {
-        // The sandbox's own limits stop the student's code; this cap only guards the judge's side.
-        verdict = await withTimeout(asCase(caseTimeoutMs, () => Promise.resolve().then(() => check(item, record))), caseBackstopMs(caseTimeoutMs));
-      } catch (error) {
+      // The sandbox's own limits stop the student's code; this cap only guards the judge's side.
+      return withTimeout(asCase(caseTimeoutMs, () => Promise.resolve().then(() => check(item, record))), caseBackstopMs(caseTimeoutMs)).then(
+        (verdict) => ({ ...outcome, verdict }),
+        (error: unknown) => ({ ...outcome, threw: true as const, error }),
+      );
+    };
+    const started: ReturnType<typeof run>[] = [];
+    const start = (i: number): void => {
+      if (i < chosen.length) started[i] = run(chosen[i]);
+    };
+    for (let i = 0; i < CASES_AT_ONCE; i++) start(i);
+    for (let i = 0; i < chosen.length; i++) {
+      if (hung !== undefined) {
+        // Never started, or started beside the case that hung: either way not judged.
+        this.fail({ ...chosen[i].base, ok: false, rule: "not run", details: `skipped: ${hung}` });
+        continue;
+      }
+      const { base, recorded, caseRun, verdict, threw, error } = await started[i];
+      if (threw) {
         if (error instanceof CaseTimeout) hung = `${base.case} did not finish`;
         else if (error instanceof SandboxFailure) hung = `the exercise's code stopped answering at ${base.case}`;
         this.fail({ ...base, ok: false, error: describeError(error), recorded });
-        continue;
-      }
-      if (verdict) {
+      } else if (verdict) {
         this.fail({
           ...base,
           ok: false,
@@ -240,7 +253,14 @@ class Tally implements GradedContext {
       } else {
         this.pass({ ...base, ok: true, recorded });
       }
+      if (hung === undefined) start(i + CASES_AT_ONCE);
     }
+  }
+
+  private baseRecord(item: number | { label: string }): CaseRecord {
+    return typeof item === "number"
+      ? { case: `seed ${item}`, seed: item, ok: false, ...(this.ownSeed ? { ownCase: true } : {}) }
+      : { case: `case ${JSON.stringify(item.label)}`, label: item.label, ok: false };
   }
 
   private readonly notes: { label: string; text: string }[] = [];

@@ -17,6 +17,8 @@
  * budget for the whole grading (`exerciseCpuMs`). A call past either is stopped by killing the
  * sandbox from outside; the next call starts a fresh one and loads the file again.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { existsSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, inject } from "vitest";
 import type { SimConfig } from "../lib";
@@ -80,8 +82,13 @@ export function gradingSettings(): GradingSettings | undefined {
   }
 }
 
-/** The limit of the case running now (set by graded.ts around each case). */
-let currentCase: { cpuLeftMs: number; wallLeftMs: number; limitMs: number } | undefined;
+/** What is left of a case's limit (graded.ts runs each case in `asCase`; two may be in flight). */
+interface CaseBudget {
+  cpuLeftMs: number;
+  wallLeftMs: number;
+  limitMs: number;
+}
+const caseBudget = new AsyncLocalStorage<CaseBudget>();
 const DEFAULT_CASE_MS = 2_000;
 /** Loading a module: its top-level code gets this much CPU time. */
 const LOAD_LIMIT: Limit = { cpuMs: 5_000, wallMs: 15_000 };
@@ -102,14 +109,8 @@ export function caseBackstopMs(cpuMs: number): number {
 }
 
 /** Runs `body` as one case with `limitMs` of the sandbox's time (graded.ts's `c.each`). */
-export async function asCase<T>(limitMs: number, body: () => Promise<T>): Promise<T> {
-  const saved = currentCase;
-  currentCase = { cpuLeftMs: limitMs, wallLeftMs: wallCapMs(limitMs), limitMs };
-  try {
-    return await body();
-  } finally {
-    currentCase = saved;
-  }
+export function asCase<T>(limitMs: number, body: () => Promise<T>): Promise<T> {
+  return caseBudget.run({ cpuLeftMs: limitMs, wallLeftMs: wallCapMs(limitMs), limitMs }, body);
 }
 
 /** Stops every sandbox that is answering now (a case ran out of time on the judge's side). */
@@ -144,8 +145,8 @@ export function student<T>(name: string): StudentCode<T> {
 }
 
 class Handle {
-  private sandbox: Sandbox | undefined;
-  private busy = false;
+  private sandbox: Promise<Sandbox> | undefined;
+  private busy = 0;
   /** Set once the file cannot be loaded (or its budget is gone): every later call fails with it. */
   private broken: SandboxFailure | undefined;
   private cpuUsedMs = 0;
@@ -183,11 +184,11 @@ class Handle {
   }
 
   stopIfBusy(): void {
-    if (this.busy) this.sandbox?.close();
+    if (this.busy > 0) this.close();
   }
 
   close(): void {
-    this.sandbox?.close();
+    void this.sandbox?.then((s) => s.close(), () => undefined);
     this.sandbox = undefined;
   }
 
@@ -199,19 +200,20 @@ class Handle {
       this.broken = new SandboxFailure(`not run: this exercise's code has used up its ${seconds(settings.exerciseCpuMs)} of CPU time for this grading`);
       throw this.broken;
     }
-    const caseLimit = currentCase ?? { cpuLeftMs: DEFAULT_CASE_MS, wallLeftMs: wallCapMs(DEFAULT_CASE_MS), limitMs: DEFAULT_CASE_MS };
+    const caseLimit = caseBudget.getStore() ?? { cpuLeftMs: DEFAULT_CASE_MS, wallLeftMs: wallCapMs(DEFAULT_CASE_MS), limitMs: DEFAULT_CASE_MS };
     const limit: Limit = { cpuMs: Math.min(caseLimit.cpuLeftMs, budgetLeftMs), wallMs: caseLimit.wallLeftMs };
-    this.busy = true;
+    this.busy++;
+    let sandbox: Promise<Sandbox> | undefined;
     try {
-      const sandbox = await this.ready(settings);
-      const { reply, spent } = await sandbox.request(request, limit);
-      this.charge(spent);
+      sandbox = this.sandbox ??= this.ready(settings);
+      const { reply, spent } = await (await sandbox).request(request, limit);
+      this.charge(spent, caseLimit);
       if (reply.error && !("results" in reply) && !("decisions" in reply)) throw studentError(reply.error);
       return reply;
     } catch (error) {
       if (!(error instanceof SandboxStopped)) throw error;
-      this.sandbox = undefined;
-      this.charge({ cpuMs: limit.cpuMs, wallMs: limit.wallMs });
+      if (this.sandbox === sandbox) this.sandbox = undefined;
+      this.charge({ cpuMs: limit.cpuMs, wallMs: limit.wallMs }, caseLimit);
       if (error.why === "died") throw new SandboxFailure(`the exercise's code stopped answering: ${error.message}`);
       if (limit.cpuMs < caseLimit.cpuLeftMs && error.why === "cpu") {
         this.broken = new SandboxFailure(`stopped: this exercise's code used up its ${seconds(settings.exerciseCpuMs)} of CPU time for this grading`);
@@ -219,31 +221,33 @@ class Handle {
       }
       throw new CaseTimeout(`ran out of time: ${error.message}`);
     } finally {
-      this.busy = false;
+      this.busy--;
     }
   }
 
-  private charge(spent: Spent): void {
+  private charge(spent: Spent, budget: CaseBudget): void {
     this.cpuUsedMs += spent.cpuMs;
     this.wallUsedMs += spent.wallMs;
-    if (currentCase) {
-      currentCase.cpuLeftMs = Math.max(0, currentCase.cpuLeftMs - spent.cpuMs);
-      currentCase.wallLeftMs = Math.max(0, currentCase.wallLeftMs - spent.wallMs);
-    }
+    budget.cpuLeftMs = Math.max(0, budget.cpuLeftMs - spent.cpuMs);
+    budget.wallLeftMs = Math.max(0, budget.wallLeftMs - spent.wallMs);
   }
 
-  /** A started sandbox with the exercise loaded: a fresh one after a stop. */
+  /** A started sandbox with the exercise loaded (a fresh one after a stop). */
   private async ready(settings: GradingSettings): Promise<Sandbox> {
-    if (this.sandbox?.alive) return this.sandbox;
     useIsolation(settings.isolation);
-    const exerciseFile = join(settings.buildDir, `${this.name}.mjs`);
+    const compiled = join(settings.buildDir, `${this.name}.mjs`);
+    if (!existsSync(compiled)) {
+      this.broken = new SandboxFailure(`the exercise was not compiled (${this.name}.ts is missing or does not compile)`);
+      throw this.broken;
+    }
+    // The permission model checks real paths: load the file by its own.
+    const exerciseFile = realpathSync(compiled);
     const sandbox = new Sandbox({
       runtimeDir: settings.runtimeDir,
       exerciseFile,
       memoryMb: settings.memoryMb,
       onOutput: settings.showOutput ? (_stream, text) => console.log(text.replace(/\n$/, "")) : undefined,
     });
-    this.sandbox = sandbox;
     try {
       await sandbox.start();
       const { reply, spent } = await sandbox.request({ op: "load", file: exerciseFile }, LOAD_LIMIT);

@@ -108,6 +108,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
   try {
     trace(`staging and screening ${submissions.length} submission(s)`);
     const staged = submissions.map((s, i) => stage(s, i, workDir, options));
+    trace("staged and screened");
     const bundle = libBundle(options.root);
     const runtime = sandboxRuntime(options.root);
     await compile(options.root, staged);

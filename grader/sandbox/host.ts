@@ -116,10 +116,11 @@ async function route(rawConfig: unknown, spec: RouterSpec): Promise<Reply> {
         } finally {
           open = false;
         }
-        const wire = toWire(decision);
+        // Most decisions are a node's name: a string crosses as it is.
+        const wire = typeof decision === "string" ? decision : toWire(decision);
         decisions[decisions.length] = wire;
         draws[draws.length] = count;
-        return fromWire(wire);
+        return typeof wire === "string" ? wire : fromWire(wire);
       };
     };
     const routerFor = async (source: RouteSource): Promise<Fn> => {
@@ -140,7 +141,8 @@ async function route(rawConfig: unknown, spec: RouterSpec): Promise<Reply> {
       };
     }
     const config = fromWire(rawConfig) as Record<string, unknown> & { reads?: Record<string, unknown> };
-    sim.simulate({ ...config, reads: { ...config.reads, routing: router } } as never);
+    // Only the decisions are wanted here: the judge's replay builds the history it checks.
+    sim.simulate({ ...config, recordHistory: false, reads: { ...config.reads, routing: router } } as never);
     return { id: 0, decisions, draws };
   } catch (error) {
     return { id: 0, decisions, draws, error: errorInfo(error) };

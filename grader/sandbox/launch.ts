@@ -16,6 +16,7 @@
  * What is missing on a machine is reported (`isolation()`), not silently assumed.
  */
 import { spawnSync } from "node:child_process";
+import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { permissionFlag } from "./permission";
 
@@ -95,6 +96,9 @@ export interface LaunchOptions {
 /** The command and arguments that start one sandbox. */
 export function sandboxCommand(o: LaunchOptions): string[] {
   const iso = isolation();
+  // The permission model checks a file's real location (node_modules is sometimes a link).
+  const runtimeDir = realpathSync(o.runtimeDir);
+  const exerciseFile = realpathSync(o.exerciseFile);
   // The address space holds the heap, the code, Node's own buffers and thread stacks: the heap
   // limit plus a fixed allowance.
   const limits = iso.addressSpace ? ["prlimit", `--as=${(o.memoryMb + 1536) * 1024 * 1024}`, "--core=0", "--"] : [];
@@ -103,14 +107,17 @@ export function sandboxCommand(o: LaunchOptions): string[] {
     ...iso.prefix,
     process.execPath,
     `--max-old-space-size=${o.memoryMb}`,
-    "--max-semi-space-size=16",
+    // A sandbox lives for one exercise of one grading: compiling to baseline code at once, and a
+    // larger young generation, cut its start-up (a simulation's warm-up) by a tenth or more.
+    "--always-sparkplug",
+    "--max-semi-space-size=64",
     permissionFlag(),
-    `--allow-fs-read=${join(o.runtimeDir, "*")}`,
-    `--allow-fs-read=${o.exerciseFile}`,
+    `--allow-fs-read=${join(runtimeDir, "*")}`,
+    `--allow-fs-read=${exerciseFile}`,
     "--disable-warning=ExperimentalWarning",
     "--disallow-code-generation-from-strings",
     // Error locations in the student's own file and lines (the compiled file carries its source map).
     "--enable-source-maps",
-    join(o.runtimeDir, "host.mjs"),
+    join(runtimeDir, "host.mjs"),
   ];
 }
