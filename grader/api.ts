@@ -15,12 +15,26 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GradeReport } from "./engine/report";
-import type { JudgeRequestBody } from "./judge-server";
-import type { ReplayRequest } from "./replay";
 
 export type { CaseResult, ExerciseReport, GradeReport, TestReport } from "./engine/report";
 export { exerciseFileHash, latestResults, type ExerciseState, type LatestResult } from "./latest";
-export type { ReplayRequest } from "./replay";
+
+/** One case to rerun: a seed or a hand-written case's label, against a folder. */
+export interface ReplayRequest {
+  /** Exercise id, e.g. "01". */
+  exercise: string;
+  seed?: number;
+  label?: string;
+  /** The folder graded, relative to the project: "exercises" by default. */
+  target?: string;
+  /** Only tests whose name contains this. */
+  test?: string;
+  /** Keep the failing cases' runs for drawing. */
+  draw?: boolean;
+}
+
+/** A request to the judge process, as this module writes it (it adds an `id`). */
+export type JudgeRequestBody = { kind: "check"; exercises: string[] } | { kind: "replay"; request: ReplayRequest };
 
 export interface ExerciseInfo {
   /** "05" */

@@ -21,12 +21,11 @@ import { GradingRunner } from "./engine/run-vitest";
 import { TypeChecker } from "./engine/type-checker";
 import { recordLatest } from "./latest";
 import { ROOT } from "./project";
-import { firstDrawing, replayCase, type ReplayRequest } from "./replay";
+import type { JudgeRequestBody } from "./api";
+import { firstDrawing, replayCase } from "./replay";
 import { sandboxRuntime } from "./sandbox/runtime";
 
-/** A request as the client writes it (it adds the `id`). */
-export type JudgeRequestBody = { kind: "check"; exercises: string[] } | { kind: "replay"; request: ReplayRequest };
-export type JudgeRequest = JudgeRequestBody & { id: number };
+type JudgeRequest = JudgeRequestBody & { id: number };
 
 const scratch = mkdtempSync(join(tmpdir(), "rl-judge-"));
 let warm: Promise<Warm> | undefined;

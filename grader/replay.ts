@@ -17,6 +17,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parseFocused, violationDiagram } from "../lib/charts/focus";
 import { saveChart } from "../lib/charts/save";
+import type { ReplayRequest } from "./api";
 import { loadExercises, selectExercises } from "./engine/exercises";
 import { gradeSubmissions, type Warm } from "./engine/grade";
 import type { CaseResult, ExerciseReport, TestReport } from "./engine/report";
@@ -44,19 +45,6 @@ function parse(argv: string[]) {
     allowPositionals: true,
     strict: true,
   });
-}
-
-export interface ReplayRequest {
-  /** Exercise id, e.g. "01". */
-  exercise: string;
-  seed?: number;
-  label?: string;
-  /** The folder graded: "exercises" by default. */
-  target?: string;
-  /** Only tests whose name contains this. */
-  test?: string;
-  /** Keep the failing cases' runs for drawing. */
-  draw?: boolean;
 }
 
 export interface ReplayOutcome {
