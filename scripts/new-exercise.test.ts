@@ -99,7 +99,7 @@ describe("a scaffolded exercise in a copy of this project", () => {
     expect(run.status, run.stdout + run.stderr).toBe(1);
     expect(run.stdout).toContain(`TODO(instructor): write the reference solution in solutions/${name}.ts`);
     expect(run.stdout).toContain(`exercises/${name}.ts scores zero, every test saying "not implemented yet"`);
-    expect(run.stdout).toMatch(/variant first-mistake does not run.*TODO_instructor_write_a_plausible_mistake_here/);
+    expect(run.stdout).toMatch(/variant first-mistake has type errors.*TODO_instructor_write_a_plausible_mistake_here/);
   }, 300_000);
 
   it("passes validation once the solution, the check and the two mistakes are written", () => {
