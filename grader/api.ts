@@ -79,6 +79,32 @@ export interface Judge {
   close(): void;
 }
 
+/**
+ * The judge compiled into one ES module (with shared chunks) in node_modules/.cache/, built once
+ * for the current sources; undefined when it cannot be built.
+ */
+async function compiledJudge(root: string): Promise<string | undefined> {
+  try {
+    const { cachedBuild } = await import("./engine/build-cache");
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+        d.isDirectory() ? (d.name === "fixtures" || d.name === "variants" ? [] : walk(join(dir, d.name))) : d.name.endsWith(".ts") && !d.name.endsWith(".test.ts") ? [join(dir, d.name)] : [],
+      );
+    const sources = [...walk(join(root, "grader")), ...walk(join(root, "lib"))];
+    const dir = await cachedBuild(root, {
+      kind: "judge",
+      sources: sources.sort(),
+      marker: "judge-server.mjs",
+      format: "1",
+      temporaryFallback: false,
+      options: { entryPoints: { "judge-server": join(root, "grader", "judge-server.ts") } },
+    });
+    return join(dir, "judge-server.mjs");
+  } catch {
+    return undefined;
+  }
+}
+
 /** One request's limit: a grading call's own limit is 240 s, so this only catches a judge that hangs. */
 const REQUEST_LIMIT_MS = 300_000;
 
@@ -124,15 +150,20 @@ class JudgeClient implements Judge {
     this.waiting.clear();
   }
 
-  private start(): ChildProcess {
+  private async start(): Promise<ChildProcess> {
     const loader = join(this.root, "node_modules", "tsx", "dist", "loader.mjs");
     const server = join(this.root, "grader", "judge-server.ts");
     if (!existsSync(loader) || !existsSync(server)) {
       throw new Error(`the grader is not installed here (${existsSync(server) ? loader : server} is missing); run \`npm start\` or \`npm install\` first`);
     }
     this.output = "";
-    const child = spawn(process.execPath, ["--import", `file://${loader}`, server], {
+    const compiled = await compiledJudge(this.root);
+    // Compiled, the judge starts without a TypeScript loader in front of every module it imports;
+    // where it cannot be compiled (a read-only copy), tsx runs its sources.
+    const args = compiled ? [compiled] : ["--import", `file://${loader}`, server];
+    const child = spawn(process.execPath, args, {
       cwd: this.root,
+      env: { ...process.env, RL_PROJECT_ROOT: this.root },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       // Its own process group, so that stopping it stops everything it started.
       detached: true,
@@ -158,11 +189,12 @@ class JudgeClient implements Judge {
     return child;
   }
 
-  private request(body: JudgeRequestBody): Promise<Record<string, unknown>> {
-    try {
-      this.child ??= this.start();
-    } catch (error) {
-      return Promise.reject(error);
+  private starting: Promise<ChildProcess> | undefined;
+
+  private async request(body: JudgeRequestBody): Promise<Record<string, unknown>> {
+    if (!this.child) {
+      this.starting ??= this.start().finally(() => (this.starting = undefined));
+      this.child = await this.starting;
     }
     const child = this.child;
     const id = this.nextId++;

@@ -4,9 +4,9 @@
  * and the same options after `npm run grade -- --batch DIR`.
  */
 import { availableParallelism } from "node:os";
-import { pathToFileURL } from "node:url";
 import { consoleProgress } from "./batch-progress";
 import { runBatch } from "./batch";
+import { runsAsScript } from "./project";
 
 export interface BatchArgs {
   submissionsDir: string;
@@ -93,6 +93,6 @@ export async function batchMain(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (runsAsScript(import.meta.url)) {
   batchMain(process.argv.slice(2)).then((code) => process.exit(code));
 }

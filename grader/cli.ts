@@ -10,7 +10,6 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { loadExercises, selectExercises, type Exercise } from "./engine/exercises";
 import { DEFAULTS, gradeSubmissions } from "./engine/grade";
@@ -18,7 +17,7 @@ import { failedReport, type GradeReport } from "./engine/report";
 import { FORMATS, formatReport, type Format } from "./format/index";
 import type { GradescopeVisibility } from "./format/gradescope";
 import { recordLatest } from "./latest";
-import { loadSecret, ROOT } from "./project";
+import { loadSecret, ROOT, runsAsScript } from "./project";
 import { isolation } from "./sandbox/launch";
 
 const USAGE = `usage: npm run grade -- [--target exercises|solutions|PATH] [--only 05[,06]] [--public]
@@ -127,7 +126,7 @@ function parse(argv: string[]) {
   return values;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (runsAsScript(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error) => {

@@ -51,6 +51,9 @@ async function handle(request: JudgeRequest): Promise<Record<string, unknown>> {
         exercises,
         publicOnly: true,
         warm: await warmUp(),
+        // A student waits for the tests, not for the type check (the first one of a kernel takes
+        // seconds): errors not ready by then show with the next check.
+        typeCheckWaitMs: 250,
       });
       recordLatest(ROOT, report);
       return { report };

@@ -13,7 +13,6 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parseFocused, violationDiagram } from "../lib/charts/focus";
 import { saveChart } from "../lib/charts/save";
@@ -21,7 +20,7 @@ import type { ReplayRequest } from "./api";
 import { loadExercises, selectExercises } from "./engine/exercises";
 import { gradeSubmissions, type Warm } from "./engine/grade";
 import type { CaseResult, ExerciseReport, TestReport } from "./engine/report";
-import { ROOT } from "./project";
+import { ROOT, runsAsScript } from "./project";
 import { compact } from "./engine/score";
 
 const USAGE = 'usage: npm run replay -- NN (--seed N | --case "label") [--target exercises|solutions|PATH] [--test "part of a test name"] [--draw FILE.svg|.png|.html|.json]';
@@ -176,6 +175,6 @@ async function saveDrawing(drawn: DrawnCase, failing: number, file: string): Pro
   return `Drew ${drawn.case} of "${drawn.test}"${more} to ${target}: ${focused.source.history.ops.length} operations around the violation.`;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (runsAsScript(import.meta.url)) {
   replayMain(process.argv.slice(2)).then((code) => process.exit(code));
 }

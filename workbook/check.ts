@@ -17,6 +17,8 @@ export type CheckResult = ExerciseReport & { passed: boolean };
  *
  * The grading runs in a process of its own, kept for the next check (the first check of a kernel
  * starts it, which takes a few seconds); your code runs in a sandbox process, never in the kernel.
+ * Type errors are listed when the type check has finished by the time the tests have: the first
+ * check of a kernel may leave them out (the report says `typeCheckPending`), the next shows them.
  */
 export async function check(id: string, ...more: string[]): Promise<CheckResult> {
   const root = projectRoot();

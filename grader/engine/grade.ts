@@ -62,6 +62,12 @@ export interface GradeOptions {
   screen?: boolean;
   /** Type errors reported beside the result (on unless a caller has no use for them). */
   typeCheck?: boolean;
+  /**
+   * How long to wait for the type check once the tests are done, ms (default: as long as it
+   * takes, up to its own limit). The notebook judge does not hold a result for it: type errors
+   * that are not ready then are left out and the report says the type check was still running.
+   */
+  typeCheckWaitMs?: number;
   /** Rerun one case: the seed or the label given to `npm run replay`. */
   replay?: { seed?: number; label?: string; draw?: boolean };
   /** Receives what tests (and, when replaying, the student's code) print. */
@@ -142,10 +148,18 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
       outcomes = await runner.run(runs, deadline);
     }
     trace("tests done");
-    const errors = await typeErrors.catch((error: Error) => {
-      trace(`type check failed: ${error.message}`);
-      return staged.map(() => new Map<string, string[]>());
-    });
+    const noErrors = () => staged.map(() => new Map<string, string[]>());
+    let pending = false;
+    const waited =
+      options.typeCheckWaitMs === undefined
+        ? typeErrors
+        : Promise.race([typeErrors, new Promise<undefined>((done) => setTimeout(done, options.typeCheckWaitMs).unref())]);
+    const errors =
+      (await waited.catch((error: Error) => {
+        trace(`type check failed: ${error.message}`);
+        return noErrors();
+      })) ??
+      ((pending = true), noErrors());
     trace("scoring");
 
     return staged.map((s, i) => {
@@ -174,6 +188,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
         publicOnly: options.publicOnly ?? false,
         hiddenSeeds: !ran ? "not run" : options.secret ? "secret" : "random",
         durationMs: now() - started,
+        ...(pending ? { typeCheckPending: true } : {}),
       };
     });
   } finally {

@@ -83,6 +83,8 @@ export interface GradeReport {
   durationMs: number;
   /** Set when grading itself failed: why every test scores zero. */
   error?: string;
+  /** Set when the result was given before the type check finished (the notebook's check()): no type errors are listed. */
+  typeCheckPending?: boolean;
 }
 
 export type TestStatus = TestReport["status"];

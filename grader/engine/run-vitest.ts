@@ -83,6 +83,10 @@ export class GradingRunner {
         pool: "threads",
         maxWorkers: options.maxWorkers,
         fileParallelism: true,
+        // A worker thread runs the test files of one submission in turn (vitest never hands it to
+        // another project), loading the library and warming its code once: the files are the
+        // grader's own, and each exercise's student code is in its own sandbox process anyway.
+        isolate: false,
         reporters: [collector],
         hookTimeout: 10_000,
         teardownTimeout: 5_000,
