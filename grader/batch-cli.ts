@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { consoleProgress } from "./batch-progress";
 import { runBatch } from "./batch";
 import { runsAsScript } from "./project";
+import { isolation } from "./sandbox/launch";
 
 export interface BatchArgs {
   submissionsDir: string;
@@ -83,6 +84,8 @@ export async function batchMain(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
+  const iso = isolation();
+  if (!iso.network || !iso.processes) process.stderr.write(`warning: ${iso.summary}\n`);
   const summary = await runBatch({
     ...args,
     workers: args.workers ?? availableParallelism(),

@@ -86,6 +86,9 @@ export async function main(argv: string[]): Promise<number> {
     report = failedReport(exercises, target, `the grader failed before it could score this: ${(error as Error).message}`, publicOnly);
     code = 1;
   }
+  // Said on stderr, so that no report format changes: a sandbox without namespaces is weaker.
+  const iso = isolation();
+  if (!iso.network || !iso.processes) process.stderr.write(`warning: ${iso.summary}\n`);
   // The notebook's progress() shows the latest results of the student's own folder.
   if (code === 0 && resolve(target) === resolve(ROOT, "exercises")) recordLatest(ROOT, report);
   const text = formatReport(report, format, { hiddenVisibility: values["hidden-visibility"] as GradescopeVisibility | undefined });
