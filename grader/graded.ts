@@ -35,7 +35,7 @@ export interface GradedSpec {
   timeoutMs?: number;
   /**
    * Limit of one case of `c.each` (default 2 000 ms): CPU time of the student's code, with a
-   * wall-clock cap of twice that (at least 2 s more) for code that waits. A case past it fails,
+   * wall-clock cap of three times that plus 2 s for code that waits. A case past it fails,
    * and so do the test's remaining cases.
    */
   caseTimeoutMs?: number;

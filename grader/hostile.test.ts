@@ -16,7 +16,7 @@
  * control character in feedback; and what one submission does costs no other exercise and no
  * other submission its points, within bounded time.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -88,6 +88,7 @@ function submission(id: string, files: Record<string, string>): Submission {
 
 const solution = (exercise: string) => readFileSync(join(root, "solutions", `${exercise}.ts`), "utf8");
 const HONEST = "honest-neighbour";
+const LINKED = "05-links-a-file";
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "rl-hostile-"));
@@ -111,6 +112,10 @@ beforeAll(async () => {
     if (f.deserves === "twin") runtime.push(submission(`${f.name}.twin`, { [f.exercise]: f.text.replace(ATTACK, "") }));
   }
   runtime.push(submission(HONEST, { "05-leader-election": solution("05-leader-election"), "06-fencing": solution("06-fencing") }));
+  // A link in place of an exercise file, to a file the grader may read and the student may not.
+  const linked = submission(LINKED, {});
+  symlinkSync(canaryFile, join(linked.dir, "05-leader-election.ts"));
+  runtime.push({ ...linked, only: ["05-leader-election"] });
   // A generous limit for the whole call: a busy machine slows everything, and the point here is
   // that every fixture is stopped and graded, not how fast (bench:grader measures speed).
   const options = { root, exercises, secret: SECRET, timeoutMs: CALL_LIMIT_MS };
@@ -206,12 +211,13 @@ describe("what the hostile corpus must not get, besides points", () => {
     expect(messages(exerciseOf("05-atomics-wait", "05-leader-election"))).toMatch(/did not answer within .* (Atomics\.wait|never settles)/);
     expect(messages(exerciseOf("05-huge-allocation", "05-leader-election"))).toMatch(/ran out of memory/);
     expect(messages(exerciseOf("05-process-exit", "05-leader-election"))).toMatch(/exited with code 0 .*process\.exit/);
-    expect(exerciseOf("05-top-level-loop", "05-leader-election")?.problem).toMatch(/^loading the exercise never finished: it used more than 5 s of CPU time/);
+    expect(exerciseOf("05-top-level-loop", "05-leader-election")?.problem).toMatch(/^loading the exercise never finished: it (used more than 5 s of CPU time|did not answer within)/);
     expect(exerciseOf("05-throws-on-import", "05-leader-election")?.problem).toMatch(/^the exercise failed to load: SyntaxError: .*JSON.*\(at 05-throws-on-import\/05-leader-election\.ts:\d+:\d+\)/);
     expect(exerciseOf("05-syntax-error", "05-leader-election")?.problem).toMatch(/does not compile[\s\S]*05-syntax-error\/05-leader-election\.ts:\d+:\d+/);
     expect(exerciseOf("05-imports-solution-by-path", "05-leader-election")?.problem).toMatch(/cannot import .*solutions\/05-leader-election.*: exercise files may import only the library/);
     expect(exerciseOf("05-type-error", "05-leader-election")?.typeErrors?.join("\n")).toMatch(/does not fit the exercise's signature/);
     expect(messages(exerciseOf("01-random-afterwards", "01-read-your-writes"))).toMatch(/ctx\.random\(\) was called after the router had returned/);
+    expect(exerciseOf(LINKED, "05-leader-election")?.problem).toMatch(/is a link, not a file/);
   });
 });
 

@@ -13,7 +13,7 @@
  * its next question from an earlier answer.
  *
  * Time: every call counts against the case it belongs to (`caseTimeoutMs`, in CPU time of the
- * sandbox, with a wall-clock cap for code that waits without working) and against the exercise's
+ * sandbox, with a wall-clock cap of three times that plus 2 s for code that waits without working) and against the exercise's
  * budget for the whole grading (`exerciseCpuMs`). A call past either is stopped by killing the
  * sandbox from outside; the next call starts a fresh one and loads the file again.
  */
@@ -91,12 +91,16 @@ interface CaseBudget {
 const caseBudget = new AsyncLocalStorage<CaseBudget>();
 const DEFAULT_CASE_MS = 2_000;
 /** Loading a module: its top-level code gets this much CPU time. */
-const LOAD_LIMIT: Limit = { cpuMs: 5_000, wallMs: 15_000 };
+const LOAD_LIMIT: Limit = { cpuMs: 5_000, wallMs: wallCapMs(5_000) };
 const START_WALL_MS = START_LIMIT.wallMs;
 
-/** Wall-clock allowance of a CPU limit: twice it, and at least two seconds more. */
+/**
+ * Wall-clock allowance of a CPU limit: three times it and two seconds more, so that a machine
+ * busy with other work rarely stops a slow but working answer, while code that only waits is
+ * still stopped in seconds.
+ */
 export function wallCapMs(cpuMs: number): number {
-  return Math.max(2 * cpuMs, cpuMs + 2_000);
+  return 3 * cpuMs + 2_000;
 }
 
 /**

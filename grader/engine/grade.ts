@@ -14,7 +14,7 @@
  * 5. Score: from the tests' results and the manifest only (score.ts).
  * Every exercise of every submission gets a report, whatever fails along the way.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { isolation } from "../sandbox/launch";
@@ -210,6 +210,12 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
   for (const e of exercises) {
     const source = s.files?.get(e.name) ?? join(s.dir, `${e.name}.ts`);
     const shown = `${s.display}/${e.name}.ts`;
+    if (existsSync(source) && lstatSync(source).isSymbolicLink()) {
+      // A link could point anywhere this process may read (the secret file): its text would come
+      // back in a compiler message.
+      outcomes.set(e.name, { kind: "problem", message: `${shown} is a link, not a file, so this exercise scores zero` });
+      continue;
+    }
     if (!existsSync(source) || !statSync(source).isFile()) {
       outcomes.set(e.name, { kind: "problem", message: `${shown} is missing, so this exercise scores zero` });
       continue;
