@@ -5,7 +5,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize, sep } from "node:path";
 
 /**
- * Left out of the student release: answers (solutions, known-wrong variants, the secret),
+ * Left out of the student release: answers (solutions, known-wrong variants, correct
+ * alternatives, the secret),
  * instructor documentation, instructor tools that need those answers to run, and the grader's
  * own test suite (it grades the solutions and variants; the graded tests in grader/exercises/
  * stay, they are what students are graded by).
@@ -13,6 +14,7 @@ import { dirname, join, normalize, sep } from "node:path";
 const LEFT_OUT = [
   /^solutions\//,
   /^grader\/variants\//,
+  /^grader\/alternatives\//,
   /^grader\/\.secret$/,
   /^grader\/(?!exercises\/).*\.test\.ts$/,
   /^grader\/fixtures\//,
