@@ -11,7 +11,7 @@ import { graded } from "../graded";
 import { hunt } from "../search/hunt";
 import { student } from "../student";
 import { judgeMonotonic, judgeSticky, judgeTrap, shrinkSticky, stateCheckRuns, stickySearch, textExample, TRAPS } from "./08-monotonic-reads.support";
-import { stateBetweenRuns } from "./sessions.support";
+import { stateCheck } from "./sessions.support";
 
 const answer = student<typeof Exercise>("08-monotonic-reads");
 
@@ -38,9 +38,7 @@ graded(
 
 graded(
   { name: "keeps per-client memory in ctx.session and draws randomness from ctx.random() only", points: 1, visibility: "public", caseTimeoutMs: 5000 },
-  async (c) => {
-    await c.each([{ label: "the same two runs, routed three times each" }], (_k, record) => stateBetweenRuns(answer, stateCheckRuns(), record));
-  },
+  stateCheck(answer, stateCheckRuns),
 );
 
 graded(

@@ -12,7 +12,7 @@
  *   fault alone).
  */
 import type { RunResult, ScriptedOp, SimConfig } from "../../lib";
-import type { Recorder, Violation } from "../graded";
+import type { GradedContext, Recorder, Violation } from "../graded";
 import { shrinkBy } from "../search/shrink";
 import type { RouterLog, StudentCode } from "../student";
 import { routedRun } from "./routing.support";
@@ -82,6 +82,13 @@ export async function stateBetweenRuns(answer: StudentCode<unknown>, configs: re
   return null;
 }
 
+/** The body of an exercise's test of rule (d): one case that routes `configs` three times each. */
+export function stateCheck(answer: StudentCode<unknown>, configs: () => SimConfig[]) {
+  return async (c: GradedContext): Promise<void> => {
+    await c.each([{ label: "the same two runs, routed three times each" }], (_k, record) => stateBetweenRuns(answer, configs(), record));
+  };
+}
+
 /** Scripted operations every `stepMs` from `fromMs` up to (not including) `toMs`. */
 export function every(fromMs: number, toMs: number, stepMs: number, op: (atMs: number, i: number) => ScriptedOp): ScriptedOp[] {
   const out: ScriptedOp[] = [];
@@ -89,10 +96,17 @@ export function every(fromMs: number, toMs: number, stepMs: number, op: (atMs: n
   return out;
 }
 
-/** The node that served the first read `client` made at or after `fromMs`, or undefined. */
-export function servedBy(run: RunResult, client: string, fromMs = 0): string | undefined {
-  const read = run.history.ops.find((op) => op.kind === "read" && op.client === client && op.invokeMs >= fromMs);
-  return read?.kind === "read" ? read.observed[0]?.node : undefined;
+/**
+ * The node that served the first read `client` made at or after `fromMs` (of those served by one
+ * of `among`, when given), or undefined.
+ */
+export function servedBy(run: RunResult, client: string, fromMs = 0, among?: readonly string[]): string | undefined {
+  for (const op of run.history.ops) {
+    if (op.kind !== "read" || op.client !== client || op.invokeMs < fromMs) continue;
+    const node = op.observed[0]?.node;
+    if (among === undefined || (node !== undefined && among.includes(node))) return node;
+  }
+  return undefined;
 }
 
 /**
