@@ -61,8 +61,7 @@ export type RunWrites = Pick<RunResult, "followers" | "writes">;
 /** The indices of the acknowledged writes lost if the leader died at `atMs` and `follower` took over. */
 export function writesLostOnFailover(run: RunWrites, follower: string, atMs: number): number[] {
   throw new NotImplementedError(
-    "02: writesLostOnFailover is not implemented yet: in exercises/02-data-loss-window.ts, return the indices of the writes " +
-      "acknowledged by atMs (ackMs <= atMs) that the follower had not received by atMs",
+    "02: writesLostOnFailover is not implemented yet: write it in exercises/02-data-loss-window.ts (replace this throw)",
   );
 }
 
@@ -77,7 +76,6 @@ export interface LoadAndLag {
 /** The expected number of acknowledged writes a failover to that follower loses, at a random moment. */
 export function expectedWritesLost(load: LoadAndLag): number {
   throw new NotImplementedError(
-    "02: expectedWritesLost is not implemented yet: in exercises/02-data-loss-window.ts, return the mean number of " +
-      "acknowledged writes the follower is missing, from the write rate and its mean lag",
+    "02: expectedWritesLost is not implemented yet: write it in exercises/02-data-loss-window.ts (replace this throw)",
   );
 }

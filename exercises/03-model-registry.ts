@@ -61,7 +61,6 @@ export interface ReadPolicy {
 /** The read policy for one registry operation. */
 export function choosePolicy(operation: RegistryOperation): ReadPolicy {
   throw new NotImplementedError(
-    "03: choosePolicy is not implemented yet: in exercises/03-model-registry.ts, return { routing, reason } for each " +
-      "operation (register-version, promote, serve-model, list-versions, read-audit-log)",
+    "03: choosePolicy is not implemented yet: write it in exercises/03-model-registry.ts (replace this throw)",
   );
 }

@@ -69,7 +69,6 @@ export type ServiceName = "ledger" | "metrics" | "accounts";
 /** The ack policy for `service`: one that meets both of its targets. */
 export function chooseAckPolicy(service: ServiceName): AckPolicy {
   throw new NotImplementedError(
-    "04: chooseAckPolicy is not implemented yet: in exercises/04-choose-ack-policy.ts, return an ack policy " +
-      "(asyncAck(), semiSync(), quorum(k) or syncAll()) for each of ledger, metrics and accounts",
+    "04: chooseAckPolicy is not implemented yet: write it in exercises/04-choose-ack-policy.ts (replace this throw)",
   );
 }
