@@ -203,7 +203,11 @@ export function rywSceneConfig(k: RywScene): SimConfig {
     followers: names.map((name, i) => ({ name, toFollowerMs: exponential({ meanMs: k.delays[i] }) })),
     workload: { writesPerSec: 800, writes: 400, clients: k.clients, keys: k.keys },
     reads: { readsPerSec: 1600, routing: SUBMISSION_ROUTER, ownKeyShare: 0.9 },
-    faults: k.slows.map((f) => ({ node: names[f.node % names.length], kind: "slow" as const, fromMs: f.fromMs, toMs: f.fromMs + f.forMs, factor: f.factor })),
+    // Slow spells and a failover are not combined: with both, the reference router's position
+    // check missed a write in about 1 run in 100 (seed 16, delays [8, 2, 2], B 50 times slower
+    // from 351 to 368 ms, 8 clients, 5 keys), so such runs do not say what a router should do.
+    // The seeded failover workload has no slow spells either.
+    faults: k.failover ? [] : k.slows.map((f) => ({ node: names[f.node % names.length], kind: "slow" as const, fromMs: f.fromMs, toMs: f.fromMs + f.forMs, factor: f.factor })),
     ...(k.failover ? { ack: semiSync(), failover: { crashLeader: { atMs: 250 } } } : {}),
   };
 }
@@ -211,7 +215,7 @@ export function rywSceneConfig(k: RywScene): SimConfig {
 /**
  * The search: small runs of 2-3 followers, some of them slowed for a while, few clients reading
  * mostly their own keys, sometimes a leader failover; the worst known scenes first (every
- * follower slowed, one follower slowed by far). Shrinking drops slow spells, followers and the
+ * follower slowed, one follower slowed by far, a failover with one slow follower). Shrinking drops slow spells, followers and the
  * failover, and lowers clients and keys. Only read-your-writes and answered reads are judged.
  */
 export function rywSearch(answer: StudentCode<typeof Exercise>, tries: number): Hunt<RywScene> {
@@ -232,11 +236,12 @@ export function rywSearch(answer: StudentCode<typeof Exercise>, tries: number): 
     }),
     first: [
       { seed: 5, delays: [2, 2, 2], slows: [0, 1, 2].map((node) => ({ node, fromMs: 100, forMs: 300, factor: 50 })), clients: 3, keys: 3, failover: false },
-      { seed: 6, delays: [0.5, 0.5, 8], slows: [{ node: 2, fromMs: 50, forMs: 400, factor: 200 }], clients: 4, keys: 4, failover: true },
+      { seed: 6, delays: [0.5, 0.5, 8], slows: [{ node: 2, fromMs: 50, forMs: 400, factor: 200 }], clients: 4, keys: 4, failover: false },
+      { seed: 598259507, delays: [8, 0.5], slows: [], clients: 1, keys: 9, failover: true },
     ],
     tries,
     shrinkTries: 20,
-    describe: (k) => ({ followers: k.delays.map((d, i) => `${NAMES[i]}: mean delay ${d} ms`), slow: rywSceneConfig(k).faults, clients: k.clients, keys: k.keys, leaderCrash: k.failover ? "at 250 ms" : "none", seed: k.seed }),
+    describe: (k) => ({ followers: k.delays.map((d, i) => `${NAMES[i]}: mean delay ${d} ms`), slow: rywSceneConfig(k).faults ?? [], clients: k.clients, keys: k.keys, leaderCrash: k.failover ? "at 250 ms" : "none", seed: k.seed }),
     judge: (k, record) => judgeRyw(answer, rywSceneConfig(k), record, 0),
   };
 }
