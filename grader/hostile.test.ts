@@ -246,6 +246,17 @@ describe("with screening on, the screen refuses what it recognises, with the lin
   });
 });
 
+describe("a grading call that runs out of time", () => {
+  test("still reports every test of every exercise, with the reason", async () => {
+    const blocked = submission("out-of-time", { "05-leader-election": readFileSync(join(root, "grader/fixtures/05-atomics-wait.ts.txt"), "utf8") });
+    const [report] = await gradeSubmissions([blocked], { root, exercises, timeoutMs: 5_000, screen: false });
+    const e = report.exercises[0];
+    expect(e.incomplete).toMatch(/time limit ran out/);
+    expect(e.tests).toHaveLength(exercises.find((x) => x.id === "05")!.tests.length);
+    expect(e.score).toBe(0);
+  }, 120_000);
+});
+
 describe("submissions graded in one call never share a process", () => {
   test("what one submission leaves in its process's globals, the next one graded does not see", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rl-shared-process-"));
