@@ -4,23 +4,19 @@
  * then starts in a few dozen milliseconds and may read nothing but these files and the
  * submission's own compiled exercise.
  *
- * The build is kept in node_modules/.cache/ (build-cache.ts) and made once per process at most.
+ * The build is kept in node_modules/.cache/ (build-cache.ts).
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { cachedBuild } from "../engine/build-cache";
 
-const built = new Map<string, Promise<string>>();
-
-/** The folder holding host.mjs and sim.mjs for the project at `root`, built if needed. */
+/**
+ * The folder holding host.mjs and sim.mjs for the project at `root`, built if needed. Asked again
+ * at every grading call, so a long-lived judge picks up an edited library (its sandboxes must run
+ * the same simulator as its replays).
+ */
 export function sandboxRuntime(root: string): Promise<string> {
-  let pending = built.get(root);
-  if (!pending) {
-    pending = build(root);
-    built.set(root, pending);
-    pending.catch(() => built.delete(root));
-  }
-  return pending;
+  return build(root);
 }
 
 function sources(root: string): string[] {
