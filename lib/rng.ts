@@ -88,7 +88,12 @@ export function stream(seed: number, name: string): Sfc32 {
 
 /** A uniform integer in [0, n). */
 export function randomInt(rng: Rng, n: number): number {
-  return Math.floor(rng.next() * n);
+  return randomIndex(rng.next(), n);
+}
+
+/** The uniform integer in [0, n) that a uniform number `u` in (0, 1) stands for: `list[randomIndex(ctx.random(), list.length)]`. */
+export function randomIndex(u: number, n: number): number {
+  return Math.floor(u * n);
 }
 
 /** Derives a new integer seed from a seed and a label (for seeds of sub-runs, e.g. in sweeps). */
