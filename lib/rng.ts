@@ -88,7 +88,7 @@ export function stream(seed: number, name: string): Sfc32 {
 
 /** A uniform integer in [0, n). */
 export function randomInt(rng: Rng, n: number): number {
-  return randomIndex(rng.next(), n);
+  return Math.floor(rng.next() * n);
 }
 
 /** The uniform integer in [0, n) that a uniform number `u` in (0, 1) stands for: `list[randomIndex(ctx.random(), list.length)]`. */

@@ -3,7 +3,30 @@
  * its kind, until nothing is left (or, with a failure detector, until only its timers are).
  */
 import { onAck, onFallbackCheck } from "./acknowledgement";
-import * as E from "./events";
+import {
+  ACK,
+  CLIENT_REROUTE,
+  CRASH_LEADER,
+  describeEvent,
+  ELECTION_DONE,
+  FALLBACK_CHECK,
+  FAULT_END,
+  FAULT_START,
+  HB_ARRIVE,
+  HB_SEND,
+  LOCAL_COMMIT,
+  READ_ARRIVE,
+  READ_INVOKE,
+  READ_SERVE,
+  RECV,
+  SCRIPT_OP,
+  STEP_DOWN,
+  TIMEOUT_CHECK,
+  TIMER_KIND,
+  WAIT_TIMEOUT,
+  WRITE_ARRIVE,
+  WRITE_INVOKE,
+} from "./events";
 import { onClientReroute, onElectionDone, onHeartbeatArrive, onHeartbeatSend, onStepDown, onTimeoutCheck, startFailover } from "./failover";
 import { downUntil, NO_FAULT, onCrashLeader, onFaultEnd, onFaultStart, scheduleFaults } from "./faults";
 import { onReadArrive, onReadInvoke, onReadServe, onWaitTimeout } from "./reads";
@@ -19,7 +42,7 @@ export function runEvents(w: World): RunResult {
 
   const q = w.q;
   const detecting = w.cfg.failover !== undefined;
-  const timer = E.TIMER_KIND;
+  const timer = TIMER_KIND;
   let count = 0;
   while (q.pop()) {
     count++;
@@ -30,68 +53,68 @@ export function runEvents(w: World): RunResult {
     const z = q.z;
     // The most frequent kinds first: a switch over imported constants is a chain of comparisons.
     switch (q.k) {
-      case E.RECV:
+      case RECV:
         onRecv(w, x, y, z);
         break;
-      case E.ACK:
+      case ACK:
         onAck(w, x, y, z);
         break;
-      case E.WRITE_INVOKE:
+      case WRITE_INVOKE:
         onWriteInvoke(w, x);
         break;
-      case E.WRITE_ARRIVE:
+      case WRITE_ARRIVE:
         onWriteArrive(w, x, y);
         break;
-      case E.LOCAL_COMMIT:
+      case LOCAL_COMMIT:
         onLocalCommit(w, x, y);
         break;
-      case E.READ_INVOKE:
+      case READ_INVOKE:
         onReadInvoke(w);
         break;
-      case E.READ_ARRIVE:
+      case READ_ARRIVE:
         onReadArrive(w, x, y, z);
         break;
-      case E.READ_SERVE:
+      case READ_SERVE:
         onReadServe(w, x, y);
         break;
-      case E.FAULT_START:
+      case FAULT_START:
         onFaultStart(w, x);
         break;
-      case E.FAULT_END:
+      case FAULT_END:
         onFaultEnd(w, x);
         break;
-      case E.HB_SEND:
+      case HB_SEND:
         onHeartbeatSend(w, x, y);
         break;
-      case E.HB_ARRIVE:
+      case HB_ARRIVE:
         onHeartbeatArrive(w, x);
         break;
-      case E.TIMEOUT_CHECK:
+      case TIMEOUT_CHECK:
         onTimeoutCheck(w);
         break;
-      case E.ELECTION_DONE:
+      case ELECTION_DONE:
         onElectionDone(w, x, y);
         break;
-      case E.STEP_DOWN:
+      case STEP_DOWN:
         onStepDown(w, x);
         break;
-      case E.CLIENT_REROUTE:
+      case CLIENT_REROUTE:
         onClientReroute(w, x);
         break;
-      case E.FALLBACK_CHECK:
+      case FALLBACK_CHECK:
         onFallbackCheck(w, x);
         break;
-      case E.SCRIPT_OP:
+      case SCRIPT_OP:
         onScriptOp(w, x);
         break;
-      case E.CRASH_LEADER:
+      case CRASH_LEADER:
         onCrashLeader(w);
         break;
-      case E.WAIT_TIMEOUT:
+      case WAIT_TIMEOUT:
         onWaitTimeout(w, x, y);
         break;
       default:
-        throw new Error(`unknown event: ${E.describeEvent(q.k, x, y, z)}`);
+        throw new Error(`unknown event: ${describeEvent(q.k, x, y, z)}`);
     }
     if (detecting && quiescent(w)) break;
   }

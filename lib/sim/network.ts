@@ -7,25 +7,21 @@
  * the common case, are drawn inline rather than through their sampler: the same draw, without a
  * call through a closure for every message.
  */
-import type { Rng } from "../rng";
 import { slowFactor } from "./faults";
 import type { World } from "./world";
 
-/** One delay: exponential with mean `meanMs` when it is >= 0 (drawn inline), else from `sample`. */
-export function linkDelay(meanMs: number, sample: (r: Rng) => number, rng: Rng): number {
-  return meanMs >= 0 ? -meanMs * Math.log(rng.next()) : sample(rng);
-}
-
 /** Delay of a replication message the leader sends to `to` now, slowed by faults on `to`. */
 export function toFollowerDelay(w: World, to: number): number {
-  let delay = linkDelay(w.toMean[to], w.toF[to], w.rTo[to]);
+  const m = w.toMean[to];
+  let delay = m >= 0 ? -m * Math.log(w.rTo[to].next()) : w.toF[to](w.rTo[to]);
   if (w.faultWins[to].length > 0) delay *= slowFactor(w, to, w.now);
   return delay;
 }
 
 /** Delay of a confirmation `from` sends its leader now, slowed by faults on `from`. */
 export function toLeaderDelay(w: World, from: number): number {
-  let delay = linkDelay(w.backMean[from], w.toL[from], w.rBack[from]);
+  const m = w.backMean[from];
+  let delay = m >= 0 ? -m * Math.log(w.rBack[from].next()) : w.toL[from](w.rBack[from]);
   if (w.faultWins[from].length > 0) delay *= slowFactor(w, from, w.now);
   return delay;
 }

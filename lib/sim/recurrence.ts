@@ -11,7 +11,6 @@
  * identical to the last bit; lib/recurrence.test.ts holds the two engines equal.
  */
 import { confirmedAt } from "../policies/rule";
-import { linkDelay } from "./network";
 import { nextKey, nextOpenArrival } from "./workload";
 import { result, type RunResult } from "./results";
 import type { World } from "./world";
@@ -73,7 +72,9 @@ export function runRecurrence(w: World): RunResult {
     w.recvMs[0][id] = t;
     if (t > end) end = t;
     for (let r = 1; r < n; r++) {
-      let recv = t + linkDelay(toMean[r], toF[r], rTo[r]);
+      // Exponential delays drawn inline, as network.ts draws them: the same draws, without a call.
+      const m = toMean[r];
+      let recv = t + (m >= 0 ? -m * Math.log(rTo[r].next()) : toF[r](rTo[r]));
       if (recv < lastArr[r]) recv = lastArr[r];
       lastArr[r] = recv;
       if (recv > end) end = recv;
@@ -83,7 +84,8 @@ export function runRecurrence(w: World): RunResult {
       lastApply[r] = applied;
       w.applyMs[r][id] = applied;
       if (w.needsAcks) {
-        let a = (onApply ? applied : recv) + linkDelay(backMean[r], toL[r], rBack[r]);
+        const mb = backMean[r];
+        let a = (onApply ? applied : recv) + (mb >= 0 ? -mb * Math.log(rBack[r].next()) : toL[r](rBack[r]));
         if (a < lastAck[r]) a = lastAck[r];
         lastAck[r] = a;
         ackArr[r] = a;
