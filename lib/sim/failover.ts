@@ -8,10 +8,14 @@
  * fencing come from. Which follower is promoted is the election rule's choice (election.ts).
  */
 import { sampler } from "../dist";
+import { ConfigError } from "../errors";
 import { clientRerouteAt, crashLeaderAt, electionDoneAt, heartbeatArriveAt, heartbeatSendAt, stepDownAt, timeoutCheckAt } from "./events";
 import { crashed, downUntil, NO_FAULT, slowFactor } from "./faults";
 import { rejoin } from "./replication";
 import type { World } from "./world";
+
+/** Epochs travel in 16 bits of an event word (lib/heap.ts). */
+const MAX_EPOCH = 65535;
 
 /** Queues the failover's first events: the scripted leader crash, the first heartbeat and timeout check. */
 export function startFailover(w: World): void {
@@ -59,6 +63,13 @@ export function onTimeoutCheck(w: World): void {
   if (candidate < 0) {
     timeoutCheckAt(w, w.now + fo.timeoutMs); // nobody to promote: try again later
     return;
+  }
+  if (w.epoch + 1 > MAX_EPOCH) {
+    throw new ConfigError(
+      "failover.detector",
+      { heartbeatMs: fo.heartbeatMs, timeoutMs: fo.timeoutMs },
+      `the run elected ${MAX_EPOCH - 1} new leaders by ${w.now.toFixed(1)} ms, the most one run can hold (epochs are kept in 16 bits); a detector that suspects the leader this often is not detecting failures. Lengthen timeoutMs, or simulate a shorter run`,
+    );
   }
   w.electing = true;
   // The old leader was alive (slow heartbeats, or paused and about to resume): an unneeded failover.
