@@ -31,17 +31,20 @@ function bytesPerRead(history: boolean): number {
   return 250 + (history ? 300 : 0);
 }
 
-/** The run's estimated memory, in MB, with `writes` writes and `reads` reads. */
-export function estimatedMb(cfg: Normalized, writes: number, reads: number): number {
-  return (writes * bytesPerWrite(cfg.names.length, cfg.recordHistory) + reads * bytesPerRead(cfg.recordHistory)) / (1 << 20);
+/** The run's estimated memory, in MB, with `writes` writes, `reads` reads, and `other` more events queued or recorded. */
+export function estimatedMb(cfg: Normalized, writes: number, reads: number, other = 0): number {
+  return (writes * bytesPerWrite(cfg.names.length, cfg.recordHistory) + reads * bytesPerRead(cfg.recordHistory) + other * BYTES_PER_EVENT) / (1 << 20);
 }
+
+/** An event in the queue or in the history's cluster events, roughly. */
+const BYTES_PER_EVENT = 100;
 
 const fmt = (n: number) => (n >= 1e7 ? n.toExponential(2) : Math.round(n).toLocaleString("en-US"));
 
-/** Throws when the run reaches its memory budget: `writes` and `reads` so far (or expected, `upFront`). */
-export function memoryExceeded(cfg: Normalized, writes: number, reads: number, upFront: string | null): never {
-  const mb = estimatedMb(cfg, writes, reads);
-  const what = upFront ?? `the run reached ${fmt(writes)} writes and ${fmt(reads)} reads`;
+/** Throws when the run reaches its memory budget: `writes`, `reads` and `other` events so far (or expected, `upFront`). */
+export function memoryExceeded(cfg: Normalized, writes: number, reads: number, upFront: string | null, other = 0): never {
+  const mb = estimatedMb(cfg, writes, reads, other);
+  const what = upFront ?? `the run reached ${fmt(writes)} writes, ${fmt(reads)} reads and ${fmt(other)} queued or recorded cluster events`;
   throw new ConfigError(
     "limits.memoryMb",
     cfg.limits.memoryMb,

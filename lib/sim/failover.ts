@@ -77,15 +77,31 @@ export function onTimeoutCheck(w: World): void {
   electionDoneAt(w, w.now + sampler(fo.electionMs)(w.rFaults), candidate, w.epoch + 1);
 }
 
-/** The election rule's pick among the live followers of the current epoch, or -1. */
-function pickCandidate(w: World, old: number): number {
+/** The live followers of the current epoch, other than `old`: whom an election may promote. */
+function candidates(w: World, old: number): number[] {
   const live: number[] = [];
   for (let r = 0; r < w.n; r++) {
     if (r === old || w.nodes[r].epoch !== w.epoch || w.nodes[r].believesLeader) continue;
     if (downUntil(w, r, w.now) !== NO_FAULT) continue;
     live.push(r);
   }
+  return live;
+}
+
+/** The election rule's pick among the candidates, or -1. */
+function pickCandidate(w: World, old: number): number {
+  const live = candidates(w, old);
   return live.length === 0 ? -1 : w.elect!(live, w);
+}
+
+/**
+ * Whether the detector could promote someone as things stand now: false when no follower can be
+ * elected (none is live, or the fixed one is not). Without a change to the nodes it stays false.
+ */
+export function canElect(w: World): boolean {
+  const live = candidates(w, w.leader);
+  const rule = w.cfg.failover!.election;
+  return live.length > 0 && (typeof rule !== "number" || live.includes(rule));
 }
 
 export function onElectionDone(w: World, cand: number, epoch: number): void {

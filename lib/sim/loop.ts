@@ -28,14 +28,14 @@ import {
   WRITE_ARRIVE,
   WRITE_INVOKE,
 } from "./events";
-import { onClientReroute, onElectionDone, onHeartbeatArrive, onHeartbeatSend, onStepDown, onTimeoutCheck, startFailover } from "./failover";
+import { canElect, onClientReroute, onElectionDone, onHeartbeatArrive, onHeartbeatSend, onStepDown, onTimeoutCheck, startFailover } from "./failover";
 import { eventsExceeded, virtualTimeExceeded } from "../config/limits";
 import { crashed, downUntil, NO_FAULT, onCrashLeader, onFaultEnd, onFaultStart, scheduleFaults } from "./faults";
 import { onReadArrive, onReadInvoke, onReadServe, onWaitTimeout } from "./reads";
 import { onLocalCommit, onRecv, onWriteArrive } from "./replication";
 import { result, type RunResult } from "./results";
 import { onScriptOp, onWriteInvoke, startWorkload, workloadDone } from "./workload";
-import { NOT_SEEN, type World } from "./world";
+import { MEMORY_CHECK_EVERY, NOT_SEEN, type World } from "./world";
 
 export function runEvents(w: World): RunResult {
   startWorkload(w);
@@ -51,6 +51,7 @@ export function runEvents(w: World): RunResult {
   let count = 0;
   while (q.pop()) {
     if (count === maxEvents) eventsExceeded(cfg, count, w.now);
+    if ((count & MEMORY_CHECK_EVERY) === MEMORY_CHECK_EVERY) w.checkMemory();
     if (q.t > maxVirtualMs) virtualTimeExceeded(cfg, q.t);
     count++;
     w.now = q.t;
@@ -150,8 +151,11 @@ function quiescent(w: World): boolean {
  * run ends there; those reads stay unanswered (completeMs Infinity).
  */
 function stuck(w: World): boolean {
-  if (w.cfg.failover !== undefined && !settled(w)) return false;
+  // An unsettled cluster might still elect a leader, which reroutes clients and resends the log;
+  // unless nobody can be elected, and nothing queued (a step-down, an election) changes that.
+  if (w.cfg.failover !== undefined && !settled(w) && (w.electing || canElect(w))) return false;
   return w.q.every((t, kind, part, node, z) => {
+    if (kind === STEP_DOWN || kind === ELECTION_DONE) return false;
     if (TIMER_KIND[kind]) return true;
     if (kind === WAIT_TIMEOUT) return w.parts[part].seen === NOT_SEEN && !crashed(w, node, t);
     if (kind !== READ_ARRIVE || z !== RETRY || downUntil(w, node, t) !== Infinity) return false;

@@ -342,7 +342,8 @@ export class World implements Membership {
 
   /** Throws once the run's tables pass `limits.memoryMb`. */
   checkMemory(): void {
-    if (estimatedMb(this.cfg, this.wCount, this.reads.length) > this.cfg.limits.memoryMb) memoryExceeded(this.cfg, this.wCount, this.reads.length, null);
+    const other = this.q.size + this.events.length;
+    if (estimatedMb(this.cfg, this.wCount, this.reads.length, other) > this.cfg.limits.memoryMb) memoryExceeded(this.cfg, this.wCount, this.reads.length, null, other);
   }
 
   private resizeWrites(cap: number): void {
