@@ -8,7 +8,7 @@ import { listSubmissions, runBatch } from "./batch";
 import { parseBatchArgs } from "./batch-cli";
 import { clock, consoleProgress } from "./batch-progress";
 import { gradebookCsv } from "./gradebook";
-import { makeFakeGrader } from "./platforms/fake-grader";
+import { makeFakeGrader } from "./fixtures/fake-grader";
 
 let grader: string;
 let work: string;

@@ -1,6 +1,6 @@
 /**
  * run_autograder against a temporary folder laid out like Gradescope's /autograder, with a
- * stand-in grader (see fake-grader.ts) so that every failure mode is quick to provoke.
+ * stand-in grader (see grader/fixtures/fake-grader.ts) so that every failure mode is quick to provoke.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeFakeGrader } from "./fake-grader";
+import { makeFakeGrader } from "../fixtures/fake-grader";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const RUN_AUTOGRADER = resolve(HERE, "gradescope/run_autograder");
