@@ -11,11 +11,12 @@
  * `npm run new-exercise`. The release is built in a scratch folder beside --out and moved into
  * place only when every check passed, so a refused release leaves nothing behind.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HelpRequested, isMain, runCommand } from "./cli";
 import { findGraderSecret } from "./grader-secret";
+import { buildInto, checkOutFolder } from "./out-folder";
 import { projectFiles } from "./project-files";
 import { brokenImports, brokenScripts, isReleased, releasePackageJson, UNFINISHED_MARKER } from "./release-rules";
 import { releaseNotebook } from "./release-notebooks";
@@ -47,14 +48,7 @@ export interface ReleaseResult {
 
 export function buildRelease(options: ReleaseOptions): ReleaseResult {
   const root = resolve(options.root ?? ROOT);
-  const out = resolve(options.out);
-  if (out === root || !relative(root, out).startsWith("..")) {
-    throw new Error(`--out must be outside the project (${root}), got ${out}`);
-  }
-  const outExisted = existsSync(out);
-  if (outExisted && (!statSync(out).isDirectory() || readdirSync(out).length > 0)) {
-    throw new Error(`--out ${out} already exists and is not an empty folder; choose a new one`);
-  }
+  const out = checkOutFolder(root, options.out);
   const all = projectFiles(root);
   const files = all.filter(isReleased);
   const left = all.filter((file) => !isReleased(file));
@@ -63,20 +57,12 @@ export function buildRelease(options: ReleaseOptions): ReleaseResult {
   if (broken.length > 0) {
     throw new Error(`the release would be broken: kept files import left-out ones:\n${broken.map((b) => `  ${b}`).join("\n")}`);
   }
-
-  // Built beside --out and renamed into place once every check has passed.
-  mkdirSync(dirname(out), { recursive: true });
-  const stage = mkdtempSync(join(dirname(out), `.${basename(out)}.partial-`));
-  try {
-    const written = writeRelease(root, stage, files, options);
-    checkRelease(root, stage, written, options.env ?? process.env);
-    if (outExisted) rmdirSync(out);
-    renameSync(stage, out);
-    return { out, files: written.sort(), left };
-  } catch (error) {
-    rmSync(stage, { recursive: true, force: true });
-    throw error;
-  }
+  const written = buildInto(out, (stage) => {
+    const list = writeRelease(root, stage, files, options);
+    checkRelease(root, stage, list, options.env ?? process.env);
+    return list;
+  });
+  return { out, files: written.sort(), left };
 }
 
 function writeRelease(root: string, stage: string, files: readonly string[], options: ReleaseOptions): string[] {
