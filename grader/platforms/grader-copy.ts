@@ -51,15 +51,16 @@ export function prepareGraderCopy(root: string, env: NodeJS.ProcessEnv, options:
 }
 
 /**
- * Grades a student's repository checked out in a workflow with the copy at `root`, in `format`.
- * The grading run gets only PATH and the secret from the workflow's environment, and
- * RL_GRADE_TIMEOUT_S seconds (default 600).
+ * Grades a student's repository checked out in a workflow with the copy at `root`, in `format`:
+ * the exercises RL_ONLY names ("05,06"), all when it is unset. The grading run gets only PATH and
+ * the secret from the workflow's environment, and RL_GRADE_TIMEOUT_S seconds (default 600).
  */
 export function gradeRepositoryUpload(root: string, submissionDir: string, format: UploadOptions["format"], env: NodeJS.ProcessEnv): Promise<UploadGrade> {
   return gradeUpload({
     graderRoot: root,
     submissionDir,
     format,
+    only: (env.RL_ONLY ?? "").split(",").map((id) => id.trim()).filter(Boolean),
     timeoutMs: Number(env.RL_GRADE_TIMEOUT_S ?? 600) * 1000,
     env: { PATH: env.PATH, ...(env.RL_GRADER_SECRET ? { RL_GRADER_SECRET: env.RL_GRADER_SECRET } : {}) },
   });
