@@ -36,6 +36,18 @@ function isGraderSelfTest(file: string): boolean {
 /** What `npm run new-exercise` leaves for the instructor to fill in; never shipped to students. */
 export const UNFINISHED_MARKER = "TODO(instructor)";
 
+/**
+ * The released folders `npm run new-exercise` writes into (stubs, graded tests and metadata,
+ * notebook cells): a file there that still holds the marker is an unfinished exercise. (The
+ * grader's own code may name the marker, to tell instructors what is left to do.)
+ */
+export const EXERCISE_FOLDERS = ["exercises/", "grader/exercises/", "notebooks/"] as const;
+
+/** True for a released file that must not hold UNFINISHED_MARKER. */
+export function mustBeFinished(file: string): boolean {
+  return EXERCISE_FOLDERS.some((folder) => file.startsWith(folder));
+}
+
 /** True if a project-relative path (with "/" separators) belongs in the student release. */
 export function isReleased(file: string): boolean {
   if (LEFT_OUT_FOLDERS.some((folder) => file.startsWith(folder) || `${file}/` === folder)) return false;

@@ -167,6 +167,11 @@ describe("buildRelease", () => {
     expect(readdirSync(dirname(out))).toEqual([]);
   }
 
+  it("looks for unfinished exercises where new-exercise writes, not in the grader that names the marker", () => {
+    const root = tinyProject({ "grader/validate.ts": 'const hint = "still says TODO(instructor)";\n', "notebooks/04-x.ipynb": '{"cells": [{"source": "## Exercise 09: TODO(instructor): title"}]}' });
+    expect(() => buildRelease({ root, out: join(tempDir(), "r"), env: {} })).toThrow(/^unfinished files \(they still say TODO\(instructor\)\): notebooks\/04-x\.ipynb\n/);
+  });
+
   it("refuses to ship a file that still holds a TODO(instructor), and deletes what it wrote", () => {
     const root = tinyProject({ "exercises/09-x.ts": "// Exercise 09 — TODO(instructor): the title\n" });
     const out = join(tempDir(), "r");
@@ -219,6 +224,7 @@ describe("the student release of this project", () => {
     const readme = readFileSync(join(out, "README.md"), "utf8");
     expect(readme).toContain("## Handing in");
     expect(readme).not.toContain("For instructors");
+    expect(readme).toContain('the check "Replication Lab score"');
     expect(existsSync(join(out, ".github/workflows/replication-lab.yml"))).toBe(true);
     const scripts = JSON.parse(readFileSync(join(out, "package.json"), "utf8")).scripts;
     expect(scripts.release).toBeUndefined();
@@ -241,8 +247,11 @@ describe("the student release of this project", () => {
   }, 300_000);
 
   it("passes its own unit tests (the unit phase of its npm test)", () => {
-    const unit = run(process.execPath, tool("vitest/vitest.mjs", "run"), 900_000);
-    expect(unit.status, `${unit.stdout.slice(-6000)}\n${unit.stderr.slice(-3000)}`).toBe(0);
+    // All but the PostgreSQL lab's test, the same file this project's own unit phase runs: a
+    // second run would start PostgreSQL servers again for nothing the release changes.
+    const unit = run(process.execPath, tool("vitest/vitest.mjs", "run", "--exclude", "**/pg-lab.test.ts"), 900_000);
+    const failures = unit.stdout.split("\n").filter((line) => /FAIL|×|Error/.test(line)).slice(0, 40).join("\n");
+    expect(unit.status, `${failures}\n${unit.stdout.slice(-3000)}\n${unit.stderr.slice(-3000)}`).toBe(0);
     expect(unit.stdout).toMatch(/Tests\s+\S*\d+ passed/);
   }, 900_000);
 

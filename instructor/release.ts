@@ -18,7 +18,7 @@ import { HelpRequested, isMain, runCommand } from "./cli";
 import { findGraderSecret } from "./grader-secret";
 import { buildInto, checkOutFolder } from "./out-folder";
 import { projectFiles } from "./project-files";
-import { brokenImports, brokenScripts, isReleased, releasePackageJson, UNFINISHED_MARKER } from "./release-rules";
+import { brokenImports, brokenScripts, isReleased, mustBeFinished, releasePackageJson, UNFINISHED_MARKER } from "./release-rules";
 import { releaseNotebook } from "./release-notebooks";
 import { studentReadme } from "./release-readme";
 
@@ -83,17 +83,17 @@ function writeRelease(root: string, stage: string, files: readonly string[], opt
       written.push(file);
     }
   }
-  put("README.md", studentReadme(stage));
   for (const [option, workflow] of Object.entries(WORKFLOWS)) {
     if (options[option as keyof typeof WORKFLOWS]) put(workflow.to, readFileSync(join(root, workflow.from)));
   }
+  put("README.md", studentReadme(stage));
   return written;
 }
 
 /** Throws with every reason the written release must not ship. */
 function checkRelease(root: string, stage: string, written: readonly string[], env: NodeJS.ProcessEnv): void {
   const problems: string[] = [];
-  const unfinished = written.filter((file) => readFileSync(join(stage, file)).includes(UNFINISHED_MARKER));
+  const unfinished = written.filter((file) => mustBeFinished(file) && readFileSync(join(stage, file)).includes(UNFINISHED_MARKER));
   if (unfinished.length > 0) problems.push(`unfinished files (they still say ${UNFINISHED_MARKER}): ${unfinished.join(", ")}`);
   const secret = findGraderSecret(root, env);
   if (secret) {
