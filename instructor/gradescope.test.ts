@@ -22,7 +22,8 @@ describe("appFiles", () => {
     expect(files).toContain("package-lock.json");
     expect(files).toContain("grader/cli.ts");
     expect(files.some((f) => f.startsWith("exercises/"))).toBe(true);
-    expect(files.filter((f) => /^solutions\/|^grader\/variants\/|\.secret$|^notebooks\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /^solutions\/|^grader\/variants\/|\.secret$|^notebooks\/|^instructor\/|^grader\/fixtures\/|^grader\/[\w/-]*\.test\.ts$/.test(f) && !f.startsWith("grader/exercises/"))).toEqual([]);
+    expect(files).toContain("grader/exercises/05-leader-election.test.ts");
   });
 });
 
