@@ -15,5 +15,7 @@ export * from "./sweep";
 export * from "./charts";
 export * from "./pbs";
 export * from "./scenarios";
+export * from "./registry";
+export * from "./staleness";
 export * from "./workbook";
 export * from "./pg-compare";

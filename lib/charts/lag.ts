@@ -163,7 +163,7 @@ export function freshnessChart(rows: readonly FreshnessPoint[] | ChartRow[], opt
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
-function checkWindows(windows: TimeWindow[]): TimeWindow[] {
+export function checkWindows(windows: TimeWindow[]): TimeWindow[] {
   if (!Array.isArray(windows)) throw new ConfigError("windows", windows, "it must be a list of { fromMs, toMs, label }");
   windows.forEach((w, i) => {
     if (typeof w !== "object" || w === null || !(w.fromMs >= 0) || !(w.toMs >= w.fromMs) || typeof w.label !== "string") {
@@ -181,7 +181,7 @@ function checkSize(width: number, height: number): { width: number; height: numb
 }
 
 /** A grey band per window with its label along the top. */
-function windowLayers(windows: TimeWindow[], xTitle: string | null): unknown[] {
+export function windowLayers(windows: TimeWindow[], xTitle: string | null): unknown[] {
   const data = { values: windows.map((w) => ({ fromMs: w.fromMs, toMs: w.toMs, label: w.label })) };
   return [
     {
