@@ -8,3 +8,5 @@ export * from "./why";
 export * from "./timeline";
 export * from "./spacetime";
 export * from "./focus";
+export * from "./anomaly";
+export * from "./staleness";
