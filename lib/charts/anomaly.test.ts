@@ -55,7 +55,7 @@ describe("anomalyChart", () => {
   });
 
   it("offers a drop-down when the delays are uneven, and no control for a single one", () => {
-    const uneven = rows.map((r) => (r.lagMs === 6 ? { ...r, lagMs: 20 } : r));
+    const uneven = [...rows, ...rows.filter((r) => r.lagMs === 6).map((r) => ({ ...r, lagMs: 20 }))];
     expect((anomalyChart(uneven) as { params: { bind: { input: string } }[] }).params[0].bind.input).toBe("select");
     const one = rows.filter((r) => r.lagMs === 2);
     expect((anomalyChart(one) as { params: { bind?: unknown }[] }).params[0].bind).toBeUndefined();

@@ -7,6 +7,7 @@
 import { ConfigError, checkInteger } from "../errors";
 import { routingName, type ReadRouting } from "../reads";
 import { runScenario, type Scenario } from "../scenarios";
+import { controlFor } from "./controls";
 import type { VegaLiteSpec } from "./render";
 import { checkLabelFields, checkNumberFields, checkRowList, distinctValues, type ChartRow } from "./rows";
 
@@ -124,16 +125,18 @@ export interface AnomalyChartOptions {
 /**
  * Two panels over the same horizontal axis (the wait, symlog): left, the share of reads that broke
  * the guarantee; right, the share the leader served. One line per routing. With several
- * replication delays in the rows, a control under the chart picks one (a slider when the delays
- * are evenly spaced, a drop-down otherwise).
+ * replication delays in the rows, a control under the chart picks one (see `controlFor`).
  */
 export function anomalyChart(rows: readonly AnomalyRow[] | ChartRow[], options: AnomalyChartOptions = {}): VegaLiteSpec {
   const list = checkRowList(rows);
   checkLabelFields(list, ["routing"]);
   checkNumberFields(list, ["lagMs", "afterMs", "brokenPct", "leaderPct"]);
   const lags = (distinctValues(list, "lagMs") as number[]).sort((a, b) => a - b);
-  const lagMs = options.lagMs ?? lags[Math.floor((lags.length - 1) / 2)];
-  if (!lags.includes(lagMs)) throw new ConfigError("lagMs", lagMs, `it must be one of the rows' delays: ${lags.join(", ")}`);
+  if (options.lagMs !== undefined && !lags.includes(options.lagMs)) {
+    throw new ConfigError("lagMs", options.lagMs, `it must be one of the rows' delays: ${lags.join(", ")}`);
+  }
+  const control = controlFor(list, { field: "lagMs", title: "replication message delay, mean (ms)", initial: options.lagMs }, "lag");
+  const lagMs = control.initial;
   const width = options.width ?? 300;
   const height = options.height ?? 210;
   const afters = distinctValues(list, "afterMs") as number[];
@@ -162,7 +165,7 @@ export function anomalyChart(rows: readonly AnomalyRow[] | ChartRow[], options: 
   const panel = (field: string, title: string) => ({
     width,
     height,
-    transform: [{ filter: "datum.lagMs === lag" }],
+    transform: [control.filter],
     encoding: {
       x,
       y: { field, type: "quantitative", title: wrapTitle(title), scale: { domain: [0, 100] } },
@@ -174,22 +177,15 @@ export function anomalyChart(rows: readonly AnomalyRow[] | ChartRow[], options: 
       { mark: { type: "point", filled: true, size: 45 }, encoding: { shape } },
     ],
   });
-  const evenlySpaced = lags.length > 2 && lags.every((v, i) => i === 0 || Math.abs(v - lags[i - 1] - (lags[1] - lags[0])) < 1e-9);
-  const bind =
-    lags.length === 1
-      ? undefined
-      : evenlySpaced
-        ? { input: "range", min: lags[0], max: lags[lags.length - 1], step: lags[1] - lags[0], name: "replication message delay, mean (ms): " }
-        : { input: "select", options: lags, name: "replication message delay, mean (ms): " };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: {
       text: options.title ?? "Reads that break the guarantee, by how soon they follow the write",
-      subtitle: [`A replication message takes ${lagMs} ms on average${bind ? " (change it under the chart)" : ""}. Hover for counts.`],
+      subtitle: [`A replication message takes ${lagMs} ms on average${"bind" in control.param ? " (change it under the chart)" : ""}. Hover for counts.`],
       anchor: "start",
     },
     data: { values: list.map((r) => ({ routing: r.routing, lagMs: r.lagMs, afterMs: r.afterMs, reads: r.reads, brokenReads: r.brokenReads, brokenPct: r.brokenPct, leaderPct: r.leaderPct })) },
-    params: [{ name: "lag", value: lagMs, ...(bind ? { bind } : {}) }],
+    params: [control.param],
     hconcat: [
       panel("brokenPct", options.brokenTitle ?? "reads that broke the guarantee (%)"),
       panel("leaderPct", "reads the leader served (%)"),

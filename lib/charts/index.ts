@@ -10,3 +10,4 @@ export * from "./spacetime";
 export * from "./focus";
 export * from "./anomaly";
 export * from "./staleness";
+export * from "./controls";

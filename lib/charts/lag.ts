@@ -4,6 +4,7 @@
  */
 import { ConfigError } from "../errors";
 import type { LagRow } from "../metrics";
+import { controlFor, type ControlOption } from "./controls";
 import type { VegaLiteSpec } from "./render";
 import { checkLabelFields, checkNumberFields, checkRowList, distinctValues, pickFields, type ChartRow } from "./rows";
 
@@ -98,6 +99,8 @@ export interface FreshnessChartOptions {
   subtitle?: string | string[];
   /** Title of the colour legend. Default "ack policy". */
   seriesTitle?: string;
+  /** A control under the chart that picks the rows with one value of this field (precomputed runs, e.g. per jitter). */
+  control?: ControlOption;
   /** Size in pixels. Default 520 x 260. */
   width?: number;
   height?: number;
@@ -130,31 +133,39 @@ export function freshnessChart(rows: readonly FreshnessPoint[] | ChartRow[], opt
       { field: "freshShare", type: "quantitative", title: "fresh", format: ".1%" },
     ],
   };
+  const control = options.control ? controlFor(list, options.control, "pick") : undefined;
+  const picked = control ? [control.filter] : [];
   const hasSimulated = list.some((r) => r.source === "simulated");
   const hasOther = list.some((r) => r.source !== "simulated");
   const layer: unknown[] = [];
   if (hasOther) {
     layer.push({
-      transform: [{ filter: "datum.source !== 'simulated'" }],
+      transform: [...picked, { filter: "datum.source !== 'simulated'" }],
       mark: { type: "line", strokeWidth: 1.5, strokeDash: [5, 4] },
       encoding,
     });
   }
   if (hasSimulated) {
     layer.push({
-      transform: [{ filter: "datum.source === 'simulated'" }],
+      transform: [...picked, { filter: "datum.source === 'simulated'" }],
       mark: { type: "point", filled: true, size: 30, opacity: 0.9 },
       encoding,
     });
   }
   const legend = hasSimulated && hasOther ? `Dots: simulated. Dashed lines: ${distinctValues(list.filter((r) => r.source !== "simulated"), "source").join(", ")}.` : undefined;
-  const subtitle = [...(options.subtitle === undefined ? [] : Array.isArray(options.subtitle) ? options.subtitle : [options.subtitle]), ...(legend ? [legend] : [])];
+  const shown = control && options.control ? `Shown: ${options.control.title} ${control.initial}${"bind" in control.param ? " (change it under the chart)" : ""}.` : undefined;
+  const subtitle = [
+    ...(options.subtitle === undefined ? [] : Array.isArray(options.subtitle) ? options.subtitle : [options.subtitle]),
+    ...(legend ? [legend] : []),
+    ...(shown ? [shown] : []),
+  ];
   return {
     $schema: SCHEMA,
     title: { text: options.title ?? "How likely a follower read is fresh, by time since the ack", ...(subtitle.length ? { subtitle } : {}), anchor: "start" },
     width,
     height,
-    data: { values: pickFields(list, ["tMs", "freshShare", "series", "source"]) },
+    data: { values: pickFields(list, ["tMs", "freshShare", "series", "source", ...(options.control ? [options.control.field] : [])]) },
+    ...(control ? { params: [control.param] } : {}),
     layer,
   };
 }

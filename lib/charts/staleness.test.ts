@@ -8,9 +8,9 @@ const bins = (routing: string, worst: number) =>
 const rows = [...bins("any follower", 300), ...bins("leader", 0)];
 
 describe("stalenessTimelineChart", () => {
-  it("shows one routing at a time, picked by a drop-down, with the tolerated staleness as a line", async () => {
+  it("shows one routing at a time, picked by a control, with the tolerated staleness as a line", async () => {
     const spec = stalenessTimelineChart(rows, { limitMs: 100 }) as { params: { value: string; bind: { input: string; options: string[] } }[] };
-    expect(spec.params[0]).toMatchObject({ value: "any follower", bind: { input: "select", options: ["any follower", "leader"] } });
+    expect(spec.params[0]).toMatchObject({ value: "any follower", bind: { input: "radio", options: ["any follower", "leader"] } });
     const svg = await toSvg(spec);
     expect(svg).toContain("tolerated: 100 ms");
     expect(svg).toContain("reads routed to any follower");

@@ -5,6 +5,7 @@
  */
 import { ConfigError } from "../errors";
 import type { StalenessBin } from "../staleness";
+import { controlFor } from "./controls";
 import { checkWindows, windowLayers, type TimeWindow } from "./lag";
 import type { VegaLiteSpec } from "./render";
 import { checkLabelFields, checkNumberFields, checkRowList, distinctValues, type ChartRow } from "./rows";
@@ -34,6 +35,7 @@ export function stalenessTimelineChart(rows: readonly (StalenessBin & { routing:
   const routings = distinctValues(list, "routing") as string[];
   const routing = options.routing ?? routings[0];
   if (!routings.includes(routing)) throw new ConfigError("routing", routing, `it must be one of the rows' routings: ${routings.join(", ")}`);
+  const control = controlFor(list, { field: "routing", title: "routing", initial: routing }, "routing");
   const windows = checkWindows(options.windows ?? []);
   const limit = options.limitMs;
   if (limit !== undefined && !(typeof limit === "number" && limit >= 0)) throw new ConfigError("limitMs", limit, "it must be a number of ms >= 0");
@@ -57,7 +59,7 @@ export function stalenessTimelineChart(rows: readonly (StalenessBin & { routing:
     { field: "stalenessMsMax", type: "quantitative", title: "stalest read (ms)", format: ".1f" },
     { field: "leaderPct", type: "quantitative", title: "served by the leader (%)" },
   ];
-  const pick = { filter: "datum.routing === routing" };
+  const pick = control.filter;
   const upper = {
     width,
     height,
@@ -95,11 +97,11 @@ export function stalenessTimelineChart(rows: readonly (StalenessBin & { routing:
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: {
       text: options.title ?? "How stale these reads were over time",
-      subtitle: [`Shown: reads routed to ${routing}; pick another routing under the chart.`],
+      subtitle: [`Shown: reads routed to ${routing}${"bind" in control.param ? "; pick another routing under the chart" : ""}.`],
       anchor: "start",
     },
     data: { values },
-    params: [{ name: "routing", value: routing, bind: { input: "select", options: routings, name: "routing: " } }],
+    params: [control.param],
     vconcat: [upper, lower],
     spacing: 8,
   };
