@@ -126,14 +126,14 @@ function cellText(value: unknown): string {
  * The rows of a table as columns and text cells: an array of objects (one row each), or an object
  * whose values are rows (its keys become the first column, as `console.table` shows them).
  */
-export function tableCells(
-  rows: readonly Record<string, unknown>[] | Record<string, Record<string, unknown>>,
-  options: TableOptions = {},
-): { columns: string[]; numeric: boolean[]; cells: string[][] } {
+export type TableRows = readonly object[] | { readonly [name: string]: object };
+
+export function tableCells(rows: TableRows, options: TableOptions = {}): { columns: string[]; numeric: boolean[]; cells: string[][] } {
   if (rows === null || typeof rows !== "object") {
     throw new ConfigError("rows", rows, "it must be an array of objects (one per row) or an object of rows keyed by name");
   }
   const keyed = !Array.isArray(rows);
+  // Interfaces such as a library's row types have no index signature: read them as records.
   const entries: [string, Record<string, unknown>][] = keyed
     ? Object.entries(rows as Record<string, Record<string, unknown>>)
     : (rows as readonly Record<string, unknown>[]).map((r, i) => [String(i), r]);
@@ -155,7 +155,7 @@ export function tableCells(
 }
 
 /** A table as HTML that scrolls sideways when it is wider than the page instead of wrapping. */
-export function tableHtml(rows: Parameters<typeof tableCells>[0], options: TableOptions = {}): string {
+export function tableHtml(rows: TableRows, options: TableOptions = {}): string {
   const { columns, numeric, cells } = tableCells(rows, options);
   const align = (c: number) => (numeric[c] ? "right" : "left");
   const cellStyle = (c: number, text: string) =>
@@ -173,7 +173,7 @@ export function tableHtml(rows: Parameters<typeof tableCells>[0], options: Table
 }
 
 /** The same table as aligned plain text, for terminals, logs and plain-text exports. */
-export function tableText(rows: Parameters<typeof tableCells>[0], options: TableOptions = {}): string {
+export function tableText(rows: TableRows, options: TableOptions = {}): string {
   const { columns, numeric, cells } = tableCells(rows, options);
   const widths = columns.map((name, c) => Math.max(name.length, ...cells.map((row) => row[c].length)));
   const line = (row: string[]) =>
@@ -193,6 +193,6 @@ export function tableText(rows: Parameters<typeof tableCells>[0], options: Table
  * @example
  * showTable(rows.map((r) => ({ policy: r.ack, p99Ms: r.commitLatencyMsP99 })));
  */
-export function showTable(rows: Parameters<typeof tableCells>[0], options: TableOptions = {}): void {
+export function showTable(rows: TableRows, options: TableOptions = {}): void {
   displayBundle({ "text/html": tableHtml(rows, options), "text/plain": tableText(rows, options) });
 }

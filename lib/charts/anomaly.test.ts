@@ -74,3 +74,11 @@ describe("anomalyChart", () => {
     expect(() => anomalyChart(rows, { lagMs: 3 })).toThrow(/lagMs: 3 is not allowed; it must be one of the rows' delays: 2, 4, 6/);
   });
 });
+
+describe("anomalyChart scales", () => {
+  it("fits each axis to its largest share over every delay, so the control never rescales it", () => {
+    const rows = [2, 4].flatMap((lagMs) => [0, 10].map((afterMs) => ({ routing: "any", lagMs, afterMs, reads: 10, brokenReads: 1, brokenPct: lagMs * 3, leaderPct: 5 })));
+    const spec = anomalyChart(rows) as { hconcat: { encoding: { y: { scale: { domain: number[] } } } }[] };
+    expect(spec.hconcat.map((p) => p.encoding.y.scale.domain)).toEqual([[0, 20], [0, 10]]);
+  });
+});

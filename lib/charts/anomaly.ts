@@ -162,13 +162,18 @@ export function anomalyChart(rows: readonly AnomalyRow[] | ChartRow[], options: 
     { field: "brokenPct", type: "quantitative", title: "broken (%)" },
     { field: "leaderPct", type: "quantitative", title: "served by the leader (%)" },
   ];
+  // One vertical scale for every position of the control, so moving it does not rescale the axis.
+  const topOf = (field: string) => {
+    const max = Math.max(...list.map((r) => r[field] as number));
+    return max > 50 ? 100 : max > 20 ? 50 : max > 10 ? 20 : 10;
+  };
   const panel = (field: string, title: string) => ({
     width,
     height,
     transform: [control.filter],
     encoding: {
       x,
-      y: { field, type: "quantitative", title: wrapTitle(title), scale: { domain: [0, 100] } },
+      y: { field, type: "quantitative", title: wrapTitle(title), scale: { domain: [0, topOf(field)] } },
       color: colour,
       tooltip,
     },
