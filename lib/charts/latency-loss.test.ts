@@ -4,7 +4,7 @@ import { ConfigError } from "../errors";
 import { summarize } from "../metrics";
 import { asyncAck, syncAll } from "../policies";
 import { simulate, type RunResult } from "../sim";
-import { latencyVsLossChart, lossWindowAnyFollower } from "./latency-loss";
+import { latencyVsLossChart, lossWindowAnyFollower, writeCopies } from "./latency-loss";
 import { toSvg } from "./render";
 
 // Four policies x two seeds, shaped like the rows of sweep(..., measure: summarize + lossWindowAnyFollower).
@@ -135,5 +135,28 @@ describe("lossWindowAnyFollower", () => {
     const any = lossWindowAnyFollower(run);
     expect(any.lossWindowMsAnyFollowerMean).toBeGreaterThan(best.lossWindowMsMean);
     expect(any.lossWindowMsAnyFollowerMax).toBeGreaterThanOrEqual(best.lossWindowMsMax);
+  });
+});
+
+describe("writeCopies", () => {
+  it("counts the copies of each acknowledged write at its ack and at the end", () => {
+    const tiny = {
+      writes: {
+        count: 3,
+        ackMs: Float64Array.from([10, Infinity, 20]),
+        receivedMs: [Float64Array.from([12, 5, 19]), Float64Array.from([8, 6, Infinity])],
+      },
+    } as unknown as RunResult;
+    // Write 0: leader + the second follower at its ack, all three later; write 2: leader + the first, and never the second.
+    expect(writeCopies(tiny)).toEqual({ copiesAtAckMean: 2, copiesAtAckMin: 2, copiesKeptMean: 2.5 });
+  });
+
+  it("gives sync-all every copy at the ack, and async at least one", () => {
+    const base = { seed: 5, followers: 3, leaderCommitMs: constant(0.5), workload: { writes: 1000 } };
+    expect(writeCopies(simulate({ ...base, ack: syncAll() }))).toEqual({ copiesAtAckMean: 4, copiesAtAckMin: 4, copiesKeptMean: 4 });
+    const async = writeCopies(simulate({ ...base, ack: asyncAck() }));
+    expect(async.copiesAtAckMin).toBe(1);
+    expect(async.copiesAtAckMean).toBeGreaterThan(1);
+    expect(async.copiesKeptMean).toBe(4);
   });
 });

@@ -51,6 +51,41 @@ export function lossWindowAnyFollower(run: RunResult): AnyFollowerLossWindow {
   };
 }
 
+/** How many copies of its writes a run kept: part of the bill a policy sends to storage. */
+export interface WriteCopies {
+  /** Per acknowledged write, the copies that existed when its client was told "committed" (the leader's own and every follower that had received it), averaged. */
+  copiesAtAckMean: number;
+  /** The fewest copies any acknowledged write had at its acknowledgement. */
+  copiesAtAckMin: number;
+  /** Per acknowledged write, the copies at the end of the run (storage kept), averaged. */
+  copiesKeptMean: number;
+}
+
+/** Copies of the acknowledged writes when they were acknowledged, and at the end of the run. */
+export function writeCopies(run: RunResult): WriteCopies {
+  const w = run.writes;
+  let atAck = 0;
+  let minAtAck = Infinity;
+  let kept = 0;
+  let acknowledged = 0;
+  for (let i = 0; i < w.count; i++) {
+    const ack = w.ackMs[i];
+    if (ack === Infinity) continue;
+    acknowledged++;
+    let here = 1;
+    let end = 1;
+    for (const received of w.receivedMs) {
+      if (received[i] <= ack) here++;
+      if (received[i] < Infinity) end++;
+    }
+    atAck += here;
+    kept += end;
+    if (here < minAtAck) minAtAck = here;
+  }
+  const n = Math.max(1, acknowledged);
+  return { copiesAtAckMean: atAck / n, copiesAtAckMin: acknowledged ? minAtAck : 0, copiesKeptMean: kept / n };
+}
+
 /** The two failover rules the chart compares, as they appear in its legend. */
 export const BEST_FAILOVER = "most up-to-date follower";
 export const RANDOM_FAILOVER = "random follower";
