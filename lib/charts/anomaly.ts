@@ -186,7 +186,11 @@ export function anomalyChart(rows: readonly AnomalyRow[] | ChartRow[], options: 
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: {
       text: options.title ?? "Reads that break the guarantee, by how soon they follow the write",
-      subtitle: [`A replication message takes ${lagMs} ms on average${"bind" in control.param ? " (change it under the chart)" : ""}. Hover for counts.`],
+      subtitle: [
+        "bind" in control.param
+          ? `A replication message takes ${lagMs} ms on average at first; the slider under the chart changes it. Hover for counts.`
+          : `A replication message takes ${lagMs} ms on average. Hover for counts.`,
+      ],
       anchor: "start",
     },
     data: { values: list.map((r) => ({ routing: r.routing, lagMs: r.lagMs, afterMs: r.afterMs, reads: r.reads, brokenReads: r.brokenReads, brokenPct: r.brokenPct, leaderPct: r.leaderPct })) },

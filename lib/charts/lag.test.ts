@@ -62,7 +62,7 @@ describe("freshnessChart", () => {
     expect(spec.params[0]).toMatchObject({ value: 1, bind: { input: "range" } });
     const svg = await toSvg(spec);
     expect(marks(svg, "mark-symbol")).toBe(8);
-    expect(svg).toContain("Shown: jitter (ms) 1 (change it under the chart).");
+    expect(svg).toContain("jitter (ms): 1 at first; the control under the chart changes it.");
     expect(await toSvg(freshnessChart(perJitter, { control: { field: "jitterMs", title: "jitter (ms)", initial: 5 } }))).not.toBe(svg);
   });
 

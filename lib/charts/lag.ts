@@ -153,7 +153,10 @@ export function freshnessChart(rows: readonly FreshnessPoint[] | ChartRow[], opt
     });
   }
   const legend = hasSimulated && hasOther ? `Dots: simulated. Dashed lines: ${distinctValues(list.filter((r) => r.source !== "simulated"), "source").join(", ")}.` : undefined;
-  const shown = control && options.control ? `Shown: ${options.control.title} ${control.initial}${"bind" in control.param ? " (change it under the chart)" : ""}.` : undefined;
+  const shown =
+    control && options.control
+      ? `${options.control.title}: ${control.initial}${"bind" in control.param ? " at first; the control under the chart changes it" : ""}.`
+      : undefined;
   const subtitle = [
     ...(options.subtitle === undefined ? [] : Array.isArray(options.subtitle) ? options.subtitle : [options.subtitle]),
     ...(legend ? [legend] : []),

@@ -13,7 +13,7 @@ describe("stalenessTimelineChart", () => {
     expect(spec.params[0]).toMatchObject({ value: "any follower", bind: { input: "radio", options: ["any follower", "leader"] } });
     const svg = await toSvg(spec);
     expect(svg).toContain("tolerated: 100 ms");
-    expect(svg).toContain("reads routed to any follower");
+    expect(svg).toContain("Reads routed to any follower at first");
     expect(await toSvg(stalenessTimelineChart(rows, { limitMs: 100, routing: "leader" }))).not.toBe(svg);
   });
 

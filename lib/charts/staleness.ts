@@ -97,7 +97,7 @@ export function stalenessTimelineChart(rows: readonly (StalenessBin & { routing:
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: {
       text: options.title ?? "How stale these reads were over time",
-      subtitle: [`Shown: reads routed to ${routing}${"bind" in control.param ? "; pick another routing under the chart" : ""}.`],
+      subtitle: [`Reads routed to ${routing}${"bind" in control.param ? " at first; pick another routing under the chart" : ""}.`],
       anchor: "start",
     },
     data: { values },
