@@ -6,10 +6,13 @@
  */
 import { checkDist, constant, type Dist } from "./dist";
 import { ConfigError, checkInteger, checkNumber } from "./errors";
+import { normalizeCoordinator, normalizeFencing, type CoordinatorConfig, type FencingConfig, type NormalizedCoordinator, type NormalizedFencing } from "./coordination";
+import { normalizePartition, type NormalizedPartition, type PartitionFault } from "./partitions";
 import { asyncAck, compileAck, type AckPolicy, type AckRule } from "./policies";
 import type { ReadRouting } from "./reads";
+import { normalizeTriggers, type NormalizedTrigger, type Trigger } from "./triggers";
 
-/** A fault on one node over a time window. */
+/** A fault on one node over a time window. (A partition of the network is in `partitions`.) */
 export interface Fault {
   /** The node's name ("L" for the initial leader, "A", "B", … for followers). */
   node: string;
@@ -119,8 +122,14 @@ export interface FailoverConfig {
   election?: "most-up-to-date" | "random" | { fixed: string };
   /** Time from suspicion to the new leader accepting writes. Default 0. */
   electionMs?: Dist;
-  /** Storage checks each write's epoch (fencing token) and rejects a deposed leader's writes. Default false. */
-  fencing?: boolean;
+  /**
+   * Storage checks each write's epoch (fencing token) and rejects a deposed leader's writes: `true`
+   * (one storage node, told of each new epoch at once) or the storage's options (lib/coordination.ts).
+   * Default false.
+   */
+  fencing?: boolean | FencingConfig;
+  /** Who decides leadership: "monitor" (the default), several monitors, or a majority lease (lib/coordination.ts). */
+  coordinator?: CoordinatorConfig;
   /** How long a deposed leader takes to learn of the new epoch once it runs again. Default constant 500 ms. */
   stepDownAfterMs?: Dist;
   /** How long each client takes to learn of a new leader. Default exponential mean 50 ms. */
@@ -144,6 +153,10 @@ export interface SimConfig {
   workload?: WorkloadConfig;
   reads?: ReadsConfig;
   faults?: Fault[];
+  /** Network partitions over time windows: the links between groups of endpoints are cut (lib/partitions.ts). */
+  partitions?: PartitionFault[];
+  /** Faults started by protocol events, e.g. right after the leader acknowledges write 300 (lib/triggers.ts). */
+  triggers?: Trigger[];
   failover?: FailoverConfig;
   /** Record the history of client operations (default true). Turn off for the fastest sweeps. */
   recordHistory?: boolean;
@@ -178,6 +191,8 @@ export interface Normalized {
   };
   reads: { readsPerSec: number; routing: ReadRouting | undefined; ownKeyShare: number };
   faults: { node: number; kind: Fault["kind"]; fromMs: number; toMs: number; factor: number }[];
+  partitions: NormalizedPartition[];
+  triggers: NormalizedTrigger[];
   failover?: {
     crashAtMs: number; // Infinity if none
     crashAfterAckOf: number; // -1 if none
@@ -187,7 +202,8 @@ export interface Normalized {
     detectorDelayMs: Dist;
     election: "most-up-to-date" | "random" | number;
     electionMs: Dist;
-    fencing: boolean;
+    fencing: NormalizedFencing | null;
+    coordinator: NormalizedCoordinator;
     stepDownAfterMs: Dist;
     clientRerouteMs: Dist;
     clientTimeoutMs: number;
@@ -325,7 +341,7 @@ export function normalize(c: SimConfig): Normalized {
     const field = `faults[${i}]`;
     plainObject(field, f);
     const node = nodeIndex(`${field}.node`, f.node);
-    if (!["slow", "pause", "crash"].includes(f.kind)) throw new ConfigError(`${field}.kind`, f.kind, 'it must be "slow", "pause" or "crash"');
+    if (!["slow", "pause", "crash"].includes(f.kind)) throw new ConfigError(`${field}.kind`, f.kind, 'it must be "slow", "pause" or "crash" (a partition goes in `partitions`)');
     const fromMs = checkNumber(`${field}.fromMs`, f.fromMs, 0, Infinity, "it must be a time >= 0 ms (the run starts at 0)");
     const toMs = f.toMs === undefined ? Infinity : checkNumber(`${field}.toMs`, f.toMs, fromMs, Infinity, `it must be >= fromMs (${fromMs})`);
     const factor = f.factor === undefined ? 10 : checkNumber(`${field}.factor`, f.factor, 1, 1e6, "it must be a multiplier >= 1");
@@ -368,12 +384,26 @@ export function normalize(c: SimConfig): Normalized {
       detectorDelayMs: d.delayMs !== undefined ? checkDist(d.delayMs, "failover.detector.delayMs") : toF,
       election,
       electionMs: f.electionMs !== undefined ? checkDist(f.electionMs, "failover.electionMs") : constant(0),
-      fencing: f.fencing === undefined ? false : Boolean(f.fencing),
+      fencing: normalizeFencing(f.fencing),
+      coordinator: normalizeCoordinator(f.coordinator, timeoutMs),
       stepDownAfterMs: f.stepDownAfterMs !== undefined ? checkDist(f.stepDownAfterMs, "failover.stepDownAfterMs") : constant(500),
       clientRerouteMs: f.clientRerouteMs !== undefined ? checkDist(f.clientRerouteMs, "failover.clientRerouteMs") : { kind: "exponential", meanMs: 50 },
       clientTimeoutMs: f.clientTimeoutMs === undefined ? DEFAULT_CLIENT_TIMEOUT_MS : checkNumber("failover.clientTimeoutMs", f.clientTimeoutMs, 0, 1e9),
     };
   }
+  // Partitions and triggers name endpoints: the nodes, the clients, the coordinator's members and the fencing storage.
+  const clientNames = [...Array.from({ length: Math.max(clients, closedLoop?.clients ?? 0) }, (_, i) => `c${i}`)];
+  for (const op of script) if (!clientNames.includes(op.client)) clientNames.push(op.client);
+  const endpoints = { nodes: names, clients: clientNames, coordinator: failover?.coordinator.members ?? [], storage: failover?.fencing?.storage ?? [] };
+  if (c.partitions !== undefined && !Array.isArray(c.partitions)) {
+    throw new ConfigError("partitions", c.partitions, 'it must be a list, e.g. [{ fromMs: 500, toMs: 900, sides: [["L"], ["A", "B", "M1", "clients"]] }]');
+  }
+  const partitions = (c.partitions ?? []).map((p, i) => {
+    plainObject(`partitions[${i}]`, p);
+    return normalizePartition(`partitions[${i}]`, p, endpoints);
+  });
+  const triggers = normalizeTriggers(c.triggers, endpoints);
+
   if (c.recordHistory !== undefined && typeof c.recordHistory !== "boolean") throw new ConfigError("recordHistory", c.recordHistory, "it must be true or false");
   if (c.engine !== undefined && c.engine !== "auto" && c.engine !== "events") throw new ConfigError("engine", c.engine, 'it must be "auto" or "events"');
 
@@ -391,6 +421,8 @@ export function normalize(c: SimConfig): Normalized {
     workload: { writesPerSec, writes, durationMs, arrival, bursts, clients, keys, closedLoop, script },
     reads: { readsPerSec, routing: r.routing, ownKeyShare },
     faults,
+    partitions,
+    triggers,
     failover,
     clientTimeoutMs: failover?.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS,
     recordHistory: c.recordHistory ?? true,

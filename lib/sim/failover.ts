@@ -8,9 +8,12 @@
  * fencing come from. Which follower is promoted is the election rule's choice (election.ts).
  */
 import { sampler } from "../dist";
+import { coordinationElected, deliverNews, electionFailed, onLeaderTick, startCoordination } from "./coordinators";
 import { clientRerouteAt, crashLeaderAt, electionDoneAt, heartbeatArriveAt, heartbeatSendAt, stepDownAt, timeoutCheckAt } from "./events";
 import { crashed, downUntil, NO_FAULT, slowFactor } from "./faults";
+import { clientEndpoint, heldArrival, linkOpen, lost, memberEndpoint } from "./links";
 import { rejoin } from "./replication";
+import { announceEpoch } from "./storage";
 import type { World } from "./world";
 
 /** Queues the failover's first events: the scripted leader crash, the first heartbeat and timeout check. */
@@ -20,7 +23,8 @@ export function startFailover(w: World): void {
   w.detectorDelay = sampler(fo.detectorDelayMs);
   if (fo.crashAtMs < Infinity) crashLeaderAt(w, fo.crashAtMs);
   heartbeatSendAt(w, 0, 0, 1);
-  timeoutCheckAt(w, fo.timeoutMs);
+  if (w.coord !== null) startCoordination(w, w.coord);
+  else timeoutCheckAt(w, fo.timeoutMs);
 }
 
 export function onHeartbeatSend(w: World, node: number, epoch: number): void {
@@ -28,6 +32,10 @@ export function onHeartbeatSend(w: World, node: number, epoch: number): void {
   const st = w.nodes[node];
   if (!st.believesLeader || st.epoch !== epoch) return;
   if (downUntil(w, node, w.now) !== NO_FAULT) return; // silent; restarted when the node is back
+  if (w.coord !== null) {
+    onLeaderTick(w, w.coord, node, epoch);
+    return;
+  }
   const fo = w.cfg.failover!;
   if (node === w.leader) {
     const d = w.detectorDelay(w.rFaults) * (w.faultWins[node].length > 0 ? slowFactor(w, node, w.now) : 1);
@@ -35,8 +43,11 @@ export function onHeartbeatSend(w: World, node: number, epoch: number): void {
     // delayed heartbeat holds back those behind it, which is how a latency spike becomes silence.
     let t = w.now + d;
     if (t < w.lastHbArrival) t = w.lastHbArrival;
-    w.lastHbArrival = t;
-    heartbeatArriveAt(w, t, epoch);
+    // Across a cut a heartbeat is lost: the monitor hears silence.
+    if (w.links === null || !lost(w.links, node, memberEndpoint(w.links, 0), w.now, t)) {
+      w.lastHbArrival = t;
+      heartbeatArriveAt(w, t, epoch);
+    }
   }
   heartbeatSendAt(w, w.now + fo.heartbeatMs, node, epoch);
 }
@@ -50,11 +61,12 @@ export function onHeartbeatArrive(w: World, epoch: number): void {
 
 export function onTimeoutCheck(w: World): void {
   w.timersQueued--;
+  if (w.coord !== null) return; // several monitors or a lease decide on their own (coordinators.ts)
   const fo = w.cfg.failover!;
   // Compare against the same sum the check was scheduled at: `now - lastHeard` can round below it.
   if (w.electing || w.now < w.lastHeard + fo.timeoutMs) return;
   const old = w.leader;
-  const candidate = pickCandidate(w, old);
+  const candidate = pickCandidate(w, old, w.links === null ? -1 : memberEndpoint(w.links, 0));
   w.events.push({ kind: "suspect", atMs: w.now, node: w.cfg.names[old], by: "monitor" });
   if (candidate < 0) {
     timeoutCheckAt(w, w.now + fo.timeoutMs); // nobody to promote: try again later
@@ -66,12 +78,13 @@ export function onTimeoutCheck(w: World): void {
   electionDoneAt(w, w.now + sampler(fo.electionMs)(w.rFaults), candidate, w.epoch + 1);
 }
 
-/** The election rule's pick among the live followers of the current epoch, or -1. */
-function pickCandidate(w: World, old: number): number {
+/** The election rule's pick among the live followers of the current epoch that the deciding coordinator member (`from`, an endpoint; -1 without partitions) can reach, or -1. */
+export function pickCandidate(w: World, old: number, from: number): number {
   const live: number[] = [];
   for (let r = 0; r < w.n; r++) {
     if (r === old || w.nodes[r].epoch !== w.epoch || w.nodes[r].believesLeader) continue;
     if (downUntil(w, r, w.now) !== NO_FAULT) continue;
+    if (w.links !== null && from >= 0 && !linkOpen(w.links, from, r, w.now)) continue;
     live.push(r);
   }
   return live.length === 0 ? -1 : w.elect!(live, w);
@@ -82,7 +95,9 @@ export function onElectionDone(w: World, cand: number, epoch: number): void {
   w.electing = false;
   const fo = w.cfg.failover!;
   if (downUntil(w, cand, w.now) !== NO_FAULT) {
-    timeoutCheckAt(w, w.now); // the candidate died meanwhile: elect again
+    // The candidate died meanwhile: elect again.
+    if (w.coord !== null) electionFailed(w, w.coord);
+    else timeoutCheckAt(w, w.now);
     return;
   }
   const old = w.leader;
@@ -106,25 +121,33 @@ export function onElectionDone(w: World, cand: number, epoch: number): void {
     w.outageMs += w.now - w.leaderDownSince;
     w.leaderDownSince = NaN;
   }
+  // The followers learn of the new epoch from the coordinator member that decided (at once, unless a partition holds the news).
+  const member = w.coord === null ? 0 : w.coord.decidedBy;
   for (let r = 0; r < w.n; r++) {
-    if (r === cand || r === old) continue;
-    const rs = w.nodes[r];
-    if (rs.believesLeader) continue;
-    rs.epoch = epoch;
-    rejoin(w, r);
+    if (r === cand || (r === old && w.nodes[r].believesLeader)) continue;
+    if (w.nodes[r].believesLeader) continue;
+    deliverNews(w, r, epoch, member);
   }
+  announceEpoch(w, epoch, member);
   // The old leader keeps believing it leads until it learns otherwise.
   const os = w.nodes[old];
   if (os.believesLeader) {
     const until = downUntil(w, old, w.now);
-    const from = until === NO_FAULT ? w.now : until;
+    let from = until === NO_FAULT ? w.now : until;
+    if (w.links !== null && from < Infinity) from = heldArrival(w.links, memberEndpoint(w.links, member), old, from, from);
     if (from < Infinity) stepDownAt(w, from + sampler(fo.stepDownAfterMs)(w.rFaults), old);
   }
   w.lastHeard = w.now;
   heartbeatSendAt(w, w.now, cand, epoch);
-  timeoutCheckAt(w, w.now + fo.timeoutMs);
+  if (w.coord !== null) coordinationElected(w, w.coord);
+  else timeoutCheckAt(w, w.now + fo.timeoutMs);
   const reroute = sampler(fo.clientRerouteMs);
-  for (let c = 0; c < w.clientNames.length; c++) clientRerouteAt(w, w.now + reroute(w.rFaults), c);
+  for (let c = 0; c < w.clientNames.length; c++) {
+    let at = w.now + reroute(w.rFaults);
+    // A client cut off from the coordinator hears of the new leader when the partition heals.
+    if (w.links !== null) at = heldArrival(w.links, memberEndpoint(w.links, member), clientEndpoint(w.links, c), w.now, at);
+    if (at < Infinity) clientRerouteAt(w, at, c);
+  }
 }
 
 export function onStepDown(w: World, node: number): void {

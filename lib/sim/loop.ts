@@ -25,12 +25,15 @@ import {
   TIMER_KIND,
   WAIT_TIMEOUT,
   WRITE_ARRIVE,
+  COORDINATOR,
+  STORAGE_ARRIVE,
   WRITE_INVOKE,
 } from "./events";
 import { onClientReroute, onElectionDone, onHeartbeatArrive, onHeartbeatSend, onStepDown, onTimeoutCheck, startFailover } from "./failover";
 import { downUntil, NO_FAULT, onCrashLeader, onFaultEnd, onFaultStart, scheduleFaults } from "./faults";
 import { onReadArrive, onReadInvoke, onReadServe, onWaitTimeout } from "./reads";
-import { onLocalCommit, onRecv, onWriteArrive } from "./replication";
+import { onCoordinatorEvent } from "./coordinators";
+import { onLocalCommit, onRecv, onStorageEvent, onWriteArrive } from "./replication";
 import { result, type RunResult } from "./results";
 import { onScriptOp, onWriteInvoke, startWorkload, workloadDone } from "./workload";
 import type { World } from "./world";
@@ -112,6 +115,12 @@ export function runEvents(w: World): RunResult {
         break;
       case WAIT_TIMEOUT:
         onWaitTimeout(w, x, y);
+        break;
+      case COORDINATOR:
+        onCoordinatorEvent(w, x, y, z);
+        break;
+      case STORAGE_ARRIVE:
+        onStorageEvent(w, x, y, z);
         break;
       default:
         throw new Error(`unknown event: ${describeEvent(q.k, x, y, z)}`);
