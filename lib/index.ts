@@ -21,5 +21,6 @@ export * from "./pbs";
 export * from "./scenarios";
 export * from "./registry";
 export * from "./staleness";
+export * from "./failover-contract";
 export * from "./workbook";
 export * from "./pg-compare";

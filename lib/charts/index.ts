@@ -11,3 +11,4 @@ export * from "./focus";
 export * from "./anomaly";
 export * from "./staleness";
 export * from "./controls";
+export * from "./measures";
