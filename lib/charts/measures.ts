@@ -66,7 +66,7 @@ export function measuresChart(rows: ChartRow[], options: MeasuresChartOptions): 
         {
           mark: { type: "bar", tooltip: true },
           encoding: {
-            x: { field: "choice", type: "nominal", title: null, sort: choices, axis: { labelAngle: -30, labelLimit: 120 } },
+            x: { field: "choice", type: "nominal", title: null, sort: choices, axis: { labelAngle: -25, labelLimit: 240 } },
             y: { field: "shown", type: "quantitative", title: null, scale: { domain: [0, top] } },
             color: { field: "choice", type: "nominal", legend: null, scale: { domain: choices } },
             opacity: { condition: { test: `datum['${m.field}'] === null`, value: 0.35 }, value: 1 },

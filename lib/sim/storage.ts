@@ -9,8 +9,9 @@
  * has not heard of it yet, because the announcement is on its way, cut off by a partition, or
  * never sent, still stores the old leader's writes. Exercise 06 is this check, for one node.
  *
- * With no delay to the storage, the check happens as the leader takes the write; with a delay,
- * the write travels to its storage node first and the leader appends it to its log once stored.
+ * With no delay to the storage, the check happens as the leader takes the write; with a delay, or
+ * across a partition that holds it, the write travels to its storage node first and the leader
+ * appends it to its log once stored.
  * The default (`fencing: true`) is one node, no delay, told of each epoch as it is elected.
  */
 import { sampler } from "../dist";
@@ -19,7 +20,7 @@ import { failWrite } from "./acknowledgement";
 import { storageArriveAt } from "./events";
 import { stepDown } from "./failover";
 import { crashed, downUntil, NO_FAULT } from "./faults";
-import { heldArrival, memberEndpoint, storageEndpoint } from "./links";
+import { heldArrival, linkOpen, memberEndpoint, storageEndpoint } from "./links";
 import { responseDelay } from "./network";
 import { FAILED_FENCED, FAILED_NOT_LEADER, type World } from "./world";
 
@@ -64,7 +65,7 @@ function toStorage(w: World, s: Storage, from: number, shard: number): number {
  */
 export function storageIntercepts(w: World, s: Storage, write: number, node: number): boolean {
   const shard = shardOf(w, s, write);
-  if (s.instant) {
+  if (s.instant && (w.links === null || linkOpen(w.links, node, storageEndpoint(w.links, shard), w.now))) {
     if (!refuses(w, s, shard, node)) return false;
     refuse(w, write, node, w.now);
     return true;
