@@ -24,6 +24,7 @@
  * each new epoch the moment it is elected.
  */
 import { checkDist, constant, type Dist } from "./dist";
+import { checkOptions } from "./config/check";
 import { ConfigError, checkInteger, checkNumber } from "./errors";
 
 export type CoordinatorConfig =
@@ -66,11 +67,8 @@ export function normalizeCoordinator(value: unknown, timeoutMs: number): Normali
   const field = "failover.coordinator";
   const allowed = '"monitor", { kind: "monitors", members: 3 } or { kind: "lease", members: 3, leaseMs: 100 }';
   if (value === undefined || value === "monitor") return { kind: "monitor", members: memberNames(1), leaseMs: Infinity, renewEveryMs: Infinity };
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new ConfigError(field, value, `it must be ${allowed}`);
+  checkOptions(field, value, ["kind", "members", "leaseMs", "renewEveryMs"], `it must be ${allowed}`);
   const c = value as { kind?: unknown; members?: unknown; leaseMs?: unknown; renewEveryMs?: unknown };
-  for (const key of Object.keys(c)) {
-    if (!["kind", "members", "leaseMs", "renewEveryMs"].includes(key)) throw new ConfigError(`${field}.${key}`, (c as Record<string, unknown>)[key], `it is not an option; the options are kind, members, leaseMs and renewEveryMs`);
-  }
   if (c.kind === "monitor") {
     if (c.members !== undefined && c.members !== 1) throw new ConfigError(`${field}.members`, c.members, 'a single monitor has one member; use { kind: "monitors", members: 3 } for several');
     return { kind: "monitor", members: memberNames(1), leaseMs: Infinity, renewEveryMs: Infinity };
@@ -98,13 +96,8 @@ export function normalizeFencing(value: unknown): NormalizedFencing | null {
   const field = "failover.fencing";
   if (value === undefined || value === false) return null;
   if (value === true) return { storage: storageNames(1), delayMs: constant(0), instant: true, announce: true };
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigError(field, value, "it must be true, false or { storageNodes, delayMs, announce }");
-  }
+  checkOptions(field, value, ["storageNodes", "delayMs", "announce"], "it must be true, false or { storageNodes, delayMs, announce }");
   const f = value as FencingConfig;
-  for (const key of Object.keys(f)) {
-    if (!["storageNodes", "delayMs", "announce"].includes(key)) throw new ConfigError(`${field}.${key}`, (f as Record<string, unknown>)[key], "it is not an option; the options are storageNodes, delayMs and announce");
-  }
   const n = f.storageNodes === undefined ? 1 : checkInteger(`${field}.storageNodes`, f.storageNodes, 1, 64);
   const delayMs = f.delayMs === undefined ? constant(0) : checkDist(f.delayMs, `${field}.delayMs`);
   if (f.announce !== undefined && typeof f.announce !== "boolean") throw new ConfigError(`${field}.announce`, f.announce, "it must be true or false");

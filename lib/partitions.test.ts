@@ -113,7 +113,8 @@ describe("partitions", () => {
     expect(bad([{ fromMs: 0, sides: [["L"], []] }])).toThrow(/non-empty list/);
     expect(bad([{ fromMs: 5, toMs: 2, sides: [["L"], ["A"]] }])).toThrow(/partitions\[0\]\.toMs: 2 is not allowed/);
     expect(bad([{ fromMs: 0, sides: [["L"], ["A"]], messages: "keep" }])).toThrow(/messages: "keep"/);
-    expect(bad({ fromMs: 0 })).toThrow(/partitions: .* it must be a list/);
+    expect(bad({ fromMs: 0 })).toThrow(/partitions: .* it must be an array of partitions/);
+    expect(bad([{ fromMs: 0, sides: [["L"], ["A"]], heal: 5 }])).toThrow(/partitions\[0\]\.heal: 5 is not allowed; there is no option "heal"/);
     // Storage nodes exist only with fencing.
     expect(bad([{ fromMs: 0, sides: [["L"], ["S1"]] }])).toThrow(/"S1" is not allowed/);
   });

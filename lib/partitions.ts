@@ -14,6 +14,7 @@
  * request is lost, and the client gives up after its timeout, unless `messages: "hold"` asks for
  * requests to wait too.
  */
+import { checkArray, checkOptions, checkTime } from "./config/check";
 import { ConfigError, checkNumber } from "./errors";
 
 /** A partition over a time window. */
@@ -79,10 +80,19 @@ export function normalizeSides(field: string, sides: unknown, endpoints: Endpoin
   });
 }
 
-/** Checks one entry of `partitions` at `field`. */
+const PARTITION_KEYS = ["fromMs", "toMs", "sides", "messages"] as const;
+
+/** Checks the `partitions` section of a configuration. */
+export function normalizePartitions(partitions: unknown, endpoints: Endpoints): NormalizedPartition[] {
+  if (partitions === undefined) return [];
+  checkArray("partitions", partitions, 'partitions, e.g. [{ fromMs: 500, toMs: 900, sides: [["L"], ["A", "B", "M1", "clients"]] }]');
+  return partitions.map((p, i) => normalizePartition(`partitions[${i}]`, p as PartitionFault, endpoints));
+}
+
+/** Checks one partition at `field`. */
 export function normalizePartition(field: string, f: PartitionFault, endpoints: Endpoints): NormalizedPartition {
-  const fromMs = checkNumber(`${field}.fromMs`, f.fromMs, 0, Infinity, "it must be a time >= 0 ms (the run starts at 0)");
-  if (!Number.isFinite(fromMs)) throw new ConfigError(`${field}.fromMs`, fromMs, "it must be a finite time");
+  checkOptions(field, f, PARTITION_KEYS);
+  const fromMs = checkTime(`${field}.fromMs`, f.fromMs, 0, "it must be a time >= 0 ms (the run starts at 0)");
   const toMs = f.toMs === undefined ? Infinity : checkNumber(`${field}.toMs`, f.toMs, fromMs, Infinity, `it must be >= fromMs (${fromMs}); leave it out for "never heals"`);
   const messages = f.messages ?? "drop";
   if (messages !== "drop" && messages !== "hold") throw new ConfigError(`${field}.messages`, messages, 'it must be "drop" or "hold"');

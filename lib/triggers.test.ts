@@ -72,12 +72,14 @@ describe("triggers", () => {
   test("name what is wrong with a trigger", () => {
     const bad = (triggers: unknown) => () => simulate({ ...base, triggers } as never);
     expect(bad([{ when: { afterAckOfWrite: -1 }, then: { kind: "crash", node: "leader" } }])).toThrow(/triggers\[0\]\.when\.afterAckOfWrite: -1/);
-    expect(bad([{ when: { soon: true }, then: { kind: "crash", node: "leader" } }])).toThrow(/triggers\[0\]\.when: .* afterAckOfWrite/);
+    expect(bad([{ when: { soon: true }, then: { kind: "crash", node: "leader" } }])).toThrow(/triggers\[0\]\.when\.soon: true is not allowed; there is no option "soon"/);
+    expect(bad([{ when: {}, then: { kind: "crash", node: "leader" } }])).toThrow(/triggers\[0\]\.when: .* afterAckOfWrite/);
     expect(bad([{ when: { followerBehind: { follower: "L", writes: 3 } }, then: { kind: "crash", node: "A" } }])).toThrow(/must name a follower/);
     expect(bad([{ when: { afterAckOfWrite: 3 }, then: { kind: "explode", node: "A" } }])).toThrow(/triggers\[0\]\.then\.kind: "explode"/);
     expect(bad([{ when: { afterAckOfWrite: 3 }, then: { kind: "crash", node: "Q" } }])).toThrow(ConfigError);
     expect(bad([{ when: { afterAckOfWrite: 3 }, then: { kind: "pause", node: "A", factor: 3 } }])).toThrow(/only a "slow" fault has a factor/);
     expect(bad([{ when: { afterAckOfWrite: 3 }, then: { kind: "partition", sides: [["L"]] } }])).toThrow(/triggers\[0\]\.then\.sides/);
-    expect(bad({})).toThrow(/triggers: .* it must be a list/);
+    expect(bad({})).toThrow(/triggers: .* it must be an array of triggers/);
+    expect(bad([{ when: { afterAckOfWrite: 3 }, then: { kind: "crash", node: "A", forMS: 5 } }])).toThrow(/did you mean forMs\?/);
   });
 });

@@ -6,6 +6,7 @@
  * Each trigger fires once, the first time its condition holds, and starts its fault at that
  * moment, for `forMs` (or until the end of the run).
  */
+import { checkArray, checkOptions } from "./config/check";
 import { ConfigError, checkInteger, checkNumber } from "./errors";
 import { normalizeSides, type Endpoints } from "./partitions";
 
@@ -41,9 +42,7 @@ export const CURRENT_LEADER = -1;
 
 export function normalizeTriggers(triggers: unknown, endpoints: Endpoints): NormalizedTrigger[] {
   if (triggers === undefined) return [];
-  if (!Array.isArray(triggers)) {
-    throw new ConfigError("triggers", triggers, 'it must be a list, e.g. [{ when: { afterAckOfWrite: 300 }, then: { kind: "crash", node: "leader" } }]');
-  }
+  checkArray("triggers", triggers, 'triggers, e.g. [{ when: { afterAckOfWrite: 300 }, then: { kind: "crash", node: "leader" } }]');
   const nodes = endpoints.nodes;
   const nodeIndex = (field: string, name: unknown, leaderAllowed: boolean): number => {
     if (leaderAllowed && name === "leader") return CURRENT_LEADER;
@@ -53,19 +52,21 @@ export function normalizeTriggers(triggers: unknown, endpoints: Endpoints): Norm
   };
   return triggers.map((t, i) => {
     const field = `triggers[${i}]`;
-    if (t === null || typeof t !== "object" || Array.isArray(t)) throw new ConfigError(field, t, "it must be { when, then }");
+    checkOptions(field, t, ["when", "then"], "it must be { when, then }");
     const { when, then } = t as Trigger;
-    if (when === null || typeof when !== "object") throw new ConfigError(`${field}.when`, when, 'it must be { afterAckOfWrite: N } or { followerBehind: { follower: "B", writes: K } }');
+    checkOptions(`${field}.when`, when, ["afterAckOfWrite", "followerBehind"], 'it must be { afterAckOfWrite: N } or { followerBehind: { follower: "B", writes: K } }');
     let afterAckOf = -1;
     let behindFollower = -1;
     let behindWrites = 0;
     if ("afterAckOfWrite" in when) afterAckOf = checkInteger(`${field}.when.afterAckOfWrite`, when.afterAckOfWrite, 0);
-    else if ("followerBehind" in when && when.followerBehind !== null && typeof when.followerBehind === "object") {
+    else if ("followerBehind" in when) {
+      checkOptions(`${field}.when.followerBehind`, when.followerBehind, ["follower", "writes"], 'it must be { follower: "B", writes: K }');
       behindFollower = nodeIndex(`${field}.when.followerBehind.follower`, when.followerBehind.follower, false);
       if (behindFollower === 0) throw new ConfigError(`${field}.when.followerBehind.follower`, nodes[0], "it must name a follower, not the initial leader");
       behindWrites = checkInteger(`${field}.when.followerBehind.writes`, when.followerBehind.writes, 1);
     } else throw new ConfigError(`${field}.when`, when, 'it must be { afterAckOfWrite: N } or { followerBehind: { follower: "B", writes: K } }');
-    if (then === null || typeof then !== "object") throw new ConfigError(`${field}.then`, then, 'it must be a fault such as { kind: "crash", node: "leader" } or { kind: "partition", sides: [["L"], ["A", "B"]] }');
+    const thenKeys = (then as { kind?: unknown })?.kind === "partition" ? ["kind", "sides", "forMs", "messages"] : ["kind", "node", "forMs", "factor"];
+    checkOptions(`${field}.then`, then, thenKeys, 'it must be a fault such as { kind: "crash", node: "leader" } or { kind: "partition", sides: [["L"], ["A", "B"]] }');
     const forMs = then.forMs === undefined ? Infinity : checkNumber(`${field}.then.forMs`, then.forMs, 0, Infinity, "it must be a duration >= 0 ms; leave it out for until the end");
     let fault: NormalizedTrigger["fault"];
     if (then.kind === "partition") {

@@ -19,7 +19,7 @@
 import { sampler } from "../dist";
 import { stream, type Rng } from "../rng";
 import { coordinatorAt, electionDoneAt, heartbeatSendAt } from "./events";
-import { pickCandidate } from "./failover";
+import { checkEpochRoom, pickCandidate } from "./failover";
 import { crashed, downUntil, NO_FAULT, slowFactor } from "./faults";
 import { heldArrival, linkOpen, memberEndpoint } from "./links";
 import { rejoin } from "./replication";
@@ -207,6 +207,7 @@ function onMemberCheck(w: World, c: Coordination, m: number): void {
     return;
   }
   w.events.push({ kind: "suspect", atMs: w.now, node: w.cfg.names[old], by: `M${m + 1} with a majority of monitors` });
+  checkEpochRoom(w, "failover.coordinator", fo.coordinator);
   w.electing = true;
   c.decidedBy = m;
   if (!crashed(w, old, w.now)) w.spurious++;
@@ -336,6 +337,7 @@ function onGranted(w: World, c: Coordination, m: number, candidate: number, epoc
   c.campaignGrants |= 1 << m;
   if (popcount(c.campaignGrants) < c.majority) return;
   const fo = w.cfg.failover!;
+  checkEpochRoom(w, "failover.coordinator", fo.coordinator);
   w.electing = true;
   if (!crashed(w, w.leader, w.now)) w.spurious++;
   c.leaseUntil[candidate] = c.campaignSentMs + fo.coordinator.leaseMs;

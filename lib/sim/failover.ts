@@ -8,6 +8,7 @@
  * fencing come from. Which follower is promoted is the election rule's choice (election.ts).
  */
 import { sampler } from "../dist";
+import { ConfigError } from "../errors";
 import { coordinationElected, deliverNews, electionFailed, onLeaderTick, startCoordination } from "./coordinators";
 import { clientRerouteAt, crashLeaderAt, electionDoneAt, heartbeatArriveAt, heartbeatSendAt, stepDownAt, timeoutCheckAt } from "./events";
 import { crashed, downUntil, NO_FAULT, slowFactor } from "./faults";
@@ -15,6 +16,19 @@ import { clientEndpoint, heldArrival, linkOpen, lost, memberEndpoint } from "./l
 import { rejoin } from "./replication";
 import { announceEpoch } from "./storage";
 import type { World } from "./world";
+
+/** Epochs travel in 16 bits of an event word (lib/heap.ts). */
+const MAX_EPOCH = 65535;
+
+/** Throws, naming `field` and its `settings`, when another election would need an epoch beyond what an event can carry. */
+export function checkEpochRoom(w: World, field: string, settings: unknown): void {
+  if (w.epoch + 1 <= MAX_EPOCH) return;
+  throw new ConfigError(
+    field,
+    settings,
+    `the run elected ${MAX_EPOCH - 1} new leaders by ${w.now.toFixed(1)} ms, the most one run can hold (epochs are kept in 16 bits); a detector that suspects the leader this often is not detecting failures. Lengthen timeoutMs, or simulate a shorter run`,
+  );
+}
 
 /** Queues the failover's first events: the scripted leader crash, the first heartbeat and timeout check. */
 export function startFailover(w: World): void {
@@ -72,14 +86,18 @@ export function onTimeoutCheck(w: World): void {
     timeoutCheckAt(w, w.now + fo.timeoutMs); // nobody to promote: try again later
     return;
   }
+  checkEpochRoom(w, "failover.detector", { heartbeatMs: fo.heartbeatMs, timeoutMs: fo.timeoutMs });
   w.electing = true;
   // The old leader was alive (slow heartbeats, or paused and about to resume): an unneeded failover.
   if (!crashed(w, old, w.now)) w.spurious++;
   electionDoneAt(w, w.now + sampler(fo.electionMs)(w.rFaults), candidate, w.epoch + 1);
 }
 
-/** The election rule's pick among the live followers of the current epoch that the deciding coordinator member (`from`, an endpoint; -1 without partitions) can reach, or -1. */
-export function pickCandidate(w: World, old: number, from: number): number {
+/**
+ * The live followers of the current epoch, other than `old`: whom an election may promote. With
+ * partitions, only those the deciding coordinator member (`from`, an endpoint; -1: any) can reach.
+ */
+function candidates(w: World, old: number, from = -1): number[] {
   const live: number[] = [];
   for (let r = 0; r < w.n; r++) {
     if (r === old || w.nodes[r].epoch !== w.epoch || w.nodes[r].believesLeader) continue;
@@ -87,7 +105,23 @@ export function pickCandidate(w: World, old: number, from: number): number {
     if (w.links !== null && from >= 0 && !linkOpen(w.links, from, r, w.now)) continue;
     live.push(r);
   }
+  return live;
+}
+
+/** The election rule's pick among the candidates `from` can reach (see `candidates`), or -1. */
+export function pickCandidate(w: World, old: number, from: number): number {
+  const live = candidates(w, old, from);
   return live.length === 0 ? -1 : w.elect!(live, w);
+}
+
+/**
+ * Whether the detector could promote someone as things stand now: false when no follower can be
+ * elected (none is live, or the fixed one is not). Without a change to the nodes it stays false.
+ */
+export function canElect(w: World): boolean {
+  const live = candidates(w, w.leader, w.links === null ? -1 : memberEndpoint(w.links, w.coord === null ? 0 : w.coord.decidedBy));
+  const rule = w.cfg.failover!.election;
+  return live.length > 0 && (typeof rule !== "number" || live.includes(rule));
 }
 
 export function onElectionDone(w: World, cand: number, epoch: number): void {
