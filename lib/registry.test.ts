@@ -46,5 +46,6 @@ describe("modelRegistry", () => {
     expect(() => modelRegistry({ routing: { "serve model": leaderOnly() } as never })).toThrow(/routing\["serve model"\]/);
     expect(() => modelRegistry({ servers: -1 })).toThrow(ConfigError);
     expect(() => modelRegistry({ durationMs: 10 })).toThrow(/durationMs: 10/);
+    expect(() => modelRegistry({ server: 3 } as never)).toThrow(/did you mean servers\?/);
   });
 });

@@ -11,6 +11,7 @@
  * the same kind (its own seeds, rates and limits).
  */
 import type { ScriptedOp, SimConfig } from "./config";
+import { checkOptions } from "./config/check";
 import { checkDist, exponential, type Dist } from "./dist";
 import { ConfigError, checkInteger, checkNumber } from "./errors";
 import { anyFollower, compileRouting, type ReadRouting, type RouterFn } from "./reads";
@@ -52,7 +53,7 @@ export const REGISTRY_KEYS = {
 
 /** A complete configuration: `simulate(modelRegistry({ routing: … }))`. */
 export function modelRegistry(o: ModelRegistryOptions = {}): SimConfig {
-  if (o === null || typeof o !== "object") throw new ConfigError("options", o, "modelRegistry takes an options object such as { seed: 2 }");
+  checkOptions("", o, ["seed", "followers", "lagMs", "routing", "durationMs", "servers", "dashboards", "slowFollower", "backgroundWritesPerSec"], "modelRegistry takes an options object such as { seed: 2 }");
   const seed = o.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw new ConfigError("seed", seed, "it must be a whole number, e.g. seed: 7");
   const followers = checkInteger("followers", o.followers ?? 3, 1, 26);
