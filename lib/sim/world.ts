@@ -15,7 +15,11 @@ import type { ClusterEvent } from "../history";
 import type { AckRule, Membership } from "../policies";
 import { compileRouting, type RouterFn, type Session } from "../reads";
 import { stream, type Rng } from "../rng";
+import { createCoordination, type Coordination } from "./coordinators";
 import { compileElection, type ElectionRule } from "./election";
+import { createLinks, type Links } from "./links";
+import { createStorage, type Storage } from "./storage";
+import { createTriggers, type TriggerRun } from "./triggers";
 
 /** One node's replication state. */
 export interface NodeState {
@@ -213,6 +217,16 @@ export class World implements Membership {
   fenced = 0;
   splitBrainWrites = 0;
 
+  // ---------------------------------------------------------------- partitions, triggers, other coordinators, fencing storage (null when unused)
+  /** Cut links over time (links.ts). */
+  links: Links | null = null;
+  /** Faults started by protocol events (triggers.ts). */
+  triggered: TriggerRun | null = null;
+  /** Several monitors or a lease (coordinators.ts); null with the single monitor. */
+  coord: Coordination | null = null;
+  /** The fencing storage (storage.ts). */
+  storage: Storage | null = null;
+
   // ---------------------------------------------------------------- the workload's progress
   openGenerated = 0;
   closedLeft = 0;
@@ -291,6 +305,10 @@ export class World implements Membership {
       });
     }
     this.scriptDone = w.script.map(() => NaN);
+    this.links = createLinks(this);
+    this.triggered = createTriggers(this);
+    this.coord = createCoordination(this);
+    this.storage = createStorage(this);
   }
 
   keyId(name: string): number {
