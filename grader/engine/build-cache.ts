@@ -24,7 +24,7 @@ export interface CachedBuild {
    * What to build: entry points (and `outbase`). The output is always ES modules for Node 20
    * (`.mjs`), bundled with shared chunks (one instance of every module), packages left to Node.
    */
-  options: Pick<BuildOptions, "entryPoints" | "outbase">;
+  options: Pick<BuildOptions, "entryPoints" | "outbase" | "packages">;
   /** Bumped when the options change, so that older builds are not reused. */
   format: string;
   /**
@@ -87,7 +87,7 @@ async function build(root: string, b: CachedBuild, name: string): Promise<string
     format: "esm",
     platform: "node",
     target: "node20",
-    packages: "external",
+    packages: b.options.packages ?? "external",
     logLevel: "silent",
   });
   if (!cached) return scratch;

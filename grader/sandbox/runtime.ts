@@ -38,10 +38,11 @@ function build(root: string): Promise<string> {
     kind: "sandbox",
     sources: sources(root),
     marker: "host.mjs",
-    format: "1",
+    format: "2",
     temporaryFallback: true,
-    // The library loads a few packages lazily (charts, statistics): a sandbox may not read
-    // node_modules, and its exercises never need them.
-    options: { entryPoints: { host: join(root, "grader/sandbox/host.ts"), sim: join(root, "grader/sandbox/sim.ts") } },
+    // A sandbox may not read node_modules, so the packages the library imports (the configuration
+    // check's spelling suggestions) are bundled in. The few it loads lazily by computed names
+    // (charts, statistics) stay out: a sandbox's exercises never need them.
+    options: { packages: "bundle", entryPoints: { host: join(root, "grader/sandbox/host.ts"), sim: join(root, "grader/sandbox/sim.ts") } },
   });
 }
