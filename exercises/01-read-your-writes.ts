@@ -34,7 +34,13 @@
  * partial credit; a failing case shows the rule, the operations involved and a replay command.
  *
  * Keep any per-client memory in `ctx.session` (it starts fresh in every run), not in variables
- * outside the function, which would carry over from one run to the next.
+ * outside the function, which would carry over from one run to the next. The session is your
+ * router's own: before each call the simulation sets its `lastWriteLsn`, `lastReadLsn` and
+ * `lastReadNode`, and what your router writes there changes only what it reads back.
+ *
+ * Your file runs in a sandbox of its own, next to the simulation; the grader records what your
+ * router decides (and how many numbers it draws from `ctx.random()`), replays the same seeded run
+ * with those decisions and checks the run it rebuilt. Call `ctx.random()` only while deciding.
  *
  * @example
  * // Try your router on a busy cluster before checking it (check("01") in a notebook):

@@ -41,6 +41,9 @@
  * and a budget: the leader serves at most 15% of the registry's reads, so "leader for everything"
  * does not pass. Public tests check each invariant and the budget on fixed seeds; a hidden test
  * checks all of them together on secret seeds. Another test checks that each reason is given.
+ * A library routing is data the grader compiles itself; a router function of your own runs in
+ * your file's sandbox, next to the simulation, and the grader replays its decisions (see
+ * exercise 01).
  */
 import { NotImplementedError, type ReadRouting } from "../lib";
 

@@ -25,7 +25,7 @@
  *
  * The input must not be changed, and the answer must not depend on the order of the array.
  */
-import { NotImplementedError } from "../lib/workbook/not-implemented";
+import { NotImplementedError } from "../lib";
 
 /** What the coordinator knows about one follower when the leader has failed. */
 export interface FollowerState {

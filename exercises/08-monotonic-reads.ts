@@ -32,7 +32,10 @@
  * (c) followers serve at least 50% of the reads (the reference router serves 70-100%).
  * Public cases run fixed seeds, hidden ones secret seeds; each run is one case of partial credit.
  * Keep per-client memory in `ctx.session` (fresh in every run), not in variables outside the
- * function, which would carry over from one run to the next.
+ * function, which would carry over from one run to the next. The session is your router's own:
+ * the simulation sets `lastReadLsn` and `lastReadNode` before each call, and what your router
+ * writes there changes only what it reads back. Your file runs in a sandbox of its own; the grader
+ * replays the same seeded run with your router's decisions and checks the run it rebuilt.
  *
  * @example
  * // Try your router with unequal followers that crash in turn (check("08") in a notebook):

@@ -4,9 +4,10 @@
  * and the same options after `npm run grade -- --batch DIR`.
  */
 import { availableParallelism } from "node:os";
-import { pathToFileURL } from "node:url";
 import { consoleProgress } from "./batch-progress";
 import { runBatch } from "./batch";
+import { runsAsScript } from "./project";
+import { isolation } from "./sandbox/launch";
 
 export interface BatchArgs {
   submissionsDir: string;
@@ -83,6 +84,8 @@ export async function batchMain(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
+  const iso = isolation();
+  if (!iso.network || !iso.processes) process.stderr.write(`warning: ${iso.summary}\n`);
   const summary = await runBatch({
     ...args,
     workers: args.workers ?? availableParallelism(),
@@ -93,6 +96,6 @@ export async function batchMain(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (runsAsScript(import.meta.url)) {
   batchMain(process.argv.slice(2)).then((code) => process.exit(code));
 }

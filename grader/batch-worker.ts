@@ -11,8 +11,7 @@
  * costs only its own submissions, which are then graded one by one.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
-import { loadSecret, ROOT } from "./cli";
+import { loadSecret, ROOT, runsAsScript } from "./project";
 import { loadExercises } from "./engine/exercises";
 import { gradeSubmissions } from "./engine/grade";
 import type { GradeReport } from "./engine/report";
@@ -44,7 +43,7 @@ export async function gradeChunk(job: ChunkJob): Promise<ChunkResult[]> {
   return job.submissions.map((s, i) => ({ id: s.id, report: reports[i] }));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (runsAsScript(import.meta.url)) {
   const job = JSON.parse(readFileSync(process.argv[2], "utf8")) as ChunkJob;
   gradeChunk(job).then(
     (results) => {

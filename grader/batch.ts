@@ -11,13 +11,13 @@
 import { availableParallelism, tmpdir } from "node:os";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { collectSubmission, describeCollection, exerciseFileNames, stageSubmission } from "./platforms/collect";
 import { gradeUpload } from "./platforms/grade-upload";
 import { parseReport, tail, type GradeReport } from "./platforms/report";
 import { runProcess } from "./platforms/run-process";
 import { extractZip } from "./platforms/unzip";
 import { emptySubmissionReason, writeGradebook, type GradebookRow } from "./gradebook";
+import { ROOT } from "./project";
 import type { BatchProgress } from "./batch-progress";
 import type { ChunkJob, ChunkResult } from "./batch-worker";
 
@@ -56,7 +56,6 @@ export interface BatchSummary {
   wallMs: number;
 }
 
-const PROJECT_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 const DEFAULT_TIMEOUT_MS = 4 * 60_000;
 /**
  * A grading call has a fixed cost (scorer and test-runner start-up, parsing the library's types
@@ -112,7 +111,7 @@ interface Context {
 
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const started = process.hrtime.bigint();
-  const graderRoot = resolve(options.graderRoot ?? PROJECT_ROOT);
+  const graderRoot = resolve(options.graderRoot ?? ROOT);
   const submissions = listSubmissions(options.submissionsDir);
   const csvPath = resolve(options.outCsv);
   const reportsDir = resolve(options.reportsDir ?? `${csvPath.replace(/\.csv$/i, "")}-reports`);

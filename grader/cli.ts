@@ -8,46 +8,27 @@
  *
  * A report is always produced: if grading itself fails, every test scores zero with the reason.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadExercises, selectExercises, type Exercise } from "./engine/exercises";
 import { DEFAULTS, gradeSubmissions } from "./engine/grade";
-import { roundScore, type GradeReport } from "./engine/report";
+import { failedReport, type GradeReport } from "./engine/report";
 import { FORMATS, formatReport, type Format } from "./format/index";
 import type { GradescopeVisibility } from "./format/gradescope";
-
-export const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+import { recordLatest } from "./latest";
+import { loadSecret, ROOT, runsAsScript } from "./project";
+import { isolation } from "./sandbox/launch";
 
 const USAGE = `usage: npm run grade -- [--target exercises|solutions|PATH] [--only 05[,06]] [--public]
                         [--format ${FORMATS.join("|")}] [--out FILE]
                         [--reveal-hidden] [--hidden-visibility after_published|after_due_date|hidden|visible]
                         [--exercise-timeout-s N] [--timeout-s N] [--workers N]
        npm run grade -- --validate
-       npm run grade -- --batch DIR --out grades.csv [--workers N]`;
+       npm run grade -- --batch DIR --out grades.csv [--workers N]
+       npm run grade -- --isolation          what the sandbox enforces on this machine`;
 
 class UsageError extends Error {}
-
-/** The grading secret: RL_GRADER_SECRET, else grader/.secret, else none (random hidden seeds). */
-export function loadSecret(root: string): string | undefined {
-  const fromEnv = process.env.RL_GRADER_SECRET?.trim();
-  if (fromEnv) return fromEnv;
-  const file = join(root, "grader", ".secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim() || undefined;
-  return undefined;
-}
-
-/** A report in which every test failed for `reason`: what is printed when grading itself fails. */
-export function failedReport(exercises: Exercise[], target: string, reason: string, publicOnly: boolean): GradeReport {
-  const list = exercises.map((e) => {
-    const tests = e.tests
-      .filter((t) => !(publicOnly && t.visibility === "hidden"))
-      .map((t) => ({ name: t.name, status: "failed" as const, score: 0, maxScore: t.points, message: reason, visibility: t.visibility }));
-    return { id: e.id, name: e.name, title: e.meta.title, score: 0, maxScore: roundScore(tests.reduce((s, t) => s + t.maxScore, 0)), file: `${target}/${e.name}.ts`, problem: reason, incomplete: reason, tests };
-  });
-  return { score: 0, maxScore: roundScore(list.reduce((s, e) => s + e.maxScore, 0)), exercises: list, target, publicOnly, hiddenSeeds: "not run", durationMs: 0, error: reason };
-}
 
 function positive(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -64,6 +45,10 @@ export async function main(argv: string[]): Promise<number> {
   if (argv.includes("--validate")) {
     const { validateMain } = await import("./validate");
     return validateMain(argv.filter((a) => a !== "--validate"));
+  }
+  if (argv.includes("--isolation")) {
+    process.stdout.write(`${isolation().summary}\n`);
+    return 0;
   }
   let values: ReturnType<typeof parse>;
   let limits: { exerciseTimeoutMs: number; timeoutMs: number; maxWorkers?: number };
@@ -101,6 +86,11 @@ export async function main(argv: string[]): Promise<number> {
     report = failedReport(exercises, target, `the grader failed before it could score this: ${(error as Error).message}`, publicOnly);
     code = 1;
   }
+  // Said on stderr, so that no report format changes: a sandbox without namespaces is weaker.
+  const iso = isolation();
+  if (!iso.network || !iso.processes) process.stderr.write(`warning: ${iso.summary}\n`);
+  // The notebook's progress() shows the latest results of the student's own folder.
+  if (code === 0 && resolve(target) === resolve(ROOT, "exercises")) recordLatest(ROOT, report);
   const text = formatReport(report, format, { hiddenVisibility: values["hidden-visibility"] as GradescopeVisibility | undefined });
   if (values.out) {
     mkdirSync(dirname(resolve(values.out)), { recursive: true });
@@ -139,7 +129,7 @@ function parse(argv: string[]) {
   return values;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (runsAsScript(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error) => {

@@ -1,8 +1,7 @@
 import { describe, expect, test } from "vitest";
-import type { GradeReport } from "./engine/report";
+import { failedReport, type GradeReport } from "./engine/report";
 import { classroomResult } from "./format/classroom";
 import { formatReport } from "./format/index";
-import { failedReport } from "./cli";
 import { loadExercises } from "./engine/exercises";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,11 +1,13 @@
 /**
  * Graded tests: vitest tests that carry their points and visibility as data.
  *
+ *   const answer = student<typeof Exercise>("05-leader-election");   // the submission, in its sandbox
  *   graded({ name: "never promotes a crashed follower", points: 1, visibility: "public" }, async (c) => {
- *     await c.each(c.seeds(20), (seed, record) => {
+ *     await c.each(c.seeds(20), async (seed, record) => {
  *       const followers = randomCluster(seed);
  *       record("followers", followers);
- *       return checkElection(followers, chooseNewLeader(followers)); // a Violation, or null when right
+ *       // A Violation, or null when right.
+ *       return checkElection(followers, await answer.call("chooseNewLeader", followers));
  *     });
  *   });
  *
@@ -16,10 +18,11 @@
  * scorer turns into feedback and a replay command.
  */
 import { test, type TestContext } from "vitest";
-import { focusRun } from "../lib/charts/focus";
-import type { RunResult } from "../lib/sim";
-import type { CaseResult } from "../lib/workbook/report";
-import { deriveSeeds, PUBLIC_SEED_KEY, randomSecret, SEED_KEYS_ENV } from "./seeds";
+import { focusRun, type RunResult } from "../lib";
+import type { CaseResult } from "./engine/report";
+import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, META_KEY } from "./graded-defaults";
+import { deriveSeeds, PUBLIC_SEED_KEY, randomSecret } from "./seeds";
+import { asCase, caseBackstopMs, CaseTimeout, gradingSettings, SandboxFailure, stopBusySandboxes } from "./student";
 
 export type Visibility = "public" | "hidden";
 
@@ -30,9 +33,13 @@ export interface GradedSpec {
   points: number;
   /** Public cases run fixed seeds and show full feedback; hidden ones run secret seeds. */
   visibility: Visibility;
-  /** Limit for the whole test (default 10 000 ms). */
+  /** Wall-clock limit of the whole test (default 120 000 ms), a backstop for the grader's own code. */
   timeoutMs?: number;
-  /** Limit for one case of `c.each` (default 2 000 ms); a case past it fails, and so do the rest. */
+  /**
+   * Limit of one case of `c.each` (default 2 000 ms): CPU time of the student's code, with a
+   * wall-clock cap of three times that plus 2 s for code that waits. A case past it fails,
+   * and so do the test's remaining cases.
+   */
   caseTimeoutMs?: number;
 }
 
@@ -72,7 +79,7 @@ export interface Recorder {
 /** One case as the scorer and the replay command see it. Values are JSON-safe. */
 export type CaseRecord = CaseResult;
 
-/** Stored in the test's metadata under META_KEY; read by the scorer (in another process). */
+/** Stored in the test's metadata under META_KEY; read by the scorer (engine/score.ts). */
 export interface GradedMeta {
   passed: number;
   total: number;
@@ -87,21 +94,12 @@ export interface GradedMeta {
   notes?: { label: string; text: string }[];
 }
 
-export const META_KEY = "replicationLab";
+export { META_KEY };
 
-/** Environment the scorer sets for a run (all optional: a bare `vitest run` works too). */
-export const ENV = {
-  publicOnly: "RL_PUBLIC_ONLY",
-  onlyTest: "RL_ONLY_TEST",
-  replaySeed: "RL_REPLAY_SEED",
-  replayCase: "RL_REPLAY_CASE",
-  /** Set by `replay --draw`: failing cases carry the part of their run worth drawing. */
-  draw: "RL_DRAW",
-} as const;
 
-const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_CASE_TIMEOUT_MS = 2_000;
 const FAILURES_KEPT = 3;
+/** Cases of one `each` in flight at once (see `each`). */
+const CASES_AT_ONCE = 2;
 const VALUE_CHARS_MAX = 4_000;
 /** A drawn case holds a few dozen operations: a few kilobytes. */
 const DIAGRAM_CHARS_MAX = 400_000;
@@ -126,10 +124,10 @@ export interface GradedContext {
 
 /** Declares a graded test. See the file comment. */
 export function graded(spec: GradedSpec, body: (c: GradedContext) => void | Promise<void>): void {
-  const env = process.env;
+  const settings = gradingSettings();
   const skipped =
-    (spec.visibility === "hidden" && env[ENV.publicOnly] === "1") ||
-    (env[ENV.onlyTest] !== undefined && env[ENV.onlyTest] !== spec.name);
+    (spec.visibility === "hidden" && settings?.publicOnly === true) ||
+    (settings?.onlyTest !== undefined && settings.onlyTest !== spec.name);
   if (skipped) {
     test.skip(spec.name, () => {});
     return;
@@ -170,12 +168,18 @@ class Tally implements GradedContext {
     private readonly spec: GradedSpec,
     readonly exerciseId: string,
   ) {
-    this.replaying = process.env[ENV.replaySeed] !== undefined || process.env[ENV.replayCase] !== undefined;
+    const replay = gradingSettings()?.replay;
+    this.replaySeed = replay?.seed;
+    this.replayCase = replay?.label;
+    this.replaying = this.replaySeed !== undefined || this.replayCase !== undefined;
   }
+
+  private readonly replaySeed: number | undefined;
+  private readonly replayCase: string | undefined;
 
   seeds(n: number): number[] {
     const key = this.spec.visibility === "public" ? PUBLIC_SEED_KEY : hiddenKey(this.exerciseId);
-    const replaySeed = process.env[ENV.replaySeed];
+    const replaySeed = this.replaySeed;
     if (replaySeed !== undefined) {
       // A replayed seed runs in every seeded test; the test it came from says so in the replay.
       this.ownSeed = deriveSeeds(key, this.exerciseId, this.spec.name, n).includes(Number(replaySeed));
@@ -186,43 +190,57 @@ class Tally implements GradedContext {
   }
   private ownSeed = false;
 
+  /**
+   * Runs the cases two at a time: while the judge checks one case (a replayed simulation, say),
+   * the submission's sandbox already works on the next. The sandbox answers in order, each case
+   * keeps its own time limit, and results are tallied in the items' order, so the outcome is the
+   * same as one case at a time.
+   */
   async each<T extends number | { label: string }>(
     items: readonly T[],
     check: (item: T, record: Recorder) => Verdict | Promise<Verdict>,
   ): Promise<void> {
     const caseTimeoutMs = this.spec.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
-    const replayCase = process.env[ENV.replayCase];
-    const replaySeed = process.env[ENV.replaySeed];
-    let hung: string | undefined;
-    for (const item of items) {
-      const base: CaseRecord =
-        typeof item === "number"
-          ? { case: `seed ${item}`, seed: item, ok: false, ...(this.ownSeed ? { ownCase: true } : {}) }
-          : { case: `case ${JSON.stringify(item.label)}`, label: item.label, ok: false };
+    const replayCase = this.replayCase;
+    const replaySeed = this.replaySeed;
+    const chosen = items
+      .map((item) => ({ item, base: this.baseRecord(item) }))
       // A replay runs only the case asked for: one seed, or one labelled case.
-      if (replayCase !== undefined && base.label !== replayCase) continue;
-      if (replaySeed !== undefined && base.label !== undefined) continue;
-      if (hung !== undefined) {
-        this.fail({ ...base, ok: false, rule: "not run", details: `skipped: ${hung} did not finish` });
-        continue;
-      }
+      .filter(({ base }) => !(replayCase !== undefined && base.label !== replayCase) && !(replaySeed !== undefined && base.label !== undefined));
+    /** Set when a case ran out of time or its sandbox died: the test's remaining cases are skipped. */
+    let hung: string | undefined;
+    const run = ({ item, base }: (typeof chosen)[number]) => {
       const recorded: Record<string, unknown> = {};
-      let caseRun: RunResult | undefined;
+      const outcome: { base: CaseRecord; recorded: Record<string, unknown>; caseRun?: RunResult; verdict?: Verdict; threw?: true; error?: unknown } = { base, recorded };
       const record: Recorder = (label, value) => {
         recorded[label] = jsonSafe(value);
       };
-      record.run = (run) => {
-        caseRun = run;
+      record.run = (r) => {
+        outcome.caseRun = r;
       };
-      let verdict: Verdict;
-      try {
-        verdict = await withTimeout(Promise.resolve().then(() => check(item, record)), caseTimeoutMs);
-      } catch (error) {
-        if (error instanceof CaseTimeout) hung = base.case;
-        this.fail({ ...base, ok: false, error: describeError(error), recorded });
+      // The sandbox's own limits stop the student's code; this cap only guards the judge's side.
+      return withTimeout(asCase(caseTimeoutMs, () => Promise.resolve().then(() => check(item, record))), caseBackstopMs(caseTimeoutMs)).then(
+        (verdict) => ({ ...outcome, verdict }),
+        (error: unknown) => ({ ...outcome, threw: true as const, error }),
+      );
+    };
+    const started: ReturnType<typeof run>[] = [];
+    const start = (i: number): void => {
+      if (i < chosen.length) started[i] = run(chosen[i]);
+    };
+    for (let i = 0; i < CASES_AT_ONCE; i++) start(i);
+    for (let i = 0; i < chosen.length; i++) {
+      if (hung !== undefined) {
+        // Never started, or started beside the case that hung: either way not judged.
+        this.fail({ ...chosen[i].base, ok: false, rule: "not run", details: `skipped: ${hung}` });
         continue;
       }
-      if (verdict) {
+      const { base, recorded, caseRun, verdict, threw, error } = await started[i];
+      if (threw) {
+        if (error instanceof CaseTimeout) hung = `${base.case} did not finish`;
+        else if (error instanceof SandboxFailure) hung = `the exercise's code stopped answering at ${base.case}`;
+        this.fail({ ...base, ok: false, error: describeError(error), recorded });
+      } else if (verdict) {
         this.fail({
           ...base,
           ok: false,
@@ -237,7 +255,14 @@ class Tally implements GradedContext {
       } else {
         this.pass({ ...base, ok: true, recorded });
       }
+      if (hung === undefined) start(i + CASES_AT_ONCE);
     }
+  }
+
+  private baseRecord(item: number | { label: string }): CaseRecord {
+    return typeof item === "number"
+      ? { case: `seed ${item}`, seed: item, ok: false, ...(this.ownSeed ? { ownCase: true } : {}) }
+      : { case: `case ${JSON.stringify(item.label)}`, label: item.label, ok: false };
   }
 
   private readonly notes: { label: string; text: string }[] = [];
@@ -311,7 +336,7 @@ class Tally implements GradedContext {
 function drawing(run: RunResult | undefined, verdict: Violation): Pick<CaseRecord, "drawable" | "diagram"> {
   const ops = Array.isArray(verdict.ops) ? verdict.ops.filter((id) => Number.isInteger(id) && id >= 0) : [];
   if (!run || ops.length === 0 || !run.history?.ops?.length) return {};
-  if (process.env[ENV.draw] !== "1") return { drawable: true };
+  if (gradingSettings()?.replay?.draw !== true) return { drawable: true };
   try {
     const rule = String(verdict.rule);
     // The rule's name where it has one ("read-your-writes: …"), to label the operations with.
@@ -327,30 +352,22 @@ function drawing(run: RunResult | undefined, verdict: Violation): Pick<CaseRecor
   }
 }
 
-class CaseTimeout extends Error {
-  override readonly name = "CaseTimeout";
-}
-
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CaseTimeout(`did not finish within ${ms} ms (a promise that never settles?)`)), ms);
+    timer = setTimeout(() => {
+      stopBusySandboxes();
+      reject(new CaseTimeout(`did not finish within ${ms} ms`));
+    }, ms);
   });
   return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }
 
-let fallbackKeys: Record<string, string> | undefined;
+const fallbackKeys: Record<string, string> = {};
 
 /** The hidden-seed key of an exercise: from the scorer, or random when run without one. */
 function hiddenKey(exerciseId: string): string {
-  const raw = process.env[SEED_KEYS_ENV];
-  if (raw) {
-    const keys = JSON.parse(raw) as Record<string, string>;
-    const key = keys[exerciseId];
-    if (key) return key;
-  }
-  fallbackKeys ??= {};
-  return (fallbackKeys[exerciseId] ??= randomSecret());
+  return gradingSettings()?.seedKeys[exerciseId] ?? (fallbackKeys[exerciseId] ??= randomSecret());
 }
 
 function exerciseIdOf(filepath: string): string {

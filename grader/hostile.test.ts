@@ -1,118 +1,237 @@
 /**
- * The grader against hostile and broken submissions (grader/fixtures/*.ts.txt, each standing in
- * for exercises/05-leader-election.ts): each gets the right score and a clear message, and the
- * whole corpus grades in bounded time. A second run switches static screening off, to show that
- * the runtime defences (separate processes, Node's permission model, the scorer's own channel,
- * redaction, the built-in integrity check) hold on their own.
+ * The grader against hostile and broken submissions: the corpus in grader/fixtures/ (a student
+ * release leaves it out). Each fixture stands in for one exercise file, `NN-what.ts.txt`, and says
+ * in its header what it deserves:
+ *
+ *   // Deserves: 0                                        an exact score
+ *   // Deserves: the same as without its attack lines     the score of the same file with the lines
+ *                                                          between `// attack {` and `// } attack`
+ *                                                          removed, graded in the same call: the
+ *                                                          attack gains nothing
+ *
+ * Every fixture is graded with static screening off, so that only the sandbox stands between it
+ * and the grade; none may score more, or less, than it deserves. A second grading with screening
+ * on checks the screen's messages. Beside the scores: no trace of the secret, its keys or a
+ * canary file in any report, in any encoding; no network connection; no file written; no
+ * control character in feedback; and what one submission does costs no other exercise and no
+ * other submission its points, within bounded time.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { loadExercises, selectExercises } from "./engine/exercises";
-import { gradeSubmissions } from "./engine/grade";
-import { hiddenSeedKey } from "./seeds";
+import { loadExercises } from "./engine/exercises";
+import { gradeSubmissions, type Submission } from "./engine/grade";
 import type { ExerciseReport, GradeReport } from "./engine/report";
+import { isolation } from "./sandbox/launch";
+import { hiddenSeedKey } from "./seeds";
 
 const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
-const exercises = selectExercises(loadExercises(root), ["05"]);
+const exercises = loadExercises(root);
 const SECRET = "hostile-corpus-secret-7f3a9c";
 const FORGED = "/tmp/rl-forged";
-const RUNTIME_ONLY = ["process-exit", "forged-results", "reads-secret", "patched-math-random"];
+const WRITTEN = "/tmp/rl-computed-names-was-here";
+const CANARY = `canary-${process.pid}-b2e4c6d8`;
+const ATTACK = /^[ \t]*\/\/ attack \{\n[\s\S]*?^[ \t]*\/\/ \} attack\n/gm;
+const CALL_LIMIT_MS = 30 * 60_000;
+
+interface Fixture {
+  name: string;
+  /** The exercise file it stands for, e.g. "05-leader-election". */
+  exercise: string;
+  text: string;
+  deserves: number | "twin";
+}
 
 let work: string;
+let server: Server;
+let connections = 0;
+const unscreened = new Map<string, GradeReport>();
 const screened = new Map<string, ExerciseReport>();
-const unscreened = new Map<string, ExerciseReport>();
-const rawUnscreened: GradeReport[] = [];
+const fixtures: Fixture[] = [];
 let elapsedMs = 0;
+/** Killing its process group is safe to try only where the sandbox has its own PID namespace. */
+const canSignal = isolation().processes;
 
-function stageFixtures(names: string[]) {
-  return names.map((name) => {
-    const dir = join(work, name);
-    mkdirSync(dir, { recursive: true });
-    copyFileSync(join(root, "grader/fixtures", `${name}.ts.txt`), join(dir, "05-leader-election.ts"));
-    return { dir, display: name };
-  });
+function loadFixtures(port: number, canaryFile: string): Fixture[] {
+  const dir = join(root, "grader/fixtures");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".ts.txt"))
+    .sort()
+    .map((file): Fixture => {
+      const name = file.slice(0, -".ts.txt".length);
+      const exercise = exercises.find((e) => e.id === name.slice(0, 2));
+      if (!exercise) throw new Error(`${file}: no exercise ${name.slice(0, 2)}`);
+      const text = readFileSync(join(dir, file), "utf8")
+        .replaceAll("__PROJECT_ROOT__", root)
+        .replaceAll("__NETWORK_PORT__", String(port))
+        .replaceAll("__CANARY_FILE__", canaryFile);
+      const said = /^\/\/ Deserves: (.*)$/m.exec(text)?.[1] ?? "";
+      const deserves: Fixture["deserves"] | undefined = /^\d+(\.\d+)?$/.test(said) ? Number(said) : said === "the same as without its attack lines" ? "twin" : undefined;
+      if (deserves === undefined) throw new Error(`${file}: its header must say "// Deserves: N" or "// Deserves: the same as without its attack lines"`);
+      if (deserves === "twin" && !ATTACK.test(text)) throw new Error(`${file}: no "// attack {" … "// } attack" lines`);
+      ATTACK.lastIndex = 0;
+      return { name, exercise: exercise.name, text, deserves };
+    })
+    .filter((f) => canSignal || f.name !== "05-kills-group");
 }
+
+/** A submission folder holding `files` (exercise name -> source), graded for those exercises only. */
+function submission(id: string, files: Record<string, string>): Submission {
+  const dir = join(work, id);
+  mkdirSync(dir, { recursive: true });
+  for (const [exercise, text] of Object.entries(files)) writeFileSync(join(dir, `${exercise}.ts`), text);
+  return { dir, display: id, only: Object.keys(files) };
+}
+
+const solution = (exercise: string) => readFileSync(join(root, "solutions", `${exercise}.ts`), "utf8");
+const HONEST = "honest-neighbour";
+const LINKED = "05-links-a-file";
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "rl-hostile-"));
   rmSync(FORGED, { recursive: true, force: true });
-  const names = readdirSync(join(root, "grader/fixtures")).filter((f) => f.endsWith(".ts.txt")).map((f) => f.slice(0, -".ts.txt".length));
-  const options = { root, exercises, secret: SECRET, exerciseTimeoutMs: 3_000, timeoutMs: 240_000 };
+  rmSync(WRITTEN, { force: true });
+  server = createServer((socket) => {
+    connections++;
+    socket.destroy();
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const port = (server.address() as { port: number }).port;
+  const canaryFile = join(work, "canary.ts");
+  writeFileSync(canaryFile, `export const ${CANARY.replaceAll("-", "_")} = "${CANARY}";\n`);
+  fixtures.push(...loadFixtures(port, canaryFile));
+
+  const runtime: Submission[] = [];
+  for (const f of fixtures) {
+    // The process killer also hands in a right answer to another exercise, which must keep its points.
+    const extra: Record<string, string> = f.name === "05-kills-group" ? { "06-fencing": solution("06-fencing") } : {};
+    runtime.push(submission(f.name, { [f.exercise]: f.text, ...extra }));
+    if (f.deserves === "twin") runtime.push(submission(`${f.name}.twin`, { [f.exercise]: f.text.replace(ATTACK, "") }));
+  }
+  runtime.push(submission(HONEST, { "05-leader-election": solution("05-leader-election"), "06-fencing": solution("06-fencing") }));
+  // A link in place of an exercise file, to a file the grader may read and the student may not.
+  const linked = submission(LINKED, {});
+  symlinkSync(canaryFile, join(linked.dir, "05-leader-election.ts"));
+  runtime.push({ ...linked, only: ["05-leader-election"] });
+  // A generous limit for the whole call: a busy machine slows everything, and the point here is
+  // that every fixture is stopped and graded, not how fast (bench:grader measures speed).
+  const options = { root, exercises, secret: SECRET, timeoutMs: CALL_LIMIT_MS };
   const started = Date.now();
-  const [withScreen, withoutScreen] = await Promise.all([
-    gradeSubmissions(stageFixtures(names), options),
-    gradeSubmissions(stageFixtures(RUNTIME_ONLY).map((s) => ({ ...s, display: `${s.display}` })), { ...options, screen: false }),
+  const [withoutScreen, withScreen] = await Promise.all([
+    gradeSubmissions(runtime, { ...options, screen: false }),
+    gradeSubmissions(fixtures.map((f) => ({ ...submission(`screened-${f.name}`, { [f.exercise]: f.text }), display: f.name })), options),
   ]);
   elapsedMs = Date.now() - started;
+  withoutScreen.forEach((r) => unscreened.set(r.target, r));
   withScreen.forEach((r) => screened.set(r.target, r.exercises[0]));
-  withoutScreen.forEach((r) => unscreened.set(r.target, r.exercises[0]));
-  rawUnscreened.push(...withoutScreen);
-}, 300_000);
+}, CALL_LIMIT_MS + 120_000);
 
 afterAll(() => {
+  server?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
+const exerciseOf = (id: string, exercise: string) => unscreened.get(id)?.exercises.find((e) => e.name === exercise);
 const messages = (r: ExerciseReport | undefined) => (r ? [r.problem ?? "", ...r.tests.map((t) => t.message)].join("\n") : "");
-const test05 = (r: ExerciseReport | undefined, part: string) => r?.tests.find((t) => t.name.includes(part));
 
-describe("a hostile or broken submission gets the right score and a clear message", () => {
-  test("a syntax error scores zero with the compiler's message and line", () => {
-    const r = screened.get("syntax-error");
-    expect(r?.score).toBe(0);
-    expect(r?.problem).toMatch(/does not compile[\s\S]*syntax-error\/05-leader-election\.ts:\d+:\d+ error TS1005/);
+describe("every submission of the hostile corpus gets exactly the score it deserves, with the sandbox alone", () => {
+  test("the corpus has a fixture for every class of attack", () => {
+    const names = fixtures.map((f) => f.name);
+    for (const expected of ["computed-names", "rewrites-results", "getter-reads-twice", "patched-iterator", "leaks-secret", "network", "atomics-wait"]) {
+      expect(names.some((n) => n.endsWith(expected)), expected).toBe(true);
+    }
+    if (canSignal) expect(names).toContain("05-kills-group");
   });
 
-  test("a signature that no longer fits the grader's calls scores zero, saying so", () => {
-    const r = screened.get("type-error");
-    expect(r?.score).toBe(0);
-    expect(r?.problem).toMatch(/does not fit the exercise's signature[\s\S]*not assignable/);
+  test.each(readdirSync(join(root, "grader/fixtures")).filter((f) => f.endsWith(".ts.txt")).map((f) => f.slice(0, -7)))("%s", (name) => {
+    const f = fixtures.find((x) => x.name === name);
+    if (!f) return; // the process killer, where signals cannot be confined (see above)
+    const got = exerciseOf(name, f.exercise);
+    expect(got, `no report for ${name}`).toBeDefined();
+    const want = f.deserves === "twin" ? exerciseOf(`${name}.twin`, f.exercise)!.score : f.deserves;
+    expect(got!.score, messages(got)).toBe(want);
+    expect(messages(got)).not.toMatch(/ESCAPED/);
+  });
+});
+
+describe("what the hostile corpus must not get, besides points", () => {
+  test("no report holds the secret, a key derived from it or a canary file's text, in any encoding", () => {
+    const everything = JSON.stringify([...unscreened.values(), ...screened.values()]);
+    const keys = exercises.map((e) => hiddenSeedKey(SECRET, e.id));
+    for (const secret of [SECRET, ...keys, CANARY]) {
+      for (const encoded of [secret, [...secret].reverse().join(""), Buffer.from(secret).toString("base64").slice(0, 24), Buffer.from(secret).toString("hex").slice(0, 32)]) {
+        expect(everything).not.toContain(encoded);
+      }
+    }
   });
 
-  test("a module that throws while loading scores zero, with the error and its line", () => {
-    const r = screened.get("throws-on-import");
-    expect(r?.score).toBe(0);
-    for (const t of r!.tests) expect(t.message).toMatch(/failed to load: SyntaxError: .*JSON.*\(at throws-on-import\/05-leader-election\.ts:\d+:\d+\)/);
+  test.skipIf(!isolation().network)("no submission reaches the network, not even this machine's loopback", () => {
+    expect(exerciseOf("05-network", "05-leader-election")?.score).toBeGreaterThan(0);
+    expect(connections).toBe(0);
   });
 
-  test("an infinite loop on one input fails only the tests that meet that input", () => {
-    const r = screened.get("infinite-loop");
-    expect(test05(r, "returns null when no follower")?.message).toMatch(/never finished: stopped after/);
-    expect(test05(r, "promotes the alive follower")?.status).toBe("passed");
-    expect(r!.score).toBeGreaterThan(0);
-    expect(r!.score).toBeLessThan(r!.maxScore);
+  test("no file is written", () => {
+    expect(existsSync(FORGED)).toBe(false);
+    expect(existsSync(WRITTEN)).toBe(false);
   });
 
-  test("an infinite loop at the top level scores zero: loading never finished", () => {
-    const r = screened.get("top-level-loop");
-    expect(r?.score).toBe(0);
-    expect(r?.problem).toMatch(/loading the exercise never finished/);
+  test("feedback holds no control characters (a terminal escape cannot redraw the score)", () => {
+    const r = exerciseOf("05-terminal-escapes", "05-leader-election");
+    expect(messages(r)).toContain("\ufffd[2J");
+    // eslint-disable-next-line no-control-regex
+    expect(JSON.stringify([...unscreened.values()]).replace(/\\n/g, "")).not.toMatch(/\\u00(0[0-8bcef]|1[0-9a-f])/);
   });
 
-  test("a promise that never settles fails its case after the case's time limit, and the rest still count", () => {
-    const r = screened.get("never-resolves");
-    expect(test05(r, "breaks ties by priority")?.message).toMatch(/case "equal logs and priorities": threw CaseTimeout: did not finish within \d+ ms/);
-    expect(r!.score).toBeGreaterThan(0);
-    expect(r!.score).toBeLessThan(r!.maxScore);
+  test.skipIf(!canSignal)("a submission that kills its process group costs only its own exercise: its other exercise and its neighbours keep their points", () => {
+    const killer = unscreened.get("05-kills-group")!;
+    expect(killer.exercises.find((e) => e.name === "06-fencing")?.score).toBe(15);
+    for (const r of unscreened.values()) {
+      if (r.target === "05-kills-group") continue;
+      expect(JSON.stringify(r)).not.toContain("100/100");
+    }
   });
 
-  test("unbounded allocation fails only the test that triggers it", () => {
-    const r = screened.get("huge-allocation");
-    expect(test05(r, "large clusters")?.message).toMatch(/out of memory|never finished/);
-    expect(r!.score).toBe(r!.maxScore - test05(r, "large clusters")!.maxScore);
+  test("the submissions graded with the corpus keep their full marks", () => {
+    const honest = unscreened.get(HONEST)!;
+    expect(honest.exercises.map((e) => [e.name, e.score, e.maxScore])).toEqual([
+      ["05-leader-election", 18, 18],
+      ["06-fencing", 15, 15],
+    ]);
   });
 
+  test("the whole corpus grades to the end, blocking and looping submissions included: no exercise is left unfinished", () => {
+    expect(elapsedMs).toBeLessThan(CALL_LIMIT_MS);
+    for (const r of unscreened.values()) for (const e of r.exercises) expect(e.incomplete, `${r.target} ${e.name}`).toBeUndefined();
+  });
+
+  test("a failure says what happened: a timeout, running out of memory, exiting, failing to load", () => {
+    expect(messages(exerciseOf("05-atomics-wait", "05-leader-election"))).toMatch(/did not answer within .* (Atomics\.wait|never settles)/);
+    expect(messages(exerciseOf("05-huge-allocation", "05-leader-election"))).toMatch(/ran out of memory/);
+    expect(messages(exerciseOf("05-process-exit", "05-leader-election"))).toMatch(/exited with code 0 .*process\.exit/);
+    expect(exerciseOf("05-top-level-loop", "05-leader-election")?.problem).toMatch(/^loading the exercise never finished: it (used more than 5 s of CPU time|did not answer within)/);
+    expect(exerciseOf("05-throws-on-import", "05-leader-election")?.problem).toMatch(/^the exercise failed to load: SyntaxError: .*JSON.*\(at 05-throws-on-import\/05-leader-election\.ts:\d+:\d+\)/);
+    expect(exerciseOf("05-syntax-error", "05-leader-election")?.problem).toMatch(/does not compile[\s\S]*05-syntax-error\/05-leader-election\.ts:\d+:\d+/);
+    expect(exerciseOf("05-imports-solution-by-path", "05-leader-election")?.problem).toMatch(/cannot import .*solutions\/05-leader-election.*: exercise files may import only the library/);
+    expect(exerciseOf("05-imports-package", "05-leader-election")?.problem).toMatch(/does not compile[\s\S]*cannot import "fast-check": exercise files may import only the library/);
+    expect(exerciseOf("05-type-error", "05-leader-election")?.typeErrors?.join("\n")).toMatch(/does not fit the exercise's signature/);
+    expect(messages(exerciseOf("01-random-afterwards", "01-read-your-writes"))).toMatch(/ctx\.random\(\) was called after the router had returned/);
+    expect(exerciseOf(LINKED, "05-leader-election")?.problem).toMatch(/is a link, not a file/);
+  });
+});
+
+describe("with screening on, the screen refuses what it recognises, with the line and the reason", () => {
   test.each([
-    ["process-exit", /uses `process`/],
-    ["patched-expect", /imports "vitest" \(the test runner\)/],
-    ["patched-math-random", /patches the built-in `Math`/],
-    ["forged-results", /imports "node:fs"/],
-    ["reads-secret", /imports "node:fs"[\s\S]*uses `process`/],
-    ["imports-grader", /imports "\.\.\/solutions\/05-leader-election" \(the grader or its answers\)/],
-  ])("%s is rejected before running, with the line and the reason", (name, reason) => {
+    ["05-process-exit", /uses `process`/],
+    ["05-patched-expect", /imports "vitest" \(the test runner\)/],
+    ["05-patched-math-random", /patches the built-in `Math`/],
+    ["05-forged-results", /imports "node:fs"/],
+    ["05-reads-secret", /imports "node:fs"[\s\S]*uses `process`/],
+    ["05-imports-grader", /imports "\.\.\/solutions\/05-leader-election" \(the grader or its answers\)/],
+    ["05-computed-names", /imports "node:child_process"/],
+  ])("%s", (name, reason) => {
     const r = screened.get(name);
     expect(r?.score).toBe(0);
     expect(r?.problem).toMatch(/^rejected before running/);
@@ -120,61 +239,42 @@ describe("a hostile or broken submission gets the right score and a clear messag
     expect(r?.problem).toMatch(new RegExp(`${name}/05-leader-election\\.ts:\\d+:`));
   });
 
-  test("the whole corpus grades in bounded time", () => {
-    expect(screened.size).toBe(readdirSync(join(root, "grader/fixtures")).filter((f) => f.endsWith(".ts.txt")).length);
-    expect(elapsedMs).toBeLessThan(240_000);
+  test("no fixture scores more with the screen than without it", () => {
+    for (const f of fixtures) {
+      const without = exerciseOf(f.name, f.exercise)!.score;
+      expect(screened.get(f.name)!.score, f.name).toBeLessThanOrEqual(without);
+    }
   });
 });
 
-describe("with screening off, the runtime defences still hold", () => {
-  test("process.exit in student code fails the cases instead of ending the run", () => {
-    const r = unscreened.get("process-exit");
-    expect(r?.score).toBe(0);
-    expect(messages(r)).toMatch(/process\.exit unexpectedly called/);
-  });
-
-  test("a forged results file cannot be written, and printing a perfect report earns nothing", () => {
-    const r = unscreened.get("forged-results");
-    expect(r?.score).toBe(0);
-    expect(messages(r)).toMatch(/restricted/);
-    expect(existsSync(FORGED)).toBe(false);
-  });
-
-  test("the secret is not in the test worker, its file cannot be read, and derived keys are redacted", () => {
-    const r = unscreened.get("reads-secret");
-    expect(r?.score).toBe(0);
-    expect(messages(r)).toMatch(/no file: Access to this API has been restricted/);
-    const everything = JSON.stringify(rawUnscreened);
-    expect(everything).not.toContain(SECRET);
-    expect(everything).not.toContain(hiddenSeedKey(SECRET, "05"));
-    expect(everything).toContain("[redacted]");
-  });
-
-  test("a patched Math.random fails every test it ran in", () => {
-    const r = unscreened.get("patched-math-random");
-    expect(r?.score).toBe(0);
-    for (const t of r!.tests) expect(t.message).toMatch(/built-ins were replaced during the test \(Math\.random\)/);
-  });
+describe("a grading call that runs out of time", () => {
+  test("still reports every test of every exercise, with the reason", async () => {
+    const blocked = submission("out-of-time", { "05-leader-election": readFileSync(join(root, "grader/fixtures/05-atomics-wait.ts.txt"), "utf8") });
+    const [report] = await gradeSubmissions([blocked], { root, exercises, timeoutMs: 5_000, screen: false });
+    const e = report.exercises[0];
+    expect(e.incomplete).toMatch(/time limit ran out/);
+    expect(e.tests).toHaveLength(exercises.find((x) => x.id === "05")!.tests.length);
+    expect(e.score).toBe(0);
+  }, 120_000);
 });
 
 describe("submissions graded in one call never share a process", () => {
-  test("what one submission leaves in its worker's globals, the next one graded does not see", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "rl-shared-worker-"));
+  test("what one submission leaves in its process's globals, the next one graded does not see", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rl-shared-process-"));
     try {
-      const solution = readFileSync(join(root, "solutions/05-leader-election.ts"), "utf8");
+      const text = solution("05-leader-election");
       const entry = "export function chooseNewLeader(followers: readonly FollowerState[]): string | null {\n";
-      expect(solution).toContain(entry);
+      expect(text).toContain(entry);
       // The first submission marks its process; the second gives wrong answers in a marked one.
-      const marks = solution.replace(entry, `(globalThis as Record<string, unknown>).rlMark = "left by the first";\n${entry}`);
-      const reads = solution.replace(entry, `${entry}  if ((globalThis as Record<string, unknown>).rlMark) return null;\n`);
-      const staged = [marks, reads].map((text, i) => {
+      const marks = text.replace(entry, `(globalThis as Record<string, unknown>).rlMark = "left by the first";\n${entry}`);
+      const reads = text.replace(entry, `${entry}  if ((globalThis as Record<string, unknown>).rlMark) return null;\n`);
+      const staged = [marks, reads].map((source, i) => {
         const sub = join(dir, `s${i}`);
         mkdirSync(sub);
-        writeFileSync(join(sub, "05-leader-election.ts"), text);
+        writeFileSync(join(sub, "05-leader-election.ts"), source);
         return { dir: sub, display: `s${i}` };
       });
-      // One test worker: were processes shared, the second submission would run in the first's.
-      const [first, second] = await gradeSubmissions(staged, { root, exercises, screen: false, maxWorkers: 1 });
+      const [first, second] = await gradeSubmissions(staged, { root, exercises: exercises.filter((e) => e.id === "05"), screen: false, maxWorkers: 1 });
       expect(first.score).toBe(first.maxScore);
       expect(second.score).toBe(second.maxScore);
     } finally {

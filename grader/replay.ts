@@ -13,14 +13,14 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parseFocused, violationDiagram } from "../lib/charts/focus";
 import { saveChart } from "../lib/charts/save";
-import { ROOT } from "./cli";
+import type { ReplayRequest } from "./api";
 import { loadExercises, selectExercises } from "./engine/exercises";
-import { gradeSubmissions } from "./engine/grade";
-import type { CaseResult, TestReport } from "./engine/report";
+import { gradeSubmissions, type Warm } from "./engine/grade";
+import type { CaseResult, ExerciseReport, TestReport } from "./engine/report";
+import { ROOT, runsAsScript } from "./project";
 import { compact } from "./engine/score";
 
 const USAGE = 'usage: npm run replay -- NN (--seed N | --case "label") [--target exercises|solutions|PATH] [--test "part of a test name"] [--draw FILE.svg|.png|.html|.json]';
@@ -46,6 +46,62 @@ function parse(argv: string[]) {
   });
 }
 
+export interface ReplayOutcome {
+  /** What the replay command prints (the cases with their inputs and verdicts). */
+  text: string;
+  /** 0 when every case replayed passes, 1 when one fails or none ran. */
+  code: number;
+  exercise?: ExerciseReport;
+  /** The tests that ran the case. */
+  ran: TestReport[];
+}
+
+/** Reruns one case (a seed or a hand-written case's label) against a folder and describes it. */
+export async function replayCase(r: ReplayRequest, options: { root?: string; warm?: Warm; onLog?: (text: string) => void } = {}): Promise<ReplayOutcome> {
+  const root = options.root ?? ROOT;
+  const exercises = selectExercises(loadExercises(root), [r.exercise]);
+  const target = r.target ?? "exercises";
+  const [report] = await gradeSubmissions([{ dir: resolve(root, target), display: target }], {
+    root,
+    exercises,
+    revealHidden: true,
+    typeCheck: false,
+    replay: { seed: r.seed, label: r.label, draw: r.draw ?? false },
+    onLog: options.onLog,
+    warm: options.warm,
+  });
+  const exercise = report.exercises[0];
+  const what = r.seed !== undefined ? `seed ${r.seed}` : `case ${JSON.stringify(r.label)}`;
+  const lines = [`Replaying ${exercise.id} ${exercise.title}, ${what}, against ${exercise.file}`];
+  const done = (code: number, ran: TestReport[] = []): ReplayOutcome => ({ text: lines.join("\n"), code, exercise, ran });
+  if (exercise.problem) {
+    lines.push(exercise.problem);
+    return done(1);
+  }
+  const wanted = (t: TestReport) => r.test === undefined || t.name.includes(r.test);
+  const stub = exercise.tests.find((t) => t.notImplemented);
+  if (stub) {
+    lines.push(stub.message);
+    return done(1);
+  }
+  const ran = exercise.tests.filter((t) => wanted(t) && (t.replayed?.length ?? 0) > 0);
+  if (ran.length === 0) {
+    const others = exercise.tests.filter((t) => t.status !== "passed" && wanted(t));
+    lines.push(`No test of ${exercise.id} has ${what}.${others.length ? ` Other results: ${others.map((t) => `${t.name}: ${t.message}`).join("; ")}` : ""}`);
+    return done(1);
+  }
+  let failed = 0;
+  for (const t of ran) {
+    lines.push("", t.name);
+    for (const c of t.replayed ?? []) {
+      if (!c.ok) failed++;
+      lines.push(...describe(c));
+    }
+  }
+  lines.push("", failed === 0 ? "This case passes now." : `${failed} failing case(s).`);
+  return done(failed === 0 ? 0 : 1, ran);
+}
+
 export async function replayMain(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parse>;
   try {
@@ -61,45 +117,23 @@ export async function replayMain(argv: string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  const exercises = selectExercises(loadExercises(ROOT), [args.positionals[0]]);
-  const target = args.values.target ?? "exercises";
-  const [report] = await gradeSubmissions([{ dir: resolve(target), display: target }], {
-    root: ROOT,
-    exercises,
-    revealHidden: true,
-    replay: { seed: args.values.seed === undefined ? undefined : Number(args.values.seed), label: args.values.case, draw: args.values.draw !== undefined },
-    onLog: (stream, text) => (stream === "stderr" ? process.stderr : process.stdout).write(`  | ${text.trimEnd().split("\n").join("\n  | ")}\n`),
-  });
-  const exercise = report.exercises[0];
-  const what = args.values.seed !== undefined ? `seed ${args.values.seed}` : `case ${JSON.stringify(args.values.case)}`;
-  process.stdout.write(`Replaying ${exercise.id} ${exercise.title}, ${what}, against ${exercise.file}\n`);
-  if (exercise.problem) {
-    process.stdout.write(`${exercise.problem}\n`);
-    return 1;
+  const outcome = await replayCase(
+    {
+      exercise: args.positionals[0],
+      seed: args.values.seed === undefined ? undefined : Number(args.values.seed),
+      label: args.values.case,
+      target: args.values.target,
+      test: args.values.test,
+      draw: args.values.draw !== undefined,
+    },
+    { onLog: (text) => process.stdout.write(`  | ${text.trimEnd().split("\n").join("\n  | ")}\n`) },
+  );
+  process.stdout.write(`${outcome.text}\n`);
+  if (args.values.draw !== undefined && outcome.ran.length > 0) {
+    const found = firstDrawing(outcome.exercise!.id, outcome.ran);
+    process.stdout.write(`${"drawn" in found ? await saveDrawing(found.drawn, found.of, args.values.draw) : found.why}\n`);
   }
-  const wanted = (t: TestReport) => args.values.test === undefined || t.name.includes(args.values.test);
-  const stub = exercise.tests.find((t) => t.notImplemented);
-  if (stub) {
-    process.stdout.write(`${stub.message}\n`);
-    return 1;
-  }
-  const ran = exercise.tests.filter((t) => wanted(t) && (t.replayed?.length ?? 0) > 0);
-  if (ran.length === 0) {
-    const others = exercise.tests.filter((t) => t.status !== "passed" && wanted(t));
-    process.stdout.write(`No test of ${exercise.id} has ${what}.${others.length ? ` Other results: ${others.map((t) => `${t.name}: ${t.message}`).join("; ")}` : ""}\n`);
-    return 1;
-  }
-  let failed = 0;
-  for (const t of ran) {
-    process.stdout.write(`\n${t.name}\n`);
-    for (const c of t.replayed ?? []) {
-      if (!c.ok) failed++;
-      process.stdout.write(`${describe(c).join("\n")}\n`);
-    }
-  }
-  process.stdout.write(`\n${failed === 0 ? "This case passes now." : `${failed} failing case(s).`}\n`);
-  if (args.values.draw !== undefined) process.stdout.write(`${await drawFirstFailure(exercise.id, ran, args.values.draw)}\n`);
-  return failed === 0 ? 0 : 1;
+  return outcome.code;
 }
 
 /** What the drawing file holds when it is .json: enough to redraw the case anywhere. */
@@ -111,35 +145,36 @@ export interface DrawnCase {
   focused: unknown;
 }
 
-/** Draws the first failing case that can be drawn into `file`; says what it did, or why not. */
-async function drawFirstFailure(exerciseId: string, ran: TestReport[], file: string): Promise<string> {
-  // The failing cases, those of the test the seed came from first.
+/** The first failing case that can be drawn (those of the test the seed came from first), or why there is none. */
+export function firstDrawing(exerciseId: string, ran: TestReport[]): { drawn: DrawnCase; of: number } | { why: string } {
   const failing = ran
     .flatMap((t) => (t.replayed ?? []).filter((c) => !c.ok).map((c) => ({ test: t, c })))
     .sort((a, b) => Number(b.c.ownCase ?? false) - Number(a.c.ownCase ?? false));
-  if (failing.length === 0) return "Nothing to draw: no case failed.";
+  if (failing.length === 0) return { why: "Nothing to draw: no case failed." };
   const found = failing.find(({ c }) => c.diagram && !(c.diagram as { error?: string }).error);
   if (!found) {
     const broken = failing.find(({ c }) => (c.diagram as { error?: string } | undefined)?.error);
-    if (broken) return `Could not draw the case: ${(broken.c.diagram as { error: string }).error}`;
-    return (
-      "This failure cannot be drawn as a space-time diagram: it does not come down to a few operations of a " +
-      "simulated run (it is about totals over a run, or the exercise's cases are not simulated runs). The details above say what broke."
-    );
+    if (broken) return { why: `Could not draw the case: ${(broken.c.diagram as { error: string }).error}` };
+    return {
+      why:
+        "This failure cannot be drawn as a space-time diagram: it does not come down to a few operations of a " +
+        "simulated run (it is about totals over a run, or the exercise's cases are not simulated runs). The details above say what broke.",
+    };
   }
-  const focused = parseFocused(found.c.diagram);
-  const target = resolve(file);
-  mkdirSync(dirname(target), { recursive: true });
-  if (extname(file).toLowerCase() === ".json") {
-    const drawn: DrawnCase = { exercise: exerciseId, test: found.test.name, case: found.c.case, focused: found.c.diagram };
-    writeFileSync(target, `${JSON.stringify(drawn, null, 2)}\n`);
-  } else {
-    await saveChart(violationDiagram(focused), target);
-  }
-  const more = failing.length > 1 ? ` (the first of ${failing.length} failing cases)` : "";
-  return `Drew ${found.c.case} of "${found.test.name}"${more} to ${target}: ${focused.source.history.ops.length} operations around the violation.`;
+  return { drawn: { exercise: exerciseId, test: found.test.name, case: found.c.case, focused: found.c.diagram }, of: failing.length };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** Writes a drawn case to `file` (.json: the data; .svg, .png, .html: the diagram) and says what it did. */
+async function saveDrawing(drawn: DrawnCase, failing: number, file: string): Promise<string> {
+  const focused = parseFocused(drawn.focused);
+  const target = resolve(file);
+  mkdirSync(dirname(target), { recursive: true });
+  if (extname(file).toLowerCase() === ".json") writeFileSync(target, `${JSON.stringify(drawn, null, 2)}\n`);
+  else await saveChart(violationDiagram(focused), target);
+  const more = failing > 1 ? ` (the first of ${failing} failing cases)` : "";
+  return `Drew ${drawn.case} of "${drawn.test}"${more} to ${target}: ${focused.source.history.ops.length} operations around the violation.`;
+}
+
+if (runsAsScript(import.meta.url)) {
   replayMain(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -10,7 +10,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadSecret, ROOT } from "./cli";
+import { loadSecret, ROOT } from "./project";
 import { loadExercises, selectExercises, type Exercise } from "./engine/exercises";
 import { gradeSubmissions, type Submission } from "./engine/grade";
 import type { ExerciseReport, GradeReport } from "./engine/report";
@@ -83,9 +83,8 @@ export async function validate(root: string, exercises: Exercise[]): Promise<Val
       only: [v.exercise.id],
     })),
   ];
-  // Solutions, stubs and variants are the project's own code: workers may be shared.
-  // The per-file limits still stop a hang; the whole run gets as long as its many files need.
-  const reports = await gradeSubmissions(submissions, { root, exercises, secret: loadSecret(root), shareWorkers: true, timeoutMs: 30 * 60_000 });
+  // The whole run gets as long as its many files need; the per-case limits still stop a hang.
+  const reports = await gradeSubmissions(submissions, { root, exercises, secret: loadSecret(root), timeoutMs: 30 * 60_000 });
   const [solutions, stubs] = reports;
   const byId = (report: GradeReport, id: string): ExerciseReport | undefined => report.exercises.find((e) => e.id === id);
 
@@ -99,6 +98,7 @@ export async function validate(root: string, exercises: Exercise[]): Promise<Val
       fail(`solutions/${exercise.name}.ts scores ${sol.score}/${sol.maxScore}, not full marks:`);
       for (const t of sol.tests.filter((t) => t.status !== "passed")) lines.push(`      ${t.name}: ${t.message.split("\n").join("\n      ")}`);
     }
+    if (sol?.typeErrors) fail(`solutions/${exercise.name}.ts has type errors: ${sol.typeErrors.join("; ")}`);
     if (sol?.unlisted) fail(`tests that ran but are not in the manifest (use literal graded({ name, points, visibility })): ${sol.unlisted.join("; ")}`);
 
     const stub = byId(stubs, exercise.id);
@@ -113,13 +113,12 @@ export async function validate(root: string, exercises: Exercise[]): Promise<Val
       if (v.exercise !== exercise) return;
       const r = byId(reports[2 + i], exercise.id);
       const label = `variant ${v.name}`;
+      // The variant was graded as the exercise's file: name the variant's own file instead.
+      const ownFile = (text: string) => text.replaceAll(`grader/variants/${exercise.name}/${exercise.name}.ts`, `grader/variants/${exercise.name}/${v.name}.ts`);
       if (!r) fail(`${label}: no result`);
       else if (r.incomplete) fail(`${label} could not be graded to the end: ${r.incomplete.split("\n")[0]}`);
-      else if (r.problem) {
-        // The variant was graded as the exercise's file: name the variant's own file instead.
-        const problem = r.problem.replaceAll(`grader/variants/${exercise.name}/${exercise.name}.ts`, `grader/variants/${exercise.name}/${v.name}.ts`);
-        fail(`${label} does not run, so it shows nothing about the tests: ${problem.split("\n").slice(0, 3).join(" ")}`);
-      }
+      else if (r.problem) fail(`${label} does not run, so it shows nothing about the tests: ${ownFile(r.problem).split("\n").slice(0, 3).join(" ")}`);
+      else if (r.typeErrors) fail(`${label} has type errors (a variant must compile): ${r.typeErrors.map(ownFile).join("; ")}`);
       else if (r.score < r.maxScore) {
         const caught = r.tests.filter((t) => t.status !== "passed").map((t) => t.name);
         pass(`${label} loses ${Math.round((r.maxScore - r.score) * 100) / 100} points (caught by: ${caught.join("; ")})`);

@@ -1,12 +1,5 @@
 /**
- * The hidden-seed secret as instructor tools find it: RL_GRADER_SECRET, else grader/.secret.
+ * The hidden-seed secret as instructor tools find it: RL_GRADER_SECRET, else grader/.secret
+ * (grader/project.ts holds the lookup).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-
-export function findGraderSecret(root: string, env: NodeJS.ProcessEnv): string | undefined {
-  const fromEnv = env.RL_GRADER_SECRET?.trim();
-  if (fromEnv) return fromEnv;
-  const file = join(root, "grader/.secret");
-  return existsSync(file) ? readFileSync(file, "utf8").trim() || undefined : undefined;
-}
+export { loadSecret as findGraderSecret } from "../grader/project";

@@ -75,10 +75,14 @@ export function testFile(n: ExerciseNames): string {
  * derived from the grading secret. Points and visibility are literals: the grader reads them
  * from this file, so a test that does not run still counts as failed.
  */
-// The grader points this import at the submission being graded (grader/vitest.config.ts).
-import { ${n.fn}, type ${n.input} } from "../../exercises/${n.name}";
+// Types only: the submission runs in its own sandbox process and answers with plain data (../student.ts).
+import type * as Exercise from "../../exercises/${n.name}";
+import type { ${n.input} } from "../../exercises/${n.name}";
 import { randomInt, stream } from "../../lib/rng";
 import { graded, type GradedContext, type Recorder, type Violation } from "../graded";
+import { student } from "../student";
+
+const submission = student<typeof Exercise>("${n.name}");
 
 /** The first rule \`answer\` breaks for \`input\`, or null when it is right. Name the rule in words. */
 function check(input: ${n.input}, answer: unknown): Violation | null {
@@ -91,13 +95,12 @@ function randomInput(seed: number): ${n.input} {
   return { values: Array.from({ length: 1 + randomInt(rng, 8) }, () => randomInt(rng, 100)) };
 }
 
-/** Calls the submission on a copy, so that a changed input is caught, and checks its answer. */
+/** Asks the submission about \`input\` (it answers with plain data, and with its input as it left it) and checks the answer. */
 async function judge(input: ${n.input}, record: Recorder): Promise<Violation | null> {
   record("input", input);
-  const copy = structuredClone(input);
-  const answer: unknown = await ${n.fn}(copy);
+  const { value: answer, argsAfter } = await submission.callWithArgs("${n.fn}", input);
   record("answer", answer);
-  if (JSON.stringify(copy) !== JSON.stringify(input)) return { rule: "the input must not be changed", involved: { before: input, after: copy } };
+  if (JSON.stringify(argsAfter[0]) !== JSON.stringify(input)) return { rule: "the input must not be changed", involved: { before: input, after: argsAfter[0] } };
   return check(input, answer);
 }
 

@@ -22,5 +22,4 @@ export * from "./scenarios";
 export * from "./registry";
 export * from "./staleness";
 export * from "./failover-contract";
-export * from "./workbook";
 export * from "./pg-compare";

@@ -160,7 +160,7 @@ else
 fi
 
 # --- The library bundle and the link notebooks import it through ------------------------------
-if [[ ! -f dist/index.cjs || ! -f dist/types/index.d.ts || -n "$(find lib -name '*.ts' -newer dist/index.cjs -print -quit)" ]]; then
+if [[ ! -f dist/index.cjs || ! -f dist/types/index.d.ts || -n "$(find index.ts lib workbook grader -name '*.ts' ! -name '*.test.ts' -newer dist/index.cjs -print -quit)" ]]; then
   say "building dist/index.cjs and its type declarations"
   npm run --silent build
 else

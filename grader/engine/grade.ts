@@ -3,29 +3,33 @@
  *
  * 1. Stage: copy each submission's exercise files into a fresh scratch folder (so the run sees a
  *    frozen copy, and `../lib` resolves to this project's library wherever the files came from).
- * 2. Screen: reject files that reach for the process, the file system, the network, the grader
- *    or built-ins (screen.ts).
- * 3. Compile: syntax and type errors, including a signature that no longer fits the grader's calls
- *    (while step 4 starts: a file that does not compile scores zero whatever its tests did).
- * 4. Run: every screened exercise's graded tests in one vitest process (run-vitest.ts), each
- *    submission its own project; a module stuck past its limit, or whose worker died (out of
- *    memory), is rerun one test at a time so that only the tests that loop or blow up lose points.
- * 5. Score: from the runner's results and the manifest only (score.ts).
+ * 2. Screen: a tripwire with clear messages for files that reach for the process, the file
+ *    system, the network, the grader or built-ins (screen.ts). Not the sandbox.
+ * 3. Compile: each exercise file to one ES module with esbuild, without types (transpile.ts); a
+ *    syntax error scores zero. The type check runs beside the tests, in a worker thread, and its
+ *    errors are reported with the result (typecheck.ts).
+ * 4. Run: the graded tests of every submission in one vitest run, one project per submission
+ *    (run-vitest.ts). The tests run the grader's code only; each exercise's code runs in sandbox
+ *    processes the tests start and question (student.ts, sandbox/).
+ * 5. Score: from the tests' results and the manifest only (score.ts).
  * Every exercise of every submission gets a report, whatever fails along the way.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { ENV } from "../graded";
-import { hiddenSeedKey, randomSecret, SEED_KEYS_ENV } from "../seeds";
-import { compileErrorsMany } from "./compile";
+import { isolation } from "../sandbox/launch";
+import { sandboxRuntime } from "../sandbox/runtime";
+import { hiddenSeedKey, randomSecret } from "../seeds";
+import type { GradingSettings } from "../settings";
 import type { Exercise } from "./exercises";
+import { libBundle } from "./lib-bundle";
 import { roundScore, type GradeReport } from "./report";
-import { runModules, type ModuleJob, type ModuleOutcome } from "./run-vitest";
+import { GradingRunner, type ModuleOutcome, type ProjectRun } from "./run-vitest";
 import { scoreExercise, type ExerciseOutcome } from "./score";
 import { screenSource } from "./screen";
-import { libBundle } from "./lib-bundle";
 import { trace } from "./trace";
+import { transpile, type TranspileJob } from "./transpile";
+import { TypeChecker } from "./type-checker";
 
 export interface Submission {
   /** Where the exercise files are: `<dir>/NN-name.ts`. */
@@ -46,36 +50,58 @@ export interface GradeOptions {
   secret?: string;
   /** Show hidden tests' cases and seeds (instructors). */
   revealHidden?: boolean;
-  /** Limit of one exercise's test file, in CPU seconds of its worker (wall-clock without /proc). */
+  /** CPU time one exercise's code may use in all (sandbox processes), ms. */
   exerciseTimeoutMs?: number;
   /** Limit of the whole call. */
   timeoutMs?: number;
+  /** Test worker threads (each drives one sandbox at a time). */
   maxWorkers?: number;
+  /** Heap limit of a sandbox, MB. */
   memoryMb?: number;
-  /**
-   * Let a test worker run several test files of one submission in turn, loading the library once.
-   * vitest reuses a worker only within its project, and each submission is a project of its own,
-   * so one submission's code never shares a process with another's. Default: on.
-   */
-  shareWorkers?: boolean;
   /** Static screening (on unless a self-test checks the runtime defences alone). */
   screen?: boolean;
+  /** Type errors reported beside the result (on unless a caller has no use for them). */
+  typeCheck?: boolean;
+  /**
+   * How long to wait for the type check once the tests are done, ms (default: as long as it
+   * takes, up to its own limit). The notebook judge does not hold a result for it: type errors
+   * that are not ready then are left out and the report says the type check was still running.
+   */
+  typeCheckWaitMs?: number;
   /** Rerun one case: the seed or the label given to `npm run replay`. */
   replay?: { seed?: number; label?: string; draw?: boolean };
-  onLog?: (stream: "stdout" | "stderr", text: string) => void;
+  /** Receives what tests (and, when replaying, the student's code) print. */
+  onLog?: (text: string) => void;
+  /** A kept runner and type checker (the notebook judge's), instead of new ones for this call. */
+  warm?: Warm;
+}
+
+/** What a long-lived caller keeps between grading calls. */
+export interface Warm {
+  runner: GradingRunner;
+  /** The project names the runner has; a call uses the first ones. */
+  projects: string[];
+  typeChecker: TypeChecker;
 }
 
 export const DEFAULTS = {
   exerciseTimeoutMs: 20_000,
   timeoutMs: 240_000,
   memoryMb: 512,
-  /** Added to a test's own limit (capped by the exercise's) when it is rerun alone: worker start, imports. */
-  perTestGraceMs: 2_000,
-  testTimeoutMs: 10_000,
   fileBytesMax: 512 * 1024,
 };
 
 const now = (): number => Number(process.hrtime.bigint() / 1_000_000n);
+
+interface Staged {
+  jobDir: string;
+  stageDir: string;
+  buildDir: string;
+  display: string;
+  exercises: Exercise[];
+  /** Exercises decided without their test results: missing, rejected, not compiling. */
+  outcomes: Map<string, ExerciseOutcome>;
+}
 
 export async function gradeSubmissions(submissions: Submission[], options: GradeOptions): Promise<GradeReport[]> {
   const started = now();
@@ -84,51 +110,74 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
   const keys = Object.fromEntries(options.exercises.map((e) => [e.id, hiddenSeedKey(secret, e.id)]));
   const redact = [secret, ...Object.values(keys)];
   const workDir = realpathSync(mkdtempSync(join(tmpdir(), "rl-grade-")));
+  const owned: { runner?: GradingRunner; typeChecker?: TypeChecker } = {};
   try {
     trace(`staging and screening ${submissions.length} submission(s)`);
     const staged = submissions.map((s, i) => stage(s, i, workDir, options));
-    const jobs: ModuleJob[] = [];
-    const workerEnv = baseWorkerEnv(options, keys);
-    for (const [i, s] of staged.entries()) {
-      for (const e of s.exercises) {
-        if (s.outcomes.has(e.name)) continue;
-        jobs.push({ key: `${i}/${e.name}`, file: e.testFile, submissionDir: s.stageDir, env: workerEnv, limitMs: options.exerciseTimeoutMs ?? DEFAULTS.exerciseTimeoutMs });
-      }
-    }
-    const runOptions = {
-      root: options.root,
-      workDir,
-      maxWorkers: options.maxWorkers ?? Math.max(1, Math.min(availableParallelism(), 4)),
-      isolate: !(options.shareWorkers ?? true),
-      libBundle: jobs.length > 0 ? await libBundle(options.root) : undefined,
-      memoryMb: options.memoryMb ?? DEFAULTS.memoryMb,
-      // Code only: never grader/ itself, where a local secret file may live.
-      readPaths: [join(options.root, "node_modules"), join(options.root, "grader", "exercises")],
-      deadline,
-      onLog: options.onLog,
-    };
-    // The compile check runs while vitest starts and runs the tests (it needs a second or two of
-    // CPU, vitest as long to start); results of files that do not compile are then set aside.
-    const running = jobs.length > 0 ? runModules(jobs, runOptions) : Promise.resolve(new Map<string, ModuleOutcome>());
-    trace("compiling");
-    compile(staged, options);
+    trace("staged and screened");
+    const bundle = libBundle(options.root);
+    const runtime = sandboxRuntime(options.root);
+    await compile(options.root, staged);
     trace("compiled");
-    const outcomes = await running;
-    const compiled = jobs.filter((job) => !staged[Number(job.key.split("/")[0])].outcomes.has(job.key.slice(job.key.indexOf("/") + 1)));
-    const retried = await rerunHungTests(compiled, outcomes, options, runOptions);
+
+    const typeChecker = options.warm?.typeChecker ?? (options.typeCheck === false ? undefined : (owned.typeChecker = new TypeChecker(await bundle)));
+    const typeErrors = typeChecker ? typeCheck(typeChecker, options.root, staged, Math.max(1_000, Math.min(120_000, deadline - now()))) : Promise.resolve(staged.map(() => new Map<string, string[]>()));
+    typeErrors.catch(() => {});
+
+    const runs: ProjectRun[] = [];
+    const runtimeDir = await runtime;
+    staged.forEach((s, i) => {
+      const files = s.exercises.filter((e) => !s.outcomes.has(e.name)).map((e) => e.testFile);
+      if (files.length === 0) return;
+      runs.push({ project: `p${runs.length}`, files, settings: settingsFor(s, runtimeDir, keys, options) });
+      (s as Staged & { project?: string }).project = runs[runs.length - 1].project;
+    });
+    let outcomes = new Map<string, ModuleOutcome>();
+    if (runs.length > 0) {
+      let runner = options.warm?.runner;
+      if (runner && runs.length > (options.warm?.projects.length ?? 0)) runner = undefined;
+      runner ??= owned.runner = await GradingRunner.create({
+        root: options.root,
+        cacheDir: join(workDir, "vite-cache"),
+        maxWorkers: options.maxWorkers ?? Math.max(1, Math.min(availableParallelism(), 4)),
+        libBundle: await bundle,
+        projects: runs.map((r) => r.project),
+        onLog: options.onLog,
+      });
+      if (options.warm && runner === options.warm.runner) runs.forEach((r, i) => (r.project = options.warm!.projects[i]));
+      outcomes = await runner.run(runs, deadline);
+    }
+    trace("tests done");
+    const noErrors = () => staged.map(() => new Map<string, string[]>());
+    let pending = false;
+    const waited =
+      options.typeCheckWaitMs === undefined
+        ? typeErrors
+        : Promise.race([typeErrors, new Promise<undefined>((done) => setTimeout(done, options.typeCheckWaitMs).unref())]);
+    const errors =
+      (await waited.catch((error: Error) => {
+        trace(`type check failed: ${error.message}`);
+        return noErrors();
+      })) ??
+      ((pending = true), noErrors());
     trace("scoring");
 
     return staged.map((s, i) => {
+      const project = (s as Staged & { project?: string }).project;
+      const run = runs.find((r) => r.project === project);
       const exercises = s.exercises.map((e) => {
         const tests = e.tests.filter((t) => !(options.publicOnly && t.visibility === "hidden"));
-        const outcome = s.outcomes.get(e.name) ?? toOutcome(outcomes.get(`${i}/${e.name}`), retried.get(`${i}/${e.name}`));
-        return scoreExercise(e, tests, outcome, {
+        const outcome = s.outcomes.get(e.name) ?? toOutcome(run ? outcomes.get(`${run.project}\n${e.testFile}`) : undefined);
+        const report = scoreExercise(e, tests, outcome, {
           file: `${s.display}/${e.name}.ts`,
           revealHidden: options.revealHidden ?? false,
           redact,
           stagePath: s.stageDir,
+          buildPath: s.buildDir,
           displayDir: s.display,
         });
+        const found = errors[i].get(e.name);
+        return found && found.length > 0 ? { ...report, typeErrors: found } : report;
       });
       const ran = !options.publicOnly && exercises.some((e) => e.tests.some((t) => t.visibility === "hidden"));
       return {
@@ -139,31 +188,34 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
         publicOnly: options.publicOnly ?? false,
         hiddenSeeds: !ran ? "not run" : options.secret ? "secret" : "random",
         durationMs: now() - started,
+        ...(pending ? { typeCheckPending: true } : {}),
       };
     });
   } finally {
+    owned.typeChecker?.close();
+    await owned.runner?.close();
     rmSync(workDir, { recursive: true, force: true });
   }
-}
-
-interface Staged {
-  stageDir: string;
-  display: string;
-  exercises: Exercise[];
-  /** Exercises decided without their test results: missing, rejected, not compiling. */
-  outcomes: Map<string, ExerciseOutcome>;
 }
 
 function stage(s: Submission, index: number, workDir: string, options: GradeOptions): Staged {
   const jobDir = join(workDir, "jobs", `j${index}`);
   const stageDir = join(jobDir, "exercises");
+  const buildDir = join(jobDir, "build");
   mkdirSync(stageDir, { recursive: true });
+  mkdirSync(buildDir, { recursive: true });
   symlinkSync(join(options.root, "lib"), join(jobDir, "lib"), "dir");
   const exercises = s.only ? options.exercises.filter((e) => s.only!.includes(e.id) || s.only!.includes(e.name)) : options.exercises;
   const outcomes = new Map<string, ExerciseOutcome>();
   for (const e of exercises) {
     const source = s.files?.get(e.name) ?? join(s.dir, `${e.name}.ts`);
     const shown = `${s.display}/${e.name}.ts`;
+    if (existsSync(source) && lstatSync(source).isSymbolicLink()) {
+      // A link could point anywhere this process may read (the secret file): its text would come
+      // back in a compiler message.
+      outcomes.set(e.name, { kind: "problem", message: `${shown} is a link, not a file, so this exercise scores zero` });
+      continue;
+    }
     if (!existsSync(source) || !statSync(source).isFile()) {
       outcomes.set(e.name, { kind: "problem", message: `${shown} is missing, so this exercise scores zero` });
       continue;
@@ -179,104 +231,59 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
       if (findings.length > 0) {
         const lines = findings.slice(0, 5).map((f) => `${shown}:${f.line}: ${f.reason}`);
         outcomes.set(e.name, { kind: "problem", message: `rejected before running, so this exercise scores zero:\n${lines.join("\n")}` });
-        continue;
       }
     }
   }
-  return { stageDir, display: s.display, exercises, outcomes };
+  return { jobDir, stageDir, buildDir, display: s.display, exercises, outcomes };
 }
 
-/** Records "does not compile" for the staged exercises with syntax or type errors (all submissions in one check). */
-function compile(staged: Staged[], options: GradeOptions): void {
-  const inputs = staged.map((s) => ({
-    root: options.root,
-    stageDir: s.stageDir,
-    displayDir: s.display,
-    exercises: new Map(s.exercises.filter((e) => !s.outcomes.has(e.name)).map((e) => [e.name, e.testFile])),
-  }));
-  compileErrorsMany(inputs).forEach((errors, i) => {
-    for (const [name, list] of errors) {
-      staged[i].outcomes.set(name, { kind: "problem", message: `does not compile, so this exercise scores zero:\n${list.join("\n")}` });
-    }
-  });
-}
-
-function baseWorkerEnv(options: GradeOptions, keys: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = { [SEED_KEYS_ENV]: JSON.stringify(keys) };
-  if (options.publicOnly) env[ENV.publicOnly] = "1";
-  if (options.replay?.seed !== undefined) env[ENV.replaySeed] = String(options.replay.seed);
-  if (options.replay?.label !== undefined) env[ENV.replayCase] = options.replay.label;
-  if (options.replay?.draw) env[ENV.draw] = "1";
-  return env;
-}
-
-/**
- * A module that hung after loading is rerun one test per worker, so only the tests that loop
- * lose their points and the result does not depend on timing. A module that never finished
- * loading is not retried: every test needs the module.
- */
-async function rerunHungTests(
-  jobs: ModuleJob[],
-  outcomes: Map<string, ModuleOutcome>,
-  options: GradeOptions,
-  runOptions: Parameters<typeof runModules>[1],
-): Promise<Map<string, Map<string, ModuleOutcome>>> {
-  const perTest: ModuleJob[] = [];
-  const owner = new Map<string, { module: string; test: string }>();
-  for (const job of jobs) {
-    const outcome = outcomes.get(job.key);
-    if (!(outcome?.kind === "hung" || outcome?.kind === "died") || !outcome.loaded) continue;
-    const exercise = options.exercises.find((e) => e.testFile === job.file)!;
-    // Tests that reported before the module was stopped keep that result: a test's result does
-    // not depend on timing, so rerunning it would give the same.
-    const reported = new Set(outcome.tests.map((t) => t.name));
-    for (const t of exercise.tests) {
-      if ((options.publicOnly && t.visibility === "hidden") || reported.has(t.name)) continue;
-      const key = `${job.key}#${t.name}`;
-      owner.set(key, { module: job.key, test: t.name });
-      const limitMs = Math.min(t.timeoutMs ?? DEFAULTS.testTimeoutMs, job.limitMs) + DEFAULTS.perTestGraceMs;
-      perTest.push({ ...job, key, env: { ...job.env, [ENV.onlyTest]: t.name }, limitMs });
+/** Compiles every staged exercise; a file that does not compile scores zero with esbuild's message. */
+async function compile(root: string, staged: Staged[]): Promise<void> {
+  const jobs: { job: TranspileJob; s: Staged; name: string }[] = [];
+  for (const s of staged) {
+    for (const e of s.exercises) {
+      if (s.outcomes.has(e.name)) continue;
+      jobs.push({ s, name: e.name, job: { source: join(s.stageDir, `${e.name}.ts`), out: join(s.buildDir, `${e.name}.mjs`), displayDir: s.display, stageDir: s.stageDir } });
     }
   }
-  const byModule = new Map<string, Map<string, ModuleOutcome>>();
-  if (perTest.length === 0) return byModule;
-  const results = await runModules(perTest, runOptions);
-  for (const [key, outcome] of results) {
-    const { module, test } = owner.get(key)!;
-    const map = byModule.get(module) ?? new Map<string, ModuleOutcome>();
-    map.set(test, outcome);
-    byModule.set(module, map);
+  const failures = await transpile(root, jobs.map((j) => j.job));
+  for (const { job, s, name } of jobs) {
+    const errors = failures.get(job);
+    if (errors) s.outcomes.set(name, { kind: "problem", message: `does not compile, so this exercise scores zero:\n${errors.join("\n")}` });
   }
-  return byModule;
 }
 
-function toOutcome(outcome: ModuleOutcome | undefined, perTest: Map<string, ModuleOutcome> | undefined): ExerciseOutcome {
-  const limitS = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+/** Type errors of every staged file that compiled, per submission. */
+function typeCheck(checker: TypeChecker, root: string, staged: Staged[], limitMs: number): Promise<Map<string, string[]>[]> {
+  return checker.check(
+    staged.map((s) => ({
+      root,
+      stageDir: s.stageDir,
+      displayDir: s.display,
+      exercises: new Map(s.exercises.filter((e) => !s.outcomes.has(e.name)).map((e) => [e.name, e.testFile])),
+    })),
+    limitMs,
+  );
+}
+
+function settingsFor(s: Staged, runtimeDir: string, keys: Record<string, string>, options: GradeOptions): GradingSettings {
+  return {
+    buildDir: s.buildDir,
+    sourceDir: s.stageDir,
+    runtimeDir,
+    isolation: isolation(),
+    memoryMb: options.memoryMb ?? DEFAULTS.memoryMb,
+    exerciseCpuMs: options.exerciseTimeoutMs ?? DEFAULTS.exerciseTimeoutMs,
+    publicOnly: options.publicOnly ?? false,
+    ...(options.replay ? { replay: options.replay } : {}),
+    seedKeys: keys,
+    showOutput: options.replay !== undefined && options.onLog !== undefined,
+  };
+}
+
+function toOutcome(outcome: ModuleOutcome | undefined): ExerciseOutcome {
   if (!outcome) return { kind: "problem", message: "the test runner produced no result for this exercise" };
-  if (outcome.kind === "crashed") return { kind: "ran", tests: byName(outcome.tests), moduleErrors: [], killed: new Map(), stopped: outcome.message };
-  if (outcome.kind === "finished") return { kind: "ran", tests: byName(outcome.tests), moduleErrors: outcome.errors, killed: new Map() };
-  if (outcome.kind === "died" && !outcome.loaded) return { kind: "problem", message: `loading the exercise failed: ${outcome.message}` };
-  if (outcome.kind === "hung" && !outcome.loaded) {
-    return {
-      kind: "problem",
-      message: `loading the exercise never finished: it was stopped after ${limitS(outcome.limitMs)} of CPU time (an infinite loop or a never-settling await at the top level of the file?)`,
-    };
-  }
-  // Hung or died while running: the tests that had not reported were rerun one by one.
-  const tests = byName(outcome.tests);
-  const killed = new Map<string, string>();
-  for (const [name, o] of perTest ?? []) {
-    const event = o.tests.find((t) => t.name === name);
-    if (o.kind === "hung") {
-      killed.set(name, `never finished: stopped after ${limitS(o.limitMs)} of CPU time (an infinite loop in synchronous code?)`);
-    } else if (o.kind === "died") killed.set(name, o.message);
-    else if (event) tests.set(name, event);
-    else if (o.kind === "crashed") killed.set(name, o.message);
-    else if (o.errors[0]) killed.set(name, `the exercise failed to load: ${o.errors[0].name}: ${o.errors[0].message}`);
-  }
-  return { kind: "ran", tests, moduleErrors: [], killed };
-}
-
-function byName(tests: ModuleOutcome["tests"]): Map<string, ModuleOutcome["tests"][number]> {
-  return new Map(tests.map((t) => [t.name, t]));
+  const tests = new Map(outcome.tests.map((t) => [t.name, t]));
+  const stopped = outcome.ended ? undefined : "not finished: the grading call's time limit ran out";
+  return { kind: "ran", tests, moduleErrors: outcome.errors, ...(stopped ? { stopped } : {}) };
 }

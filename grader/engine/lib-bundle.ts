@@ -1,31 +1,28 @@
 /**
  * The library and the graded tests' helpers, compiled once for the test workers.
  *
- * Every graded test imports lib/ (the simulator, the checkers), grader/graded.ts and its
- * exercise's support file. Left to vitest, each submission's project would transform that
+ * Every graded test imports lib/ (the simulator, the checkers), grader/graded.ts, the sandbox
+ * client and its exercise's support file. Left to vitest, each test file would transform that
  * TypeScript again and evaluate it module by module through vite's module runner: in a batch, a
  * second of CPU per submission spent on the same code. Instead the scorer compiles it with esbuild
  * into plain ES modules, one output file per source file (with shared chunks, so every module
- * keeps one instance), and the test workers load those with Node's own loader
- * (grader/vitest.config.ts redirects imports to them). Only the test files and the student's own
- * files are still transformed per submission.
+ * keeps one instance), and the test workers load those with Node's own loader (run-vitest.ts
+ * redirects imports to them). Only the test files themselves are transformed by vitest. The type
+ * check's worker (typecheck-worker.ts) is built here too.
  *
- * The output lives in node_modules/.cache/, where the compiled code still finds the project's
- * packages, under a name derived from the sources' contents: edited sources are compiled afresh,
- * unchanged ones reused across grading calls. When it cannot be built (a read-only copy of the
- * grader, no esbuild), grading goes on without it, only slower.
+ * The output lives in node_modules/.cache/ (build-cache.ts), where the compiled code still finds
+ * the project's packages. When it cannot be built (no esbuild), grading goes on without it, only
+ * slower.
  */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { cachedBuild } from "./build-cache";
 import { trace } from "./trace";
 
-/** Bumped when the build's settings change, so older outputs are not reused. */
-const FORMAT = "2";
-
 /**
- * What is precompiled, sorted: lib/'s TypeScript (tests left out), grader/graded.ts and
- * grader/seeds.ts, and the exercises' support files (grader/exercises/*.ts but the tests).
+ * What is precompiled, sorted: lib/'s TypeScript (tests left out), the graded tests' side of the
+ * grader (graded.ts, seeds.ts, student.ts, settings.ts and the sandbox client), the exercises'
+ * support files (grader/exercises/*.ts but the tests), and the type check's worker.
  */
 function sources(root: string): string[] {
   const found: string[] = [];
@@ -37,7 +34,11 @@ function sources(root: string): string[] {
     }
   };
   walk(join(root, "lib"));
-  found.push(join(root, "grader", "graded.ts"), join(root, "grader", "seeds.ts"));
+  found.push(
+    ...["client.ts", "wire.ts", "protocol.ts", "launch.ts", "permission.ts"].map((f) => join(root, "grader", "sandbox", f)),
+    ...["graded.ts", "seeds.ts", "student.ts", "settings.ts"].map((f) => join(root, "grader", f)),
+    ...["typecheck.ts", "typecheck-worker.ts", "trace.ts"].map((f) => join(root, "grader", "engine", f)),
+  );
   const exercises = join(root, "grader", "exercises");
   for (const name of readdirSync(exercises).sort()) if (isSource(name)) found.push(join(exercises, name));
   return found.filter((path) => existsSync(path));
@@ -55,40 +56,14 @@ function isSource(name: string): boolean {
 export async function libBundle(root: string): Promise<string | undefined> {
   try {
     const files = sources(root);
-    const hash = createHash("sha256").update(FORMAT);
-    for (const file of files) hash.update(relative(root, file)).update("\0").update(readFileSync(file)).update("\0");
-    const cache = join(root, "node_modules", ".cache", "replication-lab-grader");
-    const out = join(cache, `lib-${hash.digest("hex").slice(0, 16)}`);
-    const marker = join(out, "lib", "index.mjs");
-    if (existsSync(marker)) return out;
-    mkdirSync(cache, { recursive: true });
-    const esbuild = await import("esbuild");
-    // Built beside its final place and renamed, so a grading call running at the same time never
-    // sees half a build.
-    const scratch = mkdtempSync(join(cache, "building-"));
-    await esbuild.build({
-      entryPoints: files,
-      outdir: scratch,
-      outbase: root,
-      outExtension: { ".js": ".mjs" },
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      packages: "external",
-      logLevel: "silent",
+    return await cachedBuild(root, {
+      kind: "lib",
+      sources: files,
+      marker: join("lib", "index.mjs"),
+      format: "3",
+      temporaryFallback: false,
+      options: { entryPoints: files, outbase: root },
     });
-    try {
-      renameSync(scratch, out);
-    } catch {
-      rmSync(scratch, { recursive: true, force: true }); // another call finished first: use its build
-    }
-    for (const name of readdirSync(cache)) {
-      if (join(cache, name) !== out && name.startsWith("lib-")) rmSync(join(cache, name), { recursive: true, force: true });
-    }
-    trace(`precompiled lib/ and the graded tests' helpers into ${relative(root, out)}`);
-    return existsSync(marker) ? out : undefined;
   } catch (error) {
     trace(`lib/ not precompiled (${(error as Error).message.split("\n")[0]}); the test workers compile it themselves`);
     return undefined;

@@ -7,10 +7,10 @@
  * Feedback is built here, so hidden tests never show their seeds or inputs.
  */
 import type { CaseRecord, GradedMeta } from "../graded";
-import type { SerializedError } from "./events";
+import { DEFAULT_TIMEOUT_MS } from "../graded-defaults";
 import type { Exercise, ManifestTest } from "./exercises";
 import { roundScore, type ExerciseReport, type TestReport } from "./report";
-import type { TestEvent } from "./run-vitest";
+import type { SerializedError, TestEvent } from "./run-vitest";
 
 /** What happened to one exercise of one submission. */
 export type ExerciseOutcome =
@@ -19,8 +19,6 @@ export type ExerciseOutcome =
       kind: "ran";
       tests: Map<string, TestEvent>;
       moduleErrors: SerializedError[];
-      /** Tests that never finished, with why (from the per-test rerun of a hung module). */
-      killed: Map<string, string>;
       /** Set when the whole module was stopped (e.g. the submission's time limit). */
       stopped?: string;
     };
@@ -34,12 +32,23 @@ export interface ScoreContext {
   redact: string[];
   /** Staging path prefix to replace by the student's folder in messages. */
   stagePath: string;
+  /** Folder of the compiled files (`NN-name.mjs`), shown as the student's sources in messages. */
+  buildPath?: string;
   displayDir: string;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
+/** The exercise's file could not be loaded in its sandbox: every case of every test failed with this. */
+function loadFailure(tests: ManifestTest[], outcome: ExerciseOutcome): string | undefined {
+  if (outcome.kind !== "ran" || tests.length === 0) return undefined;
+  const firsts = tests.map((t) => outcome.tests.get(t.name)?.meta?.failures[0]?.error);
+  const message = firsts[0]?.message;
+  const isLoad = (m: string | undefined) => m !== undefined && /^(the exercise failed to load|loading the exercise never finished)/.test(m);
+  return isLoad(message) && firsts.every((e) => e?.name === "SandboxFailure" && e.message === message) ? message : undefined;
+}
 
 export function scoreExercise(exercise: Exercise, tests: ManifestTest[], outcome: ExerciseOutcome, ctx: ScoreContext): ExerciseReport {
+  const notLoaded = loadFailure(tests, outcome);
+  if (notLoaded) outcome = { kind: "problem", message: notLoaded };
   const reports = tests.map((t) => scoreTest(exercise, t, outcome, ctx));
   const score = roundScore(reports.reduce((s, r) => s + r.score, 0));
   const maxScore = roundScore(tests.reduce((s, t) => s + t.points, 0));
@@ -73,8 +82,6 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
   const base = { name: t.name, maxScore: t.points, visibility: t.visibility };
   const failed = (message: string, extra: Partial<TestReport> = {}): TestReport => ({ ...base, status: "failed", score: 0, message: clean(message, ctx), ...extra });
   if (outcome.kind === "problem") return failed(outcome.message);
-  const killed = outcome.killed.get(t.name);
-  if (killed) return failed(killed);
   const event = outcome.tests.get(t.name);
   if (!event) {
     if (outcome.stopped) return failed(outcome.stopped);
@@ -108,8 +115,11 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
     return { ...base, status: "failed", score: 0, message: error ? describeError(error, ctx) : "failed after its cases passed" };
   }
   if (hidden) {
+    // What stopped the student's code (out of time, out of memory) is the grader's own wording
+    // and says nothing about the hidden inputs; everything else about a hidden case stays hidden.
+    const stopped = meta?.failures.find((f) => f.error && (f.error.name === "CaseTimeout" || f.error.name === "SandboxFailure"))?.error?.message;
     const message = cases
-      ? `${cases.passed} of ${cases.total} hidden cases passed (hidden cases show no details; the public tests check the same rules)`
+      ? `${cases.passed} of ${cases.total} hidden cases passed (hidden cases show no details; the public tests check the same rules)${stopped ? `. In a hidden case, ${stopped}` : ""}`
       : `failed on hidden cases (${error?.name ?? "error"}; hidden cases show no details)`;
     return { ...base, status, score, message, ...(cases ? { cases } : {}) };
   }
@@ -123,13 +133,23 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
   return { ...base, status, score, message: error ? describeError(error, ctx) : "failed" };
 }
 
-/** One failing case in a line or two: the rule, what happened, the inputs involved. */
+/**
+ * One failing case as a student reads it: the case and the rule it broke on the first line, what
+ * happened, then the inputs involved one per line, as prose (sentences stay sentences; values
+ * are written `{name: "A", alive: false}`, never as escaped JSON).
+ */
 export function describeCase(f: CaseRecord): string {
   if (f.error) return `${f.case}: threw ${f.error.name}: ${f.error.message}`;
-  const parts = [`${f.case}: ${f.rule ?? "failed"}`];
-  if (f.details) parts.push(` (${f.details})`);
-  if (f.involved !== undefined) parts.push(`; involved: ${compact(f.involved)}`);
-  return parts.join("");
+  const lines = [`${f.case}: ${f.rule ?? "failed"}${f.details ? ` (${f.details})` : ""}`];
+  if (f.got !== undefined || f.want !== undefined) {
+    lines.push(`  ${[f.got !== undefined ? `got ${compact(f.got, 300)}` : "", f.want !== undefined ? `expected ${compact(f.want, 300)}` : ""].filter(Boolean).join("; ")}`);
+  }
+  if (f.involved !== undefined) {
+    const items = Array.isArray(f.involved) ? f.involved : f.involved !== null && typeof f.involved === "object" ? Object.entries(f.involved).map(([k, v]) => `${k}: ${compact(v, 300)}`) : [f.involved];
+    lines.push("  involved:", ...items.slice(0, 6).map((item) => `  - ${typeof item === "string" ? item : compact(item, 300)}`));
+    if (items.length > 6) lines.push(`  - … and ${items.length - 6} more`);
+  }
+  return lines.join("\n");
 }
 
 export function replayCommand(exerciseId: string, f: CaseRecord | undefined): string | undefined {
@@ -139,12 +159,16 @@ export function replayCommand(exerciseId: string, f: CaseRecord | undefined): st
   return undefined;
 }
 
-/** A value in one readable line: keys unquoted, `{name: "A", alive: false, epoch: 3}`. */
+/**
+ * A value in one readable line: keys unquoted, strings in plain quotes (never escaped),
+ * `{name: "A", alive: false, epoch: 3}`.
+ */
 export function compact(value: unknown, maxChars = 600): string {
   const show = (v: unknown): string => {
+    if (typeof v === "string") return `"${v}"`;
     if (Array.isArray(v)) return `[${v.map(show).join(", ")}]`;
     if (v && typeof v === "object") return `{${Object.entries(v).map(([k, x]) => `${k}: ${show(x)}`).join(", ")}}`;
-    return JSON.stringify(v) ?? String(v);
+    return String(v);
   };
   const text = show(value);
   return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
@@ -164,15 +188,27 @@ function studentFrame(stack: string, ctx: ScoreContext): string | undefined {
   return undefined;
 }
 
+/** A case with every string in it cleaned (keys too). */
 function cleanRecord(f: CaseRecord, ctx: ScoreContext): CaseRecord {
-  return JSON.parse(clean(JSON.stringify(f), ctx)) as CaseRecord;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return clean(v, ctx);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [clean(k, ctx), walk(x)]));
+    return v;
+  };
+  return walk(JSON.parse(JSON.stringify(f))) as CaseRecord;
 }
 
-/** Replaces staging paths by the student's folder and removes secrets. */
+/**
+ * Replaces staging paths by the student's folder, removes secrets, and shows control characters
+ * (a terminal escape in a student's error message could redraw the score on a terminal) as "�".
+ */
 function clean(text: string, ctx: ScoreContext): string {
   let out = ctx.stagePath ? text.split(ctx.stagePath).join(ctx.displayDir) : text;
+  if (ctx.buildPath) out = out.split(`${ctx.buildPath}/`).join(`${ctx.displayDir}/`).replace(/(\d{2}-[a-z0-9-]+)\.mjs\b/g, "$1.ts");
   for (const s of ctx.redact) if (s) out = out.split(s).join("[redacted]");
-  return out;
+  // eslint-disable-next-line no-control-regex
+  return out.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "\ufffd");
 }
 
 export type { GradedMeta };

@@ -6,16 +6,11 @@
  * the leader crashes) from the case's seed, so hidden seeds are new situations, not new noise on
  * the same one. Runs are short (about two thousand writes) to keep grading fast.
  */
-import { readYourWritesViolations } from "../../lib/checkers";
-import type { SimConfig } from "../../lib/config";
-import { exponential } from "../../lib/dist";
-import { semiSync } from "../../lib/policies";
-import type { RouterFn } from "../../lib/reads";
-import { randomInt, stream, type Rng } from "../../lib/rng";
-import { profileEdit } from "../../lib/scenarios";
-import { simulate } from "../../lib/sim";
+import { exponential, profileEdit, randomInt, readYourWritesViolations, semiSync, stream, type RouterFn, type Rng, type SimConfig } from "../../lib";
+import type * as Exercise from "../../exercises/01-read-your-writes";
 import type { Recorder, Violation } from "../graded";
-import { judgeRouting } from "./routing.support";
+import type { StudentCode } from "../student";
+import { judgeRouting, routedRun, SUBMISSION_ROUTER } from "./routing.support";
 
 /** Followers must serve at least this share of all reads. The reference router serves 80-99%. */
 export const FOLLOWER_SHARE_MIN = 0.6;
@@ -66,14 +61,14 @@ export function workloadConfig(name: WorkloadName, seed: number, routing: Router
   return base;
 }
 
-/** Runs one workload with the router and checks the run; a Violation names the rule broken. */
-export function judgeRouter(name: WorkloadName, seed: number, routing: RouterFn, record: Recorder): Violation | null {
+/** Runs one workload with the submission's router and checks the run; a Violation names the rule broken. */
+export async function judgeRouter(name: WorkloadName, seed: number, answer: StudentCode<typeof Exercise>, record: Recorder): Promise<Violation | null> {
   record("workload", `${name}: ${WORKLOADS[name]}`);
-  const config = workloadConfig(name, seed, routing);
+  const config = workloadConfig(name, seed, SUBMISSION_ROUTER);
   for (const f of config.faults ?? []) record("slowFollower", `${f.node} ${f.factor}x slower from ${Math.round(f.fromMs)} to ${Math.round(f.toMs!)} ms`);
   const crash = config.failover?.crashLeader;
   if (crash && "atMs" in crash) record("leaderCrashMs", Math.round(crash.atMs));
-  const run = simulate(config);
+  const run = await routedRun(answer, config, { export: "routeRead" });
   return judgeRouting(run, {
     rule: "read-your-writes: a client's read never misses that client's own acknowledged write",
     found: readYourWritesViolations(run.history),

@@ -2,13 +2,16 @@
  * Exercise 01 — read-your-writes routing. Every case is one simulated run of a workload with the
  * submission as the read router; public cases run fixed seeds, hidden ones secret seeds.
  */
-// The grader points this import at the submission being graded (grader/vitest.config.ts).
-import { routeRead } from "../../exercises/01-read-your-writes";
+// Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
+import type * as Exercise from "../../exercises/01-read-your-writes";
 import { graded, type GradedContext } from "../graded";
+import { student } from "../student";
 import { judgeRouter, type WorkloadName } from "./01-read-your-writes.support";
 
+const answer = student<typeof Exercise>("01-read-your-writes");
+
 const runs = (workload: WorkloadName, seeds: number) => async (c: GradedContext) => {
-  await c.each(c.seeds(seeds), (seed, record) => judgeRouter(workload, seed, routeRead, record));
+  await c.each(c.seeds(seeds), (seed, record) => judgeRouter(workload, seed, answer, record));
 };
 
 graded(

@@ -85,10 +85,14 @@ export function checkLost(run: RunWrites, probe: Probe, answer: unknown): Violat
   };
 }
 
-/** A snapshot of the arrays a submission must not change. */
+/** A snapshot of the arrays a submission must not change (a malformed copy gives a snapshot of its own). */
 export function fingerprint(run: RunWrites): string {
-  const w = run.writes;
-  return JSON.stringify([run.followers, w.count, Array.from(w.ackMs), w.receivedMs.map((r) => Array.from(r)), w.appliedMs.map((r) => Array.from(r))]);
+  try {
+    const w = run.writes;
+    return JSON.stringify([run.followers, w.count, Array.from(w.ackMs, String), w.receivedMs.map((r) => Array.from(r, String)), w.appliedMs.map((r) => Array.from(r, String))]);
+  } catch {
+    return "(not a write table)";
+  }
 }
 
 // ---------------------------------------------------------------------------- hand-made tables

@@ -4,10 +4,11 @@
  * at random moments and exactly at acknowledgements and receipts. Part (b) is compared with the
  * writes at risk in a simulated run, within 10%.
  */
-// The grader points this import at the submission being graded (grader/vitest.config.ts).
-import { expectedWritesLost, writesLostOnFailover } from "../../exercises/02-data-loss-window";
+// Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
+import type * as Exercise from "../../exercises/02-data-loss-window";
 import { simulate } from "../../lib";
 import { graded, type GradedContext, type Recorder } from "../graded";
+import { student } from "../student";
 import {
   HAND_CASES,
   checkLost,
@@ -21,18 +22,23 @@ import {
   type RunWrites,
 } from "./02-data-loss-window.support";
 
+const answer = student<typeof Exercise>("02-data-loss-window");
+
 /** Asks the submission about each probe of one run; the first wrong answer fails the case. */
 async function judgeProbes(run: RunWrites, probes: Probe[], record: Recorder) {
-  const before = fingerprint(run);
+  // Only the part of a run the exercise reads crosses to the sandbox.
+  const given: RunWrites = { followers: run.followers, writes: run.writes };
+  const before = fingerprint(given);
   for (const probe of probes) {
-    const answer: unknown = await writesLostOnFailover(run, probe.follower, probe.atMs);
-    const violation = checkLost(run, probe, answer);
+    const { value, argsAfter } = await answer.callWithArgs("writesLostOnFailover", given, probe.follower, probe.atMs);
+    const violation = checkLost(run, probe, value);
     if (violation) {
       record("probe", probe);
       return violation;
     }
+    const after = argsAfter[0] as unknown as RunWrites | undefined;
+    if (!after || fingerprint(after) !== before) return { rule: "the run must not be changed", details: "the write table differs after the call", involved: probe };
   }
-  if (fingerprint(run) !== before) return { rule: "the run must not be changed", details: "the write table differs after the calls" };
   return null;
 }
 
@@ -49,8 +55,8 @@ const predictions = (count: number) => async (c: GradedContext) => {
   await c.each(c.seeds(count), async (seed, record) => {
     const k = riskCase(seed);
     record("dashboard", { writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs, followerDelay: k.delay });
-    const answer: unknown = await expectedWritesLost({ writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs });
-    return checkPrediction(k, k.writesAtRiskMean, answer);
+    const predicted = await answer.call("expectedWritesLost", { writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs });
+    return checkPrediction(k, k.writesAtRiskMean, predicted);
   });
 };
 
@@ -84,7 +90,7 @@ graded(
     ];
     await c.each(round, async (k, record) => {
       record("dashboard", { writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs });
-      return checkPrediction(k, k.want, await expectedWritesLost({ writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs }));
+      return checkPrediction(k, k.want, await answer.call("expectedWritesLost", { writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs }));
     });
   },
 );

@@ -9,16 +9,35 @@
  * `purpose`, and the submission's policy for that operation routes it. The seed draws the delays,
  * the rates, the slow follower and the timing of every registry action.
  */
-import { readYourWritesViolations, staleReads } from "../../lib/checkers";
-import { seenRank, writeOrder } from "../../lib/checkers/writeOrder";
-import type { ScriptedOp, SimConfig } from "../../lib/config";
-import { exponential } from "../../lib/dist";
-import type { History, ReadOp, WriteOp } from "../../lib/history";
-import { compileRouting, type ReadRouting, type RouterFn } from "../../lib/reads";
-import { randomInt, stream } from "../../lib/rng";
-import { simulate } from "../../lib/sim";
+import {
+  anyFollower,
+  boundedStaleness,
+  compileRouting,
+  exponential,
+  leaderOnly,
+  randomInt,
+  readYourWrites,
+  readYourWritesViolations,
+  routingName,
+  simulate,
+  staleReads,
+  stickyFollower,
+  stream,
+  writeOrder,
+  type History,
+  type ReadOp,
+  type ReadRouting,
+  type RouterFn,
+  type ScriptedOp,
+  type SimConfig,
+  type WriteOp,
+} from "../../lib";
+import { seenRank } from "../../lib/checkers/writeOrder";
+import type * as Exercise from "../../exercises/03-model-registry";
 import type { Recorder, Violation } from "../graded";
-import { describeOp, followerShare, fromChecker, pct, unansweredRead } from "./routing.support";
+import { FunctionRef, type Plain } from "../sandbox/wire";
+import type { RouteSource, StudentCode } from "../student";
+import { describeOp, followerShare, fromChecker, pct, routedRun, SUBMISSION_ROUTER, unansweredRead } from "./routing.support";
 
 /** The registry's operations, as the `purpose` of their reads. */
 export const OPERATIONS = ["register-version", "promote", "serve-model", "list-versions", "read-audit-log"] as const;
@@ -37,22 +56,62 @@ const KEYS = {
   version: (n: number) => `model:${MODEL}:v${n}`,
 };
 
-/** What the submission said for one operation, as the grader uses it. */
+/** What the submission said for one operation, checked: a library routing (as data) or its own router, which stays in its sandbox. */
 export interface Policy {
-  routing: ReadRouting;
-  reason: string;
+  routing: ReadRouting | FunctionRef;
+  reason: unknown;
 }
 
-/** One router that sends each read by its purpose to that operation's policy. */
-export function dispatcher(policies: Record<Operation, Policy>): RouterFn {
-  const routers = new Map<string, RouterFn>();
-  for (const op of OPERATIONS) routers.set(op, compileRouting(policies[op].routing));
-  return (ctx) => {
-    const router = routers.get(ctx.purpose ?? "");
-    // Every registry read has a purpose; there are no other reads in the run.
-    if (router === undefined) throw new Error(`a read without a registry operation as its purpose: ${String(ctx.purpose)}`);
-    return router(ctx);
-  };
+/** A library routing rebuilt from an answer by the library's own constructors, or a sentence saying what is wrong. */
+function libraryRouting(r: unknown): ReadRouting | string {
+  const kind = r !== null && typeof r === "object" ? (r as { kind?: unknown }).kind : undefined;
+  try {
+    switch (kind) {
+      case "leader-only":
+        return leaderOnly();
+      case "any-follower":
+        return anyFollower();
+      case "sticky-follower":
+        return stickyFollower();
+      case "read-your-writes":
+        return readYourWrites({ ifBehind: (r as { ifBehind?: "leader" | "wait" }).ifBehind });
+      case "bounded-staleness":
+        return boundedStaleness((r as { maxLagMs: number }).maxLagMs);
+    }
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return "it must be leaderOnly(), anyFollower(), stickyFollower(), readYourWrites(), boundedStaleness(ms) or your own router function";
+}
+
+/** The policy an answer of choosePolicy(op) gives, or the rule it breaks. */
+export function readPolicy(op: Operation, answer: Plain): Policy | Violation {
+  if (answer === null || typeof answer !== "object" || Array.isArray(answer) || !("routing" in answer)) {
+    return { rule: "choosePolicy(operation) returns { routing, reason }", details: `for ${op}`, got: answer };
+  }
+  const { routing, reason } = answer as { routing: Plain; reason: Plain };
+  if (routing instanceof FunctionRef) return { routing, reason };
+  const rebuilt = libraryRouting(routing);
+  if (typeof rebuilt === "string") return { rule: `the routing for ${op} is a library routing or a router function`, details: rebuilt, got: routing };
+  return { routing: rebuilt, reason };
+}
+
+/** A routing's name for feedback. */
+export function policyRoutingName(p: Policy): string {
+  return p.routing instanceof FunctionRef ? `custom(${p.routing.name || "anonymous"})` : routingName(p.routing);
+}
+
+/** The submission's policy for every operation, in one round trip to its sandbox. */
+export async function askPolicies(answer: StudentCode<typeof Exercise>): Promise<Record<Operation, Policy> | Violation> {
+  const r = await answer.run(OPERATIONS.map((op) => ({ call: "choosePolicy", args: [op] })));
+  if (r.error) throw r.error;
+  const out = {} as Record<Operation, Policy>;
+  for (const [i, op] of OPERATIONS.entries()) {
+    const p = readPolicy(op, r.values[i]);
+    if ("rule" in p) return p;
+    out[op] = p;
+  }
+  return out;
 }
 
 /** The simulated registry for one seed, with `routing` for every read. */
@@ -218,12 +277,35 @@ export const RULES = {
 
 export type Invariant = "register" | "promote" | "serve" | "audit" | "budget";
 
-/** Simulates the registry for `seed` under `policies` and checks `which` invariants, in that order. */
-export function judgeRegistry(seed: number, policies: Record<Operation, Policy>, which: readonly Invariant[], record: Recorder): Violation | null {
-  const config = registryConfig(seed, dispatcher(policies));
+/**
+ * Simulates the registry for `seed` under `policies` and checks `which` invariants, in that order.
+ * Library routings are compiled here; the reads of operations the submission routes with its own
+ * function are routed by it, in its sandbox, and replayed here (routing.support.ts).
+ */
+export async function judgeRegistry(
+  seed: number,
+  policies: Record<Operation, Policy>,
+  which: readonly Invariant[],
+  record: Recorder,
+  answer: StudentCode<typeof Exercise>,
+): Promise<Violation | null> {
+  const config = registryConfig(seed, SUBMISSION_ROUTER);
   const slow = config.faults![0];
   record("slowFollower", `${slow.node} ${slow.factor}x slower from ${round(slow.fromMs)} to ${round(slow.toMs!)} ms`);
-  const run = simulate(config);
+  const compiled = new Map<string, RouterFn>();
+  const byPurpose: Record<string, RouteSource> = {};
+  for (const op of OPERATIONS) {
+    const routing = policies[op].routing;
+    if (routing instanceof FunctionRef) byPurpose[op] = { call: "choosePolicy", args: [op], pick: "routing" };
+    else {
+      compiled.set(op, compileRouting(routing));
+      byPurpose[op] = { routing };
+    }
+  }
+  const run =
+    compiled.size === OPERATIONS.length
+      ? simulate({ ...config, reads: { ...config.reads, routing: (ctx) => compiled.get(ctx.purpose ?? "")!(ctx) } })
+      : await routedRun(answer, config, { byPurpose }, compiled);
   record.run?.(run);
   const h = run.history;
   record("readsServedBy", run.readsServedBy);

@@ -4,24 +4,21 @@
  * seeds, the hidden test all of them on secret seeds. The written reasons are recorded for a
  * human grader and only checked for being there.
  */
-// The grader points this import at the submission being graded (grader/vitest.config.ts).
-import { choosePolicy } from "../../exercises/03-model-registry";
-import { routingName } from "../../lib/reads";
+// Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
+import type * as Exercise from "../../exercises/03-model-registry";
 import { graded, type GradedContext } from "../graded";
-import { judgeRegistry, OPERATIONS, type Invariant, type Operation, type Policy } from "./03-model-registry.support";
+import { student } from "../student";
+import { askPolicies, judgeRegistry, OPERATIONS, policyRoutingName, readPolicy, type Invariant } from "./03-model-registry.support";
 
-/** The submission's policy for every operation, asked afresh for each case. */
-function policies(): Record<Operation, Policy> {
-  const out = {} as Record<Operation, Policy>;
-  for (const op of OPERATIONS) out[op] = choosePolicy(op);
-  return out;
-}
+const answer = student<typeof Exercise>("03-model-registry");
 
 const keeps = (invariants: Invariant[], seeds: number) => async (c: GradedContext) => {
-  await c.each(c.seeds(seeds), (seed, record) => {
-    const chosen = policies();
-    record("routing", Object.fromEntries(OPERATIONS.map((op) => [op, routingName(chosen[op].routing)])));
-    return judgeRegistry(seed, chosen, invariants, record);
+  await c.each(c.seeds(seeds), async (seed, record) => {
+    // Asked afresh for each case, as a router would be configured for each run.
+    const chosen = await askPolicies(answer);
+    if ("rule" in chosen) return chosen;
+    record("routing", Object.fromEntries(OPERATIONS.map((op) => [op, policyRoutingName(chosen[op])])));
+    return judgeRegistry(seed, chosen, invariants, record, answer);
   });
 };
 
@@ -55,9 +52,12 @@ graded(
   async (c) => {
     await c.each(
       OPERATIONS.map((op) => ({ label: op })),
-      ({ label }, record) => {
-        const { routing, reason } = choosePolicy(label as Operation);
-        record("routing", routingName(routing));
+      async ({ label }, record) => {
+        const op = label as (typeof OPERATIONS)[number];
+        const policy = readPolicy(op, await answer.call("choosePolicy", op));
+        if ("rule" in policy) return policy;
+        const { reason } = policy;
+        record("routing", policyRoutingName(policy));
         record("reason", reason);
         c.note(label, typeof reason === "string" ? reason : JSON.stringify(reason));
         const words = typeof reason === "string" ? reason.trim().split(/\s+/).filter(Boolean).length : 0;

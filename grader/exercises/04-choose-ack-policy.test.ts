@@ -3,13 +3,16 @@
  * policy on one seed: a normal run for commit latency and a crash run for lost acknowledged
  * writes. Public cases run fixed seeds, hidden ones secret seeds.
  */
-// The grader points this import at the submission being graded (grader/vitest.config.ts).
-import { chooseAckPolicy } from "../../exercises/04-choose-ack-policy";
+// Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
+import type * as Exercise from "../../exercises/04-choose-ack-policy";
 import { graded, type GradedContext } from "../graded";
+import { student } from "../student";
 import { SERVICES, judgeService, type ServiceName } from "./04-choose-ack-policy.support";
 
+const answer = student<typeof Exercise>("04-choose-ack-policy");
+
 const service = (name: ServiceName, seeds: number) => async (c: GradedContext) => {
-  await c.each(c.seeds(seeds), async (seed, record) => judgeService(SERVICES[name], await chooseAckPolicy(name), seed, record));
+  await c.each(c.seeds(seeds), async (seed, record) => judgeService(SERVICES[name], await answer.call("chooseAckPolicy", name), seed, record));
 };
 
 graded(

@@ -70,11 +70,6 @@ export function checkElection(followers: readonly Follower[], chosen: unknown): 
   return null;
 }
 
-/** A deep copy, to detect an implementation that changes its input. */
-export function snapshot(followers: readonly Follower[]): Follower[] {
-  return followers.map((f) => ({ ...f }));
-}
-
 /** Whether two follower lists are equal field by field. */
 export function sameFollowers(a: readonly Follower[], b: readonly Follower[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

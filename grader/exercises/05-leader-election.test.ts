@@ -2,9 +2,10 @@
  * Exercise 05 — leader election. Public cases are hand-written clusters, each showing one rule,
  * plus random clusters on fixed seeds; hidden cases are random clusters on secret seeds.
  */
-// The grader points this import at the submission being graded (grader/vitest.config.ts).
-import { chooseNewLeader } from "../../exercises/05-leader-election";
-import { graded } from "../graded";
+// Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
+import type * as Exercise from "../../exercises/05-leader-election";
+import { graded, type GradedContext } from "../graded";
+import { student } from "../student";
 import {
   checkElection,
   follower as f,
@@ -12,25 +13,25 @@ import {
   randomCluster,
   reordered,
   sameFollowers,
-  snapshot,
   type ElectionCase,
   type Follower,
 } from "./05-leader-election.support";
 
-/** Calls the submission on a copy and checks its answer against the rules. */
+const answer = student<typeof Exercise>("05-leader-election");
+
+/** Asks the submission about `followers` and checks its answer against the rules. */
 async function judge(followers: Follower[], record: (label: string, value: unknown) => void) {
   record("followers", followers);
-  const input = snapshot(followers);
-  // Awaited so that an answer wrapped in a promise is judged too, not passed over.
-  const chosen: unknown = await chooseNewLeader(input);
+  const { value: chosen, argsAfter } = await answer.callWithArgs("chooseNewLeader", followers);
   record("chosen", chosen);
-  if (!sameFollowers(input, followers)) {
-    return { rule: "the input must not be changed", involved: { before: followers, after: input } };
+  const after = argsAfter[0];
+  if (!Array.isArray(after) || !sameFollowers(after as unknown as Follower[], followers)) {
+    return { rule: "the input must not be changed", involved: { before: followers, after } };
   }
   return checkElection(followers, chosen);
 }
 
-const cases = (list: ElectionCase[]) => async (c: import("../graded").GradedContext) => {
+const cases = (list: ElectionCase[]) => async (c: GradedContext) => {
   await c.each(list, (k, record) => judge(k.followers, record));
 };
 
@@ -102,8 +103,10 @@ graded(
       const followers = randomCluster(seed);
       record("followers", followers);
       const answers = new Set<unknown>();
-      for (let i = 0; i < 4; i++) answers.add(await chooseNewLeader(reordered(followers, seed + i)));
+      for (let i = 0; i < 4; i++) answers.add(await answer.call("chooseNewLeader", reordered(followers, seed + i)));
       record("answers", [...answers]);
+      const invalid = [...answers].find((a) => a !== null && !followers.some((f) => f.name === a));
+      if (invalid !== undefined) return { rule: "the answer is one follower's name, or null", got: invalid, involved: followers.map((f) => f.name) };
       if (answers.size > 1) {
         return { rule: "the answer does not depend on the order of the followers", details: `answers for four orders: ${[...answers].map(String).join(", ")}`, involved: followers };
       }

@@ -9,8 +9,10 @@
  */
 import { asyncAck, constant, exponential, simulate } from "../../lib";
 import type { Fault, RunResult, SimConfig, WriteOp } from "../../lib";
-import { randomInt, stream } from "../../lib/rng";
+import { randomInt, stream } from "../../lib";
+import type * as Exercise from "../../exercises/06-fencing";
 import type { Violation } from "../graded";
+import type { Step, StepResults, StudentCode } from "../student";
 
 /** One write as the storage layer sees it, plus where it came from (for feedback). */
 export interface TokenWrite {
@@ -22,12 +24,6 @@ export interface TokenWrite {
   atMs?: number;
   /** The write's id in the simulated run it came from, so that a failing case can be drawn. */
   opId?: number;
-}
-
-/** The grader's view of the student's store. */
-export interface Store {
-  write(token: number, key: string, value: string): unknown;
-  read(key: string): unknown;
 }
 
 /** What each write's outcome must be: accepted iff its token is at least the highest seen on any key. */
@@ -42,13 +38,41 @@ export function expectedOutcomes(writes: readonly TokenWrite[]): boolean[] {
 
 const show = ({ opId: _opId, ...w }: TokenWrite, index: number) => ({ index, ...w });
 
-/** Feeds `writes` to a fresh store and returns the first rule broken, or null. */
-export function checkStream(writes: readonly TokenWrite[], createStore: () => Store | Promise<Store>): Promise<Violation | null> {
-  return Promise.resolve(createStore()).then((store) => checkStore(writes, store));
+/** The keys of a stream, in order of first appearance. */
+const keysOf = (writes: readonly TokenWrite[]): string[] => [...new Set(writes.map((w) => w.key))];
+
+/**
+ * The questions a stream asks a fresh store, in one round trip: create it, then each write
+ * followed by a read of its key (so that a rejected write that changed the value is caught at
+ * once), then a read of every key at the end.
+ */
+export function streamSteps(writes: readonly TokenWrite[], store = "store"): Step[] {
+  const steps: Step[] = [{ call: "createFencedStore", args: [], keep: store }];
+  for (const w of writes) {
+    steps.push({ invoke: store, method: "write", args: [w.token, w.key, w.value] });
+    steps.push({ invoke: store, method: "read", args: [w.key] });
+  }
+  for (const key of keysOf(writes)) steps.push({ invoke: store, method: "read", args: [key] });
+  return steps;
 }
 
-function checkStore(writes: readonly TokenWrite[], store: Store): Violation | null {
-  if (store === null || typeof store !== "object" || typeof store.write !== "function" || typeof store.read !== "function") {
+/** Feeds `writes` to a fresh store of the submission and returns the first rule broken, or null. */
+export async function checkStream(writes: readonly TokenWrite[], answer: StudentCode<typeof Exercise>): Promise<Violation | null> {
+  return judgeStream(writes, await answer.run(streamSteps(writes)));
+}
+
+/**
+ * The first rule the store's answers to `streamSteps(writes)` break, or null. When one of its
+ * calls threw, the answers before it are judged first, then the error fails the case.
+ */
+export function judgeStream(writes: readonly TokenWrite[], answers: StepResults): Violation | null {
+  const { values } = answers;
+  const answered = (step: number): void => {
+    if (answers.error && answers.at !== undefined && answers.at <= step) throw answers.error;
+  };
+  answered(0);
+  const store = values[0];
+  if (store === null || typeof store !== "object" || Array.isArray(store)) {
     return { rule: "createFencedStore() returns an object with write(token, key, value) and read(key)", got: store };
   }
   const want = expectedOutcomes(writes);
@@ -62,7 +86,9 @@ function checkStore(writes: readonly TokenWrite[], store: Store): Violation | nu
   const highestOnKey = new Map<string, number>();
   for (let i = 0; i < writes.length; i++) {
     const w = writes[i];
-    const outcome = store.write(w.token, w.key, w.value);
+    const step = 1 + 2 * i;
+    answered(step);
+    const outcome = values[step];
     if (outcome !== "accepted" && outcome !== "rejected") {
       return { rule: 'write() returns "accepted" or "rejected"', got: outcome, involved: [show(w, i)] };
     }
@@ -93,21 +119,21 @@ function checkStore(writes: readonly TokenWrite[], store: Store): Violation | nu
       lastAccepted.set(w.key, w.value);
       highestOnKey.set(w.key, Math.max(highestOnKey.get(w.key) ?? -Infinity, w.token));
     }
-    // Read back after every write, so that a rejected write that changed the value is caught at once.
-    const wrong = checkRead(store, w.key, lastAccepted);
+    answered(step + 1);
+    const wrong = checkRead(w.key, values[step + 1], lastAccepted);
     if (wrong) return { ...wrong, details: `${wrong.details}, right after write ${i} (${outcome})`, involved: [show(w, i)], ...opsOf(i) };
   }
-  for (const key of lastAccepted.keys()) {
-    const wrong = checkRead(store, key, lastAccepted);
+  for (const [k, key] of keysOf(writes).entries()) {
+    answered(1 + 2 * writes.length + k);
+    const wrong = checkRead(key, values[1 + 2 * writes.length + k], lastAccepted);
     if (wrong) return { ...wrong, details: `${wrong.details}, at the end of the stream` };
   }
   return null;
 }
 
-/** Whether `read(key)` gives the last accepted value (null, or undefined, when there is none). */
-function checkRead(store: Store, key: string, lastAccepted: Map<string, string>): Violation | null {
+/** Whether a read of `key` gave the last accepted value (null, or undefined, when there is none). */
+function checkRead(key: string, got: unknown, lastAccepted: Map<string, string>): Violation | null {
   const want = lastAccepted.get(key) ?? null;
-  const got = store.read(key);
   if (got === want || (want === null && got === undefined)) return null;
   return { rule: "read(key) returns the value of the last accepted write to that key, or null", details: `key ${JSON.stringify(key)}`, got, want };
 }

@@ -4,16 +4,19 @@
  * random streams, and the writes both leaders accepted in simulated failovers where the old
  * leader comes back.
  */
-// The grader points this import at the submission being graded (grader/vitest.config.ts).
-import { createFencedStore } from "../../exercises/06-fencing";
+// Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
+import type * as Exercise from "../../exercises/06-fencing";
 import { graded, type GradedContext } from "../graded";
+import { student } from "../student";
 import { HAND_CASES, checkStream, failoverStream, randomStream } from "./06-fencing.support";
+
+const answer = student<typeof Exercise>("06-fencing");
 
 const randomStreams = (count: number) => async (c: GradedContext) => {
   await c.each(c.seeds(count), (seed, record) => {
     const writes = randomStream(seed);
     record("writes", writes.map((w) => [w.token, w.key, w.value]));
-    return checkStream(writes, createFencedStore);
+    return checkStream(writes, answer);
   });
 };
 
@@ -23,7 +26,7 @@ const failovers = (count: number) => async (c: GradedContext) => {
     record.run?.(run);
     record("faults", config.faults);
     record("writes", `${writes.length} writes from ${[...new Set(writes.map((w) => `${w.node} (token ${w.token})`))].join(", ")}`);
-    return checkStream(writes, createFencedStore);
+    return checkStream(writes, answer);
   });
 };
 
@@ -32,7 +35,7 @@ graded(
   async (c) => {
     await c.each(HAND_CASES, (k, record) => {
       record("writes", k.writes.map((w) => [w.token, w.key, w.value]));
-      return checkStream(k.writes, createFencedStore);
+      return checkStream(k.writes, answer);
     });
   },
 );
@@ -41,10 +44,15 @@ graded(
   { name: "gives every new store its own state", points: 1, visibility: "public" },
   async (c) => {
     await c.each([{ label: "a store made after a newer token was seen elsewhere" }], async () => {
-      const first = await createFencedStore();
-      first.write(5, "x", "first");
-      const second = await createFencedStore();
-      if (second.write(1, "x", "second") !== "accepted" || second.read("x") !== "second") {
+      const r = await answer.run([
+        { call: "createFencedStore", args: [], keep: "first" },
+        { invoke: "first", method: "write", args: [5, "x", "first"] },
+        { call: "createFencedStore", args: [], keep: "second" },
+        { invoke: "second", method: "write", args: [1, "x", "second"] },
+        { invoke: "second", method: "read", args: ["x"] },
+      ]);
+      if (r.error) throw r.error;
+      if (r.values[3] !== "accepted" || r.values[4] !== "second") {
         return { rule: "each store created by createFencedStore starts empty: no state is shared between stores", details: "a new store rejected token 1 or returned another store's value after another store saw token 5" };
       }
       return null;

@@ -3,16 +3,19 @@
  * for a detector setting, and simulates it: with latency spikes and with leader pauses (no
  * failover allowed), and with a crash (the outage must fit the budget).
  */
-// The grader points this import at the submission being graded (grader/vitest.config.ts).
-import { chooseDetector } from "../../exercises/07-detector-timeout";
+// Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
+import type * as Exercise from "../../exercises/07-detector-timeout";
 import { graded, type GradedContext, type Recorder } from "../graded";
+import { student } from "../student";
 import { checkSetting, judgeRun, randomProfile, type DetectorSetting, type RunKind } from "./07-detector-timeout.support";
+
+const submission = student<typeof Exercise>("07-detector-timeout");
 
 /** Asks the submission for a setting on the seed's profile; returns it, or the rule it breaks. */
 async function settingFor(seed: number, record: Recorder) {
   const profile = randomProfile(seed);
   record("link", profile);
-  const answer: unknown = await chooseDetector({ ...profile });
+  const answer = await submission.call("chooseDetector", profile);
   record("setting", answer);
   return { profile, answer, violation: checkSetting(profile, answer) };
 }
@@ -20,7 +23,7 @@ async function settingFor(seed: number, record: Recorder) {
 const runs = (kind: RunKind, count: number) => async (c: GradedContext) => {
   await c.each(c.seeds(count), async (seed, record) => {
     const { profile, answer, violation } = await settingFor(seed, record);
-    return violation ?? judgeRun(kind, profile, answer as DetectorSetting, seed, record);
+    return violation ?? judgeRun(kind, profile, answer as unknown as DetectorSetting, seed, record);
   });
 };
 

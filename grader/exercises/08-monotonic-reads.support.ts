@@ -8,14 +8,11 @@
  * lets the checker see a key go backwards. The seed draws the delays, who crashes when, and the
  * load, so hidden seeds are new situations.
  */
-import { monotonicReads } from "../../lib/checkers";
-import type { Fault, FollowerConfig, SimConfig } from "../../lib/config";
-import { exponential } from "../../lib/dist";
-import type { RouterFn } from "../../lib/reads";
-import { randomInt, stream, type Rng } from "../../lib/rng";
-import { simulate } from "../../lib/sim";
+import { exponential, monotonicReads, randomInt, stream, type Fault, type FollowerConfig, type Rng, type RouterFn, type SimConfig } from "../../lib";
+import type * as Exercise from "../../exercises/08-monotonic-reads";
 import type { Recorder, Violation } from "../graded";
-import { judgeRouting } from "./routing.support";
+import type { StudentCode } from "../student";
+import { judgeRouting, routedRun, SUBMISSION_ROUTER } from "./routing.support";
 
 /**
  * Followers must serve at least this share of reads: the bar only rules out routing (nearly)
@@ -57,12 +54,12 @@ export function crashConfig(seed: number, routing: RouterFn): SimConfig {
   };
 }
 
-/** Runs the workload with the router and checks the run; a Violation names the rule broken. */
-export function judgeSticky(seed: number, routing: RouterFn, record: Recorder): Violation | null {
-  const config = crashConfig(seed, routing);
+/** Runs the workload with the submission's router and checks the run; a Violation names the rule broken. */
+export async function judgeSticky(seed: number, answer: StudentCode<typeof Exercise>, record: Recorder): Promise<Violation | null> {
+  const config = crashConfig(seed, SUBMISSION_ROUTER);
   record("followers", (config.followers as FollowerConfig[]).map((f) => `${f.name}: mean delay ${describeMean(f)} ms`));
   record("crashes", config.faults!.map((f) => `${f.node} down from ${round(f.fromMs)} to ${round(f.toMs!)} ms`));
-  const run = simulate(config);
+  const run = await routedRun(answer, config, { export: "routeRead" });
   return judgeRouting(run, {
     rule: "monotonic reads: once a client has seen a value of a key, it never sees an older one",
     found: monotonicReads(run.history),

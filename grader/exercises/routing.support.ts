@@ -5,9 +5,91 @@
  * guarantee at stake, and the feedback names the rule that broke and the few operations that
  * show it, written out so that a student can follow them without the simulator.
  */
-import type { History, Op, ReadOp, Violation as CheckerViolation } from "../../lib/history";
-import type { RunResult } from "../../lib/sim";
+import { simulate, type History, type Op, type ReadDecision, type ReadOp, type RouterFn, type RunResult, type SimConfig, type Violation as CheckerViolation } from "../../lib";
 import type { Recorder, Violation } from "../graded";
+import type { RouterLog, RouterSpec, StudentCode } from "../student";
+
+/** The router's decisions do not fit the judge's replay of its run: the case fails with this. */
+export class RouterLogMisfit extends Error {
+  override readonly name = "RouterLogMisfit";
+}
+
+/** Random numbers one decision may draw: far more than any router needs. */
+const DRAWS_MAX = 10_000;
+
+/** A decision as the simulator takes it, copied from the log; a RouterLogMisfit when it is not one. */
+function decisionAt(log: RouterLog, i: number): ReadDecision {
+  const d = log.decisions[i];
+  if (typeof d === "string") return d;
+  if (d !== null && typeof d === "object" && !Array.isArray(d) && typeof (d as { node?: unknown }).node === "string") {
+    const { node, minLsn, ifBehind } = d as { node: string; minLsn?: unknown; ifBehind?: unknown };
+    const lsnOk = minLsn === undefined || (typeof minLsn === "number" && !Number.isNaN(minLsn));
+    const behindOk = ifBehind === undefined || ifBehind === "leader" || ifBehind === "wait";
+    if (lsnOk && behindOk) {
+      return { node, ...(minLsn !== undefined ? { minLsn: minLsn as number } : {}), ...(ifBehind !== undefined ? { ifBehind: ifBehind as "leader" | "wait" } : {}) };
+    }
+  }
+  throw new RouterLogMisfit(
+    `read ${i}: the router returned ${JSON.stringify(d) ?? String(d)}, which is not a node's name or { node, minLsn?, ifBehind?: "leader" | "wait" }`,
+  );
+}
+
+/**
+ * A router that takes the logged decisions in order, drawing from `ctx.random()` as many numbers
+ * as the submission's router drew for each, so that the judge's run follows the sandbox's run
+ * exactly. `finish()` says whether the log was used up: a log that is too long or too short, or a
+ * decision that is not one, does not fit the run, and the case fails with a RouterLogMisfit.
+ */
+export function scriptedRouter(log: RouterLog): { router: RouterFn; finish(): void } {
+  let next = 0;
+  const router: RouterFn = (ctx) => {
+    if (next >= log.decisions.length) {
+      throw new RouterLogMisfit(`the router's run took ${log.decisions.length} decisions, but the same run replayed by the grader needs more: its decisions do not fit the run`);
+    }
+    const i = next++;
+    const decision = decisionAt(log, i);
+    const draws = log.draws[i];
+    if (!(Number.isInteger(draws) && draws >= 0 && draws <= DRAWS_MAX)) throw new RouterLogMisfit(`read ${i}: the router's log gives no valid count of random draws`);
+    for (let k = 0; k < draws; k++) ctx.random();
+    return decision;
+  };
+  return {
+    router,
+    finish() {
+      if (next !== log.decisions.length) {
+        throw new RouterLogMisfit(`the router's run took ${log.decisions.length} decisions, but the same run replayed by the grader took ${next}: its decisions do not fit the run`);
+      }
+    },
+  };
+}
+
+/**
+ * The run of `config` with the submission's router, as the judge rebuilds it: the sandbox runs
+ * the simulation next to the student's router and sends back only the router's decisions; the
+ * judge runs the same seeded simulation with those decisions and returns its own run, so every
+ * history it checks is one it computed itself. `compiled` routes the reads of purposes whose
+ * routing is library data, which the judge compiles itself (exercise 03).
+ */
+export async function routedRun(
+  answer: StudentCode<unknown>,
+  config: SimConfig,
+  spec: RouterSpec,
+  compiled: Map<string, RouterFn> = new Map(),
+): Promise<RunResult> {
+  const log = await answer.route(config, spec);
+  if (log.error) throw log.error;
+  const script = scriptedRouter(log);
+  const routing: RouterFn =
+    compiled.size === 0 ? script.router : (ctx) => (compiled.get(ctx.purpose ?? "") ?? script.router)(ctx);
+  const run = simulate({ ...config, reads: { ...config.reads, routing } });
+  script.finish();
+  return run;
+}
+
+/** Stands in for the submission's router in a configuration built before the run (never called). */
+export const SUBMISSION_ROUTER: RouterFn = () => {
+  throw new Error("the submission's router runs in its sandbox, not here");
+};
 
 /**
  * The verdict on one run of a router: every read answered, then no violation of the guarantee

@@ -15,6 +15,7 @@ export function formatTable(report: GradeReport): string {
         for (const line of t.message.split("\n")) lines.push(`             ${line}`);
       }
     }
+    if (ex.typeErrors?.length) lines.push("  type errors (reported, not scored):", ...ex.typeErrors.map((e) => `    ${e}`));
     lines.push("");
   }
   lines.push(`Total: ${report.score}/${report.maxScore} points`);

@@ -1,0 +1,106 @@
+/**
+ * Staged exercise files compiled for their sandboxes: TypeScript to one self-contained ES module
+ * each, with esbuild, without type checking (typecheck.ts reports type errors separately, and they
+ * do not stop an exercise from being graded). What the file imports from the library is bundled
+ * into it, trimmed to what it uses, so a sandbox reads that one file and nothing else of the
+ * project. A syntax error, or an import that does not resolve, is the exercise's problem: it
+ * scores zero with esbuild's message and line.
+ */
+import { join, relative, sep } from "node:path";
+import type { BuildFailure, Message, Plugin } from "esbuild";
+
+export interface TranspileJob {
+  /** The staged source, `<stage>/NN-name.ts` (next to a `../lib` link to the library). */
+  source: string;
+  /** Where the compiled module goes. */
+  out: string;
+  /** How the staged folder is shown in messages, e.g. "exercises". */
+  displayDir: string;
+  stageDir: string;
+}
+
+/** Compiles every job; returns the jobs that failed with their messages (the others are written). */
+export async function transpile(root: string, jobs: TranspileJob[]): Promise<Map<TranspileJob, string[]>> {
+  const failures = new Map<TranspileJob, string[]>();
+  if (jobs.length === 0) return failures;
+  const esbuild = await import("esbuild");
+  const build = (list: TranspileJob[]) =>
+    esbuild.build({
+      entryPoints: list.map((j) => ({ in: j.source, out: j.out.replace(/\.mjs$/, "") })),
+      outdir: "/",
+      outExtension: { ".js": ".mjs" },
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      sourcemap: "inline",
+      // The packages the library imports are bundled in (a sandbox may not read node_modules);
+      // an exercise file's own import of a package is refused by the plugin below.
+      alias: { "replication-lab": join(root, "lib", "index.ts") },
+      // Exercise files may not rely on tsconfig paths; the staged folder has none.
+      tsconfigRaw: "{}",
+      plugins: [onlyLibraryAndExercises(root)],
+      logLevel: "silent",
+      write: true,
+    });
+  try {
+    await build(jobs);
+    return failures;
+  } catch {
+    // One broken file fails a whole build: build each on its own to say which.
+  }
+  await Promise.all(
+    jobs.map(async (job) => {
+      try {
+        await build([job]);
+      } catch (error) {
+        failures.set(job, describe(error as BuildFailure, job));
+      }
+    }),
+  );
+  return failures;
+}
+
+/**
+ * What a compiled exercise may contain: the library and the submission's own exercise files.
+ * The compiler runs in the judge and could read any file; an import of anything else (a path to
+ * the solutions, a package, a data file) is refused here, so no other file of this machine ends
+ * up in the code a sandbox runs.
+ */
+function onlyLibraryAndExercises(root: string): Plugin {
+  const lib = join(root, "lib") + sep;
+  return {
+    name: "only-library-and-exercises",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === "entry-point" || args.pluginData === "checked") return undefined;
+        // Inside a package the library uses, its own imports are its business.
+        if (args.importer.includes(`${sep}node_modules${sep}`)) return undefined;
+        const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "checked" });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        const file = resolved.path;
+        const fromLibrary = file.startsWith(lib) && file.endsWith(".ts");
+        const packageOfLibrary = args.importer.startsWith(lib) && file.includes(`${sep}node_modules${sep}`);
+        if (packageOfLibrary) return resolved;
+        const stage = args.importer.startsWith(lib) ? undefined : args.importer.slice(0, args.importer.lastIndexOf(sep) + 1);
+        const sibling = stage !== undefined && file.startsWith(stage) && !file.slice(stage.length).includes(sep) && /\d{2}-[a-z0-9-]+\.ts$/.test(file);
+        if (fromLibrary || sibling || resolved.external) return resolved;
+        return { errors: [{ text: `cannot import ${JSON.stringify(args.path)}: exercise files may import only the library ("../lib" or "replication-lab") and other exercise files` }] };
+      });
+    },
+  };
+}
+
+function describe(failure: BuildFailure, job: TranspileJob): string[] {
+  const errors: Message[] = Array.isArray(failure.errors) && failure.errors.length > 0 ? failure.errors : [{ text: String((failure as Error).message) } as Message];
+  return errors.slice(0, 5).map((e) => {
+    const where = e.location ? `${shown(e.location.file, job)}:${e.location.line}:${e.location.column + 1}: ` : "";
+    return `${where}${e.text}`;
+  });
+}
+
+function shown(file: string, job: TranspileJob): string {
+  const relativeToStage = relative(job.stageDir, file);
+  if (!relativeToStage.startsWith("..")) return `${job.displayDir}/${relativeToStage.split(sep).join("/")}`;
+  return file;
+}

@@ -1,0 +1,53 @@
+/**
+ * The type check of a grading call: several submissions checked in one program, each error
+ * attributed to the submission and exercise it belongs to, and nothing of one submission
+ * reaching another.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, test } from "vitest";
+import { typeErrors, typeErrorsMany, type CompileInput } from "./typecheck";
+
+const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
+const work = mkdtempSync(join(tmpdir(), "rl-compile-test-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const solution05 = readFileSync(join(root, "solutions/05-leader-election.ts"), "utf8");
+const solution06 = readFileSync(join(root, "solutions/06-fencing.ts"), "utf8");
+const tests = new Map([
+  ["05-leader-election", join(root, "grader/exercises/05-leader-election.test.ts")],
+  ["06-fencing", join(root, "grader/exercises/06-fencing.test.ts")],
+]);
+
+/** A staged submission: `files` maps an exercise name to its source. */
+function submission(name: string, files: Record<string, string>): CompileInput {
+  const stageDir = join(work, name, "exercises");
+  mkdirSync(stageDir, { recursive: true });
+  for (const [exercise, text] of Object.entries(files)) writeFileSync(join(stageDir, `${exercise}.ts`), text);
+  return { root, stageDir, displayDir: name, exercises: new Map([...tests].filter(([e]) => e in files)) };
+}
+
+describe("type check of several submissions at once", () => {
+  test("each error goes to its own submission and exercise, worded as for one submission alone", () => {
+    const inputs = [
+      submission("good", { "05-leader-election": solution05, "06-fencing": solution06 }),
+      submission("own-error", { "05-leader-election": solution05.replace("let best: FollowerState | null = null;", "let best: number = null;"), "06-fencing": solution06 }),
+      submission("renamed", { "05-leader-election": solution05.replace("export function chooseNewLeader", "export function chooseLeader"), "06-fencing": solution06 }),
+      // No import or export: were it a script, its declarations would be global and meet the next one's.
+      submission("script-a", { "05-leader-election": "function sharedHelper(): number { return 1; }\n" }),
+      submission("script-b", { "05-leader-election": `${solution05}\nexport const extra = sharedHelper();\n` }),
+    ];
+    const [good, own, renamed, scriptA, scriptB] = typeErrorsMany(inputs);
+    expect(good.size).toBe(0);
+    expect([...own.keys()]).toEqual(["05-leader-election"]);
+    expect(own.get("05-leader-election")!.join("\n")).toMatch(/^own-error\/05-leader-election\.ts:\d+:\d+ error TS2322/);
+    expect([...renamed.keys()]).toEqual(["05-leader-election"]);
+    expect(renamed.get("05-leader-election")!.join("\n")).toMatch(/does not fit the exercise's signature[\s\S]*grader\/exercises\/05-leader-election\.test\.ts:\d+:\d+ error TS2345: Argument of type '"chooseNewLeader"' is not assignable to parameter of type '"chooseLeader"'/);
+    expect(scriptA.get("05-leader-election")!.join("\n")).toMatch(/signature/);
+    expect(scriptB.get("05-leader-election")!.join("\n")).toMatch(/script-b\/05-leader-election\.ts:\d+:\d+ error TS2304: Cannot find name 'sharedHelper'/);
+    // The same verdicts as checking each submission alone.
+    inputs.forEach((input, i) => expect(typeErrors(input)).toEqual([good, own, renamed, scriptA, scriptB][i]));
+  }, 60_000);
+});

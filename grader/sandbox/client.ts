@@ -1,0 +1,285 @@
+/**
+ * The judge's end of one sandbox: starts the process (launch.ts), sends it requests, reads its
+ * replies as plain data, and stops it from outside when a request runs past its limit.
+ *
+ * A request's limit counts the sandbox's CPU time (read from /proc, so that a busy machine does not
+ * turn a slow but correct answer into a "hang"), and its wall-clock time with a cap that stops
+ * code that waits without using the CPU (a promise that never settles, `Atomics.wait`). Either
+ * way the whole process group is killed: nothing inside the sandbox can hold the judge.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import type { Readable, Writable } from "node:stream";
+import { isolation, sandboxCommand, type LaunchOptions } from "./launch";
+import { READY, type ErrorInfo, type RequestBody } from "./protocol";
+import { FrameReader } from "./wire";
+
+/** The sandbox stopped answering: killed for its time limit, or its process died. */
+export class SandboxStopped extends Error {
+  override readonly name = "SandboxStopped";
+  constructor(
+    message: string,
+    /** "cpu" or "wall" when killed for time, "died" otherwise. */
+    readonly why: "cpu" | "wall" | "died",
+  ) {
+    super(message);
+  }
+}
+
+/** An error the student's code threw inside the sandbox, with its name and message as data. */
+export class StudentError extends Error {
+  readonly stackText: string;
+  constructor(info: ErrorInfo) {
+    super(String(info.message).slice(0, 4_000));
+    this.name = String(info.name).slice(0, 200);
+    this.stackText = String(info.stack).slice(0, 4_000);
+  }
+}
+
+export interface Limit {
+  /** CPU time the request may use, ms. */
+  cpuMs: number;
+  /** Wall-clock time it may take, ms. */
+  wallMs: number;
+}
+
+/** Time a request took in the sandbox. */
+export interface Spent {
+  cpuMs: number;
+  wallMs: number;
+}
+
+/** Starting a sandbox (before any student code runs): a generous wall-clock limit for a busy machine. */
+export const START_LIMIT: Limit = { cpuMs: 10_000, wallMs: 20_000 };
+const FRAME_CHARS_MAX = 64 * 1024 * 1024;
+const OUTPUT_KEPT_CHARS = 16_000;
+const POLL_MS = 25;
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times. */
+const TICKS_PER_SECOND = 100;
+
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+export class Sandbox {
+  private child: ChildProcess | undefined;
+  private nodePid: number | undefined;
+  private nextId = 1;
+  private pending: { id: number; resolve: (reply: Record<string, unknown>) => void; reject: (error: Error) => void } | undefined;
+  private output = "";
+  private exited: string | undefined;
+  private ready: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: LaunchOptions & { onOutput?: (stream: "stdout" | "stderr", text: string) => void },
+  ) {}
+
+  /** What the sandbox printed last (up to 16 000 characters), for messages. */
+  get printed(): string {
+    return this.output;
+  }
+
+  get alive(): boolean {
+    return this.child !== undefined && this.exited === undefined;
+  }
+
+  /** Starts the process; resolves once it is ready for requests. */
+  start(): Promise<void> {
+    this.ready ??= this.spawn();
+    return this.ready;
+  }
+
+  private spawn(): Promise<void> {
+    const [command, ...args] = sandboxCommand(this.options);
+    const child = spawn(command, args, {
+      cwd: this.options.runtimeDir,
+      env: {},
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+      detached: true,
+    });
+    this.child = child;
+    const keep = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      this.output = (this.output + text).slice(-OUTPUT_KEPT_CHARS);
+      this.options.onOutput?.(stream, text);
+    };
+    child.stdout!.on("data", keep("stdout"));
+    child.stderr!.on("data", keep("stderr"));
+    const channel = child.stdio[3] as Readable & Writable;
+    let greeted: (() => void) | undefined;
+    const frames = new FrameReader(
+      (text) => {
+        if (greeted) {
+          if (text === READY) greeted();
+          return;
+        }
+        this.onReply(text);
+      },
+      () => this.kill("died", `the exercise's process sent a reply over ${FRAME_CHARS_MAX / 1024 / 1024} MB`),
+      FRAME_CHARS_MAX,
+    );
+    channel.setEncoding("utf8");
+    channel.on("data", (chunk: string) => frames.push(chunk));
+    channel.on("error", () => {});
+    child.on("error", (error) => this.onExit(`it could not be started: ${error.message}`));
+    child.on("exit", (code, signal) => this.onExit(this.describeExit(code, signal)));
+    return new Promise<void>((resolve, reject) => {
+      greeted = () => {
+        greeted = undefined;
+        this.nodePid = findNodePid(child.pid!);
+        resolve();
+      };
+      this.pending = { id: 0, resolve: () => resolve(), reject };
+      this.watch(0, START_LIMIT, now(), 0).catch(reject);
+    }).finally(() => {
+      this.pending = undefined;
+    });
+  }
+
+  /**
+   * Sends a request and resolves with the reply (parsed JSON, to be checked by the caller), or
+   * rejects with SandboxStopped when it ran past `limit` or the process died. Requests made while
+   * another is answered wait their turn; each one's limit counts from when its turn comes.
+   */
+  request(request: RequestBody, limit: Limit): Promise<{ reply: Record<string, unknown>; spent: Spent }> {
+    const turn = this.queue.then(() => this.send(request, limit));
+    this.queue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
+  private queue: Promise<void> = Promise.resolve();
+
+  private async send(request: RequestBody, limit: Limit): Promise<{ reply: Record<string, unknown>; spent: Spent }> {
+    await this.start();
+    if (this.exited !== undefined) throw new SandboxStopped(this.exited, "died");
+    const id = this.nextId++;
+    const startedWall = now();
+    const startedCpu = this.cpuMs();
+    const reply = new Promise<Record<string, unknown>>((resolve, reject) => {
+      this.pending = { id, resolve, reject };
+    });
+    (this.child!.stdio[3] as Writable).write(`${JSON.stringify({ ...request, id })}\n`);
+    const watching = this.watch(id, limit, startedWall, startedCpu);
+    try {
+      const result = await Promise.race([reply, watching.then(() => reply)]);
+      return { reply: result, spent: { cpuMs: Math.max(0, this.cpuMs() - startedCpu), wallMs: now() - startedWall } };
+    } finally {
+      this.pending = undefined;
+    }
+  }
+
+  /** Stops the process group (idempotent). */
+  close(): void {
+    this.kill("died", "the sandbox was closed");
+  }
+
+  private onReply(text: string): void {
+    const pending = this.pending;
+    if (!pending) return;
+    let reply: Record<string, unknown>;
+    try {
+      reply = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      this.kill("died", "the exercise's process sent something that is not a reply");
+      return;
+    }
+    // A reply to another request (sent early by the student's code, or late) is ignored.
+    if (reply === null || typeof reply !== "object" || reply.id !== pending.id) return;
+    pending.resolve(reply);
+  }
+
+  /** Polls the clock and the CPU counter until the pending request `id` is answered or over its limit. */
+  private watch(id: number, limit: Limit, startedWall: number, startedCpu: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setInterval(() => {
+        const pending = this.pending;
+        if (!pending || pending.id !== id || this.exited !== undefined) {
+          clearInterval(timer);
+          resolve();
+          return;
+        }
+        const wall = now() - startedWall;
+        const cpu = this.cpuMs() - startedCpu;
+        if (cpu > limit.cpuMs) {
+          clearInterval(timer);
+          this.kill("cpu", `it used more than ${fmt(limit.cpuMs)} of CPU time (an infinite loop?)`);
+          resolve();
+        } else if (wall > limit.wallMs) {
+          clearInterval(timer);
+          this.kill("wall", `it did not answer within ${fmt(limit.wallMs)} (waiting for something that never comes: a promise that never settles, Atomics.wait?)`);
+          resolve();
+        }
+      }, POLL_MS);
+    });
+  }
+
+  private kill(why: "cpu" | "wall" | "died", message: string): void {
+    const child = this.child;
+    if (child?.pid !== undefined && this.exited === undefined) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    this.exited ??= message;
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.reject(new SandboxStopped(message, why));
+  }
+
+  private onExit(message: string): void {
+    if (this.exited === undefined) {
+      this.exited = message;
+      try {
+        process.kill(-this.child!.pid!, "SIGKILL"); // whatever it left in its group
+      } catch {
+        // already gone
+      }
+    }
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.reject(new SandboxStopped(this.exited, "died"));
+  }
+
+  private describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+    const printed = this.output;
+    if (/heap out of memory|Reached heap limit|Allocation failed|ArrayBuffer allocation failed|out of memory/i.test(printed)) {
+      return `it ran out of memory (its heap limit is ${this.options.memoryMb} MB): a huge allocation, or data that grows without bound?`;
+    }
+    if (signal) return `its process was stopped by ${signal}`;
+    return `its process exited with code ${code} while the grader was waiting for an answer (process.exit?)`;
+  }
+
+  /** CPU time the sandbox's Node process has used, ms; NaN where /proc is not available. */
+  private cpuMs(): number {
+    if (this.nodePid === undefined) return 0;
+    return cpuMsOf(this.nodePid);
+  }
+}
+
+function fmt(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms)} ms`;
+}
+
+/** The Node process of a sandbox: the launcher's own pid, or its child when `unshare` forked one. */
+function findNodePid(launcherPid: number): number {
+  if (!isolation().processes) return launcherPid;
+  try {
+    const children = readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, "utf8").trim().split(/\s+/).map(Number);
+    return children.find((pid) => Number.isInteger(pid) && pid > 0) ?? launcherPid;
+  } catch {
+    return launcherPid;
+  }
+}
+
+/** User plus system CPU time of `pid`, ms (0 when it cannot be read: the wall-clock cap still holds). */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The requests a judge sends to a sandbox and the replies it gets: one JSON text per line on the
+ * sandbox's file descriptor 3. Values inside are in wire form (wire.ts). Nothing in a reply is
+ * trusted: the judge checks every field it reads.
+ */
+
+/** One step of a `run` request: a call of an export, or of a method of a value kept earlier. */
+export type Step =
+  | {
+      /** Name of the exported function to call. */
+      call: string;
+      args: unknown[];
+      /** Keep the (awaited) result in the sandbox under this name, for later `invoke` steps. */
+      keep?: string;
+      /** Also send back the arguments as the call left them (to see whether it changed its input). */
+      argsAfter?: boolean;
+    }
+  | { invoke: string; method: string; args: unknown[]; keep?: string };
+
+/** Where a simulated run's reads are routed: a router the submission exports, or one per purpose. */
+export type RouterSpec =
+  | { export: string }
+  | {
+      byPurpose: Record<string, RouteSource>;
+    };
+
+/** One purpose's router: a library routing given as data, or what calling an export returns. */
+export type RouteSource = { routing: unknown } | { call: string; args: unknown[]; pick?: string };
+
+/** A request as the judge writes it; the client adds the `id`. */
+export type RequestBody = { op: "load"; file: string } | { op: "run"; steps: Step[] } | { op: "route"; config: unknown; router: RouterSpec };
+
+export type Request = RequestBody & { id: number };
+
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  stack: string;
+}
+
+export type Reply =
+  | { id: number; ok: true }
+  | { id: number; results: { value: unknown; argsAfter?: unknown }[]; error?: ErrorInfo; at?: number }
+  | { id: number; decisions: unknown[]; draws: number[]; error?: ErrorInfo }
+  | { id: number; error: ErrorInfo };
+
+/** The first line a sandbox writes when it is ready for requests. */
+export const READY = "ready";

@@ -1,0 +1,200 @@
+/**
+ * The sandbox's limits one by one, on small modules written for each, and the wire's promise that
+ * what crosses is plain data. (hostile.test.ts grades whole hostile submissions.)
+ */
+import { createServer } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Sandbox, SandboxStopped } from "./client";
+import { isolation } from "./launch";
+import { sandboxRuntime } from "./runtime";
+import { decode, encode, FunctionRef, fromWire, toWire } from "./wire";
+
+const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
+let work: string;
+let runtimeDir: string;
+const open: Sandbox[] = [];
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "rl-sandbox-test-"));
+  runtimeDir = await sandboxRuntime(root);
+}, 60_000);
+
+afterAll(() => {
+  for (const s of open) s.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** A sandbox with `source` loaded as its exercise module. */
+async function sandboxOf(name: string, source: string, memoryMb = 128): Promise<Sandbox> {
+  const file = join(work, `${name}.mjs`);
+  writeFileSync(file, source);
+  const sandbox = new Sandbox({ runtimeDir, exerciseFile: file, memoryMb });
+  open.push(sandbox);
+  const { reply } = await sandbox.request({ op: "load", file }, { cpuMs: 5_000, wallMs: 15_000 });
+  expect(reply.ok, JSON.stringify(reply)).toBe(true);
+  return sandbox;
+}
+
+/** Calls `fn` and returns its answer (decoded), or the error it threw. */
+async function ask(sandbox: Sandbox, fn: string, limit = { cpuMs: 2_000, wallMs: 4_000 }): Promise<unknown> {
+  const { reply } = await sandbox.request({ op: "run", steps: [{ call: fn, args: [] }] }, limit);
+  if (reply.error) return { threw: (reply.error as { message: string }).message };
+  return fromWire((reply.results as { value: unknown }[])[0].value);
+}
+
+describe("a sandbox", () => {
+  test("reads no file but its own, writes none, and has an empty environment", async () => {
+    const s = await sandboxOf(
+      "files",
+      `import * as fs from "node:fs";
+       const attempt = (f) => { try { return String(f()); } catch (e) { return e.code ?? e.message; } };
+       export const read = () => attempt(() => fs.readFileSync("/etc/hostname", "utf8"));
+       export const readProject = () => attempt(() => fs.readFileSync(${JSON.stringify(join(root, "package.json"))}, "utf8"));
+       export const write = () => attempt(() => fs.writeFileSync(${JSON.stringify(join(work, "written"))}, "x"));
+       export const env = () => JSON.stringify(process.env);`,
+    );
+    expect(await ask(s, "read")).toBe("ERR_ACCESS_DENIED");
+    expect(await ask(s, "readProject")).toBe("ERR_ACCESS_DENIED");
+    expect(await ask(s, "write")).toBe("ERR_ACCESS_DENIED");
+    expect(await ask(s, "env")).toBe("{}");
+  }, 60_000);
+
+  test("starts no process, thread or code from a string", async () => {
+    const s = await sandboxOf(
+      "spawn",
+      `import * as cp from "node:child_process";
+       import { Worker } from "node:worker_threads";
+       const attempt = (f) => { try { f(); return "allowed"; } catch (e) { return e.code ?? e.name; } };
+       export const child = () => attempt(() => cp.execFileSync("true"));
+       export const worker = () => attempt(() => new Worker("1", { eval: true }));
+       export const evaluate = () => attempt(() => new Function("return 1")());`,
+    );
+    expect(await ask(s, "child")).toBe("ERR_ACCESS_DENIED");
+    expect(await ask(s, "worker")).toBe("ERR_ACCESS_DENIED");
+    expect(await ask(s, "evaluate")).toBe("EvalError");
+  }, 60_000);
+
+  test.skipIf(!isolation().network)("has no network, not even this machine's loopback", async () => {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const s = await sandboxOf(
+        "network",
+        `import { connect } from "node:net";
+         export const call = () => new Promise((done) => { const c = connect(${port}, "127.0.0.1"); c.on("connect", () => done("connected")); c.on("error", (e) => done(e.code)); });`,
+      );
+      expect(await ask(s, "call")).toBe("ENETUNREACH");
+      expect(connections).toBe(0);
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+
+  test.skipIf(!isolation().processes)("sees no other process: it is process 1 of its own namespace", async () => {
+    const s = await sandboxOf("pid", `export const ids = () => [process.pid, process.ppid];`);
+    expect(await ask(s, "ids")).toEqual([1, 0]);
+  }, 60_000);
+
+  test("is stopped from outside after its CPU time: a busy loop", async () => {
+    const s = await sandboxOf("loop", `export const spin = () => { for (;;); };`);
+    const started = Date.now();
+    await expect(ask(s, "spin", { cpuMs: 500, wallMs: 10_000 })).rejects.toMatchObject({ name: "SandboxStopped", why: "cpu" });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(s.alive).toBe(false);
+  }, 60_000);
+
+  test("is stopped from outside after its wall-clock cap: Atomics.wait uses no CPU", async () => {
+    const s = await sandboxOf("wait", `export const block = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);`);
+    await expect(ask(s, "block", { cpuMs: 500, wallMs: 1_500 })).rejects.toMatchObject({ name: "SandboxStopped", why: "wall" });
+  }, 60_000);
+
+  test("runs out of memory alone, and says so", async () => {
+    const s = await sandboxOf("memory", `const kept = []; export const grow = () => { for (;;) kept.push(new Array(1e6).fill(1)); };`, 64);
+    const error = await ask(s, "grow", { cpuMs: 20_000, wallMs: 40_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SandboxStopped);
+    expect((error as Error).message).toMatch(/ran out of memory \(its heap limit is 64 MB\)/);
+  }, 60_000);
+
+  test("killing its own process group ends only itself", async () => {
+    const s = await sandboxOf("killer", `export const kill = () => { process.kill(0, "SIGKILL"); process.kill(-process.pid, "SIGKILL"); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000); return "alive"; };`);
+    await expect(ask(s, "kill", { cpuMs: 2_000, wallMs: 6_000 })).rejects.toBeInstanceOf(SandboxStopped);
+    // This process, its parent's group, is still here to check.
+    expect(process.kill(process.pid, 0)).toBe(true);
+  }, 60_000);
+
+  test("a reply sent ahead of its question is ignored: only the reply that follows a question answers it", async () => {
+    const s = await sandboxOf(
+      "forger",
+      `import { writeSync } from "node:fs";
+       export let wrote = 0;
+       for (let id = 2; id < 50; id++) wrote += writeSync(3, JSON.stringify({ id, results: [{ value: "forged" }] }) + "\\n");
+       export const honest = () => "honest";
+       export const forged = () => wrote;`,
+    );
+    expect(await ask(s, "honest")).toBe("honest");
+    // The forged replies did go out: the channel is the student's to write to.
+    expect(await ask(s, "forged")).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe("what crosses the wire", () => {
+  test("is data read once: a getter is called once, and the judge gets its value", () => {
+    let reads = 0;
+    const sneaky = {
+      get node() {
+        reads++;
+        return reads === 1 ? "L" : "A";
+      },
+    };
+    const crossed = decode(encode(sneaky)) as { node: string };
+    expect(crossed.node).toBe("L");
+    expect(crossed.node).toBe("L");
+    expect(reads).toBe(1);
+    expect(Object.getOwnPropertyDescriptor(crossed, "node")?.get).toBeUndefined();
+  });
+
+  test("keeps no prototype or method, and a __proto__ key is only a key", () => {
+    class Policy {
+      kind = "quorum";
+      describe() {
+        return "hidden";
+      }
+    }
+    const crossed = decode(encode(new Policy())) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(crossed)).toBe(Object.prototype);
+    expect(crossed).toEqual({ kind: "quorum" });
+    const polluted = decode('{"__proto__": {"polluted": true}, "a": 1}') as Record<string, unknown>;
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(polluted)).toBe(Object.prototype);
+  });
+
+  test("carries what JSON lacks: non-finite numbers, undefined, typed arrays; a function stays behind", () => {
+    const value = { inf: Infinity, nan: NaN, neg: -0, none: undefined, table: Float64Array.from([1, Infinity]), ids: Int32Array.from([3]), router: function routeRead() {} };
+    const crossed = fromWire(JSON.parse(JSON.stringify(toWire(value)))) as Record<string, unknown>;
+    expect(crossed.inf).toBe(Infinity);
+    expect(crossed.nan).toBeNaN();
+    expect(Object.is(crossed.neg, -0)).toBe(true);
+    expect("none" in crossed && crossed.none === undefined).toBe(true);
+    expect(crossed.table).toEqual(Float64Array.from([1, Infinity]));
+    expect(crossed.ids).toEqual(Int32Array.from([3]));
+    expect(crossed.router).toEqual(new FunctionRef("routeRead"));
+  });
+
+  test("cuts a cycle or a value nested too deeply instead of following it", () => {
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = cycle;
+    expect(decode(encode(cycle))).toEqual({ a: 1, self: "[cycle]" });
+    let deep: unknown = "bottom";
+    for (let i = 0; i < 200; i++) deep = [deep];
+    expect(JSON.stringify(decode(encode(deep)))).toContain("[nested too deeply]");
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * The values that cross between the judge and a sandbox: plain data, as text.
+ *
+ * Everything a sandbox sends back is read by the judge with `decode`, which builds fresh arrays
+ * and objects from JSON text: no prototypes, getters, functions or live objects of the student's
+ * survive the trip, so a value cannot change between two reads or behave differently for the
+ * checker than it did when it was sent. The few things JSON lacks are tagged objects
+ * (`{ "$rl": "Infinity" }`, `{ "$rl": "Float64Array", "v": [...] }`): numbers that are not
+ * finite, typed arrays (the write tables of a run), undefined, and a marker for a function (a
+ * router an answer returned, which stays in the sandbox). JSON.parse is the parser on the judge's
+ * side because it is the most exercised parser there is; the tag layer on top is small enough to
+ * read in full.
+ *
+ * Written by hand: structured clone (v8.deserialize) would restore the same kinds of values, but
+ * a hostile sandbox chooses the bytes, and a binary deserializer is a larger surface than
+ * JSON.parse; libraries that extend JSON (devalue, superjson) rebuild objects in ways that have
+ * had prototype-pollution bugs, where this one only ever assigns own data properties.
+ */
+
+/** The values a wire carries. */
+export type Plain =
+  | null
+  | undefined
+  | boolean
+  | number
+  | string
+  | Plain[]
+  | { [key: string]: Plain }
+  | Float64Array
+  | Int32Array
+  | FunctionRef;
+
+/** Stands for a function a sandbox returned: it cannot cross, the sandbox keeps it. Made by `decode` only. */
+export class FunctionRef {
+  constructor(readonly name: string) {}
+  toJSON(): string {
+    return `[function ${this.name || "anonymous"}]`;
+  }
+}
+
+const TAG = "$rl";
+
+// The built-ins the encoder uses, taken when this module loads: in a sandbox that is before the
+// student's code runs, so code that patches built-ins in its sandbox still has its answers
+// encoded as they are (it can only change its own answers, which it can anyway).
+const { keys, prototype: objectPrototype } = Object;
+const hasOwn = objectPrototype.hasOwnProperty;
+const { isArray } = Array;
+const { isView } = ArrayBuffer;
+const isFinite = Number.isFinite;
+const MapClass = Map;
+const SetClass = Set;
+const DateClass = Date;
+const ErrorClass = Error;
+const mapEntries = Map.prototype.entries;
+const setValues = Set.prototype.values;
+const toISOString = Date.prototype.toISOString;
+const defineProperty = Object.defineProperty;
+const FloatArray = Float64Array;
+const IntArray = Int32Array;
+
+/** The items of an array or typed array, by index (no iterator, no array method). */
+function items<T>(list: ArrayLike<T>, f: (x: T) => unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < list.length; i++) out[i] = f(list[i]);
+  return out;
+}
+
+/** The entries of an iterator, by its `next` taken above. */
+function drain<T>(iterator: Iterator<T>): T[] {
+  const out: T[] = [];
+  const next = iterator.next;
+  for (let step = next.call(iterator); !step.done; step = next.call(iterator)) out[out.length] = step.value;
+  return out;
+}
+
+/** Limits of one encoded value: deep or huge values are cut with a marker, not followed. */
+const DEPTH_MAX = 64;
+const NODES_MAX = 2_000_000;
+
+/**
+ * A JSON-ready form of `value`: data is copied (own enumerable properties, read once), typed
+ * arrays and special numbers are tagged, functions become markers, cycles and overly deep values
+ * become strings saying so.
+ */
+export function toWire(value: unknown): unknown {
+  let nodes = 0;
+  const seen = new SetClass<object>();
+  const walk = (v: unknown, depth: number): unknown => {
+    if (++nodes > NODES_MAX) throw new RangeError(`the value is too large to send (over ${NODES_MAX} parts)`);
+    switch (typeof v) {
+      case "string":
+      case "boolean":
+        return v;
+      case "number":
+        if (isFinite(v)) return v === 0 && 1 / v < 0 ? { [TAG]: "-0" } : v;
+        return { [TAG]: v !== v ? "NaN" : v > 0 ? "Infinity" : "-Infinity" };
+      case "undefined":
+        return { [TAG]: "undefined" };
+      case "bigint":
+        return { [TAG]: "bigint", v: `${v}` };
+      case "symbol":
+        return "[a symbol]";
+      case "function":
+        return { [TAG]: "function", name: typeof v.name === "string" ? v.name : "" };
+    }
+    if (v === null) return null;
+    const object = v as object;
+    if (depth > DEPTH_MAX) return "[nested too deeply]";
+    if (seen.has(object)) return "[cycle]";
+    seen.add(object);
+    try {
+      if (isView(object) && !(object instanceof DataView)) {
+        const values = items(object as unknown as ArrayLike<number>, (x) => walk(x, depth + 1));
+        const name = object instanceof FloatArray ? "Float64Array" : object instanceof IntArray ? "Int32Array" : undefined;
+        return name ? { [TAG]: name, v: values } : values;
+      }
+      if (isArray(object)) return items(object as unknown[], (x) => walk(x, depth + 1));
+      if (object instanceof MapClass) return { [TAG]: "Map", v: items(drain(mapEntries.call(object)), ([k, x]) => [walk(k, depth + 1), walk(x, depth + 1)]) };
+      if (object instanceof SetClass) return { [TAG]: "Set", v: items(drain(setValues.call(object)), (x) => walk(x, depth + 1)) };
+      if (object instanceof DateClass) return toISOString.call(object);
+      if (object instanceof ErrorClass) return { name: `${object.name}`, message: `${object.message}` };
+      if (typeof (object as { then?: unknown }).then === "function") return { [TAG]: "promise" };
+      const out: Record<string, unknown> = {};
+      const own = keys(object);
+      for (let i = 0; i < own.length; i++) defineProperty(out, own[i], { value: walk((object as Record<string, unknown>)[own[i]], depth + 1), enumerable: true, writable: true, configurable: true });
+      return hasOwn.call(out, TAG) ? { [TAG]: "object", v: out } : out;
+    } finally {
+      seen.delete(object);
+    }
+  };
+  return walk(value, 0);
+}
+
+/** `toWire` as JSON text on one line. */
+export function encode(value: unknown): string {
+  return JSON.stringify(toWire(value));
+}
+
+/** A value read back from JSON text (see the file comment). Throws on text that is not JSON. */
+export function decode(text: string): Plain {
+  return fromWire(JSON.parse(text));
+}
+
+/** Rebuilds a value from its JSON-parsed wire form: fresh arrays and plain objects only. */
+export function fromWire(raw: unknown): Plain {
+  const walk = (v: unknown, depth: number): Plain => {
+    if (v === null || typeof v === "string" || typeof v === "boolean" || typeof v === "number") return v;
+    if (depth > DEPTH_MAX + 2 || typeof v !== "object") return null;
+    if (isArray(v)) return items(v, (x) => walk(x, depth + 1)) as Plain[];
+    const o = v as Record<string, unknown>;
+    if (hasOwn.call(o, TAG)) return tagged(o, depth);
+    const out: { [key: string]: Plain } = {};
+    const own = keys(o);
+    for (let i = 0; i < own.length; i++) define(out, own[i], walk(o[own[i]], depth + 1));
+    return out;
+  };
+  const tagged = (o: Record<string, unknown>, depth: number): Plain => {
+    const tag = o[TAG];
+    switch (tag) {
+      case "Infinity":
+        return Infinity;
+      case "-Infinity":
+        return -Infinity;
+      case "NaN":
+        return NaN;
+      case "-0":
+        return -0;
+      case "undefined":
+        return undefined;
+      case "bigint":
+        return `${String(o.v)}n`;
+      case "function":
+        return new FunctionRef(typeof o.name === "string" ? o.name.slice(0, 200) : "");
+      case "promise":
+        return "[a promise inside the value]";
+      case "object": {
+        const inner = o.v;
+        if (inner === null || typeof inner !== "object" || isArray(inner)) return null;
+        return walk(inner, depth);
+      }
+      case "Map":
+      case "Set": {
+        const list = isArray(o.v) ? (o.v as unknown[]) : [];
+        if (tag === "Set") return items(list, (x) => walk(x, depth + 1)) as Plain[];
+        const out: { [key: string]: Plain } = {};
+        for (let i = 0; i < list.length; i++) {
+          const pair = list[i];
+          if (isArray(pair)) define(out, `${walk(pair[0], depth + 1)}`, walk(pair[1], depth + 1));
+        }
+        return out;
+      }
+      case "Float64Array":
+      case "Int32Array": {
+        const list = isArray(o.v) ? (o.v as unknown[]) : [];
+        const typed = tag === "Float64Array" ? new FloatArray(list.length) : new IntArray(list.length);
+        for (let i = 0; i < list.length; i++) {
+          const n = walk(list[i], depth + 1);
+          typed[i] = typeof n === "number" ? n : NaN;
+        }
+        return typed;
+      }
+    }
+    return null;
+  };
+  return walk(raw, 0);
+}
+
+/** Sets an own data property, also for keys such as "__proto__" that plain assignment would not. */
+function define(target: object, key: string, value: Plain): void {
+  defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** Splits a stream of newline-terminated frames, refusing a frame longer than `maxChars`. */
+export class FrameReader {
+  private buffer = "";
+  constructor(
+    private readonly onFrame: (text: string) => void,
+    private readonly onOverflow: () => void,
+    private readonly maxChars: number,
+  ) {}
+
+  push(chunk: string): void {
+    this.buffer += chunk;
+    let newline = this.buffer.indexOf("\n");
+    while (newline >= 0) {
+      const frame = this.buffer.slice(0, newline);
+      this.buffer = this.buffer.slice(newline + 1);
+      this.onFrame(frame);
+      newline = this.buffer.indexOf("\n");
+    }
+    if (this.buffer.length > this.maxChars) {
+      this.buffer = "";
+      this.onOverflow();
+    }
+  }
+}

@@ -1,0 +1,9 @@
+// Notebook helpers for the graded exercises: this file only re-exports. They reach the grader
+// through grader/api.ts only.
+export { check, type CheckResult } from "./check";
+export { hint, type HintShown } from "./hint";
+export { drawCase, type DrawCaseOptions } from "./draw";
+export { solution, type SolutionOptions } from "./solution";
+export { progress, type ProgressResult } from "./progress";
+export { projectRoot, listExercises, type ExerciseInfo } from "./project";
+export type { GradeReport, ExerciseReport, TestReport } from "../grader/api";
