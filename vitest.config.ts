@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // grader/exercises/ are run only by the grader (grader/vitest.config.ts), against a chosen target.
 export default defineConfig({
   test: {
-    include: ["lib/**/*.test.ts", "grader/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "grader/**/*.test.ts", "scripts/**/*.test.ts", "pg-lab/**/*.test.ts"],
     exclude: ["grader/exercises/**", "node_modules/**"],
     testTimeout: 60_000,
   },

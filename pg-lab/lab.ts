@@ -1,37 +1,56 @@
-/** The whole lab: one cluster for latency and stale reads, then a fresh cluster per failover. */
+/** The whole lab: one cluster for latency, standby steps and stale reads, then a fresh cluster per failover. */
 import os from "node:os";
-import { summarizeLatencies, type PgLabResults } from "../../lib/pg-compare";
+import { summarizeLatencies } from "../lib/pg-compare";
 import { Cluster } from "./cluster";
 import { latencyPlan, measureCommitLatency, measureRoundTrip } from "./commit-latency";
 import { lossPlan, runLossScenario } from "./lost-writes";
 import type { LabOptions } from "./options";
 import type { PostgresInstall } from "./postgres-install";
+import type { LabResults } from "./results";
 import { measureStaleReads, stalePlan } from "./stale-reads";
+import { measureStandbySteps } from "./standby-steps";
 
-export async function runLab(pgInstall: PostgresInstall, options: LabOptions, log: (line: string) => void): Promise<PgLabResults> {
+export interface LabContext {
+  log: (line: string) => void;
+  /** Stops the lab between measurements (its servers are stopped and its folders removed). */
+  signal?: AbortSignal;
+}
+
+export async function runLab(pgInstall: PostgresInstall, options: LabOptions, { log, signal }: LabContext): Promise<LabResults> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const at = () => `[${((Date.now() - started) / 1000).toFixed(1)} s]`;
+  const checkpoint = () => signal?.throwIfAborted();
+  checkpoint();
   log(`Starting a primary and two standbys (PostgreSQL ${pgInstall.version}, ${pgInstall.binDir})…`);
-  const cluster = await Cluster.create(pgInstall);
+  const cluster = await Cluster.create(pgInstall, log);
   log(`${at()} Cluster up`);
   log(`  in ${cluster.root}; ports: primary ${cluster.ports.primary}, s1 ${cluster.ports.s1} (via proxy ${cluster.ports.proxy}), s2 ${cluster.ports.s2}`);
-  let roundTrip, latency, staleReads;
+  let roundTrip, latency, standbySteps, staleReads;
   try {
+    checkpoint();
     roundTrip = await measureRoundTrip(cluster, options.commits);
     log(`Round trip of SELECT 1 to the primary: p50 ${roundTrip.p50Ms} ms`);
     log(`${at()} Commit latency, ${options.commits} sequential commits per setting:`);
-    latency = await measureCommitLatency(cluster, latencyPlan(options.delayMs, options.applyDelayMs), options.commits, log);
+    latency = await measureCommitLatency(cluster, latencyPlan(options.delayMs, options.applyDelayMs), options.commits, log, checkpoint);
+    checkpoint();
+    log(`${at()} The standby's own steps (pg_stat_replication's lags after each of ${options.commits} commits):`);
+    standbySteps = await measureStandbySteps(cluster, options.commits, log);
+    checkpoint();
     log(`${at()} Reads on s1 right after a commit (${options.trials} trials each):`);
     staleReads = await measureStaleReads(cluster, stalePlan(options.delayMs), options.trials, log);
   } catch (err) {
+    if (signal?.aborted) throw err;
     throw new Error(`${(err as Error).message}\n--- primary log ---\n${cluster.logTail("primary")}\n--- s1 log ---\n${cluster.logTail("s1")}`);
   } finally {
     await cluster.destroy();
   }
   log(`${at()} Failover after a crash (a fresh cluster each), s1 promoted:`);
   const lostWrites = [];
-  for (const item of lossPlan(options.delayMs, options.lossWindowMs)) lostWrites.push(await runLossScenario(pgInstall, item, log));
+  for (const item of lossPlan(options.delayMs, options.lossWindowMs)) {
+    checkpoint();
+    lostWrites.push(await runLossScenario(pgInstall, item, log));
+  }
   log(`${at()} Measurements done.`);
   return {
     version: 1,
@@ -47,6 +66,7 @@ export async function runLab(pgInstall: PostgresInstall, options: LabOptions, lo
     },
     roundTrip,
     latency: latency.cases,
+    standbySteps,
     staleReads,
     lostWrites,
   };

@@ -1,9 +1,11 @@
 /** Prints what PostgreSQL did beside what the simulator predicts for the same settings. */
-import { compareCommitLatency, compareLostWrites, compareStaleReads, type PgLabResults } from "../../lib/pg-compare";
+import { compareCommitLatency, compareLostWrites, compareStaleReads, type PgLabResults } from "../lib/pg-compare";
 import { fmt } from "./commit-latency";
 
-export function printComparison(results: PgLabResults, log: (line: string) => void): void {
-  log("");
+/** The comparison as lines of text, as the command line prints it after a run. */
+export function comparisonLines(results: PgLabResults): string[] {
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
   log("PostgreSQL beside the simulator (same settings, the proxy's measured delays, the measured local commit time):");
   log(`  ${"commit latency p50 (ms)".padEnd(50)} ${"measured".padStart(9)} ${"simulated".padStart(9)}`);
   for (const row of compareCommitLatency(results)) {
@@ -20,6 +22,7 @@ export function printComparison(results: PgLabResults, log: (line: string) => vo
     log(`  ${row.label.padEnd(58)} ${m.padStart(13)} ${s.padStart(13)}`);
   }
   log("Where they differ, notebooks/06-real-postgres.ipynb explains why (fsync, apply, WAL sent after the local flush).");
+  return lines;
 }
 
 function pct(share: number): string {

@@ -3,8 +3,9 @@
  * on s1's link: one client, sequential autocommit INSERTs, timed from send to reply.
  */
 import type pg from "pg";
-import { summarizeLatencies, type LatencyCase, type LatencySummary, type SyncCommitLevel } from "../../lib/pg-compare";
+import { summarizeLatencies, type LatencySummary, type SyncCommitLevel } from "../lib/pg-compare";
 import { endClient, type Cluster, type SyncState } from "./cluster";
+import type { MeasuredLatencyCase, WalSyncStats } from "./results";
 
 export interface StandbySetting {
   /** synchronous_standby_names */
@@ -84,7 +85,7 @@ export async function measureRoundTrip(cluster: Cluster, count: number): Promise
 }
 
 export interface LatencyRun {
-  cases: LatencyCase[];
+  cases: MeasuredLatencyCase[];
   /** Realised proxy delays during the delayed cases. */
   proxyToStandbyMs: number[];
   proxyToPrimaryMs: number[];
@@ -96,6 +97,8 @@ export async function measureCommitLatency(
   plan: LatencyPlanItem[],
   commits: number,
   log: (line: string) => void,
+  /** Called between cases: throws to stop early. */
+  checkpoint: () => void = () => undefined,
 ): Promise<LatencyRun> {
   await prepareLatencyTable(cluster);
   const client = await cluster.connect("primary", "pg-lab-writer");
@@ -104,6 +107,7 @@ export async function measureCommitLatency(
   let applyDelayMs = 0;
   try {
     for (const item of plan) {
+      checkpoint();
       if (item.standbys.names !== standbyNames) {
         await cluster.setSyncStandbys(item.standbys.names, item.standbys.expect);
         standbyNames = item.standbys.names;
@@ -117,7 +121,9 @@ export async function measureCommitLatency(
       // Lets the new delay reach the link and the connection's caches warm up.
       await timeEach(WARMUP_COMMITS, (i) => insert(client, i));
       if (item.proxyDelayMs > 0) cluster.proxy.startRecording();
+      const syncsBefore = await walSyncCounters(cluster, client);
       const samples = await timeEach(commits, (i) => insert(client, i));
+      const syncsAfter = await walSyncCounters(cluster, client);
       if (item.proxyDelayMs > 0) {
         const realised = cluster.proxy.stopRecording();
         run.proxyToStandbyMs.push(...realised.toStandby);
@@ -132,8 +138,11 @@ export async function measureCommitLatency(
         proxyDelayMs: item.proxyDelayMs,
         applyDelayMs: item.applyDelayMs,
         latency,
+        walSync: walSyncBetween(syncsBefore, syncsAfter),
       });
-      log(`  ${label.padEnd(50)} p50 ${fmt(latency.p50Ms)}  p90 ${fmt(latency.p90Ms)}  p99 ${fmt(latency.p99Ms)} ms`);
+      const walSync = run.cases[run.cases.length - 1].walSync;
+      const fsync = walSync && walSync.syncs > 0 ? `  (primary fsync ${fmt(walSync.meanMs)} ms)` : "";
+      log(`  ${label.padEnd(50)} p50 ${fmt(latency.p50Ms)}  p90 ${fmt(latency.p90Ms)}  p99 ${fmt(latency.p99Ms)} ms${fsync}`);
     }
   } finally {
     cluster.proxy.setDelayMs(0);
@@ -141,6 +150,30 @@ export async function measureCommitLatency(
     await endClient(client);
   }
   return run;
+}
+
+interface WalSyncCounters {
+  syncs: number;
+  totalMs: number;
+}
+
+/**
+ * pg_stat_wal's fsync counters, with the writer's own pending counts included: a backend hands its
+ * statistics over at most once a second unless asked to (pg_stat_force_next_flush, PostgreSQL 15),
+ * and then does so before it answers. Null on older servers.
+ */
+async function walSyncCounters(cluster: Cluster, writer: pg.Client): Promise<WalSyncCounters | null> {
+  if (cluster.pg.version < 15) return null;
+  await writer.query("SELECT pg_stat_force_next_flush()");
+  const row = (await cluster.exec("primary", "SELECT wal_sync, wal_sync_time FROM pg_stat_wal")).rows[0];
+  return { syncs: Number(row.wal_sync), totalMs: Number(row.wal_sync_time) };
+}
+
+function walSyncBetween(before: WalSyncCounters | null, after: WalSyncCounters | null): WalSyncStats | null {
+  if (!before || !after) return null;
+  const syncs = after.syncs - before.syncs;
+  const totalMs = Math.round((after.totalMs - before.totalMs) * 1000) / 1000;
+  return { syncs, totalMs, meanMs: syncs > 0 ? Math.round((totalMs / syncs) * 1000) / 1000 : 0 };
 }
 
 export function fmt(ms: number): string {

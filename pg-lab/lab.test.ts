@@ -1,17 +1,21 @@
 /**
- * Runs `npm run pg-lab -- --quick` against real PostgreSQL and checks only what is robust on a noisy
- * two-core machine: counts of lost writes and stale reads, and latency gaps of several times.
+ * Runs the quick lab against real PostgreSQL (through runPgLab, as notebook 06 does) and checks only
+ * what is robust on a noisy two-core machine: counts of lost writes and stale reads, latency gaps
+ * of several times, and orderings that hold by construction. The command line is run once, to be
+ * interrupted with Ctrl-C.
  *
  * Without PostgreSQL the suite is skipped, unless CI is set: then the lab installs PostgreSQL itself
  * (as root, with apt), and if it cannot run the suite fails rather than passing silently.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { latencyCase, type PgLabResults } from "../lib/pg-compare";
-import { findPostgres, INSTALL_COMMAND } from "./pg-lab/postgres-install";
+import { latencyCase } from "../lib/pg-compare";
+import { runPgLab } from "./index";
+import { findPostgres, INSTALL_COMMAND } from "./postgres-install";
+import { readLabResults, type LabResults } from "./results";
 
 const root = path.resolve(import.meta.dirname, "..");
 const inCi = !!process.env.CI && !["false", "0"].includes(process.env.CI.toLowerCase());
@@ -27,7 +31,8 @@ interface Finished {
   output: string;
 }
 
-function runLab(args: string[], opts: { onOutput?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Finished> {
+/** `npm run pg-lab -- ARGS`, as a user runs it. */
+function runCli(args: string[], opts: { onOutput?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Finished> {
   return new Promise((resolve) => {
     const child = spawn("npm", ["run", "--silent", "pg-lab", "--", ...args], { cwd: root, env: process.env, detached: true });
     let output = "";
@@ -45,7 +50,7 @@ function runLab(args: string[], opts: { onOutput?: (text: string, child: ReturnT
   });
 }
 
-/** The cluster folder the lab printed, e.g. /tmp/pg-lab-AbC123. */
+/** The cluster folders the lab printed, e.g. /tmp/pg-lab-AbC123. */
 function clusterFolders(output: string): string[] {
   return [...output.matchAll(/ in (\S*pg-lab-\w+);/g)].map((m) => m[1]);
 }
@@ -57,31 +62,64 @@ function serverProcessesUnder(folder: string): string[] {
 }
 
 if (skipReason) {
-  console.warn(`scripts/pg-lab.test.ts skipped: ${skipReason}`);
+  console.warn(`pg-lab/lab.test.ts skipped: ${skipReason}`);
   describe("the PostgreSQL lab", () => {
     it.skip(`is skipped: ${skipReason}`, () => undefined);
   });
 } else {
   describe("the quick PostgreSQL lab", () => {
     let workDir: string;
-    let run: Finished;
-    let results: PgLabResults;
+    let jsonFile: string;
+    const output: string[] = [];
+    let results: LabResults;
 
     beforeAll(async () => {
       workDir = mkdtempSync(path.join(os.tmpdir(), "pg-lab-test-"));
-      const jsonFile = path.join(workDir, "results.json");
-      run = await runLab(["--quick", "--json", jsonFile]);
-      if (run.code !== 0) throw new Error(`npm run pg-lab -- --quick exited with ${run.code ?? run.signal}:\n${run.output}`);
-      results = JSON.parse(readFileSync(jsonFile, "utf8")) as PgLabResults;
+      jsonFile = path.join(workDir, "results.json");
+      try {
+        results = await runPgLab({ quick: true, jsonFile, log: (line) => output.push(line) });
+      } catch (err) {
+        throw new Error(`the quick lab failed: ${(err as Error).message}\n${output.join("\n")}`);
+      }
     }, LAB_TIMEOUT_MS);
 
     afterAll(() => {
       if (workDir) rmSync(workDir, { recursive: true, force: true });
     });
 
-    it("finishes within three minutes", () => {
+    it("returns a quick run and writes the same results to the file asked for", () => {
       expect(results.quick).toBe(true);
-      expect(results.durationMs).toBeLessThan(180_000);
+      expect(results.commitsPerCase).toBeGreaterThan(0);
+      expect(readLabResults(jsonFile)).toEqual(results);
+    });
+
+    it("times the primary's WAL fsync in every case that waits for it", () => {
+      for (const c of results.latency.filter((c) => c.level !== "off")) {
+        if (Number(results.machine.postgres) < 15) {
+          expect(c.walSync, c.label).toBeNull();
+          continue;
+        }
+        // With one client each commit flushes its own WAL, unless the WAL writer got there first.
+        expect(c.walSync!.syncs, c.label).toBeGreaterThanOrEqual(results.commitsPerCase / 2);
+        expect(c.walSync!.meanMs, c.label).toBeGreaterThan(0);
+      }
+    });
+
+    it("times each standby's write, flush and replay, in that order, for most commits", () => {
+      expect(results.standbySteps.map((s) => s.standby)).toEqual(["s1", "s2"]);
+      for (const s of results.standbySteps) {
+        expect(s.commits, s.label).toBe(results.commitsPerCase);
+        // A lag is cleared only when the standby replayed a commit before reporting its flush.
+        expect(s.cleared, s.label).toBeLessThan(s.commits / 2);
+        expect(s.writeLagMs.count + s.cleared, s.label).toBe(s.commits);
+        expect(s.replayStepMs.count, s.label).toBe(s.commits);
+        // The standby reports write, flush and replay of a commit in that order.
+        expect(s.flushLagMs.p50Ms, s.label).toBeGreaterThanOrEqual(s.writeLagMs.p50Ms);
+        expect(s.replayLagMs.p50Ms, s.label).toBeGreaterThanOrEqual(s.flushLagMs.p50Ms);
+        expect(s.writeLagMs.p50Ms, s.label).toBeGreaterThan(0);
+      }
+      expect(results.standbySteps[0].proxy, "s1's link is the proxy").not.toBeNull();
+      expect(results.standbySteps[1].proxy, "s2 is direct").toBeNull();
     });
 
     it("loses no acknowledged write when a synchronous standby is promoted", () => {
@@ -127,7 +165,7 @@ if (skipReason) {
     });
 
     it("removes its temporary clusters when it is done", () => {
-      const folders = clusterFolders(run.output);
+      const folders = clusterFolders(output.join("\n"));
       expect(folders.length).toBeGreaterThan(0);
       for (const folder of folders) {
         expect(existsSync(folder), folder).toBe(false);
@@ -139,7 +177,7 @@ if (skipReason) {
   describe("the PostgreSQL lab interrupted with Ctrl-C", () => {
     it("stops its servers and removes its temporary folder", async () => {
       let interrupted = false;
-      const run = await runLab(["--quick"], {
+      const run = await runCli(["--quick"], {
         onOutput: (text, child) => {
           // Interrupt once the cluster is up and being measured.
           if (!interrupted && text.includes("Commit latency")) {

@@ -2,7 +2,7 @@
  * Read-your-writes on a standby: commit on the primary, then at once look for the row on the
  * synchronous standby s1. Only remote_apply waits until the row is visible there.
  */
-import type { StaleReadCase, SyncCommitLevel } from "../../lib/pg-compare";
+import type { StaleReadCase, SyncCommitLevel } from "../lib/pg-compare";
 import { endClient, type Cluster } from "./cluster";
 import { FIRST1, type StandbySetting } from "./commit-latency";
 
