@@ -105,18 +105,20 @@ if (skipReason) {
       }
     });
 
-    it("times each standby's write, flush and replay, in that order, for most commits", () => {
+    it("times each standby's write, flush and replay, in that order", () => {
       expect(results.standbySteps.map((s) => s.standby)).toEqual(["s1", "s2"]);
       for (const s of results.standbySteps) {
-        expect(s.commits, s.label).toBe(results.commitsPerCase);
-        // A lag is cleared only when the standby replayed a commit before reporting its flush.
-        expect(s.cleared, s.label).toBeLessThan(s.commits / 2);
-        expect(s.writeLagMs.count + s.cleared, s.label).toBe(s.commits);
-        expect(s.replayStepMs.count, s.label).toBe(s.commits);
-        // The standby reports write, flush and replay of a commit in that order.
-        expect(s.flushLagMs.p50Ms, s.label).toBeGreaterThanOrEqual(s.writeLagMs.p50Ms);
-        expect(s.replayLagMs.p50Ms, s.label).toBeGreaterThanOrEqual(s.flushLagMs.p50Ms);
-        expect(s.writeLagMs.p50Ms, s.label).toBeGreaterThan(0);
+        for (const readings of [s.on, s.remoteApply]) {
+          const what = `${s.label} · ${readings.level}`;
+          expect(readings.commits, what).toBe(results.commitsPerCase);
+          expect(readings.writeLagMs.count + readings.cleared, what).toBe(readings.commits);
+          expect(readings.replayStepMs.count, what).toBe(readings.commits);
+        }
+        // With `on` nothing forces a second "replayed everything" reply, so lags are rarely cleared.
+        expect(s.on.writeLagMs.count, s.label).toBeGreaterThanOrEqual(results.commitsPerCase / 10);
+        // The standby reports a commit written, then flushed: each flush_lag is at least its write_lag.
+        expect(s.on.flushLagMs.p50Ms, s.label).toBeGreaterThanOrEqual(s.on.writeLagMs.p50Ms);
+        expect(s.on.writeLagMs.p50Ms, s.label).toBeGreaterThan(0);
       }
       expect(results.standbySteps[0].proxy, "s1's link is the proxy").not.toBeNull();
       expect(results.standbySteps[1].proxy, "s2 is direct").toBeNull();

@@ -24,25 +24,22 @@ export interface MeasuredLatencyCase extends LatencyCase {
 }
 
 /**
- * A standby's own steps, timed by the primary: pg_stat_replication's write_lag, flush_lag and
- * replay_lag, read right after each commit with synchronous_commit = remote_apply and only this
- * standby synchronous. Each lag runs from the moment the primary sent the WAL (after its local
- * flush) to the moment it heard the standby had written it to its operating system, flushed it to
- * disk, or replayed it: so each includes the trip there and back, and their differences are the
- * standby's flush and replay.
+ * pg_stat_replication's lags for one standby, read right after each of a series of commits. Each
+ * lag runs from the moment the primary sent the WAL (after its local flush) to the moment it heard
+ * that the standby had written it to its operating system (write_lag), flushed it to disk
+ * (flush_lag) or replayed it (replay_lag): each includes the trip there and back, and their
+ * differences, commit by commit, are the standby's flush and replay.
  */
-export interface StandbyStepsCase {
-  /** e.g. "s1 (via the proxy, no delay) · remote_apply" */
-  label: string;
-  standby: "s1" | "s2";
-  standbyNames: string;
-  level: "remote_apply";
+export interface LagReadings {
+  /** synchronous_commit during the commits, with only this standby synchronous. */
+  level: "on" | "remote_apply";
   /** Commits timed. */
   commits: number;
   /**
    * Commits whose lags PostgreSQL had already cleared when read: it does so when two replies in a
-   * row say "replayed everything", which here means the standby replayed the commit before it
-   * reported the flush. They count as a zero replay step and are left out of the other summaries.
+   * row say "replayed everything". With remote_apply that means the standby replayed the commit
+   * before it even reported the flush (its flush and apply replies then arrive back to back).
+   * They are left out of the summaries below, except replayStepMs.
    */
   cleared: number;
   writeLagMs: LatencySummary;
@@ -50,8 +47,24 @@ export interface StandbyStepsCase {
   replayLagMs: LatencySummary;
   /** flush_lag − write_lag per commit: the standby's fsync of the WAL. */
   flushStepMs: LatencySummary;
-  /** replay_lag − flush_lag per commit: the standby's startup process replaying it. */
+  /** replay_lag − flush_lag per commit, with each cleared commit counted as 0. */
   replayStepMs: LatencySummary;
+}
+
+/**
+ * A standby's own steps after the WAL arrives: write, flush, replay. Read them from `on`
+ * (write_lag, flush_lag and the flush step: with `on` nothing forces a reply after replay, so the
+ * lags are rarely cleared) and from `remoteApply` (the replay step: with remote_apply the standby
+ * reports the replay of each commit at once).
+ */
+export interface StandbyStepsCase {
+  /** e.g. "s1 (via the proxy, no delay)" */
+  label: string;
+  standby: "s1" | "s2";
+  /** synchronous_standby_names during the measurement, e.g. "FIRST 1 (s1)". */
+  standbyNames: string;
+  on: LagReadings;
+  remoteApply: LagReadings;
   /** For s1: what the proxy's own forwarding added (its delay set to zero), per direction. */
   proxy: { toStandby: LatencySummary; toPrimary: LatencySummary } | null;
 }
