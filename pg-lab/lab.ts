@@ -1,14 +1,12 @@
-/** The whole lab: one cluster for latency, standby steps and stale reads, then a fresh cluster per failover. */
+/** The whole lab: one cluster for latency, standby steps and stale reads (pg-lab/blocks.ts), then a fresh cluster per failover. */
 import os from "node:os";
 import { summarizeLatencies } from "../lib/pg-compare";
+import { labPlan, measureBlocks, measureRoundTrip } from "./blocks";
 import { Cluster } from "./cluster";
-import { latencyPlan, measureCommitLatency, measureRoundTrip } from "./commit-latency";
 import { lossPlan, runLossScenario } from "./lost-writes";
 import type { LabOptions } from "./options";
 import type { PostgresInstall } from "./postgres-install";
 import type { LabResults } from "./results";
-import { measureStaleReads, stalePlan } from "./stale-reads";
-import { measureStandbySteps } from "./standby-steps";
 
 export interface LabContext {
   log: (line: string) => void;
@@ -26,19 +24,16 @@ export async function runLab(pgInstall: PostgresInstall, options: LabOptions, { 
   const cluster = await Cluster.create(pgInstall, log);
   log(`${at()} Cluster up`);
   log(`  in ${cluster.root}; ports: primary ${cluster.ports.primary}, s1 ${cluster.ports.s1} (via proxy ${cluster.ports.proxy}), s2 ${cluster.ports.s2}`);
-  let roundTrip, latency, standbySteps, staleReads;
+  let roundTrip, measured;
   try {
     checkpoint();
     roundTrip = await measureRoundTrip(cluster, options.commits);
     log(`Round trip of SELECT 1 to the primary: p50 ${roundTrip.p50Ms} ms`);
-    log(`${at()} Commit latency, ${options.commits} sequential commits per setting:`);
-    latency = await measureCommitLatency(cluster, latencyPlan(options.delayMs, options.applyDelayMs), options.commits, log, checkpoint);
-    checkpoint();
-    log(`${at()} The standby's own steps (pg_stat_replication's lags after each of ${options.commits} commits):`);
-    standbySteps = await measureStandbySteps(cluster, options.commits, log);
-    checkpoint();
-    log(`${at()} Reads on s1 right after a commit (${options.trials} trials each):`);
-    staleReads = await measureStaleReads(cluster, stalePlan(options.delayMs), options.trials, log);
+    log(
+      `${at()} Commit latency (${options.commits} commits per setting), reads on s1 right after a commit (${options.trials} each)` +
+        " and the standbys' own steps; the cases of a block take turns:",
+    );
+    measured = await measureBlocks(cluster, labPlan(options.delayMs, options.applyDelayMs), options, log, checkpoint);
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new Error(`${(err as Error).message}\n--- primary log ---\n${cluster.logTail("primary")}\n--- s1 log ---\n${cluster.logTail("s1")}`);
@@ -61,13 +56,14 @@ export async function runLab(pgInstall: PostgresInstall, options: LabOptions, { 
     commitsPerCase: options.commits,
     proxy: {
       requestedMs: options.delayMs,
-      toStandby: summarizeLatencies(latency.proxyToStandbyMs),
-      toPrimary: summarizeLatencies(latency.proxyToPrimaryMs),
+      toStandby: summarizeLatencies(measured.proxyToStandbyMs),
+      toPrimary: summarizeLatencies(measured.proxyToPrimaryMs),
     },
     roundTrip,
-    latency: latency.cases,
-    standbySteps,
-    staleReads,
+    latency: measured.latency,
+    standbySteps: measured.standbySteps,
+    readPath: summarizeLatencies(measured.readPathMs),
+    staleReads: measured.staleReads,
     lostWrites,
   };
 }

@@ -9,7 +9,7 @@
 import type pg from "pg";
 import type { LostWritesCase, SyncCommitLevel } from "../lib/pg-compare";
 import { Cluster } from "./cluster";
-import { NONE, ONLY_S1, type StandbySetting } from "./commit-latency";
+import { NONE, ONLY_S1, type StandbySetting } from "./settings";
 import type { PostgresInstall } from "./postgres-install";
 
 export interface LossPlanItem {

@@ -1,6 +1,6 @@
 /** Prints what PostgreSQL did beside what the simulator predicts for the same settings. */
 import { compareCommitLatency, compareLostWrites, compareStaleReads, type PgLabResults } from "../lib/pg-compare";
-import { fmt } from "./commit-latency";
+import { fmt } from "./settings";
 
 /** The comparison as lines of text, as the command line prints it after a run. */
 export function comparisonLines(results: PgLabResults): string[] {

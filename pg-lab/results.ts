@@ -9,9 +9,12 @@
 import { readFileSync } from "node:fs";
 import type { LatencyCase, LatencySummary, PgLabResults } from "../lib/pg-compare";
 
-/** The primary's WAL fsyncs during one latency case, from pg_stat_wal (track_wal_io_timing = on). */
+/**
+ * The primary's WAL fsyncs from pg_stat_wal (track_wal_io_timing = on) while a latency case was
+ * measured. Cases measured together (in turns, see pg-lab/blocks.ts) share one count.
+ */
 export interface WalSyncStats {
-  /** fsyncs of WAL during the case's commits (by the committing backend and the WAL writer). */
+  /** fsyncs of WAL meanwhile (by the committing backends and the WAL writer). */
   syncs: number;
   totalMs: number;
   /** Mean time of one fsync: the local flush every commit but `off` waits for, before any WAL is sent. */
@@ -58,20 +61,24 @@ export interface LagReadings {
  * reports the replay of each commit at once).
  */
 export interface StandbyStepsCase {
-  /** e.g. "s1 (via the proxy, no delay)" */
+  /** "s1 (via the proxy, no delay)" or "s2 (direct)". */
   label: string;
   standby: "s1" | "s2";
-  /** synchronous_standby_names during the measurement, e.g. "FIRST 1 (s1)". */
+  /** synchronous_standby_names during the measurement: one that makes this standby the synchronous one. */
   standbyNames: string;
   on: LagReadings;
   remoteApply: LagReadings;
-  /** For s1: what the proxy's own forwarding added (its delay set to zero), per direction. */
-  proxy: { toStandby: LatencySummary; toPrimary: LatencySummary } | null;
 }
 
 export interface LabResults extends PgLabResults {
   latency: MeasuredLatencyCase[];
   standbySteps: StandbyStepsCase[];
+  /**
+   * From the primary finishing a commit (clock_timestamp() right after it, in the same message) to
+   * a read starting on s1 (clock_timestamp() there): the reply to the client, its next query and
+   * s1 taking it up. Measured with synchronous_commit = local, in turns with the stale reads.
+   */
+  readPath: LatencySummary | null;
 }
 
 /** A results file that is not one: names the file and what is wrong. */
@@ -81,7 +88,8 @@ export class ResultsFileError extends Error {
 
 /**
  * Reads a results file written by the lab. Files written before the standby steps were measured
- * lack `standbySteps` and `walSync`: they are read with empty ones, so older recorded runs still load.
+ * lack `standbySteps`, `readPath` and `walSync`: they are read with empty ones, so older recorded
+ * runs still load.
  */
 export function readLabResults(file: string): LabResults {
   let parsed: unknown;
@@ -99,7 +107,12 @@ export function readLabResults(file: string): LabResults {
     );
   }
   const results = r as LabResults;
-  return { ...results, latency: results.latency.map((c) => ({ ...c, walSync: c.walSync ?? null })), standbySteps: results.standbySteps ?? [] };
+  return {
+    ...results,
+    latency: results.latency.map((c) => ({ ...c, walSync: c.walSync ?? null })),
+    standbySteps: results.standbySteps ?? [],
+    readPath: results.readPath ?? null,
+  };
 }
 
 /** Indented JSON, with lists of numbers (the percentiles) kept on one line each. */
