@@ -30,6 +30,8 @@ export interface Block {
   steps: "s1" | "s2" | null;
   /** Time the path from a finished commit to the start of a read on s1. */
   readPath: boolean;
+  /** Time SELECT 1 round trips to the primary, directly and through s1's proxy. */
+  pings: boolean;
 }
 
 const block = (standbys: StandbySetting, proxyDelayMs: number, rest: Partial<Block>): Block => ({
@@ -40,6 +42,7 @@ const block = (standbys: StandbySetting, proxyDelayMs: number, rest: Partial<Blo
   stale: [],
   steps: null,
   readPath: false,
+  pings: false,
   ...rest,
 });
 
@@ -50,7 +53,7 @@ const block = (standbys: StandbySetting, proxyDelayMs: number, rest: Partial<Blo
  */
 export function labPlan(delayMs: number, applyDelayMs: number): Block[] {
   return [
-    block(FIRST1, 0, { latency: ALL_LEVELS, stale: ["local", "remote_write", "on", "remote_apply"], steps: "s1", readPath: true }),
+    block(FIRST1, 0, { latency: ALL_LEVELS, stale: ["local", "remote_write", "on", "remote_apply"], steps: "s1", readPath: true, pings: true }),
     block(ANY1, 0, { latency: ["on"] }),
     block(FIRST2, 0, { latency: ["on"] }),
     // With delay both ways, the acknowledgement's trip back gives s1 time to apply: staleness hides.
@@ -76,6 +79,9 @@ export interface Measured {
   standbySteps: StandbyStepsCase[];
   /** From the primary finishing a commit to a read starting on s1, per trial. */
   readPathMs: number[];
+  /** SELECT 1 round trips to the primary, directly and through s1's proxy (with no delay). */
+  roundTripMs: number[];
+  roundTripViaProxyMs: number[];
   /** Realised proxy delays during the delayed blocks. */
   proxyToStandbyMs: number[];
   proxyToPrimaryMs: number[];
@@ -106,7 +112,16 @@ export async function measureBlocks(
       " CREATE TABLE IF NOT EXISTS lab_reads (id bigint PRIMARY KEY); CREATE TABLE IF NOT EXISTS lab_steps (id bigint)",
   );
   await cluster.waitForReplay("s1");
-  const measured: Measured = { latency: [], staleReads: [], standbySteps: [], readPathMs: [], proxyToStandbyMs: [], proxyToPrimaryMs: [] };
+  const measured: Measured = {
+    latency: [],
+    staleReads: [],
+    standbySteps: [],
+    readPathMs: [],
+    roundTripMs: [],
+    roundTripViaProxyMs: [],
+    proxyToStandbyMs: [],
+    proxyToPrimaryMs: [],
+  };
   const ids = { next: 1 };
   let standbyNames: string | null = null;
   let applyDelayMs = 0;
@@ -207,6 +222,22 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
       });
     }
 
+    if (b.pings) {
+      for (const [viaProxy, samples] of [[false, out.roundTripMs], [true, out.roundTripViaProxyMs]] as const) {
+        const client = await cluster.connect("primary", "pg-lab-ping", { viaProxy });
+        clients.push(client);
+        members.push({
+          quota: sizes.commits,
+          done: 0,
+          async run(measured) {
+            const start = process.hrtime.bigint();
+            await client.query({ name: "lab-ping", text: "SELECT 1" });
+            if (measured) samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+          },
+        });
+      }
+    }
+
     for (const m of members) for (let i = 0; i < WARMUP; i++) await m.run(false);
     const syncsBefore = await walSyncCounters(cluster, clients);
     if (b.proxyDelayMs > 0) cluster.proxy.startRecording();
@@ -249,6 +280,11 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
           ` (${remoteApply.cleared} of ${remoteApply.commits} replayed before the flush was reported)`,
       );
     }
+    if (b.pings) {
+      const direct = summarizeLatencies(out.roundTripMs).p50Ms;
+      const proxied = summarizeLatencies(out.roundTripViaProxyMs).p50Ms;
+      log(`  ${"SELECT 1 round trip to the primary".padEnd(50)} p50 ${fmt(direct)} ms direct, ${fmt(proxied).trim()} ms through s1's proxy`);
+    }
     if (b.readPath) {
       out.readPathMs.push(...readPathMs);
       log(`  ${"commit done → read starts on s1".padEnd(50)} p50 ${fmt(summarizeLatencies(readPathMs).p50Ms)} ms`);
@@ -281,22 +317,4 @@ function walSyncBetween(before: WalSyncCounters | null, after: WalSyncCounters |
   const syncs = after.syncs - before.syncs;
   const totalMs = Math.round((after.totalMs - before.totalMs) * 1000) / 1000;
   return { syncs, totalMs, meanMs: syncs > 0 ? Math.round((totalMs / syncs) * 1000) / 1000 : 0 };
-}
-
-/** Round trip of SELECT 1 to the primary: the client's and the loopback network's share of every latency. */
-export async function measureRoundTrip(cluster: Cluster, count: number): Promise<LatencySummary> {
-  const client = await cluster.connect("primary", "pg-lab-roundtrip");
-  const ping = () => client.query({ name: "lab-ping", text: "SELECT 1" });
-  try {
-    for (let i = 0; i < WARMUP; i++) await ping();
-    const samples: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const start = process.hrtime.bigint();
-      await ping();
-      samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
-    return summarizeLatencies(samples);
-  } finally {
-    await endClient(client);
-  }
 }

@@ -206,11 +206,16 @@ export class Cluster {
     await runServerProgram(this.pg, "pg_ctl", ["-D", this.dataDir(node), "-w", "-t", "60", "promote"]);
   }
 
-  /** A client of one server, with an 'error' listener so that a server crash cannot kill this process. */
-  async connect(node: NodeName, applicationName = "pg-lab"): Promise<pg.Client> {
+  /**
+   * A client of one server, with an 'error' listener so that a server crash cannot kill this
+   * process; `viaProxy` reaches the primary through s1's delaying proxy.
+   */
+  async connect(node: NodeName, applicationName = "pg-lab", options: { viaProxy?: boolean } = {}): Promise<pg.Client> {
+    if (options.viaProxy && node !== "primary") throw new Error("only the primary is reached through the proxy");
     const client = new pg.Client({
       host: "127.0.0.1",
-      port: this.ports[node],
+      // The proxy forwards to the primary: a client through it takes s1's path to the primary.
+      port: options.viaProxy ? this.ports.proxy : this.ports[node],
       user: "postgres",
       database: "postgres",
       application_name: applicationName,

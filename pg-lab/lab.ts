@@ -1,7 +1,7 @@
 /** The whole lab: one cluster for latency, standby steps and stale reads (pg-lab/blocks.ts), then a fresh cluster per failover. */
 import os from "node:os";
 import { summarizeLatencies } from "../lib/pg-compare";
-import { labPlan, measureBlocks, measureRoundTrip } from "./blocks";
+import { labPlan, measureBlocks } from "./blocks";
 import { Cluster } from "./cluster";
 import { lossPlan, runLossScenario } from "./lost-writes";
 import type { LabOptions } from "./options";
@@ -24,11 +24,9 @@ export async function runLab(pgInstall: PostgresInstall, options: LabOptions, { 
   const cluster = await Cluster.create(pgInstall, log);
   log(`${at()} Cluster up`);
   log(`  in ${cluster.root}; ports: primary ${cluster.ports.primary}, s1 ${cluster.ports.s1} (via proxy ${cluster.ports.proxy}), s2 ${cluster.ports.s2}`);
-  let roundTrip, measured;
+  let measured;
   try {
     checkpoint();
-    roundTrip = await measureRoundTrip(cluster, options.commits);
-    log(`Round trip of SELECT 1 to the primary: p50 ${roundTrip.p50Ms} ms`);
     log(
       `${at()} Commit latency (${options.commits} commits per setting), reads on s1 right after a commit (${options.trials} each)` +
         " and the standbys' own steps; the cases of a block take turns:",
@@ -59,7 +57,8 @@ export async function runLab(pgInstall: PostgresInstall, options: LabOptions, { 
       toStandby: summarizeLatencies(measured.proxyToStandbyMs),
       toPrimary: summarizeLatencies(measured.proxyToPrimaryMs),
     },
-    roundTrip,
+    roundTrip: summarizeLatencies(measured.roundTripMs),
+    roundTripViaProxy: summarizeLatencies(measured.roundTripViaProxyMs),
     latency: measured.latency,
     standbySteps: measured.standbySteps,
     readPath: summarizeLatencies(measured.readPathMs),

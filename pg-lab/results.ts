@@ -71,6 +71,8 @@ export interface StandbyStepsCase {
 }
 
 export interface LabResults extends PgLabResults {
+  /** SELECT 1 round trips to the primary through s1's proxy (no delay): s1's path, with the proxy's own hop. */
+  roundTripViaProxy: LatencySummary | null;
   latency: MeasuredLatencyCase[];
   standbySteps: StandbyStepsCase[];
   /**
@@ -88,7 +90,7 @@ export class ResultsFileError extends Error {
 
 /**
  * Reads a results file written by the lab. Files written before the standby steps were measured
- * lack `standbySteps`, `readPath` and `walSync`: they are read with empty ones, so older recorded
+ * lack `standbySteps`, `readPath`, `roundTripViaProxy` and `walSync`: they are read with empty ones, so older recorded
  * runs still load.
  */
 export function readLabResults(file: string): LabResults {
@@ -112,6 +114,7 @@ export function readLabResults(file: string): LabResults {
     latency: results.latency.map((c) => ({ ...c, walSync: c.walSync ?? null })),
     standbySteps: results.standbySteps ?? [],
     readPath: results.readPath ?? null,
+    roundTripViaProxy: results.roundTripViaProxy ?? null,
   };
 }
 
