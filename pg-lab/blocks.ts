@@ -14,7 +14,7 @@ import { summarizeLatencies, type LatencySummary, type StaleReadCase, type SyncC
 import { endClient, type Cluster } from "./cluster";
 import type { MeasuredLatencyCase, StandbyStepsCase, WalSyncStats } from "./results";
 import { ALL_LEVELS, ANY1, caseLabel, FIRST1, FIRST2, fmt, ONLY_S2, type StandbySetting } from "./settings";
-import { commitAndReadLags, LagRecorder } from "./standby-steps";
+import { StepRecorder, StepTimer } from "./standby-steps";
 
 export interface Block {
   standbys: StandbySetting;
@@ -26,7 +26,7 @@ export interface Block {
   latency: readonly SyncCommitLevel[];
   /** Levels whose commits are followed at once by a read on s1. */
   stale: readonly SyncCommitLevel[];
-  /** The synchronous standby whose lags are read after `on` and `remote_apply` commits. */
+  /** Time commits of local, remote_write, on and remote_apply step by step, with this standby synchronous. */
   steps: "s1" | "s2" | null;
   /** Time the path from a finished commit to the start of a read on s1. */
   readPath: boolean;
@@ -72,6 +72,7 @@ const TURN = 10;
 const WARMUP = 10;
 
 const STEP_LABELS = { s1: "s1 (via the proxy, no delay)", s2: "s2 (direct)" } as const;
+const STEP_LEVELS = ["local", "remote_write", "on", "remote_apply"] as const;
 
 export interface Measured {
   latency: MeasuredLatencyCase[];
@@ -148,7 +149,7 @@ export async function measureBlocks(
 
 async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { next: number }, out: Measured, log: (line: string) => void): Promise<void> {
   const levels = new Set<SyncCommitLevel>([...b.latency, ...b.stale]);
-  if (b.steps) for (const level of ["on", "remote_apply"] as const) levels.add(level);
+  if (b.steps) for (const level of STEP_LEVELS) levels.add(level);
   if (b.readPath) levels.add("local");
   const writers = new Map<SyncCommitLevel, pg.Client>();
   const clients: pg.Client[] = [];
@@ -194,14 +195,15 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
       });
       return count;
     });
-    const recorders = b.steps ? ([new LagRecorder("on"), new LagRecorder("remote_apply")] as const) : null;
-    for (const recorder of recorders ?? []) {
+    const recorders = b.steps ? STEP_LEVELS.map((level) => new StepRecorder(level)) : [];
+    for (const recorder of recorders) {
+      const timer = new StepTimer(writer(recorder.level), b.steps!, cluster.pg.version >= 15);
       members.push({
         quota: sizes.commits,
         done: 0,
         async run(measured) {
-          const row = await commitAndReadLags(writer(recorder.level), b.steps!, ids.next++);
-          if (measured) recorder.add(row);
+          const timed = await timer.commit(ids.next++);
+          if (measured) recorder.add(timed);
         },
       });
     }
@@ -270,14 +272,15 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
       out.staleReads.push({ label, standbyNames: b.standbys.names, level, proxyDelayMs: b.proxyDelayMs, readFrom: "s1", trials, staleReads: stale });
       log(`  ${label.padEnd(50)} ${String(stale).padStart(5)} of ${trials} reads on s1 right after the commit missed it`);
     });
-    if (recorders) {
-      const [on, remoteApply] = recorders.map((r) => r.readings());
-      const standby = b.steps!;
-      out.standbySteps.push({ label: STEP_LABELS[standby], standby, standbyNames: b.standbys.names, on, remoteApply });
-      const p50 = (s: LatencySummary) => s.p50Ms.toFixed(3);
+    if (b.steps) {
+      const levels = recorders.map((r) => r.timings());
+      const standby = b.steps;
+      out.standbySteps.push({ label: STEP_LABELS[standby], standby, standbyNames: b.standbys.names, levels });
+      const [local, remoteWrite, on, remoteApply] = levels;
+      const p50 = (s: LatencySummary | null) => (s && s.count > 0 ? s.p50Ms.toFixed(3) : "?");
       log(
-        `  ${`${standby}'s own steps`.padEnd(50)} p50 write_lag ${p50(on.writeLagMs)}, then flush ${p50(on.flushStepMs)}, replay ${p50(remoteApply.replayStepMs)} ms` +
-          ` (${remoteApply.cleared} of ${remoteApply.commits} replayed before the flush was reported)`,
+        `  ${`${standby}'s steps`.padEnd(50)} p50 primary fsync ${p50(local.primaryFlushMs)}, write_lag ${p50(remoteWrite.writeLagMs)},` +
+          ` then flush ${p50(on.flushStepMs)}, replay ${p50(remoteApply.replayStepMs)} ms`,
       );
     }
     if (b.pings) {

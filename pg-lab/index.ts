@@ -23,7 +23,9 @@ export {
   resultsJson,
   type LabResults,
   type MeasuredLatencyCase,
+  stepTimings,
   type StandbyStepsCase,
+  type StepTimings,
   type WalSyncStats,
 } from "./results";
 

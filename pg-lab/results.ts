@@ -27,22 +27,32 @@ export interface MeasuredLatencyCase extends LatencyCase {
 }
 
 /**
- * pg_stat_replication's lags for one standby, read right after each of a series of commits. Each
- * lag runs from the moment the primary sent the WAL (after its local flush) to the moment it heard
- * that the standby had written it to its operating system (write_lag), flushed it to disk
- * (flush_lag) or replayed it (replay_lag): each includes the trip there and back, and their
- * differences, commit by commit, are the standby's flush and replay.
+ * Commits of one synchronous_commit level timed step by step, with one standby synchronous. For
+ * each commit: its client-side latency; the primary's fsync of its WAL (pg_stat_wal's wal_sync_time
+ * just before and after it), the local flush PostgreSQL makes before it sends any WAL; and
+ * pg_stat_replication's lags for the standby, read in the same message right after the commit.
+ * Each lag runs from the moment the primary sent the WAL to the moment it heard that the standby
+ * had written it to its operating system (write_lag), flushed it to disk (flush_lag) or replayed it
+ * (replay_lag): so each includes the trip there and back, and their differences, commit by commit,
+ * are the standby's flush and replay. A commit waits for the replies up to its level's step only,
+ * so the lags beyond it may belong to an earlier commit: read write_lag from `remote_write` on,
+ * flush_lag from `on` on, replay_lag from `remote_apply`.
  */
-export interface LagReadings {
-  /** synchronous_commit during the commits, with only this standby synchronous. */
-  level: "on" | "remote_apply";
+export interface StepTimings {
+  level: "local" | "remote_write" | "on" | "remote_apply";
   /** Commits timed. */
   commits: number;
+  latencyMs: LatencySummary;
+  /**
+   * The primary's WAL fsync for each commit that made exactly one (a commit can find its WAL
+   * already flushed by the WAL writer: none then). null before PostgreSQL 15.
+   */
+  primaryFlushMs: LatencySummary | null;
   /**
    * Commits whose lags PostgreSQL had already cleared when read: it does so when two replies in a
    * row say "replayed everything". With remote_apply that means the standby replayed the commit
    * before it even reported the flush (its flush and apply replies then arrive back to back).
-   * They are left out of the summaries below, except replayStepMs.
+   * They are left out of the lag summaries below, except replayStepMs.
    */
   cleared: number;
   writeLagMs: LatencySummary;
@@ -54,20 +64,22 @@ export interface LagReadings {
   replayStepMs: LatencySummary;
 }
 
-/**
- * A standby's own steps after the WAL arrives: write, flush, replay. Read them from `on`
- * (write_lag, flush_lag and the flush step: with `on` nothing forces a reply after replay, so the
- * lags are rarely cleared) and from `remoteApply` (the replay step: with remote_apply the standby
- * reports the replay of each commit at once).
- */
+/** One standby's steps after the WAL arrives (write, flush, replay), and the primary's before it leaves. */
 export interface StandbyStepsCase {
   /** "s1 (via the proxy, no delay)" or "s2 (direct)". */
   label: string;
   standby: "s1" | "s2";
   /** synchronous_standby_names during the measurement: one that makes this standby the synchronous one. */
   standbyNames: string;
-  on: LagReadings;
-  remoteApply: LagReadings;
+  /** One entry per level: local, remote_write, on, remote_apply. */
+  levels: StepTimings[];
+}
+
+/** The timings of one level; throws when the results lack them. */
+export function stepTimings(steps: StandbyStepsCase, level: StepTimings["level"]): StepTimings {
+  const found = steps.levels.find((l) => l.level === level);
+  if (!found) throw new Error(`${steps.label}: no step timings for ${level}`);
+  return found;
 }
 
 export interface LabResults extends PgLabResults {
