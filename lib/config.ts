@@ -6,7 +6,7 @@
  */
 import { checkDist, constant, type Dist } from "./dist";
 import { ConfigError, checkInteger, checkNumber } from "./errors";
-import { acksNeeded, asyncAck, type AckPolicy } from "./policies";
+import { asyncAck, compileAck, type AckPolicy, type AckRule } from "./policies";
 import type { ReadRouting } from "./reads";
 
 /** A fault on one node over a time window. */
@@ -125,7 +125,7 @@ export interface FailoverConfig {
   stepDownAfterMs?: Dist;
   /** How long each client takes to learn of a new leader. Default exponential mean 50 ms. */
   clientRerouteMs?: Dist;
-  /** A client writing to a dead node gives up after this long. Default 100 ms. */
+  /** A client writing to (or reading from) a node that does not answer gives up after this long. Default 100 ms. */
   clientTimeoutMs?: number;
 }
 
@@ -164,8 +164,8 @@ export interface Normalized {
   toLeaderMs: Dist[];
   applyMs: Dist[];
   ack: AckPolicy;
-  acksNeeded: number;
-  namedFollower: number; // node index for semi-sync(follower), else -1
+  /** The acknowledgement policy compiled for this cluster. */
+  ackRule: AckRule;
   leaderCommitMs: Dist;
   clientRequestMs: Dist;
   clientResponseMs: Dist;
@@ -192,9 +192,14 @@ export interface Normalized {
     clientRerouteMs: Dist;
     clientTimeoutMs: number;
   };
+  /** How long a client waits for a node that does not answer: `failover.clientTimeoutMs`, else the default. */
+  clientTimeoutMs: number;
   recordHistory: boolean;
   engine: "auto" | "events";
 }
+
+/** A client gives up on a node that does not answer after this long, unless `failover.clientTimeoutMs` says otherwise. */
+export const DEFAULT_CLIENT_TIMEOUT_MS = 100;
 
 const DEFAULT_DELAY = Object.freeze({ kind: "exponential", meanMs: 1 }) as Dist;
 
@@ -251,16 +256,7 @@ export function normalize(c: SimConfig): Normalized {
   };
 
   const ack = c.ack ?? asyncAck();
-  if (ack === null || typeof ack !== "object" || !["async", "semi-sync", "quorum", "sync-all"].includes((ack as AckPolicy).kind)) {
-    throw new ConfigError("ack", ack, "it must be asyncAck(), semiSync(), quorum(k) or syncAll()");
-  }
-  const needed = acksNeeded(ack, n);
-  if (ack.kind === "quorum" && ack.k > n) {
-    throw new ConfigError("ack", `quorum(${ack.k})`, `quorum(${ack.k}) needs at least ${ack.k} followers, got ${n}`);
-  }
-  if (ack.kind === "semi-sync" && n === 0) throw new ConfigError("ack", "semi-sync", "semi-sync needs at least 1 follower, got 0");
-  const namedFollower = ack.kind === "semi-sync" && ack.follower !== undefined ? nodeIndex("ack.follower", ack.follower) : -1;
-  if (namedFollower === 0) throw new ConfigError("ack.follower", "L", "it must name a follower, not the leader");
+  const ackRule = compileAck(ack, names);
 
   const w = c.workload ?? {};
   const writesPerSec = w.writesPerSec === undefined ? 1000 : checkNumber("workload.writesPerSec", w.writesPerSec, Number.MIN_VALUE, 1e9, "it must be a rate > 0 writes per second");
@@ -375,7 +371,7 @@ export function normalize(c: SimConfig): Normalized {
       fencing: f.fencing === undefined ? false : Boolean(f.fencing),
       stepDownAfterMs: f.stepDownAfterMs !== undefined ? checkDist(f.stepDownAfterMs, "failover.stepDownAfterMs") : constant(500),
       clientRerouteMs: f.clientRerouteMs !== undefined ? checkDist(f.clientRerouteMs, "failover.clientRerouteMs") : { kind: "exponential", meanMs: 50 },
-      clientTimeoutMs: f.clientTimeoutMs === undefined ? 100 : checkNumber("failover.clientTimeoutMs", f.clientTimeoutMs, 0, 1e9),
+      clientTimeoutMs: f.clientTimeoutMs === undefined ? DEFAULT_CLIENT_TIMEOUT_MS : checkNumber("failover.clientTimeoutMs", f.clientTimeoutMs, 0, 1e9),
     };
   }
   if (c.recordHistory !== undefined && typeof c.recordHistory !== "boolean") throw new ConfigError("recordHistory", c.recordHistory, "it must be true or false");
@@ -388,8 +384,7 @@ export function normalize(c: SimConfig): Normalized {
     toLeaderMs,
     applyMs,
     ack,
-    acksNeeded: needed,
-    namedFollower,
+    ackRule,
     leaderCommitMs: c.leaderCommitMs !== undefined ? checkDist(c.leaderCommitMs, "leaderCommitMs") : constant(0),
     clientRequestMs: net.clientRequestMs !== undefined ? checkDist(net.clientRequestMs, "network.clientRequestMs") : constant(0),
     clientResponseMs: net.clientResponseMs !== undefined ? checkDist(net.clientResponseMs, "network.clientResponseMs") : constant(0),
@@ -397,6 +392,7 @@ export function normalize(c: SimConfig): Normalized {
     reads: { readsPerSec, routing: r.routing, ownKeyShare },
     faults,
     failover,
+    clientTimeoutMs: failover?.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS,
     recordHistory: c.recordHistory ?? true,
     engine: c.engine ?? "auto",
   };

@@ -5,7 +5,7 @@
  * `sampler(dist)` compiles it into a fast function of a random stream.
  */
 import { ConfigError, checkNumber } from "./errors";
-import type { Rng } from "./rng";
+import { randomInt, type Rng } from "./rng";
 
 /** A distribution of non-negative durations in milliseconds. */
 export type Dist =
@@ -170,7 +170,7 @@ export function sampler(d: Dist): (rng: Rng) => number {
     case "empirical": {
       const xs = d.samplesMs.slice();
       const n = xs.length;
-      return (rng) => xs[Math.floor(rng.next() * n)];
+      return (rng) => xs[randomInt(rng, n)];
     }
     case "shifted": {
       const off = d.offsetMs;

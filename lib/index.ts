@@ -9,6 +9,7 @@ export * from "./reads";
 export * from "./config";
 export { simulate, type RunResult, type WriteTable, type FailoverOutcome } from "./sim";
 export * from "./checkers";
+export * from "./leadership";
 export * from "./stats";
 export * from "./metrics";
 export * from "./sweep";

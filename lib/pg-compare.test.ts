@@ -69,10 +69,11 @@ function fixture(): PgLabResults {
 
 describe("ackPolicyFor", () => {
   it("maps synchronous_standby_names and synchronous_commit to the simulator's policies", () => {
-    expect(ackPolicyFor("FIRST 1 (s1, s2)", "on")).toEqual({ kind: "semi-sync", follower: "s1", on: "receive" });
+    expect(ackPolicyFor("FIRST 1 (s1, s2)", "on")).toEqual({ kind: "first", k: 1, standbys: ["s1", "s2"], on: "receive" });
     expect(ackPolicyFor("ANY 1 (s1, s2)", "remote_apply")).toEqual({ kind: "quorum", k: 1, on: "apply" });
-    expect(ackPolicyFor("FIRST 2 (s1, s2)", "remote_write")).toEqual({ kind: "quorum", k: 2, on: "receive" });
-    expect(ackPolicyFor("s2, s1", "on")).toEqual({ kind: "semi-sync", follower: "s2", on: "receive" });
+    expect(ackPolicyFor("FIRST 2 (s1, s2)", "remote_write")).toEqual({ kind: "first", k: 2, standbys: ["s1", "s2"], on: "receive" });
+    expect(ackPolicyFor("s2, s1", "on")).toEqual({ kind: "first", k: 1, standbys: ["s2", "s1"], on: "receive" });
+    expect(ackPolicyFor("FIRST 2 (s1, s2, s3)", "on")).toEqual({ kind: "first", k: 2, standbys: ["s1", "s2", "s3"], on: "receive" });
   });
 
   it("treats off, local and an empty standby list as asynchronous", () => {
@@ -81,9 +82,10 @@ describe("ackPolicyFor", () => {
     expect(ackPolicyFor("", "remote_apply").kind).toBe("async");
   });
 
-  it("rejects a FIRST k it cannot simulate, naming the setting", () => {
-    expect(() => ackPolicyFor("FIRST 2 (s1, s2, s3)", "on")).toThrow(ConfigError);
-    expect(() => ackPolicyFor("FIRST 2 (s1, s2, s3)", "on")).toThrow(/standbyNames.*FIRST 2/);
+  it("rejects a count the list cannot meet, naming the setting", () => {
+    expect(() => ackPolicyFor("FIRST 3 (s1, s2)", "on")).toThrow(ConfigError);
+    expect(() => ackPolicyFor("FIRST 3 (s1, s2)", "on")).toThrow(/standbyNames.*FIRST 3 needs between 1 and 2 standbys/);
+    expect(() => ackPolicyFor("ANY 0 (s1, s2)", "on")).toThrow(/standbyNames.*ANY 0/);
   });
 });
 

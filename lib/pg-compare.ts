@@ -10,7 +10,7 @@ import type { VegaLiteSpec } from "./charts";
 import type { FollowerConfig, SimConfig } from "./config";
 import { constant, empirical, shifted } from "./dist";
 import { ConfigError } from "./errors";
-import { asyncAck, quorum, semiSync, type AckPolicy } from "./policies";
+import { asyncAck, firstOf, quorum, type AckPolicy } from "./policies";
 import { simulate } from "./sim";
 import { quantileSorted, sorted } from "./stats";
 
@@ -184,11 +184,10 @@ export function ackPolicyFor(standbyNames: string, level: SyncCommitLevel): AckP
   }
   const method = (match[1] ?? "FIRST").toUpperCase();
   const k = Number(match[2] ?? 1);
+  if (k < 1 || k > names.length) throw new ConfigError("standbyNames", standbyNames, `${method} ${k} needs between 1 and ${names.length} standbys listed`);
   if (method === "ANY") return quorum(k, { on });
   // FIRST k: the first k connected standbys in the list; here every standby is connected.
-  if (k === 1) return semiSync({ follower: names[0], on });
-  if (k === names.length) return quorum(k, { on });
-  throw new ConfigError("standbyNames", standbyNames, "FIRST k is simulated for k = 1 or k = every standby listed");
+  return firstOf(k, names, { on });
 }
 
 export interface SimulatedSetting {

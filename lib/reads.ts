@@ -5,6 +5,7 @@
  * plug in here). Either way it sees the same `ReadContext` and returns a `ReadDecision`.
  */
 import { ConfigError, checkNumber } from "./errors";
+import { randomIndex } from "./rng";
 
 /** What a router knows when a read arrives. */
 export interface ReadContext {
@@ -93,6 +94,13 @@ export function boundedStaleness(maxLagMs: number): ReadRouting {
   return { kind: "bounded-staleness", maxLagMs: checkNumber("boundedStaleness.maxLagMs", maxLagMs, 0, Infinity, "it must be a lag >= 0 ms") };
 }
 
+const ROUTING_KINDS: readonly string[] = ["leader-only", "any-follower", "sticky-follower", "read-your-writes", "bounded-staleness"];
+
+/** True for a built-in routing policy given as data (an object whose kind is a routing's). */
+export function isRoutingPolicy(value: unknown): value is Exclude<ReadRouting, RouterFn> {
+  return value !== null && typeof value === "object" && ROUTING_KINDS.includes((value as { kind?: unknown }).kind as string);
+}
+
 /** A short name for tables and legends. */
 export function routingName(r: ReadRouting | undefined): string {
   if (r === undefined) return "any-follower";
@@ -103,7 +111,7 @@ export function routingName(r: ReadRouting | undefined): string {
 function randomUp(ctx: ReadContext): string | null {
   const up = ctx.followers.filter((f) => f.up);
   if (up.length === 0) return null;
-  return up[Math.floor(ctx.random() * up.length)].name;
+  return up[randomIndex(ctx.random(), up.length)].name;
 }
 
 /** Turns a routing policy into a function. */
@@ -136,7 +144,7 @@ export function compileRouting(r: ReadRouting): RouterFn {
       return (ctx) => {
         const ok = ctx.followers.filter((f) => f.up && f.lagMs <= r.maxLagMs);
         if (ok.length === 0) return ctx.leader;
-        return ok[Math.floor(ctx.random() * ok.length)].name;
+        return ok[randomIndex(ctx.random(), ok.length)].name;
       };
     default:
       throw new ConfigError("reads.routing", r, "it must be leaderOnly(), anyFollower(), stickyFollower(), readYourWrites(), boundedStaleness(ms) or a function");

@@ -10,15 +10,13 @@
  * Scenario names (clients, keys, labels) never collide with the generated load ("c0", "k0", …) or
  * with each other, so `combineScenarios` can put several in one run.
  */
-import type { CheckerName } from "./checkers/checkAll";
-import { consistentPrefix } from "./checkers/consistentPrefix";
-import { CHECK_PERMISSION, permissionLag } from "./checkers/permissionLag";
-import { readYourWrites as readYourWritesChecker } from "./checkers/readYourWrites";
-import { staleReads } from "./checkers/staleReads";
-import { writeOrder, type WriteOrder } from "./checkers/writeOrder";
+import { CHECKERS, readChecker, type CheckerName } from "./checkers/checkAll";
+import { CHECK_PERMISSION } from "./checkers/permissionLag";
+import { writeOrder } from "./checkers/writeOrder";
 import type { ScriptedOp, SimConfig } from "./config";
 import { checkDist, exponential, meanOf, type Dist } from "./dist";
 import { ConfigError, checkInteger, checkNumber } from "./errors";
+import { sharePct } from "./format";
 import type { History, Violation } from "./history";
 import type { AckPolicy } from "./policies";
 import { anyFollower, type ReadRouting } from "./reads";
@@ -94,7 +92,7 @@ export function profileEdit(o: ProfileEditOptions = {}): Scenario {
     story: `${users} user(s) each save a new bio and reload their profile ${reloadAfterMs} ms after the save is acknowledged`,
     guarantee: "readYourWrites",
     config: configFor(common, script, common.settledMs + users * everyMs),
-    check: (h) => readYourWritesChecker(h),
+    check: (h) => CHECKERS.readYourWrites(h),
   };
 }
 
@@ -156,7 +154,7 @@ export function commentThread(o: CommentThreadOptions = {}): Scenario {
     story: `${threads} thread(s): a question, a reply ${replyAfterMs} ms after it is acknowledged, and ${pageViews} page load(s) of the thread`,
     guarantee: "consistentPrefix",
     config: configFor(common, script, threads * everyMs + replyAfterMs + pageViews * pageEveryMs),
-    check: (h) => consistentPrefix(h),
+    check: (h) => CHECKERS.consistentPrefix(h),
   };
 }
 
@@ -197,7 +195,7 @@ export function permissionRevocation(o: PermissionRevocationOptions = {}): Scena
     story: `an admin revokes ${users} user(s)' "${action}" permission; each user tries to ${action} ${actionAfterMs} ms after the revocation is acknowledged`,
     guarantee: "permissionLag",
     config: configFor(common, script, common.settledMs + users * everyMs),
-    check: (h) => permissionLag(h),
+    check: (h) => CHECKERS.permissionLag(h),
   };
 }
 
@@ -261,7 +259,7 @@ export function compareRoutings<F extends (options: ScenarioOptions) => Scenario
       runs: seeds.length,
       runsWithViolations: withViolations,
       violations,
-      leaderSharePct: Math.round((1000 * byLeader) / Math.max(1, keys)) / 10,
+      leaderSharePct: sharePct(byLeader, keys),
     };
   });
 }
@@ -344,33 +342,18 @@ export function readsByOperation(history: History, needs: Record<string, Checker
     }
   };
   for (const [operation, checker] of Object.entries(needs)) {
-    const check = checkerFor(checker);
+    const check = readChecker(checker, "needs");
     if (rows.has(operation)) tally(check(history, order), "violations", operation);
   }
-  tally(staleReads(history, order), "staleReads");
+  tally(CHECKERS.staleReads(history, order), "staleReads");
   for (const row of rows.values()) {
     const k = keys.get(row.operation)!;
-    row.leaderSharePct = Math.round((1000 * k.byLeader) / Math.max(1, k.read)) / 10;
+    row.leaderSharePct = sharePct(k.byLeader, k.read);
   }
   return [...rows.values()];
 }
 
 // ------------------------------------------------------------------------------------------------
-
-const CHECKERS_BY_NAME: Partial<Record<CheckerName, (h: History, order: WriteOrder) => Violation[]>> = {
-  readYourWrites: readYourWritesChecker,
-  consistentPrefix,
-  permissionLag,
-  staleReads,
-};
-
-function checkerFor(name: CheckerName): (h: History, order: WriteOrder) => Violation[] {
-  const f = CHECKERS_BY_NAME[name];
-  if (f === undefined) {
-    throw new ConfigError("needs", name, `it must name a read checker: ${Object.keys(CHECKERS_BY_NAME).join(", ")}`);
-  }
-  return f;
-}
 
 interface Common {
   seed: number;

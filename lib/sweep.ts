@@ -4,9 +4,9 @@
 import type { SimConfig } from "./config";
 import { describe as describeDist, type Dist } from "./dist";
 import { ConfigError } from "./errors";
-import { policyName, type AckPolicy } from "./policies";
+import { isAckPolicy, policyName } from "./policies";
 import { progressBar } from "./display";
-import { routingName, type ReadRouting } from "./reads";
+import { isRoutingPolicy, routingName, type ReadRouting } from "./reads";
 import { simulate, type RunResult } from "./sim";
 import { meanCI } from "./stats";
 
@@ -31,9 +31,8 @@ export function label(value: unknown): Cell {
   if (typeof value === "number" || typeof value === "string" || typeof value === "boolean") return value;
   if (typeof value === "function") return routingName(value as ReadRouting);
   if (value && typeof value === "object" && "kind" in value) {
-    const kind = (value as { kind: string }).kind;
-    if (["async", "semi-sync", "quorum", "sync-all"].includes(kind)) return policyName(value as AckPolicy);
-    if (["leader-only", "any-follower", "sticky-follower", "read-your-writes", "bounded-staleness"].includes(kind)) return routingName(value as ReadRouting);
+    if (isAckPolicy(value)) return policyName(value);
+    if (isRoutingPolicy(value)) return routingName(value);
     try {
       return describeDist(value as Dist);
     } catch {

@@ -1,0 +1,31 @@
+/** Semi-synchronous replication: wait for one follower, any one or a named one (MySQL semi-sync). */
+import { ConfigError } from "../errors";
+import { ackCommon, fixedRule, followerIndex, type AckCommon, type AckOptions, type AckPolicyKind } from "./rule";
+
+export type SemiSyncPolicy = { kind: "semi-sync"; follower?: string } & AckCommon;
+
+/** Wait for one follower: any one, or the named one (`{ follower: "A" }`). */
+export function semiSync(o?: AckOptions & { follower?: string }): SemiSyncPolicy {
+  const p: SemiSyncPolicy = { kind: "semi-sync", ...ackCommon(o, "ack") };
+  if (o?.follower !== undefined) {
+    if (typeof o.follower !== "string" || o.follower === "") {
+      throw new ConfigError("ack.follower", o.follower, 'it must be a follower\'s name, e.g. "A"');
+    }
+    p.follower = o.follower;
+  }
+  return p;
+}
+
+export const semiSyncKind: AckPolicyKind<SemiSyncPolicy> = {
+  kind: "semi-sync",
+  label: (p) => (p.follower ? `semi-sync(${p.follower})` : "semi-sync"),
+  needs: (_, followers) => Math.min(1, followers),
+  compile(p, names, field) {
+    const followers = names.length - 1;
+    if (followers === 0) throw new ConfigError(field, "semi-sync", "semi-sync needs at least 1 follower, got 0");
+    // A named follower is a priority list of one: PostgreSQL's FIRST 1 (A). Should it be promoted,
+    // the list runs short and any one follower's confirmation counts.
+    const priority = p.follower === undefined ? undefined : [followerIndex(names, p.follower, `${field}.follower`)];
+    return fixedRule({ name: semiSyncKind.label(p), common: p, needed: semiSyncKind.needs(p, followers), priority });
+  },
+};
