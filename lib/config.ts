@@ -8,6 +8,7 @@ import { checkDist, constant, type Dist } from "./dist";
 import { ConfigError, checkInteger, checkNumber } from "./errors";
 import { asyncAck, compileAck, type AckPolicy, type AckRule } from "./policies";
 import type { ReadRouting } from "./reads";
+import { normalizeSteps, type FollowerStepsConfig, type NormalizedSteps, type StepsConfig } from "./steps";
 
 /** A fault on one node over a time window. */
 export interface Fault {
@@ -27,7 +28,8 @@ export interface Fault {
   factor?: number;
 }
 
-export interface FollowerConfig {
+/** A follower's options; its write and flush times (`writeMs`, `flushMs`) are described in steps.ts. */
+export interface FollowerConfig extends FollowerStepsConfig {
   /** Default "A", "B", "C", … by position. */
   name?: string;
   /** Delay of replication messages from the leader to this follower. Default: `network.toFollowerMs`. */
@@ -129,8 +131,11 @@ export interface FailoverConfig {
   clientTimeoutMs?: number;
 }
 
-/** Everything `simulate` accepts. Only `seed` is required. */
-export interface SimConfig {
+/**
+ * Everything `simulate` accepts. Only `seed` is required. `shipAfter` (when the leader sends
+ * entries) and the followers' `writeMs` and `flushMs` are described in steps.ts.
+ */
+export interface SimConfig extends StepsConfig {
   seed: number;
   /** Number of followers, or one entry per follower. Default 2. */
   followers?: number | FollowerConfig[];
@@ -157,7 +162,7 @@ export interface SimConfig {
 }
 
 /** A fully checked configuration with every default filled in. */
-export interface Normalized {
+export interface Normalized extends NormalizedSteps {
   seed: number;
   names: string[]; // node names; index 0 is the initial leader
   toFollowerMs: Dist[]; // per node index (index 0 unused until it becomes a follower: uses defaults)
@@ -378,6 +383,7 @@ export function normalize(c: SimConfig): Normalized {
   if (c.engine !== undefined && c.engine !== "auto" && c.engine !== "events") throw new ConfigError("engine", c.engine, 'it must be "auto" or "events"');
 
   return {
+    ...normalizeSteps(c, fcs),
     seed: c.seed,
     names,
     toFollowerMs,
