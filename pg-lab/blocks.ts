@@ -12,7 +12,7 @@
 import type pg from "pg";
 import { summarizeLatencies, type LatencySummary, type StaleReadCase, type SyncCommitLevel } from "../lib/pg-compare";
 import { endClient, type Cluster } from "./cluster";
-import type { MeasuredLatencyCase, StandbyStepsCase, WalSyncStats } from "./results";
+import type { LatencyCase, StandbyStepsCase, WalSyncStats } from "./results";
 import { ALL_LEVELS, ANY1, caseLabel, FIRST1, FIRST2, fmt, ONLY_S2, type StandbySetting } from "./settings";
 import { StepRecorder, StepTimer } from "./standby-steps";
 
@@ -75,7 +75,7 @@ const STEP_LABELS = { s1: "s1 (via the proxy, no delay)", s2: "s2 (direct)" } as
 const STEP_LEVELS = ["local", "remote_write", "on", "remote_apply"] as const;
 
 export interface Measured {
-  latency: MeasuredLatencyCase[];
+  latency: LatencyCase[];
   staleReads: StaleReadCase[];
   standbySteps: StandbyStepsCase[];
   /** From the primary finishing a commit to a read starting on s1, per trial. */
@@ -148,7 +148,10 @@ export async function measureBlocks(
 }
 
 async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { next: number }, out: Measured, log: (line: string) => void): Promise<void> {
-  const levels = new Set<SyncCommitLevel>([...b.latency, ...b.stale]);
+  // Every block with latency cases also times local commits: the primary's own commit time under
+  // the same load, which the simulator takes for its leader (LatencyCase.local).
+  const latencyLevels: SyncCommitLevel[] = b.latency.length > 0 && !b.latency.includes("local") ? [...b.latency, "local"] : [...b.latency];
+  const levels = new Set<SyncCommitLevel>([...latencyLevels, ...b.stale]);
   if (b.steps) for (const level of STEP_LEVELS) levels.add(level);
   if (b.readPath) levels.add("local");
   const writers = new Map<SyncCommitLevel, pg.Client>();
@@ -165,7 +168,7 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
     const writer = (level: SyncCommitLevel) => writers.get(level)!;
 
     const members: Member[] = [];
-    const latencySamples = b.latency.map((level) => {
+    const latencySamples = latencyLevels.map((level) => {
       const samples: number[] = [];
       let seq = 0;
       members.push({
@@ -256,13 +259,15 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
     }
     const walSync = walSyncBetween(syncsBefore, await walSyncCounters(cluster, clients));
 
+    const local = b.latency.length > 0 ? summarizeLatencies(latencySamples[latencyLevels.indexOf("local")]) : null;
     b.latency.forEach((level, i) => {
       const setting = { standbys: b.standbys, level, proxyDelayMs: b.proxyDelayMs, applyDelayMs: b.applyDelayMs };
       const latency = summarizeLatencies(latencySamples[i]);
       const label = caseLabel(setting);
-      out.latency.push({ label, standbyNames: b.standbys.names, level, proxyDelayMs: b.proxyDelayMs, applyDelayMs: b.applyDelayMs, latency, walSync });
+      out.latency.push({ label, standbyNames: b.standbys.names, level, proxyDelayMs: b.proxyDelayMs, applyDelayMs: b.applyDelayMs, latency, local, walSync });
       log(`  ${label.padEnd(50)} p50 ${fmt(latency.p50Ms)}  p90 ${fmt(latency.p90Ms)}  p99 ${fmt(latency.p99Ms)} ms`);
     });
+    if (local && !b.latency.includes("local")) log(`  ${"(local commits, timed in the same turns)".padEnd(50)} p50 ${fmt(local.p50Ms)}  p90 ${fmt(local.p90Ms)}  p99 ${fmt(local.p99Ms)} ms`);
     if (b.latency.length > 0 && walSync && walSync.syncs > 0) {
       log(`  ${"the primary's WAL fsyncs meanwhile".padEnd(50)} ${walSync.syncs}, ${fmt(walSync.meanMs).trim()} ms each on average`);
     }

@@ -22,7 +22,7 @@ export {
   ResultsFileError,
   resultsJson,
   type LabResults,
-  type MeasuredLatencyCase,
+  type LatencyCase,
   stepTimings,
   type StandbyStepsCase,
   type StepTimings,

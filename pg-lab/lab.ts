@@ -1,6 +1,6 @@
 /** The whole lab: one cluster for latency, standby steps and stale reads (pg-lab/blocks.ts), then a fresh cluster per failover. */
 import os from "node:os";
-import { summarizeLatencies } from "../lib/pg-compare";
+import { PG_LAB_RESULTS_VERSION, summarizeLatencies } from "../lib/pg-compare";
 import { labPlan, measureBlocks } from "./blocks";
 import { Cluster } from "./cluster";
 import { lossPlan, runLossScenario } from "./lost-writes";
@@ -46,7 +46,7 @@ export async function runLab(pgInstall: PostgresInstall, options: LabOptions, { 
   }
   log(`${at()} Measurements done.`);
   return {
-    version: 1,
+    version: PG_LAB_RESULTS_VERSION,
     quick: options.quick,
     startedAt,
     durationMs: Date.now() - started,

@@ -9,7 +9,7 @@
  */
 import type pg from "pg";
 import { summarizeLatencies } from "../lib/pg-compare";
-import type { StepTimings } from "./results";
+import type { StepTimings } from "../lib/pg-compare";
 
 export interface LagRow {
   write_ms: string | null;
