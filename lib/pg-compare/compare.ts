@@ -41,7 +41,8 @@ export function explainLatencyGap(setting: SimulatedSetting, timedSteps = true):
     return "These results predate the lab's timing of the standby's steps: the simulated standby writes, flushes and replays in no time, so PostgreSQL is slower.";
   }
   const link = proxyDelayMs > 0 ? " through the delayed proxy" : "";
-  return `Both: the primary's flush, then the WAL to the standby${link} and ${STEP_WAITED[level]} there, each timed by PostgreSQL; ${LEFT_OUT}.`;
+  const proxy = proxyDelayMs > 0 ? "; and the proxy, which runs in the lab's own process, holds bytes longer than it can time when that process waits for a core" : "";
+  return `Both: the primary's flush, then the WAL to the standby${link} and ${STEP_WAITED[level]} there, each timed by PostgreSQL; ${LEFT_OUT}${proxy}.`;
 }
 
 /** Every measured latency case beside the simulator's run of the same setting. */
