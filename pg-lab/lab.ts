@@ -16,6 +16,7 @@ export interface LabContext {
 
 export async function runLab(pgInstall: PostgresInstall, options: LabOptions, { log, signal }: LabContext): Promise<LabResults> {
   const started = Date.now();
+  const loadAtStart = round2(os.loadavg()[0]);
   const startedAt = new Date(started).toISOString();
   const at = () => `[${((Date.now() - started) / 1000).toFixed(1)} s]`;
   const checkpoint = () => signal?.throwIfAborted();
@@ -50,7 +51,12 @@ export async function runLab(pgInstall: PostgresInstall, options: LabOptions, { 
     quick: options.quick,
     startedAt,
     durationMs: Date.now() - started,
-    machine: { cpus: os.cpus().length, platform: `${os.platform()} ${os.release()}`, postgres: String(pgInstall.version) },
+    machine: {
+      cpus: os.cpus().length,
+      platform: `${os.platform()} ${os.release()}`,
+      postgres: String(pgInstall.version),
+      loadAverage: { atStart: loadAtStart, atEnd: round2(os.loadavg()[0]) },
+    },
     commitsPerCase: options.commits,
     proxy: {
       requestedMs: options.delayMs,
@@ -65,4 +71,8 @@ export async function runLab(pgInstall: PostgresInstall, options: LabOptions, { 
     staleReads: measured.staleReads,
     lostWrites,
   };
+}
+
+function round2(v: number): number {
+  return Math.round(v * 100) / 100;
 }

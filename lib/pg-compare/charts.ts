@@ -46,19 +46,21 @@ function inAllowedUnits(r: AgreementRow): number {
 }
 
 /**
- * How far the simulator is from PostgreSQL on each row, in units of the gap the targets allow: a
- * bar inside the shaded band (−1 to 1) agrees. Bars to the right: the simulator says more (slower,
+ * How far the simulator is from PostgreSQL on each row (p50: commit latency median; stale: stale
+ * reads; lost: lost writes), in units of the gap the targets allow: a bar inside the shaded band
+ * (−1 to 1) agrees. Bars to the right: the simulator says more (slower,
  * staler, more lost) than PostgreSQL did.
  */
 export function agreementChart(rows: AgreementRow[], options: { title?: string } = {}): VegaLiteSpec {
+  const short: Record<AgreementRow["measure"], string> = { "commit latency p50": "p50", "stale reads": "stale", "lost writes": "lost" };
   const data = rows.map((r) => ({
-    row: `${r.measure}: ${r.label}`,
+    row: `${short[r.measure]} · ${r.label}`,
     gapInAllowed: inAllowedUnits(r),
     verdict: r.agrees ? "within the target" : "outside it",
     measured: r.unit === "share" ? `${(100 * r.measured).toFixed(1)}%` : `${r.measured.toFixed(2)} ms`,
     simulated: r.unit === "share" ? `${(100 * r.simulated).toFixed(1)}%` : `${r.simulated.toFixed(2)} ms`,
   }));
-  const y = { field: "row", type: "nominal", sort: data.map((d) => d.row), title: null, axis: { labelLimit: 420 } };
+  const y = { field: "row", type: "nominal", sort: data.map((d) => d.row), title: null, axis: { labelLimit: 560 } };
   const x = { type: "quantitative", scale: { domain: [-3, 3] }, title: "simulator − PostgreSQL, in units of the gap allowed (the band agrees)" };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",

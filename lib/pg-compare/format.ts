@@ -161,7 +161,13 @@ export interface PgLabResults {
   quick: boolean;
   startedAt: string;
   durationMs: number;
-  machine: { cpus: number; platform: string; postgres: string };
+  machine: {
+    cpus: number;
+    platform: string;
+    postgres: string;
+    /** The one-minute load average when the lab started and when it ended (other work sharing the cores); absent in older files. */
+    loadAverage?: { atStart: number; atEnd: number };
+  };
   /** Commits per latency case, trials per stale-read case. */
   commitsPerCase: number;
   proxy: DelaySamples;

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toSvg } from "../charts";
 import { ConfigError } from "../errors";
@@ -272,7 +274,7 @@ describe("agreement", () => {
     const rows = agreement(fixture(), AGREEMENT_TARGETS, { writes: 200 });
     const svg = await toSvg(agreementChart(rows));
     expect(svg).toContain("<svg");
-    expect(svg).toContain("lost writes: async");
+    expect(svg).toContain("lost · async");
   });
 });
 
@@ -290,5 +292,37 @@ describe("latencyComparisonChart", () => {
 describe("latencyCase", () => {
   it("names the cases there are when a label is missing", () => {
     expect(() => latencyCase(fixture(), "nope")).toThrow(/FIRST 1 · off/);
+  });
+});
+
+describe("the recorded run of notebook 06", () => {
+  // Pinned like a summary: it changes only when the model or the recorded run changes on purpose.
+  // After recording a new run (npm run pg-lab -- --quick --json notebooks/data/pg-lab-recorded.json),
+  // update the list below from agreement() and re-render the notebook.
+  const file = path.resolve(import.meta.dirname, "../../notebooks/data/pg-lab-recorded.json");
+  const recorded = upgradePgLabResults(JSON.parse(readFileSync(file, "utf8")) as PgLabResults);
+
+  it("meets the workbook's targets on every row but these", () => {
+    const rows = agreement(recorded);
+    expect(rows).toHaveLength(25);
+    expect(rows.filter((r) => !r.agrees).map((r) => `${r.measure}: ${r.label}`)).toEqual([
+      "commit latency p50: FIRST 1 · remote_write",
+      "commit latency p50: FIRST 1 · on",
+      "commit latency p50: FIRST 1 · remote_apply",
+      "commit latency p50: ANY 1 · on",
+      "commit latency p50: FIRST 2 · on",
+      "commit latency p50: FIRST 1 · on · s1 +5 ms",
+      "commit latency p50: FIRST 1 · remote_apply · s1 +5 ms",
+      "stale reads: FIRST 1 · remote_write",
+      "stale reads: FIRST 1 · on",
+      "lost writes: async · on · s1 +5 ms, cut at the crash",
+    ]);
+  });
+
+  it("agrees on what the protocol guarantees: no stale read after remote_apply, no lost write with a synchronous standby", () => {
+    const rows = agreement(recorded);
+    const guaranteed = rows.filter((r) => (r.measure === "stale reads" && r.label.includes("remote_apply")) || (r.measure === "lost writes" && r.label.startsWith("FIRST")));
+    expect(guaranteed).toHaveLength(3);
+    for (const r of guaranteed) expect([r.measured, r.simulated], r.label).toEqual([0, 0]);
   });
 });
