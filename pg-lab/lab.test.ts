@@ -202,7 +202,7 @@ if (skipReason) {
         expect(outside("stale reads")).toEqual([]);
       });
 
-      it("agrees on every commit p50 within a factor of two or 1 ms", () => {
+      it("agrees on every commit p50 within 100% or 1 ms", () => {
         expect(outside("commit latency p50")).toEqual([]);
       });
 
