@@ -15,8 +15,10 @@ export interface AgreementTargets {
   /** Lost-write shares may differ by this share of PostgreSQL's; where PostgreSQL lost none, the simulator must lose none. */
   lostRelative: number;
   /**
-   * …or, when PostgreSQL lost some, by this many standard deviations of a count of that size
-   * (√lost, as for a Poisson count): a handful of lost writes is mostly chance. 0: no such allowance.
+   * …or by this many standard deviations of a count of that size (√lost, the larger of the two
+   * counts, as for a Poisson count): a handful of lost writes is mostly chance, and PostgreSQL can
+   * lose none where it usually loses a few. 0: no such allowance, and none lost where PostgreSQL
+   * lost none.
    */
   lostCountingSigmas: number;
 }
@@ -59,7 +61,7 @@ export function agreement(results: PgLabResults, targets: AgreementTargets = AGR
   for (const r of compareLostWrites(results, options)) {
     const measured = r.measuredAcked > 0 ? r.measuredLost / r.measuredAcked : 0;
     const simulated = r.simulatedAcked > 0 ? r.simulatedLost / r.simulatedAcked : 0;
-    const chance = r.measuredLost > 0 ? (targets.lostCountingSigmas * Math.sqrt(r.measuredLost)) / r.measuredAcked : 0;
+    const chance = r.measuredAcked > 0 ? (targets.lostCountingSigmas * Math.sqrt(Math.max(r.measuredLost, r.simulatedLost))) / r.measuredAcked : 0;
     rows.push(row("lost writes", r.label, "share", measured, simulated, Math.max(targets.lostRelative * measured, chance), r.why));
   }
   return rows;
