@@ -50,6 +50,14 @@ export function structureProblems(root: string, exercise: Exercise): string[] {
   }
   const variants = variantsOf(root, exercise).length;
   if (variants < 2) problems.push(`grader/variants/${exercise.name}/ has ${variants} known-wrong variant(s); at least 2 are needed`);
+  const meta = `grader/exercises/${exercise.name}.meta.json`;
+  if (existsSync(join(root, meta)) && readFileSync(join(root, meta), "utf8").includes("TODO(instructor)")) {
+    problems.push(`${meta} still says TODO(instructor): write the title and the hints`);
+  }
+  const notebook = exercise.meta.notebook;
+  if (typeof notebook === "string" && !notebook.includes("TODO") && !existsSync(join(root, notebook))) {
+    problems.push(`${meta} names the notebook ${notebook}, which does not exist (npm run new-exercise -- --cells ${exercise.id} --notebook PATH poses it in one)`);
+  }
   return problems;
 }
 
@@ -107,7 +115,11 @@ export async function validate(root: string, exercises: Exercise[]): Promise<Val
       const label = `variant ${v.name}`;
       if (!r) fail(`${label}: no result`);
       else if (r.incomplete) fail(`${label} could not be graded to the end: ${r.incomplete.split("\n")[0]}`);
-      else if (r.problem) fail(`${label} does not run, so it shows nothing about the tests: ${r.problem.split("\n").slice(0, 3).join(" ")}`);
+      else if (r.problem) {
+        // The variant was graded as the exercise's file: name the variant's own file instead.
+        const problem = r.problem.replaceAll(`grader/variants/${exercise.name}/${exercise.name}.ts`, `grader/variants/${exercise.name}/${v.name}.ts`);
+        fail(`${label} does not run, so it shows nothing about the tests: ${problem.split("\n").slice(0, 3).join(" ")}`);
+      }
       else if (r.score < r.maxScore) {
         const caught = r.tests.filter((t) => t.status !== "passed").map((t) => t.name);
         pass(`${label} loses ${Math.round((r.maxScore - r.score) * 100) / 100} points (caught by: ${caught.join("; ")})`);

@@ -50,3 +50,10 @@ function describeRange(min: number, max: number): string {
   if (max === Infinity) return `it must be a number >= ${min}`;
   return `it must be a number from ${min} to ${max}`;
 }
+
+/** The index of the node called `name` in `names`; a ConfigError naming `field` lists the names there are. */
+export function checkNodeName(field: string, name: unknown, names: readonly string[]): number {
+  const i = typeof name === "string" ? names.indexOf(name) : -1;
+  if (i < 0) throw new ConfigError(field, name, `it must name a node: ${names.map((x) => JSON.stringify(x)).join(", ")}`);
+  return i;
+}

@@ -7,7 +7,6 @@ export * from "./dist";
 export * from "./policies";
 export * from "./reads";
 export * from "./config";
-export * from "./steps";
 export { simulate, type RunResult, type WriteTable, type FailoverOutcome } from "./sim";
 export * from "./checkers";
 export * from "./leadership";

@@ -4,6 +4,7 @@
  * A routing policy is data for the built-in ones, or a plain function for your own (the exercises
  * plug in here). Either way it sees the same `ReadContext` and returns a `ReadDecision`.
  */
+import { checkOptions } from "./config/check";
 import { ConfigError, checkNumber } from "./errors";
 import { randomIndex } from "./rng";
 
@@ -99,6 +100,31 @@ const ROUTING_KINDS: readonly string[] = ["leader-only", "any-follower", "sticky
 /** True for a built-in routing policy given as data (an object whose kind is a routing's). */
 export function isRoutingPolicy(value: unknown): value is Exclude<ReadRouting, RouterFn> {
   return value !== null && typeof value === "object" && ROUTING_KINDS.includes((value as { kind?: unknown }).kind as string);
+}
+
+const ROUTING_KEYS: Record<string, readonly string[]> = {
+  "leader-only": ["kind"],
+  "any-follower": ["kind"],
+  "sticky-follower": ["kind"],
+  "read-your-writes": ["kind", "ifBehind"],
+  "bounded-staleness": ["kind", "maxLagMs"],
+};
+
+/**
+ * Checks a routing policy given as data (from its helper or written by hand) as its helper does,
+ * or a function; returns it. A ConfigError names `field` and what is wrong.
+ */
+export function checkRouting(r: unknown, field: string): ReadRouting {
+  if (typeof r === "function") return r as RouterFn;
+  if (!isRoutingPolicy(r)) {
+    throw new ConfigError(field, r, "it must be leaderOnly(), anyFollower(), stickyFollower(), readYourWrites(), boundedStaleness(ms) or a function");
+  }
+  checkOptions(field, r, ROUTING_KEYS[r.kind]);
+  if (r.kind === "read-your-writes" && r.ifBehind !== "leader" && r.ifBehind !== "wait") {
+    throw new ConfigError(`${field}.ifBehind`, r.ifBehind, 'it must be "leader" or "wait"');
+  }
+  if (r.kind === "bounded-staleness") checkNumber(`${field}.maxLagMs`, r.maxLagMs, 0, Infinity, "it must be a lag >= 0 ms");
+  return r;
 }
 
 /** A short name for tables and legends. */

@@ -4,7 +4,7 @@ import type { SimConfig } from "./config";
 import { constant, exponential, logNormal, uniform, type Dist } from "./dist";
 import { asyncAck, CONFIRM_STEPS, quorum, semiSync, syncAll, type AckPolicy, type ConfirmStep } from "./policies";
 import { simulate, type RunResult } from "./sim";
-import type { ShipAfter } from "./steps";
+import type { ShipAfter } from "./config";
 
 const dist = fc.constantFrom<Dist>(exponential({ meanMs: 1 }), constant(0), constant(2), uniform({ minMs: 0.5, maxMs: 3 }), logNormal({ medianMs: 1, p99Ms: 8 }));
 

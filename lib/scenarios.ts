@@ -17,10 +17,12 @@ import type { ScriptedOp, SimConfig } from "./config";
 import { checkDist, exponential, meanOf, type Dist } from "./dist";
 import { ConfigError, checkInteger, checkNumber } from "./errors";
 import { sharePct } from "./format";
+import { checkOptions } from "./config/check";
 import type { History, Violation } from "./history";
 import type { AckPolicy } from "./policies";
 import { anyFollower, type ReadRouting } from "./reads";
 import { simulate, type RunResult } from "./sim";
+import { seedList } from "./sweep";
 
 /** The `purpose` of a profile page a user loads to see their own profile. */
 export const VIEW_OWN_PROFILE = "view-own-profile";
@@ -76,7 +78,7 @@ export interface ProfileEditOptions extends ScenarioOptions {
  * Every profile first holds an old bio, written early enough to have reached every follower.
  */
 export function profileEdit(o: ProfileEditOptions = {}): Scenario {
-  const common = commonOptions(o);
+  const common = commonOptions(o, ["users", "everyMs", "reloadAfterMs"]);
   const users = checkInteger("users", o.users ?? 5, 1, 10_000);
   const everyMs = checkNumber("everyMs", o.everyMs ?? 40, 0);
   const reloadAfterMs = checkNumber("reloadAfterMs", o.reloadAfterMs ?? 1, 0);
@@ -116,7 +118,7 @@ export interface CommentThreadOptions extends ScenarioOptions {
  * broken). The reply declares that it depends on the question (`dependsOn`).
  */
 export function commentThread(o: CommentThreadOptions = {}): Scenario {
-  const common = commonOptions(o);
+  const common = commonOptions(o, ["threads", "everyMs", "replyAfterMs", "pageViews", "pageEveryMs"]);
   const threads = checkInteger("threads", o.threads ?? 6, 1, 10_000);
   const everyMs = checkNumber("everyMs", o.everyMs ?? 60, 0);
   const replyAfterMs = checkNumber("replyAfterMs", o.replyAfterMs ?? 1, 0);
@@ -175,7 +177,7 @@ export interface PermissionRevocationOptions extends ScenarioOptions {
  * a follower that has not applied the revocation still says "granted" (permission lag).
  */
 export function permissionRevocation(o: PermissionRevocationOptions = {}): Scenario {
-  const common = commonOptions(o);
+  const common = commonOptions(o, ["users", "everyMs", "actionAfterMs", "action"]);
   const users = checkInteger("users", o.users ?? 5, 1, 10_000);
   const everyMs = checkNumber("everyMs", o.everyMs ?? 40, 0);
   const actionAfterMs = checkNumber("actionAfterMs", o.actionAfterMs ?? 1, 0);
@@ -233,8 +235,7 @@ export function compareRoutings<F extends (options: ScenarioOptions) => Scenario
   if (routings === null || typeof routings !== "object" || Object.keys(routings).length === 0) {
     throw new ConfigError("routings", routings, 'name at least one routing, e.g. { "any follower": anyFollower() }');
   }
-  const seeds = typeof o.seeds === "number" ? Array.from({ length: checkInteger("seeds", o.seeds, 1, 10_000) }, (_, i) => i + 1) : o.seeds ?? [1, 2, 3, 4, 5];
-  if (!Array.isArray(seeds) || seeds.length === 0) throw new ConfigError("seeds", o.seeds, "it must be a count >= 1 or a list of seeds");
+  const seeds = seedList(o.seeds, "seeds", [1, 2, 3, 4, 5], 10_000);
   return Object.entries(routings).map(([name, routing]) => {
     let withViolations = 0;
     let violations = 0;
@@ -367,8 +368,11 @@ interface Common {
   settledMs: number;
 }
 
-function commonOptions(o: ScenarioOptions): Common {
+const COMMON_KEYS = ["seed", "followers", "lagMs", "routing", "ack", "backgroundWritesPerSec", "backgroundReadsPerSec"];
+
+function commonOptions(o: ScenarioOptions, ownKeys: string[]): Common {
   if (o === null || typeof o !== "object") throw new ConfigError("options", o, "a scenario takes an options object such as { seed: 2 }");
+  checkOptions("", o, [...COMMON_KEYS, ...ownKeys], "a scenario takes an options object such as { seed: 2 }");
   const seed = o.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw new ConfigError("seed", seed, "it must be a whole number, e.g. seed: 7");
   const lagMs = o.lagMs ?? 5;

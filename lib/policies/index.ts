@@ -55,11 +55,22 @@ export function acksNeeded(p: AckPolicy, n: number): number {
 }
 
 /**
- * Checks `p` against the cluster's node names (`names[0]` is the initial leader) and compiles it
- * into the rule the simulation runs. Throws a ConfigError naming `field` (default "ack").
+ * Checks a policy given as data, whether its helper made it or it was written by hand, exactly as
+ * the helper checks its arguments; returns it complete (defaults filled in). A ConfigError names
+ * `field` (default "ack").
+ */
+export function checkAckPolicy(p: unknown, field = "ack"): AckPolicy {
+  if (!isAckPolicy(p)) throw new ConfigError(field, p, `it must be ${HELPERS}`);
+  return kindOf(p).check(p as unknown as Record<string, unknown>, field);
+}
+
+/**
+ * Checks `p` (see `checkAckPolicy`) and checks it against the cluster's node names (`names[0]` is
+ * the initial leader), then compiles it into the rule the simulation runs. Throws a ConfigError
+ * naming `field` (default "ack").
  */
 export function compileAck(p: AckPolicy, names: readonly string[], field = "ack"): AckRule {
-  if (!isAckPolicy(p)) throw new ConfigError(field, p, `it must be ${HELPERS}`);
-  const rule = kindOf(p).compile(p, names, field);
-  return { ...rule, name: policyName(p) };
+  const checked = checkAckPolicy(p, field);
+  const rule = kindOf(checked).compile(checked, names, field);
+  return { ...rule, name: policyName(checked) };
 }

@@ -6,7 +6,7 @@
  * follower's, or an ordered priority list's, as PostgreSQL's `FIRST k (s1, s2, …)`), which step
  * of a follower's handling of an entry it confirms, and what happens when too few answer.
  */
-import { ConfigError, checkNumber } from "../errors";
+import { ConfigError, checkNodeName, checkNumber } from "../errors";
 
 /**
  * The step of a follower's handling of an entry that its acknowledgement confirms. A follower
@@ -51,8 +51,12 @@ export interface AckCommon {
   fallbackAfterMs?: number;
 }
 
+/** The keys every policy object may have besides its own. */
+export const COMMON_KEYS = ["kind", "on", "fallbackAfterMs"] as const;
+
 /** Checks the shared options and fills in their defaults. */
 export function ackCommon(o: AckOptions | undefined, field: string): AckCommon {
+  if (o !== undefined && (o === null || typeof o !== "object")) throw new ConfigError(field, o, "its options must be an object such as { on: \"apply\" }");
   const on = o?.on ?? "receive";
   if (!CONFIRM_STEPS.includes(on)) throw new ConfigError(`${field}.on`, on, `it must be ${CONFIRM_STEPS.map((s) => JSON.stringify(s)).join(", ")}`);
   const c: AckCommon = { on };
@@ -173,6 +177,11 @@ function kthSmallest(a: Float64Array, len: number, k: number): number {
  */
 export interface AckPolicyKind<P extends { kind: string } & AckCommon> {
   readonly kind: P["kind"];
+  /**
+   * Checks a policy object as its helper does (whether the helper made it or it was written by
+   * hand) and returns it complete; a ConfigError names the field (`field` is the policy's path).
+   */
+  check(raw: Record<string, unknown>, field: string): P;
   /** The policy's short name without its options, e.g. "quorum(2)". */
   label(p: P): string;
   /** Confirmations it asks for with `followers` followers, before any failover. */
@@ -186,8 +195,7 @@ export interface AckPolicyKind<P extends { kind: string } & AckCommon> {
 
 /** The index of the follower called `name`; a ConfigError names `field` otherwise. */
 export function followerIndex(names: readonly string[], name: unknown, field: string): number {
-  const i = typeof name === "string" ? names.indexOf(name) : -1;
-  if (i < 0) throw new ConfigError(field, name, `it must name a node: ${names.map((x) => JSON.stringify(x)).join(", ")}`);
+  const i = checkNodeName(field, name, names);
   if (i === 0) throw new ConfigError(field, names[0], "it must name a follower, not the leader");
   return i;
 }

@@ -1,23 +1,28 @@
 /** Semi-synchronous replication: wait for one follower, any one or a named one (MySQL semi-sync). */
+import { checkOptions } from "../config/check";
 import { ConfigError } from "../errors";
-import { ackCommon, fixedRule, followerIndex, type AckCommon, type AckOptions, type AckPolicyKind } from "./rule";
+import { ackCommon, COMMON_KEYS, fixedRule, followerIndex, type AckCommon, type AckOptions, type AckPolicyKind } from "./rule";
 
 export type SemiSyncPolicy = { kind: "semi-sync"; follower?: string } & AckCommon;
 
 /** Wait for one follower: any one, or the named one (`{ follower: "A" }`). */
 export function semiSync(o?: AckOptions & { follower?: string }): SemiSyncPolicy {
-  const p: SemiSyncPolicy = { kind: "semi-sync", ...ackCommon(o, "ack") };
-  if (o?.follower !== undefined) {
-    if (typeof o.follower !== "string" || o.follower === "") {
-      throw new ConfigError("ack.follower", o.follower, 'it must be a follower\'s name, e.g. "A"');
-    }
-    p.follower = o.follower;
-  }
-  return p;
+  return semiSyncKind.check({ ...o, kind: "semi-sync" }, "ack");
 }
 
 export const semiSyncKind: AckPolicyKind<SemiSyncPolicy> = {
   kind: "semi-sync",
+  check(raw, field) {
+    checkOptions(field, raw, [...COMMON_KEYS, "follower"]);
+    const p: SemiSyncPolicy = { kind: "semi-sync", ...ackCommon(raw, field) };
+    if (raw.follower !== undefined) {
+      if (typeof raw.follower !== "string" || raw.follower === "") {
+        throw new ConfigError(`${field}.follower`, raw.follower, 'it must be a follower\'s name, e.g. "A"');
+      }
+      p.follower = raw.follower;
+    }
+    return p;
+  },
   label: (p) => (p.follower ? `semi-sync(${p.follower})` : "semi-sync"),
   needs: (_, followers) => Math.min(1, followers),
   compile(p, names, field) {

@@ -1,15 +1,20 @@
 /** Fully synchronous replication: wait for every follower the leader has. */
-import { ackCommon, type AckCommon, type AckOptions, type AckPolicyKind } from "./rule";
+import { checkOptions } from "../config/check";
+import { ackCommon, COMMON_KEYS, type AckCommon, type AckOptions, type AckPolicyKind } from "./rule";
 
 export type SyncAllPolicy = { kind: "sync-all" } & AckCommon;
 
 /** Wait for every follower: no acknowledged write is lost while any follower survives, but one slow follower slows every write. */
 export function syncAll(o?: AckOptions): SyncAllPolicy {
-  return { kind: "sync-all", ...ackCommon(o, "ack") };
+  return syncAllKind.check({ ...o, kind: "sync-all" }, "ack");
 }
 
 export const syncAllKind: AckPolicyKind<SyncAllPolicy> = {
   kind: "sync-all",
+  check(raw, field) {
+    checkOptions(field, raw, COMMON_KEYS);
+    return { kind: "sync-all", ...ackCommon(raw, field) };
+  },
   label: () => "sync-all",
   needs: (_, followers) => followers,
   compile(p, names) {

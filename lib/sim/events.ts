@@ -96,16 +96,25 @@ export function readInvokeAt(w: World, t: number): void {
   w.q.push(t, READ_INVOKE);
 }
 
-/** `forwarded` 1: the read was forwarded to the leader, which serves it without a position check. */
-export function readArriveAt(w: World, t: number, part: number, node: number, forwarded: 0 | 1): void {
+/**
+ * `forwarded` 1: the read was forwarded to the leader, which serves it without a position check;
+ * `RETRY` (2): the same, sent again after the client's timeout because its node did not answer.
+ */
+export function readArriveAt(w: World, t: number, part: number, node: number, forwarded: 0 | 1 | typeof RETRY): void {
+  if (forwarded === RETRY) w.retriesQueued++;
   w.q.push(t, READ_ARRIVE, part, node, forwarded);
 }
+
+/** `READ_ARRIVE`'s `forwarded` for a read sent again after a timeout. */
+export const RETRY = 2;
 
 export function readServeAt(w: World, t: number, part: number, node: number): void {
   w.q.push(t, READ_SERVE, part, node);
 }
 
+/** Re-checks, every client timeout, a read held for a position (counted among the run's retries). */
 export function waitTimeoutAt(w: World, t: number, part: number, node: number): void {
+  w.retriesQueued++;
   w.q.push(t, WAIT_TIMEOUT, part, node);
 }
 

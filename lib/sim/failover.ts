@@ -8,10 +8,14 @@
  * fencing come from. Which follower is promoted is the election rule's choice (election.ts).
  */
 import { sampler } from "../dist";
+import { ConfigError } from "../errors";
 import { clientRerouteAt, crashLeaderAt, electionDoneAt, heartbeatArriveAt, heartbeatSendAt, stepDownAt, timeoutCheckAt } from "./events";
 import { crashed, downUntil, NO_FAULT, slowFactor } from "./faults";
 import { rejoin } from "./replication";
 import type { World } from "./world";
+
+/** Epochs travel in 16 bits of an event word (lib/heap.ts). */
+const MAX_EPOCH = 65535;
 
 /** Queues the failover's first events: the scripted leader crash, the first heartbeat and timeout check. */
 export function startFailover(w: World): void {
@@ -60,21 +64,44 @@ export function onTimeoutCheck(w: World): void {
     timeoutCheckAt(w, w.now + fo.timeoutMs); // nobody to promote: try again later
     return;
   }
+  if (w.epoch + 1 > MAX_EPOCH) {
+    throw new ConfigError(
+      "failover.detector",
+      { heartbeatMs: fo.heartbeatMs, timeoutMs: fo.timeoutMs },
+      `the run elected ${MAX_EPOCH - 1} new leaders by ${w.now.toFixed(1)} ms, the most one run can hold (epochs are kept in 16 bits); a detector that suspects the leader this often is not detecting failures. Lengthen timeoutMs, or simulate a shorter run`,
+    );
+  }
   w.electing = true;
   // The old leader was alive (slow heartbeats, or paused and about to resume): an unneeded failover.
   if (!crashed(w, old, w.now)) w.spurious++;
   electionDoneAt(w, w.now + sampler(fo.electionMs)(w.rFaults), candidate, w.epoch + 1);
 }
 
-/** The election rule's pick among the live followers of the current epoch, or -1. */
-function pickCandidate(w: World, old: number): number {
+/** The live followers of the current epoch, other than `old`: whom an election may promote. */
+function candidates(w: World, old: number): number[] {
   const live: number[] = [];
   for (let r = 0; r < w.n; r++) {
     if (r === old || w.nodes[r].epoch !== w.epoch || w.nodes[r].believesLeader) continue;
     if (downUntil(w, r, w.now) !== NO_FAULT) continue;
     live.push(r);
   }
+  return live;
+}
+
+/** The election rule's pick among the candidates, or -1. */
+function pickCandidate(w: World, old: number): number {
+  const live = candidates(w, old);
   return live.length === 0 ? -1 : w.elect!(live, w);
+}
+
+/**
+ * Whether the detector could promote someone as things stand now: false when no follower can be
+ * elected (none is live, or the fixed one is not). Without a change to the nodes it stays false.
+ */
+export function canElect(w: World): boolean {
+  const live = candidates(w, w.leader);
+  const rule = w.cfg.failover!.election;
+  return live.length > 0 && (typeof rule !== "number" || live.includes(rule));
 }
 
 export function onElectionDone(w: World, cand: number, epoch: number): void {

@@ -19,6 +19,7 @@ import {
   READ_INVOKE,
   READ_SERVE,
   RECV,
+  RETRY,
   SCRIPT_OP,
   STEP_DOWN,
   TIMEOUT_CHECK,
@@ -27,13 +28,14 @@ import {
   WRITE_ARRIVE,
   WRITE_INVOKE,
 } from "./events";
-import { onClientReroute, onElectionDone, onHeartbeatArrive, onHeartbeatSend, onStepDown, onTimeoutCheck, startFailover } from "./failover";
-import { downUntil, NO_FAULT, onCrashLeader, onFaultEnd, onFaultStart, scheduleFaults } from "./faults";
+import { canElect, onClientReroute, onElectionDone, onHeartbeatArrive, onHeartbeatSend, onStepDown, onTimeoutCheck, startFailover } from "./failover";
+import { eventsExceeded, virtualTimeExceeded } from "../config/limits";
+import { crashed, downUntil, NO_FAULT, onCrashLeader, onFaultEnd, onFaultStart, scheduleFaults } from "./faults";
 import { onReadArrive, onReadInvoke, onReadServe, onWaitTimeout } from "./reads";
 import { onLocalCommit, onRecv, onWriteArrive } from "./replication";
 import { result, type RunResult } from "./results";
 import { onScriptOp, onWriteInvoke, startWorkload, workloadDone } from "./workload";
-import type { World } from "./world";
+import { MEMORY_CHECK_EVERY, NOT_SEEN, type World } from "./world";
 
 export function runEvents(w: World): RunResult {
   startWorkload(w);
@@ -41,16 +43,23 @@ export function runEvents(w: World): RunResult {
   startFailover(w);
 
   const q = w.q;
-  const detecting = w.cfg.failover !== undefined;
+  const cfg = w.cfg;
+  const detecting = cfg.failover !== undefined;
   const timer = TIMER_KIND;
+  const maxEvents = cfg.limits.maxEvents;
+  const maxVirtualMs = cfg.limits.maxVirtualMs;
   let count = 0;
   while (q.pop()) {
+    if (count === maxEvents) eventsExceeded(cfg, count, w.now);
+    if ((count & MEMORY_CHECK_EVERY) === MEMORY_CHECK_EVERY) w.checkMemory();
+    if (q.t > maxVirtualMs) virtualTimeExceeded(cfg, q.t);
     count++;
     w.now = q.t;
     if (detecting && !timer[q.k]) w.lastRealMs = q.t;
     const x = q.x;
     const y = q.y;
     const z = q.z;
+    if (q.k === WAIT_TIMEOUT || (q.k === READ_ARRIVE && z === RETRY)) w.retriesQueued--;
     // The most frequent kinds first: a switch over imported constants is a chain of comparisons.
     switch (q.k) {
       case RECV:
@@ -117,6 +126,7 @@ export function runEvents(w: World): RunResult {
         throw new Error(`unknown event: ${describeEvent(q.k, x, y, z)}`);
     }
     if (detecting && quiescent(w)) break;
+    if (w.retriesQueued > 0 && q.size === w.timersQueued + w.retriesQueued && stuck(w)) break;
   }
   if (!Number.isNaN(w.leaderDownSince)) w.outageMs += w.now - w.leaderDownSince;
   return result(w, count);
@@ -132,6 +142,26 @@ function quiescent(w: World): boolean {
   if (w.q.size > w.timersQueued) return false;
   if (w.now - w.lastRealMs > 20 * w.cfg.failover!.timeoutMs + 10_000) return true;
   return workloadDone(w) && settled(w);
+}
+
+/**
+ * Nothing but reads' retries (and detector timers) is left, and each retry would repeat forever: a
+ * read held for a position its node will never reach (no replication message is on its way, and no
+ * fault is left to start), or a read sent again and again to a leader that never comes back. The
+ * run ends there; those reads stay unanswered (completeMs Infinity).
+ */
+function stuck(w: World): boolean {
+  // An unsettled cluster might still elect a leader, which reroutes clients and resends the log;
+  // unless nobody can be elected, and nothing queued (a step-down, an election) changes that.
+  if (w.cfg.failover !== undefined && !settled(w) && (w.electing || canElect(w))) return false;
+  return w.q.every((t, kind, part, node, z) => {
+    if (kind === STEP_DOWN || kind === ELECTION_DONE) return false;
+    if (TIMER_KIND[kind]) return true;
+    if (kind === WAIT_TIMEOUT) return w.parts[part].seen === NOT_SEEN && !crashed(w, node, t);
+    if (kind !== READ_ARRIVE || z !== RETRY || downUntil(w, node, t) !== Infinity) return false;
+    // Its node is gone for good; so is the leader its client would try next.
+    return downUntil(w, w.clientView[w.reads[w.parts[part].read].client], t) === Infinity;
+  });
 }
 
 function settled(w: World): boolean {

@@ -5,14 +5,17 @@
  * A read of several keys (a page) is split into parts, one per key; parts routed to the same node
  * travel in one request and see the same state there.
  */
+import { closestKey } from "../config/check";
+import { ConfigError } from "../errors";
+import { ms } from "../format";
 import type { ReadContext } from "../reads";
 import { randomInt } from "../rng";
-import { readArriveAt, readInvokeAt, readServeAt, waitTimeoutAt } from "./events";
+import { readArriveAt, readInvokeAt, readServeAt, RETRY, waitTimeoutAt } from "./events";
 import { crashed, downUntil, NO_FAULT } from "./faults";
 import { requestDelay, responseDelay } from "./network";
 import { advance, appliedLsn } from "./replication";
 import { exponentialGapMs, scriptCompleted, writeHorizon } from "./workload";
-import { NOT_SEEN, type ReadPart, type ReadRec, type World } from "./world";
+import { MEMORY_CHECK_EVERY, NOT_SEEN, type ReadPart, type ReadRec, type World } from "./world";
 
 /** The read generator's next read: a random client reads its own last key or a random one. */
 export function onReadInvoke(w: World): void {
@@ -31,6 +34,7 @@ export function onReadInvoke(w: World): void {
 /** Starts a read of `keys` by `client`; returns its number. */
 export function startRead(w: World, client: number, keys: number[], purpose?: string, label?: string): number {
   const r = w.reads.length;
+  if ((r & MEMORY_CHECK_EVERY) === MEMORY_CHECK_EVERY) w.checkMemory();
   const rec: ReadRec = { client, invokeMs: w.now, completeMs: Infinity, parts: [], pending: keys.length, lastDoneMs: -Infinity, purpose, label };
   w.reads.push(rec);
   // Keys of one page that go to the same node travel in one request: they arrive together and
@@ -69,16 +73,33 @@ function route(w: World, r: number, client: number, key: number, purpose?: strin
     random: w.routeRandom,
   };
   const d = w.router(ctx);
-  const name = typeof d === "string" ? d : d && typeof d === "object" ? d.node : undefined;
-  const node = typeof name === "string" ? w.cfg.names.indexOf(name) : -1;
-  if (node < 0) {
-    throw new Error(
-      `reads.routing returned ${JSON.stringify(d)} for client ${ctx.client}; it must return a node name (${w.cfg.names.join(", ")}) or { node, minLsn?, ifBehind? }`,
-    );
+  if (typeof d === "string") {
+    const node = w.cfg.names.indexOf(d);
+    if (node < 0) badDecision(w, ctx, d, `it must return a node name (${w.cfg.names.join(", ")}) or { node, minLsn?, ifBehind? }`);
+    return { read: r, key, node, minLsn: 0, ifBehind: "none", seen: NOT_SEEN };
   }
-  if (typeof d === "string") return { read: r, key, node, minLsn: 0, ifBehind: "none", seen: NOT_SEEN };
-  const minLsn = typeof d.minLsn === "number" && d.minLsn > 0 ? d.minLsn : 0;
+  if (d === null || typeof d !== "object" || Array.isArray(d)) badDecision(w, ctx, d, `it must return a node name (${w.cfg.names.join(", ")}) or { node, minLsn?, ifBehind? }`);
+  for (const k of Object.keys(d)) {
+    if (!DECISION_KEYS.includes(k)) {
+      const guess = closestKey(k, DECISION_KEYS);
+      badDecision(w, ctx, d, `it has no field "${k}"${guess ? ` (did you mean ${guess}?)` : ""}; a decision is { node, minLsn?, ifBehind? }`);
+    }
+  }
+  const node = typeof d.node === "string" ? w.cfg.names.indexOf(d.node) : -1;
+  if (node < 0) badDecision(w, ctx, d, `its node must be one of ${w.cfg.names.join(", ")}`);
+  if (d.minLsn !== undefined && !(Number.isInteger(d.minLsn) && d.minLsn >= 0)) {
+    badDecision(w, ctx, d, "its minLsn must be a log position: a whole number >= 0 (0: no requirement)");
+  }
+  if (d.ifBehind !== undefined && d.ifBehind !== "leader" && d.ifBehind !== "wait") badDecision(w, ctx, d, 'its ifBehind must be "leader" or "wait"');
+  const minLsn = d.minLsn ?? 0;
   return { read: r, key, node, minLsn, ifBehind: minLsn > 0 ? (d.ifBehind ?? "leader") : "none", seen: NOT_SEEN };
+}
+
+const DECISION_KEYS: readonly string[] = ["node", "minLsn", "ifBehind"];
+
+/** A router's answer the simulation cannot follow: a ConfigError naming `reads.routing`, the read, and what was returned. */
+function badDecision(w: World, ctx: ReadContext, d: unknown, allowed: string): never {
+  throw new ConfigError("reads.routing", d, `${allowed} (it returned this for client ${ctx.client}, key ${ctx.key}, at ${ms(w.now)})`);
 }
 
 function followerViews(w: World, leader: number): { name: string; up: boolean; appliedLsn: number; lagMs: number }[] {
@@ -108,7 +129,7 @@ export function onReadArrive(w: World, part: number, node: number, forwarded: nu
       // No answer: after a timeout the client asks its leader instead.
       const leader = w.clientView[w.reads[rp.read].client];
       rp.node = leader;
-      readArriveAt(w, w.now + w.cfg.clientTimeoutMs, part, leader, 1);
+      readArriveAt(w, w.now + w.cfg.clientTimeoutMs, part, leader, RETRY);
     } else readArriveAt(w, until, part, node, forwarded ? 1 : 0);
     return;
   }

@@ -15,6 +15,7 @@
  * Each random stream is drawn in the same order as the event loop draws it, so the results are
  * identical to the last bit; lib/recurrence.test.ts holds the two engines equal.
  */
+import { eventsExceeded, virtualTimeExceeded } from "../config/limits";
 import { confirmedAt } from "../policies/rule";
 import { nextKey, nextOpenArrival } from "./workload";
 import { result, type RunResult } from "./results";
@@ -56,8 +57,11 @@ export function runRecurrence(w: World): RunResult {
   const { toMean, backMean, noApply, toF, toL, rTo, rBack, applyD, rApply } = w;
   const steps = w.steps;
   const { timed: stepsTimed, shipAfterLocalCommit: shipAfterLocal, confirmOnApply, confirmOnWrite, confirmOnFlush, lastWrite, lastFlush } = steps;
+  const { maxEvents, maxVirtualMs } = w.cfg.limits;
   let t = wl.writes > 0 ? nextOpenArrival(w, 0) : Infinity;
   while (t < Infinity) {
+    if (count + perWrite > maxEvents) eventsExceeded(w.cfg, count, t);
+    if (t > maxVirtualMs) virtualTimeExceeded(w.cfg, t);
     // The invocation at t: draw the next arrival first, then the key, as onWriteInvoke does.
     w.now = t;
     w.openGenerated++;

@@ -4,7 +4,7 @@
  * its operating system, flush it to disk, then apply it; the apply itself stays in replication.ts,
  * where reads wait for it). A follower's steps work in log order, one entry at a time, like its
  * apply thread, so a slow flush holds back the entries behind it. The options are described in
- * lib/steps.ts.
+ * lib/config/steps.ts.
  *
  * By default the leader sends on accept and writing and flushing take no time; then nothing here
  * draws a random number or moves a clock, and runs are exactly those of a simulator without these

@@ -8,6 +8,7 @@
  * runs fast, so keep new per-write state in a typed array sized like the others (`resizeWrites`).
  */
 import type { Normalized } from "../config";
+import { estimatedMb, memoryExceeded } from "../config/limits";
 import { sampler, type Dist } from "../dist";
 import { EventQueue } from "../heap";
 import type { ClusterEvent } from "../history";
@@ -99,6 +100,8 @@ export class World implements Membership {
   timersQueued = 0;
   /** Time of the last event that was not a detector timer. */
   lastRealMs = 0;
+  /** Reads' retries in the queue: re-checks of held reads, and reads sent again after a timeout (see loop.ts). */
+  retriesQueued = 0;
 
   // ---------------------------------------------------------------- the cluster
   readonly nodes: NodeState[] = [];
@@ -325,6 +328,7 @@ export class World implements Membership {
   /** A new write by `client` to `key`, invoked now; returns its number. */
   newWrite(client: number, key: number): number {
     if (this.wCount === this.wCap) this.resizeWrites(this.wCap * 2);
+    if ((this.wCount & MEMORY_CHECK_EVERY) === MEMORY_CHECK_EVERY) this.checkMemory();
     const w = this.wCount++;
     this.invokeMs[w] = this.now;
     this.acceptMs[w] = Infinity;
@@ -335,6 +339,12 @@ export class World implements Membership {
     this.wClient[w] = client;
     this.clientLastKey[client] = key;
     return w;
+  }
+
+  /** Throws once the run's tables pass `limits.memoryMb`. */
+  checkMemory(): void {
+    const other = this.q.size + this.events.length;
+    if (estimatedMb(this.cfg, this.wCount, this.reads.length, other) > this.cfg.limits.memoryMb) memoryExceeded(this.cfg, this.wCount, this.reads.length, null, other);
   }
 
   private resizeWrites(cap: number): void {
@@ -371,6 +381,9 @@ export class World implements Membership {
     this.wCap = cap;
   }
 }
+
+/** Memory is checked every 65,536 writes and reads (a mask). */
+export const MEMORY_CHECK_EVERY = 0xffff;
 
 function isZero(d: Dist): boolean {
   return d.kind === "constant" && d.valueMs === 0;

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder image (Ubuntu).
+# Installs the grader into an autograder image, once, as root, when the image is built:
+#   Gradescope runs it as the zip's setup.sh (Ubuntu, the grader copy in /autograder/source/app);
+#   the PrairieLearn image's Dockerfile runs it with RL_APP=/opt/replication-lab/app.
 # It installs Node 20 or newer when the image has none, the grader's npm dependencies from the
-# lockfile, and an unprivileged account to grade as; then it grades the untouched stubs once, so
-# a broken image fails here, at build time, and not on the first student's submission.
+# lockfile, and an unprivileged account to grade as; then it grades the untouched stubs once as
+# that account, so a broken image fails here, at build time, and not on the first student's
+# submission.
 #
-# RL_AUTOGRADER_ROOT replaces /autograder (tests lay out a temporary folder like it);
-# RL_GRADER_USER names the grading account (default rlgrader).
+# RL_APP names the grader copy (default $RL_AUTOGRADER_ROOT/source/app, RL_AUTOGRADER_ROOT
+# defaulting to /autograder; tests lay out a temporary folder like it); RL_GRADER_USER names the
+# grading account (default rlgrader).
 set -euo pipefail
 
 ROOT="${RL_AUTOGRADER_ROOT:-/autograder}"
-APP="$ROOT/source/app"
+APP="${RL_APP:-$ROOT/source/app}"
 GRADER_USER="${RL_GRADER_USER:-rlgrader}"
 NODE_MAJOR=20
 NODE_PREFIX=/opt/replication-lab-node
@@ -79,7 +83,7 @@ else
   say "installed Node $(node --version)"
 fi
 
-[ -f "$APP/package-lock.json" ] || die "$APP/package-lock.json is missing: the autograder zip is incomplete"
+[ -f "$APP/package-lock.json" ] || die "$APP/package-lock.json is missing: the grading package is incomplete"
 cd "$APP"
 say "installing npm dependencies from the lockfile"
 retry npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
@@ -108,7 +112,25 @@ fi
 
 say "grading the untouched stubs once as a smoke test"
 smoke="$(mktemp -d)"
-node node_modules/tsx/dist/cli.mjs grader/cli.ts --target exercises --format gradescope --out "$smoke/results.json" >"$smoke/log" 2>&1 || true
+chmod 755 "$smoke"
+as_grader=()
+if [ "$(id -u)" -eq 0 ] && id -u "$GRADER_USER" >/dev/null 2>&1; then
+  # As the grading account, so that a permission the account lacks fails the build here instead
+  # of every submission, and what the grader compiles once (the library, into node_modules/.cache)
+  # is made where that account will look for it.
+  mkdir -p "$APP/node_modules/.cache"
+  chown -R "$GRADER_USER" "$APP/node_modules/.cache" "$smoke"
+  as_grader=(runuser -u "$GRADER_USER" --)
+fi
+# A stand-in secret: the real one stays readable by root only (run.ts hands it to each grading run).
+(cd "$smoke" && "${as_grader[@]}" env HOME="$smoke" TMPDIR="$smoke" RL_GRADER_SECRET=setup-smoke-test \
+  node "$APP/node_modules/tsx/dist/cli.mjs" "$APP/grader/cli.ts" --target "$APP/exercises" --format gradescope \
+  --out "$smoke/results.json") >"$smoke/log" 2>&1 || true
 [ -s "$smoke/results.json" ] || { cat "$smoke/log" >&2; die "the grader produced no results for the untouched stubs"; }
+if [ "${#as_grader[@]}" -gt 0 ]; then
+  # Back to root, readable by all: the grading account reuses the compiled library but cannot change it.
+  chown -R root:root "$APP/node_modules/.cache"
+  chmod -R u+rwX,go+rX,go-w "$APP/node_modules/.cache"
+fi
 rm -rf "$smoke"
 say "done"

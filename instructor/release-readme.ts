@@ -94,6 +94,12 @@ export function studentReadme(releaseDir: string): string {
   if (scripts.replay) {
     lines.push("- A failing case prints the command that replays exactly that case, e.g. `npm run replay -- 05 --seed 81723`.");
   }
+  if (existsSync(join(releaseDir, ".github/workflows/replication-lab.yml"))) {
+    lines.push(
+      "- Every push to your GitHub repository is graded: the score shows as the check \"Replication Lab score\"",
+      "  on the commit, and the run's summary (Actions tab) lists each exercise and what failed.",
+    );
+  }
   lines.push(
     "",
     "Your final grade also runs hidden cases: the same checks on random seeds that only the grading",
@@ -102,8 +108,8 @@ export function studentReadme(releaseDir: string): string {
     "",
     "## Handing in",
     "",
-    "Hand in the files of `exercises/` the way your instructor asks (upload them to Gradescope, or commit",
-    "and push them to your GitHub Classroom repository). Only those files are graded; changes to other",
+    "Hand in the files of `exercises/` the way your instructor asks: upload them (Gradescope, PrairieLearn),",
+    "or commit and push them to your GitHub repository. Only those files are graded; changes to other",
     "files, tests included, are not used.",
     "",
     "## When an install step cannot run",

@@ -150,16 +150,23 @@ export function ${n.fn}(input: ${n.input}): number {
 `;
 }
 
-/** The notebook cells that pose the exercise: a Markdown cell and a code cell. */
-export function notebookCells(n: ExerciseNames): { cell_type: string; metadata: object; source: string[]; outputs?: never[]; execution_count?: null }[] {
+export type NotebookCell = { cell_type: string; metadata: object; source: string[]; outputs?: never[]; execution_count?: null };
+
+/**
+ * The notebook cells that pose the exercise: a Markdown cell and a code cell. For an exercise that
+ * exists already, its title and the function students write are given.
+ */
+export function notebookCells(n: ExerciseNames, known: { title?: string; fn?: string } = {}): NotebookCell[] {
+  const title = known.title ?? `${TODO}: title`;
+  const fn = known.fn ?? n.fn;
   return [
     {
       cell_type: "markdown",
       metadata: {},
       source: [
-        `## Exercise ${n.id}: ${TODO}: title\n`,
+        `## Exercise ${n.id}: ${title}\n`,
         "\n",
-        `Open \`exercises/${n.name}.ts\`, read what it asks, and write \`${n.fn}\` there. Then run the cell\n`,
+        `Open \`exercises/${n.name}.ts\`, read what it asks, and write \`${fn}\` there. Then run the cell\n`,
         `below: it checks your answer on the public cases and shows what passed. Stuck? \`hint("${n.id}")\`\n`,
         "shows one hint at a time.",
       ],

@@ -4,7 +4,7 @@
  * already here; npm installs from its cache when it can), and run_autograder grades real uploads.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,7 +22,8 @@ describe("appFiles", () => {
     expect(files).toContain("package-lock.json");
     expect(files).toContain("grader/cli.ts");
     expect(files.some((f) => f.startsWith("exercises/"))).toBe(true);
-    expect(files.filter((f) => /^solutions\/|^grader\/variants\/|\.secret$|^notebooks\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /^solutions\/|^grader\/variants\/|\.secret$|^notebooks\/|^instructor\/|^grader\/fixtures\/|^grader\/[\w/-]*\.test\.ts$/.test(f) && !f.startsWith("grader/exercises/"))).toEqual([]);
+    expect(files).toContain("grader/exercises/05-leader-election.test.ts");
   });
 });
 
@@ -39,6 +40,15 @@ describe("parseGradescopeArgs", () => {
     expect(parseGradescopeArgs(["--out", "a.zip", "--hidden-visibility", "after_due_date"])).toEqual({ out: "a.zip", hiddenVisibility: "after_due_date" });
     expect(() => parseGradescopeArgs(["--out", "a.tar"])).toThrow('--out must name a .zip file, got "a.tar"');
     expect(() => parseGradescopeArgs(["--out", "a.zip", "--secret"])).toThrow('unknown option "--secret"');
+  });
+
+  it("takes the time limit in seconds, within what Gradescope allows", () => {
+    expect(parseGradescopeArgs(["--out", "a.zip", "--timeout-s", "900"])).toEqual({ out: "a.zip", timeoutS: 900 });
+    expect(() => parseGradescopeArgs(["--out", "a.zip", "--timeout-s", "10"])).toThrow(
+      "--timeout-s must be a whole number of seconds from 30 to 2400 (Gradescope's longest limit is 40 minutes), got 10",
+    );
+    expect(() => parseGradescopeArgs(["--out", "a.zip", "--timeout-s", "soon"])).toThrow("--timeout-s must be a whole number of seconds");
+    expect(() => parseGradescopeArgs(["--out", "a.zip", "--timeout-s"])).toThrow("--timeout-s needs a value");
   });
 
   it("refuses a visibility Gradescope does not know", () => {
@@ -60,7 +70,7 @@ describe("the autograder zip on a machine laid out like Gradescope's", () => {
 
   it("unpacks with setup.sh and run_autograder at the top, executable", () => {
     const zip = join(work, "autograder.zip");
-    const built = buildGradescopeZip({ out: zip, env: { RL_GRADER_SECRET: "test-secret-for-the-zip" }, hiddenVisibility: "after_due_date" });
+    const built = buildGradescopeZip({ out: zip, env: { RL_GRADER_SECRET: "test-secret-for-the-zip" }, hiddenVisibility: "after_due_date", timeoutS: 600 });
     expect(built.secretIncluded).toBe(true);
     mkdirSync(join(autograder, "source"), { recursive: true });
     const unzip = spawnSync("unzip", ["-q", zip, "-d", join(autograder, "source")], { encoding: "utf8" });
@@ -70,6 +80,7 @@ describe("the autograder zip on a machine laid out like Gradescope's", () => {
       expect(spawnSync("test", ["-x", join(autograder, "source", script)]).status, script).toBe(0);
     }
     expect(existsSync(join(autograder, "source/app/solutions"))).toBe(false);
+    expect(readFileSync(join(autograder, "source/autograder.env"), "utf8")).toBe("RL_HIDDEN_VISIBILITY=after_due_date\nRL_AUTOGRADER_TIMEOUT_S=600\n");
   });
 
   it("installs with setup.sh", () => {
@@ -77,6 +88,34 @@ describe("the autograder zip on a machine laid out like Gradescope's", () => {
     expect(setup.status, `${setup.stdout}\n${setup.stderr}`).toBe(0);
     expect(setup.stdout).toContain("[setup] done");
   }, 600_000);
+
+  it.runIf(process.getuid?.() === 0)("leaves the compiled library where the grading user reuses it, read-only", () => {
+    const app = join(autograder, "source/app");
+    const cache = join(app, "node_modules/.cache/replication-lab-grader");
+    const builds = readdirSync(cache).filter((name) => name.startsWith("lib-"));
+    expect(builds).toHaveLength(1);
+    // Every folder on the way is enterable and every file readable by others, none writable by them.
+    const walk = (path: string): void => {
+      const stat = statSync(path);
+      expect(stat.uid, path).toBe(0);
+      expect(stat.mode & 0o002, path).toBe(0);
+      expect(stat.mode & (stat.isDirectory() ? 0o005 : 0o004), path).toBe(stat.isDirectory() ? 0o005 : 0o004);
+      if (stat.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+    };
+    walk(cache);
+    // Grading as the unprivileged user takes the precompiled library as it is: nothing is rebuilt.
+    const scratch = mkdtempSync(join(work, "as-nobody-"));
+    chmodSync(scratch, 0o777);
+    const run = spawnSync(
+      "runuser",
+      ["-u", "nobody", "--", process.execPath, join(app, "node_modules/tsx/dist/cli.mjs"), join(app, "grader/cli.ts"), "--target", join(app, "exercises"), "--only", "05", "--format", "json", "--out", join(scratch, "report.json")],
+      { cwd: scratch, env: { PATH: process.env.PATH, HOME: scratch, TMPDIR: scratch, RL_GRADER_SECRET: "s", RL_GRADER_TRACE: "1" }, encoding: "utf8", timeout: 300_000 },
+    );
+    expect(existsSync(join(scratch, "report.json")), run.stderr).toBe(true);
+    expect(run.stderr).toContain("[grader");
+    expect(run.stderr).not.toMatch(/not precompiled|precompiled lib\//);
+    expect(readdirSync(cache).filter((name) => name.startsWith("lib-"))).toEqual(builds);
+  }, 300_000);
 
   const grade = (files: string[] | "none") => {
     rmSync(join(autograder, "submission"), { recursive: true, force: true });

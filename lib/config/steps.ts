@@ -1,6 +1,7 @@
 /**
- * When a leader sends an entry to its followers, and how long a follower takes to write and flush
- * it before applying it: the options, their defaults and their checks.
+ * The steps section of the configuration: when a leader sends an entry to its followers, and how
+ * long a follower takes to write and flush it before applying it (per follower: `writeMs` and
+ * `flushMs` beside its other options).
  *
  * Real systems differ in both. A leader can send an entry the moment it accepts the write, while it
  * makes the entry durable itself (a Raft leader may write its log in parallel with sending
@@ -11,9 +12,9 @@
  * `ack: … { on: "write" | "flush" | "apply" }` picks the step a follower's acknowledgement stands
  * for. The defaults (send on accept, no write or flush time) are the simulator's original model.
  */
-import type { FollowerConfig } from "./config";
-import { checkDist, constant, type Dist } from "./dist";
-import { ConfigError } from "./errors";
+import { checkDist, constant, type Dist } from "../dist";
+import { ConfigError } from "../errors";
+import type { FollowerConfig } from "./types";
 
 /**
  * When the leader sends an entry to its followers:
@@ -24,6 +25,10 @@ import { ConfigError } from "./errors";
 export type ShipAfter = "accept" | "local-commit";
 
 export const SHIP_AFTER: readonly ShipAfter[] = ["accept", "local-commit"];
+
+/** The section's top-level options, and a follower's (checked for unknown keys with the others). */
+export const STEPS_KEYS = ["shipAfter", "writeMs", "flushMs"] as const;
+export const FOLLOWER_STEPS_KEYS = ["writeMs", "flushMs"] as const;
 
 /** The step options of the whole configuration. */
 export interface StepsConfig {
@@ -48,8 +53,12 @@ export interface NormalizedSteps {
   flushMs: Dist[];
 }
 
-/** Checks the step options of a configuration and its followers, and fills in the defaults. */
-export function normalizeSteps(c: StepsConfig, followers: readonly FollowerConfig[]): NormalizedSteps {
+/**
+ * Checks the step options of a configuration and its followers, and fills in the defaults.
+ * `followers` is the configuration's own `followers` (a count or the followers' options), already
+ * checked by the cluster's section.
+ */
+export function normalizeSteps(c: StepsConfig, followers: number | readonly FollowerConfig[] | undefined): NormalizedSteps {
   const shipAfter = c.shipAfter ?? "accept";
   if (!SHIP_AFTER.includes(shipAfter)) {
     throw new ConfigError("shipAfter", shipAfter, `it must be ${SHIP_AFTER.map((s) => JSON.stringify(s)).join(" or ")}`);
@@ -58,7 +67,8 @@ export function normalizeSteps(c: StepsConfig, followers: readonly FollowerConfi
   const flush = c.flushMs !== undefined ? checkDist(c.flushMs, "flushMs") : constant(0);
   const writeMs = [write];
   const flushMs = [flush];
-  followers.forEach((f, i) => {
+  const list: readonly FollowerConfig[] = typeof followers === "object" ? followers : Array.from({ length: followers ?? 2 }, () => ({}));
+  list.forEach((f, i) => {
     writeMs.push(f.writeMs !== undefined ? checkDist(f.writeMs, `followers[${i}].writeMs`) : write);
     flushMs.push(f.flushMs !== undefined ? checkDist(f.flushMs, `followers[${i}].flushMs`) : flush);
   });

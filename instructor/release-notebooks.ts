@@ -31,7 +31,11 @@ export function releaseNotebook(text: string, options: { clearOutputs: boolean }
       cell.execution_count = null;
     }
   }
-  // nbformat's own layout (sorted keys, one-space indent), so saving in Jupyter changes nothing.
+  return notebookText(notebook);
+}
+
+/** A notebook in nbformat's own layout (sorted keys, one-space indent), so saving in Jupyter changes nothing. */
+export function notebookText(notebook: unknown): string {
   return `${JSON.stringify(sortKeys(notebook), null, 1)}\n`;
 }
 

@@ -1,28 +1,31 @@
 /**
  * Builds the Gradescope autograder zip:
- *   npm run gradescope -- --out autograder.zip [--without-secret]
+ *   npm run gradescope -- --out autograder.zip [--timeout-s N] [--hidden-visibility V] [--without-secret]
  *
  * Layout (Gradescope unpacks it into /autograder/source):
- *   setup.sh, run_autograder        from grader/platforms/gradescope/
+ *   setup.sh                        grader/platforms/install-grader.sh
+ *   run_autograder                  grader/platforms/gradescope/run_autograder
  *   app/                            a pristine grader copy: library, grader, exercise stubs, lockfile
  *   app/grader/.secret              the hidden-seed secret (RL_GRADER_SECRET or grader/.secret)
  *   autograder-version.txt          which commit this was built from
+ *   autograder.env                  settings chosen here (time limit, hidden tests' visibility)
  * Solutions and known-wrong variants are never packed: the grader does not need them to grade.
  */
-import { execFileSync } from "node:child_process";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { zipSync, type Zippable } from "fflate";
-import { isGradingFile } from "../grader/platforms/app-files";
-import { findGraderSecret } from "./grader-secret";
-import { projectFiles } from "./project-files";
+import { HelpRequested, isMain, runCommand } from "./cli";
+import { appFiles, packageSecret, packedMode, versionNote } from "./grading-package";
+
+export { appFiles } from "./grading-package";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 const PLATFORM_DIR = "grader/platforms/gradescope";
 
-
 const VISIBILITIES = ["hidden", "after_due_date", "after_published", "visible"];
+/** Gradescope allows an assignment at most 40 minutes; below 30 s not even Node and vitest start reliably. */
+export const TIMEOUT_LIMITS_S = { min: 30, max: 2400 };
 const UNIX = 3;
 const mode = (bits: number): number => ((0o100000 | bits) << 16) >>> 0;
 
@@ -33,6 +36,8 @@ export interface GradescopeOptions {
   withoutSecret?: boolean;
   /** When students see hidden tests' results on Gradescope (default: the grader's, after_published). */
   hiddenVisibility?: string;
+  /** Seconds one submission may take before run_autograder stops it (default 540). */
+  timeoutS?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -43,75 +48,60 @@ export interface GradescopePackage {
   bytes: number;
 }
 
-export function appFiles(root: string): string[] {
-  return projectFiles(root).filter(isGradingFile);
-}
-
-
-function describeCommit(root: string): string {
-  try {
-    const git = (...args: string[]): string => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
-    const dirty = git("status", "--porcelain").length > 0 ? " (with uncommitted changes)" : "";
-    return `${git("rev-parse", "HEAD")}${dirty}`;
-  } catch {
-    return "unknown (not a git checkout)";
-  }
-}
-
 export function buildGradescopeZip(options: GradescopeOptions): GradescopePackage {
   const root = resolve(options.root ?? ROOT);
   const env = options.env ?? process.env;
-  const secret = findGraderSecret(root, env);
-  if (!secret && !options.withoutSecret) {
-    throw new Error(
-      "no hidden-seed secret: set RL_GRADER_SECRET or write one line to grader/.secret " +
-        "(e.g. `openssl rand -hex 32 > grader/.secret`), or pass --without-secret to build one whose hidden cases students can reproduce",
-    );
-  }
+  const secret = packageSecret(root, env, options.withoutSecret);
   const entries: Zippable = {};
   const add = (path: string, bytes: Uint8Array, bits: number): void => {
     entries[path] = [bytes, { os: UNIX, attrs: mode(bits) }];
   };
-  for (const script of ["setup.sh", "run_autograder"]) {
-    add(script, readFileSync(join(root, PLATFORM_DIR, script)), 0o755);
-  }
+  add("setup.sh", readFileSync(join(root, "grader/platforms/install-grader.sh")), 0o755);
+  add("run_autograder", readFileSync(join(root, PLATFORM_DIR, "run_autograder")), 0o755);
   const files = appFiles(root);
-  for (const file of files) {
-    const executable = (statSync(join(root, file)).mode & 0o111) !== 0;
-    add(`app/${file}`, readFileSync(join(root, file)), executable ? 0o755 : 0o644);
-  }
+  for (const file of files) add(`app/${file}`, readFileSync(join(root, file)), packedMode(root, file));
   if (secret) add("app/grader/.secret", Buffer.from(`${secret}\n`), 0o600);
-  const info = [
-    `Replication Lab autograder built ${new Date().toISOString()}`,
-    `from commit ${describeCommit(root)}`,
-    `hidden-seed secret: ${secret ? "included" : "NOT included"}`,
-    `files: ${files.length}`,
-  ].join("\n");
-  add("autograder-version.txt", Buffer.from(`${info}\n`), 0o644);
+  add("autograder-version.txt", Buffer.from(`${versionNote("autograder", root, Boolean(secret), files.length)}\n`), 0o644);
+  const settings: string[] = [];
   if (options.hiddenVisibility !== undefined) {
     if (!VISIBILITIES.includes(options.hiddenVisibility)) {
       throw new Error(`--hidden-visibility ${options.hiddenVisibility}: use one of ${VISIBILITIES.join(", ")}`);
     }
-    add("autograder.env", Buffer.from(`RL_HIDDEN_VISIBILITY=${options.hiddenVisibility}\n`), 0o644);
+    settings.push(`RL_HIDDEN_VISIBILITY=${options.hiddenVisibility}`);
   }
+  if (options.timeoutS !== undefined) settings.push(`RL_AUTOGRADER_TIMEOUT_S=${checkTimeout(options.timeoutS)}`);
+  if (settings.length > 0) add("autograder.env", Buffer.from(`${settings.join("\n")}\n`), 0o644);
   const zip = zipSync(entries, { level: 9 });
   const out = resolve(options.out);
   writeFileSync(out, zip);
   return { out, files, secretIncluded: Boolean(secret), bytes: zip.length };
 }
 
-const USAGE = "usage: npm run gradescope -- --out FILE.zip [--without-secret] [--hidden-visibility hidden|after_due_date|after_published|visible]";
+function checkTimeout(seconds: number): number {
+  const { min, max } = TIMEOUT_LIMITS_S;
+  if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+    throw new Error(`--timeout-s must be a whole number of seconds from ${min} to ${max} (Gradescope's longest limit is 40 minutes), got ${seconds}`);
+  }
+  return seconds;
+}
+
+const USAGE =
+  "usage: npm run gradescope -- --out FILE.zip [--timeout-s N] [--hidden-visibility hidden|after_due_date|after_published|visible] [--without-secret]\n" +
+  "  --timeout-s N   stop grading one submission after N seconds (default 540; keep it under the assignment's\n" +
+  "                  autograder timeout on Gradescope, 10 minutes unless you raised it)";
 
 export function parseGradescopeArgs(argv: readonly string[]): GradescopeOptions {
   const options: Partial<GradescopeOptions> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === "--out" || arg === "--hidden-visibility") {
+    if (arg === "--out" || arg === "--hidden-visibility" || arg === "--timeout-s") {
       const value = argv[++i];
       if (value === undefined || value.startsWith("--")) throw new Error(`${arg} needs a value\n${USAGE}`);
       if (arg === "--out") options.out = value;
+      else if (arg === "--timeout-s") options.timeoutS = checkTimeout(Number(value));
       else options.hiddenVisibility = value;
     } else if (arg === "--without-secret") options.withoutSecret = true;
+    else if (arg === "-h" || arg === "--help") throw new HelpRequested(USAGE);
     else throw new Error(`unknown option ${JSON.stringify(arg)}\n${USAGE}`);
   }
   if (!options.out) throw new Error(`--out FILE.zip is required\n${USAGE}`);
@@ -119,20 +109,12 @@ export function parseGradescopeArgs(argv: readonly string[]): GradescopeOptions 
   return options as GradescopeOptions;
 }
 
-function main(argv: string[]): number {
-  try {
-    const built = buildGradescopeZip(parseGradescopeArgs(argv));
+if (isMain(import.meta.url)) {
+  process.exitCode = await runCommand("gradescope", () => {
+    const built = buildGradescopeZip(parseGradescopeArgs(process.argv.slice(2)));
     process.stdout.write(
       `Wrote ${built.out} (${(built.bytes / 1024).toFixed(0)} KB, ${built.files.length} grader files, secret ${built.secretIncluded ? "included" : "NOT included"}).\n` +
-        "Upload it as the autograder of a Gradescope programming assignment (Ubuntu base image); see docs/INSTRUCTORS.md.\n",
+        "Upload it as the autograder of a Gradescope programming assignment (Ubuntu base image); see instructor/README.md.\n",
     );
-    return 0;
-  } catch (error) {
-    process.stderr.write(`gradescope: ${(error as Error).message}\n`);
-    return 1;
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exit(main(process.argv.slice(2)));
+  });
 }
