@@ -109,6 +109,8 @@ export interface CommentThreadOptions extends ScenarioOptions {
   pageViews?: number;
   /** Time between those page loads, ms. Default 1.5. */
   pageEveryMs?: number;
+  /** How long after the reply is acknowledged the first page load comes, ms. Default 0. */
+  pageAfterMs?: number;
 }
 
 /**
@@ -118,12 +120,13 @@ export interface CommentThreadOptions extends ScenarioOptions {
  * broken). The reply declares that it depends on the question (`dependsOn`).
  */
 export function commentThread(o: CommentThreadOptions = {}): Scenario {
-  const common = commonOptions(o, ["threads", "everyMs", "replyAfterMs", "pageViews", "pageEveryMs"]);
+  const common = commonOptions(o, ["threads", "everyMs", "replyAfterMs", "pageViews", "pageEveryMs", "pageAfterMs"]);
   const threads = checkInteger("threads", o.threads ?? 6, 1, 10_000);
   const everyMs = checkNumber("everyMs", o.everyMs ?? 60, 0);
   const replyAfterMs = checkNumber("replyAfterMs", o.replyAfterMs ?? 1, 0);
   const pageViews = checkInteger("pageViews", o.pageViews ?? 6, 1, 10_000);
   const pageEveryMs = checkNumber("pageEveryMs", o.pageEveryMs ?? 1.5, 0);
+  const pageAfterMs = checkNumber("pageAfterMs", o.pageAfterMs ?? 0, 0);
   const script: ScriptedOp[] = [];
   for (let t = 1; t <= threads; t++) {
     const question = `thread:${t}:question`;
@@ -142,7 +145,7 @@ export function commentThread(o: CommentThreadOptions = {}): Scenario {
     for (let v = 0; v < pageViews; v++) {
       script.push({
         kind: "read",
-        atMs: v * pageEveryMs,
+        atMs: pageAfterMs + v * pageEveryMs,
         afterOp: `thread${t}:reply`,
         client: `reader${t}`,
         keys: [question, reply],
@@ -155,7 +158,7 @@ export function commentThread(o: CommentThreadOptions = {}): Scenario {
     name: "comment-thread",
     story: `${threads} thread(s): a question, a reply ${replyAfterMs} ms after it is acknowledged, and ${pageViews} page load(s) of the thread`,
     guarantee: "consistentPrefix",
-    config: configFor(common, script, threads * everyMs + replyAfterMs + pageViews * pageEveryMs),
+    config: configFor(common, script, threads * everyMs + replyAfterMs + pageAfterMs + pageViews * pageEveryMs),
     check: (h) => CHECKERS.consistentPrefix(h),
   };
 }

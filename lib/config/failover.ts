@@ -1,10 +1,11 @@
 /** The failover's section of the configuration: the leader's crash, failure detection, election, fencing. */
+import { normalizeCoordinator, normalizeFencing } from "../coordination";
 import { checkDist, constant, type Dist } from "../dist";
 import { ConfigError, checkInteger, checkNodeName, checkNumber } from "../errors";
-import { checkBoolean, checkOptionalOptions, checkOptions, checkTime } from "./check";
+import { checkOptionalOptions, checkOptions, checkTime } from "./check";
 import type { Normalized, SimConfig } from "./types";
 
-const FAILOVER_KEYS = ["crashLeader", "oldLeaderReturnsAtMs", "detector", "election", "electionMs", "fencing", "stepDownAfterMs", "clientRerouteMs", "clientTimeoutMs"] as const;
+const FAILOVER_KEYS = ["crashLeader", "oldLeaderReturnsAtMs", "detector", "election", "electionMs", "fencing", "coordinator", "stepDownAfterMs", "clientRerouteMs", "clientTimeoutMs"] as const;
 const DETECTOR_KEYS = ["heartbeatMs", "timeoutMs", "delayMs"] as const;
 
 /** A client gives up on a node that does not answer after this long, unless `failover.clientTimeoutMs` says otherwise. */
@@ -58,7 +59,8 @@ export function normalizeFailover(c: SimConfig, names: readonly string[], networ
     detectorDelayMs: d.delayMs !== undefined ? checkDist(d.delayMs, "failover.detector.delayMs") : networkDelay,
     election,
     electionMs: dist("electionMs", constant(0)),
-    fencing: f.fencing === undefined ? false : checkBoolean("failover.fencing", f.fencing),
+    fencing: normalizeFencing(f.fencing),
+    coordinator: normalizeCoordinator(f.coordinator, timeoutMs),
     stepDownAfterMs: dist("stepDownAfterMs", constant(500)),
     clientRerouteMs: dist("clientRerouteMs", { kind: "exponential", meanMs: 50 }),
     clientTimeoutMs:

@@ -12,6 +12,8 @@ import { asyncAck, checkAckPolicy, compileAck } from "../policies";
 import { checkBoolean, checkOptions } from "./check";
 import { normalizeCluster } from "./cluster";
 import { DEFAULT_CLIENT_TIMEOUT_MS, normalizeFailover } from "./failover";
+import { normalizePartitions } from "../partitions";
+import { normalizeTriggers } from "../triggers";
 import { normalizeFaults } from "./faults";
 import { checkUpFront, normalizeLimits } from "./limits";
 import { normalizeReads } from "./reads";
@@ -36,12 +38,21 @@ export const SIM_KEYS = [
   "workload",
   "reads",
   "faults",
+  "partitions",
+  "triggers",
   "failover",
   "recordHistory",
   "engine",
   "limits",
   ...STEPS_KEYS,
 ] as const satisfies readonly (keyof SimConfig)[];
+
+/** Every client's name, as the run interns them: generated ones, then scripted ones. */
+function clientNames(w: Normalized["workload"]): string[] {
+  const names = Array.from({ length: Math.max(w.clients, w.closedLoop?.clients ?? 0) }, (_, i) => `c${i}`);
+  for (const op of w.script) if (!names.includes(op.client)) names.push(op.client);
+  return names;
+}
 
 /** Checks a configuration and fills in defaults. Throws ConfigError on bad input. */
 export function normalize(c: SimConfig): Normalized {
@@ -57,6 +68,10 @@ export function normalize(c: SimConfig): Normalized {
   const reads = normalizeReads(c);
   const faults = normalizeFaults(c, names);
   const failover = normalizeFailover(c, names, cluster.defaultToFollowerMs);
+  // Partitions and triggers name endpoints: nodes, clients, the coordinator's members, the fencing storage.
+  const endpoints = { nodes: names, clients: clientNames(workload), coordinator: failover?.coordinator.members ?? [], storage: failover?.fencing?.storage ?? [] };
+  const partitions = normalizePartitions(c.partitions, endpoints);
+  const triggers = normalizeTriggers(c.triggers, endpoints);
   const recordHistory = c.recordHistory === undefined ? true : checkBoolean("recordHistory", c.recordHistory);
   if (c.engine !== undefined && c.engine !== "auto" && c.engine !== "events") throw new ConfigError("engine", c.engine, 'it must be "auto" or "events"');
   const steps = normalizeSteps(c, c.followers);
@@ -75,6 +90,8 @@ export function normalize(c: SimConfig): Normalized {
     workload,
     reads,
     faults,
+    partitions,
+    triggers,
     failover,
     clientTimeoutMs: failover?.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS,
     recordHistory,

@@ -4,8 +4,11 @@
  */
 import type { Dist } from "../dist";
 import type { AckPolicy, AckRule } from "../policies";
+import type { CoordinatorConfig, FencingConfig, NormalizedCoordinator, NormalizedFencing } from "../coordination";
+import type { NormalizedPartition, PartitionFault } from "../partitions";
 import type { ReadRouting } from "../reads";
 import type { FollowerStepsConfig, NormalizedSteps, StepsConfig } from "./steps";
+import type { NormalizedTrigger, Trigger } from "../triggers";
 
 /**
  * A fault on one node over a time window. A node's crash and pause windows may not overlap (a node
@@ -126,8 +129,14 @@ export interface FailoverConfig {
   election?: "most-up-to-date" | "random" | { fixed: string };
   /** Time from suspicion to the new leader accepting writes. Default 0. */
   electionMs?: Dist;
-  /** Storage checks each write's epoch (fencing token) and rejects a deposed leader's writes. Default false. */
-  fencing?: boolean;
+  /**
+   * Storage checks each write's epoch (fencing token) and rejects a deposed leader's writes: `true`
+   * (one storage node, told of each new epoch at once) or the storage's options (lib/coordination.ts).
+   * Default false.
+   */
+  fencing?: boolean | FencingConfig;
+  /** Who decides leadership: "monitor" (the default), several monitors, or a majority lease (lib/coordination.ts). */
+  coordinator?: CoordinatorConfig;
   /** How long a deposed leader takes to learn of the new epoch once it runs again. Default constant 500 ms. */
   stepDownAfterMs?: Dist;
   /** How long each client takes to learn of a new leader. Default exponential mean 50 ms. */
@@ -168,6 +177,10 @@ export interface SimConfig extends StepsConfig {
   workload?: WorkloadConfig;
   reads?: ReadsConfig;
   faults?: Fault[];
+  /** Network partitions over time windows: the links between groups of endpoints are cut (lib/partitions.ts). */
+  partitions?: PartitionFault[];
+  /** Faults started by protocol events, e.g. right after the leader acknowledges write 300 (lib/triggers.ts). */
+  triggers?: Trigger[];
   failover?: FailoverConfig;
   /** Record the history of client operations (default true). Turn off for the fastest sweeps. */
   recordHistory?: boolean;
@@ -204,6 +217,8 @@ export interface Normalized extends NormalizedSteps {
   };
   reads: { readsPerSec: number; routing: ReadRouting | undefined; ownKeyShare: number };
   faults: { node: number; kind: Fault["kind"]; fromMs: number; toMs: number; factor: number }[];
+  partitions: NormalizedPartition[];
+  triggers: NormalizedTrigger[];
   failover?: {
     crashAtMs: number; // Infinity if none
     crashAfterAckOf: number; // -1 if none
@@ -213,7 +228,8 @@ export interface Normalized extends NormalizedSteps {
     detectorDelayMs: Dist;
     election: "most-up-to-date" | "random" | number;
     electionMs: Dist;
-    fencing: boolean;
+    fencing: NormalizedFencing | null;
+    coordinator: NormalizedCoordinator;
     stepDownAfterMs: Dist;
     clientRerouteMs: Dist;
     clientTimeoutMs: number;

@@ -9,7 +9,9 @@
 import { confirmed } from "../policies/rule";
 import { ackAt, crashLeaderAt } from "./events";
 import { downUntil, NO_FAULT } from "./faults";
+import { clientEndpoint, heldArrival, linkOpen, openFrom } from "./links";
 import { responseDelay } from "./network";
+import { afterAcknowledged } from "./triggers";
 import { onWriteDone } from "./workload";
 import type { World } from "./world";
 
@@ -26,6 +28,12 @@ export function onAck(w: World, lsn: number, from: number, epoch: number): void 
   if (leader < 0) return;
   const st = w.nodes[leader];
   if (st.epoch !== epoch || !st.believesLeader) return;
+  if (w.links !== null && !linkOpen(w.links, from, leader, w.now)) {
+    // Cut while on its way: delivered when the link heals.
+    const open = openFrom(w.links, from, leader, w.now);
+    if (open < Infinity) ackAt(w, open, lsn, from, epoch);
+    return;
+  }
   const until = downUntil(w, leader, w.now);
   if (until !== NO_FAULT) {
     if (until < Infinity) ackAt(w, until, lsn, from, epoch);
@@ -54,7 +62,9 @@ export function tryCommit(w: World, node: number): void {
 
 /** Tells the client its write committed. */
 function ackWrite(w: World, write: number, node: number): void {
-  const t = w.instantClient ? w.now : w.now + responseDelay(w);
+  let t = w.instantClient ? w.now : w.now + responseDelay(w);
+  // Across a partition the answer waits for the link to heal (never: the client never hears).
+  if (w.links !== null) t = heldArrival(w.links, node, clientEndpoint(w.links, w.wClient[write]), w.now, t);
   w.ackMs[write] = t;
   w.completeMs[write] = t;
   const st = w.nodes[node];
@@ -63,6 +73,7 @@ function ackWrite(w: World, write: number, node: number): void {
   if (w.lsn[write] > s.lastWriteLsn) s.lastWriteLsn = w.lsn[write];
   const fo = w.cfg.failover;
   if (fo && fo.crashAfterAckOf === write) crashLeaderAt(w, w.now);
+  if (w.triggered !== null) afterAcknowledged(w, w.triggered, write);
   onWriteDone(w, write, t);
 }
 

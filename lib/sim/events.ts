@@ -49,6 +49,10 @@ export const READ_SERVE = 18;
 export const CRASH_LEADER = 19;
 /** A read part waiting for a position checks whether its node died meanwhile. */
 export const WAIT_TIMEOUT = 20;
+/** Several monitors or a lease (coordinators.ts): `what` packs its kind, a round and a member. */
+export const COORDINATOR = 21;
+/** A write reaches the fencing storage (storage.ts), or (write < 0) an epoch's announcement does. */
+export const STORAGE_ARRIVE = 22;
 
 /** The argument names of each kind, in packing order (x, y, z), for traces and messages. */
 export const EVENT_ARGS: Readonly<Record<number, { name: string; args: readonly string[] }>> = {
@@ -72,12 +76,14 @@ export const EVENT_ARGS: Readonly<Record<number, { name: string; args: readonly 
   [READ_SERVE]: { name: "read-serve", args: ["part", "node"] },
   [CRASH_LEADER]: { name: "crash-leader", args: [] },
   [WAIT_TIMEOUT]: { name: "wait-timeout", args: ["part", "node"] },
+  [COORDINATOR]: { name: "coordinator", args: ["what", "node", "epoch"] },
+  [STORAGE_ARRIVE]: { name: "storage-arrive", args: ["write", "node", "epochOrStored"] },
 };
 
 /** Kinds that are timers of the failure detector: they alone do not keep a run going. */
 export const TIMER_KIND: readonly boolean[] = (() => {
   const timers: boolean[] = [];
-  for (const k of [HB_SEND, HB_ARRIVE, TIMEOUT_CHECK, ELECTION_DONE, STEP_DOWN]) timers[k] = true;
+  for (const k of [HB_SEND, HB_ARRIVE, TIMEOUT_CHECK, ELECTION_DONE, STEP_DOWN, COORDINATOR]) timers[k] = true;
   return timers;
 })();
 
@@ -188,6 +194,17 @@ export function electionDoneAt(w: World, t: number, candidate: number, epoch: nu
 
 export function stepDownAt(w: World, t: number, node: number): void {
   timer(w, t, STEP_DOWN, node);
+}
+
+/** A coordinator event (see coordinators.ts for what `what` packs). */
+export function coordinatorAt(w: World, t: number, what: number, node: number, epoch: number): void {
+  w.timersQueued++;
+  w.q.push(t, COORDINATOR, what, node, epoch);
+}
+
+/** `write` from leader `node` reaches its storage node; with `write` = -1 - s, the announcement of `epoch` reaches storage node s. */
+export function storageArriveAt(w: World, t: number, write: number, node: number, epoch: number): void {
+  w.q.push(t, STORAGE_ARRIVE, write, node, epoch);
 }
 
 /** One event in words, e.g. `recv {write: 3, node: 1, epoch: 1}`: for traces and failure messages. */

@@ -9,13 +9,26 @@
  */
 import { sampler } from "../dist";
 import { ConfigError } from "../errors";
+import { coordinationElected, deliverNews, electionFailed, onLeaderTick, startCoordination } from "./coordinators";
 import { clientRerouteAt, crashLeaderAt, electionDoneAt, heartbeatArriveAt, heartbeatSendAt, stepDownAt, timeoutCheckAt } from "./events";
 import { crashed, downUntil, NO_FAULT, slowFactor } from "./faults";
+import { clientEndpoint, heldArrival, linkOpen, lost, memberEndpoint } from "./links";
 import { rejoin } from "./replication";
+import { announceEpoch } from "./storage";
 import type { World } from "./world";
 
 /** Epochs travel in 16 bits of an event word (lib/heap.ts). */
 const MAX_EPOCH = 65535;
+
+/** Throws, naming `field` and its `settings`, when another election would need an epoch beyond what an event can carry. */
+export function checkEpochRoom(w: World, field: string, settings: unknown): void {
+  if (w.epoch + 1 <= MAX_EPOCH) return;
+  throw new ConfigError(
+    field,
+    settings,
+    `the run elected ${MAX_EPOCH - 1} new leaders by ${w.now.toFixed(1)} ms, the most one run can hold (epochs are kept in 16 bits); a detector that suspects the leader this often is not detecting failures. Lengthen timeoutMs, or simulate a shorter run`,
+  );
+}
 
 /** Queues the failover's first events: the scripted leader crash, the first heartbeat and timeout check. */
 export function startFailover(w: World): void {
@@ -24,7 +37,8 @@ export function startFailover(w: World): void {
   w.detectorDelay = sampler(fo.detectorDelayMs);
   if (fo.crashAtMs < Infinity) crashLeaderAt(w, fo.crashAtMs);
   heartbeatSendAt(w, 0, 0, 1);
-  timeoutCheckAt(w, fo.timeoutMs);
+  if (w.coord !== null) startCoordination(w, w.coord);
+  else timeoutCheckAt(w, fo.timeoutMs);
 }
 
 export function onHeartbeatSend(w: World, node: number, epoch: number): void {
@@ -32,6 +46,10 @@ export function onHeartbeatSend(w: World, node: number, epoch: number): void {
   const st = w.nodes[node];
   if (!st.believesLeader || st.epoch !== epoch) return;
   if (downUntil(w, node, w.now) !== NO_FAULT) return; // silent; restarted when the node is back
+  if (w.coord !== null) {
+    onLeaderTick(w, w.coord, node, epoch);
+    return;
+  }
   const fo = w.cfg.failover!;
   if (node === w.leader) {
     const d = w.detectorDelay(w.rFaults) * (w.faultWins[node].length > 0 ? slowFactor(w, node, w.now) : 1);
@@ -39,8 +57,11 @@ export function onHeartbeatSend(w: World, node: number, epoch: number): void {
     // delayed heartbeat holds back those behind it, which is how a latency spike becomes silence.
     let t = w.now + d;
     if (t < w.lastHbArrival) t = w.lastHbArrival;
-    w.lastHbArrival = t;
-    heartbeatArriveAt(w, t, epoch);
+    // Across a cut a heartbeat is lost: the monitor hears silence.
+    if (w.links === null || !lost(w.links, node, memberEndpoint(w.links, 0), w.now, t)) {
+      w.lastHbArrival = t;
+      heartbeatArriveAt(w, t, epoch);
+    }
   }
   heartbeatSendAt(w, w.now + fo.heartbeatMs, node, epoch);
 }
@@ -54,43 +75,42 @@ export function onHeartbeatArrive(w: World, epoch: number): void {
 
 export function onTimeoutCheck(w: World): void {
   w.timersQueued--;
+  if (w.coord !== null) return; // several monitors or a lease decide on their own (coordinators.ts)
   const fo = w.cfg.failover!;
   // Compare against the same sum the check was scheduled at: `now - lastHeard` can round below it.
   if (w.electing || w.now < w.lastHeard + fo.timeoutMs) return;
   const old = w.leader;
-  const candidate = pickCandidate(w, old);
+  const candidate = pickCandidate(w, old, w.links === null ? -1 : memberEndpoint(w.links, 0));
   w.events.push({ kind: "suspect", atMs: w.now, node: w.cfg.names[old], by: "monitor" });
   if (candidate < 0) {
     timeoutCheckAt(w, w.now + fo.timeoutMs); // nobody to promote: try again later
     return;
   }
-  if (w.epoch + 1 > MAX_EPOCH) {
-    throw new ConfigError(
-      "failover.detector",
-      { heartbeatMs: fo.heartbeatMs, timeoutMs: fo.timeoutMs },
-      `the run elected ${MAX_EPOCH - 1} new leaders by ${w.now.toFixed(1)} ms, the most one run can hold (epochs are kept in 16 bits); a detector that suspects the leader this often is not detecting failures. Lengthen timeoutMs, or simulate a shorter run`,
-    );
-  }
+  checkEpochRoom(w, "failover.detector", { heartbeatMs: fo.heartbeatMs, timeoutMs: fo.timeoutMs });
   w.electing = true;
   // The old leader was alive (slow heartbeats, or paused and about to resume): an unneeded failover.
   if (!crashed(w, old, w.now)) w.spurious++;
   electionDoneAt(w, w.now + sampler(fo.electionMs)(w.rFaults), candidate, w.epoch + 1);
 }
 
-/** The live followers of the current epoch, other than `old`: whom an election may promote. */
-function candidates(w: World, old: number): number[] {
+/**
+ * The live followers of the current epoch, other than `old`: whom an election may promote. With
+ * partitions, only those the deciding coordinator member (`from`, an endpoint; -1: any) can reach.
+ */
+function candidates(w: World, old: number, from = -1): number[] {
   const live: number[] = [];
   for (let r = 0; r < w.n; r++) {
     if (r === old || w.nodes[r].epoch !== w.epoch || w.nodes[r].believesLeader) continue;
     if (downUntil(w, r, w.now) !== NO_FAULT) continue;
+    if (w.links !== null && from >= 0 && !linkOpen(w.links, from, r, w.now)) continue;
     live.push(r);
   }
   return live;
 }
 
-/** The election rule's pick among the candidates, or -1. */
-function pickCandidate(w: World, old: number): number {
-  const live = candidates(w, old);
+/** The election rule's pick among the candidates `from` can reach (see `candidates`), or -1. */
+export function pickCandidate(w: World, old: number, from: number): number {
+  const live = candidates(w, old, from);
   return live.length === 0 ? -1 : w.elect!(live, w);
 }
 
@@ -99,7 +119,7 @@ function pickCandidate(w: World, old: number): number {
  * elected (none is live, or the fixed one is not). Without a change to the nodes it stays false.
  */
 export function canElect(w: World): boolean {
-  const live = candidates(w, w.leader);
+  const live = candidates(w, w.leader, w.links === null ? -1 : memberEndpoint(w.links, w.coord === null ? 0 : w.coord.decidedBy));
   const rule = w.cfg.failover!.election;
   return live.length > 0 && (typeof rule !== "number" || live.includes(rule));
 }
@@ -109,7 +129,9 @@ export function onElectionDone(w: World, cand: number, epoch: number): void {
   w.electing = false;
   const fo = w.cfg.failover!;
   if (downUntil(w, cand, w.now) !== NO_FAULT) {
-    timeoutCheckAt(w, w.now); // the candidate died meanwhile: elect again
+    // The candidate died meanwhile: elect again.
+    if (w.coord !== null) electionFailed(w, w.coord);
+    else timeoutCheckAt(w, w.now);
     return;
   }
   const old = w.leader;
@@ -133,25 +155,33 @@ export function onElectionDone(w: World, cand: number, epoch: number): void {
     w.outageMs += w.now - w.leaderDownSince;
     w.leaderDownSince = NaN;
   }
+  // The followers learn of the new epoch from the coordinator member that decided (at once, unless a partition holds the news).
+  const member = w.coord === null ? 0 : w.coord.decidedBy;
   for (let r = 0; r < w.n; r++) {
-    if (r === cand || r === old) continue;
-    const rs = w.nodes[r];
-    if (rs.believesLeader) continue;
-    rs.epoch = epoch;
-    rejoin(w, r);
+    if (r === cand || (r === old && w.nodes[r].believesLeader)) continue;
+    if (w.nodes[r].believesLeader) continue;
+    deliverNews(w, r, epoch, member);
   }
+  announceEpoch(w, epoch, member);
   // The old leader keeps believing it leads until it learns otherwise.
   const os = w.nodes[old];
   if (os.believesLeader) {
     const until = downUntil(w, old, w.now);
-    const from = until === NO_FAULT ? w.now : until;
+    let from = until === NO_FAULT ? w.now : until;
+    if (w.links !== null && from < Infinity) from = heldArrival(w.links, memberEndpoint(w.links, member), old, from, from);
     if (from < Infinity) stepDownAt(w, from + sampler(fo.stepDownAfterMs)(w.rFaults), old);
   }
   w.lastHeard = w.now;
   heartbeatSendAt(w, w.now, cand, epoch);
-  timeoutCheckAt(w, w.now + fo.timeoutMs);
+  if (w.coord !== null) coordinationElected(w, w.coord);
+  else timeoutCheckAt(w, w.now + fo.timeoutMs);
   const reroute = sampler(fo.clientRerouteMs);
-  for (let c = 0; c < w.clientNames.length; c++) clientRerouteAt(w, w.now + reroute(w.rFaults), c);
+  for (let c = 0; c < w.clientNames.length; c++) {
+    let at = w.now + reroute(w.rFaults);
+    // A client cut off from the coordinator hears of the new leader when the partition heals.
+    if (w.links !== null) at = heldArrival(w.links, memberEndpoint(w.links, member), clientEndpoint(w.links, c), w.now, at);
+    if (at < Infinity) clientRerouteAt(w, at, c);
+  }
 }
 
 export function onStepDown(w: World, node: number): void {

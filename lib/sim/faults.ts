@@ -9,6 +9,7 @@
  */
 import { sampler } from "../dist";
 import { faultEndAt, faultStartAt, heartbeatSendAt, stepDownAt } from "./events";
+import { triggeredFaultEnd } from "./triggers";
 import type { World } from "./world";
 
 /** `downUntil`'s answer for a node that is up. */
@@ -62,6 +63,13 @@ export function onFaultStart(w: World, fault: number): void {
 }
 
 export function onFaultEnd(w: World, fault: number): void {
+  if (fault >= w.cfg.faults.length) {
+    // The end of a fault a trigger started (triggers.ts).
+    const { node, crash } = triggeredFaultEnd(w, fault);
+    if (crash) w.events.push({ kind: "recover", atMs: w.now, node: w.cfg.names[node] });
+    onNodeBack(w, node);
+    return;
+  }
   if (fault < 0) {
     // The end of a leader crash made by failover.crashLeader.
     const node = -1 - fault;

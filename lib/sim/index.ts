@@ -9,7 +9,9 @@
  * The files of this folder name the lesson's ideas: events.ts (what can happen), world.ts (every
  * piece of state), network.ts, replication.ts, acknowledgement.ts, reads.ts, faults.ts,
  * failover.ts with election.ts, workload.ts, results.ts, and the two engines that run them:
- * loop.ts (the event loop) and recurrence.ts (the same run, computed write by write).
+ * loop.ts (the event loop) and recurrence.ts (the same run, computed write by write). Faults and
+ * failover beyond one monitor: links.ts (partitions), triggers.ts (faults started by protocol
+ * events), coordinators.ts (several monitors, a majority lease) and storage.ts (fencing storage).
  */
 import type { SimConfig } from "../config";
 import { normalize } from "../config";

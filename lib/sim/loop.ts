@@ -26,13 +26,16 @@ import {
   TIMER_KIND,
   WAIT_TIMEOUT,
   WRITE_ARRIVE,
+  COORDINATOR,
+  STORAGE_ARRIVE,
   WRITE_INVOKE,
 } from "./events";
 import { canElect, onClientReroute, onElectionDone, onHeartbeatArrive, onHeartbeatSend, onStepDown, onTimeoutCheck, startFailover } from "./failover";
 import { eventsExceeded, virtualTimeExceeded } from "../config/limits";
 import { crashed, downUntil, NO_FAULT, onCrashLeader, onFaultEnd, onFaultStart, scheduleFaults } from "./faults";
 import { onReadArrive, onReadInvoke, onReadServe, onWaitTimeout } from "./reads";
-import { onLocalCommit, onRecv, onWriteArrive } from "./replication";
+import { onCoordinatorEvent } from "./coordinators";
+import { onLocalCommit, onRecv, onStorageEvent, onWriteArrive } from "./replication";
 import { result, type RunResult } from "./results";
 import { onScriptOp, onWriteInvoke, startWorkload, workloadDone } from "./workload";
 import { MEMORY_CHECK_EVERY, NOT_SEEN, type World } from "./world";
@@ -121,6 +124,12 @@ export function runEvents(w: World): RunResult {
         break;
       case WAIT_TIMEOUT:
         onWaitTimeout(w, x, y);
+        break;
+      case COORDINATOR:
+        onCoordinatorEvent(w, x, y, z);
+        break;
+      case STORAGE_ARRIVE:
+        onStorageEvent(w, x, y, z);
         break;
       default:
         throw new Error(`unknown event: ${describeEvent(q.k, x, y, z)}`);

@@ -12,6 +12,7 @@ import type { ReadContext } from "../reads";
 import { randomInt } from "../rng";
 import { readArriveAt, readInvokeAt, readServeAt, RETRY, waitTimeoutAt } from "./events";
 import { crashed, downUntil, NO_FAULT } from "./faults";
+import { clientEndpoint, heldArrival, linkOpen, openFrom, requestsHeld } from "./links";
 import { requestDelay, responseDelay } from "./network";
 import { advance, appliedLsn } from "./replication";
 import { exponentialGapMs, scriptCompleted, writeHorizon } from "./workload";
@@ -122,8 +123,22 @@ function lagMs(w: World, node: number, leader: number): number {
 
 /** Read part `part` reaches `node`; `forwarded` 1 when the leader serves it on a follower's behalf. */
 export function onReadArrive(w: World, part: number, node: number, forwarded: number): void {
-  const until = downUntil(w, node, w.now);
   const rp = w.parts[part];
+  if (w.links !== null) {
+    const client = clientEndpoint(w.links, w.reads[rp.read].client);
+    if (!linkOpen(w.links, client, node, w.now)) {
+      // Across a partition the request waits for the link, or is lost: the client asks its leader after its timeout.
+      const open = openFrom(w.links, client, node, w.now);
+      if (requestsHeld(w.links, client, node, w.now) && open < Infinity) readArriveAt(w, open, part, node, forwarded ? 1 : 0);
+      else {
+        const leader = w.clientView[w.reads[rp.read].client];
+        rp.node = leader;
+        if (leader !== node || forwarded === 0) readArriveAt(w, w.now + w.cfg.clientTimeoutMs, part, leader, 1);
+      }
+      return;
+    }
+  }
+  const until = downUntil(w, node, w.now);
   if (until !== NO_FAULT) {
     if (until === Infinity || crashed(w, node, w.now)) {
       // No answer: after a timeout the client asks its leader instead.
@@ -191,7 +206,8 @@ export function onReadServe(w: World, part: number, node: number): void {
   rp.seen = id;
   w.readsServedBy[node]++;
   const rec = w.reads[rp.read];
-  const done = w.now + responseDelay(w);
+  let done = w.now + responseDelay(w);
+  if (w.links !== null) done = heldArrival(w.links, node, clientEndpoint(w.links, rec.client), w.now, done);
   const s = w.sessions[rec.client];
   s.lastReadNode = w.cfg.names[node];
   if (id >= 0 && w.lsn[id] > s.lastReadLsn) s.lastReadLsn = w.lsn[id];

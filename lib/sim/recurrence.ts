@@ -28,6 +28,8 @@ export function recurrenceApplies(w: World): boolean {
   return (
     c.engine === "auto" &&
     c.faults.length === 0 &&
+    c.partitions.length === 0 &&
+    c.triggers.length === 0 &&
     c.failover === undefined &&
     c.reads.readsPerSec === 0 &&
     wl.script.length === 0 &&

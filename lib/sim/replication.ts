@@ -9,14 +9,25 @@
  */
 import { ackAt, fallbackCheckAt, localCommitAt, recvAt, writeArriveAt } from "./events";
 import { failWrite, senderOf, tryCommit } from "./acknowledgement";
-import { stepDown } from "./failover";
+import { mayLead } from "./coordinators";
 import { crashed, downUntil, NO_FAULT } from "./faults";
+import { clientEndpoint, heldArrival, linkOpen, openFrom, requestsHeld } from "./links";
 import { responseDelay, toFollowerDelay, toLeaderDelay } from "./network";
 import { wakeWaiters } from "./reads";
-import { FAILED_FENCED, FAILED_NOT_LEADER, type World } from "./world";
+import { onAnnouncementArrive, onStorageArrive, storageIntercepts } from "./storage";
+import { afterAccepted } from "./triggers";
+import { FAILED_NOT_LEADER, type World } from "./world";
 
 /** A client's write reaches `node`: the leader appends it to its log and ships it; others refuse it. */
 export function onWriteArrive(w: World, write: number, node: number): void {
+  if (w.links !== null && !linkOpen(w.links, clientEndpoint(w.links, w.wClient[write]), node, w.now)) {
+    // A partition between the client and the node: the request waits for the link, or is lost and the client times out.
+    const client = clientEndpoint(w.links, w.wClient[write]);
+    const open = openFrom(w.links, client, node, w.now);
+    if (requestsHeld(w.links, client, node, w.now) && open < Infinity) writeArriveAt(w, open, write, node);
+    else failWrite(w, write, FAILED_NOT_LEADER, w.invokeMs[write] + Math.max(w.cfg.clientTimeoutMs, w.now - w.invokeMs[write]));
+    return;
+  }
   const until = downUntil(w, node, w.now);
   if (until !== NO_FAULT) {
     if (until === Infinity || crashed(w, node, w.now)) {
@@ -33,17 +44,20 @@ export function onWriteArrive(w: World, write: number, node: number): void {
     failWrite(w, write, FAILED_NOT_LEADER, w.now + responseDelay(w));
     return;
   }
-  if (st.epoch < w.epoch && w.cfg.failover?.fencing) {
-    // The storage layer has seen a newer fencing token: refuse, and the old leader learns it is deposed.
-    w.fenced++;
-    w.events.push({ kind: "rejected", atMs: w.now, node: w.cfg.names[node], epoch: st.epoch, reason: `fencing token ${st.epoch} < ${w.epoch}` });
-    w.wNode[write] = -1;
+  // A leader whose lease ran out steps down instead (coordinators.ts).
+  if (w.coord !== null && !mayLead(w, w.coord, node)) {
     w.clientView[w.wClient[write]] = w.leader;
-    failWrite(w, write, FAILED_FENCED, w.now + responseDelay(w));
-    stepDown(w, node);
+    failWrite(w, write, FAILED_NOT_LEADER, w.now + responseDelay(w));
     return;
   }
-  // Accept: append to the log and ship to followers.
+  // The fencing storage may refuse it, or take it first (storage.ts).
+  if (w.storage !== null && storageIntercepts(w, w.storage, write, node)) return;
+  acceptWrite(w, write, node);
+}
+
+/** Leader `node` appends `write` to its log and ships it to its followers. */
+function acceptWrite(w: World, write: number, node: number): void {
+  const st = w.nodes[node];
   const lsn = st.log.length + 1;
   st.log.push(write);
   w.lsn[write] = lsn;
@@ -54,6 +68,7 @@ export function onWriteArrive(w: World, write: number, node: number): void {
   if (!w.steps.shipAfterLocalCommit) shipToFollowers(w, node, write);
   const fallback = w.ack.fallback;
   if (fallback !== null && w.ack.neededAtStart > 0) fallbackCheckAt(w, w.now + fallback.afterMs, write);
+  if (w.triggered !== null) afterAccepted(w, w.triggered, node);
   if (w.instantLocal) onLocalCommit(w, write, node);
   else localCommitAt(w, w.steps.localCommitMs(node, w.now + w.commitD(w.rApply[node])), write, node);
 }
@@ -69,10 +84,20 @@ function shipToFollowers(w: World, node: number, write: number): void {
   }
 }
 
+/** A write reaches the fencing storage (`stored` 1: the storage's answer reaches its frozen leader as it wakes), or an epoch's announcement does (`write` = -1 - storage node). */
+export function onStorageEvent(w: World, write: number, node: number, epochOrStored: number): void {
+  if (write < 0) onAnnouncementArrive(w, -1 - write, epochOrStored);
+  else onStorageArrive(w, write, node, epochOrStored === 1, acceptWrite);
+}
+
 /** Sends entry `write` from leader `from` to follower `to`, behind whatever is already on the way. */
 export function ship(w: World, from: number, to: number, write: number): void {
   const rs = w.nodes[to];
   let t = w.now + toFollowerDelay(w, to);
+  if (w.links !== null) {
+    t = heldArrival(w.links, from, to, w.now, t); // held across a partition, until it heals
+    if (t === Infinity) return;
+  }
   if (t < rs.lastArrival) t = rs.lastArrival; // the replication stream is ordered (TCP)
   rs.lastArrival = t;
   recvAt(w, t, write, to, w.nodes[from].epoch);
@@ -107,6 +132,12 @@ export function onRecv(w: World, write: number, node: number, epoch: number): vo
     }
   }
   const sender = senderOf(w, epoch);
+  if (w.links !== null && sender >= 0 && !linkOpen(w.links, sender, node, w.now)) {
+    // Cut while on its way (a partition a trigger started): delivered when the link heals.
+    const open = openFrom(w.links, sender, node, w.now);
+    if (open < Infinity) recvAt(w, open, write, node, epoch);
+    return;
+  }
   // A crash kills the sender's connections: what it had sent but not yet delivered is lost.
   if (sender >= 0 && w.faultWins[sender].length > 0 && crashed(w, sender, w.now)) return;
   const lsn = w.lsn[write];
@@ -127,6 +158,10 @@ export function onRecv(w: World, write: number, node: number, epoch: number): vo
   // The confirmation leaves when the step the rule names is done: receipt, write, flush or apply.
   const confirmAt = steps.confirmMs(node, w.now, applied);
   let t = confirmAt + toLeaderDelay(w, node);
+  if (w.links !== null) {
+    t = heldArrival(w.links, node, sender, confirmAt, t);
+    if (t === Infinity) return;
+  }
   if (t < st.lastAckArrival) t = st.lastAckArrival;
   st.lastAckArrival = t;
   ackAt(w, t, lsn, node, epoch);

@@ -15,8 +15,12 @@ import type { ClusterEvent } from "../history";
 import type { AckRule, Membership } from "../policies";
 import { compileRouting, type RouterFn, type Session } from "../reads";
 import { stream, type Rng } from "../rng";
+import { createCoordination, type Coordination } from "./coordinators";
 import { compileElection, type ElectionRule } from "./election";
 import { ReplicationSteps } from "./steps";
+import { createLinks, type Links } from "./links";
+import { createStorage, type Storage } from "./storage";
+import { createTriggers, type TriggerRun } from "./triggers";
 
 /** One node's replication state. */
 export interface NodeState {
@@ -214,6 +218,16 @@ export class World implements Membership {
   fenced = 0;
   splitBrainWrites = 0;
 
+  // ---------------------------------------------------------------- partitions, triggers, other coordinators, fencing storage (null when unused)
+  /** Cut links over time (links.ts). */
+  links: Links | null = null;
+  /** Faults started by protocol events (triggers.ts). */
+  triggered: TriggerRun | null = null;
+  /** Several monitors or a lease (coordinators.ts); null with the single monitor. */
+  coord: Coordination | null = null;
+  /** The fencing storage (storage.ts). */
+  storage: Storage | null = null;
+
   // ---------------------------------------------------------------- the workload's progress
   openGenerated = 0;
   closedLeft = 0;
@@ -292,6 +306,10 @@ export class World implements Membership {
       });
     }
     this.scriptDone = w.script.map(() => NaN);
+    this.links = createLinks(this);
+    this.triggered = createTriggers(this);
+    this.coord = createCoordination(this);
+    this.storage = createStorage(this);
   }
 
   keyId(name: string): number {
