@@ -187,10 +187,12 @@ if (skipReason) {
     });
 
     describe("beside the simulator fed with what it measured", () => {
-      // The workbook's targets (AGREEMENT_TARGETS) are shown for the recorded run in notebook 06.
-      // A fresh run on a busy two-core machine drifts further (with two `yes` processes beside a
-      // load average of 16, remote_write's stale reads came out 29 points apart), so the test
-      // allows more, yet less than a model without PostgreSQL's shipping point would need.
+      // Wider than the workbook's targets (AGREEMENT_TARGETS: 10 points, 20% or 0.25 ms), for noise:
+      // a fresh run on a busy two-core machine drifts further (with two `yes` processes beside a
+      // load average of 16, remote_write's stale reads came out 29 points apart, and FIRST 2 · on has
+      // taken PostgreSQL up to 2.7 times the simulator's time), yet less than a model without
+      // PostgreSQL's shipping point would need. The README's table has the misses
+      // against the targets themselves, measured; notebook 06 shows the recorded run's.
       const noisy: AgreementTargets = { staleShare: 0.35, latencyRelative: 1, latencyMs: 1, lostRelative: 0.5, lostCountingSigmas: 3 };
       let rows: AgreementRow[];
       beforeAll(() => {
