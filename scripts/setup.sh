@@ -160,8 +160,10 @@ else
 fi
 
 # --- The library bundle and the link notebooks import it through ------------------------------
-if [[ ! -f dist/index.cjs || ! -f dist/types/index.d.ts || -n "$(find index.ts lib workbook grader -name '*.ts' ! -name '*.test.ts' -newer dist/index.cjs -print -quit)" ]]; then
-  say "building dist/index.cjs and its type declarations"
+# dist/pg-lab.cjs, the PostgreSQL lab's bundle (notebook 06 imports it), is built right after it.
+if [[ ! -f dist/index.cjs || ! -f dist/types/index.d.ts || ! -f dist/pg-lab.cjs ||
+      -n "$(find index.ts lib workbook grader pg-lab -name '*.ts' ! -name '*.test.ts' -newer dist/index.cjs -print -quit)" ]]; then
+  say "building dist/index.cjs, dist/pg-lab.cjs and their type declarations"
   npm run --silent build
 else
   say "dist/index.cjs up to date"

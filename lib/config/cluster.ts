@@ -5,10 +5,11 @@
 import { checkDist, constant, type Dist } from "../dist";
 import { ConfigError, checkInteger } from "../errors";
 import { checkArray, checkOptionalOptions, checkOptions } from "./check";
+import { FOLLOWER_STEPS_KEYS } from "./steps";
 import type { FollowerConfig, SimConfig } from "./types";
 
 const NETWORK_KEYS = ["oneWayMs", "toFollowerMs", "toLeaderMs", "clientRequestMs", "clientResponseMs"] as const;
-const FOLLOWER_KEYS = ["name", "toFollowerMs", "toLeaderMs", "applyMs"] as const;
+const FOLLOWER_KEYS = ["name", "toFollowerMs", "toLeaderMs", "applyMs", ...FOLLOWER_STEPS_KEYS] as const;
 const MAX_FOLLOWERS = 1000;
 
 const DEFAULT_DELAY = Object.freeze({ kind: "exponential", meanMs: 1 }) as Dist;

@@ -41,7 +41,7 @@ describe("policies and routings written by hand are checked as their helpers che
   test.each([
     [{ kind: "quorum", k: Number.NaN }, "ack.k"],
     [{ kind: "quorum" }, "ack.k"],
-    [{ kind: "quorum", k: 1, on: "flush" }, "ack.on"],
+    [{ kind: "quorum", k: 1, on: "durable" }, "ack.on"],
     [{ kind: "semi-sync", follower: 3 }, "ack.follower"],
     [{ kind: "first", k: 2, standbys: ["A"] }, "ack.k"],
     [{ kind: "majority" }, "ack"],

@@ -4,7 +4,7 @@
  * Every option, with its default, is in types.ts. `normalize` turns what the user wrote into a
  * complete, checked configuration, or throws a ConfigError naming the field: each section of the
  * configuration checks itself in its own file (cluster.ts for the followers and the network,
- * workload.ts, reads.ts, faults.ts, failover.ts, limits.ts; lib/policies for `ack`). Unknown keys
+ * workload.ts, reads.ts, faults.ts, failover.ts, limits.ts, steps.ts; lib/policies for `ack`). Unknown keys
  * are refused at every level, with the closest known key suggested.
  */
 import { ConfigError } from "../errors";
@@ -17,6 +17,7 @@ import { normalizeTriggers } from "../triggers";
 import { normalizeFaults } from "./faults";
 import { checkUpFront, normalizeLimits } from "./limits";
 import { normalizeReads } from "./reads";
+import { normalizeSteps, STEPS_KEYS } from "./steps";
 import type { Normalized, SimConfig } from "./types";
 import { normalizeWorkload } from "./workload";
 
@@ -24,6 +25,7 @@ export type * from "./types";
 export { followerName } from "./cluster";
 export { DEFAULT_CLIENT_TIMEOUT_MS } from "./failover";
 export { DEFAULT_LIMITS } from "./limits";
+export { SHIP_AFTER, type ShipAfter, type StepsConfig, type FollowerStepsConfig } from "./steps";
 
 /** The top-level options of `simulate`. */
 export const SIM_KEYS = [
@@ -42,6 +44,7 @@ export const SIM_KEYS = [
   "recordHistory",
   "engine",
   "limits",
+  ...STEPS_KEYS,
 ] as const satisfies readonly (keyof SimConfig)[];
 
 /** Every client's name, as the run interns them: generated ones, then scripted ones. */
@@ -71,7 +74,9 @@ export function normalize(c: SimConfig): Normalized {
   const triggers = normalizeTriggers(c.triggers, endpoints);
   const recordHistory = c.recordHistory === undefined ? true : checkBoolean("recordHistory", c.recordHistory);
   if (c.engine !== undefined && c.engine !== "auto" && c.engine !== "events") throw new ConfigError("engine", c.engine, 'it must be "auto" or "events"');
+  const steps = normalizeSteps(c, c.followers);
   const cfg: Normalized = {
+    ...steps,
     seed: c.seed,
     names,
     toFollowerMs: cluster.toFollowerMs,

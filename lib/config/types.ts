@@ -7,6 +7,7 @@ import type { AckPolicy, AckRule } from "../policies";
 import type { CoordinatorConfig, FencingConfig, NormalizedCoordinator, NormalizedFencing } from "../coordination";
 import type { NormalizedPartition, PartitionFault } from "../partitions";
 import type { ReadRouting } from "../reads";
+import type { FollowerStepsConfig, NormalizedSteps, StepsConfig } from "./steps";
 import type { NormalizedTrigger, Trigger } from "../triggers";
 
 /**
@@ -31,7 +32,8 @@ export interface Fault {
   factor?: number;
 }
 
-export interface FollowerConfig {
+/** A follower's options; its write and flush times (`writeMs`, `flushMs`) are described in steps.ts. */
+export interface FollowerConfig extends FollowerStepsConfig {
   /** Default "A", "B", "C", … by position. */
   name?: string;
   /** Delay of replication messages from the leader to this follower. Default: `network.toFollowerMs`. */
@@ -157,8 +159,11 @@ export interface LimitsConfig {
   maxVirtualMs?: number;
 }
 
-/** Everything `simulate` accepts. Only `seed` is required. */
-export interface SimConfig {
+/**
+ * Everything `simulate` accepts. Only `seed` is required. `shipAfter` (when the leader sends
+ * entries) and the followers' `writeMs` and `flushMs` are described in steps.ts.
+ */
+export interface SimConfig extends StepsConfig {
   seed: number;
   /** Number of followers, or one entry per follower. Default 2. */
   followers?: number | FollowerConfig[];
@@ -191,7 +196,7 @@ export interface SimConfig {
 }
 
 /** A fully checked configuration with every default filled in. */
-export interface Normalized {
+export interface Normalized extends NormalizedSteps {
   seed: number;
   names: string[]; // node names; index 0 is the initial leader
   toFollowerMs: Dist[]; // per node index (index 0 unused until it becomes a follower: uses defaults)

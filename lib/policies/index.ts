@@ -44,7 +44,7 @@ export function isAckPolicy(value: unknown): value is AckPolicy {
 
 /** A short name for tables and legends, e.g. "quorum(2)" or "semi-sync(A)". */
 export function policyName(p: AckPolicy): string {
-  const suffix = (p.on === "apply" ? ", on apply" : "") + (p.fallbackAfterMs !== undefined ? `, fallback ${p.fallbackAfterMs} ms` : "");
+  const suffix = (p.on !== "receive" ? `, on ${p.on}` : "") + (p.fallbackAfterMs !== undefined ? `, fallback ${p.fallbackAfterMs} ms` : "");
   const base = kindOf(p).label(p);
   return suffix ? `${base}${suffix.replace(/^, /, " [")}]` : base;
 }

@@ -9,12 +9,18 @@
 import { ConfigError, checkNodeName, checkNumber } from "../errors";
 
 /**
- * The step of a follower's handling of an entry that its acknowledgement confirms. Followers
- * receive an entry (it arrived and is durable there) and then apply it (reads there see it).
+ * The step of a follower's handling of an entry that its acknowledgement confirms. A follower
+ * receives an entry, writes it to its operating system, flushes it to disk, then applies it, in
+ * that order (each step takes the follower's `writeMs`, `flushMs`, `applyMs`; writing and flushing
+ * take no time unless configured, and then "receive", "write" and "flush" are the same moment).
  */
 export type ConfirmStep =
-  /** The follower received the entry and made it durable (PostgreSQL `on` / `remote_write`, MySQL AFTER_SYNC). */
+  /** The entry arrived (and, with no write or flush time configured, is durable there). */
   | "receive"
+  /** The follower handed it to its operating system: it survives the follower's crash, not its machine's (PostgreSQL `remote_write`). */
+  | "write"
+  /** The follower flushed it to disk (PostgreSQL `on`; a MySQL semi-sync replica, which acknowledges once its relay log is flushed). */
+  | "flush"
   /** The follower applied it, so reads there see it (PostgreSQL `remote_apply`). */
   | "apply";
 
@@ -22,7 +28,7 @@ export type ConfirmStep =
 export type AckOn = ConfirmStep;
 
 /** Every step a follower can confirm, in the order a follower goes through them. */
-export const CONFIRM_STEPS: readonly ConfirmStep[] = ["receive", "apply"];
+export const CONFIRM_STEPS: readonly ConfirmStep[] = ["receive", "write", "flush", "apply"];
 
 /** Options every acknowledgement policy takes. */
 export interface AckOptions {
@@ -52,7 +58,7 @@ export const COMMON_KEYS = ["kind", "on", "fallbackAfterMs"] as const;
 export function ackCommon(o: AckOptions | undefined, field: string): AckCommon {
   if (o !== undefined && (o === null || typeof o !== "object")) throw new ConfigError(field, o, "its options must be an object such as { on: \"apply\" }");
   const on = o?.on ?? "receive";
-  if (!CONFIRM_STEPS.includes(on)) throw new ConfigError(`${field}.on`, on, `it must be ${CONFIRM_STEPS.map((s) => JSON.stringify(s)).join(" or ")}`);
+  if (!CONFIRM_STEPS.includes(on)) throw new ConfigError(`${field}.on`, on, `it must be ${CONFIRM_STEPS.map((s) => JSON.stringify(s)).join(", ")}`);
   const c: AckCommon = { on };
   if (o?.fallbackAfterMs !== undefined) {
     c.fallbackAfterMs = checkNumber(`${field}.fallbackAfterMs`, o.fallbackAfterMs, 0, Infinity, "it must be a timeout >= 0 ms");

@@ -3,8 +3,13 @@
  * only open-loop writes and nothing that reacts to time.
  *
  * In the spirit of Lindley's recursion for queues, every time is a max of earlier times plus a delay:
- *   received(f, i) = max(accept(i) + toFollower, received(f, i−1))      (ordered stream)
- *   applied(f, i)  = max(received(f, i), applied(f, i−1)) + apply        (one apply thread)
+ *   local(i)       = accept(i) + leaderCommit, or, when the leader ships after its local commit,
+ *                    max(accept(i) + leaderCommit, local(i−1))           (a log flushed in order)
+ *   received(f, i) = max(shipped(i) + toFollower, received(f, i−1))     (ordered stream)
+ *       where shipped(i) = accept(i), or local(i) when the leader ships after its local commit
+ *   written(f, i)  = max(received(f, i), written(f, i−1)) + write        (when writing takes time)
+ *   flushed(f, i)  = max(written(f, i), flushed(f, i−1)) + flush         (likewise)
+ *   applied(f, i)  = max(flushed(f, i), applied(f, i−1)) + apply        (one apply thread)
  *   acked(f, i)    = max(confirmed step + toLeader, acked(f, i−1))       (ordered confirmations)
  *   commit(i)      = max(local(i), when the ack rule's confirmations are in, commit(i−1))
  * Each random stream is drawn in the same order as the event loop draws it, so the results are
@@ -52,7 +57,8 @@ export function runRecurrence(w: World): RunResult {
   // per follower when they are simulated, and the local commit unless it is instant.
   const perWrite = 1 + (n - 1) + (w.needsAcks ? n - 1 : 0) + (w.instantLocal ? 0 : 1);
   const { toMean, backMean, noApply, toF, toL, rTo, rBack, applyD, rApply } = w;
-  const onApply = w.confirmOnApply;
+  const steps = w.steps;
+  const { timed: stepsTimed, shipAfterLocalCommit: shipAfterLocal, confirmOnApply, confirmOnWrite, confirmOnFlush, lastWrite, lastFlush } = steps;
   const { maxEvents, maxVirtualMs } = w.cfg.limits;
   let t = wl.writes > 0 ? nextOpenArrival(w, 0) : Infinity;
   while (t < Infinity) {
@@ -77,28 +83,34 @@ export function runRecurrence(w: World): RunResult {
     w.acceptMs[id] = t;
     w.recvMs[0][id] = t;
     if (t > end) end = t;
+    // The local commit draws from its own stream, so computing it first changes no draw.
+    let local = t;
+    if (!w.instantLocal) local = shipAfterLocal ? steps.localCommitMs(0, t + w.commitD(rApply[0])) : t + w.commitD(rApply[0]);
+    const shipped = shipAfterLocal ? local : t;
     for (let r = 1; r < n; r++) {
       // Exponential delays drawn inline, as network.ts draws them: the same draws, without a call.
       const m = toMean[r];
-      let recv = t + (m >= 0 ? -m * Math.log(rTo[r].next()) : toF[r](rTo[r]));
+      let recv = shipped + (m >= 0 ? -m * Math.log(rTo[r].next()) : toF[r](rTo[r]));
       if (recv < lastArr[r]) recv = lastArr[r];
       lastArr[r] = recv;
       if (recv > end) end = recv;
       // Followers' own logs are left empty: nothing reads them after a write-only run.
       w.recvMs[r][id] = recv;
-      const applied = (recv > lastApply[r] ? recv : lastApply[r]) + (noApply[r] ? 0 : applyD[r](rApply[r]));
+      const flushed = stepsTimed ? steps.writeAndFlush(r, recv) : recv;
+      const applied = (flushed > lastApply[r] ? flushed : lastApply[r]) + (noApply[r] ? 0 : applyD[r](rApply[r]));
       lastApply[r] = applied;
       w.applyMs[r][id] = applied;
       if (w.needsAcks) {
         const mb = backMean[r];
-        let a = (onApply ? applied : recv) + (mb >= 0 ? -mb * Math.log(rBack[r].next()) : toL[r](rBack[r]));
+        // The step confirmed, as ReplicationSteps.confirmMs says, inlined for the hot loop.
+        const confirmed = confirmOnApply ? applied : confirmOnFlush ? lastFlush[r] : confirmOnWrite ? lastWrite[r] : recv;
+        let a = confirmed + (mb >= 0 ? -mb * Math.log(rBack[r].next()) : toL[r](rBack[r]));
         if (a < lastAck[r]) a = lastAck[r];
         lastAck[r] = a;
         ackArr[r] = a;
         if (a > end) end = a;
       }
     }
-    const local = w.instantLocal ? t : t + w.commitD(rApply[0]);
     if (local > end) end = local;
     w.localDone[id] = 1;
     w.applyMs[0][id] = local;

@@ -1,5 +1,6 @@
 /**
- * Replication: the leader's log, shipped in order to each follower, which receives, applies and
+ * Replication: the leader's log, shipped in order to each follower (when it accepts an entry, or
+ * once its local commit is done: `shipAfter`), which receives, writes, flushes, applies and
  * confirms it.
  *
  * Each follower has one ordered stream from its leader (as a TCP connection is) and one apply
@@ -64,17 +65,23 @@ function acceptWrite(w: World, write: number, node: number): void {
   w.wEpoch[write] = st.epoch;
   w.acceptMs[write] = w.now;
   w.recvMs[node][write] = w.now;
+  if (!w.steps.shipAfterLocalCommit) shipToFollowers(w, node, write);
+  const fallback = w.ack.fallback;
+  if (fallback !== null && w.ack.neededAtStart > 0) fallbackCheckAt(w, w.now + fallback.afterMs, write);
+  if (w.triggered !== null) afterAccepted(w, w.triggered, node);
+  if (w.instantLocal) onLocalCommit(w, write, node);
+  else localCommitAt(w, w.steps.localCommitMs(node, w.now + w.commitD(w.rApply[node])), write, node);
+}
+
+/** Sends entry `write` from leader `node` to every node that follows it. */
+function shipToFollowers(w: World, node: number, write: number): void {
+  const st = w.nodes[node];
   for (let r = 0; r < w.n; r++) {
     if (r === node) continue;
     const rs = w.nodes[r];
     if (rs.epoch !== st.epoch || rs.believesLeader) continue;
     ship(w, node, r, write);
   }
-  const fallback = w.ack.fallback;
-  if (fallback !== null && w.ack.neededAtStart > 0) fallbackCheckAt(w, w.now + fallback.afterMs, write);
-  if (w.triggered !== null) afterAccepted(w, w.triggered, node);
-  if (w.instantLocal) onLocalCommit(w, write, node);
-  else localCommitAt(w, w.now + w.commitD(w.rApply[node]), write, node);
 }
 
 /** A write reaches the fencing storage (`stored` 1: the storage's answer reaches its frozen leader as it wakes), or an epoch's announcement does (`write` = -1 - storage node). */
@@ -107,6 +114,8 @@ export function onLocalCommit(w: World, write: number, node: number): void {
   }
   w.localDone[write] = 1;
   w.applyMs[node][write] = w.now; // the leader's own reads see it from its local commit
+  // A leader that ships only what it has committed itself (PostgreSQL) sends the entry now.
+  if (w.steps.shipAfterLocalCommit && st.believesLeader) shipToFollowers(w, node, write);
   tryCommit(w, node);
 }
 
@@ -135,17 +144,19 @@ export function onRecv(w: World, write: number, node: number, epoch: number): vo
   if (lsn !== st.log.length + 1) return; // a duplicate or a gap after truncation: the resend covers it
   st.log.push(write);
   w.recvMs[node][write] = w.now;
-  // One apply thread, in log order: an entry starts applying when it has arrived and the one
-  // before it is done, so a burst or a slow apply builds a backlog (and lag grows with load).
-  const applied = (w.now > st.lastApply ? w.now : st.lastApply) + (w.noApply[node] ? 0 : w.applyD[node](w.rApply[node]));
+  // Written and flushed first, when the follower takes time for that (steps.ts); then one apply
+  // thread, in log order: an entry starts applying when it is flushed and the one before it is
+  // done, so a burst or a slow apply builds a backlog (and lag grows with load).
+  const steps = w.steps;
+  const flushed = steps.timed ? steps.writeAndFlush(node, w.now) : w.now;
+  const applied = (flushed > st.lastApply ? flushed : st.lastApply) + (w.noApply[node] ? 0 : w.applyD[node](w.rApply[node]));
   st.lastApply = applied;
   w.applyMs[node][write] = applied;
   if (st.waiters.length > 0) wakeWaiters(w, node, lsn, applied);
   // Async without a fallback never looks at acknowledgements: do not simulate them.
   if (sender < 0 || !w.needsAcks) return;
-  // The confirmation leaves when the step the rule names is done: receipt (now) or apply. A
-  // follower with more steps (writing and flushing before it applies) times each one here.
-  const confirmAt = w.confirmOnApply ? applied : w.now;
+  // The confirmation leaves when the step the rule names is done: receipt, write, flush or apply.
+  const confirmAt = steps.confirmMs(node, w.now, applied);
   let t = confirmAt + toLeaderDelay(w, node);
   if (w.links !== null) {
     t = heldArrival(w.links, node, sender, confirmAt, t);

@@ -17,6 +17,7 @@ import { compileRouting, type RouterFn, type Session } from "../reads";
 import { stream, type Rng } from "../rng";
 import { createCoordination, type Coordination } from "./coordinators";
 import { compileElection, type ElectionRule } from "./election";
+import { ReplicationSteps } from "./steps";
 import { createLinks, type Links } from "./links";
 import { createStorage, type Storage } from "./storage";
 import { createTriggers, type TriggerRun } from "./triggers";
@@ -116,10 +117,10 @@ export class World implements Membership {
   readonly ack: AckRule;
   /** The leader acknowledges without waiting after a fallback, until followers catch up. */
   degraded = false;
-  /** Followers confirm on apply (else on receive). */
-  readonly confirmOnApply: boolean;
   /** Acknowledgements are simulated at all (async without a fallback never looks at them). */
   readonly needsAcks: boolean;
+  /** When the leader ships, and the followers' write and flush steps (steps.ts). */
+  readonly steps: ReplicationSteps;
 
   // ---------------------------------------------------------------- the write table (index = write number)
   wCap = 1024;
@@ -274,8 +275,8 @@ export class World implements Membership {
     this.noApply = cfg.applyMs.map(isZero);
 
     this.ack = cfg.ackRule;
-    this.confirmOnApply = this.ack.confirmStep === "apply";
     this.needsAcks = this.ack.neededAtStart > 0 || this.ack.fallback !== null;
+    this.steps = new ReplicationSteps(cfg, this.ack.confirmStep);
 
     this.router = this.n > 1 || cfg.reads.routing !== undefined ? compileRouting(cfg.reads.routing ?? { kind: "any-follower" }) : compileRouting({ kind: "leader-only" });
     this.routeRandom = () => this.rReads.next();

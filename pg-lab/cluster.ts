@@ -3,7 +3,10 @@
  *
  * Standby s1 reaches the primary through a DelayProxy, so its network delay is known and can be
  * changed or cut; s2 connects directly. Both use replication slots, so the primary keeps the WAL
- * a lagging or cut-off standby still needs.
+ * a lagging or cut-off standby still needs. The slots are made before the standbys are copied:
+ * pg_basebackup -C would make its slot only once its WAL stream starts, and on a busy machine a
+ * checkpoint in between (the other standby's copy asks for one) could recycle the WAL the copy
+ * begins with ("requested WAL segment … has already been removed").
  */
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statfsSync } from "node:fs";
 import os from "node:os";
@@ -13,6 +16,7 @@ import { onCleanup } from "./cleanup";
 import { DelayProxy } from "./delay-proxy";
 import { freePorts } from "./ports";
 import type { PostgresInstall } from "./postgres-install";
+import { withRetries } from "./retry";
 import { giveToPostgres, runServerProgram, runServerProgramSync } from "./run-as-postgres";
 
 export type NodeName = "primary" | "s1" | "s2";
@@ -20,6 +24,9 @@ export const STANDBYS = ["s1", "s2"] as const;
 
 /** What pg_stat_replication.sync_state shows for a standby. */
 export type SyncState = "async" | "sync" | "potential" | "quorum";
+
+/** Tries for a step a busy machine can make fail once (see retry.ts). */
+const ATTEMPTS = 3;
 
 export class Cluster {
   private clients = new Set<pg.Client>();
@@ -35,22 +42,39 @@ export class Cluster {
     readonly root: string,
     readonly ports: Record<NodeName | "proxy", number>,
     readonly proxy: DelayProxy,
+    private readonly log: (line: string) => void,
   ) {}
 
-  /** initdb, start the primary, base-backup two standbys and wait until both stream. */
-  static async create(pgInstall: PostgresInstall): Promise<Cluster> {
+  /**
+   * initdb, start the primary, base-backup two standbys and wait until both stream. A transient
+   * failure (see retry.ts) starts over with a fresh folder and fresh ports, saying so in the log.
+   */
+  static async create(pgInstall: PostgresInstall, log: (line: string) => void = () => undefined): Promise<Cluster> {
+    return withRetries("starting a primary and two standbys", () => Cluster.createOnce(pgInstall, log), { attempts: ATTEMPTS, log });
+  }
+
+  private static async createOnce(pgInstall: PostgresInstall, log: (line: string) => void): Promise<Cluster> {
     const root = mkdtempSync(path.join(diskBackedTempDir(), "pg-lab-"));
     const removeFolder = onCleanup(`remove ${root}`, () => rmSync(root, { recursive: true, force: true }));
-    giveToPostgres(root);
+    try {
+      giveToPostgres(root);
+    } catch (err) {
+      removeFolder();
+      throw err;
+    }
     const [primary, s1, s2, proxyPort] = await freePorts(4);
     const ports = { primary, s1, s2, proxy: proxyPort };
     const proxy = new DelayProxy({ listenPort: proxyPort, targetPort: primary });
-    const cluster = new Cluster(pgInstall, root, ports, proxy);
+    const cluster = new Cluster(pgInstall, root, ports, proxy, log);
     cluster.removeFolder = removeFolder;
     try {
       await cluster.initPrimary();
       await proxy.start();
       cluster.closeProxy = onCleanup("close delay proxy", () => void proxy.close());
+      for (const name of STANDBYS) {
+        // Reserves WAL from now on (the `true`), before any copy starts.
+        await cluster.query("primary", "SELECT pg_create_physical_replication_slot($1, true)", [name]);
+      }
       // Both standbys at once: most of the time goes into waiting for checkpoints and start-up.
       await Promise.all([cluster.addStandby("s1", proxyPort), cluster.addStandby("s2", primary)]);
       await cluster.waitForStreaming();
@@ -88,6 +112,9 @@ export class Cluster {
         "hot_standby = on",
         // A standby cut off by the proxy retries its connection this often (default 5 s).
         "wal_retrieve_retry_interval = '100ms'",
+        // Times every WAL write and fsync (pg_stat_wal, PostgreSQL 14 and newer): the primary's
+        // local flush, measured directly.
+        ...(this.pg.version >= 14 ? ["track_wal_io_timing = on"] : []),
         "shared_buffers = '32MB'",
         "max_connections = 50",
         "",
@@ -98,22 +125,35 @@ export class Cluster {
 
   private async addStandby(name: "s1" | "s2", upstreamPort: number): Promise<void> {
     const dir = this.dataDir(name);
-    await runServerProgram(this.pg, "pg_basebackup", [
-      "-h", "127.0.0.1", "-p", String(upstreamPort), "-U", "postgres", "-D", dir,
-      "-R", "-X", "stream", "-c", "fast", "-C", "-S", name, "-d", `application_name=${name}`,
-      // A throwaway copy: no fsync of the copied files, no manifest of their checksums.
-      "--no-sync", "--no-manifest",
-    ]);
+    await withRetries(
+      `copying the primary for ${name} (pg_basebackup)`,
+      () =>
+        runServerProgram(this.pg, "pg_basebackup", [
+          "-h", "127.0.0.1", "-p", String(upstreamPort), "-U", "postgres", "-D", dir,
+          // -S with the slot made beforehand; -R writes primary_conninfo and primary_slot_name.
+          "-R", "-X", "stream", "-c", "fast", "-S", name, "-d", `application_name=${name}`,
+          // A throwaway copy: no fsync of the copied files, no manifest of their checksums.
+          "--no-sync", "--no-manifest",
+        ]),
+      { attempts: ATTEMPTS, log: this.log, cleanUp: () => rmSync(dir, { recursive: true, force: true }) },
+    );
     // The base backup copied the primary's postgresql.conf; a later line wins.
     appendFileSync(path.join(dir, "postgresql.conf"), `port = ${this.ports[name]}\n`);
     await this.startServer(name);
   }
 
   private async startServer(node: NodeName): Promise<void> {
-    await runServerProgram(this.pg, "pg_ctl", ["-D", this.dataDir(node), "-l", this.logFile(node), "-w", "-t", "60", "start"]);
-    this.stopped.delete(node);
-    this.expectedDown.delete(node);
-    this.stopServers.set(node, onCleanup(`stop ${node}`, () => this.stopSync(node, "immediate")));
+    try {
+      await runServerProgram(this.pg, "pg_ctl", ["-D", this.dataDir(node), "-l", this.logFile(node), "-w", "-t", "60", "start"]);
+    } catch (err) {
+      // pg_ctl only says "could not start server"; the reason (a port taken, say) is in the log.
+      throw new Error(`${(err as Error).message}\n--- ${node} log ---\n${this.logTail(node)}`);
+    } finally {
+      // Also after a failed start: a postmaster may be up even though pg_ctl gave up waiting.
+      this.stopped.delete(node);
+      this.expectedDown.delete(node);
+      this.stopServers.set(node, onCleanup(`stop ${node}`, () => this.stopSync(node, "immediate")));
+    }
   }
 
   /**
@@ -166,11 +206,16 @@ export class Cluster {
     await runServerProgram(this.pg, "pg_ctl", ["-D", this.dataDir(node), "-w", "-t", "60", "promote"]);
   }
 
-  /** A client of one server, with an 'error' listener so that a server crash cannot kill this process. */
-  async connect(node: NodeName, applicationName = "pg-lab"): Promise<pg.Client> {
+  /**
+   * A client of one server, with an 'error' listener so that a server crash cannot kill this
+   * process; `viaProxy` reaches the primary through s1's delaying proxy.
+   */
+  async connect(node: NodeName, applicationName = "pg-lab", options: { viaProxy?: boolean } = {}): Promise<pg.Client> {
+    if (options.viaProxy && node !== "primary") throw new Error("only the primary is reached through the proxy");
     const client = new pg.Client({
       host: "127.0.0.1",
-      port: this.ports[node],
+      // The proxy forwards to the primary: a client through it takes s1's path to the primary.
+      port: options.viaProxy ? this.ports.proxy : this.ports[node],
       user: "postgres",
       database: "postgres",
       application_name: applicationName,

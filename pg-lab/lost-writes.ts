@@ -7,9 +7,9 @@
  * acknowledged ids missing on s1 are counted.
  */
 import type pg from "pg";
-import type { LostWritesCase, SyncCommitLevel } from "../../lib/pg-compare";
+import type { LostWritesCase, SyncCommitLevel } from "../lib/pg-compare";
 import { Cluster } from "./cluster";
-import { NONE, ONLY_S1, type StandbySetting } from "./commit-latency";
+import { NONE, ONLY_S1, type StandbySetting } from "./settings";
 import type { PostgresInstall } from "./postgres-install";
 
 export interface LossPlanItem {
@@ -66,7 +66,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlanItem, log: (line: string) => void): Promise<LostWritesCase> {
   const startedMs = Date.now();
-  const cluster = await Cluster.create(pgInstall);
+  const cluster = await Cluster.create(pgInstall, log);
   const createdMs = Date.now();
   try {
     await cluster.exec("primary", "CREATE TABLE lab_loss (id bigint PRIMARY KEY)");

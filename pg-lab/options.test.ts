@@ -1,13 +1,13 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseOptions, UsageError } from "./options";
+import { LabOptionError, labOptions, parseOptions, UsageError } from "./options";
 import { findPostgres, INSTALL_COMMAND } from "./postgres-install";
 
-const root = path.resolve(import.meta.dirname, "../..");
+const root = path.resolve(import.meta.dirname, "..");
 
 function runLab(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "scripts/pg-lab.ts", ...args], {
+  return spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "pg-lab/cli.ts", ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: "utf8",
@@ -34,6 +34,21 @@ describe("pg-lab options", () => {
   it("rejects --json without a file and unknown options", () => {
     expect(() => parseOptions(["--json"])).toThrow(/--json/);
     expect(() => parseOptions(["--fast"])).toThrow(/unknown option "--fast"/);
+  });
+});
+
+describe("runPgLab's options", () => {
+  it("fill in the defaults of the quick run", () => {
+    expect(labOptions({ quick: true })).toEqual({ quick: true, jsonFile: null, install: true, delayMs: 5, applyDelayMs: 20, commits: 150, trials: 200, lossWindowMs: 400 });
+  });
+
+  it("reject a misspelled key, a wrong type and a value out of range, naming each", () => {
+    expect(() => labOptions({ quik: true } as never)).toThrow(LabOptionError);
+    expect(() => labOptions({ quik: true } as never)).toThrow(/unknown option "quik"; allowed: quick,/);
+    expect(() => labOptions({ quick: "yes" } as never)).toThrow(/quick: "yes" is not allowed; it must be true or false/);
+    expect(() => labOptions({ delayMs: Number.NaN })).toThrow(/delayMs: null is not allowed; it must be a number from 1 to 200/);
+    expect(() => labOptions({ commits: 5 })).toThrow(/commits: 5 is not allowed/);
+    expect(() => labOptions({ jsonFile: "" })).toThrow(/jsonFile/);
   });
 });
 

@@ -71,8 +71,8 @@ export function isRoot(): boolean {
   return typeof process.getuid === "function" && process.getuid() === 0;
 }
 
-function run(command: string, args: string[]): void {
-  console.log(`$ ${command} ${args.join(" ")}`);
+function run(command: string, args: string[], log: (line: string) => void): void {
+  log(`$ ${command} ${args.join(" ")}`);
   const result = spawnSync(command, args, {
     stdio: "inherit",
     env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
@@ -85,16 +85,17 @@ function run(command: string, args: string[]): void {
  * Returns the installed PostgreSQL, installing it with apt when allowed. Throws PostgresMissingError
  * (with the command to run) when it is missing and cannot be installed here.
  */
-export function ensurePostgres(options: { install: boolean }): PostgresInstall {
+export function ensurePostgres(options: { install: boolean; log?: (line: string) => void }): PostgresInstall {
+  const log = options.log ?? console.log;
   const found = findPostgres();
   if (found) return found;
   if (process.env.PG_BIN) throw new PostgresMissingError(`PG_BIN=${process.env.PG_BIN} does not hold PostgreSQL 12 or newer`);
   if (!options.install) throw new PostgresMissingError("installing was not asked for");
   if (!isRoot()) throw new PostgresMissingError("not running as root, so not installing it");
   if (!existsSync("/usr/bin/apt-get")) throw new PostgresMissingError("no apt-get on this machine");
-  console.log("PostgreSQL is missing: installing it from the Debian packages (about a minute).");
-  run("apt-get", ["update"]);
-  run("apt-get", ["install", "-y", "--no-install-recommends", "postgresql"]);
+  log("PostgreSQL is missing: installing it from the Debian packages (about a minute).");
+  run("apt-get", ["update"], log);
+  run("apt-get", ["install", "-y", "--no-install-recommends", "postgresql"], log);
   const installed = findPostgres();
   if (!installed) throw new PostgresMissingError("apt-get install postgresql finished, yet initdb is still missing");
   return installed;
