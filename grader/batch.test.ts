@@ -8,7 +8,7 @@ import { listSubmissions, runBatch } from "./batch";
 import { parseBatchArgs } from "./batch-cli";
 import { clock, consoleProgress } from "./batch-progress";
 import { gradebookCsv } from "./gradebook";
-import { makeFakeGrader } from "./platforms/fake-grader";
+import { makeFakeGrader } from "./fixtures/fake-grader";
 
 let grader: string;
 let work: string;
@@ -51,7 +51,7 @@ describe("runBatch", () => {
     expect(csv[1]).toBe("alice,20,20,10,10,");
     expect(csv[2]).toBe("bob,5,20,5,0,");
     expect(csv[3]).toMatch(/^carol,0,20,0,0,.*boom: the grader crashed on 01-alpha/);
-    expect(csv[4]).toBe("dave,0,20,0,0,");
+    expect(csv[4]).toBe("dave,0,20,0,0,no exercise files were found in the submission (expected files named like 01-alpha.ts or 02-beta.ts)");
     expect(csv[5]).toBe("erin,10,20,0,10,");
 
     const bob = JSON.parse(readFileSync(join(summary.reportsDir, "bob.json"), "utf8"));
@@ -62,7 +62,7 @@ describe("runBatch", () => {
     expect(lines[0]).toBe("Grading 5 submissions with 2 workers.\n");
     expect(lines.filter((l) => /^\[\d\/5\] \w+: /.test(l))).toHaveLength(5);
     expect(lines).toContain("a chunk of 1 stopped (exit code 3): boom: the grader crashed on 01-alpha; grading its submissions one at a time\n");
-    expect(lines.at(-1)).toMatch(/^Graded 4 of 5 submissions in .*; 1 could not be graded/);
+    expect(lines.at(-1)).toMatch(/^Graded 3 of 5 submissions in .*; 2 could not be graded/);
   });
 
   it("grades the rest of a chunk one by one when one submission brings its scorer down", async () => {

@@ -16,7 +16,7 @@ import { gradeUpload } from "./platforms/grade-upload";
 import { parseReport, tail, type GradeReport } from "./platforms/report";
 import { runProcess } from "./platforms/run-process";
 import { extractZip } from "./platforms/unzip";
-import { writeGradebook, type GradebookRow } from "./gradebook";
+import { emptySubmissionReason, writeGradebook, type GradebookRow } from "./gradebook";
 import { ROOT } from "./project";
 import type { BatchProgress } from "./batch-progress";
 import type { ChunkJob, ChunkResult } from "./batch-worker";
@@ -170,6 +170,8 @@ function prepare(submission: Submission, names: string[], ctx: Context): Prepare
     }
     const collected = collectSubmission(prepared.uploadDir, names);
     prepared.notes = describeCollection(collected, prepared.uploadDir);
+    // Nothing to grade: the gradebook's error column says so, instead of a silent zero.
+    if (collected.found.size === 0) throw new Error(emptySubmissionReason(names));
     stageSubmission(collected, prepared.stagedDir);
   } catch (error) {
     prepared.error = (error as Error).message;

@@ -2,7 +2,7 @@
  * The grader's command line:
  *
  *   npm run grade -- [--target exercises|solutions|PATH] [--only 05,06] [--public]
- *                    [--format table|json|gradescope|junit|markdown|classroom|classroom-base64] [--out FILE]
+ *                    [--format table|json|gradescope|prairielearn|junit|markdown|classroom|classroom-base64] [--out FILE]
  *   npm run grade -- --validate          the exercise set tells right from wrong (npm test runs it);
  *                                        --secrets N: the same under N secrets, every test's verdict stable
  *   npm run grade -- --batch DIR --out grades.csv    many submissions (grader/batch-cli.ts)

@@ -1,5 +1,7 @@
 /**
- * The CSV gradebook of a batch: one row per submission, one column per exercise.
+ * The CSV gradebook of a batch: one row per submission, one column per exercise, and an error
+ * column saying why a submission could not be graded (it then scores zero). And the same scores
+ * as a file Canvas imports as it is (canvasGradebook).
  *
  * RFC 4180 quoting; a cell that a spreadsheet would run as a formula (=, +, -, @ first) is
  * prefixed with an apostrophe, because submission ids are chosen by students.
@@ -16,10 +18,15 @@ export interface GradebookRow {
   error?: string;
 }
 
+/** The error column's reason for a submission holding no exercise file. */
+export function emptySubmissionReason(exerciseFiles: readonly string[]): string {
+  const examples = exerciseFiles.slice(0, 2).join(" or ");
+  return `no exercise files were found in the submission${examples ? ` (expected files named like ${examples})` : ""}`;
+}
+
 export function gradebookCsv(rows: readonly GradebookRow[]): string {
   const exerciseIds = [...new Set(rows.flatMap((row) => Object.keys(row.exercises)))].sort();
-  // A row that failed to grade has no max of its own: it is out of the same total as the others.
-  const batchMax = Math.max(0, ...rows.filter((row) => !row.error).map((row) => row.maxScore));
+  const batchMax = outOf(rows);
   const header = ["id", "score", "max", ...exerciseIds, "error"];
   const lines = [header.map(cell).join(",")];
   for (const row of rows) {
@@ -27,11 +34,89 @@ export function gradebookCsv(rows: readonly GradebookRow[]): string {
     const max = row.error ? batchMax : row.maxScore;
     lines.push([row.id, number(row.score), number(max), ...perExercise, row.error ?? ""].map(cell).join(","));
   }
-  return `${lines.join("\r\n")}\r\n`;
+  return csvText(lines);
 }
 
 export function writeGradebook(path: string, rows: readonly GradebookRow[]): void {
   writeFileSync(path, gradebookCsv(rows));
+}
+
+/** A row that failed to grade has no max of its own: it is out of the same total as the others. */
+function outOf(rows: readonly GradebookRow[]): number {
+  return Math.max(0, ...rows.filter((row) => !row.error).map((row) => row.maxScore));
+}
+
+/** The columns of Canvas's gradebook export that identify a student, in Canvas's order. */
+export const CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"] as const;
+/** The columns a submission id may name, tried in this order unless one is chosen. */
+export const CANVAS_MATCH_COLUMNS = ["SIS Login ID", "SIS User ID", "ID", "Student"] as const;
+
+export interface CanvasGradebook {
+  /** The file to import into Canvas (Grades › Import). */
+  csv: string;
+  /** The assignment column it fills, and whether Canvas already has that assignment. */
+  assignment: string;
+  existingAssignment: boolean;
+  /** The export column the submission ids were matched against. */
+  matchedBy: string;
+  /** Submissions whose id names no student of the export: not in the file. */
+  unmatched: string[];
+  /** Students of the export without a submission: left blank, so Canvas leaves their grade as it is. */
+  noSubmission: string[];
+  /** Students whose submission could not be graded (zero in the file), with the reason. */
+  errors: { student: string; error: string }[];
+}
+
+/**
+ * The scores of `rows` as a Canvas gradebook import, built on the course's own gradebook export
+ * (`exportRecords`: its rows parsed with their header as keys), so that every student is named
+ * exactly as Canvas names them. Each submission id is matched against one identity column:
+ * `matchColumn`, or the first of SIS Login ID, SIS User ID, ID and Student that matches any
+ * submission. The assignment is a column of the export (its "Name (id)" header, which updates
+ * that assignment) or a new name, which Canvas creates with the points possible given.
+ */
+export function canvasGradebook(
+  rows: readonly GradebookRow[],
+  exportRecords: readonly Record<string, string>[],
+  options: { assignment: string; matchColumn?: string },
+): CanvasGradebook {
+  const header = Object.keys(exportRecords[0] ?? {});
+  const missing = CANVAS_IDENTITY.filter((column) => column !== "Student" && !header.includes(column));
+  if (missing.length > 0) {
+    throw new Error(`the Canvas export has no column ${missing.join(", ")}: export the gradebook from Canvas (Grades › Export › Export Entire Gradebook)`);
+  }
+  // Canvas puts a "Points Possible" row (and sometimes the test student) under the header.
+  const students = exportRecords.filter((r) => !/^\s*Points Possible\s*$/.test(r.Student ?? "") && r.ID?.trim() && r.Student !== "Student, Test");
+  const key = (text: string | undefined) => (text ?? "").trim().toLowerCase();
+  const candidates: readonly string[] = options.matchColumn ? [options.matchColumn] : CANVAS_MATCH_COLUMNS;
+  for (const column of candidates) {
+    if (!header.includes(column)) throw new Error(`the Canvas export has no column ${JSON.stringify(column)} to match submissions by (it has ${header.slice(0, 6).join(", ")}, …)`);
+  }
+  const matchedBy =
+    candidates.find((column) => rows.some((row) => students.some((s) => key(s[column]) !== "" && key(s[column]) === key(row.id)))) ?? candidates[0];
+  const byStudent = new Map<Record<string, string>, GradebookRow>();
+  const unmatched: string[] = [];
+  for (const row of rows) {
+    const found = students.filter((s) => key(s[matchedBy]) !== "" && key(s[matchedBy]) === key(row.id));
+    if (found.length > 1) throw new Error(`submission ${row.id} matches ${found.length} students by ${matchedBy}; choose another column with --match`);
+    if (found.length === 0) unmatched.push(row.id);
+    else byStudent.set(found[0], row);
+  }
+  const existing = header.find((column) => column === options.assignment || column.startsWith(`${options.assignment} (`));
+  const assignment = existing ?? options.assignment;
+  const max = outOf(rows);
+  const lines = [[...CANVAS_IDENTITY, assignment].map(cell).join(",")];
+  lines.push(["Points Possible", "", "", "", "", number(max)].map(cell).join(","));
+  const noSubmission: string[] = [];
+  const errors: CanvasGradebook["errors"] = [];
+  for (const student of students) {
+    const row = byStudent.get(student);
+    if (!row) noSubmission.push(student.Student ?? student.ID);
+    else if (row.error) errors.push({ student: student.Student ?? student.ID, error: row.error });
+    const score = row ? number(row.error ? 0 : row.score) : "";
+    lines.push([...CANVAS_IDENTITY.map((column) => student[column] ?? ""), score].map(cell).join(","));
+  }
+  return { csv: csvText(lines), assignment, existingAssignment: existing !== undefined, matchedBy, unmatched, noSubmission, errors };
 }
 
 /** Points keep at most two decimals (partial credit over many seeds gives long fractions). */
@@ -42,4 +127,8 @@ function number(value: number): string {
 function cell(text: string): string {
   const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function csvText(lines: readonly string[]): string {
+  return `${lines.join("\r\n")}\r\n`;
 }

@@ -1,11 +1,13 @@
 /**
  * Graded tests: vitest tests that carry their points and visibility as data.
  *
+ *   const answer = student<typeof Exercise>("05-leader-election");   // the submission, in its sandbox
  *   graded({ name: "never promotes a crashed follower", points: 1, visibility: "public" }, async (c) => {
- *     await c.each(c.seeds(20), (seed, record) => {
+ *     await c.each(c.seeds(20), async (seed, record) => {
  *       const followers = randomCluster(seed);
  *       record("followers", followers);
- *       return checkElection(followers, chooseNewLeader(followers)); // a Violation, or null when right
+ *       // A Violation, or null when right.
+ *       return checkElection(followers, await answer.call("chooseNewLeader", followers));
  *     });
  *   });
  *
@@ -77,7 +79,7 @@ export interface Recorder {
 /** One case as the scorer and the replay command see it. Values are JSON-safe. */
 export type CaseRecord = CaseResult;
 
-/** Stored in the test's metadata under META_KEY; read by the scorer (in another process). */
+/** Stored in the test's metadata under META_KEY; read by the scorer (engine/score.ts). */
 export interface GradedMeta {
   passed: number;
   total: number;

@@ -215,6 +215,7 @@ describe("what the hostile corpus must not get, besides points", () => {
     expect(exerciseOf("05-throws-on-import", "05-leader-election")?.problem).toMatch(/^the exercise failed to load: SyntaxError: .*JSON.*\(at 05-throws-on-import\/05-leader-election\.ts:\d+:\d+\)/);
     expect(exerciseOf("05-syntax-error", "05-leader-election")?.problem).toMatch(/does not compile[\s\S]*05-syntax-error\/05-leader-election\.ts:\d+:\d+/);
     expect(exerciseOf("05-imports-solution-by-path", "05-leader-election")?.problem).toMatch(/cannot import .*solutions\/05-leader-election.*: exercise files may import only the library/);
+    expect(exerciseOf("05-imports-package", "05-leader-election")?.problem).toMatch(/does not compile[\s\S]*cannot import "fast-check": exercise files may import only the library/);
     expect(exerciseOf("05-type-error", "05-leader-election")?.typeErrors?.join("\n")).toMatch(/does not fit the exercise's signature/);
     expect(messages(exerciseOf("01-random-afterwards", "01-read-your-writes"))).toMatch(/ctx\.random\(\) was called after the router had returned/);
     expect(exerciseOf(LINKED, "05-leader-election")?.problem).toMatch(/is a link, not a file/);
@@ -244,6 +245,17 @@ describe("with screening on, the screen refuses what it recognises, with the lin
       expect(screened.get(f.name)!.score, f.name).toBeLessThanOrEqual(without);
     }
   });
+});
+
+describe("a grading call that runs out of time", () => {
+  test("still reports every test of every exercise, with the reason", async () => {
+    const blocked = submission("out-of-time", { "05-leader-election": readFileSync(join(root, "grader/fixtures/05-atomics-wait.ts.txt"), "utf8") });
+    const [report] = await gradeSubmissions([blocked], { root, exercises, timeoutMs: 5_000, screen: false });
+    const e = report.exercises[0];
+    expect(e.incomplete).toMatch(/time limit ran out/);
+    expect(e.tests).toHaveLength(exercises.find((x) => x.id === "05")!.tests.length);
+    expect(e.score).toBe(0);
+  }, 120_000);
 });
 
 describe("submissions graded in one call never share a process", () => {

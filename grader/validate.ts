@@ -67,6 +67,14 @@ export function structureProblems(root: string, exercise: Exercise): string[] {
   }
   const variants = variantsOf(root, exercise).length;
   if (variants < 2) problems.push(`grader/variants/${exercise.name}/ has ${variants} known-wrong variant(s); at least 2 are needed`);
+  const meta = `grader/exercises/${exercise.name}.meta.json`;
+  if (existsSync(join(root, meta)) && readFileSync(join(root, meta), "utf8").includes("TODO(instructor)")) {
+    problems.push(`${meta} still says TODO(instructor): write the title and the hints`);
+  }
+  const notebook = exercise.meta.notebook;
+  if (typeof notebook === "string" && !notebook.includes("TODO") && !existsSync(join(root, notebook))) {
+    problems.push(`${meta} names the notebook ${notebook}, which does not exist (npm run new-exercise -- --cells ${exercise.id} --notebook PATH poses it in one)`);
+  }
   return problems;
 }
 
@@ -164,14 +172,16 @@ export async function validate(root: string, exercises: Exercise[], options: Val
 
     for (const entry of mine.filter((e) => e.kind === "variant")) {
       const label = `variant ${entry.name}`;
+      // The variant was graded as the exercise's file: name the variant's own file instead.
+      const ownFile = (text: string) => text.replaceAll(`grader/variants/${exercise.name}/${exercise.name}.ts`, `grader/variants/${exercise.name}/${entry.name}.ts`);
       const reports = results(entry);
       const broken = reports.map((r, i) => ({ r, i })).find(({ r }) => !r || r.incomplete || r.problem || r.typeErrors);
       if (broken) {
         const { r, i } = broken;
         if (!r) fail(`${label}: no result${under(i)}`);
         else if (r.incomplete) fail(`${label} could not be graded to the end${under(i)}: ${r.incomplete.split("\n")[0]}`);
-        else if (r.problem) fail(`${label} does not run, so it shows nothing about the tests: ${r.problem.split("\n").slice(0, 3).join(" ")}`);
-        else fail(`${label} has type errors (a variant must compile): ${r.typeErrors!.join("; ")}`);
+        else if (r.problem) fail(`${label} does not run, so it shows nothing about the tests: ${ownFile(r.problem).split("\n").slice(0, 3).join(" ")}`);
+        else fail(`${label} has type errors (a variant must compile): ${r.typeErrors!.map(ownFile).join("; ")}`);
         continue;
       }
       const full = reports.map((r, i) => ({ r: r!, i })).filter(({ r }) => r.score >= r.maxScore);

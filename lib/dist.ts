@@ -4,8 +4,9 @@
  * A distribution is plain data (so configurations serialise, and sweeps can put them in rows);
  * `sampler(dist)` compiles it into a fast function of a random stream.
  */
+import { checkOptions } from "./config/check";
 import { ConfigError, checkNumber } from "./errors";
-import type { Rng } from "./rng";
+import { randomInt, type Rng } from "./rng";
 
 /** A distribution of non-negative durations in milliseconds. */
 export type Dist =
@@ -70,31 +71,56 @@ export function shifted(offsetMs: number, dist: Dist): Dist {
   return checkDist({ kind: "shifted", offsetMs, dist });
 }
 
-/** Validates a distribution given as data; returns it unchanged. */
+/** The keys of each kind of distribution given as data. */
+const DIST_KEYS: Record<Dist["kind"], readonly string[]> = {
+  constant: ["kind", "valueMs"],
+  uniform: ["kind", "minMs", "maxMs"],
+  exponential: ["kind", "meanMs"],
+  lognormal: ["kind", "mu", "sigma"],
+  pareto: ["kind", "scaleMs", "shape"],
+  mixture: ["kind", "parts"],
+  empirical: ["kind", "samplesMs"],
+  shifted: ["kind", "offsetMs", "dist"],
+};
+
+/** A finite delay >= `min` ms: a delay of Infinity would stop the run's clock at Infinity. */
+function finiteDelay(field: string, value: unknown, min = 0, allowed = `it must be a delay >= ${min} ms`): number {
+  checkNumber(field, value, min, Infinity, allowed);
+  if (!Number.isFinite(value)) throw new ConfigError(field, value, "it must be finite (a link that never delivers is a crash fault)");
+  return value as number;
+}
+
+/**
+ * Validates a distribution given as data (from its helper or written by hand); returns it
+ * unchanged. Every delay it can draw is finite: a link that never delivers is a crash fault.
+ */
 export function checkDist(d: Dist, field = "dist"): Dist {
-  if (d === null || typeof d !== "object" || typeof (d as { kind?: unknown }).kind !== "string") {
+  if (d === null || typeof d !== "object" || Array.isArray(d) || typeof (d as { kind?: unknown }).kind !== "string") {
     throw new ConfigError(field, d, "it must be a distribution such as exponential({ meanMs: 1 }) or constant(0)");
   }
+  const keys = DIST_KEYS[d.kind];
+  if (keys !== undefined) checkOptions(field, d, keys);
   switch (d.kind) {
     case "constant":
-      checkNumber(`${field}.valueMs`, d.valueMs, 0, Infinity, "it must be a delay >= 0 ms");
+      finiteDelay(`${field}.valueMs`, d.valueMs);
       break;
     case "uniform":
-      checkNumber(`${field}.minMs`, d.minMs, 0, Infinity, "it must be a delay >= 0 ms");
-      checkNumber(`${field}.maxMs`, d.maxMs, d.minMs, Infinity, `it must be a number >= minMs (${d.minMs})`);
+      finiteDelay(`${field}.minMs`, d.minMs);
+      finiteDelay(`${field}.maxMs`, d.maxMs, d.minMs, `it must be a number >= minMs (${d.minMs})`);
       break;
     case "exponential":
       checkNumber(`${field}.meanMs`, d.meanMs, Number.MIN_VALUE, Infinity, "it must be a mean delay > 0 ms");
       if (!Number.isFinite(d.meanMs)) throw new ConfigError(`${field}.meanMs`, d.meanMs, "it must be finite");
       break;
     case "lognormal":
-      checkNumber(`${field}.mu`, d.mu, -Infinity, Infinity);
-      if (!Number.isFinite(d.mu)) throw new ConfigError(`${field}.mu`, d.mu, "it must be finite");
+      // e^100 ms is already longer than the universe is old; beyond it a draw can overflow to Infinity.
+      checkNumber(`${field}.mu`, d.mu, -100, 100, "it must be a number from -100 to 100 (the log of the median in ms)");
       checkNumber(`${field}.sigma`, d.sigma, 0, 20, "it must be a number from 0 to 20");
       break;
     case "pareto":
       checkNumber(`${field}.scaleMs`, d.scaleMs, Number.MIN_VALUE, 1e12, "it must be a number > 0");
-      checkNumber(`${field}.shape`, d.shape, Number.MIN_VALUE, 1e6, "it must be a number > 0");
+      // Below 0.05 the tail is so heavy that a draw overflows to an infinite delay.
+      checkNumber(`${field}.shape`, d.shape, 0.05, 1e6, "it must be a number from 0.05 to 1e6");
       break;
     case "mixture": {
       if (!Array.isArray(d.parts) || d.parts.length === 0) {
@@ -102,6 +128,7 @@ export function checkDist(d: Dist, field = "dist"): Dist {
       }
       let total = 0;
       d.parts.forEach((p, i) => {
+        checkOptions(`${field}.parts[${i}]`, p, ["weight", "dist"], "each part must be { weight, dist }");
         total += checkNumber(`${field}.parts[${i}].weight`, p.weight, 0, Infinity, "weights must be >= 0");
         checkDist(p.dist, `${field}.parts[${i}].dist`);
       });
@@ -120,7 +147,7 @@ export function checkDist(d: Dist, field = "dist"): Dist {
       });
       break;
     case "shifted":
-      checkNumber(`${field}.offsetMs`, d.offsetMs, 0, Infinity, "it must be a delay >= 0 ms");
+      finiteDelay(`${field}.offsetMs`, d.offsetMs);
       checkDist(d.dist, `${field}.dist`);
       break;
     default:
@@ -170,7 +197,7 @@ export function sampler(d: Dist): (rng: Rng) => number {
     case "empirical": {
       const xs = d.samplesMs.slice();
       const n = xs.length;
-      return (rng) => xs[Math.floor(rng.next() * n)];
+      return (rng) => xs[randomInt(rng, n)];
     }
     case "shifted": {
       const off = d.offsetMs;

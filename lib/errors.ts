@@ -71,3 +71,10 @@ export class NotImplementedError extends Error {
 export function isNotImplemented(error: unknown): boolean {
   return error instanceof Error && error.name === "NotImplementedError";
 }
+
+/** The index of the node called `name` in `names`; a ConfigError naming `field` lists the names there are. */
+export function checkNodeName(field: string, name: unknown, names: readonly string[]): number {
+  const i = typeof name === "string" ? names.indexOf(name) : -1;
+  if (i < 0) throw new ConfigError(field, name, `it must name a node: ${names.map((x) => JSON.stringify(x)).join(", ")}`);
+  return i;
+}

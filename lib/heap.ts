@@ -84,6 +84,15 @@ export class EventQueue {
     packed[i] = word;
   }
 
+  /** True when `test` holds for every queued event (in no particular order). */
+  every(test: (t: number, kind: number, x: number, y: number, z: number) => boolean): boolean {
+    for (let i = 0; i < this.n; i++) {
+      const word = this.packed[i];
+      if (!test(this.time[i], word & 31, this.a[i], (word >>> 5) & 1023, word >>> 15)) return false;
+    }
+    return true;
+  }
+
   /** Removes the earliest event into (t, k, x, y, z); returns false when empty. */
   pop(): boolean {
     if (this.n === 0) return false;

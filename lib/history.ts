@@ -70,6 +70,10 @@ export interface ReadOp {
   id: number;
   client: ClientId;
   invokeMs: number;
+  /**
+   * When the client got its answer; Infinity if it never did: the read was held for a log position
+   * its node never reached, or retried against a leader that never came back.
+   */
   completeMs: number;
   /** One entry per key read, in request order. */
   observed: ObservedValue[];

@@ -5,6 +5,8 @@
  * data-loss window is counted on what followers *received*: a promoted follower replays everything
  * it received, so a write is at risk only while no (or, per follower, not that) follower has it.
  */
+import { checkOptions } from "./config/check";
+import { ConfigError, checkNumber } from "./errors";
 import { policyName } from "./policies";
 import type { RunResult } from "./sim";
 import { isAscending, percentilesInPlace, quantileBySelect, sorted } from "./stats";
@@ -55,8 +57,17 @@ function scratch(slot: number, n: number): Float64Array {
   return buffers[slot].subarray(0, n);
 }
 
+/** Throws a ConfigError unless `run` is what `simulate` returned (the first mistake is passing something else). */
+export function checkRun(run: unknown, fn: string): asserts run is RunResult {
+  const w = (run as RunResult | null)?.writes;
+  if (run === null || typeof run !== "object" || w === null || typeof w !== "object" || !(w.ackMs instanceof Float64Array) || !Array.isArray(w.receivedMs)) {
+    throw new ConfigError("run", run, `${fn} takes the result of simulate(…), e.g. ${fn}(simulate({ seed: 1 }))`);
+  }
+}
+
 /** The headline numbers of a run. */
 export function summarize(run: RunResult): Summary {
+  checkRun(run, "summarize");
   const w = run.writes;
   const n = w.count;
   const lat = percentilesInPlace(run.commitLatencyMs());
@@ -103,6 +114,7 @@ export function summarize(run: RunResult): Summary {
 
 /** Per write: the earliest time any follower received it (Infinity if none did). */
 export function bestReceivedMs(run: RunResult): Float64Array {
+  checkRun(run, "bestReceivedMs");
   const w = run.writes;
   const best = new Float64Array(w.count).fill(Infinity);
   for (const r of w.receivedMs) for (let i = 0; i < w.count; i++) if (r[i] < best[i]) best[i] = r[i];
@@ -270,9 +282,12 @@ export type LagRow = {
  * applied) and in ms (age of the oldest such write).
  */
 export function lagSeries(run: RunResult, o: { everyMs: number; untilMs?: number }): LagRow[] {
+  checkRun(run, "lagSeries");
+  checkOptions("lagSeries", o, ["everyMs", "untilMs"], "lagSeries takes (run, { everyMs, untilMs? })");
   const w = run.writes;
-  const until = o.untilMs ?? run.endMs;
-  const step = o.everyMs > 0 ? o.everyMs : 1;
+  const until = o.untilMs === undefined ? run.endMs : checkNumber("lagSeries.untilMs", o.untilMs, 0, 1e12);
+  const step = checkNumber("lagSeries.everyMs", o.everyMs, Number.MIN_VALUE, Infinity, "it must be a sampling interval > 0 ms");
+  if (until / step > 10_000_000) throw new ConfigError("lagSeries.everyMs", step, `sampling ${until} ms every ${step} ms makes over 10,000,000 rows per follower; sample less often`);
   const accepted: number[] = [];
   for (let i = 0; i < w.count; i++) if (w.acceptMs[i] < Infinity) accepted.push(i);
   accepted.sort((a, b) => w.acceptMs[a] - w.acceptMs[b]);
@@ -309,6 +324,8 @@ export type FreshnessRow = {
  * follower reads are safe?".
  */
 export function freshnessAt(run: RunResult, tMs: number[]): FreshnessRow[] {
+  checkRun(run, "freshnessAt");
+  if (!Array.isArray(tMs) || tMs.some((t) => typeof t !== "number" || Number.isNaN(t))) throw new ConfigError("tMs", tMs, "it must be a list of times in ms");
   const w = run.writes;
   const gaps: number[] = [];
   for (const applied of w.appliedMs) {

@@ -10,9 +10,9 @@
  * With N = 3 followers, w = k and r = 1 this is a follower read after a k-of-n acknowledgement,
  * which is why the workbook uses it: it connects the simulation to the published numbers.
  */
-import { sampler, type Dist } from "./dist";
-import { checkInteger } from "./errors";
-import { ConfigError } from "./errors";
+import { checkOptions } from "./config/check";
+import { checkDist, sampler, type Dist } from "./dist";
+import { ConfigError, checkInteger } from "./errors";
 import { stream } from "./rng";
 
 export interface PbsOptions {
@@ -31,17 +31,26 @@ export interface PbsOptions {
   seed: number;
 }
 
+/** Random draws one call may make (about a minute of work at most). */
+const MAX_DRAWS = 1e9;
+
 /** For each t: the share of reads that saw the write (`freshShare`). */
 export function pbsFreshness(o: PbsOptions): { tMs: number; freshShare: number }[] {
+  checkOptions("pbs", o, ["n", "w", "r", "W", "A", "R", "S", "tMs", "trials", "seed"], "pbsFreshness takes { n, w, r, W, A, R, S, tMs, trials, seed }");
   const n = checkInteger("pbs.n", o.n, 1, 1000);
   const w = checkInteger("pbs.w", o.w, 1, n);
   const r = checkInteger("pbs.r", o.r, 1, n);
   const trials = checkInteger("pbs.trials", o.trials, 1, 1e8);
-  if (!Array.isArray(o.tMs) || o.tMs.some((t) => typeof t !== "number" || !(t >= 0))) {
-    throw new ConfigError("pbs.tMs", o.tMs, "it must be a list of times >= 0 ms");
+  if (trials * n * 4 > MAX_DRAWS) {
+    throw new ConfigError("pbs.trials", trials, `${trials} trials of ${n} replicas take ${trials * n * 4} random draws; one call makes at most ${MAX_DRAWS}: use fewer trials (${Math.floor(MAX_DRAWS / (4 * n))} at most)`);
   }
+  if (!Array.isArray(o.tMs) || o.tMs.length > 10_000 || o.tMs.some((t) => typeof t !== "number" || !(t >= 0))) {
+    throw new ConfigError("pbs.tMs", o.tMs, "it must be a list of at most 10,000 times >= 0 ms");
+  }
+  if (typeof o.seed !== "number" || !Number.isSafeInteger(o.seed)) throw new ConfigError("pbs.seed", o.seed, "it must be a whole number");
+  const [W, A, R, S] = (["W", "A", "R", "S"] as const).map((k) => checkDist(o[k], `pbs.${k}`));
   const rng = stream(o.seed, "pbs");
-  const [sW, sA, sR, sS] = [sampler(o.W), sampler(o.A), sampler(o.R), sampler(o.S)];
+  const [sW, sA, sR, sS] = [sampler(W), sampler(A), sampler(R), sampler(S)];
   const fresh = new Array<number>(o.tMs.length).fill(0);
   const Wi = new Float64Array(n);
   const ackAt = new Float64Array(n);

@@ -4,7 +4,9 @@
  * A routing policy is data for the built-in ones, or a plain function for your own (the exercises
  * plug in here). Either way it sees the same `ReadContext` and returns a `ReadDecision`.
  */
+import { checkOptions } from "./config/check";
 import { ConfigError, checkNumber } from "./errors";
+import { randomIndex } from "./rng";
 
 /** What a router knows when a read arrives. */
 export interface ReadContext {
@@ -93,6 +95,38 @@ export function boundedStaleness(maxLagMs: number): ReadRouting {
   return { kind: "bounded-staleness", maxLagMs: checkNumber("boundedStaleness.maxLagMs", maxLagMs, 0, Infinity, "it must be a lag >= 0 ms") };
 }
 
+const ROUTING_KINDS: readonly string[] = ["leader-only", "any-follower", "sticky-follower", "read-your-writes", "bounded-staleness"];
+
+/** True for a built-in routing policy given as data (an object whose kind is a routing's). */
+export function isRoutingPolicy(value: unknown): value is Exclude<ReadRouting, RouterFn> {
+  return value !== null && typeof value === "object" && ROUTING_KINDS.includes((value as { kind?: unknown }).kind as string);
+}
+
+const ROUTING_KEYS: Record<string, readonly string[]> = {
+  "leader-only": ["kind"],
+  "any-follower": ["kind"],
+  "sticky-follower": ["kind"],
+  "read-your-writes": ["kind", "ifBehind"],
+  "bounded-staleness": ["kind", "maxLagMs"],
+};
+
+/**
+ * Checks a routing policy given as data (from its helper or written by hand) as its helper does,
+ * or a function; returns it. A ConfigError names `field` and what is wrong.
+ */
+export function checkRouting(r: unknown, field: string): ReadRouting {
+  if (typeof r === "function") return r as RouterFn;
+  if (!isRoutingPolicy(r)) {
+    throw new ConfigError(field, r, "it must be leaderOnly(), anyFollower(), stickyFollower(), readYourWrites(), boundedStaleness(ms) or a function");
+  }
+  checkOptions(field, r, ROUTING_KEYS[r.kind]);
+  if (r.kind === "read-your-writes" && r.ifBehind !== "leader" && r.ifBehind !== "wait") {
+    throw new ConfigError(`${field}.ifBehind`, r.ifBehind, 'it must be "leader" or "wait"');
+  }
+  if (r.kind === "bounded-staleness") checkNumber(`${field}.maxLagMs`, r.maxLagMs, 0, Infinity, "it must be a lag >= 0 ms");
+  return r;
+}
+
 /** A short name for tables and legends. */
 export function routingName(r: ReadRouting | undefined): string {
   if (r === undefined) return "any-follower";
@@ -103,7 +137,7 @@ export function routingName(r: ReadRouting | undefined): string {
 function randomUp(ctx: ReadContext): string | null {
   const up = ctx.followers.filter((f) => f.up);
   if (up.length === 0) return null;
-  return up[Math.floor(ctx.random() * up.length)].name;
+  return up[randomIndex(ctx.random(), up.length)].name;
 }
 
 /** Turns a routing policy into a function. */
@@ -136,7 +170,7 @@ export function compileRouting(r: ReadRouting): RouterFn {
       return (ctx) => {
         const ok = ctx.followers.filter((f) => f.up && f.lagMs <= r.maxLagMs);
         if (ok.length === 0) return ctx.leader;
-        return ok[Math.floor(ctx.random() * ok.length)].name;
+        return ok[randomIndex(ctx.random(), ok.length)].name;
       };
     default:
       throw new ConfigError("reads.routing", r, "it must be leaderOnly(), anyFollower(), stickyFollower(), readYourWrites(), boundedStaleness(ms) or a function");

@@ -2,8 +2,9 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { SimConfig } from "./config";
 import { constant, exponential, logNormal, uniform, type Dist } from "./dist";
-import { asyncAck, quorum, semiSync, syncAll, type AckPolicy } from "./policies";
+import { asyncAck, CONFIRM_STEPS, quorum, semiSync, syncAll, type AckPolicy, type ConfirmStep } from "./policies";
 import { simulate, type RunResult } from "./sim";
+import type { ShipAfter } from "./config";
 
 const dist = fc.constantFrom<Dist>(exponential({ meanMs: 1 }), constant(0), constant(2), uniform({ minMs: 0.5, maxMs: 3 }), logNormal({ medianMs: 1, p99Ms: 8 }));
 
@@ -49,6 +50,35 @@ describe("the recurrence path", () => {
               keys: 7,
               bursts: burst ? [{ fromMs: 100, toMs: 200, writesPerSec: 3000 }] : undefined,
             },
+          };
+          same(simulate(config), simulate({ ...config, engine: "events" }));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  test("gives exactly the event loop's run with the leader shipping after its local commit and followers that write and flush (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.constantFrom<ConfirmStep>(...CONFIRM_STEPS),
+        fc.constantFrom<ShipAfter>("accept", "local-commit"),
+        fc.record({ seed: fc.integer({ min: -1e6, max: 1e6 }), arrival: fc.constantFrom<"poisson" | "fixed">("poisson", "fixed") }),
+        fc.record({ toF: dist, write: dist, flush: dist, commit: dist }),
+        (followers, policy, on, shipAfter, { seed, arrival }, { toF, write, flush, commit }) => {
+          const choices: AckPolicy[] = [asyncAck(), quorum(Math.min(2, followers), { on }), syncAll({ on }), semiSync({ follower: "A", on })];
+          const config: SimConfig = {
+            seed,
+            followers: Array.from({ length: followers }, (_, i) => (i === 0 ? { writeMs: write, flushMs: flush } : {})),
+            ack: choices[policy],
+            shipAfter,
+            network: { toFollowerMs: toF },
+            flushMs: flush,
+            applyMs: exponential({ meanMs: 0.2 }),
+            leaderCommitMs: commit,
+            workload: { writesPerSec: 800, writes: 200, arrival, keys: 7 },
           };
           same(simulate(config), simulate({ ...config, engine: "events" }));
         },

@@ -91,6 +91,11 @@ export function randomInt(rng: Rng, n: number): number {
   return Math.floor(rng.next() * n);
 }
 
+/** The uniform integer in [0, n) that a uniform number `u` in (0, 1) stands for: `list[randomIndex(ctx.random(), list.length)]`. */
+export function randomIndex(u: number, n: number): number {
+  return Math.floor(u * n);
+}
+
 /** Derives a new integer seed from a seed and a label (for seeds of sub-runs, e.g. in sweeps). */
 export function deriveSeed(seed: number, label: string): number {
   return stream(seed, "derive/" + label).nextUint32();

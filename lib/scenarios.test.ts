@@ -114,6 +114,14 @@ describe("scenario options", () => {
     expect(commentThread({ threads: 2, pageViews: 4 }).config.workload?.script).toHaveLength(2 * (2 + 4));
   });
 
+  it("delay a thread's page loads after the reply by pageAfterMs", () => {
+    const views = (o: { pageAfterMs?: number }) =>
+      (commentThread({ threads: 1, pageViews: 2, pageEveryMs: 3, ...o }).config.workload?.script ?? []).filter((op) => op.kind === "read").map((op) => op.atMs);
+    expect(views({})).toEqual([0, 3]);
+    expect(views({ pageAfterMs: 20 })).toEqual([20, 23]);
+    expect(() => commentThread({ pageAfterMs: -1 })).toThrow(/pageAfterMs/);
+  });
+
   it("name the permission key after the user and the action", () => {
     const script = permissionRevocation({ users: 1, action: "publish" }).config.workload?.script ?? [];
     expect(script[0]).toMatchObject({ kind: "write", key: "perm:alice:publish", value: "granted" });

@@ -10,19 +10,19 @@
  * Scenario names (clients, keys, labels) never collide with the generated load ("c0", "k0", …) or
  * with each other, so `combineScenarios` can put several in one run.
  */
-import type { CheckerName } from "./checkers/checkAll";
-import { consistentPrefix } from "./checkers/consistentPrefix";
-import { CHECK_PERMISSION, permissionLag } from "./checkers/permissionLag";
-import { readYourWrites as readYourWritesChecker } from "./checkers/readYourWrites";
-import { staleReads } from "./checkers/staleReads";
-import { writeOrder, type WriteOrder } from "./checkers/writeOrder";
+import { CHECKERS, readChecker, type CheckerName } from "./checkers/checkAll";
+import { CHECK_PERMISSION } from "./checkers/permissionLag";
+import { writeOrder } from "./checkers/writeOrder";
 import type { ScriptedOp, SimConfig } from "./config";
 import { checkDist, exponential, meanOf, type Dist } from "./dist";
 import { ConfigError, checkInteger, checkNumber } from "./errors";
+import { sharePct } from "./format";
+import { checkOptions } from "./config/check";
 import type { History, Violation } from "./history";
 import type { AckPolicy } from "./policies";
 import { anyFollower, type ReadRouting } from "./reads";
 import { simulate, type RunResult } from "./sim";
+import { seedList } from "./sweep";
 
 /** The `purpose` of a profile page a user loads to see their own profile. */
 export const VIEW_OWN_PROFILE = "view-own-profile";
@@ -78,7 +78,7 @@ export interface ProfileEditOptions extends ScenarioOptions {
  * Every profile first holds an old bio, written early enough to have reached every follower.
  */
 export function profileEdit(o: ProfileEditOptions = {}): Scenario {
-  const common = commonOptions(o);
+  const common = commonOptions(o, ["users", "everyMs", "reloadAfterMs"]);
   const users = checkInteger("users", o.users ?? 5, 1, 10_000);
   const everyMs = checkNumber("everyMs", o.everyMs ?? 40, 0);
   const reloadAfterMs = checkNumber("reloadAfterMs", o.reloadAfterMs ?? 1, 0);
@@ -94,7 +94,7 @@ export function profileEdit(o: ProfileEditOptions = {}): Scenario {
     story: `${users} user(s) each save a new bio and reload their profile ${reloadAfterMs} ms after the save is acknowledged`,
     guarantee: "readYourWrites",
     config: configFor(common, script, common.settledMs + users * everyMs),
-    check: (h) => readYourWritesChecker(h),
+    check: (h) => CHECKERS.readYourWrites(h),
   };
 }
 
@@ -109,6 +109,8 @@ export interface CommentThreadOptions extends ScenarioOptions {
   pageViews?: number;
   /** Time between those page loads, ms. Default 1.5. */
   pageEveryMs?: number;
+  /** How long after the reply is acknowledged the first page load comes, ms. Default 0. */
+  pageAfterMs?: number;
 }
 
 /**
@@ -118,12 +120,13 @@ export interface CommentThreadOptions extends ScenarioOptions {
  * broken). The reply declares that it depends on the question (`dependsOn`).
  */
 export function commentThread(o: CommentThreadOptions = {}): Scenario {
-  const common = commonOptions(o);
+  const common = commonOptions(o, ["threads", "everyMs", "replyAfterMs", "pageViews", "pageEveryMs", "pageAfterMs"]);
   const threads = checkInteger("threads", o.threads ?? 6, 1, 10_000);
   const everyMs = checkNumber("everyMs", o.everyMs ?? 60, 0);
   const replyAfterMs = checkNumber("replyAfterMs", o.replyAfterMs ?? 1, 0);
   const pageViews = checkInteger("pageViews", o.pageViews ?? 6, 1, 10_000);
   const pageEveryMs = checkNumber("pageEveryMs", o.pageEveryMs ?? 1.5, 0);
+  const pageAfterMs = checkNumber("pageAfterMs", o.pageAfterMs ?? 0, 0);
   const script: ScriptedOp[] = [];
   for (let t = 1; t <= threads; t++) {
     const question = `thread:${t}:question`;
@@ -142,7 +145,7 @@ export function commentThread(o: CommentThreadOptions = {}): Scenario {
     for (let v = 0; v < pageViews; v++) {
       script.push({
         kind: "read",
-        atMs: v * pageEveryMs,
+        atMs: pageAfterMs + v * pageEveryMs,
         afterOp: `thread${t}:reply`,
         client: `reader${t}`,
         keys: [question, reply],
@@ -155,8 +158,8 @@ export function commentThread(o: CommentThreadOptions = {}): Scenario {
     name: "comment-thread",
     story: `${threads} thread(s): a question, a reply ${replyAfterMs} ms after it is acknowledged, and ${pageViews} page load(s) of the thread`,
     guarantee: "consistentPrefix",
-    config: configFor(common, script, threads * everyMs + replyAfterMs + pageViews * pageEveryMs),
-    check: (h) => consistentPrefix(h),
+    config: configFor(common, script, threads * everyMs + replyAfterMs + pageAfterMs + pageViews * pageEveryMs),
+    check: (h) => CHECKERS.consistentPrefix(h),
   };
 }
 
@@ -177,7 +180,7 @@ export interface PermissionRevocationOptions extends ScenarioOptions {
  * a follower that has not applied the revocation still says "granted" (permission lag).
  */
 export function permissionRevocation(o: PermissionRevocationOptions = {}): Scenario {
-  const common = commonOptions(o);
+  const common = commonOptions(o, ["users", "everyMs", "actionAfterMs", "action"]);
   const users = checkInteger("users", o.users ?? 5, 1, 10_000);
   const everyMs = checkNumber("everyMs", o.everyMs ?? 40, 0);
   const actionAfterMs = checkNumber("actionAfterMs", o.actionAfterMs ?? 1, 0);
@@ -197,7 +200,7 @@ export function permissionRevocation(o: PermissionRevocationOptions = {}): Scena
     story: `an admin revokes ${users} user(s)' "${action}" permission; each user tries to ${action} ${actionAfterMs} ms after the revocation is acknowledged`,
     guarantee: "permissionLag",
     config: configFor(common, script, common.settledMs + users * everyMs),
-    check: (h) => permissionLag(h),
+    check: (h) => CHECKERS.permissionLag(h),
   };
 }
 
@@ -235,8 +238,7 @@ export function compareRoutings<F extends (options: ScenarioOptions) => Scenario
   if (routings === null || typeof routings !== "object" || Object.keys(routings).length === 0) {
     throw new ConfigError("routings", routings, 'name at least one routing, e.g. { "any follower": anyFollower() }');
   }
-  const seeds = typeof o.seeds === "number" ? Array.from({ length: checkInteger("seeds", o.seeds, 1, 10_000) }, (_, i) => i + 1) : o.seeds ?? [1, 2, 3, 4, 5];
-  if (!Array.isArray(seeds) || seeds.length === 0) throw new ConfigError("seeds", o.seeds, "it must be a count >= 1 or a list of seeds");
+  const seeds = seedList(o.seeds, "seeds", [1, 2, 3, 4, 5], 10_000);
   return Object.entries(routings).map(([name, routing]) => {
     let withViolations = 0;
     let violations = 0;
@@ -261,7 +263,7 @@ export function compareRoutings<F extends (options: ScenarioOptions) => Scenario
       runs: seeds.length,
       runsWithViolations: withViolations,
       violations,
-      leaderSharePct: Math.round((1000 * byLeader) / Math.max(1, keys)) / 10,
+      leaderSharePct: sharePct(byLeader, keys),
     };
   });
 }
@@ -344,33 +346,18 @@ export function readsByOperation(history: History, needs: Record<string, Checker
     }
   };
   for (const [operation, checker] of Object.entries(needs)) {
-    const check = checkerFor(checker);
+    const check = readChecker(checker, "needs");
     if (rows.has(operation)) tally(check(history, order), "violations", operation);
   }
-  tally(staleReads(history, order), "staleReads");
+  tally(CHECKERS.staleReads(history, order), "staleReads");
   for (const row of rows.values()) {
     const k = keys.get(row.operation)!;
-    row.leaderSharePct = Math.round((1000 * k.byLeader) / Math.max(1, k.read)) / 10;
+    row.leaderSharePct = sharePct(k.byLeader, k.read);
   }
   return [...rows.values()];
 }
 
 // ------------------------------------------------------------------------------------------------
-
-const CHECKERS_BY_NAME: Partial<Record<CheckerName, (h: History, order: WriteOrder) => Violation[]>> = {
-  readYourWrites: readYourWritesChecker,
-  consistentPrefix,
-  permissionLag,
-  staleReads,
-};
-
-function checkerFor(name: CheckerName): (h: History, order: WriteOrder) => Violation[] {
-  const f = CHECKERS_BY_NAME[name];
-  if (f === undefined) {
-    throw new ConfigError("needs", name, `it must name a read checker: ${Object.keys(CHECKERS_BY_NAME).join(", ")}`);
-  }
-  return f;
-}
 
 interface Common {
   seed: number;
@@ -384,8 +371,11 @@ interface Common {
   settledMs: number;
 }
 
-function commonOptions(o: ScenarioOptions): Common {
+const COMMON_KEYS = ["seed", "followers", "lagMs", "routing", "ack", "backgroundWritesPerSec", "backgroundReadsPerSec"];
+
+function commonOptions(o: ScenarioOptions, ownKeys: string[]): Common {
   if (o === null || typeof o !== "object") throw new ConfigError("options", o, "a scenario takes an options object such as { seed: 2 }");
+  checkOptions("", o, [...COMMON_KEYS, ...ownKeys], "a scenario takes an options object such as { seed: 2 }");
   const seed = o.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw new ConfigError("seed", seed, "it must be a whole number, e.g. seed: 7");
   const lagMs = o.lagMs ?? 5;

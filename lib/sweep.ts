@@ -3,10 +3,12 @@
  */
 import type { SimConfig } from "./config";
 import { describe as describeDist, type Dist } from "./dist";
-import { ConfigError } from "./errors";
-import { policyName, type AckPolicy } from "./policies";
+import { SIM_KEYS } from "./config";
+import { checkOptions } from "./config/check";
+import { ConfigError, checkInteger } from "./errors";
+import { isAckPolicy, policyName } from "./policies";
 import { progressBar } from "./display";
-import { routingName, type ReadRouting } from "./reads";
+import { isRoutingPolicy, routingName, type ReadRouting } from "./reads";
 import { simulate, type RunResult } from "./sim";
 import { meanCI } from "./stats";
 
@@ -24,6 +26,28 @@ export interface SweepOptions<M extends object> {
   measure: (run: RunResult) => M;
   /** Progress: "auto" (default: shown for sweeps of 8 runs or more), "off", or your own callback. */
   progress?: "auto" | "off" | ((done: number, total: number) => void);
+  /** The most runs (configurations × seeds) the sweep may make. Default 10,000. */
+  maxRuns?: number;
+}
+
+/** The most runs a sweep makes unless told otherwise. */
+export const DEFAULT_MAX_RUNS = 10_000;
+
+/**
+ * The seeds `seeds` stands for: a count n is 1..n, a list is itself, undefined is `fallback`.
+ * `field` names it in errors; a count above `max` is refused before any list is made.
+ */
+export function seedList(seeds: unknown, field: string, fallback: number[], max: number): number[] {
+  if (seeds === undefined) return fallback;
+  if (typeof seeds === "number") {
+    const count = checkInteger(field, seeds, 1, Number.MAX_SAFE_INTEGER);
+    if (count > max) throw new ConfigError(field, count, `that many seeds is more than the ${max} runs allowed; see maxRuns`);
+    return Array.from({ length: count }, (_, i) => i + 1);
+  }
+  if (!Array.isArray(seeds) || seeds.length === 0 || seeds.some((s) => !Number.isSafeInteger(s))) {
+    throw new ConfigError(field, seeds, "it must be a count >= 1 or a list of whole-number seeds");
+  }
+  return seeds as number[];
 }
 
 /** A short label for a varied value: policies and distributions by name, numbers as they are. */
@@ -31,9 +55,8 @@ export function label(value: unknown): Cell {
   if (typeof value === "number" || typeof value === "string" || typeof value === "boolean") return value;
   if (typeof value === "function") return routingName(value as ReadRouting);
   if (value && typeof value === "object" && "kind" in value) {
-    const kind = (value as { kind: string }).kind;
-    if (["async", "semi-sync", "quorum", "sync-all"].includes(kind)) return policyName(value as AckPolicy);
-    if (["leader-only", "any-follower", "sticky-follower", "read-your-writes", "bounded-staleness"].includes(kind)) return routingName(value as ReadRouting);
+    if (isAckPolicy(value)) return policyName(value);
+    if (isRoutingPolicy(value)) return routingName(value);
     try {
       return describeDist(value as Dist);
     } catch {
@@ -51,16 +74,20 @@ export function label(value: unknown): Cell {
  * sweep({ base: { followers: 3 }, vary: { ack: [asyncAck(), quorum(2)] }, seeds: 5, measure: summarize })
  */
 export function sweep<M extends object>(o: SweepOptions<M>): (Row & M)[] {
-  if (!o || typeof o !== "object") throw new ConfigError("sweep", o, "it takes { base, vary, seeds, measure }");
+  checkOptions("sweep", o, ["base", "vary", "seeds", "measure", "progress", "maxRuns"], "it takes { base, vary, seeds, measure }");
   if (typeof o.measure !== "function") throw new ConfigError("sweep.measure", o.measure, "it must be a function of a run, e.g. summarize");
-  const seeds = o.seeds === undefined ? [1, 2, 3] : typeof o.seeds === "number" ? Array.from({ length: o.seeds }, (_, i) => i + 1) : o.seeds;
-  if (seeds.length === 0 || seeds.some((s) => !Number.isSafeInteger(s))) {
-    throw new ConfigError("sweep.seeds", o.seeds, "it must be a count >= 1 or a list of whole-number seeds");
-  }
+  const maxRuns = o.maxRuns === undefined ? DEFAULT_MAX_RUNS : checkInteger("sweep.maxRuns", o.maxRuns, 1);
+  const seeds = seedList(o.seeds, "sweep.seeds", [1, 2, 3], maxRuns);
+  if (o.vary !== undefined) checkOptions("sweep.vary", o.vary, SIM_KEYS, "it must map options of simulate() to the values to try, e.g. { ack: [asyncAck(), quorum(2)] }");
   const keys = Object.keys(o.vary ?? {}) as (keyof SimConfig)[];
+  let runs = seeds.length;
   for (const k of keys) {
     const values = (o.vary as Record<string, unknown>)[k];
     if (!Array.isArray(values) || values.length === 0) throw new ConfigError(`sweep.vary.${String(k)}`, values, "it must be a non-empty array of values to try");
+    runs *= values.length;
+  }
+  if (runs > maxRuns) {
+    throw new ConfigError("sweep.maxRuns", maxRuns, `the grid is ${runs} runs (${[...keys.map((k) => `${((o.vary as Record<string, unknown[]>)[k]).length} ${String(k)}`), `${seeds.length} seeds`].join(" × ")}), more than this; raise it if you meant it: sweep({ …, maxRuns: ${runs} })`);
   }
   let grid: Partial<SimConfig>[] = [{}];
   for (const k of keys) {

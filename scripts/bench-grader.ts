@@ -36,6 +36,7 @@ const load = (): string => loadavg().map((x) => x.toFixed(2)).join(" ");
 
 /** A copy of the project whose exercises/ holds the reference solutions (dependencies linked, not copied). */
 function projectWithSolutions(): string {
+  if (!existsSync(join(ROOT, "solutions"))) throw new Error("bench:grader checks the reference solutions, and this copy has no solutions/ folder (a student release)");
   const dir = mkdtempSync(join(tmpdir(), "rl-bench-grader-"));
   for (const f of ["package.json", "tsconfig.json"]) cpSync(join(ROOT, f), join(dir, f));
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");

@@ -24,3 +24,31 @@ rl_jupyter_python() {
     echo /usr/bin/python3
   fi
 }
+
+# The Jupyter front end a Python offers, the one `npm start` serves:
+#   classic    Jupyter Notebook 6 or older (Debian's jupyter-notebook; this project's nbextension draws charts)
+#   notebook7  Jupyter Notebook 7 or newer (built on JupyterLab: it draws vega-lite charts itself)
+#   lab        JupyterLab 4 or newer, without Notebook
+#   none       none of these
+# Classic wins when several are installed (it is the one the test suite drives); RL_JUPYTER_UI
+# (classic, notebook7 or lab) chooses another that is installed.
+rl_jupyter_ui() {
+  RL_JUPYTER_UI="${RL_JUPYTER_UI:-}" "$1" - <<'PY' 2>/dev/null || echo none
+import os
+def major(name):
+    try:
+        return int(__import__(name).__version__.split(".")[0])
+    except Exception:
+        return None
+notebook, lab = major("notebook"), major("jupyterlab")
+available = []
+if notebook is not None and notebook < 7:
+    available.append("classic")
+if notebook is not None and notebook >= 7:
+    available.append("notebook7")
+if lab is not None and lab >= 4:
+    available.append("lab")
+wanted = os.environ.get("RL_JUPYTER_UI", "")
+print(wanted if wanted in available else (available[0] if available else "none"))
+PY
+}

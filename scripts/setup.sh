@@ -37,8 +37,10 @@ jupyter_packages=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-cl
 # Chart images are drawn server-side; without any font their labels would be blank.
 font_packages=(fonts-dejavu-core)
 
+# A Python that can run the notebooks headless (nbconvert, nbclient) and serve them: classic
+# Notebook, Notebook 7 or JupyterLab 4 (see rl_jupyter_ui in jupyter-env.sh).
 jupyter_python_ok() {
-  "$1" -c 'import notebook.notebookapp, nbconvert, nbclient, jupyter_client, nbformat' >/dev/null 2>&1
+  "$1" -c 'import nbconvert, nbclient, jupyter_client, nbformat' >/dev/null 2>&1 && [[ "$(rl_jupyter_ui "$1")" != none ]]
 }
 find_jupyter_python() {
   local candidate
@@ -85,11 +87,11 @@ EOF
   if [[ -z "$jupyter_python" ]]; then
     cat >&2 <<EOF
 
-  Or install Jupyter with pip (any OS; the workbook is tested with classic Notebook 6):
-    python3 -m pip install --user "notebook<7" nbconvert nbclient jupyter_client ipykernel
+  Or install Jupyter with pip (any OS; Notebook 7 or JupyterLab 4 work too):
+    python3 -m pip install --user notebook nbconvert nbclient jupyter_client ipykernel
 
   Or with conda:
-    conda install -c conda-forge "notebook<7" nbconvert nbclient jupyter_client ipykernel
+    conda install -c conda-forge notebook nbconvert nbclient jupyter_client ipykernel
 
   If Jupyter lives in a Python other than /usr/bin/python3, name it:
     JUPYTER_PYTHON=/path/to/python3 npm start
@@ -158,8 +160,10 @@ else
 fi
 
 # --- The library bundle and the link notebooks import it through ------------------------------
-if [[ ! -f dist/index.cjs || ! -f dist/types/index.d.ts || -n "$(find index.ts lib workbook grader -name '*.ts' ! -name '*.test.ts' -newer dist/index.cjs -print -quit)" ]]; then
-  say "building dist/index.cjs and its type declarations"
+# dist/pg-lab.cjs, the PostgreSQL lab's bundle (notebook 06 imports it), is built right after it.
+if [[ ! -f dist/index.cjs || ! -f dist/types/index.d.ts || ! -f dist/pg-lab.cjs ||
+      -n "$(find index.ts lib workbook grader pg-lab -name '*.ts' ! -name '*.test.ts' -newer dist/index.cjs -print -quit)" ]]; then
+  say "building dist/index.cjs, dist/pg-lab.cjs and their type declarations"
   npm run --silent build
 else
   say "dist/index.cjs up to date"
@@ -182,4 +186,4 @@ for build in vega/build/vega.min.js vega-lite/build/vega-lite.min.js vega-embed/
   cmp -s "node_modules/$build" "$target" || cp "node_modules/$build" "$target"
 done
 
-say "ready ($((SECONDS - started)) s): Jupyter from $jupyter_python"
+say "ready ($((SECONDS - started)) s): Jupyter ($(rl_jupyter_ui "$jupyter_python")) from $jupyter_python"

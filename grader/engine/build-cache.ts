@@ -2,12 +2,12 @@
  * esbuild outputs the grader keeps in node_modules/.cache/replication-lab-grader/, each under a
  * name derived from its sources' contents: an edit to a source builds afresh, an unchanged build
  * is reused by every later grading call. A build goes beside its final place and is renamed, so a
- * grading call running at the same time never sees half of one; older builds of the same kind are
- * removed. Where that folder cannot be written (a read-only copy of the grader), a build that
+ * grading call running at the same time never sees half of one; builds of the same kind unused
+ * for a day are removed. Where that folder cannot be written (a read-only copy of the grader), a build that
  * imports no package can go into a temporary folder of this process instead.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { BuildOptions } from "esbuild";
@@ -24,7 +24,7 @@ export interface CachedBuild {
    * What to build: entry points (and `outbase`). The output is always ES modules for Node 20
    * (`.mjs`), bundled with shared chunks (one instance of every module), packages left to Node.
    */
-  options: Pick<BuildOptions, "entryPoints" | "outbase">;
+  options: Pick<BuildOptions, "entryPoints" | "outbase" | "packages">;
   /** Bumped when the options change, so that older builds are not reused. */
   format: string;
   /**
@@ -34,14 +34,39 @@ export interface CachedBuild {
   temporaryFallback: boolean;
 }
 
-/** The folder of the build, made if needed. */
-export async function cachedBuild(root: string, b: CachedBuild): Promise<string> {
+/** A build not used for this long is removed when another of its kind is made. */
+const STALE_MS = 24 * 60 * 60_000;
+
+/** Builds made or found by this process, by folder name: one build per name, however many callers. */
+const made = new Map<string, Promise<string>>();
+
+/** The folder of the build for the sources as they are now, made if needed. */
+export function cachedBuild(root: string, b: CachedBuild): Promise<string> {
   const hash = createHash("sha256").update(b.format);
   for (const file of b.sources) hash.update(relative(root, file)).update("\0").update(readFileSync(file)).update("\0");
   const name = `${b.kind}-${hash.digest("hex").slice(0, 16)}`;
+  const key = `${root}\0${name}`;
+  let pending = made.get(key);
+  if (!pending) {
+    pending = build(root, b, name);
+    made.set(key, pending);
+    pending.catch(() => made.delete(key));
+  }
+  return pending;
+}
+
+async function build(root: string, b: CachedBuild, name: string): Promise<string> {
   const cache = join(root, "node_modules", ".cache", "replication-lab-grader");
   const out = join(cache, name);
-  if (existsSync(join(out, b.marker))) return out;
+  if (existsSync(join(out, b.marker))) {
+    try {
+      const now = new Date();
+      utimesSync(out, now, now); // in use: not stale
+    } catch {
+      // a read-only cache: it is never cleaned by this process either
+    }
+    return out;
+  }
   let scratch: string;
   let cached = true;
   try {
@@ -62,7 +87,7 @@ export async function cachedBuild(root: string, b: CachedBuild): Promise<string>
     format: "esm",
     platform: "node",
     target: "node20",
-    packages: "external",
+    packages: b.options.packages ?? "external",
     logLevel: "silent",
   });
   if (!cached) return scratch;
@@ -71,8 +96,12 @@ export async function cachedBuild(root: string, b: CachedBuild): Promise<string>
   } catch {
     rmSync(scratch, { recursive: true, force: true }); // another call finished first: use its build
   }
+  // Older builds may still be in use by a grading call that started before (a batch, a notebook's
+  // judge): only those untouched for a day are removed.
   for (const old of readdirSync(cache)) {
-    if (old.startsWith(`${b.kind}-`) && old !== name) rmSync(join(cache, old), { recursive: true, force: true });
+    if (!old.startsWith(`${b.kind}-`) || old === name) continue;
+    const path = join(cache, old);
+    if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
   }
   trace(`built ${relative(root, out)}`);
   return out;

@@ -4,9 +4,9 @@
  * Exercise code needs only the library and plain computation. Imports of anything else (the file
  * system, child processes, the network, the grader, vitest, the solutions), reaching for the
  * process or the global object, dynamic code, and patching built-ins are rejected with the line
- * and a reason. This is a tripwire with clear messages, not the sandbox: the test worker also runs
- * under Node's permission model (no file writes, no child processes, reads limited to code), in
- * its own process, and the score is computed by another process.
+ * and a reason. This is a tripwire with clear messages, not the sandbox: the code runs in a
+ * sandbox process of its own whatever the screen says (sandbox/launch.ts), and the graded tests
+ * judge only the plain data it answers with.
  */
 import ts from "typescript";
 

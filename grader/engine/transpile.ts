@@ -34,8 +34,8 @@ export async function transpile(root: string, jobs: TranspileJob[]): Promise<Map
       platform: "node",
       target: "node20",
       sourcemap: "inline",
-      // Grading never needs a package; where a file imports one the screen has already said so.
-      packages: "external",
+      // The packages the library imports are bundled in (a sandbox may not read node_modules);
+      // an exercise file's own import of a package is refused by the plugin below.
       alias: { "replication-lab": join(root, "lib", "index.ts") },
       // Exercise files may not rely on tsconfig paths; the staged folder has none.
       tsconfigRaw: "{}",
@@ -74,10 +74,14 @@ function onlyLibraryAndExercises(root: string): Plugin {
     setup(build) {
       build.onResolve({ filter: /.*/ }, async (args) => {
         if (args.kind === "entry-point" || args.pluginData === "checked") return undefined;
+        // Inside a package the library uses, its own imports are its business.
+        if (args.importer.includes(`${sep}node_modules${sep}`)) return undefined;
         const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "checked" });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
         const file = resolved.path;
         const fromLibrary = file.startsWith(lib) && file.endsWith(".ts");
+        const packageOfLibrary = args.importer.startsWith(lib) && file.includes(`${sep}node_modules${sep}`);
+        if (packageOfLibrary) return resolved;
         const stage = args.importer.startsWith(lib) ? undefined : args.importer.slice(0, args.importer.lastIndexOf(sep) + 1);
         const sibling = stage !== undefined && file.startsWith(stage) && !file.slice(stage.length).includes(sep) && /\d{2}-[a-z0-9-]+\.ts$/.test(file);
         if (fromLibrary || sibling || resolved.external) return resolved;

@@ -4,9 +4,10 @@ import { formatClassroom } from "./classroom";
 import { formatGradescope, type GradescopeVisibility } from "./gradescope";
 import { formatJunit } from "./junit";
 import { formatMarkdown } from "./markdown";
+import { formatPrairieLearn } from "./prairielearn";
 import { formatTable } from "./table";
 
-export const FORMATS = ["table", "json", "gradescope", "junit", "markdown", "classroom", "classroom-base64"] as const;
+export const FORMATS = ["table", "json", "gradescope", "prairielearn", "junit", "markdown", "classroom", "classroom-base64"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface FormatOptions {
@@ -21,6 +22,8 @@ export function formatReport(report: GradeReport, format: Format, options: Forma
       return `${JSON.stringify(report, null, 2)}\n`;
     case "gradescope":
       return formatGradescope(report, options.hiddenVisibility);
+    case "prairielearn":
+      return formatPrairieLearn(report);
     case "junit":
       return formatJunit(report);
     case "markdown":

@@ -1,15 +1,14 @@
 /**
- * The GitHub Classroom grading step, run the way the workflow runs it (grade.sh from a grader
- * copy, a student repository beside it), with a stand-in grader; and the workflow template's
- * wiring between the grading step and the reporter.
+ * The deprecated GitHub Classroom grading step, run the way the workflow runs it (grade.sh from a
+ * grader copy, a student repository beside it), with a stand-in grader; and the workflow
+ * template's wiring between the grading step and the reporter.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeFakeGrader } from "./fake-grader";
+import { runnerWorkspace } from "../fixtures/fake-grader";
 import type { ClassroomResult } from "./classroom/run";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -18,23 +17,10 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function write(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-}
-
 /** A runner workspace: grader-copy/ (a full private checkout look-alike) and submission/. */
 function workspace(submission: Record<string, string>): string {
-  const ws = mkdtempSync(join(tmpdir(), "rl-classroom-"));
+  const ws = runnerWorkspace("rl-classroom-", submission);
   dirs.push(ws);
-  const copy = makeFakeGrader(join(ws, "grader-copy"));
-  write(join(copy, "solutions/01-alpha.ts"), "the reference answer");
-  write(join(copy, "grader/variants/01-alpha/off-by-one.ts"), "a known-wrong answer");
-  write(join(copy, "notebooks/01.ipynb"), "{}");
-  write(join(copy, ".git/HEAD"), "ref: refs/heads/main");
-  write(join(copy, "grader/.secret"), "s3cret\n");
-  mkdirSync(join(ws, "submission"));
-  for (const [path, text] of Object.entries(submission)) write(join(ws, "submission", path), text);
   return ws;
 }
 

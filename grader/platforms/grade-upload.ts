@@ -23,7 +23,9 @@ export interface UploadOptions {
   /** The student's upload, in any layout. */
   submissionDir: string;
   /** The report format asked of the grader CLI. */
-  format: "json" | "gradescope" | "classroom";
+  format: "json" | "gradescope" | "prairielearn" | "classroom";
+  /** Grade only these exercises ("05" or "05-leader-election"); default all. */
+  only?: string[];
   timeoutMs: number;
   /** Run the grader as this account (needs root); null or absent: as this process's user. */
   account?: Account | null;
@@ -31,11 +33,15 @@ export interface UploadOptions {
   env: NodeJS.ProcessEnv;
   /** More grader CLI options, e.g. ["--hidden-visibility", "after_due_date"]. */
   extraArgs?: string[];
+  /** Do not run the grader when the upload holds no exercise file (the caller reports that itself). */
+  skipWhenEmpty?: boolean;
 }
 
 export interface UploadGrade {
   /** What was taken from the upload (graded files, missing ones, ignored copies). */
   notes: string;
+  /** The exercise files found in the upload ("05-leader-election.ts"), the ones that were graded. */
+  found: string[];
   /** The text of the report the grader wrote, when it wrote one. */
   reportText?: string;
   /** Why there is no report: time limit, crash (with the end of its output). */
@@ -44,9 +50,13 @@ export interface UploadGrade {
 }
 
 export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> {
-  const names = exerciseFileNames(options.graderRoot);
+  const all = exerciseFileNames(options.graderRoot);
+  const only = options.only ?? [];
+  const names = only.length === 0 ? all : all.filter((file) => only.some((id) => file === `${id}.ts` || file.startsWith(`${id}-`)));
   const collected = collectSubmission(options.submissionDir, names);
   const notes = describeCollection(collected, options.submissionDir);
+  const found = [...collected.found.keys()];
+  if (found.length === 0 && options.skipWhenEmpty) return { notes, found, durationMs: 0, failure: "no exercise file was found in the upload" };
   const work = mkdtempSync(join(tmpdir(), "rl-grade-"));
   try {
     const target = join(work, "exercises");
@@ -62,7 +72,8 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     const outFile = join(outDir, `report.${options.format}.json`);
     // Run from the work folder with a relative target, so that reports name "exercises/NN-name.ts".
     const node = [process.execPath, join(options.graderRoot, "node_modules/tsx/dist/cli.mjs"),
-      join(options.graderRoot, "grader/cli.ts"), "--target", "exercises", "--format", options.format, "--out", outFile, ...(options.extraArgs ?? [])];
+      join(options.graderRoot, "grader/cli.ts"), "--target", "exercises", "--format", options.format, "--out", outFile,
+      ...(only.length > 0 ? ["--only", only.join(",")] : []), ...(options.extraArgs ?? [])];
     const command = account ? ["runuser", "-u", account.name, "--", ...node] : node;
     const run = await runProcess(command[0], command.slice(1), {
       cwd: work,
@@ -72,12 +83,12 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     const durationMs = run.durationMs;
     if (run.timedOut) {
       const seconds = Math.round(options.timeoutMs / 1000);
-      return { notes, durationMs, failure: `grading took longer than ${seconds} s and was stopped; look for an exercise that never finishes` };
+      return { notes, found, durationMs, failure: `grading took longer than ${seconds} s and was stopped; look for an exercise that never finishes` };
     }
     if (!existsSync(outFile)) {
-      return { notes, durationMs, failure: `the grader wrote no report (exit code ${run.exitCode}): ${tail(run.stderr || run.stdout, 1500)}` };
+      return { notes, found, durationMs, failure: `the grader wrote no report (exit code ${run.exitCode}): ${tail(run.stderr || run.stdout, 1500)}` };
     }
-    return { notes, durationMs, reportText: readFileSync(outFile, "utf8") };
+    return { notes, found, durationMs, reportText: readFileSync(outFile, "utf8") };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 /**
  * run_autograder against a temporary folder laid out like Gradescope's /autograder, with a
- * stand-in grader (see fake-grader.ts) so that every failure mode is quick to provoke.
+ * stand-in grader (see grader/fixtures/fake-grader.ts) so that every failure mode is quick to provoke.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeFakeGrader } from "./fake-grader";
+import { makeFakeGrader } from "../fixtures/fake-grader";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const RUN_AUTOGRADER = resolve(HERE, "gradescope/run_autograder");
@@ -91,12 +91,24 @@ describe("run_autograder", () => {
     expect(results.output).toMatch(/grading took longer than [56] s and was stopped/i);
   });
 
+  it("stops at the time limit of the zip's autograder.env (npm run gradescope -- --timeout-s N)", () => {
+    const root = autograderRoot({ "01-alpha.ts": "full" });
+    writeFileSync(join(root, "source/autograder.env"), "RL_AUTOGRADER_TIMEOUT_S=4\n");
+    // A grading script that never ends: only run_autograder's own limit can stop it.
+    writeFileSync(join(root, "source/app/grader/platforms/gradescope/run.ts"), "setInterval(() => {}, 1000);\n");
+    const started = Date.now();
+    const { results } = runAutograder(root);
+    expect(Date.now() - started).toBeLessThan(50_000);
+    expect(results.score).toBe(0);
+    expect(results.output).toContain("Grading took longer than 4 s and was stopped.");
+  });
+
   it("still writes results.json when the image's npm install is broken", () => {
     const root = autograderRoot({ "01-alpha.ts": "full" }, { brokenInstall: true });
     const { results } = runAutograder(root);
     expect(results).toMatchObject({ score: 0, tests: [] });
     expect(results.output).toContain("The autograder could not grade this submission");
-    expect(results.output).toContain("node_modules is incomplete: setup.sh's npm install did not finish.");
+    expect(results.output).toContain("node_modules is incomplete: the image's npm install did not finish.");
   });
 
   it("still writes valid JSON when the grading script itself dies with quotes and tabs in its log", () => {

@@ -1,8 +1,34 @@
 /**
  * Runs a command with a wall-clock limit and kills its whole process group when the limit passes,
- * so that test-runner workers started by a grading run cannot outlive it.
+ * so that test-runner workers started by a grading run cannot outlive it. When this process is
+ * itself stopped (a platform's own time limit sends SIGTERM) or exits, the groups it started go
+ * with it: they run detached and would otherwise live on.
  */
 import { spawn } from "node:child_process";
+
+const liveGroups = new Set<number>();
+let stopHandlersInstalled = false;
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // the group is already gone
+  }
+}
+
+function installStopHandlers(): void {
+  if (stopHandlersInstalled) return;
+  stopHandlersInstalled = true;
+  process.on("exit", () => liveGroups.forEach(killGroup));
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      liveGroups.forEach(killGroup);
+      // Then die of the same signal, as this process would have without the handler.
+      process.kill(process.pid, signal);
+    });
+  }
+}
 
 export interface ProcessResult {
   exitCode: number | null;
@@ -40,22 +66,24 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     child.stdout.on("data", (chunk: Buffer) => (stdout = keep(stdout, chunk)));
     child.stderr.on("data", (chunk: Buffer) => (stderr = keep(stderr, chunk)));
     let timedOut = false;
-    const killGroup = (): void => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // the group is already gone
-      }
+    const pid = child.pid;
+    if (pid !== undefined) {
+      installStopHandlers();
+      liveGroups.add(pid);
+    }
+    const killChildGroup = (): void => {
+      if (pid !== undefined) killGroup(pid);
     };
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup();
+      killChildGroup();
     }, options.timeoutMs);
     let done = false;
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      if (pid !== undefined) liveGroups.delete(pid);
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       resolve({ exitCode, signal, stdout, stderr, timedOut, durationMs });
     };
@@ -64,7 +92,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       finish(null, null);
     });
     // Grandchildren still holding the output pipes would delay "close": they die with the run.
-    child.on("exit", killGroup);
+    child.on("exit", killChildGroup);
     child.on("close", finish);
   });
 }

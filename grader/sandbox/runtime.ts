@@ -4,23 +4,19 @@
  * then starts in a few dozen milliseconds and may read nothing but these files and the
  * submission's own compiled exercise.
  *
- * The build is kept in node_modules/.cache/ (build-cache.ts) and made once per process at most.
+ * The build is kept in node_modules/.cache/ (build-cache.ts).
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { cachedBuild } from "../engine/build-cache";
 
-const built = new Map<string, Promise<string>>();
-
-/** The folder holding host.mjs and sim.mjs for the project at `root`, built if needed. */
+/**
+ * The folder holding host.mjs and sim.mjs for the project at `root`, built if needed. Asked again
+ * at every grading call, so a long-lived judge picks up an edited library (its sandboxes must run
+ * the same simulator as its replays).
+ */
 export function sandboxRuntime(root: string): Promise<string> {
-  let pending = built.get(root);
-  if (!pending) {
-    pending = build(root);
-    built.set(root, pending);
-    pending.catch(() => built.delete(root));
-  }
-  return pending;
+  return build(root);
 }
 
 function sources(root: string): string[] {
@@ -42,10 +38,11 @@ function build(root: string): Promise<string> {
     kind: "sandbox",
     sources: sources(root),
     marker: "host.mjs",
-    format: "1",
+    format: "2",
     temporaryFallback: true,
-    // The library loads a few packages lazily (charts, statistics): a sandbox may not read
-    // node_modules, and its exercises never need them.
-    options: { entryPoints: { host: join(root, "grader/sandbox/host.ts"), sim: join(root, "grader/sandbox/sim.ts") } },
+    // A sandbox may not read node_modules, so the packages the library imports (the configuration
+    // check's spelling suggestions) are bundled in. The few it loads lazily by computed names
+    // (charts, statistics) stay out: a sandbox's exercises never need them.
+    options: { packages: "bundle", entryPoints: { host: join(root, "grader/sandbox/host.ts"), sim: join(root, "grader/sandbox/sim.ts") } },
   });
 }

@@ -8,3 +8,7 @@ export * from "./why";
 export * from "./timeline";
 export * from "./spacetime";
 export * from "./focus";
+export * from "./anomaly";
+export * from "./staleness";
+export * from "./controls";
+export * from "./measures";

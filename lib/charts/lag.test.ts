@@ -56,6 +56,16 @@ describe("freshnessChart", () => {
     expect(svg).toContain("Dots: simulated. Dashed lines: closed form.");
   });
 
+  it("with a control, draws only the rows of the value picked, and binds the others to a slider", async () => {
+    const perJitter = [1, 3, 5].flatMap((jitterMs) => rows.map((r) => ({ ...r, jitterMs, freshShare: r.freshShare / jitterMs })));
+    const spec = freshnessChart(perJitter, { control: { field: "jitterMs", title: "jitter (ms)", initial: 1 } }) as { params: { value: number; bind: { input: string } }[] };
+    expect(spec.params[0]).toMatchObject({ value: 1, bind: { input: "range" } });
+    const svg = await toSvg(spec);
+    expect(marks(svg, "mark-symbol")).toBe(8);
+    expect(svg).toContain("jitter (ms): 1 at first; the control under the chart changes it.");
+    expect(await toSvg(freshnessChart(perJitter, { control: { field: "jitterMs", title: "jitter (ms)", initial: 5 } }))).not.toBe(svg);
+  });
+
   it("labels the axes with time in ms and the fresh share in percent", async () => {
     const svg = await toSvg(freshnessChart(rows));
     expect(svg).toContain("time since the write was acknowledged (ms)");

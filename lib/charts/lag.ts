@@ -4,6 +4,7 @@
  */
 import { ConfigError } from "../errors";
 import type { LagRow } from "../metrics";
+import { controlFor, type ControlOption } from "./controls";
 import type { VegaLiteSpec } from "./render";
 import { checkLabelFields, checkNumberFields, checkRowList, distinctValues, pickFields, type ChartRow } from "./rows";
 
@@ -98,6 +99,8 @@ export interface FreshnessChartOptions {
   subtitle?: string | string[];
   /** Title of the colour legend. Default "ack policy". */
   seriesTitle?: string;
+  /** A control under the chart that picks the rows with one value of this field (precomputed runs, e.g. per jitter). */
+  control?: ControlOption;
   /** Size in pixels. Default 520 x 260. */
   width?: number;
   height?: number;
@@ -130,31 +133,42 @@ export function freshnessChart(rows: readonly FreshnessPoint[] | ChartRow[], opt
       { field: "freshShare", type: "quantitative", title: "fresh", format: ".1%" },
     ],
   };
+  const control = options.control ? controlFor(list, options.control, "pick") : undefined;
+  const picked = control ? [control.filter] : [];
   const hasSimulated = list.some((r) => r.source === "simulated");
   const hasOther = list.some((r) => r.source !== "simulated");
   const layer: unknown[] = [];
   if (hasOther) {
     layer.push({
-      transform: [{ filter: "datum.source !== 'simulated'" }],
+      transform: [...picked, { filter: "datum.source !== 'simulated'" }],
       mark: { type: "line", strokeWidth: 1.5, strokeDash: [5, 4] },
       encoding,
     });
   }
   if (hasSimulated) {
     layer.push({
-      transform: [{ filter: "datum.source === 'simulated'" }],
+      transform: [...picked, { filter: "datum.source === 'simulated'" }],
       mark: { type: "point", filled: true, size: 30, opacity: 0.9 },
       encoding,
     });
   }
   const legend = hasSimulated && hasOther ? `Dots: simulated. Dashed lines: ${distinctValues(list.filter((r) => r.source !== "simulated"), "source").join(", ")}.` : undefined;
-  const subtitle = [...(options.subtitle === undefined ? [] : Array.isArray(options.subtitle) ? options.subtitle : [options.subtitle]), ...(legend ? [legend] : [])];
+  const shown =
+    control && options.control
+      ? `${options.control.title}: ${control.initial}${"bind" in control.param ? " at first; the control under the chart changes it" : ""}.`
+      : undefined;
+  const subtitle = [
+    ...(options.subtitle === undefined ? [] : Array.isArray(options.subtitle) ? options.subtitle : [options.subtitle]),
+    ...(legend ? [legend] : []),
+    ...(shown ? [shown] : []),
+  ];
   return {
     $schema: SCHEMA,
     title: { text: options.title ?? "How likely a follower read is fresh, by time since the ack", ...(subtitle.length ? { subtitle } : {}), anchor: "start" },
     width,
     height,
-    data: { values: pickFields(list, ["tMs", "freshShare", "series", "source"]) },
+    data: { values: pickFields(list, ["tMs", "freshShare", "series", "source", ...(options.control ? [options.control.field] : [])]) },
+    ...(control ? { params: [control.param] } : {}),
     layer,
   };
 }
@@ -163,7 +177,7 @@ export function freshnessChart(rows: readonly FreshnessPoint[] | ChartRow[], opt
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
-function checkWindows(windows: TimeWindow[]): TimeWindow[] {
+export function checkWindows(windows: TimeWindow[]): TimeWindow[] {
   if (!Array.isArray(windows)) throw new ConfigError("windows", windows, "it must be a list of { fromMs, toMs, label }");
   windows.forEach((w, i) => {
     if (typeof w !== "object" || w === null || !(w.fromMs >= 0) || !(w.toMs >= w.fromMs) || typeof w.label !== "string") {
@@ -181,7 +195,7 @@ function checkSize(width: number, height: number): { width: number; height: numb
 }
 
 /** A grey band per window with its label along the top. */
-function windowLayers(windows: TimeWindow[], xTitle: string | null): unknown[] {
+export function windowLayers(windows: TimeWindow[], xTitle: string | null): unknown[] {
   const data = { values: windows.map((w) => ({ fromMs: w.fromMs, toMs: w.toMs, label: w.label })) };
   return [
     {

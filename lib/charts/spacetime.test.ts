@@ -103,6 +103,17 @@ describe("spacetimeDiagram", () => {
     expect(toB.map((a) => [a.fromLane, a.fromMs, a.toMs])).toEqual([[2, 40, 60]]);
   });
 
+  it("draws a page read from two followers as a request and a reply to each", () => {
+    const b = new HistoryBuilder();
+    b.write({ client: "asker", key: "question", value: "?", invokeMs: 0, ackMs: 1 });
+    const r = b.write({ client: "replier", key: "reply", value: "!", invokeMs: 2, ackMs: 3 });
+    b.read({ client: "reader", invokeMs: 4, completeMs: 6, sees: { question: { write: null, node: "B" }, reply: { write: r, node: "A" } } });
+    const arrows = arrowsOf(spacetimeDiagram({ history: b.build(), nodes: ["L", "A", "B"] }, { toMs: 10 }));
+    const requests = arrows.filter((a) => a.kind === "request" && a.what.startsWith("read"));
+    expect(requests.map((a) => a.what)).toEqual(["read #2 (question) sent to B", "read #2 (reply) sent to A"]);
+    expect(arrows.filter((a) => a.kind === "reply" && a.what.startsWith("read"))).toHaveLength(2);
+  });
+
   it("refuses a window with more operations than it can show readably, saying how to narrow it", () => {
     const run = simulate({ seed: 1, followers: 2, workload: { writesPerSec: 1000, writes: 200 } });
     expect(() => spacetimeDiagram(run)).toThrow(ConfigError);

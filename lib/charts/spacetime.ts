@@ -195,11 +195,15 @@ export function spacetimeDiagram(source: SpacetimeSource | History, options: Spa
   for (const op of ops) {
     const client = laneOf.get(op.client)!;
     if (op.kind === "read") {
-      const node = laneOf.get(op.observed[0]?.node ?? "");
-      if (node === undefined) continue;
+      // A page of several keys may be served by several nodes: one request and reply to each.
       const servedMs = Number.isFinite(op.completeMs) ? (op.invokeMs + op.completeMs) / 2 : op.invokeMs;
-      arrows.push({ kind: "request", fromMs: op.invokeMs, toMs: servedMs, fromLane: client, toLane: node, what: `read #${op.id} sent` });
-      if (Number.isFinite(op.completeMs)) arrows.push({ kind: "reply", fromMs: servedMs, toMs: op.completeMs, fromLane: node, toLane: client, what: `read #${op.id} answered` });
+      for (const name of new Set(op.observed.map((o) => o.node))) {
+        const node = laneOf.get(name);
+        if (node === undefined) continue;
+        const keys = op.observed.length > 1 ? ` (${op.observed.filter((o) => o.node === name).map((o) => o.key).join(", ")})` : "";
+        arrows.push({ kind: "request", fromMs: op.invokeMs, toMs: servedMs, fromLane: client, toLane: node, what: `read #${op.id}${keys} sent to ${name}` });
+        if (Number.isFinite(op.completeMs)) arrows.push({ kind: "reply", fromMs: servedMs, toMs: op.completeMs, fromLane: node, toLane: client, what: `read #${op.id}${keys} answered by ${name}` });
+      }
       continue;
     }
     if (op.node === null) continue;

@@ -108,3 +108,19 @@ describe("writeOutcomes", () => {
     expect(outcomes.get(fresh)).toBe("acknowledged");
   });
 });
+
+describe("failoverTimeline windows", () => {
+  it("shades a partition behind the lanes, with its label", async () => {
+    const run = simulate({
+      seed: 3,
+      followers: 2,
+      workload: { writesPerSec: 200, durationMs: 600, clients: 4 },
+      partitions: [{ fromMs: 100, toMs: 300, sides: [["L"], ["A", "B", "M1", "clients"]] }],
+      failover: { detector: { heartbeatMs: 10, timeoutMs: 50 } },
+    });
+    const svg = await toSvg(failoverTimeline(run, { toMs: 600, windows: [{ fromMs: 100, toMs: 300, label: "L cut off" }] }));
+    expect(svg).toContain("L cut off");
+    expect(() => failoverTimeline(run, { windows: [{ fromMs: 5, toMs: 1, label: "x" }] })).toThrow(/windows\[0\]/);
+  });
+});
+

@@ -8,6 +8,7 @@
 import { ConfigError } from "../errors";
 import type { ClusterEvent, History, NodeId, WriteOp } from "../history";
 import { lostWrites } from "../checkers/lostWrites";
+import { checkWindows, windowLayers, type TimeWindow } from "./lag";
 import type { VegaLiteSpec } from "./render";
 
 /** What a node was during a stretch of time. */
@@ -43,6 +44,8 @@ export interface TimelineOptions {
   width?: number;
   /** Node lanes, top to bottom. Default: the history's nodes, the initial leader "L" first. */
   nodes?: NodeId[];
+  /** Stretches of time to shade behind the lanes, e.g. a partition: `[{ fromMs, toMs, label }]`. */
+  windows?: TimeWindow[];
 }
 
 const STATE_COLORS: Record<NodeState, string> = {
@@ -282,6 +285,9 @@ export function failoverTimeline(source: History | TimelineSource, options: Time
   }
   const width = options.width ?? 680;
   const lanes = [...nodes, WRITES_LANE];
+  const windows = checkWindows(options.windows ?? [])
+    .filter((w) => w.toMs > fromMs && w.fromMs < toMs)
+    .map((w) => ({ fromMs: Math.max(w.fromMs, fromMs), toMs: Math.min(w.toMs, toMs), label: w.label }));
 
   const states = nodeStates(history, nodes, toMs)
     .filter((s) => s.toMs > fromMs && s.fromMs < toMs)
@@ -327,10 +333,17 @@ export function failoverTimeline(source: History | TimelineSource, options: Time
 
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: { text: options.title ?? "Failover timeline", subtitle: "each tick in the bottom lane is one client write, placed when it was sent" },
+    title: {
+      text: options.title ?? "Failover timeline",
+      subtitle: windows.length
+        ? ["each tick in the bottom lane is one client write, placed when it was sent", ...windows.map((w) => `shaded, ${round(w.fromMs)} to ${round(w.toMs)} ms: ${w.label}`)]
+        : "each tick in the bottom lane is one client write, placed when it was sent",
+    },
     width,
     height: 34 * lanes.length,
     layer: [
+      // The shaded band only: its label goes in the subtitle, where no lane covers it.
+      ...(windows.length ? [windowLayers(windows, x.title)[0]].map((l) => ({ ...(l as object), encoding: { ...(l as { encoding: object }).encoding, x: { ...x, field: "fromMs" } } })) : []),
       {
         data: { values: guides },
         mark: { type: "rule", strokeDash: [4, 3], color: "#888888", clip: true },

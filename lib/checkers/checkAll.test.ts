@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkAll, CHECKERS } from "./checkAll";
+import { checkAll, CHECKERS, readChecker, readCheckerNames } from "./checkAll";
 import { explainViolations } from "./explainViolations";
 import { HistoryBuilder } from "./historyBuilder";
 
@@ -51,5 +51,26 @@ describe("explainViolations", () => {
 
   it("says so when there is nothing to report", () => {
     expect(explainViolations([])).toBe("No violations.");
+  });
+});
+
+describe("the checker registry", () => {
+  it("lists the checkers whose violations are charged to a read, and refuses others by name", () => {
+    expect(readCheckerNames()).toEqual(["staleReads", "readYourWrites", "monotonicReads", "consistentPrefix", "permissionLag"]);
+    expect(readChecker("monotonicReads", "needs")).toBe(CHECKERS.monotonicReads);
+    expect(() => readChecker("lostWrites", "needs")).toThrow(/needs: "lostWrites" is not allowed; it must name a read checker: staleReads, readYourWrites/);
+  });
+
+  it("charges every read checker's violations to a read: the first op of each is a read", () => {
+    const b = new HistoryBuilder();
+    const v1 = b.write({ client: "alice", key: "x", value: "v1", invokeMs: 0, ackMs: 2 });
+    const v2 = b.write({ client: "alice", key: "x", value: "v2", invokeMs: 8, ackMs: 10 });
+    b.read({ client: "alice", invokeMs: 20, node: "A", sees: { x: v2 } });
+    b.read({ client: "alice", invokeMs: 30, node: "B", sees: { x: v1 } });
+    const h = b.build({ finalLog: [v1, v2] });
+    for (const name of readCheckerNames()) {
+      for (const v of CHECKERS[name](h)) expect(h.ops[v.ops[0]].kind, name).toBe("read");
+    }
+    expect(CHECKERS.staleReads(h).length + CHECKERS.monotonicReads(h).length).toBeGreaterThan(0);
   });
 });

@@ -1,11 +1,7 @@
 /** Small formatting helpers shared by the checkers' one-line messages. */
 import type { Violation } from "../history";
 
-/** A virtual time for a sentence: "40 ms", "31.57 ms", "never". */
-export function ms(t: number): string {
-  if (!Number.isFinite(t)) return "never";
-  return `${Number(t.toFixed(2))} ms`;
-}
+export { ms } from "../format";
 
 const VALUE_CHARS_MAX = 24;
 

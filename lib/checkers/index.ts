@@ -9,7 +9,7 @@ export { consistentPrefix } from "./consistentPrefix";
 export { lostWrites } from "./lostWrites";
 export { splitBrain } from "./splitBrain";
 export { permissionLag, CHECK_PERMISSION, PERMISSION_GRANTS, PERMISSION_REVOCATIONS } from "./permissionLag";
-export { checkAll, CHECKERS, type CheckerName, type CheckSummary } from "./checkAll";
+export { checkAll, CHECKERS, readCheckerNames, type Checker, type CheckerName, type CheckSummary } from "./checkAll";
 export { explainViolations } from "./explainViolations";
 export { InvalidHistoryError } from "./invalidHistory";
 export { writeOrder, type WriteOrder } from "./writeOrder";

@@ -17,6 +17,7 @@
  * rather than a stale read reported again on every later read of that key.
  */
 import type { History, ObservedValue, ReadOp, WriteOp } from "../history";
+import { firstElectionAbove } from "../leadership";
 import { InvalidHistoryError } from "./invalidHistory";
 
 /** Rank of "no value": a key read before any write to it reached the serving node. */
@@ -113,22 +114,6 @@ function intern(ids: Map<string, number>, name: string): number {
   let id = ids.get(name);
   if (id === undefined) ids.set(name, (id = ids.size));
   return id;
-}
-
-/** For an epoch, the time of the first election of any later epoch (Infinity if none). */
-function firstElectionAbove(h: History): (epoch: number) => number {
-  const elections: { epoch: number; atMs: number }[] = [];
-  for (const e of h.events) if (e.kind === "elected") elections.push({ epoch: e.epoch, atMs: e.atMs });
-  const memo = new Map<number, number>();
-  return (epoch) => {
-    let t = memo.get(epoch);
-    if (t === undefined) {
-      t = Infinity;
-      for (const e of elections) if (e.epoch > epoch && e.atMs < t) t = e.atMs;
-      memo.set(epoch, t);
-    }
-    return t;
-  };
 }
 
 function checkObserved(h: History, read: ReadOp, rank: Int32Array): void {

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Deprecated with GitHub Classroom (discontinued 2026-08-28): use ../github-actions/. Kept for tools
+# that still read the autograding-grading-reporter's result.
+#
 # The grading step of the GitHub Classroom workflow (classroom.yml), run from the pristine grader
 # copy that the workflow fetched, never from the student's repository:
 #   bash GRADER_COPY/grader/platforms/classroom/grade.sh STUDENT_REPO_DIR
@@ -7,7 +10,9 @@
 # always publishes a reporter result, an "error" one when anything fails.
 set -uo pipefail
 
-COPY="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+RL_COPY="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+# shellcheck source=../workflow-copy.sh
+source "$RL_COPY/grader/platforms/workflow-copy.sh"
 SUBMISSION="${1:?usage: grade.sh STUDENT_REPO_DIR}"
 published=0
 
@@ -29,21 +34,11 @@ fail() {
   exit 0
 }
 
-if [ "${GITHUB_ACTIONS:-}" != "true" ] && [ "${RL_CLASSROOM_THROWAWAY_COPY:-}" != "1" ]; then
-  echo "grade.sh deletes solutions from the grader copy it runs in; outside GitHub Actions set RL_CLASSROOM_THROWAWAY_COPY=1 to confirm $COPY is a throw-away copy." >&2
-  exit 2
-fi
+rl_require_throwaway_copy RL_CLASSROOM_THROWAWAY_COPY || exit 2
 [ -d "$SUBMISSION" ] || fail "the submission folder $SUBMISSION does not exist"
 SUBMISSION="$(cd "$SUBMISSION" && pwd)"
-command -v node >/dev/null 2>&1 || fail "node is not installed on this runner (the workflow's setup-node step is missing)"
-
-cd "$COPY" || fail "cannot enter the grader copy $COPY"
-if [ ! -f node_modules/tsx/dist/cli.mjs ]; then
-  npm ci --no-audit --no-fund --loglevel=error >/tmp/rl-npm-ci.log 2>&1 ||
-    fail "npm ci failed in the grader copy: $(tail -c 1500 /tmp/rl-npm-ci.log)"
-fi
-# The grader reads lib/ itself: the notebooks' bundle (npm run build) is not needed here.
-ln -sfn "$COPY" node_modules/replication-lab
+problem="$(rl_install_copy)" || fail "$problem"
+cd "$RL_COPY" || fail "cannot enter the grader copy $RL_COPY"
 
 node node_modules/tsx/dist/cli.mjs grader/platforms/classroom/run.ts --submission "$SUBMISSION" --prune-grader-copy ||
   { [ "$published" -eq 1 ] || grep -q '^result=' "${GITHUB_OUTPUT:-/dev/null}" 2>/dev/null || fail "the grading script failed (see the log above)"; }

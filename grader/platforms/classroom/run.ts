@@ -1,4 +1,8 @@
 /**
+ * Deprecated: GitHub Classroom was discontinued on 2026-08-28; its successor here is the plain
+ * GitHub Actions workflow in ../github-actions/. This step stays for tools that still read the
+ * autograding-grading-reporter's result (see instructor/README.md).
+ *
  * GitHub Classroom's grading step (called by grade.sh inside the pristine grader copy):
  *   tsx grader/platforms/classroom/run.ts --submission DIR [--prune-grader-copy]
  *
@@ -8,11 +12,10 @@
  * autograding-grading-reporter action reads it: `result=<base64 JSON>` in $GITHUB_OUTPUT, where the
  * JSON is `{ version, status, max_score, tests: [{ name, status, score, message }] }`.
  */
-import { appendFileSync, lstatSync, readFileSync, readdirSync, rmSync, existsSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { appendFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isGradingFile } from "../app-files";
-import { gradeUpload } from "../grade-upload";
+import { gradeRepositoryUpload, prepareGraderCopy } from "../grader-copy";
 
 export interface ClassroomTest {
   name: string;
@@ -26,29 +29,6 @@ export interface ClassroomResult {
   status: "pass" | "fail" | "error";
   max_score: number;
   tests: ClassroomTest[];
-}
-
-const KEEP_DIRS = new Set(["node_modules"]);
-
-/** Deletes every file of the grader copy that grading does not need; returns how many. */
-export function pruneGraderCopy(root: string): number {
-  let removed = 0;
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      const rel = relative(root, path).split(sep).join("/");
-      if (dir === root && KEEP_DIRS.has(name)) continue;
-      if (lstatSync(path).isDirectory()) {
-        walk(path);
-        if (readdirSync(path).length === 0) rmSync(path, { recursive: true });
-      } else if (!isGradingFile(rel)) {
-        rmSync(path, { force: true });
-        removed++;
-      }
-    }
-  };
-  walk(root);
-  return removed;
 }
 
 export function errorResult(message: string): ClassroomResult {
@@ -65,13 +45,7 @@ function parseClassroom(text: string): ClassroomResult {
 
 /** Grades a student's repository with this grader copy and returns the reporter's JSON. */
 export async function gradeRepository(graderRoot: string, submissionDir: string, env: NodeJS.ProcessEnv): Promise<{ result: ClassroomResult; notes: string }> {
-  const graded = await gradeUpload({
-    graderRoot,
-    submissionDir,
-    format: "classroom",
-    timeoutMs: Number(env.RL_GRADE_TIMEOUT_S ?? 600) * 1000,
-    env: { PATH: env.PATH, ...(env.RL_GRADER_SECRET ? { RL_GRADER_SECRET: env.RL_GRADER_SECRET } : {}) },
-  });
+  const graded = await gradeRepositoryUpload(graderRoot, submissionDir, "classroom", env);
   try {
     if (graded.reportText === undefined) throw new Error(graded.failure);
     return { result: parseClassroom(graded.reportText), notes: graded.notes };
@@ -95,16 +69,8 @@ async function main(): Promise<void> {
   if (i < 0 || !process.argv[i + 1]) throw new Error("usage: run.ts --submission DIR [--prune-grader-copy]");
   const submission = resolve(process.argv[i + 1]);
   const graderRoot = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
-  const env = { ...process.env };
-  // A packaged grader carries its secret as a file; move it into the environment and off the disk.
-  const secretFile = join(graderRoot, "grader/.secret");
-  if (!env.RL_GRADER_SECRET && existsSync(secretFile)) env.RL_GRADER_SECRET = readFileSync(secretFile, "utf8").trim();
   // Pruning deletes solutions: it runs only on a throw-away copy, which grade.sh vouches for.
-  if (process.argv.includes("--prune-grader-copy")) {
-    rmSync(secretFile, { force: true });
-    rmSync(join(graderRoot, ".git"), { recursive: true, force: true });
-    pruneGraderCopy(graderRoot);
-  }
+  const env = prepareGraderCopy(graderRoot, process.env, { prune: process.argv.includes("--prune-grader-copy") });
 
   const { result, notes } = await gradeRepository(graderRoot, submission, env);
   const encoded = Buffer.from(JSON.stringify(result)).toString("base64");

@@ -8,10 +8,10 @@
  * 3. Writes /autograder/results/results.json itself, atomically: the file comes from this
  *    process, never from the grading run's working files.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { gradeUpload, type Account } from "../grade-upload";
+import { gradeUpload } from "../grade-upload";
+import { gradingAccount } from "../grading-account";
 
 interface GradescopeTest {
   name?: string;
@@ -28,17 +28,6 @@ interface GradescopeResults {
   output?: string;
   tests: GradescopeTest[];
   [field: string]: unknown;
-}
-
-/** The unprivileged account to grade as, or null when this process cannot switch (not root, no such user). */
-function gradingAccount(name: string): Account | null {
-  if (process.getuid?.() !== 0) return null;
-  try {
-    const id = (flag: string): number => Number(execFileSync("id", [flag, name], { encoding: "utf8" }).trim());
-    return { name, uid: id("-u"), gid: id("-g") };
-  } catch {
-    return null;
-  }
 }
 
 function readSecret(app: string): string | undefined {

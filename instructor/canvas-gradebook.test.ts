@@ -1,0 +1,117 @@
+/**
+ * From a batch of submissions to the file Canvas imports: the batch gradebook (with its error
+ * column), then the Canvas import built on a gradebook export laid out the way Canvas exports
+ * one (identity columns, a Points Possible row, the test student, read-only columns). Both files
+ * are read back with a CSV parser, as Canvas reads them. Canvas itself is not run here.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "csv-parse/sync";
+import { afterAll, describe, expect, it } from "vitest";
+import { runBatch } from "../grader/batch";
+import { makeFakeGrader } from "../grader/fixtures/fake-grader";
+import { canvasGradebook, gradebookCsv, type GradebookRow } from "../grader/gradebook";
+import { convert, parseCanvasGradebookArgs, readGradebook } from "./canvas-gradebook";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const work = mkdtempSync(join(tmpdir(), "rl-canvas-test-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const csv = (text: string) => parse(text, { columns: true, bom: true, relax_column_count: true }) as Record<string, string>[];
+const rowsOf = (text: string) => parse(text, { bom: true }) as string[][];
+
+/** A course's gradebook export as Canvas writes it. */
+const EXPORT = [
+  "Student,ID,SIS User ID,SIS Login ID,Section,Lab 1 (1234),Current Score,Final Score",
+  "    Points Possible,,,,,10.00,(read only),(read only)",
+  '"Lovelace, Ada",101,S-0001,ada,Section A,8.00,80.00,80.00',
+  '"Hopper, Grace",102,S-0002,grace,Section A,,0.00,0.00',
+  '"O\'Neil, Jo",103,S-0003,joneil,Section B,,,',
+  '"Turing, Alan",104,S-0004,alan,Section B,,,',
+  '"Student, Test",105,,c0ffee,Section A,,,',
+].join("\r\n");
+
+describe("the batch gradebook", () => {
+  it("gives a submission with no exercise file its reason in the error column", async () => {
+    const grader = makeFakeGrader(join(work, "grader"));
+    const subs = join(work, "subs");
+    for (const [file, text] of Object.entries({ "ada/exercises/01-alpha.ts": "full", "ada/exercises/02-beta.ts": "half", "grace/notes.md": "I ran out of time" })) {
+      mkdirSync(dirname(join(subs, file)), { recursive: true });
+      writeFileSync(join(subs, file), text);
+    }
+    await runBatch({ submissionsDir: subs, outCsv: join(work, "grades.csv"), graderRoot: grader, workers: 1 });
+    const grades = csv(readFileSync(join(work, "grades.csv"), "utf8"));
+    expect(grades).toEqual([
+      { id: "ada", score: "15", max: "20", "01-alpha": "10", "02-beta": "5", error: "" },
+      { id: "grace", score: "0", max: "20", "01-alpha": "0", "02-beta": "0", error: "no exercise files were found in the submission (expected files named like 01-alpha.ts or 02-beta.ts)" },
+    ]);
+  }, 120_000);
+});
+
+describe("canvasGradebook", () => {
+  const rows: GradebookRow[] = [
+    { id: "ada", score: 15.5, maxScore: 20, exercises: { "01": 10, "02": 5.5 } },
+    { id: "GRACE", score: 0, maxScore: 0, exercises: {}, error: "no exercise files were found in the submission" },
+    { id: "joneil", score: 20, maxScore: 20, exercises: { "01": 10, "02": 10 } },
+    { id: "mallory", score: 3, maxScore: 20, exercises: { "01": 3 } },
+  ];
+
+  it("names each student as the export does, adds the assignment with its points possible, and leaves students without a submission blank", () => {
+    const result = canvasGradebook(rows, csv(EXPORT), { assignment: "Replication Lab" });
+    expect(result).toMatchObject({ assignment: "Replication Lab", existingAssignment: false, matchedBy: "SIS Login ID", unmatched: ["mallory"], noSubmission: ["Turing, Alan"] });
+    expect(result.errors).toEqual([{ student: "Hopper, Grace", error: "no exercise files were found in the submission" }]);
+    expect(rowsOf(result.csv)).toEqual([
+      ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Replication Lab"],
+      ["Points Possible", "", "", "", "", "20"],
+      ["Lovelace, Ada", "101", "S-0001", "ada", "Section A", "15.5"],
+      ["Hopper, Grace", "102", "S-0002", "grace", "Section A", "0"],
+      ["O'Neil, Jo", "103", "S-0003", "joneil", "Section B", "20"],
+      ["Turing, Alan", "104", "S-0004", "alan", "Section B", ""],
+    ]);
+  });
+
+  it("fills an existing assignment's column, named as the export names it", () => {
+    const result = canvasGradebook(rows, csv(EXPORT), { assignment: "Lab 1" });
+    expect(result).toMatchObject({ assignment: "Lab 1 (1234)", existingAssignment: true });
+    expect(rowsOf(result.csv)[0].at(-1)).toBe("Lab 1 (1234)");
+  });
+
+  it("matches by the column asked for, and refuses an id two students share", () => {
+    const byId = canvasGradebook([{ id: "104", score: 7, maxScore: 20, exercises: {} }], csv(EXPORT), { assignment: "R", matchColumn: "ID" });
+    expect(rowsOf(byId.csv)[5]).toEqual(["Turing, Alan", "104", "S-0004", "alan", "Section B", "7"]);
+    const twice = `${EXPORT}\r\n"Turing, Alan",106,S-0006,alan,Section C,,,`;
+    expect(() => canvasGradebook([{ id: "alan", score: 1, maxScore: 2, exercises: {} }], csv(twice), { assignment: "R" })).toThrow(
+      "submission alan matches 2 students by SIS Login ID; choose another column with --match",
+    );
+  });
+
+  it("says what to export when the file is not a Canvas gradebook export", () => {
+    expect(() => canvasGradebook(rows, csv("name,email\nada,a@x"), { assignment: "R" })).toThrow(
+      "the Canvas export has no column ID, SIS User ID, SIS Login ID, Section: export the gradebook from Canvas (Grades › Export › Export Entire Gradebook)",
+    );
+  });
+});
+
+describe("npm run canvas-gradebook", () => {
+  it("converts a batch gradebook file as written, formula-guarded ids included", () => {
+    const grades = join(work, "cli-grades.csv");
+    writeFileSync(grades, gradebookCsv([{ id: "ada", score: 12, maxScore: 20, exercises: { "01": 12 } }, { id: "=cmd", score: 1, maxScore: 20, exercises: { "01": 1 } }]));
+    expect(readGradebook(csv(readFileSync(grades, "utf8")), grades).map((r) => r.id)).toEqual(["ada", "=cmd"]);
+    const exported = join(work, "export.csv");
+    writeFileSync(exported, EXPORT);
+    const out = join(work, "canvas.csv");
+    const result = convert(parseCanvasGradebookArgs(["--grades", grades, "--canvas-export", exported, "--out", out]));
+    expect(result.unmatched).toEqual(["=cmd"]);
+    expect(rowsOf(readFileSync(out, "utf8"))[2]).toEqual(["Lovelace, Ada", "101", "S-0001", "ada", "Section A", "12"]);
+  });
+
+  it("answers --help, and names a missing option", () => {
+    const help = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "instructor/canvas-gradebook.ts", "--help"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("--canvas-export FILE");
+    expect(() => parseCanvasGradebookArgs(["--grades", "g.csv"])).toThrow("--canvas-export is required");
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Turns a batch gradebook into a file Canvas imports as it is:
+ *   npm run canvas-gradebook -- --grades grades.csv --canvas-export export.csv --out canvas.csv
+ *                               [--assignment NAME] [--match COLUMN]
+ *
+ * grades.csv is what `npm run grade -- --batch` writes (one row per submission, named after its
+ * folder); export.csv is the course's gradebook exported from Canvas (Grades › Export), which
+ * names every student the way Canvas will recognise them. The output keeps Canvas's identity
+ * columns (Student, ID, SIS User ID, SIS Login ID, Section) and one assignment column with a
+ * Points Possible row: import it with Grades › Import. See grader/gradebook.ts for the matching.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse } from "csv-parse/sync";
+import { canvasGradebook, type CanvasGradebook, type GradebookRow } from "../grader/gradebook";
+import { HelpRequested, isMain, runCommand } from "./cli";
+
+export interface CanvasGradebookOptions {
+  grades: string;
+  canvasExport: string;
+  out: string;
+  assignment: string;
+  match?: string;
+}
+
+function readCsv(path: string, what: string): Record<string, string>[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new Error(`cannot read ${what} ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return parse(text, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
+  } catch (error) {
+    throw new Error(`${what} ${path} is not a CSV file: ${(error as Error).message}`);
+  }
+}
+
+/** The rows of a batch gradebook (grades.csv) as the batch wrote them. */
+export function readGradebook(records: readonly Record<string, string>[], path: string): GradebookRow[] {
+  if (records.length > 0 && !["id", "score", "max"].every((column) => column in records[0])) {
+    throw new Error(`${path} is not a batch gradebook (id, score, max, …, error): write one with npm run grade -- --batch DIR --out grades.csv`);
+  }
+  const fixed = new Set(["id", "score", "max", "error"]);
+  return records.map((r) => ({
+    // The gradebook guards ids a spreadsheet would run as formulas with an apostrophe.
+    id: r.id.replace(/^'(?=[=+\-@\t\r])/, ""),
+    score: Number(r.score),
+    maxScore: Number(r.max),
+    exercises: Object.fromEntries(Object.entries(r).filter(([k, v]) => !fixed.has(k) && v !== "").map(([k, v]) => [k, Number(v)])),
+    ...(r.error ? { error: r.error } : {}),
+  }));
+}
+
+export function convert(options: CanvasGradebookOptions): CanvasGradebook {
+  const rows = readGradebook(readCsv(options.grades, "the batch gradebook"), options.grades);
+  const result = canvasGradebook(rows, readCsv(options.canvasExport, "the Canvas export"), { assignment: options.assignment, matchColumn: options.match });
+  writeFileSync(resolve(options.out), result.csv);
+  return result;
+}
+
+const USAGE = `usage: npm run canvas-gradebook -- --grades grades.csv --canvas-export export.csv --out canvas.csv [--assignment NAME] [--match COLUMN]
+  --grades FILE         the gradebook of npm run grade -- --batch (submission folders named after students)
+  --canvas-export FILE  the course's gradebook exported from Canvas (Grades › Export › Export Entire Gradebook)
+  --out FILE            the file to import into Canvas (Grades › Import)
+  --assignment NAME     the assignment column: an existing assignment's name (as in the export), or a new
+                        one Canvas creates (default "Replication Lab")
+  --match COLUMN        the export column the submission folder names are (default: the first of
+                        SIS Login ID, SIS User ID, ID, Student that matches)`;
+
+export function parseCanvasGradebookArgs(argv: readonly string[]): CanvasGradebookOptions {
+  const flags: Record<string, keyof CanvasGradebookOptions> = { "--grades": "grades", "--canvas-export": "canvasExport", "--out": "out", "--assignment": "assignment", "--match": "match" };
+  const options: Partial<CanvasGradebookOptions> = { assignment: "Replication Lab" };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "-h" || arg === "--help") throw new HelpRequested(USAGE);
+    const field = flags[arg];
+    if (!field) throw new Error(`unknown option ${JSON.stringify(arg)}\n${USAGE}`);
+    const value = argv[++i];
+    if (value === undefined || value.startsWith("--")) throw new Error(`${arg} needs a value\n${USAGE}`);
+    options[field] = value;
+  }
+  for (const [flag, field] of Object.entries(flags).slice(0, 3)) if (!options[field]) throw new Error(`${flag} is required\n${USAGE}`);
+  return options as CanvasGradebookOptions;
+}
+
+if (isMain(import.meta.url)) {
+  process.exitCode = await runCommand("canvas-gradebook", () => {
+    const options = parseCanvasGradebookArgs(process.argv.slice(2));
+    const r = convert(options);
+    const lines = [
+      `Wrote ${resolve(options.out)}: ${r.existingAssignment ? "updates" : "creates"} the assignment "${r.assignment}", submissions matched by ${r.matchedBy}.`,
+      ...(r.errors.length > 0 ? [`Scored zero, not graded (${r.errors.length}):`, ...r.errors.map((e) => `  ${e.student}: ${e.error}`)] : []),
+      ...(r.unmatched.length > 0 ? [`Submissions that match no student of the export, left out (${r.unmatched.length}): ${r.unmatched.join(", ")}`] : []),
+      ...(r.noSubmission.length > 0 ? [`Students without a submission, left blank (${r.noSubmission.length}): ${r.noSubmission.join("; ")}`] : []),
+      "Import it in Canvas: Grades › Import, then check the changes it lists before saving.",
+    ];
+    process.stdout.write(`${lines.join("\n")}\n`);
+  });
+}

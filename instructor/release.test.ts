@@ -1,0 +1,274 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildRelease, parseReleaseArgs } from "./release";
+import { releaseNotebook } from "./release-notebooks";
+import { exerciseTitle, notebookTitle } from "./release-readme";
+import { brokenImports, brokenScripts, isInstructorScript, isReleased, releasePackageJson } from "./release-rules";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+}, 120_000);
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "rl-release-test-"));
+  dirs.push(dir);
+  return dir;
+}
+function write(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+describe("release rules", () => {
+  it("leave out whole folders: answers, known-wrong answers, instructor tools and their guide, the grader's self-tests", () => {
+    for (const file of [
+      "solutions/05-leader-election.ts",
+      "grader/variants/05-x/a.ts",
+      "grader/.secret",
+      "instructor/README.md",
+      "instructor/release.ts",
+      "instructor/a-tool-added-later.ts",
+      "instructor/gradescope.test.ts",
+      "grader/screen.test.ts",
+      "grader/platforms/gradescope.test.ts",
+      "grader/fixtures/syntax-error.ts.txt",
+      "grader/fixtures/fake-grader.ts",
+    ]) {
+      expect(isReleased(file), file).toBe(false);
+    }
+    for (const file of [
+      "exercises/05-leader-election.ts",
+      "grader/exercises/05-leader-election.test.ts",
+      "grader/cli.ts",
+      "grader/platforms/gradescope/run.ts",
+      "lib/index.ts",
+      "lib/sim.test.ts",
+      "notebooks/00-start-here.ipynb",
+      "scripts/setup.sh",
+      "scripts/notebooks.ts",
+      "package.json",
+    ]) {
+      expect(isReleased(file), file).toBe(true);
+    }
+  });
+
+  it("drop the npm scripts that run a left-out file or folder, or the grader's validation", () => {
+    const pkg = JSON.stringify({
+      scripts: {
+        release: "tsx instructor/release.ts",
+        "test:grader": "vitest run grader/ && tsx grader/cli.ts --validate",
+        "bench:batch": "tsx scripts/bench-batch.ts",
+        grade: "tsx grader/cli.ts",
+        start: "bash scripts/start.sh",
+        postinstall: "node -e \"require('fs')\"",
+      },
+    });
+    expect(JSON.parse(releasePackageJson(pkg)).scripts).toEqual({
+      grade: "tsx grader/cli.ts",
+      start: "bash scripts/start.sh",
+      postinstall: "node -e \"require('fs')\"",
+    });
+    expect(isInstructorScript("npm run grade -- --validate --only 05")).toBe(true);
+    expect(isInstructorScript("tsx grader/cli.ts --target exercises")).toBe(false);
+  });
+
+  it("find a kept npm script that runs a file the release does not hold", () => {
+    const root = tempDir();
+    write(join(root, "package.json"), JSON.stringify({ scripts: { ok: "bash scripts/setup.sh", gone: "tsx scripts/moved-away.ts" } }));
+    write(join(root, "scripts/setup.sh"), "");
+    expect(brokenScripts(root)).toEqual(["npm run gone: runs scripts/moved-away.ts, which the release does not hold"]);
+  });
+
+  it("leave no instructor-only script in this project's release", () => {
+    const scripts = JSON.parse(releasePackageJson(readFileSync(join(ROOT, "package.json"), "utf8"))).scripts as Record<string, string>;
+    for (const gone of ["release", "gradescope", "new-exercise", "test:grader", "bench:batch", "bench:grader"]) expect(scripts[gone], gone).toBeUndefined();
+    for (const [name, command] of Object.entries(scripts)) expect(command, name).not.toMatch(/instructor\/|solutions\/|--validate/);
+  });
+
+  it("find a kept file that imports a left-out one", () => {
+    const root = tempDir();
+    write(join(root, "solutions/05-x.ts"), "export const answer = 1;\n");
+    write(join(root, "grader/peek.ts"), 'import { answer } from "../solutions/05-x";\nconst lazy = () => import("../solutions/05-x.js");\n');
+    write(join(root, "grader/fine.ts"), 'import { x } from "../lib/index";\n');
+    expect(brokenImports(root, ["grader/peek.ts", "grader/fine.ts"])).toEqual([
+      "grader/peek.ts imports ../solutions/05-x (left out)",
+      "grader/peek.ts imports ../solutions/05-x.js (left out)",
+    ]);
+  });
+});
+
+describe("releaseNotebook", () => {
+  const notebook = JSON.stringify({
+    nbformat: 4,
+    cells: [
+      { cell_type: "markdown", metadata: {}, source: "# Lag" },
+      { cell_type: "code", metadata: { tags: ["instructor-only"] }, source: "answer()", outputs: [], execution_count: null },
+      { cell_type: "code", metadata: {}, source: "simulate()", outputs: [{ output_type: "stream", text: "42" }], execution_count: 3 },
+    ],
+  });
+
+  it("drops instructor-only cells and, when asked, every output", () => {
+    const cleared = JSON.parse(releaseNotebook(notebook, { clearOutputs: true }));
+    expect(cleared.cells.map((c: { source: string }) => c.source)).toEqual(["# Lag", "simulate()"]);
+    expect(cleared.cells[1]).toMatchObject({ outputs: [], execution_count: null });
+  });
+
+  it("keeps outputs by default", () => {
+    const kept = JSON.parse(releaseNotebook(notebook, { clearOutputs: false }));
+    expect(kept.cells[1].outputs).toHaveLength(1);
+  });
+
+  it("keeps a notebook that needs no change byte for byte", () => {
+    const plain = '{\n "cells": [],\n "nbformat": 4\n}\n';
+    expect(releaseNotebook(plain, { clearOutputs: true })).toBe(plain);
+  });
+});
+
+describe("student README titles", () => {
+  it("come from the exercise's doc comment and the notebook's first heading", () => {
+    expect(exerciseTitle("/**\n * Exercise 05 — Leader election: who leads?\n */", "05-x.ts")).toBe("Leader election: who leads?");
+    expect(notebookTitle(JSON.stringify({ cells: [{ cell_type: "markdown", source: ["intro\n", "## Replication lag\n"] }] }), "01.ipynb")).toBe("Replication lag");
+  });
+});
+
+describe("parseReleaseArgs", () => {
+  it("requires --out and names an unknown option", () => {
+    expect(() => parseReleaseArgs([])).toThrow("--out DIR is required");
+    expect(() => parseReleaseArgs(["--out", "x", "--solutions"])).toThrow('unknown option "--solutions"');
+    expect(parseReleaseArgs(["--out", "x", "--clear-outputs", "--github-actions", "--classroom"])).toEqual({ out: "x", clearOutputs: true, githubActions: true, classroom: true });
+  });
+});
+
+describe("buildRelease", () => {
+  it("refuses to write inside the project or over a folder that has files", () => {
+    expect(() => buildRelease({ out: join(ROOT, "release-here") })).toThrow(/--out must be outside the project/);
+    const full = tempDir();
+    writeFileSync(join(full, "x"), "");
+    expect(() => buildRelease({ out: full })).toThrow(/already exists and is not an empty folder/);
+  });
+
+  /** A tiny project with one kept file, plus what `extra` adds. */
+  function tinyProject(extra: Record<string, string>): string {
+    const root = tempDir();
+    write(join(root, "package.json"), JSON.stringify({ scripts: { start: "bash scripts/start.sh" } }));
+    write(join(root, "scripts/start.sh"), "echo start\n");
+    for (const [file, text] of Object.entries(extra)) write(join(root, file), text);
+    return root;
+  }
+
+  /** Expects nothing at `out` and no scratch folder beside it. */
+  function expectNothingWritten(out: string): void {
+    expect(existsSync(out), out).toBe(false);
+    expect(readdirSync(dirname(out))).toEqual([]);
+  }
+
+  it("looks for unfinished exercises where new-exercise writes, not in the grader that names the marker", () => {
+    const root = tinyProject({ "grader/validate.ts": 'const hint = "still says TODO(instructor)";\n', "notebooks/04-x.ipynb": '{"cells": [{"source": "## Exercise 09: TODO(instructor): title"}]}' });
+    expect(() => buildRelease({ root, out: join(tempDir(), "r"), env: {} })).toThrow(/^unfinished files \(they still say TODO\(instructor\)\): notebooks\/04-x\.ipynb\n/);
+  });
+
+  it("refuses to ship a file that still holds a TODO(instructor), and deletes what it wrote", () => {
+    const root = tinyProject({ "exercises/09-x.ts": "// Exercise 09 — TODO(instructor): the title\n" });
+    const out = join(tempDir(), "r");
+    expect(() => buildRelease({ root, out, env: {} })).toThrow("unfinished files (they still say TODO(instructor)): exercises/09-x.ts");
+    expectNothingWritten(out);
+  });
+
+  it("refuses a release in which a kept file holds the hidden-seed secret, and deletes what it wrote", () => {
+    const root = tinyProject({ "lib/oops.ts": 'export const key = "do-not-share-0451";\n' });
+    const out = join(tempDir(), "r");
+    expect(() => buildRelease({ root, out, env: { RL_GRADER_SECRET: "do-not-share-0451" } })).toThrow(
+      "the hidden-seed secret appears in released files: lib/oops.ts",
+    );
+    expectNothingWritten(out);
+  });
+
+  it("leaves an empty --out folder it was given empty when it refuses", () => {
+    const root = tinyProject({ "exercises/09-x.ts": "TODO(instructor)\n" });
+    const out = join(tempDir(), "given");
+    mkdirSync(out);
+    expect(() => buildRelease({ root, out, env: {} })).toThrow("unfinished files");
+    expect(readdirSync(out)).toEqual([]);
+    expect(readdirSync(dirname(out))).toEqual(["given"]);
+  });
+
+  it("writes a release that passes its checks into --out, and nothing beside it", () => {
+    const root = tinyProject({ "instructor/tool.ts": "export {};\n", "solutions/09-x.ts": "export {};\n" });
+    const out = join(tempDir(), "r");
+    const result = buildRelease({ root, out, env: {} });
+    expect(result.files).toEqual(["README.md", "package.json", "scripts/start.sh"]);
+    expect(result.left).toEqual(["instructor/tool.ts", "solutions/09-x.ts"]);
+    expect(readdirSync(dirname(out))).toEqual(["r"]);
+  });
+});
+
+// The real thing: the project's own student release installs from the lockfile, type-checks,
+// passes its own unit tests, runs its notebooks and grades to zero points untouched. Slow (an
+// npm install, a unit-test run and every notebook).
+describe("the student release of this project", () => {
+  const out = join(tempDir(), "release");
+  const run = (command: string, args: string[], timeout = 300_000) =>
+    spawnSync(command, args, { cwd: out, encoding: "utf8", timeout, env: { ...process.env, CI: "true", FORCE_COLOR: "0" } });
+  const tool = (script: string, ...args: string[]) => [join(out, "node_modules", script), ...args];
+
+  it("holds no solutions, variants, secret or instructor tools, a generated README and the grading workflow", () => {
+    buildRelease({ out, clearOutputs: true, githubActions: true });
+    for (const gone of ["solutions", "grader/variants", "grader/.secret", "grader/fixtures", "instructor"]) {
+      expect(existsSync(join(out, gone)), gone).toBe(false);
+    }
+    const readme = readFileSync(join(out, "README.md"), "utf8");
+    expect(readme).toContain("## Handing in");
+    expect(readme).not.toContain("For instructors");
+    expect(readme).toContain('the check "Replication Lab score"');
+    expect(existsSync(join(out, ".github/workflows/replication-lab.yml"))).toBe(true);
+    const scripts = JSON.parse(readFileSync(join(out, "package.json"), "utf8")).scripts;
+    expect(scripts.release).toBeUndefined();
+    expect(scripts["test:grader"]).toBeUndefined();
+    expect(scripts.grade).toBeDefined();
+  });
+
+  it("installs from the lockfile (offline from the npm cache when it can), linking the library for tsc", () => {
+    const ci = run("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"]);
+    expect(ci.status, ci.stderr).toBe(0);
+    // npm ci alone (no setup) links node_modules/replication-lab, so `tsc` works after `npm run build`.
+    expect(readlinkSync(join(out, "node_modules/replication-lab"))).toBe("..");
+    const setup = run("bash", ["scripts/setup.sh"]);
+    expect(setup.status, setup.stdout + setup.stderr).toBe(0);
+  }, 600_000);
+
+  it("type-checks", () => {
+    const tsc = run(process.execPath, tool("typescript/bin/tsc", "-p", "."));
+    expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
+  }, 300_000);
+
+  it("passes its own unit tests (the unit phase of its npm test)", () => {
+    // All but the PostgreSQL lab's test, the same file this project's own unit phase runs: a
+    // second run would start PostgreSQL servers again for nothing the release changes.
+    const unit = run(process.execPath, tool("vitest/vitest.mjs", "run", "--exclude", "**/pg-lab/lab.test.ts"), 900_000);
+    const failures = unit.stdout.split("\n").filter((line) => /FAIL|×|Error/.test(line)).slice(0, 40).join("\n");
+    expect(unit.status, `${failures}\n${unit.stdout.slice(-3000)}\n${unit.stderr.slice(-3000)}`).toBe(0);
+    expect(unit.stdout.replace(/\u001b\[[0-9;]*m/g, "")).toMatch(/Tests\s+\d+ passed/);
+  }, 900_000);
+
+  it("runs every notebook without a cell error", () => {
+    const notebooks = readdirSync(join(out, "notebooks")).filter((f) => f.endsWith(".ipynb"));
+    const result = run(process.execPath, [join(out, "node_modules/tsx/dist/cli.mjs"), "scripts/notebooks.ts", "render"], 900_000);
+    expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+    for (const file of notebooks) {
+      expect(readFileSync(join(out, "notebooks", file), "utf8"), file).not.toContain('"output_type": "error"');
+    }
+  }, 900_000);
+
+  it("grades to zero points untouched", () => {
+    const report = join(out, "untouched.json");
+    run(process.execPath, [join(out, "node_modules/tsx/dist/cli.mjs"), "grader/cli.ts", "--target", "exercises", "--format", "json", "--out", report]);
+    const json = JSON.parse(readFileSync(report, "utf8"));
+    expect(json.maxScore).toBeGreaterThan(0);
+    expect(json.score).toBe(0);
+  }, 300_000);
+});

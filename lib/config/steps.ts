@@ -1,0 +1,76 @@
+/**
+ * The steps section of the configuration: when a leader sends an entry to its followers, and how
+ * long a follower takes to write and flush it before applying it (per follower: `writeMs` and
+ * `flushMs` beside its other options).
+ *
+ * Real systems differ in both. A leader can send an entry the moment it accepts the write, while it
+ * makes the entry durable itself (a Raft leader may write its log in parallel with sending
+ * AppendEntries); or only once its own commit is done: PostgreSQL's walsender sends only WAL the
+ * primary has flushed. A follower then writes the entry to its operating system (PostgreSQL's
+ * walreceiver answers `remote_write` here), flushes it to disk (`on`; a MySQL semi-sync replica
+ * acknowledges here, once its relay log is flushed), and applies it (`remote_apply`):
+ * `ack: … { on: "write" | "flush" | "apply" }` picks the step a follower's acknowledgement stands
+ * for. The defaults (send on accept, no write or flush time) are the simulator's original model.
+ */
+import { checkDist, constant, type Dist } from "../dist";
+import { ConfigError } from "../errors";
+import type { FollowerConfig } from "./types";
+
+/**
+ * When the leader sends an entry to its followers:
+ * - "accept" (default): as soon as it accepts the write, in parallel with its local commit
+ *   (`leaderCommitMs`), so a follower can have an entry before the leader has it durable;
+ * - "local-commit": once its local commit is done, so replication starts after it (PostgreSQL).
+ */
+export type ShipAfter = "accept" | "local-commit";
+
+export const SHIP_AFTER: readonly ShipAfter[] = ["accept", "local-commit"];
+
+/** The section's top-level options, and a follower's (checked for unknown keys with the others). */
+export const STEPS_KEYS = ["shipAfter", "writeMs", "flushMs"] as const;
+export const FOLLOWER_STEPS_KEYS = ["writeMs", "flushMs"] as const;
+
+/** The step options of the whole configuration. */
+export interface StepsConfig {
+  /** When the leader sends entries. Default "accept". */
+  shipAfter?: ShipAfter;
+  /** Default time a follower takes to write an entry to its operating system, after it arrives. Default constant 0. */
+  writeMs?: Dist;
+  /** Default time a follower takes to flush an entry to disk, once written. Default constant 0. */
+  flushMs?: Dist;
+}
+
+/** A follower's own step times (each defaults to the configuration-wide one). */
+export interface FollowerStepsConfig {
+  writeMs?: Dist;
+  flushMs?: Dist;
+}
+
+export interface NormalizedSteps {
+  shipAfter: ShipAfter;
+  /** Per node index (index 0, the initial leader, gets the defaults: it follows after a failover). */
+  writeMs: Dist[];
+  flushMs: Dist[];
+}
+
+/**
+ * Checks the step options of a configuration and its followers, and fills in the defaults.
+ * `followers` is the configuration's own `followers` (a count or the followers' options), already
+ * checked by the cluster's section.
+ */
+export function normalizeSteps(c: StepsConfig, followers: number | readonly FollowerConfig[] | undefined): NormalizedSteps {
+  const shipAfter = c.shipAfter ?? "accept";
+  if (!SHIP_AFTER.includes(shipAfter)) {
+    throw new ConfigError("shipAfter", shipAfter, `it must be ${SHIP_AFTER.map((s) => JSON.stringify(s)).join(" or ")}`);
+  }
+  const write = c.writeMs !== undefined ? checkDist(c.writeMs, "writeMs") : constant(0);
+  const flush = c.flushMs !== undefined ? checkDist(c.flushMs, "flushMs") : constant(0);
+  const writeMs = [write];
+  const flushMs = [flush];
+  const list: readonly FollowerConfig[] = typeof followers === "object" ? followers : Array.from({ length: followers ?? 2 }, () => ({}));
+  list.forEach((f, i) => {
+    writeMs.push(f.writeMs !== undefined ? checkDist(f.writeMs, `followers[${i}].writeMs`) : write);
+    flushMs.push(f.flushMs !== undefined ? checkDist(f.flushMs, `followers[${i}].flushMs`) : flush);
+  });
+  return { shipAfter, writeMs, flushMs };
+}

@@ -1,0 +1,194 @@
+/**
+ * Every measured case of the lab beside the simulator's run of the same setting: commit latency,
+ * reads on s1 right after a commit, and acknowledged writes lost on failover.
+ */
+import { constant, empirical, sampler } from "../dist";
+import { stream } from "../rng";
+import { simulate } from "../sim";
+import { summarizeLatencies, type LatencySummary, type LostWritesCase, type PgLabResults, type SyncCommitLevel } from "./format";
+import { ackPolicyFor, followersFor, modelInputs, simConfigFor, type ModelInputs, type SimulatedSetting } from "./model";
+
+export interface LatencyComparison extends SimulatedSetting {
+  label: string;
+  measured: LatencySummary;
+  simulated: LatencySummary;
+  /** What the model leaves out that shows in this row. */
+  why: string;
+}
+
+const STEP_WAITED: Record<"remote_write" | "on" | "remote_apply", string> = {
+  remote_write: "its write",
+  on: "its write and flush",
+  remote_apply: "its write, flush and replay",
+};
+
+/** What neither engine of the model has: the cost of sharing one machine. */
+const LEFT_OUT =
+  "what is left is the processes' own scheduling: the walsender waking after the flush, the backend after the reply, and three servers sharing two cores and one disk";
+
+/** Why measured and simulated commit latency differ for a setting (or agree). */
+export function explainLatencyGap(setting: SimulatedSetting, timedSteps = true): string {
+  const { level, standbyNames, proxyDelayMs, applyDelayMs } = setting;
+  if (level === "off") return "Both: the INSERT and the client round trip only; nothing waits for a disk or a standby.";
+  if (level === "local") return "Input, equal by construction: the simulator takes the leader's commit time (the INSERT and the WAL fsync) from this measurement.";
+  if (standbyNames.startsWith("ANY") && proxyDelayMs > 0) return "Both: either standby's acknowledgement is enough, so undelayed s2 hides delayed s1.";
+  if (applyDelayMs > 0) {
+    return level === "remote_apply"
+      ? "Both wait for the delayed replay; PostgreSQL counts recovery_min_apply_delay from the primary's commit, the simulator from the standby's flush, a little later."
+      : "Both: `on` waits for the standby's flush, not its replay, so a slow replay costs nothing here.";
+  }
+  if (!timedSteps) {
+    return "These results predate the lab's timing of the standby's steps: the simulated standby writes, flushes and replays in no time, so PostgreSQL is slower.";
+  }
+  const link = proxyDelayMs > 0 ? " through the delayed proxy" : "";
+  const proxy = proxyDelayMs > 0 ? "; and the proxy, which runs in the lab's own process, holds bytes longer than it can time when that process waits for a core" : "";
+  return `Both: the primary's flush, then the WAL to the standby${link} and ${STEP_WAITED[level]} there, each timed by PostgreSQL; ${LEFT_OUT}${proxy}.`;
+}
+
+/** Every measured latency case beside the simulator's run of the same setting. */
+export function compareCommitLatency(results: PgLabResults, options: { seed?: number; writes?: number } = {}): LatencyComparison[] {
+  const inputs = modelInputs(results);
+  return results.latency.map((c) => {
+    const run = simulate(simConfigFor(c, inputs, options));
+    return {
+      label: c.label,
+      standbyNames: c.standbyNames,
+      level: c.level,
+      proxyDelayMs: c.proxyDelayMs,
+      applyDelayMs: c.applyDelayMs,
+      measured: c.latency,
+      simulated: summarizeLatencies(run.commitLatencyMs()),
+      why: explainLatencyGap(c, inputs.timedSteps),
+    };
+  });
+}
+
+export interface StaleComparison {
+  label: string;
+  level: SyncCommitLevel;
+  proxyDelayMs: number;
+  /** Reads on s1 in the lab. */
+  trials: number;
+  measuredStaleShare: number;
+  simulatedStaleShare: number;
+  why: string;
+}
+
+function explainStaleGap(level: SyncCommitLevel, proxyDelayMs: number, timedSteps: boolean): string {
+  if (level === "remote_apply") return "Both: the commit returns only once s1 has replayed the write.";
+  if (proxyDelayMs > 0) return "Both: the acknowledgement's trip back through the delayed link gives s1 time to flush and replay.";
+  if (!timedSteps) return "These results predate the lab's timing of the standby's steps: the simulated standby replays on arrival, so it is seldom behind.";
+  const race =
+    level === "local"
+      ? "the WAL leaves only after the primary's flush, and s1 must still receive, write, flush and replay it"
+      : level === "remote_write"
+        ? "the commit returns once s1 has written the WAL, and s1 must still flush and replay it"
+        : "the commit returns once s1 has flushed the WAL, and only its replay is left";
+  return `Both: ${race} while the reply reaches the client and the read reaches s1 (that path is measured too); ${LEFT_OUT}, which can slow the read and s1 alike.`;
+}
+
+/**
+ * Share of reads on s1, sent right after the commit reply, that miss the write: measured and
+ * simulated. A simulated read starts on s1 when the client has the reply, less the reply's own
+ * hop, plus the measured path from a finished commit to a read on s1.
+ */
+export function compareStaleReads(results: PgLabResults, options: { seed?: number; writes?: number } = {}): StaleComparison[] {
+  const inputs = modelInputs(results);
+  return results.staleReads.map((c) => {
+    // The local commits timed with the latency cases of the same setting, under the same load.
+    const local = results.latency.find((l) => l.standbyNames === c.standbyNames && l.proxyDelayMs === c.proxyDelayMs && l.applyDelayMs === 0)?.local;
+    const config = simConfigFor({ ...c, applyDelayMs: 0, local }, inputs, options);
+    const run = simulate(config);
+    const s1 = run.followers.indexOf(c.readFrom);
+    const readPath = sampler(empirical(inputs.readPathMs));
+    const rng = stream(config.seed, "pg-compare/read-path");
+    const { ackMs, appliedMs } = run.writes;
+    let acked = 0;
+    let stale = 0;
+    for (let w = 0; w < run.writes.count; w++) {
+      if (ackMs[w] === Infinity) continue;
+      acked++;
+      if (appliedMs[s1][w] > ackMs[w] - inputs.loopbackMs + readPath(rng)) stale++;
+    }
+    return {
+      label: c.label,
+      level: c.level,
+      proxyDelayMs: c.proxyDelayMs,
+      trials: c.trials,
+      measuredStaleShare: c.trials > 0 ? c.staleReads / c.trials : 0,
+      simulatedStaleShare: acked > 0 ? stale / acked : 0,
+      why: explainStaleGap(c.level, c.proxyDelayMs, inputs.timedSteps),
+    };
+  });
+}
+
+export interface LossComparison {
+  label: string;
+  scenario: LostWritesCase["scenario"];
+  standbyNames: string;
+  measuredAcked: number;
+  measuredLost: number;
+  simulatedAcked: number;
+  simulatedLost: number;
+  why: string;
+}
+
+/**
+ * The failover scenarios in the simulator: writes at the measured rate, s1 cut off (a crashed
+ * follower receives nothing more), and the acknowledged writes s1 had not received at the moment
+ * of the leader's crash counted as lost (a promoted standby replays all it received).
+ */
+export function compareLostWrites(results: PgLabResults, options: { seed?: number } = {}): LossComparison[] {
+  const inputs = modelInputs(results);
+  return results.lostWrites.map((c) => {
+    const crashMs = c.warmupMs + c.windowMs;
+    const writesPerSec = Math.max(1, (c.ackedWrites / crashMs) * 1000);
+    const cutMs = c.scenario === "partition-then-crash" ? c.warmupMs : crashMs;
+    const run = simulate({
+      seed: options.seed ?? 1,
+      followers: followersFor({ ...c, applyDelayMs: 0 }, inputs, true),
+      ack: ackPolicyFor(c.standbyNames, c.level),
+      shipAfter: "local-commit",
+      // The median, not the distribution: with many writers one fsync serves a group of commits,
+      // and drawing a rare slow flush per write would hold back every later acknowledgement.
+      leaderCommitMs: constant(median(inputs.commitMs)),
+      network: { clientRequestMs: constant(inputs.loopbackMs), clientResponseMs: constant(inputs.loopbackMs) },
+      workload: { writesPerSec, durationMs: crashMs, arrival: "fixed" },
+      faults: [{ node: "s1", kind: "crash", fromMs: cutMs }],
+    });
+    const s1 = run.followers.indexOf("s1");
+    const { ackMs, receivedMs } = run.writes;
+    let acked = 0;
+    let lost = 0;
+    for (let w = 0; w < run.writes.count; w++) {
+      if (ackMs[w] > crashMs) continue;
+      acked++;
+      if (!(receivedMs[s1][w] <= crashMs)) lost++;
+    }
+    return {
+      label: c.label,
+      scenario: c.scenario,
+      standbyNames: c.standbyNames,
+      measuredAcked: c.ackedWrites,
+      measuredLost: c.lostAckedWrites,
+      simulatedAcked: acked,
+      simulatedLost: lost,
+      why: explainLoss(c),
+    };
+  });
+}
+
+function explainLoss(c: LostWritesCase): string {
+  if (c.standbyNames.trim() !== "") return "Both: a commit waits for s1, so nothing s1 lacks was ever acknowledged.";
+  if (c.scenario === "partition-then-crash") return "Both: every write acknowledged while s1 was cut off is lost, about rate × time cut off.";
+  return (
+    "Both about rate × (flush + one-way delay): the writes still on their way when the link went down. PostgreSQL varies more from run " +
+    "to run: its WAL leaves in batches, and stopping every backend takes a moment."
+  );
+}
+
+function median(percentilesMs: number[]): number {
+  return percentilesMs[Math.floor(percentilesMs.length / 2)];
+}
+
+export type { ModelInputs };

@@ -1,0 +1,242 @@
+/**
+ * The results format of the PostgreSQL lab (`npm run pg-lab`, `runPgLab()`): plain data, shared by
+ * the lab that measures, the tests that check it, the comparison with the simulator and notebook 06.
+ * Latencies are client-side (from sending the INSERT to its reply) unless said otherwise; every
+ * duration is in milliseconds.
+ */
+import { quantileSorted, sorted } from "../stats";
+
+/** PostgreSQL's synchronous_commit levels, from "wait for nothing" to "wait until the standby applied". */
+export type SyncCommitLevel = "off" | "local" | "remote_write" | "on" | "remote_apply";
+
+export const SYNC_COMMIT_LEVELS: readonly SyncCommitLevel[] = ["off", "local", "remote_write", "on", "remote_apply"];
+
+/** Percentiles 0, 1, …, 100 of a sample, plus its size and mean. */
+export interface LatencySummary {
+  count: number;
+  meanMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  /** 101 values: the 0th, 1st, …, 100th percentile. Enough to resample the distribution. */
+  percentilesMs: number[];
+}
+
+/** One commit-latency measurement: one setting, many sequential autocommit INSERTs from one client. */
+export interface LatencyCase {
+  /** Short unique name, e.g. "FIRST 1 · on · s1 +5 ms". */
+  label: string;
+  /** The primary's synchronous_standby_names during the measurement. */
+  standbyNames: string;
+  level: SyncCommitLevel;
+  /** One-way delay the proxy added on s1's link to the primary (0: none; s2 is never delayed). */
+  proxyDelayMs: number;
+  /** recovery_min_apply_delay on s1 (0: none). */
+  applyDelayMs: number;
+  latency: LatencySummary;
+  /**
+   * Commits with synchronous_commit = local measured in turns with this case (the same ones for
+   * every case measured together; for the local case itself, its own): the primary's commit time
+   * under the load this case saw. null in files written before it was measured.
+   */
+  local: LatencySummary | null;
+  /** The primary's WAL fsyncs meanwhile; null before PostgreSQL 15 and in files written before they were timed. */
+  walSync: WalSyncStats | null;
+}
+
+/**
+ * The primary's WAL fsyncs from pg_stat_wal (track_wal_io_timing = on) while a latency case was
+ * measured. Cases measured together (in turns) share one count.
+ */
+export interface WalSyncStats {
+  /** fsyncs of WAL meanwhile (by the committing backends and the WAL writer). */
+  syncs: number;
+  totalMs: number;
+  /** Mean time of one fsync: the local flush every commit but `off` waits for, before any WAL is sent. */
+  meanMs: number;
+}
+
+/**
+ * Commits of one synchronous_commit level timed step by step, with one standby synchronous. For
+ * each commit: its client-side latency; the primary's fsync of its WAL (pg_stat_wal's wal_sync_time
+ * just before and after it), the local flush PostgreSQL makes before it sends any WAL; and
+ * pg_stat_replication's lags for the standby, read in the same message right after the commit.
+ * Each lag runs from the moment the primary sent the WAL to the moment it heard that the standby
+ * had written it to its operating system (write_lag), flushed it to disk (flush_lag) or replayed it
+ * (replay_lag): so each includes the trip there and back, and their differences, commit by commit,
+ * are the standby's flush and replay. A commit waits for the replies up to its level's step only,
+ * so the lags beyond it may belong to an earlier commit: read write_lag from `remote_write` on,
+ * flush_lag from `on` on, replay_lag from `remote_apply`.
+ */
+export interface StepTimings {
+  level: "local" | "remote_write" | "on" | "remote_apply";
+  /** Commits timed. */
+  commits: number;
+  latencyMs: LatencySummary;
+  /**
+   * The primary's WAL fsync for each commit that made exactly one (a commit can find its WAL
+   * already flushed by the WAL writer: none then). null before PostgreSQL 15.
+   */
+  primaryFlushMs: LatencySummary | null;
+  /**
+   * Commits whose lags PostgreSQL had already cleared when read: it does so when two replies in a
+   * row say "replayed everything". With remote_apply that means the standby replayed the commit
+   * before it even reported the flush (its flush and apply replies then arrive back to back).
+   * They are left out of the lag summaries below, except replayStepMs.
+   */
+  cleared: number;
+  writeLagMs: LatencySummary;
+  flushLagMs: LatencySummary;
+  replayLagMs: LatencySummary;
+  /** flush_lag − write_lag per commit: the standby's fsync of the WAL. */
+  flushStepMs: LatencySummary;
+  /** replay_lag − flush_lag per commit, with each cleared commit counted as 0. */
+  replayStepMs: LatencySummary;
+}
+
+/** One standby's steps after the WAL arrives (write, flush, replay), and the primary's before it leaves. */
+export interface StandbyStepsCase {
+  /** "s1 (via the proxy, no delay)" or "s2 (direct)". */
+  label: string;
+  standby: "s1" | "s2";
+  /** synchronous_standby_names during the measurement: one that makes this standby the synchronous one. */
+  standbyNames: string;
+  /** One entry per level: local, remote_write, on, remote_apply. */
+  levels: StepTimings[];
+}
+
+/** Reads on a standby right after a commit returned: how many missed the write. */
+export interface StaleReadCase {
+  label: string;
+  standbyNames: string;
+  level: SyncCommitLevel;
+  proxyDelayMs: number;
+  /** The standby read from. */
+  readFrom: "s1" | "s2";
+  trials: number;
+  staleReads: number;
+}
+
+/** A failover after a crash: acknowledged writes the promoted standby does not have. */
+export interface LostWritesCase {
+  label: string;
+  standbyNames: string;
+  level: SyncCommitLevel;
+  /** How s1 (the standby promoted afterwards) was cut off: "partition" before the crash, or a delayed link cut at the crash. */
+  scenario: "partition-then-crash" | "delayed-link-cut-at-crash";
+  proxyDelayMs: number;
+  /** Writes flowed to both standbys for this long before anything else happened. */
+  warmupMs: number;
+  /** How long the writers then ran while s1 was cut off (partition) or still linked (delayed link), until the crash. */
+  windowMs: number;
+  writers: number;
+  /** Writes acknowledged to the clients before the crash. */
+  ackedWrites: number;
+  /** Acknowledged writes missing on the promoted standby. */
+  lostAckedWrites: number;
+  /** Writes in flight at the crash (the client got an error or no answer). */
+  unackedWrites: number;
+  /** Of those, how many the promoted standby nonetheless has (allowed: the client was never told either way). */
+  unackedPresent: number;
+}
+
+export interface DelaySamples {
+  /** The delay the proxy was asked to add, per direction. */
+  requestedMs: number;
+  /** Delays it really added (timers fire late), primary to standby. */
+  toStandby: LatencySummary;
+  /** Standby to primary (the acknowledgements). */
+  toPrimary: LatencySummary;
+}
+
+/**
+ * What `npm run pg-lab` measured. Version 2 added the step timings (`standbySteps`,
+ * `roundTripViaProxy`, `readPath`, and each latency case's `local` and `walSync`); a version 1
+ * file reads with them empty (see
+ * `upgradePgLabResults`), and the comparison then has only the round trip and the commit times.
+ */
+export interface PgLabResults {
+  /** Format version of this file. */
+  version: 1 | 2;
+  quick: boolean;
+  startedAt: string;
+  durationMs: number;
+  machine: {
+    cpus: number;
+    platform: string;
+    postgres: string;
+    /** The one-minute load average when the lab started and when it ended (other work sharing the cores); absent in older files. */
+    loadAverage?: { atStart: number; atEnd: number };
+  };
+  /** Commits per latency case, trials per stale-read case. */
+  commitsPerCase: number;
+  proxy: DelaySamples;
+  /**
+   * Round trip of a trivial query to the primary (SELECT 1): the client and network share of every
+   * latency below, which the simulator's leader does not have.
+   */
+  roundTrip: LatencySummary;
+  /** The same through s1's proxy (no delay): s1's path to the primary, with the proxy's own hop. */
+  roundTripViaProxy: LatencySummary | null;
+  latency: LatencyCase[];
+  /** s1 (via the proxy, no delay) and s2 (direct), each timed step by step as the synchronous standby. */
+  standbySteps: StandbyStepsCase[];
+  /**
+   * From the primary finishing a commit (clock_timestamp() right after it, in the same message) to
+   * a read starting on s1 (clock_timestamp() there): the reply to the client, its next query and
+   * s1 taking it up. Measured with synchronous_commit = local, in turns with the stale reads.
+   */
+  readPath: LatencySummary | null;
+  staleReads: StaleReadCase[];
+  lostWrites: LostWritesCase[];
+}
+
+/** The current format version, as the lab writes it. */
+export const PG_LAB_RESULTS_VERSION = 2;
+
+/** Results of any version, in the current shape: what a version 1 file lacks is empty or null. */
+export function upgradePgLabResults(r: PgLabResults): PgLabResults {
+  return {
+    ...r,
+    roundTripViaProxy: r.roundTripViaProxy ?? null,
+    latency: r.latency.map((c) => ({ ...c, local: c.local ?? null, walSync: c.walSync ?? null })),
+    standbySteps: r.standbySteps ?? [],
+    readPath: r.readPath ?? null,
+  };
+}
+
+/** Summarises a sample of durations in ms. */
+export function summarizeLatencies(samplesMs: ArrayLike<number>): LatencySummary {
+  const s = sorted(samplesMs);
+  if (s.length === 0) return { count: 0, meanMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, percentilesMs: [] };
+  let sum = 0;
+  for (let i = 0; i < s.length; i++) sum += s[i];
+  const percentilesMs: number[] = [];
+  for (let i = 0; i <= 100; i++) percentilesMs.push(round3(quantileSorted(s, i / 100)));
+  return {
+    count: s.length,
+    meanMs: round3(sum / s.length),
+    p50Ms: round3(quantileSorted(s, 0.5)),
+    p90Ms: round3(quantileSorted(s, 0.9)),
+    p99Ms: round3(quantileSorted(s, 0.99)),
+    percentilesMs,
+  };
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+/** The timings of one level for one standby; throws when the results lack them. */
+export function stepTimings(results: PgLabResults, standby: "s1" | "s2", level: StepTimings["level"]): StepTimings {
+  const found = results.standbySteps.find((s) => s.standby === standby)?.levels.find((l) => l.level === level);
+  if (!found) throw new Error(`no step timings of ${standby} with ${level}: these results predate them (write new ones with npm run pg-lab -- --quick --json FILE)`);
+  return found;
+}
+
+/** The case with this label; throws with the labels there are when it is missing. */
+export function latencyCase(results: PgLabResults, label: string): LatencyCase {
+  const found = results.latency.find((c) => c.label === label);
+  if (!found) throw new Error(`no latency case "${label}"; there are: ${results.latency.map((c) => c.label).join(", ")}`);
+  return found;
+}

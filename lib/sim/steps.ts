@@ -1,0 +1,102 @@
+/**
+ * The steps of replication around the network: when the leader sends an entry (when it accepts it,
+ * or once its local commit is done), and a follower's steps after the entry arrives (write it to
+ * its operating system, flush it to disk, then apply it; the apply itself stays in replication.ts,
+ * where reads wait for it). A follower's steps work in log order, one entry at a time, like its
+ * apply thread, so a slow flush holds back the entries behind it. The options are described in
+ * lib/config/steps.ts.
+ *
+ * By default the leader sends on accept and writing and flushing take no time; then nothing here
+ * draws a random number or moves a clock, and runs are exactly those of a simulator without these
+ * steps.
+ */
+import type { Normalized } from "../config";
+import { sampler } from "../dist";
+import type { ConfirmStep } from "../policies";
+import { stream, type Rng } from "../rng";
+
+export class ReplicationSteps {
+  /** Some follower takes time to write or flush: the steps must be timed. */
+  readonly timed: boolean;
+  /** The leader sends entries once its local commit is done (else when it accepts them). */
+  readonly shipAfterLocalCommit: boolean;
+  /** Per node: when its writer and its flusher are free again. */
+  readonly lastWrite: Float64Array;
+  readonly lastFlush: Float64Array;
+  /** Per node, as a leader that ships after its local commit: when its last local commit is done. */
+  private readonly lastLocal: Float64Array;
+  /** The step a confirmation stands for, as flags the engines' inner loops test cheaply. */
+  readonly confirmOnApply: boolean;
+  /** Write or flush, and some follower takes time for them (otherwise they are the arrival). */
+  readonly confirmOnWrite: boolean;
+  readonly confirmOnFlush: boolean;
+  private readonly writeD: ((r: Rng) => number)[] = [];
+  private readonly flushD: ((r: Rng) => number)[] = [];
+  private readonly noWrite: boolean[] = [];
+  private readonly noFlush: boolean[] = [];
+  private readonly rWrite: Rng[] = [];
+  private readonly rFlush: Rng[] = [];
+
+  constructor(cfg: Normalized, confirm: ConfirmStep) {
+    const n = cfg.names.length;
+    this.shipAfterLocalCommit = cfg.shipAfter === "local-commit";
+    this.lastWrite = new Float64Array(n);
+    this.lastFlush = new Float64Array(n);
+    this.lastLocal = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const name = cfg.names[i];
+      this.writeD.push(sampler(cfg.writeMs[i]));
+      this.flushD.push(sampler(cfg.flushMs[i]));
+      this.noWrite.push(isZero(cfg.writeMs[i]));
+      this.noFlush.push(isZero(cfg.flushMs[i]));
+      // Streams of their own: timing the steps never reshuffles the network's or the apply's draws.
+      this.rWrite.push(stream(cfg.seed, `write/${name}`));
+      this.rFlush.push(stream(cfg.seed, `flush/${name}`));
+    }
+    this.timed = this.noWrite.some((z) => !z) || this.noFlush.some((z) => !z);
+    this.confirmOnApply = confirm === "apply";
+    this.confirmOnWrite = this.timed && confirm === "write";
+    this.confirmOnFlush = this.timed && confirm === "flush";
+  }
+
+  /**
+   * When leader `node`'s local commit of an entry is done, given when it would be on its own
+   * (`doneMs`: accepted now, plus the commit time drawn). A leader that ships only what it has
+   * committed makes its entries durable in log order, as a write-ahead log is flushed: an entry
+   * is done no sooner than the one before it, so entries also leave in log order. A leader that
+   * ships on accept commits each entry on its own, as the simulator always has.
+   */
+  localCommitMs(node: number, doneMs: number): number {
+    if (!this.shipAfterLocalCommit) return doneMs;
+    const t = doneMs > this.lastLocal[node] ? doneMs : this.lastLocal[node];
+    this.lastLocal[node] = t;
+    return t;
+  }
+
+  /**
+   * Writes and flushes an entry that reached `node` at `arrivalMs`; returns when it is flushed,
+   * which is when it can start applying. Call only when `timed`; otherwise both steps are the
+   * arrival itself.
+   */
+  writeAndFlush(node: number, arrivalMs: number): number {
+    const last = this.lastWrite[node];
+    const written = (arrivalMs > last ? arrivalMs : last) + (this.noWrite[node] ? 0 : this.writeD[node](this.rWrite[node]));
+    this.lastWrite[node] = written;
+    const lastFlushed = this.lastFlush[node];
+    const flushed = (written > lastFlushed ? written : lastFlushed) + (this.noFlush[node] ? 0 : this.flushD[node](this.rFlush[node]));
+    this.lastFlush[node] = flushed;
+    return flushed;
+  }
+
+  /**
+   * When `node`'s confirmation of the entry it just took through the steps leaves: at the step the
+   * acknowledgement rule names. `arrivalMs` and `appliedMs` are that entry's.
+   */
+  confirmMs(node: number, arrivalMs: number, appliedMs: number): number {
+    return this.confirmOnApply ? appliedMs : this.confirmOnFlush ? this.lastFlush[node] : this.confirmOnWrite ? this.lastWrite[node] : arrivalMs;
+  }
+}
+
+function isZero(d: { kind: string; valueMs?: number }): boolean {
+  return d.kind === "constant" && d.valueMs === 0;
+}

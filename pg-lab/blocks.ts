@@ -1,0 +1,328 @@
+/**
+ * What the lab measures on one cluster, in blocks of cases that share a standby setting: commit
+ * latency, reads on s1 right after a commit, the standbys' own steps, and the path from a commit to
+ * a read on s1.
+ *
+ * Within a block the cases take turns, a few commits each, instead of one case after the other: on
+ * a machine whose load changes from second to second, cases measured a minute apart are not
+ * comparable, and the simulator is fed what one case measured (the primary's commit time, the
+ * standby's steps) to predict another. Each turn starts with one unmeasured commit, so every
+ * measured commit follows one of its own case, as in a run of that case alone.
+ */
+import type pg from "pg";
+import { summarizeLatencies, type LatencySummary, type StaleReadCase, type SyncCommitLevel } from "../lib/pg-compare";
+import { endClient, type Cluster } from "./cluster";
+import type { LatencyCase, StandbyStepsCase, WalSyncStats } from "./results";
+import { ALL_LEVELS, ANY1, caseLabel, FIRST1, FIRST2, fmt, ONLY_S2, type StandbySetting } from "./settings";
+import { StepRecorder, StepTimer } from "./standby-steps";
+
+export interface Block {
+  standbys: StandbySetting;
+  /** One-way delay the proxy adds on s1's link. */
+  proxyDelayMs: number;
+  /** recovery_min_apply_delay on s1. */
+  applyDelayMs: number;
+  /** Levels whose commit latency is timed. */
+  latency: readonly SyncCommitLevel[];
+  /** Levels whose commits are followed at once by a read on s1. */
+  stale: readonly SyncCommitLevel[];
+  /** Time commits of local, remote_write, on and remote_apply step by step, with this standby synchronous. */
+  steps: "s1" | "s2" | null;
+  /** Time the path from a finished commit to the start of a read on s1. */
+  readPath: boolean;
+  /** Time SELECT 1 round trips to the primary, directly and through s1's proxy. */
+  pings: boolean;
+}
+
+const block = (standbys: StandbySetting, proxyDelayMs: number, rest: Partial<Block>): Block => ({
+  standbys,
+  proxyDelayMs,
+  applyDelayMs: 0,
+  latency: [],
+  stale: [],
+  steps: null,
+  readPath: false,
+  pings: false,
+  ...rest,
+});
+
+/**
+ * The blocks, in an order that changes the cluster's settings least. Cases come out in this order:
+ * each level under FIRST 1, then ANY 1 and FIRST 2, without and then with the delay on s1's link;
+ * then s1 replaying late; stale reads with their block.
+ */
+export function labPlan(delayMs: number, applyDelayMs: number): Block[] {
+  return [
+    block(FIRST1, 0, { latency: ALL_LEVELS, stale: ["local", "remote_write", "on", "remote_apply"], steps: "s1", readPath: true, pings: true }),
+    block(ANY1, 0, { latency: ["on"] }),
+    block(FIRST2, 0, { latency: ["on"] }),
+    // With delay both ways, the acknowledgement's trip back gives s1 time to apply: staleness hides.
+    block(FIRST1, delayMs, { latency: ALL_LEVELS, stale: ["remote_write"] }),
+    block(ANY1, delayMs, { latency: ["on"] }),
+    block(FIRST2, delayMs, { latency: ["on"] }),
+    // A standby slow to apply: `on` does not wait for apply, remote_apply does.
+    block(FIRST1, 0, { applyDelayMs, latency: ["on", "remote_apply"] }),
+    block(ONLY_S2, 0, { steps: "s2" }),
+  ];
+}
+
+/** Measured commits per turn, after the turn's unmeasured first one. */
+const TURN = 10;
+/** Unmeasured commits per case when a block starts: connections and caches warm up. */
+const WARMUP = 10;
+
+const STEP_LABELS = { s1: "s1 (via the proxy, no delay)", s2: "s2 (direct)" } as const;
+const STEP_LEVELS = ["local", "remote_write", "on", "remote_apply"] as const;
+
+export interface Measured {
+  latency: LatencyCase[];
+  staleReads: StaleReadCase[];
+  standbySteps: StandbyStepsCase[];
+  /** From the primary finishing a commit to a read starting on s1, per trial. */
+  readPathMs: number[];
+  /** SELECT 1 round trips to the primary, directly and through s1's proxy (with no delay). */
+  roundTripMs: number[];
+  roundTripViaProxyMs: number[];
+  /** Realised proxy delays during the delayed blocks. */
+  proxyToStandbyMs: number[];
+  proxyToPrimaryMs: number[];
+}
+
+interface Member {
+  quota: number;
+  done: number;
+  /** One commit (and whatever goes with it); counted only when `measured`. */
+  run(measured: boolean): Promise<void>;
+}
+
+export interface BlockSizes {
+  commits: number;
+  trials: number;
+}
+
+export async function measureBlocks(
+  cluster: Cluster,
+  plan: Block[],
+  sizes: BlockSizes,
+  log: (line: string) => void,
+  checkpoint: () => void = () => undefined,
+): Promise<Measured> {
+  await cluster.exec(
+    "primary",
+    "CREATE TABLE IF NOT EXISTS lab_commits (id bigserial PRIMARY KEY, payload text NOT NULL);" +
+      " CREATE TABLE IF NOT EXISTS lab_reads (id bigint PRIMARY KEY); CREATE TABLE IF NOT EXISTS lab_steps (id bigint)",
+  );
+  await cluster.waitForReplay("s1");
+  const measured: Measured = {
+    latency: [],
+    staleReads: [],
+    standbySteps: [],
+    readPathMs: [],
+    roundTripMs: [],
+    roundTripViaProxyMs: [],
+    proxyToStandbyMs: [],
+    proxyToPrimaryMs: [],
+  };
+  const ids = { next: 1 };
+  let standbyNames: string | null = null;
+  let applyDelayMs = 0;
+  try {
+    for (const b of plan) {
+      checkpoint();
+      if (b.standbys.names !== standbyNames) {
+        await cluster.setSyncStandbys(b.standbys.names, b.standbys.expect);
+        standbyNames = b.standbys.names;
+      }
+      if (b.applyDelayMs !== applyDelayMs) {
+        await cluster.setParameter("s1", "recovery_min_apply_delay", `${b.applyDelayMs}ms`);
+        applyDelayMs = b.applyDelayMs;
+      }
+      cluster.proxy.setDelayMs(b.proxyDelayMs);
+      await runBlock(cluster, b, sizes, ids, measured, log);
+    }
+  } finally {
+    cluster.proxy.setDelayMs(0);
+    if (applyDelayMs !== 0) await cluster.setParameter("s1", "recovery_min_apply_delay", "0");
+  }
+  return measured;
+}
+
+async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { next: number }, out: Measured, log: (line: string) => void): Promise<void> {
+  // Every block with latency cases also times local commits: the primary's own commit time under
+  // the same load, which the simulator takes for its leader (LatencyCase.local).
+  const latencyLevels: SyncCommitLevel[] = b.latency.length > 0 && !b.latency.includes("local") ? [...b.latency, "local"] : [...b.latency];
+  const levels = new Set<SyncCommitLevel>([...latencyLevels, ...b.stale]);
+  if (b.steps) for (const level of STEP_LEVELS) levels.add(level);
+  if (b.readPath) levels.add("local");
+  const writers = new Map<SyncCommitLevel, pg.Client>();
+  const clients: pg.Client[] = [];
+  try {
+    for (const level of levels) {
+      const client = await cluster.connect("primary", `pg-lab-${level}`);
+      clients.push(client);
+      await client.query(`SET synchronous_commit TO ${level}`);
+      writers.set(level, client);
+    }
+    const reader = b.stale.length > 0 || b.readPath ? await cluster.connect("s1", "pg-lab-reader") : null;
+    if (reader) clients.push(reader);
+    const writer = (level: SyncCommitLevel) => writers.get(level)!;
+
+    const members: Member[] = [];
+    const latencySamples = latencyLevels.map((level) => {
+      const samples: number[] = [];
+      let seq = 0;
+      members.push({
+        quota: sizes.commits,
+        done: 0,
+        async run(measured) {
+          const start = process.hrtime.bigint();
+          await writer(level).query({ name: "lab-commit", text: "INSERT INTO lab_commits (payload) VALUES ($1)", values: [`${level} ${seq++}`] });
+          if (measured) samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+        },
+      });
+      return samples;
+    });
+    const staleCounts = b.stale.map((level) => {
+      const count = { trials: 0, stale: 0 };
+      members.push({
+        quota: sizes.trials,
+        done: 0,
+        async run(measured) {
+          const id = ids.next++;
+          await writer(level).query({ name: "lab-write", text: "INSERT INTO lab_reads (id) VALUES ($1)", values: [id] });
+          const seen = await reader!.query({ name: "lab-read", text: "SELECT EXISTS (SELECT 1 FROM lab_reads WHERE id = $1) AS seen", values: [id] });
+          if (!measured) return;
+          count.trials++;
+          if (seen.rows[0].seen !== true) count.stale++;
+        },
+      });
+      return count;
+    });
+    const recorders = b.steps ? STEP_LEVELS.map((level) => new StepRecorder(level)) : [];
+    for (const recorder of recorders) {
+      const timer = new StepTimer(writer(recorder.level), b.steps!, cluster.pg.version >= 15);
+      members.push({
+        quota: sizes.commits,
+        done: 0,
+        async run(measured) {
+          const timed = await timer.commit(ids.next++);
+          if (measured) recorder.add(timed);
+        },
+      });
+    }
+    const readPathMs: number[] = [];
+    if (b.readPath) {
+      members.push({
+        quota: sizes.trials,
+        done: 0,
+        async run(measured) {
+          // Both clocks are the machine's own (clock_timestamp() on the primary and on s1); the
+          // explicit COMMIT makes the first one run after the commit, not inside its transaction.
+          const [, , , done] = (await writer("local").query(
+            `BEGIN; INSERT INTO lab_reads (id) VALUES (${ids.next++}); COMMIT; SELECT extract(epoch FROM clock_timestamp()) AS t`,
+          )) as unknown as pg.QueryResult[];
+          const read = await reader!.query({ name: "lab-read-clock", text: "SELECT extract(epoch FROM clock_timestamp()) AS t" });
+          if (measured) readPathMs.push((Number(read.rows[0].t) - Number(done.rows[0].t)) * 1000);
+        },
+      });
+    }
+
+    if (b.pings) {
+      for (const [viaProxy, samples] of [[false, out.roundTripMs], [true, out.roundTripViaProxyMs]] as const) {
+        const client = await cluster.connect("primary", "pg-lab-ping", { viaProxy });
+        clients.push(client);
+        members.push({
+          quota: sizes.commits,
+          done: 0,
+          async run(measured) {
+            const start = process.hrtime.bigint();
+            await client.query({ name: "lab-ping", text: "SELECT 1" });
+            if (measured) samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+          },
+        });
+      }
+    }
+
+    for (const m of members) for (let i = 0; i < WARMUP; i++) await m.run(false);
+    const syncsBefore = await walSyncCounters(cluster, clients);
+    if (b.proxyDelayMs > 0) cluster.proxy.startRecording();
+    for (let open = members; open.length > 0; open = open.filter((m) => m.done < m.quota)) {
+      for (const m of open) {
+        await m.run(false);
+        for (let i = 0; i < TURN && m.done < m.quota; i++, m.done++) await m.run(true);
+      }
+    }
+    if (b.proxyDelayMs > 0) {
+      const realised = cluster.proxy.stopRecording();
+      out.proxyToStandbyMs.push(...realised.toStandby);
+      out.proxyToPrimaryMs.push(...realised.toPrimary);
+    }
+    const walSync = walSyncBetween(syncsBefore, await walSyncCounters(cluster, clients));
+
+    const local = b.latency.length > 0 ? summarizeLatencies(latencySamples[latencyLevels.indexOf("local")]) : null;
+    b.latency.forEach((level, i) => {
+      const setting = { standbys: b.standbys, level, proxyDelayMs: b.proxyDelayMs, applyDelayMs: b.applyDelayMs };
+      const latency = summarizeLatencies(latencySamples[i]);
+      const label = caseLabel(setting);
+      out.latency.push({ label, standbyNames: b.standbys.names, level, proxyDelayMs: b.proxyDelayMs, applyDelayMs: b.applyDelayMs, latency, local, walSync });
+      log(`  ${label.padEnd(50)} p50 ${fmt(latency.p50Ms)}  p90 ${fmt(latency.p90Ms)}  p99 ${fmt(latency.p99Ms)} ms`);
+    });
+    if (local && !b.latency.includes("local")) log(`  ${"(local commits, timed in the same turns)".padEnd(50)} p50 ${fmt(local.p50Ms)}  p90 ${fmt(local.p90Ms)}  p99 ${fmt(local.p99Ms)} ms`);
+    if (b.latency.length > 0 && walSync && walSync.syncs > 0) {
+      log(`  ${"the primary's WAL fsyncs meanwhile".padEnd(50)} ${walSync.syncs}, ${fmt(walSync.meanMs).trim()} ms each on average`);
+    }
+    b.stale.forEach((level, i) => {
+      const label = caseLabel({ standbys: b.standbys, level, proxyDelayMs: b.proxyDelayMs, applyDelayMs: 0 });
+      const { trials, stale } = staleCounts[i];
+      out.staleReads.push({ label, standbyNames: b.standbys.names, level, proxyDelayMs: b.proxyDelayMs, readFrom: "s1", trials, staleReads: stale });
+      log(`  ${label.padEnd(50)} ${String(stale).padStart(5)} of ${trials} reads on s1 right after the commit missed it`);
+    });
+    if (b.steps) {
+      const levels = recorders.map((r) => r.timings());
+      const standby = b.steps;
+      out.standbySteps.push({ label: STEP_LABELS[standby], standby, standbyNames: b.standbys.names, levels });
+      const [local, remoteWrite, on, remoteApply] = levels;
+      const p50 = (s: LatencySummary | null) => (s && s.count > 0 ? s.p50Ms.toFixed(3) : "?");
+      log(
+        `  ${`${standby}'s steps`.padEnd(50)} p50 primary fsync ${p50(local.primaryFlushMs)}, write_lag ${p50(remoteWrite.writeLagMs)},` +
+          ` then flush ${p50(on.flushStepMs)}, replay ${p50(remoteApply.replayStepMs)} ms`,
+      );
+    }
+    if (b.pings) {
+      const direct = summarizeLatencies(out.roundTripMs).p50Ms;
+      const proxied = summarizeLatencies(out.roundTripViaProxyMs).p50Ms;
+      log(`  ${"SELECT 1 round trip to the primary".padEnd(50)} p50 ${fmt(direct)} ms direct, ${fmt(proxied).trim()} ms through s1's proxy`);
+    }
+    if (b.readPath) {
+      out.readPathMs.push(...readPathMs);
+      log(`  ${"commit done → read starts on s1".padEnd(50)} p50 ${fmt(summarizeLatencies(readPathMs).p50Ms)} ms`);
+    }
+  } finally {
+    cluster.proxy.stopRecording();
+    await Promise.all(clients.map(endClient));
+  }
+}
+
+interface WalSyncCounters {
+  syncs: number;
+  totalMs: number;
+}
+
+/**
+ * pg_stat_wal's fsync counters, with the block's connections' pending counts included: a backend
+ * hands its statistics over at most once a second unless asked to (pg_stat_force_next_flush,
+ * PostgreSQL 15), and then does so before it answers. Null on older servers.
+ */
+async function walSyncCounters(cluster: Cluster, clients: pg.Client[]): Promise<WalSyncCounters | null> {
+  if (cluster.pg.version < 15) return null;
+  for (const client of clients) await client.query("SELECT pg_stat_force_next_flush()");
+  const row = (await cluster.exec("primary", "SELECT wal_sync, wal_sync_time FROM pg_stat_wal")).rows[0];
+  return { syncs: Number(row.wal_sync), totalMs: Number(row.wal_sync_time) };
+}
+
+function walSyncBetween(before: WalSyncCounters | null, after: WalSyncCounters | null): WalSyncStats | null {
+  if (!before || !after) return null;
+  const syncs = after.syncs - before.syncs;
+  const totalMs = Math.round((after.totalMs - before.totalMs) * 1000) / 1000;
+  return { syncs, totalMs, meanMs: syncs > 0 ? Math.round((totalMs / syncs) * 1000) / 1000 : 0 };
+}

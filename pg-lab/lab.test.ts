@@ -1,0 +1,254 @@
+/**
+ * Runs the quick lab against real PostgreSQL (through runPgLab, as notebook 06 does) and checks only
+ * what is robust on a noisy two-core machine: counts of lost writes and stale reads, latency gaps
+ * of several times, and orderings that hold by construction. The command line is run once, to be
+ * interrupted with Ctrl-C.
+ *
+ * Without PostgreSQL the suite is skipped, unless CI is set: then the lab installs PostgreSQL itself
+ * (as root, with apt), and if it cannot run the suite fails rather than passing silently.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { agreement, compareLostWrites, latencyCase, type AgreementRow, type AgreementTargets } from "../lib/pg-compare";
+import { runPgLab } from "./index";
+import { findPostgres, INSTALL_COMMAND } from "./postgres-install";
+import { readLabResults, stepTimings, type LabResults } from "./results";
+
+const root = path.resolve(import.meta.dirname, "..");
+const inCi = !!process.env.CI && !["false", "0"].includes(process.env.CI.toLowerCase());
+const installed = findPostgres() !== null;
+const skipReason = installed || inCi ? null : `PostgreSQL is not installed (install it with: ${INSTALL_COMMAND}; or run as root with CI=true to let the lab install it)`;
+
+/** Installing PostgreSQL with apt on a fresh machine takes one to two minutes; the quick lab at most three. */
+const LAB_TIMEOUT_MS = 8 * 60_000;
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+}
+
+/** `npm run pg-lab -- ARGS`, as a user runs it. */
+function runCli(args: string[], opts: { onOutput?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn("npm", ["run", "--silent", "pg-lab", "--", ...args], { cwd: root, env: process.env, detached: true });
+    let output = "";
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      opts.onOutput?.(output, child);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    const timer = setTimeout(() => process.kill(-child.pid!, "SIGTERM"), LAB_TIMEOUT_MS);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, output });
+    });
+  });
+}
+
+/** The cluster folders the lab printed, e.g. /tmp/pg-lab-AbC123. */
+function clusterFolders(output: string): string[] {
+  return [...output.matchAll(/ in (\S*pg-lab-\w+);/g)].map((m) => m[1]);
+}
+
+/** Command lines of running processes that mention `folder` (a postmaster shows its data folder). */
+function serverProcessesUnder(folder: string): string[] {
+  const ps = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" });
+  return ps.stdout.split("\n").filter((line) => line.includes(folder));
+}
+
+if (skipReason) {
+  console.warn(`pg-lab/lab.test.ts skipped: ${skipReason}`);
+  describe("the PostgreSQL lab", () => {
+    it.skip(`is skipped: ${skipReason}`, () => undefined);
+  });
+} else {
+  describe("the quick PostgreSQL lab", () => {
+    let workDir: string;
+    let jsonFile: string;
+    const output: string[] = [];
+    let results: LabResults;
+
+    beforeAll(async () => {
+      workDir = mkdtempSync(path.join(os.tmpdir(), "pg-lab-test-"));
+      jsonFile = path.join(workDir, "results.json");
+      try {
+        results = await runPgLab({ quick: true, jsonFile, log: (line) => output.push(line) });
+      } catch (err) {
+        throw new Error(`the quick lab failed: ${(err as Error).message}\n${output.join("\n")}`);
+      }
+    }, LAB_TIMEOUT_MS);
+
+    afterAll(() => {
+      if (workDir) rmSync(workDir, { recursive: true, force: true });
+    });
+
+    it("returns a quick run and writes the same results to the file asked for", () => {
+      expect(results.quick).toBe(true);
+      expect(results.commitsPerCase).toBeGreaterThan(0);
+      expect(readLabResults(jsonFile)).toEqual(results);
+    });
+
+    it("times the primary's WAL fsyncs while the latency cases run", () => {
+      for (const c of results.latency) {
+        if (Number(results.machine.postgres) < 15) {
+          expect(c.walSync, c.label).toBeNull();
+          continue;
+        }
+        // Every commit but `off` flushes its WAL (or finds it flushed by a commit just before).
+        expect(c.walSync!.syncs, c.label).toBeGreaterThanOrEqual(results.commitsPerCase / 2);
+        expect(c.walSync!.meanMs, c.label).toBeGreaterThan(0);
+      }
+    });
+
+    it("times local commits in the turns of every latency case, for the simulator's leader", () => {
+      for (const c of results.latency) {
+        expect(c.local, c.label).not.toBeNull();
+        expect(c.local!.count, c.label).toBe(results.commitsPerCase);
+        if (c.level === "local") expect(c.local, c.label).toEqual(c.latency);
+      }
+    });
+
+    it("times the path from a finished commit to a read on s1, which takes at least a moment", () => {
+      expect(results.readPath!.count).toBe(results.staleReads[0].trials);
+      expect(results.readPath!.p50Ms).toBeGreaterThan(0);
+    });
+
+    it("times each standby's write, flush and replay, in that order, and the primary's flush before", () => {
+      expect(results.standbySteps.map((s) => s.standby)).toEqual(["s1", "s2"]);
+      for (const s of results.standbySteps) {
+        expect(s.levels.map((l) => l.level)).toEqual(["local", "remote_write", "on", "remote_apply"]);
+        for (const l of s.levels) {
+          const what = `${s.label} · ${l.level}`;
+          expect(l.commits, what).toBe(results.commitsPerCase);
+          expect(l.latencyMs.count, what).toBe(l.commits);
+          expect(l.writeLagMs.count + l.cleared, what).toBe(l.commits);
+          if (Number(results.machine.postgres) >= 15) {
+            // Most commits flush their own WAL, once.
+            expect(l.primaryFlushMs!.count, what).toBeGreaterThanOrEqual(l.commits / 4);
+            expect(l.primaryFlushMs!.p50Ms, what).toBeGreaterThan(0);
+          }
+        }
+        const on = stepTimings(results, s.standby, "on");
+        // With `on` nothing forces a second "replayed everything" reply, so lags are rarely cleared.
+        expect(on.writeLagMs.count, s.label).toBeGreaterThanOrEqual(results.commitsPerCase / 10);
+        // The standby reports a commit written, then flushed: each flush_lag is at least its write_lag.
+        expect(on.flushLagMs.p50Ms, s.label).toBeGreaterThanOrEqual(on.writeLagMs.p50Ms);
+        expect(on.writeLagMs.p50Ms, s.label).toBeGreaterThan(0);
+      }
+      expect(results.standbySteps[0].standbyNames).toBe("FIRST 1 (s1, s2)");
+      expect(results.standbySteps[1].standbyNames).toBe("FIRST 1 (s2)");
+    });
+
+    it("loses no acknowledged write when a synchronous standby is promoted", () => {
+      const sync = results.lostWrites.filter((c) => c.standbyNames !== "");
+      expect(sync.length).toBeGreaterThanOrEqual(2);
+      for (const c of sync) {
+        expect(c.ackedWrites, c.label).toBeGreaterThan(0);
+        expect(c.lostAckedWrites, c.label).toBe(0);
+      }
+    });
+
+    it("loses acknowledged writes when an async standby cut off by a partition is promoted", () => {
+      const partitioned = results.lostWrites.find((c) => c.standbyNames === "" && c.scenario === "partition-then-crash");
+      expect(partitioned).toBeDefined();
+      expect(partitioned!.lostAckedWrites).toBeGreaterThan(0);
+    });
+
+    it("never reads stale data on the standby right after a remote_apply commit", () => {
+      const applied = results.staleReads.filter((c) => c.level === "remote_apply");
+      expect(applied.length).toBeGreaterThan(0);
+      for (const c of applied) {
+        expect(c.trials).toBeGreaterThan(0);
+        expect(c.staleReads, c.label).toBe(0);
+      }
+    });
+
+    it("commits with synchronous_commit=local clearly slower than with off (the WAL fsync)", () => {
+      const off = latencyCase(results, "FIRST 1 · off").latency.p50Ms;
+      const local = latencyCase(results, "FIRST 1 · local").latency.p50Ms;
+      expect(local).toBeGreaterThan(1.5 * off);
+    });
+
+    it("commits with a delayed synchronous standby no faster than the round trip, and far slower than local", () => {
+      const delay = results.proxy.requestedMs;
+      const local = latencyCase(results, "FIRST 1 · local").latency.p50Ms;
+      for (const label of [`FIRST 1 · on · s1 +${delay} ms`, `FIRST 2 · on · s1 +${delay} ms`]) {
+        const remote = latencyCase(results, label).latency.p50Ms;
+        // The proxy holds each direction for at least `delay`: the physics, not a tolerance.
+        expect(remote, label).toBeGreaterThanOrEqual(2 * delay);
+        // Local has no network trip at all; a full one-way delay is a wide margin against noise.
+        expect(remote, label).toBeGreaterThan(local + delay);
+      }
+    });
+
+    describe("beside the simulator fed with what it measured", () => {
+      // Wider than the workbook's targets (AGREEMENT_TARGETS: 10 points, 20% or 0.25 ms), for noise:
+      // a fresh run on a busy two-core machine drifts further (with two `yes` processes beside a
+      // load average of 16, remote_write's stale reads came out 29 points apart), yet less than a
+      // model without PostgreSQL's shipping point would need. The README's table has the misses
+      // against the targets themselves, measured; notebook 06 shows the recorded run's.
+      const noisy: AgreementTargets = { staleShare: 0.35, latencyRelative: 1, latencyMs: 1, lostRelative: 0.5, lostCountingSigmas: 3 };
+      // Commit medians: a factor either way, as the standby's steps are timed in the first block and
+      // fed to every setting, and a later block can meet a quieter or busier moment. FIRST 2 · on has
+      // taken PostgreSQL 2.7 times the simulator's time, and at a load average of 11 one run had a
+      // row where the simulator said more than twice PostgreSQL's time. A simulator without the
+      // proxy's delay is 4.6 to 8.1 times too fast on the delayed rows of four recorded runs.
+      const LATENCY_FACTOR = 4;
+      let rows: AgreementRow[];
+      beforeAll(() => {
+        rows = agreement(results, noisy, { writes: 1000 });
+      });
+      const outside = (measure: AgreementRow["measure"]) =>
+        rows.filter((r) => r.measure === measure && !r.agrees).map((r) => `${r.label}: PostgreSQL ${r.measured.toFixed(3)}, simulator ${r.simulated.toFixed(3)}`);
+
+      it("agrees on every stale-read share within 35 points (without the shipping point, local would be 10-25% against 80-95%)", () => {
+        expect(outside("stale reads")).toEqual([]);
+      });
+
+      it(`agrees on every commit p50 within a factor of ${LATENCY_FACTOR} either way, or 1 ms`, () => {
+        const apart = rows.filter((r) => r.measure === "commit latency p50" && Math.abs(r.gap) > 1 && Math.max(r.simulated / r.measured, r.measured / r.simulated) > LATENCY_FACTOR);
+        expect(apart.map((r) => `${r.label}: PostgreSQL ${r.measured.toFixed(3)}, simulator ${r.simulated.toFixed(3)}`)).toEqual([]);
+      });
+
+      it("loses no write with a synchronous standby, as PostgreSQL, and about as many otherwise (within half, or chance for a handful)", () => {
+        for (const r of compareLostWrites(results).filter((r) => r.standbyNames !== "")) expect([r.measuredLost, r.simulatedLost], r.label).toEqual([0, 0]);
+        expect(outside("lost writes")).toEqual([]);
+      });
+    });
+
+    it("removes its temporary clusters when it is done", () => {
+      const folders = clusterFolders(output.join("\n"));
+      expect(folders.length).toBeGreaterThan(0);
+      for (const folder of folders) {
+        expect(existsSync(folder), folder).toBe(false);
+        expect(serverProcessesUnder(folder)).toEqual([]);
+      }
+    });
+  });
+
+  describe("the PostgreSQL lab interrupted with Ctrl-C", () => {
+    it("stops its servers and removes its temporary folder", async () => {
+      let interrupted = false;
+      const run = await runCli(["--quick"], {
+        onOutput: (text, child) => {
+          // Interrupt once the cluster is up and being measured.
+          if (!interrupted && text.includes("Commit latency")) {
+            interrupted = true;
+            process.kill(-child.pid!, "SIGINT");
+          }
+        },
+      });
+      expect(interrupted, run.output).toBe(true);
+      const [folder] = clusterFolders(run.output);
+      expect(folder, run.output).toBeDefined();
+      expect(existsSync(folder), `${folder} still exists:\n${run.output}`).toBe(false);
+      expect(serverProcessesUnder(folder), run.output).toEqual([]);
+      expect(run.code, run.output).not.toBe(0);
+    }, LAB_TIMEOUT_MS);
+  });
+}

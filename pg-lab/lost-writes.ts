@@ -1,0 +1,129 @@
+/**
+ * Failover after a crash: are acknowledged writes still there on the promoted standby?
+ *
+ * Each scenario runs on a fresh cluster, since it ends with the primary dead and s1 promoted.
+ * Writers insert rows with ids they choose, and remember which inserts were acknowledged. Then s1
+ * is cut off (a partition through the proxy), the primary crashes, s1 is promoted, and the
+ * acknowledged ids missing on s1 are counted.
+ */
+import type pg from "pg";
+import type { LostWritesCase, SyncCommitLevel } from "../lib/pg-compare";
+import { Cluster } from "./cluster";
+import { NONE, ONLY_S1, type StandbySetting } from "./settings";
+import type { PostgresInstall } from "./postgres-install";
+
+export interface LossPlanItem {
+  standbys: StandbySetting;
+  level: SyncCommitLevel;
+  scenario: LostWritesCase["scenario"];
+  proxyDelayMs: number;
+  windowMs: number;
+}
+
+export function lossPlan(delayMs: number, windowMs: number): LossPlanItem[] {
+  const plan: LossPlanItem[] = [];
+  for (const standbys of [NONE, ONLY_S1]) {
+    plan.push({ standbys, level: "on", scenario: "partition-then-crash", proxyDelayMs: 0, windowMs });
+    plan.push({ standbys, level: "on", scenario: "delayed-link-cut-at-crash", proxyDelayMs: delayMs, windowMs });
+  }
+  return plan;
+}
+
+export function lossLabel(item: LossPlanItem): string {
+  const how = item.scenario === "partition-then-crash" ? `s1 cut off ${item.windowMs} ms before the crash` : `s1 +${item.proxyDelayMs} ms, cut at the crash`;
+  return `${item.standbys.short} · ${item.level} · ${how}`;
+}
+
+const WRITERS = 4;
+/** Writes flow to both standbys for this long first, so the standby is known to be streaming. */
+const WARMUP_MS = 300;
+
+interface Writer {
+  acked: number[];
+  unacked: number[];
+  done: Promise<void>;
+}
+
+/** Inserts ids w·1e9 + 1, 2, … until the connection breaks (the crash). */
+function startWriter(client: pg.Client, w: number): Writer {
+  const writer: Writer = { acked: [], unacked: [], done: Promise.resolve() };
+  writer.done = (async () => {
+    for (let seq = 1; ; seq++) {
+      const id = w * 1_000_000_000 + seq;
+      try {
+        await client.query({ name: "lab-loss", text: "INSERT INTO lab_loss (id) VALUES ($1)", values: [id] });
+        writer.acked.push(id);
+      } catch {
+        writer.unacked.push(id);
+        return;
+      }
+    }
+  })();
+  return writer;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlanItem, log: (line: string) => void): Promise<LostWritesCase> {
+  const startedMs = Date.now();
+  const cluster = await Cluster.create(pgInstall, log);
+  const createdMs = Date.now();
+  try {
+    await cluster.exec("primary", "CREATE TABLE lab_loss (id bigint PRIMARY KEY)");
+    await cluster.setSyncStandbys(item.standbys.names, item.standbys.expect);
+    await cluster.waitForReplay("s1");
+    cluster.proxy.setDelayMs(item.proxyDelayMs);
+    const clients: pg.Client[] = [];
+    for (let w = 0; w < WRITERS; w++) {
+      const client = await cluster.connect("primary", `pg-lab-writer-${w}`);
+      await client.query(`SET synchronous_commit TO ${item.level}`);
+      clients.push(client);
+    }
+    const writers = clients.map((c, w) => startWriter(c, w + 1));
+    await sleep(WARMUP_MS);
+    if (item.scenario === "partition-then-crash") {
+      cluster.proxy.partition();
+      await sleep(item.windowMs);
+      await cluster.crashPrimary();
+    } else {
+      await sleep(item.windowMs);
+      // The primary's machine dies: server and link at the same moment, bytes in flight are lost.
+      const crashed = cluster.crashPrimary();
+      cluster.proxy.partition();
+      await crashed;
+    }
+    // A writer blocked on a synchronous standby that is cut off gets its error only now.
+    await Promise.all(writers.map((w) => w.done));
+    await cluster.promote("s1");
+    const acked = writers.flatMap((w) => w.acked);
+    const unacked = writers.flatMap((w) => w.unacked);
+    const present = async (ids: number[]) =>
+      ids.length === 0
+        ? 0
+        : Number((await cluster.query("s1", "SELECT count(*) AS n FROM lab_loss WHERE id = ANY($1::bigint[])", [ids])).rows[0].n);
+    const ackedPresent = await present(acked);
+    const unackedPresent = await present(unacked);
+    const label = lossLabel(item);
+    const result: LostWritesCase = {
+      label,
+      standbyNames: item.standbys.names,
+      level: item.level,
+      scenario: item.scenario,
+      proxyDelayMs: item.proxyDelayMs,
+      warmupMs: WARMUP_MS,
+      windowMs: item.windowMs,
+      writers: WRITERS,
+      ackedWrites: acked.length,
+      lostAckedWrites: acked.length - ackedPresent,
+      unackedWrites: unacked.length,
+      unackedPresent,
+    };
+    const took = `cluster ${((createdMs - startedMs) / 1000).toFixed(1)} s, scenario ${((Date.now() - createdMs) / 1000).toFixed(1)} s`;
+    log(`  ${label.padEnd(58)} ${String(result.lostAckedWrites).padStart(5)} of ${result.ackedWrites} acknowledged writes lost (${took})`);
+    return result;
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n--- primary log ---\n${cluster.logTail("primary")}\n--- s1 log ---\n${cluster.logTail("s1")}`);
+  } finally {
+    await cluster.destroy();
+  }
+}
