@@ -383,7 +383,8 @@ export async function judgeNoCarriedState(seed: number, policies: Record<Operati
   if (second.error) throw second.error;
   const at = firstDifference(first, second);
   if (at < 0) return null;
-  const show = (log: RouterLog) => (at < log.decisions.length ? JSON.stringify(log.decisions[at]) : "no decision");
+  const show = (log: RouterLog) =>
+    at < log.decisions.length ? `${JSON.stringify(log.decisions[at])}, drawing ${log.draws[at]} number(s) from ctx.random()` : "no decision";
   return {
     rule: "a router keeps what it remembers in ctx.session: nothing carries over from one run to the next",
     details:
