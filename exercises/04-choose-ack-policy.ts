@@ -39,7 +39,9 @@
  * 1. a normal run of 1.2 s: the 99th percentile of commit latency over all writes must meet the
  *    target;
  * 2. a crash run: the leader crashes (in "ledger", together with A; in "accounts", inside one of
- *    the two maintenance windows) at a random moment, a failure detector notices within about
+ *    the two maintenance windows, from 50 ms after it starts to 50 ms before it ends, when the
+ *    follower under maintenance has been down long enough to hold nothing the other lacks) at a
+ *    random moment, a failure detector notices within about
  *    50 ms and promotes the most up-to-date surviving follower; the acknowledged writes missing
  *    from the new leader's log (the `lostWrites` checker) must be within the target.
  * Public cases run fixed seeds; hidden ones run secret seeds, so a policy that only just passes on
