@@ -36,11 +36,17 @@
  *
  * ## How it is graded
  *
- * - (a) is compared exactly with the grader's own answer: hand-made write tables that put a write
- *   right on each boundary, then simulated runs (1-3 followers, random delays, slow applies,
- *   semi-sync acknowledgements, a leader commit delay, a follower that crashes for a while), each
- *   asked about several followers and moments, some of them exactly at an acknowledgement or a
- *   receipt.
+ * - (a) is compared exactly with the grader's own answer: hand-made write tables, one per rule
+ *   above (a write right on each boundary, a never-acknowledged write, a received but unapplied
+ *   write, acknowledgements that arrive out of index order, followers listed in another order
+ *   than their names, and the example below), then simulated runs (1-3 followers, random delays,
+ *   slow applies, semi-sync acknowledgements, a leader commit delay, a follower that crashes for a
+ *   while), each asked about several followers and moments, some of them exactly at an
+ *   acknowledgement or a receipt. A failing run is shown shrunk to the few of its writes that
+ *   still fail (renumbered from 0).
+ * - Before (a) scores full marks, a search of 200 small write tables (a few writes, small whole
+ *   times so that acknowledgements, receipts and the crash coincide) looks for a wrong answer; the
+ *   search is the same for the same grading, and a table it finds is shrunk before it is shown.
  * - (b) runs a simulation per case with the rate and a follower delay drawn at random, measures
  *   that follower's mean lag in the run and passes it to you with the rate; your answer must be
  *   within 10% of the number of acknowledged writes the follower was missing, averaged over the
