@@ -20,23 +20,41 @@
  * the node serves the read once it has applied `minLsn`; until then the read goes to the leader
  * (`ifBehind: "leader"`, the default) or waits there (`ifBehind: "wait"`).
  *
- * How it is graded: your router runs in four workloads, on several seeds each (hidden seeds too):
- * 1. profile edits: users save a new bio and reload at once, over background writes and reads;
- * 2. busy clients: clients write and mostly read back the keys they just wrote;
- * 3. a slow follower: the same, while one follower is 10-30 times slower for half the run;
- * 4. a failover: the same, while the leader crashes and a follower takes over (acknowledgements
- *    are semi-synchronous there, so the new leader has every acknowledged write; until a client
- *    learns of the new leader, `ctx.leader` still names the dead one, and a read sent there is
- *    retried after a 100 ms timeout).
- * A run passes when (a) every read gets an answer, (b) no read misses its own client's
- * acknowledged write (`readYourWritesViolations(run.history)` finds nothing), and (c) followers
- * serve at least 60% of all reads (the reference router serves 80-99%). Each run is one case of
- * partial credit; a failing case shows the rule, the operations involved and a replay command.
+ * The rules:
+ * (a) every read gets an answer;
+ * (b) no read misses its own client's acknowledged write: `readYourWritesViolations(run.history)`
+ *     finds nothing;
+ * (c) followers serve at least 60% of all reads in the workloads and the example below (the
+ *     reference router serves 80-99%);
+ * (d) per-client memory lives in `ctx.session` (it starts fresh in every run), not in variables
+ *     outside the function, which would carry over from one run to the next; randomness comes
+ *     from `ctx.random()` only. The session is your router's own: before each call the simulation
+ *     sets its `lastWriteLsn`, `lastReadLsn` and `lastReadNode`, and what your router writes
+ *     there changes only what it reads back.
  *
- * Keep any per-client memory in `ctx.session` (it starts fresh in every run), not in variables
- * outside the function, which would carry over from one run to the next. The session is your
- * router's own: before each call the simulation sets its `lastWriteLsn`, `lastReadLsn` and
- * `lastReadNode`, and what your router writes there changes only what it reads back.
+ * How it is graded: each case is a simulated run, routed with your file freshly loaded (so one
+ * case never depends on another, and a replay shows what grading saw):
+ * - the example below;
+ * - scenes around one client, alice, who saves a new bio and reloads it 0, 1, 3, 10, 30, 100 and
+ *   250 ms after the save is acknowledged: every follower falls behind just as she saves; the
+ *   first follower your router picks for a reload is the one that falls behind; the leader
+ *   crashes just after acknowledging her save (semi-synchronous acknowledgements);
+ * - four workloads, on several seeds each (public seeds, whose failures are shown shrunk: fewer
+ *   writes, clients, keys and faults; and hidden seeds):
+ *   1. profile edits: users save a new bio and reload at once, over background writes and reads;
+ *   2. busy clients: clients write and mostly read back the keys they just wrote;
+ *   3. a slow follower: the same, while one follower is 10-30 times slower for half the run;
+ *   4. a failover: the same, while the leader crashes and a follower takes over (acknowledgements
+ *      are semi-synchronous there, so the new leader has every acknowledged write; until a client
+ *      learns of the new leader, `ctx.leader` still names the dead one, and a read sent there is
+ *      retried after a 100 ms timeout);
+ * - rule (d): two runs, each routed three times: twice with the file freshly loaded (the
+ *   decisions must be the same), then once more without reloading it (still the same);
+ * - before full marks, a search of 25 small runs (2-3 followers, some slowed for a while,
+ *   sometimes a failover) drawn from the grading secret; a failure it finds is shrunk to a small
+ *   run before it is shown.
+ * Each run is one case of partial credit; a failing case shows the rule, the operations involved
+ * and a replay command.
  *
  * Your file runs in a sandbox of its own, next to the simulation; the grader records what your
  * router decides (and how many numbers it draws from `ctx.random()`), replays the same seeded run
@@ -57,7 +75,6 @@ import { NotImplementedError, type ReadContext, type ReadDecision } from "../lib
 /** Where to send one read so that its client sees their own writes; followers whenever safe. */
 export function routeRead(ctx: ReadContext): ReadDecision {
   throw new NotImplementedError(
-    "01: routeRead is not implemented yet: in exercises/01-read-your-writes.ts, send the read to a follower that has " +
-      "applied the client's last write (ctx.session.lastWriteLsn), and to the leader only when none has",
+    "01: routeRead is not implemented yet: write it in exercises/01-read-your-writes.ts (replace this throw)",
   );
 }

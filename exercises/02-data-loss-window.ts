@@ -36,11 +36,17 @@
  *
  * ## How it is graded
  *
- * - (a) is compared exactly with the grader's own answer: hand-made write tables that put a write
- *   right on each boundary, then simulated runs (1-3 followers, random delays, slow applies,
- *   semi-sync acknowledgements, a leader commit delay, a follower that crashes for a while), each
- *   asked about several followers and moments, some of them exactly at an acknowledgement or a
- *   receipt.
+ * - (a) is compared exactly with the grader's own answer: hand-made write tables, one per rule
+ *   above (a write right on each boundary, a never-acknowledged write, a received but unapplied
+ *   write, acknowledgements that arrive out of index order, followers listed in another order
+ *   than their names, and the example below), then simulated runs (1-3 followers, random delays,
+ *   slow applies, semi-sync acknowledgements, a leader commit delay, a follower that crashes for a
+ *   while), each asked about several followers and moments, some of them exactly at an
+ *   acknowledgement or a receipt. A failing run is shown shrunk to the few of its writes that
+ *   still fail (renumbered from 0).
+ * - Before (a) scores full marks, a search of 200 small write tables (a few writes, small whole
+ *   times so that acknowledgements, receipts and the crash coincide) looks for a wrong answer; the
+ *   search is the same for the same grading, and a table it finds is shrunk before it is shown.
  * - (b) runs a simulation per case with the rate and a follower delay drawn at random, measures
  *   that follower's mean lag in the run and passes it to you with the rate; your answer must be
  *   within 10% of the number of acknowledged writes the follower was missing, averaged over the
@@ -61,8 +67,7 @@ export type RunWrites = Pick<RunResult, "followers" | "writes">;
 /** The indices of the acknowledged writes lost if the leader died at `atMs` and `follower` took over. */
 export function writesLostOnFailover(run: RunWrites, follower: string, atMs: number): number[] {
   throw new NotImplementedError(
-    "02: writesLostOnFailover is not implemented yet: in exercises/02-data-loss-window.ts, return the indices of the writes " +
-      "acknowledged by atMs (ackMs <= atMs) that the follower had not received by atMs",
+    "02: writesLostOnFailover is not implemented yet: write it in exercises/02-data-loss-window.ts (replace this throw)",
   );
 }
 
@@ -77,7 +82,6 @@ export interface LoadAndLag {
 /** The expected number of acknowledged writes a failover to that follower loses, at a random moment. */
 export function expectedWritesLost(load: LoadAndLag): number {
   throw new NotImplementedError(
-    "02: expectedWritesLost is not implemented yet: in exercises/02-data-loss-window.ts, return the mean number of " +
-      "acknowledged writes the follower is missing, from the write rate and its mean lag",
+    "02: expectedWritesLost is not implemented yet: write it in exercises/02-data-loss-window.ts (replace this throw)",
   );
 }

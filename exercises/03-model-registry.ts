@@ -41,9 +41,16 @@
  * and a budget: the leader serves at most 15% of the registry's reads, so "leader for everything"
  * does not pass. Public tests check each invariant and the budget on fixed seeds; a hidden test
  * checks all of them together on secret seeds. Another test checks that each reason is given.
+ * The invariants hold whatever the followers do, so some runs replace the slow spell with a
+ * follower that trails the leader by a constant delay chosen against your serving policy (for a
+ * staleness bound, a delay the bound lets through if it is looser than the invariant), and before
+ * full marks a search of runs (the same for the same grading) must find no broken invariant.
  * A library routing is data the grader compiles itself; a router function of your own runs in
  * your file's sandbox, next to the simulation, and the grader replays its decisions (see
- * exercise 01).
+ * exercise 01). Each graded run loads your file afresh. A router keeps what it remembers about a
+ * client in `ctx.session` (and draws from `ctx.random()`): one test routes the same run twice in a
+ * row in one loaded file and fails a router that decides differently the second time, because it
+ * kept state elsewhere (a variable outside the function) that would leak into the next run.
  */
 import { NotImplementedError, type ReadRouting } from "../lib";
 
@@ -61,7 +68,6 @@ export interface ReadPolicy {
 /** The read policy for one registry operation. */
 export function choosePolicy(operation: RegistryOperation): ReadPolicy {
   throw new NotImplementedError(
-    "03: choosePolicy is not implemented yet: in exercises/03-model-registry.ts, return { routing, reason } for each " +
-      "operation (register-version, promote, serve-model, list-versions, read-audit-log)",
+    "03: choosePolicy is not implemented yet: write it in exercises/03-model-registry.ts (replace this throw)",
   );
 }

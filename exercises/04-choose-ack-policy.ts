@@ -38,12 +38,18 @@
  * For each service and seed, two simulations of its cluster with your policy:
  * 1. a normal run of 1.2 s: the 99th percentile of commit latency over all writes must meet the
  *    target;
- * 2. a crash run: the leader crashes (in "ledger", together with A) at a random moment, a failure
- *    detector notices within about 50 ms and promotes the most up-to-date surviving follower;
- *    the acknowledged writes missing from the new leader's log (the `lostWrites` checker) must
- *    be within the target.
+ * 2. a crash run: the leader crashes (in "ledger", together with A; in "accounts", inside one of
+ *    the two maintenance windows, from 50 ms after it starts to 50 ms before it ends, when the
+ *    follower under maintenance has been down long enough to hold nothing the other lacks) at a
+ *    random moment, a failure detector notices within about
+ *    50 ms and promotes the most up-to-date surviving follower; the acknowledged writes missing
+ *    from the new leader's log (the `lostWrites` checker) must be within the target.
  * Public cases run fixed seeds; hidden ones run secret seeds, so a policy that only just passes on
- * the public seeds may fail there.
+ * the public seeds may fail there. The loss targets hold for a crash at *any* moment, so the
+ * grader also crashes the leader at the moment worst for your policy: it runs your policy without
+ * the crash, finds when the most acknowledged writes were on no follower that survives the
+ * failure, and crashes just after that acknowledgement. Before full marks, a search of crash
+ * moments and seeds (the same for the same grading) must find no missed target.
  *
  * @example
  * // Try a policy on the ledger's cluster before you answer (commit latency of a normal run):
@@ -69,7 +75,6 @@ export type ServiceName = "ledger" | "metrics" | "accounts";
 /** The ack policy for `service`: one that meets both of its targets. */
 export function chooseAckPolicy(service: ServiceName): AckPolicy {
   throw new NotImplementedError(
-    "04: chooseAckPolicy is not implemented yet: in exercises/04-choose-ack-policy.ts, return an ack policy " +
-      "(asyncAck(), semiSync(), quorum(k) or syncAll()) for each of ledger, metrics and accounts",
+    "04: chooseAckPolicy is not implemented yet: write it in exercises/04-choose-ack-policy.ts (replace this throw)",
   );
 }

@@ -46,7 +46,6 @@ export interface FollowerState {
 /** Returns the name of the follower to promote, or null when no follower can be promoted. */
 export function chooseNewLeader(followers: readonly FollowerState[]): string | null {
   throw new NotImplementedError(
-    "05: chooseNewLeader is not implemented yet: in exercises/05-leader-election.ts, return the name of the alive, " +
-      "promotable follower with the most up-to-date log (epoch, then receivedLsn), or null",
+    "05: chooseNewLeader is not implemented yet: write it in exercises/05-leader-election.ts (replace this throw)",
   );
 }

@@ -61,7 +61,6 @@ export interface FencedStore {
 /** A new, empty fenced store. */
 export function createFencedStore(): FencedStore {
   throw new NotImplementedError(
-    "06: createFencedStore is not implemented yet: in exercises/06-fencing.ts, return a store whose write(token, key, value) " +
-      "accepts tokens at least as high as the highest seen on any key and rejects older ones",
+    "06: createFencedStore is not implemented yet: write it in exercises/06-fencing.ts (replace this throw)",
   );
 }

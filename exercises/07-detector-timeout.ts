@@ -22,8 +22,7 @@
  *    and not during pauses of up to `gcPauseMs`.
  * 2. After a real crash, a new leader within `outageBudgetMs`.
  * 3. At most `heartbeatsPerSecMax` heartbeats per second: `heartbeatMs >= 1000 / heartbeatsPerSecMax`.
- * Every profile the grader draws has answers that meet all three: think about the longest silence
- * a live leader can cause, and the longest wait the outage budget allows.
+ * Every profile the grader draws has answers that meet all three.
  *
  * ## How it is graded
  * For each seed the grader draws a link profile and simulates your setting three times, each run
@@ -36,6 +35,13 @@
  *   `outageBudgetMs` of the crash.
  * On a calm link a heartbeat's delay is usually near `typicalDelayMs`, within 3 times it 99 times
  * in 100, and never above 4 times it. Public cases use fixed seeds, hidden ones secret seeds.
+ *
+ * Faults are also placed against your own setting, at the worst moments of its heartbeat cycle: a
+ * pause of `gcPauseMs` that starts just before a heartbeat is due, a heartbeat delayed by the full
+ * `spikeDelayMs`, a crash just after a heartbeat is sent whose delivery takes 4 typical delays
+ * (on the text's example link, on hand-made links and on hidden ones). Before full marks, a search
+ * tries 60 more fault moments (phases, delays, links), drawn from the grading secret; a failure it
+ * finds is reduced to the simplest fault that still breaks your setting.
  *
  * @example
  * chooseDetector({ typicalDelayMs: 2, spikeDelayMs: 200, gcPauseMs: 150, heartbeatsPerSecMax: 10, outageBudgetMs: 458 });
@@ -68,7 +74,6 @@ export interface DetectorSetting {
 /** Heartbeat interval and timeout that avoid needless failovers yet keep a crash's outage in budget. */
 export function chooseDetector(link: LinkProfile): DetectorSetting {
   throw new NotImplementedError(
-    "07: chooseDetector is not implemented yet: in exercises/07-detector-timeout.ts, return { heartbeatMs, timeoutMs } " +
-      "with a timeout longer than any silence of a live leader and short enough for the outage budget",
+    "07: chooseDetector is not implemented yet: write it in exercises/07-detector-timeout.ts (replace this throw)",
   );
 }

@@ -21,20 +21,36 @@
  * applied `minLsn`; until then the read goes to the leader (`ifBehind: "leader"`, the default) or
  * waits on that node until it has caught up (`ifBehind: "wait"`).
  *
- * A follower that has applied `lastReadLsn` holds everything this client has seen (a log is
- * applied in order), so moving to it cannot go backwards. Sending a read to a crashed follower is
- * allowed but slow: it times out after 100 ms and is retried on the leader.
+ * Sending a read to a crashed follower is allowed but slow: it times out after 100 ms and is
+ * retried on the leader.
  *
- * How it is graded: each case is one simulated run of about two seconds, with 3 or 4 followers
- * (one fast, the others 8 to 60 ms behind), each of which crashes once, sometimes two at a time,
- * and busy clients reading a few hot keys. A run passes when (a) every read gets an answer,
- * (b) `monotonicReads(run.history)` finds no key going backwards for any client, and
- * (c) followers serve at least 50% of the reads (the reference router serves 70-100%).
- * Public cases run fixed seeds, hidden ones secret seeds; each run is one case of partial credit.
- * Keep per-client memory in `ctx.session` (fresh in every run), not in variables outside the
- * function, which would carry over from one run to the next. The session is your router's own:
- * the simulation sets `lastReadLsn` and `lastReadNode` before each call, and what your router
- * writes there changes only what it reads back. Your file runs in a sandbox of its own; the grader
+ * The rules:
+ * (a) every read gets an answer;
+ * (b) no client sees a key go back in time: `monotonicReads(run.history)` finds nothing;
+ * (c) followers serve at least 50% of the reads in the seeded runs and the example below (the
+ *     reference router serves 70-100%);
+ * (d) per-client memory lives in `ctx.session` (fresh in every run), not in variables outside the
+ *     function, which would carry over from one run to the next; randomness comes from
+ *     `ctx.random()` only. The session is your router's own: the simulation sets `lastReadLsn`
+ *     and `lastReadNode` before each call, and what your router writes there changes only what
+ *     it reads back.
+ *
+ * How it is graded: each case is a simulated run, routed with your file freshly loaded (so one
+ * case never depends on another, and a replay shows what grading saw):
+ * - the example below;
+ * - hand-made scenes for one client, alice, reading a key a writer keeps updating: the follower
+ *   your router chose for her first read is the fast one, and it crashes at the worst moment
+ *   (it comes back behind what she has since seen on the leader, before any other follower has
+ *   caught up; it never comes back; the next follower crashes too; every follower goes down);
+ * - seeded runs of about two seconds, with 3 or 4 followers (one fast, the others 8 to 60 ms
+ *   behind), each of which crashes once, sometimes two at a time, and busy clients reading a few
+ *   hot keys (public seeds, whose failures are shown shrunk: fewer crashes, clients and keys;
+ *   and hidden seeds);
+ * - rule (d): two runs, each routed three times: twice with the file freshly loaded (the
+ *   decisions must be the same), then once more without reloading it (still the same);
+ * - before full marks, a search of 25 small runs (2-3 followers, 1-3 crashes, 1-6 clients)
+ *   drawn from the grading secret; a failure it finds is shrunk to a small run before it is shown.
+ * Each run is one case of partial credit. Your file runs in a sandbox of its own; the grader
  * replays the same seeded run with your router's decisions and checks the run it rebuilt.
  *
  * @example
@@ -54,7 +70,6 @@ import { NotImplementedError, type ReadContext, type ReadDecision } from "../lib
 /** Where to send one read so that its client's reads never go back in time; followers whenever safe. */
 export function routeRead(ctx: ReadContext): ReadDecision {
   throw new NotImplementedError(
-    "08: routeRead is not implemented yet: in exercises/08-monotonic-reads.ts, keep each client on one follower " +
-      "(ctx.session.sticky) and, when it is down, move to an up follower whose appliedLsn is at least ctx.session.lastReadLsn",
+    "08: routeRead is not implemented yet: write it in exercises/08-monotonic-reads.ts (replace this throw)",
   );
 }

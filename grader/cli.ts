@@ -3,7 +3,8 @@
  *
  *   npm run grade -- [--target exercises|solutions|PATH] [--only 05,06] [--public]
  *                    [--format table|json|gradescope|prairielearn|junit|markdown|classroom|classroom-base64] [--out FILE]
- *   npm run grade -- --validate          the exercise set tells right from wrong (npm test runs it)
+ *   npm run grade -- --validate          the exercise set tells right from wrong (npm test runs it);
+ *                                        --secrets N: the same under N secrets, every test's verdict stable
  *   npm run grade -- --batch DIR --out grades.csv    many submissions (grader/batch-cli.ts)
  *
  * A report is always produced: if grading itself fails, every test scores zero with the reason.
@@ -24,7 +25,7 @@ const USAGE = `usage: npm run grade -- [--target exercises|solutions|PATH] [--on
                         [--format ${FORMATS.join("|")}] [--out FILE]
                         [--reveal-hidden] [--hidden-visibility after_published|after_due_date|hidden|visible]
                         [--exercise-timeout-s N] [--timeout-s N] [--workers N]
-       npm run grade -- --validate
+       npm run grade -- --validate [--only 05] [--secrets N [--secret-base TEXT]]
        npm run grade -- --batch DIR --out grades.csv [--workers N]
        npm run grade -- --isolation          what the sandbox enforces on this machine`;
 

@@ -111,15 +111,34 @@ export interface GradedContext {
   readonly replaying: boolean;
   /** `n` seeds: fixed for public tests, secret for hidden ones, the one asked for when replaying. */
   seeds(n: number): number[];
+  /**
+   * `n` seeds for a search whose findings are shown in full (a public test): drawn from the
+   * grading secret when hidden tests run too, so that each grading searches afresh yet the same
+   * grading always searches alike; fixed when only public tests run (`check()`), so that a
+   * notebook's check is the same every time; the one asked for when replaying.
+   */
+  searchSeeds(n: number): number[];
   /** Runs `check` on every item (a seed, or a hand-written case with a `label`) and tallies it. */
   each<T extends number | { label: string }>(
     items: readonly T[],
     check: (item: T, record: Recorder) => Verdict | Promise<Verdict>,
+    options?: EachOptions<T>,
   ): Promise<void>;
   /** Adds a tally computed by hand: `passed` of `total` cases, with a message when some failed. */
   partial(passed: number, total: number, message?: string): void;
   /** Carries text into the report for a human grader, passed or failed (not scored): `c.note("register", reason)`. */
   note(label: string, text: string): void;
+}
+
+export interface EachOptions<T> {
+  /**
+   * Reduces a failing case to a small one that still fails, before it is shown: called once per
+   * test, on the first failing case (in the items' order) of a public test or of a replay, with a
+   * fresh recorder, inside that case's time limit. What it returns and records replaces what the
+   * case showed; the tally is unchanged. It returns null when it could not reproduce the failure
+   * (the original case is shown then).
+   */
+  shrink?: (item: T, record: Recorder) => Verdict | Promise<Verdict>;
 }
 
 /** Declares a graded test. See the file comment. */
@@ -190,6 +209,16 @@ class Tally implements GradedContext {
   }
   private ownSeed = false;
 
+  searchSeeds(n: number): number[] {
+    const key = gradingSettings()?.publicOnly === true ? PUBLIC_SEED_KEY : hiddenKey(this.exerciseId);
+    if (this.replaySeed !== undefined) {
+      this.ownSeed = deriveSeeds(key, this.exerciseId, `search/${this.spec.name}`, n).includes(Number(this.replaySeed));
+      return [Number(this.replaySeed)];
+    }
+    if (this.replaying) return [];
+    return deriveSeeds(key, this.exerciseId, `search/${this.spec.name}`, n);
+  }
+
   /**
    * Runs the cases two at a time: while the judge checks one case (a replayed simulation, say),
    * the submission's sandbox already works on the next. The sandbox answers in order, each case
@@ -199,6 +228,7 @@ class Tally implements GradedContext {
   async each<T extends number | { label: string }>(
     items: readonly T[],
     check: (item: T, record: Recorder) => Verdict | Promise<Verdict>,
+    options: EachOptions<T> = {},
   ): Promise<void> {
     const caseTimeoutMs = this.spec.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
     const replayCase = this.replayCase;
@@ -209,7 +239,7 @@ class Tally implements GradedContext {
       .filter(({ base }) => !(replayCase !== undefined && base.label !== replayCase) && !(replaySeed !== undefined && base.label !== undefined));
     /** Set when a case ran out of time or its sandbox died: the test's remaining cases are skipped. */
     let hung: string | undefined;
-    const run = ({ item, base }: (typeof chosen)[number]) => {
+    const run = ({ item, base }: (typeof chosen)[number], judge: (item: T, record: Recorder) => Verdict | Promise<Verdict> = check) => {
       const recorded: Record<string, unknown> = {};
       const outcome: { base: CaseRecord; recorded: Record<string, unknown>; caseRun?: RunResult; verdict?: Verdict; threw?: true; error?: unknown } = { base, recorded };
       const record: Recorder = (label, value) => {
@@ -219,7 +249,7 @@ class Tally implements GradedContext {
         outcome.caseRun = r;
       };
       // The sandbox's own limits stop the student's code; this cap only guards the judge's side.
-      return withTimeout(asCase(caseTimeoutMs, () => Promise.resolve().then(() => check(item, record))), caseBackstopMs(caseTimeoutMs)).then(
+      return withTimeout(asCase(caseTimeoutMs, () => Promise.resolve().then(() => judge(item, record))), caseBackstopMs(caseTimeoutMs)).then(
         (verdict) => ({ ...outcome, verdict }),
         (error: unknown) => ({ ...outcome, threw: true as const, error }),
       );
@@ -229,6 +259,7 @@ class Tally implements GradedContext {
       if (i < chosen.length) started[i] = run(chosen[i]);
     };
     for (let i = 0; i < CASES_AT_ONCE; i++) start(i);
+    let firstFailed: { at: number; record: CaseRecord } | undefined;
     for (let i = 0; i < chosen.length; i++) {
       if (hung !== undefined) {
         // Never started, or started beside the case that hung: either way not judged.
@@ -241,21 +272,28 @@ class Tally implements GradedContext {
         else if (error instanceof SandboxFailure) hung = `the exercise's code stopped answering at ${base.case}`;
         this.fail({ ...base, ok: false, error: describeError(error), recorded });
       } else if (verdict) {
-        this.fail({
-          ...base,
-          ok: false,
-          rule: String(verdict.rule),
-          details: verdict.details === undefined ? undefined : String(verdict.details),
-          involved: jsonSafe(verdict.involved),
-          got: jsonSafe(verdict.got),
-          want: jsonSafe(verdict.want),
-          recorded,
-          ...drawing(caseRun, verdict),
-        });
+        const failed = failedRecord(base, verdict, recorded, caseRun);
+        firstFailed ??= { at: i, record: failed };
+        this.fail(failed);
       } else {
         this.pass({ ...base, ok: true, recorded });
       }
       if (hung === undefined) start(i + CASES_AT_ONCE);
+    }
+    const shrink = options.shrink;
+    if (shrink && firstFailed && hung === undefined && (this.spec.visibility === "public" || this.replaying)) {
+      const { at, record } = firstFailed;
+      const { recorded, caseRun, verdict, threw } = await run(chosen[at], shrink);
+      // A shrink that cannot reproduce the failure (or breaks) leaves the case as it was found.
+      if (!threw && verdict) this.replaceShown(record, failedRecord(chosen[at].base, verdict, recorded, caseRun));
+    }
+  }
+
+  /** Shows `shrunk` in place of `found` wherever the case is kept for feedback. */
+  private replaceShown(found: CaseRecord, shrunk: CaseRecord): void {
+    for (const list of [this.failures, this.cases]) {
+      const at = list.indexOf(found);
+      if (at >= 0) list[at] = shrunk;
     }
   }
 
@@ -327,6 +365,21 @@ class Tally implements GradedContext {
     if (this.replaying) this.cases.push(record);
     if (this.replaying || this.failures.length < FAILURES_KEPT) this.failures.push(record);
   }
+}
+
+/** The record of a case whose check returned `verdict`. */
+function failedRecord(base: CaseRecord, verdict: Violation, recorded: Record<string, unknown>, caseRun: RunResult | undefined): CaseRecord {
+  return {
+    ...base,
+    ok: false,
+    rule: String(verdict.rule),
+    details: verdict.details === undefined ? undefined : String(verdict.details),
+    involved: jsonSafe(verdict.involved),
+    got: jsonSafe(verdict.got),
+    want: jsonSafe(verdict.want),
+    recorded,
+    ...drawing(caseRun, verdict),
+  };
 }
 
 /**

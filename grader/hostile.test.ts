@@ -187,7 +187,7 @@ describe("what the hostile corpus must not get, besides points", () => {
 
   test.skipIf(!canSignal)("a submission that kills its process group costs only its own exercise: its other exercise and its neighbours keep their points", () => {
     const killer = unscreened.get("05-kills-group")!;
-    expect(killer.exercises.find((e) => e.name === "06-fencing")?.score).toBe(15);
+    expect(killer.exercises.find((e) => e.name === "06-fencing")?.score).toBe(20);
     for (const r of unscreened.values()) {
       if (r.target === "05-kills-group") continue;
       expect(JSON.stringify(r)).not.toContain("100/100");
@@ -197,8 +197,8 @@ describe("what the hostile corpus must not get, besides points", () => {
   test("the submissions graded with the corpus keep their full marks", () => {
     const honest = unscreened.get(HONEST)!;
     expect(honest.exercises.map((e) => [e.name, e.score, e.maxScore])).toEqual([
-      ["05-leader-election", 18, 18],
-      ["06-fencing", 15, 15],
+      ["05-leader-election", 24, 24],
+      ["06-fencing", 20, 20],
     ]);
   });
 

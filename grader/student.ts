@@ -58,9 +58,18 @@ export interface StudentCode<T> {
   /** The same, also resolving with the arguments as the call left them (was the input changed?). */
   callWithArgs<K extends Callable<T>>(fn: K, ...args: Args<T[K]>): Promise<{ value: Plain; argsAfter: Plain[] }>;
   /** Several calls, and calls of methods of what earlier calls returned (`keep`), in one round trip. */
-  run(steps: Step[]): Promise<StepResults>;
+  run(steps: Step[], options?: Fresh): Promise<StepResults>;
   /** Simulates `config` with the submission's router(s) in the sandbox; resolves with the decisions taken. */
-  route(config: SimConfig, router: RouterSpec): Promise<RouterLog>;
+  route(config: SimConfig, router: RouterSpec, options?: Fresh): Promise<RouterLog>;
+}
+
+/**
+ * `fresh: true` loads the exercise file anew before the request, so that what its module-level
+ * variables kept from earlier questions cannot change this answer: a case judged so gets the same
+ * verdict whatever ran before it, as when it is replayed alone.
+ */
+export interface Fresh {
+  fresh?: boolean;
 }
 
 /** A case ran past its time limit (its sandbox was stopped); the test's remaining cases are skipped. */
@@ -143,8 +152,8 @@ export function student<T>(name: string): StudentCode<T> {
       if (r.error) throw r.error;
       return { value: r.values[0], argsAfter: r.argsAfter[0] ?? [] };
     },
-    run: (steps) => handle.run(steps),
-    route: (config, router) => handle.route(config, router),
+    run: (steps, options) => handle.run(steps, options),
+    route: (config, router, options) => handle.route(config, router, options),
   };
 }
 
@@ -164,8 +173,8 @@ class Handle {
     return s;
   }
 
-  async run(steps: Step[]): Promise<StepResults> {
-    const reply = await this.request({ op: "run", steps: steps.map((s) => ({ ...s, args: s.args.map(toWireArg) })) });
+  async run(steps: Step[], options: Fresh = {}): Promise<StepResults> {
+    const reply = await this.request({ op: "run", steps: steps.map((s) => ({ ...s, args: s.args.map(toWireArg) })), ...(options.fresh ? { fresh: true } : {}) });
     const results = Array.isArray(reply.results) ? (reply.results as { value?: unknown; argsAfter?: unknown }[]) : [];
     const values = results.map((r) => fromWire(r?.value));
     const argsAfter = results.map((r) => {
@@ -177,11 +186,11 @@ class Handle {
     return { values, argsAfter, ...(error ? { error, at: typeof reply.at === "number" ? reply.at : values.length } : {}) };
   }
 
-  async route(config: SimConfig, router: RouterSpec): Promise<RouterLog> {
+  async route(config: SimConfig, router: RouterSpec, options: Fresh = {}): Promise<RouterLog> {
     const { reads, ...rest } = config;
     const wireConfig = toWireArg({ ...rest, ...(reads ? { reads: { ...reads, routing: undefined } } : {}) });
     const spec: RouterSpec = "export" in router ? router : { byPurpose: Object.fromEntries(Object.entries(router.byPurpose).map(([p, s]) => [p, "routing" in s ? { routing: toWireArg(s.routing) } : { ...s, args: s.args.map(toWireArg) }])) };
-    const reply = await this.request({ op: "route", config: wireConfig, router: spec });
+    const reply = await this.request({ op: "route", config: wireConfig, router: spec, ...(options.fresh ? { fresh: true } : {}) });
     const decisions = Array.isArray(reply.decisions) ? reply.decisions.map((d) => fromWire(d)) : [];
     const draws = Array.isArray(reply.draws) ? reply.draws.map((n) => (Number.isInteger(n) && (n as number) >= 0 ? (n as number) : -1)) : [];
     return { decisions, draws, ...(reply.error ? { error: studentError(reply.error) } : {}) };

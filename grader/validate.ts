@@ -1,13 +1,19 @@
 /**
- * `npm run grade -- --validate`: does the exercise set tell right from wrong?
+ * `npm run grade -- --validate [--only 05] [--secrets N [--secret-base TEXT]]`: does the exercise
+ * set tell right from wrong, and does it say so the same way under any grading secret?
  *
  * - every exercise has its files: stub, solution, tests, metadata with 2-3 hints, and at least two
  *   known-wrong variants under grader/variants/NN-name/;
- * - the solutions score full marks, and every test the runner reports is in the manifest;
+ * - the solutions and every correct alternative (grader/alternatives/NN-name/) score full marks,
+ *   and every test the runner reports is in the manifest;
  * - the untouched stubs score zero, every test saying "not implemented yet";
- * - every known-wrong variant compiles and loses points.
- * Everything is graded in one run; the exit code is 1 when any check fails.
+ * - every known-wrong variant compiles and loses points;
+ * - with `--secrets N`, all of that under N grading secrets, and every test of every solution,
+ *   alternative and variant gets the same verdict (passed, or not) under each of them: a test
+ *   whose verdict changes with the secret is reported, and fails the validation.
+ * Each secret's grading is one run; the exit code is 1 when any check fails.
  */
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadSecret, ROOT } from "./project";
@@ -20,19 +26,30 @@ export interface ValidationResult {
   lines: string[];
 }
 
+/** A file graded in place of one exercise of the solutions: a known-wrong variant or a correct alternative. */
 interface Variant {
   exercise: Exercise;
   name: string;
   path: string;
 }
 
-export function variantsOf(root: string, exercise: Exercise): Variant[] {
-  const dir = join(root, "grader", "variants", exercise.name);
+function filesIn(root: string, folder: "variants" | "alternatives", exercise: Exercise): Variant[] {
+  const dir = join(root, "grader", folder, exercise.name);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith(".ts"))
     .sort()
     .map((f) => ({ exercise, name: f.replace(/\.ts$/, ""), path: join(dir, f) }));
+}
+
+/** Known-wrong versions of an exercise file: grader/variants/NN-name/*.ts. */
+export function variantsOf(root: string, exercise: Exercise): Variant[] {
+  return filesIn(root, "variants", exercise);
+}
+
+/** Correct versions of an exercise file other than the reference solution: grader/alternatives/NN-name/*.ts. */
+export function alternativesOf(root: string, exercise: Exercise): Variant[] {
+  return filesIn(root, "alternatives", exercise);
 }
 
 /** Problems with an exercise's files, found without running anything. */
@@ -61,7 +78,31 @@ export function structureProblems(root: string, exercise: Exercise): string[] {
   return problems;
 }
 
-export async function validate(root: string, exercises: Exercise[]): Promise<ValidationResult> {
+/** The secrets `--secrets n` grades under: derived from `base`, so that a run can be repeated. */
+export function validationSecrets(n: number, base: string): string[] {
+  return Array.from({ length: n }, (_, i) => createHash("sha256").update(`${base}/${i + 1}`).digest("hex"));
+}
+
+type Kind = "solution" | "alternative" | "variant";
+
+/** One graded file of the validation: what it is, and where its result sits in each secret's reports. */
+interface Entry {
+  kind: Kind;
+  exercise: Exercise;
+  name: string;
+  label: string;
+  /** Index of its submission in every secret's reports. */
+  at: number;
+}
+
+export interface ValidateOptions {
+  /** Grading secrets, one grading each (default: the configured secret, or a random one). */
+  secrets?: (string | undefined)[];
+  /** How the secrets were made, for the report ("derived from base …"). */
+  secretsNote?: string;
+}
+
+export async function validate(root: string, exercises: Exercise[], options: ValidateOptions = {}): Promise<ValidationResult> {
   const lines: string[] = [];
   let ok = true;
   const fail = (line: string): void => {
@@ -72,36 +113,56 @@ export async function validate(root: string, exercises: Exercise[]): Promise<Val
     lines.push(`  ✔ ${line}`);
   };
 
-  const variants = exercises.flatMap((e) => variantsOf(root, e));
-  const submissions: Submission[] = [
-    { dir: join(root, "solutions"), display: "solutions" },
-    { dir: join(root, "exercises"), display: "exercises" },
-    ...variants.map((v) => ({
-      dir: join(root, "solutions"),
-      display: `grader/variants/${v.exercise.name}`,
-      files: new Map([[v.exercise.name, v.path]]),
-      only: [v.exercise.id],
-    })),
-  ];
-  // The whole run gets as long as its many files need; the per-case limits still stop a hang.
-  const reports = await gradeSubmissions(submissions, { root, exercises, secret: loadSecret(root), timeoutMs: 30 * 60_000 });
-  const [solutions, stubs] = reports;
-  const byId = (report: GradeReport, id: string): ExerciseReport | undefined => report.exercises.find((e) => e.id === id);
+  const secrets = options.secrets ?? [loadSecret(root)];
+  const entries: Entry[] = [];
+  const submissions: Submission[] = [{ dir: join(root, "solutions"), display: "solutions" }];
+  for (const e of exercises) entries.push({ kind: "solution", exercise: e, name: e.name, label: `solutions/${e.name}.ts`, at: 0 });
+  const add = (kind: Kind, v: Variant): void => {
+    const folder = kind === "variant" ? "variants" : "alternatives";
+    entries.push({ kind, exercise: v.exercise, name: v.name, label: `${kind} ${v.name}`, at: submissions.length });
+    submissions.push({ dir: join(root, "solutions"), display: `grader/${folder}/${v.exercise.name}`, files: new Map([[v.exercise.name, v.path]]), only: [v.exercise.id] });
+  };
+  for (const e of exercises) for (const v of alternativesOf(root, e)) add("alternative", v);
+  for (const e of exercises) for (const v of variantsOf(root, e)) add("variant", v);
+  const stubsAt = submissions.length;
+  const stubSubmission: Submission = { dir: join(root, "exercises"), display: "exercises" };
+
+  // One grading per secret (the stubs only once: they never run anything). The whole run gets as
+  // long as its many files need; the per-case limits still stop a hang.
+  const runs: GradeReport[][] = [];
+  for (const [i, secret] of secrets.entries()) {
+    runs.push(await gradeSubmissions(i === 0 ? [...submissions, stubSubmission] : submissions, { root, exercises, secret, timeoutMs: 30 * 60_000 }));
+  }
+  const byId = (report: GradeReport | undefined, id: string): ExerciseReport | undefined => report?.exercises.find((e) => e.id === id);
+  const results = (entry: Entry): (ExerciseReport | undefined)[] => runs.map((r) => byId(r[entry.at], entry.exercise.id));
+  const under = (i: number): string => (secrets.length > 1 ? ` under secret ${i + 1}` : "");
+  if (secrets.length > 1) lines.push(`Graded under ${secrets.length} secrets${options.secretsNote ? ` (${options.secretsNote})` : ""}`);
 
   for (const exercise of exercises) {
     lines.push(`${exercise.id} ${exercise.meta.title}`);
     for (const p of structureProblems(root, exercise)) fail(p);
+    const mine = entries.filter((e) => e.exercise === exercise);
 
-    const sol = byId(solutions, exercise.id);
-    if (sol && sol.score === sol.maxScore) pass(`solutions/${exercise.name}.ts scores full marks (${sol.score}/${sol.maxScore})`);
-    else if (sol) {
-      fail(`solutions/${exercise.name}.ts scores ${sol.score}/${sol.maxScore}, not full marks:`);
-      for (const t of sol.tests.filter((t) => t.status !== "passed")) lines.push(`      ${t.name}: ${t.message.split("\n").join("\n      ")}`);
+    for (const entry of mine.filter((e) => e.kind !== "variant")) {
+      const label = entry.kind === "solution" ? entry.label : `alternative ${entry.name}`;
+      const reports = results(entry);
+      const short = reports.flatMap((r, i) => (r && r.score === r.maxScore ? [] : [{ r, i }]));
+      if (short.length === 0) pass(`${label} scores full marks (${reports[0]?.score}/${reports[0]?.maxScore})${secrets.length > 1 ? ` under all ${secrets.length} secrets` : ""}`);
+      for (const { r, i } of short) {
+        if (!r) {
+          fail(`${label}: no result${under(i)}`);
+          continue;
+        }
+        fail(`${label} scores ${r.score}/${r.maxScore}${under(i)}, not full marks:${r.problem ? ` ${r.problem.split("\n")[0]}` : ""}`);
+        for (const t of r.tests.filter((t) => t.status !== "passed")) lines.push(`      ${t.name}: ${t.message.split("\n").join("\n      ")}`);
+      }
+      const typed = reports.find((r) => r?.typeErrors);
+      if (typed?.typeErrors) fail(`${label} has type errors: ${typed.typeErrors.join("; ")}`);
+      const unlisted = reports.find((r) => r?.unlisted);
+      if (unlisted?.unlisted) fail(`tests that ran but are not in the manifest (use literal graded({ name, points, visibility })): ${unlisted.unlisted.join("; ")}`);
     }
-    if (sol?.typeErrors) fail(`solutions/${exercise.name}.ts has type errors: ${sol.typeErrors.join("; ")}`);
-    if (sol?.unlisted) fail(`tests that ran but are not in the manifest (use literal graded({ name, points, visibility })): ${sol.unlisted.join("; ")}`);
 
-    const stub = byId(stubs, exercise.id);
+    const stub = byId(runs[0][stubsAt], exercise.id);
     const talking = stub?.tests.filter((t) => !t.message.includes("not implemented yet")) ?? [];
     if (stub && stub.score === 0 && talking.length === 0) pass(`exercises/${exercise.name}.ts scores zero, every test saying "not implemented yet"`);
     else if (stub) {
@@ -109,30 +170,67 @@ export async function validate(root: string, exercises: Exercise[]): Promise<Val
       for (const t of talking) lines.push(`      ${t.name}: ${t.message.split("\n")[0]}`);
     }
 
-    variants.forEach((v, i) => {
-      if (v.exercise !== exercise) return;
-      const r = byId(reports[2 + i], exercise.id);
-      const label = `variant ${v.name}`;
+    for (const entry of mine.filter((e) => e.kind === "variant")) {
+      const label = `variant ${entry.name}`;
       // The variant was graded as the exercise's file: name the variant's own file instead.
-      const ownFile = (text: string) => text.replaceAll(`grader/variants/${exercise.name}/${exercise.name}.ts`, `grader/variants/${exercise.name}/${v.name}.ts`);
-      if (!r) fail(`${label}: no result`);
-      else if (r.incomplete) fail(`${label} could not be graded to the end: ${r.incomplete.split("\n")[0]}`);
-      else if (r.problem) fail(`${label} does not run, so it shows nothing about the tests: ${ownFile(r.problem).split("\n").slice(0, 3).join(" ")}`);
-      else if (r.typeErrors) fail(`${label} has type errors (a variant must compile): ${r.typeErrors.map(ownFile).join("; ")}`);
-      else if (r.score < r.maxScore) {
-        const caught = r.tests.filter((t) => t.status !== "passed").map((t) => t.name);
-        pass(`${label} loses ${Math.round((r.maxScore - r.score) * 100) / 100} points (caught by: ${caught.join("; ")})`);
-      } else fail(`${label} scores full marks: the tests do not catch this mistake`);
-    });
+      const ownFile = (text: string) => text.replaceAll(`grader/variants/${exercise.name}/${exercise.name}.ts`, `grader/variants/${exercise.name}/${entry.name}.ts`);
+      const reports = results(entry);
+      const broken = reports.map((r, i) => ({ r, i })).find(({ r }) => !r || r.incomplete || r.problem || r.typeErrors);
+      if (broken) {
+        const { r, i } = broken;
+        if (!r) fail(`${label}: no result${under(i)}`);
+        else if (r.incomplete) fail(`${label} could not be graded to the end${under(i)}: ${r.incomplete.split("\n")[0]}`);
+        else if (r.problem) fail(`${label} does not run, so it shows nothing about the tests: ${ownFile(r.problem).split("\n").slice(0, 3).join(" ")}`);
+        else fail(`${label} has type errors (a variant must compile): ${r.typeErrors!.map(ownFile).join("; ")}`);
+        continue;
+      }
+      const full = reports.map((r, i) => ({ r: r!, i })).filter(({ r }) => r.score >= r.maxScore);
+      for (const { i } of full) fail(`${label} scores full marks${under(i)}: the tests do not catch this mistake`);
+      if (full.length > 0) continue;
+      const lost = reports.map((r) => Math.round((r!.maxScore - r!.score) * 100) / 100);
+      const caught = [...new Set(reports.flatMap((r) => r!.tests.filter((t) => t.status !== "passed").map((t) => t.name)))];
+      const points = Math.min(...lost) === Math.max(...lost) ? `${lost[0]}` : `${Math.min(...lost)}-${Math.max(...lost)}`;
+      pass(`${label} loses ${points} points${secrets.length > 1 ? ` under every secret` : ""} (caught by: ${caught.join("; ")})`);
+    }
+
+    if (secrets.length > 1) {
+      const unstable = mine.flatMap((entry) => verdictChanges(entry, results(entry)));
+      if (unstable.length === 0) pass(`every test gives every solution, alternative and variant the same verdict under all ${secrets.length} secrets`);
+      for (const line of unstable) fail(line);
+    }
   }
   return { ok, lines };
 }
 
+/** Tests of one graded file whose verdict (passed, or not) differs between secrets, as lines of the report. */
+function verdictChanges(entry: Entry, reports: (ExerciseReport | undefined)[]): string[] {
+  const names = new Set(reports.flatMap((r) => r?.tests.map((t) => t.name) ?? []));
+  const out: string[] = [];
+  for (const name of names) {
+    const verdicts = reports.map((r) => r?.tests.find((t) => t.name === name));
+    const passed = verdicts.map((t) => t?.status === "passed");
+    if (passed.every((p) => p === passed[0])) continue;
+    const where = (want: boolean) => passed.flatMap((p, i) => (p === want ? [i + 1] : [])).join(", ");
+    const scores = verdicts.map((t) => (t ? `${t.score}/${t.maxScore}` : "no result")).join(", ");
+    out.push(`${entry.label}: "${name}" passes under secret(s) ${where(true)} and fails under ${where(false)} (points ${scores})`);
+  }
+  return out;
+}
+
 export async function validateMain(argv: string[]): Promise<number> {
-  const only = argv.includes("--only") ? (argv[argv.indexOf("--only") + 1] ?? "").split(",").filter(Boolean) : [];
+  const value = (flag: string): string | undefined => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+  const only = (value("--only") ?? "").split(",").filter(Boolean);
+  const count = value("--secrets");
+  if (count !== undefined && !(/^\d+$/.test(count) && Number(count) >= 1 && Number(count) <= 50)) {
+    process.stderr.write(`--secrets ${JSON.stringify(count)}: give how many secrets to grade under, from 1 to 50\n`);
+    return 2;
+  }
+  const base = value("--secret-base") ?? randomBytes(8).toString("hex");
+  const options: ValidateOptions =
+    count === undefined ? {} : { secrets: validationSecrets(Number(count), base), secretsNote: `derived from --secret-base ${base}` };
   const exercises = selectExercises(loadExercises(ROOT), only);
   const started = Date.now();
-  const result = await validate(ROOT, exercises);
+  const result = await validate(ROOT, exercises, options);
   process.stdout.write(`Validating ${exercises.length} exercise(s)\n${result.lines.join("\n")}\n`);
   process.stdout.write(`${result.ok ? "Validation passed" : "Validation FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   return result.ok ? 0 : 1;

@@ -45,7 +45,7 @@ export interface ${n.input} {
 /** ${TODO}: what it returns. */
 export function ${n.fn}(input: ${n.input}): number {
   throw new NotImplementedError(
-    "${n.id}: ${n.fn} is not implemented yet: in exercises/${n.name}.ts, ${TODO}: say in one line what to return",
+    "${n.id}: ${n.fn} is not implemented yet: write it in exercises/${n.name}.ts (replace this throw)",
   );
 }
 `;

@@ -12,6 +12,7 @@ import { dirname, join, normalize, sep } from "node:path";
 export const LEFT_OUT_FOLDERS = [
   "solutions/", // reference answers
   "grader/variants/", // known-wrong answers
+  "grader/alternatives/", // correct answers other than the reference solution
   "instructor/", // instructor tools, their tests and the instructor guide
   "grader/fixtures/", // the grader's self-tests: hostile submissions and a stand-in grader
 ] as const;

@@ -56,7 +56,9 @@ function describeRange(min: number, max: number): string {
  *
  * The grader recognises it by name, so an untouched exercise scores zero with the stub's own
  * words ("05: chooseNewLeader is not implemented yet: …") rather than a confusing failure.
- * Message convention: `"<id>: <function> is not implemented yet: <what to write>"`.
+ * Message convention: `"<id>: <function> is not implemented yet: write it in exercises/<file>.ts
+ * (replace this throw)"`: where to write, never how (the exercise's text states the task, its
+ * hints carry the approach).
  */
 export class NotImplementedError extends Error {
   override readonly name = "NotImplementedError";

@@ -6,6 +6,7 @@
  * project. A syntax error, or an import that does not resolve, is the exercise's problem: it
  * scores zero with esbuild's message and line.
  */
+import { isBuiltin } from "node:module";
 import { join, relative, sep } from "node:path";
 import type { BuildFailure, Message, Plugin } from "esbuild";
 
@@ -76,6 +77,9 @@ function onlyLibraryAndExercises(root: string): Plugin {
         if (args.kind === "entry-point" || args.pluginData === "checked") return undefined;
         // Inside a package the library uses, its own imports are its business.
         if (args.importer.includes(`${sep}node_modules${sep}`)) return undefined;
+        // A package imported by an exercise file (the library's own are bundled in).
+        const bare = !/^[./]/.test(args.path) && args.path !== "replication-lab" && !isBuiltin(args.path);
+        if (bare && !args.importer.startsWith(lib)) return { errors: [{ text: refusal(args.path) }] };
         const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "checked" });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
         const file = resolved.path;
@@ -85,10 +89,14 @@ function onlyLibraryAndExercises(root: string): Plugin {
         const stage = args.importer.startsWith(lib) ? undefined : args.importer.slice(0, args.importer.lastIndexOf(sep) + 1);
         const sibling = stage !== undefined && file.startsWith(stage) && !file.slice(stage.length).includes(sep) && /\d{2}-[a-z0-9-]+\.ts$/.test(file);
         if (fromLibrary || sibling || resolved.external) return resolved;
-        return { errors: [{ text: `cannot import ${JSON.stringify(args.path)}: exercise files may import only the library ("../lib" or "replication-lab") and other exercise files` }] };
+        return { errors: [{ text: refusal(args.path) }] };
       });
     },
   };
+}
+
+function refusal(path: string): string {
+  return `cannot import ${JSON.stringify(path)}: exercise files may import only the library ("../lib" or "replication-lab") and other exercise files`;
 }
 
 function describe(failure: BuildFailure, job: TranspileJob): string[] {

@@ -123,7 +123,7 @@ function check(inputs: CompileInput[], overrides: ts.CompilerOptions, extraRoots
     copies.has(fileName) ||
     stagePrefixes.some((prefix) => fileName.startsWith(prefix)) ||
     libLinks.some((prefix) => fileName.startsWith(prefix)) ||
-    [join(root, "lib") + sep, join(root, "node_modules") + sep, join(root, "grader", "exercises") + sep, join(root, "grader", "engine") + sep, join(root, "grader", "sandbox") + sep].some((p) => fileName.startsWith(p)) ||
+    [join(root, "lib") + sep, join(root, "node_modules") + sep, join(root, "grader", "exercises") + sep, join(root, "grader", "search") + sep, join(root, "grader", "engine") + sep, join(root, "grader", "sandbox") + sep].some((p) => fileName.startsWith(p)) ||
     (dirname(fileName) === join(root, "grader") && fileName.endsWith(".ts")) ||
     fileName === join(root, "package.json") ||
     fileName === join(root, "tsconfig.json");

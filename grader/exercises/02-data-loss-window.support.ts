@@ -5,8 +5,13 @@
  */
 import { asyncAck, exponential, logNormal, quorum, semiSync, shifted, constant, simulate } from "../../lib";
 import type { AckPolicy, Dist, RunResult, SimConfig, WriteTable } from "../../lib";
+import fc from "fast-check";
+import type * as Exercise from "../../exercises/02-data-loss-window";
 import { randomInt, stream, type Rng } from "../../lib/rng";
-import type { Violation } from "../graded";
+import type { Recorder, Violation } from "../graded";
+import type { Hunt } from "../search/hunt";
+import { shrinkList } from "../search/shrink";
+import type { StudentCode } from "../student";
 
 /** The grader's copy of the input shape; the student's signature must accept it. */
 export type RunWrites = Pick<RunResult, "followers" | "writes">;
@@ -43,10 +48,21 @@ export function checkLost(run: RunWrites, probe: Probe, answer: unknown): Violat
     return { rule: "the answer is an array of write indices (whole numbers)", details: where, got: answer };
   }
   const list = answer as number[];
-  for (let k = 1; k < list.length; k++) {
-    if (list[k] <= list[k - 1]) return { rule: "the indices are in increasing order, each once", details: where, got: list };
-  }
   const want = lostReference(run, follower, atMs);
+  for (let k = 1; k < list.length; k++) {
+    if (list[k] <= list[k - 1]) {
+      const sameWrites = list.length === want.length && [...list].sort((a, b) => a - b).every((x, j) => x === want[j]);
+      const byAck = sameWrites && list.every((x, j) => j === 0 || run.writes.ackMs[list[j - 1]] <= run.writes.ackMs[x]);
+      return {
+        rule: byAck
+          ? "the indices are in increasing order of index (the order of invocation), not in the order the acknowledgements arrived"
+          : "the indices are in increasing order, each once",
+        details: `${where}${sameWrites ? ": the right writes, in the wrong order" : ""}`,
+        got: list,
+        want,
+      };
+    }
+  }
   const wanted = new Set(want);
   const given = new Set(list);
   const f = run.followers.indexOf(follower);
@@ -55,8 +71,13 @@ export function checkLost(run: RunWrites, probe: Probe, answer: unknown): Violat
   if (missing.length === 0 && extra.length === 0) return null;
   const w = run.writes;
   const firstExtra = extra[0];
+  // A missing write acknowledged by atMs after an earlier write that was not: acknowledgements taken to arrive in index order.
+  const skipped = missing.find((i) => w.ackMs[i] <= atMs && w.ackMs[i] !== atMs && Array.from({ length: i }, (_, j) => j).some((j) => !(w.ackMs[j] <= atMs)));
+  const other = list.length > 0 && skipped === undefined ? run.followers.find((g) => g !== follower && sameList(lostReference(run, g, atMs), list)) : undefined;
   let rule: string;
-  if (firstExtra !== undefined && (firstExtra < 0 || firstExtra >= w.count)) rule = "every index is a write of the run (0 to writes.count - 1)";
+  if (other !== undefined) {
+    rule = `the follower that counts is the one asked about (${follower}, at run.followers.indexOf("${follower}") = ${f}): the answer is what a failover to ${other} would lose`;
+  } else if (firstExtra !== undefined && (firstExtra < 0 || firstExtra >= w.count)) rule = "every index is a write of the run (0 to writes.count - 1)";
   else if (firstExtra !== undefined && !(w.ackMs[firstExtra] <= atMs)) {
     rule = w.ackMs[firstExtra] === Infinity
       ? "a write that was never acknowledged is not an acknowledged write lost"
@@ -68,10 +89,13 @@ export function checkLost(run: RunWrites, probe: Probe, answer: unknown): Violat
         ? "a write the follower received but had not applied survives: promotion replays what was received"
         : "a write the follower already had is not lost";
   } else {
-    const i = missing[0];
-    rule = w.ackMs[i] === atMs
-      ? "a write acknowledged exactly at the crash counts (acknowledged by atMs)"
-      : w.receivedMs[f][i] === Infinity
+    const i = skipped ?? missing[0];
+    const earlierUnacked = Array.from({ length: i }, (_, j) => j).find((j) => !(w.ackMs[j] <= atMs));
+    rule = skipped !== undefined
+      ? `acknowledgements arrive out of order: write ${i} was acknowledged by atMs although write ${earlierUnacked} was not, and it is lost all the same`
+      : w.ackMs[i] === atMs
+        ? "a write acknowledged exactly at the crash counts (acknowledged by atMs)"
+        : w.receivedMs[f][i] === Infinity
         ? "an acknowledged write the follower never received is lost"
         : "an acknowledged write the follower had not received by atMs is lost";
   }
@@ -83,6 +107,10 @@ export function checkLost(run: RunWrites, probe: Probe, answer: unknown): Violat
     want: want.length > 20 ? `${want.length} writes` : want,
     involved: { missingFromAnswer: show(missing), notLost: show(extra) },
   };
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** A snapshot of the arrays a submission must not change (a malformed copy gives a snapshot of its own). */
@@ -167,11 +195,186 @@ export const HAND_CASES: HandCase[] = [
     probe: { follower: "A", atMs: 5, why: "write 1 was acknowledged at 6 ms" },
   },
   {
+    label: "acknowledgements out of order: a later write acknowledged first is lost, the earlier one not yet acknowledged",
+    run: handRun(["A", "B"], [{ ack: 4, received: [never, 3] }, { ack: 2, received: [never, 1] }, { ack: 6, received: [never, 5] }]),
+    probe: { follower: "A", atMs: 3, why: "write 1 was acknowledged at 2 ms, write 0 only at 4 ms" },
+  },
+  {
+    label: "acknowledgements out of order: the lost writes are listed by index, not by acknowledgement time",
+    run: handRun(["A", "B"], [{ ack: 4, received: [never, 3] }, { ack: 2, received: [never, 1] }, { ack: 6, received: [never, 5] }]),
+    probe: { follower: "A", atMs: 5, why: "write 1 was acknowledged before write 0" },
+  },
+  {
+    label: "followers listed in another order than their names",
+    run: handRun(["C", "A", "B"], [{ ack: 1, received: [2, never, 2] }, { ack: 2, received: [never, 3, 3] }, { ack: 3, received: [4, 4, never] }]),
+    probe: { follower: "A", atMs: 3.5, why: "A, the second of run.followers" },
+  },
+  {
     label: "a follower that has every write loses nothing",
     run: handRun(["A", "B"], [{ ack: 1, received: [1, 3] }, { ack: 2, received: [2, 9] }]),
     probe: { follower: "A", atMs: 5, why: "A is up to date" },
   },
+  {
+    label: "the text's example: a failover to B at 100 ms in seed 1 loses writes 93 and 94",
+    run: textExampleRun(),
+    probe: { follower: "B", atMs: 100, why: "the example in the exercise's text" },
+  },
 ];
+
+function textExampleRun(): RunWrites {
+  const run = simulate({ seed: 1, followers: 2, workload: { writesPerSec: 1000, writes: 200 }, recordHistory: false });
+  return { followers: run.followers, writes: run.writes };
+}
+
+/** A write table as feedback shows it: one row per write. */
+export function showTable(run: RunWrites): unknown {
+  const w = run.writes;
+  const at = (x: number) => (x === Infinity ? "never" : Math.round(x * 1000) / 1000);
+  if (w.count > 20) return { followers: run.followers, writes: w.count };
+  return {
+    followers: run.followers,
+    writes: Array.from({ length: w.count }, (_, i) => ({
+      write: i,
+      ackMs: at(w.ackMs[i]),
+      receivedMs: run.followers.map((_, f) => at(w.receivedMs[f][i])),
+      appliedMs: run.followers.map((_, f) => at(w.appliedMs[f][i])),
+    })),
+  };
+}
+
+// ---------------------------------------------------------------------------- judging
+
+type Answer = StudentCode<typeof Exercise>;
+
+/** Asks the submission about each probe of one run; the first wrong answer fails the case. */
+export async function judgeProbes(answer: Answer, run: RunWrites, probes: Probe[], record: Recorder): Promise<Violation | null> {
+  // Only the part of a run the exercise reads crosses to the sandbox.
+  const given: RunWrites = { followers: run.followers, writes: run.writes };
+  const before = fingerprint(given);
+  for (const probe of probes) {
+    const { value, argsAfter } = await answer.callWithArgs("writesLostOnFailover", given, probe.follower, probe.atMs);
+    const violation = checkLost(run, probe, value);
+    if (violation) {
+      record("probe", probe);
+      return violation;
+    }
+    const after = argsAfter[0] as unknown as RunWrites | undefined;
+    if (!after || fingerprint(after) !== before) return { rule: "the run must not be changed", details: "the write table differs after the call", involved: probe };
+  }
+  return null;
+}
+
+/** The run's table with only the writes `keep` (renumbered 0, 1, …). */
+export function subRun(run: RunWrites, keep: readonly number[]): RunWrites {
+  const w = run.writes;
+  const pickF = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
+  const pickI = (a: Int32Array) => Int32Array.from(keep, (i) => a[i]);
+  const writes: WriteTable = {
+    count: keep.length,
+    invokeMs: pickF(w.invokeMs),
+    acceptMs: pickF(w.acceptMs),
+    ackMs: pickF(w.ackMs),
+    lsn: pickI(w.lsn),
+    node: pickI(w.node),
+    epoch: pickI(w.epoch),
+    receivedMs: w.receivedMs.map(pickF),
+    appliedMs: w.appliedMs.map(pickF),
+  };
+  return { followers: run.followers, writes };
+}
+
+/**
+ * A failing simulated run shown small: the first probe it fails, on as few of the run's writes as
+ * still fail it (ddmin over the writes; the kept ones are renumbered).
+ */
+export async function shrinkSimulated(answer: Answer, run: RunWrites, probes: Probe[], record: Recorder): Promise<Violation | null> {
+  const quiet: Recorder = () => {};
+  let failing: Probe | undefined;
+  for (const probe of probes) {
+    if (await judgeProbes(answer, run, [probe], quiet)) {
+      failing = probe;
+      break;
+    }
+  }
+  if (failing === undefined) return null;
+  const probe = failing;
+  const all = Array.from({ length: run.writes.count }, (_, i) => i);
+  const { items } = await shrinkList(all, async (keep) => (await judgeProbes(answer, subRun(run, keep), [probe], quiet)) !== null, 80);
+  const small = subRun(run, items);
+  record("shrunk", `from ${all.length} writes to ${items.length} (the run's writes ${items.slice(0, 20).join(", ")}${items.length > 20 ? ", …" : ""}, renumbered from 0)`);
+  record("writes", showTable(small));
+  return judgeProbes(answer, small, [{ ...probe, why: `${probe.why}, in the run before shrinking` }], record);
+}
+
+// ---------------------------------------------------------------------------- the search
+
+/** One candidate of the search: a small write table and a failover to ask about. */
+export interface TableCase {
+  followers: string[];
+  rows: { ack: number; received: number[]; behind: number[] }[];
+  /** Which follower takes over (an index into `followers`, modulo their number). */
+  who: number;
+  atMs: number;
+}
+
+/** Names listed in orders on which "A is the first follower" is wrong. */
+const SEARCH_FOLLOWERS = ["B", "A", "C", "east"];
+/** Small whole times, so that acknowledgements, receipts and the crash often coincide. */
+const moment = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 6 }) }, { weight: 1, arbitrary: fc.constant(Infinity) });
+
+export const tableSpace: fc.Arbitrary<TableCase> = fc.record({
+  followers: fc.uniqueArray(fc.constantFrom(...SEARCH_FOLLOWERS), { minLength: 1, maxLength: 3 }),
+  rows: fc.array(
+    fc.record({
+      ack: moment,
+      received: fc.array(moment, { minLength: 3, maxLength: 3 }),
+      behind: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 3, maxLength: 3 }),
+    }),
+    { minLength: 1, maxLength: 8 },
+  ),
+  who: fc.nat(2),
+  atMs: fc.integer({ min: 0, max: 6 }),
+});
+
+/** The run and probe a candidate stands for. */
+export function tableCase(t: TableCase): { run: RunWrites; probe: Probe } {
+  const n = t.followers.length;
+  const run = handRun(t.followers, t.rows.map((r) => ({ ack: r.ack, received: r.received.slice(0, n), applied: r.received.slice(0, n).map((x, f) => x + r.behind[f]) })));
+  return { run, probe: { follower: t.followers[t.who % n], atMs: t.atMs, why: "a searched case" } };
+}
+
+/** Worst cases known in advance: every boundary of the rules at once, and acknowledgements out of order. */
+const FIRST: TableCase[] = [
+  {
+    followers: ["B", "A"],
+    rows: [
+      { ack: 4, received: [Infinity, 1, 0], behind: [0, 0, 0] },
+      { ack: 2, received: [3, 3, 0], behind: [0, 2, 0] },
+      { ack: 3, received: [3, Infinity, 0], behind: [1, 0, 0] },
+      { ack: Infinity, received: [Infinity, Infinity, 0], behind: [0, 0, 0] },
+    ],
+    who: 1,
+    atMs: 3,
+  },
+];
+
+export function lossSearch(answer: Answer, tries: number): Hunt<TableCase> {
+  return {
+    space: tableSpace,
+    first: FIRST,
+    tries,
+    shrinkTries: 60,
+    judge: (t, record) => {
+      const { run, probe } = tableCase(t);
+      record("writes", showTable(run));
+      return judgeProbes(answer, run, [probe], record);
+    },
+    describe: (t) => {
+      const { probe } = tableCase(t);
+      return `a failover to ${probe.follower} at ${probe.atMs} ms, ${t.rows.length} write(s)`;
+    },
+  };
+}
 
 // ---------------------------------------------------------------------------- simulated runs
 

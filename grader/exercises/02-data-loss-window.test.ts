@@ -1,54 +1,55 @@
 /**
  * Exercise 02 — the data-loss window. Part (a) is compared exactly with the grader's answer, on
  * hand-made write tables with writes right on the boundaries and on seeded simulated runs probed
- * at random moments and exactly at acknowledgements and receipts. Part (b) is compared with the
- * writes at risk in a simulated run, within 10%.
+ * at random moments and exactly at acknowledgements and receipts (a failing run is shown shrunk to
+ * the few writes that still fail); a search of small write tables keyed by the grading secret must
+ * find no mistake before full marks. Part (b) is compared with the writes at risk in a simulated
+ * run, within 10%.
  */
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/02-data-loss-window";
 import { simulate } from "../../lib";
-import { graded, type GradedContext, type Recorder } from "../graded";
+import { graded, type GradedContext } from "../graded";
+import { hunt } from "../search/hunt";
 import { student } from "../student";
 import {
   HAND_CASES,
-  checkLost,
   checkPrediction,
   describeRun,
-  fingerprint,
+  judgeProbes,
+  lossSearch,
   lossWindowConfig,
   probesFor,
   riskCase,
-  type Probe,
-  type RunWrites,
+  showTable,
+  shrinkSimulated,
 } from "./02-data-loss-window.support";
 
 const answer = student<typeof Exercise>("02-data-loss-window");
 
-/** Asks the submission about each probe of one run; the first wrong answer fails the case. */
-async function judgeProbes(run: RunWrites, probes: Probe[], record: Recorder) {
-  // Only the part of a run the exercise reads crosses to the sandbox.
-  const given: RunWrites = { followers: run.followers, writes: run.writes };
-  const before = fingerprint(given);
-  for (const probe of probes) {
-    const { value, argsAfter } = await answer.callWithArgs("writesLostOnFailover", given, probe.follower, probe.atMs);
-    const violation = checkLost(run, probe, value);
-    if (violation) {
-      record("probe", probe);
-      return violation;
-    }
-    const after = argsAfter[0] as unknown as RunWrites | undefined;
-    if (!after || fingerprint(after) !== before) return { rule: "the run must not be changed", details: "the write table differs after the call", involved: probe };
-  }
-  return null;
+/** A seeded run and the failovers asked about it. */
+function seededCase(seed: number) {
+  const config = lossWindowConfig(seed);
+  const run = simulate(config);
+  return { config, run, probes: probesFor(run, seed) };
 }
 
 const simulatedRuns = (count: number) => async (c: GradedContext) => {
-  await c.each(c.seeds(count), (seed, record) => {
-    const config = lossWindowConfig(seed);
-    record("run", describeRun(config));
-    const run = simulate(config);
-    return judgeProbes(run, probesFor(run, seed), record);
-  });
+  await c.each(
+    c.seeds(count),
+    (seed, record) => {
+      const { config, run, probes } = seededCase(seed);
+      record("run", describeRun(config));
+      return judgeProbes(answer, run, probes, record);
+    },
+    {
+      shrink: (seed, record) => {
+        const { config, run, probes } = seededCase(seed);
+        record("run", describeRun(config));
+        return shrinkSimulated(answer, run, probes, record);
+      },
+    },
+  );
 };
 
 const predictions = (count: number) => async (c: GradedContext) => {
@@ -64,8 +65,8 @@ graded(
   { name: "lists the acknowledged writes the follower has not received, with each boundary right", points: 3, visibility: "public" },
   async (c) => {
     await c.each(HAND_CASES, (k, record) => {
-      record("writes", { followers: k.run.followers, ackMs: Array.from(k.run.writes.ackMs), receivedMs: k.run.writes.receivedMs.map((r) => Array.from(r)) });
-      return judgeProbes(k.run, [k.probe], record);
+      record("writes", showTable(k.run));
+      return judgeProbes(answer, k.run, [k.probe], record);
     });
   },
 );
@@ -103,4 +104,11 @@ graded(
 graded(
   { name: "predicts the writes at risk of simulated runs within 10% (hidden seeds)", points: 3, visibility: "hidden" },
   predictions(8),
+);
+
+graded(
+  { name: "a search of 200 small write tables finds no wrong list of lost writes", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
+  async (c) => {
+    await c.each(c.searchSeeds(1), (seed, record) => hunt(seed, lossSearch(answer, 200), record));
+  },
 );

@@ -13,6 +13,7 @@ import {
   anyFollower,
   boundedStaleness,
   compileRouting,
+  constant,
   exponential,
   leaderOnly,
   randomInt,
@@ -33,10 +34,12 @@ import {
   type WriteOp,
 } from "../../lib";
 import { seenRank } from "../../lib/checkers/writeOrder";
+import fc from "fast-check";
 import type * as Exercise from "../../exercises/03-model-registry";
 import type { Recorder, Violation } from "../graded";
 import { FunctionRef, type Plain } from "../sandbox/wire";
-import type { RouteSource, StudentCode } from "../student";
+import type { Hunt } from "../search/hunt";
+import type { RouteSource, RouterLog, StudentCode } from "../student";
 import { describeOp, followerShare, fromChecker, pct, routedRun, SUBMISSION_ROUTER, unansweredRead } from "./routing.support";
 
 /** The registry's operations, as the `purpose` of their reads. */
@@ -114,8 +117,12 @@ export async function askPolicies(answer: StudentCode<typeof Exercise>): Promise
   return out;
 }
 
-/** The simulated registry for one seed, with `routing` for every read. */
-export function registryConfig(seed: number, routing: RouterFn): SimConfig {
+/**
+ * The simulated registry for one seed, with `routing` for every read. With `laggingMs`, follower C
+ * trails the leader by that constant delay for the whole run instead of one follower turning slow
+ * for a while: the case built against a staleness bound (`laggingMsFor`).
+ */
+export function registryConfig(seed: number, routing: RouterFn, laggingMs?: number): SimConfig {
   const rng = stream(seed, "03/registry");
   const runMs = 2000;
   const script: ScriptedOp[] = [];
@@ -166,15 +173,38 @@ export function registryConfig(seed: number, routing: RouterFn): SimConfig {
 
   const slow = "ABC"[randomInt(rng, 3)];
   const slowFromMs = 300 + 400 * rng.next();
+  const toFollowerMs = exponential({ meanMs: 1 + 2 * rng.next() });
+  const writesPerSec = 300 + randomInt(rng, 300);
+  const slowToMs = slowFromMs + 600 + 400 * rng.next();
+  const factor = 25 + randomInt(rng, 26);
   return {
     seed,
-    followers: 3,
-    network: { toFollowerMs: exponential({ meanMs: 1 + 2 * rng.next() }) },
+    ...(laggingMs === undefined
+      ? { followers: 3, network: { toFollowerMs }, faults: [{ node: slow, kind: "slow" as const, fromMs: slowFromMs, toMs: slowToMs, factor }] }
+      : { followers: [{ name: "A", toFollowerMs }, { name: "B", toFollowerMs }, { name: "C", toFollowerMs: constant(laggingMs) }] }),
     // Other models' registry traffic keeps the replication stream busy.
-    workload: { writesPerSec: 300 + randomInt(rng, 300), durationMs: runMs, keys: 100, script },
+    workload: { writesPerSec, durationMs: runMs, keys: 100, script },
     reads: { readsPerSec: 0, routing },
-    faults: [{ node: slow, kind: "slow", fromMs: slowFromMs, toMs: slowFromMs + 600 + 400 * rng.next(), factor: 25 + randomInt(rng, 26) }],
   };
+}
+
+/**
+ * How far behind a follower should trail to attack a serving policy at its weak spot: for a
+ * staleness bound over the 100 ms the invariant allows, halfway between the two (the bound lets
+ * the follower serve, the invariant does not); for a bound within it, 20 ms past the bound (the
+ * follower must be left out); for any other routing, 150 ms.
+ */
+export function laggingMsFor(policy: Policy): number {
+  const r = policy.routing;
+  if (!(r instanceof FunctionRef) && typeof r !== "function" && r.kind === "bounded-staleness") {
+    return r.maxLagMs > DEMOTED_MAX_MS ? (DEMOTED_MAX_MS + r.maxLagMs) / 2 : r.maxLagMs + 20;
+  }
+  return 1.5 * DEMOTED_MAX_MS;
+}
+
+/** The submission with every routed run in a freshly loaded module: nothing its code kept from an earlier case reaches the next. */
+export function freshly(answer: StudentCode<typeof Exercise>): StudentCode<typeof Exercise> {
+  return { ...answer, route: (config, spec) => answer.route(config, spec, { fresh: true }) };
 }
 
 function names(prefix: string, n: number): string[] {
@@ -276,6 +306,7 @@ export const RULES = {
 };
 
 export type Invariant = "register" | "promote" | "serve" | "audit" | "budget";
+export const ALL_INVARIANTS: readonly Invariant[] = ["register", "promote", "serve", "audit", "budget"];
 
 /**
  * Simulates the registry for `seed` under `policies` and checks `which` invariants, in that order.
@@ -288,20 +319,13 @@ export async function judgeRegistry(
   which: readonly Invariant[],
   record: Recorder,
   answer: StudentCode<typeof Exercise>,
+  laggingMs?: number,
 ): Promise<Violation | null> {
-  const config = registryConfig(seed, SUBMISSION_ROUTER);
-  const slow = config.faults![0];
-  record("slowFollower", `${slow.node} ${slow.factor}x slower from ${round(slow.fromMs)} to ${round(slow.toMs!)} ms`);
-  const compiled = new Map<string, RouterFn>();
-  const byPurpose: Record<string, RouteSource> = {};
-  for (const op of OPERATIONS) {
-    const routing = policies[op].routing;
-    if (routing instanceof FunctionRef) byPurpose[op] = { call: "choosePolicy", args: [op], pick: "routing" };
-    else {
-      compiled.set(op, compileRouting(routing));
-      byPurpose[op] = { routing };
-    }
-  }
+  const config = registryConfig(seed, SUBMISSION_ROUTER, laggingMs);
+  const slow = config.faults?.[0];
+  if (slow) record("slowFollower", `${slow.node} ${slow.factor}x slower from ${round(slow.fromMs)} to ${round(slow.toMs!)} ms`);
+  else record("laggingFollower", `C always ${round(laggingMs ?? 0)} ms behind the leader`);
+  const { compiled, byPurpose } = routeSources(policies);
   const run =
     compiled.size === OPERATIONS.length
       ? simulate({ ...config, reads: { ...config.reads, routing: (ctx) => compiled.get(ctx.purpose ?? "")!(ctx) } })
@@ -325,6 +349,85 @@ export async function judgeRegistry(
     if (broken) return broken;
   }
   return null;
+}
+
+/** Library routings compiled here, and what the sandbox routes each operation's reads with. */
+function routeSources(policies: Record<Operation, Policy>): { compiled: Map<string, RouterFn>; byPurpose: Record<string, RouteSource> } {
+  const compiled = new Map<string, RouterFn>();
+  const byPurpose: Record<string, RouteSource> = {};
+  for (const op of OPERATIONS) {
+    const routing = policies[op].routing;
+    if (routing instanceof FunctionRef) byPurpose[op] = { call: "choosePolicy", args: [op], pick: "routing" };
+    else {
+      compiled.set(op, compileRouting(routing));
+      byPurpose[op] = { routing };
+    }
+  }
+  return { compiled, byPurpose };
+}
+
+/**
+ * Routes the registry of `seed` twice in a row in one loaded module (the first time freshly
+ * loaded): a router that keeps its memory in ctx.session, and draws from ctx.random(), decides
+ * alike both times. Library routings are data, with nothing to carry.
+ */
+export async function judgeNoCarriedState(seed: number, policies: Record<Operation, Policy>, answer: StudentCode<typeof Exercise>, record: Recorder): Promise<Violation | null> {
+  const own = OPERATIONS.filter((op) => policies[op].routing instanceof FunctionRef);
+  record("ownRouters", own.length === 0 ? "none: library routings are data, with no state to carry" : own);
+  if (own.length === 0) return null;
+  const config = registryConfig(seed, SUBMISSION_ROUTER);
+  const { byPurpose } = routeSources(policies);
+  const first = await answer.route(config, { byPurpose }, { fresh: true });
+  if (first.error) throw first.error;
+  const second = await answer.route(config, { byPurpose });
+  if (second.error) throw second.error;
+  const at = firstDifference(first, second);
+  if (at < 0) return null;
+  const show = (log: RouterLog) =>
+    at < log.decisions.length ? `${JSON.stringify(log.decisions[at])}, drawing ${log.draws[at]} number(s) from ctx.random()` : "no decision";
+  return {
+    rule: "a router keeps what it remembers in ctx.session: nothing carries over from one run to the next",
+    details:
+      `the same run routed twice in a row by the same loaded file decided differently from read ${at} on (${show(first)} the first time, ${show(second)} the second): ` +
+      `the router for ${own.join(", ")} keeps state outside ctx.session (a variable outside the function, a cache), or draws from Math.random() or the clock instead of ctx.random(). ` +
+      `Each graded run loads your file afresh, so this state changed no other test's verdict; in a real router it would leak one run's sessions into the next`,
+  };
+}
+
+/** The first read on which two logs of the same run differ (decision or random draws), or -1. */
+function firstDifference(a: RouterLog, b: RouterLog): number {
+  const n = Math.max(a.decisions.length, b.decisions.length);
+  for (let i = 0; i < n; i++) {
+    if (JSON.stringify(a.decisions[i]) !== JSON.stringify(b.decisions[i]) || a.draws[i] !== b.draws[i]) return i;
+  }
+  return -1;
+}
+
+// ------------------------------------------------------------------------------------------------
+// The search: registry runs on seeds keyed by the grading secret, some with a follower trailing at
+// the weak spot of the serving policy.
+
+export interface RegistryCandidate {
+  seed: number;
+  /** Follower C's constant delay, or undefined for the usual slow spell. */
+  laggingMs?: number;
+}
+
+const registrySpace: fc.Arbitrary<RegistryCandidate> = fc.record(
+  { seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }), laggingMs: fc.integer({ min: 60, max: 400 }) },
+  { requiredKeys: ["seed"] },
+);
+
+export function registrySearch(answer: StudentCode<typeof Exercise>, policies: Record<Operation, Policy>, seed: number, tries: number): Hunt<RegistryCandidate> {
+  return {
+    space: registrySpace,
+    first: [{ seed, laggingMs: laggingMsFor(policies["serve-model"]) }, { seed: (seed >>> 3) + 1 }],
+    tries,
+    // A case is one seeded run of the whole registry: nothing smaller to show.
+    shrinkTries: 0,
+    judge: (k, record) => judgeRegistry(k.seed, policies, ALL_INVARIANTS, record, freshly(answer), k.laggingMs),
+    describe: (k) => `the registry of seed ${k.seed}${k.laggingMs === undefined ? ", one follower slow for a while" : `, follower C always ${k.laggingMs} ms behind`}`,
+  };
 }
 
 function round(x: number): number {

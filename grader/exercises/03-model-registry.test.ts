@@ -1,24 +1,51 @@
 /**
  * Exercise 03 — read policies for a model registry. Every seeded case simulates the registry with
  * the submission's policy for each operation; public tests check one invariant each on fixed
- * seeds, the hidden test all of them on secret seeds. The written reasons are recorded for a
- * human grader and only checked for being there.
+ * seeds, the hidden test all of them on secret seeds; a case built from the serving policy puts a
+ * follower at its weak spot (trailing between a loose staleness bound and the 100 ms limit), and a
+ * search of runs keyed by the grading secret must find nothing before full marks. Every run loads
+ * the file afresh; one test routes the same run twice in one loaded file and names a router that
+ * keeps state outside ctx.session. The written reasons are recorded for a human grader and only
+ * checked for being there.
  */
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/03-model-registry";
 import { graded, type GradedContext } from "../graded";
 import { student } from "../student";
-import { askPolicies, judgeRegistry, OPERATIONS, policyRoutingName, readPolicy, type Invariant } from "./03-model-registry.support";
+import { hunt } from "../search/hunt";
+import {
+  ALL_INVARIANTS,
+  askPolicies,
+  freshly,
+  judgeNoCarriedState,
+  judgeRegistry,
+  laggingMsFor,
+  OPERATIONS,
+  policyRoutingName,
+  readPolicy,
+  registrySearch,
+  type Invariant,
+} from "./03-model-registry.support";
 
 const answer = student<typeof Exercise>("03-model-registry");
 
-const keeps = (invariants: Invariant[], seeds: number) => async (c: GradedContext) => {
+/**
+ * Each case routes in a freshly loaded module, so that no case's verdict depends on state an
+ * earlier one left behind. `trailing`: the run has follower C trailing at the serving policy's
+ * weak spot instead of the slow spell ("both": the slow-spell run, then the trailing one).
+ */
+const keeps = (invariants: readonly Invariant[], seeds: number, trailing: "never" | "always" | "both" = "never") => async (c: GradedContext) => {
   await c.each(c.seeds(seeds), async (seed, record) => {
     // Asked afresh for each case, as a router would be configured for each run.
     const chosen = await askPolicies(answer);
     if ("rule" in chosen) return chosen;
     record("routing", Object.fromEntries(OPERATIONS.map((op) => [op, policyRoutingName(chosen[op])])));
-    return judgeRegistry(seed, chosen, invariants, record, answer);
+    const lagging = laggingMsFor(chosen["serve-model"]);
+    if (trailing !== "always") {
+      const broken = await judgeRegistry(seed, chosen, invariants, record, freshly(answer));
+      if (broken || trailing === "never") return broken;
+    }
+    return judgeRegistry(seed, chosen, invariants, record, freshly(answer), lagging);
   });
 };
 
@@ -71,5 +98,32 @@ graded(
 
 graded(
   { name: "keeps every invariant within the leader budget (hidden seeds)", points: 6, visibility: "hidden", caseTimeoutMs: 5000 },
-  keeps(["register", "promote", "serve", "audit", "budget"], 6),
+  keeps(ALL_INVARIANTS, 6, "both"),
+);
+
+graded(
+  { name: "no serving node loads a version demoted over 100 ms ago, with a follower trailing at the serving policy's weak spot", points: 2, visibility: "public", caseTimeoutMs: 5000 },
+  keeps(["serve"], 2, "always"),
+);
+
+graded(
+  { name: "a router keeps its memory in ctx.session, so the same run routed twice decides alike", points: 1, visibility: "public", caseTimeoutMs: 10_000 },
+  async (c) => {
+    await c.each([{ label: "the registry of seed 1, routed twice in a row" }], async (_, record) => {
+      const chosen = await askPolicies(answer);
+      if ("rule" in chosen) return chosen;
+      return judgeNoCarriedState(1, chosen, answer, record);
+    });
+  },
+);
+
+graded(
+  { name: "a search of registry runs and trailing followers finds no broken invariant", points: 2, visibility: "public", caseTimeoutMs: 20_000 },
+  async (c) => {
+    await c.each(c.searchSeeds(1), async (seed, record) => {
+      const chosen = await askPolicies(answer);
+      if ("rule" in chosen) return chosen;
+      return hunt(seed, registrySearch(answer, chosen, seed, 3), record);
+    });
+  },
 );

@@ -9,7 +9,9 @@
 import { constant, exponential, lostWrites, policyName, shifted, simulate } from "../../lib";
 import type { AckPolicy, Fault, FollowerConfig, RunResult, SimConfig, Violation as CheckerViolation } from "../../lib";
 import { randomInt, stream } from "../../lib/rng";
+import fc from "fast-check";
 import type { Recorder, Violation } from "../graded";
+import type { Hunt } from "../search/hunt";
 
 export type ServiceName = "ledger" | "metrics" | "accounts";
 export const SERVICE_NAMES: ServiceName[] = ["ledger", "metrics", "accounts"];
@@ -29,8 +31,8 @@ export interface Service {
   normalFaults(): Fault[];
   /** Faults besides the leader's crash in a crash run, for a crash at `crashAtMs`. */
   crashFaults(crashAtMs: number): Fault[];
-  /** When the leader may crash: whole milliseconds in [fromMs, toMs). */
-  crashWindowMs: { fromMs: number; toMs: number };
+  /** When the leader may crash: moments in [fromMs, toMs) of one of these windows. */
+  crashWindowsMs: { fromMs: number; toMs: number }[];
 }
 
 const both = (d: ReturnType<typeof exponential>) => ({ toFollowerMs: d, toLeaderMs: d });
@@ -55,7 +57,7 @@ export const SERVICES: Record<ServiceName, Service> = {
     crash: "the leader's zone fails: the leader and follower A crash together",
     normalFaults: () => [],
     crashFaults: (crashAtMs) => [{ node: "A", kind: "crash", fromMs: crashAtMs }],
-    crashWindowMs: { fromMs: 300, toMs: 900 },
+    crashWindowsMs: [{ fromMs: 300, toMs: 900 }],
   },
   metrics: {
     name: "metrics",
@@ -69,7 +71,7 @@ export const SERVICES: Record<ServiceName, Service> = {
     crash: "the leader crashes",
     normalFaults: () => [],
     crashFaults: () => [],
-    crashWindowMs: { fromMs: 300, toMs: 900 },
+    crashWindowsMs: [{ fromMs: 300, toMs: 900 }],
   },
   accounts: {
     name: "accounts",
@@ -83,8 +85,11 @@ export const SERVICES: Record<ServiceName, Service> = {
     crash: "the leader crashes while a follower is down for maintenance",
     normalFaults: () => MAINTENANCE,
     crashFaults: () => MAINTENANCE,
-    // Inside a maintenance window: only one follower is up when the leader dies.
-    crashWindowMs: { fromMs: 250, toMs: 450 },
+    // Inside either maintenance window: only one follower is up when the leader dies.
+    crashWindowsMs: [
+      { fromMs: 250, toMs: 450 },
+      { fromMs: 750, toMs: 950 },
+    ],
   },
 };
 
@@ -111,9 +116,7 @@ export function normalRun(service: Service, ack: AckPolicy, seed: number): SimCo
  * The detector's heartbeats travel with a constant delay at whole-millisecond intervals, so that
  * every detector time is exact in floating point and detection never hinges on rounding.
  */
-export function crashRun(service: Service, ack: AckPolicy, seed: number): SimConfig {
-  const { fromMs, toMs } = service.crashWindowMs;
-  const crashAtMs = fromMs + randomInt(stream(seed, "04/crash"), toMs - fromMs);
+export function crashRun(service: Service, ack: AckPolicy, seed: number, crashAtMs = randomCrashMs(service, seed)): SimConfig {
   return {
     ...normalRun(service, ack, seed),
     workload: { writesPerSec: service.writesPerSec, durationMs: crashAtMs + AFTER_CRASH_MS },
@@ -125,6 +128,18 @@ export function crashRun(service: Service, ack: AckPolicy, seed: number): SimCon
     },
     recordHistory: true,
   };
+}
+
+/** The seed's crash moment: a whole millisecond of the service's crash window. */
+export function randomCrashMs(service: Service, seed: number): number {
+  const windows = service.crashWindowsMs;
+  const total = windows.reduce((sum, w) => sum + w.toMs - w.fromMs, 0);
+  let at = randomInt(stream(seed, "04/crash"), total);
+  for (const w of windows) {
+    if (at < w.toMs - w.fromMs) return w.fromMs + at;
+    at -= w.toMs - w.fromMs;
+  }
+  throw new Error("unreachable: the offset lies in one of the windows");
 }
 
 /** The 99th percentile of commit latency over every write; a write never acknowledged counts as infinitely slow. */
@@ -145,11 +160,17 @@ export interface ServiceOutcome {
 }
 
 /** Runs `service` with `ack` on `seed`: a normal run and a crash run (handed to `onCrash` with its lost writes). */
-export function runService(service: Service, ack: AckPolicy, seed: number, onCrash?: (run: RunResult, lost: CheckerViolation[]) => void): ServiceOutcome {
+export function runService(
+  service: Service,
+  ack: AckPolicy,
+  seed: number,
+  onCrash?: (run: RunResult, lost: CheckerViolation[]) => void,
+  crashAtMs?: number,
+): ServiceOutcome {
   const normal = simulate(normalRun(service, ack, seed));
   let unacknowledged = 0;
   for (let i = 0; i < normal.writes.count; i++) if (normal.writes.ackMs[i] === Infinity) unacknowledged++;
-  const crash = simulate(crashRun(service, ack, seed));
+  const crash = simulate(crashRun(service, ack, seed, crashAtMs));
   const lost = lostWrites(crash.history);
   onCrash?.(crash, lost);
   return {
@@ -162,19 +183,87 @@ export function runService(service: Service, ack: AckPolicy, seed: number, onCra
 
 const ms = (x: number) => (x === Infinity ? "never (writes stalled)" : `${Math.round(x * 100) / 100} ms`);
 
+// ---------------------------------------------------------------------------- the worst moment
+
+/** A crash moment chosen for a policy, and why. */
+export interface CrashMoment {
+  seed: number;
+  crashAtMs: number;
+  /** Acknowledged writes no surviving follower had received at that moment, in the run without the crash. */
+  atRisk: number;
+  /** How long the surviving copy of the nearest write had existed at that moment (0 when a write was exposed). */
+  marginMs: number;
+  why: string;
+}
+
+/** Followers that are up and not taken down by the failure when the leader crashes at `t`. */
+function survivorsAt(service: Service, t: number): number[] {
+  const down = new Set(service.crashFaults(t).filter((f) => f.kind === "crash" && f.fromMs <= t && (f.toMs === undefined || t < f.toMs)).map((f) => f.node));
+  return service.followers.flatMap((f, i) => (down.has(f.name ?? "") ? [] : [i]));
+}
+
+/**
+ * The moments of the crash window worst for `ack` on `seed`, most exposed first: the run without
+ * the crash (the same writes, delays and acknowledgements up to any moment) says, for each
+ * acknowledged write, from when it was acknowledged until a follower that survives the failure
+ * received it. A crash just after an acknowledgement, while the most such writes are exposed,
+ * loses them all. A policy that never exposes a write gets the moments of its closest calls: the
+ * crash just after the acknowledgement that came nearest to a surviving copy.
+ */
+export function worstMoments(service: Service, ack: AckPolicy, seed: number, count: number): CrashMoment[] {
+  const run = simulate({ ...normalRun(service, ack, seed), faults: service.normalFaults() });
+  const w = run.writes;
+  const inWindow = (t: number) => service.crashWindowsMs.some((win) => t >= win.fromMs && t < win.toMs);
+  const acked: number[] = [];
+  for (let i = 0; i < w.count; i++) if (w.ackMs[i] < Infinity) acked.push(i);
+  acked.sort((a, b) => w.ackMs[a] - w.ackMs[b]);
+  const moments: CrashMoment[] = [];
+  for (let k = 0; k < acked.length; k++) {
+    // Just after the acknowledgement, so that it was sent: under a millisecond later, in exact binary fractions.
+    const t = Math.ceil(w.ackMs[acked[k]] * 1024 + 1) / 1024;
+    if (!inWindow(t)) continue;
+    const survivors = survivorsAt(service, t).map((f) => w.receivedMs[f]);
+    let atRisk = 0;
+    let margin = Infinity;
+    for (let j = k; j >= 0 && w.ackMs[acked[j]] > t - 200; j--) {
+      let safe = Infinity;
+      for (const received of survivors) if (received[acked[j]] < safe) safe = received[acked[j]];
+      if (safe > t) atRisk++;
+      else margin = Math.min(margin, t - safe);
+    }
+    const marginMs = atRisk > 0 ? 0 : margin;
+    const why = atRisk > 0 ? `${atRisk} acknowledged write(s) on no surviving follower yet` : `the closest call: a surviving copy only ${Math.round(marginMs * 1000) / 1000} ms old`;
+    moments.push({ seed, crashAtMs: t, atRisk, marginMs, why });
+  }
+  moments.sort((a, b) => b.atRisk - a.atRisk || a.marginMs - b.marginMs || a.crashAtMs - b.crashAtMs);
+  // Distinct episodes: moments at least 20 ms apart.
+  const chosen: CrashMoment[] = [];
+  for (const m of moments) {
+    if (chosen.length >= count) break;
+    if (chosen.every((c) => Math.abs(c.crashAtMs - m.crashAtMs) >= 20)) chosen.push(m);
+  }
+  return chosen;
+}
+
 /** The first target `ack` misses for `service` on `seed`, or null when it meets both. */
-export function judgeService(service: Service, ack: unknown, seed: number, record: Recorder): Violation | null {
-  if (ack === null || typeof ack !== "object" || typeof (ack as { kind?: unknown }).kind !== "string") {
+export function judgeService(service: Service, ack: unknown, seed: number, record: Recorder, moment?: CrashMoment): Violation | null {
+  if (!isPolicy(ack)) {
     return { rule: "the answer is an ack policy: asyncAck(), semiSync(), quorum(k) or syncAll()", got: ack };
   }
   const policy = ack as AckPolicy;
   let outcome: ServiceOutcome;
   let firstLost: CheckerViolation | undefined;
   try {
-    outcome = runService(service, policy, seed, (run, lost) => {
-      record.run?.(run);
-      firstLost = lost[0];
-    });
+    outcome = runService(
+      service,
+      policy,
+      seed,
+      (run, lost) => {
+        record.run?.(run);
+        firstLost = lost[0];
+      },
+      moment?.crashAtMs,
+    );
   } catch (error) {
     return { rule: `the policy must be valid for ${service.name}'s cluster`, details: (error as Error).message, got: ack };
   }
@@ -193,7 +282,7 @@ export function judgeService(service: Service, ack: unknown, seed: number, recor
       rule: service.lostWritesMax === 0
         ? `${service.name}: no acknowledged write is lost when ${service.crash}`
         : `${service.name}: at most ${service.lostWritesMax} acknowledged writes lost when ${service.crash}`,
-      details: `${policyName(policy)} lost ${outcome.lostWrites} acknowledged write(s)`,
+      details: `${policyName(policy)} lost ${outcome.lostWrites} acknowledged write(s)${moment ? ` when the crash came at ${moment.crashAtMs} ms (${moment.why})` : ""}`,
       got: outcome.lostWrites,
       want: `<= ${service.lostWritesMax}`,
       involved: outcome.lostExamples,
@@ -202,4 +291,71 @@ export function judgeService(service: Service, ack: unknown, seed: number, recor
     };
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------- the search
+
+/** One candidate: a service, a seed, and the moment its leader crashes. */
+export interface CrashCandidate {
+  service: ServiceName;
+  seed: number;
+  crashAtMs: number;
+  why?: string;
+}
+
+/** Random candidates: any seed, any moment (to the microsecond) of one of the service's crash windows. */
+const candidateSpace: fc.Arbitrary<CrashCandidate> = fc
+  .record({ service: fc.constantFrom(...SERVICE_NAMES), seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }), at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }) })
+  .map(({ service, seed, at }) => {
+    const windows = SERVICES[service].crashWindowsMs;
+    const total = windows.reduce((sum, w) => sum + w.toMs - w.fromMs, 0);
+    let offset = Math.floor(at * total * 1024) / 1024;
+    for (const w of windows) {
+      if (offset < w.toMs - w.fromMs) return { service, seed, crashAtMs: w.fromMs + offset };
+      offset -= w.toMs - w.fromMs;
+    }
+    return { service, seed, crashAtMs: windows[0].fromMs };
+  });
+
+/**
+ * The search over crash moments and seeds for the submission's policies (`policies`, as it
+ * answered): first the worst moments computed from each policy on `seeds`, then random moments.
+ */
+export function crashSearch(policies: Record<ServiceName, unknown>, seeds: readonly number[], tries: number): Hunt<CrashCandidate> {
+  const first: CrashCandidate[] = [];
+  for (const seed of seeds) {
+    for (const name of SERVICE_NAMES) {
+      const policy = policies[name];
+      if (!isPolicy(policy)) continue;
+      try {
+        for (const m of worstMoments(SERVICES[name], policy, seed, 1)) first.push({ service: name, seed, crashAtMs: m.crashAtMs, why: m.why });
+      } catch {
+        // An invalid policy fails on its own when judged.
+      }
+    }
+  }
+  return {
+    space: candidateSpace,
+    first,
+    tries: Math.max(tries, first.length),
+    // A case is one crash of one seeded run already: nothing smaller to show.
+    shrinkTries: 0,
+    judge: (k, record) =>
+      judgeService(SERVICES[k.service], policies[k.service], k.seed, record, { seed: k.seed, crashAtMs: k.crashAtMs, atRisk: 0, marginMs: 0, why: k.why ?? "a searched moment" }),
+    describe: (k) => `${k.service}, seed ${k.seed}, the leader crashing at ${k.crashAtMs} ms${k.why ? ` (${k.why})` : ""}`,
+  };
+}
+
+/** The worst crash moment for an answer, or undefined when it is not a policy this cluster can run (judging says why). */
+export function worstMomentOf(service: Service, answer: unknown, seed: number): CrashMoment | undefined {
+  if (!isPolicy(answer)) return undefined;
+  try {
+    return worstMoments(service, answer, seed, 1)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function isPolicy(x: unknown): x is AckPolicy {
+  return x !== null && typeof x === "object" && typeof (x as { kind?: unknown }).kind === "string";
 }

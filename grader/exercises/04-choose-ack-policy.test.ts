@@ -1,13 +1,17 @@
 /**
  * Exercise 04 — choosing ack policies. Each case simulates one service's cluster with the chosen
  * policy on one seed: a normal run for commit latency and a crash run for lost acknowledged
- * writes. Public cases run fixed seeds, hidden ones secret seeds.
+ * writes. Public cases run fixed seeds, hidden ones secret seeds. Cases built from the chosen
+ * policy crash the leader at its worst moment (just after acknowledging the most writes no
+ * surviving follower has yet), and a search of crash moments and seeds keyed by the grading
+ * secret must find no missed target before full marks.
  */
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/04-choose-ack-policy";
 import { graded, type GradedContext } from "../graded";
 import { student } from "../student";
-import { SERVICES, judgeService, type ServiceName } from "./04-choose-ack-policy.support";
+import { hunt } from "../search/hunt";
+import { SERVICE_NAMES, SERVICES, crashSearch, judgeService, worstMomentOf, type ServiceName } from "./04-choose-ack-policy.support";
 
 const answer = student<typeof Exercise>("04-choose-ack-policy");
 
@@ -30,8 +34,42 @@ graded(
   service("accounts", 2),
 );
 
+graded(
+  { name: "ledger meets its targets in the text's example: seed 1, the leader's zone failing at 600 ms", points: 1, visibility: "public" },
+  async (c) => {
+    await c.each([{ label: "ledger, seed 1, L and A crashing at 600 ms" }], async (_, record) =>
+      judgeService(SERVICES.ledger, await answer.call("chooseAckPolicy", "ledger"), 1, record, { seed: 1, crashAtMs: 600, atRisk: 0, marginMs: 0, why: "the text's example" }),
+    );
+  },
+);
+
 graded({ name: "ledger meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("ledger", 3));
 
 graded({ name: "metrics meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("metrics", 3));
 
 graded({ name: "accounts meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("accounts", 3));
+
+graded(
+  { name: "loses no more acknowledged writes than allowed when the leader crashes at the worst moment for the chosen policy", points: 2, visibility: "public" },
+  async (c) => {
+    const cases = SERVICE_NAMES.map((name) => ({ label: `${name}, seed 1`, name, seed: 1 }));
+    await c.each(cases, async (k, record) => {
+      const policy = await answer.call("chooseAckPolicy", k.name);
+      const service = SERVICES[k.name];
+      const moment = worstMomentOf(service, policy, k.seed);
+      return judgeService(service, policy, k.seed, record, moment);
+    });
+  },
+);
+
+graded(
+  { name: "a search of crash moments and seeds finds no missed target", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
+  async (c) => {
+    await c.each(c.searchSeeds(1), async (seed, record) => {
+      const r = await answer.run(SERVICE_NAMES.map((name) => ({ call: "chooseAckPolicy", args: [name] })));
+      if (r.error) throw r.error;
+      const policies = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, r.values[i]])) as Record<ServiceName, unknown>;
+      return hunt(seed, crashSearch(policies, [(seed % 100_000) + 1], 9), record);
+    });
+  },
+);

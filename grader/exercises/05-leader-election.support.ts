@@ -5,8 +5,13 @@
  * each rule and names the first rule broken, with the followers that show it. That makes the
  * feedback say *why* an answer is wrong, e.g. "a newer epoch outranks a longer log".
  */
+import fc from "fast-check";
+import type * as Exercise from "../../exercises/05-leader-election";
 import { randomInt, stream, type Rng } from "../../lib/rng";
-import type { Violation } from "../graded";
+import type { Recorder, Violation } from "../graded";
+import type { Hunt } from "../search/hunt";
+import { shrinkList } from "../search/shrink";
+import type { StudentCode } from "../student";
 
 /** The grader's own copy of the input shape; the student's signature must accept it. */
 export interface Follower {
@@ -61,13 +66,27 @@ export function checkElection(followers: readonly Follower[], chosen: unknown): 
     if (f.receivedLsn < pick.receivedLsn) return null;
     if (f.priority > pick.priority) return "ties (same epoch and received LSN) go to the higher priority";
     if (f.priority < pick.priority) return null;
-    return f.name < pick.name ? "remaining ties go to the name that sorts first" : null;
+    if (!(f.name < pick.name)) return null;
+    return namesDisagree(f.name, pick.name)
+      ? `remaining ties go to the name that sorts first in plain string comparison (${JSON.stringify(f.name)} < ${JSON.stringify(pick.name)}), not in localeCompare's, numeric or case-insensitive order`
+      : "remaining ties go to the name that sorts first";
   };
   for (const other of eligible) {
     const rule = outranks(other);
     if (rule) return { rule, details: `chose "${pick.name}" over "${other.name}"`, got: chosen, want: other.name, involved: [pick, other] };
   }
   return null;
+}
+
+/**
+ * Whether plain string comparison ("B" before "a") and a friendlier order a student might reach
+ * for (localeCompare, numeric collation, case-insensitive) disagree about `a` and `b`.
+ */
+export function namesDisagree(a: string, b: string): boolean {
+  const plain = a < b;
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  return a.localeCompare(b) < 0 !== plain || a.localeCompare(b, undefined, { numeric: true }) < 0 !== plain || la === lb || la < lb !== plain;
 }
 
 /** Whether two follower lists are equal field by field. */
@@ -121,4 +140,181 @@ function shuffled<T>(rng: Rng, items: readonly T[]): T[] {
     [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------- asking the submission
+
+/** Asks the submission about `followers`: its choice, or the rule its answer breaks (the input changed). */
+export async function ask(answer: StudentCode<typeof Exercise>, followers: Follower[]): Promise<{ chosen: unknown } | Violation> {
+  const { value, argsAfter } = await answer.callWithArgs("chooseNewLeader", followers);
+  const after = argsAfter[0];
+  if (!Array.isArray(after) || !sameFollowers(after as unknown as Follower[], followers)) {
+    return { rule: "the input must not be changed", involved: { before: followers, after } };
+  }
+  return { chosen: value };
+}
+
+/** Asks about one cluster and checks the answer against the rules. */
+export async function judgeCluster(answer: StudentCode<typeof Exercise>, followers: Follower[], record: Recorder): Promise<Violation | null> {
+  record("followers", followers);
+  const asked = await ask(answer, followers);
+  if ("rule" in asked) return asked;
+  record("chosen", asked.chosen);
+  return checkElection(followers, asked.chosen);
+}
+
+// ---------------------------------------------------------------------------- targeted cases
+
+/** Pairs of names on which plain string comparison and a friendlier order disagree: the first sorts first with <. */
+export const DISAGREEING_NAMES: readonly (readonly [string, string])[] = [
+  ["B", "a"],
+  ["Zed", "alpha"],
+  ["MIKE", "mike"],
+  ["node10", "node9"],
+  ["Frank", "Émile"],
+];
+
+/** The `skip`-th pair of names on which comparisons disagree that no follower of `followers` has ("Q1" < "q1", but not in localeCompare's order). */
+function freeNames(followers: readonly Follower[], skip = 0): readonly [string, string] {
+  const taken = new Set(followers.map((f) => f.name));
+  const free = [...DISAGREEING_NAMES, ...Array.from({ length: 20 }, (_, k) => [`Q${k}`, `q${k}`] as const)].filter(([a, b]) => !taken.has(a) && !taken.has(b));
+  return free[skip];
+}
+
+/** A name no follower has, sorting before every other in plain comparison (so it would win a tie on names). */
+function firstName(followers: readonly Follower[]): string {
+  let name = "0";
+  while (followers.some((f) => f.name === name)) name += "0";
+  return name;
+}
+
+/**
+ * Cases built from the submission's own choice `chosen` in `followers` (when it is a correct
+ * one): each changes the cluster around the chosen follower so that a rule, and only that rule,
+ * decides the next answer. Changes that must not move the choice (a crashed, priority-0, or
+ * older-epoch follower with a better-looking log; one that applied more but received less) and
+ * changes that must (the chosen one crashes or gets priority 0; a twin with a higher priority; a
+ * twin whose name sorts first in plain comparison but not in localeCompare's order, in both
+ * assignments of the two names). Every follow-up is checked against the rules, not against an
+ * expected name, so a correct answer passes whatever it chose.
+ */
+export function followUps(followers: readonly Follower[], chosen: string | null): ElectionCase[] {
+  const pick = chosen === null ? undefined : followers.find((f) => f.name === chosen);
+  if (!pick) {
+    // Nobody could be promoted: one promotable follower appears, and must be chosen.
+    const name = firstName(followers);
+    return [{ label: "one follower becomes promotable", followers: [...followers, follower(name, { epoch: 1, receivedLsn: 1, priority: 1 })] }];
+  }
+  const at = followers.indexOf(pick);
+  const replace = (f: Follower): Follower[] => followers.map((g, i) => (i === at ? f : g));
+  const twin = (name: string, fields: Partial<Follower> = {}): Follower => ({ ...pick, name, ...fields });
+  const [plainFirst, plainSecond] = freeNames(followers);
+  const [plainFirst2, plainSecond2] = freeNames(followers, 1);
+  const older = firstName(followers);
+  const cases: ElectionCase[] = [
+    { label: `the chosen ${pick.name} crashes`, followers: replace({ ...pick, alive: false }) },
+    { label: `the chosen ${pick.name} gets priority 0`, followers: replace({ ...pick, priority: 0 }) },
+    {
+      label: `a crashed follower with a newer epoch appears beside the chosen ${pick.name}`,
+      followers: [...followers, twin(older, { alive: false, epoch: pick.epoch + 1, receivedLsn: pick.receivedLsn + 50, appliedLsn: pick.receivedLsn + 50, priority: pick.priority + 5 })],
+    },
+    {
+      label: `a priority-0 follower with a newer epoch appears beside the chosen ${pick.name}`,
+      followers: [twin(older, { priority: 0, epoch: pick.epoch + 1, receivedLsn: pick.receivedLsn + 50, appliedLsn: pick.receivedLsn + 50 }), ...followers],
+    },
+    {
+      label: `a follower of an older epoch with a longer log appears beside the chosen ${pick.name}`,
+      followers: [twin(older, { epoch: pick.epoch - 1, receivedLsn: pick.receivedLsn + 500, appliedLsn: pick.receivedLsn + 500, priority: pick.priority + 5 }), ...followers],
+    },
+    {
+      label: `a follower that applied more but received less appears beside the chosen ${pick.name}`,
+      followers: [
+        twin(older, { receivedLsn: pick.receivedLsn - 1, appliedLsn: pick.receivedLsn - 1, priority: pick.priority + 5 }),
+        ...replace({ ...pick, appliedLsn: Math.max(0, pick.receivedLsn - 20) }),
+      ],
+    },
+    { label: `a twin of the chosen ${pick.name} with a higher priority`, followers: [...followers, twin(`${older}z`, { priority: pick.priority + 1 })] },
+    {
+      label: `the chosen follower renamed ${JSON.stringify(plainSecond)} ties with ${JSON.stringify(plainFirst)}`,
+      followers: [...replace(twin(plainSecond)), twin(plainFirst)],
+    },
+    {
+      label: `the chosen follower renamed ${JSON.stringify(plainFirst2)} ties with ${JSON.stringify(plainSecond2)}`,
+      followers: [twin(plainSecond2), ...replace(twin(plainFirst2))],
+    },
+    { label: "the same followers in reverse order", followers: [...followers].reverse() },
+  ];
+  // Epochs start at 1 in the exercise; a case below that is not one a student must handle.
+  return cases.filter((k) => k.followers.every((f) => f.epoch >= 0 && f.receivedLsn >= 0 && f.appliedLsn >= 0));
+}
+
+/**
+ * Asks about `followers`, then about every follow-up built from the answer; the first broken rule
+ * fails the case, with the follow-up that showed it. Also checks that the reversed cluster gets
+ * the same answer (order independence).
+ */
+export async function judgeWithFollowUps(answer: StudentCode<typeof Exercise>, followers: Follower[], record: Recorder): Promise<Violation | null> {
+  record("followers", followers);
+  const asked = await ask(answer, followers);
+  if ("rule" in asked) return asked;
+  record("chosen", asked.chosen);
+  const first = checkElection(followers, asked.chosen);
+  if (first) return first;
+  const chosen = asked.chosen as string | null;
+  for (const k of followUps(followers, chosen)) {
+    const next = await ask(answer, k.followers);
+    if ("rule" in next) return { ...next, details: `after: ${k.label}` };
+    const broken = checkElection(k.followers, next.chosen);
+    if (broken) {
+      record("then", { change: k.label, followers: k.followers, chosen: next.chosen });
+      return { ...broken, details: `first chose ${JSON.stringify(chosen)}; then, when ${k.label}, ${broken.details ?? `chose ${JSON.stringify(next.chosen)}`}` };
+    }
+    if (k.label === "the same followers in reverse order" && next.chosen !== chosen) {
+      record("then", { change: k.label, followers: k.followers, chosen: next.chosen });
+      return { rule: "the answer does not depend on the order of the followers", details: `chose ${JSON.stringify(chosen)}, and ${JSON.stringify(next.chosen)} for the same followers in reverse order`, involved: followers };
+    }
+  }
+  return null;
+}
+
+/** Shrinks a failing cluster to the fewest followers on which the same judge still fails. */
+export async function shrinkCluster(
+  followers: Follower[],
+  judge: (followers: Follower[], record: Recorder) => Promise<Violation | null>,
+  record: Recorder,
+): Promise<Violation | null> {
+  const quiet: Recorder = () => {};
+  const { items, steps } = await shrinkList(followers, async (fs) => (await judge(fs, quiet)) !== null, 40, 0);
+  if (steps > 0 && items.length < followers.length) record("shrunk", `from ${followers.length} followers to ${items.length}`);
+  return judge(items, record);
+}
+
+// ---------------------------------------------------------------------------- the search
+
+const SEARCH_NAMES = ["A", "B", "C", "D", "a", "b", "Zed", "alpha", "MIKE", "mike", "node10", "node9", "Émile", "Frank"];
+
+/** Clusters of up to 7 followers with small epochs and positions (so ties are common) and names on which comparisons disagree. */
+export const clusterSpace: fc.Arbitrary<Follower[]> = fc
+  .uniqueArray(
+    fc.record({
+      name: fc.constantFrom(...SEARCH_NAMES),
+      alive: fc.boolean(),
+      epoch: fc.integer({ min: 1, max: 3 }),
+      receivedLsn: fc.integer({ min: 0, max: 6 }),
+      behind: fc.integer({ min: 0, max: 3 }),
+      priority: fc.integer({ min: 0, max: 3 }),
+    }),
+    { maxLength: 7, selector: (f) => f.name },
+  )
+  .map((fs) => fs.map(({ behind, ...f }) => ({ ...f, appliedLsn: Math.max(0, f.receivedLsn - behind) })));
+
+/** The search over clusters: each candidate is judged with its follow-ups, so a tie or an order is probed from the answer's own choice. */
+export function electionSearch(answer: StudentCode<typeof Exercise>, tries: number): Hunt<Follower[]> {
+  return {
+    space: clusterSpace,
+    first: DISAGREEING_NAMES.map(([a, b]) => [follower(b), follower(a)]),
+    tries,
+    shrinkTries: 40,
+    judge: (followers, record) => judgeWithFollowUps(answer, followers, record),
+  };
 }

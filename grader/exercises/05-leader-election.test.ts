@@ -1,38 +1,39 @@
 /**
- * Exercise 05 — leader election. Public cases are hand-written clusters, each showing one rule,
- * plus random clusters on fixed seeds; hidden cases are random clusters on secret seeds.
+ * Exercise 05 — leader election. Public cases are hand-written clusters, each showing one rule
+ * (with the examples of the exercise's text), random clusters on fixed seeds, and cases built
+ * from the submission's own choices; hidden cases are random clusters and their follow-ups on
+ * secret seeds; a search of small clusters must find no broken rule before full marks.
  */
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/05-leader-election";
-import { graded, type GradedContext } from "../graded";
+import { graded, type GradedContext, type Recorder } from "../graded";
 import { student } from "../student";
+import { hunt } from "../search/hunt";
 import {
-  checkElection,
+  electionSearch,
   follower as f,
+  judgeCluster,
+  judgeWithFollowUps,
   largeCluster,
   randomCluster,
   reordered,
-  sameFollowers,
+  shrinkCluster,
   type ElectionCase,
   type Follower,
 } from "./05-leader-election.support";
 
 const answer = student<typeof Exercise>("05-leader-election");
 
-/** Asks the submission about `followers` and checks its answer against the rules. */
-async function judge(followers: Follower[], record: (label: string, value: unknown) => void) {
-  record("followers", followers);
-  const { value: chosen, argsAfter } = await answer.callWithArgs("chooseNewLeader", followers);
-  record("chosen", chosen);
-  const after = argsAfter[0];
-  if (!Array.isArray(after) || !sameFollowers(after as unknown as Follower[], followers)) {
-    return { rule: "the input must not be changed", involved: { before: followers, after } };
-  }
-  return checkElection(followers, chosen);
-}
+const judge = (followers: Follower[], record: Recorder) => judgeCluster(answer, followers, record);
+const judgeTargeted = (followers: Follower[], record: Recorder) => judgeWithFollowUps(answer, followers, record);
 
 const cases = (list: ElectionCase[]) => async (c: GradedContext) => {
-  await c.each(list, (k, record) => judge(k.followers, record));
+  await c.each(list, (k, record) => judge(k.followers, record), { shrink: (k, record) => shrinkCluster(k.followers, judge, record) });
+};
+
+/** Random clusters from seeds; a failing one is shown with as few followers as still fail. */
+const seeded = (count: number, cluster: (seed: number) => Follower[], check: typeof judge) => async (c: GradedContext) => {
+  await c.each(c.seeds(count), (seed, record) => check(cluster(seed), record), { shrink: (seed, record) => shrinkCluster(cluster(seed), check, record) });
 };
 
 graded(
@@ -85,6 +86,11 @@ graded(
     { label: "equal logs, C has the higher priority", followers: [f("A"), f("B"), f("C", { priority: 5 })] },
     { label: "equal logs and priorities", followers: [f("D"), f("B"), f("C")] },
     { label: "a tie among the most up-to-date only", followers: [f("A", { receivedLsn: 5, priority: 9 }), f("C", { receivedLsn: 8 }), f("B", { receivedLsn: 8 })] },
+    { label: "the text's example: \"A\" before \"B\"", followers: [f("B"), f("A")] },
+    { label: "the text's example: \"B\" before \"a\" (plain string comparison)", followers: [f("a"), f("B")] },
+    { label: "upper case sorts before lower case: \"Zed\" before \"alpha\"", followers: [f("alpha"), f("Zed")] },
+    { label: "\"MIKE\" before \"mike\"", followers: [f("mike"), f("MIKE")] },
+    { label: "digits compare one by one: \"node10\" before \"node9\"", followers: [f("node9"), f("node10")] },
   ]),
 );
 
@@ -94,6 +100,19 @@ graded(
     { label: "a delayed replica with the longest log", followers: [f("A", { receivedLsn: 900, priority: 0 }), f("B", { receivedLsn: 800 })] },
     { label: "priority 0 in a tie", followers: [f("A", { priority: 0 }), f("B"), f("C")] },
   ]),
+);
+
+graded(
+  { name: "keeps or changes its choice as the rules say when the cluster around its chosen follower changes", points: 2, visibility: "public" },
+  async (c) => {
+    const clusters: ElectionCase[] = [
+      { label: "three followers, B ahead", followers: [f("A", { receivedLsn: 90 }), f("B", { receivedLsn: 120 }), f("C", { receivedLsn: 100 })] },
+      { label: "a tie between B and C", followers: [f("C", { receivedLsn: 7, priority: 2 }), f("A", { receivedLsn: 5 }), f("B", { receivedLsn: 7, priority: 2 })] },
+      { label: "two epochs", followers: [f("A", { epoch: 2, receivedLsn: 40 }), f("B", { epoch: 3, receivedLsn: 12, appliedLsn: 3 }), f("C", { epoch: 3, receivedLsn: 12 })] },
+      { label: "nobody promotable", followers: [f("A", { alive: false }), f("B", { priority: 0 })] },
+    ];
+    await c.each(clusters, (k, record) => judgeTargeted(k.followers, record), { shrink: (k, record) => shrinkCluster(k.followers, judgeTargeted, record) });
+  },
 );
 
 graded(
@@ -114,23 +133,20 @@ graded(
   },
 );
 
-graded(
-  { name: "picks a correct leader in random clusters", points: 2, visibility: "public" },
-  async (c) => {
-    await c.each(c.seeds(20), (seed, record) => judge(randomCluster(seed), record));
-  },
-);
+graded({ name: "picks a correct leader in random clusters", points: 2, visibility: "public" }, seeded(20, randomCluster, judge));
+
+graded({ name: "picks a correct leader in random clusters (hidden seeds)", points: 3, visibility: "hidden" }, seeded(40, randomCluster, judge));
 
 graded(
-  { name: "picks a correct leader in random clusters (hidden seeds)", points: 4, visibility: "hidden" },
-  async (c) => {
-    await c.each(c.seeds(60), (seed, record) => judge(randomCluster(seed), record));
-  },
+  { name: "keeps or changes its choice as the rules say in random clusters (hidden seeds)", points: 3, visibility: "hidden" },
+  seeded(12, randomCluster, judgeTargeted),
 );
 
+graded({ name: "picks a correct leader in large clusters full of ties (hidden seeds)", points: 2, visibility: "hidden" }, seeded(10, largeCluster, judgeTargeted));
+
 graded(
-  { name: "picks a correct leader in large clusters full of ties (hidden seeds)", points: 2, visibility: "hidden" },
+  { name: "a search of 150 small clusters and their follow-ups finds no broken rule", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
   async (c) => {
-    await c.each(c.seeds(20), (seed, record) => judge(largeCluster(seed), record));
+    await c.each(c.searchSeeds(1), (seed, record) => hunt(seed, electionSearch(answer, 150), record));
   },
 );

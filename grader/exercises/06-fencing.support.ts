@@ -11,7 +11,10 @@ import { asyncAck, constant, exponential, simulate } from "../../lib";
 import type { Fault, RunResult, SimConfig, WriteOp } from "../../lib";
 import { randomInt, stream } from "../../lib";
 import type * as Exercise from "../../exercises/06-fencing";
-import type { Violation } from "../graded";
+import fc from "fast-check";
+import type { Recorder, Violation } from "../graded";
+import type { Hunt } from "../search/hunt";
+import { shrinkList } from "../search/shrink";
 import type { Step, StepResults, StudentCode } from "../student";
 
 /** One write as the storage layer sees it, plus where it came from (for feedback). */
@@ -56,9 +59,64 @@ export function streamSteps(writes: readonly TokenWrite[], store = "store"): Ste
   return steps;
 }
 
-/** Feeds `writes` to a fresh store of the submission and returns the first rule broken, or null. */
+/** Feeds `writes` to a fresh store of the submission (in a freshly loaded module) and returns the first rule broken, or null. */
 export async function checkStream(writes: readonly TokenWrite[], answer: StudentCode<typeof Exercise>): Promise<Violation | null> {
-  return judgeStream(writes, await answer.run(streamSteps(writes)));
+  return judgeStream(writes, await answer.run(streamSteps(writes), { fresh: true }));
+}
+
+/**
+ * The mistakes a store can make, each as a model of the outcomes it would give: when a store's
+ * outcomes go wrong, the first model that gives the very same outcomes up to there names what
+ * the store does, so the feedback says that mistake rather than a neighbouring rule.
+ */
+const MISTAKES: { rule: string; accepts: (writes: readonly TokenWrite[]) => boolean[] }[] = [
+  {
+    rule: "a rejected write changes nothing, not even the highest token seen: the store lowered the token it remembers to the rejected one",
+    accepts: (writes) => {
+      let last = -Infinity;
+      return writes.map((w) => {
+        const ok = w.token >= last;
+        last = w.token;
+        return ok;
+      });
+    },
+  },
+  {
+    rule: "fencing is across keys: once a token is seen on any key, every older token is rejected, also on keys the new leader has not written yet",
+    accepts: (writes) => {
+      const highest = new Map<string, number>();
+      return writes.map((w) => {
+        const ok = w.token >= (highest.get(w.key) ?? -Infinity);
+        if (ok) highest.set(w.key, w.token);
+        return ok;
+      });
+    },
+  },
+  {
+    rule: "an accepted write's token becomes the highest token seen, and older tokens are rejected from then on",
+    accepts: (writes) => writes.map(() => true),
+  },
+  {
+    rule: "a write carrying the highest token seen so far is accepted (the current leader writes many times with one token)",
+    accepts: (writes) => {
+      let highest = -Infinity;
+      return writes.map((w) => {
+        const ok = w.token > highest;
+        if (ok) highest = w.token;
+        return ok;
+      });
+    },
+  },
+];
+
+/**
+ * The mistake whose outcomes match the store's on writes 0..at (accepted or not), when exactly
+ * one does: two mistakes that explain the same outcomes leave the plain rule to say what broke.
+ */
+export function diagnose(writes: readonly TokenWrite[], outcomes: readonly boolean[], at: number): string | undefined {
+  const seen = writes.slice(0, at + 1);
+  const matching = MISTAKES.filter((m) => m.accepts(seen).every((ok, i) => ok === outcomes[i]));
+  return matching.length === 1 ? matching[0].rule : undefined;
 }
 
 /**
@@ -83,7 +141,7 @@ export function judgeStream(writes: readonly TokenWrite[], answers: StepResults)
   };
   let highestAt = -1;
   const lastAccepted = new Map<string, string>();
-  const highestOnKey = new Map<string, number>();
+  const outcomes: boolean[] = [];
   for (let i = 0; i < writes.length; i++) {
     const w = writes[i];
     const step = 1 + 2 * i;
@@ -93,35 +151,37 @@ export function judgeStream(writes: readonly TokenWrite[], answers: StepResults)
       return { rule: 'write() returns "accepted" or "rejected"', got: outcome, involved: [show(w, i)] };
     }
     const accepted = outcome === "accepted";
+    outcomes.push(accepted);
     if (accepted !== want[i]) {
       const newest = highestAt >= 0 ? writes[highestAt] : undefined;
+      const mistake = diagnose(writes, outcomes, i);
       if (accepted) {
-        const keyToken = highestOnKey.get(w.key);
-        const rule =
-          keyToken === undefined || keyToken <= w.token
-            ? "fencing is across keys: once a token is seen on any key, every older token is rejected, also on keys the new leader has not written yet"
-            : "a write whose token is older than the highest token seen is rejected (it comes from a deposed leader)";
         return {
-          rule,
-          details: `accepted token ${w.token} after token ${newest?.token} was seen`,
-          involved: { staleWrite: show(w, i), newerTokenFirstSeenIn: newest && show(newest, highestAt) },
+          rule: mistake ?? "a write whose token is older than the highest token seen is rejected (it comes from a deposed leader)",
+          details: `accepted token ${w.token} on ${JSON.stringify(w.key)} after token ${newest?.token} was seen on ${JSON.stringify(newest?.key)}`,
+          involved: { staleWrite: show(w, i), newerTokenFirstSeenIn: newest && show(newest, highestAt), ...rejectedBetween(writes, outcomes, highestAt, i) },
           ...opsOf(i, highestAt),
         };
       }
       const rule =
-        newest !== undefined && w.token === newest.token
+        mistake ??
+        (newest !== undefined && w.token === newest.token
           ? "a write carrying the highest token seen so far is accepted (the current leader writes many times with one token)"
-          : "a write whose token is at least the highest seen is accepted";
+          : "a write whose token is at least the highest seen is accepted");
       return { rule, details: `rejected token ${w.token}; the highest seen was ${newest?.token ?? "none"}`, involved: { write: show(w, i), highestTokenFrom: newest && show(newest, highestAt) }, ...opsOf(i, highestAt) };
     }
     if (accepted) {
       if (highestAt < 0 || w.token > writes[highestAt].token) highestAt = i;
       lastAccepted.set(w.key, w.value);
-      highestOnKey.set(w.key, Math.max(highestOnKey.get(w.key) ?? -Infinity, w.token));
     }
     answered(step + 1);
     const wrong = checkRead(w.key, values[step + 1], lastAccepted);
-    if (wrong) return { ...wrong, details: `${wrong.details}, right after write ${i} (${outcome})`, involved: [show(w, i)], ...opsOf(i) };
+    if (wrong) {
+      const storedRejected = !accepted && values[step + 1] === w.value;
+      return storedRejected
+        ? { rule: "a rejected write leaves the stored value alone", details: `rejected token ${w.token} on ${JSON.stringify(w.key)}, yet read(${JSON.stringify(w.key)}) then returned its value ${JSON.stringify(w.value)}`, got: values[step + 1], want: wrong.want, involved: [show(w, i)], ...opsOf(i) }
+        : { ...wrong, details: `${wrong.details}, right after write ${i} (${outcome})`, involved: [show(w, i)], ...opsOf(i) };
+    }
   }
   for (const [k, key] of keysOf(writes).entries()) {
     answered(1 + 2 * writes.length + k);
@@ -131,11 +191,21 @@ export function judgeStream(writes: readonly TokenWrite[], answers: StepResults)
   return null;
 }
 
-/** Whether a read of `key` gave the last accepted value (null, or undefined, when there is none). */
+/** The writes the store rejected between the newest token and a stale write it then accepted (what lowered its memory). */
+function rejectedBetween(writes: readonly TokenWrite[], outcomes: readonly boolean[], from: number, to: number): { rejectedBefore?: unknown[] } {
+  const rejected = [];
+  for (let j = Math.max(0, from + 1); j < to; j++) if (!outcomes[j]) rejected.push(show(writes[j], j));
+  return rejected.length > 0 ? { rejectedBefore: rejected.slice(-3) } : {};
+}
+
+/** Whether a read of `key` gave the last accepted value, or null when there is none. */
 function checkRead(key: string, got: unknown, lastAccepted: Map<string, string>): Violation | null {
   const want = lastAccepted.get(key) ?? null;
-  if (got === want || (want === null && got === undefined)) return null;
-  return { rule: "read(key) returns the value of the last accepted write to that key, or null", details: `key ${JSON.stringify(key)}`, got, want };
+  if (got === want) return null;
+  if (want === null) {
+    return { rule: "read(key) returns null for a key no accepted write has stored", details: `key ${JSON.stringify(key)}`, got, want: null };
+  }
+  return { rule: "read(key) returns the value of the last accepted write to that key", details: `key ${JSON.stringify(key)}`, got, want };
 }
 
 // ---------------------------------------------------------------------------- hand-made streams
@@ -159,7 +229,72 @@ export const HAND_CASES: StreamCase[] = [
   { label: "tokens may skip numbers", writes: [t(1, "x", "a"), t(5, "y", "b"), t(3, "x", "stale"), t(5, "x", "c"), t(7, "z", "d"), t(6, "z", "stale")] },
   { label: "a rejected write leaves the stored value alone", writes: [t(3, "x", "kept"), t(2, "x", "stale"), t(1, "x", "older")] },
   { label: "the first write is accepted whatever its token", writes: [t(4, "x", "a"), t(4, "x", "b")] },
+  { label: "the text's example: epoch 1 is deposed on x once epoch 2 wrote y", writes: [t(1, "x", "a"), t(2, "y", "b"), t(1, "x", "c")] },
+  {
+    label: "a rejected write does not lower the highest token",
+    writes: [t(5, "x", "a"), t(3, "x", "stale"), t(4, "x", "stale too"), t(4, "y", "stale as well"), t(5, "y", "b")],
+  },
+  { label: "a key whose only write was rejected reads as null", writes: [t(2, "x", "a"), t(1, "y", "stale")] },
 ];
+
+/**
+ * A stream that tests every token boundary right after the store has seen it: each new leader's
+ * token is followed by the deposed leader's on a key the new one has not written (across keys),
+ * then by the new token again on a fresh key (equal tokens pass); each rejected token by one just
+ * above it but still below the highest (a rejection must not lower what the store remembers) and
+ * a read of its key (nor change the value). Tokens skip values; keys and values vary with the seed.
+ */
+export function probingStream(seed: number): TokenWrite[] {
+  const rng = stream(seed, "06/probing");
+  const writes: TokenWrite[] = [];
+  const keys = ["x", "y", "z", "w", "v", "u"];
+  let highest = 1 + randomInt(rng, 3);
+  let n = 0;
+  const write = (token: number, key: string) => writes.push(t(token, key, `v${n++}`));
+  write(highest, keys[randomInt(rng, 2)]);
+  for (let round = 0; round < 3 + randomInt(rng, 2); round++) {
+    const deposed = highest;
+    highest += 2 + randomInt(rng, 3);
+    const newKey = keys[randomInt(rng, keys.length)];
+    write(highest, newKey);
+    const untouched = keys.filter((k) => k !== newKey);
+    const oldKey = untouched[randomInt(rng, untouched.length)];
+    // The deposed leader comes back on a key the new one has not written: rejected.
+    write(deposed, oldKey);
+    // Just above the rejected token, still below the highest, on the same key: rejected too.
+    write(deposed + 1, oldKey);
+    // The new leader again, on the key the deposed one tried: accepted.
+    write(highest, oldKey);
+  }
+  return writes;
+}
+
+/** Shrinks a failing stream to the fewest writes on which the store still breaks a rule. */
+export async function shrinkStream(writes: readonly TokenWrite[], answer: StudentCode<typeof Exercise>, record: Recorder): Promise<Violation | null> {
+  const { items, steps } = await shrinkList(writes, async (ws) => (await checkStream(ws, answer)) !== null, 40);
+  if (steps > 0 && items.length < writes.length) record("shrunk", `from ${writes.length} writes to ${items.length}`);
+  record("writes", items.map((w) => [w.token, w.key, w.value]));
+  return checkStream(items, answer);
+}
+
+/** Streams of up to 12 writes with small tokens on three keys, values all different: ties, gaps and returns are common. */
+export const streamSpace: fc.Arbitrary<TokenWrite[]> = fc
+  .array(fc.record({ token: fc.integer({ min: 1, max: 6 }), key: fc.constantFrom("x", "y", "z") }), { minLength: 1, maxLength: 12 })
+  .map((ws) => ws.map((w, i) => ({ ...w, value: `v${i}` })));
+
+/** The search over token streams, starting from the hand-made ones. */
+export function fencingSearch(answer: StudentCode<typeof Exercise>, tries: number): Hunt<TokenWrite[]> {
+  return {
+    space: streamSpace,
+    first: HAND_CASES.map((k) => k.writes),
+    tries,
+    shrinkTries: 40,
+    judge: (writes, record) => {
+      record("writes", writes.map((w) => [w.token, w.key, w.value]));
+      return checkStream(writes, answer);
+    },
+  };
+}
 
 // ---------------------------------------------------------------------------- random streams
 

@@ -8,10 +8,14 @@
  * submission's heartbeat and timeout are rounded to 1/1024 ms), so sums are exact in floating
  * point and the engine's "silent for at least timeoutMs" test never hinges on rounding.
  */
-import { empirical, simulate } from "../../lib";
-import type { Dist, RunResult, SimConfig } from "../../lib";
+import fc from "fast-check";
+import { constant, empirical, simulate } from "../../lib";
+import type { Dist, Fault, RunResult, SimConfig } from "../../lib";
 import { randomInt, stream, type Rng } from "../../lib/rng";
-import type { Violation } from "../graded";
+import type * as Exercise from "../../exercises/07-detector-timeout";
+import type { Recorder, Violation } from "../graded";
+import type { Hunt } from "../search/hunt";
+import type { StudentCode } from "../student";
 
 /** The grader's copy of the input shape; the student's signature must accept it. */
 export interface LinkProfile {
@@ -153,5 +157,186 @@ export function judgeRun(kind: RunKind, p: LinkProfile, setting: DetectorSetting
     details: f.failovers === 0 ? `the crash was never detected with ${mine}` : `the outage lasted ${round(f.outageMs)} ms with ${mine}: detection takes about the timeout after the last heartbeat`,
     got: round(f.outageMs),
     want: `<= ${p.outageBudgetMs}`,
+  };
+}
+
+// ---------------------------------------------------------------------------- worst moments
+
+/** The shortest delay a heartbeat can have on the grid: "arrived at once". */
+const FASTEST = 1 / TICK;
+
+/**
+ * One fault placed against the submission's own heartbeat cycle:
+ * - "pause": the leader pauses for exactly gcPauseMs, starting `leadTicks` before heartbeat
+ *   `beat` is due; the last heartbeat before it arrived at once (`beforeTicks`), the first one
+ *   after waking takes `afterTicks`;
+ * - "spike": heartbeat `beat` is delayed by `afterTicks` (up to spikeDelayMs), the one before it
+ *   arrived at once;
+ * - "crash": the leader crashes `leadTicks` after sending heartbeat `beat`, which takes
+ *   `afterTicks` (up to 4 typical delays) to arrive.
+ * Every time is on the 1/1024 ms grid. The worst case of each kind has leadTicks 1, beforeTicks 1
+ * and afterTicks at its maximum.
+ */
+export interface Moment {
+  kind: "pause" | "spike" | "crash";
+  beat: number;
+  leadTicks: number;
+  beforeTicks: number;
+  afterTicks: number;
+}
+
+/** The longest delay the link allows a heartbeat in a moment of this kind, in ticks. */
+function longestTicks(p: LinkProfile, kind: Moment["kind"]): number {
+  return Math.round((kind === "spike" ? p.spikeDelayMs : 4 * p.typicalDelayMs) * TICK);
+}
+
+/** The worst moment of each kind for this profile: the fault right at the edge of the heartbeat cycle. */
+export function worstMoments(p: LinkProfile): Moment[] {
+  return (["pause", "spike", "crash"] as const).map((kind) => ({ kind, beat: 3, leadTicks: 1, beforeTicks: 1, afterTicks: longestTicks(p, kind) }));
+}
+
+/**
+ * The run of one moment: heartbeats arrive at once but for the ones the moment delays (a `slow`
+ * fault on the leader one tick long, at the moment a heartbeat is sent, multiplies its delay),
+ * and the run lasts until well after any failover would have happened.
+ */
+export function momentRun(p: LinkProfile, setting: DetectorSetting, m: Moment): SimConfig {
+  const hb = onTick(setting.heartbeatMs);
+  const timeout = onTick(setting.timeoutMs);
+  const beat = Math.max(1, Math.round(m.beat));
+  const sentAt = beat * hb;
+  const faults: Fault[] = [];
+  const delayAt = (atMs: number, ticks: number) => {
+    if (ticks > 1) faults.push({ node: "L", kind: "slow", fromMs: atMs, toMs: atMs + FASTEST, factor: ticks });
+  };
+  const lead = Math.max(1, Math.min(m.leadTicks, Math.round(hb * TICK) - 1)) / TICK;
+  let endMs: number;
+  const config: SimConfig = {
+    seed: 1,
+    followers: 2,
+    failover: { detector: { heartbeatMs: hb, timeoutMs: timeout, delayMs: constant(FASTEST) } },
+    recordHistory: true,
+  };
+  if (m.kind === "pause") {
+    const fromMs = sentAt - lead;
+    const wake = fromMs + p.gcPauseMs;
+    delayAt(sentAt - hb, m.beforeTicks);
+    faults.push({ node: "L", kind: "pause", fromMs, toMs: wake });
+    delayAt(wake, Math.min(m.afterTicks, longestTicks(p, "pause")));
+    endMs = wake + timeout + hb;
+  } else if (m.kind === "spike") {
+    delayAt(sentAt - hb, m.beforeTicks);
+    delayAt(sentAt, Math.min(m.afterTicks, longestTicks(p, "spike")));
+    endMs = sentAt + p.spikeDelayMs + timeout + hb;
+  } else {
+    delayAt(sentAt, Math.min(m.afterTicks, longestTicks(p, "crash")));
+    config.failover!.crashLeader = { atMs: sentAt + lead };
+    endMs = sentAt + lead + 3 * p.outageBudgetMs;
+  }
+  config.faults = faults;
+  config.workload = { writesPerSec: 20, durationMs: Math.ceil(endMs) };
+  return config;
+}
+
+/** Words for a moment, for feedback. */
+export function describeMoment(p: LinkProfile, setting: DetectorSetting, m: Moment): string {
+  const hb = onTick(setting.heartbeatMs);
+  const sentAt = Math.max(1, Math.round(m.beat)) * hb;
+  const ms = (x: number) => `${round(x)} ms`;
+  const lead = Math.max(1, m.leadTicks) / TICK;
+  if (m.kind === "pause") {
+    return `a ${p.gcPauseMs} ms pause from ${ms(sentAt - lead)}, ${ms(lead)} before a heartbeat was due; the heartbeat before it arrived after ${ms(m.beforeTicks / TICK)}, the first after waking after ${ms(Math.min(m.afterTicks, longestTicks(p, "pause")) / TICK)}`;
+  }
+  if (m.kind === "spike") return `the heartbeat sent at ${ms(sentAt)} delayed by ${ms(Math.min(m.afterTicks, longestTicks(p, "spike")) / TICK)}, the one before it arriving after ${ms(m.beforeTicks / TICK)}`;
+  return `a crash at ${ms(sentAt + lead)}, ${ms(lead)} after a heartbeat was sent, which took ${ms(Math.min(m.afterTicks, longestTicks(p, "crash")) / TICK)} to arrive`;
+}
+
+/** Judges a setting at one moment: no failover of a live leader, or a crash replaced within the budget. */
+export function judgeMoment(p: LinkProfile, setting: DetectorSetting, m: Moment, record: Recorder): Violation | null {
+  const run = simulate(momentRun(p, setting, m));
+  record("moment", describeMoment(p, setting, m));
+  const f = run.failover;
+  record("failover", f);
+  const mine = `heartbeats every ${round(setting.heartbeatMs)} ms, timeout ${round(setting.timeoutMs)} ms`;
+  if (m.kind !== "crash") {
+    if (f.spuriousFailovers === 0) return null;
+    const suspected = run.history.events.find((e) => e.kind === "suspect");
+    return {
+      rule: m.kind === "pause" ? "no failover while the leader is only paused (gcPauseMs)" : "no failover while the leader is alive but its heartbeats are delayed by a latency spike",
+      details:
+        m.kind === "pause"
+          ? `with ${mine}, ${describeMoment(p, setting, m)}: the monitor heard nothing for the pause, plus the interval left before the heartbeat that was due, plus the first heartbeat's delay after waking, and failed over at ${round(suspected?.atMs ?? NaN)} ms`
+          : `with ${mine}, ${describeMoment(p, setting, m)}: the spike held back the heartbeats behind it, so the monitor heard nothing for the spike plus one interval, and failed over at ${round(suspected?.atMs ?? NaN)} ms`,
+      got: f.spuriousFailovers,
+      want: 0,
+    };
+  }
+  if (f.failovers >= 1 && f.outageMs <= p.outageBudgetMs) return null;
+  return {
+    rule: `a crashed leader is replaced within the outage budget (${p.outageBudgetMs} ms)`,
+    details:
+      f.failovers === 0
+        ? `the crash was never detected with ${mine}`
+        : `with ${mine}, ${describeMoment(p, setting, m)}: the outage lasted ${round(f.outageMs)} ms, the timeout counted from that last heartbeat's arrival plus its delay`,
+    got: round(f.outageMs),
+    want: `<= ${p.outageBudgetMs}`,
+  };
+}
+
+/** The text's example link. */
+export const TEXT_EXAMPLE: LinkProfile = { typicalDelayMs: 2, spikeDelayMs: 200, gcPauseMs: 150, heartbeatsPerSecMax: 10, outageBudgetMs: 458 };
+
+/** Asks for a setting; returns it, or the rule the answer itself breaks. */
+export async function askSetting(answer: StudentCode<typeof Exercise>, p: LinkProfile, record: Recorder): Promise<DetectorSetting | Violation> {
+  record("link", p);
+  const setting = await answer.call("chooseDetector", p);
+  record("setting", setting);
+  return checkSetting(p, setting) ?? (setting as unknown as DetectorSetting);
+}
+
+/** The worst moment of each kind, against the setting the submission chose for `p`: the first rule broken. */
+export async function judgeWorstMoments(answer: StudentCode<typeof Exercise>, p: LinkProfile, record: Recorder): Promise<Violation | null> {
+  const setting = await askSetting(answer, p, record);
+  if ("rule" in setting) return setting;
+  for (const m of worstMoments(p)) {
+    const broken = judgeMoment(p, setting, m, record);
+    if (broken) return broken;
+  }
+  return null;
+}
+
+/** A candidate of the search: a link profile (from a seed) and one moment against the setting chosen for it. */
+export interface DetectorCandidate {
+  profileSeed: number;
+  moment: Moment;
+}
+
+/** The search over links and moments: fault kinds, heartbeats, phases and delays, the worst ones first. */
+export function detectorSearch(answer: StudentCode<typeof Exercise>, tries: number, seed: number): Hunt<DetectorCandidate> {
+  const settings = new Map<number, DetectorSetting | Violation>();
+  const profileOf = (profileSeed: number) => (profileSeed === 0 ? TEXT_EXAMPLE : randomProfile(profileSeed));
+  const moment = fc.record({
+    kind: fc.constantFrom<Moment["kind"]>("pause", "spike", "crash"),
+    beat: fc.integer({ min: 1, max: 40 }),
+    // The edges of the cycle are where the worst cases are: one tick from a heartbeat, or anywhere.
+    leadTicks: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 1024 * 1000 })),
+    beforeTicks: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 1024 * 20 })),
+    afterTicks: fc.oneof(fc.constant(1024 * 1024), fc.integer({ min: 1, max: 1024 * 1024 })),
+  });
+  return {
+    space: fc.record({ profileSeed: fc.oneof(fc.constant(0), fc.noShrink(fc.integer({ min: 1, max: 2 ** 31 - 1 }))), moment }),
+    first: [0, seed].flatMap((profileSeed) => worstMoments(profileOf(profileSeed)).map((m) => ({ profileSeed, moment: m }))),
+    tries,
+    shrinkTries: 30,
+    describe: (k) => ({ link: profileOf(k.profileSeed), moment: k.moment }),
+    judge: async (k, record) => {
+      const p = profileOf(k.profileSeed);
+      let setting = settings.get(k.profileSeed);
+      if (setting === undefined) settings.set(k.profileSeed, (setting = await askSetting(answer, p, () => {})));
+      record("link", p);
+      record("setting", setting);
+      if ("rule" in setting) return setting;
+      return judgeMoment(p, setting, k.moment, record);
+    },
   };
 }

@@ -8,11 +8,14 @@
  * lets the checker see a key go backwards. The seed draws the delays, who crashes when, and the
  * load, so hidden seeds are new situations.
  */
-import { exponential, monotonicReads, randomInt, stream, type Fault, type FollowerConfig, type Rng, type RouterFn, type SimConfig } from "../../lib";
+import fc from "fast-check";
+import { constant, exponential, monotonicReads, randomInt, stream, type Fault, type FollowerConfig, type Rng, type RouterFn, type SimConfig } from "../../lib";
 import type * as Exercise from "../../exercises/08-monotonic-reads";
 import type { Recorder, Violation } from "../graded";
+import type { Hunt } from "../search/hunt";
 import type { StudentCode } from "../student";
-import { judgeRouting, routedRun, SUBMISSION_ROUTER } from "./routing.support";
+import { judgeRouting, SUBMISSION_ROUTER } from "./routing.support";
+import { every, freshRun, ownChoice, servedBy, shrinkRun } from "./sessions.support";
 
 /**
  * Followers must serve at least this share of reads: the bar only rules out routing (nearly)
@@ -54,23 +57,191 @@ export function crashConfig(seed: number, routing: RouterFn): SimConfig {
   };
 }
 
-/** Runs the workload with the submission's router and checks the run; a Violation names the rule broken. */
-export async function judgeSticky(seed: number, answer: StudentCode<typeof Exercise>, record: Recorder): Promise<Violation | null> {
-  const config = crashConfig(seed, SUBMISSION_ROUTER);
-  record("followers", (config.followers as FollowerConfig[]).map((f) => `${f.name}: mean delay ${describeMean(f)} ms`));
-  record("crashes", config.faults!.map((f) => `${f.node} down from ${round(f.fromMs)} to ${round(f.toMs!)} ms`));
-  const run = await routedRun(answer, config, { export: "routeRead" });
-  return judgeRouting(run, {
-    rule: "monotonic reads: once a client has seen a value of a key, it never sees an older one",
-    found: monotonicReads(run.history),
-    shareMin: FOLLOWER_SHARE_MIN,
-    record,
-  });
+export const MONOTONIC_RULE = "monotonic reads: once a client has seen a value of a key, it never sees an older one";
+
+/**
+ * Routes `config` with the submission's router (in a freshly loaded module) and checks the run:
+ * every read answered, no key going back in time for a client, and followers serving at least
+ * `shareMin` of the reads (0 in scenes built to trap one client, where the leader may serve all).
+ */
+export async function judgeMonotonic(answer: StudentCode<typeof Exercise>, config: SimConfig, record: Recorder, shareMin = FOLLOWER_SHARE_MIN): Promise<Violation | null> {
+  record("followers", (config.followers as FollowerConfig[]).map((f) => `${f.name}: ${describeDelay(f)}`));
+  record("faults", (config.faults ?? []).map((f) => `${f.node} ${f.kind === "slow" ? `${f.factor}x slower` : "down"} from ${round(f.fromMs)} to ${f.toMs === undefined ? "the end" : `${round(f.toMs)} ms`}`));
+  const run = await freshRun(answer, config);
+  return judgeRouting(run, { rule: MONOTONIC_RULE, found: monotonicReads(run.history), shareMin, record });
 }
 
-function describeMean(f: FollowerConfig): string {
-  const d = f.toFollowerMs as { meanMs?: number } | undefined;
-  return d?.meanMs === undefined ? "?" : String(round(d.meanMs));
+/** Runs the seed's workload with the submission's router and checks the run; a Violation names the rule broken. */
+export function judgeSticky(seed: number, answer: StudentCode<typeof Exercise>, record: Recorder): Promise<Violation | null> {
+  return judgeMonotonic(answer, crashConfig(seed, SUBMISSION_ROUTER), record);
+}
+
+/** A failing seeded run, with fewer writes, clients, keys and crashes while it still fails. */
+export function shrinkSticky(seed: number, answer: StudentCode<typeof Exercise>, record: Recorder): Promise<Violation | null> {
+  return shrinkRun(crashConfig(seed, SUBMISSION_ROUTER), (config, rec) => judgeMonotonic(answer, config, rec), record);
+}
+
+function describeDelay(f: FollowerConfig): string {
+  const d = f.toFollowerMs as { kind?: string; meanMs?: number; valueMs?: number } | undefined;
+  if (d?.meanMs !== undefined) return `mean delay ${round(d.meanMs)} ms`;
+  if (d?.valueMs !== undefined) return `delay ${round(d.valueMs)} ms`;
+  return "default delay";
+}
+
+// ------------------------------------------------------------ scenes against the router's choice
+
+const NAMES = ["A", "B", "C"];
+
+/**
+ * A hand-made run that traps one client, alice, on the follower her router chose (`fast`: 1 ms
+ * behind the leader; the others `othersMs` behind). A writer updates one key, "post", every 4 ms;
+ * alice reads it every 4 ms, her first read before any write. `faults(fast, others)` places the
+ * crashes against her follower.
+ */
+export function trapScene(fast: string, othersMs: [number, number], faults: (fast: string, others: string[]) => Fault[], endMs = 1200): SimConfig {
+  const others = NAMES.filter((n) => n !== fast);
+  return {
+    seed: 1,
+    followers: NAMES.map((name) => ({ name, toFollowerMs: constant(name === fast ? 1 : othersMs[others.indexOf(name)]) })),
+    network: { oneWayMs: constant(0.5) },
+    workload: {
+      writes: 0,
+      script: [
+        { kind: "read", atMs: 0.5, client: "alice", keys: ["post"] },
+        ...every(2, endMs, 4, (atMs, i) => ({ kind: "write" as const, atMs, client: "writer", key: "post", value: `v${i + 1}` })),
+        ...every(4, endMs, 4, (atMs) => ({ kind: "read" as const, atMs, client: "alice", keys: ["post"] })),
+      ],
+    },
+    reads: { readsPerSec: 0, routing: SUBMISSION_ROUTER, ownKeyShare: 0 },
+    faults: faults(fast, others),
+  };
+}
+
+export interface TrapCase {
+  label: string;
+  /** The trap, for the follower alice's router chose. */
+  scene(fast: string): SimConfig;
+}
+
+/** The scenes, each against the follower the router chose for alice's first read. */
+export const TRAPS: TrapCase[] = [
+  {
+    label: "her follower crashes and comes back behind what she saw on the leader, before any other follower has caught up",
+    scene: (fast) =>
+      trapScene(fast, [60, 90], (f) => [
+        { node: f, kind: "crash", fromMs: 400, toMs: 550 },
+        { node: f, kind: "slow", fromMs: 400, factor: 40 },
+      ]),
+  },
+  {
+    label: "her follower crashes for good while the others are far behind",
+    scene: (fast) => trapScene(fast, [60, 90], (f) => [{ node: f, kind: "crash", fromMs: 400 }]),
+  },
+  {
+    label: "her follower crashes, then the next most up-to-date one while she is on it",
+    scene: (fast) =>
+      trapScene(fast, [15, 90], (f, [second]) => [
+        { node: f, kind: "crash", fromMs: 400, toMs: 800 },
+        { node: second, kind: "crash", fromMs: 500, toMs: 700 },
+      ]),
+  },
+  {
+    label: "every follower is down for a while, hers first",
+    scene: (fast) =>
+      trapScene(fast, [10, 30], (f, [b, c]) => [
+        { node: f, kind: "crash", fromMs: 300, toMs: 600 },
+        { node: b, kind: "crash", fromMs: 350, toMs: 550 },
+        { node: c, kind: "crash", fromMs: 380, toMs: 500 },
+      ]),
+  },
+];
+
+/** Judges a trap against the follower the submission's router chose for alice's first read. */
+export async function judgeTrap(answer: StudentCode<typeof Exercise>, trap: TrapCase, record: Recorder): Promise<Violation | null> {
+  const config = await ownChoice(answer, NAMES, "A", trap.scene, (run) => servedBy(run, "alice"), record);
+  return judgeMonotonic(answer, config, record, 0);
+}
+
+/** The text's example run: three unequal followers, A then B crashing. */
+export function textExample(): SimConfig {
+  return {
+    seed: 1,
+    followers: [{ toFollowerMs: exponential({ meanMs: 1 }) }, { toFollowerMs: exponential({ meanMs: 20 }) }, { toFollowerMs: exponential({ meanMs: 50 }) }],
+    workload: { writesPerSec: 1000, writes: 2000, clients: 10, keys: 10 },
+    reads: { readsPerSec: 2500, routing: SUBMISSION_ROUTER, ownKeyShare: 0 },
+    faults: [
+      { node: "A", kind: "crash", fromMs: 400, toMs: 900 },
+      { node: "B", kind: "crash", fromMs: 1100, toMs: 1500 },
+    ],
+  };
+}
+
+/** Small runs for the state check: two followers crash in turn under a few busy clients. */
+export function stateCheckRuns(): SimConfig[] {
+  return [1, 2].map((seed) => ({ ...crashConfig(seed, SUBMISSION_ROUTER), workload: { writesPerSec: 1000, writes: 400, clients: 4, keys: 3 } }));
+}
+
+// ------------------------------------------------------------------------------------ search
+
+/** A candidate of the search: a small run with unequal followers and a few crashes. */
+export interface StickyScene {
+  seed: number;
+  /** Mean replication delay of each follower, ms (2-3 followers). */
+  delays: number[];
+  crashes: { node: number; fromMs: number; forMs: number; slowAfter: boolean }[];
+  clients: number;
+  keys: number;
+}
+
+export function sceneConfig(k: StickyScene): SimConfig {
+  const names = NAMES.slice(0, k.delays.length);
+  const faults: Fault[] = [];
+  for (const c of k.crashes) {
+    const node = names[c.node % names.length];
+    faults.push({ node, kind: "crash", fromMs: c.fromMs, toMs: c.fromMs + c.forMs });
+    // Back from the crash on a slow link: it stays behind for a while.
+    if (c.slowAfter) faults.push({ node, kind: "slow", fromMs: c.fromMs, toMs: c.fromMs + c.forMs + 200, factor: 30 });
+  }
+  return {
+    seed: k.seed,
+    followers: names.map((name, i) => ({ name, toFollowerMs: exponential({ meanMs: k.delays[i] }) })),
+    workload: { writesPerSec: 1000, writes: 700, clients: k.clients, keys: k.keys },
+    reads: { readsPerSec: 2500, routing: SUBMISSION_ROUTER, ownKeyShare: 0 },
+    faults,
+  };
+}
+
+/**
+ * The search: small runs of 2-3 unequal followers, each crash possibly followed by a slow
+ * return, few clients and keys; the worst known scenes first (the fast follower back behind its
+ * clients after a crash, or gone for good). Shrinking drops crashes and followers and lowers
+ * clients and keys. Only monotonic reads and answered reads are judged: a small run is no
+ * measure of the followers' share.
+ */
+export function stickySearch(answer: StudentCode<typeof Exercise>, tries: number): Hunt<StickyScene> {
+  const crash = fc.record({
+    node: fc.integer({ min: 0, max: 2 }),
+    fromMs: fc.integer({ min: 50, max: 550 }),
+    forMs: fc.integer({ min: 20, max: 400 }),
+    slowAfter: fc.boolean(),
+  });
+  return {
+    space: fc.record({
+      seed: fc.noShrink(fc.integer({ min: 1, max: 2 ** 31 - 1 })),
+      delays: fc.array(fc.constantFrom(1, 5, 20, 60), { minLength: 2, maxLength: 3 }),
+      crashes: fc.array(crash, { minLength: 1, maxLength: 3 }),
+      clients: fc.integer({ min: 1, max: 6 }),
+      keys: fc.integer({ min: 1, max: 4 }),
+    }),
+    first: [
+      { seed: 7, delays: [1, 60, 60], crashes: [{ node: 0, fromMs: 250, forMs: 150, slowAfter: true }], clients: 4, keys: 1 },
+      { seed: 8, delays: [1, 20, 60], crashes: [{ node: 0, fromMs: 250, forMs: 300, slowAfter: false }], clients: 4, keys: 2 },
+    ],
+    tries,
+    shrinkTries: 20,
+    describe: (k) => ({ followers: k.delays.map((d, i) => `${NAMES[i]}: mean delay ${d} ms`), crashes: sceneConfig(k).faults, clients: k.clients, keys: k.keys, seed: k.seed }),
+    judge: (k, record) => judgeMonotonic(answer, sceneConfig(k), record, 0),
+  };
 }
 
 function round(x: number): number {

@@ -7,7 +7,7 @@
  */
 import { simulate, type History, type Op, type ReadDecision, type ReadOp, type RouterFn, type RunResult, type SimConfig, type Violation as CheckerViolation } from "../../lib";
 import type { Recorder, Violation } from "../graded";
-import type { RouterLog, RouterSpec, StudentCode } from "../student";
+import type { Fresh, RouterLog, RouterSpec, StudentCode } from "../student";
 
 /** The router's decisions do not fit the judge's replay of its run: the case fails with this. */
 export class RouterLogMisfit extends Error {
@@ -68,15 +68,17 @@ export function scriptedRouter(log: RouterLog): { router: RouterFn; finish(): vo
  * the simulation next to the student's router and sends back only the router's decisions; the
  * judge runs the same seeded simulation with those decisions and returns its own run, so every
  * history it checks is one it computed itself. `compiled` routes the reads of purposes whose
- * routing is library data, which the judge compiles itself (exercise 03).
+ * routing is library data, which the judge compiles itself (exercise 03). `options.fresh` routes
+ * the run in a freshly loaded module, so nothing an earlier run left behind changes it.
  */
 export async function routedRun(
   answer: StudentCode<unknown>,
   config: SimConfig,
   spec: RouterSpec,
   compiled: Map<string, RouterFn> = new Map(),
+  options: Fresh = {},
 ): Promise<RunResult> {
-  const log = await answer.route(config, spec);
+  const log = await answer.route(config, spec, options);
   if (log.error) throw log.error;
   const script = scriptedRouter(log);
   const routing: RouterFn =

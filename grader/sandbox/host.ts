@@ -25,10 +25,13 @@ const slice = String.prototype.slice;
 const then = Promise.prototype.then;
 const mapGet = Map.prototype.get;
 const mapSet = Map.prototype.set;
+const mapClear = Map.prototype.clear;
 
 const channel = new Socket({ fd: 3, readable: true, writable: true });
 const write = channel.write.bind(channel);
 let exercise: Record<string, unknown> = {};
+let exerciseUrl = "";
+let loads = 0;
 const kept = new Map<string, unknown>();
 const KEPT_MAX = 10_000;
 
@@ -149,18 +152,28 @@ async function route(rawConfig: unknown, spec: RouterSpec): Promise<Reply> {
   }
 }
 
+/** A new instance of the exercise's module (a query makes the loader evaluate the file again). */
+async function reload(): Promise<void> {
+  loads++;
+  exercise = (await import(`${exerciseUrl}?load=${loads}`)) as Record<string, unknown>;
+  mapClear.call(kept);
+}
+
 async function handle(request: Request): Promise<Reply> {
   switch (request.op) {
     case "load":
       try {
-        exercise = (await import(pathToFileURL(request.file).href)) as Record<string, unknown>;
+        exerciseUrl = pathToFileURL(request.file).href;
+        exercise = (await import(exerciseUrl)) as Record<string, unknown>;
         return { id: request.id, ok: true };
       } catch (error) {
         return { id: request.id, error: errorInfo(error) };
       }
     case "run":
+      if (request.fresh) await reload();
       return { ...(await runSteps(request.steps)), id: request.id };
     case "route":
+      if (request.fresh) await reload();
       return { ...(await route(request.config, request.router)), id: request.id };
   }
 }

@@ -27,8 +27,15 @@ export type RouterSpec =
 /** One purpose's router: a library routing given as data, or what calling an export returns. */
 export type RouteSource = { routing: unknown } | { call: string; args: unknown[]; pick?: string };
 
-/** A request as the judge writes it; the client adds the `id`. */
-export type RequestBody = { op: "load"; file: string } | { op: "run"; steps: Step[] } | { op: "route"; config: unknown; router: RouterSpec };
+/**
+ * A request as the judge writes it; the client adds the `id`. `fresh` loads the exercise file
+ * anew before answering, so that nothing its module-level variables kept from earlier requests
+ * reaches this one (each case then stands alone, as it does when replayed).
+ */
+export type RequestBody =
+  | { op: "load"; file: string }
+  | { op: "run"; steps: Step[]; fresh?: boolean }
+  | { op: "route"; config: unknown; router: RouterSpec; fresh?: boolean };
 
 export type Request = RequestBody & { id: number };
 
