@@ -15,14 +15,12 @@ export const LEFT_OUT_FOLDERS = [
   "grader/alternatives/", // correct answers other than the reference solution
   "instructor/", // instructor tools, their tests and the instructor guide
   "grader/fixtures/", // the grader's self-tests: hostile submissions and a stand-in grader
+  "bench/grading/", // benchmarks that grade solutions/ and grader/variants/
 ] as const;
 
 /** Single files students never get. */
 export const LEFT_OUT_FILES = [
   "grader/.secret", // the hidden-seed secret (git ignores it; a copy on disk must not ship either)
-  // Benchmarks that grade solutions/ and grader/variants/, until the benchmarks get a folder of their own.
-  "scripts/bench-batch.ts",
-  "scripts/bench-grader.ts",
 ] as const;
 
 /**

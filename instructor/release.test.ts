@@ -62,7 +62,7 @@ describe("release rules", () => {
       scripts: {
         release: "tsx instructor/release.ts",
         "test:grader": "vitest run grader/ && tsx grader/cli.ts --validate",
-        "bench:batch": "tsx scripts/bench-batch.ts",
+        "bench:batch": "tsx bench/grading/batch.ts",
         grade: "tsx grader/cli.ts",
         start: "bash scripts/start.sh",
         postinstall: "node -e \"require('fs')\"",

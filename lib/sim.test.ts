@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { constant, exponential } from "./dist";
+import { constant, exponential, shifted } from "./dist";
 import { summarize } from "./metrics";
 import { asyncAck, quorum, semiSync, syncAll, type AckPolicy } from "./policies";
 import { anyFollower } from "./reads";
 import { simulate } from "./sim";
+import type { WriteOp } from "./history";
 
 const fast = { network: { oneWayMs: exponential({ meanMs: 1 }) }, workload: { writesPerSec: 1000, writes: 2000 } };
 
@@ -157,6 +158,25 @@ describe("invariants", () => {
     const modes = run.history.events.filter((e) => e.kind === "ack-fallback").map((e) => (e as { mode: string }).mode);
     expect(modes.slice(0, 2)).toEqual(["async", "sync"]);
     expect(Math.max(...run.commitLatencyMs())).toBeGreaterThanOrEqual(50);
+  });
+
+  test("a leader that crashes while semi-sync waits for its timeout acknowledges nothing afterwards", () => {
+    // One follower down for maintenance, the other confirming; the leader crashes with writes
+    // waiting for confirmations that no longer reach it. Their fallback timers fire after the crash.
+    const both = { toFollowerMs: shifted(0.5, exponential({ meanMs: 0.5 })), toLeaderMs: shifted(0.5, exponential({ meanMs: 0.5 })) };
+    const run = simulate({
+      seed: 2,
+      followers: [{ name: "A", ...both }, { name: "B", ...both }],
+      ack: semiSync({ fallbackAfterMs: 6 }),
+      leaderCommitMs: constant(0.1),
+      workload: { writesPerSec: 3000, durationMs: 643 },
+      faults: [{ node: "A", kind: "crash", fromMs: 200, toMs: 500 }],
+      failover: { crashLeader: { atMs: 443 }, detector: { heartbeatMs: 8, timeoutMs: 40, delayMs: constant(0.5) }, election: "most-up-to-date" },
+    });
+    const writes = run.history.ops.filter((o): o is WriteOp => o.kind === "write");
+    const afterCrash = writes.filter((o) => o.acknowledged && o.node === "L" && o.completeMs > 443 + 1);
+    expect(afterCrash.map((o) => o.completeMs)).toEqual([]);
+    expect(writes.filter((o) => o.acknowledged && o.node !== "L").length, "the new leader acknowledges").toBeGreaterThan(0);
   });
 
   test("zero followers work: async commits locally and reads go to the leader", () => {

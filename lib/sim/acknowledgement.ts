@@ -7,7 +7,7 @@
  * on which policy runs. When too few answer, the rule's fallback decides.
  */
 import { confirmed } from "../policies/rule";
-import { ackAt, crashLeaderAt } from "./events";
+import { ackAt, crashLeaderAt, fallbackCheckAt } from "./events";
 import { downUntil, NO_FAULT } from "./faults";
 import { clientEndpoint, heldArrival, linkOpen, openFrom } from "./links";
 import { responseDelay } from "./network";
@@ -90,6 +90,12 @@ export function onFallbackCheck(w: World, write: number): void {
   if (w.ackMs[write] < Infinity || w.failure[write] !== 0 || w.wNode[write] < 0) return;
   const node = w.wNode[write];
   if (!w.nodes[node].believesLeader || w.degraded) return;
+  // A leader that is down acknowledges nothing: a crashed one never, a paused one when it wakes.
+  const until = downUntil(w, node, w.now);
+  if (until !== NO_FAULT) {
+    if (until < Infinity) fallbackCheckAt(w, until, write);
+    return;
+  }
   w.degraded = true;
   w.events.push({ kind: "ack-fallback", atMs: w.now, mode: "async" });
   tryCommit(w, node);

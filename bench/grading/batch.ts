@@ -13,11 +13,11 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { zipSync } from "fflate";
-import { runBatch } from "../grader/batch";
-import { consoleProgress } from "../grader/batch-progress";
-import { childCpuSeconds } from "./cpu";
+import { runBatch } from "../../grader/batch";
+import { consoleProgress } from "../../grader/batch-progress";
+import { childCpuSeconds } from "../cpu";
 
-const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 const TARGET_MS = 4 * 60_000;
 
 type Kind = "solution" | "stub" | "variant";
@@ -81,7 +81,24 @@ function option(argv: string[], name: string): number | undefined {
   return n;
 }
 
+const USAGE = `npm run bench:batch [-- --count N] [--workers N] [--lanes N] [--chunk N]
+
+  --count N     submissions in the class (default 100)
+  --workers N   test workers in all (default: the number of cores)
+  --lanes N     chunks graded at a time; --chunk N  submissions per chunk (the grader's defaults)
+The last line is one JSON object of the figures.`;
+
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  const known = new Set(["--count", "--workers", "--lanes", "--chunk"]);
+  const unknown = argv.filter((a, i) => a.startsWith("-") && !known.has(a) && !known.has(argv[i - 1]));
+  if (unknown.length > 0) {
+    console.error(`bench:batch: unknown option ${unknown[0]}\n${USAGE}`);
+    return 2;
+  }
   const count = option(argv, "--count") ?? 100;
   const workers = option(argv, "--workers") ?? availableParallelism();
   const lanes = option(argv, "--lanes");

@@ -24,9 +24,16 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { childCpuSeconds } from "./cpu";
+import { childCpuSeconds } from "../cpu";
 
-const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+const USAGE = `npm run bench:grader [-- --runs N] [--only check|grade]
+
+  --runs N          measurements of each kind (default 5); medians are reported
+  --only check      only check() as a notebook calls it (first and warm)
+  --only grade      only a whole submission graded cold
+The last line is one JSON object: checkFirstMs, checkWarmPureMs, checkWarmSimMs, gradeColdMs.`;
+
+const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -143,10 +150,20 @@ function benchGrade(runs: number, target: string): { walls: number[]; cpus: numb
 }
 
 function main(): number {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: { runs: { type: "string", default: "5" }, target: { type: "string", default: "solutions" }, only: { type: "string" } },
-  });
+  let values: { runs: string; target: string; only?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: process.argv.slice(2),
+      options: { runs: { type: "string", default: "5" }, target: { type: "string", default: "solutions" }, only: { type: "string" }, help: { type: "boolean" } },
+    }));
+  } catch (error) {
+    console.error(`bench:grader: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, got ${JSON.stringify(values.runs)}`);
   if (values.only !== undefined && values.only !== "check" && values.only !== "grade") throw new Error(`--only must be check or grade, got ${JSON.stringify(values.only)}`);

@@ -19,7 +19,7 @@ import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { floorRun } from "./bench-floor";
+import { floorRun } from "./floor";
 
 type Lib = typeof import("../lib/index");
 
