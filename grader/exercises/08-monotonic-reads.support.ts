@@ -196,11 +196,21 @@ export interface StickyScene {
 export function sceneConfig(k: StickyScene): SimConfig {
   const names = NAMES.slice(0, k.delays.length);
   const faults: Fault[] = [];
-  for (const c of k.crashes) {
-    const node = names[c.node % names.length];
-    faults.push({ node, kind: "crash", fromMs: c.fromMs, toMs: c.fromMs + c.forMs });
+  // A node's crash windows may not overlap: crashes of one node that do are one longer crash.
+  const crashes = k.crashes.map((c) => ({ ...c, node: c.node % names.length })).sort((a, b) => a.node - b.node || a.fromMs - b.fromMs);
+  const merged: { node: number; fromMs: number; toMs: number; slowAfter: boolean }[] = [];
+  for (const c of crashes) {
+    const last = merged[merged.length - 1];
+    if (last && last.node === c.node && c.fromMs <= last.toMs) {
+      last.toMs = Math.max(last.toMs, c.fromMs + c.forMs);
+      last.slowAfter ||= c.slowAfter;
+    } else merged.push({ node: c.node, fromMs: c.fromMs, toMs: c.fromMs + c.forMs, slowAfter: c.slowAfter });
+  }
+  for (const c of merged) {
+    const node = names[c.node];
+    faults.push({ node, kind: "crash", fromMs: c.fromMs, toMs: c.toMs });
     // Back from the crash on a slow link: it stays behind for a while.
-    if (c.slowAfter) faults.push({ node, kind: "slow", fromMs: c.fromMs, toMs: c.fromMs + c.forMs + 200, factor: 30 });
+    if (c.slowAfter) faults.push({ node, kind: "slow", fromMs: c.fromMs, toMs: c.toMs + 200, factor: 30 });
   }
   return {
     seed: k.seed,
