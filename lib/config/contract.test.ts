@@ -84,12 +84,11 @@ describe("what used to end in a TypeError", () => {
 });
 
 describe("budgets", () => {
+  // "Before the run": a run of that size would outlast the test's time limit by hours.
   test("a rate of 1e9 reads a second is refused before the run, naming the memory budget", () => {
-    const t0 = Date.now();
     const e = configError(() => simulate({ ...small, reads: { readsPerSec: 1e9 } }));
     expect(e.field).toBe("limits.memoryMb");
     expect(e.message).toMatch(/reads\.readsPerSec 1000000000.*limits: \{ memoryMb: \d+ \}/);
-    expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
   test("writes at 1e9 a second for a long duration are refused the same way", () => {
@@ -108,13 +107,12 @@ describe("budgets", () => {
     expect(Array.from(limited.writes.ackMs)).toEqual(Array.from(simulate(small).writes.ackMs));
   });
 
+  // A list of 1e9 seeds would run out of memory or outlast the test's time limit.
   test("sweep({ seeds: 1e9 }) is refused before any seed list is made", () => {
-    const t0 = Date.now();
     const e = configError(() => sweep({ base: small, vary: {}, seeds: 1e9, measure: summarize }));
     expect(e.field).toBe("sweep.seeds");
     expect(e.message).toContain("maxRuns");
     expect(configError(() => sweep({ base: small, vary: { followers: [1, 2, 3] }, seeds: 5000, measure: summarize })).field).toBe("sweep.maxRuns");
-    expect(Date.now() - t0).toBeLessThan(2_000);
   });
 
   test("a detector that suspects the leader every microsecond stops at a budget, not in an endless run", () => {
