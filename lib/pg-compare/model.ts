@@ -96,27 +96,31 @@ function lagModel(results: PgLabResults, standby: "s1" | "s2", linkMs: number): 
 }
 
 /**
- * A standby's model from the commits' clocks: the WAL's trip, the standby's write (from its
- * arrival to the write's reply) and the backend's wake-up are moments on the one clock, so each
- * process's wake-up falls where it happens. The flush and the replay are pg_stat_replication's
- * lags, differenced commit by commit (the replies of one commit are not paired across levels, and
+ * A standby's model from the commits' clocks: the primary's flush and the WAL's trip, the
+ * standby's write and flush (from the WAL arriving to each answer leaving the standby, by its
+ * reply_time) and the backend's wake-up are moments on the one clock, so each process's wake-up
+ * falls where it happens. They are read from `on` commits, which wait for the WAL to arrive: after
+ * a `local` commit the standby is asked before the WAL got there as often as the machine is busy,
+ * and only the quick ones would count. `flush_lag − write_lag` would understate the flush on a busy
+ * machine: a walsender that wakes late reads both answers at once. The replay is `replay_lag −
+ * flush_lag`, commit by commit (the replies of one commit are not paired across levels, and
  * subtracting one level's median from another's spread would give the replay the flush's spread).
  * `levels` are the step timings of one standby in one block; with both standbys synchronous only
- * `local` and `on` are timed: the write and flush are then one step, from the arrival to the
- * flush's reply, and nothing replays before the commit returns.
+ * `local` and `on` are timed: the write and flush are then one step, and nothing replays before
+ * the commit returns.
  */
 function clockModel(levels: StepTimings[]): StandbyModel {
   const at = (level: StepTimings["level"]) => levels.find((l) => l.level === level);
-  const local = at("local")!;
   const on = at("on")!;
-  const linkMs = local.transitMs!.p50Ms;
   const written = at("remote_write")?.standbyReplyMs;
+  const writeMs = has(written) ? written.percentilesMs : [0];
   const applied = at("remote_apply")?.replayStepMs;
+  const linkMs = on.transitMs!.p50Ms;
   return {
     linkMs,
-    shipMs: local.shipMs!.percentilesMs,
-    writeMs: has(written) ? written.percentilesMs : [0],
-    flushMs: has(written) ? orZero(on.flushStepMs.percentilesMs) : on.standbyReplyMs!.percentilesMs,
+    shipMs: on.shipMs!.percentilesMs,
+    writeMs,
+    flushMs: minus(on.standbyReplyMs!.percentilesMs, median(writeMs)),
     replayMs: has(applied) ? applied.percentilesMs : [0],
     // The reply's trip back is the WAL's trip out, taken as symmetric.
     wakeMs: minus(orZero(on.releaseMs!.percentilesMs), linkMs),
@@ -124,7 +128,7 @@ function clockModel(levels: StepTimings[]): StandbyModel {
 }
 
 const clocked = (levels: StepTimings[] | undefined): levels is StepTimings[] =>
-  levels !== undefined && ["local", "on"].every((l) => levels.some((t) => t.level === l && has(t.shipMs) && (l === "local" || (has(t.standbyReplyMs) && has(t.releaseMs)))));
+  levels !== undefined && levels.some((t) => t.level === "on" && has(t.shipMs) && has(t.transitMs) && has(t.standbyReplyMs) && has(t.releaseMs));
 
 export function modelInputs(results: PgLabResults): ModelInputs {
   const roundTripMs = results.roundTrip.p50Ms;
