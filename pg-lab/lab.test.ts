@@ -158,8 +158,8 @@ if (skipReason) {
           // remote_write keeps only the commits whose flush reply had not come in yet.
           expect(l.standbyReplyMs!.count, what).toBeGreaterThanOrEqual(l.commits / 10);
           expect(l.releaseMs!.count, what).toBeGreaterThanOrEqual(l.commits / 10);
-          // The backend runs again only after the reply it waited for was sent.
-          expect(l.releaseMs!.percentilesMs[0], what).toBeGreaterThanOrEqual(0);
+          // The reply's trip back and two processes waking up take some time.
+          expect(l.releaseMs!.p50Ms, what).toBeGreaterThan(0);
         }
       }
       // Each standby's `on` reply comes after its write's reply, by at least its fsync.
@@ -228,15 +228,17 @@ if (skipReason) {
     describe("beside the simulator fed with what it measured", () => {
       // Wider than the workbook's targets (AGREEMENT_TARGETS: 10 points, 20% or 0.25 ms), for noise:
       // a fresh run on a busy two-core machine drifts further (with two `yes` processes beside a
-      // load average of 16, remote_write's stale reads came out 29 points apart), yet less than a
-      // model without PostgreSQL's shipping point would need. The README's table has the misses
-      // against the targets themselves, measured; notebook 06 shows the recorded run's.
+      // load average of 16, remote_write's stale reads came out 29 points apart; at a load of 6 to
+      // 22, local's came out 88-91% against the simulator's 65-71%), yet less than a model without
+      // PostgreSQL's shipping point would need. The README's table has the misses against the
+      // targets themselves, measured; notebook 06 shows the recorded run's.
       const noisy: AgreementTargets = { staleShare: 0.35, latencyRelative: 1, latencyMs: 1, lostRelative: 0.5, lostCountingSigmas: 3 };
       // Commit medians: a factor either way, as the standby's steps are timed in the first block and
-      // fed to every setting, and a later block can meet a quieter or busier moment. FIRST 2 · on has
-      // taken PostgreSQL 2.7 times the simulator's time, and at a load average of 11 one run had a
-      // row where the simulator said more than twice PostgreSQL's time. A simulator without the
-      // proxy's delay is 4.6 to 8.1 times too fast on the delayed rows of four recorded runs.
+      // fed to every setting, and a later block can meet a quieter or busier moment. At a load
+      // average of 12 to 22, FIRST 1 · on took PostgreSQL 1.8 times the simulator's time (6.96
+      // against 3.91 ms), and at 11 one run had a row where the simulator said more than twice
+      // PostgreSQL's. A simulator without the proxy's delay is 4.6 to 8.1 times too fast on the
+      // delayed rows of four recorded runs.
       const LATENCY_FACTOR = 4;
       let rows: AgreementRow[];
       beforeAll(() => {

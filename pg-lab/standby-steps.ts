@@ -122,12 +122,16 @@ export class StepTimer {
       // remote_write not yet the flush's (which follows at once); `on` gets no apply reply of its own.
       const waits = WAITS_FOR[this.level];
       const repliedMs = fromStart(row.reply);
-      const own = waits !== null && receivedMs !== null && repliedMs !== null && repliedMs >= receivedMs && !(waits === "write" && row.flushed === true);
+      const returnedMs = (returned - began) * 1000;
+      // A reply sent after the backend was back is a later one (the flush's after the write's, or a
+      // status report): the one the commit waited for is gone from view.
+      const own =
+        waits !== null && receivedMs !== null && repliedMs !== null && repliedMs >= receivedMs && repliedMs <= returnedMs && !(waits === "write" && row.flushed === true);
       timed.push({
         latencyMs,
         lags: row as LagRow,
         fsyncs: null,
-        clock: { sentMs: got ? fromStart(received.sent) : null, receivedMs, repliedMs: own ? repliedMs : null, returnedMs: (returned - began) * 1000, lastReplyMs: null },
+        clock: { sentMs: got ? fromStart(received.sent) : null, receivedMs, repliedMs: own ? repliedMs : null, returnedMs, lastReplyMs: null },
       });
     }
     const replies = timed.map((t) => t.clock.repliedMs);
