@@ -228,7 +228,7 @@ export function leaderWakeFor(setting: SimulatedSetting, inputs: ModelInputs): n
  *   distributions. The steps' slow moments are the machine's busy moments, which slow the primary's
  *   commit, its walsender and the standby's walreceiver at once: drawn each on its own, one busy
  *   moment would count two or three times in a commit, and the median of the sum would be one no
- *   commit had (with every step drawn, commit p50s came out 1.5 to 2 times PostgreSQL's). Steps all
+ *   commit had (with every step drawn, commit p50s came out 1.4 to 2.2 times PostgreSQL's). Steps all
  *   slow at once add up to the sum of their medians at the median.
  * - "drawn" (for the race between a standby and a read right after the commit): every step drawn
  *   from its distribution. The race turns on the slow moments themselves: the lab finds nearly
