@@ -10,7 +10,7 @@
 import type * as Exercise from "../../exercises/04-choose-ack-policy";
 import { graded, type GradedContext } from "../graded";
 import { student } from "../student";
-import { hunt } from "../search/hunt";
+import { searchTest } from "../search/search-test";
 import { SERVICE_NAMES, SERVICES, crashSearch, judgeService, worstMomentOf, type ServiceName } from "./04-choose-ack-policy.support";
 
 const answer = student<typeof Exercise>("04-choose-ack-policy");
@@ -64,12 +64,10 @@ graded(
 
 graded(
   { name: "a search of crash moments and seeds finds no missed target", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
-  async (c) => {
-    await c.each(c.searchSeeds(1), async (seed, record) => {
-      const r = await answer.run(SERVICE_NAMES.map((name) => ({ call: "chooseAckPolicy", args: [name] })));
-      if (r.error) throw r.error;
-      const policies = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, r.values[i]])) as Record<ServiceName, unknown>;
-      return hunt(seed, crashSearch(policies, [(seed % 100_000) + 1], 9), record);
-    });
-  },
+  searchTest(async (seed) => {
+    const r = await answer.run(SERVICE_NAMES.map((name) => ({ call: "chooseAckPolicy", args: [name] })));
+    if (r.error) throw r.error;
+    const policies = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, r.values[i]])) as Record<ServiceName, unknown>;
+    return crashSearch(policies, [(seed % 100_000) + 1], 9);
+  }),
 );

@@ -9,7 +9,7 @@
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/07-detector-timeout";
 import { graded, type GradedContext, type Recorder } from "../graded";
-import { hunt } from "../search/hunt";
+import { searchTest } from "../search/search-test";
 import { student } from "../student";
 import {
   TEXT_EXAMPLE,
@@ -76,7 +76,5 @@ graded({ name: "crashes replaced within the outage budget (hidden seeds)", point
 
 graded(
   { name: "a search of 60 fault moments around its own heartbeat finds no needless failover and no outage over budget", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
-  async (c) => {
-    await c.each(c.searchSeeds(1), (seed, record) => hunt(seed, detectorSearch(submission, 60, seed), record));
-  },
+  searchTest((seed) => detectorSearch(submission, 60, seed)),
 );
