@@ -8,15 +8,17 @@
  */
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/04-choose-ack-policy";
-import { graded, type GradedContext } from "../graded";
+import { graded, type GradedContext, type Recorder } from "../graded";
 import { student } from "../student";
 import { searchTest } from "../search/search-test";
-import { SERVICE_NAMES, SERVICES, crashSearch, judgeService, worstMomentOf, type ServiceName } from "./04-choose-ack-policy.support";
+import { SERVICE_NAMES, SERVICES, crashSearch, judgeService, shrinkCrashCase, worstMomentOf, type ServiceName } from "./04-choose-ack-policy.support";
 
 const answer = student<typeof Exercise>("04-choose-ack-policy");
 
 const service = (name: ServiceName, seeds: number) => async (c: GradedContext) => {
-  await c.each(c.seeds(seeds), async (seed, record) => judgeService(SERVICES[name], await answer.call("chooseAckPolicy", name), seed, record));
+  await c.each(c.seeds(seeds), async (seed, record) => judgeService(SERVICES[name], await answer.call("chooseAckPolicy", name), seed, record), {
+    shrink: async (seed, record) => shrinkCrashCase(SERVICES[name], await answer.call("chooseAckPolicy", name), seed, record),
+  });
 };
 
 graded(
@@ -37,9 +39,10 @@ graded(
 graded(
   { name: "ledger meets its targets in the text's example: seed 1, the leader's zone failing at 600 ms", points: 1, visibility: "public" },
   async (c) => {
-    await c.each([{ label: "ledger, seed 1, L and A crashing at 600 ms" }], async (_, record) =>
-      judgeService(SERVICES.ledger, await answer.call("chooseAckPolicy", "ledger"), 1, record, { seed: 1, crashAtMs: 600, atRisk: 0, marginMs: 0, why: "the text's example" }),
-    );
+    const moment = { seed: 1, crashAtMs: 600, atRisk: 0, marginMs: 0, why: "the text's example" };
+    await c.each([{ label: "ledger, seed 1, L and A crashing at 600 ms" }], async (_, record) => judgeService(SERVICES.ledger, await answer.call("chooseAckPolicy", "ledger"), 1, record, moment), {
+      shrink: async (_, record) => shrinkCrashCase(SERVICES.ledger, await answer.call("chooseAckPolicy", "ledger"), 1, record, moment),
+    });
   },
 );
 
@@ -53,12 +56,12 @@ graded(
   { name: "loses no more acknowledged writes than allowed when the leader crashes at the worst moment for the chosen policy", points: 2, visibility: "public" },
   async (c) => {
     const cases = SERVICE_NAMES.map((name) => ({ label: `${name}, seed 1`, name, seed: 1 }));
-    await c.each(cases, async (k, record) => {
+    const worstCase = (judge: typeof judgeService | typeof shrinkCrashCase) => async (k: (typeof cases)[number], record: Recorder) => {
       const policy = await answer.call("chooseAckPolicy", k.name);
       const service = SERVICES[k.name];
-      const moment = worstMomentOf(service, policy, k.seed);
-      return judgeService(service, policy, k.seed, record, moment);
-    });
+      return judge(service, policy, k.seed, record, worstMomentOf(service, policy, k.seed));
+    };
+    await c.each(cases, worstCase(judgeService), { shrink: worstCase(shrinkCrashCase) });
   },
 );
 

@@ -9,15 +9,31 @@
  * `build(seed)` returns. `build` may ask the submission first (the policies or the setting the
  * search is built from): when that answer already breaks a rule it returns the violation, which
  * fails the case without searching; when asking throws, the case fails with the error.
+ *
+ * A search whose candidates are whole runs (a seed and a moment) can add `shrinkShown`: after the
+ * search found and fast-check shrank a failing candidate, it reduces that candidate's run in ways
+ * the candidate space does not know (fewer writes, the fault alone); what it returns and records
+ * replaces what the case shows, and when it returns null the case is shown as found.
  */
-import type { GradedContext, Violation } from "../graded";
+import type { GradedContext, Recorder, Violation } from "../graded";
 import { hunt, type Hunt } from "./hunt";
 
-export function searchTest<T>(build: (seed: number) => Hunt<T> | Violation | Promise<Hunt<T> | Violation>): (c: GradedContext) => Promise<void> {
+export interface ShownSearch<T> extends Hunt<T> {
+  shrinkShown?(candidate: T, record: Recorder): Promise<Violation | null>;
+}
+
+export function searchTest<T>(build: (seed: number) => ShownSearch<T> | Violation | Promise<ShownSearch<T> | Violation>): (c: GradedContext) => Promise<void> {
   return async (c) => {
     await c.each(c.searchSeeds(1), async (seed, record) => {
       const search = await build(seed);
-      return "rule" in search ? search : hunt(seed, search, record);
+      if ("rule" in search) return search;
+      const shrinkShown = search.shrinkShown;
+      if (!shrinkShown) return hunt(seed, search, record);
+      // hunt() judges the case it shows last: remember it.
+      let last: { candidate: T } | undefined;
+      const found = await hunt(seed, { ...search, judge: (candidate, r) => ((last = { candidate }), search.judge(candidate, r)) }, record);
+      if (!found || !last) return found;
+      return (await shrinkShown(last.candidate, record)) ?? found;
     });
   };
 }
