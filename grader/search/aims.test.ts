@@ -1,12 +1,14 @@
 /**
  * Hidden tests aim at every mistake in every draw: the kinds of case take turns whatever the
- * seeds, and exercise 05's aimed clusters catch each known-wrong variant on every seed of their
- * kind (the verdict of its hidden test cannot hang on the draw).
+ * seeds, and exercise 05's aimed clusters and 07's aimed links catch each known-wrong variant on
+ * every seed of some kind (the verdict of a hidden test cannot hang on the draw), and right
+ * answers on none.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { AIMED_CLUSTERS, aimedCluster, checkElection, type Follower } from "../exercises/05-leader-election.support";
+import { AIMED_PROFILES, aimedProfile, checkSetting, judgeMoment, worstMoments, type LinkProfile } from "../exercises/07-detector-timeout.support";
 import { seedsTakingTurns, turnOf } from "./aims";
 
 describe("seedsTakingTurns", () => {
@@ -32,8 +34,7 @@ describe("seedsTakingTurns", () => {
 });
 
 describe("05: every known-wrong variant fails every cluster of some aimed kind; right answers none", () => {
-  const root = join(__dirname, "..");
-  const files = (folder: string) => readdirSync(join(root, folder, "05-leader-election")).map((f) => join(root, folder, "05-leader-election", f));
+  const { wrong, right } = answers("05-leader-election");
   const judged = async (file: string) => {
     const { chooseNewLeader } = (await import(file)) as { chooseNewLeader(f: Follower[]): unknown };
     return (seed: number): boolean => {
@@ -48,16 +49,43 @@ describe("05: every known-wrong variant fails every cluster of some aimed kind; 
       }
     };
   };
-  const seedsOfKind = (kind: number) => Array.from({ length: 60 }, (_, i) => i * AIMED_CLUSTERS.length + kind);
+  kindsCatch(wrong, right, AIMED_CLUSTERS.length, 60, judged);
+});
 
-  test.each(files("variants").map((f) => [f.split("/").pop()!, f]))("variant %s", async (_name, file) => {
-    const fails = await judged(file);
-    const kinds = AIMED_CLUSTERS.map((_, kind) => seedsOfKind(kind).every(fails));
-    expect(kinds.some(Boolean)).toBe(true);
+/**
+ * Tests that each wrong answer fails on every one of `perKind` seeds of some kind of `kinds`, and
+ * each right answer on none: `failing(file)` says whether that answer fails the case of a seed.
+ */
+function kindsCatch(wrong: string[][], right: string[][], kinds: number, perKind: number, failing: (file: string) => Promise<(seed: number) => boolean>): void {
+  const seedsOfKind = (kind: number) => Array.from({ length: perKind }, (_, i) => i * kinds + kind);
+  const allKinds = Array.from({ length: kinds }, (_, kind) => kind);
+  test.each(wrong)("variant %s", async (_name, file) => {
+    const fails = await failing(file);
+    expect(allKinds.some((kind) => seedsOfKind(kind).every(fails))).toBe(true);
   });
+  test.each(right)("correct %s", async (_name, file) => {
+    const fails = await failing(file);
+    for (const kind of allKinds) expect(seedsOfKind(kind).filter(fails)).toEqual([]);
+  });
+}
 
-  test.each([...files("alternatives"), join(root, "..", "solutions", "05-leader-election.ts")].map((f) => [f.split("/").pop()!, f]))("correct %s", async (_name, file) => {
-    const fails = await judged(file);
-    for (let kind = 0; kind < AIMED_CLUSTERS.length; kind++) expect(seedsOfKind(kind).filter(fails)).toEqual([]);
-  });
+/** The known-wrong variants and the right answers of an exercise, as files. */
+function answers(name: string): { wrong: string[][]; right: string[][] } {
+  const root = join(__dirname, "..");
+  const files = (folder: string) => readdirSync(join(root, folder, name)).map((f) => [f, join(root, folder, name, f)]);
+  return { wrong: files("variants"), right: [...files("alternatives"), [`solutions/${name}.ts`, join(root, "..", "solutions", `${name}.ts`)]] };
+}
+
+describe("07: every known-wrong variant fails the worst moments on every link of some aimed kind; right answers none", () => {
+  const { wrong, right } = answers("07-detector-timeout");
+  const failing = async (file: string) => {
+    const { chooseDetector } = (await import(file)) as { chooseDetector(p: LinkProfile): unknown };
+    return (seed: number): boolean => {
+      const link = aimedProfile(seed);
+      const setting = chooseDetector(link);
+      if (checkSetting(link, setting)) return true;
+      return worstMoments(link).some((m) => judgeMoment(link, setting as never, m, () => {}) !== null);
+    };
+  };
+  kindsCatch(wrong, right, AIMED_PROFILES.length, 12, failing);
 });
