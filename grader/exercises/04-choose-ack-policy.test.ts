@@ -2,9 +2,10 @@
  * Exercise 04 — choosing ack policies. Each case simulates one service's cluster with the chosen
  * policy on one seed: a normal run for commit latency and a crash run for lost acknowledged
  * writes. Public cases run fixed seeds, hidden ones secret seeds. Cases built from the chosen
- * policy crash the leader at its worst moment (just after acknowledging the most writes no
- * surviving follower has yet), and a search of crash moments and seeds keyed by the grading
- * secret must find no missed target before full marks.
+ * policy, the hidden ones among them, crash the leader at its worst moment (just after
+ * acknowledging the most writes no surviving follower has yet), and a search of crash moments and
+ * seeds keyed by the grading secret must find no missed target before full marks. A run that lost
+ * acknowledged writes is shown shrunk.
  */
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/04-choose-ack-policy";
@@ -15,10 +16,18 @@ import { SERVICE_NAMES, SERVICES, crashSearch, judgeService, shrinkCrashCase, wo
 
 const answer = student<typeof Exercise>("04-choose-ack-policy");
 
-const service = (name: ServiceName, seeds: number) => async (c: GradedContext) => {
-  await c.each(c.seeds(seeds), async (seed, record) => judgeService(SERVICES[name], await answer.call("chooseAckPolicy", name), seed, record), {
-    shrink: async (seed, record) => shrinkCrashCase(SERVICES[name], await answer.call("chooseAckPolicy", name), seed, record),
-  });
+/**
+ * One service's targets on seeded runs. `atWorst` (hidden seeds): the leader crashes at the
+ * moment of the seed's run worst for the chosen policy, not at a random one: a random moment
+ * finds a fallback's exposed writes on some seeds only, and a hidden test's verdict must not hang
+ * on the secret's luck.
+ */
+const service = (name: ServiceName, seeds: number, atWorst = false) => async (c: GradedContext) => {
+  const judged = (judge: typeof judgeService | typeof shrinkCrashCase) => async (seed: number, record: Recorder) => {
+    const policy = await answer.call("chooseAckPolicy", name);
+    return judge(SERVICES[name], policy, seed, record, atWorst ? worstMomentOf(SERVICES[name], policy, seed) : undefined);
+  };
+  await c.each(c.seeds(seeds), judged(judgeService), { shrink: judged(shrinkCrashCase) });
 };
 
 graded(
@@ -46,11 +55,11 @@ graded(
   },
 );
 
-graded({ name: "ledger meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("ledger", 3));
+graded({ name: "ledger meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("ledger", 3, true));
 
-graded({ name: "metrics meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("metrics", 3));
+graded({ name: "metrics meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("metrics", 3, true));
 
-graded({ name: "accounts meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("accounts", 3));
+graded({ name: "accounts meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("accounts", 3, true));
 
 graded(
   { name: "loses no more acknowledged writes than allowed when the leader crashes at the worst moment for the chosen policy", points: 2, visibility: "public" },

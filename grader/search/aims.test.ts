@@ -1,8 +1,8 @@
 /**
  * Hidden tests aim at every mistake in every draw: the kinds of case take turns whatever the
- * seeds, and exercise 02's aimed runs, 05's aimed clusters and 07's aimed links catch each known-wrong variant on
- * every seed of some kind (the verdict of a hidden test cannot hang on the draw), and right
- * answers on none.
+ * seeds, and exercise 02's aimed runs, 04's worst crash moments, 05's aimed clusters and 07's
+ * aimed links catch each known-wrong variant on every seed of some kind (the verdict of a hidden
+ * test cannot hang on the draw), and right answers on none.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ import { describe, expect, test } from "vitest";
 import { simulate } from "../../lib";
 import { AIMED_LOSS_CONFIGS, AIMED_RISK_CASES, aimedLossConfig, aimedRiskCase, boundaryProbes, checkLost, checkPrediction, probesFor } from "../exercises/02-data-loss-window.support";
 import { AIMED_CLUSTERS, aimedCluster, checkElection, type Follower } from "../exercises/05-leader-election.support";
+import { judgeService, SERVICE_NAMES, SERVICES, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
 import { AIMED_PROFILES, aimedProfile, checkSetting, judgeMoment, worstMoments, type LinkProfile } from "../exercises/07-detector-timeout.support";
 import { seedsTakingTurns, turnOf } from "./aims";
 
@@ -76,6 +77,26 @@ describe("02: every known-wrong variant fails every aimed run or risk case of so
   // Numbering followers by their names' letters is right on every simulated run (named A, B, C in
   // order): hand-made tables with followers out of name order catch it, in public tests.
   kindsCatch(wrong.filter(([name]) => name !== "follower-index-from-name.ts"), right, AIMED_LOSS_CONFIGS.length, 15, failing);
+});
+
+describe("04: at the worst moment for the chosen policy, every known-wrong variant fails one service on every seed; right answers none", () => {
+  const { wrong, right } = answers("04-choose-ack-policy");
+  const seeds = [11, 222, 3333, 44444];
+  const failing = async (file: string) => {
+    const { chooseAckPolicy } = (await import(file)) as { chooseAckPolicy(s: ServiceName): unknown };
+    return (name: ServiceName, seed: number): boolean => {
+      const policy = chooseAckPolicy(name);
+      return judgeService(SERVICES[name], policy, seed, () => {}, worstMomentOf(SERVICES[name], policy, seed)) !== null;
+    };
+  };
+  test.each(wrong)("variant %s", async (_name, file) => {
+    const fails = await failing(file);
+    expect(SERVICE_NAMES.some((name) => seeds.every((seed) => fails(name, seed)))).toBe(true);
+  });
+  test.each(right)("correct %s", async (_name, file) => {
+    const fails = await failing(file);
+    for (const name of SERVICE_NAMES) expect(seeds.filter((seed) => fails(name, seed))).toEqual([]);
+  });
 });
 
 /**
