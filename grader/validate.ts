@@ -10,7 +10,8 @@
  * - every known-wrong variant compiles and loses points;
  * - with `--secrets N`, all of that under N grading secrets, and every test of every solution,
  *   alternative and variant gets the same verdict (passed, or not) under each of them: a test
- *   whose verdict changes with the secret is reported, and fails the validation.
+ *   whose verdict changes with the secret is reported, and fails the validation; a hidden test that
+ *   catches a variant with a single case under some secret is reported as a warning (⚠).
  * Each secret's grading is one run; the exit code is 1 when any check fails.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -197,6 +198,7 @@ export async function validate(root: string, exercises: Exercise[], options: Val
       const unstable = mine.flatMap((entry) => verdictChanges(entry, results(entry)));
       if (unstable.length === 0) pass(`every test gives every solution, alternative and variant the same verdict under all ${secrets.length} secrets`);
       for (const line of unstable) fail(line);
+      for (const entry of mine.filter((e) => e.kind === "variant")) for (const line of narrowCatches(entry, results(entry))) lines.push(`  ⚠ ${line}`);
     }
   }
   return { ok, lines };
@@ -213,6 +215,26 @@ function verdictChanges(entry: Entry, reports: (ExerciseReport | undefined)[]): 
     const where = (want: boolean) => passed.flatMap((p, i) => (p === want ? [i + 1] : [])).join(", ");
     const scores = verdicts.map((t) => (t ? `${t.score}/${t.maxScore}` : "no result")).join(", ");
     out.push(`${entry.label}: "${name}" passes under secret(s) ${where(true)} and fails under ${where(false)} (points ${scores})`);
+  }
+  return out;
+}
+
+/**
+ * Hidden tests that catch a variant under every secret, but under some secret with one case only:
+ * a draw without that case would let it pass, so the test should build a case aimed at the
+ * mistake in every draw (grader/search/aims.ts). A warning: the verdict did not change, yet.
+ */
+function narrowCatches(entry: Entry, reports: (ExerciseReport | undefined)[]): string[] {
+  const names = new Set(reports.flatMap((r) => r?.tests.filter((t) => t.visibility === "hidden").map((t) => t.name) ?? []));
+  const out: string[] = [];
+  for (const name of names) {
+    const counts = reports.map((r) => r?.tests.find((t) => t.name === name)?.cases);
+    if (counts.some((c) => c === undefined || c.passed === c.total || c.total < 2)) continue;
+    const failing = counts.map((c) => c!.total - c!.passed);
+    const fewest = Math.min(...failing);
+    if (fewest > 1) continue;
+    const where = failing.flatMap((n, i) => (n === fewest ? [i + 1] : [])).join(", ");
+    out.push(`${entry.label}: "${name}" caught by a single case of ${counts[0]!.total} under secret(s) ${where}: a draw without it would pass`);
   }
   return out;
 }

@@ -9,7 +9,7 @@
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/01-read-your-writes";
 import { graded, type GradedContext } from "../graded";
-import { hunt } from "../search/hunt";
+import { searchTest } from "../search/search-test";
 import { student } from "../student";
 import { judgeRouter, judgeRyw, judgeSave, rywSearch, SAVE_CASES, shrinkRouter, stateCheckRuns, textExample, type WorkloadName } from "./01-read-your-writes.support";
 import { stateCheck } from "./sessions.support";
@@ -41,9 +41,7 @@ graded(
 
 graded(
   { name: "a search of 25 small runs with slow followers and failovers finds no read missing its own write", points: 2, visibility: "public", caseTimeoutMs: 20_000 },
-  async (c) => {
-    await c.each(c.searchSeeds(1), (seed, record) => hunt(seed, rywSearch(answer, 25), record));
-  },
+  searchTest(() => rywSearch(answer, 25)),
 );
 
 graded(

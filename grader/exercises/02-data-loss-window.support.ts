@@ -9,6 +9,7 @@ import fc from "fast-check";
 import type * as Exercise from "../../exercises/02-data-loss-window";
 import { randomInt, stream, type Rng } from "../../lib/rng";
 import type { Recorder, Violation } from "../graded";
+import { turnOf } from "../search/aims";
 import type { Hunt } from "../search/hunt";
 import { shrinkList } from "../search/shrink";
 import type { StudentCode } from "../student";
@@ -417,6 +418,64 @@ export function lossWindowConfig(seed: number): SimConfig {
   return config;
 }
 
+/**
+ * Runs for hidden seeds, the kind read from the seed (`turnOf`): any run of `lossWindowConfig`,
+ * or an asynchronous one whose acknowledgements arrive well out of index order (client responses
+ * of 0.5-2 ms on average) while every follower is a few ms behind, so that the moments that
+ * tell the rules apart (`boundaryProbes`) all exist. With the seeds taking turns every grading
+ * holds both.
+ */
+export const AIMED_LOSS_CONFIGS: readonly ((seed: number) => SimConfig)[] = [
+  lossWindowConfig,
+  (seed) => {
+    const rng = stream(seed, "02/aimed-run");
+    const base = lossWindowConfig(seed);
+    const followers = Array.isArray(base.followers) ? base.followers : [];
+    return {
+      ...base,
+      ack: asyncAck(),
+      followers: followers.map(() => ({ toFollowerMs: exponential({ meanMs: between(rng, 3, 8) }) })),
+      network: { clientResponseMs: exponential({ meanMs: between(rng, 0.5, 2) }) },
+    };
+  },
+];
+
+/** A run of the kind its seed names in `AIMED_LOSS_CONFIGS`. */
+export function aimedLossConfig(seed: number): SimConfig {
+  return AIMED_LOSS_CONFIGS[turnOf(seed, AIMED_LOSS_CONFIGS.length)](seed);
+}
+
+/**
+ * Failovers aimed at each boundary of the rule, for the first follower (from a seeded write on)
+ * where the run has one: at the acknowledgement of a write the follower has not received yet (it
+ * is lost); at the receipt of an acknowledged write not yet applied (it is not lost: received is
+ * enough); at the acknowledgement of a write acknowledged before an earlier one that the follower
+ * has not received either (both lost, listed by index); and just before that earlier one's
+ * acknowledgement (the later write is lost although an earlier one is not acknowledged yet).
+ */
+export function boundaryProbes(run: RunWrites, seed: number): Probe[] {
+  const w = run.writes;
+  const start = randomInt(stream(seed, "02/boundaries"), Math.max(1, w.count));
+  const order = Array.from({ length: w.count }, (_, k) => (start + k) % w.count);
+  const probes: Probe[] = [];
+  for (const [f, follower] of run.followers.entries()) {
+    const received = w.receivedMs[f];
+    const unreceivedAck = order.find((i) => w.ackMs[i] < Infinity && received[i] > w.ackMs[i]);
+    const unapplied = order.find((i) => w.ackMs[i] < received[i] && received[i] < w.appliedMs[f][i] && received[i] < Infinity);
+    // j acknowledged before i < j, neither on the follower when both are acknowledged.
+    const j = order.find((j) => j > 0 && w.ackMs[j] < w.ackMs[j - 1] && w.ackMs[j - 1] < Infinity && received[j] > w.ackMs[j - 1] && received[j - 1] > w.ackMs[j - 1]);
+    if (unreceivedAck === undefined || unapplied === undefined || j === undefined) continue;
+    probes.push(
+      { follower, atMs: w.ackMs[unreceivedAck], why: `exactly at write ${unreceivedAck}'s acknowledgement, before ${follower} received it` },
+      { follower, atMs: received[unapplied], why: `exactly when ${follower} received write ${unapplied}, before applying it` },
+      { follower, atMs: w.ackMs[j - 1], why: `exactly at write ${j - 1}'s acknowledgement, after write ${j}'s` },
+      { follower, atMs: w.ackMs[j], why: `exactly at write ${j}'s acknowledgement, before write ${j - 1}'s` },
+    );
+    break;
+  }
+  return probes;
+}
+
 /** A few failovers to ask about for one run: random moments and moments exactly on a boundary. */
 export function probesFor(run: RunWrites, seed: number): Probe[] {
   const rng = stream(seed, "02/probes");
@@ -481,9 +540,26 @@ export const RISK_TOLERANCE = 0.1;
  * ordered replication stream queues writes behind a slow one.
  */
 export function riskCase(seed: number): RiskCase {
-  const rng = stream(seed, "02/risk");
+  return riskCaseWith(seed, stream(seed, "02/risk"), 30);
+}
+
+/**
+ * Part (b) cases for hidden seeds, the kind read from the seed (`turnOf`, grader/search/aims.ts):
+ * any case, or one with under three writes at risk, where a prediction off by one write (the one
+ * in flight) is off by far more than the tolerance. With the seeds taking turns every grading
+ * holds both.
+ */
+export const AIMED_RISK_CASES: readonly ((seed: number) => RiskCase)[] = [riskCase, (seed) => riskCaseWith(seed, stream(seed, "02/aimed-risk"), 3)];
+
+/** A part (b) case of the kind its seed names in `AIMED_RISK_CASES`. */
+export function aimedRiskCase(seed: number): RiskCase {
+  return AIMED_RISK_CASES[turnOf(seed, AIMED_RISK_CASES.length)](seed);
+}
+
+/** A risk case whose follower A's delay is drawn for 0.5 to `atRiskMax` writes at risk. */
+function riskCaseWith(seed: number, rng: Rng, atRiskMax: number): RiskCase {
   const writesPerSec = Math.round(logBetween(rng, 100, 5000));
-  const atRiskTarget = logBetween(rng, 0.5, 30);
+  const atRiskTarget = logBetween(rng, 0.5, atRiskMax);
   const delay = randomDelay(rng, Math.max(0.2, (atRiskTarget * 1000) / writesPerSec));
   const run = simulate({
     seed,

@@ -10,10 +10,16 @@
 import type * as Exercise from "../../exercises/02-data-loss-window";
 import { simulate } from "../../lib";
 import { graded, type GradedContext } from "../graded";
-import { hunt } from "../search/hunt";
+import { seedsTakingTurns } from "../search/aims";
+import { searchTest } from "../search/search-test";
 import { student } from "../student";
 import {
+  AIMED_LOSS_CONFIGS,
+  AIMED_RISK_CASES,
   HAND_CASES,
+  aimedLossConfig,
+  aimedRiskCase,
+  boundaryProbes,
   checkPrediction,
   describeRun,
   judgeProbes,
@@ -27,24 +33,27 @@ import {
 
 const answer = student<typeof Exercise>("02-data-loss-window");
 
-/** A seeded run and the failovers asked about it. */
-function seededCase(seed: number) {
-  const config = lossWindowConfig(seed);
+/**
+ * A seeded run and the failovers asked about it. `aimed` (hidden seeds): the run is of the kind
+ * its seed names (`AIMED_LOSS_CONFIGS`), and the failovers include one at each boundary of the rule.
+ */
+function seededCase(seed: number, aimed: boolean) {
+  const config = aimed ? aimedLossConfig(seed) : lossWindowConfig(seed);
   const run = simulate(config);
-  return { config, run, probes: probesFor(run, seed) };
+  return { config, run, probes: aimed ? [...probesFor(run, seed), ...boundaryProbes(run, seed)] : probesFor(run, seed) };
 }
 
-const simulatedRuns = (count: number) => async (c: GradedContext) => {
+const simulatedRuns = (count: number, aimed = false) => async (c: GradedContext) => {
   await c.each(
-    c.seeds(count),
+    aimed ? seedsTakingTurns(c.seeds(count), AIMED_LOSS_CONFIGS.length) : c.seeds(count),
     (seed, record) => {
-      const { config, run, probes } = seededCase(seed);
+      const { config, run, probes } = seededCase(seed, aimed);
       record("run", describeRun(config));
       return judgeProbes(answer, run, probes, record);
     },
     {
       shrink: (seed, record) => {
-        const { config, run, probes } = seededCase(seed);
+        const { config, run, probes } = seededCase(seed, aimed);
         record("run", describeRun(config));
         return shrinkSimulated(answer, run, probes, record);
       },
@@ -52,9 +61,10 @@ const simulatedRuns = (count: number) => async (c: GradedContext) => {
   );
 };
 
-const predictions = (count: number) => async (c: GradedContext) => {
-  await c.each(c.seeds(count), async (seed, record) => {
-    const k = riskCase(seed);
+/** Part (b) on seeded runs; `aimed` (hidden seeds): the seeds take turns at the kinds of `AIMED_RISK_CASES`. */
+const predictions = (count: number, aimed = false) => async (c: GradedContext) => {
+  await c.each(aimed ? seedsTakingTurns(c.seeds(count), AIMED_RISK_CASES.length) : c.seeds(count), async (seed, record) => {
+    const k = aimed ? aimedRiskCase(seed) : riskCase(seed);
     record("dashboard", { writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs, followerDelay: k.delay });
     const predicted = await answer.call("expectedWritesLost", { writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs });
     return checkPrediction(k, k.writesAtRiskMean, predicted);
@@ -78,7 +88,7 @@ graded(
 
 graded(
   { name: "lists exactly the lost writes in simulated runs (hidden seeds)", points: 4, visibility: "hidden" },
-  simulatedRuns(30),
+  simulatedRuns(30, true),
 );
 
 graded(
@@ -103,12 +113,10 @@ graded(
 
 graded(
   { name: "predicts the writes at risk of simulated runs within 10% (hidden seeds)", points: 3, visibility: "hidden" },
-  predictions(8),
+  predictions(8, true),
 );
 
 graded(
   { name: "a search of 200 small write tables finds no wrong list of lost writes", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
-  async (c) => {
-    await c.each(c.searchSeeds(1), (seed, record) => hunt(seed, lossSearch(answer, 200), record));
-  },
+  searchTest(() => lossSearch(answer, 200)),
 );

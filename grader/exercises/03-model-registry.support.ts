@@ -29,6 +29,7 @@ import {
   type ReadOp,
   type ReadRouting,
   type RouterFn,
+  type RunResult,
   type ScriptedOp,
   type SimConfig,
   type WriteOp,
@@ -38,7 +39,8 @@ import fc from "fast-check";
 import type * as Exercise from "../../exercises/03-model-registry";
 import type { Recorder, Violation } from "../graded";
 import { FunctionRef, type Plain } from "../sandbox/wire";
-import type { Hunt } from "../search/hunt";
+import type { ShownSearch } from "../search/search-test";
+import { shrinkBy } from "../search/shrink";
 import type { RouteSource, RouterLog, StudentCode } from "../student";
 import { describeOp, followerShare, fromChecker, pct, routedRun, SUBMISSION_ROUTER, unansweredRead } from "./routing.support";
 
@@ -46,6 +48,8 @@ import { describeOp, followerShare, fromChecker, pct, routedRun, SUBMISSION_ROUT
 export const OPERATIONS = ["register-version", "promote", "serve-model", "list-versions", "read-audit-log"] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
+/** How long a registry run lasts, ms. */
+const REGISTRY_RUN_MS = 2000;
 /** A serving node must not load a version later than this after it was demoted. */
 export const DEMOTED_MAX_MS = 100;
 /** The leader may serve at most this share of the registry's reads. */
@@ -122,9 +126,9 @@ export async function askPolicies(answer: StudentCode<typeof Exercise>): Promise
  * trails the leader by that constant delay for the whole run instead of one follower turning slow
  * for a while: the case built against a staleness bound (`laggingMsFor`).
  */
-export function registryConfig(seed: number, routing: RouterFn, laggingMs?: number): SimConfig {
+export function registryConfig(seed: number, routing: RouterFn, laggingMs?: number, cut?: RegistryCut): SimConfig {
   const rng = stream(seed, "03/registry");
-  const runMs = 2000;
+  const runMs = REGISTRY_RUN_MS;
   const script: ScriptedOp[] = [];
   const write = (atMs: number, client: string, key: string, value: string, more: Partial<ScriptedOp> = {}) =>
     script.push({ kind: "write", atMs, client, key, value, ...more } as ScriptedOp);
@@ -177,15 +181,51 @@ export function registryConfig(seed: number, routing: RouterFn, laggingMs?: numb
   const writesPerSec = 300 + randomInt(rng, 300);
   const slowToMs = slowFromMs + 600 + 400 * rng.next();
   const factor = 25 + randomInt(rng, 26);
+  const fault = cut?.fault ?? true;
   return {
     seed,
     ...(laggingMs === undefined
-      ? { followers: 3, network: { toFollowerMs }, faults: [{ node: slow, kind: "slow" as const, fromMs: slowFromMs, toMs: slowToMs, factor }] }
-      : { followers: [{ name: "A", toFollowerMs }, { name: "B", toFollowerMs }, { name: "C", toFollowerMs: constant(laggingMs) }] }),
+      ? { followers: 3, network: { toFollowerMs }, faults: fault ? [{ node: slow, kind: "slow" as const, fromMs: slowFromMs, toMs: slowToMs, factor }] : [] }
+      : { followers: [{ name: "A", toFollowerMs }, { name: "B", toFollowerMs }, { name: "C", toFollowerMs: fault ? constant(laggingMs) : toFollowerMs }] }),
     // Other models' registry traffic keeps the replication stream busy.
-    workload: { writesPerSec, durationMs: runMs, keys: 100, script },
+    workload:
+      cut === undefined
+        ? { writesPerSec, durationMs: runMs, keys: 100, script }
+        : cut.otherTraffic === false
+          ? { writes: 0, keys: 100, script: cutScript(script, cut) }
+          : { writesPerSec, durationMs: cut.untilMs ?? runMs, keys: 100, script: cutScript(script, cut) },
     reads: { readsPerSec: 0, routing },
   };
+}
+
+/**
+ * A registry run made smaller for showing a failure: the run ends at `untilMs`, without other
+ * models' traffic, without the slow spell (or the trailing follower), with fewer serving nodes,
+ * dashboards or no auditor. The seed draws the same values; only what is left out goes.
+ */
+export interface RegistryCut {
+  untilMs?: number;
+  otherTraffic?: boolean;
+  fault?: boolean;
+  servers?: number;
+  dashboards?: number;
+  auditor?: boolean;
+}
+
+/** The registry's script without the operations `cut` leaves out (and those that were to follow them). */
+function cutScript(script: readonly ScriptedOp[], cut: RegistryCut): ScriptedOp[] {
+  const index = (client: string, prefix: string) => (client.startsWith(prefix) ? Number(client.slice(prefix.length)) : 0);
+  const dropped = new Set<string>();
+  return script.filter((op) => {
+    const keep =
+      !(op.afterOp !== undefined && dropped.has(op.afterOp)) &&
+      !(op.afterOp === undefined && cut.untilMs !== undefined && op.atMs >= cut.untilMs) &&
+      !(cut.servers !== undefined && index(op.client, "server") > cut.servers) &&
+      !(cut.dashboards !== undefined && index(op.client, "dashboard") > cut.dashboards) &&
+      !(cut.auditor === false && op.client === "auditor");
+    if (!keep && op.label !== undefined) dropped.add(op.label);
+    return keep;
+  });
 }
 
 /**
@@ -320,11 +360,13 @@ export async function judgeRegistry(
   record: Recorder,
   answer: StudentCode<typeof Exercise>,
   laggingMs?: number,
+  cut?: RegistryCut,
 ): Promise<Violation | null> {
-  const config = registryConfig(seed, SUBMISSION_ROUTER, laggingMs);
+  const config = registryConfig(seed, SUBMISSION_ROUTER, laggingMs, cut);
   const slow = config.faults?.[0];
   if (slow) record("slowFollower", `${slow.node} ${slow.factor}x slower from ${round(slow.fromMs)} to ${round(slow.toMs!)} ms`);
-  else record("laggingFollower", `C always ${round(laggingMs ?? 0)} ms behind the leader`);
+  else if (laggingMs !== undefined && cut?.fault !== false) record("laggingFollower", `C always ${round(laggingMs)} ms behind the leader`);
+  else record("followers", "no slow or trailing follower");
   const { compiled, byPurpose } = routeSources(policies);
   const run =
     compiled.size === OPERATIONS.length
@@ -349,6 +391,74 @@ export async function judgeRegistry(
     if (broken) return broken;
   }
   return null;
+}
+
+/** A registry case as judged: one seed, the policies, the invariants, and its runs in order (undefined: the slow spell; a number: C trailing that far behind). */
+export interface RegistryCase {
+  seed: number;
+  policies: Record<Operation, Policy>;
+  which: readonly Invariant[];
+  answer: StudentCode<typeof Exercise>;
+  runs: readonly (number | undefined)[];
+}
+
+/** Runs the shrinking of one failing registry case may spend (each a routed run). */
+const SHRINK_RUNS = 10;
+
+/**
+ * Shows a failing registry case as a smaller run that breaks the same rule: the first of the
+ * case's runs that fails is cut to end just after the
+ * failure, then, as long as the same rule still breaks, without other models' traffic, with one
+ * serving node, no dashboard, no auditor, without the slow or trailing follower, and to half its
+ * length (shrinkBy, grader/search/shrink.ts), within `SHRINK_RUNS` more runs. Returns null (the
+ * case is shown as found) when no listed run fails.
+ */
+export async function shrinkRegistry(k: RegistryCase, record: Recorder): Promise<Violation | null> {
+  const { seed, policies, which, answer } = k;
+  for (const lagging of k.runs) {
+    let history: History | undefined;
+    const watch: Recorder = Object.assign(() => {}, { run: (r: RunResult) => void (history = r.history) });
+    const found = await judgeRegistry(seed, policies, which, watch, answer, lagging);
+    if (!found) continue;
+    const rule = found.rule;
+    const quiet: Recorder = () => {};
+    const fails = async (cut: RegistryCut) => (await judgeRegistry(seed, policies, which, quiet, answer, lagging, cut))?.rule === rule;
+    const times = (found.ops ?? []).map((id) => history?.ops[id]).flatMap((op) => (op ? [op.invokeMs, op.completeMs] : [])).filter(Number.isFinite);
+    const start: RegistryCut = times.length > 0 ? { untilMs: Math.min(REGISTRY_RUN_MS, Math.floor(Math.max(...times)) + 1) } : {};
+    const begin = start.untilMs !== undefined && (await fails(start)) ? start : {};
+    const { value: cut, steps } = await shrinkBy(begin, smallerRegistries, fails, SHRINK_RUNS - 1);
+    record("shrunk", `${describeCut(cut)} (${steps + 2} more run(s))`);
+    return (await judgeRegistry(seed, policies, which, record, answer, lagging, cut)) ?? found;
+  }
+  return null;
+}
+
+/**
+ * The next smaller registry runs to try: the readers and the traffic a failure rarely needs
+ * first, then the fault, then half the run (already cut at the failure, it often needs the rest).
+ */
+function smallerRegistries(cut: RegistryCut): RegistryCut[] {
+  const out: RegistryCut[] = [];
+  if (cut.otherTraffic !== false) out.push({ ...cut, otherTraffic: false });
+  if (cut.servers === undefined || cut.servers > 1) out.push({ ...cut, servers: 1 });
+  if (cut.dashboards !== 0) out.push({ ...cut, dashboards: 0 });
+  if (cut.auditor !== false) out.push({ ...cut, auditor: false });
+  if (cut.fault !== false) out.push({ ...cut, fault: false });
+  const untilMs = cut.untilMs ?? REGISTRY_RUN_MS;
+  if (untilMs > 100) out.push({ ...cut, untilMs: Math.round(untilMs / 2) });
+  return out;
+}
+
+function describeCut(cut: RegistryCut): string {
+  const parts = [
+    cut.untilMs !== undefined ? `the run ends at ${cut.untilMs} ms` : "the whole run",
+    cut.otherTraffic === false ? "no other models' traffic" : "",
+    cut.fault === false ? "no slow or trailing follower" : "",
+    cut.servers !== undefined ? `${cut.servers} serving node(s)` : "",
+    cut.dashboards === 0 ? "no dashboard" : "",
+    cut.auditor === false ? "no auditor" : "",
+  ];
+  return parts.filter(Boolean).join(", ");
 }
 
 /** Library routings compiled here, and what the sandbox routes each operation's reads with. */
@@ -418,14 +528,15 @@ const registrySpace: fc.Arbitrary<RegistryCandidate> = fc.record(
   { requiredKeys: ["seed"] },
 );
 
-export function registrySearch(answer: StudentCode<typeof Exercise>, policies: Record<Operation, Policy>, seed: number, tries: number): Hunt<RegistryCandidate> {
+export function registrySearch(answer: StudentCode<typeof Exercise>, policies: Record<Operation, Policy>, seed: number, tries: number): ShownSearch<RegistryCandidate> {
   return {
     space: registrySpace,
     first: [{ seed, laggingMs: laggingMsFor(policies["serve-model"]) }, { seed: (seed >>> 3) + 1 }],
     tries,
-    // A case is one seeded run of the whole registry: nothing smaller to show.
+    // Another seed is not a smaller case: the run of the one found is shrunk instead (shrinkShown).
     shrinkTries: 0,
     judge: (k, record) => judgeRegistry(k.seed, policies, ALL_INVARIANTS, record, freshly(answer), k.laggingMs),
+    shrinkShown: (k, record) => shrinkRegistry({ seed: k.seed, policies, which: ALL_INVARIANTS, answer: freshly(answer), runs: [k.laggingMs] }, record),
     describe: (k) => `the registry of seed ${k.seed}${k.laggingMs === undefined ? ", one follower slow for a while" : `, follower C always ${k.laggingMs} ms behind`}`,
   };
 }

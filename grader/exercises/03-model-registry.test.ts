@@ -10,9 +10,9 @@
  */
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/03-model-registry";
-import { graded, type GradedContext } from "../graded";
+import { graded, type GradedContext, type Recorder } from "../graded";
 import { student } from "../student";
-import { hunt } from "../search/hunt";
+import { searchTest } from "../search/search-test";
 import {
   ALL_INVARIANTS,
   askPolicies,
@@ -24,7 +24,10 @@ import {
   policyRoutingName,
   readPolicy,
   registrySearch,
+  shrinkRegistry,
   type Invariant,
+  type Operation,
+  type Policy,
 } from "./03-model-registry.support";
 
 const answer = student<typeof Exercise>("03-model-registry");
@@ -35,18 +38,36 @@ const answer = student<typeof Exercise>("03-model-registry");
  * weak spot instead of the slow spell ("both": the slow-spell run, then the trailing one).
  */
 const keeps = (invariants: readonly Invariant[], seeds: number, trailing: "never" | "always" | "both" = "never") => async (c: GradedContext) => {
-  await c.each(c.seeds(seeds), async (seed, record) => {
-    // Asked afresh for each case, as a router would be configured for each run.
-    const chosen = await askPolicies(answer);
-    if ("rule" in chosen) return chosen;
-    record("routing", Object.fromEntries(OPERATIONS.map((op) => [op, policyRoutingName(chosen[op])])));
+  /** The runs a case judges, in order (undefined: the slow spell; a number: C trailing that far behind). */
+  const runsFor = (chosen: Record<Operation, Policy>): (number | undefined)[] => {
     const lagging = laggingMsFor(chosen["serve-model"]);
-    if (trailing !== "always") {
-      const broken = await judgeRegistry(seed, chosen, invariants, record, freshly(answer));
-      if (broken || trailing === "never") return broken;
-    }
-    return judgeRegistry(seed, chosen, invariants, record, freshly(answer), lagging);
-  });
+    return trailing === "never" ? [undefined] : trailing === "always" ? [lagging] : [undefined, lagging];
+  };
+  /** Asked afresh for each case, as a router would be configured for each run. */
+  const ask = async (record: Recorder) => {
+    const chosen = await askPolicies(answer);
+    if (!("rule" in chosen)) record("routing", Object.fromEntries(OPERATIONS.map((op) => [op, policyRoutingName(chosen[op])])));
+    return chosen;
+  };
+  await c.each(
+    c.seeds(seeds),
+    async (seed, record) => {
+      const chosen = await ask(record);
+      if ("rule" in chosen) return chosen;
+      for (const lagging of runsFor(chosen)) {
+        const broken = await judgeRegistry(seed, chosen, invariants, record, freshly(answer), lagging);
+        if (broken) return broken;
+      }
+      return null;
+    },
+    {
+      // The first failing run, shown smaller.
+      shrink: async (seed, record) => {
+        const chosen = await ask(record);
+        return "rule" in chosen ? chosen : shrinkRegistry({ seed, policies: chosen, which: invariants, answer: freshly(answer), runs: runsFor(chosen) }, record);
+      },
+    },
+  );
 };
 
 graded(
@@ -119,11 +140,8 @@ graded(
 
 graded(
   { name: "a search of registry runs and trailing followers finds no broken invariant", points: 2, visibility: "public", caseTimeoutMs: 20_000 },
-  async (c) => {
-    await c.each(c.searchSeeds(1), async (seed, record) => {
-      const chosen = await askPolicies(answer);
-      if ("rule" in chosen) return chosen;
-      return hunt(seed, registrySearch(answer, chosen, seed, 3), record);
-    });
-  },
+  searchTest(async (seed) => {
+    const chosen = await askPolicies(answer);
+    return "rule" in chosen ? chosen : registrySearch(answer, chosen, seed, 3);
+  }),
 );

@@ -7,11 +7,12 @@
  * exercise's documentation describes.
  */
 import { constant, exponential, lostWrites, policyName, shifted, simulate } from "../../lib";
-import type { AckPolicy, Fault, FollowerConfig, RunResult, SimConfig, Violation as CheckerViolation } from "../../lib";
+import type { AckPolicy, Fault, FollowerConfig, RunResult, ScriptedOp, SimConfig, Violation as CheckerViolation, WriteOp } from "../../lib";
 import { randomInt, stream } from "../../lib/rng";
 import fc from "fast-check";
 import type { Recorder, Violation } from "../graded";
-import type { Hunt } from "../search/hunt";
+import type { ShownSearch } from "../search/search-test";
+import { shrinkList } from "../search/shrink";
 
 export type ServiceName = "ledger" | "metrics" | "accounts";
 export const SERVICE_NAMES: ServiceName[] = ["ledger", "metrics", "accounts"];
@@ -277,20 +278,86 @@ export function judgeService(service: Service, ack: unknown, seed: number, recor
       want: `<= ${service.commitLatencyMsP99Max}`,
     };
   }
-  if (outcome.lostWrites > service.lostWritesMax) {
-    return {
-      rule: service.lostWritesMax === 0
-        ? `${service.name}: no acknowledged write is lost when ${service.crash}`
-        : `${service.name}: at most ${service.lostWritesMax} acknowledged writes lost when ${service.crash}`,
-      details: `${policyName(policy)} lost ${outcome.lostWrites} acknowledged write(s)${moment ? ` when the crash came at ${moment.crashAtMs} ms (${moment.why})` : ""}`,
-      got: outcome.lostWrites,
-      want: `<= ${service.lostWritesMax}`,
-      involved: outcome.lostExamples,
-      ops: firstLost?.ops,
-      name: firstLost?.guarantee,
-    };
+  return lossTarget(service, policy, outcome, firstLost, moment);
+}
+
+/** The loss target's violation when a crash run lost more acknowledged writes than `service` allows, or null. */
+function lossTarget(service: Service, policy: AckPolicy, outcome: Pick<ServiceOutcome, "lostWrites" | "lostExamples">, firstLost: CheckerViolation | undefined, moment?: CrashMoment): Violation | null {
+  if (outcome.lostWrites <= service.lostWritesMax) return null;
+  return {
+    rule: lossRule(service),
+    details: `${policyName(policy)} lost ${outcome.lostWrites} acknowledged write(s)${moment ? ` when the crash came at ${moment.crashAtMs} ms (${moment.why})` : ""}`,
+    got: outcome.lostWrites,
+    want: `<= ${service.lostWritesMax}`,
+    involved: outcome.lostExamples,
+    ops: firstLost?.ops,
+    name: firstLost?.guarantee,
+  };
+}
+
+const lossRule = (service: Service): string =>
+  service.lostWritesMax === 0
+    ? `${service.name}: no acknowledged write is lost when ${service.crash}`
+    : `${service.name}: at most ${service.lostWritesMax} acknowledged writes lost when ${service.crash}`;
+
+// ---------------------------------------------------------------------------- shrinking
+
+/** Judgements the shrinking of one failing crash run may spend (each a small simulated run). */
+const SHRINK_RUNS = 40;
+
+/**
+ * Shows a case that lost acknowledged writes as a smaller crash run that still loses more than
+ * the service allows: the crash run's writes become scripted ones (the same clients, keys,
+ * values and send times), then the writes sent more than 50 ms before the crash or after it go
+ * if the loss survives that, faults other than the leader's crash go one at a time (the fault
+ * alone), and delta debugging drops writes down to the few that are lost (grader/search/shrink.ts).
+ * The smaller run draws its own network delays, so the lost writes may be other ones: what it
+ * shows is checked, not assumed. Returns null (the case is shown as found) when the case's
+ * violation is not a loss (a latency miss is about every write of the normal run) or could not be
+ * reproduced.
+ */
+export async function shrinkCrashCase(service: Service, ack: unknown, seed: number, record: Recorder, moment?: CrashMoment): Promise<Violation | null> {
+  if (!isPolicy(ack)) return null;
+  const quiet: Recorder = () => {};
+  const found = judgeService(service, ack, seed, quiet, moment);
+  if (!found || found.rule !== lossRule(service)) return null;
+  const full = crashRun(service, ack, seed, moment?.crashAtMs);
+  const crashAtMs = (full.failover!.crashLeader as { atMs: number }).atMs;
+  const original = simulate(full).history.ops.filter((op): op is WriteOp => op.kind === "write");
+  const start: CrashShape = {
+    writes: original.map((op) => ({ kind: "write", atMs: op.invokeMs, client: op.client, key: op.key, value: op.value })),
+    faults: full.faults ?? [],
+  };
+  const configOf = (shape: CrashShape): SimConfig => ({ ...full, workload: { writes: 0, script: shape.writes }, faults: shape.faults });
+  const loses = (shape: CrashShape): boolean => lostWrites(simulate(configOf(shape)).history).length > service.lostWritesMax;
+  let steps = 0;
+  let shape = start;
+  if (!loses(shape)) return null;
+  // Cheap cuts first: the last 50 ms before the crash, then each other fault left out.
+  const recent = { ...shape, writes: shape.writes.filter((w) => w.atMs >= crashAtMs - 50 && w.atMs <= crashAtMs) };
+  steps++;
+  if (recent.writes.length > 0 && loses(recent)) shape = recent;
+  for (const fault of shape.faults) {
+    const without = { ...shape, faults: shape.faults.filter((f) => f !== fault) };
+    steps++;
+    if (loses(without)) shape = without;
   }
-  return null;
+  const { items, steps: more } = await shrinkList(shape.writes, (writes) => loses({ ...shape, writes }), SHRINK_RUNS - steps);
+  shape = { ...shape, writes: items };
+  const run = simulate(configOf(shape));
+  const lost = lostWrites(run.history);
+  record.run?.(run);
+  record("policy", policyName(ack));
+  record("outcome", { lostWrites: lost.length, lostExamples: lost.slice(0, 3).map((v) => v.message) });
+  record("shrunk", `from ${original.length} writes to ${shape.writes.length}, ${shape.faults.length} of ${start.faults.length} other fault(s) kept, in ${steps + more} run(s)`);
+  record("faults", shape.faults);
+  return lossTarget(service, ack, { lostWrites: lost.length, lostExamples: lost.slice(0, 3).map((v) => v.message) }, lost[0], moment && { ...moment, why: `${moment.why} in the run as found` });
+}
+
+/** A crash run reduced for shrinking: its writes as a script, and the faults kept besides the leader's crash. */
+interface CrashShape {
+  writes: Extract<ScriptedOp, { kind: "write" }>[];
+  faults: Fault[];
 }
 
 // ---------------------------------------------------------------------------- the search
@@ -321,7 +388,7 @@ const candidateSpace: fc.Arbitrary<CrashCandidate> = fc
  * The search over crash moments and seeds for the submission's policies (`policies`, as it
  * answered): first the worst moments computed from each policy on `seeds`, then random moments.
  */
-export function crashSearch(policies: Record<ServiceName, unknown>, seeds: readonly number[], tries: number): Hunt<CrashCandidate> {
+export function crashSearch(policies: Record<ServiceName, unknown>, seeds: readonly number[], tries: number): ShownSearch<CrashCandidate> {
   const first: CrashCandidate[] = [];
   for (const seed of seeds) {
     for (const name of SERVICE_NAMES) {
@@ -338,13 +405,15 @@ export function crashSearch(policies: Record<ServiceName, unknown>, seeds: reado
     space: candidateSpace,
     first,
     tries: Math.max(tries, first.length),
-    // A case is one crash of one seeded run already: nothing smaller to show.
+    // Another seed or moment is not a smaller case: the run of the one found is shrunk instead (shrinkShown).
     shrinkTries: 0,
-    judge: (k, record) =>
-      judgeService(SERVICES[k.service], policies[k.service], k.seed, record, { seed: k.seed, crashAtMs: k.crashAtMs, atRisk: 0, marginMs: 0, why: k.why ?? "a searched moment" }),
+    judge: (k, record) => judgeService(SERVICES[k.service], policies[k.service], k.seed, record, searchedMoment(k)),
+    shrinkShown: (k, record) => shrinkCrashCase(SERVICES[k.service], policies[k.service], k.seed, record, searchedMoment(k)),
     describe: (k) => `${k.service}, seed ${k.seed}, the leader crashing at ${k.crashAtMs} ms${k.why ? ` (${k.why})` : ""}`,
   };
 }
+
+const searchedMoment = (k: CrashCandidate): CrashMoment => ({ seed: k.seed, crashAtMs: k.crashAtMs, atRisk: 0, marginMs: 0, why: k.why ?? "a searched moment" });
 
 /** The worst crash moment for an answer, or undefined when it is not a policy this cluster can run (judging says why). */
 export function worstMomentOf(service: Service, answer: unknown, seed: number): CrashMoment | undefined {

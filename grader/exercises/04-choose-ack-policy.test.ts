@@ -2,21 +2,32 @@
  * Exercise 04 — choosing ack policies. Each case simulates one service's cluster with the chosen
  * policy on one seed: a normal run for commit latency and a crash run for lost acknowledged
  * writes. Public cases run fixed seeds, hidden ones secret seeds. Cases built from the chosen
- * policy crash the leader at its worst moment (just after acknowledging the most writes no
- * surviving follower has yet), and a search of crash moments and seeds keyed by the grading
- * secret must find no missed target before full marks.
+ * policy, the hidden ones among them, crash the leader at its worst moment (just after
+ * acknowledging the most writes no surviving follower has yet), and a search of crash moments and
+ * seeds keyed by the grading secret must find no missed target before full marks. A run that lost
+ * acknowledged writes is shown shrunk.
  */
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/04-choose-ack-policy";
-import { graded, type GradedContext } from "../graded";
+import { graded, type GradedContext, type Recorder } from "../graded";
 import { student } from "../student";
-import { hunt } from "../search/hunt";
-import { SERVICE_NAMES, SERVICES, crashSearch, judgeService, worstMomentOf, type ServiceName } from "./04-choose-ack-policy.support";
+import { searchTest } from "../search/search-test";
+import { SERVICE_NAMES, SERVICES, crashSearch, judgeService, shrinkCrashCase, worstMomentOf, type ServiceName } from "./04-choose-ack-policy.support";
 
 const answer = student<typeof Exercise>("04-choose-ack-policy");
 
-const service = (name: ServiceName, seeds: number) => async (c: GradedContext) => {
-  await c.each(c.seeds(seeds), async (seed, record) => judgeService(SERVICES[name], await answer.call("chooseAckPolicy", name), seed, record));
+/**
+ * One service's targets on seeded runs. `atWorst` (hidden seeds): the leader crashes at the
+ * moment of the seed's run worst for the chosen policy, not at a random one: a random moment
+ * finds a fallback's exposed writes on some seeds only, and a hidden test's verdict must not hang
+ * on the secret's luck.
+ */
+const service = (name: ServiceName, seeds: number, atWorst = false) => async (c: GradedContext) => {
+  const judged = (judge: typeof judgeService | typeof shrinkCrashCase) => async (seed: number, record: Recorder) => {
+    const policy = await answer.call("chooseAckPolicy", name);
+    return judge(SERVICES[name], policy, seed, record, atWorst ? worstMomentOf(SERVICES[name], policy, seed) : undefined);
+  };
+  await c.each(c.seeds(seeds), judged(judgeService), { shrink: judged(shrinkCrashCase) });
 };
 
 graded(
@@ -37,39 +48,38 @@ graded(
 graded(
   { name: "ledger meets its targets in the text's example: seed 1, the leader's zone failing at 600 ms", points: 1, visibility: "public" },
   async (c) => {
-    await c.each([{ label: "ledger, seed 1, L and A crashing at 600 ms" }], async (_, record) =>
-      judgeService(SERVICES.ledger, await answer.call("chooseAckPolicy", "ledger"), 1, record, { seed: 1, crashAtMs: 600, atRisk: 0, marginMs: 0, why: "the text's example" }),
-    );
+    const moment = { seed: 1, crashAtMs: 600, atRisk: 0, marginMs: 0, why: "the text's example" };
+    await c.each([{ label: "ledger, seed 1, L and A crashing at 600 ms" }], async (_, record) => judgeService(SERVICES.ledger, await answer.call("chooseAckPolicy", "ledger"), 1, record, moment), {
+      shrink: async (_, record) => shrinkCrashCase(SERVICES.ledger, await answer.call("chooseAckPolicy", "ledger"), 1, record, moment),
+    });
   },
 );
 
-graded({ name: "ledger meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("ledger", 3));
+graded({ name: "ledger meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("ledger", 3, true));
 
-graded({ name: "metrics meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("metrics", 3));
+graded({ name: "metrics meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("metrics", 3, true));
 
-graded({ name: "accounts meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("accounts", 3));
+graded({ name: "accounts meets its targets on hidden seeds", points: 2, visibility: "hidden" }, service("accounts", 3, true));
 
 graded(
   { name: "loses no more acknowledged writes than allowed when the leader crashes at the worst moment for the chosen policy", points: 2, visibility: "public" },
   async (c) => {
     const cases = SERVICE_NAMES.map((name) => ({ label: `${name}, seed 1`, name, seed: 1 }));
-    await c.each(cases, async (k, record) => {
+    const worstCase = (judge: typeof judgeService | typeof shrinkCrashCase) => async (k: (typeof cases)[number], record: Recorder) => {
       const policy = await answer.call("chooseAckPolicy", k.name);
       const service = SERVICES[k.name];
-      const moment = worstMomentOf(service, policy, k.seed);
-      return judgeService(service, policy, k.seed, record, moment);
-    });
+      return judge(service, policy, k.seed, record, worstMomentOf(service, policy, k.seed));
+    };
+    await c.each(cases, worstCase(judgeService), { shrink: worstCase(shrinkCrashCase) });
   },
 );
 
 graded(
   { name: "a search of crash moments and seeds finds no missed target", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
-  async (c) => {
-    await c.each(c.searchSeeds(1), async (seed, record) => {
-      const r = await answer.run(SERVICE_NAMES.map((name) => ({ call: "chooseAckPolicy", args: [name] })));
-      if (r.error) throw r.error;
-      const policies = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, r.values[i]])) as Record<ServiceName, unknown>;
-      return hunt(seed, crashSearch(policies, [(seed % 100_000) + 1], 9), record);
-    });
-  },
+  searchTest(async (seed) => {
+    const r = await answer.run(SERVICE_NAMES.map((name) => ({ call: "chooseAckPolicy", args: [name] })));
+    if (r.error) throw r.error;
+    const policies = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, r.values[i]])) as Record<ServiceName, unknown>;
+    return crashSearch(policies, [(seed % 100_000) + 1], 9);
+  }),
 );

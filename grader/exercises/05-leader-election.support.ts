@@ -10,6 +10,7 @@ import type * as Exercise from "../../exercises/05-leader-election";
 import { randomInt, stream, type Rng } from "../../lib/rng";
 import type { Recorder, Violation } from "../graded";
 import type { Hunt } from "../search/hunt";
+import { turnOf } from "../search/aims";
 import { shrinkList } from "../search/shrink";
 import type { StudentCode } from "../student";
 
@@ -108,6 +109,100 @@ export function largeCluster(seed: number): Follower[] {
   const size = 20 + randomInt(rng, 21);
   const names = shuffled(rng, Array.from({ length: 60 }, (_, i) => nodeName(i))).slice(0, size);
   return names.map((name) => randomFollower(rng, name, { epochs: 2, lsnSpread: 2 }));
+}
+
+/**
+ * Clusters each aimed at one mistake, the kind read from the seed (`turnOf`, grader/search/aims.ts):
+ * a few followers that only the broken rule decides (a tie in array order, a log received but not
+ * applied, ...) among 0-3 others they all outrank, at seeded places in the list; epochs, positions
+ * and names come from the seed. The last kind is a plain `randomCluster`.
+ */
+export const AIMED_CLUSTERS: readonly ((seed: number) => Follower[])[] = [
+  // A tie on epoch and log: the follower listed first has the name that sorts last.
+  aimed("tie in array order", (rng, top, names) => {
+    const tied = names.slice(0, 2 + randomInt(rng, 2)).sort().reverse();
+    const priority = 1 + randomInt(rng, 3);
+    return tied.map((name) => ({ ...top, name, priority }));
+  }),
+  // A tie on epoch and log, the higher priority listed last.
+  aimed("tie decided by priority", (rng, top, names) => [{ ...top, name: names[0], priority: 1 }, { ...top, name: names[1], priority: 2 + randomInt(rng, 2) }]),
+  // A tie between names that plain comparison and localeCompare order differently ("B" before "a").
+  aimed("tie decided by plain string comparison", (rng, top) => {
+    const pairs = DISAGREEING_NAMES.filter(([a, b]) => a.localeCompare(b) > 0);
+    const [first, second] = pairs[randomInt(rng, pairs.length)];
+    return [{ ...top, name: second }, { ...top, name: first }];
+  }),
+  // A tie between names that plain comparison and numeric collation order differently ("r14" before "r3").
+  aimed("tie decided by plain comparison of digits", (rng, top) => [
+    { ...top, name: `r${2 + randomInt(rng, 8)}` },
+    { ...top, name: `r${10 + randomInt(rng, 10)}` },
+  ]),
+  // One received more, the other applied more.
+  aimed("received and applied positions disagree", (rng, top, names) => {
+    const behind = 5 + randomInt(rng, 20);
+    const pair = [{ ...top, name: names[0], receivedLsn: top.receivedLsn - 1, appliedLsn: top.receivedLsn - 1 }, { ...top, name: names[1], appliedLsn: top.receivedLsn - behind }];
+    return randomInt(rng, 2) === 0 ? pair : pair.reverse();
+  }),
+  // A longer log from an older epoch, listed first, with a higher priority.
+  aimed("a newer epoch against a longer log", (rng, top, names) => [
+    { ...top, name: names[0], epoch: top.epoch - 1, receivedLsn: top.receivedLsn + 1 + randomInt(rng, 50), appliedLsn: top.receivedLsn, priority: 3 },
+    { ...top, name: names[1], priority: 1 },
+  ]),
+  // The best log on a crashed follower.
+  aimed("the best log on a crashed follower", (rng, top, names) => [
+    { ...top, name: names[0], alive: false, receivedLsn: top.receivedLsn + 1 + randomInt(rng, 9), priority: 3 },
+    { ...top, name: names[1] },
+  ]),
+  // The best log on a follower with priority 0.
+  aimed("the best log with priority 0", (rng, top, names) => [
+    { ...top, name: names[0], priority: 0, receivedLsn: top.receivedLsn + 1 + randomInt(rng, 9) },
+    { ...top, name: names[1] },
+  ]),
+  // A higher priority with a shorter log.
+  aimed("priority against the log", (rng, top, names) => [
+    { ...top, name: names[0], receivedLsn: top.receivedLsn - 1 - randomInt(rng, 5), priority: 3 },
+    { ...top, name: names[1], priority: 1 },
+  ]),
+  // Nobody can be promoted: crashed, or priority 0.
+  aimed("nobody promotable", (rng, top, names) => names.slice(0, 1 + randomInt(rng, 3)).map((name, i) => ({ ...top, name, ...(i % 2 === 0 ? { alive: false } : { priority: 0 }) }))),
+  randomCluster,
+];
+
+/**
+ * A cluster builder: `trap(rng, top, names)` makes the followers that decide the election (`top`
+ * is a follower at the cluster's best epoch and position; `names` are free, shuffled), and 0-3
+ * others, all outranked (an older epoch, or a shorter log), go in at seeded places without
+ * reordering the trap. In the "nobody promotable" kind the others cannot be promoted either.
+ */
+function aimed(aim: string, trap: (rng: Rng, top: Follower, names: string[]) => Follower[]): (seed: number) => Follower[] {
+  return (seed) => {
+    const rng = stream(seed, `05/aimed/${aim}`);
+    const names = shuffled(rng, ["A", "B", "C", "D", "E", "F", "G", "H"]);
+    const epoch = 3 + randomInt(rng, 3);
+    const receivedLsn = 1000 + randomInt(rng, 200);
+    const decisive = trap(rng, follower("", { epoch, receivedLsn }), names.slice(0, 4));
+    const out = [...decisive];
+    const nobody = decisive.every((f) => !promotable(f));
+    const free = names.slice(4).filter((name) => !decisive.some((f) => f.name === name));
+    for (const name of free.slice(0, randomInt(rng, 4))) {
+      const older = randomInt(rng, 2) === 0;
+      const other = randomFollower(rng, name, { epochs: 1, lsnSpread: 30 });
+      const placed: Follower = {
+        ...other,
+        epoch: older ? epoch - 1 : epoch,
+        receivedLsn: older ? receivedLsn - randomInt(rng, 40) : receivedLsn - 20 - randomInt(rng, 40),
+        ...(nobody ? { alive: false } : {}),
+      };
+      placed.appliedLsn = Math.min(placed.appliedLsn, placed.receivedLsn);
+      out.splice(randomInt(rng, out.length + 1), 0, placed);
+    }
+    return out;
+  };
+}
+
+/** A cluster of the kind its seed names in `AIMED_CLUSTERS`: a hidden test's seeds take turns (seedsTakingTurns). */
+export function aimedCluster(seed: number): Follower[] {
+  return AIMED_CLUSTERS[turnOf(seed, AIMED_CLUSTERS.length)](seed);
 }
 
 /** The same followers in another order (a seeded shuffle). */

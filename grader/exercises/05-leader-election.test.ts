@@ -1,15 +1,19 @@
 /**
  * Exercise 05 — leader election. Public cases are hand-written clusters, each showing one rule
  * (with the examples of the exercise's text), random clusters on fixed seeds, and cases built
- * from the submission's own choices; hidden cases are random clusters and their follow-ups on
- * secret seeds; a search of small clusters must find no broken rule before full marks.
+ * from the submission's own choices; hidden cases are clusters on secret seeds, each aimed at one
+ * mistake in turn (every grading meets them all), and their follow-ups; a search of small
+ * clusters must find no broken rule before full marks.
  */
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/05-leader-election";
 import { graded, type GradedContext, type Recorder } from "../graded";
 import { student } from "../student";
-import { hunt } from "../search/hunt";
+import { seedsTakingTurns } from "../search/aims";
+import { searchTest } from "../search/search-test";
 import {
+  AIMED_CLUSTERS,
+  aimedCluster,
   electionSearch,
   follower as f,
   judgeCluster,
@@ -34,6 +38,15 @@ const cases = (list: ElectionCase[]) => async (c: GradedContext) => {
 /** Random clusters from seeds; a failing one is shown with as few followers as still fail. */
 const seeded = (count: number, cluster: (seed: number) => Follower[], check: typeof judge) => async (c: GradedContext) => {
   await c.each(c.seeds(count), (seed, record) => check(cluster(seed), record), { shrink: (seed, record) => shrinkCluster(cluster(seed), check, record) });
+};
+
+/**
+ * Clusters from hidden seeds that take turns at the kinds of `AIMED_CLUSTERS`, so that every
+ * grading meets each mistake (a tie in array order, a received/applied split, ...) whatever its secret.
+ */
+const aimedSeeds = (count: number, check: typeof judge) => async (c: GradedContext) => {
+  const seeds = seedsTakingTurns(c.seeds(count), AIMED_CLUSTERS.length);
+  await c.each(seeds, (seed, record) => check(aimedCluster(seed), record));
 };
 
 graded(
@@ -135,18 +148,16 @@ graded(
 
 graded({ name: "picks a correct leader in random clusters", points: 2, visibility: "public" }, seeded(20, randomCluster, judge));
 
-graded({ name: "picks a correct leader in random clusters (hidden seeds)", points: 3, visibility: "hidden" }, seeded(40, randomCluster, judge));
+graded({ name: "picks a correct leader in random clusters (hidden seeds)", points: 3, visibility: "hidden" }, aimedSeeds(40, judge));
 
 graded(
   { name: "keeps or changes its choice as the rules say in random clusters (hidden seeds)", points: 3, visibility: "hidden" },
-  seeded(12, randomCluster, judgeTargeted),
+  aimedSeeds(12, judgeTargeted),
 );
 
 graded({ name: "picks a correct leader in large clusters full of ties (hidden seeds)", points: 2, visibility: "hidden" }, seeded(10, largeCluster, judgeTargeted));
 
 graded(
   { name: "a search of 150 small clusters and their follow-ups finds no broken rule", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
-  async (c) => {
-    await c.each(c.searchSeeds(1), (seed, record) => hunt(seed, electionSearch(answer, 150), record));
-  },
+  searchTest(() => electionSearch(answer, 150)),
 );

@@ -45,9 +45,21 @@ const show = ({ opId: _opId, ...w }: TokenWrite, index: number) => ({ index, ...
 const keysOf = (writes: readonly TokenWrite[]): string[] => [...new Set(writes.map((w) => w.key))];
 
 /**
+ * The keys read at the end of a stream: each key it wrote, then one it never wrote (which must
+ * read as null), so that every stream, hand-made, random or simulated, checks a read of a key no
+ * write reached, whatever keys its seed happened to give.
+ */
+const keysReadAtEnd = (writes: readonly TokenWrite[]): string[] => {
+  const keys = keysOf(writes);
+  let never = "never-written";
+  while (keys.includes(never)) never += "-too";
+  return [...keys, never];
+};
+
+/**
  * The questions a stream asks a fresh store, in one round trip: create it, then each write
  * followed by a read of its key (so that a rejected write that changed the value is caught at
- * once), then a read of every key at the end.
+ * once), then a read of every key at the end, and of one key no write touched.
  */
 export function streamSteps(writes: readonly TokenWrite[], store = "store"): Step[] {
   const steps: Step[] = [{ call: "createFencedStore", args: [], keep: store }];
@@ -55,7 +67,7 @@ export function streamSteps(writes: readonly TokenWrite[], store = "store"): Ste
     steps.push({ invoke: store, method: "write", args: [w.token, w.key, w.value] });
     steps.push({ invoke: store, method: "read", args: [w.key] });
   }
-  for (const key of keysOf(writes)) steps.push({ invoke: store, method: "read", args: [key] });
+  for (const key of keysReadAtEnd(writes)) steps.push({ invoke: store, method: "read", args: [key] });
   return steps;
 }
 
@@ -183,7 +195,7 @@ export function judgeStream(writes: readonly TokenWrite[], answers: StepResults)
         : { ...wrong, details: `${wrong.details}, right after write ${i} (${outcome})`, involved: [show(w, i)], ...opsOf(i) };
     }
   }
-  for (const [k, key] of keysOf(writes).entries()) {
+  for (const [k, key] of keysReadAtEnd(writes).entries()) {
     answered(1 + 2 * writes.length + k);
     const wrong = checkRead(key, values[1 + 2 * writes.length + k], lastAccepted);
     if (wrong) return { ...wrong, details: `${wrong.details}, at the end of the stream` };

@@ -14,6 +14,7 @@ import type { Dist, Fault, RunResult, SimConfig } from "../../lib";
 import { randomInt, stream, type Rng } from "../../lib/rng";
 import type * as Exercise from "../../exercises/07-detector-timeout";
 import type { Recorder, Violation } from "../graded";
+import { turnOf } from "../search/aims";
 import type { Hunt } from "../search/hunt";
 import type { StudentCode } from "../student";
 
@@ -45,10 +46,32 @@ const HEARTBEATS_PER_RUN = 200;
  * meets, so a band of sensible timeouts passes and both extremes fail.
  */
 export function randomProfile(seed: number): LinkProfile {
-  const rng = stream(seed, "07/profile");
+  return profileWith(stream(seed, "07/profile"), { pause: [0.3, 2], interval: [0.15, 0.8] });
+}
+
+/**
+ * Links for hidden seeds, the kind read from the seed (`turnOf`, grader/search/aims.ts), each
+ * aimed at the mistakes that show on it only: a pause well longer than any spike, or a spike well
+ * longer than any pause, both with a long heartbeat interval (forgetting the pause, the delay
+ * after waking, or the interval); and a short interval (a timeout of a few intervals). With the
+ * seeds taking turns, every grading holds each kind.
+ */
+export const AIMED_PROFILES: readonly ((seed: number) => LinkProfile)[] = [
+  (seed) => profileWith(stream(seed, "07/aimed-profile"), { pause: [1.3, 2], interval: [0.5, 0.8] }),
+  (seed) => profileWith(stream(seed, "07/aimed-profile"), { pause: [0.3, 0.6], interval: [0.5, 0.8] }),
+  (seed) => profileWith(stream(seed, "07/aimed-profile"), { pause: [0.3, 2], interval: [0.15, 0.25] }),
+];
+
+/** A link of the kind its seed names in `AIMED_PROFILES`. */
+export function aimedProfile(seed: number): LinkProfile {
+  return AIMED_PROFILES[turnOf(seed, AIMED_PROFILES.length)](seed);
+}
+
+/** A random link whose pause and heartbeat interval (at the budget's rate) are within these multiples of its spike. */
+function profileWith(rng: Rng, times: { pause: [number, number]; interval: [number, number] }): LinkProfile {
   const spikeDelayMs = Math.round(between(rng, 50, 400));
-  const gcPauseMs = Math.round(spikeDelayMs * between(rng, 0.3, 2));
-  const heartbeatsPerSecMax = Math.max(1, Math.round(1000 / (spikeDelayMs * between(rng, 0.15, 0.8))));
+  const gcPauseMs = Math.round(spikeDelayMs * between(rng, ...times.pause));
+  const heartbeatsPerSecMax = Math.max(1, Math.round(1000 / (spikeDelayMs * between(rng, ...times.interval))));
   const typicalDelayMs = Math.round(between(rng, 0.5, 5) * 10) / 10;
   const profile = { typicalDelayMs, spikeDelayMs, gcPauseMs, heartbeatsPerSecMax, outageBudgetMs: 0 };
   // Detection takes the timeout plus the last heartbeat's delay (at most 4 typical delays).

@@ -3,37 +3,59 @@
  * profile and simulates it: with a pause, a spike and a crash placed at the worst moment of the
  * setting's own heartbeat cycle (the text's example link, hand-made links, seeded ones), with
  * random latency spikes and leader pauses (no failover allowed), and with a crash (the outage must
- * fit the budget); a search of fault moments around its heartbeat must find nothing before full
- * marks.
+ * fit the budget). Hidden links take turns at the kinds of link each mistake shows on, and each
+ * hidden random run also gets its fault at the worst moment. A search of fault moments around its
+ * heartbeat must find nothing before full marks.
  */
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/07-detector-timeout";
 import { graded, type GradedContext, type Recorder } from "../graded";
-import { hunt } from "../search/hunt";
+import { seedsTakingTurns } from "../search/aims";
+import { searchTest } from "../search/search-test";
 import { student } from "../student";
 import {
+  AIMED_PROFILES,
   TEXT_EXAMPLE,
+  aimedProfile,
   askSetting,
   detectorSearch,
+  judgeMoment,
   judgeRun,
   judgeWorstMoments,
   randomProfile,
+  worstMoments,
   type LinkProfile,
+  type Moment,
   type RunKind,
 } from "./07-detector-timeout.support";
 
 const submission = student<typeof Exercise>("07-detector-timeout");
 
-/** Asks the submission for a setting on the seed's profile and runs one kind of random run with it. */
-const runs = (kind: RunKind, count: number) => async (c: GradedContext) => {
-  await c.each(c.seeds(count), async (seed, record) => {
-    const profile = randomProfile(seed);
+/** The fault of each kind of random run, as a moment placed against the heartbeat cycle. */
+const MOMENT_OF: Record<RunKind, Moment["kind"]> = { spikes: "spike", pauses: "pause", crash: "crash" };
+
+/**
+ * Asks the submission for a setting on the seed's profile and runs one kind of random run with
+ * it. With `aimed` (hidden seeds), the links take turns at the kinds each mistake shows on
+ * (`AIMED_PROFILES`), and each case then also places its kind of fault at the worst moment of
+ * the setting's own heartbeat cycle on the same link: whether a random link and a random fault
+ * meet a mistake is luck, and a hidden test's verdict must not hang on the secret's luck.
+ */
+const runs = (kind: RunKind, count: number, aimed = false) => async (c: GradedContext) => {
+  await c.each(aimed ? aimedSeeds(c, count) : c.seeds(count), async (seed, record) => {
+    const profile = aimed ? aimedProfile(seed) : randomProfile(seed);
     const setting = await askSetting(submission, profile, record);
-    return "rule" in setting ? setting : judgeRun(kind, profile, setting, seed, record);
+    if ("rule" in setting) return setting;
+    const broken = judgeRun(kind, profile, setting, seed, record);
+    if (broken || !aimed) return broken;
+    return judgeMoment(profile, setting, worstMoments(profile).find((m) => m.kind === MOMENT_OF[kind])!, record);
   });
 };
 
 const worst = (profile: LinkProfile, record: Recorder) => judgeWorstMoments(submission, profile, record);
+
+/** Hidden seeds taking turns at the kinds of link of `AIMED_PROFILES`. */
+const aimedSeeds = (c: GradedContext, count: number) => seedsTakingTurns(c.seeds(count), AIMED_PROFILES.length);
 
 graded({ name: "heartbeats within the budget, with a positive timeout", points: 1, visibility: "public" }, async (c) => {
   await c.each(c.seeds(10), async (seed, record) => {
@@ -64,19 +86,17 @@ graded({ name: "replaces a crashed leader within the outage budget", points: 1, 
 graded(
   { name: "survives the worst moment of its own heartbeat cycle on hidden links", points: 3, visibility: "hidden" },
   async (c) => {
-    await c.each(c.seeds(10), (seed, record) => worst(randomProfile(seed), record));
+    await c.each(aimedSeeds(c, 10), (seed, record) => worst(aimedProfile(seed), record));
   },
 );
 
-graded({ name: "no failover during latency spikes (hidden seeds)", points: 1, visibility: "hidden" }, runs("spikes", 6));
+graded({ name: "no failover during latency spikes (hidden seeds)", points: 1, visibility: "hidden" }, runs("spikes", 6, true));
 
-graded({ name: "no failover during leader pauses (hidden seeds)", points: 1, visibility: "hidden" }, runs("pauses", 6));
+graded({ name: "no failover during leader pauses (hidden seeds)", points: 1, visibility: "hidden" }, runs("pauses", 6, true));
 
-graded({ name: "crashes replaced within the outage budget (hidden seeds)", points: 1, visibility: "hidden" }, runs("crash", 6));
+graded({ name: "crashes replaced within the outage budget (hidden seeds)", points: 1, visibility: "hidden" }, runs("crash", 6, true));
 
 graded(
   { name: "a search of 60 fault moments around its own heartbeat finds no needless failover and no outage over budget", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
-  async (c) => {
-    await c.each(c.searchSeeds(1), (seed, record) => hunt(seed, detectorSearch(submission, 60, seed), record));
-  },
+  searchTest((seed) => detectorSearch(submission, 60, seed)),
 );

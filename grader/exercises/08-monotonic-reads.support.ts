@@ -12,6 +12,7 @@ import fc from "fast-check";
 import { constant, exponential, monotonicReads, randomInt, stream, type Fault, type FollowerConfig, type Rng, type RouterFn, type SimConfig } from "../../lib";
 import type * as Exercise from "../../exercises/08-monotonic-reads";
 import type { Recorder, Violation } from "../graded";
+import { turnOf } from "../search/aims";
 import type { Hunt } from "../search/hunt";
 import type { StudentCode } from "../student";
 import { judgeRouting, SUBMISSION_ROUTER } from "./routing.support";
@@ -160,6 +161,31 @@ export const TRAPS: TrapCase[] = [
 export async function judgeTrap(answer: StudentCode<typeof Exercise>, trap: TrapCase, record: Recorder): Promise<Violation | null> {
   const config = await ownChoice(answer, NAMES, "A", trap.scene, (run) => servedBy(run, "alice"), record);
   return judgeMonotonic(answer, config, record, 0);
+}
+
+/**
+ * Hidden cases, the kind read from the seed (`turnOf`, grader/search/aims.ts): the seed's crash
+ * workload, or one of `TRAPS` with every fault moved by 0-199 ms (from the seed) and aimed at the
+ * follower the router chose for alice. A random workload meets a router's mistake on most seeds,
+ * not all; with the seeds taking turns every grading also meets each trap.
+ */
+export const AIMED_STICKY_KINDS = 1 + TRAPS.length;
+
+/** The trap of kind `kind` (1 and up) for a seed, as a scene for the follower alice's router chose. */
+export function aimedTrap(seed: number, kind: number): TrapCase {
+  const trap = TRAPS[kind - 1];
+  const shiftMs = randomInt(stream(seed, "08/aimed-trap"), 200);
+  const shift = (f: Fault): Fault => ({ ...f, fromMs: f.fromMs + shiftMs, ...(f.toMs === undefined ? {} : { toMs: f.toMs + shiftMs }) });
+  return { label: `${trap.label} (${shiftMs} ms later)`, scene: (fast) => ({ ...trap.scene(fast), faults: (trap.scene(fast).faults ?? []).map(shift) }) };
+}
+
+/** Judges the hidden case of a seed (`AIMED_STICKY_KINDS`). */
+export function judgeAimedSticky(seed: number, answer: StudentCode<typeof Exercise>, record: Recorder): Promise<Violation | null> {
+  const kind = turnOf(seed, AIMED_STICKY_KINDS);
+  if (kind === 0) return judgeSticky(seed, answer, record);
+  const trap = aimedTrap(seed, kind);
+  record("trap", trap.label);
+  return judgeTrap(answer, trap, record);
 }
 
 /** The text's example run: three unequal followers, A then B crashing. */

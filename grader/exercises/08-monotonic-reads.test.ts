@@ -2,15 +2,28 @@
  * Exercise 08 — monotonic reads through follower crashes. Every case is a simulated run with the
  * submission as the read router, routed in a freshly loaded module: the text's example, scenes
  * that crash the follower the router chose at the worst moment, seeded runs (public ones shrunk
- * before they are shown, hidden ones on secret seeds), a check that the router keeps its memory
+ * before they are shown, hidden ones on secret seeds taking turns with those scenes moved in
+ * time), a check that the router keeps its memory
  * in ctx.session, and a search of small runs before full marks.
  */
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/08-monotonic-reads";
 import { graded } from "../graded";
-import { hunt } from "../search/hunt";
+import { seedsTakingTurns } from "../search/aims";
+import { searchTest } from "../search/search-test";
 import { student } from "../student";
-import { judgeMonotonic, judgeSticky, judgeTrap, shrinkSticky, stateCheckRuns, stickySearch, textExample, TRAPS } from "./08-monotonic-reads.support";
+import {
+  AIMED_STICKY_KINDS,
+  judgeAimedSticky,
+  judgeMonotonic,
+  judgeSticky,
+  judgeTrap,
+  shrinkSticky,
+  stateCheckRuns,
+  stickySearch,
+  textExample,
+  TRAPS,
+} from "./08-monotonic-reads.support";
 import { stateCheck } from "./sessions.support";
 
 const answer = student<typeof Exercise>("08-monotonic-reads");
@@ -44,13 +57,11 @@ graded(
 graded(
   { name: "no client sees a key go back in time while followers crash (hidden seeds)", points: 4, visibility: "hidden", caseTimeoutMs: 5000 },
   async (c) => {
-    await c.each(c.seeds(8), (seed, record) => judgeSticky(seed, answer, record));
+    await c.each(seedsTakingTurns(c.seeds(8), AIMED_STICKY_KINDS), (seed, record) => judgeAimedSticky(seed, answer, record));
   },
 );
 
 graded(
   { name: "a search of 25 small runs with crashes finds no client going back in time", points: 2, visibility: "public", caseTimeoutMs: 20_000 },
-  async (c) => {
-    await c.each(c.searchSeeds(1), (seed, record) => hunt(seed, stickySearch(answer, 25), record));
-  },
+  searchTest(() => stickySearch(answer, 25)),
 );

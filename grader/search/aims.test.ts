@@ -1,0 +1,138 @@
+/**
+ * Hidden tests aim at every mistake in every draw: the kinds of case take turns whatever the
+ * seeds, and exercise 02's aimed runs, 04's worst crash moments, 05's aimed clusters and 07's
+ * aimed links catch each known-wrong variant on every seed of some kind (the verdict of a hidden
+ * test cannot hang on the draw), and right answers on none.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { simulate } from "../../lib";
+import { AIMED_LOSS_CONFIGS, AIMED_RISK_CASES, aimedLossConfig, aimedRiskCase, boundaryProbes, checkLost, checkPrediction, probesFor } from "../exercises/02-data-loss-window.support";
+import { AIMED_CLUSTERS, aimedCluster, checkElection, type Follower } from "../exercises/05-leader-election.support";
+import { judgeService, SERVICE_NAMES, SERVICES, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
+import { AIMED_PROFILES, aimedProfile, checkSetting, judgeMoment, worstMoments, type LinkProfile } from "../exercises/07-detector-timeout.support";
+import { seedsTakingTurns, turnOf } from "./aims";
+
+describe("seedsTakingTurns", () => {
+  test("every draw holds each kind at least floor(n / kinds) times, each seed moved by less than kinds", () => {
+    for (const kinds of [1, 3, 11]) {
+      for (let draw = 0; draw < 50; draw++) {
+        const seeds = Array.from({ length: 40 }, (_, i) => (draw * 1_000_003 + i * 7_919_221) % 0x7fffffff);
+        const turned = seedsTakingTurns(seeds, kinds);
+        const counts = Array.from({ length: kinds }, (_, k) => turned.filter((s) => turnOf(s, kinds) === k).length);
+        expect(Math.min(...counts)).toBeGreaterThanOrEqual(Math.floor(40 / kinds));
+        turned.forEach((s, i) => {
+          expect(Math.abs(s - seeds[i])).toBeLessThan(kinds);
+          expect(s).toBeGreaterThanOrEqual(0);
+          expect(s).toBeLessThanOrEqual(0x7fffffff);
+        });
+      }
+    }
+  });
+
+  test("the largest seeds stay 31-bit", () => {
+    expect(seedsTakingTurns([0x7fffffff, 0x7fffffff], 11).every((s) => s <= 0x7fffffff)).toBe(true);
+  });
+});
+
+describe("05: every known-wrong variant fails every cluster of some aimed kind; right answers none", () => {
+  const { wrong, right } = answers("05-leader-election");
+  const judged = async (file: string) => {
+    const { chooseNewLeader } = (await import(file)) as { chooseNewLeader(f: Follower[]): unknown };
+    return (seed: number): boolean => {
+      const followers = aimedCluster(seed);
+      const before = JSON.stringify(followers);
+      try {
+        const copy = JSON.parse(before) as Follower[];
+        const chosen = chooseNewLeader(copy);
+        return checkElection(followers, chosen) !== null || JSON.stringify(copy) !== before;
+      } catch {
+        return true;
+      }
+    };
+  };
+  kindsCatch(wrong, right, AIMED_CLUSTERS.length, 60, judged);
+});
+
+describe("02: every known-wrong variant fails every aimed run or risk case of some kind; right answers none", () => {
+  const { wrong, right } = answers("02-data-loss-window");
+  expect(AIMED_LOSS_CONFIGS.length).toBe(AIMED_RISK_CASES.length);
+  const failing = async (file: string) => {
+    const m = (await import(file)) as { writesLostOnFailover(...a: unknown[]): unknown; expectedWritesLost(l: unknown): unknown };
+    return (seed: number): boolean => {
+      const run = simulate(aimedLossConfig(seed));
+      const probes = [...probesFor(run, seed), ...boundaryProbes(run, seed)];
+      const k = aimedRiskCase(seed);
+      try {
+        return (
+          probes.some((p) => checkLost(run, p, m.writesLostOnFailover({ followers: run.followers, writes: run.writes }, p.follower, p.atMs)) !== null) ||
+          checkPrediction(k, k.writesAtRiskMean, m.expectedWritesLost({ writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs })) !== null
+        );
+      } catch {
+        return true;
+      }
+    };
+  };
+  // Numbering followers by their names' letters is right on every simulated run (named A, B, C in
+  // order): hand-made tables with followers out of name order catch it, in public tests.
+  kindsCatch(wrong.filter(([name]) => name !== "follower-index-from-name.ts"), right, AIMED_LOSS_CONFIGS.length, 15, failing);
+});
+
+describe("04: at the worst moment for the chosen policy, every known-wrong variant fails one service on every seed; right answers none", () => {
+  const { wrong, right } = answers("04-choose-ack-policy");
+  const seeds = [11, 222, 3333, 44444];
+  const failing = async (file: string) => {
+    const { chooseAckPolicy } = (await import(file)) as { chooseAckPolicy(s: ServiceName): unknown };
+    return (name: ServiceName, seed: number): boolean => {
+      const policy = chooseAckPolicy(name);
+      return judgeService(SERVICES[name], policy, seed, () => {}, worstMomentOf(SERVICES[name], policy, seed)) !== null;
+    };
+  };
+  test.each(wrong)("variant %s", async (_name, file) => {
+    const fails = await failing(file);
+    expect(SERVICE_NAMES.some((name) => seeds.every((seed) => fails(name, seed)))).toBe(true);
+  });
+  test.each(right)("correct %s", async (_name, file) => {
+    const fails = await failing(file);
+    for (const name of SERVICE_NAMES) expect(seeds.filter((seed) => fails(name, seed))).toEqual([]);
+  });
+});
+
+/**
+ * Tests that each wrong answer fails on every one of `perKind` seeds of some kind of `kinds`, and
+ * each right answer on none: `failing(file)` says whether that answer fails the case of a seed.
+ */
+function kindsCatch(wrong: string[][], right: string[][], kinds: number, perKind: number, failing: (file: string) => Promise<(seed: number) => boolean>): void {
+  const seedsOfKind = (kind: number) => Array.from({ length: perKind }, (_, i) => i * kinds + kind);
+  const allKinds = Array.from({ length: kinds }, (_, kind) => kind);
+  test.each(wrong)("variant %s", async (_name, file) => {
+    const fails = await failing(file);
+    expect(allKinds.some((kind) => seedsOfKind(kind).every(fails))).toBe(true);
+  });
+  test.each(right)("correct %s", async (_name, file) => {
+    const fails = await failing(file);
+    for (const kind of allKinds) expect(seedsOfKind(kind).filter(fails)).toEqual([]);
+  });
+}
+
+/** The known-wrong variants and the right answers of an exercise, as files. */
+function answers(name: string): { wrong: string[][]; right: string[][] } {
+  const root = join(__dirname, "..");
+  const files = (folder: string) => readdirSync(join(root, folder, name)).map((f) => [f, join(root, folder, name, f)]);
+  return { wrong: files("variants"), right: [...files("alternatives"), [`solutions/${name}.ts`, join(root, "..", "solutions", `${name}.ts`)]] };
+}
+
+describe("07: every known-wrong variant fails the worst moments on every link of some aimed kind; right answers none", () => {
+  const { wrong, right } = answers("07-detector-timeout");
+  const failing = async (file: string) => {
+    const { chooseDetector } = (await import(file)) as { chooseDetector(p: LinkProfile): unknown };
+    return (seed: number): boolean => {
+      const link = aimedProfile(seed);
+      const setting = chooseDetector(link);
+      if (checkSetting(link, setting)) return true;
+      return worstMoments(link).some((m) => judgeMoment(link, setting as never, m, () => {}) !== null);
+    };
+  };
+  kindsCatch(wrong, right, AIMED_PROFILES.length, 12, failing);
+});

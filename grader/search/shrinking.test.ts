@@ -1,0 +1,88 @@
+/**
+ * Exercises 03 and 04 show a failing case as a smaller run that still breaks the same rule: the
+ * known-wrong variants' cases, shrunk as grading shrinks them, are checked here against the runs
+ * as found.
+ */
+import { describe, expect, test } from "vitest";
+import { lostWrites, type RunResult } from "../../lib";
+import type { Recorder, Violation } from "../graded";
+import { judgeRegistry, laggingMsFor, OPERATIONS, readPolicy, shrinkRegistry, type Invariant, type Operation, type Policy } from "../exercises/03-model-registry.support";
+import { judgeService, SERVICES, shrinkCrashCase, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
+import * as asyncEverywhere from "../variants/04-choose-ack-policy/async-everywhere";
+import * as accountsNamedB from "../variants/04-choose-ack-policy/accounts-named-b-with-fallback";
+import * as ledgerNearest from "../variants/04-choose-ack-policy/ledger-nearest-follower";
+import * as followersForEverything from "../variants/03-model-registry/followers-for-everything";
+import * as leaderForEverything from "../variants/03-model-registry/leader-for-everything";
+import * as slack from "../variants/03-model-registry/staleness-bound-with-slack";
+import * as looseBound from "../variants/03-model-registry/loose-staleness-bound";
+
+/** A recorder that keeps what a case shows: its values and its run. */
+function shown(): { record: Recorder; values: Record<string, unknown>; run(): RunResult } {
+  const values: Record<string, unknown> = {};
+  let run: RunResult | undefined;
+  const record = Object.assign((label: string, value: unknown) => void (values[label] = value), { run: (r: RunResult) => void (run = r) });
+  return { record, values, run: () => run! };
+}
+
+describe("04: a crash run that lost acknowledged writes is shown with fewer writes, still losing them", () => {
+  const cases: [string, { chooseAckPolicy(s: ServiceName): unknown }, ServiceName, boolean][] = [
+    ["async everywhere, ledger, seed 1", asyncEverywhere, "ledger", false],
+    ["async everywhere, accounts, the worst moment", asyncEverywhere, "accounts", true],
+    ["semi-sync on A for ledger, the worst moment", ledgerNearest, "ledger", true],
+    ["semi-sync on B with a fallback for accounts, seed 1", accountsNamedB, "accounts", false],
+  ];
+  test.each(cases)("%s", async (_label, variant, name, atWorst) => {
+    const service = SERVICES[name];
+    const policy = variant.chooseAckPolicy(name);
+    const moment = atWorst ? worstMomentOf(service, policy, 1) : undefined;
+    const found = shown();
+    const violation = judgeService(service, policy, 1, found.record, moment);
+    expect(violation?.rule).toMatch(/no acknowledged write is lost/);
+    const small = shown();
+    const shrunk = await shrinkCrashCase(service, policy, 1, small.record, moment);
+    expect(shrunk?.rule).toBe(violation?.rule);
+    const writes = (r: RunResult) => r.history.ops.filter((op) => op.kind === "write").length;
+    expect(writes(small.run())).toBeLessThan(writes(found.run()) / 10);
+    // What is drawn is the run that was judged, and it loses acknowledged writes.
+    expect(lostWrites(small.run().history).length).toBeGreaterThan(service.lostWritesMax);
+    expect(shrunk?.got).toBe(lostWrites(small.run().history).length);
+    expect(small.values.shrunk).toMatch(/^from \d+ writes to \d+/);
+  });
+
+  test("a latency miss is shown as found (its run is every write of the normal run)", async () => {
+    const syncAll = { kind: "sync-all" };
+    expect(judgeService(SERVICES.metrics, syncAll, 1, () => {})?.rule).toMatch(/p99 commit latency/);
+    expect(await shrinkCrashCase(SERVICES.metrics, syncAll, 1, () => {})).toBeNull();
+  });
+});
+
+describe("03: a registry run that breaks an invariant is shown smaller, breaking the same one", () => {
+  const policiesOf = (variant: { choosePolicy(op: Operation): unknown }) =>
+    Object.fromEntries(OPERATIONS.map((op) => [op, readPolicy(op, variant.choosePolicy(op) as never) as Policy])) as Record<Operation, Policy>;
+  const cases: [string, { choosePolicy(op: Operation): unknown }, Invariant, boolean][] = [
+    ["any follower for read-backs: register", followersForEverything, "register", false],
+    ["any follower for everything: audit", followersForEverything, "audit", false],
+    ["the leader for everything: budget", leaderForEverything, "budget", false],
+    ["a staleness bound with slack, C trailing: serve", slack, "serve", true],
+    ["a loose staleness bound: serve", looseBound, "serve", false],
+  ];
+  test.each(cases)("%s", async (_label, variant, invariant, trailing) => {
+    const policies = policiesOf(variant);
+    const lagging = trailing ? laggingMsFor(policies["serve-model"]) : undefined;
+    // Every serving policy here is a library routing: the runs are simulated here, not in a sandbox.
+    const answer = null as never;
+    const found = shown();
+    const violation: Violation | null = await judgeRegistry(7, policies, [invariant], found.record, answer, lagging);
+    expect(violation).not.toBeNull();
+    const small = shown();
+    const shrunk = await shrinkRegistry({ seed: 7, policies, which: [invariant], answer, runs: [lagging] }, small.record);
+    expect(shrunk?.rule).toBe(violation?.rule);
+    expect(small.run().history.ops.length).toBeLessThan(found.run().history.ops.length / 2);
+    expect(small.values.shrunk).toMatch(/the run ends at \d+ ms/);
+  });
+
+  test("a case whose runs all pass is not shrunk", async () => {
+    const policies = policiesOf(leaderForEverything);
+    expect(await shrinkRegistry({ seed: 7, policies, which: ["register"], answer: null as never, runs: [undefined] }, () => {})).toBeNull();
+  });
+});
