@@ -42,6 +42,62 @@ describe("the leader's shipping point", () => {
   });
 });
 
+describe("the leader's flush and wake-up (PostgreSQL's primary)", () => {
+  const base: SimConfig = {
+    seed: 7,
+    followers: 1,
+    ack: semiSync(),
+    network: { oneWayMs: constant(0.5) },
+    leaderCommitMs: constant(2),
+    shipAfter: "local-flush",
+    leaderFlushMs: constant(0.75),
+    workload: sparse,
+  };
+
+  it("sends an entry once the log is flushed, while the local commit goes on", () => {
+    const run = simulate(base);
+    for (let w = 0; w < run.writes.count; w++) {
+      expect(run.writes.receivedMs[0][w] - run.writes.acceptMs[w]).toBeCloseTo(0.75 + 0.5, 9);
+      // The local commit (2 ms) outlasts the round trip (0.75 + 1 ms): the commit waits for it, not for the follower.
+      expect(run.writes.ackMs[w] - run.writes.acceptMs[w]).toBeCloseTo(2, 9);
+    }
+  });
+
+  it("never finishes a local commit before its flush", () => {
+    const run = simulate({ ...base, ack: undefined, leaderCommitMs: constant(0.25) });
+    for (let w = 0; w < run.writes.count; w++) expect(run.writes.ackMs[w] - run.writes.acceptMs[w]).toBeCloseTo(0.75, 9);
+  });
+
+  it("adds the wake-up to a commit that waited for its confirmations, and to no other", () => {
+    const latency = (c: SimConfig) => simulate(c).commitLatencyMs()[10];
+    const slowLink = { ...base, network: { oneWayMs: constant(2) } };
+    // Flush 0.75, there and back 4 ms, then the wake-up: the confirmation came after the local commit.
+    expect(latency({ ...slowLink, leaderWakeMs: constant(0.3) })).toBeCloseTo(0.75 + 4 + 0.3, 9);
+    // The confirmation (at 1.75 ms) came before the local commit was done (2 ms): no waiting, no wake-up.
+    expect(latency({ ...base, leaderWakeMs: constant(0.3) })).toBeCloseTo(2, 9);
+    // Asynchronous commits never wait for a follower.
+    expect(latency({ ...slowLink, ack: undefined, leaderWakeMs: constant(0.3) })).toBeCloseTo(2, 9);
+  });
+
+  it("keeps the leader's flushes in log order, so every follower gets every entry, in order", () => {
+    const run = simulate({ ...base, followers: 2, ack: undefined, leaderFlushMs: logNormal({ medianMs: 0.5, p99Ms: 10 }), workload: { writesPerSec: 5000, writes: 2000 } });
+    for (const received of run.writes.receivedMs) {
+      for (let w = 1; w < run.writes.count; w++) expect(received[w]).toBeGreaterThanOrEqual(received[w - 1]);
+    }
+  });
+
+  it("loses an entry whose leader crashes before it arrives", () => {
+    const run = simulate({ ...base, workload: { script: [{ kind: "write", atMs: 1, client: "c", key: "k", value: "v" }] }, faults: [{ node: "L", kind: "crash", fromMs: 1.5 }] });
+    expect(run.writes.receivedMs[0][0]).toBe(Infinity);
+  });
+
+  it("refuses a flush time without its shipping point, and the shipping point without a flush time", () => {
+    expect(() => simulate({ seed: 1, shipAfter: "local-flush" })).toThrow(/leaderFlushMs.*shipAfter: "local-flush" needs it/);
+    expect(() => simulate({ seed: 1, leaderFlushMs: constant(1) })).toThrow(/leaderFlushMs.*add shipAfter: "local-flush"/);
+    expect(() => simulate({ seed: 1, leaderWakeMs: -1 as never })).toThrow(/leaderWakeMs/);
+  });
+});
+
 describe("a follower's write, flush and apply steps", () => {
   const config = (on: ConfirmStep): SimConfig => ({
     seed: 4,

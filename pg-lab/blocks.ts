@@ -14,7 +14,7 @@ import { summarizeLatencies, type LatencySummary, type StaleReadCase, type SyncC
 import { endClient, type Cluster } from "./cluster";
 import type { LatencyCase, StandbyStepsCase, WalSyncStats } from "./results";
 import { ALL_LEVELS, ANY1, caseLabel, FIRST1, FIRST2, fmt, ONLY_S2, type StandbySetting } from "./settings";
-import { StepRecorder, StepTimer } from "./standby-steps";
+import { StepRecorder, StepTimer, type TimedStandby } from "./standby-steps";
 
 export interface Block {
   standbys: StandbySetting;
@@ -26,8 +26,11 @@ export interface Block {
   latency: readonly SyncCommitLevel[];
   /** Levels whose commits are followed at once by a read on s1. */
   stale: readonly SyncCommitLevel[];
-  /** Time commits of local, remote_write, on and remote_apply step by step, with this standby synchronous. */
-  steps: "s1" | "s2" | null;
+  /**
+   * Time commits step by step: of local, remote_write, on and remote_apply with this standby
+   * synchronous; or ("both") of local and on with both standbys synchronous.
+   */
+  steps: "s1" | "s2" | "both" | null;
   /** Time the path from a finished commit to the start of a read on s1. */
   readPath: boolean;
   /** Time SELECT 1 round trips to the primary, directly and through s1's proxy. */
@@ -55,7 +58,7 @@ export function labPlan(delayMs: number, applyDelayMs: number): Block[] {
   return [
     block(FIRST1, 0, { latency: ALL_LEVELS, stale: ["local", "remote_write", "on", "remote_apply"], steps: "s1", readPath: true, pings: true }),
     block(ANY1, 0, { latency: ["on"] }),
-    block(FIRST2, 0, { latency: ["on"] }),
+    block(FIRST2, 0, { latency: ["on"], steps: "both" }),
     // With delay both ways, the acknowledgement's trip back gives s1 time to apply: staleness hides.
     block(FIRST1, delayMs, { latency: ALL_LEVELS, stale: ["remote_write"] }),
     block(ANY1, delayMs, { latency: ["on"] }),
@@ -73,11 +76,14 @@ const WARMUP = 10;
 
 const STEP_LABELS = { s1: "s1 (via the proxy, no delay)", s2: "s2 (direct)" } as const;
 const STEP_LEVELS = ["local", "remote_write", "on", "remote_apply"] as const;
+/** With both standbys synchronous, the levels the comparison uses: the primary's shipping and `on`. */
+const BOTH_LEVELS = ["local", "on"] as const;
 
 export interface Measured {
   latency: LatencyCase[];
   staleReads: StaleReadCase[];
   standbySteps: StandbyStepsCase[];
+  bothSyncSteps: StandbyStepsCase[];
   /** From the primary finishing a commit to a read starting on s1, per trial. */
   readPathMs: number[];
   /** SELECT 1 round trips to the primary, directly and through s1's proxy (with no delay). */
@@ -117,6 +123,7 @@ export async function measureBlocks(
     latency: [],
     staleReads: [],
     standbySteps: [],
+    bothSyncSteps: [],
     readPathMs: [],
     roundTripMs: [],
     roundTripViaProxyMs: [],
@@ -152,7 +159,8 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
   // the same load, which the simulator takes for its leader (LatencyCase.local).
   const latencyLevels: SyncCommitLevel[] = b.latency.length > 0 && !b.latency.includes("local") ? [...b.latency, "local"] : [...b.latency];
   const levels = new Set<SyncCommitLevel>([...latencyLevels, ...b.stale]);
-  if (b.steps) for (const level of STEP_LEVELS) levels.add(level);
+  const stepLevels = b.steps === "both" ? BOTH_LEVELS : b.steps ? STEP_LEVELS : [];
+  for (const level of stepLevels) levels.add(level);
   if (b.readPath) levels.add("local");
   const writers = new Map<SyncCommitLevel, pg.Client>();
   const clients: pg.Client[] = [];
@@ -183,33 +191,59 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
       return samples;
     });
     const staleCounts = b.stale.map((level) => {
-      const count = { trials: 0, stale: 0 };
+      const count = { trials: 0, stale: 0, because: { notWritten: 0, notFlushed: 0, notReplayed: 0 } };
       members.push({
         quota: sizes.trials,
         done: 0,
         async run(measured) {
           const id = ids.next++;
           await writer(level).query({ name: "lab-write", text: "INSERT INTO lab_reads (id) VALUES ($1)", values: [id] });
-          const seen = await reader!.query({ name: "lab-read", text: "SELECT EXISTS (SELECT 1 FROM lab_reads WHERE id = $1) AS seen", values: [id] });
+          // Where s1's walreceiver and startup process were at the read's snapshot, read in the same statement.
+          const seen = await reader!.query({
+            name: "lab-read",
+            text:
+              "SELECT EXISTS (SELECT 1 FROM lab_reads WHERE id = $1) AS seen, r.written_lsn::text AS written, r.flushed_lsn::text AS flushed," +
+              " pg_last_wal_replay_lsn()::text AS replayed FROM pg_stat_wal_receiver r",
+            values: [id],
+          });
           if (!measured) return;
           count.trials++;
-          if (seen.rows[0].seen !== true) count.stale++;
+          if (seen.rows[0].seen === true) return;
+          count.stale++;
+          // The commit's WAL ends at or before the primary's write position now (nothing else writes meanwhile).
+          const at = seen.rows[0];
+          const behind = (await writer(level).query({
+            name: "lab-behind",
+            text: "SELECT $1::pg_lsn < pg_current_wal_lsn() AS w, $2::pg_lsn < pg_current_wal_lsn() AS f, $3::pg_lsn < pg_current_wal_lsn() AS r",
+            values: [at.written, at.flushed, at.replayed],
+          })).rows[0];
+          if (behind.w) count.because.notWritten++;
+          else if (behind.f) count.because.notFlushed++;
+          else if (behind.r) count.because.notReplayed++;
         },
       });
       return count;
     });
-    const recorders = b.steps ? STEP_LEVELS.map((level) => new StepRecorder(level)) : [];
-    for (const recorder of recorders) {
-      const timer = new StepTimer(writer(recorder.level), b.steps!, cluster.pg.version >= 15);
+    const timedNames = b.steps === "both" ? (["s1", "s2"] as const) : b.steps ? [b.steps] : [];
+    const timed: TimedStandby[] = [];
+    for (const name of timedNames) {
+      const client = await cluster.connect(name, "pg-lab-steps");
+      clients.push(client);
+      timed.push({ name, client });
+    }
+    // Per level, one recorder per timed standby.
+    const recorders = stepLevels.map((level) => timed.map(() => new StepRecorder(level)));
+    stepLevels.forEach((level, i) => {
+      const timer = new StepTimer(writer(level), level, timed, cluster.pg.version >= 15);
       members.push({
         quota: sizes.commits,
         done: 0,
         async run(measured) {
-          const timed = await timer.commit(ids.next++);
-          if (measured) recorder.add(timed);
+          const commits = await timer.commit(ids.next++);
+          if (measured) commits.forEach((c, j) => recorders[i][j].add(c));
         },
       });
-    }
+    });
     const readPathMs: number[] = [];
     if (b.readPath) {
       members.push({
@@ -273,21 +307,27 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
     }
     b.stale.forEach((level, i) => {
       const label = caseLabel({ standbys: b.standbys, level, proxyDelayMs: b.proxyDelayMs, applyDelayMs: 0 });
-      const { trials, stale } = staleCounts[i];
-      out.staleReads.push({ label, standbyNames: b.standbys.names, level, proxyDelayMs: b.proxyDelayMs, readFrom: "s1", trials, staleReads: stale });
-      log(`  ${label.padEnd(50)} ${String(stale).padStart(5)} of ${trials} reads on s1 right after the commit missed it`);
+      const { trials, stale, because } = staleCounts[i];
+      out.staleReads.push({ label, standbyNames: b.standbys.names, level, proxyDelayMs: b.proxyDelayMs, readFrom: "s1", trials, staleReads: stale, staleBecause: because });
+      const causes = stale > 0 ? ` (s1 had not yet written ${because.notWritten}, flushed ${because.notFlushed}, replayed ${because.notReplayed})` : "";
+      log(`  ${label.padEnd(50)} ${String(stale).padStart(5)} of ${trials} reads on s1 right after the commit missed it${causes}`);
     });
-    if (b.steps) {
-      const levels = recorders.map((r) => r.timings());
-      const standby = b.steps;
-      out.standbySteps.push({ label: STEP_LABELS[standby], standby, standbyNames: b.standbys.names, levels });
-      const [local, remoteWrite, on, remoteApply] = levels;
-      const p50 = (s: LatencySummary | null) => (s && s.count > 0 ? s.p50Ms.toFixed(3) : "?");
+    timed.forEach(({ name: standby }, j) => {
+      const levels = recorders.map((r) => r[j].timings());
+      const both = b.steps === "both";
+      const label = both ? `${standby} (with both standbys synchronous)` : STEP_LABELS[standby];
+      (both ? out.bothSyncSteps : out.standbySteps).push({ label, standby, standbyNames: b.standbys.names, levels });
+      const at = (level: string) => levels.find((l) => l.level === level) ?? null;
+      const p50 = (s: LatencySummary | null | undefined) => (s && s.count > 0 ? s.p50Ms.toFixed(3) : "?");
+      const lags = both
+        ? ""
+        : ` write_lag ${p50(at("remote_write")?.writeLagMs)}, then flush ${p50(at("on")?.flushStepMs)}, replay ${p50(at("remote_apply")?.replayStepMs)};`;
       log(
-        `  ${`${standby}'s steps`.padEnd(50)} p50 primary fsync ${p50(local.primaryFlushMs)}, write_lag ${p50(remoteWrite.writeLagMs)},` +
-          ` then flush ${p50(on.flushStepMs)}, replay ${p50(remoteApply.replayStepMs)} ms`,
+        `  ${`${standby}'s steps${both ? " (FIRST 2)" : ""}`.padEnd(50)} p50 primary fsync ${p50(at("local")?.primaryFlushMs)},${lags}` +
+          ` WAL sent ${p50(at("local")?.shipMs)} after the COMMIT starts, on its way ${p50(at("local")?.transitMs)},` +
+          ` \`on\` reply ${p50(at("on")?.standbyReplyMs)} after it arrives, backend back ${p50(at("on")?.releaseMs)} later ms`,
       );
-    }
+    });
     if (b.pings) {
       const direct = summarizeLatencies(out.roundTripMs).p50Ms;
       const proxied = summarizeLatencies(out.roundTripViaProxyMs).p50Ms;

@@ -67,6 +67,7 @@ export async function runLab(pgInstall: PostgresInstall, options: LabOptions, { 
     roundTripViaProxy: summarizeLatencies(measured.roundTripViaProxyMs),
     latency: measured.latency,
     standbySteps: measured.standbySteps,
+    bothSyncSteps: measured.bothSyncSteps,
     readPath: summarizeLatencies(measured.readPathMs),
     staleReads: measured.staleReads,
     lostWrites,

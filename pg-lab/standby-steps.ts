@@ -5,7 +5,10 @@
  * fsync time (track_wal_io_timing), and for every reply from a standby the primary sets
  * pg_stat_replication's write_lag, flush_lag and replay_lag to the time since it sent the WAL that
  * reply confirms. A commit that waits for a step has seen that step's reply, so the lags read right
- * after it belong to that commit.
+ * after it belong to that commit. The lab also reads the moments themselves, all on the machine's
+ * one clock: when the backend started, when the walsender sent the WAL and the walreceiver took it
+ * in (the standby's pg_stat_wal_receiver), when the standby sent its reply (reply_time) and when the
+ * backend ran again; the differences are steps no lag shows, such as the backend waking up.
  */
 import type pg from "pg";
 import { summarizeLatencies } from "../lib/pg-compare";
@@ -18,11 +21,32 @@ export interface LagRow {
   sync_state: string;
 }
 
+/**
+ * One standby's view of one commit, on the machine's one clock (clock_timestamp() in the committing
+ * backend, the standby's walreceiver and its replies): ms from the backend starting its COMMIT.
+ * The backend reads the clock in statements of their own (a cheap SELECT), right before and after
+ * the COMMIT, so that neither the INSERT nor the reading of pg_stat_replication is counted.
+ * Null where this commit's moment could not be told apart from another's.
+ */
+export interface CommitClock {
+  /** The walsender sent the commit's WAL (the standby's pg_stat_wal_receiver.last_msg_send_time). */
+  sentMs: number | null;
+  /** The walreceiver took it in (last_msg_receipt_time). */
+  receivedMs: number | null;
+  /** The standby sent the reply that released the commit (pg_stat_replication.reply_time). */
+  repliedMs: number | null;
+  /** The backend ran again after its COMMIT. */
+  returnedMs: number;
+  /** The last reply the commit waited for, of all the standbys timed (with two synchronous, the later one); null if one is unknown. */
+  lastReplyMs: number | null;
+}
+
 export interface TimedCommit {
   latencyMs: number;
   lags: LagRow;
   /** The primary's fsyncs during the commit, from pg_stat_wal; null before PostgreSQL 15. */
   fsyncs: { count: number; totalMs: number } | null;
+  clock: CommitClock;
 }
 
 interface WalCounters {
@@ -30,36 +54,89 @@ interface WalCounters {
   totalMs: number;
 }
 
+/** A standby whose steps are timed: its name and a connection to it (to read pg_stat_wal_receiver). */
+export interface TimedStandby {
+  name: "s1" | "s2";
+  client: pg.Client;
+}
+
+/** The replies a level's commit waits for: a later reply (the flush after the write) must not be taken for it. */
+const WAITS_FOR: Record<StepTimings["level"], "write" | "flush" | "apply" | null> = { local: null, remote_write: "write", on: "flush", remote_apply: "apply" };
+
 /**
  * Commits with one connection, each timed step by step (see StepTimings in results.ts). A commit
- * and the read of the standby's lags go in one simple-query message, so the read runs inside the
- * server right after the commit returns, before a later reply can clear the lags; the explicit
- * BEGIN and COMMIT matter, as the statements of one message otherwise share one transaction and the
- * read would run before the commit. Then the backend is asked to hand over its statistics at once
- * (PostgreSQL 15), so that pg_stat_wal, read next, includes this commit's fsync.
+ * and the read of the standbys' lags and reply times go in one simple-query message, so the read
+ * runs inside the server right after the commit returns, before a later reply can clear the lags;
+ * the explicit BEGIN and COMMIT matter, as the statements of one message otherwise share one
+ * transaction and the read would run before the commit. Then each standby says when its walreceiver
+ * got the commit's WAL and when the walsender had sent it (pg_stat_wal_receiver keeps the last
+ * message's times; nothing else is sent meanwhile, the lab's writes being one at a time). Then the
+ * backend is asked to hand over its statistics at once (PostgreSQL 15), so that pg_stat_wal, read
+ * next, includes this commit's fsync.
  */
 export class StepTimer {
   private last: WalCounters | null = null;
 
   constructor(
     private readonly client: pg.Client,
-    private readonly standby: "s1" | "s2",
+    private readonly level: StepTimings["level"],
+    private readonly standbys: readonly TimedStandby[],
     private readonly withWalStats: boolean,
   ) {}
 
-  async commit(id: number): Promise<TimedCommit> {
+  async commit(id: number): Promise<TimedCommit[]> {
+    const names = this.standbys.map((s) => `'${s.name}'`).join(", ");
     const start = process.hrtime.bigint();
     const results = (await this.client.query(
-      `BEGIN; INSERT INTO lab_steps (id) VALUES (${id}); COMMIT;` +
-        " SELECT extract(epoch FROM write_lag) * 1000 AS write_ms, extract(epoch FROM flush_lag) * 1000 AS flush_ms," +
-        " extract(epoch FROM replay_lag) * 1000 AS replay_ms, sync_state" +
-        ` FROM pg_stat_replication WHERE application_name = '${this.standby}'`,
+      `BEGIN; INSERT INTO lab_steps (id) VALUES (${id}); SELECT extract(epoch FROM clock_timestamp()) AS t; COMMIT;` +
+        " SELECT extract(epoch FROM clock_timestamp()) AS t;" +
+        " SELECT pg_current_wal_lsn()::text AS lsn, application_name," +
+        " extract(epoch FROM write_lag) * 1000 AS write_ms, extract(epoch FROM flush_lag) * 1000 AS flush_ms," +
+        " extract(epoch FROM replay_lag) * 1000 AS replay_ms, sync_state, extract(epoch FROM reply_time) AS reply," +
+        " flush_lsn >= pg_current_wal_lsn() AS flushed, replay_lsn >= pg_current_wal_lsn() AS replayed" +
+        ` FROM pg_stat_replication WHERE application_name IN (${names})`,
     )) as unknown as pg.QueryResult[];
     const latencyMs = Number(process.hrtime.bigint() - start) / 1e6;
-    const lags = results[3].rows[0] as LagRow | undefined;
-    if (!lags) throw new Error(`${this.standby} is missing from pg_stat_replication: it stopped streaming`);
-    if (lags.sync_state !== "sync") throw new Error(`${this.standby} is ${lags.sync_state}, not the synchronous standby, while its steps are timed`);
-    let fsyncs = null;
+    const began = Number(results[2].rows[0].t);
+    const returned = Number(results[4].rows[0].t);
+    const rows = results[5].rows;
+    const fromStart = (epoch: string | null) => (epoch === null ? null : (Number(epoch) - began) * 1000);
+    const timed: TimedCommit[] = [];
+    for (const standby of this.standbys) {
+      const row = rows.find((r) => r.application_name === standby.name);
+      if (!row) throw new Error(`${standby.name} is missing from pg_stat_replication: it stopped streaming`);
+      if (row.sync_state !== "sync") throw new Error(`${standby.name} is ${row.sync_state}, not a synchronous standby, while its steps are timed`);
+      const received = (
+        await standby.client.query({
+          name: "lab-wal-receiver",
+          text:
+            "SELECT extract(epoch FROM last_msg_send_time) AS sent, extract(epoch FROM last_msg_receipt_time) AS received," +
+            " written_lsn >= $1::pg_lsn AS got FROM pg_stat_wal_receiver",
+          values: [row.lsn],
+        })
+      ).rows[0];
+      // The WAL may not be there yet after a `local` commit; then the times are an earlier message's.
+      const got = received?.got === true;
+      const receivedMs = got ? fromStart(received.received) : null;
+      // The reply seen must be the one the commit waited for: after this WAL arrived, and for
+      // remote_write not yet the flush's (which follows at once); `on` gets no apply reply of its own.
+      const waits = WAITS_FOR[this.level];
+      const repliedMs = fromStart(row.reply);
+      const returnedMs = (returned - began) * 1000;
+      // A reply sent after the backend was back is a later one (the flush's after the write's, or a
+      // status report): the one the commit waited for is gone from view.
+      const own =
+        waits !== null && receivedMs !== null && repliedMs !== null && repliedMs >= receivedMs && repliedMs <= returnedMs && !(waits === "write" && row.flushed === true);
+      timed.push({
+        latencyMs,
+        lags: row as LagRow,
+        fsyncs: null,
+        clock: { sentMs: got ? fromStart(received.sent) : null, receivedMs, repliedMs: own ? repliedMs : null, returnedMs, lastReplyMs: null },
+      });
+    }
+    const replies = timed.map((t) => t.clock.repliedMs);
+    const lastReplyMs = replies.every((r) => r !== null) ? Math.max(...(replies as number[])) : null;
+    for (const t of timed) t.clock.lastReplyMs = lastReplyMs;
     if (this.withWalStats) {
       const before = this.last;
       // Its own message: the backend hands its statistics over when it next waits for a command.
@@ -67,9 +144,10 @@ export class StepTimer {
       const row = (await this.client.query("SELECT wal_sync, wal_sync_time FROM pg_stat_wal")).rows[0];
       this.last = { syncs: Number(row.wal_sync), totalMs: Number(row.wal_sync_time) };
       // The first commit has nothing to compare with: it counts as none.
-      fsyncs = before ? { count: this.last.syncs - before.syncs, totalMs: this.last.totalMs - before.totalMs } : { count: 0, totalMs: 0 };
+      const fsyncs = before ? { count: this.last.syncs - before.syncs, totalMs: this.last.totalMs - before.totalMs } : { count: 0, totalMs: 0 };
+      for (const t of timed) t.fsyncs = fsyncs;
     }
-    return { latencyMs, lags, fsyncs };
+    return timed;
   }
 }
 
@@ -82,15 +160,26 @@ export class StepRecorder {
   private replay: number[] = [];
   private flushStep: number[] = [];
   private replayStep: number[] = [];
+  private ship: number[] = [];
+  private transit: number[] = [];
+  private standbyReply: number[] = [];
+  private release: number[] = [];
   private cleared = 0;
   private commits = 0;
   private walStats = false;
 
   constructor(readonly level: StepTimings["level"]) {}
 
-  add({ latencyMs, lags, fsyncs }: TimedCommit): void {
+  add({ latencyMs, lags, fsyncs, clock }: TimedCommit): void {
     this.commits++;
     this.latency.push(latencyMs);
+    const { sentMs, receivedMs, repliedMs, returnedMs, lastReplyMs } = clock;
+    if (sentMs !== null && receivedMs !== null) {
+      this.ship.push(sentMs);
+      this.transit.push(receivedMs - sentMs);
+    }
+    if (receivedMs !== null && repliedMs !== null) this.standbyReply.push(repliedMs - receivedMs);
+    if (lastReplyMs !== null) this.release.push(returnedMs - lastReplyMs);
     if (fsyncs) {
       this.walStats = true;
       // Two or more: the WAL writer or a checkpoint synced meanwhile, and the time is not this commit's alone.
@@ -121,6 +210,10 @@ export class StepRecorder {
       replayLagMs: summarizeLatencies(this.replay),
       flushStepMs: summarizeLatencies(this.flushStep),
       replayStepMs: summarizeLatencies(this.replayStep),
+      shipMs: summarizeLatencies(this.ship),
+      transitMs: summarizeLatencies(this.transit),
+      standbyReplyMs: summarizeLatencies(this.standbyReply),
+      releaseMs: summarizeLatencies(this.release),
     };
   }
 }

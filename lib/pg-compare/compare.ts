@@ -5,8 +5,8 @@
 import { constant, empirical, sampler } from "../dist";
 import { stream } from "../rng";
 import { simulate } from "../sim";
-import { summarizeLatencies, type LatencySummary, type LostWritesCase, type PgLabResults, type SyncCommitLevel } from "./format";
-import { ackPolicyFor, followersFor, modelInputs, simConfigFor, type ModelInputs, type SimulatedSetting } from "./model";
+import { summarizeLatencies, type LatencySummary, type LostWritesCase, type PgLabResults, type StaleReadCase, type SyncCommitLevel } from "./format";
+import { ackPolicyFor, followersFor, modelInputs, primaryStepsFor, simConfigFor, type ModelInputs, type SimulatedSetting } from "./model";
 
 export interface LatencyComparison extends SimulatedSetting {
   label: string;
@@ -27,7 +27,7 @@ const LEFT_OUT =
   "what is left is the processes' own scheduling: the walsender waking after the flush, the backend after the reply, and three servers sharing two cores and one disk";
 
 /** Why measured and simulated commit latency differ for a setting (or agree). */
-export function explainLatencyGap(setting: SimulatedSetting, timedSteps = true): string {
+export function explainLatencyGap(setting: SimulatedSetting, timedSteps = true, clocked = false): string {
   const { level, standbyNames, proxyDelayMs, applyDelayMs } = setting;
   if (level === "off") return "Both: the INSERT and the client round trip only; nothing waits for a disk or a standby.";
   if (level === "local") return "Input, equal by construction: the simulator takes the leader's commit time (the INSERT and the WAL fsync) from this measurement.";
@@ -42,6 +42,13 @@ export function explainLatencyGap(setting: SimulatedSetting, timedSteps = true):
   }
   const link = proxyDelayMs > 0 ? " through the delayed proxy" : "";
   const proxy = proxyDelayMs > 0 ? "; and the proxy, which runs in the lab's own process, holds bytes longer than it can time when that process waits for a core" : "";
+  if (clocked) {
+    const both = /^\s*FIRST\s+2\b/i.test(standbyNames) ? " (with both standbys synchronous, their steps as timed together: two flushes share the disk and the cores)" : "";
+    return (
+      `Both: the primary's flush and its walsender sending, the WAL to the standby${link}, ${STEP_WAITED[level]} there${both}, the reply back and the backend waking up, ` +
+      `each timed on the machine's one clock and taken at its median; what is left is a busy machine's moments, which slow the steps of one commit together${proxy}.`
+    );
+  }
   return `Both: the primary's flush, then the WAL to the standby${link} and ${STEP_WAITED[level]} there, each timed by PostgreSQL; ${LEFT_OUT}${proxy}.`;
 }
 
@@ -58,7 +65,7 @@ export function compareCommitLatency(results: PgLabResults, options: { seed?: nu
       applyDelayMs: c.applyDelayMs,
       measured: c.latency,
       simulated: summarizeLatencies(run.commitLatencyMs()),
-      why: explainLatencyGap(c, inputs.timedSteps),
+      why: explainLatencyGap(c, inputs.timedSteps, inputs.clocked),
     };
   });
 }
@@ -74,7 +81,23 @@ export interface StaleComparison {
   why: string;
 }
 
-function explainStaleGap(level: SyncCommitLevel, proxyDelayMs: number, timedSteps: boolean): string {
+/** Where s1 was when PostgreSQL's stale reads took their snapshot, in words; empty when not measured. */
+function staleCauses(c: StaleReadCase): string {
+  const b = c.staleBecause;
+  if (!b || c.staleReads === 0) return "";
+  const parts = [
+    b.notWritten > 0 ? `${b.notWritten} before s1 had written the WAL` : "",
+    b.notFlushed > 0 ? `${b.notFlushed} before it had flushed it` : "",
+    b.notReplayed > 0 ? `${b.notReplayed} before it had replayed it` : "",
+  ].filter((p) => p !== "");
+  return parts.length > 0 ? ` Of PostgreSQL's ${c.staleReads} stale reads, ${parts.join(", ")}.` : "";
+}
+
+function explainStaleGap(c: StaleReadCase, timedSteps: boolean): string {
+  return explainStaleRace(c.level, c.proxyDelayMs, timedSteps) + staleCauses(c);
+}
+
+function explainStaleRace(level: SyncCommitLevel, proxyDelayMs: number, timedSteps: boolean): string {
   if (level === "remote_apply") return "Both: the commit returns only once s1 has replayed the write.";
   if (proxyDelayMs > 0) return "Both: the acknowledgement's trip back through the delayed link gives s1 time to flush and replay.";
   if (!timedSteps) return "These results predate the lab's timing of the standby's steps: the simulated standby replays on arrival, so it is seldom behind.";
@@ -97,7 +120,8 @@ export function compareStaleReads(results: PgLabResults, options: { seed?: numbe
   return results.staleReads.map((c) => {
     // The local commits timed with the latency cases of the same setting, under the same load.
     const local = results.latency.find((l) => l.standbyNames === c.standbyNames && l.proxyDelayMs === c.proxyDelayMs && l.applyDelayMs === 0)?.local;
-    const config = simConfigFor({ ...c, applyDelayMs: 0, local }, inputs, options);
+    // Every step drawn: the race turns on their slow moments (StepDraws in model.ts).
+    const config = simConfigFor({ ...c, applyDelayMs: 0, local }, inputs, { ...options, draws: "drawn" });
     const run = simulate(config);
     const s1 = run.followers.indexOf(c.readFrom);
     const readPath = sampler(empirical(inputs.readPathMs));
@@ -117,7 +141,7 @@ export function compareStaleReads(results: PgLabResults, options: { seed?: numbe
       trials: c.trials,
       measuredStaleShare: c.trials > 0 ? c.staleReads / c.trials : 0,
       simulatedStaleShare: acked > 0 ? stale / acked : 0,
-      why: explainStaleGap(c.level, c.proxyDelayMs, inputs.timedSteps),
+      why: explainStaleGap(c, inputs.timedSteps),
     };
   });
 }
@@ -146,9 +170,9 @@ export function compareLostWrites(results: PgLabResults, options: { seed?: numbe
     const cutMs = c.scenario === "partition-then-crash" ? c.warmupMs : crashMs;
     const run = simulate({
       seed: options.seed ?? 1,
-      followers: followersFor({ ...c, applyDelayMs: 0 }, inputs, true),
+      followers: followersFor({ ...c, applyDelayMs: 0 }, inputs, "typical"),
       ack: ackPolicyFor(c.standbyNames, c.level),
-      shipAfter: "local-commit",
+      ...primaryStepsFor({ ...c, applyDelayMs: 0 }, inputs, "typical"),
       // The median, not the distribution: with many writers one fsync serves a group of commits,
       // and drawing a rare slow flush per write would hold back every later acknowledgement.
       leaderCommitMs: constant(median(inputs.commitMs)),

@@ -92,6 +92,27 @@ export interface StepTimings {
   flushStepMs: LatencySummary;
   /** replay_lag − flush_lag per commit, with each cleared commit counted as 0. */
   replayStepMs: LatencySummary;
+  /**
+   * The moments of each commit on the machine's one clock (see CommitClock in the lab), as
+   * differences; absent (null after upgradePgLabResults) in files written before they were read.
+   * From the backend starting its COMMIT to the walsender sending the WAL: the commit's flush and
+   * the walsender waking up.
+   */
+  shipMs?: LatencySummary | null;
+  /** From the walsender sending the WAL to the walreceiver taking it in. */
+  transitMs?: LatencySummary | null;
+  /**
+   * From the walreceiver taking the WAL in to the standby sending the reply the commit waited for:
+   * its write (remote_write), write and flush (on), or write, flush, replay and the walreceiver
+   * waking to report it (remote_apply). Empty for `local`.
+   */
+  standbyReplyMs?: LatencySummary | null;
+  /**
+   * From the standby sending that reply (with both standbys synchronous, the later of their two)
+   * to the backend running again: the trip back, the walsender reading the reply and waking the
+   * backend, the backend waking and finishing its commit. Empty for `local`.
+   */
+  releaseMs?: LatencySummary | null;
 }
 
 /** One standby's steps after the WAL arrives (write, flush, replay), and the primary's before it leaves. */
@@ -115,6 +136,17 @@ export interface StaleReadCase {
   readFrom: "s1" | "s2";
   trials: number;
   staleReads: number;
+  /**
+   * Where the standby was when each stale read took its snapshot (its walreceiver's written and
+   * flushed positions and its replay position, read in the same statement, against the commit's
+   * end): it had not yet written the commit's WAL (or not received it), had written but not
+   * flushed it, or had flushed but not replayed it. The commit's end is taken as the primary's WAL
+   * position right after the read: WAL the server writes itself meanwhile (a running-transactions
+   * record, a checkpoint) can put a read one step earlier now and then. Stale reads that fit none
+   * (the commit replayed just after the snapshot) are in no count. Absent in files written before
+   * it was measured.
+   */
+  staleBecause?: { notWritten: number; notFlushed: number; notReplayed: number };
 }
 
 /** A failover after a crash: acknowledged writes the promoted standby does not have. */
@@ -182,6 +214,11 @@ export interface PgLabResults {
   /** s1 (via the proxy, no delay) and s2 (direct), each timed step by step as the synchronous standby. */
   standbySteps: StandbyStepsCase[];
   /**
+   * s1 and s2 timed step by step while both are synchronous (FIRST 2, no delay): their steps then
+   * share the cores and the disk. Absent (empty after upgradePgLabResults) in older files.
+   */
+  bothSyncSteps?: StandbyStepsCase[];
+  /**
    * From the primary finishing a commit (clock_timestamp() right after it, in the same message) to
    * a read starting on s1 (clock_timestamp() there): the reply to the client, its next query and
    * s1 taking it up. Measured with synchronous_commit = local, in turns with the stale reads.
@@ -200,9 +237,15 @@ export function upgradePgLabResults(r: PgLabResults): PgLabResults {
     ...r,
     roundTripViaProxy: r.roundTripViaProxy ?? null,
     latency: r.latency.map((c) => ({ ...c, local: c.local ?? null, walSync: c.walSync ?? null })),
-    standbySteps: r.standbySteps ?? [],
+    standbySteps: (r.standbySteps ?? []).map(withClockFields),
+    bothSyncSteps: (r.bothSyncSteps ?? []).map(withClockFields),
     readPath: r.readPath ?? null,
   };
+}
+
+function withClockFields(c: StandbyStepsCase): StandbyStepsCase {
+  const levels = c.levels.map((l) => ({ ...l, shipMs: l.shipMs ?? null, transitMs: l.transitMs ?? null, standbyReplyMs: l.standbyReplyMs ?? null, releaseMs: l.releaseMs ?? null }));
+  return { ...c, levels };
 }
 
 /** Summarises a sample of durations in ms. */

@@ -14,8 +14,10 @@ import {
   latencyCase,
   latencyComparisonChart,
   leaderCommitFor,
+  leaderFlushFor,
   modelInputs,
   PG_LAB_RESULTS_VERSION,
+  simConfigFor,
   summarizeLatencies,
   upgradePgLabResults,
   type LatencyCase,
@@ -103,6 +105,65 @@ function fixture(): PgLabResults {
     })),
   };
 }
+
+/**
+ * The fixture with the commits' clocks: the WAL leaves 0.3 ms after the COMMIT starts, travels
+ * 0.05 ms, the standby writes in 0.02 ms, flushes in 0.4 ms and replays in 0.05 ms, and the backend
+ * runs again 0.1 ms after the standby's reply (with both synchronous, 0.9 ms of flush and 0.2 ms).
+ */
+function clockedFixture(): PgLabResults {
+  const results = fixture();
+  const clocked = (levels: StepTimings[], flushMs: number, releaseMs: number) =>
+    levels.map((l) => ({
+      ...l,
+      shipMs: around(0.3),
+      transitMs: around(0.05),
+      standbyReplyMs: l.level === "local" ? EMPTY : around(l.level === "remote_write" ? 0.02 : l.level === "on" ? 0.02 + flushMs : 0.02 + flushMs + 0.05),
+      releaseMs: l.level === "local" ? EMPTY : around(releaseMs),
+    }));
+  results.standbySteps = results.standbySteps.map((c) => ({ ...c, levels: clocked(c.levels, 0.4, 0.1) }));
+  results.bothSyncSteps = results.standbySteps.map((c) => ({ ...c, standbyNames: "FIRST 2 (s1, s2)", levels: clocked(c.levels, 0.9, 0.2).filter((l) => l.level === "local" || l.level === "on") }));
+  results.latency.push(latency("on", 2, 0, "FIRST 2 (s1, s2)", "FIRST 2"));
+  return results;
+}
+
+describe("the model fed with the commits' clocks", () => {
+  const inputs = modelInputs(clockedFixture());
+
+  it("takes each step between two moments on the one clock", () => {
+    expect(inputs.clocked).toBe(true);
+    expect(inputs.standbys.s1.linkMs).toBeCloseTo(0.05, 3);
+    expect(inputs.standbys.s1.writeMs[50]).toBeCloseTo(0.02, 3);
+    expect(inputs.standbys.s1.flushMs[50]).toBeCloseTo(0.4, 3);
+    expect(inputs.standbys.s1.replayMs[50]).toBeCloseTo(0.05, 2);
+    // The backend runs 0.1 ms after the reply left the standby, of which 0.05 ms is the trip back.
+    expect(inputs.standbys.s1.wakeMs![50]).toBeCloseTo(0.05, 3);
+    // Timed together only with `on`: the write and the flush are one step.
+    expect(inputs.bothSync!.s2.writeMs).toEqual([0]);
+    expect(inputs.bothSync!.s2.flushMs[50]).toBeCloseTo(0.92, 3);
+  });
+
+  it("ships once the primary's WAL is flushed, and wakes the backend after the confirmation", () => {
+    const setting = { standbyNames: "FIRST 1 (s1, s2)", level: "on" as const, proxyDelayMs: 0, applyDelayMs: 0 };
+    const config = simConfigFor(setting, inputs);
+    expect(config.shipAfter).toBe("local-flush");
+    expect(leaderFlushFor(setting, inputs)![50]).toBeCloseTo(0.3 + 0.04, 3); // after the INSERT (off: 0.1 ms less the 0.06 ms round trip)
+    expect(config.leaderWakeMs).toBeDefined();
+    // synchronous_commit = off replies before any flush.
+    expect(simConfigFor({ ...setting, level: "off" }, inputs).shipAfter).toBe("local-commit");
+  });
+
+  it("puts a synchronous commit together from the steps: the local commit or the standby's round, whichever is later", () => {
+    const rows = compareCommitLatency(clockedFixture(), { writes: 500 });
+    const on = rows.find((r) => r.label === "FIRST 1 · on")!.simulated.p50Ms;
+    // 0.06 ms round trip + 0.34 to ship + 0.05 + 0.02 + 0.4 + 0.05 back + 0.05 wake = 0.97; the local commit (0.5) is earlier.
+    expect(on).toBeGreaterThan(0.97 - 0.1);
+    expect(on).toBeLessThan(0.97 + 0.1);
+    // With both synchronous, each standby's steps as timed together: a 0.9 ms flush and a slower wake-up.
+    const first2 = rows.find((r) => r.label === "FIRST 2 · on")!.simulated.p50Ms;
+    expect(first2).toBeGreaterThan(on + 0.5 - 0.1);
+  });
+});
 
 describe("ackPolicyFor", () => {
   it("maps synchronous_standby_names and synchronous_commit to the simulator's policies", () => {
@@ -313,10 +374,13 @@ describe("the recorded run of notebook 06", () => {
     expect(rows.filter((r) => !r.agrees).map((r) => `${r.measure}: ${r.label}`)).toEqual([
       "commit latency p50: FIRST 1 · on",
       "commit latency p50: FIRST 1 · remote_apply",
+      "commit latency p50: ANY 1 · on",
       "commit latency p50: FIRST 2 · on",
-      "commit latency p50: FIRST 1 · on · s1 applies 20 ms late",
-      "stale reads: FIRST 1 · remote_write",
+      "commit latency p50: FIRST 1 · on · s1 +5 ms",
+      "commit latency p50: FIRST 1 · remote_apply · s1 +5 ms",
+      "commit latency p50: FIRST 2 · on · s1 +5 ms",
       "stale reads: FIRST 1 · on",
+      "lost writes: async · on · s1 +5 ms, cut at the crash",
     ]);
   });
 

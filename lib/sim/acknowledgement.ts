@@ -41,11 +41,15 @@ export function onAck(w: World, lsn: number, from: number, epoch: number): void 
   }
   if (lsn > st.acked[from]) st.acked[from] = lsn;
   if (w.degraded) maybeRecoverFromFallback(w, leader);
-  tryCommit(w, leader);
+  tryCommit(w, leader, true);
 }
 
-/** Acknowledges, in log order, every write whose confirmations are now in. */
-export function tryCommit(w: World, node: number): void {
+/**
+ * Acknowledges, in log order, every write whose confirmations are now in. `onConfirmation`: a
+ * confirmation just arrived, so a write that waited for it replies only once the leader woke up
+ * (`leaderWakeMs`, steps.ts).
+ */
+export function tryCommit(w: World, node: number, onConfirmation = false): void {
   const st = w.nodes[node];
   if (!st.believesLeader) return;
   const log = st.log;
@@ -56,15 +60,16 @@ export function tryCommit(w: World, node: number): void {
     if (!w.localDone[id]) break;
     if (needed > 0 && !confirmed(rule, st.acked, st.commitPtr + 1, node, needed, w.n)) break;
     st.commitPtr++;
-    ackWrite(w, id, node);
+    ackWrite(w, id, node, onConfirmation && needed > 0 && w.steps.wakes ? w.steps.wakeMs(node) : 0);
   }
 }
 
-/** Tells the client its write committed. */
-function ackWrite(w: World, write: number, node: number): void {
-  let t = w.instantClient ? w.now : w.now + responseDelay(w);
+/** Tells the client its write committed, `wakeMs` from now. */
+function ackWrite(w: World, write: number, node: number, wakeMs: number): void {
+  const sent = w.now + wakeMs;
+  let t = w.instantClient ? sent : sent + responseDelay(w);
   // Across a partition the answer waits for the link to heal (never: the client never hears).
-  if (w.links !== null) t = heldArrival(w.links, node, clientEndpoint(w.links, w.wClient[write]), w.now, t);
+  if (w.links !== null) t = heldArrival(w.links, node, clientEndpoint(w.links, w.wClient[write]), sent, t);
   w.ackMs[write] = t;
   w.completeMs[write] = t;
   const st = w.nodes[node];

@@ -35,6 +35,7 @@ export function recurrenceApplies(w: World): boolean {
     wl.script.length === 0 &&
     wl.closedLoop === undefined &&
     w.ack.fallback === null &&
+    !w.steps.needsEventLoop &&
     w.instantClient
   );
 }

@@ -65,22 +65,26 @@ function acceptWrite(w: World, write: number, node: number): void {
   w.wEpoch[write] = st.epoch;
   w.acceptMs[write] = w.now;
   w.recvMs[node][write] = w.now;
-  if (!w.steps.shipAfterLocalCommit) shipToFollowers(w, node, write);
+  const steps = w.steps;
+  // Shipped when its log is flushed, the rest of the local commit going on meanwhile (PostgreSQL).
+  if (steps.shipAfterFlush) shipToFollowers(w, node, write, steps.flushedAt(node, w.now));
+  else if (!steps.shipAfterLocalCommit) shipToFollowers(w, node, write);
   const fallback = w.ack.fallback;
   if (fallback !== null && w.ack.neededAtStart > 0) fallbackCheckAt(w, w.now + fallback.afterMs, write);
   if (w.triggered !== null) afterAccepted(w, w.triggered, node);
-  if (w.instantLocal) onLocalCommit(w, write, node);
-  else localCommitAt(w, w.steps.localCommitMs(node, w.now + w.commitD(w.rApply[node])), write, node);
+  if (steps.shipAfterFlush) localCommitAt(w, steps.localCommitMs(node, w.now + (w.instantLocal ? 0 : w.commitD(w.rApply[node]))), write, node);
+  else if (w.instantLocal) onLocalCommit(w, write, node);
+  else localCommitAt(w, steps.localCommitMs(node, w.now + w.commitD(w.rApply[node])), write, node);
 }
 
-/** Sends entry `write` from leader `node` to every node that follows it. */
-function shipToFollowers(w: World, node: number, write: number): void {
+/** Sends entry `write` from leader `node` to every node that follows it, at `sendMs` (now, or once its log is flushed). */
+function shipToFollowers(w: World, node: number, write: number, sendMs = w.now): void {
   const st = w.nodes[node];
   for (let r = 0; r < w.n; r++) {
     if (r === node) continue;
     const rs = w.nodes[r];
     if (rs.epoch !== st.epoch || rs.believesLeader) continue;
-    ship(w, node, r, write);
+    ship(w, node, r, write, sendMs);
   }
 }
 
@@ -90,12 +94,16 @@ export function onStorageEvent(w: World, write: number, node: number, epochOrSto
   else onStorageArrive(w, write, node, epochOrStored === 1, acceptWrite);
 }
 
-/** Sends entry `write` from leader `from` to follower `to`, behind whatever is already on the way. */
-export function ship(w: World, from: number, to: number, write: number): void {
+/**
+ * Sends entry `write` from leader `from` to follower `to` at `sendMs` (default now), behind whatever
+ * is already on the way. An entry sent later than now is on its way from now: a leader that crashes
+ * before it arrives loses it, as one that crashes after sending does.
+ */
+export function ship(w: World, from: number, to: number, write: number, sendMs = w.now): void {
   const rs = w.nodes[to];
-  let t = w.now + toFollowerDelay(w, to);
+  let t = sendMs + toFollowerDelay(w, to);
   if (w.links !== null) {
-    t = heldArrival(w.links, from, to, w.now, t); // held across a partition, until it heals
+    t = heldArrival(w.links, from, to, sendMs, t); // held across a partition, until it heals
     if (t === Infinity) return;
   }
   if (t < rs.lastArrival) t = rs.lastArrival; // the replication stream is ordered (TCP)

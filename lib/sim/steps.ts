@@ -1,12 +1,13 @@
 /**
  * The steps of replication around the network: when the leader sends an entry (when it accepts it,
- * or once its local commit is done), and a follower's steps after the entry arrives (write it to
+ * once its local commit is done, or once its log is flushed while the commit goes on), how long a
+ * leader waiting for confirmations takes to wake up and reply, and a follower's steps after the entry arrives (write it to
  * its operating system, flush it to disk, then apply it; the apply itself stays in replication.ts,
  * where reads wait for it). A follower's steps work in log order, one entry at a time, like its
  * apply thread, so a slow flush holds back the entries behind it. The options are described in
  * lib/config/steps.ts.
  *
- * By default the leader sends on accept and writing and flushing take no time; then nothing here
+ * By default the leader sends on accept and writing, flushing and waking take no time; then nothing here
  * draws a random number or moves a clock, and runs are exactly those of a simulator without these
  * steps.
  */
@@ -18,8 +19,14 @@ import { stream, type Rng } from "../rng";
 export class ReplicationSteps {
   /** Some follower takes time to write or flush: the steps must be timed. */
   readonly timed: boolean;
-  /** The leader sends entries once its local commit is done (else when it accepts them). */
+  /** The leader sends entries once its local commit is done (else when it accepts them, or `shipAfterFlush`). */
   readonly shipAfterLocalCommit: boolean;
+  /** The leader sends entries once its log is flushed, `leaderFlushMs` after the accept (`flushedAt`). */
+  readonly shipAfterFlush: boolean;
+  /** A leader takes time to wake up once a write's confirmations are in (`wakeMs`). */
+  readonly wakes: boolean;
+  /** Options the recurrence engine does not follow: runs with them take the event loop. */
+  readonly needsEventLoop: boolean;
   /** Per node: when its writer and its flusher are free again. */
   readonly lastWrite: Float64Array;
   readonly lastFlush: Float64Array;
@@ -36,6 +43,12 @@ export class ReplicationSteps {
   private readonly noFlush: boolean[] = [];
   private readonly rWrite: Rng[] = [];
   private readonly rFlush: Rng[] = [];
+  /** Per node, as a leader that ships after its flush: when its last flush is done. */
+  private readonly lastLeaderFlush: Float64Array;
+  private readonly leaderFlushD: ((r: Rng) => number) | null;
+  private readonly leaderWakeD: (r: Rng) => number;
+  private readonly rLeaderFlush: Rng[] = [];
+  private readonly rWake: Rng[] = [];
 
   constructor(cfg: Normalized, confirm: ConfirmStep) {
     const n = cfg.names.length;
@@ -43,6 +56,12 @@ export class ReplicationSteps {
     this.lastWrite = new Float64Array(n);
     this.lastFlush = new Float64Array(n);
     this.lastLocal = new Float64Array(n);
+    this.shipAfterFlush = cfg.shipAfter === "local-flush";
+    this.lastLeaderFlush = new Float64Array(n);
+    this.leaderFlushD = cfg.leaderFlushMs !== null ? sampler(cfg.leaderFlushMs) : null;
+    this.leaderWakeD = sampler(cfg.leaderWakeMs);
+    this.wakes = !isZero(cfg.leaderWakeMs);
+    this.needsEventLoop = this.shipAfterFlush || this.wakes;
     for (let i = 0; i < n; i++) {
       const name = cfg.names[i];
       this.writeD.push(sampler(cfg.writeMs[i]));
@@ -52,6 +71,8 @@ export class ReplicationSteps {
       // Streams of their own: timing the steps never reshuffles the network's or the apply's draws.
       this.rWrite.push(stream(cfg.seed, `write/${name}`));
       this.rFlush.push(stream(cfg.seed, `flush/${name}`));
+      this.rLeaderFlush.push(stream(cfg.seed, `leader-flush/${name}`));
+      this.rWake.push(stream(cfg.seed, `leader-wake/${name}`));
     }
     this.timed = this.noWrite.some((z) => !z) || this.noFlush.some((z) => !z);
     this.confirmOnApply = confirm === "apply";
@@ -67,10 +88,28 @@ export class ReplicationSteps {
    * ships on accept commits each entry on its own, as the simulator always has.
    */
   localCommitMs(node: number, doneMs: number): number {
+    if (this.shipAfterFlush) return doneMs > this.lastLeaderFlush[node] ? doneMs : this.lastLeaderFlush[node];
     if (!this.shipAfterLocalCommit) return doneMs;
     const t = doneMs > this.lastLocal[node] ? doneMs : this.lastLocal[node];
     this.lastLocal[node] = t;
     return t;
+  }
+
+  /**
+   * With shipAfter "local-flush": when leader `node`'s log holding an entry it accepts now is
+   * flushed, and the entry leaves. Flushes happen in log order, as a write-ahead log is flushed.
+   * Call before `localCommitMs` for the same entry: its local commit is done no sooner.
+   */
+  flushedAt(node: number, nowMs: number): number {
+    const drawn = nowMs + this.leaderFlushD!(this.rLeaderFlush[node]);
+    const t = drawn > this.lastLeaderFlush[node] ? drawn : this.lastLeaderFlush[node];
+    this.lastLeaderFlush[node] = t;
+    return t;
+  }
+
+  /** How long leader `node` takes, once a write's confirmations are in, to wake up and reply. */
+  wakeMs(node: number): number {
+    return this.leaderWakeD(this.rWake[node]);
   }
 
   /**
