@@ -79,6 +79,8 @@ export function normalize(c: SimConfig): Normalized {
   // hidden shape on every call, and then the simulator's optimised code is thrown away at each run.
   const cfg: Normalized = {
     shipAfter: steps.shipAfter,
+    leaderFlushMs: steps.leaderFlushMs,
+    leaderWakeMs: steps.leaderWakeMs,
     writeMs: steps.writeMs,
     flushMs: steps.flushMs,
     seed: c.seed,
