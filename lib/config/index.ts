@@ -75,8 +75,14 @@ export function normalize(c: SimConfig): Normalized {
   const recordHistory = c.recordHistory === undefined ? true : checkBoolean("recordHistory", c.recordHistory);
   if (c.engine !== undefined && c.engine !== "auto" && c.engine !== "events") throw new ConfigError("engine", c.engine, 'it must be "auto" or "events"');
   const steps = normalizeSteps(c, c.followers);
+  // Field by field rather than by spreading `steps`: an object built from a spread can take a new
+  // hidden shape on every call, and then the simulator's optimised code is thrown away at each run.
   const cfg: Normalized = {
-    ...steps,
+    shipAfter: steps.shipAfter,
+    leaderFlushMs: steps.leaderFlushMs,
+    leaderWakeMs: steps.leaderWakeMs,
+    writeMs: steps.writeMs,
+    flushMs: steps.flushMs,
     seed: c.seed,
     names,
     toFollowerMs: cluster.toFollowerMs,

@@ -72,5 +72,7 @@ export function checkAckPolicy(p: unknown, field = "ack"): AckPolicy {
 export function compileAck(p: AckPolicy, names: readonly string[], field = "ack"): AckRule {
   const checked = checkAckPolicy(p, field);
   const rule = kindOf(checked).compile(checked, names, field);
-  return { ...rule, name: policyName(checked) };
+  // Field by field rather than by spreading: every rule then has one shape, so the engines' code
+  // that reads it stays optimised from one policy to the next (a spread copy can take a new shape).
+  return { name: policyName(checked), confirmStep: rule.confirmStep, priority: rule.priority, neededAtStart: rule.neededAtStart, needed: rule.needed, fallback: rule.fallback };
 }

@@ -105,6 +105,15 @@ export interface AckRule {
   readonly fallback: AckFallback | null;
 }
 
+/**
+ * `needed` of a rule that needs the same number whoever leads. One function shared by every such
+ * rule, not a closure per rule: the engines' call to it then has one target from run to run and
+ * stays optimised.
+ */
+function neededAtStart(this: AckRule): number {
+  return this.neededAtStart;
+}
+
 /** The rule of a policy that needs the same number of confirmations whoever leads. */
 export function fixedRule(o: { name: string; common: AckCommon; needed: number; priority?: readonly number[] }): AckRule {
   const needed = o.needed;
@@ -113,7 +122,7 @@ export function fixedRule(o: { name: string; common: AckCommon; needed: number; 
     confirmStep: o.common.on,
     priority: o.priority ?? null,
     neededAtStart: needed,
-    needed: () => needed,
+    needed: neededAtStart,
     fallback: o.common.fallbackAfterMs === undefined ? null : { afterMs: o.common.fallbackAfterMs },
   };
 }

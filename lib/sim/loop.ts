@@ -44,7 +44,17 @@ export function runEvents(w: World): RunResult {
   startWorkload(w);
   scheduleFaults(w);
   startFailover(w);
+  const count = drain(w);
+  if (!Number.isNaN(w.leaderDownSince)) w.outageMs += w.now - w.leaderDownSince;
+  return result(w, count);
+}
 
+/**
+ * Handles events until the run ends; returns how many. Kept apart from what comes before and after
+ * the run: the optimised code of a function with a hot loop is compiled while the loop runs, and
+ * code after the loop, not yet reached then, would throw it away at the end of every run.
+ */
+function drain(w: World): number {
   const q = w.q;
   const cfg = w.cfg;
   const detecting = cfg.failover !== undefined;
@@ -52,9 +62,15 @@ export function runEvents(w: World): RunResult {
   const maxEvents = cfg.limits.maxEvents;
   const maxVirtualMs = cfg.limits.maxVirtualMs;
   let count = 0;
+  // The event budget and the memory check share one comparison per event: `check` is the next
+  // count at which either is due.
+  let check = nextBudgetCheck(0, maxEvents);
   while (q.pop()) {
-    if (count === maxEvents) eventsExceeded(cfg, count, w.now);
-    if ((count & MEMORY_CHECK_EVERY) === MEMORY_CHECK_EVERY) w.checkMemory();
+    if (count === check) {
+      if (count === maxEvents) eventsExceeded(cfg, count, w.now);
+      if ((count & MEMORY_CHECK_EVERY) === MEMORY_CHECK_EVERY) w.checkMemory();
+      check = nextBudgetCheck(count + 1, maxEvents);
+    }
     if (q.t > maxVirtualMs) virtualTimeExceeded(cfg, q.t);
     count++;
     w.now = q.t;
@@ -62,7 +78,6 @@ export function runEvents(w: World): RunResult {
     const x = q.x;
     const y = q.y;
     const z = q.z;
-    if (q.k === WAIT_TIMEOUT || (q.k === READ_ARRIVE && z === RETRY)) w.retriesQueued--;
     // The most frequent kinds first: a switch over imported constants is a chain of comparisons.
     switch (q.k) {
       case RECV:
@@ -84,6 +99,7 @@ export function runEvents(w: World): RunResult {
         onReadInvoke(w);
         break;
       case READ_ARRIVE:
+        if (z === RETRY) w.retriesQueued--;
         onReadArrive(w, x, y, z);
         break;
       case READ_SERVE:
@@ -123,6 +139,7 @@ export function runEvents(w: World): RunResult {
         onCrashLeader(w);
         break;
       case WAIT_TIMEOUT:
+        w.retriesQueued--;
         onWaitTimeout(w, x, y);
         break;
       case COORDINATOR:
@@ -137,8 +154,17 @@ export function runEvents(w: World): RunResult {
     if (detecting && quiescent(w)) break;
     if (w.retriesQueued > 0 && q.size === w.timersQueued + w.retriesQueued && stuck(w)) break;
   }
-  if (!Number.isNaN(w.leaderDownSince)) w.outageMs += w.now - w.leaderDownSince;
-  return result(w, count);
+  return count;
+}
+
+/**
+ * The first count at or after `from` at which the loop must check its budget: the event limit, or
+ * a memory check (due when the count's low bits are all ones, as `MEMORY_CHECK_EVERY` says).
+ */
+export function nextBudgetCheck(from: number, maxEvents: number): number {
+  const span = MEMORY_CHECK_EVERY + 1;
+  const memory = Math.floor(from / span) * span + MEMORY_CHECK_EVERY;
+  return maxEvents >= from && maxEvents < memory ? maxEvents : memory;
 }
 
 /**
