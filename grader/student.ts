@@ -26,6 +26,7 @@ import { Sandbox, SandboxStopped, START_LIMIT, StudentError, type Limit, type Sp
 import { useIsolation } from "./sandbox/launch";
 import type { RouterSpec, Step } from "./sandbox/protocol";
 import { fromWire, toWire, type Plain } from "./sandbox/wire";
+import { trace } from "./engine/trace";
 import { SETTINGS_KEY, type GradingSettings } from "./settings";
 
 export { StudentError } from "./sandbox/client";
@@ -138,6 +139,7 @@ export function student<T>(name: string): StudentCode<T> {
   const handle = new Handle(name);
   open.add(handle);
   afterAll(() => {
+    handle.traceUse();
     handle.close();
     open.delete(handle);
   });
@@ -196,6 +198,14 @@ class Handle {
     return { decisions, draws, ...(reply.error ? { error: studentError(reply.error) } : {}) };
   }
 
+  private started = 0;
+  private requests = 0;
+
+  /** With RL_GRADER_TRACE=1: what this exercise's sandboxes did in this test file. */
+  traceUse(): void {
+    trace(`sandbox ${this.name}: ${this.started} started, ${this.requests} requests, ${(this.cpuUsedMs / 1000).toFixed(2)} CPU-s (${(this.wallUsedMs / 1000).toFixed(2)} s answering)`);
+  }
+
   stopIfBusy(): void {
     if (this.busy > 0) this.close();
   }
@@ -220,6 +230,7 @@ class Handle {
     try {
       sandbox = this.sandbox ??= this.ready(settings);
       const { reply, spent } = await (await sandbox).request(request, limit);
+      this.requests++;
       this.charge(spent, caseLimit);
       if (reply.error && !("results" in reply) && !("decisions" in reply)) throw studentError(reply.error);
       return reply;
@@ -261,6 +272,7 @@ class Handle {
       memoryMb: settings.memoryMb,
       onOutput: settings.showOutput ? (_stream, text) => console.log(text.replace(/\n$/, "")) : undefined,
     });
+    this.started++;
     try {
       await sandbox.start();
       const { reply, spent } = await sandbox.request({ op: "load", file: exerciseFile }, LOAD_LIMIT);
