@@ -148,7 +148,8 @@ function benchGrade(runs: number, target: string): { walls: number[]; cpus: numb
     rmSync(out, { force: true });
     const cpuBefore = childCpuSeconds();
     const started = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "grader/cli.ts"), "--target", target, "--format", "json", "--out", out], { cwd: ROOT, encoding: "utf8" });
+    // What `npm run grade` runs (package.json), without npm in front.
+    const run = spawnSync(process.execPath, [join(ROOT, "grader/engine/launch.mjs"), "grader/cli.ts", "--target", target, "--format", "json", "--out", out], { cwd: ROOT, encoding: "utf8" });
     const wall = Number(process.hrtime.bigint() - started) / 1e6;
     const cpu = childCpuSeconds() - cpuBefore;
     walls.push(wall);
