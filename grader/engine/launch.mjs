@@ -17,6 +17,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { NODE_BUILD } from "./esbuild-node.mjs";
 
 const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 const [entry, ...args] = process.argv.slice(2);
@@ -52,18 +53,7 @@ async function compiled() {
   const esbuild = await import("esbuild");
   mkdirSync(cache, { recursive: true });
   const scratch = mkdtempSync(join(cache, "building-"));
-  await esbuild.build({
-    entryPoints: { [name]: join(root, entry) },
-    outdir: scratch,
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    logLevel: "silent",
-  });
+  await esbuild.build({ ...NODE_BUILD, entryPoints: { [name]: join(root, entry) }, outdir: scratch });
   try {
     renameSync(scratch, out);
   } catch {
