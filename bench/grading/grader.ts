@@ -71,9 +71,7 @@ let edits = 0;
 function edit(id) {
   const dir = join(process.cwd(), "..", "exercises");
   const file = readdirSync(dir).find((f) => f.startsWith(id + "-") && f.endsWith(".ts"));
-  appendFileSync(join(dir, file), "
-// edit " + ++edits + "
-");
+  appendFileSync(join(dir, file), "\n// edit " + ++edits + "\n");
 }
 async function time(id) {
   edit(id);
