@@ -99,7 +99,7 @@ export { META_KEY };
 
 const FAILURES_KEPT = 3;
 /** Cases of one `each` in flight at once (see `each`). */
-const CASES_AT_ONCE = 2;
+const CASES_AT_ONCE = 16;
 const VALUE_CHARS_MAX = 4_000;
 /** A drawn case holds a few dozen operations: a few kilobytes. */
 const DIAGRAM_CHARS_MAX = 400_000;
@@ -220,10 +220,11 @@ class Tally implements GradedContext {
   }
 
   /**
-   * Runs the cases two at a time: while the judge checks one case (a replayed simulation, say),
-   * the submission's sandbox already works on the next. The sandbox answers in order, each case
-   * keeps its own time limit, and results are tallied in the items' order, so the outcome is the
-   * same as one case at a time.
+   * Runs up to 16 cases at a time: their questions to the submission's sandbox go together in one
+   * round trip (student.ts), and while the judge checks one case (a replayed simulation, say) the
+   * sandbox already works on the next ones. The sandbox answers in order, each case keeps its own
+   * time limit, and results are tallied in the items' order, so the outcome is the same as one
+   * case at a time.
    */
   async each<T extends number | { label: string }>(
     items: readonly T[],

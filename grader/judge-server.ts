@@ -36,7 +36,9 @@ function warmUp(): Promise<Warm> {
     const bundle = await libBundle(ROOT);
     await sandboxRuntime(ROOT);
     const runner = await GradingRunner.create({ root: ROOT, cacheDir: join(scratch, "vite-cache"), maxWorkers: 2, libBundle: bundle, projects: ["p0"] });
-    return { runner, projects: ["p0"], typeChecker: new TypeChecker(bundle) };
+    // The type check runs beside the tests at a lower priority: a check shows its result without
+    // waiting for it (errors not ready in time come with the next check).
+    return { runner, projects: ["p0"], typeChecker: new TypeChecker(bundle, { lowPriority: true }) };
   })();
   return warm;
 }

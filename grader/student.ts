@@ -24,8 +24,9 @@ import { afterAll, inject } from "vitest";
 import type { SimConfig } from "../lib";
 import { Sandbox, SandboxStopped, START_LIMIT, StudentError, type Limit, type Spent } from "./sandbox/client";
 import { useIsolation } from "./sandbox/launch";
-import type { RouterSpec, Step } from "./sandbox/protocol";
+import type { RequestBody, RouterSpec, Step } from "./sandbox/protocol";
 import { fromWire, toWire, type Plain } from "./sandbox/wire";
+import { trace } from "./engine/trace";
 import { SETTINGS_KEY, type GradingSettings } from "./settings";
 
 export { StudentError } from "./sandbox/client";
@@ -98,6 +99,17 @@ interface CaseBudget {
   limitMs: number;
 }
 const caseBudget = new AsyncLocalStorage<CaseBudget>();
+
+/** A question waiting for the sandbox, with the budget of the case that asked it. */
+interface Asked {
+  request: Exclude<RequestBody, { op: "load" } | { op: "batch" }>;
+  budget: CaseBudget;
+  resolve: (reply: Record<string, unknown>) => void;
+  reject: (error: unknown) => void;
+}
+/** Questions in the first batches, before the cost of one is known; and the most in any batch. */
+const BATCH_FIRST = 8;
+const BATCH_MAX = 64;
 const DEFAULT_CASE_MS = 2_000;
 /** Loading a module: its top-level code gets this much CPU time. */
 const LOAD_LIMIT: Limit = { cpuMs: 5_000, wallMs: wallCapMs(5_000) };
@@ -137,7 +149,9 @@ const open = new Set<Handle>();
 export function student<T>(name: string): StudentCode<T> {
   const handle = new Handle(name);
   open.add(handle);
+  handle.prestart();
   afterAll(() => {
+    handle.traceUse();
     handle.close();
     open.delete(handle);
   });
@@ -196,6 +210,27 @@ class Handle {
     return { decisions, draws, ...(reply.error ? { error: studentError(reply.error) } : {}) };
   }
 
+  /**
+   * Starts the sandbox and loads the file while vitest is still collecting the tests, so the
+   * first question does not wait for it. A file that cannot be loaded fails that question with
+   * the reason, as it would have without this.
+   */
+  prestart(): void {
+    const settings = gradingSettings();
+    if (!settings) return;
+    this.sandbox ??= this.ready(settings);
+    this.sandbox.catch(() => undefined);
+  }
+
+  private started = 0;
+  private requests = 0;
+  private trips = 0;
+
+  /** With RL_GRADER_TRACE=1: what this exercise's sandboxes did in this test file. */
+  traceUse(): void {
+    trace(`sandbox ${this.name}: ${this.started} started, ${this.requests} requests in ${this.trips} round trips, ${(this.cpuUsedMs / 1000).toFixed(2)} CPU-s (${(this.wallUsedMs / 1000).toFixed(2)} s answering)`);
+  }
+
   stopIfBusy(): void {
     if (this.busy > 0) this.close();
   }
@@ -205,37 +240,197 @@ class Handle {
     this.sandbox = undefined;
   }
 
-  private async request(request: Parameters<Sandbox["request"]>[0]): Promise<Record<string, unknown>> {
-    if (this.broken) throw this.broken;
-    const settings = this.settings();
+  /**
+   * Asks the sandbox one question. Questions asked while the sandbox is busy wait, and go together
+   * as one batch once it is free (see `pump`); each keeps the limits of the case it belongs to.
+   */
+  private request(request: Asked["request"]): Promise<Record<string, unknown>> {
+    if (this.broken) return Promise.reject(this.broken);
+    const budget = caseBudget.getStore() ?? { cpuLeftMs: DEFAULT_CASE_MS, wallLeftMs: wallCapMs(DEFAULT_CASE_MS), limitMs: DEFAULT_CASE_MS };
+    return new Promise((resolve, reject) => {
+      this.asked.push({ request, budget, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private readonly asked: Asked[] = [];
+  private sending = false;
+  private pumpQueued = false;
+  /** Answers received and not yet handed to their cases (one per turn of the event loop). */
+  private undelivered = 0;
+  /** Set after a batch ran past its limit: from then on, one question at a time. */
+  private oneAtATime = false;
+  /** CPU time of a question, on average so far (ms), to keep batches well inside their limits. */
+  private cpuPerQuestionMs = 0;
+
+  /**
+   * Sends the waiting questions as one batch when the sandbox is free. While the answers of the
+   * last batch are still being judged, it waits for up to as many questions as there are answers
+   * left to judge: the sandbox then works on the next batch while the judge checks the rest.
+   */
+  private pump(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      if (this.sending || this.asked.length === 0) return;
+      const size = this.batchSize();
+      if (this.undelivered > 0 && this.asked.length < Math.min(this.undelivered, size)) return;
+      const batch = this.asked.splice(0, size);
+      this.sending = true;
+      void this.send(batch).finally(() => {
+        this.sending = false;
+        this.pump();
+      });
+    });
+  }
+
+  /** How many questions may go in one batch: few enough that the batch stays far inside the smallest limit. */
+  private batchSize(): number {
+    if (this.oneAtATime) return 1;
+    if (this.requests < BATCH_FIRST) return BATCH_FIRST;
+    const limitMs = Math.min(...this.asked.slice(0, BATCH_MAX).map((a) => a.budget.cpuLeftMs));
+    return Math.max(1, Math.min(BATCH_MAX, Math.floor(limitMs / 4 / Math.max(0.5, this.cpuPerQuestionMs))));
+  }
+
+  /** Hands answers to their cases one per turn of the event loop, so that the next batch can leave while the rest are judged. */
+  private deliver(settle: (() => void)[]): void {
+    this.undelivered += settle.length;
+    const next = (i: number): void => {
+      if (i >= settle.length) return;
+      setImmediate(() => {
+        this.undelivered--;
+        settle[i]();
+        this.pump();
+        next(i + 1);
+      });
+    };
+    next(0);
+  }
+
+  private async send(batch: Asked[]): Promise<void> {
+    let settings: GradingSettings;
+    try {
+      settings = this.settings();
+    } catch (error) {
+      for (const a of batch) a.reject(error);
+      return;
+    }
+    if (batch.length === 1) {
+      const { settle } = await this.one(batch[0], settings);
+      this.deliver([settle]);
+      return;
+    }
+    const settled = await this.many(batch, settings);
+    if (settled) {
+      this.deliver(settled);
+      return;
+    }
+    // The batch ran past its limit, or the sandbox died in it: ask again one question at a time,
+    // in a fresh sandbox, so that the question at fault fails with its own limits and the ones
+    // before it get their answers, as if they had never been batched.
+    this.oneAtATime = true;
+    trace(`sandbox ${this.name}: a batch of ${batch.length} stopped; asking again one at a time`);
+    for (let i = 0; i < batch.length; i++) {
+      const { settle, stopped } = await this.one(batch[i], settings);
+      settle();
+      if (stopped) {
+        for (const a of batch.slice(i + 1)) a.reject(new SandboxFailure(`the exercise's code stopped answering: ${stopped.message}`));
+        return;
+      }
+    }
+  }
+
+  /** One question on its own, with its case's limits; what settles its promise, and why the sandbox stopped if it did. */
+  private async one(a: Asked, settings: GradingSettings): Promise<{ settle: () => void; stopped?: SandboxStopped }> {
+    const fail = (error: unknown) => ({ settle: () => a.reject(error) });
+    if (this.broken) return fail(this.broken);
     const budgetLeftMs = settings.exerciseCpuMs - this.cpuUsedMs;
     if (budgetLeftMs <= 0 || this.wallUsedMs > wallCapMs(settings.exerciseCpuMs) * 2) {
       this.broken = new SandboxFailure(`not run: this exercise's code has used up its ${seconds(settings.exerciseCpuMs)} of CPU time for this grading`);
-      throw this.broken;
+      return fail(this.broken);
     }
-    const caseLimit = caseBudget.getStore() ?? { cpuLeftMs: DEFAULT_CASE_MS, wallLeftMs: wallCapMs(DEFAULT_CASE_MS), limitMs: DEFAULT_CASE_MS };
+    const caseLimit = a.budget;
     const limit: Limit = { cpuMs: Math.min(caseLimit.cpuLeftMs, budgetLeftMs), wallMs: caseLimit.wallLeftMs };
     this.busy++;
     let sandbox: Promise<Sandbox> | undefined;
     try {
       sandbox = this.sandbox ??= this.ready(settings);
-      const { reply, spent } = await (await sandbox).request(request, limit);
+      const { reply, spent } = await (await sandbox).request(a.request, limit);
+      this.counted(1, spent);
       this.charge(spent, caseLimit);
-      if (reply.error && !("results" in reply) && !("decisions" in reply)) throw studentError(reply.error);
-      return reply;
+      if (reply.error && !("results" in reply) && !("decisions" in reply)) return fail(studentError(reply.error));
+      return { settle: () => a.resolve(reply) };
     } catch (error) {
-      if (!(error instanceof SandboxStopped)) throw error;
+      if (!(error instanceof SandboxStopped)) return fail(error);
       if (this.sandbox === sandbox) this.sandbox = undefined;
       this.charge({ cpuMs: limit.cpuMs, wallMs: limit.wallMs }, caseLimit);
-      if (error.why === "died") throw new SandboxFailure(`the exercise's code stopped answering: ${error.message}`);
+      if (error.why === "died") return { ...fail(new SandboxFailure(`the exercise's code stopped answering: ${error.message}`)), stopped: error };
       if (limit.cpuMs < caseLimit.cpuLeftMs && error.why === "cpu") {
         this.broken = new SandboxFailure(`stopped: this exercise's code used up its ${seconds(settings.exerciseCpuMs)} of CPU time for this grading`);
-        throw this.broken;
+        return { ...fail(this.broken), stopped: error };
       }
-      throw new CaseTimeout(`ran out of time: ${error.message}`);
+      return { ...fail(new CaseTimeout(`ran out of time: ${error.message}`)), stopped: error };
     } finally {
       this.busy--;
     }
+  }
+
+  /**
+   * Several questions in one round trip, within the smallest limit any of them has left (so none
+   * can have used more than its own). The time the judge measured for the batch is shared among
+   * its questions as the sandbox says it was spent (a hint only: shares are scaled to the
+   * measured total). Undefined when the batch ran past that limit or the sandbox died: the
+   * questions are then asked again one at a time, and this batch is charged to no one.
+   */
+  private async many(batch: Asked[], settings: GradingSettings): Promise<(() => void)[] | undefined> {
+    if (this.broken) return batch.map((a) => () => a.reject(this.broken));
+    const budgetLeftMs = settings.exerciseCpuMs - this.cpuUsedMs;
+    if (budgetLeftMs <= 0 || this.wallUsedMs > wallCapMs(settings.exerciseCpuMs) * 2) return undefined;
+    const limit: Limit = { cpuMs: Math.min(budgetLeftMs, ...batch.map((a) => a.budget.cpuLeftMs)), wallMs: Math.min(...batch.map((a) => a.budget.wallLeftMs)) };
+    this.busy++;
+    let sandbox: Promise<Sandbox> | undefined;
+    try {
+      sandbox = this.sandbox ??= this.ready(settings);
+      const { reply, spent } = await (await sandbox).request({ op: "batch", requests: batch.map((a) => a.request) }, limit);
+      this.counted(batch.length, spent);
+      this.cpuUsedMs += spent.cpuMs;
+      this.wallUsedMs += spent.wallMs;
+      const replies = Array.isArray(reply.replies) && reply.replies.length === batch.length ? (reply.replies as unknown[]) : undefined;
+      if (!replies) {
+        const error = new SandboxFailure("the exercise's process sent a reply that does not fit the request");
+        return batch.map((a) => () => a.reject(error));
+      }
+      const parts = replies.map((r) => (r !== null && typeof r === "object" ? (r as Record<string, unknown>) : {}));
+      const cpuShares = shares(parts.map((r) => r.cpuMs), spent.cpuMs);
+      const wallShares = shares(parts.map((r) => r.wallMs), spent.wallMs);
+      // Questions of one case share its budget: each is charged its own share.
+      batch.forEach((a, i) => {
+        a.budget.cpuLeftMs = Math.max(0, a.budget.cpuLeftMs - cpuShares[i]);
+        a.budget.wallLeftMs = Math.max(0, a.budget.wallLeftMs - wallShares[i]);
+      });
+      return batch.map((a, i) => {
+        const r = parts[i];
+        if (r.error && !("results" in r) && !("decisions" in r)) {
+          const error = studentError(r.error);
+          return () => a.reject(error);
+        }
+        return () => a.resolve(r);
+      });
+    } catch (error) {
+      if (!(error instanceof SandboxStopped)) return batch.map((a) => () => a.reject(error));
+      if (this.sandbox === sandbox) this.sandbox = undefined;
+      return undefined;
+    } finally {
+      this.busy--;
+    }
+  }
+
+  private counted(questions: number, spent: Spent): void {
+    this.requests += questions;
+    this.trips++;
+    const each = spent.cpuMs / questions;
+    this.cpuPerQuestionMs = this.cpuPerQuestionMs === 0 ? each : 0.8 * this.cpuPerQuestionMs + 0.2 * each;
   }
 
   private charge(spent: Spent, budget: CaseBudget): void {
@@ -261,6 +456,7 @@ class Handle {
       memoryMb: settings.memoryMb,
       onOutput: settings.showOutput ? (_stream, text) => console.log(text.replace(/\n$/, "")) : undefined,
     });
+    this.started++;
     try {
       await sandbox.start();
       const { reply, spent } = await sandbox.request({ op: "load", file: exerciseFile }, LOAD_LIMIT);
@@ -282,6 +478,13 @@ class Handle {
       throw this.broken;
     }
   }
+}
+
+/** `total` shared in proportion to `hints` (non-negative numbers; evenly when they are not). */
+function shares(hints: unknown[], total: number): number[] {
+  const clean = hints.map((h) => (typeof h === "number" && Number.isFinite(h) && h > 0 ? h : 0));
+  const sum = clean.reduce((a, b) => a + b, 0);
+  return sum > 0 ? clean.map((h) => (h / sum) * total) : clean.map(() => total / clean.length);
 }
 
 function studentError(raw: unknown): StudentError | undefined {

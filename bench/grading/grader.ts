@@ -8,7 +8,7 @@
  *   calls them, from a process that loads the package like a notebook kernel does, on a copy of the
  *   project whose exercises/ holds the reference solutions (so the checks do the full work of a
  *   right answer). The first check of that process starts the grader's judge; the next ones find
- *   it warm.
+ *   it warm. Before each check the file is edited (a comment added), as between a student's checks.
  * - grade: `npm run grade -- --target solutions`, a whole submission, cold (a fresh process each
  *   time, as Gradescope and `npm run grade` run it).
  *
@@ -58,13 +58,23 @@ function projectWithSolutions(): string {
  * first check, then warm ones; it prints one JSON line of timings and the judge's CPU seconds.
  */
 const KERNEL = String.raw`
-const { readFileSync } = require("node:fs");
+const { appendFileSync, readdirSync, readFileSync } = require("node:fs");
+const { join } = require("node:path");
 const lib = require(process.env.RL_BENCH_BUNDLE);
 const runs = Number(process.env.RL_BENCH_RUNS);
 const quiet = console.log;
 console.log = () => {};
 const now = () => Number(process.hrtime.bigint()) / 1e6;
+let edits = 0;
+// Before each check the exercise's file is edited, as a student does between checks, so that no
+// result kept by the file's text (the judge keeps the type check's) stands in for the work.
+function edit(id) {
+  const dir = join(process.cwd(), "..", "exercises");
+  const file = readdirSync(dir).find((f) => f.startsWith(id + "-") && f.endsWith(".ts"));
+  appendFileSync(join(dir, file), "\n// edit " + ++edits + "\n");
+}
 async function time(id) {
+  edit(id);
   const t = now();
   const r = await lib.check(id);
   if (r.score !== r.maxScore) throw new Error("check(" + id + ") gave " + r.score + "/" + r.maxScore + ": the copy's exercises/ should hold the solutions");
@@ -136,7 +146,8 @@ function benchGrade(runs: number, target: string): { walls: number[]; cpus: numb
     rmSync(out, { force: true });
     const cpuBefore = childCpuSeconds();
     const started = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "grader/cli.ts"), "--target", target, "--format", "json", "--out", out], { cwd: ROOT, encoding: "utf8" });
+    // What `npm run grade` runs (package.json), without npm in front.
+    const run = spawnSync(process.execPath, [join(ROOT, "grader/engine/launch.mjs"), "grader/cli.ts", "--target", target, "--format", "json", "--out", out], { cwd: ROOT, encoding: "utf8" });
     const wall = Number(process.hrtime.bigint() - started) / 1e6;
     const cpu = childCpuSeconds() - cpuBefore;
     walls.push(wall);

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { BuildOptions } from "esbuild";
+import { NODE_BUILD } from "./esbuild-node.mjs";
 import { trace } from "./trace";
 
 export interface CachedBuild {
@@ -78,18 +79,7 @@ async function build(root: string, b: CachedBuild, name: string): Promise<string
     scratch = mkdtempSync(join(tmpdir(), `rl-${b.kind}-`));
   }
   const esbuild = await import("esbuild");
-  await esbuild.build({
-    ...b.options,
-    outdir: scratch,
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: b.options.packages ?? "external",
-    logLevel: "silent",
-  });
+  await esbuild.build({ ...NODE_BUILD, ...b.options, packages: b.options.packages ?? NODE_BUILD.packages, outdir: scratch });
   if (!cached) return scratch;
   try {
     renameSync(scratch, out);

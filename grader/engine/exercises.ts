@@ -7,7 +7,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import ts from "typescript";
+import type * as TS from "typescript";
+import ts from "./typescript";
 import type { Visibility } from "../graded";
 
 export interface ManifestTest {
@@ -95,7 +96,7 @@ function readMeta(path: string, name: string, problems: string[]): ExerciseMeta 
 export function readManifest(testFile: string, problems: string[]): ManifestTest[] {
   const source = ts.createSourceFile(testFile, readFileSync(testFile, "utf8"), ts.ScriptTarget.ES2022, true);
   const tests: ManifestTest[] = [];
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "graded") {
       const where = `${testFile.split(/[\\/]/).pop()}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
       const spec = node.arguments[0];
@@ -111,14 +112,14 @@ export function readManifest(testFile: string, problems: string[]): ManifestTest
   return tests;
 }
 
-function literalSpec(spec: ts.ObjectLiteralExpression): ManifestTest | undefined {
-  const fields = new Map<string, ts.Expression>();
+function literalSpec(spec: TS.ObjectLiteralExpression): ManifestTest | undefined {
+  const fields = new Map<string, TS.Expression>();
   for (const p of spec.properties) {
     if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) fields.set(p.name.text, p.initializer);
   }
-  const text = (e: ts.Expression | undefined) =>
+  const text = (e: TS.Expression | undefined) =>
     e && (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) ? e.text : undefined;
-  const num = (e: ts.Expression | undefined) => (e && ts.isNumericLiteral(e) ? Number(e.text.replace(/_/g, "")) : undefined);
+  const num = (e: TS.Expression | undefined) => (e && ts.isNumericLiteral(e) ? Number(e.text.replace(/_/g, "")) : undefined);
   const name = text(fields.get("name"));
   const points = num(fields.get("points"));
   const visibility = text(fields.get("visibility"));

@@ -111,12 +111,28 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
   const redact = [secret, ...Object.values(keys)];
   const workDir = realpathSync(mkdtempSync(join(tmpdir(), "rl-grade-")));
   const owned: { runner?: GradingRunner; typeChecker?: TypeChecker } = {};
+  let starting: Promise<GradingRunner> | undefined;
   try {
+    const bundle = libBundle(options.root);
+    const runtime = sandboxRuntime(options.root);
+    // Without a kept runner, vitest starts (a second or two) while the files are staged and compiled.
+    const warmRunner = options.warm && submissions.length <= options.warm.projects.length ? options.warm.runner : undefined;
+    if (!warmRunner) {
+      starting = bundle.then((libBundle) =>
+        GradingRunner.create({
+          root: options.root,
+          cacheDir: join(workDir, "vite-cache"),
+          maxWorkers: options.maxWorkers ?? Math.max(1, Math.min(availableParallelism(), 4)),
+          libBundle,
+          projects: submissions.map((_, i) => `p${i}`),
+          onLog: options.onLog,
+        }),
+      );
+      starting.then((runner) => (owned.runner = runner)).catch(() => {});
+    }
     trace(`staging and screening ${submissions.length} submission(s)`);
     const staged = submissions.map((s, i) => stage(s, i, workDir, options));
     trace("staged and screened");
-    const bundle = libBundle(options.root);
-    const runtime = sandboxRuntime(options.root);
     await compile(options.root, staged);
     trace("compiled");
 
@@ -134,17 +150,9 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
     });
     let outcomes = new Map<string, ModuleOutcome>();
     if (runs.length > 0) {
-      let runner = options.warm?.runner;
-      if (runner && runs.length > (options.warm?.projects.length ?? 0)) runner = undefined;
-      runner ??= owned.runner = await GradingRunner.create({
-        root: options.root,
-        cacheDir: join(workDir, "vite-cache"),
-        maxWorkers: options.maxWorkers ?? Math.max(1, Math.min(availableParallelism(), 4)),
-        libBundle: await bundle,
-        projects: runs.map((r) => r.project),
-        onLog: options.onLog,
-      });
-      if (options.warm && runner === options.warm.runner) runs.forEach((r, i) => (r.project = options.warm!.projects[i]));
+      const runner = warmRunner ?? (await starting!);
+      trace("vitest ready");
+      if (warmRunner) runs.forEach((r, i) => (r.project = options.warm!.projects[i]));
       outcomes = await runner.run(runs, deadline);
     }
     trace("tests done");
@@ -193,6 +201,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
     });
   } finally {
     owned.typeChecker?.close();
+    await starting?.catch(() => undefined);
     await owned.runner?.close();
     rmSync(workDir, { recursive: true, force: true });
   }

@@ -37,7 +37,7 @@ function sources(root: string): string[] {
   found.push(
     ...["client.ts", "wire.ts", "protocol.ts", "launch.ts", "permission.ts"].map((f) => join(root, "grader", "sandbox", f)),
     ...["graded.ts", "seeds.ts", "student.ts", "settings.ts"].map((f) => join(root, "grader", f)),
-    ...["typecheck.ts", "typecheck-worker.ts", "trace.ts"].map((f) => join(root, "grader", "engine", f)),
+    ...["typecheck.ts", "typecheck-worker.ts", "typescript.ts", "trace.ts"].map((f) => join(root, "grader", "engine", f)),
   );
   const exercises = join(root, "grader", "exercises");
   for (const name of readdirSync(exercises).sort()) if (isSource(name)) found.push(join(exercises, name));

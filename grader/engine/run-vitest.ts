@@ -17,7 +17,7 @@ import type { Reporter, TestCase, TestModule, Vitest } from "vitest/node";
 import type { GradedMeta } from "../graded";
 import { META_KEY } from "../graded-defaults";
 import { SETTINGS_KEY, type GradingSettings } from "../settings";
-import { trace } from "./trace";
+import { trace, tracing } from "./trace";
 
 export interface SerializedError {
   name: string;
@@ -161,6 +161,7 @@ class Collector implements Reporter {
       meta: meta ?? null,
       durationMs: test.diagnostic()?.duration ?? 0,
     });
+    if (tracing()) trace(`  ${test.module.moduleId.split("/").pop()} ${Math.round(test.diagnostic()?.duration ?? 0)} ms: ${test.name}`);
   }
 
   onTestModuleEnd(m: TestModule): void {
@@ -168,6 +169,7 @@ class Collector implements Reporter {
     if (!outcome) return;
     outcome.ended = true;
     outcome.errors = errorsOf(m.errors());
+    if (tracing()) trace(`vitest: ${m.moduleId.split("/").pop()} done in ${Math.round(m.diagnostic().duration)} ms`);
   }
 
   onUserConsoleLog(log: { content: string }): void {

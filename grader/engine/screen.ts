@@ -8,7 +8,8 @@
  * sandbox process of its own whatever the screen says (sandbox/launch.ts), and the graded tests
  * judge only the plain data it answers with.
  */
-import ts from "typescript";
+import type * as TS from "typescript";
+import ts from "./typescript";
 
 export interface ScreenFinding {
   line: number;
@@ -58,7 +59,7 @@ const PATCHING_CALLS = new Set(["defineProperty", "defineProperties", "setProtot
 export function screenSource(fileName: string, text: string): ScreenFinding[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const findings: ScreenFinding[] = [];
-  const flag = (node: ts.Node, reason: string): void => {
+  const flag = (node: TS.Node, reason: string): void => {
     const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
     if (!findings.some((f) => f.line === line && f.reason === reason)) findings.push({ line, reason });
   };
@@ -74,13 +75,13 @@ export function screenSource(fileName: string, text: string): ScreenFinding[] {
     if (bindings && ts.isNamespaceImport(bindings)) imported.add(bindings.name.text);
     if (bindings && ts.isNamedImports(bindings)) for (const e of bindings.elements) imported.add(e.name.text);
   }
-  const patchedImport = (target: ts.Expression): string | undefined => {
+  const patchedImport = (target: TS.Expression): string | undefined => {
     if (!ts.isPropertyAccessExpression(target) && !ts.isElementAccessExpression(target)) return undefined;
     const root = rootName(target);
     return root !== undefined && imported.has(root) ? root : undefined;
   };
 
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       const specifier = node.moduleSpecifier.text;
       if (!allowedImport(specifier)) flag(node, importReason(specifier));
@@ -147,7 +148,7 @@ function importReason(specifier: string): string {
   return `imports ${JSON.stringify(specifier)} (${what}); exercise files may import only the library ("../lib" or "replication-lab") and other exercise files`;
 }
 
-function flagHelperImports(node: ts.ImportDeclaration, flag: (n: ts.Node, reason: string) => void): void {
+function flagHelperImports(node: TS.ImportDeclaration, flag: (n: TS.Node, reason: string) => void): void {
   const bindings = node.importClause?.namedBindings;
   if (!bindings || !ts.isNamedImports(bindings)) return;
   for (const element of bindings.elements) {
@@ -157,7 +158,7 @@ function flagHelperImports(node: ts.ImportDeclaration, flag: (n: ts.Node, reason
 }
 
 /** True for an identifier used as a value (not a property name, a declaration name or a type). */
-function isValueReference(node: ts.Identifier): boolean {
+function isValueReference(node: TS.Identifier): boolean {
   const parent = node.parent;
   if (ts.isPropertyAccessExpression(parent) && parent.name === node) return false;
   if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent) ||
@@ -172,22 +173,22 @@ function isValueReference(node: ts.Identifier): boolean {
   return true;
 }
 
-function isAssignment(kind: ts.SyntaxKind): boolean {
+function isAssignment(kind: TS.SyntaxKind): boolean {
   return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
 
-function isUpdate(operator: ts.SyntaxKind): boolean {
+function isUpdate(operator: TS.SyntaxKind): boolean {
   return operator === ts.SyntaxKind.PlusPlusToken || operator === ts.SyntaxKind.MinusMinusToken;
 }
 
 /** For `Math.random = …` or `Array.prototype.x = …`: the built-in's name; otherwise undefined. */
-function patchedBuiltin(target: ts.Expression): string | undefined {
+function patchedBuiltin(target: TS.Expression): string | undefined {
   const root = rootName(target);
   return root && BUILTINS.has(root) ? root : undefined;
 }
 
-function rootName(expression: ts.Expression): string | undefined {
-  let e: ts.Expression = expression;
+function rootName(expression: TS.Expression): string | undefined {
+  let e: TS.Expression = expression;
   while (
     ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isParenthesizedExpression(e) ||
     ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e)

@@ -1,9 +1,31 @@
-/** Timings of a grading call on stderr when RL_GRADER_TRACE=1: where the seconds go (wall, and CPU of this process). */
+/**
+ * Timings of a grading call when RL_GRADER_TRACE is set: where the seconds go (wall clock, CPU of
+ * this process, and CPU of the processes it started that have ended). `RL_GRADER_TRACE=1` writes
+ * them on stderr; a path (`RL_GRADER_TRACE=/tmp/trace.txt`) appends them to that file, which also
+ * reaches the notebook judge's lines (its stderr is not shown).
+ */
+import { appendFileSync, readFileSync } from "node:fs";
+
 const started = Number(process.hrtime.bigint() / 1_000_000n);
 
+export const tracing = (): boolean => (process.env.RL_GRADER_TRACE ?? "") !== "" && process.env.RL_GRADER_TRACE !== "0";
+
+/** CPU seconds of this process's finished children (Linux; 0 elsewhere). */
+function childrenCpuS(): number {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 export function trace(message: string): void {
-  if (process.env.RL_GRADER_TRACE !== "1") return;
+  if (!tracing()) return;
   const at = Number(process.hrtime.bigint() / 1_000_000n) - started;
   const cpu = process.cpuUsage();
-  process.stderr.write(`[grader +${(at / 1000).toFixed(2)} s, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} CPU-s] ${message}\n`);
+  const line = `[grader ${process.pid} +${(at / 1000).toFixed(2)} s, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} CPU-s, children ${childrenCpuS().toFixed(2)} CPU-s] ${message}\n`;
+  const to = process.env.RL_GRADER_TRACE!;
+  if (to === "1") process.stderr.write(line);
+  else appendFileSync(to, line);
 }

@@ -3,11 +3,28 @@
  * (lib-bundle.ts builds typecheck-worker.mjs), or in this thread otherwise. A checker can be kept
  * for many checks (the notebook judge keeps one).
  */
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { trace } from "./trace";
 import type { CompileInput } from "./typecheck";
+
+/** Checks whose results are kept, by the contents they checked. */
+const RECENT_KEPT = 16;
+
+/**
+ * What a check's result depends on besides the grader's own files (which a checker reads once):
+ * each submission's shown folder, exercises and test files, and the text of every staged file.
+ */
+function contentKey(inputs: CompileInput[]): string {
+  const hash = createHash("sha256");
+  for (const input of inputs) {
+    hash.update(`${input.root}\0${input.displayDir}\0${JSON.stringify([...input.exercises])}\0`);
+    for (const name of readdirSync(input.stageDir).sort()) hash.update(`${name}\0`).update(readFileSync(join(input.stageDir, name))).update("\0");
+  }
+  return hash.digest("hex");
+}
 
 export class TypeChecker {
   private worker: Worker | undefined;
@@ -15,7 +32,14 @@ export class TypeChecker {
   private readonly waiting = new Map<number, { resolve: (r: Map<string, string[]>[]) => void; reject: (e: Error) => void }>();
   private readonly script: string | undefined;
 
-  constructor(libBundle: string | undefined) {
+  /**
+   * `lowPriority`: the worker thread yields the CPU to everything else of this process (the
+   * notebook judge, which does not wait for the type check to show a result).
+   */
+  constructor(
+    libBundle: string | undefined,
+    private readonly options: { lowPriority?: boolean } = {},
+  ) {
     const script = libBundle ? join(libBundle, "grader", "engine", "typecheck-worker.mjs") : undefined;
     this.script = script && existsSync(script) ? script : undefined;
     this.startWorker();
@@ -23,7 +47,7 @@ export class TypeChecker {
 
   private startWorker(): void {
     if (this.script) {
-      this.worker = new Worker(this.script);
+      this.worker = new Worker(this.script, { workerData: { lowPriority: this.options.lowPriority === true } });
       this.worker.unref();
       this.worker.on("message", (m: { id: number; result?: [string, string[]][][]; error?: string }) => {
         const w = this.waiting.get(m.id);
@@ -42,8 +66,29 @@ export class TypeChecker {
    * Type errors per exercise name, for each input (same order). A check that takes longer than
    * `limitMs` (types can be made to take the compiler minutes) is stopped, and every exercise
    * checked then gets a line saying so instead.
+   *
+   * The same files checked again (a notebook's check after no edit) get the earlier check's
+   * result, or wait for it if it is still running, instead of checking them twice.
    */
-  async check(inputs: CompileInput[], limitMs = 120_000): Promise<Map<string, string[]>[]> {
+  check(inputs: CompileInput[], limitMs = 120_000): Promise<Map<string, string[]>[]> {
+    let key: string;
+    try {
+      key = contentKey(inputs);
+    } catch {
+      return this.run(inputs, limitMs);
+    }
+    const known = this.recent.get(key);
+    if (known) return known;
+    const result = this.run(inputs, limitMs);
+    this.recent.set(key, result);
+    result.catch(() => this.recent.delete(key));
+    if (this.recent.size > RECENT_KEPT) this.recent.delete(this.recent.keys().next().value!);
+    return result;
+  }
+
+  private readonly recent = new Map<string, Promise<Map<string, string[]>[]>>();
+
+  private async run(inputs: CompileInput[], limitMs: number): Promise<Map<string, string[]>[]> {
     if (inputs.every((i) => i.exercises.size === 0)) return inputs.map(() => new Map());
     if (!this.worker) this.startWorker();
     if (!this.worker) {

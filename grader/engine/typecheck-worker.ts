@@ -3,8 +3,20 @@
  * up the process that drives them. The worker keeps the library's parsed files between requests:
  * the notebook judge's second check of a file checks it in a fraction of the first one's time.
  */
-import { parentPort } from "node:worker_threads";
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
+import { parentPort, workerData } from "node:worker_threads";
 import { typeErrorsMany, type CompileInput } from "./typecheck";
+
+// In the background (the notebook judge), this thread yields the CPU to the graded tests: on Linux
+// a thread has a priority of its own, set through its thread id.
+if ((workerData as { lowPriority?: boolean } | undefined)?.lowPriority) {
+  try {
+    setPriority(Number(readlinkSync("/proc/thread-self").split("/").pop()), 10);
+  } catch {
+    // not Linux, or not allowed: the check runs at the usual priority
+  }
+}
 
 parentPort?.on("message", (message: { id: number; inputs: CompileInput[] }) => {
   try {

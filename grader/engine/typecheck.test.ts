@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
+import { TypeChecker } from "./type-checker";
 import { typeErrors, typeErrorsMany, type CompileInput } from "./typecheck";
 
 const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
@@ -49,5 +50,25 @@ describe("type check of several submissions at once", () => {
     expect(scriptB.get("05-leader-election")!.join("\n")).toMatch(/script-b\/05-leader-election\.ts:\d+:\d+ error TS2304: Cannot find name 'sharedHelper'/);
     // The same verdicts as checking each submission alone.
     inputs.forEach((input, i) => expect(typeErrors(input)).toEqual([good, own, renamed, scriptA, scriptB][i]));
+  }, 60_000);
+});
+
+describe("a kept type checker", () => {
+  test("gives files it has checked the same result again without checking them twice, and checks edited files afresh", async () => {
+    const checker = new TypeChecker(undefined);
+    try {
+      const first = submission("kept-1", { "05-leader-election": solution05.replace("let best: FollowerState | null = null;", "let best: number = null;") });
+      const again = submission("kept-2", { "05-leader-election": solution05.replace("let best: FollowerState | null = null;", "let best: number = null;") });
+      const edited = submission("kept-3", { "05-leader-election": solution05 });
+      const results = checker.check([{ ...first, displayDir: "exercises" }]);
+      // Other staged copies of the same text, shown under the same name: the same check.
+      expect(checker.check([{ ...again, displayDir: "exercises" }])).toBe(results);
+      expect((await results)[0].get("05-leader-election")!.join("\n")).toMatch(/^exercises\/05-leader-election\.ts:\d+:\d+ error TS2322/);
+      const fresh = checker.check([{ ...edited, displayDir: "exercises" }]);
+      expect(fresh).not.toBe(results);
+      expect((await fresh)[0].size).toBe(0);
+    } finally {
+      checker.close();
+    }
   }, 60_000);
 });

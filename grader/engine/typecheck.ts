@@ -13,7 +13,8 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
-import ts from "typescript";
+import type * as TS from "typescript";
+import ts from "./typescript";
 
 export interface CompileInput {
   root: string;
@@ -26,9 +27,9 @@ export interface CompileInput {
 }
 
 const MAX_ERRORS_SHOWN = 5;
-const shared = new Map<string, ts.SourceFile>();
+const shared = new Map<string, TS.SourceFile>();
 const testTexts = new Map<string, string>();
-let baseOptions: ts.CompilerOptions | undefined;
+let baseOptions: TS.CompilerOptions | undefined;
 
 /** Compiler errors per exercise name of one submission; exercises without errors are absent. */
 export function typeErrors(input: CompileInput): Map<string, string[]> {
@@ -76,9 +77,9 @@ interface TestCopy {
 
 type CheckResult = { errors: Map<string, string[]>; unsure: Set<string> };
 
-function check(inputs: CompileInput[], overrides: ts.CompilerOptions, extraRoots: string[]): CheckResult[] {
+function check(inputs: CompileInput[], overrides: TS.CompilerOptions, extraRoots: string[]): CheckResult[] {
   const root = inputs[0].root;
-  const options: ts.CompilerOptions = {
+  const options: TS.CompilerOptions = {
     ...projectOptions(root),
     ...overrides,
     noEmit: true,
@@ -153,7 +154,7 @@ function check(inputs: CompileInput[], overrides: ts.CompilerOptions, extraRoots
   return inputs.map((input, i) => {
     const errors = new Map<string, string[]>();
     const unsure = new Set<string>();
-    const files = [...studentPaths[i], ...copyPaths[i]].map((f) => program.getSourceFile(f)).filter((f): f is ts.SourceFile => f !== undefined);
+    const files = [...studentPaths[i], ...copyPaths[i]].map((f) => program.getSourceFile(f)).filter((f): f is TS.SourceFile => f !== undefined);
     for (const file of files) {
       const copy = copies.get(file.fileName);
       const who = copy ? { exercise: copy.exercise, kind: "signature" as const } : { exercise: basename(file.fileName).replace(/\.ts$/, ""), kind: "own" as const };
@@ -175,7 +176,7 @@ function check(inputs: CompileInput[], overrides: ts.CompilerOptions, extraRoots
   });
 }
 
-function formatDiagnostic(d: ts.Diagnostic, input: CompileInput, copies: Map<string, TestCopy>): string {
+function formatDiagnostic(d: TS.Diagnostic, input: CompileInput, copies: Map<string, TestCopy>): string {
   const message = ts.flattenDiagnosticMessageText(d.messageText, " ").replaceAll(input.stageDir, input.displayDir);
   if (!d.file || d.start === undefined) return `error TS${d.code}: ${message}`;
   const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
@@ -189,7 +190,7 @@ function formatDiagnostic(d: ts.Diagnostic, input: CompileInput, copies: Map<str
 }
 
 /** The project's compiler options (tsconfig.json), read once. */
-function projectOptions(root: string): ts.CompilerOptions {
+function projectOptions(root: string): TS.CompilerOptions {
   if (baseOptions) return baseOptions;
   const path = join(root, "tsconfig.json");
   const read = ts.readConfigFile(path, (p) => readFileSync(p, "utf8"));

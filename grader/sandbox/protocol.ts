@@ -35,7 +35,18 @@ export type RouteSource = { routing: unknown } | { call: string; args: unknown[]
 export type RequestBody =
   | { op: "load"; file: string }
   | { op: "run"; steps: Step[]; fresh?: boolean }
-  | { op: "route"; config: unknown; router: RouterSpec; fresh?: boolean };
+  | { op: "route"; config: unknown; router: RouterSpec; fresh?: boolean }
+  | BatchRequest;
+
+/**
+ * Several `run` and `route` requests in one round trip, answered in order, as if sent one after
+ * the other: questions asked at the same time (cases in flight together, a search's candidates)
+ * then cost the judge one message and one wake-up of the sandbox instead of one each.
+ */
+export interface BatchRequest {
+  op: "batch";
+  requests: ({ op: "run"; steps: Step[]; fresh?: boolean } | { op: "route"; config: unknown; router: RouterSpec; fresh?: boolean })[];
+}
 
 export type Request = RequestBody & { id: number };
 
@@ -49,7 +60,14 @@ export type Reply =
   | { id: number; ok: true }
   | { id: number; results: { value: unknown; argsAfter?: unknown }[]; error?: ErrorInfo; at?: number }
   | { id: number; decisions: unknown[]; draws: number[]; error?: ErrorInfo }
-  | { id: number; error: ErrorInfo };
+  | { id: number; error: ErrorInfo }
+  | { id: number; replies: BatchReply[] };
+
+/**
+ * One request's reply inside a batch's, with the time it took as the sandbox measured it: only a
+ * hint, used to share the batch's time (which the judge measures itself) among its requests.
+ */
+export type BatchReply = Reply & { cpuMs?: number; wallMs?: number };
 
 /** The first line a sandbox writes when it is ready for requests. */
 export const READY = "ready";

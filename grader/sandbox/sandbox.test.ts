@@ -131,6 +131,19 @@ describe("a sandbox", () => {
     expect(process.kill(process.pid, 0)).toBe(true);
   }, 60_000);
 
+  test("answers a batch of questions in order, in one round trip, each with its time; a batch is stopped as a whole at its limit", async () => {
+    const s = await sandboxOf("batch", `let n = 0; export const next = () => ++n; export const spin = () => { for (;;); };`);
+    const call = (fn: string) => ({ op: "run" as const, steps: [{ call: fn, args: [] }] });
+    const { reply } = await s.request({ op: "batch", requests: [call("next"), call("next"), call("next")] }, { cpuMs: 2_000, wallMs: 4_000 });
+    const replies = reply.replies as { results: { value: unknown }[]; cpuMs: number; wallMs: number }[];
+    expect(replies.map((r) => fromWire(r.results[0].value))).toEqual([1, 2, 3]);
+    for (const r of replies) expect(r.cpuMs >= 0 && r.wallMs >= 0).toBe(true);
+    await expect(s.request({ op: "batch", requests: [call("next"), call("spin"), call("next")] }, { cpuMs: 500, wallMs: 10_000 })).rejects.toMatchObject({
+      name: "SandboxStopped",
+      why: "cpu",
+    });
+  }, 60_000);
+
   test("a reply sent ahead of its question is ignored: only the reply that follows a question answers it", async () => {
     const s = await sandboxOf(
       "forger",

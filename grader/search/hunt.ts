@@ -79,34 +79,72 @@ export async function shrinkFound<T>(found: T, h: Pick<Hunt<T>, "space" | "shrin
   return finalJudgement(h, smallest, record);
 }
 
+/** Candidates judged at once before the search proper (their questions share round trips). */
+const JUDGED_AT_ONCE = 64;
+
+type Known = { failed: boolean } | { stop: unknown };
+
+/**
+ * Runs fast-check's search. The candidates it tries, in order, do not depend on the verdicts
+ * until one fails, so they are generated first and judged several at a time (their questions to
+ * the submission go together, student.ts), a chunk after another until one fails. fast-check
+ * then runs with those verdicts, finds the same first failure, and shrinks it, judging each
+ * smaller candidate as it comes. The outcome is the one judging every candidate in turn gives.
+ */
 async function search<T>(h: Hunt<T>, params: { seed: number; numRuns: number; examples: [T][] }, report: HuntReport): Promise<T | undefined> {
+  const candidates: T[] = [];
+  fc.check(
+    fc.property(h.space, (candidate) => {
+      candidates.push(candidate);
+      return true;
+    }),
+    params,
+  );
+  const known: Known[] = [];
+  const judgeOnce = async (candidate: T): Promise<Known> => {
+    try {
+      return { failed: Boolean(await h.judge(candidate, silent)) };
+    } catch (error) {
+      return stopsTheSearch(error) ? { stop: error } : { failed: true };
+    }
+  };
+  for (let at = 0; at < candidates.length && !known.some((k) => !("failed" in k) || k.failed); at += JUDGED_AT_ONCE) {
+    known.push(...(await Promise.all(candidates.slice(at, at + JUDGED_AT_ONCE).map(judgeOnce))));
+  }
+
   let stopped: unknown;
   let shrinking = false;
   let shrinkSteps = 0;
+  let next = 0;
   const property = fc.asyncProperty(h.space, async (candidate) => {
     if (stopped !== undefined) return true;
+    let failed: boolean;
     if (shrinking) {
       // Past the shrinking budget every smaller candidate "passes": fast-check keeps the smallest failing one found.
       if (shrinkSteps >= h.shrinkTries) return true;
       shrinkSteps++;
-    } else report.tried++;
-    let failed: boolean;
-    try {
-      failed = Boolean(await h.judge(candidate, silent));
-    } catch (error) {
-      if (stopsTheSearch(error)) {
-        stopped = error;
+      const verdict = await judgeOnce(candidate);
+      if ("stop" in verdict) {
+        stopped = verdict.stop;
         return true;
       }
-      failed = true;
-    }
-    if (failed && !shrinking) {
-      shrinking = true;
-      report.foundAt = report.tried;
+      failed = verdict.failed;
+    } else {
+      report.tried++;
+      const verdict = known[next++] ?? (await judgeOnce(candidate));
+      if ("stop" in verdict) {
+        stopped = verdict.stop;
+        return true;
+      }
+      failed = verdict.failed;
+      if (failed) {
+        shrinking = true;
+        report.foundAt = report.tried;
+      }
     }
     return !failed;
   });
-  const out = await fc.check(property, { seed: params.seed, numRuns: params.numRuns, examples: params.examples });
+  const out = await fc.check(property, params);
   if (stopped !== undefined) throw stopped;
   report.shrinkSteps = shrinkSteps;
   if (!out.failed || out.counterexample === null) return undefined;
