@@ -39,8 +39,10 @@ export class StudentError extends Error {
 export interface Limit {
   /** CPU time the request may use, ms. */
   cpuMs: number;
-  /** Wall-clock time it may take, ms. */
+  /** Wall-clock time it may spend asleep (waiting on something rather than working), ms. */
   wallMs: number;
+  /** It is stopped past this many times `wallMs` on the plain wall clock, even while working (default 10). */
+  starvedFactor?: number;
 }
 
 /** Time a request took in the sandbox. */
@@ -54,6 +56,8 @@ export const START_LIMIT: Limit = { cpuMs: 10_000, wallMs: 20_000 };
 const FRAME_CHARS_MAX = 64 * 1024 * 1024;
 const OUTPUT_KEPT_CHARS = 16_000;
 const POLL_MS = 25;
+/** A request is stopped past this many times its wall-clock limit, even while it keeps working. */
+const STARVED_FACTOR = 10;
 /** Linux's USER_HZ, the unit of /proc/<pid>/stat times. */
 const TICKS_PER_SECOND = 100;
 
@@ -189,9 +193,19 @@ export class Sandbox {
     pending.resolve(reply);
   }
 
-  /** Polls the clock and the CPU counter until the pending request `id` is answered or over its limit. */
+  /**
+   * Polls the clock and the CPU counter until the pending request `id` is answered or over its limit.
+   *
+   * The wall-clock limit counts the time the sandbox spent asleep (waiting on something: a promise
+   * that never settles, `Atomics.wait`), read from the process state in /proc at each poll, not the
+   * time it was ready to run but waiting for a core: on a machine busy with other work, a correct
+   * answer that computes slowly is not stopped for it. Past `starvedFactor` (default 10) times the limit on the
+   * plain wall clock, it stops anyway. Where the state cannot be read, all wall-clock time counts.
+   */
   private watch(id: number, limit: Limit, startedWall: number, startedCpu: number): Promise<void> {
     return new Promise((resolve) => {
+      let polled = startedWall;
+      let waitedMs = 0;
       const timer = setInterval(() => {
         const pending = this.pending;
         if (!pending || pending.id !== id || this.exited !== undefined) {
@@ -199,15 +213,18 @@ export class Sandbox {
           resolve();
           return;
         }
-        const wall = now() - startedWall;
+        const at = now();
+        const wall = at - startedWall;
+        if (this.nodePid === undefined || !isWorking(this.nodePid)) waitedMs += at - polled;
+        polled = at;
         const cpu = this.cpuMs() - startedCpu;
         if (cpu > limit.cpuMs) {
           clearInterval(timer);
           this.kill("cpu", `it used more than ${fmt(limit.cpuMs)} of CPU time (an infinite loop?)`);
           resolve();
-        } else if (wall > limit.wallMs) {
+        } else if (waitedMs > limit.wallMs || wall > (limit.starvedFactor ?? STARVED_FACTOR) * limit.wallMs) {
           clearInterval(timer);
-          this.kill("wall", `it did not answer within ${fmt(limit.wallMs)} (waiting for something that never comes: a promise that never settles, Atomics.wait?)`);
+          this.kill("wall", `it did not answer within ${fmt(waitedMs > limit.wallMs ? limit.wallMs : wall)} (waiting for something that never comes: a promise that never settles, Atomics.wait?)`);
           resolve();
         }
       }, POLL_MS);
@@ -275,6 +292,20 @@ function findNodePid(launcherPid: number): number {
 }
 
 /** User plus system CPU time of `pid`, ms (0 when it cannot be read: the wall-clock cap still holds). */
+/**
+ * True while process `pid` runs or is ready to run (state R), or waits for the disk (D): it is
+ * working, however slowly the machine lets it. False when it sleeps (S), is stopped or gone, or
+ * when /proc cannot be read.
+ */
+function isWorking(pid: number): boolean {
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1][0];
+    return state === "R" || state === "D";
+  } catch {
+    return false;
+  }
+}
+
 function cpuMsOf(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
