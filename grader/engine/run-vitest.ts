@@ -92,9 +92,15 @@ export class GradingRunner {
         teardownTimeout: 5_000,
         // Node loads the precompiled library itself (vitest externalises what it does not transform).
         server: { deps: { external: options.libBundle ? [new RegExp(`^${escape(options.libBundle + sep)}`)] : [] } },
-        projects: options.projects.map((name) => ({ extends: true, test: { name, include: [join(options.root, "grader/exercises/*.test.ts")] } })),
+        // Each project has a vite server of its own: the redirect to the precompiled modules goes
+        // into every project (plugins given to the root server alone never see the test files).
+        projects: options.projects.map((name) => ({
+          extends: true,
+          plugins: options.libBundle ? [precompiled(options.root, options.libBundle)] : [],
+          test: { name, include: [join(options.root, "grader/exercises/*.test.ts")] },
+        })),
       },
-      { cacheDir: options.cacheDir, plugins: options.libBundle ? [precompiled(options.root, options.libBundle)] : [], logLevel: "silent" },
+      { cacheDir: options.cacheDir, logLevel: "silent" },
     );
     return new GradingRunner(vitest, collector);
   }
