@@ -57,30 +57,51 @@ export function cachedBuild(root: string, b: CachedBuild): Promise<string> {
 }
 
 async function build(root: string, b: CachedBuild, name: string): Promise<string> {
-  const cache = join(root, "node_modules", ".cache", "replication-lab-grader");
-  const out = join(cache, name);
-  if (existsSync(join(out, b.marker))) {
-    try {
-      const now = new Date();
-      utimesSync(out, now, now); // in use: not stale
-    } catch {
-      // a read-only cache: it is never cleaned by this process either
-    }
-    return out;
-  }
+  const found = reuse(root, name, b.marker);
+  if (found) return found;
   let scratch: string;
-  let cached = true;
   try {
-    mkdirSync(cache, { recursive: true });
-    scratch = mkdtempSync(join(cache, "building-"));
+    scratch = scratchFolder(root);
   } catch (error) {
     if (!b.temporaryFallback) throw error;
-    cached = false;
     scratch = mkdtempSync(join(tmpdir(), `rl-${b.kind}-`));
+    await esbuildInto(b, scratch);
+    return scratch;
   }
+  await esbuildInto(b, scratch);
+  return place(root, b.kind, name, scratch);
+}
+
+async function esbuildInto(b: CachedBuild, outdir: string): Promise<void> {
   const esbuild = await import("esbuild");
-  await esbuild.build({ ...NODE_BUILD, ...b.options, packages: b.options.packages ?? NODE_BUILD.packages, outdir: scratch });
-  if (!cached) return scratch;
+  await esbuild.build({ ...NODE_BUILD, ...b.options, packages: b.options.packages ?? NODE_BUILD.packages, outdir });
+}
+
+const cacheDir = (root: string): string => join(root, "node_modules", ".cache", "replication-lab-grader");
+
+/** A finished build of this name, marked as in use; undefined when there is none. */
+function reuse(root: string, name: string, marker: string): string | undefined {
+  const out = join(cacheDir(root), name);
+  if (!existsSync(join(out, marker))) return undefined;
+  try {
+    const now = new Date();
+    utimesSync(out, now, now); // in use: not stale
+  } catch {
+    // a read-only cache: it is never cleaned by this process either
+  }
+  return out;
+}
+
+/** A new folder to build into, beside the builds (throws when the cache cannot be written). */
+function scratchFolder(root: string): string {
+  mkdirSync(cacheDir(root), { recursive: true });
+  return mkdtempSync(join(cacheDir(root), "building-"));
+}
+
+/** Gives a finished build in `scratch` its name, and removes builds of its kind unused for a day. */
+function place(root: string, kind: string, name: string, scratch: string): string {
+  const cache = cacheDir(root);
+  const out = join(cache, name);
   try {
     renameSync(scratch, out);
   } catch {
@@ -89,10 +110,38 @@ async function build(root: string, b: CachedBuild, name: string): Promise<string
   // Older builds may still be in use by a grading call that started before (a batch, a notebook's
   // judge): only those untouched for a day are removed.
   for (const old of readdirSync(cache)) {
-    if (!old.startsWith(`${b.kind}-`) || old === name) continue;
+    if (!old.startsWith(`${kind}-`) || old === name) continue;
     const path = join(cache, old);
-    if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // removed by another call meanwhile
+    }
   }
   trace(`built ${relative(root, out)}`);
   return out;
+}
+
+/**
+ * The same for a build made by `make(folder)` in this thread (the type check's declaration files,
+ * which the compiler writes synchronously): the folder of the build of `kind` for `key` (what
+ * the build depends on), made if needed; undefined when the cache cannot be written.
+ */
+export function cachedFolderSync(root: string, kind: string, key: string, marker: string, make: (dir: string) => void): string | undefined {
+  const name = `${kind}-${createHash("sha256").update(key).digest("hex").slice(0, 16)}`;
+  const found = reuse(root, name, marker);
+  if (found) return found;
+  let scratch: string;
+  try {
+    scratch = scratchFolder(root);
+  } catch {
+    return undefined;
+  }
+  try {
+    make(scratch);
+  } catch (error) {
+    rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  }
+  return place(root, kind, name, scratch);
 }

@@ -138,7 +138,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
 
     const typeChecker = options.warm?.typeChecker ?? (options.typeCheck === false ? undefined : (owned.typeChecker = new TypeChecker(await bundle)));
     const typeErrors = typeChecker ? typeCheck(typeChecker, options.root, staged, Math.max(1_000, Math.min(120_000, deadline - now()))) : Promise.resolve(staged.map(() => new Map<string, string[]>()));
-    typeErrors.catch(() => {});
+    typeErrors.then(() => trace("type check done"), () => {});
 
     const runs: ProjectRun[] = [];
     const runtimeDir = await runtime;

@@ -2,7 +2,7 @@
  * The library and the graded tests' helpers, compiled once for the test workers.
  *
  * Every graded test imports lib/ (the simulator, the checkers), grader/graded.ts, the sandbox
- * client and its exercise's support file. Left to vitest, each test file would transform that
+ * client, the search helpers and its exercise's support file. Left to vitest, each test file would transform that
  * TypeScript again and evaluate it module by module through vite's module runner: in a batch, a
  * second of CPU per submission spent on the same code. Instead the scorer compiles it with esbuild
  * into plain ES modules, one output file per source file (with shared chunks, so every module
@@ -22,7 +22,8 @@ import { trace } from "./trace";
 /**
  * What is precompiled, sorted: lib/'s TypeScript (tests left out), the graded tests' side of the
  * grader (graded.ts, seeds.ts, student.ts, settings.ts and the sandbox client), the exercises'
- * support files (grader/exercises/*.ts but the tests), and the type check's worker.
+ * support files (grader/exercises/*.ts but the tests), the search helpers they and the tests share
+ * (grader/search/), and the type check's worker.
  */
 function sources(root: string): string[] {
   const found: string[] = [];
@@ -37,10 +38,12 @@ function sources(root: string): string[] {
   found.push(
     ...["client.ts", "wire.ts", "protocol.ts", "launch.ts", "permission.ts"].map((f) => join(root, "grader", "sandbox", f)),
     ...["graded.ts", "seeds.ts", "student.ts", "settings.ts"].map((f) => join(root, "grader", f)),
-    ...["typecheck.ts", "typecheck-worker.ts", "typescript.ts", "trace.ts"].map((f) => join(root, "grader", "engine", f)),
+    ...["typecheck.ts", "typecheck-worker.ts", "declarations.ts", "build-cache.ts", "typescript.ts", "trace.ts"].map((f) => join(root, "grader", "engine", f)),
   );
-  const exercises = join(root, "grader", "exercises");
-  for (const name of readdirSync(exercises).sort()) if (isSource(name)) found.push(join(exercises, name));
+  for (const folder of ["exercises", "search"]) {
+    const dir = join(root, "grader", folder);
+    for (const name of readdirSync(dir).sort()) if (isSource(name)) found.push(join(dir, name));
+  }
   return found.filter((path) => existsSync(path));
 }
 

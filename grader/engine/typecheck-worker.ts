@@ -3,10 +3,21 @@
  * up the process that drives them. The worker keeps the library's parsed files between requests:
  * the notebook judge's second check of a file checks it in a fraction of the first one's time.
  */
-import { readlinkSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
+import { trace, tracing } from "./trace";
 import { typeErrorsMany, type CompileInput } from "./typecheck";
+
+/** CPU seconds of this thread (Linux; NaN elsewhere). */
+function threadCpuS(): number {
+  try {
+    const fields = readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
 
 // In the background (the notebook judge), this thread yields the CPU to the graded tests: on Linux
 // a thread has a priority of its own, set through its thread id.
@@ -21,6 +32,7 @@ if ((workerData as { lowPriority?: boolean } | undefined)?.lowPriority) {
 parentPort?.on("message", (message: { id: number; inputs: CompileInput[] }) => {
   try {
     const result = typeErrorsMany(message.inputs).map((errors) => [...errors]);
+    if (tracing()) trace(`type check of ${message.inputs.length} submission(s) done; its thread has used ${threadCpuS().toFixed(2)} CPU-s`);
     parentPort!.postMessage({ id: message.id, result });
   } catch (error) {
     parentPort!.postMessage({ id: message.id, error: (error as Error).message });

@@ -3,13 +3,13 @@
  * attributed to the submission and exercise it belongs to, and nothing of one submission
  * reaching another.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import { TypeChecker } from "./type-checker";
-import { typeErrors, typeErrorsMany, type CompileInput } from "./typecheck";
+import { declarationsFolder, typeErrors, typeErrorsMany, type CompileInput } from "./typecheck";
 
 const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 const work = mkdtempSync(join(tmpdir(), "rl-compile-test-"));
@@ -26,6 +26,8 @@ const tests = new Map([
 function submission(name: string, files: Record<string, string>): CompileInput {
   const stageDir = join(work, name, "exercises");
   mkdirSync(stageDir, { recursive: true });
+  // As the grader stages a submission: beside a link to the library, for its `../lib` imports.
+  symlinkSync(join(root, "lib"), join(work, name, "lib"), "dir");
   for (const [exercise, text] of Object.entries(files)) writeFileSync(join(stageDir, `${exercise}.ts`), text);
   return { root, stageDir, displayDir: name, exercises: new Map([...tests].filter(([e]) => e in files)) };
 }
@@ -51,6 +53,27 @@ describe("type check of several submissions at once", () => {
     // The same verdicts as checking each submission alone.
     inputs.forEach((input, i) => expect(typeErrors(input)).toEqual([good, own, renamed, scriptA, scriptB][i]));
   }, 60_000);
+});
+
+describe("the declaration files the check reads", () => {
+  test("give the same verdicts, word for word, as the sources of the library and the grader's helpers", () => {
+    const inputs = [
+      submission("decl-good", { "05-leader-election": solution05, "06-fencing": solution06 }),
+      submission("decl-own", { "05-leader-election": solution05.replace("let best: FollowerState | null = null;", "let best: number = null;"), "06-fencing": solution06 }),
+      // A parameter of the wrong type, and one more parameter than the tests give.
+      submission("decl-param", { "05-leader-election": solution05.replace("followers: readonly FollowerState[]", "followers: readonly number[]"), "06-fencing": solution06 }),
+      submission("decl-arity", { "05-leader-election": solution05.replace("followers: readonly FollowerState[]", "followers: readonly FollowerState[], quorum: number"), "06-fencing": solution06 }),
+      // The library's types, named through the staged folder's `../lib` and by the package's name.
+      submission("decl-lib", { "05-leader-election": `import type { SimConfig } from "replication-lab";\nimport { constant } from "../lib";\n${solution05}\nexport const config: SimConfig = { followers: 2 };\nexport const delay: number = constant(5);\n` }),
+    ];
+    expect(declarationsFolder(root)).toBeDefined();
+    const declared = typeErrorsMany(inputs);
+    expect(declared[0].size).toBe(0);
+    expect(declared[2].get("05-leader-election")!.join("\n")).toMatch(/does not fit the exercise's signature/);
+    expect(declared[3].get("05-leader-election")!.join("\n")).toMatch(/does not fit the exercise's signature[\s\S]*TS2554/);
+    expect(declared[4].get("05-leader-election")!.join("\n")).toMatch(/decl-lib\/05-leader-election\.ts:\d+:\d+ error TS2322/);
+    expect(declared).toEqual(typeErrorsMany(inputs, { sources: true }));
+  }, 120_000);
 });
 
 describe("a kept type checker", () => {

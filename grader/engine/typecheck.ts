@@ -5,15 +5,19 @@
  * The grader's test files are type-checked together with the student's files, their import of
  * `../../exercises/…` pointing at them: so a renamed export or a changed parameter type shows up as
  * "does not fit the exercise's signature", and a type error inside the student's own file as
- * itself. Files of the library and of the grader are parsed once per process and shared between
- * submissions, and the submissions of one grading call are checked in one program, each with its
- * own copy of the test files: the library's types are then checked once for all of them, which
- * keeps batch grading fast. Every file is a module (moduleDetection "force") and screening refuses
+ * itself. What the test files and the student's files import of the library and of the grader's
+ * helpers is read from declaration files built once per version of the sources (declarations.ts),
+ * not from the sources: the same types, a fraction of the text to parse, and no function body to
+ * infer from. Those files are parsed once per process and shared between submissions, and the
+ * submissions of one grading call are checked in one program, each with its own copy of the test
+ * files: the library's types are then checked once for all of them, which keeps batch grading
+ * fast. Every file is a module (moduleDetection "force") and screening refuses
  * global declarations, so one submission's declarations cannot reach another's.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import type * as TS from "typescript";
+import { declarations } from "./declarations";
 import ts from "./typescript";
 
 export interface CompileInput {
@@ -32,8 +36,13 @@ const testTexts = new Map<string, string>();
 let baseOptions: TS.CompilerOptions | undefined;
 
 /** Compiler errors per exercise name of one submission; exercises without errors are absent. */
-export function typeErrors(input: CompileInput): Map<string, string[]> {
-  return typeErrorsMany([input])[0];
+export function typeErrors(input: CompileInput, options: CheckOptions = {}): Map<string, string[]> {
+  return typeErrorsMany([input], options)[0];
+}
+
+export interface CheckOptions {
+  /** Read the library and the grader's helpers from their sources, not their declaration files. */
+  sources?: boolean;
 }
 
 /**
@@ -44,12 +53,12 @@ export function typeErrors(input: CompileInput): Map<string, string[]> {
  * shows an error in the grader's files, or a name or module it cannot find, is checked again
  * with the project's full settings, and that verdict stands.
  */
-export function typeErrorsMany(inputs: CompileInput[]): Map<string, string[]>[] {
+export function typeErrorsMany(inputs: CompileInput[], options: CheckOptions = {}): Map<string, string[]>[] {
   const todo = inputs.map((input, i) => ({ input, i })).filter(({ input }) => input.exercises.size > 0);
   const results = inputs.map(() => new Map<string, string[]>());
   if (todo.length === 0) return results;
   const root = todo[0].input.root;
-  const fast = check(todo.map((t) => t.input), { types: [] }, [join(root, "grader", "engine", "exercise-globals.d.ts")]);
+  const fast = check(todo.map((t) => t.input), { types: [] }, [join(root, "grader", "engine", "exercise-globals.d.ts")], options);
   const again: { input: CompileInput; i: number }[] = [];
   todo.forEach(({ input, i }, k) => {
     const { errors, unsure } = fast[k];
@@ -57,7 +66,7 @@ export function typeErrorsMany(inputs: CompileInput[]): Map<string, string[]>[] 
     if (unsure.size > 0) again.push({ input: { ...input, exercises: new Map([...unsure].map((name) => [name, input.exercises.get(name)!])) }, i });
   });
   if (again.length > 0) {
-    const full = check(again.map((a) => a.input), {}, []);
+    const full = check(again.map((a) => a.input), {}, [], options);
     again.forEach(({ i }, k) => {
       for (const [name, list] of full[k].errors) results[i].set(name, list);
     });
@@ -77,7 +86,7 @@ interface TestCopy {
 
 type CheckResult = { errors: Map<string, string[]>; unsure: Set<string> };
 
-function check(inputs: CompileInput[], overrides: TS.CompilerOptions, extraRoots: string[]): CheckResult[] {
+function check(inputs: CompileInput[], overrides: TS.CompilerOptions, extraRoots: string[], checkOptions: CheckOptions): CheckResult[] {
   const root = inputs[0].root;
   const options: TS.CompilerOptions = {
     ...projectOptions(root),
@@ -102,6 +111,10 @@ function check(inputs: CompileInput[], overrides: TS.CompilerOptions, extraRoots
       return path;
     }),
   );
+  const stagePrefixes = inputs.map((input) => input.stageDir + sep);
+  // Each staged folder sits next to a link to the library (`../lib`).
+  const libLinks = inputs.map((input) => join(dirname(input.stageDir), "lib") + sep);
+  const declared = checkOptions.sources ? () => undefined : declarationFor(root);
   host.resolveModuleNameLiterals = (literals, containingFile, redirected, compilerOptions) => {
     const copy = copies.get(containingFile);
     return literals.map((literal) => {
@@ -110,21 +123,27 @@ function check(inputs: CompileInput[], overrides: TS.CompilerOptions, extraRoots
         return { resolvedModule: { resolvedFileName: join(inputs[copy.input].stageDir, `${exercise[1]}.ts`), extension: ts.Extension.Ts, isExternalLibraryImport: false } };
       }
       // Everything else a copy imports resolves as from the test file itself.
-      return ts.resolveModuleName(literal.text, copy ? copy.original : containingFile, compilerOptions, host, undefined, redirected);
+      const resolved = ts.resolveModuleName(literal.text, copy ? copy.original : containingFile, compilerOptions, host, undefined, redirected);
+      const file = resolved.resolvedModule?.resolvedFileName;
+      if (file === undefined || stagePrefixes.some((prefix) => file.startsWith(prefix))) return resolved;
+      // The library (also through a staged folder's link to it) and the grader's helpers: their declarations.
+      const link = libLinks.find((prefix) => file.startsWith(prefix));
+      const declaration = declared(link ? join(root, "lib", file.slice(link.length)) : file);
+      return declaration ? { resolvedModule: { resolvedFileName: declaration, extension: ts.Extension.Dts, isExternalLibraryImport: false } } : resolved;
     });
   };
   const ownGetSourceFile = host.getSourceFile.bind(host);
-  const stagePrefixes = inputs.map((input) => input.stageDir + sep);
-  // Each staged folder sits next to a link to the library (`../lib`).
-  const libLinks = inputs.map((input) => join(dirname(input.stageDir), "lib") + sep);
   // The compiler reads only what a check needs: the staged files, the library, the graded tests
-  // and their helpers, and installed type definitions. A submission that names another file (a
+  // and their helpers, and installed type definitions (with the declaration files, under node_modules/). A submission that names another file (a
   // `/// <reference>` or an import of a path) gets "not found", never that file's text in an error.
+  // Installed packages, also where node_modules is a link to another folder.
+  const packages = [join(root, "node_modules") + sep, realpathSync(join(root, "node_modules")) + sep];
   const readable = (fileName: string): boolean =>
     copies.has(fileName) ||
+    packages.some((p) => fileName.startsWith(p)) ||
     stagePrefixes.some((prefix) => fileName.startsWith(prefix)) ||
     libLinks.some((prefix) => fileName.startsWith(prefix)) ||
-    [join(root, "lib") + sep, join(root, "node_modules") + sep, join(root, "grader", "exercises") + sep, join(root, "grader", "search") + sep, join(root, "grader", "engine") + sep, join(root, "grader", "sandbox") + sep].some((p) => fileName.startsWith(p)) ||
+    [join(root, "lib") + sep, join(root, "grader", "exercises") + sep, join(root, "grader", "search") + sep, join(root, "grader", "engine") + sep, join(root, "grader", "sandbox") + sep].some((p) => fileName.startsWith(p)) ||
     (dirname(fileName) === join(root, "grader") && fileName.endsWith(".ts")) ||
     fileName === join(root, "package.json") ||
     fileName === join(root, "tsconfig.json");
@@ -187,6 +206,31 @@ function formatDiagnostic(d: TS.Diagnostic, input: CompileInput, copies: Map<str
       ? `${input.displayDir}/${relative(input.stageDir, d.file.fileName)}`
       : relative(input.root, d.file.fileName);
   return `${shown.split(sep).join("/")}:${line + 1}:${character + 1} error TS${d.code}: ${message}`;
+}
+
+/** The folder of the declaration files a check reads (undefined: it reads the sources). */
+export function declarationsFolder(root: string): string | undefined {
+  return declarations(root, projectOptions(root));
+}
+
+/**
+ * Maps a source file of the library or the grader to its declaration file (declarations.ts), or
+ * to undefined (no declaration files, or none for that file: the source is read).
+ */
+function declarationFor(root: string): (file: string) => string | undefined {
+  const dir = declarationsFolder(root);
+  if (!dir) return () => undefined;
+  const known = new Map<string, string | undefined>();
+  return (file) => {
+    if (!file.startsWith(root + sep) || !file.endsWith(".ts") || file.endsWith(".d.ts")) return undefined;
+    let found = known.get(file);
+    if (!known.has(file)) {
+      const candidate = join(dir, relative(root, file).replace(/\.ts$/, ".d.ts"));
+      found = existsSync(candidate) ? candidate : undefined;
+      known.set(file, found);
+    }
+    return found;
+  };
 }
 
 /** The project's compiler options (tsconfig.json), read once. */
