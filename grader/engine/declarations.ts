@@ -6,8 +6,8 @@
  * several times cheaper; the types are the same, so are the messages.
  *
  * They are written by the compiler once per version of the sources, into node_modules/.cache/
- * (build-cache.ts), under a name derived from the contents of lib/, the grader's sources and the
- * compiler options: an edit builds them afresh (a few seconds, in the type check's worker), an
+ * (build-cache.ts), under a name derived from the contents of lib/, the grader's sources and
+ * tsconfig.json: an edit builds them afresh (a few seconds, in the type check's worker), an
  * unchanged copy is reused by every later check. Where the cache cannot be written, or a helper
  * has no declaration file, the check reads the source as before.
  */
@@ -53,13 +53,16 @@ const built = new Map<string, string | undefined>();
  */
 export function declarations(root: string, options: TS.CompilerOptions): string | undefined {
   const sources = [...sourcesUnder(join(root, "lib")), ...sourcesUnder(join(root, "grader"))];
-  const hash = createHash("sha256").update(`${FORMAT}\0${ts.version}\0${JSON.stringify(options)}\0`);
+  // The options come from tsconfig.json (they hold absolute paths, which its text does not).
+  const hash = createHash("sha256").update(`${FORMAT}\0${ts.version}\0`).update(readFileSync(join(root, "tsconfig.json"))).update("\0");
   for (const file of sources) hash.update(relative(root, file)).update("\0").update(readFileSync(file)).update("\0");
-  const key = `${root}\0${hash.digest("hex")}`;
+  // Named by the contents only: another copy of the same sources (its paths are relative) uses it too.
+  const contents = hash.digest("hex");
+  const key = `${root}\0${contents}`;
   if (built.has(key)) return built.get(key);
   let dir: string | undefined;
   try {
-    dir = cachedFolderSync(root, "types", key, join("grader", "graded.d.ts"), (out) => {
+    dir = cachedFolderSync(root, "types", contents, join("grader", "graded.d.ts"), (out) => {
       const emitOptions: TS.CompilerOptions = { ...options, noEmit: false, declaration: true, emitDeclarationOnly: true, outDir: out, rootDir: root, noEmitOnError: false };
       // The helpers' type-only imports of `exercises/` stay unresolved (their types `any`), as in
       // the check, which gives each submission's test files its own exercise files instead.
