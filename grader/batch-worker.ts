@@ -1,6 +1,6 @@
 /**
  * Grades one chunk of a batch in its own process:
- *   tsx grader/batch-worker.ts JOB.json
+ *   node grader/engine/launch.mjs grader/batch-worker.ts JOB.json   (compiled; or `tsx grader/batch-worker.ts JOB.json`)
  * JOB.json: { submissions: [{ id, dir }], out, timeoutMs, maxWorkers }. Writes to `out` a JSON
  * array of { id, report } in the same order.
  *
@@ -43,13 +43,16 @@ export async function gradeChunk(job: ChunkJob): Promise<ChunkResult[]> {
   return job.submissions.map((s, i) => ({ id: s.id, report: reports[i] }));
 }
 
+/** Entry point (see engine/launch.mjs): grades the chunk of the job file argv[0], writes its results, returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const job = JSON.parse(readFileSync(argv[0], "utf8")) as ChunkJob;
+  writeFileSync(job.out, JSON.stringify(await gradeChunk(job)));
+  return 0;
+}
+
 if (runsAsScript(import.meta.url)) {
-  const job = JSON.parse(readFileSync(process.argv[2], "utf8")) as ChunkJob;
-  gradeChunk(job).then(
-    (results) => {
-      writeFileSync(job.out, JSON.stringify(results));
-      process.exit(0);
-    },
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
     (error) => {
       process.stderr.write(`${(error as Error).stack ?? error}\n`);
       process.exit(1);

@@ -192,7 +192,8 @@ async function gradeChunk(chunk: Prepared[], ctx: Context): Promise<void> {
   writeFileSync(join(jobDir, "job.json"), JSON.stringify(job));
   const run = await runProcess(
     process.execPath,
-    [join(ctx.graderRoot, "node_modules/tsx/dist/cli.mjs"), join(ctx.graderRoot, "grader/batch-worker.ts"), join(jobDir, "job.json")],
+    // Compiled once for the whole batch (engine/launch.mjs), not passed through tsx's loader each time.
+    [join(ctx.graderRoot, "grader/engine/launch.mjs"), "grader/batch-worker.ts", join(jobDir, "job.json")],
         // The scorer stops its own run at job.timeoutMs; the grace covers its start and its reports.
     { cwd: ctx.graderRoot, env: { ...ctx.env, FORCE_COLOR: "0" }, timeoutMs: job.timeoutMs + Math.min(60_000, job.timeoutMs / 2) },
   );

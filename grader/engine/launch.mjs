@@ -14,7 +14,7 @@
  * Plain JavaScript, because it runs before anything can compile TypeScript.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { NODE_BUILD } from "./esbuild-node.mjs";
@@ -47,13 +47,19 @@ async function compiled() {
   const file = join(out, `${name}.mjs`);
   if (existsSync(file)) {
     const now = new Date();
-    utimesSync(out, now, now); // in use: not stale
+    try {
+      utimesSync(out, now, now); // in use: not stale
+    } catch {
+      // Built by another account (e.g. root before grading as an unprivileged user): still usable.
+    }
     return file;
   }
   const esbuild = await import("esbuild");
   mkdirSync(cache, { recursive: true });
   const scratch = mkdtempSync(join(cache, "building-"));
   await esbuild.build({ ...NODE_BUILD, entryPoints: { [name]: join(root, entry) }, outdir: scratch });
+  // Readable by every account: platforms grade as an unprivileged user with the build root made.
+  chmodSync(scratch, 0o755);
   try {
     renameSync(scratch, out);
   } catch {

@@ -71,8 +71,8 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     if (account) for (const dir of [outDir, home]) chownSync(dir, account.uid, account.gid);
     const outFile = join(outDir, `report.${options.format}.json`);
     // Run from the work folder with a relative target, so that reports name "exercises/NN-name.ts".
-    const node = [process.execPath, join(options.graderRoot, "node_modules/tsx/dist/cli.mjs"),
-      join(options.graderRoot, "grader/cli.ts"), "--target", "exercises", "--format", options.format, "--out", outFile,
+    // Compiled (engine/launch.mjs) where its cache can be written or is built already; else through tsx.
+    const node = [process.execPath, join(options.graderRoot, "grader/engine/launch.mjs"), "grader/cli.ts", "--target", "exercises", "--format", options.format, "--out", outFile,
       ...(only.length > 0 ? ["--only", only.join(",")] : []), ...(options.extraArgs ?? [])];
     const command = account ? ["runuser", "-u", account.name, "--", ...node] : node;
     const run = await runProcess(command[0], command.slice(1), {

@@ -215,9 +215,10 @@ export class Sandbox {
         }
         const at = now();
         const wall = at - startedWall;
-        if (this.nodePid === undefined || !isWorking(this.nodePid)) waitedMs += at - polled;
+        const stat = this.nodePid === undefined ? undefined : readStat(this.nodePid);
+        if (!stat?.working) waitedMs += at - polled;
         polled = at;
-        const cpu = this.cpuMs() - startedCpu;
+        const cpu = (stat?.cpuMs ?? 0) - startedCpu;
         if (cpu > limit.cpuMs) {
           clearInterval(timer);
           this.kill("cpu", `it used more than ${fmt(limit.cpuMs)} of CPU time (an infinite loop?)`);
@@ -269,10 +270,10 @@ export class Sandbox {
     return `its process exited with code ${code} while the grader was waiting for an answer (process.exit?)`;
   }
 
-  /** CPU time the sandbox's Node process has used, ms; NaN where /proc is not available. */
+  /** CPU time the sandbox's Node process has used, ms; 0 where /proc cannot be read. */
   private cpuMs(): number {
     if (this.nodePid === undefined) return 0;
-    return cpuMsOf(this.nodePid);
+    return readStat(this.nodePid)?.cpuMs ?? 0;
   }
 }
 
@@ -291,26 +292,18 @@ function findNodePid(launcherPid: number): number {
   }
 }
 
-/** User plus system CPU time of `pid`, ms (0 when it cannot be read: the wall-clock cap still holds). */
 /**
- * True while process `pid` runs or is ready to run (state R), or waits for the disk (D): it is
- * working, however slowly the machine lets it. False when it sleeps (S), is stopped or gone, or
- * when /proc cannot be read.
+ * What /proc/<pid>/stat says of process `pid`, or undefined when it cannot be read (then all
+ * wall-clock time counts as asleep, and the CPU limit is left to the wall-clock cap):
+ * - working: it runs or is ready to run (state R), or waits for the disk (D), however slowly the
+ *   machine lets it; not when it sleeps (S), is stopped or gone;
+ * - cpuMs: its user plus system CPU time.
  */
-function isWorking(pid: number): boolean {
-  try {
-    const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1][0];
-    return state === "R" || state === "D";
-  } catch {
-    return false;
-  }
-}
-
-function cpuMsOf(pid: number): number {
+function readStat(pid: number): { working: boolean; cpuMs: number } | undefined {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    return { working: fields[0] === "R" || fields[0] === "D", cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND };
   } catch {
-    return 0;
+    return undefined;
   }
 }

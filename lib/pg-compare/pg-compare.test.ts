@@ -374,12 +374,9 @@ describe("the recorded run of notebook 06", () => {
     expect(rows.filter((r) => !r.agrees).map((r) => `${r.measure}: ${r.label}`)).toEqual([
       "commit latency p50: FIRST 1 · on",
       "commit latency p50: FIRST 1 · remote_apply",
-      "commit latency p50: ANY 1 · on",
-      "commit latency p50: FIRST 2 · on",
-      "commit latency p50: FIRST 1 · on · s1 +5 ms",
-      "commit latency p50: FIRST 1 · remote_apply · s1 +5 ms",
-      "commit latency p50: FIRST 2 · on · s1 +5 ms",
-      "stale reads: FIRST 1 · on",
+      "commit latency p50: FIRST 1 · on · s1 applies 20 ms late",
+      "stale reads: FIRST 1 · local",
+      "stale reads: FIRST 1 · remote_write",
       "lost writes: async · on · s1 +5 ms, cut at the crash",
     ]);
   });
