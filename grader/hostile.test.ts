@@ -209,7 +209,10 @@ describe("what the hostile corpus must not get, besides points", () => {
 
   test("a failure says what happened: a timeout, running out of memory, exiting, failing to load", () => {
     expect(messages(exerciseOf("05-atomics-wait", "05-leader-election"))).toMatch(/did not answer within .* (Atomics\.wait|never settles)/);
-    expect(messages(exerciseOf("05-huge-allocation", "05-leader-election"))).toMatch(/ran out of memory/);
+    // Filling 128 MB a step reaches the heap limit after about 1 CPU-s on a quiet machine; on a busy
+    // one, its page faults can use up the case's 2 s of CPU first. Either message says what
+    // happened (grader/sandbox/sandbox.test.ts pins the out-of-memory message itself).
+    expect(messages(exerciseOf("05-huge-allocation", "05-leader-election"))).toMatch(/ran out of memory|used more than 2 s of CPU time/);
     expect(messages(exerciseOf("05-process-exit", "05-leader-election"))).toMatch(/exited with code 0 .*process\.exit/);
     expect(exerciseOf("05-top-level-loop", "05-leader-election")?.problem).toMatch(/^loading the exercise never finished: it (used more than 5 s of CPU time|did not answer within)/);
     expect(exerciseOf("05-throws-on-import", "05-leader-election")?.problem).toMatch(/^the exercise failed to load: SyntaxError: .*JSON.*\(at 05-throws-on-import\/05-leader-election\.ts:\d+:\d+\)/);
