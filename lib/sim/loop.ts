@@ -38,7 +38,7 @@ import { onCoordinatorEvent } from "./coordinators";
 import { onLocalCommit, onRecv, onStorageEvent, onWriteArrive } from "./replication";
 import { result, type RunResult } from "./results";
 import { onScriptOp, onWriteInvoke, startWorkload, workloadDone } from "./workload";
-import { MEMORY_CHECK_EVERY, NOT_SEEN, type World } from "./world";
+import { nextMemoryCheck, NOT_SEEN, type World } from "./world";
 
 export function runEvents(w: World): RunResult {
   startWorkload(w);
@@ -59,18 +59,13 @@ function drain(w: World): number {
   const cfg = w.cfg;
   const detecting = cfg.failover !== undefined;
   const timer = TIMER_KIND;
-  const maxEvents = cfg.limits.maxEvents;
   const maxVirtualMs = cfg.limits.maxVirtualMs;
   let count = 0;
   // The event budget and the memory check share one comparison per event: `check` is the next
   // count at which either is due.
-  let check = nextBudgetCheck(0, maxEvents);
+  let check = 0;
   while (q.pop()) {
-    if (count === check) {
-      if (count === maxEvents) eventsExceeded(cfg, count, w.now);
-      if ((count & MEMORY_CHECK_EVERY) === MEMORY_CHECK_EVERY) w.checkMemory();
-      check = nextBudgetCheck(count + 1, maxEvents);
-    }
+    if (count === check) check = checkBudget(w, count);
     if (q.t > maxVirtualMs) virtualTimeExceeded(cfg, q.t);
     count++;
     w.now = q.t;
@@ -158,12 +153,19 @@ function drain(w: World): number {
 }
 
 /**
- * The first count at or after `from` at which the loop must check its budget: the event limit, or
- * a memory check (due when the count's low bits are all ones, as `MEMORY_CHECK_EVERY` says).
+ * The event budget and the memory check before the `count`th event; returns the count at which
+ * either is due next (the memory check is due early and often at first: see `nextMemoryCheck`).
  */
+function checkBudget(w: World, count: number): number {
+  const maxEvents = w.cfg.limits.maxEvents;
+  if (count === maxEvents) eventsExceeded(w.cfg, count, w.now);
+  w.checkMemory(count);
+  return nextBudgetCheck(count + 1, maxEvents);
+}
+
+/** The first count at or after `from` at which the loop must check its budget: the event limit, or a memory check. */
 export function nextBudgetCheck(from: number, maxEvents: number): number {
-  const span = MEMORY_CHECK_EVERY + 1;
-  const memory = Math.floor(from / span) * span + MEMORY_CHECK_EVERY;
+  const memory = nextMemoryCheck(from);
   return maxEvents >= from && maxEvents < memory ? maxEvents : memory;
 }
 

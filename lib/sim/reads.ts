@@ -16,7 +16,7 @@ import { clientEndpoint, heldArrival, linkOpen, openFrom, requestsHeld } from ".
 import { requestDelay, responseDelay } from "./network";
 import { advance, appliedLsn } from "./replication";
 import { exponentialGapMs, scriptCompleted, writeHorizon } from "./workload";
-import { MEMORY_CHECK_EVERY, NOT_SEEN, type ReadPart, type ReadRec, type World } from "./world";
+import { nextMemoryCheck, NOT_SEEN, type ReadPart, type ReadRec, type World } from "./world";
 
 /** The read generator's next read: a random client reads its own last key or a random one. */
 export function onReadInvoke(w: World): void {
@@ -35,7 +35,10 @@ export function onReadInvoke(w: World): void {
 /** Starts a read of `keys` by `client`; returns its number. */
 export function startRead(w: World, client: number, keys: number[], purpose?: string, label?: string): number {
   const r = w.reads.length;
-  if ((r & MEMORY_CHECK_EVERY) === MEMORY_CHECK_EVERY) w.checkMemory();
+  if (r === w.readMemoryCheckAt) {
+    w.checkMemory(r);
+    w.readMemoryCheckAt = nextMemoryCheck(r + 1);
+  }
   const rec: ReadRec = { client, invokeMs: w.now, completeMs: Infinity, parts: [], pending: keys.length, lastDoneMs: -Infinity, purpose, label };
   w.reads.push(rec);
   // Keys of one page that go to the same node travel in one request: they arrive together and

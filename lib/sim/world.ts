@@ -125,6 +125,8 @@ export class World implements Membership {
   // ---------------------------------------------------------------- the write table (index = write number)
   wCap = 1024;
   wCount = 0;
+  /** The write count at which `checkWriteTable` is due next. */
+  private wTableCheckAt = 0;
   invokeMs = new Float64Array(this.wCap);
   acceptMs = new Float64Array(this.wCap);
   ackMs = new Float64Array(this.wCap);
@@ -160,6 +162,8 @@ export class World implements Membership {
   readonly arriveMs: number[] = [];
   /** Read number -> index of the scripted op it is. */
   readonly readScriptIndex = new Map<number, number>();
+  /** The read count at which the memory check is due next (`nextMemoryCheck`). */
+  readMemoryCheckAt = 0;
   /** The read generator has stopped. */
   readsDone = true;
 
@@ -345,8 +349,7 @@ export class World implements Membership {
 
   /** A new write by `client` to `key`, invoked now; returns its number. */
   newWrite(client: number, key: number): number {
-    if (this.wCount === this.wCap) this.resizeWrites(this.wCap * 2);
-    if ((this.wCount & MEMORY_CHECK_EVERY) === MEMORY_CHECK_EVERY) this.checkMemory();
+    if (this.wCount === this.wTableCheckAt) this.checkWriteTable();
     const w = this.wCount++;
     this.invokeMs[w] = this.now;
     this.acceptMs[w] = Infinity;
@@ -359,10 +362,26 @@ export class World implements Membership {
     return w;
   }
 
-  /** Throws once the run's tables pass `limits.memoryMb`. */
-  checkMemory(): void {
+  /**
+   * Grows the write table when it is full, and runs the memory check (`checkMemory`); `newWrite`
+   * calls it when either is due, so that a write costs one comparison.
+   */
+  private checkWriteTable(): void {
+    if (this.wCount === this.wCap) this.resizeWrites(this.wCap * 2);
+    this.checkMemory(this.wCount);
+    const memory = nextMemoryCheck(this.wCount + 1);
+    this.wTableCheckAt = memory < this.wCap ? memory : this.wCap;
+  }
+
+  /**
+   * The memory check at the `count`th write, read or event (from 0), due at the counts
+   * `nextMemoryCheck` gives: throws once the run's tables pass `limits.memoryMb`, at every
+   * 65,536th count. At the early counts it only estimates, and never throws.
+   */
+  checkMemory(count: number): void {
     const other = this.q.size + this.events.length;
-    if (estimatedMb(this.cfg, this.wCount, this.reads.length, other) > this.cfg.limits.memoryMb) memoryExceeded(this.cfg, this.wCount, this.reads.length, null, other);
+    const mb = estimatedMb(this.cfg, this.wCount, this.reads.length, other);
+    if ((count & MEMORY_CHECK_EVERY) === MEMORY_CHECK_EVERY && mb > this.cfg.limits.memoryMb) memoryExceeded(this.cfg, this.wCount, this.reads.length, null, other);
   }
 
   private resizeWrites(cap: number): void {
@@ -400,8 +419,25 @@ export class World implements Membership {
   }
 }
 
-/** Memory is checked every 65,536 writes and reads (a mask). */
+/** Memory is checked every 65,536 writes, reads and events (a mask). */
 export const MEMORY_CHECK_EVERY = 0xffff;
+
+/**
+ * The first count at or after `from` at which the memory check is due: when the count's low bits
+ * are all ones (65,535, then every 65,536), and before that at 0, 1, 3, 7, …, 32,767, where the
+ * check only estimates. Those early checks matter for speed, not memory: the run's hottest
+ * functions are optimised a few thousand writes or events in, and optimised code that meets a
+ * branch it had never seen run (here the first real check) is thrown away and compiled again.
+ * The early checks run that branch while the functions warm up, whenever that is (not at the very
+ * first count alone: a function records what it sees only after its first few calls).
+ */
+export function nextMemoryCheck(from: number): number {
+  const span = MEMORY_CHECK_EVERY + 1;
+  if (from > MEMORY_CHECK_EVERY) return Math.floor(from / span) * span + MEMORY_CHECK_EVERY;
+  let count = 0;
+  while (count < from) count = 2 * count + 1;
+  return count;
+}
 
 function isZero(d: Dist): boolean {
   return d.kind === "constant" && d.valueMs === 0;
