@@ -7,12 +7,12 @@
  * thread working in log order, so a burst or a slow apply builds a backlog and lag grows with load.
  * A follower confirms an entry at the step the acknowledgement rule names (`confirmStep`).
  */
-import { ackAt, fallbackCheckAt, localCommitAt, recvAt, writeArriveAt } from "./events";
+import { ACK, fallbackCheckAt, localCommitAt, recvAt, writeArriveAt } from "./events";
 import { failWrite, senderOf, tryCommit } from "./acknowledgement";
 import { mayLead } from "./coordinators";
-import { crashed, downUntil, NO_FAULT } from "./faults";
+import { crashed, downUntil, NO_FAULT, slowFactor } from "./faults";
 import { clientEndpoint, heldArrival, linkOpen, openFrom, requestsHeld } from "./links";
-import { responseDelay, toFollowerDelay, toLeaderDelay } from "./network";
+import { responseDelay, ship } from "./network";
 import { wakeWaiters } from "./reads";
 import { onAnnouncementArrive, onStorageArrive, storageIntercepts } from "./storage";
 import { afterAccepted } from "./triggers";
@@ -94,23 +94,6 @@ export function onStorageEvent(w: World, write: number, node: number, epochOrSto
   else onStorageArrive(w, write, node, epochOrStored === 1, acceptWrite);
 }
 
-/**
- * Sends entry `write` from leader `from` to follower `to` at `sendMs` (default now), behind whatever
- * is already on the way. An entry sent later than now is on its way from now: a leader that crashes
- * before it arrives loses it, as one that crashes after sending does.
- */
-export function ship(w: World, from: number, to: number, write: number, sendMs = w.now): void {
-  const rs = w.nodes[to];
-  let t = sendMs + toFollowerDelay(w, to);
-  if (w.links !== null) {
-    t = heldArrival(w.links, from, to, sendMs, t); // held across a partition, until it heals
-    if (t === Infinity) return;
-  }
-  if (t < rs.lastArrival) t = rs.lastArrival; // the replication stream is ordered (TCP)
-  rs.lastArrival = t;
-  recvAt(w, t, write, to, w.nodes[from].epoch);
-}
-
 /** The accepting node's local commit of `write` is done: it counts towards the acknowledgement. */
 export function onLocalCommit(w: World, write: number, node: number): void {
   const st = w.nodes[node];
@@ -163,16 +146,22 @@ export function onRecv(w: World, write: number, node: number, epoch: number): vo
   if (st.waiters.length > 0) wakeWaiters(w, node, lsn, applied);
   // Async without a fallback never looks at acknowledgements: do not simulate them.
   if (sender < 0 || !w.needsAcks) return;
-  // The confirmation leaves when the step the rule names is done: receipt, write, flush or apply.
-  const confirmAt = steps.confirmMs(node, w.now, applied);
-  let t = confirmAt + toLeaderDelay(w, node);
+  // The confirmation leaves when the step the rule names is done: receipt, write, flush or apply
+  // (write and flush are the receipt unless the steps are timed).
+  const confirmAt = steps.confirmOnApply ? applied : steps.timed ? steps.confirmMs(node, w.now, applied) : w.now;
+  // Its trip back to the sender, as `ship` (network.ts) sends entries, written out here: this is
+  // the hottest path, where a call of its own would be compiled on its own too (see network.ts).
+  const m = w.backMean[node];
+  let delay = m >= 0 ? -m * Math.log(w.rBack[node].next()) : w.toL[node](w.rBack[node]);
+  if (w.faultWins[node].length > 0) delay *= slowFactor(w, node, w.now);
+  let t = confirmAt + delay;
   if (w.links !== null) {
     t = heldArrival(w.links, node, sender, confirmAt, t);
     if (t === Infinity) return;
   }
-  if (t < st.lastAckArrival) t = st.lastAckArrival;
+  if (t < st.lastAckArrival) t = st.lastAckArrival; // confirmations are ordered too
   st.lastAckArrival = t;
-  ackAt(w, t, lsn, node, epoch);
+  w.q.push(t, ACK, lsn, node, epoch); // ackAt (events.ts), written out
 }
 
 /** Highest LSN visible to reads on `node` now. */

@@ -7,7 +7,7 @@
  */
 import { sampler } from "../dist";
 import { randomInt, type Rng } from "../rng";
-import { readInvokeAt, scriptOpAt, writeArriveAt, writeInvokeAt } from "./events";
+import { readInvokeAt, scriptOpAt, writeArriveAt, writeInvokeAt, WRITE_INVOKE } from "./events";
 import { onWriteArrive } from "./replication";
 import { startRead } from "./reads";
 import { requestDelay } from "./network";
@@ -67,7 +67,7 @@ function nextBoundary(w: World, t: number): number {
   return b;
 }
 
-/** The key of the next generated write (no draw when there is one key). */
+/** The key of the next generated write (no draw when there is one key); `onWriteInvoke` draws it so too, written out. */
 export function nextKey(w: World): number {
   const keys = w.cfg.workload.keys;
   return keys === 1 ? 0 : randomInt(w.rWork, keys);
@@ -82,13 +82,15 @@ export function onWriteInvoke(w: World, slot: number): void {
     client = i % wl.clients;
     if (w.openGenerated < wl.writes) {
       const next = nextOpenArrival(w, w.now);
-      if (wl.durationMs === undefined || next <= wl.durationMs) writeInvokeAt(w, next, 0);
+      // writeInvokeAt (events.ts) and below nextKey, written out: a write's hot path, where a call of
+      // its own is compiled on its own too (see network.ts).
+      if (wl.durationMs === undefined || next <= wl.durationMs) w.q.push(next, WRITE_INVOKE, 0);
       else w.openGenerated = wl.writes;
     }
   } else {
     client = slot - 1;
   }
-  const id = w.newWrite(client, nextKey(w));
+  const id = w.newWrite(client, wl.keys === 1 ? 0 : randomInt(w.rWork, wl.keys));
   if (slot !== 0) w.wScript[id] = -slot; // closed-loop marker: the client continues on completion
   sendWrite(w, id);
 }
