@@ -17,7 +17,8 @@
  */
 import { eventsExceeded, virtualTimeExceeded } from "../config/limits";
 import { confirmedAt } from "../policies/rule";
-import { nextKey, nextOpenArrival } from "./workload";
+import { randomInt } from "../rng";
+import { nextOpenArrival } from "./workload";
 import { result, type RunResult } from "./results";
 import type { World } from "./world";
 
@@ -75,7 +76,7 @@ export function runRecurrence(w: World): RunResult {
       if (wl.durationMs === undefined || candidate <= wl.durationMs) next = candidate;
       else w.openGenerated = wl.writes;
     }
-    const id = w.newWrite(client, nextKey(w));
+    const id = w.newWrite(client, wl.keys === 1 ? 0 : randomInt(w.rWork, wl.keys));
     const lsn = leaderLog.length + 1;
     leaderLog.push(id);
     w.lsn[id] = lsn;

@@ -67,12 +67,6 @@ function nextBoundary(w: World, t: number): number {
   return b;
 }
 
-/** The key of the next generated write (no draw when there is one key); `onWriteInvoke` draws it so too, written out. */
-export function nextKey(w: World): number {
-  const keys = w.cfg.workload.keys;
-  return keys === 1 ? 0 : randomInt(w.rWork, keys);
-}
-
 /** A generated write: `slot` 0 from the open-loop generator (which schedules the next), `1 + c` from closed-loop client c. */
 export function onWriteInvoke(w: World, slot: number): void {
   const wl = w.cfg.workload;
@@ -82,14 +76,15 @@ export function onWriteInvoke(w: World, slot: number): void {
     client = i % wl.clients;
     if (w.openGenerated < wl.writes) {
       const next = nextOpenArrival(w, w.now);
-      // writeInvokeAt (events.ts) and below nextKey, written out: a write's hot path, where a call of
-      // its own is compiled on its own too (see network.ts).
+      // writeInvokeAt (events.ts), written out: a write's hot path, where a call of its own is
+      // compiled on its own too (see network.ts); so is the key's draw below.
       if (wl.durationMs === undefined || next <= wl.durationMs) w.q.push(next, WRITE_INVOKE, 0);
       else w.openGenerated = wl.writes;
     }
   } else {
     client = slot - 1;
   }
+  // The key: no draw when there is one (the recurrence draws it so too).
   const id = w.newWrite(client, wl.keys === 1 ? 0 : randomInt(w.rWork, wl.keys));
   if (slot !== 0) w.wScript[id] = -slot; // closed-loop marker: the client continues on completion
   sendWrite(w, id);
