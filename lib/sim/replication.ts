@@ -66,26 +66,18 @@ function acceptWrite(w: World, write: number, node: number): void {
   w.acceptMs[write] = w.now;
   w.recvMs[node][write] = w.now;
   const steps = w.steps;
-  // Shipped when its log is flushed, the rest of the local commit going on meanwhile (PostgreSQL).
-  if (steps.shipAfterFlush) shipToFollowers(w, node, write, steps.flushedAt(node, w.now));
-  else if (!steps.shipAfterLocalCommit) shipToFollowers(w, node, write);
+  if (!steps.shipAfterLocalCommit) {
+    // Shipped now, or when its log is flushed, the rest of the local commit going on meanwhile
+    // (PostgreSQL). To every node that follows it: the loop written out, as `ship` is (network.ts).
+    const sendMs = steps.shipAfterFlush ? steps.flushedAt(node, w.now) : w.now;
+    for (let r = 0; r < w.n; r++) if (r !== node && w.nodes[r].epoch === st.epoch && !w.nodes[r].believesLeader) ship(w, node, r, write, sendMs);
+  }
   const fallback = w.ack.fallback;
   if (fallback !== null && w.ack.neededAtStart > 0) fallbackCheckAt(w, w.now + fallback.afterMs, write);
   if (w.triggered !== null) afterAccepted(w, w.triggered, node);
   if (steps.shipAfterFlush) localCommitAt(w, steps.localCommitMs(node, w.now + (w.instantLocal ? 0 : w.commitD(w.rApply[node]))), write, node);
   else if (w.instantLocal) onLocalCommit(w, write, node);
   else localCommitAt(w, steps.localCommitMs(node, w.now + w.commitD(w.rApply[node])), write, node);
-}
-
-/** Sends entry `write` from leader `node` to every node that follows it, at `sendMs` (now, or once its log is flushed). */
-function shipToFollowers(w: World, node: number, write: number, sendMs = w.now): void {
-  const st = w.nodes[node];
-  for (let r = 0; r < w.n; r++) {
-    if (r === node) continue;
-    const rs = w.nodes[r];
-    if (rs.epoch !== st.epoch || rs.believesLeader) continue;
-    ship(w, node, r, write, sendMs);
-  }
 }
 
 /** A write reaches the fencing storage (`stored` 1: the storage's answer reaches its frozen leader as it wakes), or an epoch's announcement does (`write` = -1 - storage node). */
@@ -105,8 +97,10 @@ export function onLocalCommit(w: World, write: number, node: number): void {
   }
   w.localDone[write] = 1;
   w.applyMs[node][write] = w.now; // the leader's own reads see it from its local commit
-  // A leader that ships only what it has committed itself (PostgreSQL) sends the entry now.
-  if (w.steps.shipAfterLocalCommit && st.believesLeader) shipToFollowers(w, node, write);
+  // A leader that ships only what it has committed itself (PostgreSQL) sends the entry now, to every node that follows it.
+  if (w.steps.shipAfterLocalCommit && st.believesLeader) {
+    for (let r = 0; r < w.n; r++) if (r !== node && w.nodes[r].epoch === st.epoch && !w.nodes[r].believesLeader) ship(w, node, r, write);
+  }
   tryCommit(w, node);
 }
 
