@@ -8,20 +8,23 @@
  * call through a closure for every message.
  */
 import { slowFactor } from "./faults";
+import { NO_COLUMN } from "./joint";
 import type { World } from "./world";
 
-/** Delay of a replication message the leader sends to `to` now, slowed by faults on `to`. */
-export function toFollowerDelay(w: World, to: number): number {
+/** Delay of entry `write` the leader sends to `to` now, slowed by faults on `to`. */
+export function toFollowerDelay(w: World, to: number, write: number): number {
   const m = w.toMean[to];
-  let delay = m >= 0 ? -m * Math.log(w.rTo[to].next()) : w.toF[to](w.rTo[to]);
+  const column = w.joint !== null ? w.joint.toFollower[to] : NO_COLUMN;
+  let delay = column !== NO_COLUMN ? w.joint!.value(write, column) : m >= 0 ? -m * Math.log(w.rTo[to].next()) : w.toF[to](w.rTo[to]);
   if (w.faultWins[to].length > 0) delay *= slowFactor(w, to, w.now);
   return delay;
 }
 
-/** Delay of a confirmation `from` sends its leader now, slowed by faults on `from`. */
-export function toLeaderDelay(w: World, from: number): number {
+/** Delay of the confirmation of entry `write` that `from` sends its leader now, slowed by faults on `from`. */
+export function toLeaderDelay(w: World, from: number, write: number): number {
   const m = w.backMean[from];
-  let delay = m >= 0 ? -m * Math.log(w.rBack[from].next()) : w.toL[from](w.rBack[from]);
+  const column = w.joint !== null ? w.joint.toLeader[from] : NO_COLUMN;
+  let delay = column !== NO_COLUMN ? w.joint!.value(write, column) : m >= 0 ? -m * Math.log(w.rBack[from].next()) : w.toL[from](w.rBack[from]);
   if (w.faultWins[from].length > 0) delay *= slowFactor(w, from, w.now);
   return delay;
 }

@@ -15,6 +15,7 @@ import { clientEndpoint, heldArrival, linkOpen, openFrom, requestsHeld } from ".
 import { responseDelay, toFollowerDelay, toLeaderDelay } from "./network";
 import { wakeWaiters } from "./reads";
 import { onAnnouncementArrive, onStorageArrive, storageIntercepts } from "./storage";
+import { NO_COLUMN } from "./joint";
 import { afterAccepted } from "./triggers";
 import { FAILED_NOT_LEADER, type World } from "./world";
 
@@ -65,16 +66,23 @@ function acceptWrite(w: World, write: number, node: number): void {
   w.wEpoch[write] = st.epoch;
   w.acceptMs[write] = w.now;
   w.recvMs[node][write] = w.now;
+  if (w.joint !== null) w.joint.pick(write);
   const steps = w.steps;
   // Shipped when its log is flushed, the rest of the local commit going on meanwhile (PostgreSQL).
-  if (steps.shipAfterFlush) shipToFollowers(w, node, write, steps.flushedAt(node, w.now));
+  if (steps.shipAfterFlush) shipToFollowers(w, node, write, steps.flushedAt(node, w.now, write));
   else if (!steps.shipAfterLocalCommit) shipToFollowers(w, node, write);
   const fallback = w.ack.fallback;
   if (fallback !== null && w.ack.neededAtStart > 0) fallbackCheckAt(w, w.now + fallback.afterMs, write);
   if (w.triggered !== null) afterAccepted(w, w.triggered, node);
-  if (steps.shipAfterFlush) localCommitAt(w, steps.localCommitMs(node, w.now + (w.instantLocal ? 0 : w.commitD(w.rApply[node]))), write, node);
+  if (steps.shipAfterFlush) localCommitAt(w, steps.localCommitMs(node, w.now + (w.instantLocal ? 0 : localCommitDraw(w, node, write))), write, node);
   else if (w.instantLocal) onLocalCommit(w, write, node);
-  else localCommitAt(w, steps.localCommitMs(node, w.now + w.commitD(w.rApply[node])), write, node);
+  else localCommitAt(w, steps.localCommitMs(node, w.now + localCommitDraw(w, node, write)), write, node);
+}
+
+/** The leader's local commit time for `write`: its row's, or a draw. */
+function localCommitDraw(w: World, node: number, write: number): number {
+  const j = w.joint;
+  return j !== null && j.leaderCommit !== NO_COLUMN ? j.value(write, j.leaderCommit) : w.commitD(w.rApply[node]);
 }
 
 /** Sends entry `write` from leader `node` to every node that follows it, at `sendMs` (now, or once its log is flushed). */
@@ -101,7 +109,7 @@ export function onStorageEvent(w: World, write: number, node: number, epochOrSto
  */
 export function ship(w: World, from: number, to: number, write: number, sendMs = w.now): void {
   const rs = w.nodes[to];
-  let t = sendMs + toFollowerDelay(w, to);
+  let t = sendMs + toFollowerDelay(w, to, write);
   if (w.links !== null) {
     t = heldArrival(w.links, from, to, sendMs, t); // held across a partition, until it heals
     if (t === Infinity) return;
@@ -156,8 +164,8 @@ export function onRecv(w: World, write: number, node: number, epoch: number): vo
   // thread, in log order: an entry starts applying when it is flushed and the one before it is
   // done, so a burst or a slow apply builds a backlog (and lag grows with load).
   const steps = w.steps;
-  const flushed = steps.timed ? steps.writeAndFlush(node, w.now) : w.now;
-  const applied = (flushed > st.lastApply ? flushed : st.lastApply) + (w.noApply[node] ? 0 : w.applyD[node](w.rApply[node]));
+  const flushed = steps.timed ? steps.writeAndFlush(node, w.now, write) : w.now;
+  const applied = (flushed > st.lastApply ? flushed : st.lastApply) + (w.noApply[node] ? 0 : applyDraw(w, node, write));
   st.lastApply = applied;
   w.applyMs[node][write] = applied;
   if (st.waiters.length > 0) wakeWaiters(w, node, lsn, applied);
@@ -165,7 +173,7 @@ export function onRecv(w: World, write: number, node: number, epoch: number): vo
   if (sender < 0 || !w.needsAcks) return;
   // The confirmation leaves when the step the rule names is done: receipt, write, flush or apply.
   const confirmAt = steps.confirmMs(node, w.now, applied);
-  let t = confirmAt + toLeaderDelay(w, node);
+  let t = confirmAt + toLeaderDelay(w, node, write);
   if (w.links !== null) {
     t = heldArrival(w.links, node, sender, confirmAt, t);
     if (t === Infinity) return;
@@ -173,6 +181,12 @@ export function onRecv(w: World, write: number, node: number, epoch: number): vo
   if (t < st.lastAckArrival) t = st.lastAckArrival;
   st.lastAckArrival = t;
   ackAt(w, t, lsn, node, epoch);
+}
+
+/** Follower `node`'s apply time for `write`: its row's, or a draw. */
+function applyDraw(w: World, node: number, write: number): number {
+  const column = w.joint !== null ? w.joint.apply[node] : NO_COLUMN;
+  return column !== NO_COLUMN ? w.joint!.value(write, column) : w.applyD[node](w.rApply[node]);
 }
 
 /** Highest LSN visible to reads on `node` now. */
