@@ -86,6 +86,7 @@ export function normalize(c: SimConfig): Normalized {
     leaderWakeMs: steps.leaderWakeMs,
     writeMs: steps.writeMs,
     flushMs: steps.flushMs,
+    groupFlush: steps.groupFlush,
     seed: c.seed,
     names,
     toFollowerMs: cluster.toFollowerMs,

@@ -406,6 +406,8 @@ export function simConfigFor(setting: SimulatedSetting, inputs: ModelInputs, opt
   return {
     seed: options.seed ?? 1,
     followers: followersFor(setting, inputs, options.draws, joint),
+    // A walreceiver flushes all the WAL it has written in one fsync.
+    groupFlush: true,
     ack: ackPolicyFor(setting.standbyNames, setting.level),
     // PostgreSQL's walsender sends only WAL the primary has flushed.
     ...primaryStepsFor(setting, inputs, options.draws),

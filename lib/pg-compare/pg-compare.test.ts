@@ -435,7 +435,6 @@ describe("the recorded run of notebook 06", () => {
       "commit latency p50: FIRST 1 · remote_apply",
       "commit latency p50: FIRST 1 · on · s1 applies 20 ms late",
       "stale reads: FIRST 1 · local",
-      "stale reads: FIRST 1 · remote_write",
       "lost writes: async · on · s1 +5 ms, cut at the crash",
     ]);
   });

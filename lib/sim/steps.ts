@@ -31,6 +31,10 @@ export class ReplicationSteps {
   /** Per node: when its writer and its flusher are free again. */
   readonly lastWrite: Float64Array;
   readonly lastFlush: Float64Array;
+  /** Flushes cover every entry written before they start (groupFlush). */
+  private readonly groupFlush: boolean;
+  /** Per node, with groupFlush: when its last flush starts (-1: none yet). */
+  private readonly flushStart: Float64Array;
   /** Per node, as a leader that ships after its local commit: when its last local commit is done. */
   private readonly lastLocal: Float64Array;
   /** The step a confirmation stands for, as flags the engines' inner loops test cheaply. */
@@ -61,6 +65,8 @@ export class ReplicationSteps {
     this.shipAfterLocalCommit = cfg.shipAfter === "local-commit";
     this.lastWrite = new Float64Array(n);
     this.lastFlush = new Float64Array(n);
+    this.groupFlush = cfg.groupFlush;
+    this.flushStart = new Float64Array(n).fill(-1);
     this.lastLocal = new Float64Array(n);
     this.shipAfterFlush = cfg.shipAfter === "local-flush";
     this.lastLeaderFlush = new Float64Array(n);
@@ -130,7 +136,15 @@ export class ReplicationSteps {
     const written = (arrivalMs > last ? arrivalMs : last) + (this.noWrite[node] ? 0 : this.stepDraw(node, write, false));
     this.lastWrite[node] = written;
     const lastFlushed = this.lastFlush[node];
-    const flushed = (written > lastFlushed ? written : lastFlushed) + (this.noFlush[node] ? 0 : this.stepDraw(node, write, true));
+    let flushed: number;
+    if (!this.groupFlush) flushed = (written > lastFlushed ? written : lastFlushed) + (this.noFlush[node] ? 0 : this.stepDraw(node, write, true));
+    else if (written <= this.flushStart[node]) flushed = lastFlushed; // the next flush starts after it was written: it covers it
+    else {
+      // A flush is running (the next one starts when it ends) or none is (one starts now).
+      const start = written < lastFlushed ? lastFlushed : written;
+      this.flushStart[node] = start;
+      flushed = start + (this.noFlush[node] ? 0 : this.stepDraw(node, write, true));
+    }
     this.lastFlush[node] = flushed;
     return flushed;
   }
