@@ -4,9 +4,11 @@
  * flush and replay steps. Nothing is tuned: where the simulator and PostgreSQL differ, the
  * difference is what the model leaves out.
  *
- * The model is PostgreSQL's own: the primary sends WAL only once it has flushed it
- * (`shipAfter: "local-commit"`), and a standby writes, flushes and replays it in turn, answering
- * `remote_write`, `on` and `remote_apply` after each step (`ack: … { on: "write" | "flush" | "apply" }`).
+ * The model is PostgreSQL's own: the primary sends WAL once it has flushed it (`shipAfter:
+ * "local-flush"`), and a standby writes, flushes (all it has written at once: `groupFlush`) and
+ * replays it in turn, answering `remote_write`, `on` and `remote_apply` after each step (`ack: …
+ * { on: "write" | "flush" | "apply" }`); a commit's steps are drawn together, as one timed commit
+ * (`jointSteps`), when the results have the rows.
  */
 import type { FollowerConfig, JointStep, JointStepsConfig, SimConfig } from "../config";
 import { constant, empirical, shifted, type Dist } from "../dist";
@@ -318,7 +320,10 @@ export function leaderWakeFor(setting: SimulatedSetting, inputs: ModelInputs): n
 }
 
 /**
- * How the simulator draws a commit's steps:
+ * How the simulator draws the steps that are not in a timed commit's row (jointStepsFor: with
+ * version 3 results, a synchronous commit's own steps come from one row, and these rules are left
+ * for the others, such as s2's under FIRST 1, or s1's flush after a remote_write commit); with
+ * older results, for every step:
  * - "medians" (for commit latency): the standby's write and flush, the primary's flush and the
  *   backend's wake-up at their medians; the primary's commit time and the replay drawn from their
  *   distributions. The steps' slow moments are the machine's busy moments, which slow the primary's
