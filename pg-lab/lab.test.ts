@@ -116,6 +116,11 @@ if (skipReason) {
     it("times the path from a finished commit to a read on s1, which takes at least a moment", () => {
       expect(results.readPath!.count).toBe(results.staleReads[0].trials);
       expect(results.readPath!.p50Ms).toBeGreaterThan(0);
+      // And in every stale-read trial, from its own commit's end to its own read.
+      for (const c of results.staleReads) {
+        expect(c.readPath!.count, c.label).toBe(c.trials);
+        expect(c.readPath!.p50Ms, c.label).toBeGreaterThan(0);
+      }
     });
 
     it("times each standby's write, flush and replay, in that order, and the primary's flush before", () => {

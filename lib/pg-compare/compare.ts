@@ -113,7 +113,9 @@ function explainStaleRace(level: SyncCommitLevel, proxyDelayMs: number, timedSte
 /**
  * Share of reads on s1, sent right after the commit reply, that miss the write: measured and
  * simulated. A simulated read starts on s1 when the client has the reply, less the reply's own
- * hop, plus the measured path from a finished commit to a read on s1.
+ * hop, plus the measured path from a finished commit to a read on s1: timed in the case's own
+ * trials (s1 is busy with that level's remaining steps as the read arrives), or in results before
+ * version 3 after local commits.
  */
 export function compareStaleReads(results: PgLabResults, options: { seed?: number; writes?: number } = {}): StaleComparison[] {
   const inputs = modelInputs(results);
@@ -124,7 +126,8 @@ export function compareStaleReads(results: PgLabResults, options: { seed?: numbe
     const config = simConfigFor({ ...c, applyDelayMs: 0, local }, inputs, { ...options, draws: "drawn" });
     const run = simulate(config);
     const s1 = run.followers.indexOf(c.readFrom);
-    const readPath = sampler(empirical(inputs.readPathMs));
+    // The read's own path, timed in these trials; else the one timed after local commits.
+    const readPath = sampler(empirical(c.readPath && c.readPath.count > 0 ? c.readPath.percentilesMs : inputs.readPathMs));
     const rng = stream(config.seed, "pg-compare/read-path");
     const { ackMs, appliedMs } = run.writes;
     let acked = 0;

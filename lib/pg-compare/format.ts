@@ -172,6 +172,14 @@ export interface StaleReadCase {
    * it was measured.
    */
   staleBecause?: { notWritten: number; notFlushed: number; notReplayed: number };
+  /**
+   * From the commit's end on the primary (clock_timestamp() right after it, in the same message) to
+   * the read starting on the standby (clock_timestamp() in the read), in these trials themselves:
+   * the reply, the client's read, the standby taking it up, while the standby is busy with this
+   * level's remaining steps. Absent (null after upgradePgLabResults) before version 3: then the
+   * results' `readPath` stands for every level.
+   */
+  readPath?: LatencySummary | null;
 }
 
 /** A failover after a crash: acknowledged writes the promoted standby does not have. */
@@ -269,6 +277,7 @@ export function upgradePgLabResults(r: PgLabResults): PgLabResults {
     standbySteps: (r.standbySteps ?? []).map(withClockFields),
     bothSyncSteps: (r.bothSyncSteps ?? []).map(withClockFields),
     readPath: r.readPath ?? null,
+    staleReads: r.staleReads.map((c) => ({ ...c, readPath: c.readPath ?? null })),
   };
 }
 

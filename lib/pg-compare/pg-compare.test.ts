@@ -337,6 +337,15 @@ describe("compareStaleReads", () => {
     expect(share("remote_apply")).toBe(0);
   });
 
+  it("races the read timed in the case's own trials when there is one, else the one timed after local commits", () => {
+    const results = fixture();
+    const local = (r: PgLabResults) => compareStaleReads(r, { writes: 300 }).find((x) => x.level === "local")!.simulatedStaleShare;
+    expect(local(results)).toBeGreaterThan(0.9);
+    // A read that reaches s1 50 ms after the commit finds every write there.
+    results.staleReads = results.staleReads.map((c) => ({ ...c, readPath: around(50) }));
+    expect(local(results)).toBe(0);
+  });
+
   it("finds no stale read after a remote_apply commit in the simulator either", () => {
     const rows = compareStaleReads(fixture(), { writes: 300 });
     expect(rows.find((r) => r.level === "remote_apply")!.simulatedStaleShare).toBe(0);
