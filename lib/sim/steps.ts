@@ -4,8 +4,9 @@
  * leader waiting for confirmations takes to wake up and reply, and a follower's steps after the entry arrives (write it to
  * its operating system, flush it to disk, then apply it; the apply itself stays in replication.ts,
  * where reads wait for it). A follower's steps work in log order, one entry at a time, like its
- * apply thread, so a slow flush holds back the entries behind it. The options are described in
- * lib/config/steps.ts.
+ * apply thread, so a slow flush holds back the entries behind it (with `groupFlush`, one flush
+ * covers every entry written before it starts). A step a `jointSteps` row names takes the row's
+ * value (joint.ts). The options are described in lib/config/steps.ts.
  *
  * By default the leader sends on accept and writing, flushing and waking take no time; then nothing here
  * draws a random number or moves a clock, and runs are exactly those of a simulator without these
