@@ -146,3 +146,32 @@ describe("a follower's write, flush and apply steps", () => {
     expect(() => simulate({ seed: 1, ack: semiSync({ on: "durable" as never }) })).toThrow(/ack\.on.*"receive", "write", "flush", "apply"/);
   });
 });
+
+describe("group flush", () => {
+  // Entries 1 ms apart, a 5 ms flush: one at a time the follower falls further behind with each
+  // entry; in groups, an entry waits at most for the running flush and its own.
+  const config: SimConfig = { seed: 6, followers: 1, network: { oneWayMs: constant(0) }, flushMs: constant(5), workload: { writesPerSec: 1000, writes: 40, arrival: "fixed" } };
+  const lags = (c: SimConfig) => {
+    const run = simulate(c);
+    return Array.from({ length: run.writes.count }, (_, w) => run.writes.appliedMs[0][w] - run.writes.receivedMs[0][w]);
+  };
+
+  it("flushes every entry written before a flush starts in that flush", () => {
+    const grouped = lags({ ...config, groupFlush: true });
+    expect(Math.max(...grouped)).toBeLessThanOrEqual(10 + 1e-9);
+    expect(Math.min(...grouped)).toBeCloseTo(5, 9);
+    // Entries that arrived during one flush finish together.
+    const run = simulate({ ...config, groupFlush: true });
+    const done = new Set(Array.from({ length: run.writes.count }, (_, w) => run.writes.appliedMs[0][w]));
+    expect(done.size).toBeLessThan(run.writes.count / 3);
+  });
+
+  it("flushes one entry at a time by default, so a backlog grows", () => {
+    const single = lags(config);
+    expect(single[39]).toBeCloseTo(40 * 5 - 39 * 1, 6);
+  });
+
+  it("refuses anything but true or false", () => {
+    expect(() => simulate({ ...config, groupFlush: "yes" as unknown as boolean })).toThrow(/groupFlush.*true or false/);
+  });
+});

@@ -191,23 +191,28 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
       return samples;
     });
     const staleCounts = b.stale.map((level) => {
-      const count = { trials: 0, stale: 0, because: { notWritten: 0, notFlushed: 0, notReplayed: 0 } };
+      const count = { trials: 0, stale: 0, because: { notWritten: 0, notFlushed: 0, notReplayed: 0 }, readPathMs: [] as number[] };
       members.push({
         quota: sizes.trials,
         done: 0,
         async run(measured) {
           const id = ids.next++;
-          await writer(level).query({ name: "lab-write", text: "INSERT INTO lab_reads (id) VALUES ($1)", values: [id] });
-          // Where s1's walreceiver and startup process were at the read's snapshot, read in the same statement.
+          // The commit's end on the primary's clock, read in the same message right after it (the
+          // explicit COMMIT makes the clock run after the commit, not inside its transaction).
+          const [, , , done] = (await writer(level).query(
+            `BEGIN; INSERT INTO lab_reads (id) VALUES (${id}); COMMIT; SELECT extract(epoch FROM clock_timestamp()) AS t`,
+          )) as unknown as pg.QueryResult[];
+          // Where s1's walreceiver and startup process were at the read's snapshot, and when the read ran, in the same statement.
           const seen = await reader!.query({
             name: "lab-read",
             text:
               "SELECT EXISTS (SELECT 1 FROM lab_reads WHERE id = $1) AS seen, r.written_lsn::text AS written, r.flushed_lsn::text AS flushed," +
-              " pg_last_wal_replay_lsn()::text AS replayed FROM pg_stat_wal_receiver r",
+              " pg_last_wal_replay_lsn()::text AS replayed, extract(epoch FROM clock_timestamp()) AS t FROM pg_stat_wal_receiver r",
             values: [id],
           });
           if (!measured) return;
           count.trials++;
+          count.readPathMs.push((Number(seen.rows[0].t) - Number(done.rows[0].t)) * 1000);
           if (seen.rows[0].seen === true) return;
           count.stale++;
           // The commit's WAL ends at or before the primary's write position now (nothing else writes meanwhile).
@@ -307,9 +312,12 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
     }
     b.stale.forEach((level, i) => {
       const label = caseLabel({ standbys: b.standbys, level, proxyDelayMs: b.proxyDelayMs, applyDelayMs: 0 });
-      const { trials, stale, because } = staleCounts[i];
-      out.staleReads.push({ label, standbyNames: b.standbys.names, level, proxyDelayMs: b.proxyDelayMs, readFrom: "s1", trials, staleReads: stale, staleBecause: because });
-      const causes = stale > 0 ? ` (s1 had not yet written ${because.notWritten}, flushed ${because.notFlushed}, replayed ${because.notReplayed})` : "";
+      const { trials, stale, because, readPathMs } = staleCounts[i];
+      const readPath = summarizeLatencies(readPathMs);
+      out.staleReads.push({ label, standbyNames: b.standbys.names, level, proxyDelayMs: b.proxyDelayMs, readFrom: "s1", trials, staleReads: stale, staleBecause: because, readPath });
+      const causes =
+        (stale > 0 ? ` (s1 had not yet written ${because.notWritten}, flushed ${because.notFlushed}, replayed ${because.notReplayed})` : "") +
+        `; read started ${fmt(readPath.p50Ms).trim()} ms after the commit (p50)`;
       log(`  ${label.padEnd(50)} ${String(stale).padStart(5)} of ${trials} reads on s1 right after the commit missed it${causes}`);
     });
     timed.forEach(({ name: standby }, j) => {

@@ -116,6 +116,11 @@ if (skipReason) {
     it("times the path from a finished commit to a read on s1, which takes at least a moment", () => {
       expect(results.readPath!.count).toBe(results.staleReads[0].trials);
       expect(results.readPath!.p50Ms).toBeGreaterThan(0);
+      // And in every stale-read trial, from its own commit's end to its own read.
+      for (const c of results.staleReads) {
+        expect(c.readPath!.count, c.label).toBe(c.trials);
+        expect(c.readPath!.p50Ms, c.label).toBeGreaterThan(0);
+      }
     });
 
     it("times each standby's write, flush and replay, in that order, and the primary's flush before", () => {
@@ -168,6 +173,23 @@ if (skipReason) {
         ["s1", "FIRST 2 (s1, s2)", "local on"],
         ["s2", "FIRST 2 (s1, s2)", "local on"],
       ]);
+    });
+
+    it("keeps each timed commit's moments together, a row per commit, the two standbys' rows in step", () => {
+      for (const s of [...results.standbySteps, ...results.bothSyncSteps!]) {
+        for (const l of s.levels) {
+          const what = `${s.label} · ${l.level}`;
+          const rows = l.perCommit!;
+          const n = rows.commitMs.length;
+          expect(n, what).toBeGreaterThanOrEqual(l.commits / 10);
+          const waits = l.level !== "local";
+          expect([rows.shipMs.length, rows.transitMs.length, rows.replyMs.length, rows.releaseMs.length], what).toEqual([n, n, waits ? n : 0, waits ? n : 0]);
+          // A commit that waits for the standby's answer returns after it, on the one clock (to the microsecond).
+          if (waits) for (let i = 0; i < n; i++) expect(rows.commitMs[i], `${what} #${i}`).toBeGreaterThanOrEqual(rows.shipMs[i] + rows.transitMs[i] + rows.replyMs[i] - 0.003);
+        }
+      }
+      const [s1, s2] = results.bothSyncSteps!;
+      s1.levels.forEach((l, i) => expect(l.perCommit!.commitMs, l.level).toEqual(s2.levels[i].perCommit!.commitMs));
     });
 
     it("says where s1 was for each stale read, which account for nearly all of them", () => {

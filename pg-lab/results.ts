@@ -4,7 +4,7 @@
  * in lib/pg-compare/format.ts; this file reads and writes it.
  */
 import { readFileSync } from "node:fs";
-import { PG_LAB_RESULTS_VERSION, upgradePgLabResults, type PgLabResults } from "../lib/pg-compare";
+import { PG_LAB_RESULTS_VERSION, READABLE_PG_LAB_RESULTS_VERSIONS, upgradePgLabResults, type PgLabResults } from "../lib/pg-compare";
 
 export {
   stepTimings,
@@ -14,7 +14,7 @@ export {
   type WalSyncStats,
 } from "../lib/pg-compare";
 
-/** What the lab measures: the results format, version 2. */
+/** What the lab measures: the results format (PG_LAB_RESULTS_VERSION). */
 export type LabResults = PgLabResults;
 
 /** A results file that is not one: names the file and what is wrong. */
@@ -23,8 +23,9 @@ export class ResultsFileError extends Error {
 }
 
 /**
- * Reads a results file written by the lab. A version 1 file (written before the lab timed the
- * standbys' steps) is read with those parts empty, so older recorded runs still load.
+ * Reads a results file written by the lab. An older file (version 1, written before the lab timed
+ * the standbys' steps; version 2, before it kept each timed commit's moments together) is read with
+ * those parts empty, so older recorded runs still load.
  */
 export function readLabResults(file: string): LabResults {
   let parsed: unknown;
@@ -36,8 +37,8 @@ export function readLabResults(file: string): LabResults {
   const r = parsed as Partial<PgLabResults> | null;
   const missing = (["version", "roundTrip", "latency", "staleReads", "lostWrites", "proxy"] as const).filter((k) => r == null || r[k] === undefined);
   const version = r?.version as unknown;
-  if (missing.length > 0 || (version !== 1 && version !== PG_LAB_RESULTS_VERSION)) {
-    const problem = missing.length > 0 ? `missing ${missing.join(", ")}` : `version ${JSON.stringify(version)}, expected 1 or ${PG_LAB_RESULTS_VERSION}`;
+  if (missing.length > 0 || !READABLE_PG_LAB_RESULTS_VERSIONS.includes(version as number)) {
+    const problem = missing.length > 0 ? `missing ${missing.join(", ")}` : `version ${JSON.stringify(version)}, expected ${READABLE_PG_LAB_RESULTS_VERSIONS.join(", ")} (this lab writes ${PG_LAB_RESULTS_VERSION})`;
     throw new ResultsFileError(`${file}: not a PostgreSQL lab results file (${problem}); write one with npm run pg-lab -- --quick --json ${file}`);
   }
   return upgradePgLabResults(r as PgLabResults);

@@ -12,7 +12,7 @@
  */
 import type pg from "pg";
 import { summarizeLatencies } from "../lib/pg-compare";
-import type { StepTimings } from "../lib/pg-compare";
+import type { CommitSteps, StepTimings } from "../lib/pg-compare";
 
 export interface LagRow {
   write_ms: string | null;
@@ -39,6 +39,8 @@ export interface CommitClock {
   returnedMs: number;
   /** The last reply the commit waited for, of all the standbys timed (with two synchronous, the later one); null if one is unknown. */
   lastReplyMs: number | null;
+  /** Every moment of this commit was seen on every standby timed: its rows (CommitSteps) are kept, one per standby, in step. */
+  whole: boolean;
 }
 
 export interface TimedCommit {
@@ -73,10 +75,15 @@ const WAITS_FOR: Record<StepTimings["level"], "write" | "flush" | "apply" | null
  * message's times; nothing else is sent meanwhile, the lab's writes being one at a time). Then the
  * backend is asked to hand over its statistics at once (PostgreSQL 15), so that pg_stat_wal, read
  * next, includes this commit's fsync.
+ *
+ * Each timed commit follows an untimed one of its own, sent right before it, as every plain commit
+ * the lab times follows another: the reads that come after a timed commit leave the primary's
+ * walsender, the standby's walreceiver and the committing backend asleep for a while, and a commit
+ * that has to wake them is slower (on a quiet machine as much as the standby's whole flush). The
+ * untimed commit hands its statistics over as it ends, and the timed one reads pg_stat_wal first,
+ * in its own message, so that its fsync count is its own.
  */
 export class StepTimer {
-  private last: WalCounters | null = null;
-
   constructor(
     private readonly client: pg.Client,
     private readonly level: StepTimings["level"],
@@ -86,9 +93,11 @@ export class StepTimer {
 
   async commit(id: number): Promise<TimedCommit[]> {
     const names = this.standbys.map((s) => `'${s.name}'`).join(", ");
+    await this.client.query(`INSERT INTO lab_steps (id) VALUES (${-id})${this.withWalStats ? "; SELECT pg_stat_force_next_flush()" : ""}`);
     const start = process.hrtime.bigint();
-    const results = (await this.client.query(
-      `BEGIN; INSERT INTO lab_steps (id) VALUES (${id}); SELECT extract(epoch FROM clock_timestamp()) AS t; COMMIT;` +
+    const all = (await this.client.query(
+      (this.withWalStats ? "SELECT wal_sync, wal_sync_time FROM pg_stat_wal; " : "") +
+        `BEGIN; INSERT INTO lab_steps (id) VALUES (${id}); SELECT extract(epoch FROM clock_timestamp()) AS t; COMMIT;` +
         " SELECT extract(epoch FROM clock_timestamp()) AS t;" +
         " SELECT pg_current_wal_lsn()::text AS lsn, application_name," +
         " extract(epoch FROM write_lag) * 1000 AS write_ms, extract(epoch FROM flush_lag) * 1000 AS flush_ms," +
@@ -97,6 +106,8 @@ export class StepTimer {
         ` FROM pg_stat_replication WHERE application_name IN (${names})`,
     )) as unknown as pg.QueryResult[];
     const latencyMs = Number(process.hrtime.bigint() - start) / 1e6;
+    const before = this.withWalStats ? walCounters(all[0].rows[0]) : null;
+    const results = this.withWalStats ? all.slice(1) : all;
     const began = Number(results[2].rows[0].t);
     const returned = Number(results[4].rows[0].t);
     const rows = results[5].rows;
@@ -131,24 +142,29 @@ export class StepTimer {
         latencyMs,
         lags: row as LagRow,
         fsyncs: null,
-        clock: { sentMs: got ? fromStart(received.sent) : null, receivedMs, repliedMs: own ? repliedMs : null, returnedMs, lastReplyMs: null },
+        clock: { sentMs: got ? fromStart(received.sent) : null, receivedMs, repliedMs: own ? repliedMs : null, returnedMs, lastReplyMs: null, whole: false },
       });
     }
     const replies = timed.map((t) => t.clock.repliedMs);
     const lastReplyMs = replies.every((r) => r !== null) ? Math.max(...(replies as number[])) : null;
-    for (const t of timed) t.clock.lastReplyMs = lastReplyMs;
-    if (this.withWalStats) {
-      const before = this.last;
+    const waits = WAITS_FOR[this.level] !== null;
+    const whole = timed.every((t) => t.clock.sentMs !== null && t.clock.receivedMs !== null) && (!waits || lastReplyMs !== null);
+    for (const t of timed) {
+      t.clock.lastReplyMs = lastReplyMs;
+      t.clock.whole = whole;
+    }
+    if (before) {
       // Its own message: the backend hands its statistics over when it next waits for a command.
       await this.client.query("SELECT pg_stat_force_next_flush()");
-      const row = (await this.client.query("SELECT wal_sync, wal_sync_time FROM pg_stat_wal")).rows[0];
-      this.last = { syncs: Number(row.wal_sync), totalMs: Number(row.wal_sync_time) };
-      // The first commit has nothing to compare with: it counts as none.
-      const fsyncs = before ? { count: this.last.syncs - before.syncs, totalMs: this.last.totalMs - before.totalMs } : { count: 0, totalMs: 0 };
-      for (const t of timed) t.fsyncs = fsyncs;
+      const after = walCounters((await this.client.query("SELECT wal_sync, wal_sync_time FROM pg_stat_wal")).rows[0]);
+      for (const t of timed) t.fsyncs = { count: after.syncs - before.syncs, totalMs: after.totalMs - before.totalMs };
     }
     return timed;
   }
+}
+
+function walCounters(row: { wal_sync: string; wal_sync_time: string }): WalCounters {
+  return { syncs: Number(row.wal_sync), totalMs: Number(row.wal_sync_time) };
 }
 
 /** Collects the timed commits of one level. */
@@ -164,6 +180,7 @@ export class StepRecorder {
   private transit: number[] = [];
   private standbyReply: number[] = [];
   private release: number[] = [];
+  private perCommit: CommitSteps = { shipMs: [], transitMs: [], replyMs: [], releaseMs: [], commitMs: [] };
   private cleared = 0;
   private commits = 0;
   private walStats = false;
@@ -173,13 +190,25 @@ export class StepRecorder {
   add({ latencyMs, lags, fsyncs, clock }: TimedCommit): void {
     this.commits++;
     this.latency.push(latencyMs);
-    const { sentMs, receivedMs, repliedMs, returnedMs, lastReplyMs } = clock;
+    const { sentMs, receivedMs, repliedMs, returnedMs, lastReplyMs, whole } = clock;
     if (sentMs !== null && receivedMs !== null) {
       this.ship.push(sentMs);
       this.transit.push(receivedMs - sentMs);
     }
     if (receivedMs !== null && repliedMs !== null) this.standbyReply.push(repliedMs - receivedMs);
     if (lastReplyMs !== null) this.release.push(returnedMs - lastReplyMs);
+    // A commit's row only when every moment it has was seen, on every standby timed: a row with a
+    // gap is not one commit, and the rows of two standbys timed together stay in step.
+    if (whole) {
+      const row = this.perCommit;
+      row.shipMs.push(round3(sentMs!));
+      row.transitMs.push(round3(receivedMs! - sentMs!));
+      if (WAITS_FOR[this.level] !== null) {
+        row.replyMs.push(round3(repliedMs! - receivedMs!));
+        row.releaseMs.push(round3(returnedMs - lastReplyMs!));
+      }
+      row.commitMs.push(round3(returnedMs));
+    }
     if (fsyncs) {
       this.walStats = true;
       // Two or more: the WAL writer or a checkpoint synced meanwhile, and the time is not this commit's alone.
@@ -214,6 +243,12 @@ export class StepRecorder {
       transitMs: summarizeLatencies(this.transit),
       standbyReplyMs: summarizeLatencies(this.standbyReply),
       releaseMs: summarizeLatencies(this.release),
+      perCommit: this.perCommit,
     };
   }
+}
+
+/** Microseconds are the clocks' resolution (clock_timestamp(), the timestamps in pg_stat_*). */
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
 }

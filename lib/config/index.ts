@@ -17,6 +17,7 @@ import { normalizeTriggers } from "../triggers";
 import { normalizeFaults } from "./faults";
 import { checkUpFront, normalizeLimits } from "./limits";
 import { normalizeReads } from "./reads";
+import { normalizeJointSteps } from "./joint";
 import { normalizeSteps, STEPS_KEYS } from "./steps";
 import type { Normalized, SimConfig } from "./types";
 import { normalizeWorkload } from "./workload";
@@ -25,6 +26,7 @@ export type * from "./types";
 export { followerName } from "./cluster";
 export { DEFAULT_CLIENT_TIMEOUT_MS } from "./failover";
 export { DEFAULT_LIMITS } from "./limits";
+export { JOINT_FOLLOWER_STEPS, JOINT_LEADER_STEPS, type JointStep, type JointStepsConfig } from "./joint";
 export { SHIP_AFTER, type ShipAfter, type StepsConfig, type FollowerStepsConfig } from "./steps";
 
 /** The top-level options of `simulate`. */
@@ -44,6 +46,7 @@ export const SIM_KEYS = [
   "recordHistory",
   "engine",
   "limits",
+  "jointSteps",
   ...STEPS_KEYS,
 ] as const satisfies readonly (keyof SimConfig)[];
 
@@ -83,6 +86,7 @@ export function normalize(c: SimConfig): Normalized {
     leaderWakeMs: steps.leaderWakeMs,
     writeMs: steps.writeMs,
     flushMs: steps.flushMs,
+    groupFlush: steps.groupFlush,
     seed: c.seed,
     names,
     toFollowerMs: cluster.toFollowerMs,
@@ -103,7 +107,11 @@ export function normalize(c: SimConfig): Normalized {
     recordHistory,
     engine: c.engine ?? "auto",
     limits: normalizeLimits(c),
+    jointSteps: normalizeJointSteps(c.jointSteps, names),
   };
+  if (cfg.jointSteps?.columns.some((c) => c.step === "leaderFlushMs") && cfg.shipAfter !== "local-flush") {
+    throw new ConfigError("jointSteps.columns", c.jointSteps!.columns, 'a "leaderFlushMs" column is the shipping point of shipAfter: "local-flush" only: add shipAfter: "local-flush" (with leaderFlushMs), or drop the column');
+  }
   checkUpFront(cfg);
   return cfg;
 }

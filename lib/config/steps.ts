@@ -38,7 +38,7 @@ export type ShipAfter = "accept" | "local-commit" | "local-flush";
 export const SHIP_AFTER: readonly ShipAfter[] = ["accept", "local-commit", "local-flush"];
 
 /** The section's top-level options, and a follower's (checked for unknown keys with the others). */
-export const STEPS_KEYS = ["shipAfter", "leaderFlushMs", "leaderWakeMs", "writeMs", "flushMs"] as const;
+export const STEPS_KEYS = ["shipAfter", "leaderFlushMs", "leaderWakeMs", "writeMs", "flushMs", "groupFlush"] as const;
 export const FOLLOWER_STEPS_KEYS = ["writeMs", "flushMs"] as const;
 
 /** The step options of the whole configuration. */
@@ -62,6 +62,14 @@ export interface StepsConfig {
   writeMs?: Dist;
   /** Default time a follower takes to flush an entry to disk, once written. Default constant 0. */
   flushMs?: Dist;
+  /**
+   * false (default): a follower flushes its entries one at a time, in log order, each taking a
+   * `flushMs` of its own, so entries that arrive during a slow flush queue behind it. true: one
+   * flush covers every entry written before it starts, as PostgreSQL's walreceiver flushes all the
+   * WAL it has written in one fsync (a group commit): entries written while a flush runs wait for
+   * the next one, and are flushed together, in one `flushMs`.
+   */
+  groupFlush?: boolean;
 }
 
 /** A follower's own step times (each defaults to the configuration-wide one). */
@@ -78,6 +86,7 @@ export interface NormalizedSteps {
   /** Per node index (index 0, the initial leader, gets the defaults: it follows after a failover). */
   writeMs: Dist[];
   flushMs: Dist[];
+  groupFlush: boolean;
 }
 
 /**
@@ -107,5 +116,6 @@ export function normalizeSteps(c: StepsConfig, followers: number | readonly Foll
     writeMs.push(f.writeMs !== undefined ? checkDist(f.writeMs, `followers[${i}].writeMs`) : write);
     flushMs.push(f.flushMs !== undefined ? checkDist(f.flushMs, `followers[${i}].flushMs`) : flush);
   });
-  return { shipAfter, leaderFlushMs, leaderWakeMs, writeMs, flushMs };
+  if (c.groupFlush !== undefined && typeof c.groupFlush !== "boolean") throw new ConfigError("groupFlush", c.groupFlush, "it must be true or false");
+  return { shipAfter, leaderFlushMs, leaderWakeMs, writeMs, flushMs, groupFlush: c.groupFlush ?? false };
 }

@@ -7,6 +7,7 @@ import type { AckPolicy, AckRule } from "../policies";
 import type { CoordinatorConfig, FencingConfig, NormalizedCoordinator, NormalizedFencing } from "../coordination";
 import type { NormalizedPartition, PartitionFault } from "../partitions";
 import type { ReadRouting } from "../reads";
+import type { JointStepsConfig, NormalizedJointSteps } from "./joint";
 import type { FollowerStepsConfig, NormalizedSteps, StepsConfig } from "./steps";
 import type { NormalizedTrigger, Trigger } from "../triggers";
 
@@ -193,6 +194,8 @@ export interface SimConfig extends StepsConfig {
   engine?: "auto" | "events";
   /** Budgets for the run; see LimitsConfig. */
   limits?: LimitsConfig;
+  /** Steps measured together on real operations, drawn together, a row per write (lib/config/joint.ts). */
+  jointSteps?: JointStepsConfig;
 }
 
 /** A fully checked configuration with every default filled in. */
@@ -239,4 +242,5 @@ export interface Normalized extends NormalizedSteps {
   recordHistory: boolean;
   engine: "auto" | "events";
   limits: Required<LimitsConfig>;
+  jointSteps: NormalizedJointSteps | null;
 }

@@ -6,7 +6,7 @@ import { constant, empirical, sampler } from "../dist";
 import { stream } from "../rng";
 import { simulate } from "../sim";
 import { summarizeLatencies, type LatencySummary, type LostWritesCase, type PgLabResults, type StaleReadCase, type SyncCommitLevel } from "./format";
-import { ackPolicyFor, followersFor, modelInputs, primaryStepsFor, simConfigFor, type ModelInputs, type SimulatedSetting } from "./model";
+import { ackPolicyFor, followersFor, jointStepsFor, modelInputs, primaryStepsFor, simConfigFor, type ModelInputs, type SimulatedSetting } from "./model";
 
 export interface LatencyComparison extends SimulatedSetting {
   label: string;
@@ -27,7 +27,7 @@ const LEFT_OUT =
   "what is left is the processes' own scheduling: the walsender waking after the flush, the backend after the reply, and three servers sharing two cores and one disk";
 
 /** Why measured and simulated commit latency differ for a setting (or agree). */
-export function explainLatencyGap(setting: SimulatedSetting, timedSteps = true, clocked = false): string {
+export function explainLatencyGap(setting: SimulatedSetting, timedSteps = true, clocked = false, rows = false): string {
   const { level, standbyNames, proxyDelayMs, applyDelayMs } = setting;
   if (level === "off") return "Both: the INSERT and the client round trip only; nothing waits for a disk or a standby.";
   if (level === "local") return "Input, equal by construction: the simulator takes the leader's commit time (the INSERT and the WAL fsync) from this measurement.";
@@ -44,10 +44,10 @@ export function explainLatencyGap(setting: SimulatedSetting, timedSteps = true, 
   const proxy = proxyDelayMs > 0 ? "; and the proxy, which runs in the lab's own process, holds bytes longer than it can time when that process waits for a core" : "";
   if (clocked) {
     const both = /^\s*FIRST\s+2\b/i.test(standbyNames) ? " (with both standbys synchronous, their steps as timed together: two flushes share the disk and the cores)" : "";
-    return (
-      `Both: the primary's flush and its walsender sending, the WAL to the standby${link}, ${STEP_WAITED[level]} there${both}, the reply back and the backend waking up, ` +
-      `each timed on the machine's one clock and taken at its median; what is left is a busy machine's moments, which slow the steps of one commit together${proxy}.`
-    );
+    const drawn = rows
+      ? "each timed on the machine's one clock, a whole timed commit at a time; what is left is how far commits timed step by step are from plain ones, and the busy moments each met"
+      : "each timed on the machine's one clock and taken at its median; what is left is a busy machine's moments, which slow the steps of one commit together";
+    return `Both: the primary's flush and its walsender sending, the WAL to the standby${link}, ${STEP_WAITED[level]} there${both}, the reply back and the backend waking up, ${drawn}${proxy}.`;
   }
   return `Both: the primary's flush, then the WAL to the standby${link} and ${STEP_WAITED[level]} there, each timed by PostgreSQL; ${LEFT_OUT}${proxy}.`;
 }
@@ -65,7 +65,7 @@ export function compareCommitLatency(results: PgLabResults, options: { seed?: nu
       applyDelayMs: c.applyDelayMs,
       measured: c.latency,
       simulated: summarizeLatencies(run.commitLatencyMs()),
-      why: explainLatencyGap(c, inputs.timedSteps, inputs.clocked),
+      why: explainLatencyGap(c, inputs.timedSteps, inputs.clocked, inputs.rows !== null && jointStepsFor(c, inputs, "latency") !== null),
     };
   });
 }
@@ -113,7 +113,9 @@ function explainStaleRace(level: SyncCommitLevel, proxyDelayMs: number, timedSte
 /**
  * Share of reads on s1, sent right after the commit reply, that miss the write: measured and
  * simulated. A simulated read starts on s1 when the client has the reply, less the reply's own
- * hop, plus the measured path from a finished commit to a read on s1.
+ * hop, plus the measured path from a finished commit to a read on s1: timed in the case's own
+ * trials (s1 is busy with that level's remaining steps as the read arrives), or in results before
+ * version 3 after local commits.
  */
 export function compareStaleReads(results: PgLabResults, options: { seed?: number; writes?: number } = {}): StaleComparison[] {
   const inputs = modelInputs(results);
@@ -124,7 +126,8 @@ export function compareStaleReads(results: PgLabResults, options: { seed?: numbe
     const config = simConfigFor({ ...c, applyDelayMs: 0, local }, inputs, { ...options, draws: "drawn" });
     const run = simulate(config);
     const s1 = run.followers.indexOf(c.readFrom);
-    const readPath = sampler(empirical(inputs.readPathMs));
+    // The read's own path, timed in these trials; else the one timed after local commits.
+    const readPath = sampler(empirical(c.readPath && c.readPath.count > 0 ? c.readPath.percentilesMs : inputs.readPathMs));
     const rng = stream(config.seed, "pg-compare/read-path");
     const { ackMs, appliedMs } = run.writes;
     let acked = 0;

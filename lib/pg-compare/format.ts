@@ -113,6 +113,31 @@ export interface StepTimings {
    * backend, the backend waking and finishing its commit. Empty for `local`.
    */
   releaseMs?: LatencySummary | null;
+  /**
+   * The same moments kept together, commit by commit: entry i of each list is commit i's, for the
+   * commits whose moments were all seen. The steps of one commit are not independent (a busy moment
+   * slows the primary's flush, the walsender, the walreceiver and the backend at once), so the
+   * simulator draws a commit's steps as one of these rows, never each step on its own. Absent (null
+   * after upgradePgLabResults) in files written before version 3.
+   */
+  perCommit?: CommitSteps | null;
+}
+
+/**
+ * Timed commits' moments, one entry per commit in each list (ms). For `local`, where no reply is
+ * waited for, `replyMs` and `releaseMs` are empty.
+ */
+export interface CommitSteps {
+  /** From the backend starting its COMMIT to the walsender sending the WAL (StepTimings.shipMs). */
+  shipMs: number[];
+  /** From the walsender sending it to the walreceiver taking it in (StepTimings.transitMs). */
+  transitMs: number[];
+  /** From the walreceiver taking it in to the standby sending the reply the commit waited for (StepTimings.standbyReplyMs). */
+  replyMs: number[];
+  /** From that reply (the later one with two synchronous standbys) to the backend running again (StepTimings.releaseMs). */
+  releaseMs: number[];
+  /** From the backend starting its COMMIT to it running again: the whole commit on the server. */
+  commitMs: number[];
 }
 
 /** One standby's steps after the WAL arrives (write, flush, replay), and the primary's before it leaves. */
@@ -147,6 +172,14 @@ export interface StaleReadCase {
    * it was measured.
    */
   staleBecause?: { notWritten: number; notFlushed: number; notReplayed: number };
+  /**
+   * From the commit's end on the primary (clock_timestamp() right after it, in the same message) to
+   * the read starting on the standby (clock_timestamp() in the read), in these trials themselves:
+   * the reply, the client's read, the standby taking it up, while the standby is busy with this
+   * level's remaining steps. Absent (null after upgradePgLabResults) before version 3: then the
+   * results' `readPath` stands for every level.
+   */
+  readPath?: LatencySummary | null;
 }
 
 /** A failover after a crash: acknowledged writes the promoted standby does not have. */
@@ -183,13 +216,14 @@ export interface DelaySamples {
 
 /**
  * What `npm run pg-lab` measured. Version 2 added the step timings (`standbySteps`,
- * `roundTripViaProxy`, `readPath`, and each latency case's `local` and `walSync`); a version 1
- * file reads with them empty (see
- * `upgradePgLabResults`), and the comparison then has only the round trip and the commit times.
+ * `roundTripViaProxy`, `readPath`, and each latency case's `local` and `walSync`); version 3 each
+ * timed commit's moments kept together (`StepTimings.perCommit`). An older file reads with what it
+ * lacks empty (see `upgradePgLabResults`): from version 1 the comparison has only the round trip
+ * and the commit times; from version 2 it takes each step on its own, at its median.
  */
 export interface PgLabResults {
   /** Format version of this file. */
-  version: 1 | 2;
+  version: 1 | 2 | 3;
   quick: boolean;
   startedAt: string;
   durationMs: number;
@@ -229,7 +263,10 @@ export interface PgLabResults {
 }
 
 /** The current format version, as the lab writes it. */
-export const PG_LAB_RESULTS_VERSION = 2;
+export const PG_LAB_RESULTS_VERSION = 3;
+
+/** The versions `upgradePgLabResults` reads. */
+export const READABLE_PG_LAB_RESULTS_VERSIONS: readonly number[] = [1, 2, 3];
 
 /** Results of any version, in the current shape: what a version 1 file lacks is empty or null. */
 export function upgradePgLabResults(r: PgLabResults): PgLabResults {
@@ -240,11 +277,12 @@ export function upgradePgLabResults(r: PgLabResults): PgLabResults {
     standbySteps: (r.standbySteps ?? []).map(withClockFields),
     bothSyncSteps: (r.bothSyncSteps ?? []).map(withClockFields),
     readPath: r.readPath ?? null,
+    staleReads: r.staleReads.map((c) => ({ ...c, readPath: c.readPath ?? null })),
   };
 }
 
 function withClockFields(c: StandbyStepsCase): StandbyStepsCase {
-  const levels = c.levels.map((l) => ({ ...l, shipMs: l.shipMs ?? null, transitMs: l.transitMs ?? null, standbyReplyMs: l.standbyReplyMs ?? null, releaseMs: l.releaseMs ?? null }));
+  const levels = c.levels.map((l) => ({ ...l, shipMs: l.shipMs ?? null, transitMs: l.transitMs ?? null, standbyReplyMs: l.standbyReplyMs ?? null, releaseMs: l.releaseMs ?? null, perCommit: l.perCommit ?? null }));
   return { ...c, levels };
 }
 

@@ -4,15 +4,17 @@
  * flush and replay steps. Nothing is tuned: where the simulator and PostgreSQL differ, the
  * difference is what the model leaves out.
  *
- * The model is PostgreSQL's own: the primary sends WAL only once it has flushed it
- * (`shipAfter: "local-commit"`), and a standby writes, flushes and replays it in turn, answering
- * `remote_write`, `on` and `remote_apply` after each step (`ack: … { on: "write" | "flush" | "apply" }`).
+ * The model is PostgreSQL's own: the primary sends WAL once it has flushed it (`shipAfter:
+ * "local-flush"`), and a standby writes, flushes (all it has written at once: `groupFlush`) and
+ * replays it in turn, answering `remote_write`, `on` and `remote_apply` after each step (`ack: …
+ * { on: "write" | "flush" | "apply" }`); a commit's steps are drawn together, as one timed commit
+ * (`jointSteps`), when the results have the rows.
  */
-import type { FollowerConfig, SimConfig } from "../config";
+import type { FollowerConfig, JointStep, JointStepsConfig, SimConfig } from "../config";
 import { constant, empirical, shifted, type Dist } from "../dist";
 import { ConfigError } from "../errors";
 import { asyncAck, firstOf, quorum, type AckPolicy, type ConfirmStep } from "../policies";
-import { stepTimings, type LatencySummary, type PgLabResults, type StepTimings, type SyncCommitLevel } from "./format";
+import { stepTimings, type CommitSteps, type LatencySummary, type PgLabResults, type StepTimings, type SyncCommitLevel } from "./format";
 
 /** What the simulator is told about one standby: its link and its own steps, as percentiles. */
 export interface StandbyModel {
@@ -64,6 +66,12 @@ export interface ModelInputs {
    * query, s1 taking it up). Results without it: two loopback hops.
    */
   readPathMs: number[];
+  /**
+   * Each timed commit's moments kept together, per level: s1 and s2 each the synchronous one, and
+   * both synchronous (their rows in step, commit by commit). null in results without them (before
+   * version 3): the steps are then taken each on its own.
+   */
+  rows: { s1: LevelRows; s2: LevelRows; bothSync: { s1: LevelRows; s2: LevelRows } | null } | null;
   /** The results timed the standbys' steps; without them the steps take no time and s1's link is loopback. */
   timedSteps: boolean;
   /**
@@ -72,6 +80,15 @@ export interface ModelInputs {
    * and wakes up after the confirmation. Without them, it ships once its local commit is done.
    */
   clocked: boolean;
+}
+
+/** A standby's timed commits, per level, with every row whole. */
+export type LevelRows = Partial<Record<StepTimings["level"], CommitSteps>>;
+
+function levelRows(levels: StepTimings[] | undefined): LevelRows | null {
+  const rows: LevelRows = {};
+  for (const l of levels ?? []) if (l.perCommit && l.perCommit.commitMs.length > 0) rows[l.level] = l.perCommit;
+  return rows.on ? rows : null;
 }
 
 const minus = (values: number[], offsetMs: number) => values.map((v) => Math.max(0, v - offsetMs));
@@ -149,9 +166,15 @@ export function modelInputs(results: PgLabResults): ModelInputs {
     : timedSteps
       ? { s1: lagModel(results, "s1", s1LinkMs), s2: lagModel(results, "s2", loopbackMs) }
       : { s1: untimed(s1LinkMs), s2: untimed(loopbackMs) };
+  const rows1 = levelRows(solo("s1"));
+  const rows2 = levelRows(solo("s2"));
+  const both1 = levelRows(both("s1"));
+  const both2 = levelRows(both("s2"));
+  const rows = isClocked && rows1 && rows2 ? { s1: rows1, s2: rows2, bothSync: both1 && both2 ? { s1: both1, s2: both2 } : null } : null;
   return {
     loopbackMs,
     roundTripMs,
+    rows,
     executeMs: minus(undelayed("off"), roundTripMs),
     commitMs: minus(undelayed("local"), roundTripMs),
     proxyToStandbyMs: results.proxy.toStandby.percentilesMs,
@@ -197,9 +220,84 @@ export interface SimulatedSetting {
   local?: LatencySummary | null;
 }
 
+const isFirst2 = (setting: SimulatedSetting) => /^\s*FIRST\s+2\b/i.test(setting.standbyNames);
+
 /** The standbys as timed for a setting: both synchronous (FIRST 2) when the results timed that, else each alone. */
 function standbysFor(setting: SimulatedSetting, inputs: ModelInputs): Record<"s1" | "s2", StandbyModel> {
-  return inputs.bothSync !== null && /^\s*FIRST\s+2\b/i.test(setting.standbyNames) ? inputs.bothSync : inputs.standbys;
+  return inputs.bothSync !== null && isFirst2(setting) ? inputs.bothSync : inputs.standbys;
+}
+
+/**
+ * What a simulated commit is for: its latency, or the race between a standby and a read right
+ * after it (StepDraws). A `local` commit's latency is the measured local commit itself, not a
+ * timed one's.
+ */
+export type JointPurpose = "latency" | "race";
+
+/**
+ * A setting's timed commits as rows the simulator draws whole (`jointSteps`): one row per commit,
+ * so that a commit's steps are as slow or as quick together as they were in PostgreSQL. From the
+ * synchronous standby's commits of the setting's level (s1's under FIRST 1 and ANY 1, where s2
+ * keeps steps of its own; both standbys' under FIRST 2, `on` only):
+ * - the primary's flush and its local commit: the INSERT (median) and the COMMIT until the
+ *   walsender sent the WAL; for a `local` commit's race, its local commit is its whole COMMIT;
+ * - the WAL's transit to the standby (with the proxy's delay added, the link keeps its own draws);
+ *   with both synchronous, the later walsender's wait on top;
+ * - the standby's answer after the WAL arrived, as the step the level waits for (write, flush or
+ *   replay, with any recovery_min_apply_delay on top);
+ * - the backend's wake-up: from the answer to the backend running again, less the trip back.
+ * null when the results have no such rows (before version 3), for `off`, and for a `local`
+ * commit's latency.
+ */
+export function jointStepsFor(setting: SimulatedSetting, inputs: ModelInputs, purpose: JointPurpose): JointStepsConfig | null {
+  const rows = inputs.rows;
+  const { level } = setting;
+  if (rows === null || level === "off" || (level === "local" && purpose === "latency")) return null;
+  const executeMs = median(inputs.executeMs);
+  const delayed = setting.proxyDelayMs > 0;
+  const columns: JointStep[] = ["leaderFlushMs", "leaderCommitMs"];
+  const out: number[][] = [];
+  if (isFirst2(setting)) {
+    const both = rows.bothSync;
+    const [a, b] = [both?.s1.on, both?.s2.on];
+    if (level !== "on" || !a || !b || a.commitMs.length !== b.commitMs.length || !inputs.bothSync) return null;
+    const links = [inputs.bothSync.s1.linkMs, inputs.bothSync.s2.linkMs];
+    columns.push(...(delayed ? [] : (["s1.toFollowerMs"] as const)), "s2.toFollowerMs", "s1.writeMs", "s1.flushMs", "s2.writeMs", "s2.flushMs", "leaderWakeMs");
+    for (let i = 0; i < a.commitMs.length; i++) {
+      const ship = Math.min(a.shipMs[i], b.shipMs[i]);
+      // The later answer releases the commit; the delayed s1's, when its link is delayed.
+      const answered = [a, b].map((r) => r.shipMs[i] + r.transitMs[i] + r.replyMs[i]);
+      const later = delayed || answered[0] >= answered[1] ? 0 : 1;
+      out.push([
+        executeMs + ship,
+        executeMs + ship,
+        ...(delayed ? [] : [a.transitMs[i] + a.shipMs[i] - ship]),
+        b.transitMs[i] + b.shipMs[i] - ship,
+        0,
+        a.replyMs[i],
+        0,
+        b.replyMs[i],
+        Math.max(0, [a, b][later].releaseMs[i] - links[later]),
+      ]);
+    }
+    return { columns, rowsMs: out };
+  }
+  const r = rows.s1[level];
+  if (!r) return null;
+  const linkMs = inputs.standbys.s1.linkMs;
+  if (!delayed) columns.push("s1.toFollowerMs");
+  const waited: JointStep[] = level === "remote_write" ? ["s1.writeMs"] : level === "on" ? ["s1.writeMs", "s1.flushMs"] : level === "remote_apply" ? ["s1.writeMs", "s1.flushMs", "s1.applyMs"] : [];
+  columns.push(...waited);
+  if (level !== "local") columns.push("leaderWakeMs");
+  for (let i = 0; i < r.commitMs.length; i++) {
+    const row = [executeMs + r.shipMs[i], executeMs + (level === "local" ? r.commitMs[i] : r.shipMs[i])];
+    if (!delayed) row.push(r.transitMs[i]);
+    // The standby's whole answer goes into the last step waited for; the ones before it take none.
+    waited.forEach((_, k) => row.push(k < waited.length - 1 ? 0 : r.replyMs[i] + (level === "remote_apply" ? setting.applyDelayMs : 0)));
+    if (level !== "local") row.push(Math.max(0, r.releaseMs[i] - linkMs));
+    out.push(row);
+  }
+  return { columns, rowsMs: out };
 }
 
 /**
@@ -222,7 +320,10 @@ export function leaderWakeFor(setting: SimulatedSetting, inputs: ModelInputs): n
 }
 
 /**
- * How the simulator draws a commit's steps:
+ * How the simulator draws the steps that are not in a timed commit's row (jointStepsFor: with
+ * version 3 results, a synchronous commit's own steps come from one row, and these rules are left
+ * for the others, such as s2's under FIRST 1, or s1's flush after a remote_write commit); with
+ * older results, for every step:
  * - "medians" (for commit latency): the standby's write and flush, the primary's flush and the
  *   backend's wake-up at their medians; the primary's commit time and the replay drawn from their
  *   distributions. The steps' slow moments are the machine's busy moments, which slow the primary's
@@ -246,15 +347,17 @@ export type StepDraws = "medians" | "drawn" | "typical";
  * drawn as `draws` says. A walsender that sends later than the first (it waits for a core) has that
  * much more on its link.
  */
-export function followersFor(setting: SimulatedSetting, inputs: ModelInputs, draws: StepDraws = "medians"): FollowerConfig[] {
+export function followersFor(setting: SimulatedSetting, inputs: ModelInputs, draws: StepDraws = "medians", joint: JointStepsConfig | null = null): FollowerConfig[] {
   const atMedian = (percentilesMs: number[]) => constant(median(percentilesMs));
   const dist = (percentilesMs: number[]): Dist => (draws === "typical" ? atMedian(percentilesMs) : empirical(percentilesMs));
   const step = (percentilesMs: number[]): Dist => (draws === "drawn" ? empirical(percentilesMs) : atMedian(percentilesMs));
   const standbys = standbysFor(setting, inputs);
   const flush = leaderFlushFor(setting, inputs);
   const { s1, s2 } = standbys;
-  const firstSend = flush !== null ? Math.min(median(s1.shipMs!), median(s2.shipMs!)) : 0;
-  const lateSend = (m: StandbyModel) => (flush !== null ? median(m.shipMs!) - firstSend : 0);
+  // With s1's timed commits drawn whole, the WAL leaves when s1's walsender sent it in that commit.
+  const soloRows = joint !== null && !isFirst2(setting);
+  const firstSend = flush === null ? 0 : soloRows ? median(s1.shipMs!) : Math.min(median(s1.shipMs!), median(s2.shipMs!));
+  const lateSend = (m: StandbyModel) => (flush !== null ? Math.max(0, median(m.shipMs!) - firstSend) : 0);
   const s1Link = (extraMs: number, samplesMs: number[]) =>
     setting.proxyDelayMs === 0
       ? constant(s1.linkMs + extraMs)
@@ -304,14 +407,18 @@ export function leaderCommitFor(setting: SimulatedSetting, inputs: ModelInputs):
 /** A simulated run of one client committing `writes` times in a row, as the lab's writer does. */
 export function simConfigFor(setting: SimulatedSetting, inputs: ModelInputs, options: { seed?: number; writes?: number; draws?: StepDraws } = {}): SimConfig {
   const hop = constant(inputs.loopbackMs);
+  const joint = jointStepsFor(setting, inputs, options.draws === "drawn" ? "race" : "latency");
   return {
     seed: options.seed ?? 1,
-    followers: followersFor(setting, inputs, options.draws),
+    followers: followersFor(setting, inputs, options.draws, joint),
+    // A walreceiver flushes all the WAL it has written in one fsync.
+    groupFlush: true,
     ack: ackPolicyFor(setting.standbyNames, setting.level),
     // PostgreSQL's walsender sends only WAL the primary has flushed.
     ...primaryStepsFor(setting, inputs, options.draws),
     leaderCommitMs: empirical(leaderCommitFor(setting, inputs)),
     network: { clientRequestMs: hop, clientResponseMs: hop },
     workload: { closedLoop: { clients: 1, writesPerClient: options.writes ?? 2000 } },
+    ...(joint !== null ? { jointSteps: joint } : {}),
   };
 }

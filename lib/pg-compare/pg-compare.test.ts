@@ -11,6 +11,7 @@ import {
   compareCommitLatency,
   compareLostWrites,
   compareStaleReads,
+  jointStepsFor,
   latencyCase,
   latencyComparisonChart,
   leaderCommitFor,
@@ -165,6 +166,64 @@ describe("the model fed with the commits' clocks", () => {
   });
 });
 
+/**
+ * The clocked fixture with each timed commit's moments kept together: s1's `on` commits are a third
+ * quick (WAL sent 0.2 ms after the COMMIT, answered 0.2 ms after it arrived), a third slow to send
+ * and a third slow to answer. Each step's median is the quick one, 0.2 ms; two commits in three
+ * take 2.2 ms.
+ */
+function rowsFixture(): PgLabResults {
+  const results = clockedFixture();
+  const kinds = [...Array(34).fill([0.2, 0.2]), ...Array(33).fill([0.2, 2]), ...Array(34).fill([2, 0.2])] as [number, number][];
+  const rows = (level: StepTimings["level"]) => ({
+    shipMs: kinds.map(([ship]) => ship),
+    transitMs: kinds.map(() => 0.05),
+    replyMs: level === "local" ? [] : kinds.map(([, reply]) => reply),
+    releaseMs: level === "local" ? [] : kinds.map(() => 0.1),
+    commitMs: kinds.map(([ship, reply]) => ship + (level === "local" ? 0.1 : 0.05 + reply + 0.1)),
+  });
+  results.version = PG_LAB_RESULTS_VERSION;
+  results.standbySteps = results.standbySteps.map((c) => ({ ...c, levels: c.levels.map((l) => ({ ...l, perCommit: rows(l.level) })) }));
+  return results;
+}
+
+describe("the model fed with each timed commit's moments together", () => {
+  const results = rowsFixture();
+  const inputs = modelInputs(results);
+  const setting = { standbyNames: "FIRST 1 (s1, s2)", level: "on" as const, proxyDelayMs: 0, applyDelayMs: 0 };
+
+  it("draws a commit's steps as one measured row, not each step at its median", () => {
+    expect(inputs.rows).not.toBeNull();
+    const config = simConfigFor(setting, inputs);
+    expect(config.jointSteps!.columns).toEqual(["leaderFlushMs", "leaderCommitMs", "s1.toFollowerMs", "s1.writeMs", "s1.flushMs", "leaderWakeMs"]);
+    expect(config.jointSteps!.rowsMs).toHaveLength(101);
+    const p50 = compareCommitLatency(results, { writes: 600 }).find((r) => r.label === "FIRST 1 · on")!.simulated.p50Ms;
+    // 0.06 ms round trip + 0.04 ms INSERT + a slow row (2.2 ms of sending and answering) + 0.05 ms
+    // there + 0.1 ms until the backend runs again; the steps at their medians would give 0.65 ms.
+    expect(p50).toBeCloseTo(0.06 + 0.04 + 2.2 + 0.05 + 0.1, 1);
+  });
+
+  it("keeps the link's own draws when the proxy delays it, and the replay delay on top of a remote_apply answer", () => {
+    expect(jointStepsFor({ ...setting, proxyDelayMs: 5 }, inputs, "latency")!.columns).not.toContain("s1.toFollowerMs");
+    const apply = jointStepsFor({ ...setting, level: "remote_apply", applyDelayMs: 20 }, inputs, "latency")!;
+    const column = apply.columns.indexOf("s1.applyMs");
+    expect(Math.min(...apply.rowsMs.map((r) => r[column]))).toBeCloseTo(20.2, 9);
+  });
+
+  it("leaves a local commit's latency to the measured local commits, and races a local commit's WAL against its own end", () => {
+    expect(jointStepsFor({ ...setting, level: "local" }, inputs, "latency")).toBeNull();
+    const race = jointStepsFor({ ...setting, level: "local" }, inputs, "race")!;
+    expect(race.columns).toEqual(["leaderFlushMs", "leaderCommitMs", "s1.toFollowerMs"]);
+    expect(race.rowsMs[0][1] - race.rowsMs[0][0]).toBeCloseTo(0.1, 9);
+  });
+
+  it("takes the steps each at its median from results without the rows", () => {
+    const { rows, ...rest } = modelInputs(clockedFixture());
+    expect(rows).toBeNull();
+    expect(jointStepsFor(setting, { ...rest, rows }, "latency")).toBeNull();
+  });
+});
+
 describe("ackPolicyFor", () => {
   it("maps synchronous_standby_names and synchronous_commit to the simulator's policies", () => {
     expect(ackPolicyFor("FIRST 1 (s1, s2)", "on")).toEqual({ kind: "first", k: 1, standbys: ["s1", "s2"], on: "flush" });
@@ -278,6 +337,15 @@ describe("compareStaleReads", () => {
     expect(share("remote_apply")).toBe(0);
   });
 
+  it("races the read timed in the case's own trials when there is one, else the one timed after local commits", () => {
+    const results = fixture();
+    const local = (r: PgLabResults) => compareStaleReads(r, { writes: 300 }).find((x) => x.level === "local")!.simulatedStaleShare;
+    expect(local(results)).toBeGreaterThan(0.9);
+    // A read that reaches s1 50 ms after the commit finds every write there.
+    results.staleReads = results.staleReads.map((c) => ({ ...c, readPath: around(50) }));
+    expect(local(results)).toBe(0);
+  });
+
   it("finds no stale read after a remote_apply commit in the simulator either", () => {
     const rows = compareStaleReads(fixture(), { writes: 300 });
     expect(rows.find((r) => r.level === "remote_apply")!.simulatedStaleShare).toBe(0);
@@ -376,7 +444,6 @@ describe("the recorded run of notebook 06", () => {
       "commit latency p50: FIRST 1 · remote_apply",
       "commit latency p50: FIRST 1 · on · s1 applies 20 ms late",
       "stale reads: FIRST 1 · local",
-      "stale reads: FIRST 1 · remote_write",
       "lost writes: async · on · s1 +5 ms, cut at the crash",
     ]);
   });

@@ -60,7 +60,7 @@ export function tryCommit(w: World, node: number, onConfirmation = false): void 
     if (!w.localDone[id]) break;
     if (needed > 0 && !confirmed(rule, st.acked, st.commitPtr + 1, node, needed, w.n)) break;
     st.commitPtr++;
-    ackWrite(w, id, node, onConfirmation && needed > 0 && w.steps.wakes ? w.steps.wakeMs(node) : 0);
+    ackWrite(w, id, node, onConfirmation && needed > 0 && w.steps.wakes ? w.steps.wakeMs(node, id) : 0);
   }
 }
 

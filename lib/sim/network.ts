@@ -17,6 +17,7 @@
  */
 import { RECV } from "./events";
 import { slowFactor } from "./faults";
+import { NO_COLUMN } from "./joint";
 import { heldArrival } from "./links";
 import type { World } from "./world";
 
@@ -29,7 +30,8 @@ import type { World } from "./world";
 export function ship(w: World, from: number, to: number, write: number, sendMs = w.now): void {
   const rs = w.nodes[to];
   const m = w.toMean[to];
-  let delay = m >= 0 ? -m * Math.log(w.rTo[to].next()) : w.toF[to](w.rTo[to]);
+  const column = w.joint !== null ? w.joint.toFollower[to] : NO_COLUMN;
+  let delay = column !== NO_COLUMN ? w.joint!.value(write, column) : m >= 0 ? -m * Math.log(w.rTo[to].next()) : w.toF[to](w.rTo[to]);
   if (w.faultWins[to].length > 0) delay *= slowFactor(w, to, w.now);
   let t = sendMs + delay;
   if (w.links !== null) {

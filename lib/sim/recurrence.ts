@@ -37,6 +37,7 @@ export function recurrenceApplies(w: World): boolean {
     wl.closedLoop === undefined &&
     w.ack.fallback === null &&
     !w.steps.needsEventLoop &&
+    w.joint === null &&
     w.instantClient
   );
 }
@@ -98,7 +99,7 @@ export function runRecurrence(w: World): RunResult {
       if (recv > end) end = recv;
       // Followers' own logs are left empty: nothing reads them after a write-only run.
       w.recvMs[r][id] = recv;
-      const flushed = stepsTimed ? steps.writeAndFlush(r, recv) : recv;
+      const flushed = stepsTimed ? steps.writeAndFlush(r, recv, id) : recv;
       const applied = (flushed > lastApply[r] ? flushed : lastApply[r]) + (noApply[r] ? 0 : applyD[r](rApply[r]));
       lastApply[r] = applied;
       w.applyMs[r][id] = applied;

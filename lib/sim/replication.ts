@@ -15,6 +15,7 @@ import { clientEndpoint, heldArrival, linkOpen, openFrom, requestsHeld } from ".
 import { responseDelay, ship } from "./network";
 import { wakeWaiters } from "./reads";
 import { onAnnouncementArrive, onStorageArrive, storageIntercepts } from "./storage";
+import { NO_COLUMN } from "./joint";
 import { afterAccepted } from "./triggers";
 import { FAILED_NOT_LEADER, type World } from "./world";
 
@@ -65,19 +66,26 @@ function acceptWrite(w: World, write: number, node: number): void {
   w.wEpoch[write] = st.epoch;
   w.acceptMs[write] = w.now;
   w.recvMs[node][write] = w.now;
+  if (w.joint !== null) w.joint.pick(write);
   const steps = w.steps;
   if (!steps.shipAfterLocalCommit) {
     // Shipped now, or when its log is flushed, the rest of the local commit going on meanwhile
     // (PostgreSQL). To every node that follows it: the loop written out, as `ship` is (network.ts).
-    const sendMs = steps.shipAfterFlush ? steps.flushedAt(node, w.now) : w.now;
+    const sendMs = steps.shipAfterFlush ? steps.flushedAt(node, w.now, write) : w.now;
     for (let r = 0; r < w.n; r++) if (r !== node && w.nodes[r].epoch === st.epoch && !w.nodes[r].believesLeader) ship(w, node, r, write, sendMs);
   }
   const fallback = w.ack.fallback;
   if (fallback !== null && w.ack.neededAtStart > 0) fallbackCheckAt(w, w.now + fallback.afterMs, write);
   if (w.triggered !== null) afterAccepted(w, w.triggered, node);
-  if (steps.shipAfterFlush) localCommitAt(w, steps.localCommitMs(node, w.now + (w.instantLocal ? 0 : w.commitD(w.rApply[node]))), write, node);
+  if (steps.shipAfterFlush) localCommitAt(w, steps.localCommitMs(node, w.now + (w.instantLocal ? 0 : localCommitDraw(w, node, write))), write, node);
   else if (w.instantLocal) onLocalCommit(w, write, node);
-  else localCommitAt(w, steps.localCommitMs(node, w.now + w.commitD(w.rApply[node])), write, node);
+  else localCommitAt(w, steps.localCommitMs(node, w.now + localCommitDraw(w, node, write)), write, node);
+}
+
+/** The leader's local commit time for `write`: its row's, or a draw. */
+function localCommitDraw(w: World, node: number, write: number): number {
+  const j = w.joint;
+  return j !== null && j.leaderCommit !== NO_COLUMN ? j.value(write, j.leaderCommit) : w.commitD(w.rApply[node]);
 }
 
 /** A write reaches the fencing storage (`stored` 1: the storage's answer reaches its frozen leader as it wakes), or an epoch's announcement does (`write` = -1 - storage node). */
@@ -133,8 +141,8 @@ export function onRecv(w: World, write: number, node: number, epoch: number): vo
   // thread, in log order: an entry starts applying when it is flushed and the one before it is
   // done, so a burst or a slow apply builds a backlog (and lag grows with load).
   const steps = w.steps;
-  const flushed = steps.timed ? steps.writeAndFlush(node, w.now) : w.now;
-  const applied = (flushed > st.lastApply ? flushed : st.lastApply) + (w.noApply[node] ? 0 : w.applyD[node](w.rApply[node]));
+  const flushed = steps.timed ? steps.writeAndFlush(node, w.now, write) : w.now;
+  const applied = (flushed > st.lastApply ? flushed : st.lastApply) + (w.noApply[node] ? 0 : applyDraw(w, node, write));
   st.lastApply = applied;
   w.applyMs[node][write] = applied;
   if (st.waiters.length > 0) wakeWaiters(w, node, lsn, applied);
@@ -146,7 +154,8 @@ export function onRecv(w: World, write: number, node: number, epoch: number): vo
   // Its trip back to the sender, as `ship` (network.ts) sends entries, written out here: this is
   // the hottest path, where a call of its own would be compiled on its own too (see network.ts).
   const m = w.backMean[node];
-  let delay = m >= 0 ? -m * Math.log(w.rBack[node].next()) : w.toL[node](w.rBack[node]);
+  const column = w.joint !== null ? w.joint.toLeader[node] : NO_COLUMN;
+  let delay = column !== NO_COLUMN ? w.joint!.value(write, column) : m >= 0 ? -m * Math.log(w.rBack[node].next()) : w.toL[node](w.rBack[node]);
   if (w.faultWins[node].length > 0) delay *= slowFactor(w, node, w.now);
   let t = confirmAt + delay;
   if (w.links !== null) {
@@ -156,6 +165,12 @@ export function onRecv(w: World, write: number, node: number, epoch: number): vo
   if (t < st.lastAckArrival) t = st.lastAckArrival; // confirmations are ordered too
   st.lastAckArrival = t;
   w.q.push(t, ACK, lsn, node, epoch); // ackAt (events.ts), written out
+}
+
+/** Follower `node`'s apply time for `write`: its row's, or a draw. */
+function applyDraw(w: World, node: number, write: number): number {
+  const column = w.joint !== null ? w.joint.apply[node] : NO_COLUMN;
+  return column !== NO_COLUMN ? w.joint!.value(write, column) : w.applyD[node](w.rApply[node]);
 }
 
 /** Highest LSN visible to reads on `node` now. */

@@ -17,6 +17,7 @@ import { compileRouting, type RouterFn, type Session } from "../reads";
 import { stream, type Rng } from "../rng";
 import { createCoordination, type Coordination } from "./coordinators";
 import { compileElection, type ElectionRule } from "./election";
+import { JointDraws } from "./joint";
 import { ReplicationSteps } from "./steps";
 import { createLinks, type Links } from "./links";
 import { createStorage, type Storage } from "./storage";
@@ -121,6 +122,8 @@ export class World implements Membership {
   readonly needsAcks: boolean;
   /** When the leader ships, and the followers' write and flush steps (steps.ts). */
   readonly steps: ReplicationSteps;
+  /** Steps drawn together, a measured row per write (joint.ts); null without `jointSteps`. */
+  readonly joint: JointDraws | null;
 
   // ---------------------------------------------------------------- the write table (index = write number)
   wCap = 1024;
@@ -271,16 +274,17 @@ export class World implements Membership {
     this.commitD = sampler(cfg.leaderCommitMs);
     this.reqD = sampler(cfg.clientRequestMs);
     this.respD = sampler(cfg.clientResponseMs);
-    this.instantLocal = isZero(cfg.leaderCommitMs);
+    this.joint = cfg.jointSteps !== null ? new JointDraws(cfg, this.wCap) : null;
+    this.instantLocal = isZero(cfg.leaderCommitMs) && (this.joint === null || this.joint.leaderCommit < 0);
     this.instantClient = isZero(cfg.clientRequestMs) && isZero(cfg.clientResponseMs);
     const expMean = (d: Dist) => (d.kind === "exponential" ? d.meanMs : -1);
     this.toMean = cfg.toFollowerMs.map(expMean);
     this.backMean = cfg.toLeaderMs.map(expMean);
-    this.noApply = cfg.applyMs.map(isZero);
+    this.noApply = cfg.applyMs.map((d, i) => isZero(d) && (this.joint === null || this.joint.apply[i] < 0));
 
     this.ack = cfg.ackRule;
     this.needsAcks = this.ack.neededAtStart > 0 || this.ack.fallback !== null;
-    this.steps = new ReplicationSteps(cfg, this.ack.confirmStep);
+    this.steps = new ReplicationSteps(cfg, this.ack.confirmStep, this.joint);
 
     this.router = this.n > 1 || cfg.reads.routing !== undefined ? compileRouting(cfg.reads.routing ?? { kind: "any-follower" }) : compileRouting({ kind: "leader-only" });
     this.routeRandom = () => this.rReads.next();
@@ -415,6 +419,8 @@ export class World implements Membership {
     this.failure = u8(this.failure);
     this.recvMs = this.recvMs.map((a) => f64(a, Infinity));
     this.applyMs = this.applyMs.map((a) => f64(a, Infinity));
+    // Absent until the constructor makes it (it may size the table first).
+    if (this.joint) this.joint.resize(cap);
     this.wCap = cap;
   }
 }
