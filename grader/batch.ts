@@ -64,15 +64,6 @@ const DEFAULT_TIMEOUT_MS = 4 * 60_000;
  */
 const CHUNK_SIZE_MAX = 25;
 
-/**
- * V8 settings of a chunk's scorer. Its test workers replay simulated runs that allocate a great
- * deal of short-lived data: a larger young generation (the sandboxes' setting, sandbox/launch.ts)
- * lets it die young instead of being promoted and marked again, and collecting on the thread that
- * allocates spares the hand-over to V8's helper threads. Neither changes a grade: nothing of the
- * grading depends on when memory is collected.
- */
-export const SCORER_NODE_FLAGS = ["--max-semi-space-size=64", "--single-threaded-gc"];
-
 export interface Submission {
   id: string;
   path: string;
@@ -202,7 +193,7 @@ async function gradeChunk(chunk: Prepared[], ctx: Context): Promise<void> {
   const run = await runProcess(
     process.execPath,
     // Compiled once for the whole batch (engine/launch.mjs), not passed through tsx's loader each time.
-    [...SCORER_NODE_FLAGS, join(ctx.graderRoot, "grader/engine/launch.mjs"), "grader/batch-worker.ts", join(jobDir, "job.json")],
+    [join(ctx.graderRoot, "grader/engine/launch.mjs"), "grader/batch-worker.ts", join(jobDir, "job.json")],
         // The scorer stops its own run at job.timeoutMs; the grace covers its start and its reports.
     { cwd: ctx.graderRoot, env: { ...ctx.env, FORCE_COLOR: "0" }, timeoutMs: job.timeoutMs + Math.min(60_000, job.timeoutMs / 2) },
   );
