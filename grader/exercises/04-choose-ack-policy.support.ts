@@ -219,18 +219,32 @@ export function worstMoments(service: Service, ack: AckPolicy, seed: number, cou
   for (let i = 0; i < w.count; i++) if (w.ackMs[i] < Infinity) acked.push(i);
   acked.sort((a, b) => w.ackMs[a] - w.ackMs[b]);
   const moments: CrashMoment[] = [];
+  // When each acknowledged write (in `acked` order) first reached one of a set of surviving
+  // followers: one table per set, as the set changes only where the failure does.
+  const safeBySurvivors = new Map<string, Float64Array>();
+  const safeFor = (survivors: number[]): Float64Array => {
+    const key = survivors.join(",");
+    let safe = safeBySurvivors.get(key);
+    if (!safe) {
+      safe = new Float64Array(acked.length).fill(Infinity);
+      for (const f of survivors) {
+        const received = w.receivedMs[f];
+        for (let j = 0; j < acked.length; j++) if (received[acked[j]] < safe[j]) safe[j] = received[acked[j]];
+      }
+      safeBySurvivors.set(key, safe);
+    }
+    return safe;
+  };
   for (let k = 0; k < acked.length; k++) {
     // Just after the acknowledgement, so that it was sent: under a millisecond later, in exact binary fractions.
     const t = Math.ceil(w.ackMs[acked[k]] * 1024 + 1) / 1024;
     if (!inWindow(t)) continue;
-    const survivors = survivorsAt(service, t).map((f) => w.receivedMs[f]);
+    const safe = safeFor(survivorsAt(service, t));
     let atRisk = 0;
     let margin = Infinity;
     for (let j = k; j >= 0 && w.ackMs[acked[j]] > t - 200; j--) {
-      let safe = Infinity;
-      for (const received of survivors) if (received[acked[j]] < safe) safe = received[acked[j]];
-      if (safe > t) atRisk++;
-      else margin = Math.min(margin, t - safe);
+      if (safe[j] > t) atRisk++;
+      else margin = Math.min(margin, t - safe[j]);
     }
     const marginMs = atRisk > 0 ? 0 : margin;
     const why = atRisk > 0 ? `${atRisk} acknowledged write(s) on no surviving follower yet` : `the closest call: a surviving copy only ${Math.round(marginMs * 1000) / 1000} ms old`;

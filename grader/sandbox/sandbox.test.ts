@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Sandbox, SandboxStopped, type Limit } from "./client";
 import { isolation } from "./launch";
 import { sandboxRuntime } from "./runtime";
-import { decode, encode, FunctionRef, fromWire, toWire } from "./wire";
+import { decode, encode, FrameReader, FunctionRef, fromWire, toWire } from "./wire";
 
 const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 let work: string;
@@ -228,5 +228,18 @@ describe("what crosses the wire", () => {
     let deep: unknown = "bottom";
     for (let i = 0; i < 200; i++) deep = [deep];
     expect(JSON.stringify(decode(encode(deep)))).toContain("[nested too deeply]");
+  });
+
+  test("comes in frames, one per line, whatever the chunks; a frame over the limit is refused", () => {
+    const frames: string[] = [];
+    let overflows = 0;
+    const reader = new FrameReader((text) => frames.push(text), () => overflows++, 10);
+    for (const chunk of ["ab", "c\nde", "f\n\ng", "hi\n", "jk"]) reader.push(chunk);
+    expect(frames).toEqual(["abc", "def", "", "ghi"]);
+    reader.push("lmnopqrst");
+    expect(overflows).toBe(1);
+    reader.push("u\nv\n");
+    expect(frames).toEqual(["abc", "def", "", "ghi", "u", "v"]);
+    expect(overflows).toBe(1);
   });
 });
