@@ -1,12 +1,15 @@
 /**
- * Benchmark of batch grading: `npm run bench:batch [-- --count 100 --workers N --lanes N --chunk N]`
+ * Benchmark of batch grading: `npm run bench:batch [-- --count 100 --workers N --lanes N --chunk N --keep]`
  *
  * Builds a class of submissions in a temporary folder, a mix of reference solutions, untouched
  * stubs and known-wrong variants (each variant in place of one exercise of an otherwise correct
  * submission), in the layouts students upload (loose files, exercises/, a nested repository
  * folder, a zip), grades them with `grade --batch`, checks every score has the expected sign, and
  * prints the wall time against the target of 4 minutes for 100 submissions, the CPU time, and the
- * load average; the last line is one JSON object of the figures.
+ * load average; the last line is one JSON object of the figures. Two CPU figures: the grader's
+ * processes as their parents waited for them (`cpuS`; sandboxes, stopped inside a PID namespace,
+ * are not among them), and the whole machine's busy time during the run (`machineCpuS`: the batch
+ * with its sandboxes when nothing else runs, more when something does).
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -15,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { zipSync } from "fflate";
 import { runBatch } from "../../grader/batch";
 import { consoleProgress } from "../../grader/batch-progress";
-import { childCpuSeconds } from "../cpu";
+import { childCpuSeconds, machineBusySeconds } from "../cpu";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 const TARGET_MS = 4 * 60_000;
@@ -59,7 +62,7 @@ export function planClass(count: number): Planned[] {
 }
 
 /** Lays each submission out as students upload them, rotating through four layouts. */
-function writeClass(dir: string, planned: Planned[]): void {
+export function writeClass(dir: string, planned: Planned[]): void {
   planned.forEach((p, i) => {
     const layout = i % 4;
     if (layout === 3) {
@@ -86,6 +89,7 @@ const USAGE = `npm run bench:batch [-- --count N] [--workers N] [--lanes N] [--c
   --count N     submissions in the class (default 100)
   --workers N   test workers in all (default: the number of cores)
   --lanes N     chunks graded at a time; --chunk N  submissions per chunk (the grader's defaults)
+  --keep        keep the class, its gradebook and its reports (the folder is printed)
 The last line is one JSON object of the figures.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -93,8 +97,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const known = new Set(["--count", "--workers", "--lanes", "--chunk"]);
-  const unknown = argv.filter((a, i) => a.startsWith("-") && !known.has(a) && !known.has(argv[i - 1]));
+  const valued = new Set(["--count", "--workers", "--lanes", "--chunk"]);
+  const unknown = argv.filter((a, i) => a.startsWith("-") && !valued.has(a) && a !== "--keep" && !valued.has(argv[i - 1]));
   if (unknown.length > 0) {
     console.error(`bench:batch: unknown option ${unknown[0]}\n${USAGE}`);
     return 2;
@@ -111,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Benchmark: ${count} submissions on ${availableParallelism()} cores (${planned.filter((p) => p.kind === "solution").length} solutions, ${planned.filter((p) => p.kind === "stub").length} stubs, ${planned.filter((p) => p.kind === "variant").length} variants).\n`);
     const loadBefore = loadavg()[0];
     const cpuBefore = childCpuSeconds();
+    const machineBefore = machineBusySeconds();
     const ownBefore = process.cpuUsage();
     const summary = await runBatch({
       submissionsDir: join(dir, "submissions"),
@@ -130,14 +135,16 @@ async function main(argv: string[]): Promise<number> {
     const seconds = summary.wallMs / 1000;
     const own = process.cpuUsage(ownBefore);
     const cpu = childCpuSeconds() - cpuBefore + (own.user + own.system) / 1e6;
+    const machine = machineBusySeconds() - machineBefore;
     process.stdout.write(
       `bench:batch: ${count} submissions graded in ${seconds.toFixed(1)} s ` +
-        `(${(seconds / count).toFixed(2)} s per submission; ${cpu.toFixed(0)} CPU-seconds in all, ${(cpu / count).toFixed(2)} per submission; ` +
+        `(${(seconds / count).toFixed(2)} s per submission; ${cpu.toFixed(0)} CPU-seconds in the grader's processes, ${(cpu / count).toFixed(2)} per submission; ` +
+        `the machine was busy ${machine.toFixed(0)} CPU-seconds, ${(machine / count).toFixed(2)} per submission, sandboxes included; ` +
         `${workers} workers, lanes ${lanes ?? "default"}, chunk ${chunkSize ?? "default"}; load average before ${loadBefore.toFixed(1)}). ` +
         `Target for 100: ${TARGET_MS / 1000} s${count === 100 ? (summary.wallMs <= TARGET_MS ? ": met" : ": MISSED") : ""}.\n`,
     );
     process.stdout.write(
-      `${JSON.stringify({ submissions: count, batchMs: Math.round(summary.wallMs), cpuS: Math.round(cpu), cpuSPerSubmission: Number((cpu / count).toFixed(2)), workers, loadAverageBefore: Number(loadBefore.toFixed(2)), loadAverageAfter: Number(loadavg()[0].toFixed(2)) })}\n`,
+      `${JSON.stringify({ submissions: count, batchMs: Math.round(summary.wallMs), cpuS: Math.round(cpu), cpuSPerSubmission: Number((cpu / count).toFixed(2)), machineCpuS: Math.round(machine), machineCpuSPerSubmission: Number((machine / count).toFixed(2)), workers, loadAverageBefore: Number(loadBefore.toFixed(2)), loadAverageAfter: Number(loadavg()[0].toFixed(2)) })}\n`,
     );
     if (wrong.length > 0) {
       process.stdout.write(`Unexpected scores: ${wrong.map((o) => `${o.id} ${o.score}/${o.maxScore}${o.error ? ` (${o.error})` : ""}`).join("; ")}\n`);
