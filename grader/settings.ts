@@ -1,13 +1,31 @@
+import { basename, dirname, join } from "node:path";
 import type { Isolation } from "./sandbox/launch";
 
 /**
  * What a grading run tells its graded tests: where the submission's compiled files are, which
  * tests and seeds to run, the keys of the hidden seeds and the sandbox's limits. The scorer hands
- * it to each vitest project (one per submission) with `provide`; graded tests read it with
- * `inject` (student.ts). Test workers run only the grader's own code, so the keys may travel here; no sandbox
- * ever sees them.
+ * it to the vitest project with `provide`, each submission's under its slot (engine/run-vitest.ts);
+ * graded tests read theirs with `inject` (student.ts), by the path of the file they run in. Test
+ * workers run only the grader's own code, so the keys may travel here; no sandbox ever sees them.
  */
 export const SETTINGS_KEY = "replicationLab";
+/** Slot name -> that submission's settings, when one run grades several. */
+export const SLOTS_KEY = "replicationLabSlots";
+
+/** Folder name of slot `pK`'s copies of the test files (the first slot runs the files themselves). */
+const SLOT_DIR = /^\.(p[0-9]+)$/;
+
+/** Where slot `slot` runs the test file `file` (`first`: the slot that runs the files themselves). */
+export function slotFile(slot: string, file: string, first: string): string {
+  return slot === first ? file : join(dirname(file), `.${slot}`, basename(file));
+}
+
+/** The slot a test file path belongs to (none: the test file itself) and the real file. */
+export function slotOf(file: string): { slot?: string; real: string } {
+  const dir = dirname(file);
+  const found = SLOT_DIR.exec(basename(dir));
+  return found ? { slot: found[1], real: join(dirname(dir), basename(file)) } : { real: file };
+}
 
 export interface GradingSettings {
   /** Folder of the submission's compiled exercise files (`NN-name.mjs`, engine/transpile.ts). */
@@ -37,5 +55,6 @@ export interface GradingSettings {
 declare module "vitest" {
   export interface ProvidedContext {
     replicationLab: GradingSettings;
+    replicationLabSlots: Record<string, GradingSettings>;
   }
 }

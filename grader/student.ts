@@ -20,14 +20,14 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { existsSync, realpathSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, inject } from "vitest";
+import { afterAll, expect, inject } from "vitest";
 import type { SimConfig } from "../lib";
 import { Sandbox, SandboxStopped, START_LIMIT, StudentError, type Limit, type Spent } from "./sandbox/client";
 import { useIsolation } from "./sandbox/launch";
 import type { RequestBody, RouterSpec, Step } from "./sandbox/protocol";
 import { fromWire, toWire, type Plain } from "./sandbox/wire";
 import { trace } from "./engine/trace";
-import { SETTINGS_KEY, type GradingSettings } from "./settings";
+import { SETTINGS_KEY, SLOTS_KEY, slotOf, type GradingSettings } from "./settings";
 
 export { StudentError } from "./sandbox/client";
 export type { RouterSpec, RouteSource, Step } from "./sandbox/protocol";
@@ -83,10 +83,14 @@ export class SandboxFailure extends Error {
   override readonly name = "SandboxFailure";
 }
 
-/** The settings of this run, or undefined when the graded tests run without the scorer or the development config. */
+/**
+ * The settings of the submission whose test file runs now (a slot's copy reads its slot's:
+ * settings.ts), or undefined when the graded tests run without the scorer or the development config.
+ */
 export function gradingSettings(): GradingSettings | undefined {
   try {
-    return inject(SETTINGS_KEY);
+    const { slot } = slotOf(expect.getState().testPath ?? "");
+    return slot ? inject(SLOTS_KEY)[slot] : inject(SETTINGS_KEY);
   } catch {
     return undefined;
   }
@@ -179,10 +183,13 @@ class Handle {
   private cpuUsedMs = 0;
   private wallUsedMs = 0;
 
+  /** This submission's settings, read when the test file that made the handle loads. */
+  private readonly given = gradingSettings();
+
   constructor(private readonly name: string) {}
 
   private settings(): GradingSettings {
-    const s = gradingSettings();
+    const s = this.given;
     if (!s) throw new Error("graded tests run inside the grader: npm run grade, or npx vitest run -c grader/vitest.config.ts");
     return s;
   }
@@ -216,7 +223,7 @@ class Handle {
    * the reason, as it would have without this.
    */
   prestart(): void {
-    const settings = gradingSettings();
+    const settings = this.given;
     if (!settings) return;
     this.sandbox ??= this.ready(settings);
     this.sandbox.catch(() => undefined);

@@ -8,8 +8,8 @@
  * 3. Compile: each exercise file to one ES module with esbuild, without types (transpile.ts); a
  *    syntax error scores zero. The type check runs beside the tests, in a worker thread, and its
  *    errors are reported with the result (typecheck.ts).
- * 4. Run: the graded tests of every submission in one vitest run, one project per submission
- *    (run-vitest.ts). The tests run the grader's code only; each exercise's code runs in sandbox
+ * 4. Run: the graded tests of every submission in one vitest run and project, one slot per
+ *    submission, whose worker threads go from one submission to the next (run-vitest.ts). The tests run the grader's code only; each exercise's code runs in sandbox
  *    processes the tests start and question (student.ts, sandbox/).
  * 5. Score: from the tests' results and the manifest only (score.ts).
  * Every exercise of every submission gets a report, whatever fails along the way.
@@ -79,7 +79,7 @@ export interface GradeOptions {
 /** What a long-lived caller keeps between grading calls. */
 export interface Warm {
   runner: GradingRunner;
-  /** The project names the runner has; a call uses the first ones. */
+  /** The slot names the runner has; a call uses the first ones. */
   projects: string[];
   typeChecker: TypeChecker;
 }

@@ -3,9 +3,18 @@
  *
  * The graded tests are the grader's own code: no student code runs in this process or in vitest's
  * worker threads (each submission's code runs in sandbox processes the tests start, student.ts).
- * So vitest runs here, one project per submission, each handed its grading settings with
- * `provide`; results come from an in-process reporter. A test that never reports, or a run cut
- * short by the call's deadline, is failed by the scorer from the manifest.
+ * So vitest runs here, in one vitest project for every submission of the call, and results come
+ * from an in-process reporter. A test that never reports, or a run cut short by the call's
+ * deadline, is failed by the scorer from the manifest.
+ *
+ * Submissions are "slots" of that one project (named p0, p1, … by the caller). The first slot runs
+ * the test files themselves; slot pK runs copies that exist only for vite, at
+ * `grader/exercises/.pK/NN-name.test.ts` (the same source, its imports resolved from the real
+ * file's folder: `slots()` below). Each copy is a module of its own, so its tests and its
+ * sandboxes belong to that submission, and the tests find their submission's settings by the path
+ * of the file they run in (`slotOf`, student.ts). One project means vitest keeps its worker
+ * threads from one submission to the next (it reuses a worker only within a project), so the
+ * library is loaded and optimised once per thread rather than once per submission.
  *
  * A runner can be kept and run again (the notebook judge does: grader/judge-server.ts), which
  * saves vitest's start-up on every check.
@@ -16,7 +25,7 @@ import type { Plugin } from "vite";
 import type { Reporter, TestCase, TestModule, Vitest } from "vitest/node";
 import type { GradedMeta } from "../graded";
 import { META_KEY } from "../graded-defaults";
-import { SETTINGS_KEY, type GradingSettings } from "../settings";
+import { SETTINGS_KEY, SLOTS_KEY, slotFile, slotOf, type GradingSettings } from "../settings";
 import { trace, tracing } from "./trace";
 
 export interface SerializedError {
@@ -51,7 +60,7 @@ export interface RunnerOptions {
   maxWorkers: number;
   /** lib/ and the tests' helpers precompiled (lib-bundle.ts), loaded in place of their sources. */
   libBundle?: string;
-  /** Projects this runner can run, by name: one per submission graded at once. */
+  /** Slots this runner can run, by name: one per submission graded at once (p0, p1, …). */
   projects: string[];
   /** Receives what tests print (with `showOutput`, what the student's code printed). */
   onLog?: (text: string) => void;
@@ -67,11 +76,15 @@ const MESSAGE_CHARS_MAX = 2_000;
 
 const key = (project: string, file: string): string => `${project}\n${file}`;
 
+/** The vitest project every slot runs in. */
+const PROJECT = "grading";
+
 export class GradingRunner {
   private constructor(
     private readonly vitest: Vitest,
     private readonly collector: Collector,
     private readonly root: string,
+    private readonly slots: string[],
   ) {}
 
   static async create(options: RunnerOptions): Promise<GradingRunner> {
@@ -86,26 +99,29 @@ export class GradingRunner {
         pool: "threads",
         maxWorkers: options.maxWorkers,
         fileParallelism: true,
-        // A worker thread runs the test files of one submission in turn (vitest never hands it to
-        // another project), loading the library and warming its code once: the files are the
-        // grader's own, and each exercise's student code is in its own sandbox process anyway.
+        // A worker thread runs test files one after another, of every submission (one project),
+        // loading the library and warming its code once: the files are the grader's own, each
+        // slot's copy is a module of its own, and each exercise's student code is in its own
+        // sandbox process anyway.
         isolate: false,
         reporters: [collector],
         hookTimeout: 10_000,
         teardownTimeout: 5_000,
         // Node loads the precompiled library itself (vitest externalises what it does not transform).
         server: { deps: { external: options.libBundle ? [new RegExp(`^${escape(options.libBundle + sep)}`)] : [] } },
-        // Each project has a vite server of its own: the redirect to the precompiled modules goes
-        // into every project (plugins given to the root server alone never see the test files).
-        projects: options.projects.map((name) => ({
-          extends: true,
-          plugins: options.libBundle ? [precompiled(options.root, options.libBundle)] : [],
-          test: { name, include: [join(options.root, "grader/exercises/*.test.ts")] },
-        })),
+        // The project has a vite server of its own: the slots' copies and the redirect to the
+        // precompiled modules go into it (plugins given to the root server never see the test files).
+        projects: [
+          {
+            extends: true,
+            plugins: [slots(options.root), ...(options.libBundle ? [precompiled(options.root, options.libBundle)] : [])],
+            test: { name: PROJECT, include: [join(options.root, "grader/exercises/*.test.ts")] },
+          },
+        ],
       },
       { cacheDir: options.cacheDir, logLevel: "silent" },
     );
-    return new GradingRunner(vitest, collector, options.root);
+    return new GradingRunner(vitest, collector, options.root, options.projects);
   }
 
   /**
@@ -115,17 +131,26 @@ export class GradingRunner {
    */
   async run(runs: ProjectRun[], deadline: number): Promise<Map<string, ModuleOutcome>> {
     const outcomes = new Map<string, ModuleOutcome>();
+    const byModule = new Map<string, ModuleOutcome>();
     const specs = [];
     const durations = readDurations(this.root);
+    const project = this.vitest.getProjectByName(PROJECT);
+    const settings: Record<string, GradingSettings> = {};
     for (const r of runs) {
-      const project = this.vitest.getProjectByName(r.project);
-      project.provide(SETTINGS_KEY, r.settings);
+      if (!this.slots.includes(r.project)) throw new Error(`no slot named ${r.project} in this runner (it has ${this.slots.join(", ")})`);
+      settings[r.project] = r.settings;
       for (const file of longestFirst(r.files, durations)) {
-        outcomes.set(key(r.project, file), { tests: [], errors: [], ended: false });
-        specs.push(project.createSpecification(file));
+        const outcome: ModuleOutcome = { tests: [], errors: [], ended: false };
+        const moduleId = slotFile(r.project, file, this.slots[0]);
+        outcomes.set(key(r.project, file), outcome);
+        byModule.set(moduleId, outcome);
+        specs.push(project.createSpecification(moduleId));
       }
     }
-    this.collector.outcomes = outcomes;
+    // The first slot's settings are also the plain ones (what a test file run by itself reads).
+    project.provide(SETTINGS_KEY, settings[this.slots[0]] ?? runs[0]?.settings);
+    project.provide(SLOTS_KEY, settings);
+    this.collector.outcomes = byModule;
     trace(`vitest: ${specs.length} test file(s) in ${runs.length} project(s)`);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeLeft = deadline - Number(process.hrtime.bigint() / 1_000_000n);
@@ -155,11 +180,12 @@ export class GradingRunner {
 
 /** The reporter: records each test's result and each file's errors as they come. */
 class Collector implements Reporter {
+  /** By module id: a slot's copy or a test file itself. */
   outcomes = new Map<string, ModuleOutcome>();
   constructor(private readonly onLog?: (text: string) => void) {}
 
   private of(m: TestModule): ModuleOutcome | undefined {
-    return this.outcomes.get(key(m.project.name, m.moduleId));
+    return this.outcomes.get(m.moduleId);
   }
 
   onTestCaseResult(test: TestCase): void {
@@ -240,6 +266,34 @@ function errorsOf(errors: ReadonlyArray<{ name?: string; message?: string; stack
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Serves the slots' copies of the test files: `grader/exercises/.pK/NN-name.test.ts` is the source
+ * of `grader/exercises/NN-name.test.ts`, and what it imports is resolved from the real file's
+ * folder, so both load the same helpers (and the precompiled library, `precompiled` below).
+ */
+export function slots(root: string): Plugin {
+  // vite may name a file under the root by its path from the root ("/grader/…") or as "/@fs/…".
+  const full = (id: string): string => {
+    const path = id.startsWith("/@fs/") ? id.slice(4) : id;
+    return path.startsWith(root + sep) ? path : join(root, path);
+  };
+  return {
+    name: "replication-lab:slots",
+    enforce: "pre",
+    async resolveId(source, importer, options) {
+      if (isAbsolute(source) && slotOf(source).slot) return full(source);
+      if (!importer || !source.startsWith(".")) return null;
+      const { slot, real } = slotOf(full(importer));
+      if (!slot) return null;
+      return this.resolve(source, real, { ...options, skipSelf: true });
+    },
+    load(id) {
+      const { slot, real } = slotOf(full(id));
+      return slot ? readFileSync(real, "utf8") : null;
+    },
+  };
 }
 
 /**
