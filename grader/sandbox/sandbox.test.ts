@@ -221,6 +221,24 @@ describe("what crosses the wire", () => {
     expect(crossed.router).toEqual(new FunctionRef("routeRead"));
   });
 
+  test("sends typed arrays as their bytes, views of a larger buffer included, and reads hostile ones as numbers only", () => {
+    const whole = Float64Array.from([0.1, -0, NaN, 5e-324, -Infinity, 1e308, 7]);
+    const view = whole.subarray(1, 6);
+    const wire = toWire({ view, ids: new Int32Array(whole.buffer, 8, 3) }) as Record<string, Record<string, unknown>>;
+    expect(wire.view).toEqual({ $rl: "Float64Array", b: expect.any(String) });
+    const crossed = decode(JSON.stringify(wire)) as { view: Float64Array; ids: Int32Array };
+    expect(crossed.view).toBeInstanceOf(Float64Array);
+    expect([...crossed.view].map((x) => (Object.is(x, -0) ? "-0" : String(x)))).toEqual(["-0", "NaN", "5e-324", "-Infinity", "1e+308"]);
+    expect(crossed.view.buffer.byteLength).toBe(5 * 8); // a buffer of its own, not the sender's
+    expect([...crossed.ids]).toEqual([...new Int32Array(whole.buffer, 8, 3)]);
+    // Bytes that are not whole elements, text that is not base64, the list form of older graders.
+    expect(decode('{"$rl":"Float64Array","b":"AAAA"}')).toEqual(new Float64Array(0));
+    expect(decode('{"$rl":"Int32Array","b":"AQAAAA=="}')).toEqual(Int32Array.from([1]));
+    expect(decode('{"$rl":"Float64Array","b":"@@@@"}')).toEqual(new Float64Array(0));
+    expect(decode('{"$rl":"Float64Array","v":[1,{"$rl":"Infinity"},"x"]}')).toEqual(Float64Array.from([1, Infinity, NaN]));
+    expect(() => toWire(new Float64Array(2_000_001))).toThrow(/too large to send/);
+  });
+
   test("cuts a cycle or a value nested too deeply instead of following it", () => {
     const cycle: Record<string, unknown> = { a: 1 };
     cycle.self = cycle;
