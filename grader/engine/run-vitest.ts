@@ -151,7 +151,7 @@ export class GradingRunner {
     project.provide(SETTINGS_KEY, settings[this.slots[0]] ?? runs[0]?.settings);
     project.provide(SLOTS_KEY, settings);
     this.collector.outcomes = byModule;
-    trace(`vitest: ${specs.length} test file(s) in ${runs.length} project(s)`);
+    trace(`vitest: ${specs.length} test file(s) of ${runs.length} submission(s), one slot each`);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeLeft = deadline - Number(process.hrtime.bigint() / 1_000_000n);
     const overtime = new Promise<void>((resolve) => {
