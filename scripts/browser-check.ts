@@ -1,7 +1,8 @@
 // Opens every notebook in a real Jupyter Notebook server with Chromium, runs all its cells
 // (Kernel > Restart & Run All), and checks what a student would see: every cell ran, no cell
 // shows an error, and every chart is drawn interactively with marks (not just its fallback PNG).
-// Saves a screenshot per notebook to artifacts/screenshots/NN.png.
+// Saves a screenshot per notebook to artifacts/screenshots/NN.png. A kernel that does not connect
+// in time is stopped and the page reloaded once (a note says so); only a second miss fails.
 //
 // Usage: tsx scripts/browser-check.ts [notebooks/NN-name.ipynb ...]
 // Environment: CHROMIUM_PATH (default: /usr/bin/chromium), BROWSER_CHECK_TIMEOUT (seconds per
@@ -109,6 +110,50 @@ async function stopServer(server: NotebookServer | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
+/** How long a page may take to load and connect to its kernel; slow on a busy machine, never 0. */
+const connectMs = Math.max(60_000, timeoutMs / 2);
+
+/** Waits for the notebook to load and its kernel to connect; returns what it was stuck on, if it timed out. */
+async function waitForKernel(page: Page): Promise<string | undefined> {
+  try {
+    await page.waitForFunction(
+      () => {
+        const nb = (globalThis as any).Jupyter?.notebook;
+        return !!nb && nb._fully_loaded && !!nb.kernel && nb.kernel.is_connected();
+      },
+      undefined,
+      { timeout: connectMs, polling: 250 },
+    );
+    return undefined;
+  } catch (error) {
+    if (!String(error).includes("Timeout")) throw error;
+    return page
+      .evaluate(() => {
+        const nb = (globalThis as any).Jupyter?.notebook;
+        if (!nb) return "the notebook page did not load";
+        if (!nb._fully_loaded) return "the notebook was still loading";
+        if (!nb.kernel) return "no kernel was started for it";
+        const k = nb.kernel;
+        const socket = k.ws ? ["connecting", "open", "closing", "closed"][k.ws.readyState] : "none";
+        return `kernel websocket ${socket}, ${k._reconnect_attempt} reconnect attempt(s)`;
+      })
+      .catch(() => "the page did not answer");
+  }
+}
+
+/** Stops the kernels of a notebook's sessions through the server's REST API, so the next page starts a fresh one. */
+async function deleteSessions(server: NotebookServer, name: string): Promise<void> {
+  const api = (p: string) => `${server.baseUrl}api/${p}?token=${server.token}`;
+  try {
+    const sessions = (await (await fetch(api("sessions"))).json()) as { id: string; path: string }[];
+    for (const s of sessions.filter((s) => path.basename(s.path) === name)) {
+      await fetch(api(`sessions/${s.id}`), { method: "DELETE" });
+    }
+  } catch {
+    // The reload below still gives the page a new chance; its own failure will be reported.
+  }
+}
+
 interface CellReport {
   cell: number;
   problem: string;
@@ -196,15 +241,20 @@ async function checkNotebook(browser: Browser, server: NotebookServer, file: str
   const lines: string[] = [];
   let problems: CellReport[] = [];
   try {
+    const logFrom = server.log().length;
     await page.goto(`${server.baseUrl}notebooks/${encodeURIComponent(name)}?token=${server.token}`);
-    await page.waitForFunction(
-      () => {
-        const nb = (globalThis as any).Jupyter?.notebook;
-        return !!nb && nb._fully_loaded && !!nb.kernel && nb.kernel.is_connected();
-      },
-      undefined,
-      { timeout: 60_000 },
-    );
+    let stuck = await waitForKernel(page);
+    if (stuck) {
+      // A kernel that never connects is the server's trouble, not the notebook's: say so, then
+      // try once more with a fresh page (and so a fresh kernel) before calling it a failure.
+      lines.push(`  note: the kernel did not connect within ${connectMs / 1000} s (${stuck}); reloading the page once`);
+      const serverLines = server.log().slice(logFrom).trim().split("\n").filter(Boolean).slice(-8);
+      for (const line of serverLines) lines.push(`    server: ${line}`);
+      await deleteSessions(server, name);
+      await page.reload();
+      stuck = await waitForKernel(page);
+      if (stuck) throw new Error(`the kernel did not connect after a reload either (${stuck})`);
+    }
     await restartAndRunAll(page);
     problems = await findProblems(page);
   } catch (error) {
