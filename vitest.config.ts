@@ -1,11 +1,11 @@
 import { defineConfig } from "vitest/config";
 
-// Unit tests of lib/, workbook/, scripts/, instructor/, pg-lab/ and the grader itself. The graded exercise
+// Unit tests of lib/, workbook/, scripts/, instructor/, pg-lab/, bench/ and the grader itself. The graded exercise
 // tests under grader/exercises/ are run only by the grader (grader/vitest.config.ts), against a
 // chosen target.
 export default defineConfig({
   test: {
-    include: ["lib/**/*.test.ts", "workbook/**/*.test.ts", "grader/**/*.test.ts", "scripts/**/*.test.ts", "instructor/**/*.test.ts", "pg-lab/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "workbook/**/*.test.ts", "grader/**/*.test.ts", "scripts/**/*.test.ts", "instructor/**/*.test.ts", "pg-lab/**/*.test.ts", "bench/**/*.test.ts"],
     exclude: ["grader/exercises/**", "node_modules/**"],
     testTimeout: 60_000,
   },

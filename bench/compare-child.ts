@@ -6,7 +6,7 @@
  *
  * loads the library from the file LIBRARY (lib/index.ts of some version, or a bundle of it), runs
  * the one workload RUNS times (the first as a notebook meets it, JIT warm-up included; the rest
- * settled) and prints one JSON line: {"runs":[{"ms","cpu","events","fingerprint"}, ...]}.
+ * settled; 0 only loads the library, which `--instructions` subtracts) and prints one JSON line: {"runs":[{"ms","cpu","events","fingerprint"}, ...]}.
  * The parent (bench/compare.ts) compiles this file into a bundle of its own, so that the same
  * harness code times every version in every form.
  */
@@ -16,7 +16,7 @@ import { libRound, sweepRound, type Lib } from "./rounds";
 const [entry, measure, runsText, writesText] = process.argv.slice(2);
 const runs = Number(runsText);
 const writes = Number(writesText);
-if (!entry || (measure !== "loop" && measure !== "sweep") || !(runs >= 1) || !(writes >= 1)) {
+if (!entry || (measure !== "loop" && measure !== "sweep") || !(runs >= 0) || !(writes >= 1)) {
   console.error("usage: compare-child LIBRARY loop|sweep RUNS WRITES");
   process.exit(2);
 }

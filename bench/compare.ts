@@ -16,8 +16,8 @@ import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { median, pairedRatio, verdict, VERDICT_RULE, type RatioEstimate, type Verdict } from "./ratio";
 
-type Form = "modules" | "bundle";
-type Workload = "loop" | "sweep";
+export type Form = "modules" | "bundle";
+export type Workload = "loop" | "sweep";
 
 export interface CompareOptions {
   ref: string;
@@ -51,50 +51,76 @@ const MEASURES = [
 ] as const;
 
 const load = () => +loadavg()[0].toFixed(2);
-const fail = (message: string): never => {
+export const fail = (message: string): never => {
   console.error(`bench: ${message}`);
   process.exit(2);
 };
 
-export async function compare(o: CompareOptions): Promise<void> {
-  const forms: Form[] = o.form === "both" ? ["modules", "bundle"] : o.form === "bundle" || o.form === "modules" ? [o.form] : [];
-  if (forms.length === 0) fail(`--form must be "modules", "bundle" or "both", got ${JSON.stringify(o.form)}`);
+/** The two versions of the library, ready to load in fresh processes. */
+export interface Versions {
+  sha: string;
+  /** "REF (sha)" */
+  oldName: string;
+  root: string;
+  forms: Form[];
+  /** How a child of each form ("modules/old", "bundle/new", ...) starts: node's arguments before the library's file, and the file. */
+  launch: Map<string, { args: string[]; entry: string }>;
+  /** Removes the compiled copies. */
+  cleanUp(): void;
+}
+
+/**
+ * Extracts lib/ at `ref` into a scratch folder under .cache/bench, compiles the measuring child
+ * once (so the same harness code times every version in every form), and for the bundle form
+ * compiles each version into one file as the notebooks' bundle is made.
+ */
+export async function prepareVersions(ref: string, form: string): Promise<Versions> {
+  const forms: Form[] = form === "both" ? ["modules", "bundle"] : form === "bundle" || form === "modules" ? [form] : [];
+  if (forms.length === 0) fail(`--form must be "modules", "bundle" or "both", got ${JSON.stringify(form)}`);
   const root = resolve(import.meta.dirname, "..");
   let sha = "";
   try {
-    sha = execFileSync("git", ["rev-parse", "--verify", `${o.ref}^{commit}`], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+    sha = execFileSync("git", ["rev-parse", "--verify", `${ref}^{commit}`], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
   } catch {
-    fail(`--compare ${o.ref}: not a git ref in ${root} (a branch, tag or commit, e.g. main)`);
+    fail(`--compare ${ref}: not a git ref in ${root} (a branch, tag or commit, e.g. main)`);
   }
-  const oldName = `${o.ref} (${sha.slice(0, 10)})`;
   // Inside the project, so that both copies find its packages and its tsconfig.
   const cache = join(root, ".cache", "bench");
   mkdirSync(cache, { recursive: true });
   const scratch = mkdtempSync(join(cache, "compare-"));
+  const cleanUp = () => rmSync(scratch, { recursive: true, force: true });
   try {
     const refSrc = join(scratch, "ref-src");
     mkdirSync(refSrc);
     const archive = execFileSync("git", ["archive", "--format=tar", sha, "lib"], { cwd: root, maxBuffer: 1 << 30 });
     execFileSync("tar", ["-x", "-C", refSrc], { input: archive });
-    // The harness is compiled once and shared by every child, so both versions are timed by the same code.
     const child = join(scratch, "child.mjs");
     await bundle(join(import.meta.dirname, "compare-child.ts"), child);
     const tsxLoader = import.meta.resolve("tsx");
-    /** How a child of each form and version starts: node, the loader if any, and the library's file. */
     const launch = new Map<string, { args: string[]; entry: string }>();
-    for (const form of forms) {
+    for (const f of forms) {
       for (const [side, src] of [
         ["old", refSrc],
         ["new", root],
       ] as const) {
         let entry = join(src, "lib", "index.ts");
-        if (form === "bundle") {
+        if (f === "bundle") {
           entry = join(scratch, `${side}-bundle.mjs`);
           await bundle(join(src, "lib", "index.ts"), entry);
         }
-        launch.set(`${form}/${side}`, { args: form === "modules" ? ["--import", tsxLoader, child] : [child], entry });
+        launch.set(`${f}/${side}`, { args: f === "modules" ? ["--import", tsxLoader, child] : [child], entry });
       }
     }
+    return { sha, oldName: `${ref} (${sha.slice(0, 10)})`, root, forms, launch, cleanUp };
+  } catch (error) {
+    cleanUp();
+    throw error;
+  }
+}
+
+export async function compare(o: CompareOptions): Promise<void> {
+  const { sha, oldName, root, forms, launch, cleanUp } = await prepareVersions(o.ref, o.form);
+  try {
     const runChild = (form: Form, side: "old" | "new", workload: Workload): ChildRun[] => {
       const { args, entry } = launch.get(`${form}/${side}`)!;
       const r = spawnSync(process.execPath, [...args, entry, workload, String(o.runs), String(o.writes)], {
@@ -206,7 +232,7 @@ export async function compare(o: CompareOptions): Promise<void> {
     console.log(JSON.stringify(summary));
     if (!allSame) process.exitCode = 1;
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    cleanUp();
   }
 }
 

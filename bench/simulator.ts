@@ -15,6 +15,7 @@ import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { compare } from "./compare";
+import { compareInstructions } from "./instructions";
 import { floorRun } from "./floor";
 import { cpuMs, libRound, sweepRound, type Lib, type Timing } from "./rounds";
 
@@ -31,6 +32,8 @@ const USAGE = `npm run bench [-- options]
                   default 8; BENCH_ROUNDS)
   --runs N        with --compare: runs of the workload in each process, the first fresh and the
                   rest settled (default 3)
+  --instructions  with --compare: count machine instructions with valgrind instead of timing
+                  (the same every run, whatever the load; rounds default to 2)
   --writes N      writes in the event-loop workload (default 200000; BENCH_WRITES)
   --help          this text`;
 
@@ -41,6 +44,7 @@ const { values: opts } = parseArgs({
     rounds: { type: "string", default: process.env.BENCH_ROUNDS },
     runs: { type: "string", default: "3" },
     writes: { type: "string", default: process.env.BENCH_WRITES ?? "200000" },
+    instructions: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -48,7 +52,7 @@ if (opts.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const ROUNDS = positive("--rounds", opts.rounds ?? (opts.compare === undefined ? "5" : "8"));
+const ROUNDS = positive("--rounds", opts.rounds ?? (opts.compare === undefined ? "5" : opts.instructions ? "2" : "8"));
 const WRITES = positive("--writes", opts.writes);
 
 function positive(flag: string, text: string | undefined): number {
@@ -70,7 +74,13 @@ function floorRound(seed: number): Timing {
 const M = (perSec: number) => `${(perSec / 1e6).toFixed(2)} M`;
 const load = () => +loadavg()[0].toFixed(2);
 
-if (opts.compare !== undefined) {
+if (opts.instructions && opts.compare === undefined) {
+  console.error(`bench: --instructions goes with --compare REF\n\n${USAGE}`);
+  process.exit(2);
+}
+if (opts.compare !== undefined && opts.instructions) {
+  await compareInstructions({ ref: opts.compare, form: opts.form!, rounds: ROUNDS, writes: WRITES });
+} else if (opts.compare !== undefined) {
   await compare({ ref: opts.compare, form: opts.form!, rounds: ROUNDS, runs: positive("--runs", opts.runs), writes: WRITES });
 } else await benchmark();
 

@@ -1,0 +1,182 @@
+/**
+ * `npm run bench -- --compare REF --instructions`: the library at a git ref against the working
+ * tree's, counted in machine instructions instead of timed.
+ *
+ * CPU time on a shared machine moves between runs of the same code by more than the differences
+ * worth finding (see README, Speed). The number of instructions a process executes does not
+ * depend on the load: valgrind's cachegrind counts them, and with V8 on a single thread
+ * (`--single-threaded`: no compiler or collector threads racing the main one) and fixed hash and
+ * random seeds, the same process counts the same to within a few parts in a million. It is still
+ * a proxy: an instruction that misses the cache costs more than one that hits, and under valgrind
+ * V8 compiles on the main thread, so it tiers up at slightly different moments than in a normal
+ * process. The time-based comparison measures what the instructions leave out; this one gives a
+ * verdict that does not move between runs.
+ *
+ * Each figure is a difference of two fresh processes that load the same version: the process
+ * that runs the workload once, less the one that only loads the library (the first run, warm-up
+ * included), and the process that runs it twice, less the one that runs it once (the second run).
+ * Valgrind runs a program some ten times slower, so one round of both forms takes several minutes.
+ */
+import { spawnSync } from "node:child_process";
+import { prepareVersions, fail, type Form, type Workload } from "./compare";
+import { median } from "./ratio";
+
+export interface InstructionOptions {
+  ref: string;
+  form: string;
+  /** repetitions of every count (they agree closely; two show that they do) */
+  rounds: number;
+  writes: number;
+}
+
+/** Above this ratio of new to old instructions the working tree counts as slower. */
+export const INSTRUCTION_LIMIT = 1.03;
+export const INSTRUCTION_RULE =
+  `verdict on instructions: "no slowdown" if new/old is at most ${INSTRUCTION_LIMIT} in every round, "slower" if above it in every round, otherwise "inconclusive"`;
+
+const VALGRIND = [
+  "--tool=cachegrind",
+  "--cache-sim=no",
+  "--branch-sim=no",
+  "--cachegrind-out-file=/dev/null",
+  // V8 writes the machine code it runs: valgrind must notice code that changes in place.
+  "--smc-check=all-non-file",
+];
+/** One thread for V8's own work, and fixed seeds for its hash tables and Math.random. */
+const NODE_FLAGS = ["--single-threaded", "--hash-seed=1", "--random-seed=1"];
+
+const MEASURES = [
+  { key: "loopFirst", workload: "loop", first: true, label: "event loop, first run" },
+  { key: "loopSecond", workload: "loop", first: false, label: "event loop, second run" },
+  { key: "sweepFirst", workload: "sweep", first: true, label: "sweep, first run" },
+  { key: "sweepSecond", workload: "sweep", first: false, label: "sweep, second run" },
+] as const;
+
+interface Count {
+  instructions: number;
+  fingerprints: string[];
+}
+
+/** The instructions cachegrind counted, from what it printed on stderr; undefined if it printed no count. */
+export function parseInstructions(stderr: string): number | undefined {
+  const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr);
+  return refs ? Number(refs[1].replaceAll(",", "")) : undefined;
+}
+
+/** The verdict on one measure from each round's ratio of new to old instructions (INSTRUCTION_RULE). */
+export function instructionVerdict(ratios: readonly number[]): "no slowdown" | "slower" | "inconclusive" {
+  if (ratios.length === 0) return "inconclusive";
+  if (ratios.every((r) => r <= INSTRUCTION_LIMIT)) return "no slowdown";
+  return ratios.every((r) => r > INSTRUCTION_LIMIT) ? "slower" : "inconclusive";
+}
+
+/** The command that counts the instructions of `node NODE_ARGS...`: valgrind's, then node's arguments. */
+export function countingCommand(nodeArgs: readonly string[]): string[] {
+  return [...VALGRIND, process.execPath, ...NODE_FLAGS, ...nodeArgs];
+}
+
+export function valgrindVersion(): string | undefined {
+  const r = spawnSync("valgrind", ["--version"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+export async function compareInstructions(o: InstructionOptions): Promise<void> {
+  const version = valgrindVersion();
+  if (!version) {
+    fail("--instructions counts with valgrind, which was not found. Install it (`npm run setup -- --with valgrind`, or `apt-get install valgrind`), or compare CPU time without --instructions.");
+  }
+  const v = await prepareVersions(o.ref, o.form);
+  try {
+    const count = (form: Form, side: "old" | "new", workload: Workload, runs: number): Count => {
+      const { args, entry } = v.launch.get(`${form}/${side}`)!;
+      const r = spawnSync("valgrind", countingCommand([...args, entry, workload, String(runs), String(o.writes)]), {
+        cwd: v.root,
+        encoding: "utf8",
+        maxBuffer: 1 << 26,
+      });
+      const instructions = parseInstructions(r.stderr ?? "");
+      const line = r.status === 0 ? r.stdout.trim().split("\n").pop() : undefined;
+      if (instructions === undefined || !line) {
+        fail(`counting the ${side === "old" ? v.oldName : "working tree's"} library (${form}, ${workload}, ${runs} runs) failed${r.error ? `: ${r.error.message}` : ` with exit code ${r.status}`}\n${(r.stderr ?? "").split("\n").slice(-15).join("\n")}`);
+      }
+      const parsed = JSON.parse(line!) as { runs: { fingerprint: string }[] };
+      return { instructions: instructions!, fingerprints: parsed.runs.map((x) => x.fingerprint) };
+    };
+
+    console.log(
+      `counting instructions (${version}, cachegrind): ${v.oldName} against the working tree, ${o.rounds} round(s) of fresh processes; ${v.forms.join(" and ")}`,
+    );
+    const started = performance.now();
+    // figures[form/measure/side][round] = instructions
+    const figures = new Map<string, number[]>();
+    const put = (k: string, x: number) => figures.set(k, [...(figures.get(k) ?? []), x]);
+    let sameRuns = true;
+    for (const form of v.forms) {
+      // The loader of the modules form keeps what it compiled in a cache on disk: the first
+      // process of each version fills it, and is not counted.
+      for (const side of ["old", "new"] as const) count(form, side, "loop", 0);
+    }
+    for (let round = 0; round < o.rounds; round++) {
+      for (const form of v.forms) {
+        const prints = new Map<string, string[]>();
+        for (const side of round % 2 === 0 ? (["old", "new"] as const) : (["new", "old"] as const)) {
+          const loaded = count(form, side, "loop", 0).instructions;
+          for (const workload of ["loop", "sweep"] as const) {
+            const one = count(form, side, workload, 1);
+            const two = count(form, side, workload, 2);
+            put(`${form}/${workload}/true/${side}`, one.instructions - loaded);
+            put(`${form}/${workload}/false/${side}`, two.instructions - one.instructions);
+            prints.set(`${workload}/${side}`, two.fingerprints);
+            console.log(
+              `round ${round + 1}/${o.rounds} ${form} ${workload.padEnd(5)} ${(side === "old" ? v.oldName : "working tree").padEnd(24)} ` +
+                `first ${((one.instructions - loaded) / 1e9).toFixed(3)} G, second ${((two.instructions - one.instructions) / 1e9).toFixed(3)} G`,
+            );
+          }
+        }
+        for (const w of ["loop", "sweep"]) sameRuns &&= JSON.stringify(prints.get(`${w}/old`)) === JSON.stringify(prints.get(`${w}/new`));
+      }
+    }
+    const minutes = (performance.now() - started) / 60_000;
+
+    const summary: Record<string, unknown> = {
+      ref: o.ref,
+      sha: v.sha,
+      measure: "instructions",
+      valgrind: version,
+      rounds: o.rounds,
+      writes: o.writes,
+      method: "instructions counted by cachegrind in fresh processes (node --single-threaded, fixed seeds); first run = (load + 1 run) - (load); second run = (load + 2 runs) - (load + 1 run)",
+      rule: INSTRUCTION_RULE,
+    };
+    const verdicts: string[] = [];
+    for (const form of v.forms) {
+      console.log(`\n${form} (billions of instructions, median of ${o.rounds} round(s))`);
+      console.log(`  ${"".padEnd(24)}${v.oldName.padStart(24)}${"working tree".padStart(14)}   new/old   rounds' ratios   verdict`);
+      const formSummary: Record<string, unknown> = {};
+      for (const m of MEASURES) {
+        const olds = figures.get(`${form}/${m.workload}/${m.first}/old`)!;
+        const news = figures.get(`${form}/${m.workload}/${m.first}/new`)!;
+        const ratios = olds.map((x, i) => news[i] / x);
+        const verdict = instructionVerdict(ratios);
+        verdicts.push(verdict);
+        const ratio = median(news) / median(olds);
+        console.log(
+          `  ${m.label.padEnd(24)}${(median(olds) / 1e9).toFixed(3).padStart(24)}${(median(news) / 1e9).toFixed(3).padStart(14)}` +
+            `   ${ratio.toFixed(3)}     ${ratios.map((r) => r.toFixed(3)).join(" ").padEnd(16)} ${verdict}`,
+        );
+        formSummary[m.key] = { oldInstructions: median(olds), newInstructions: median(news), ratio: +ratio.toFixed(4), roundRatios: ratios.map((r) => +r.toFixed(4)), verdict };
+      }
+      summary[form] = formSummary;
+    }
+    const overall = verdicts.includes("slower") ? "slower" : verdicts.includes("inconclusive") ? "inconclusive" : "no slowdown";
+    summary.verdict = overall;
+    summary.sameRuns = sameRuns;
+    console.log(`\n  same runs: ${sameRuns ? "yes: both versions gave the same events, acknowledgement times and sweep rows" : "NO: the two versions give different runs"}`);
+    console.log(`\nRatios above 1 mean the working tree executes more instructions. ${INSTRUCTION_RULE}.`);
+    console.log(`verdict: ${overall}${sameRuns ? "" : "; and the two versions give DIFFERENT runs"} (${minutes.toFixed(1)} min)`);
+    console.log(JSON.stringify(summary));
+    if (!sameRuns) process.exitCode = 1;
+  } finally {
+    v.cleanUp();
+  }
+}
