@@ -188,7 +188,8 @@ const notRun = "did not run";
 
 /** Problems a student would see: cells that did not run, error output, charts not drawn. */
 async function findProblems(page: Page): Promise<CellReport[]> {
-  // Charts draw asynchronously after their cell finishes; give them time to appear.
+  // Charts draw asynchronously after their cell finishes; give them time to appear (seconds at
+  // most on a quiet machine; the wait ends as soon as every chart has marks).
   await page
     .waitForFunction(
       () =>
@@ -196,7 +197,7 @@ async function findProblems(page: Page): Promise<CellReport[]> {
           (el: any) => el.querySelector("svg g.role-mark > *") || el.querySelector(".rl-chart-error"),
         ),
       undefined,
-      { timeout: 30_000, polling: 250 },
+      { timeout: 90_000, polling: 250 },
     )
     .catch(() => undefined);
   return page.evaluate((NOT_RUN) => {
