@@ -3,21 +3,24 @@
  * tree's, counted in machine instructions instead of timed.
  *
  * CPU time on a shared machine moves between runs of the same code by more than the differences
- * worth finding (see README, Speed). The number of instructions a process executes does not
- * depend on the load: valgrind's cachegrind counts them, and with V8 on a single thread
- * (`--single-threaded`: no compiler or collector threads racing the main one) and fixed hash and
- * random seeds, the same process counts the same to within a few parts in a million. It is still
- * a proxy: an instruction that misses the cache costs more than one that hits, and under valgrind
- * V8 compiles on the main thread, so it tiers up at slightly different moments than in a normal
- * process. The time-based comparison measures what the instructions leave out; this one gives a
- * verdict that does not move between runs.
+ * worth finding (see README, Speed). The number of instructions a process executes hardly depends
+ * on the load: valgrind's cachegrind counts them, and with V8 on a single thread
+ * (`--single-threaded`: no compiler or collector threads racing the main one), in its predictable
+ * mode with a fixed collection schedule (no heap sizing by allocation per millisecond) and with
+ * fixed hash and random seeds, the same process counts the same to within a few parts in a
+ * hundred thousand (the test allows a tenth of a percent). It is still a proxy: an instruction
+ * that misses the cache costs more than one that hits, and under valgrind V8 compiles on the main
+ * thread, so it tiers up at slightly different moments than in a normal process. The time-based
+ * comparison measures what the instructions leave out; this one gives a verdict that does not
+ * move between runs.
  *
  * Each figure is a difference of two fresh processes that load the same version: the process
  * that runs the workload once, less the one that only loads the library (the first run, warm-up
  * included), and the process that runs it twice, less the one that runs it once (the second run).
  * Valgrind runs a program some ten times slower, so one round of both forms takes several minutes.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { prepareVersions, fail, type Form, type Workload } from "./compare";
 import { median } from "./ratio";
 
@@ -42,8 +45,14 @@ const VALGRIND = [
   // V8 writes the machine code it runs: valgrind must notice code that changes in place.
   "--smc-check=all-non-file",
 ];
-/** One thread for V8's own work, and fixed seeds for its hash tables and Math.random. */
-const NODE_FLAGS = ["--single-threaded", "--hash-seed=1", "--random-seed=1"];
+/**
+ * One thread for V8's own work, fixed seeds for its hash tables and Math.random, and V8's
+ * predictable mode with a fixed garbage-collection schedule: without the last two, the collector
+ * sizes the heap by how fast a program allocates per millisecond, so a busier machine changed a
+ * count by up to 1% (the event loop's two runs: 5.022 G idle, 5.038-5.068 G busy; with them,
+ * 5.0802 G both times).
+ */
+const NODE_FLAGS = ["--single-threaded", "--predictable", "--predictable-gc-schedule", "--hash-seed=1", "--random-seed=1"];
 
 const MEASURES = [
   { key: "loopFirst", workload: "loop", first: true, label: "event loop, first run" },
@@ -87,43 +96,58 @@ export async function compareInstructions(o: InstructionOptions): Promise<void> 
   }
   const v = await prepareVersions(o.ref, o.form);
   try {
-    const count = (form: Form, side: "old" | "new", workload: Workload, runs: number): Count => {
+    const count = (form: Form, side: "old" | "new", workload: Workload, runs: number): Promise<Count> => {
       const { args, entry } = v.launch.get(`${form}/${side}`)!;
-      const r = spawnSync("valgrind", countingCommand([...args, entry, workload, String(runs), String(o.writes)]), {
-        cwd: v.root,
-        encoding: "utf8",
-        maxBuffer: 1 << 26,
+      return new Promise((resolveCount) => {
+        const child = spawn("valgrind", countingCommand([...args, entry, workload, String(runs), String(o.writes)]), { cwd: v.root });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+        const failed = (why: string) =>
+          fail(`counting the ${side === "old" ? v.oldName : "working tree's"} library (${form}, ${workload}, ${runs} runs) failed${why}\n${stderr.split("\n").slice(-15).join("\n")}`);
+        child.on("error", (error) => failed(`: ${error.message}`));
+        child.on("close", (status) => {
+          const instructions = parseInstructions(stderr);
+          const line = status === 0 ? stdout.trim().split("\n").pop() : undefined;
+          if (instructions === undefined || !line) failed(` with exit code ${status}`);
+          const parsed = JSON.parse(line!) as { runs: { fingerprint: string }[] };
+          resolveCount({ instructions: instructions!, fingerprints: parsed.runs.map((x) => x.fingerprint) });
+        });
       });
-      const instructions = parseInstructions(r.stderr ?? "");
-      const line = r.status === 0 ? r.stdout.trim().split("\n").pop() : undefined;
-      if (instructions === undefined || !line) {
-        fail(`counting the ${side === "old" ? v.oldName : "working tree's"} library (${form}, ${workload}, ${runs} runs) failed${r.error ? `: ${r.error.message}` : ` with exit code ${r.status}`}\n${(r.stderr ?? "").split("\n").slice(-15).join("\n")}`);
-      }
-      const parsed = JSON.parse(line!) as { runs: { fingerprint: string }[] };
-      return { instructions: instructions!, fingerprints: parsed.runs.map((x) => x.fingerprint) };
     };
+    // A count does not depend on what else the machine runs, so the processes run side by side,
+    // one per core.
+    const pool = pLimit(Math.max(1, availableParallelism()));
+    const counted = (form: Form, side: "old" | "new", workload: Workload, runs: number) => pool(() => count(form, side, workload, runs));
 
     console.log(
-      `counting instructions (${version}, cachegrind): ${v.oldName} against the working tree, ${o.rounds} round(s) of fresh processes; ${v.forms.join(" and ")}`,
+      `counting instructions (${version}, cachegrind): ${v.oldName} against the working tree, ${o.rounds} round(s) of fresh processes, ` +
+        `${availableParallelism()} at a time; ${v.forms.join(" and ")}`,
     );
     const started = performance.now();
     // figures[form/measure/side][round] = instructions
     const figures = new Map<string, number[]>();
     const put = (k: string, x: number) => figures.set(k, [...(figures.get(k) ?? []), x]);
     let sameRuns = true;
-    for (const form of v.forms) {
-      // The loader of the modules form keeps what it compiled in a cache on disk: the first
-      // process of each version fills it, and is not counted.
-      for (const side of ["old", "new"] as const) count(form, side, "loop", 0);
-    }
+    // The loader of the modules form keeps what it compiled in a cache on disk: the first process
+    // of each version fills it, and is not counted.
+    await Promise.all(v.forms.flatMap((form) => (["old", "new"] as const).map((side) => counted(form, side, "loop", 0))));
     for (let round = 0; round < o.rounds; round++) {
       for (const form of v.forms) {
         const prints = new Map<string, string[]>();
-        for (const side of round % 2 === 0 ? (["old", "new"] as const) : (["new", "old"] as const)) {
-          const loaded = count(form, side, "loop", 0).instructions;
-          for (const workload of ["loop", "sweep"] as const) {
-            const one = count(form, side, workload, 1);
-            const two = count(form, side, workload, 2);
+        const sides = await Promise.all(
+          (["old", "new"] as const).map(async (side) => {
+            const [loaded, ...counts] = await Promise.all([
+              counted(form, side, "loop", 0),
+              ...(["loop", "sweep"] as const).flatMap((workload) => [counted(form, side, workload, 1), counted(form, side, workload, 2)]),
+            ]);
+            return { side, loaded: loaded.instructions, counts };
+          }),
+        );
+        for (const { side, loaded, counts } of sides) {
+          (["loop", "sweep"] as const).forEach((workload, k) => {
+            const [one, two] = [counts[2 * k], counts[2 * k + 1]];
             put(`${form}/${workload}/true/${side}`, one.instructions - loaded);
             put(`${form}/${workload}/false/${side}`, two.instructions - one.instructions);
             prints.set(`${workload}/${side}`, two.fingerprints);
@@ -131,7 +155,7 @@ export async function compareInstructions(o: InstructionOptions): Promise<void> 
               `round ${round + 1}/${o.rounds} ${form} ${workload.padEnd(5)} ${(side === "old" ? v.oldName : "working tree").padEnd(24)} ` +
                 `first ${((one.instructions - loaded) / 1e9).toFixed(3)} G, second ${((two.instructions - one.instructions) / 1e9).toFixed(3)} G`,
             );
-          }
+          });
         }
         for (const w of ["loop", "sweep"]) sameRuns &&= JSON.stringify(prints.get(`${w}/old`)) === JSON.stringify(prints.get(`${w}/new`));
       }
@@ -145,7 +169,7 @@ export async function compareInstructions(o: InstructionOptions): Promise<void> 
       valgrind: version,
       rounds: o.rounds,
       writes: o.writes,
-      method: "instructions counted by cachegrind in fresh processes (node --single-threaded, fixed seeds); first run = (load + 1 run) - (load); second run = (load + 2 runs) - (load + 1 run)",
+      method: "instructions counted by cachegrind in fresh processes (node --single-threaded --predictable --predictable-gc-schedule, fixed seeds); first run = (load + 1 run) - (load); second run = (load + 2 runs) - (load + 1 run)",
       rule: INSTRUCTION_RULE,
     };
     const verdicts: string[] = [];
@@ -179,4 +203,22 @@ export async function compareInstructions(o: InstructionOptions): Promise<void> 
   } finally {
     v.cleanUp();
   }
+}
+
+/** Runs the tasks given to it at most `n` at a time, in the order given (a dozen lines, not worth a package). */
+function pLimit(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    // A task that waited takes over the slot of the one that finished.
+    if (running >= n) await new Promise<void>((go) => waiting.push(go));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }
