@@ -19,7 +19,7 @@
  * included), and the process that runs it twice, less the one that runs it once (the second run).
  * Valgrind runs a program some ten times slower, so one round of both forms takes several minutes.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { prepareVersions, fail, type Form, type Workload } from "./compare";
 import { median } from "./ratio";
@@ -95,24 +95,28 @@ export async function compareInstructions(o: InstructionOptions): Promise<void> 
     fail("--instructions counts with valgrind, which was not found. Install it (`npm run setup -- --with valgrind`, or `apt-get install valgrind`), or compare CPU time without --instructions.");
   }
   const v = await prepareVersions(o.ref, o.form);
+  // Counting processes still running when one fails are stopped, and the scratch folder removed.
+  const children = new Set<ChildProcess>();
   try {
     const count = (form: Form, side: "old" | "new", workload: Workload, runs: number): Promise<Count> => {
       const { args, entry } = v.launch.get(`${form}/${side}`)!;
-      return new Promise((resolveCount) => {
+      return new Promise((resolveCount, rejectCount) => {
         const child = spawn("valgrind", countingCommand([...args, entry, workload, String(runs), String(o.writes)]), { cwd: v.root });
+        children.add(child);
         let stdout = "";
         let stderr = "";
         child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
         child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
         const failed = (why: string) =>
-          fail(`counting the ${side === "old" ? v.oldName : "working tree's"} library (${form}, ${workload}, ${runs} runs) failed${why}\n${stderr.split("\n").slice(-15).join("\n")}`);
+          rejectCount(new Error(`counting the ${side === "old" ? v.oldName : "working tree's"} library (${form}, ${workload}, ${runs} runs) failed${why}\n${stderr.split("\n").slice(-15).join("\n")}`));
         child.on("error", (error) => failed(`: ${error.message}`));
         child.on("close", (status) => {
+          children.delete(child);
           const instructions = parseInstructions(stderr);
           const line = status === 0 ? stdout.trim().split("\n").pop() : undefined;
-          if (instructions === undefined || !line) failed(` with exit code ${status}`);
-          const parsed = JSON.parse(line!) as { runs: { fingerprint: string }[] };
-          resolveCount({ instructions: instructions!, fingerprints: parsed.runs.map((x) => x.fingerprint) });
+          if (instructions === undefined || !line) return failed(` with exit code ${status}`);
+          const parsed = JSON.parse(line) as { runs: { fingerprint: string }[] };
+          resolveCount({ instructions, fingerprints: parsed.runs.map((x) => x.fingerprint) });
         });
       });
     };
@@ -200,6 +204,10 @@ export async function compareInstructions(o: InstructionOptions): Promise<void> 
     console.log(`verdict: ${overall}${sameRuns ? "" : "; and the two versions give DIFFERENT runs"} (${minutes.toFixed(1)} min)`);
     console.log(JSON.stringify(summary));
     if (!sameRuns) process.exitCode = 1;
+  } catch (error) {
+    for (const child of children) child.kill("SIGKILL");
+    v.cleanUp();
+    fail(error instanceof Error ? error.message : String(error));
   } finally {
     v.cleanUp();
   }
