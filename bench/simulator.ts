@@ -33,7 +33,7 @@ const USAGE = `npm run bench [-- options]
   --runs N        with --compare: runs of the workload in each process, the first fresh and the
                   rest settled (default 3)
   --instructions  with --compare: count machine instructions with valgrind instead of timing
-                  (the same every run, whatever the load; rounds default to 2)
+                  (repeats to a few parts in ten thousand, whatever the load; rounds default to 2)
   --writes N      writes in the event-loop workload (default 200000; BENCH_WRITES)
   --help          this text`;
 
