@@ -52,7 +52,7 @@ const VALGRIND = [
  * count by up to 1% (the event loop's two runs: 5.022 G idle, 5.038-5.068 G busy; with them,
  * 5.0802 G both times).
  */
-const NODE_FLAGS = ["--single-threaded", "--predictable", "--predictable-gc-schedule", "--hash-seed=1", "--random-seed=1"];
+export const NODE_FLAGS = ["--single-threaded", "--predictable", "--predictable-gc-schedule", "--hash-seed=1", "--random-seed=1"];
 
 const MEASURES = [
   { key: "loopFirst", workload: "loop", first: true, label: "event loop, first run" },

@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { compare } from "./compare";
 import { compareInstructions } from "./instructions";
 import { floorRun } from "./floor";
+import { profileCompare } from "./profile";
 import { cpuMs, libRound, sweepRound, type Lib, type Timing } from "./rounds";
 
 const USAGE = `npm run bench [-- options]
@@ -29,11 +30,13 @@ const USAGE = `npm run bench [-- options]
                   module per file, as tests and scripts load them; the default), "bundle" (compiled
                   into one file, as the notebooks load it) or "both"
   --rounds N      rounds (default 5; with --compare, processes per version, form and workload,
-                  default 8; BENCH_ROUNDS)
+                  default 8, with --instructions 2, with --profile 4; BENCH_ROUNDS)
   --runs N        with --compare: runs of the workload in each process, the first fresh and the
-                  rest settled (default 3)
+                  rest settled (default 3; with --profile 8)
   --instructions  with --compare: count machine instructions with valgrind instead of timing
                   (repeats to a few parts in ten thousand, whatever the load; rounds default to 2)
+  --profile       with --compare: sample where the event loop spends its time, function by
+                  function, in both versions' bundles (Linux perf; V8 flags as --instructions)
   --writes N      writes in the event-loop workload (default 200000; BENCH_WRITES)
   --help          this text`;
 
@@ -42,9 +45,10 @@ const { values: opts } = parseArgs({
     compare: { type: "string" },
     form: { type: "string", default: "modules" },
     rounds: { type: "string", default: process.env.BENCH_ROUNDS },
-    runs: { type: "string", default: "3" },
+    runs: { type: "string" },
     writes: { type: "string", default: process.env.BENCH_WRITES ?? "200000" },
     instructions: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -52,7 +56,7 @@ if (opts.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const ROUNDS = positive("--rounds", opts.rounds ?? (opts.compare === undefined ? "5" : opts.instructions ? "2" : "8"));
+const ROUNDS = positive("--rounds", opts.rounds ?? (opts.compare === undefined ? "5" : opts.instructions ? "2" : opts.profile ? "4" : "8"));
 const WRITES = positive("--writes", opts.writes);
 
 function positive(flag: string, text: string | undefined): number {
@@ -78,10 +82,16 @@ if (opts.instructions && opts.compare === undefined) {
   console.error(`bench: --instructions goes with --compare REF\n\n${USAGE}`);
   process.exit(2);
 }
-if (opts.compare !== undefined && opts.instructions) {
+if (opts.profile && (opts.compare === undefined || opts.instructions)) {
+  console.error(`bench: --profile goes with --compare REF, without --instructions\n\n${USAGE}`);
+  process.exit(2);
+}
+if (opts.compare !== undefined && opts.profile) {
+  await profileCompare({ ref: opts.compare, runs: positive("--runs", opts.runs ?? "8"), rounds: ROUNDS, writes: WRITES });
+} else if (opts.compare !== undefined && opts.instructions) {
   await compareInstructions({ ref: opts.compare, form: opts.form!, rounds: ROUNDS, writes: WRITES });
 } else if (opts.compare !== undefined) {
-  await compare({ ref: opts.compare, form: opts.form!, rounds: ROUNDS, runs: positive("--runs", opts.runs), writes: WRITES });
+  await compare({ ref: opts.compare, form: opts.form!, rounds: ROUNDS, runs: positive("--runs", opts.runs ?? "3"), writes: WRITES });
 } else await benchmark();
 
 // ------------------------------------------------------------------ the library against the floor
