@@ -56,7 +56,7 @@ export function tryCommit(w: World, node: number, onConfirmation = false): void 
   const rule = w.ack;
   const needed = w.degraded ? 0 : rule.needed(node, w);
   while (st.commitPtr < log.length) {
-    const id = log[st.commitPtr];
+    const id = log.ids[st.commitPtr];
     if (!w.localDone[id]) break;
     if (needed > 0 && !confirmed(rule, st.acked, st.commitPtr + 1, node, needed, w.n)) break;
     st.commitPtr++;

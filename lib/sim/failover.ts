@@ -143,7 +143,8 @@ export function onElectionDone(w: World, cand: number, epoch: number): void {
   cs.believesLeader = true;
   // Promotion replays every received entry: all become visible now, and all count as committed.
   const vis = w.applyMs[cand];
-  for (const id of cs.log) {
+  for (let i = 0; i < cs.log.length; i++) {
+    const id = cs.log.ids[i];
     if (vis[id] > w.now) vis[id] = w.now;
     w.localDone[id] = 1;
   }

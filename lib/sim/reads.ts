@@ -120,7 +120,7 @@ function lagMs(w: World, node: number, leader: number): number {
   const lst = w.nodes[leader];
   const applied = appliedLsn(w, node);
   if (applied >= lst.log.length) return 0;
-  const first = lst.log[applied];
+  const first = lst.log.ids[applied];
   return w.now - w.acceptMs[first];
 }
 
@@ -155,7 +155,7 @@ export function onReadArrive(w: World, part: number, node: number, forwarded: nu
     if (rp.ifBehind === "wait") {
       const st = w.nodes[node];
       const idx = rp.minLsn - 1;
-      if (idx < st.log.length) readServeAt(w, w.applyMs[node][st.log[idx]], part, node);
+      if (idx < st.log.length) readServeAt(w, w.applyMs[node][st.log.ids[idx]], part, node);
       else {
         st.waiters.push([part, rp.minLsn]);
         waitTimeoutAt(w, w.now + w.cfg.clientTimeoutMs, part, node);

@@ -97,7 +97,7 @@ export function onStorageEvent(w: World, write: number, node: number, epochOrSto
 /** The accepting node's local commit of `write` is done: it counts towards the acknowledgement. */
 export function onLocalCommit(w: World, write: number, node: number): void {
   const st = w.nodes[node];
-  if (w.lsn[write] > st.log.length || st.log[w.lsn[write] - 1] !== write) return; // truncated meanwhile
+  if (w.lsn[write] > st.log.length || st.log.ids[w.lsn[write] - 1] !== write) return; // truncated meanwhile
   const until = downUntil(w, node, w.now);
   if (until !== NO_FAULT) {
     if (until < Infinity) localCommitAt(w, until, write, node);
@@ -184,8 +184,8 @@ export function advance(w: World, node: number): void {
   const st = w.nodes[node];
   const log = st.log;
   const vis = w.applyMs[node];
-  while (st.applied < log.length && vis[log[st.applied]] <= w.now) {
-    const id = log[st.applied];
+  while (st.applied < log.length && vis[log.ids[st.applied]] <= w.now) {
+    const id = log.ids[st.applied];
     st.state[w.wKey[id]] = id;
     st.applied++;
   }
@@ -201,7 +201,7 @@ export function rejoin(w: World, node: number): void {
   let hi = Math.min(st.log.length, ls.log.length);
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (st.log[mid - 1] === ls.log[mid - 1]) lo = mid;
+    if (st.log.ids[mid - 1] === ls.log.ids[mid - 1]) lo = mid;
     else hi = mid - 1;
   }
   if (lo < st.log.length) {
@@ -210,12 +210,12 @@ export function rejoin(w: World, node: number): void {
       // Rebuild the visible state from the surviving prefix.
       st.state.fill(-1);
       st.applied = 0;
-      for (let i = 0; i < lo; i++) st.state[w.wKey[st.log[i]]] = st.log[i];
+      for (let i = 0; i < lo; i++) st.state[w.wKey[st.log.ids[i]]] = st.log.ids[i];
       st.applied = lo;
     }
   }
   st.lastApply = Math.max(st.lastApply, w.now);
   st.commitPtr = 0;
   ls.acked[node] = lo;
-  for (let i = lo; i < ls.log.length; i++) ship(w, w.leader, node, ls.log[i]);
+  for (let i = lo; i < ls.log.length; i++) ship(w, w.leader, node, ls.log.ids[i]);
 }

@@ -195,6 +195,6 @@ function buildHistory(w: World): History {
     const deps = w.wDeps[write];
     if (deps && deps.length > 0) (ops[writeOpId[write]] as WriteOp).dependsOn = deps.map((d) => writeOpId[d]);
   }
-  const finalLog = w.nodes[w.leader].log.map((write) => writeOpId[write]);
+  const finalLog = w.nodes[w.leader].log.toArray().map((write) => writeOpId[write]);
   return { ops, events: w.events, finalLog, finalLeader: names[w.leader] };
 }

@@ -18,6 +18,7 @@ import { stream, type Rng } from "../rng";
 import { createCoordination, type Coordination } from "./coordinators";
 import { compileElection, type ElectionRule } from "./election";
 import { JointDraws } from "./joint";
+import { WriteLog } from "./log";
 import { ReplicationSteps } from "./steps";
 import { createLinks, type Links } from "./links";
 import { createStorage, type Storage } from "./storage";
@@ -26,7 +27,7 @@ import { createTriggers, type TriggerRun } from "./triggers";
 /** One node's replication state. */
 export interface NodeState {
   /** Write numbers in log order (LSN = index + 1). When each became visible here: `World.applyMs[node][write]`. */
-  log: number[];
+  log: WriteLog;
   /** Entries already folded into `state`. */
   applied: number;
   /** Key id -> write number currently visible (-1: none). */
@@ -300,7 +301,7 @@ export class World implements Membership {
 
     for (let i = 0; i < this.n; i++) {
       this.nodes.push({
-        log: [],
+        log: new WriteLog(this.wCap),
         applied: 0,
         state: new Int32Array(this.keyNames.length).fill(-1),
         epoch: 1,
