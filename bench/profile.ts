@@ -132,16 +132,16 @@ export async function profileCompare(o: ProfileOptions): Promise<void> {
         );
         const who = side === "old" ? v.oldName : "the working tree";
         if (recorded.status !== 0) {
-          fail(
+          throw new Error(
             `perf record of ${who} failed (exit code ${recorded.status}). If it says it may not sample, lower /proc/sys/kernel/perf_event_paranoid to 2 or run as root.\n${tail(recorded.stderr)}`,
           );
         }
         const line = recorded.stdout.trim().split("\n").pop() ?? "";
         prints[side] = JSON.stringify((JSON.parse(line) as { runs: { fingerprint: string }[] }).runs.map((r) => r.fingerprint));
         const injected = await run("perf", ["inject", "--jit", "-i", data, "-o", `${data}.jit`], work);
-        if (injected.status !== 0) fail(`perf inject --jit for ${who} failed (exit code ${injected.status})\n${tail(injected.stderr)}`);
+        if (injected.status !== 0) throw new Error(`perf inject --jit for ${who} failed (exit code ${injected.status})\n${tail(injected.stderr)}`);
         const report = await run("perf", ["report", "-i", `${data}.jit`, "--sort", "symbol", "--stdio", "-n"], work);
-        if (report.status !== 0) fail(`perf report for ${who} failed (exit code ${report.status})\n${tail(report.stderr)}`);
+        if (report.status !== 0) throw new Error(`perf report for ${who} failed (exit code ${report.status})\n${tail(report.stderr)}`);
         const p = parseReport(report.stdout);
         got[side] = p;
         for (const [name, n] of p) profiles[side].set(name, (profiles[side].get(name) ?? 0) + n);
@@ -188,6 +188,11 @@ export async function profileCompare(o: ProfileOptions): Promise<void> {
       }),
     );
     if (!sameRuns) process.exitCode = 1;
+  } catch (error) {
+    // fail() exits at once: the scratch folders go first.
+    rmSync(work, { recursive: true, force: true });
+    v.cleanUp();
+    fail(error instanceof Error ? error.message : String(error));
   } finally {
     rmSync(work, { recursive: true, force: true });
     v.cleanUp();
