@@ -12,7 +12,7 @@
 import type pg from "pg";
 import { summarizeLatencies, type LatencySummary, type StaleReadCase, type SyncCommitLevel } from "../lib/pg-compare";
 import { endClient, type Cluster } from "./cluster";
-import type { LatencyCase, StandbyStepsCase, WalSyncStats } from "./results";
+import type { BlockStepsCase, LatencyCase, StandbyStepsCase, WalSyncStats } from "./results";
 import { ALL_LEVELS, ANY1, caseLabel, FIRST1, FIRST2, fmt, ONLY_S2, type StandbySetting } from "./settings";
 import { StepRecorder, StepTimer, type TimedStandby } from "./standby-steps";
 
@@ -28,9 +28,10 @@ export interface Block {
   stale: readonly SyncCommitLevel[];
   /**
    * Time commits step by step: of local, remote_write, on and remote_apply with this standby
-   * synchronous; or ("both") of local and on with both standbys synchronous.
+   * synchronous; or ("both") of local and on with both standbys synchronous; or ("releasing") of
+   * `on` on the standby that releases a delayed block's commits, in turns with its latency cases.
    */
-  steps: "s1" | "s2" | "both" | null;
+  steps: "s1" | "s2" | "both" | { releasing: "s1" | "s2" } | null;
   /** Time the path from a finished commit to the start of a read on s1. */
   readPath: boolean;
   /** Time SELECT 1 round trips to the primary, directly and through s1's proxy. */
@@ -61,10 +62,11 @@ export function labPlan(delayMs: number, applyDelayMs: number): Block[] {
     block(FIRST2, 0, { latency: ["on"], steps: "both" }),
     // With delay both ways, the acknowledgement's trip back gives s1 time to apply: staleness hides.
     block(FIRST1, delayMs, { latency: ALL_LEVELS, stale: ["remote_write"] }),
-    block(ANY1, delayMs, { latency: ["on"] }),
+    // s2 releases these commits, s1's answer coming 5 ms later: its steps timed here (blockSteps).
+    block(ANY1, delayMs, { latency: ["on"], steps: { releasing: "s2" } }),
     block(FIRST2, delayMs, { latency: ["on"] }),
     // A standby slow to apply: `on` does not wait for apply, remote_apply does.
-    block(FIRST1, 0, { applyDelayMs, latency: ["on", "remote_apply"] }),
+    block(FIRST1, 0, { applyDelayMs, latency: ["on", "remote_apply"], steps: { releasing: "s1" } }),
     block(ONLY_S2, 0, { steps: "s2" }),
   ];
 }
@@ -78,12 +80,15 @@ const STEP_LABELS = { s1: "s1 (via the proxy, no delay)", s2: "s2 (direct)" } as
 const STEP_LEVELS = ["local", "remote_write", "on", "remote_apply"] as const;
 /** With both standbys synchronous, the levels the comparison uses: the primary's shipping and `on`. */
 const BOTH_LEVELS = ["local", "on"] as const;
+/** The releasing standby of a delayed block: the level its latency cases compare. */
+const RELEASING_LEVELS = ["on"] as const;
 
 export interface Measured {
   latency: LatencyCase[];
   staleReads: StaleReadCase[];
   standbySteps: StandbyStepsCase[];
   bothSyncSteps: StandbyStepsCase[];
+  blockSteps: BlockStepsCase[];
   /** From the primary finishing a commit to a read starting on s1, per trial. */
   readPathMs: number[];
   /** SELECT 1 round trips to the primary, directly and through s1's proxy (with no delay). */
@@ -124,6 +129,7 @@ export async function measureBlocks(
     staleReads: [],
     standbySteps: [],
     bothSyncSteps: [],
+    blockSteps: [],
     readPathMs: [],
     roundTripMs: [],
     roundTripViaProxyMs: [],
@@ -159,7 +165,8 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
   // the same load, which the simulator takes for its leader (LatencyCase.local).
   const latencyLevels: SyncCommitLevel[] = b.latency.length > 0 && !b.latency.includes("local") ? [...b.latency, "local"] : [...b.latency];
   const levels = new Set<SyncCommitLevel>([...latencyLevels, ...b.stale]);
-  const stepLevels = b.steps === "both" ? BOTH_LEVELS : b.steps ? STEP_LEVELS : [];
+  const releasing = b.steps !== null && typeof b.steps === "object" ? b.steps.releasing : null;
+  const stepLevels = b.steps === "both" ? BOTH_LEVELS : releasing ? RELEASING_LEVELS : b.steps ? STEP_LEVELS : [];
   for (const level of stepLevels) levels.add(level);
   if (b.readPath) levels.add("local");
   const writers = new Map<SyncCommitLevel, pg.Client>();
@@ -229,7 +236,7 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
       });
       return count;
     });
-    const timedNames = b.steps === "both" ? (["s1", "s2"] as const) : b.steps ? [b.steps] : [];
+    const timedNames = b.steps === "both" ? (["s1", "s2"] as const) : releasing ? [releasing] : typeof b.steps === "string" ? [b.steps] : [];
     const timed: TimedStandby[] = [];
     for (const name of timedNames) {
       const client = await cluster.connect(name, "pg-lab-steps");
@@ -323,10 +330,19 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
     timed.forEach(({ name: standby }, j) => {
       const levels = recorders.map((r) => r[j].timings());
       const both = b.steps === "both";
-      const label = both ? `${standby} (with both standbys synchronous)` : STEP_LABELS[standby];
-      (both ? out.bothSyncSteps : out.standbySteps).push({ label, standby, standbyNames: b.standbys.names, levels });
       const at = (level: string) => levels.find((l) => l.level === level) ?? null;
       const p50 = (s: LatencySummary | null | undefined) => (s && s.count > 0 ? s.p50Ms.toFixed(3) : "?");
+      if (releasing) {
+        const setting = caseLabel({ standbys: b.standbys, level: "on", proxyDelayMs: b.proxyDelayMs, applyDelayMs: b.applyDelayMs });
+        out.blockSteps.push({ label: `${standby}, releasing ${setting}`, standby, standbyNames: b.standbys.names, proxyDelayMs: b.proxyDelayMs, applyDelayMs: b.applyDelayMs, levels });
+        log(
+          `  ${`${standby}'s steps, releasing these commits`.padEnd(50)} p50 WAL sent ${p50(at("on")?.shipMs)} after the COMMIT starts, on its way ${p50(at("on")?.transitMs)},` +
+            ` \`on\` reply ${p50(at("on")?.standbyReplyMs)} after it arrives, backend back ${p50(at("on")?.releaseMs)} later ms`,
+        );
+        return;
+      }
+      const label = both ? `${standby} (with both standbys synchronous)` : STEP_LABELS[standby];
+      (both ? out.bothSyncSteps : out.standbySteps).push({ label, standby, standbyNames: b.standbys.names, levels });
       const lags = both
         ? ""
         : ` write_lag ${p50(at("remote_write")?.writeLagMs)}, then flush ${p50(at("on")?.flushStepMs)}, replay ${p50(at("remote_apply")?.replayStepMs)};`;

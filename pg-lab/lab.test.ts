@@ -220,6 +220,33 @@ if (skipReason) {
       expect(partitioned!.lostAckedWrites).toBeGreaterThan(0);
     });
 
+    it("repeats the failover with s1's delayed link cut at the crash, adding up its counts and the proxy's delays", () => {
+      const delayed = results.lostWrites.find((c) => c.standbyNames === "" && c.scenario === "delayed-link-cut-at-crash")!;
+      expect(delayed.crashes).toBe(4);
+      // Each crash ran about 700 ms of writes; the counts are their sums.
+      expect(delayed.ackedWrites).toBeGreaterThan(4 * 50);
+      expect(delayed.proxyToStandby!.count).toBeGreaterThan(0);
+      expect(delayed.proxyToStandby!.p50Ms).toBeGreaterThanOrEqual(results.proxy.requestedMs);
+      // The backends in the middle of a commit at the signal may still answer: at most one per writer and crash.
+      expect(delayed.ackedAfterCut!).toBeLessThanOrEqual(4 * delayed.writers);
+      for (const c of results.lostWrites.filter((l) => l !== delayed)) expect(c.crashes, c.label).toBe(1);
+    });
+
+    it("times the standby that releases each delayed block's commits inside that block", () => {
+      expect(results.blockSteps!.map((b) => [b.standby, b.standbyNames, b.proxyDelayMs, b.applyDelayMs, b.levels.map((l) => l.level).join(" ")])).toEqual([
+        ["s2", "ANY 1 (s1, s2)", results.proxy.requestedMs, 0, "on"],
+        ["s1", "FIRST 1 (s1, s2)", 0, 20, "on"],
+      ]);
+      for (const b of results.blockSteps!) {
+        const on = b.levels[0];
+        // Most commits' moments were all seen, and the standby answered after the WAL arrived.
+        expect(on.perCommit!.commitMs.length, b.label).toBeGreaterThan(results.commitsPerCase / 2);
+        expect(on.standbyReplyMs!.p50Ms, b.label).toBeGreaterThan(0);
+        // s2 answers before s1's delayed link could: these commits are quicker than those that wait for s1.
+        if (b.standby === "s2") expect(on.latencyMs.p50Ms, b.label).toBeLessThan(latencyCase(results, "FIRST 1 · on · s1 +5 ms").latency.p50Ms);
+      }
+    });
+
     it("never reads stale data on the standby right after a remote_apply commit", () => {
       const applied = results.staleReads.filter((c) => c.level === "remote_apply");
       expect(applied.length).toBeGreaterThan(0);

@@ -41,9 +41,9 @@ export async function runLab(pgInstall: PostgresInstall, options: LabOptions, { 
   }
   log(`${at()} Failover after a crash (a fresh cluster each), s1 promoted:`);
   const lostWrites = [];
-  for (const item of lossPlan(options.delayMs, options.lossWindowMs)) {
+  for (const item of lossPlan(options.delayMs, options.lossWindowMs, options.crashes)) {
     checkpoint();
-    lostWrites.push(await runLossScenario(pgInstall, item, log));
+    lostWrites.push(await runLossScenario(pgInstall, item, log, checkpoint));
   }
   log(`${at()} Measurements done.`);
   return {
@@ -68,6 +68,7 @@ export async function runLab(pgInstall: PostgresInstall, options: LabOptions, { 
     latency: measured.latency,
     standbySteps: measured.standbySteps,
     bothSyncSteps: measured.bothSyncSteps,
+    blockSteps: measured.blockSteps,
     readPath: summarizeLatencies(measured.readPathMs),
     staleReads: measured.staleReads,
     lostWrites,

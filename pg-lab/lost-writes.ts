@@ -7,7 +7,7 @@
  * acknowledged ids missing on s1 are counted.
  */
 import type pg from "pg";
-import type { LostWritesCase, SyncCommitLevel } from "../lib/pg-compare";
+import { summarizeLatencies, type LostWritesCase, type SyncCommitLevel } from "../lib/pg-compare";
 import { Cluster } from "./cluster";
 import { NONE, ONLY_S1, type StandbySetting } from "./settings";
 import type { PostgresInstall } from "./postgres-install";
@@ -18,13 +18,21 @@ export interface LossPlanItem {
   scenario: LostWritesCase["scenario"];
   proxyDelayMs: number;
   windowMs: number;
+  /** Runs of the scenario, each on a fresh cluster; their counts are added up. */
+  crashes: number;
 }
 
-export function lossPlan(delayMs: number, windowMs: number): LossPlanItem[] {
+/**
+ * The failovers: s1 cut off before the crash, and s1's link delayed and cut at the crash, each
+ * with s1 asynchronous and synchronous. The asynchronous delayed link loses only the writes on
+ * their way (a dozen or so per crash), so that one runs `crashes` times; with a synchronous s1 it
+ * loses none, and the partition loses hundreds, so once is enough there.
+ */
+export function lossPlan(delayMs: number, windowMs: number, crashes = 1): LossPlanItem[] {
   const plan: LossPlanItem[] = [];
   for (const standbys of [NONE, ONLY_S1]) {
-    plan.push({ standbys, level: "on", scenario: "partition-then-crash", proxyDelayMs: 0, windowMs });
-    plan.push({ standbys, level: "on", scenario: "delayed-link-cut-at-crash", proxyDelayMs: delayMs, windowMs });
+    plan.push({ standbys, level: "on", scenario: "partition-then-crash", proxyDelayMs: 0, windowMs, crashes: 1 });
+    plan.push({ standbys, level: "on", scenario: "delayed-link-cut-at-crash", proxyDelayMs: delayMs, windowMs, crashes: standbys === NONE ? crashes : 1 });
   }
   return plan;
 }
@@ -40,19 +48,22 @@ const WARMUP_MS = 300;
 
 interface Writer {
   acked: number[];
+  /** When each acknowledgement came back (process.hrtime, ns), in the order of `acked`. */
+  ackedAt: bigint[];
   unacked: number[];
   done: Promise<void>;
 }
 
 /** Inserts ids w·1e9 + 1, 2, … until the connection breaks (the crash). */
 function startWriter(client: pg.Client, w: number): Writer {
-  const writer: Writer = { acked: [], unacked: [], done: Promise.resolve() };
+  const writer: Writer = { acked: [], ackedAt: [], unacked: [], done: Promise.resolve() };
   writer.done = (async () => {
     for (let seq = 1; ; seq++) {
       const id = w * 1_000_000_000 + seq;
       try {
         await client.query({ name: "lab-loss", text: "INSERT INTO lab_loss (id) VALUES ($1)", values: [id] });
         writer.acked.push(id);
+        writer.ackedAt.push(process.hrtime.bigint());
       } catch {
         writer.unacked.push(id);
         return;
@@ -64,7 +75,39 @@ function startWriter(client: pg.Client, w: number): Writer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlanItem, log: (line: string) => void): Promise<LostWritesCase> {
+/** Runs the scenario `item.crashes` times, each on a fresh cluster, and adds up the counts. */
+export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlanItem, log: (line: string) => void, checkpoint: () => void = () => undefined): Promise<LostWritesCase> {
+  const runs: LostWritesCase[] = [];
+  for (let i = 0; i < item.crashes; i++) {
+    checkpoint();
+    runs.push(await runOnce(pgInstall, item, item.crashes > 1 ? `${i + 1}/${item.crashes}` : "", log));
+  }
+  const sum = (k: "ackedWrites" | "lostAckedWrites" | "unackedWrites" | "unackedPresent") => runs.reduce((n, r) => n + r[k], 0);
+  const cut = runs.filter((r) => r.ackedAfterCut !== undefined);
+  const result: LostWritesCase = {
+    ...runs[0],
+    ...(cut.length === runs.length
+      ? {
+          ackedAfterCut: cut.reduce((n, r) => n + r.ackedAfterCut!, 0),
+          proxyToStandby: summarizeLatencies(cut.flatMap((r) => realisedOf.get(r) ?? [])),
+        }
+      : {}),
+    crashes: runs.length,
+    ackedWrites: sum("ackedWrites"),
+    lostAckedWrites: sum("lostAckedWrites"),
+    unackedWrites: sum("unackedWrites"),
+    unackedPresent: sum("unackedPresent"),
+  };
+  if (runs.length > 1) {
+    log(`  ${`${result.label}, ${runs.length} crashes`.padEnd(58)} ${String(result.lostAckedWrites).padStart(5)} of ${result.ackedWrites} acknowledged writes lost in all`);
+  }
+  return result;
+}
+
+/** The proxy's realised delays of each run, to summarise several runs together. */
+const realisedOf = new WeakMap<LostWritesCase, number[]>();
+
+async function runOnce(pgInstall: PostgresInstall, item: LossPlanItem, run: string, log: (line: string) => void): Promise<LostWritesCase> {
   const startedMs = Date.now();
   const cluster = await Cluster.create(pgInstall, log);
   const createdMs = Date.now();
@@ -80,7 +123,10 @@ export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlan
       clients.push(client);
     }
     const writers = clients.map((c, w) => startWriter(c, w + 1));
+    let cutAt: bigint | null = null;
+    let realised: number[] = [];
     await sleep(WARMUP_MS);
+    if (item.proxyDelayMs > 0) cluster.proxy.startRecording();
     if (item.scenario === "partition-then-crash") {
       cluster.proxy.partition();
       await sleep(item.windowMs);
@@ -90,6 +136,8 @@ export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlan
       // The primary's machine dies: server and link at the same moment, bytes in flight are lost.
       const crashed = cluster.crashPrimary();
       cluster.proxy.partition();
+      cutAt = process.hrtime.bigint();
+      realised = cluster.proxy.stopRecording().toStandby;
       await crashed;
     }
     // A writer blocked on a synchronous standby that is cut off gets its error only now.
@@ -102,10 +150,14 @@ export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlan
         ? 0
         : Number((await cluster.query("s1", "SELECT count(*) AS n FROM lab_loss WHERE id = ANY($1::bigint[])", [ids])).rows[0].n);
     const ackedPresent = await present(acked);
+    // The server does not stop at once: its backends go on answering until the signal reaches
+    // them, and every write acknowledged after the link was cut is lost.
+    const ackedAfterCut = cutAt === null ? 0 : writers.reduce((n, w) => n + w.ackedAt.filter((t) => t > cutAt!).length, 0);
     const unackedPresent = await present(unacked);
     const label = lossLabel(item);
     const result: LostWritesCase = {
       label,
+      crashes: 1,
       standbyNames: item.standbys.names,
       level: item.level,
       scenario: item.scenario,
@@ -117,9 +169,15 @@ export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlan
       lostAckedWrites: acked.length - ackedPresent,
       unackedWrites: unacked.length,
       unackedPresent,
+      ...(cutAt === null
+        ? {}
+        : { ackedAfterCut, proxyToStandby: summarizeLatencies(realised) }),
     };
     const took = `cluster ${((createdMs - startedMs) / 1000).toFixed(1)} s, scenario ${((Date.now() - createdMs) / 1000).toFixed(1)} s`;
-    log(`  ${label.padEnd(58)} ${String(result.lostAckedWrites).padStart(5)} of ${result.ackedWrites} acknowledged writes lost (${took})`);
+    realisedOf.set(result, realised);
+    const late =
+      cutAt === null ? "" : `; ${ackedAfterCut} acknowledged after the cut; the proxy's delay p50 ${result.proxyToStandby!.p50Ms} ms`;
+    log(`  ${(run ? `${label} (${run})` : label).padEnd(58)} ${String(result.lostAckedWrites).padStart(5)} of ${result.ackedWrites} acknowledged writes lost (${took}${late})`);
     return result;
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- primary log ---\n${cluster.logTail("primary")}\n--- s1 log ---\n${cluster.logTail("s1")}`);

@@ -24,6 +24,10 @@ describe("pg-lab options", () => {
     expect(quick.commits).toBeLessThan(full.commits);
     expect(quick.lossWindowMs).toBeLessThan(full.lossWindowMs);
     expect(full.delayMs).toBe(5);
+    expect(quick.crashes).toBeLessThan(full.crashes);
+    const two = parseOptions(["--quick", "--crashes", "2"]);
+    expect(two !== "help" && two.crashes).toBe(2);
+    expect(() => parseOptions(["--crashes", "51"])).toThrow(/--crashes: "51" is not allowed; it must be a number from 1 to 50/);
   });
 
   it("rejects an out-of-range delay, naming the option and the value", () => {
@@ -39,7 +43,9 @@ describe("pg-lab options", () => {
 
 describe("runPgLab's options", () => {
   it("fill in the defaults of the quick run", () => {
-    expect(labOptions({ quick: true })).toEqual({ quick: true, jsonFile: null, install: true, delayMs: 5, applyDelayMs: 20, commits: 150, trials: 200, lossWindowMs: 400 });
+    expect(labOptions({ quick: true })).toEqual({ quick: true, jsonFile: null, install: true, delayMs: 5, applyDelayMs: 20, commits: 150, trials: 200, lossWindowMs: 400, crashes: 4 });
+    expect(labOptions({}).crashes).toBe(8);
+    expect(labOptions({ crashes: 2.6 }).crashes).toBe(3);
   });
 
   it("reject a misspelled key, a wrong type and a value out of range, naming each", () => {
@@ -49,6 +55,7 @@ describe("runPgLab's options", () => {
     expect(() => labOptions({ delayMs: Number.NaN })).toThrow(/delayMs: null is not allowed; it must be a number from 1 to 200/);
     expect(() => labOptions({ commits: 5 })).toThrow(/commits: 5 is not allowed/);
     expect(() => labOptions({ jsonFile: "" })).toThrow(/jsonFile/);
+    expect(() => labOptions({ crashes: 0 })).toThrow(/crashes: 0 is not allowed; it must be a number from 1 to 50/);
   });
 });
 

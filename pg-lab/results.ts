@@ -8,6 +8,7 @@ import { PG_LAB_RESULTS_VERSION, READABLE_PG_LAB_RESULTS_VERSIONS, upgradePgLabR
 
 export {
   stepTimings,
+  type BlockStepsCase,
   type LatencyCase,
   type StandbyStepsCase,
   type StepTimings,

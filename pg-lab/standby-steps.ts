@@ -116,7 +116,7 @@ export class StepTimer {
     for (const standby of this.standbys) {
       const row = rows.find((r) => r.application_name === standby.name);
       if (!row) throw new Error(`${standby.name} is missing from pg_stat_replication: it stopped streaming`);
-      if (row.sync_state !== "sync") throw new Error(`${standby.name} is ${row.sync_state}, not a synchronous standby, while its steps are timed`);
+      if (row.sync_state !== "sync" && row.sync_state !== "quorum") throw new Error(`${standby.name} is ${row.sync_state}, not a synchronous standby, while its steps are timed`);
       const received = (
         await standby.client.query({
           name: "lab-wal-receiver",

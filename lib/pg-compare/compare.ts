@@ -163,34 +163,41 @@ export interface LossComparison {
 /**
  * The failover scenarios in the simulator: writes at the measured rate, s1 cut off (a crashed
  * follower receives nothing more), and the acknowledged writes s1 had not received at the moment
- * of the leader's crash counted as lost (a promoted standby replays all it received).
+ * of the leader's crash counted as lost (a promoted standby replays all it received). A case the
+ * lab ran several times (`crashes`) is simulated as often, seeds `seed`, `seed + 1`, …, and added up.
  */
 export function compareLostWrites(results: PgLabResults, options: { seed?: number } = {}): LossComparison[] {
   const inputs = modelInputs(results);
   return results.lostWrites.map((c) => {
     const crashMs = c.warmupMs + c.windowMs;
-    const writesPerSec = Math.max(1, (c.ackedWrites / crashMs) * 1000);
+    // As many crashes as the lab ran (each a run of its own seed), their counts added up.
+    const crashes = Math.max(1, c.crashes ?? 1);
+    const writesPerSec = Math.max(1, (c.ackedWrites / crashes / crashMs) * 1000);
     const cutMs = c.scenario === "partition-then-crash" ? c.warmupMs : crashMs;
-    const run = simulate({
-      seed: options.seed ?? 1,
-      followers: followersFor({ ...c, applyDelayMs: 0 }, inputs, "typical"),
-      ack: ackPolicyFor(c.standbyNames, c.level),
-      ...primaryStepsFor({ ...c, applyDelayMs: 0 }, inputs, "typical"),
-      // The median, not the distribution: with many writers one fsync serves a group of commits,
-      // and drawing a rare slow flush per write would hold back every later acknowledgement.
-      leaderCommitMs: constant(median(inputs.commitMs)),
-      network: { clientRequestMs: constant(inputs.loopbackMs), clientResponseMs: constant(inputs.loopbackMs) },
-      workload: { writesPerSec, durationMs: crashMs, arrival: "fixed" },
-      faults: [{ node: "s1", kind: "crash", fromMs: cutMs }],
-    });
-    const s1 = run.followers.indexOf("s1");
-    const { ackMs, receivedMs } = run.writes;
+    // The proxy's delays as realised during these crashes, when the lab recorded them.
+    const own = c.proxyToStandby && c.proxyToStandby.count > 0 ? { ...inputs, proxyToStandbyMs: c.proxyToStandby.percentilesMs } : inputs;
     let acked = 0;
     let lost = 0;
-    for (let w = 0; w < run.writes.count; w++) {
-      if (ackMs[w] > crashMs) continue;
-      acked++;
-      if (!(receivedMs[s1][w] <= crashMs)) lost++;
+    for (let k = 0; k < crashes; k++) {
+      const run = simulate({
+        seed: (options.seed ?? 1) + k,
+        followers: followersFor({ ...c, applyDelayMs: 0 }, own, "typical"),
+        ack: ackPolicyFor(c.standbyNames, c.level),
+        ...primaryStepsFor({ ...c, applyDelayMs: 0 }, inputs, "typical"),
+        // The median, not the distribution: with many writers one fsync serves a group of commits,
+        // and drawing a rare slow flush per write would hold back every later acknowledgement.
+        leaderCommitMs: constant(median(inputs.commitMs)),
+        network: { clientRequestMs: constant(inputs.loopbackMs), clientResponseMs: constant(inputs.loopbackMs) },
+        workload: { writesPerSec, durationMs: crashMs, arrival: "fixed" },
+        faults: [{ node: "s1", kind: "crash", fromMs: cutMs }],
+      });
+      const s1 = run.followers.indexOf("s1");
+      const { ackMs, receivedMs } = run.writes;
+      for (let w = 0; w < run.writes.count; w++) {
+        if (ackMs[w] > crashMs) continue;
+        acked++;
+        if (!(receivedMs[s1][w] <= crashMs)) lost++;
+      }
     }
     return {
       label: c.label,

@@ -151,6 +151,19 @@ export interface StandbyStepsCase {
   levels: StepTimings[];
 }
 
+/**
+ * The standby that releases a block's commits, timed step by step inside a block whose s1 is
+ * delayed (its link, or its replay), in turns with that block's latency cases: s2 under `ANY 1`
+ * with s1's link delayed, s1 under `FIRST 1` with s1 replaying late. On two cores the primary, both
+ * standbys and the lab share the processors, and a standby answers sooner when the other one's work
+ * comes later: the steps timed in the undelayed blocks carry a competition these blocks lack.
+ */
+export interface BlockStepsCase extends StandbyStepsCase {
+  /** The block's delay on s1's link and its recovery_min_apply_delay on s1. */
+  proxyDelayMs: number;
+  applyDelayMs: number;
+}
+
 /** Reads on a standby right after a commit returned: how many missed the write. */
 export interface StaleReadCase {
   label: string;
@@ -195,10 +208,30 @@ export interface LostWritesCase {
   /** How long the writers then ran while s1 was cut off (partition) or still linked (delayed link), until the crash. */
   windowMs: number;
   writers: number;
+  /**
+   * How many times the scenario ran, each on a fresh cluster; the counts below are their sums.
+   * A crash loses a handful of writes in the delayed-link scenario, where chance alone moves a
+   * count of 15 by a quarter: several crashes make the share a figure to compare. Absent (1 after
+   * upgradePgLabResults) before version 4.
+   */
+  crashes?: number;
   /** Writes acknowledged to the clients before the crash. */
   ackedWrites: number;
   /** Acknowledged writes missing on the promoted standby. */
   lostAckedWrites: number;
+  /**
+   * Delayed-link scenario: writes whose acknowledgement the client took in after s1's link was cut
+   * and the primary told to stop (a backend in the middle of a commit may still answer); all of
+   * them are lost, and counted in `lostAckedWrites`. Absent before version 4, and in the partition
+   * scenario.
+   */
+  ackedAfterCut?: number;
+  /**
+   * Delayed-link scenario: the delays the proxy really added on s1's link during the crashes'
+   * windows (its timers fire later while four writers keep the lab's process busy). Absent before
+   * version 4: the comparison then takes the latency blocks' (`proxy.toStandby`).
+   */
+  proxyToStandby?: LatencySummary;
   /** Writes in flight at the crash (the client got an error or no answer). */
   unackedWrites: number;
   /** Of those, how many the promoted standby nonetheless has (allowed: the client was never told either way). */
@@ -217,13 +250,14 @@ export interface DelaySamples {
 /**
  * What `npm run pg-lab` measured. Version 2 added the step timings (`standbySteps`,
  * `roundTripViaProxy`, `readPath`, and each latency case's `local` and `walSync`); version 3 each
- * timed commit's moments kept together (`StepTimings.perCommit`). An older file reads with what it
+ * timed commit's moments kept together (`StepTimings.perCommit`); version 4 the releasing standby timed
+ * inside the delayed blocks (`blockSteps`) and failovers repeated (`LostWritesCase.crashes`). An older file reads with what it
  * lacks empty (see `upgradePgLabResults`): from version 1 the comparison has only the round trip
  * and the commit times; from version 2 it takes each step on its own, at its median.
  */
 export interface PgLabResults {
   /** Format version of this file. */
-  version: 1 | 2 | 3;
+  version: 1 | 2 | 3 | 4;
   quick: boolean;
   startedAt: string;
   durationMs: number;
@@ -253,6 +287,12 @@ export interface PgLabResults {
    */
   bothSyncSteps?: StandbyStepsCase[];
   /**
+   * The standby that releases the commits of a delayed block, timed in that block (`on` only).
+   * Absent (empty after upgradePgLabResults) before version 4: the comparison then takes the
+   * undelayed blocks' steps for those settings too.
+   */
+  blockSteps?: BlockStepsCase[];
+  /**
    * From the primary finishing a commit (clock_timestamp() right after it, in the same message) to
    * a read starting on s1 (clock_timestamp() there): the reply to the client, its next query and
    * s1 taking it up. Measured with synchronous_commit = local, in turns with the stale reads.
@@ -263,12 +303,12 @@ export interface PgLabResults {
 }
 
 /** The current format version, as the lab writes it. */
-export const PG_LAB_RESULTS_VERSION = 3;
+export const PG_LAB_RESULTS_VERSION = 4;
 
 /** The versions `upgradePgLabResults` reads. */
-export const READABLE_PG_LAB_RESULTS_VERSIONS: readonly number[] = [1, 2, 3];
+export const READABLE_PG_LAB_RESULTS_VERSIONS: readonly number[] = [1, 2, 3, 4];
 
-/** Results of any version, in the current shape: what a version 1 file lacks is empty or null. */
+/** Results of any version, in the current shape: what an older file lacks is empty, null or 1. */
 export function upgradePgLabResults(r: PgLabResults): PgLabResults {
   return {
     ...r,
@@ -276,6 +316,8 @@ export function upgradePgLabResults(r: PgLabResults): PgLabResults {
     latency: r.latency.map((c) => ({ ...c, local: c.local ?? null, walSync: c.walSync ?? null })),
     standbySteps: (r.standbySteps ?? []).map(withClockFields),
     bothSyncSteps: (r.bothSyncSteps ?? []).map(withClockFields),
+    blockSteps: (r.blockSteps ?? []).map((c) => ({ ...c, ...withClockFields(c) })),
+    lostWrites: r.lostWrites.map((c) => ({ ...c, crashes: c.crashes ?? 1 })),
     readPath: r.readPath ?? null,
     staleReads: r.staleReads.map((c) => ({ ...c, readPath: c.readPath ?? null })),
   };

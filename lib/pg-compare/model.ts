@@ -72,6 +72,11 @@ export interface ModelInputs {
    * version 3): the steps are then taken each on its own.
    */
   rows: { s1: LevelRows; s2: LevelRows; bothSync: { s1: LevelRows; s2: LevelRows } | null } | null;
+  /**
+   * The standby that releases a delayed block's commits, its rows timed in that block (results
+   * version 4; empty before): a setting with rows here draws its commits from them instead.
+   */
+  blockRows: BlockRows[];
   /** The results timed the standbys' steps; without them the steps take no time and s1's link is loopback. */
   timedSteps: boolean;
   /**
@@ -80,6 +85,15 @@ export interface ModelInputs {
    * and wakes up after the confirmation. Without them, it ships once its local commit is done.
    */
   clocked: boolean;
+}
+
+/** The releasing standby's timed commits in one delayed block (`PgLabResults.blockSteps`). */
+export interface BlockRows {
+  standby: "s1" | "s2";
+  standbyNames: string;
+  proxyDelayMs: number;
+  applyDelayMs: number;
+  rows: LevelRows;
 }
 
 /** A standby's timed commits, per level, with every row whole. */
@@ -171,10 +185,16 @@ export function modelInputs(results: PgLabResults): ModelInputs {
   const both1 = levelRows(both("s1"));
   const both2 = levelRows(both("s2"));
   const rows = isClocked && rows1 && rows2 ? { s1: rows1, s2: rows2, bothSync: both1 && both2 ? { s1: both1, s2: both2 } : null } : null;
+  const blockRows: BlockRows[] = [];
+  for (const c of rows ? (results.blockSteps ?? []) : []) {
+    const own = levelRows(c.levels);
+    if (own) blockRows.push({ standby: c.standby, standbyNames: c.standbyNames, proxyDelayMs: c.proxyDelayMs, applyDelayMs: c.applyDelayMs, rows: own });
+  }
   return {
     loopbackMs,
     roundTripMs,
     rows,
+    blockRows,
     executeMs: minus(undelayed("off"), roundTripMs),
     commitMs: minus(undelayed("local"), roundTripMs),
     proxyToStandbyMs: results.proxy.toStandby.percentilesMs,
@@ -238,7 +258,9 @@ export type JointPurpose = "latency" | "race";
  * A setting's timed commits as rows the simulator draws whole (`jointSteps`): one row per commit,
  * so that a commit's steps are as slow or as quick together as they were in PostgreSQL. From the
  * synchronous standby's commits of the setting's level (s1's under FIRST 1 and ANY 1, where s2
- * keeps steps of its own; both standbys' under FIRST 2, `on` only):
+ * keeps steps of its own; both standbys' under FIRST 2, `on` only), or, for a delayed block's
+ * `on` whose releasing standby the lab timed in that block (`blockRows`), from those: s2's under
+ * ANY 1 with s1's link delayed (s1 then keeps steps of its own), s1's when it replays late:
  * - the primary's flush and its local commit: the INSERT (median) and the COMMIT until the
  *   walsender sent the WAL; for a `local` commit's race, its local commit is its whole COMMIT;
  * - the WAL's transit to the standby (with the proxy's delay added, the link keeps its own draws);
@@ -282,16 +304,25 @@ export function jointStepsFor(setting: SimulatedSetting, inputs: ModelInputs, pu
     }
     return { columns, rowsMs: out };
   }
-  const r = rows.s1[level];
+  // The releasing standby timed in this setting's own block, if it was (delayed blocks, `on`).
+  const own = inputs.blockRows.find(
+    (b) => b.standbyNames === setting.standbyNames && b.proxyDelayMs === setting.proxyDelayMs && b.applyDelayMs === setting.applyDelayMs && b.rows[level] !== undefined,
+  );
+  const name = own?.standby ?? "s1";
+  const r = own ? own.rows[level] : rows.s1[level];
   if (!r) return null;
-  const linkMs = inputs.standbys.s1.linkMs;
-  if (!delayed) columns.push("s1.toFollowerMs");
-  const waited: JointStep[] = level === "remote_write" ? ["s1.writeMs"] : level === "on" ? ["s1.writeMs", "s1.flushMs"] : level === "remote_apply" ? ["s1.writeMs", "s1.flushMs", "s1.applyMs"] : [];
+  const linkMs = inputs.standbys[name].linkMs;
+  // Only s1's link is ever delayed: it then keeps its own draws (the proxy's realised delays).
+  const ownLink = !(delayed && name === "s1");
+  if (ownLink) columns.push(`${name}.toFollowerMs`);
+  const waited: JointStep[] = (level === "remote_write" ? ["writeMs"] : level === "on" ? ["writeMs", "flushMs"] : level === "remote_apply" ? ["writeMs", "flushMs", "applyMs"] : []).map(
+    (step) => `${name}.${step}` as JointStep,
+  );
   columns.push(...waited);
   if (level !== "local") columns.push("leaderWakeMs");
   for (let i = 0; i < r.commitMs.length; i++) {
     const row = [executeMs + r.shipMs[i], executeMs + (level === "local" ? r.commitMs[i] : r.shipMs[i])];
-    if (!delayed) row.push(r.transitMs[i]);
+    if (ownLink) row.push(r.transitMs[i]);
     // The standby's whole answer goes into the last step waited for; the ones before it take none.
     waited.forEach((_, k) => row.push(k < waited.length - 1 ? 0 : r.replyMs[i] + (level === "remote_apply" ? setting.applyDelayMs : 0)));
     if (level !== "local") row.push(Math.max(0, r.releaseMs[i] - linkMs));

@@ -22,6 +22,8 @@ import {
   summarizeLatencies,
   upgradePgLabResults,
   type LatencyCase,
+  type LossComparison,
+  type LostWritesCase,
   type PgLabResults,
   type StandbyStepsCase,
   type StepTimings,
@@ -217,6 +219,38 @@ describe("the model fed with each timed commit's moments together", () => {
     expect(race.rowsMs[0][1] - race.rowsMs[0][0]).toBeCloseTo(0.1, 9);
   });
 
+  it("draws a delayed block's commits from the releasing standby timed in that block, and leaves every other setting as it was", () => {
+    // s2 timed inside the ANY 1 block with s1's link delayed: every commit quick, answered 0.1 ms after the WAL arrived.
+    const quick = (n: number) => Array(n).fill(0);
+    const own = {
+      shipMs: quick(101).map(() => 0.2),
+      transitMs: quick(101).map(() => 0.03),
+      replyMs: quick(101).map(() => 0.1),
+      releaseMs: quick(101).map(() => 0.05),
+      commitMs: quick(101).map(() => 0.2 + 0.03 + 0.1 + 0.05),
+    };
+    const onLevel = results.standbySteps[1].levels.find((l) => l.level === "on")!;
+    const withBlock: PgLabResults = {
+      ...results,
+      blockSteps: [{ label: "s2, releasing ANY 1 · on · s1 +5 ms", standby: "s2", standbyNames: "ANY 1 (s1, s2)", proxyDelayMs: 5, applyDelayMs: 0, levels: [{ ...onLevel, perCommit: own }] }],
+    };
+    const blockInputs = modelInputs(withBlock);
+    expect(blockInputs.blockRows.map((b) => [b.standby, b.standbyNames, b.proxyDelayMs])).toEqual([["s2", "ANY 1 (s1, s2)", 5]]);
+    const any1 = { standbyNames: "ANY 1 (s1, s2)", level: "on" as const, proxyDelayMs: 5, applyDelayMs: 0 };
+    const joint = jointStepsFor(any1, blockInputs, "latency")!;
+    expect(joint.columns).toEqual(["leaderFlushMs", "leaderCommitMs", "s2.toFollowerMs", "s2.writeMs", "s2.flushMs", "leaderWakeMs"]);
+    expect(joint.rowsMs).toHaveLength(101);
+    // Without the block's rows, s1's undelayed rows (two in three slow) stand in, on s1's delayed link.
+    expect(jointStepsFor(any1, inputs, "latency")!.columns).toContain("s1.flushMs");
+    const p50 = (r: PgLabResults) => compareCommitLatency(r, { writes: 600 }).find((c) => c.label === "ANY 1 · on · s1 +5 ms")!.simulated.p50Ms;
+    // 0.06 round trip + 0.04 INSERT + 0.2 to ship + 0.03 + 0.1 + the backend 0.05 less the link's trip back.
+    expect(p50(withBlock)).toBeLessThan(0.6);
+    expect(p50(withBlock)).toBeLessThan(p50(results));
+    // Every other setting is simulated as before, bit for bit.
+    const others = (r: PgLabResults) => compareCommitLatency(r, { writes: 600 }).filter((c) => c.label !== "ANY 1 · on · s1 +5 ms");
+    expect(others(withBlock)).toEqual(others(results));
+  });
+
   it("takes the steps each at its median from results without the rows", () => {
     const { rows, ...rest } = modelInputs(clockedFixture());
     expect(rows).toBeNull();
@@ -365,6 +399,41 @@ describe("compareLostWrites", () => {
   it("loses nothing with a synchronous standby", () => {
     expect(syncRow.simulatedLost).toBe(0);
     expect(syncRow.simulatedAcked).toBeGreaterThan(0);
+  });
+
+  const delayed = (extra: Partial<LostWritesCase>): PgLabResults => {
+    const results = clockedFixture();
+    results.lostWrites = [{ ...results.lostWrites[0], label: "async · on · s1 +5 ms, cut at the crash", scenario: "delayed-link-cut-at-crash", proxyDelayMs: 5, lostAckedWrites: 10, ...extra }];
+    return results;
+  };
+
+  it("reads a file from before version 4 with no block steps and one crash per failover", () => {
+    const { blockSteps, ...v3 } = { ...fixture(), version: 3 as const, lostWrites: fixture().lostWrites.map(({ crashes, ...c }) => c) };
+    expect(blockSteps).toBeUndefined();
+    const upgraded = upgradePgLabResults(v3);
+    expect(upgraded.blockSteps).toEqual([]);
+    expect(upgraded.lostWrites.map((c) => c.crashes)).toEqual([1, 1]);
+    expect(modelInputs(upgraded).blockRows).toEqual([]);
+  });
+
+  it("simulates a case the lab repeated as often, at the rate of one crash, and adds up the counts", () => {
+    const [once] = compareLostWrites(delayed({}));
+    const [four] = compareLostWrites(delayed({ crashes: 4, ackedWrites: 4 * 1400, lostAckedWrites: 40 }));
+    expect(once.simulatedLost).toBeGreaterThan(0);
+    expect(four.simulatedAcked).toBeGreaterThan(3.9 * once.simulatedAcked);
+    expect(four.simulatedAcked).toBeLessThan(4.1 * once.simulatedAcked);
+    const share = (r: LossComparison) => r.simulatedLost / r.simulatedAcked;
+    expect(share(four)).toBeGreaterThan(0.7 * share(once));
+    expect(share(four)).toBeLessThan(1.3 * share(once));
+  });
+
+  it("delays s1's link by what the proxy added during the crashes, when the lab recorded it", () => {
+    const [blocks] = compareLostWrites(delayed({}));
+    // The proxy 5.2 ms late in the latency blocks, 10.2 ms during these crashes: about 5 ms more of writes on their way.
+    const [own] = compareLostWrites(delayed({ proxyToStandby: around(10.2) }));
+    const perMs = blocks.simulatedAcked / 700;
+    expect(own.simulatedLost - blocks.simulatedLost).toBeGreaterThan(4 * perMs);
+    expect(own.simulatedLost - blocks.simulatedLost).toBeLessThan(6 * perMs);
   });
 });
 
