@@ -82,19 +82,15 @@ export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlan
     checkpoint();
     runs.push(await runOnce(pgInstall, item, item.crashes > 1 ? `${i + 1}/${item.crashes}` : "", log));
   }
-  const sum = (k: "ackedWrites" | "lostAckedWrites" | "unackedWrites" | "unackedPresent") => runs.reduce((n, r) => n + r[k], 0);
-  const cut = runs.filter((r) => r.ackedAfterCut !== undefined);
+  const sum = (k: "ackedWrites" | "lostAckedWrites" | "ackedAfterCrash" | "lostAfterCrash" | "unackedWrites" | "unackedPresent") => runs.reduce((n, r) => n + (r[k] ?? 0), 0);
   const result: LostWritesCase = {
     ...runs[0],
-    ...(cut.length === runs.length
-      ? {
-          ackedAfterCut: cut.reduce((n, r) => n + r.ackedAfterCut!, 0),
-          proxyToStandby: summarizeLatencies(cut.flatMap((r) => realisedOf.get(r) ?? [])),
-        }
-      : {}),
+    ...(item.proxyDelayMs > 0 ? { proxyToStandby: summarizeLatencies(runs.flatMap((r) => realisedOf.get(r) ?? [])) } : {}),
     crashes: runs.length,
     ackedWrites: sum("ackedWrites"),
     lostAckedWrites: sum("lostAckedWrites"),
+    ackedAfterCrash: sum("ackedAfterCrash"),
+    lostAfterCrash: sum("lostAfterCrash"),
     unackedWrites: sum("unackedWrites"),
     unackedPresent: sum("unackedPresent"),
   };
@@ -123,36 +119,37 @@ async function runOnce(pgInstall: PostgresInstall, item: LossPlanItem, run: stri
       clients.push(client);
     }
     const writers = clients.map((c, w) => startWriter(c, w + 1));
-    let cutAt: bigint | null = null;
     let realised: number[] = [];
     await sleep(WARMUP_MS);
     if (item.proxyDelayMs > 0) cluster.proxy.startRecording();
+    let crashAt = 0n;
     if (item.scenario === "partition-then-crash") {
       cluster.proxy.partition();
       await sleep(item.windowMs);
-      await cluster.crashPrimary();
+      await cluster.crashPrimary(() => (crashAt = process.hrtime.bigint()));
     } else {
       await sleep(item.windowMs);
       // The primary's machine dies: server and link at the same moment, bytes in flight are lost.
-      const crashed = cluster.crashPrimary();
-      cluster.proxy.partition();
-      cutAt = process.hrtime.bigint();
-      realised = cluster.proxy.stopRecording().toStandby;
-      await crashed;
+      await cluster.crashPrimary(() => {
+        cluster.proxy.partition();
+        crashAt = process.hrtime.bigint();
+        realised = cluster.proxy.stopRecording().toStandby;
+      });
     }
     // A writer blocked on a synchronous standby that is cut off gets its error only now.
     await Promise.all(writers.map((w) => w.done));
     await cluster.promote("s1");
-    const acked = writers.flatMap((w) => w.acked);
+    // Acknowledged before the crash, as the simulator counts them, or after it: an immediate
+    // shutdown is not instantaneous, and a backend in the middle of its commit may still answer.
+    const before = writers.flatMap((w) => w.acked.filter((_, i) => w.ackedAt[i] <= crashAt));
+    const after = writers.flatMap((w) => w.acked.filter((_, i) => w.ackedAt[i] > crashAt));
     const unacked = writers.flatMap((w) => w.unacked);
     const present = async (ids: number[]) =>
       ids.length === 0
         ? 0
         : Number((await cluster.query("s1", "SELECT count(*) AS n FROM lab_loss WHERE id = ANY($1::bigint[])", [ids])).rows[0].n);
-    const ackedPresent = await present(acked);
-    // The server does not stop at once: its backends go on answering until the signal reaches
-    // them, and every write acknowledged after the link was cut is lost.
-    const ackedAfterCut = cutAt === null ? 0 : writers.reduce((n, w) => n + w.ackedAt.filter((t) => t > cutAt!).length, 0);
+    const ackedPresent = await present(before);
+    const afterPresent = await present(after);
     const unackedPresent = await present(unacked);
     const label = lossLabel(item);
     const result: LostWritesCase = {
@@ -165,18 +162,17 @@ async function runOnce(pgInstall: PostgresInstall, item: LossPlanItem, run: stri
       warmupMs: WARMUP_MS,
       windowMs: item.windowMs,
       writers: WRITERS,
-      ackedWrites: acked.length,
-      lostAckedWrites: acked.length - ackedPresent,
+      ackedWrites: before.length,
+      lostAckedWrites: before.length - ackedPresent,
+      ackedAfterCrash: after.length,
+      lostAfterCrash: after.length - afterPresent,
       unackedWrites: unacked.length,
       unackedPresent,
-      ...(cutAt === null
-        ? {}
-        : { ackedAfterCut, proxyToStandby: summarizeLatencies(realised) }),
+      ...(item.proxyDelayMs > 0 ? { proxyToStandby: summarizeLatencies(realised) } : {}),
     };
     const took = `cluster ${((createdMs - startedMs) / 1000).toFixed(1)} s, scenario ${((Date.now() - createdMs) / 1000).toFixed(1)} s`;
     realisedOf.set(result, realised);
-    const late =
-      cutAt === null ? "" : `; ${ackedAfterCut} acknowledged after the cut; the proxy's delay p50 ${result.proxyToStandby!.p50Ms} ms`;
+    const late = `; ${result.lostAfterCrash} of ${result.ackedAfterCrash} acknowledged after the crash signal lost` + (result.proxyToStandby ? `; the proxy's delay p50 ${result.proxyToStandby.p50Ms} ms` : "");
     log(`  ${(run ? `${label} (${run})` : label).padEnd(58)} ${String(result.lostAckedWrites).padStart(5)} of ${result.ackedWrites} acknowledged writes lost (${took}${late})`);
     return result;
   } catch (err) {

@@ -43,8 +43,8 @@ describe("pg-lab options", () => {
 
 describe("runPgLab's options", () => {
   it("fill in the defaults of the quick run", () => {
-    expect(labOptions({ quick: true })).toEqual({ quick: true, jsonFile: null, install: true, delayMs: 5, applyDelayMs: 20, commits: 150, trials: 200, lossWindowMs: 400, crashes: 4 });
-    expect(labOptions({}).crashes).toBe(8);
+    expect(labOptions({ quick: true })).toEqual({ quick: true, jsonFile: null, install: true, delayMs: 5, applyDelayMs: 20, commits: 150, trials: 200, lossWindowMs: 400, crashes: 6 });
+    expect(labOptions({}).crashes).toBe(12);
     expect(labOptions({ crashes: 2.6 }).crashes).toBe(3);
   });
 

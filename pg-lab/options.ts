@@ -20,7 +20,7 @@ export interface PgLabOptions {
   lossWindowMs?: number;
   /**
    * How many times the failover whose s1 link is delayed and cut at the crash runs, each on a fresh
-   * cluster (a crash loses only a handful of writes there). Default 4 quick, 8 full.
+   * cluster (a crash loses only a handful of writes there). Default 6 quick, 12 full.
    */
   crashes?: number;
 }
@@ -57,7 +57,7 @@ export function labOptions(input: PgLabOptions = {}): LabOptions {
     throw new LabOptionError(`jsonFile: ${JSON.stringify(input.jsonFile)} is not allowed; it must be a file name`);
   }
   const quick = input.quick ?? false;
-  const defaults = { delayMs: 5, applyDelayMs: 20, commits: quick ? 150 : 1000, trials: quick ? 200 : 1000, lossWindowMs: quick ? 400 : 1000, crashes: quick ? 4 : 8 };
+  const defaults = { delayMs: 5, applyDelayMs: 20, commits: quick ? 150 : 1000, trials: quick ? 200 : 1000, lossWindowMs: quick ? 400 : 1000, crashes: quick ? 6 : 12 };
   const numbers = { ...defaults };
   for (const key of Object.keys(RANGES) as (keyof typeof RANGES)[]) {
     const value = input[key];
@@ -82,7 +82,7 @@ synchronous_commit setting, then prints them beside the simulator's predictions.
   --delay-ms N       one-way delay the proxy adds to standby s1's link (default 5)
   --apply-delay-ms N recovery_min_apply_delay on s1 for the slow-apply cases (default 20)
   --crashes N        how often the failover with s1's delayed link cut at the crash runs, each on a
-                     fresh cluster, its counts added up (default 4 with --quick, else 8)
+                     fresh cluster, its counts added up (default 6 with --quick, else 12)
   --no-install       never install PostgreSQL, only say how
   --help             this text
 

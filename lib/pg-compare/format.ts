@@ -215,17 +215,19 @@ export interface LostWritesCase {
    * upgradePgLabResults) before version 4.
    */
   crashes?: number;
-  /** Writes acknowledged to the clients before the crash. */
+  /** Writes acknowledged to the clients before the crash (the signal to the primary). */
   ackedWrites: number;
   /** Acknowledged writes missing on the promoted standby. */
   lostAckedWrites: number;
   /**
-   * Delayed-link scenario: writes whose acknowledgement the client took in after s1's link was cut
-   * and the primary told to stop (a backend in the middle of a commit may still answer); all of
-   * them are lost, and counted in `lostAckedWrites`. Absent before version 4, and in the partition
-   * scenario.
+   * Writes whose acknowledgement the client took in after the primary was told to stop (an
+   * immediate shutdown is not instantaneous: a backend in the middle of its commit may still
+   * answer), and how many of those the promoted standby lacks. They are not in `ackedWrites`: the
+   * simulator's crash is instantaneous, and it counts what was acknowledged before it. Absent
+   * before version 4, when `ackedWrites` included them.
    */
-  ackedAfterCut?: number;
+  ackedAfterCrash?: number;
+  lostAfterCrash?: number;
   /**
    * Delayed-link scenario: the delays the proxy really added on s1's link during the crashes'
    * windows (its timers fire later while four writers keep the lab's process busy). Absent before
