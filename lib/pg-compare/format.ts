@@ -155,8 +155,8 @@ export interface StandbyStepsCase {
  * The standby that releases a block's commits, timed step by step inside a block whose s1 is
  * delayed (its link, or its replay), in turns with that block's latency cases: s2 under `ANY 1`
  * with s1's link delayed, s1 under `FIRST 1` with s1 replaying late. On two cores the primary, both
- * standbys and the lab share the processors, and a standby answers sooner when the other one's work
- * comes later: the steps timed in the undelayed blocks carry a competition these blocks lack.
+ * standbys and the lab share the processors, and how busy they are differs from one block to the
+ * next: the undelayed blocks' steps do not say how these commits were answered.
  */
 export interface BlockStepsCase extends StandbyStepsCase {
   /** The block's delay on s1's link and its recovery_min_apply_delay on s1. */
