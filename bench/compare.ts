@@ -10,7 +10,7 @@
  * disturbs far less than wall time; medians over the rounds, and the ratio's 95% interval from a
  * paired bootstrap (bench/ratio.ts), decide the verdict.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
@@ -55,6 +55,36 @@ export const fail = (message: string): never => {
   console.error(`bench: ${message}`);
   process.exit(2);
 };
+
+/** What a program printed and how it ended; `status` is -1 when it could not be started. */
+export interface Collected {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a program to its end and collects what it prints. `running`, when given, holds the child
+ * while it runs, so that a caller can stop the ones still running when another fails.
+ */
+export function collect(command: string, args: readonly string[], cwd: string, running?: Set<ChildProcess>): Promise<Collected> {
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd });
+    running?.add(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", (error) => {
+      running?.delete(child);
+      done({ status: -1, stdout, stderr: stderr + error.message });
+    });
+    child.on("close", (status) => {
+      running?.delete(child);
+      done({ status, stdout, stderr });
+    });
+  });
+}
 
 /** The two versions of the library, ready to load in fresh processes. */
 export interface Versions {

@@ -19,9 +19,9 @@
  * included), and the process that runs it twice, less the one that runs it once (the second run).
  * Valgrind runs a program some ten times slower, so one round of both forms takes several minutes.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { prepareVersions, fail, type Form, type Workload } from "./compare";
+import { collect, fail, prepareVersions, type Form, type Workload } from "./compare";
 import { median } from "./ratio";
 
 export interface InstructionOptions {
@@ -98,27 +98,17 @@ export async function compareInstructions(o: InstructionOptions): Promise<void> 
   // Counting processes still running when one fails are stopped, and the scratch folder removed.
   const children = new Set<ChildProcess>();
   try {
-    const count = (form: Form, side: "old" | "new", workload: Workload, runs: number): Promise<Count> => {
+    const count = async (form: Form, side: "old" | "new", workload: Workload, runs: number): Promise<Count> => {
       const { args, entry } = v.launch.get(`${form}/${side}`)!;
-      return new Promise((resolveCount, rejectCount) => {
-        const child = spawn("valgrind", countingCommand([...args, entry, workload, String(runs), String(o.writes)]), { cwd: v.root });
-        children.add(child);
-        let stdout = "";
-        let stderr = "";
-        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-        const failed = (why: string) =>
-          rejectCount(new Error(`counting the ${side === "old" ? v.oldName : "working tree's"} library (${form}, ${workload}, ${runs} runs) failed${why}\n${stderr.split("\n").slice(-15).join("\n")}`));
-        child.on("error", (error) => failed(`: ${error.message}`));
-        child.on("close", (status) => {
-          children.delete(child);
-          const instructions = parseInstructions(stderr);
-          const line = status === 0 ? stdout.trim().split("\n").pop() : undefined;
-          if (instructions === undefined || !line) return failed(` with exit code ${status}`);
-          const parsed = JSON.parse(line) as { runs: { fingerprint: string }[] };
-          resolveCount({ instructions, fingerprints: parsed.runs.map((x) => x.fingerprint) });
-        });
-      });
+      const { status, stdout, stderr } = await collect("valgrind", countingCommand([...args, entry, workload, String(runs), String(o.writes)]), v.root, children);
+      const instructions = parseInstructions(stderr);
+      const line = status === 0 ? stdout.trim().split("\n").pop() : undefined;
+      if (instructions === undefined || !line) {
+        const who = side === "old" ? v.oldName : "working tree's";
+        throw new Error(`counting the ${who} library (${form}, ${workload}, ${runs} runs) failed with exit code ${status}\n${stderr.split("\n").slice(-15).join("\n")}`);
+      }
+      const parsed = JSON.parse(line) as { runs: { fingerprint: string }[] };
+      return { instructions, fingerprints: parsed.runs.map((x) => x.fingerprint) };
     };
     // A count does not depend on what else the machine runs, so the processes run side by side,
     // one per core.

@@ -14,10 +14,10 @@
  * Linux only; needs `perf` (Debian: `apt-get install linux-perf`) and permission to sample one's
  * own processes (`/proc/sys/kernel/perf_event_paranoid` at most 2, or root).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { prepareVersions, fail } from "./compare";
+import { collect, fail, prepareVersions } from "./compare";
 import { NODE_FLAGS } from "./instructions";
 import { median } from "./ratio";
 
@@ -81,18 +81,6 @@ function perfVersion(): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-function run(command: string, args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun) => {
-    const child = spawn(command, args, { cwd });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    child.on("error", (error) => resolveRun({ status: -1, stdout, stderr: stderr + error.message }));
-    child.on("close", (status) => resolveRun({ status, stdout, stderr }));
-  });
-}
-
 const tail = (text: string) => text.trim().split("\n").slice(-8).join("\n");
 
 export async function profileCompare(o: ProfileOptions): Promise<void> {
@@ -111,11 +99,16 @@ export async function profileCompare(o: ProfileOptions): Promise<void> {
       `sampling the event loop: ${o.rounds} round(s), each one process per version running ${o.runs} runs of ${o.writes} writes ` +
         `(${version}, cpu-clock at 4000 Hz)`,
     );
+    // One process of a version under perf, `runs` runs of the event loop, its samples written to `data`.
+    const record = (side: "old" | "new", data: string, runs: number) => {
+      const { args, entry } = v.launch.get(`bundle/${side}`)!;
+      const node = [process.execPath, ...NODE_FLAGS, "--perf-prof", ...args, entry, "loop", String(runs), String(o.writes)];
+      return collect("perf", ["record", "-k", "1", "-F", "4000", "-e", "cpu-clock", "-o", data, "--", ...node], work);
+    };
     // The first process sampled ran up to a fifth slower than the rest (files and perf's own
     // caches still cold): one short uncounted process of each version goes first.
     for (const side of ["old", "new"] as const) {
-      const { args, entry } = v.launch.get(`bundle/${side}`)!;
-      await run("perf", ["record", "-k", "1", "-F", "4000", "-e", "cpu-clock", "-o", join(work, "warm.data"), "--", process.execPath, ...NODE_FLAGS, "--perf-prof", ...args, entry, "loop", "1", String(o.writes)], work);
+      await record(side, join(work, "warm.data"), 1);
       for (const f of readdirSync(work)) rmSync(join(work, f), { recursive: true, force: true });
     }
     for (let round = 0; round < o.rounds; round++) {
@@ -123,13 +116,8 @@ export async function profileCompare(o: ProfileOptions): Promise<void> {
       // One version after the other, alternating: two processes side by side on a small machine
       // would share its caches and cores.
       for (const side of round % 2 === 0 ? (["old", "new"] as const) : (["new", "old"] as const)) {
-        const { args, entry } = v.launch.get(`bundle/${side}`)!;
         const data = join(work, `${side}.data`);
-        const recorded = await run(
-          "perf",
-          ["record", "-k", "1", "-F", "4000", "-e", "cpu-clock", "-o", data, "--", process.execPath, ...NODE_FLAGS, "--perf-prof", ...args, entry, "loop", String(o.runs), String(o.writes)],
-          work,
-        );
+        const recorded = await record(side, data, o.runs);
         const who = side === "old" ? v.oldName : "the working tree";
         if (recorded.status !== 0) {
           throw new Error(
@@ -138,9 +126,9 @@ export async function profileCompare(o: ProfileOptions): Promise<void> {
         }
         const line = recorded.stdout.trim().split("\n").pop() ?? "";
         prints[side] = JSON.stringify((JSON.parse(line) as { runs: { fingerprint: string }[] }).runs.map((r) => r.fingerprint));
-        const injected = await run("perf", ["inject", "--jit", "-i", data, "-o", `${data}.jit`], work);
+        const injected = await collect("perf", ["inject", "--jit", "-i", data, "-o", `${data}.jit`], work);
         if (injected.status !== 0) throw new Error(`perf inject --jit for ${who} failed (exit code ${injected.status})\n${tail(injected.stderr)}`);
-        const report = await run("perf", ["report", "-i", `${data}.jit`, "--sort", "symbol", "--stdio", "-n"], work);
+        const report = await collect("perf", ["report", "-i", `${data}.jit`, "--sort", "symbol", "--stdio", "-n"], work);
         if (report.status !== 0) throw new Error(`perf report for ${who} failed (exit code ${report.status})\n${tail(report.stderr)}`);
         const p = parseReport(report.stdout);
         got[side] = p;
