@@ -78,14 +78,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Runs the scenario `item.crashes` times, each on a fresh cluster, and adds up the counts. */
 export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlanItem, log: (line: string) => void, checkpoint: () => void = () => undefined): Promise<LostWritesCase> {
   const runs: LostWritesCase[] = [];
+  const realised: number[] = [];
   for (let i = 0; i < item.crashes; i++) {
     checkpoint();
-    runs.push(await runOnce(pgInstall, item, item.crashes > 1 ? `${i + 1}/${item.crashes}` : "", log));
+    const once = await runOnce(pgInstall, item, item.crashes > 1 ? `${i + 1}/${item.crashes}` : "", log);
+    runs.push(once.result);
+    realised.push(...once.realisedToStandbyMs);
   }
   const sum = (k: "ackedWrites" | "lostAckedWrites" | "ackedAfterCrash" | "lostAfterCrash" | "unackedWrites" | "unackedPresent") => runs.reduce((n, r) => n + (r[k] ?? 0), 0);
   const result: LostWritesCase = {
     ...runs[0],
-    ...(item.proxyDelayMs > 0 ? { proxyToStandby: summarizeLatencies(runs.flatMap((r) => realisedOf.get(r) ?? [])) } : {}),
+    ...(item.proxyDelayMs > 0 ? { proxyToStandby: summarizeLatencies(realised) } : {}),
     crashes: runs.length,
     ackedWrites: sum("ackedWrites"),
     lostAckedWrites: sum("lostAckedWrites"),
@@ -100,10 +103,8 @@ export async function runLossScenario(pgInstall: PostgresInstall, item: LossPlan
   return result;
 }
 
-/** The proxy's realised delays of each run, to summarise several runs together. */
-const realisedOf = new WeakMap<LostWritesCase, number[]>();
-
-async function runOnce(pgInstall: PostgresInstall, item: LossPlanItem, run: string, log: (line: string) => void): Promise<LostWritesCase> {
+/** One run of the scenario on a fresh cluster, with the delays the proxy realised towards s1 meanwhile. */
+async function runOnce(pgInstall: PostgresInstall, item: LossPlanItem, run: string, log: (line: string) => void): Promise<{ result: LostWritesCase; realisedToStandbyMs: number[] }> {
   const startedMs = Date.now();
   const cluster = await Cluster.create(pgInstall, log);
   const createdMs = Date.now();
@@ -171,10 +172,9 @@ async function runOnce(pgInstall: PostgresInstall, item: LossPlanItem, run: stri
       ...(item.proxyDelayMs > 0 ? { proxyToStandby: summarizeLatencies(realised) } : {}),
     };
     const took = `cluster ${((createdMs - startedMs) / 1000).toFixed(1)} s, scenario ${((Date.now() - createdMs) / 1000).toFixed(1)} s`;
-    realisedOf.set(result, realised);
     const late = `; ${result.lostAfterCrash} of ${result.ackedAfterCrash} acknowledged after the crash signal lost` + (result.proxyToStandby ? `; the proxy's delay p50 ${result.proxyToStandby.p50Ms} ms` : "");
     log(`  ${(run ? `${label} (${run})` : label).padEnd(58)} ${String(result.lostAckedWrites).padStart(5)} of ${result.ackedWrites} acknowledged writes lost (${took}${late})`);
-    return result;
+    return { result, realisedToStandbyMs: realised };
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- primary log ---\n${cluster.logTail("primary")}\n--- s1 log ---\n${cluster.logTail("s1")}`);
   } finally {
