@@ -2,7 +2,7 @@
 
 /** What a caller of runPgLab may set; everything has a default. */
 export interface PgLabOptions {
-  /** A short run (about a minute) with fewer commits per setting. Default false. */
+  /** A short run (about a minute and a half) with fewer commits per setting. Default false. */
   quick?: boolean;
   /** Also write the results to this file (JSON). */
   jsonFile?: string | null;
@@ -77,7 +77,7 @@ Runs a real PostgreSQL primary and two standbys on 127.0.0.1 and measures commit
 standbys' own write, flush and replay steps, stale reads and lost acknowledged writes for each
 synchronous_commit setting, then prints them beside the simulator's predictions.
 
-  --quick            a short run (about a minute) with fewer commits per setting
+  --quick            a short run (about a minute and a half) with fewer commits per setting
   --json FILE        write the results to FILE (read by notebooks/06-real-postgres.ipynb)
   --delay-ms N       one-way delay the proxy adds to standby s1's link (default 5)
   --apply-delay-ms N recovery_min_apply_delay on s1 for the slow-apply cases (default 20)
