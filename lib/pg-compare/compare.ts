@@ -2,6 +2,7 @@
  * Every measured case of the lab beside the simulator's run of the same setting: commit latency,
  * reads on s1 right after a commit, and acknowledged writes lost on failover.
  */
+import type { SimConfig } from "../config";
 import { constant, empirical, sampler } from "../dist";
 import { stream } from "../rng";
 import { simulate } from "../sim";
@@ -176,21 +177,21 @@ export function compareLostWrites(results: PgLabResults, options: { seed?: numbe
     const cutMs = c.scenario === "partition-then-crash" ? c.warmupMs : crashMs;
     // The proxy's delays as realised during these crashes, when the lab recorded them.
     const own = c.proxyToStandby && c.proxyToStandby.count > 0 ? { ...inputs, proxyToStandbyMs: c.proxyToStandby.percentilesMs } : inputs;
+    const config: Omit<SimConfig, "seed"> = {
+      followers: followersFor({ ...c, applyDelayMs: 0 }, own, "typical"),
+      ack: ackPolicyFor(c.standbyNames, c.level),
+      ...primaryStepsFor({ ...c, applyDelayMs: 0 }, inputs, "typical"),
+      // The median, not the distribution: with many writers one fsync serves a group of commits,
+      // and drawing a rare slow flush per write would hold back every later acknowledgement.
+      leaderCommitMs: constant(median(inputs.commitMs)),
+      network: { clientRequestMs: constant(inputs.loopbackMs), clientResponseMs: constant(inputs.loopbackMs) },
+      workload: { writesPerSec, durationMs: crashMs, arrival: "fixed" },
+      faults: [{ node: "s1", kind: "crash", fromMs: cutMs }],
+    };
     let acked = 0;
     let lost = 0;
     for (let k = 0; k < crashes; k++) {
-      const run = simulate({
-        seed: (options.seed ?? 1) + k,
-        followers: followersFor({ ...c, applyDelayMs: 0 }, own, "typical"),
-        ack: ackPolicyFor(c.standbyNames, c.level),
-        ...primaryStepsFor({ ...c, applyDelayMs: 0 }, inputs, "typical"),
-        // The median, not the distribution: with many writers one fsync serves a group of commits,
-        // and drawing a rare slow flush per write would hold back every later acknowledgement.
-        leaderCommitMs: constant(median(inputs.commitMs)),
-        network: { clientRequestMs: constant(inputs.loopbackMs), clientResponseMs: constant(inputs.loopbackMs) },
-        workload: { writesPerSec, durationMs: crashMs, arrival: "fixed" },
-        faults: [{ node: "s1", kind: "crash", fromMs: cutMs }],
-      });
+      const run = simulate({ ...config, seed: (options.seed ?? 1) + k });
       const s1 = run.followers.indexOf("s1");
       const { ackMs, receivedMs } = run.writes;
       for (let w = 0; w < run.writes.count; w++) {
