@@ -8,7 +8,7 @@
  */
 import { isBuiltin } from "node:module";
 import { join, relative, sep } from "node:path";
-import type { BuildFailure, Message, Plugin } from "esbuild";
+import type { BuildFailure, BuildOptions, Message, Plugin } from "esbuild";
 
 export interface TranspileJob {
   /** The staged source, `<stage>/NN-name.ts` (next to a `../lib` link to the library). */
@@ -25,25 +25,7 @@ export async function transpile(root: string, jobs: TranspileJob[]): Promise<Map
   const failures = new Map<TranspileJob, string[]>();
   if (jobs.length === 0) return failures;
   const esbuild = await import("esbuild");
-  const build = (list: TranspileJob[]) =>
-    esbuild.build({
-      entryPoints: list.map((j) => ({ in: j.source, out: j.out.replace(/\.mjs$/, "") })),
-      outdir: "/",
-      outExtension: { ".js": ".mjs" },
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      sourcemap: "inline",
-      // The packages the library imports are bundled in (a sandbox may not read node_modules);
-      // an exercise file's own import of a package is refused by the plugin below.
-      alias: { "replication-lab": join(root, "lib", "index.ts") },
-      // Exercise files may not rely on tsconfig paths; the staged folder has none.
-      tsconfigRaw: "{}",
-      plugins: [onlyLibraryAndExercises(root)],
-      logLevel: "silent",
-      write: true,
-    });
+  const build = (list: TranspileJob[]) => esbuild.build(transpileOptions(root, list));
   try {
     await build(jobs);
     return failures;
@@ -60,6 +42,28 @@ export async function transpile(root: string, jobs: TranspileJob[]): Promise<Map
     }),
   );
   return failures;
+}
+
+/** esbuild's options for compiling `jobs` (exported for the test of what a compilation reads). */
+export function transpileOptions(root: string, jobs: TranspileJob[]): BuildOptions {
+  return {
+    entryPoints: jobs.map((j) => ({ in: j.source, out: j.out.replace(/\.mjs$/, "") })),
+    outdir: "/",
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    sourcemap: "inline",
+    // The packages the library imports are bundled in (a sandbox may not read node_modules);
+    // an exercise file's own import of a package is refused by the plugin below.
+    alias: { "replication-lab": join(root, "lib", "index.ts") },
+    // Exercise files may not rely on tsconfig paths; the staged folder has none.
+    tsconfigRaw: "{}",
+    plugins: [onlyLibraryAndExercises(root)],
+    logLevel: "silent",
+    write: true,
+  };
 }
 
 /**
