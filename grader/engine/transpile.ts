@@ -7,7 +7,7 @@
  * scores zero with esbuild's message and line.
  */
 import { isBuiltin } from "node:module";
-import { join, relative, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import type { BuildFailure, BuildOptions, Message, Plugin } from "esbuild";
 
 export interface TranspileJob {
@@ -26,21 +26,32 @@ export async function transpile(root: string, jobs: TranspileJob[]): Promise<Map
   if (jobs.length === 0) return failures;
   const esbuild = await import("esbuild");
   const build = (list: TranspileJob[]) => esbuild.build(transpileOptions(root, list));
-  try {
-    await build(jobs);
-    return failures;
-  } catch {
-    // One broken file fails a whole build: build each on its own to say which.
+  // One broken file fails a whole build. The files its errors name are built on their own, for
+  // their own messages, and the rest together again, until that build passes; when the errors
+  // name none of them, each of the rest is built on its own. A class's batch compiles a chunk of
+  // submissions in one build, and one syntax error among them no longer costs a build per file.
+  let rest = jobs;
+  while (rest.length > 0) {
+    let failure: BuildFailure;
+    try {
+      await build(rest);
+      return failures;
+    } catch (error) {
+      failure = error as BuildFailure;
+    }
+    const named = new Set((Array.isArray(failure.errors) ? failure.errors : []).map((e) => (e.location ? resolve(e.location.file) : "")));
+    const suspects = rest.some((job) => named.has(resolve(job.source))) ? rest.filter((job) => named.has(resolve(job.source))) : rest;
+    await Promise.all(
+      suspects.map(async (job) => {
+        try {
+          await build([job]);
+        } catch (error) {
+          failures.set(job, describe(error as BuildFailure, job));
+        }
+      }),
+    );
+    rest = rest.filter((job) => !suspects.includes(job));
   }
-  await Promise.all(
-    jobs.map(async (job) => {
-      try {
-        await build([job]);
-      } catch (error) {
-        failures.set(job, describe(error as BuildFailure, job));
-      }
-    }),
-  );
   return failures;
 }
 
