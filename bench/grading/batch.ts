@@ -3,7 +3,7 @@
  *
  * Builds a class of submissions in a temporary folder, a mix of reference solutions, untouched
  * stubs and known-wrong variants (each variant in place of one exercise of an otherwise correct
- * submission), in the layouts students upload (loose files, exercises/, a nested repository
+ * submission; one variant in ten is a file that does not compile), in the layouts students upload (loose files, exercises/, a nested repository
  * folder, a zip), grades them with `grade --batch`, checks every score has the expected sign, and
  * prints the wall time against the target of 4 minutes for 100 submissions, the CPU time, and the
  * load average; the last line is one JSON object of the figures. Two CPU figures: the grader's
@@ -11,7 +11,7 @@
  * are not among them), and the whole machine's busy time during the run (`machineCpuS`: the batch
  * with its sandboxes when nothing else runs, more when something does).
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -23,20 +23,26 @@ import { childCpuSeconds, machineBusySeconds } from "../cpu";
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 const TARGET_MS = 4 * 60_000;
 
-type Kind = "solution" | "stub" | "variant";
+type Kind = "solution" | "stub" | "variant" | "broken";
 
 interface Planned {
   id: string;
   kind: Kind;
   /** Exercise file name -> source path. */
   files: Map<string, string>;
+  /** The exercise whose file is given a syntax error (kind "broken"). */
+  broken?: string;
 }
 
 function exerciseFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir)).filter((f) => /^\d{2}-[a-z0-9-]+\.ts$/.test(f)).sort();
 }
 
-/** 40% solutions, 20% stubs, 40% variants, cycling through every known-wrong variant. */
+/**
+ * 40% solutions, 20% stubs, 40% variants, cycling through every known-wrong variant; every
+ * twentieth submission (one variant in ten) is instead a correct one with one file that does not
+ * compile, as a real class has.
+ */
 export function planClass(count: number): Planned[] {
   const names = exerciseFiles("solutions");
   const variants = names.flatMap((name) => {
@@ -50,13 +56,14 @@ export function planClass(count: number): Planned[] {
   const planned: Planned[] = [];
   for (let i = 0; i < count; i++) {
     const slot = i % 5;
-    const kind: Kind = slot < 2 ? "solution" : slot === 2 ? "stub" : variants.length > 0 ? "variant" : "solution";
+    const kind: Kind = slot < 2 ? "solution" : slot === 2 ? "stub" : i % 20 === 19 ? "broken" : variants.length > 0 ? "variant" : "solution";
     const files = new Map(names.map((n) => [n, join(ROOT, kind === "stub" ? "exercises" : "solutions", n)]));
     if (kind === "variant") {
       const v = variants[i % variants.length];
       files.set(v.name, v.path);
     }
-    planned.push({ id: `student-${String(i + 1).padStart(3, "0")}-${kind}`, kind, files });
+    const broken = kind === "broken" ? names[Math.floor(i / 20) % names.length] : undefined;
+    planned.push({ id: `student-${String(i + 1).padStart(3, "0")}-${kind}`, kind, files, ...(broken ? { broken } : {}) });
   }
   return planned;
 }
@@ -65,14 +72,16 @@ export function planClass(count: number): Planned[] {
 export function writeClass(dir: string, planned: Planned[]): void {
   planned.forEach((p, i) => {
     const layout = i % 4;
+    // A function left half-written: esbuild stops at the end of the file.
+    const text = (name: string, path: string) => (name === p.broken ? Buffer.concat([readFileSync(path), Buffer.from("\nexport function unfinished( {\n")]) : readFileSync(path));
     if (layout === 3) {
-      const entries = Object.fromEntries([...p.files].map(([name, path]) => [`replication-lab-main/exercises/${name}`, readFileSync(path)]));
+      const entries = Object.fromEntries([...p.files].map(([name, path]) => [`replication-lab-main/exercises/${name}`, text(name, path)]));
       writeFileSync(join(dir, `${p.id}.zip`), zipSync(entries));
       return;
     }
     const folder = join(dir, p.id, layout === 0 ? "" : layout === 1 ? "exercises" : "my-repo/exercises");
     mkdirSync(folder, { recursive: true });
-    for (const [name, path] of p.files) cpSync(path, join(folder, name));
+    for (const [name, path] of p.files) writeFileSync(join(folder, name), text(name, path));
   });
 }
 
@@ -112,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
     const planned = planClass(count);
     mkdirSync(join(dir, "submissions"));
     writeClass(join(dir, "submissions"), planned);
-    process.stderr.write(`Benchmark: ${count} submissions on ${availableParallelism()} cores (${planned.filter((p) => p.kind === "solution").length} solutions, ${planned.filter((p) => p.kind === "stub").length} stubs, ${planned.filter((p) => p.kind === "variant").length} variants).\n`);
+    process.stderr.write(`Benchmark: ${count} submissions on ${availableParallelism()} cores (${planned.filter((p) => p.kind === "solution").length} solutions, ${planned.filter((p) => p.kind === "stub").length} stubs, ${planned.filter((p) => p.kind === "variant").length} variants, ${planned.filter((p) => p.kind === "broken").length} with a file that does not compile).\n`);
     const loadBefore = loadavg()[0];
     const cpuBefore = childCpuSeconds();
     const machineBefore = machineBusySeconds();
@@ -130,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
       if (o.error) return true;
       if (kind === "solution") return o.score !== o.maxScore;
       if (kind === "stub") return o.score !== 0;
-      return !(o.score < o.maxScore);
+      return !(o.score < o.maxScore); // variants and broken files
     });
     const seconds = summary.wallMs / 1000;
     const own = process.cpuUsage(ownBefore);
