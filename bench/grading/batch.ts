@@ -3,8 +3,9 @@
  *
  * Builds a class of submissions in a temporary folder, a mix of reference solutions, untouched
  * stubs and known-wrong variants (each variant in place of one exercise of an otherwise correct
- * submission; one variant in ten is a file that does not compile), in the layouts students upload (loose files, exercises/, a nested repository
- * folder, a zip), grades them with `grade --batch`, checks every score has the expected sign, and
+ * submission; one in eight of them is a file that does not compile instead), in the layouts
+ * students upload (loose files, exercises/, a nested repository folder, a zip), grades them with
+ * `grade --batch`, checks every score has the expected sign, and
  * prints the wall time against the target of 4 minutes for 100 submissions, the CPU time, and the
  * load average; the last line is one JSON object of the figures. Two CPU figures: the grader's
  * processes as their parents waited for them (`cpuS`; sandboxes, stopped inside a PID namespace,
@@ -40,7 +41,7 @@ function exerciseFiles(dir: string): string[] {
 
 /**
  * 40% solutions, 20% stubs, 40% variants, cycling through every known-wrong variant; every
- * twentieth submission (one variant in ten) is instead a correct one with one file that does not
+ * twentieth submission (one variant in eight) is instead a correct one with one file that does not
  * compile, as a real class has.
  */
 export function planClass(count: number): Planned[] {
