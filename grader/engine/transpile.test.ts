@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { transpile, transpileOptions } from "./transpile";
 
 // Counts the builds transpile() starts (it imports esbuild when it runs).
@@ -34,48 +34,40 @@ describe("compiling an exercise that imports the library", () => {
   });
 });
 
-/** Writes a submission's files into `dir/name` and makes the jobs that compile them. */
-function stager(dir: string) {
-  return (name: string, files: Record<string, string>) => {
+describe("a build with broken files among good ones", () => {
+  let dir = "";
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "rl-transpile-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Writes a submission's files into its own folder and makes the jobs that compile them. */
+  const stage = (name: string, files: Record<string, string>) => {
     const stageDir = join(dir, name);
     mkdirSync(stageDir);
     for (const [file, text] of Object.entries(files)) writeFileSync(join(stageDir, file), text);
     return (file: string) => ({ source: join(stageDir, file), out: join(dir, "build", name, file.replace(/\.ts$/, ".mjs")), displayDir: name, stageDir });
   };
-}
 
-describe("a build with broken files among good ones", () => {
   it("fails the broken files and the ones that import them, each with its own message, and compiles the rest", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "rl-transpile-"));
-    try {
-      const stage = stager(dir);
-      const good = stage("good", { "01-a.ts": "export const a = 1;\n", "02-b.ts": "export const b = 2;\n" });
-      const broken = stage("broken", { "01-a.ts": "export const a = 1;\nexport function oops( {\n", "02-b.ts": "export const b = 2;\n" });
-      const importer = stage("importer", { "01-a.ts": "export const a = ;\n", "02-b.ts": 'import { a } from "./01-a";\nexport const b = a;\n' });
-      const jobs = [good("01-a.ts"), good("02-b.ts"), broken("01-a.ts"), broken("02-b.ts"), importer("01-a.ts"), importer("02-b.ts")];
-      const failures = await transpile(ROOT, jobs);
-      expect([...failures.keys()].map((j) => `${j.displayDir}/${j.source.split("/").pop()}`).sort()).toEqual(["broken/01-a.ts", "importer/01-a.ts", "importer/02-b.ts"]);
-      expect(failures.get(jobs[2])?.[0]).toMatch(/^broken\/01-a\.ts:\d+:\d+: /);
-      // The file that imports a broken one is told where the error is.
-      expect(failures.get(jobs[5])?.[0]).toMatch(/^importer\/01-a\.ts:1:\d+: /);
-      for (const ok of [jobs[0], jobs[1], jobs[3]]) expect(existsSync(ok.out)).toBe(true);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const good = stage("good", { "01-a.ts": "export const a = 1;\n", "02-b.ts": "export const b = 2;\n" });
+    const broken = stage("broken", { "01-a.ts": "export const a = 1;\nexport function oops( {\n", "02-b.ts": "export const b = 2;\n" });
+    const importer = stage("importer", { "01-a.ts": "export const a = ;\n", "02-b.ts": 'import { a } from "./01-a";\nexport const b = a;\n' });
+    const jobs = [good("01-a.ts"), good("02-b.ts"), broken("01-a.ts"), broken("02-b.ts"), importer("01-a.ts"), importer("02-b.ts")];
+    const failures = await transpile(ROOT, jobs);
+    expect([...failures.keys()].map((j) => `${j.displayDir}/${j.source.split("/").pop()}`).sort()).toEqual(["broken/01-a.ts", "importer/01-a.ts", "importer/02-b.ts"]);
+    expect(failures.get(jobs[2])?.[0]).toMatch(/^broken\/01-a\.ts:\d+:\d+: /);
+    // The file that imports a broken one is told where the error is.
+    expect(failures.get(jobs[5])?.[0]).toMatch(/^importer\/01-a\.ts:1:\d+: /);
+    for (const ok of [jobs[0], jobs[1], jobs[3]]) expect(existsSync(ok.out)).toBe(true);
   });
 
   it("builds the broken file on its own and the rest together: three builds, however many good files", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "rl-transpile-"));
-    try {
-      const stage = stager(dir);
-      const jobs = Array.from({ length: 10 }, (_, i) => stage(`s${i}`, { "01-a.ts": i === 4 ? "export const a = ;\n" : `export const a = ${i};\n` })("01-a.ts"));
-      builds.count = 0;
-      const failures = await transpile(ROOT, jobs);
-      expect([...failures.keys()]).toEqual([jobs[4]]);
-      expect(builds.count).toBe(3);
-      expect(jobs.filter((j) => existsSync(j.out)).length).toBe(9);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const jobs = Array.from({ length: 10 }, (_, i) => stage(`s${i}`, { "01-a.ts": i === 4 ? "export const a = ;\n" : `export const a = ${i};\n` })("01-a.ts"));
+    builds.count = 0;
+    const failures = await transpile(ROOT, jobs);
+    expect([...failures.keys()]).toEqual([jobs[4]]);
+    expect(builds.count).toBe(3);
+    expect(jobs.filter((j) => existsSync(j.out)).length).toBe(9);
   });
 });
