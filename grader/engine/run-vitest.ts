@@ -17,7 +17,8 @@
  * library is loaded and optimised once per thread rather than once per submission.
  *
  * A runner can be kept and run again (the notebook judge does: grader/judge-server.ts), which
- * saves vitest's start-up on every check.
+ * saves vitest's start-up on every check; its worker threads are kept too (kept-threads.ts), with
+ * the test files' modules loaded and the library's code optimised.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, isAbsolute, join, sep } from "node:path";
@@ -26,6 +27,7 @@ import type { Reporter, TestCase, TestModule, Vitest } from "vitest/node";
 import type { GradedMeta } from "../graded";
 import { META_KEY } from "../graded-defaults";
 import { SETTINGS_KEY, SLOTS_KEY, slotFile, slotOf, type GradingSettings } from "../settings";
+import { endKeptThreads, keptThreads } from "./kept-threads";
 import { trace, tracing } from "./trace";
 
 export interface SerializedError {
@@ -88,7 +90,7 @@ export class GradingRunner {
   ) {}
 
   static async create(options: RunnerOptions): Promise<GradingRunner> {
-    const { createVitest } = await import("vitest/node");
+    const { createVitest, ThreadsPoolWorker } = await import("vitest/node");
     const collector = new Collector(options.onLog);
     const vitest = await createVitest(
       "test",
@@ -96,7 +98,8 @@ export class GradingRunner {
         root: options.root,
         config: false,
         watch: false,
-        pool: "threads",
+        // vitest's threads, kept from one run to the next (kept-threads.ts).
+        pool: keptThreads(ThreadsPoolWorker),
         maxWorkers: options.maxWorkers,
         fileParallelism: true,
         // A worker thread runs test files one after another, of every submission (one project),
@@ -174,7 +177,9 @@ export class GradingRunner {
   }
 
   async close(): Promise<void> {
+    const project = this.vitest.getProjectByName(PROJECT);
     await this.vitest.close().catch(() => {});
+    await endKeptThreads(project);
   }
 }
 
