@@ -28,8 +28,8 @@ export const KEPT_THREADS = "kept-threads";
 /** A started thread waiting for the next run of its project. */
 interface Parked {
   worker: ThreadsPoolWorker;
-  /** Ends the thread if it fails or exits while it waits. */
-  watch: () => void;
+  /** Stops watching for the thread failing or exiting while it waits (which ends it). */
+  unwatch: () => void;
 }
 
 /** Started threads between runs, by vitest project. */
@@ -48,7 +48,7 @@ export async function endKeptThreads(project?: object): Promise<void> {
   const ended = project === undefined ? [...parked.values()].flat() : (parked.get(project) ?? []);
   if (project === undefined) parked.clear();
   else parked.delete(project);
-  await Promise.all(ended.map((p) => (p.watch(), endThread(p.worker))));
+  await Promise.all(ended.map((p) => (p.unwatch(), endThread(p.worker))));
 }
 
 async function endThread(worker: ThreadsPoolWorker): Promise<void> {
@@ -97,7 +97,7 @@ class KeptThread implements PoolWorker {
     if (this.inner) return; // vitest may start a runner it shares again
     const kept = parked.get(this.options.project)?.pop();
     if (kept) {
-      kept.watch();
+      kept.unwatch();
       this.inner = kept.worker;
       this.reused = true;
       (this.inner as unknown as { thread: { ref(): void } }).thread.ref();
@@ -153,7 +153,7 @@ class KeptThread implements PoolWorker {
       inner.off("error", drop);
       inner.off("exit", drop);
     };
-    const entry: Parked = { worker: inner, watch: unwatch };
+    const entry: Parked = { worker: inner, unwatch };
     inner.on("error", drop);
     inner.on("exit", drop);
     list.push(entry);
