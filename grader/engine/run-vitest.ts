@@ -27,7 +27,7 @@ import type { Reporter, TestCase, TestModule, Vitest } from "vitest/node";
 import type { GradedMeta } from "../graded";
 import { META_KEY } from "../graded-defaults";
 import { SETTINGS_KEY, SLOTS_KEY, slotFile, slotOf, type GradingSettings } from "../settings";
-import { endKeptThreads, keptThreads } from "./kept-threads";
+import { endKeptThreads, keptThreadCount, keptThreads } from "./kept-threads";
 import { trace, tracing } from "./trace";
 
 export interface SerializedError {
@@ -154,7 +154,7 @@ export class GradingRunner {
     project.provide(SETTINGS_KEY, settings[this.slots[0]] ?? runs[0]?.settings);
     project.provide(SLOTS_KEY, settings);
     this.collector.outcomes = byModule;
-    trace(`vitest: ${specs.length} test file(s) of ${runs.length} submission(s), one slot each`);
+    trace(`vitest: ${specs.length} test file(s) of ${runs.length} submission(s), one slot each; ${keptThreadCount()} worker thread(s) kept from the last run`);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeLeft = deadline - Number(process.hrtime.bigint() / 1_000_000n);
     const overtime = new Promise<void>((resolve) => {
