@@ -75,7 +75,7 @@ async function runner(): Promise<{
       await vitest.runTestSpecifications([spec], false);
       clearTimeout(timer);
       // The runner's thread is stopped (and kept) just after the run ends.
-      for (let i = 0; i < 100 && keptThreadCount() === 0 && !cancelAfterMs; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && keptThreadCount() === 0; i++) await new Promise((r) => setTimeout(r, 20));
       return outcome;
     },
     current: () => outcome,
