@@ -239,6 +239,14 @@ describe("what crosses the wire", () => {
     expect(() => toWire(new Float64Array(2_000_001))).toThrow(/too large to send/);
   });
 
+  test("an object with a key named as the wire's tag crosses as itself", () => {
+    const across = (value: unknown) => fromWire(JSON.parse(JSON.stringify(toWire(value))));
+    expect(toWire({ $rl: "Infinity" })).toEqual({ $rl: "object", v: { $rl: "Infinity" } });
+    expect(across({ $rl: "Infinity" })).toEqual({ $rl: "Infinity" });
+    expect(across({ $rl: "x", a: [1, { $rl: "-0" }] })).toEqual({ $rl: "x", a: [1, { $rl: "-0" }] });
+    expect(fromWire(JSON.parse('{"$rl":"Infinity"}'))).toBe(Infinity);
+  });
+
   test("cuts a cycle or a value nested too deeply instead of following it", () => {
     const cycle: Record<string, unknown> = { a: 1 };
     cycle.self = cycle;

@@ -160,7 +160,11 @@ export function fromWire(raw: unknown): Plain {
     if (depth > DEPTH_MAX + 2 || typeof v !== "object") return null;
     if (isArray(v)) return items(v, (x) => walk(x, depth + 1)) as Plain[];
     const o = v as Record<string, unknown>;
-    if (hasOwn.call(o, TAG)) return tagged(o, depth);
+    return hasOwn.call(o, TAG) ? tagged(o, depth) : plain(o, depth);
+  };
+  // An object's own keys, each read as a key only: also the tag's own name, in an object that
+  // came tagged "object" for having it.
+  const plain = (o: Record<string, unknown>, depth: number): Plain => {
     const out: { [key: string]: Plain } = {};
     const own = keys(o);
     for (let i = 0; i < own.length; i++) define(out, own[i], walk(o[own[i]], depth + 1));
@@ -188,7 +192,7 @@ export function fromWire(raw: unknown): Plain {
       case "object": {
         const inner = o.v;
         if (inner === null || typeof inner !== "object" || isArray(inner)) return null;
-        return walk(inner, depth);
+        return plain(inner as Record<string, unknown>, depth);
       }
       case "Map":
       case "Set": {
