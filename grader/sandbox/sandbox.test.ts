@@ -239,6 +239,33 @@ describe("what crosses the wire", () => {
     expect(() => toWire(new Float64Array(2_000_001))).toThrow(/too large to send/);
   });
 
+  test("carries a flat object (a router's decision) as any other object: tags, odd keys and odd prototypes included", () => {
+    const across = (value: unknown) => fromWire(JSON.parse(JSON.stringify(toWire(value))));
+    const decision = { node: "A", minLsn: 41, ifBehind: "leader", retry: false };
+    const wire = toWire(decision);
+    expect(wire).toEqual(decision);
+    expect(wire).not.toBe(decision);
+    expect(across(decision)).toEqual(decision);
+    // Values JSON lacks, and a key that is the wire's own tag, are tagged as in a nested object.
+    expect(toWire({ lsn: -0 })).toEqual({ lsn: { $rl: "-0" } });
+    expect(Object.is((across({ lsn: -0 }) as { lsn: number }).lsn, -0)).toBe(true);
+    expect(toWire({ node: "A", $rl: "Infinity" })).toEqual({ $rl: "object", v: { node: "A", $rl: "Infinity" } });
+    expect(fromWire(JSON.parse('{"$rl":"Infinity"}'))).toBe(Infinity);
+    // A __proto__ key stays an own key on both sides, and the prototype stays Object.prototype.
+    const odd = fromWire(JSON.parse('{"__proto__":"x","node":"B"}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(odd)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(odd, "__proto__")?.value).toBe("x");
+    expect(JSON.parse(JSON.stringify(toWire(odd)))).toEqual(JSON.parse('{"__proto__":"x","node":"B"}'));
+    // A thenable, a typed array or an array given Object.prototype, and an object without a
+    // prototype are what they were before any shortcut.
+    expect(toWire({ then: () => 1, node: "A" })).toEqual({ $rl: "promise" });
+    expect(Array.isArray(toWire(Object.setPrototypeOf(Float64Array.from([1, 2]), Object.prototype)))).toBe(true);
+    expect(toWire(Object.setPrototypeOf(["a"], Object.prototype))).toEqual(["a"]);
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { node: "C" });
+    expect(Object.getPrototypeOf(across(bare))).toBe(Object.prototype);
+    expect(across(bare)).toEqual({ node: "C" });
+  });
+
   test("an object with a key named as the wire's tag crosses as itself", () => {
     const across = (value: unknown) => fromWire(JSON.parse(JSON.stringify(toWire(value))));
     expect(toWire({ $rl: "Infinity" })).toEqual({ $rl: "object", v: { $rl: "Infinity" } });
