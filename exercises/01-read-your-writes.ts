@@ -58,7 +58,8 @@
  *
  * Your file runs in a sandbox of its own, next to the simulation; the grader records what your
  * router decides (and how many numbers it draws from `ctx.random()`), replays the same seeded run
- * with those decisions and checks the run it rebuilt. Call `ctx.random()` only while deciding.
+ * with those decisions and checks the run it rebuilt. Call `ctx.random()` only while deciding,
+ * and at most 1,000 times for one read.
  *
  * @example
  * // Try your router on a busy cluster before checking it (check("01") in a notebook):

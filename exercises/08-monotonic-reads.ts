@@ -51,7 +51,8 @@
  * - before full marks, a search of 25 small runs (2-3 followers, 1-3 crashes, 1-6 clients)
  *   drawn from the grading secret; a failure it finds is shrunk to a small run before it is shown.
  * Each run is one case of partial credit. Your file runs in a sandbox of its own; the grader
- * replays the same seeded run with your router's decisions and checks the run it rebuilt.
+ * replays the same seeded run with your router's decisions and checks the run it rebuilt. A
+ * router may draw at most 1,000 numbers from `ctx.random()` for one read.
  *
  * @example
  * // Try your router with unequal followers that crash in turn (check("08") in a notebook):

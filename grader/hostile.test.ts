@@ -221,6 +221,7 @@ describe("what the hostile corpus must not get, besides points", () => {
     expect(exerciseOf("05-imports-package", "05-leader-election")?.problem).toMatch(/does not compile[\s\S]*cannot import "fast-check": exercise files may import only the library/);
     expect(exerciseOf("05-type-error", "05-leader-election")?.typeErrors?.join("\n")).toMatch(/does not fit the exercise's signature/);
     expect(messages(exerciseOf("01-random-afterwards", "01-read-your-writes"))).toMatch(/ctx\.random\(\) was called after the router had returned/);
+    expect(messages(exerciseOf("01-forged-draws", "01-read-your-writes"))).toMatch(/read 0: the router's log says it drew 10000 numbers from ctx\.random\(\), but a read may draw at most 1000/);
     expect(exerciseOf(LINKED, "05-leader-election")?.problem).toMatch(/is a link, not a file/);
   });
 });

@@ -7,15 +7,13 @@
  */
 import { simulate, type History, type Op, type ReadDecision, type ReadOp, type RouterFn, type RunResult, type SimConfig, type Violation as CheckerViolation } from "../../lib";
 import type { Recorder, Violation } from "../graded";
+import { DRAWS_MAX } from "../sandbox/protocol";
 import type { Fresh, RouterLog, RouterSpec, StudentCode } from "../student";
 
 /** The router's decisions do not fit the judge's replay of its run: the case fails with this. */
 export class RouterLogMisfit extends Error {
   override readonly name = "RouterLogMisfit";
 }
-
-/** Random numbers one decision may draw: far more than any router needs. */
-const DRAWS_MAX = 10_000;
 
 /** A decision as the simulator takes it, copied from the log; a RouterLogMisfit when it is not one. */
 function decisionAt(log: RouterLog, i: number): ReadDecision {
@@ -49,7 +47,8 @@ export function scriptedRouter(log: RouterLog): { router: RouterFn; finish(): vo
     const i = next++;
     const decision = decisionAt(log, i);
     const draws = log.draws[i];
-    if (!(Number.isInteger(draws) && draws >= 0 && draws <= DRAWS_MAX)) throw new RouterLogMisfit(`read ${i}: the router's log gives no valid count of random draws`);
+    if (!(Number.isInteger(draws) && draws >= 0)) throw new RouterLogMisfit(`read ${i}: the router's log gives no valid count of random draws`);
+    if (draws > DRAWS_MAX) throw new RouterLogMisfit(`read ${i}: the router's log says it drew ${draws} numbers from ctx.random(), but a read may draw at most ${DRAWS_MAX}`);
     for (let k = 0; k < draws; k++) ctx.random();
     return decision;
   };

@@ -10,7 +10,7 @@
  */
 import { Socket } from "node:net";
 import { pathToFileURL } from "node:url";
-import { READY, type BatchReply, type ErrorInfo, type Reply, type Request, type RequestBody, type RouteSource, type RouterSpec, type Step } from "./protocol";
+import { DRAWS_MAX, READY, type BatchReply, type ErrorInfo, type Reply, type Request, type RequestBody, type RouteSource, type RouterSpec, type Step } from "./protocol";
 import { fromWire, toWire } from "./wire";
 
 type Fn = (...args: unknown[]) => unknown;
@@ -111,6 +111,7 @@ async function route(rawConfig: unknown, spec: RouterSpec): Promise<Reply> {
         let open = true;
         const random = (): number => {
           if (!open) throw new Error("ctx.random() was called after the router had returned: call it only while deciding");
+          if (count >= DRAWS_MAX) throw new Error(`ctx.random() was called more than ${DRAWS_MAX} times for one read: a router may draw at most ${DRAWS_MAX} numbers for each`);
           count++;
           return c.random();
         };

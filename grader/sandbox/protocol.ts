@@ -69,5 +69,12 @@ export type Reply =
  */
 export type BatchReply = Reply & { cpuMs?: number; wallMs?: number };
 
+/**
+ * Numbers a router may draw from `ctx.random()` for one read: far more than any router needs. The
+ * sandbox stops a router that draws more; the judge refuses a log that says more, without drawing
+ * them: its replay draws as many as the log says, so the log must not choose how long that takes.
+ */
+export const DRAWS_MAX = 1_000;
+
 /** The first line a sandbox writes when it is ready for requests. */
 export const READY = "ready";

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Sandbox, SandboxStopped, type Limit } from "./client";
 import { isolation } from "./launch";
 import { sandboxRuntime } from "./runtime";
+import { DRAWS_MAX } from "./protocol";
 import { decode, encode, FrameReader, FunctionRef, fromWire, toWire } from "./wire";
 
 const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
@@ -162,6 +163,19 @@ describe("a sandbox", () => {
       why: "cpu",
     });
   }, 60_000);
+
+  test("routes a run and sends back the decisions and draws; a router may draw at most DRAWS_MAX numbers for one read", async () => {
+    const router = (n: number) => `export const routeRead = (ctx) => { for (let i = 0; i < ${n}; i++) ctx.random(); return ctx.leader; };`;
+    const config = { seed: 1, followers: 2, workload: { writesPerSec: 200, writes: 20, clients: 2 }, reads: { readsPerSec: 200 } };
+    const route = async (s: Sandbox) => (await s.request({ op: "route", config: toWire(config), router: { export: "routeRead" } }, { cpuMs: 5_000, wallMs: 15_000 })).reply;
+    const most = await route(await sandboxOf("draws-most", router(DRAWS_MAX)));
+    expect(most.error).toBeUndefined();
+    expect((most.decisions as unknown[]).length).toBeGreaterThan(5);
+    expect(new Set(most.draws as number[])).toEqual(new Set([DRAWS_MAX]));
+    const over = await route(await sandboxOf("draws-over", router(DRAWS_MAX + 1)));
+    expect((over.error as { message: string }).message).toBe(`ctx.random() was called more than ${DRAWS_MAX} times for one read: a router may draw at most ${DRAWS_MAX} numbers for each`);
+    expect(over.decisions).toEqual([]);
+  });
 
   test("a reply sent ahead of its question is ignored: only the reply that follows a question answers it", async () => {
     const s = await sandboxOf(
