@@ -1,12 +1,11 @@
 /**
- * Timings of a grading call when RL_GRADER_TRACE is set: where the seconds go (wall clock, CPU of
- * this process, and CPU of the processes it started that have ended). `RL_GRADER_TRACE=1` writes
- * them on stderr; a path (`RL_GRADER_TRACE=/tmp/trace.txt`) appends them to that file, which also
- * reaches the notebook judge's lines (its stderr is not shown).
+ * Timings of a grading call when RL_GRADER_TRACE is set: where the seconds go (wall clock since
+ * the process started, CPU of this process, and CPU of the processes it started that have
+ * ended). `RL_GRADER_TRACE=1` writes them on stderr; a path (`RL_GRADER_TRACE=/tmp/trace.txt`)
+ * appends them to that file, which also reaches the notebook judge's lines (its stderr is not
+ * shown).
  */
 import { appendFileSync, readFileSync } from "node:fs";
-
-const started = Number(process.hrtime.bigint() / 1_000_000n);
 
 export const tracing = (): boolean => (process.env.RL_GRADER_TRACE ?? "") !== "" && process.env.RL_GRADER_TRACE !== "0";
 
@@ -22,9 +21,11 @@ function childrenCpuS(): number {
 
 export function trace(message: string): void {
   if (!tracing()) return;
-  const at = Number(process.hrtime.bigint() / 1_000_000n) - started;
+  // Seconds since the process started: the same clock in every thread (a worker thread's own
+  // clocks start with the thread), so that lines from the test threads fall in order.
+  const at = process.uptime();
   const cpu = process.cpuUsage();
-  const line = `[grader ${process.pid} +${(at / 1000).toFixed(2)} s, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} CPU-s, children ${childrenCpuS().toFixed(2)} CPU-s] ${message}\n`;
+  const line = `[grader ${process.pid} +${at.toFixed(2)} s, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} CPU-s, children ${childrenCpuS().toFixed(2)} CPU-s] ${message}\n`;
   const to = process.env.RL_GRADER_TRACE!;
   if (to === "1") process.stderr.write(line);
   else appendFileSync(to, line);
