@@ -68,6 +68,11 @@ export interface GradeOptions {
    * that are not ready then are left out and the report says the type check was still running.
    */
   typeCheckWaitMs?: number;
+  /**
+   * Time one type check may take, ms (default 120 s, and never past the call's limit): the check
+   * of all submissions together, and then, if that is stopped, of each submission alone.
+   */
+  typeCheckLimitMs?: number;
   /** Rerun one case: the seed or the label given to `npm run replay`. */
   replay?: { seed?: number; label?: string; draw?: boolean };
   /** Receives what tests (and, when replaying, the student's code) print. */
@@ -137,7 +142,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
     trace("compiled");
 
     const typeChecker = options.warm?.typeChecker ?? (options.typeCheck === false ? undefined : (owned.typeChecker = new TypeChecker(await bundle)));
-    const typeErrors = typeChecker ? typeCheck(typeChecker, options.root, staged, Math.max(1_000, Math.min(120_000, deadline - now()))) : Promise.resolve(staged.map(() => new Map<string, string[]>()));
+    const typeErrors = typeChecker ? typeCheck(typeChecker, options.root, staged, Math.max(1_000, Math.min(options.typeCheckLimitMs ?? 120_000, deadline - now())), deadline - now()) : Promise.resolve(staged.map(() => new Map<string, string[]>()));
     typeErrors.then(() => trace("type check done"), () => {});
 
     const runs: ProjectRun[] = [];
@@ -263,7 +268,8 @@ async function compile(root: string, staged: Staged[]): Promise<void> {
 }
 
 /** Type errors of every staged file that compiled, per submission. */
-function typeCheck(checker: TypeChecker, root: string, staged: Staged[], limitMs: number): Promise<Map<string, string[]>[]> {
+/** `limitMs` bounds one check (of all submissions, or of one that is checked again alone), `budgetMs` all of them. */
+function typeCheck(checker: TypeChecker, root: string, staged: Staged[], limitMs: number, budgetMs: number): Promise<Map<string, string[]>[]> {
   return checker.check(
     staged.map((s) => ({
       root,
@@ -272,6 +278,7 @@ function typeCheck(checker: TypeChecker, root: string, staged: Staged[], limitMs
       exercises: new Map(s.exercises.filter((e) => !s.outcomes.has(e.name)).map((e) => [e.name, e.testFile])),
     })),
     limitMs,
+    budgetMs,
   );
 }
 

@@ -29,6 +29,14 @@ if ((workerData as { lowPriority?: boolean } | undefined)?.lowPriority) {
   }
 }
 
+// This thread's id, first of all: the checker reads the thread's CPU time by it to hold a check
+// to its limit (Linux; elsewhere the limit is on the wall clock).
+try {
+  parentPort?.postMessage({ tid: Number(readlinkSync("/proc/thread-self").split("/").pop()) });
+} catch {
+  // not Linux
+}
+
 parentPort?.on("message", (message: { id: number; inputs: CompileInput[] }) => {
   try {
     const result = typeErrorsMany(message.inputs).map((errors) => [...errors]);

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
+import { libBundle } from "./lib-bundle";
 import { TypeChecker } from "./type-checker";
 import { declarationsFolder, typeErrors, typeErrorsMany, type CompileInput } from "./typecheck";
 
@@ -94,4 +95,76 @@ describe("a kept type checker", () => {
       checker.close();
     }
   }, 60_000);
+});
+
+describe("a type check that cannot finish", () => {
+  /** A checker whose checks stop whenever `stops` names a reason for the submissions they hold. */
+  class Scripted extends TypeChecker {
+    readonly calls: string[][] = [];
+    constructor(private readonly stops: (names: string[]) => string | undefined) {
+      super(undefined);
+    }
+    protected override async attempt(inputs: CompileInput[]) {
+      const names = inputs.map((i) => i.displayDir);
+      this.calls.push(names);
+      const why = this.stops(names);
+      if (why) return { stopped: why };
+      return inputs.map((i) => new Map([...i.exercises.keys()].map((e) => [e, [`${i.displayDir}: an error of its own`]])));
+    }
+  }
+  let made = 0;
+  /** Three submissions, shown as alice, mallory and bob. */
+  const three = () =>
+    ["alice", "mallory", "bob"].map((name) => ({ ...submission(`scripted-${++made}-${name}`, { "05-leader-election": solution05 }), displayDir: name }));
+  const said = (results: Map<string, string[]>[]) => results.map((r) => r.get("05-leader-election")?.join("\n"));
+
+  test("costs only the submission whose types stop it: the others, checked again alone, get their own errors", async () => {
+    const checker = new Scripted((names) => (names.includes("mallory") ? "used more than 120 s of CPU time and was stopped" : undefined));
+    const results = await checker.check(three());
+    expect(checker.calls).toEqual([["alice", "mallory", "bob"], ["alice"], ["mallory"], ["bob"]]);
+    expect(said(results)).toEqual([
+      "alice: an error of its own",
+      "the type check used more than 120 s of CPU time and was stopped (no type errors are reported)",
+      "bob: an error of its own",
+    ]);
+  });
+
+  test("is tried once when all went in one check, and once alone; a check that was never stopped is tried once", async () => {
+    const lone = new Scripted(() => "failed: its worker stopped (exit code 1)");
+    const [one] = three();
+    expect(said(await lone.check([one]))).toEqual(["the type check failed: its worker stopped (exit code 1) (no type errors are reported)"]);
+    expect(lone.calls).toEqual([["alice"]]);
+    const fine = new Scripted(() => undefined);
+    await fine.check(three());
+    expect(fine.calls).toEqual([["alice", "mallory", "bob"]]);
+  });
+
+  test("checks each alone only while the grading call's time lasts, and tries a stopped check again next time", async () => {
+    const checker = new Scripted(() => "used more than 1 s of CPU time and was stopped");
+    const inputs = three();
+    const results = await checker.check(inputs, 1_000, 0);
+    expect(checker.calls).toEqual([["alice", "mallory", "bob"]]);
+    expect(new Set(said(results))).toEqual(new Set(["the type check was not finished in the grading call's time (no type errors are reported)"]));
+    await checker.check(inputs, 1_000, 0);
+    expect(checker.calls).toHaveLength(2);
+  });
+
+  test("in its worker thread, is stopped at its limit of CPU time, and the next check starts a new worker", async () => {
+    const bundle = await libBundle(root);
+    expect(bundle, "the precompiled modules (npm run setup builds them)").toBeDefined();
+    const checker = new TypeChecker(bundle);
+    try {
+      const broken = solution05.replace("let best: FollowerState | null = null;", "let best: number = null;");
+      const inputs = [submission("limit-1", { "05-leader-election": broken }), submission("limit-2", { "05-leader-election": solution05 })];
+      // No check of a real program ends within a millisecond of CPU time (or ten on the wall
+      // clock, while the worker starts).
+      const stopped = await checker.check(inputs, 1, 60_000);
+      for (const line of said(stopped)) expect(line).toMatch(/^the type check (used more than 1 ms of CPU time|took longer than 10 ms) and was stopped \(no type errors are reported\)$/);
+      const [errors, clean] = await checker.check(inputs, 120_000);
+      expect(errors.get("05-leader-election")!.join("\n")).toMatch(/^limit-1\/05-leader-election\.ts:\d+:\d+ error TS2322/);
+      expect(clean.size).toBe(0);
+    } finally {
+      checker.close();
+    }
+  }, 120_000);
 });
