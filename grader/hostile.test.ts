@@ -36,6 +36,7 @@ const WRITTEN = "/tmp/rl-computed-names-was-here";
 const CANARY = `canary-${process.pid}-b2e4c6d8`;
 const ATTACK = /^[ \t]*\/\/ attack \{\n[\s\S]*?^[ \t]*\/\/ \} attack\n/gm;
 const CALL_LIMIT_MS = 30 * 60_000;
+const TYPE_CHECK_LIMIT_MS = 10_000;
 
 interface Fixture {
   name: string;
@@ -118,7 +119,8 @@ beforeAll(async () => {
   runtime.push({ ...linked, only: ["05-leader-election"] });
   // A generous limit for the whole call: a busy machine slows everything, and the point here is
   // that every fixture is stopped and graded, not how fast (bench:grader measures speed).
-  const options = { root, exercises, secret: SECRET, timeoutMs: CALL_LIMIT_MS };
+  // The type check's limit is short here so that the type bomb costs a test run seconds, not minutes.
+  const options = { root, exercises, secret: SECRET, timeoutMs: CALL_LIMIT_MS, typeCheckLimitMs: TYPE_CHECK_LIMIT_MS };
   const started = Date.now();
   const [withoutScreen, withScreen] = await Promise.all([
     gradeSubmissions(runtime, { ...options, screen: false }),
@@ -205,6 +207,16 @@ describe("what the hostile corpus must not get, besides points", () => {
   test("the whole corpus grades to the end, blocking and looping submissions included: no exercise is left unfinished", () => {
     expect(elapsedMs).toBeLessThan(CALL_LIMIT_MS);
     for (const r of unscreened.values()) for (const e of r.exercises) expect(e.incomplete, `${r.target} ${e.name}`).toBeUndefined();
+  });
+
+  test("types that take the compiler minutes cost only their own submission its type errors", () => {
+    // Stopped at its limit of CPU time (or, on a machine too busy to give it one, at ten times that on the wall clock).
+    const stopped = new RegExp(`^the type check (used more than ${TYPE_CHECK_LIMIT_MS / 1000} s of CPU time|took longer than ${(10 * TYPE_CHECK_LIMIT_MS) / 1000} s) and was stopped \\(no type errors are reported\\)$`);
+    expect(exerciseOf("05-type-bomb", "05-leader-election")?.typeErrors).toEqual([expect.stringMatching(stopped)]);
+    expect(exerciseOf("05-type-bomb.twin", "05-leader-election")?.typeErrors).toBeUndefined();
+    // Graded in the same calls, with and without the screen: their type errors are still reported.
+    expect(exerciseOf("05-type-error", "05-leader-election")?.typeErrors?.join("\n")).toMatch(/does not fit the exercise's signature/);
+    expect(screened.get("05-type-error")?.typeErrors?.join("\n")).toMatch(/does not fit the exercise's signature/);
   });
 
   test("a failure says what happened: a timeout, running out of memory, exiting, failing to load", () => {
