@@ -90,9 +90,9 @@ export class TypeChecker {
   }
 
   /**
-   * Type errors per exercise name, for each input (same order). A check that takes longer than
-   * `limitMs` (types can be made to take the compiler minutes) is stopped; so is one whose worker
-   * dies (out of memory). One submission's types must not cost the others their type errors, so
+   * Type errors per exercise name, for each input (same order). A check that uses more than
+   * `limitMs` of CPU time (types can be made to take the compiler minutes) is stopped (see
+   * `attempt`); so is one whose worker dies (out of memory). One submission's types must not cost the others their type errors, so
    * when a check of several submissions is stopped, each is then checked alone, with the same
    * limit, while `budgetMs` (from the first check's start) lasts: only the submissions whose own
    * check cannot finish get a line saying so instead of their errors.
