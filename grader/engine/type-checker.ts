@@ -69,12 +69,14 @@ export class TypeChecker {
 
   private startWorker(): void {
     if (this.script) {
-      this.worker = new Worker(this.script, { workerData: { lowPriority: this.options.lowPriority === true } });
-      this.worker.unref();
+      const worker = new Worker(this.script, { workerData: { lowPriority: this.options.lowPriority === true } });
+      this.worker = worker;
+      worker.unref();
       this.tid = undefined;
-      this.worker.on("message", (m: { id: number; result?: [string, string[]][][]; error?: string; tid?: number }) => {
+      worker.on("message", (m: { id: number; result?: [string, string[]][][]; error?: string; tid?: number }) => {
         if (m.tid !== undefined) {
-          this.tid = m.tid;
+          // A stopped worker's id, arriving late, is not the current worker's.
+          if (this.worker === worker) this.tid = m.tid;
           return;
         }
         const w = this.waiting.get(m.id);
@@ -83,7 +85,6 @@ export class TypeChecker {
         if (m.result) w.resolve(m.result.map((entries) => new Map(entries)));
         else w.reject(new Error(m.error ?? "the type check failed"));
       });
-      const worker = this.worker;
       worker.on("error", (error) => this.failAll(error, worker));
       worker.on("exit", (code) => this.failAll(new Error(`its worker stopped (exit code ${code})`), worker));
     }
