@@ -267,8 +267,10 @@ async function compile(root: string, staged: Staged[]): Promise<void> {
   }
 }
 
-/** Type errors of every staged file that compiled, per submission. */
-/** `limitMs` bounds one check (of all submissions, or of one that is checked again alone), `budgetMs` all of them. */
+/**
+ * Type errors of every staged file that compiled, per submission. `limitMs` bounds one check (of
+ * all submissions, or of one checked again alone), `budgetMs` all of them.
+ */
 function typeCheck(checker: TypeChecker, root: string, staged: Staged[], limitMs: number, budgetMs: number): Promise<Map<string, string[]>[]> {
   return checker.check(
     staged.map((s) => ({
