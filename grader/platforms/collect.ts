@@ -13,7 +13,7 @@ import { join, relative, sep } from "node:path";
 const EXERCISE_FILE = /^\d{2}-[a-z0-9][a-z0-9-]*\.ts$/;
 
 /** Folders never searched: dependencies and version-control data are not student answers. */
-const SKIPPED_DIRS = new Set(["node_modules", ".git", ".jupyter", "dist", "__MACOSX"]);
+export const SKIPPED_DIRS = new Set(["node_modules", ".git", ".jupyter", "dist", "__MACOSX"]);
 
 /** A submitted file larger than this is not an answer; it is refused rather than compiled. */
 export const MAX_EXERCISE_FILE_BYTES = 512 * 1024;
