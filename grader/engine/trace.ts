@@ -5,18 +5,14 @@
  * appends them to that file, which also reaches the notebook judge's lines (its stderr is not
  * shown).
  */
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync } from "node:fs";
+import { procStat } from "./proc-stat";
 
 export const tracing = (): boolean => (process.env.RL_GRADER_TRACE ?? "") !== "" && process.env.RL_GRADER_TRACE !== "0";
 
 /** CPU seconds of this process's finished children (Linux; 0 elsewhere). */
 function childrenCpuS(): number {
-  try {
-    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-    return (Number(fields[13]) + Number(fields[14])) / 100;
-  } catch {
-    return 0;
-  }
+  return (procStat("self")?.childrenCpuMs ?? 0) / 1000;
 }
 
 export function trace(message: string): void {

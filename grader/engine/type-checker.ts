@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { procStat } from "./proc-stat";
 import { trace } from "./trace";
 import type { CompileInput } from "./typecheck";
 
@@ -18,12 +19,7 @@ const WALL_FACTOR = 10;
 
 /** CPU time a thread of this process has used, ms (Linux; undefined elsewhere or once it has ended). */
 function threadCpuMs(tid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1].split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
+  return procStat(`self/task/${tid}`)?.cpuMs;
 }
 
 function duration(ms: number): string {

@@ -3,38 +3,31 @@
  * up the process that drives them. The worker keeps the library's parsed files between requests:
  * the notebook judge's second check of a file checks it in a fraction of the first one's time.
  */
-import { readFileSync, readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
+import { procStat, threadId } from "./proc-stat";
 import { trace, tracing } from "./trace";
 import { typeErrorsMany, type CompileInput } from "./typecheck";
 
 /** CPU seconds of this thread (Linux; NaN elsewhere). */
 function threadCpuS(): number {
-  try {
-    const fields = readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
+  return (procStat("thread-self")?.cpuMs ?? NaN) / 1000;
 }
 
-// In the background (the notebook judge), this thread yields the CPU to the graded tests: on Linux
-// a thread has a priority of its own, set through its thread id.
-if ((workerData as { lowPriority?: boolean } | undefined)?.lowPriority) {
-  try {
-    setPriority(Number(readlinkSync("/proc/thread-self").split("/").pop()), 10);
-  } catch {
-    // not Linux, or not allowed: the check runs at the usual priority
-  }
-}
+const tid = threadId();
 
 // This thread's id, first of all: the checker reads the thread's CPU time by it to hold a check
 // to its limit (Linux; elsewhere the limit is on the wall clock).
-try {
-  parentPort?.postMessage({ tid: Number(readlinkSync("/proc/thread-self").split("/").pop()) });
-} catch {
-  // not Linux
+if (tid !== undefined) parentPort?.postMessage({ tid });
+
+// In the background (the notebook judge), this thread yields the CPU to the graded tests: on Linux
+// a thread has a priority of its own, set through its thread id.
+if (tid !== undefined && (workerData as { lowPriority?: boolean } | undefined)?.lowPriority) {
+  try {
+    setPriority(tid, 10);
+  } catch {
+    // not allowed: the check runs at the usual priority
+  }
 }
 
 parentPort?.on("message", (message: { id: number; inputs: CompileInput[] }) => {

@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
+import { procStat } from "../engine/proc-stat";
 import { isolation, sandboxCommand, type LaunchOptions } from "./launch";
 import { READY, type ErrorInfo, type RequestBody } from "./protocol";
 import { FrameReader } from "./wire";
@@ -58,8 +59,6 @@ const OUTPUT_KEPT_CHARS = 16_000;
 const POLL_MS = 25;
 /** A request is stopped past this many times its wall-clock limit, even while it keeps working. */
 const STARVED_FACTOR = 10;
-/** Linux's USER_HZ, the unit of /proc/<pid>/stat times. */
-const TICKS_PER_SECOND = 100;
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
@@ -300,10 +299,6 @@ function findNodePid(launcherPid: number): number {
  * - cpuMs: its user plus system CPU time.
  */
 function readStat(pid: number): { working: boolean; cpuMs: number } | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return { working: fields[0] === "R" || fields[0] === "D", cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND };
-  } catch {
-    return undefined;
-  }
+  const stat = procStat(String(pid));
+  return stat && { working: stat.state === "R" || stat.state === "D", cpuMs: stat.cpuMs };
 }
