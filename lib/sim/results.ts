@@ -99,23 +99,14 @@ export function result(w: World, eventCount: number): RunResult {
   };
   const history = cfg.recordHistory ? buildHistory(w) : { ops: [], events: w.events, finalLog: [], finalLeader: cfg.names[w.leader] };
   const served: Record<string, number> = {};
-  cfg.names.forEach((name, i) => (served[name] = w.readsServedBy[i]));
-  const ackMs = writes.ackMs;
-  const invokeMs = writes.invokeMs;
+  for (let i = 0; i < cfg.names.length; i++) served[cfg.names[i]] = w.readsServedBy[i];
   return {
     seed: cfg.seed,
     nodes: cfg.names.slice(),
     followers: cfg.names.slice(1),
     config: cfg,
     writes,
-    commitLatencyMs() {
-      let count = 0;
-      for (let i = 0; i < n; i++) if (ackMs[i] < Infinity) count++;
-      const out = new Float64Array(count);
-      let j = 0;
-      for (let i = 0; i < n; i++) if (ackMs[i] < Infinity) out[j++] = ackMs[i] - invokeMs[i];
-      return out;
-    },
+    commitLatencyMs: commitLatencies(writes),
     history,
     readsServedBy: served,
     failover: {
@@ -128,6 +119,23 @@ export function result(w: World, eventCount: number): RunResult {
     stalledWrites: stalled,
     endMs: w.now,
     eventCount,
+  };
+}
+
+/**
+ * `commitLatencyMs` of a run. Made here, not where the result is built: a closure keeps alive
+ * every variable its function's other closures capture, and one there captured the World, so
+ * each result held the whole run (its reads, queue and logs) for as long as it was kept.
+ */
+function commitLatencies(writes: WriteTable): () => Float64Array {
+  const { count: n, ackMs, invokeMs } = writes;
+  return () => {
+    let count = 0;
+    for (let i = 0; i < n; i++) if (ackMs[i] < Infinity) count++;
+    const out = new Float64Array(count);
+    let j = 0;
+    for (let i = 0; i < n; i++) if (ackMs[i] < Infinity) out[j++] = ackMs[i] - invokeMs[i];
+    return out;
   };
 }
 
