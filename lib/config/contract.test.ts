@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { constant, leaderOnly, ConfigError, exponential, pbsFreshness, quorum, readYourWrites, simulate, summarize, sweep, type SimConfig } from "../index";
@@ -120,6 +122,32 @@ describe("budgets", () => {
     expect(configError(() => simulate({ ...storm, limits: { maxEvents: 1_000_000 } })).field).toBe("limits.maxEvents");
     // Each suspicion is recorded: with the default budgets, the history's growth is what stops it.
     expect(configError(() => simulate({ ...storm, limits: { memoryMb: 50 } })).field).toBe("limits.memoryMb");
+  });
+
+  // A run the heap cannot hold used to end the process ("FATAL ERROR: ... JavaScript heap out of
+  // memory"), a notebook's kernel with it: each of these two did, in a Node with a 256 MB heap.
+  test("a run larger than the process's heap can hold gets a ConfigError, not a crash of the process", () => {
+    const script = `
+      const { simulate } = await import(${JSON.stringify(new URL("../index.ts", import.meta.url).href)});
+      const tryRun = (config) => { try { simulate(config); return "ran"; } catch (e) { return { field: e.field, message: e.message }; } };
+      const known = tryRun({ seed: 1, followers: 3, workload: { writesPerSec: 1000, writes: 100000 }, reads: { readsPerSec: 10000 } });
+      const storm = tryRun({ seed: 1, followers: 3, workload: { writesPerSec: 100, writes: 100 }, failover: { detector: { heartbeatMs: 0.01, timeoutMs: 0.001 } } });
+      console.log(JSON.stringify({ known, storm }));`;
+    const r = spawnSync(process.execPath, ["--max-old-space-size=256", "--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(r.stderr).not.toMatch(/heap out of memory/);
+    expect(r.status, r.stderr).toBe(0);
+    const { known, storm } = JSON.parse(r.stdout);
+    // Known before the run: about 564 MB of writes and reads, within the default budget (2048 MB).
+    expect(known.field).toBe("limits.memoryMb");
+    expect(known.message).toMatch(/the workload asks for about 100,000 writes and 1,000,000 reads .* its JavaScript heap is limited to \d+ MB/);
+    expect(known.message).toContain("NODE_OPTIONS=--max-old-space-size=");
+    // Known only as it grows: each suspicion is recorded until the heap's share is reached.
+    expect(storm.field).toBe("limits.memoryMb");
+    expect(storm.message).toMatch(/the run reached .* more than this process can hold/);
   });
 });
 

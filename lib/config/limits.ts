@@ -4,6 +4,7 @@
  * raise it, rather than hanging or running out of memory. What can be known before the run starts
  * (the writes a workload asks for, a duration) is checked up front.
  */
+import { getHeapStatistics } from "node:v8";
 import { ConfigError, checkNumber } from "../errors";
 import { checkOptionalOptions } from "./check";
 import type { LimitsConfig, Normalized, SimConfig } from "./types";
@@ -41,10 +42,36 @@ const BYTES_PER_EVENT = 100;
 
 const fmt = (n: number) => (n >= 1e7 ? n.toExponential(2) : Math.round(n).toLocaleString("en-US"));
 
+/**
+ * The share of this process's JavaScript heap that one run's estimate may take. A run's peak heap
+ * is up to half as much again as its estimate (the estimate counts what the run keeps, not the
+ * garbage between collections), and the heap holds more than the run: past this share, Node would
+ * stop the whole process (a notebook's kernel with it) with "heap out of memory".
+ */
+export const HEAP_SHARE = 0.5;
+
+/** This process's heap limit in MB: `node --max-old-space-size`, or Node's default for the machine's memory. */
+export function heapLimitMb(): number {
+  return getHeapStatistics().heap_size_limit / (1 << 20);
+}
+
+/** The memory a run may take, MB: `limits.memoryMb`, or HEAP_SHARE of this process's heap when that is less. */
+export function memoryBudgetMb(cfg: Normalized): number {
+  return Math.min(cfg.limits.memoryMb, HEAP_SHARE * heapLimitMb());
+}
+
 /** Throws when the run reaches its memory budget: `writes`, `reads` and `other` events so far (or expected, `upFront`). */
 export function memoryExceeded(cfg: Normalized, writes: number, reads: number, upFront: string | null, other = 0): never {
   const mb = estimatedMb(cfg, writes, reads, other);
   const what = upFront ?? `the run reached ${fmt(writes)} writes, ${fmt(reads)} reads and ${fmt(other)} queued or recorded cluster events`;
+  const heapMb = heapLimitMb();
+  if (HEAP_SHARE * heapMb < cfg.limits.memoryMb) {
+    throw new ConfigError(
+      "limits.memoryMb",
+      cfg.limits.memoryMb,
+      `${what}, about ${fmt(mb)} MB, more than this process can hold: its JavaScript heap is limited to ${fmt(heapMb)} MB, and a run may take at most ${Math.round(HEAP_SHARE * 100)}% of it (${fmt(HEAP_SHARE * heapMb)} MB), or Node would stop the whole process. Simulate fewer operations (a lower rate, fewer writes, a shorter duration), or give Node a larger heap if the machine has the memory: NODE_OPTIONS=--max-old-space-size=${Math.ceil((mb * 1.5) / HEAP_SHARE)} in the environment of the process (for a notebook, of \`npm start\`, then restart the kernel)`,
+    );
+  }
   throw new ConfigError(
     "limits.memoryMb",
     cfg.limits.memoryMb,
@@ -77,7 +104,7 @@ export function checkUpFront(cfg: Normalized): void {
   }
   writes += w.script.length + (w.closedLoop ? w.closedLoop.clients * w.closedLoop.writesPerClient : 0);
   const reads = (cfg.reads.readsPerSec * spanMs) / 1000;
-  if (estimatedMb(cfg, writes, reads) > limits.memoryMb) {
+  if (estimatedMb(cfg, writes, reads) > memoryBudgetMb(cfg)) {
     const parts = [`about ${fmt(writes)} writes`];
     if (reads > 0) parts.push(`${fmt(reads)} reads (reads.readsPerSec ${cfg.reads.readsPerSec} over ${fmt(spanMs)} ms)`);
     memoryExceeded(cfg, writes, reads, `the workload asks for ${parts.join(" and ")}`);

@@ -154,7 +154,11 @@ export interface FailoverConfig {
 export interface LimitsConfig {
   /** Events the event loop may handle. Default 100,000,000 (tens of seconds of work). */
   maxEvents?: number;
-  /** Memory the run's tables may take, as estimated from its writes and reads, in MB. Default 2048. */
+  /**
+   * Memory the run's tables may take, as estimated from its writes and reads, in MB. Default 2048.
+   * Never more than half of the process's JavaScript heap, whatever this says: past that, Node
+   * would end the process ("heap out of memory"); `node --max-old-space-size` sets the heap.
+   */
   memoryMb?: number;
   /** How far virtual time may run, in ms. Default 1e10 (about four months). */
   maxVirtualMs?: number;

@@ -8,7 +8,7 @@
  * runs fast, so keep new per-write state in a typed array sized like the others (`resizeWrites`).
  */
 import type { Normalized } from "../config";
-import { estimatedMb, memoryExceeded } from "../config/limits";
+import { estimatedMb, memoryBudgetMb, memoryExceeded } from "../config/limits";
 import { sampler, type Dist } from "../dist";
 import { EventQueue } from "../heap";
 import type { ClusterEvent } from "../history";
@@ -168,6 +168,8 @@ export class World implements Membership {
   readonly readScriptIndex = new Map<number, number>();
   /** The read count at which the memory check is due next (`nextMemoryCheck`). */
   readMemoryCheckAt = 0;
+  /** The memory the run may take, MB (`memoryBudgetMb`: its budget, or a share of the heap when that is less). */
+  readonly memoryBudgetMb: number;
   /** The read generator has stopped. */
   readsDone = true;
 
@@ -250,6 +252,7 @@ export class World implements Membership {
   constructor(cfg: Normalized) {
     this.cfg = cfg;
     this.n = cfg.names.length;
+    this.memoryBudgetMb = memoryBudgetMb(cfg);
     // Size the write table for the whole run up front when the workload says how many writes
     // there will be: growing typed arrays by doubling costs copies and garbage collection.
     const w = cfg.workload;
@@ -380,13 +383,13 @@ export class World implements Membership {
 
   /**
    * The memory check at the `count`th write, read or event (from 0), due at the counts
-   * `nextMemoryCheck` gives: throws once the run's tables pass `limits.memoryMb`, at every
+   * `nextMemoryCheck` gives: throws once the run's tables pass its budget (`memoryBudgetMb`), at every
    * 65,536th count. At the early counts it only estimates, and never throws.
    */
   checkMemory(count: number): void {
     const other = this.q.size + this.events.length;
     const mb = estimatedMb(this.cfg, this.wCount, this.reads.length, other);
-    if ((count & MEMORY_CHECK_EVERY) === MEMORY_CHECK_EVERY && mb > this.cfg.limits.memoryMb) memoryExceeded(this.cfg, this.wCount, this.reads.length, null, other);
+    if ((count & MEMORY_CHECK_EVERY) === MEMORY_CHECK_EVERY && mb > this.memoryBudgetMb) memoryExceeded(this.cfg, this.wCount, this.reads.length, null, other);
   }
 
   private resizeWrites(cap: number): void {
