@@ -65,18 +65,11 @@ export function memoryExceeded(cfg: Normalized, writes: number, reads: number, u
   const mb = estimatedMb(cfg, writes, reads, other);
   const what = upFront ?? `the run reached ${fmt(writes)} writes, ${fmt(reads)} reads and ${fmt(other)} queued or recorded cluster events`;
   const heapMb = heapLimitMb();
-  if (HEAP_SHARE * heapMb < cfg.limits.memoryMb) {
-    throw new ConfigError(
-      "limits.memoryMb",
-      cfg.limits.memoryMb,
-      `${what}, about ${fmt(mb)} MB, more than this process can hold: its JavaScript heap is limited to ${fmt(heapMb)} MB, and a run may take at most ${Math.round(HEAP_SHARE * 100)}% of it (${fmt(HEAP_SHARE * heapMb)} MB), or Node would stop the whole process. Simulate fewer operations (a lower rate, fewer writes, a shorter duration), or give Node a larger heap if the machine has the memory: NODE_OPTIONS=--max-old-space-size=${Math.ceil((mb * 1.5) / HEAP_SHARE)} in the environment of the process (for a notebook, of \`npm start\`, then restart the kernel)`,
-    );
-  }
-  throw new ConfigError(
-    "limits.memoryMb",
-    cfg.limits.memoryMb,
-    `${what}, about ${fmt(mb)} MB, past this budget. Simulate fewer operations (a lower rate, fewer writes, a shorter duration), or raise the budget if the machine has the memory: limits: { memoryMb: ${Math.ceil(mb * 1.5)} }`,
-  );
+  const why =
+    HEAP_SHARE * heapMb < cfg.limits.memoryMb
+      ? `more than this process can hold: its JavaScript heap is limited to ${fmt(heapMb)} MB, and a run may take at most ${Math.round(HEAP_SHARE * 100)}% of it (${fmt(HEAP_SHARE * heapMb)} MB), or Node would stop the whole process. Simulate fewer operations (a lower rate, fewer writes, a shorter duration), or give Node a larger heap if the machine has the memory: NODE_OPTIONS=--max-old-space-size=${Math.ceil((mb * 1.5) / HEAP_SHARE)} in the environment of the process (for a notebook, of \`npm start\`, then restart the kernel)`
+      : `past this budget. Simulate fewer operations (a lower rate, fewer writes, a shorter duration), or raise the budget if the machine has the memory: limits: { memoryMb: ${Math.ceil(mb * 1.5)} }`;
+  throw new ConfigError("limits.memoryMb", cfg.limits.memoryMb, `${what}, about ${fmt(mb)} MB, ${why}`);
 }
 
 /** Checks, before the run, the writes and reads its workload will make, where they can be known. */
