@@ -7,12 +7,12 @@
  * code that waits without using the CPU (a promise that never settles, `Atomics.wait`). Either
  * way the whole process group is killed: nothing inside the sandbox can hold the judge.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type { Readable, Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import { procStat } from "../engine/proc-stat";
 import { isolation, sandboxCommand, type LaunchOptions } from "./launch";
 import { READY, type ErrorInfo, type RequestBody } from "./protocol";
+import { startProcess } from "./spawn";
 import { FrameReader } from "./wire";
 
 /** The sandbox stopped answering: killed for its time limit, or its process died. */
@@ -63,7 +63,10 @@ const STARVED_FACTOR = 10;
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 export class Sandbox {
-  private child: ChildProcess | undefined;
+  /** The process the sandbox was started as (the launcher's, when unshare forks the Node process). */
+  private pid: number | undefined;
+  private channel: Writable | undefined;
+  private started = false;
   private nodePid: number | undefined;
   private nextId = 1;
   private pending: { id: number; resolve: (reply: Record<string, unknown>) => void; reject: (error: Error) => void } | undefined;
@@ -81,32 +84,27 @@ export class Sandbox {
   }
 
   get alive(): boolean {
-    return this.child !== undefined && this.exited === undefined;
+    return this.started && this.exited === undefined;
   }
 
   /** Starts the process; resolves once it is ready for requests. */
   start(): Promise<void> {
+    this.started = true;
     this.ready ??= this.spawn();
     return this.ready;
   }
 
   private spawn(): Promise<void> {
     const [command, ...args] = sandboxCommand(this.options);
-    const child = spawn(command, args, {
-      cwd: this.options.runtimeDir,
-      env: {},
-      stdio: ["ignore", "pipe", "pipe", "pipe"],
-      detached: true,
-    });
-    this.child = child;
+    const proc = startProcess(this.options.runtimeDir, command, args, this.options.runtimeDir);
+    proc.onEnd((end) =>
+      this.onExit("error" in end ? `${this.pid === undefined ? "it could not be started" : "its process was stopped"}: ${end.error}` : this.describeExit(end.code, end.signal)),
+    );
     const keep = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
       const text = chunk.toString("utf8");
       this.output = (this.output + text).slice(-OUTPUT_KEPT_CHARS);
       this.options.onOutput?.(stream, text);
     };
-    child.stdout!.on("data", keep("stdout"));
-    child.stderr!.on("data", keep("stderr"));
-    const channel = child.stdio[3] as Readable & Writable;
     let greeted: (() => void) | undefined;
     const frames = new FrameReader(
       (text) => {
@@ -119,19 +117,30 @@ export class Sandbox {
       () => this.kill("died", `the exercise's process sent a reply over ${FRAME_CHARS_MAX / 1024 / 1024} MB`),
       FRAME_CHARS_MAX,
     );
-    channel.setEncoding("utf8");
-    channel.on("data", (chunk: string) => frames.push(chunk));
-    channel.on("error", () => {});
-    child.on("error", (error) => this.onExit(`it could not be started: ${error.message}`));
-    child.on("exit", (code, signal) => this.onExit(this.describeExit(code, signal)));
     return new Promise<void>((resolve, reject) => {
       greeted = () => {
         greeted = undefined;
-        this.nodePid = findNodePid(child.pid!);
+        this.nodePid = findNodePid(this.pid!);
         resolve();
       };
       this.pending = { id: 0, resolve: () => resolve(), reject };
       this.watch(0, START_LIMIT, now(), 0).catch(reject);
+      proc.started.then(
+        ({ pid, stdout, stderr, channel }) => {
+          this.pid = pid;
+          this.channel = channel;
+          // Stopped while it was starting: its group goes now.
+          if (this.exited !== undefined) killGroup(pid);
+          stdout.on("data", keep("stdout"));
+          stderr.on("data", keep("stderr"));
+          stdout.on("error", () => {});
+          stderr.on("error", () => {});
+          channel.setEncoding("utf8");
+          channel.on("data", (chunk: string) => frames.push(chunk));
+          channel.on("error", () => {});
+        },
+        () => {}, // onEnd says why
+      );
     }).finally(() => {
       this.pending = undefined;
     });
@@ -162,7 +171,7 @@ export class Sandbox {
     const reply = new Promise<Record<string, unknown>>((resolve, reject) => {
       this.pending = { id, resolve, reject };
     });
-    (this.child!.stdio[3] as Writable).write(`${JSON.stringify({ ...request, id })}\n`);
+    this.channel!.write(`${JSON.stringify({ ...request, id })}\n`);
     const watching = this.watch(id, limit, startedWall, startedCpu);
     try {
       const result = await Promise.race([reply, watching.then(() => reply)]);
@@ -232,14 +241,7 @@ export class Sandbox {
   }
 
   private kill(why: "cpu" | "wall" | "died", message: string): void {
-    const child = this.child;
-    if (child?.pid !== undefined && this.exited === undefined) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    if (this.pid !== undefined && this.exited === undefined) killGroup(this.pid);
     this.exited ??= message;
     const pending = this.pending;
     this.pending = undefined;
@@ -249,11 +251,7 @@ export class Sandbox {
   private onExit(message: string): void {
     if (this.exited === undefined) {
       this.exited = message;
-      try {
-        process.kill(-this.child!.pid!, "SIGKILL"); // whatever it left in its group
-      } catch {
-        // already gone
-      }
+      if (this.pid !== undefined) killGroup(this.pid); // whatever it left in its group
     }
     const pending = this.pending;
     this.pending = undefined;
@@ -273,6 +271,15 @@ export class Sandbox {
   private cpuMs(): number {
     if (this.nodePid === undefined) return 0;
     return readStat(this.nodePid)?.cpuMs ?? 0;
+  }
+}
+
+/** Kills process group `pid` (a sandbox and whatever it started), if it is still there. */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
   }
 }
 

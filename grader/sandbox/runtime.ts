@@ -1,5 +1,6 @@
 /**
- * The programs a sandbox runs (host.ts, and sim.ts for exercises that simulate a router), built
+ * The programs a sandbox runs (host.ts, and sim.ts for exercises that simulate a router), and the
+ * helper that starts sandboxes (spawner.ts), built
  * once with esbuild into plain ES modules that Node loads without a TypeScript loader: a sandbox
  * then starts in a few dozen milliseconds and may read nothing but these files and the
  * submission's own compiled exercise.
@@ -11,7 +12,7 @@ import { join } from "node:path";
 import { cachedBuild } from "../engine/build-cache";
 
 /**
- * The folder holding host.mjs and sim.mjs for the project at `root`, built if needed. Asked again
+ * The folder holding host.mjs, sim.mjs and spawner.mjs for the project at `root`, built if needed. Asked again
  * at every grading call, so a long-lived judge picks up an edited library (its sandboxes must run
  * the same simulator as its replays).
  */
@@ -38,11 +39,11 @@ function build(root: string): Promise<string> {
     kind: "sandbox",
     sources: sources(root),
     marker: "host.mjs",
-    format: "2",
+    format: "3",
     temporaryFallback: true,
     // A sandbox may not read node_modules, so the packages the library imports (the configuration
     // check's spelling suggestions) are bundled in. The few it loads lazily by computed names
     // (charts, statistics) stay out: a sandbox's exercises never need them.
-    options: { packages: "bundle", entryPoints: { host: join(root, "grader/sandbox/host.ts"), sim: join(root, "grader/sandbox/sim.ts") } },
+    options: { packages: "bundle", entryPoints: { host: join(root, "grader/sandbox/host.ts"), sim: join(root, "grader/sandbox/sim.ts"), spawner: join(root, "grader/sandbox/spawner.ts") } },
   });
 }

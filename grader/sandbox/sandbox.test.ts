@@ -3,7 +3,7 @@
  * what crosses is plain data. (hostile.test.ts grades whole hostile submissions.)
  */
 import { createServer } from "node:net";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -189,6 +189,58 @@ describe("a sandbox", () => {
     expect(await ask(s, "honest")).toBe("honest");
     // The forged replies did go out: the channel is the student's to write to.
     expect(await ask(s, "forged")).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+/** The processes `pid`'s threads started (Linux). */
+function childrenOf(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  });
+}
+
+const commandLine = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+};
+
+/** `pid` and every process below it. */
+const tree = (pid: number): number[] => [pid, ...childrenOf(pid).flatMap(tree)];
+
+describe.runIf(process.platform === "linux")("starting sandboxes", () => {
+  test("a sandbox is started by the launcher, not forked from the judge's own large process", async () => {
+    await sandboxOf("started-by-launcher", `export const answer = () => 42;`);
+    const mine = childrenOf(process.pid);
+    const launchers = mine.filter((pid) => commandLine(pid).includes("spawner.mjs"));
+    expect(launchers).toHaveLength(1);
+    expect(mine.some((pid) => commandLine(pid).includes("host.mjs"))).toBe(false);
+    expect(tree(launchers[0]).some((pid) => commandLine(pid).includes("host.mjs"))).toBe(true);
+  }, 60_000);
+
+  test("a launcher that ends takes its sandboxes with it, says so, and the next sandbox gets a new one", async () => {
+    const s = await sandboxOf("launcher-ends", `export const answer = () => 42;`);
+    expect(await ask(s, "answer")).toBe(42);
+    const launcher = childrenOf(process.pid).find((pid) => commandLine(pid).includes("spawner.mjs"))!;
+    const sandboxes = tree(launcher).filter((pid) => commandLine(pid).includes("host.mjs"));
+    expect(sandboxes.length).toBeGreaterThan(0);
+    process.kill(launcher, "SIGKILL");
+    for (let i = 0; i < 100 && s.alive; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(s.alive).toBe(false);
+    const error = await ask(s, "answer").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SandboxStopped);
+    expect((error as Error).message).toMatch(/its process was stopped: the sandbox launcher ended \(SIGKILL\)/);
+    // Its sandboxes end with it (their parent-death signal, or the judge stopping their groups).
+    for (let i = 0; i < 100 && sandboxes.some((pid) => commandLine(pid) !== ""); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(sandboxes.filter((pid) => commandLine(pid) !== "")).toEqual([]);
+    const next = await sandboxOf("after-launcher", `export const answer = () => 43;`);
+    expect(await ask(next, "answer")).toBe(43);
   }, 60_000);
 });
 
