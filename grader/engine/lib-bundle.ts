@@ -36,7 +36,7 @@ function sources(root: string): string[] {
   };
   walk(join(root, "lib"));
   found.push(
-    ...["client.ts", "wire.ts", "protocol.ts", "launch.ts", "permission.ts"].map((f) => join(root, "grader", "sandbox", f)),
+    ...["client.ts", "spawn.ts", "wire.ts", "protocol.ts", "launch.ts", "permission.ts"].map((f) => join(root, "grader", "sandbox", f)),
     ...["graded.ts", "seeds.ts", "student.ts", "settings.ts"].map((f) => join(root, "grader", f)),
     ...["typecheck.ts", "typecheck-worker.ts", "declarations.ts", "build-cache.ts", "typescript.ts", "trace.ts"].map((f) => join(root, "grader", "engine", f)),
   );
