@@ -75,7 +75,11 @@ export class Sandbox {
   private ready: Promise<void> | undefined;
 
   constructor(
-    private readonly options: LaunchOptions & { onOutput?: (stream: "stdout" | "stderr", text: string) => void },
+    private readonly options: LaunchOptions & {
+      onOutput?: (stream: "stdout" | "stderr", text: string) => void;
+      /** Start it from this process, not through the launcher (spawn.ts; the default on Windows). */
+      startHere?: boolean;
+    },
   ) {}
 
   /** What the sandbox printed last (up to 16 000 characters), for messages. */
@@ -96,7 +100,7 @@ export class Sandbox {
 
   private spawn(): Promise<void> {
     const [command, ...args] = sandboxCommand(this.options);
-    const proc = startProcess(this.options.runtimeDir, command, args, this.options.runtimeDir);
+    const proc = startProcess(this.options.runtimeDir, command, args, this.options.runtimeDir, this.options.startHere);
     proc.onEnd((end) =>
       this.onExit("error" in end ? `${this.pid === undefined ? "it could not be started" : "its process was stopped"}: ${end.error}` : this.describeExit(end.code, end.signal)),
     );

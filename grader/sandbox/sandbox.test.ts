@@ -30,10 +30,10 @@ afterAll(() => {
 });
 
 /** A sandbox with `source` loaded as its exercise module. */
-async function sandboxOf(name: string, source: string, memoryMb = 128): Promise<Sandbox> {
+async function sandboxOf(name: string, source: string, memoryMb = 128, startHere?: boolean): Promise<Sandbox> {
   const file = join(work, `${name}.mjs`);
   writeFileSync(file, source);
-  const sandbox = new Sandbox({ runtimeDir, exerciseFile: file, memoryMb });
+  const sandbox = new Sandbox({ runtimeDir, exerciseFile: file, memoryMb, startHere });
   open.push(sandbox);
   const { reply } = await sandbox.request({ op: "load", file }, { cpuMs: 5_000, wallMs: 15_000 });
   expect(reply.ok, JSON.stringify(reply)).toBe(true);
@@ -241,6 +241,15 @@ describe.runIf(process.platform === "linux")("starting sandboxes", () => {
     expect(sandboxes.filter((pid) => commandLine(pid) !== "")).toEqual([]);
     const next = await sandboxOf("after-launcher", `export const answer = () => 43;`);
     expect(await ask(next, "answer")).toBe(43);
+  }, 60_000);
+
+  test("where pipes cannot be handed over (Windows), a sandbox started from the judge itself works alike", async () => {
+    const s = await sandboxOf("started-here", `export const answer = () => 44; export const spin = () => { for (;;); };`, 128, true);
+    expect(childrenOf(process.pid).some((pid) => commandLine(pid).includes("host.mjs"))).toBe(true);
+    expect(await ask(s, "answer")).toBe(44);
+    const error = await ask(s, "spin", { cpuMs: 300, wallMs: 2_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SandboxStopped);
+    expect(s.alive).toBe(false);
   }, 60_000);
 });
 

@@ -121,10 +121,27 @@ class Spawner {
   }
 }
 
+/** Starts the process from this one (Windows: there a pipe cannot be handed to another process). */
+function startHere(command: string, args: string[], cwd: string): SandboxProcess {
+  const p = new Starting();
+  const child = spawn(command, args, { cwd, env: {}, stdio: ["ignore", "pipe", "pipe", "pipe"], detached: true });
+  child.on("error", (error) => p.end({ error: error.message }));
+  child.on("exit", (code, signal) => p.end({ code, signal }));
+  if (child.pid !== undefined) {
+    p.receive({ id: 0, pid: child.pid }, undefined);
+    [child.stdout, child.stderr, child.stdio[3]].forEach((pipe, stream) => p.receive({ id: 0, stream }, pipe));
+  }
+  return p;
+}
+
 let spawner: Spawner | undefined;
 
-/** Starts `command args` in `cwd` as a sandbox: an empty environment, a process group of its own. */
-export function startProcess(runtimeDir: string, command: string, args: string[], cwd: string): SandboxProcess {
+/**
+ * Starts `command args` in `cwd` as a sandbox: an empty environment, a process group of its own.
+ * `here`: from this process rather than through the launcher (the default on Windows).
+ */
+export function startProcess(runtimeDir: string, command: string, args: string[], cwd: string, here = process.platform === "win32"): SandboxProcess {
+  if (here) return startHere(command, args, cwd);
   if (!spawner || spawner.ended) spawner = new Spawner(runtimeDir);
   return spawner.start(command, args, cwd);
 }
