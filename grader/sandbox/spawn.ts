@@ -39,6 +39,8 @@ class Starting implements SandboxProcess {
   private pid: number | undefined;
   private readonly pipes: Socket[] = [];
   private ended: Ended | undefined;
+  /** Its pid and pipes went to the judge, which reads the pipes to their end. */
+  private handedOver = false;
   private listener: ((end: Ended) => void) | undefined;
 
   constructor() {
@@ -61,6 +63,7 @@ class Starting implements SandboxProcess {
       this.pipes[m.stream] = handle as Socket;
       if (this.pid !== undefined && this.pipes.filter(Boolean).length === 3) {
         const [stdout, stderr, channel] = this.pipes;
+        this.handedOver = true;
         this.resolve({ pid: this.pid, stdout, stderr, channel });
       }
     } else if (m.exit) this.end(m.exit);
@@ -72,7 +75,17 @@ class Starting implements SandboxProcess {
     if (this.ended) return;
     this.ended = end;
     this.reject(new Error("error" in end ? end.error : "the process ended before it started"));
-    for (const pipe of this.pipes) pipe?.destroy();
+    if (!this.handedOver) {
+      // Ended before the judge had it: nobody reads these pipes, and whatever runs goes.
+      for (const pipe of this.pipes) pipe?.destroy();
+      if (this.pid !== undefined) {
+        try {
+          process.kill(-this.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
     this.listener?.(end);
   }
 }
