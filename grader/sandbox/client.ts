@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { procStat } from "../engine/proc-stat";
-import { isolation, sandboxCommand, type LaunchOptions } from "./launch";
+import { isolation, killGroup, sandboxCommand, type LaunchOptions } from "./launch";
 import { READY, type ErrorInfo, type RequestBody } from "./protocol";
 import { startProcess } from "./spawn";
 import { FrameReader } from "./wire";
@@ -275,15 +275,6 @@ export class Sandbox {
   private cpuMs(): number {
     if (this.nodePid === undefined) return 0;
     return readStat(this.nodePid)?.cpuMs ?? 0;
-  }
-}
-
-/** Kills process group `pid` (a sandbox and whatever it started), if it is still there. */
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    // already gone
   }
 }
 

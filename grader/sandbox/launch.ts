@@ -15,7 +15,7 @@
  * - with `setpriv`, a parent-death signal: it dies with the judge that started it.
  * What is missing on a machine is reported (`isolation()`), not silently assumed.
  */
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnOptions } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { permissionFlag } from "./permission";
@@ -33,6 +33,27 @@ export interface Isolation {
   prefix: string[];
   /** What is enforced here, in a sentence, for reports and `--isolation`. */
   summary: string;
+}
+
+/** The prefix that gives a process a parent-death signal: it is killed when its parent ends. */
+export const DIES_WITH_PARENT = ["setpriv", "--pdeathsig", "KILL", "--"];
+
+/**
+ * How a sandbox's process is spawned (by the launcher, spawner.ts, or by the judge itself):
+ * an empty environment, a process group of its own, and stdout, stderr and the request
+ * channel (fd 3) as pipes.
+ */
+export function sandboxSpawnOptions(cwd: string): SpawnOptions {
+  return { cwd, env: {}, stdio: ["ignore", "pipe", "pipe", "pipe"], detached: true };
+}
+
+/** Kills process group `pid` (a sandbox and whatever it started), if it is still there. */
+export function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
 }
 
 let detected: Isolation | undefined;
@@ -54,8 +75,8 @@ function works(command: string[]): boolean {
 export function isolation(): Isolation {
   if (detected) return detected;
   const prefix: string[] = [];
-  const diesWithParent = works(["setpriv", "--pdeathsig", "KILL", "--"]);
-  if (diesWithParent) prefix.push("setpriv", "--pdeathsig", "KILL", "--");
+  const diesWithParent = works(DIES_WITH_PARENT);
+  if (diesWithParent) prefix.push(...DIES_WITH_PARENT);
   const addressSpace = works(["prlimit", "--as=1073741824", "--"]);
   const namespacesAllowed = process.env.RL_SANDBOX_NAMESPACES !== "0";
   const asRoot = ["unshare", "--net", "--pid", "--fork", "--mount-proc", "--kill-child", "--"];

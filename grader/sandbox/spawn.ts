@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import type { Socket } from "node:net";
-import { isolation } from "./launch";
+import { DIES_WITH_PARENT, isolation, killGroup, sandboxSpawnOptions } from "./launch";
 
 export interface Started {
   pid: number;
@@ -78,13 +78,7 @@ class Starting implements SandboxProcess {
     if (!this.handedOver) {
       // Ended before the judge had it: nobody reads these pipes, and whatever runs goes.
       for (const pipe of this.pipes) pipe?.destroy();
-      if (this.pid !== undefined) {
-        try {
-          process.kill(-this.pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
+      if (this.pid !== undefined) killGroup(this.pid);
     }
     this.listener?.(end);
   }
@@ -97,8 +91,7 @@ class Spawner {
   ended = false;
 
   constructor(runtimeDir: string) {
-    const iso = isolation();
-    const prefix = iso.diesWithParent ? ["setpriv", "--pdeathsig", "KILL", "--"] : [];
+    const prefix = isolation().diesWithParent ? DIES_WITH_PARENT : [];
     const [command, ...args] = [...prefix, process.execPath, join(runtimeDir, "spawner.mjs")];
     this.helper = spawn(command, args, { cwd: runtimeDir, env: {}, stdio: ["ignore", "ignore", "ignore", "ipc"] });
     // It must not keep a finished grading's thread alive: the sandboxes' own pipes and the
@@ -137,7 +130,7 @@ class Spawner {
 /** Starts the process from this one (Windows: there a pipe cannot be handed to another process). */
 function startHere(command: string, args: string[], cwd: string): SandboxProcess {
   const p = new Starting();
-  const child = spawn(command, args, { cwd, env: {}, stdio: ["ignore", "pipe", "pipe", "pipe"], detached: true });
+  const child = spawn(command, args, sandboxSpawnOptions(cwd));
   child.on("error", (error) => p.end({ error: error.message }));
   child.on("exit", (code, signal) => p.end({ code, signal }));
   if (child.pid !== undefined) {

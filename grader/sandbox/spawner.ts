@@ -20,6 +20,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Socket } from "node:net";
+import { sandboxSpawnOptions } from "./launch";
 
 interface Request {
   id: number;
@@ -37,7 +38,7 @@ process.on("disconnect", () => process.exit(0));
 process.on("message", (m: Request) => {
   let child: ChildProcess;
   try {
-    child = spawn(m.command, m.args, { cwd: m.cwd, env: {}, stdio: ["ignore", "pipe", "pipe", "pipe"], detached: true });
+    child = spawn(m.command, m.args, sandboxSpawnOptions(m.cwd));
   } catch (error) {
     send({ id: m.id, error: (error as Error).message });
     return;
