@@ -23,8 +23,8 @@
  * ## "metrics": telemetry ingestion
  * - Followers: A and B, each 1 + Exp(1) ms.
  * - Load: 4,000 writes/s.
- * - Targets: p99 commit latency at most 1 ms; a leader crash may lose at most 50 acknowledged
- *   writes (about 12 ms of data).
+ * - Targets: p99 commit latency at most 1 ms; a leader crash may lose at most 100 acknowledged
+ *   writes (25 ms of data).
  *
  * ## "accounts": user accounts
  * - Followers: A and B, each 0.5 + Exp(0.5) ms. Each follower is taken down for maintenance in

@@ -68,7 +68,7 @@ export const SERVICES: Record<ServiceName, Service> = {
     ],
     writesPerSec: 4000,
     commitLatencyMsP99Max: 1,
-    lostWritesMax: 50,
+    lostWritesMax: 100,
     crash: "the leader crashes",
     normalFaults: () => [],
     crashFaults: () => [],

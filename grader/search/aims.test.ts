@@ -10,7 +10,8 @@ import { describe, expect, test } from "vitest";
 import { simulate } from "../../lib";
 import { AIMED_LOSS_CONFIGS, AIMED_RISK_CASES, aimedLossConfig, aimedRiskCase, boundaryProbes, checkLost, checkPrediction, probesFor } from "../exercises/02-data-loss-window.support";
 import { AIMED_CLUSTERS, aimedCluster, checkElection, type Follower } from "../exercises/05-leader-election.support";
-import { judgeService, SERVICE_NAMES, SERVICES, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
+import { judgeService, runService, SERVICE_NAMES, SERVICES, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
+import { chooseAckPolicy } from "../../solutions/04-choose-ack-policy";
 import { AIMED_PROFILES, aimedProfile, checkSetting, judgeMoment, worstMoments, type LinkProfile } from "../exercises/07-detector-timeout.support";
 import { seedsTakingTurns, turnOf } from "./aims";
 
@@ -96,6 +97,29 @@ describe("04: at the worst moment for the chosen policy, every known-wrong varia
   test.each(right)("correct %s", async (_name, file) => {
     const fails = await failing(file);
     for (const name of SERVICE_NAMES) expect(seeds.filter((seed) => fails(name, seed))).toEqual([]);
+  });
+});
+
+/**
+ * A right answer must pass on every seed a secret can draw, not on most: a hidden test's three
+ * seeds are a fresh draw for each course, so a target the reference meets on 999 seeds in 1,000
+ * fails a whole class now and then. Measured on 3,000 seeds at the worst moment, asyncAck()
+ * loses a median 30 of metrics' writes and 53-58 on one seed in 1,000, so a budget of 50 was
+ * too tight. On 60 seeds the reference keeps within 80% of each latency target, loses nothing
+ * where nothing may be lost, and at most half of a loss budget.
+ */
+describe("04: the reference answer meets every target with room to spare at the worst moment, seed after seed", () => {
+  const seeds = Array.from({ length: 60 }, (_, i) => (i * 2_654_435_761 + 17) % 0x7fffffff);
+  test.each(SERVICE_NAMES)("%s", (name) => {
+    const service = SERVICES[name];
+    const policy = chooseAckPolicy(name);
+    for (const seed of seeds) {
+      const moment = worstMomentOf(service, policy, seed);
+      expect(moment, `seed ${seed}`).toBeDefined();
+      const outcome = runService(service, policy, seed, undefined, moment!.crashAtMs);
+      expect(outcome.commitLatencyMsP99, `seed ${seed}: p99 commit latency`).toBeLessThanOrEqual(0.8 * service.commitLatencyMsP99Max);
+      expect(outcome.lostWrites, `seed ${seed}: acknowledged writes lost`).toBeLessThanOrEqual(0.5 * service.lostWritesMax);
+    }
   });
 });
 
