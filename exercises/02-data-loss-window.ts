@@ -50,7 +50,8 @@
  * - (b) runs a simulation per case with the rate and a follower delay drawn at random, measures
  *   that follower's mean lag in the run and passes it to you with the rate; your answer must be
  *   within 10% of the number of acknowledged writes the follower was missing, averaged over the
- *   run's time.
+ *   run's time (each write counted for its whole time missing, also past the run's last
+ *   acknowledgement).
  * - Public cases use fixed seeds; hidden cases use secret seeds. `npm run replay -- 02 --seed N`
  *   reruns one seeded case and prints the run's details.
  *

@@ -524,7 +524,7 @@ export function describeRun(config: SimConfig): Record<string, unknown> {
 export interface RiskCase {
   writesPerSec: number;
   meanLagMs: number;
-  /** Acknowledged writes missing on follower A, averaged over the run's time. */
+  /** Acknowledged writes missing on follower A, averaged over the run's time (each for its whole time missing). */
   writesAtRiskMean: number;
   /** Follower A's delay distribution, for feedback. */
   delay: Dist;
@@ -580,13 +580,12 @@ function riskCaseWith(seed: number, rng: Rng, atRiskMax: number): RiskCase {
     lagSum += Math.max(0, received[i] - w.ackMs[i]);
     if (w.ackMs[i] > endMs) endMs = w.ackMs[i];
   }
-  // The time average over [0, last acknowledgement]: each write is missing from its ack to its receipt.
-  let missingMs = 0;
-  for (let i = 0; i < w.count; i++) {
-    const to = Math.min(received[i], endMs);
-    if (w.ackMs[i] < to) missingMs += to - w.ackMs[i];
-  }
-  return { writesPerSec, meanLagMs: Math.round((lagSum / acked) * 1000) / 1000, writesAtRiskMean: missingMs / endMs, delay };
+  // The time average over [0, last acknowledgement] of the writes acknowledged and not yet on A,
+  // each counted for its whole time missing (from its ack to its receipt), also past the end: cut
+  // at the last acknowledgement, a long delay near the end of the run (log-normal delays have
+  // them) dropped most of its writes' missing time, and the run read up to 27% below the rate
+  // times the lag on about one case in 4,000, failing right answers.
+  return { writesPerSec, meanLagMs: Math.round((lagSum / acked) * 1000) / 1000, writesAtRiskMean: lagSum / endMs, delay };
 }
 
 /** The first rule a prediction breaks, or null when it is within the tolerance. */

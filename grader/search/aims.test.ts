@@ -8,7 +8,8 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { simulate } from "../../lib";
-import { AIMED_LOSS_CONFIGS, AIMED_RISK_CASES, aimedLossConfig, aimedRiskCase, boundaryProbes, checkLost, checkPrediction, probesFor } from "../exercises/02-data-loss-window.support";
+import { AIMED_LOSS_CONFIGS, AIMED_RISK_CASES, aimedLossConfig, aimedRiskCase, boundaryProbes, checkLost, checkPrediction, probesFor, riskCase } from "../exercises/02-data-loss-window.support";
+import { expectedWritesLost } from "../../solutions/02-data-loss-window";
 import { AIMED_CLUSTERS, aimedCluster, checkElection, type Follower } from "../exercises/05-leader-election.support";
 import { judgeService, runService, SERVICE_NAMES, SERVICES, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
 import { chooseAckPolicy } from "../../solutions/04-choose-ack-policy";
@@ -108,6 +109,23 @@ describe("04: at the worst moment for the chosen policy, every known-wrong varia
  * too tight. On 60 seeds the reference keeps within 80% of each latency target, loses nothing
  * where nothing may be lost, and at most half of a loss budget.
  */
+/**
+ * 02's simulated risk cases: the run's writes at risk counted each write's time missing only up to
+ * the last acknowledgement, so a long log-normal delay near the end read up to 27% low, and the
+ * reference failed the 10% tolerance on about one case in 4,000 (the first seeds below, found by a
+ * scan of 72,000). Now every write counts for its whole time missing.
+ */
+describe("02: the reference predicts every simulated risk case within half the tolerance", () => {
+  test("on the seeds that failed it, and on 60 more", () => {
+    const seeds = [1390994386, 1285737023, 968881737, 77036176, 2124242151, 1831791301, ...Array.from({ length: 60 }, (_, i) => (i * 2_654_435_761 + 29) % 0x7fffffff)];
+    for (const seed of seeds) {
+      const k = riskCase(seed);
+      const error = Math.abs(expectedWritesLost({ writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs }) - k.writesAtRiskMean) / k.writesAtRiskMean;
+      expect(error, `seed ${seed}`).toBeLessThanOrEqual(0.05);
+    }
+  });
+});
+
 describe("04: the reference answer meets every target with room to spare at the worst moment, seed after seed", () => {
   const seeds = Array.from({ length: 60 }, (_, i) => (i * 2_654_435_761 + 17) % 0x7fffffff);
   test.each(SERVICE_NAMES)("%s", (name) => {
