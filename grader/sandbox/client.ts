@@ -55,6 +55,16 @@ export interface Spent {
 /** Starting a sandbox (before any student code runs): a generous wall-clock limit for a busy machine. */
 export const START_LIMIT: Limit = { cpuMs: 10_000, wallMs: 20_000 };
 const FRAME_CHARS_MAX = 64 * 1024 * 1024;
+/**
+ * The most values a reply may hold, counted before it is parsed as the characters that open a
+ * value or separate two (`{`, `[`, `,`; those inside strings count too, so this overcounts). The
+ * sandbox's encoder sends at most 2,000,000 parts (wire.ts); JSON.parse takes about half a
+ * second per million objects, and runs on the judge's thread, so a frame of tens of millions of
+ * `{}` sent straight to the channel (24 s to parse 63 MB of them) would stall the judge.
+ */
+const FRAME_VALUES_MAX = 4_000_000;
+/** Frames shorter than this cannot hold FRAME_VALUES_MAX values worth counting. */
+const COUNT_FROM_CHARS = 1024 * 1024;
 const OUTPUT_KEPT_CHARS = 16_000;
 const POLL_MS = 25;
 /** A request is stopped past this many times its wall-clock limit, even while it keeps working. */
@@ -69,6 +79,8 @@ export class Sandbox {
   private started = false;
   private nodePid: number | undefined;
   private nextId = 1;
+  /** Time this (judge's) thread has spent reading the sandbox's replies, ms: charged to the requests. */
+  private reading = 0;
   private pending: { id: number; resolve: (reply: Record<string, unknown>) => void; reject: (error: Error) => void } | undefined;
   private output = "";
   private exited: string | undefined;
@@ -85,6 +97,11 @@ export class Sandbox {
   /** What the sandbox printed last (up to 16 000 characters), for messages. */
   get printed(): string {
     return this.output;
+  }
+
+  /** Time this thread has spent reading the sandbox's replies, ms (charged to the requests as CPU time). */
+  get readingMs(): number {
+    return this.reading;
   }
 
   get alive(): boolean {
@@ -172,6 +189,7 @@ export class Sandbox {
     const id = this.nextId++;
     const startedWall = now();
     const startedCpu = this.cpuMs();
+    const startedReading = this.reading;
     const reply = new Promise<Record<string, unknown>>((resolve, reject) => {
       this.pending = { id, resolve, reject };
     });
@@ -179,7 +197,10 @@ export class Sandbox {
     const watching = this.watch(id, limit, startedWall, startedCpu);
     try {
       const result = await Promise.race([reply, watching.then(() => reply)]);
-      return { reply: result, spent: { cpuMs: Math.max(0, this.cpuMs() - startedCpu), wallMs: now() - startedWall } };
+      // The judge's time reading the reply is the request's too: a reply made to be slow to read
+      // uses up the case's and the exercise's CPU time like a slow answer.
+      const readingMs = this.reading - startedReading;
+      return { reply: result, spent: { cpuMs: Math.max(0, this.cpuMs() - startedCpu) + readingMs, wallMs: now() - startedWall } };
     } finally {
       this.pending = undefined;
     }
@@ -193,12 +214,19 @@ export class Sandbox {
   private onReply(text: string): void {
     const pending = this.pending;
     if (!pending) return;
+    const started = now();
     let reply: Record<string, unknown>;
     try {
+      if (text.length >= COUNT_FROM_CHARS && valuesAtMost(text, FRAME_VALUES_MAX) > FRAME_VALUES_MAX) {
+        this.kill("died", `the exercise's process sent a reply of more than ${FRAME_VALUES_MAX.toLocaleString("en-US")} values`);
+        return;
+      }
       reply = JSON.parse(text) as Record<string, unknown>;
     } catch {
       this.kill("died", "the exercise's process sent something that is not a reply");
       return;
+    } finally {
+      this.reading += now() - started;
     }
     // A reply to another request (sent early by the student's code, or late) is ignored.
     if (reply === null || typeof reply !== "object" || reply.id !== pending.id) return;
@@ -276,6 +304,19 @@ export class Sandbox {
     if (this.nodePid === undefined) return 0;
     return readStat(this.nodePid)?.cpuMs ?? 0;
   }
+}
+
+/**
+ * An upper bound on the number of values in JSON text (its `{`, `[` and `,` characters, plus
+ * one), counted until it passes `max`.
+ */
+export function valuesAtMost(text: string, max = Infinity): number {
+  let n = 1;
+  for (let i = 0; i < text.length && n <= max; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 44 || c === 91 || c === 123) n++;
+  }
+  return n;
 }
 
 function fmt(ms: number): string {

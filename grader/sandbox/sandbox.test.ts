@@ -190,6 +190,27 @@ describe("a sandbox", () => {
     // The forged replies did go out: the channel is the student's to write to.
     expect(await ask(s, "forged")).toBeGreaterThan(0);
   }, 60_000);
+
+  test("a reply made to be slow to read is refused unread; the judge's time reading a reply is charged to its request", async () => {
+    const s = await sandboxOf(
+      "flood",
+      `import { writeSync } from "node:fs";
+       const sleep = new Int32Array(new SharedArrayBuffer(4));
+       const send = (text) => { for (let at = 0; at < text.length; ) { try { at += writeSync(3, text.slice(at)); } catch (e) { if (e.code !== "EAGAIN") throw e; Atomics.wait(sleep, 0, 0, 2); } } };
+       // Millions of empty objects: a few MB of text, seconds of JSON.parse on the judge's thread.
+       export const flood = () => { send('{"id":-5,"x":[' + "{},".repeat(4_500_000) + '{}]}\\n'); Atomics.wait(sleep, 0, 0); };
+       // The answer to its own question (ids count from 1: the load was 1, this is 2), large but
+       // allowed; the host's own reply follows it, too late, and is ignored.
+       export const large = () => { send('{"id":2,"results":[{"value":[' + "0,".repeat(1_000_000) + '0]}]}\\n'); return "late"; };`,
+    );
+    const reading = s.readingMs;
+    const { reply, spent } = await s.request({ op: "run", steps: [{ call: "large", args: [] }] }, { cpuMs: 5_000, wallMs: 10_000 });
+    expect((reply.results as { value: unknown[] }[])[0].value).toHaveLength(1_000_001);
+    expect(s.readingMs).toBeGreaterThan(reading);
+    expect(spent.cpuMs).toBeGreaterThanOrEqual(s.readingMs - reading);
+    const flooded = s.request({ op: "run", steps: [{ call: "flood", args: [] }] }, { cpuMs: 5_000, wallMs: 10_000 });
+    await expect(flooded).rejects.toThrow(/sent a reply of more than 4,000,000 values/);
+  }, 60_000);
 });
 
 /** The processes `pid`'s threads started (Linux). */
