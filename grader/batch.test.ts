@@ -79,6 +79,23 @@ describe("runBatch", () => {
     ]);
   });
 
+  it("grades again alone the submissions a chunk left unfinished when one of them used up its time", async () => {
+    const subs = join(work, "unfinished");
+    write(join(subs, "a/01-alpha.ts"), "full");
+    write(join(subs, "b/01-alpha.ts"), "spoils");
+    write(join(subs, "c/01-alpha.ts"), "half");
+    const lines: string[] = [];
+    const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "unfinished.csv"), graderRoot: grader, lanes: 1, chunkSize: 3, progress: consoleProgress({ write: (t: string) => lines.push(t) }) });
+    expect(summary.outcomes.map((o) => [o.id, o.score, o.error])).toEqual([
+      ["a", 10, undefined],
+      ["b", 0, undefined],
+      ["c", 5, undefined],
+    ]);
+    expect(lines).toContain("a chunk of 3 left 3 submission(s) unfinished at its time limit; grading them one at a time\n");
+    const a = JSON.parse(readFileSync(join(summary.reportsDir, "a.json"), "utf8"));
+    expect(a.exercises[0].incomplete).toBeUndefined();
+  });
+
   it("stops a submission whose grading hangs and records the time limit as its error", async () => {
     const subs = join(work, "hang");
     write(join(subs, "mallory/01-alpha.ts"), "hang");

@@ -209,7 +209,17 @@ async function gradeChunk(chunk: Prepared[], ctx: Context): Promise<void> {
   }
   if (results && results.length === chunk.length) {
     const perSubmissionMs = Number(process.hrtime.bigint() - started) / 1e6 / chunk.length;
-    chunk.forEach((p, i) => record(ctx, p, reportOutcome(p, results![i].report, perSubmissionMs)));
+    // A chunk shares one time limit: when it ran out, a submission that used it up takes the
+    // unfinished exercises of the others with it. Those are graded again alone, the one at fault
+    // too (alone, what it does costs only itself).
+    const unfinished = chunk.length > 1 ? chunk.filter((_, i) => results![i].report.exercises.some((e) => e.incomplete !== undefined)) : [];
+    chunk.forEach((p, i) => {
+      if (!unfinished.includes(p)) record(ctx, p, reportOutcome(p, results![i].report, perSubmissionMs));
+    });
+    if (unfinished.length > 0) {
+      ctx.progress?.note?.(`a chunk of ${chunk.length} left ${unfinished.length} submission(s) unfinished at its time limit; grading them one at a time`);
+      for (const p of unfinished) await gradeAlone(p, ctx);
+    }
     return;
   }
   // The chunk's scorer failed: grade its submissions one by one, each in its own CLI run.
