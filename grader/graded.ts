@@ -22,7 +22,7 @@ import { focusRun, type RunResult } from "../lib";
 import type { CaseResult } from "./engine/report";
 import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, META_KEY } from "./graded-defaults";
 import { deriveSeeds, PUBLIC_SEED_KEY, randomSecret } from "./seeds";
-import { asCase, caseBackstopMs, CaseTimeout, gradingSettings, SandboxFailure, stopBusySandboxes } from "./student";
+import { asCase, caseBackstopMs, CaseTimeout, freshSandboxes, gradingSettings, SandboxFailure, stopBusySandboxes } from "./student";
 
 export type Visibility = "public" | "hidden";
 
@@ -154,7 +154,10 @@ export function graded(spec: GradedSpec, body: (c: GradedContext) => void | Prom
   test(
     spec.name,
     async (ctx: TestContext) => {
-      const c = new Tally(spec, exerciseIdOf(ctx.task.file.filepath));
+      const file = ctx.task.file.filepath;
+      if (spec.visibility === "public" && lastRan.get(file) === "hidden") freshSandboxes();
+      lastRan.set(file, spec.visibility);
+      const c = new Tally(spec, exerciseIdOf(file));
       try {
         await body(c);
       } catch (error) {
@@ -168,6 +171,13 @@ export function graded(spec: GradedSpec, body: (c: GradedContext) => void | Prom
     spec.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   );
 }
+
+/**
+ * The visibility of the test that ran last, per graded file: a public test after a hidden one
+ * gets a new sandbox (`freshSandboxes`), so no public feedback comes from a process that saw
+ * hidden cases. Graded files put their hidden tests last, where this costs nothing.
+ */
+const lastRan = new Map<string, Visibility>();
 
 /** The error that fails a test whose cases did not all pass; its message summarises them. */
 export class GradedFailure extends Error {

@@ -175,6 +175,12 @@ describe("what the hostile corpus must not get, besides points", () => {
     expect(connections).toBe(0);
   });
 
+  test("nothing a submission kept from a hidden case reaches any feedback", () => {
+    const kept = exerciseOf("05-keeps-hidden-inputs", "05-leader-election");
+    expect(kept).toBeDefined();
+    expect(JSON.stringify(kept)).not.toContain("LEAK");
+  });
+
   test("no file is written", () => {
     expect(existsSync(FORGED)).toBe(false);
     expect(existsSync(WRITTEN)).toBe(false);

@@ -142,6 +142,16 @@ export function asCase<T>(limitMs: number, body: () => Promise<T>): Promise<T> {
   return caseBudget.run({ cpuLeftMs: limitMs, wallLeftMs: wallCapMs(limitMs), limitMs }, body);
 }
 
+/**
+ * Gives every open exercise a new sandbox process (started at once, as at the file's start). A
+ * public test that runs after hidden ones calls it: a process that ran hidden cases could have kept
+ * their inputs (in a global, or its module's state) and would show them in the public test's
+ * feedback, where hidden cases show nothing.
+ */
+export function freshSandboxes(): void {
+  for (const code of open) code.renew();
+}
+
 /** Stops every sandbox that is answering now (a case ran out of time on the judge's side). */
 export function stopBusySandboxes(): void {
   for (const code of open) code.stopIfBusy();
@@ -236,6 +246,13 @@ class Handle {
   /** With RL_GRADER_TRACE=1: what this exercise's sandboxes did in this test file. */
   traceUse(): void {
     trace(`sandbox ${this.name}: ${this.started} started, ${this.requests} requests in ${this.trips} round trips, ${(this.cpuUsedMs / 1000).toFixed(2)} CPU-s (${(this.wallUsedMs / 1000).toFixed(2)} s answering)`);
+  }
+
+  /** A new process for the next question, started now; none when the file cannot be run anyway. */
+  renew(): void {
+    if (this.broken || !this.sandbox) return;
+    this.close();
+    this.prestart();
   }
 
   stopIfBusy(): void {

@@ -109,6 +109,14 @@ export function readManifest(testFile: string, problems: string[]): ManifestTest
   };
   visit(source);
   if (tests.length === 0) problems.push(`${testFile.split(/[\\/]/).pop()} declares no graded() tests`);
+  // A public test after a hidden one would run in the sandbox process that ran the hidden cases,
+  // whose inputs the student's code could keep and show in the public test's feedback (the grader
+  // then starts a new process for it, at a cost: graded.ts).
+  const firstHidden = tests.findIndex((t) => t.visibility === "hidden");
+  const late = firstHidden < 0 ? [] : tests.slice(firstHidden).filter((t) => t.visibility === "public");
+  if (late.length > 0) {
+    problems.push(`${testFile.split(/[\\/]/).pop()}: the public test ${JSON.stringify(late[0].name)} comes after the hidden test ${JSON.stringify(tests[firstHidden].name)}: put the hidden tests last`);
+  }
   return tests;
 }
 

@@ -34,6 +34,22 @@ describe("the manifest of graded tests", () => {
     expect(problems.join("\n")).toMatch(/two graded tests are named "b"/);
   });
 
+  test("a public test after a hidden one is reported, and every graded file puts its hidden tests last", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "rl-manifest-")), "09-x.test.ts");
+    writeFileSync(file, `
+      graded({ name: "a", points: 1, visibility: "public" }, async () => {});
+      graded({ name: "b", points: 1, visibility: "hidden" }, async () => {});
+      graded({ name: "c", points: 1, visibility: "public" }, async () => {});`);
+    const problems: string[] = [];
+    readManifest(file, problems);
+    expect(problems).toEqual(['09-x.test.ts: the public test "c" comes after the hidden test "b": put the hidden tests last']);
+    for (const e of loadExercises(root)) {
+      expect(e.problems, e.name).toEqual([]);
+      const firstHidden = e.tests.findIndex((t) => t.visibility === "hidden");
+      expect(firstHidden < 0 || e.tests.slice(firstHidden).every((t) => t.visibility === "hidden"), e.name).toBe(true);
+    }
+  });
+
   test("--only accepts ids, numbers and names, and names unknown exercises", () => {
     const all = loadExercises(root);
     expect(selectExercises(all, ["5"]).map((e) => e.id)).toEqual(["05"]);

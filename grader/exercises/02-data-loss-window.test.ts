@@ -87,11 +87,6 @@ graded(
 );
 
 graded(
-  { name: "lists exactly the lost writes in simulated runs (hidden seeds)", points: 4, visibility: "hidden" },
-  simulatedRuns(30, true),
-);
-
-graded(
   { name: "predicts the writes at risk from the rate and the lag, in writes", points: 1, visibility: "public" },
   async (c) => {
     const round = [
@@ -112,11 +107,16 @@ graded(
 );
 
 graded(
-  { name: "predicts the writes at risk of simulated runs within 10% (hidden seeds)", points: 3, visibility: "hidden" },
-  predictions(8, true),
+  { name: "a search of 200 small write tables finds no wrong list of lost writes", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
+  searchTest(() => lossSearch(answer, 200)),
 );
 
 graded(
-  { name: "a search of 200 small write tables finds no wrong list of lost writes", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
-  searchTest(() => lossSearch(answer, 200)),
+  { name: "lists exactly the lost writes in simulated runs (hidden seeds)", points: 4, visibility: "hidden" },
+  simulatedRuns(30, true),
+);
+
+graded(
+  { name: "predicts the writes at risk of simulated runs within 10% (hidden seeds)", points: 3, visibility: "hidden" },
+  predictions(8, true),
 );

@@ -118,11 +118,6 @@ graded(
 );
 
 graded(
-  { name: "keeps every invariant within the leader budget (hidden seeds)", points: 6, visibility: "hidden", caseTimeoutMs: 5000 },
-  keeps(ALL_INVARIANTS, 6, "both"),
-);
-
-graded(
   { name: "no serving node loads a version demoted over 100 ms ago, with a follower trailing at the serving policy's weak spot", points: 2, visibility: "public", caseTimeoutMs: 5000 },
   keeps(["serve"], 2, "always"),
 );
@@ -144,4 +139,9 @@ graded(
     const chosen = await askPolicies(answer);
     return "rule" in chosen ? chosen : registrySearch(answer, chosen, seed, 3);
   }),
+);
+
+graded(
+  { name: "keeps every invariant within the leader budget (hidden seeds)", points: 6, visibility: "hidden", caseTimeoutMs: 5000 },
+  keeps(ALL_INVARIANTS, 6, "both"),
 );

@@ -148,6 +148,11 @@ graded(
 
 graded({ name: "picks a correct leader in random clusters", points: 2, visibility: "public" }, seeded(20, randomCluster, judge));
 
+graded(
+  { name: "a search of 150 small clusters and their follow-ups finds no broken rule", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
+  searchTest(() => electionSearch(answer, 150)),
+);
+
 graded({ name: "picks a correct leader in random clusters (hidden seeds)", points: 3, visibility: "hidden" }, aimedSeeds(40, judge));
 
 graded(
@@ -156,8 +161,3 @@ graded(
 );
 
 graded({ name: "picks a correct leader in large clusters full of ties (hidden seeds)", points: 2, visibility: "hidden" }, seeded(10, largeCluster, judgeTargeted));
-
-graded(
-  { name: "a search of 150 small clusters and their follow-ups finds no broken rule", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
-  searchTest(() => electionSearch(answer, 150)),
-);

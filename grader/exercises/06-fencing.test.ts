@@ -103,13 +103,13 @@ graded(
   failovers(4),
 );
 
+graded(
+  { name: "a search of 120 small token streams finds no broken rule", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
+  searchTest(() => fencingSearch(answer, 120)),
+);
+
 graded({ name: "fences random token streams (hidden seeds)", points: 2, visibility: "hidden" }, streams(20, randomStream));
 
 graded({ name: "fences streams that probe each token boundary (hidden seeds)", points: 2, visibility: "hidden" }, streams(8, probingStream));
 
 graded({ name: "fences simulated failovers (hidden seeds)", points: 3, visibility: "hidden" }, failovers(8));
-
-graded(
-  { name: "a search of 120 small token streams finds no broken rule", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
-  searchTest(() => fencingSearch(answer, 120)),
-);

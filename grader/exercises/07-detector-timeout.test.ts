@@ -84,6 +84,11 @@ graded({ name: "never fails over a leader that is only paused", points: 1, visib
 graded({ name: "replaces a crashed leader within the outage budget", points: 1, visibility: "public" }, runs("crash", 3));
 
 graded(
+  { name: "a search of 60 fault moments around its own heartbeat finds no needless failover and no outage over budget", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
+  searchTest((seed) => detectorSearch(submission, 60, seed)),
+);
+
+graded(
   { name: "survives the worst moment of its own heartbeat cycle on hidden links", points: 3, visibility: "hidden" },
   async (c) => {
     await c.each(aimedSeeds(c, 10), (seed, record) => worst(aimedProfile(seed), record));
@@ -95,8 +100,3 @@ graded({ name: "no failover during latency spikes (hidden seeds)", points: 1, vi
 graded({ name: "no failover during leader pauses (hidden seeds)", points: 1, visibility: "hidden" }, runs("pauses", 6, true));
 
 graded({ name: "crashes replaced within the outage budget (hidden seeds)", points: 1, visibility: "hidden" }, runs("crash", 6, true));
-
-graded(
-  { name: "a search of 60 fault moments around its own heartbeat finds no needless failover and no outage over budget", points: 2, visibility: "public", caseTimeoutMs: 10_000 },
-  searchTest((seed) => detectorSearch(submission, 60, seed)),
-);

@@ -55,13 +55,13 @@ graded(
 );
 
 graded(
+  { name: "a search of 25 small runs with crashes finds no client going back in time", points: 2, visibility: "public", caseTimeoutMs: 20_000 },
+  searchTest(() => stickySearch(answer, 25)),
+);
+
+graded(
   { name: "no client sees a key go back in time while followers crash (hidden seeds)", points: 4, visibility: "hidden", caseTimeoutMs: 5000 },
   async (c) => {
     await c.each(seedsTakingTurns(c.seeds(8), AIMED_STICKY_KINDS), (seed, record) => judgeAimedSticky(seed, answer, record));
   },
-);
-
-graded(
-  { name: "a search of 25 small runs with crashes finds no client going back in time", points: 2, visibility: "public", caseTimeoutMs: 20_000 },
-  searchTest(() => stickySearch(answer, 25)),
 );
