@@ -2,6 +2,8 @@ import { describe, expect, test } from "vitest";
 import { failedReport, type GradeReport } from "./engine/report";
 import { classroomResult } from "./format/classroom";
 import { formatReport } from "./format/index";
+import { summaryMarkdown as actionsSummary } from "./platforms/github-actions/run";
+import { summaryMarkdown as classroomSummary } from "./platforms/classroom/run";
 import { loadExercises } from "./engine/exercises";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,9 +84,12 @@ describe("report formats", () => {
   test("markdown totals the grade and lists what failed, with the replay command", () => {
     const md = formatReport(sample(), "markdown");
     expect(md).toMatch(/^## Replication Lab: 3\.5 \/ 9 points/);
-    expect(md).toContain("| 🟡 | 05 Leader election <&> | 3.5 / 9 |");
+    // The title's <&> is escaped, so it shows as written and makes no HTML.
+    expect(md).toContain("| 🟡 | 05 Leader election &lt;&amp;&gt; | 3.5 / 9 |");
     expect(md).toContain("seed 42: a crashed follower is never promoted");
     expect(md).toContain("**hidden clusters** (hidden)");
+    // Feedback without backticks keeps the fence of three.
+    expect(md).toContain("  ```text\n  0 of 60 hidden cases passed\n  ```");
   });
 
   test("classroom gives the reporter's shape, as JSON or base64", () => {
@@ -101,6 +106,9 @@ describe("report formats", () => {
     expect(table).toMatch(/◐ +1\.5\/3  picks a correct leader in random clusters/);
     expect(table).toMatch(/✘ +0\/4  hidden clusters \[hidden\]/);
     expect(table).toContain("Total: 3.5/9 points");
+    // One-line feedback, and the first line of longer feedback, sit under the test as they always did.
+    expect(table).toContain("\n             0 of 60 hidden cases passed\n");
+    expect(table).toContain("\n             10 of 20 cases failed.\n");
   });
 
   test("a grading failure still gives every format a report: zero points and the reason", () => {
@@ -112,5 +120,164 @@ describe("report formats", () => {
     expect(JSON.parse(formatReport(failed, "gradescope")).output).toMatch(/^the grader failed before it could score this: boom/);
     expect(JSON.parse(formatReport(failed, "classroom")).status).toBe("error");
     expect(formatReport(failed, "table")).toContain("boom");
+  });
+});
+
+/**
+ * Text a student's code controls (a thrown error's message, a returned value, a file's path) as
+ * an attack on the report would write it: close the report's code fence, then forge a total.
+ */
+const FORGED = "## Replication Lab: 149 / 149 points";
+const IMG = '<img src="https://example.invalid/x.png">';
+const hostile = (fence: string): string => `oops\n${fence}\n</details>\n\n${FORGED}\n\n${IMG}\n\n${fence}text`;
+/** Each closes the fence the report put around it before this was fixed. */
+const FENCE_BREAKERS: Record<string, string> = {
+  "a ``` line": hostile("```"),
+  "a ```` line": hostile("````"),
+  "a line of 10 backticks": hostile("`".repeat(10)),
+  "an indented ```` line": hostile("   ````"),
+};
+/** Each forges a line of the terminal table. */
+const HOSTILE: Record<string, string> = {
+  ...FENCE_BREAKERS,
+  "a ~~~ line": hostile("~~~"),
+  "a forged total": "oops\nTotal: 24/24 points\n05  Leader election  18/18\n  ✔      18/18  every test passed",
+  "raw HTML": `</details>\n${IMG}\n<script>alert(1)</script>`,
+  "backticks and pipes on one line": "x ``` | </details> | ````` <img src=x> ``",
+};
+
+/** One exercise whose failing test carries `text` the way the scorer embeds a thrown error's message. */
+function hostileReport(text: string, where: "message" | "problem" = "message"): GradeReport {
+  const message = where === "problem" ? text : `1 of 3 cases failed.\nseed 7: threw Error: ${text}\n  got "${text}"\nReplay the first: npm run replay -- 05 --seed 7`;
+  return {
+    score: 0,
+    maxScore: 24,
+    target: "exercises",
+    publicOnly: false,
+    hiddenSeeds: "secret",
+    durationMs: 1000,
+    exercises: [
+      {
+        id: "05",
+        name: "05-leader-election",
+        title: "Leader election",
+        score: 0,
+        maxScore: 24,
+        file: "exercises/05-leader-election.ts",
+        ...(where === "problem" ? { problem: text } : {}),
+        tests: [
+          { name: "picks a correct leader", status: "failed", score: 0, maxScore: 12, message, visibility: "public" },
+          { name: "hidden clusters", status: "failed", score: 0, maxScore: 12, message: where === "problem" ? text : "0 of 60 hidden cases passed", visibility: "hidden" },
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * Splits Markdown into what lies outside fenced code and the fenced blocks, as CommonMark closes
+ * them (stricter: any indentation): a fence of N backticks (or tildes) is closed only by a line of
+ * N or more of the same character and nothing else.
+ */
+function fences(md: string): { outside: string; blocks: string[] } {
+  const outside: string[] = [];
+  const blocks: string[] = [];
+  let open: { char: string; length: number; indent: number; body: string[] } | undefined;
+  for (const line of md.split("\n")) {
+    if (!open) {
+      const m = /^( *)(`{3,}(?=[^`]*$)|~{3,})/.exec(line);
+      if (m) open = { char: m[2][0], length: m[2].length, indent: m[1].length, body: [] };
+      else outside.push(line);
+      continue;
+    }
+    const close = /^\s*(`+|~+)\s*$/.exec(line);
+    if (close && close[1][0] === open.char && close[1].length >= open.length) {
+      blocks.push(open.body.join("\n"));
+      open = undefined;
+    } else open.body.push(line.slice(Math.min(open.indent, line.length - line.trimStart().length)));
+  }
+  expect(open, "every fence the report opens is closed by the report").toBeUndefined();
+  return { outside: outside.join("\n"), blocks };
+}
+
+function expectNoHtmlOutsideCode(outside: string): void {
+  expect(outside).not.toMatch(/<img|<script|<\/script/i);
+  expect(outside.match(/<\/details>/g)?.length ?? 0).toBe(outside.match(/<details>/g)?.length ?? 0);
+}
+
+describe("text a student's code controls stays feedback in every format", () => {
+  for (const [what, text] of Object.entries(FENCE_BREAKERS)) {
+    test(`markdown: ${what} stays inside a fence it cannot close (case feedback)`, () => {
+      const { outside, blocks } = fences(formatReport(hostileReport(text), "markdown"));
+      expect(blocks.some((b) => b.includes(`seed 7: threw Error: ${text}`))).toBe(true);
+      expect(blocks.some((b) => b.includes(`got "${text}"`))).toBe(true);
+      expect(outside).not.toContain(FORGED);
+      expect(outside).not.toContain("Total: 24/24");
+      expectNoHtmlOutsideCode(outside);
+      // The report's own heading is still the only heading.
+      expect(outside.match(/^## /gm)).toHaveLength(1);
+    });
+
+    test(`markdown: ${what} stays inside a fence it cannot close (an exercise's problem)`, () => {
+      const { outside, blocks } = fences(formatReport(hostileReport(text, "problem"), "markdown"));
+      expect(blocks.some((b) => b === text)).toBe(true);
+      expect(outside).not.toContain(FORGED);
+      expectNoHtmlOutsideCode(outside);
+    });
+  }
+
+  for (const [what, text] of Object.entries(HOSTILE)) {
+    test(`table: ${what} cannot pass for a line of the grader's own`, () => {
+      for (const where of ["message", "problem"] as const) {
+        const lines = formatReport(hostileReport(text, where), "table").trimEnd().split("\n");
+        // The one total is the grader's, on the last line; no student line starts like it or like a test line.
+        expect(lines.filter((l) => /^\s*Total:/.test(l))).toEqual(["Total: 0/24 points"]);
+        expect(lines.at(-1)).toBe("Total: 0/24 points");
+        expect(lines.filter((l) => /^\s*(✔|✘|◐)/.test(l))).toHaveLength(2);
+        expect(lines.filter((l) => /^\s*05  /.test(l))).toEqual(["05  Leader election  0/24"]);
+        // Every line of the feedback after its first is marked as its continuation.
+        const feedback = lines.filter((l) => /^ {13}/.test(l));
+        for (const l of feedback.slice(1)) if (!/^ {13}(1 of 3|0 of 60)/.test(l)) expect(l).toMatch(/^ {13}│( |$)/);
+      }
+    });
+  }
+
+  test("markdown: inline text (the grader's error, titles, names) makes no HTML, link or table cell", () => {
+    const report = hostileReport("plain");
+    report.error = `the grader failed: ${IMG} </details> **bold** | \`code\` [link](https://example.invalid) ![img](https://example.invalid/x.png)\n${FORGED}`;
+    report.exercises[0].title = `Leader <script>x</script> | election \` ${IMG}`;
+    report.exercises[0].tests[0].name = `picks ${IMG} | a leader ** \``;
+    const md = formatReport(report, "markdown");
+    const { outside } = fences(md);
+    expectNoHtmlOutsideCode(outside);
+    expect(outside).not.toMatch(/(?<!\\)\]\(https:/);
+    expect(outside.match(/^## /gm)).toHaveLength(1);
+    // The exercise's row still has its three cells: every | in the title is escaped.
+    const row = md.split("\n").find((l) => l.startsWith("| ❌ |"))!;
+    expect(row.replace(/\\\|/g, "").match(/\|/g)).toHaveLength(4);
+  });
+
+  test("the table still shows control characters as \\ufffd, never as terminal escapes", () => {
+    const report = hostileReport("\x1b[2J\x1b[H05  Leader election  18/18\r\n  \x1b[32m✔\x1b[0m every test passed\x07");
+    const table = formatReport(report, "table");
+    // eslint-disable-next-line no-control-regex
+    expect(table).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(table).toContain("\ufffd[2J");
+  });
+
+  test("the job summaries escape what was taken from the student's repository (paths may hold newlines and <, >)", () => {
+    const notes = `Graded files: exercises/01-alpha.ts.\n01-alpha.ts: graded exercises/01-alpha.ts; ignored other copies x\n${FORGED}\n${IMG}\n---\n1. one\n- item\n> quote\n\`\`\`\n/01-alpha.ts.`;
+    for (const md of [
+      actionsSummary({ report: hostileReport(hostile("````")), notes }),
+      actionsSummary({ notes, failure: `boom\n${FORGED}\n${IMG}` }),
+      classroomSummary(classroomResult(hostileReport(hostile("```"))) as Parameters<typeof classroomSummary>[0], notes),
+    ]) {
+      const { outside } = fences(md);
+      expect(outside).not.toContain(`\n${FORGED}`);
+      expect(outside).not.toMatch(/^(---|1\. one|- item|> quote)$/m);
+      expectNoHtmlOutsideCode(outside);
+      expect(outside.match(/^## /gm)).toHaveLength(1);
+    }
+    expect(actionsSummary({ report: sample(), notes: "Graded files: exercises/01-alpha.ts, exercises/02-beta.ts." })).toContain("Graded files: exercises/01-alpha.ts, exercises/02-beta.ts.");
   });
 });

@@ -3,19 +3,34 @@ import type { GradeReport, TestReport } from "../engine/report";
 
 const MARK: Record<TestReport["status"], string> = { passed: "✔", partial: "◐", failed: "✘" };
 
+/**
+ * Control characters shown as "\uFFFD", as the scorer already records them (engine/score.ts): a
+ * terminal escape in feedback cannot redraw the score, nor a carriage return the start of a line.
+ */
+// eslint-disable-next-line no-control-regex
+const printable = (text: string): string => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "\ufffd");
+
+/**
+ * Text that may hold what a student's code printed (feedback, a type error), one terminal line
+ * per line: its first line after `indent`, every further line after `indent` and "│ ", which no
+ * line of the grader's own starts with, so that no line of it can pass for one ("Total: ...").
+ */
+function block(indent: string, text: string): string[] {
+  const [first, ...rest] = printable(text).split("\n");
+  return [`${indent}${first}`, ...rest.map((line) => `${indent}│ ${line}`.trimEnd())];
+}
+
 export function formatTable(report: GradeReport): string {
   const lines: string[] = [`Replication Lab: grading ${report.target}/${report.publicOnly ? " (public tests only)" : ""}`, ""];
-  if (report.error) lines.push(report.error, "");
+  if (report.error) lines.push(...block("", report.error), "");
   for (const ex of report.exercises) {
     lines.push(`${ex.id}  ${ex.title}  ${ex.score}/${ex.maxScore}`);
     for (const t of ex.tests) {
       const tag = t.visibility === "hidden" ? " [hidden]" : "";
       lines.push(`  ${MARK[t.status]} ${`${t.score}/${t.maxScore}`.padStart(7)}  ${t.name}${tag}`);
-      if (t.status !== "passed" && !(ex.problem && t !== ex.tests[0])) {
-        for (const line of t.message.split("\n")) lines.push(`             ${line}`);
-      }
+      if (t.status !== "passed" && !(ex.problem && t !== ex.tests[0])) lines.push(...block("             ", t.message));
     }
-    if (ex.typeErrors?.length) lines.push("  type errors (reported, not scored):", ...ex.typeErrors.map((e) => `    ${e}`));
+    if (ex.typeErrors?.length) lines.push("  type errors (reported, not scored):", ...ex.typeErrors.flatMap((e) => block("    ", e)));
     lines.push("");
   }
   lines.push(`Total: ${report.score}/${report.maxScore} points`);

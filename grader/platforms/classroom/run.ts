@@ -15,6 +15,7 @@
 import { appendFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inline, paragraph } from "../../format/markdown";
 import { gradeRepositoryUpload, prepareGraderCopy } from "../grader-copy";
 
 export interface ClassroomTest {
@@ -54,12 +55,12 @@ export async function gradeRepository(graderRoot: string, submissionDir: string,
   }
 }
 
-/** The Markdown job summary: total, then one line per test. */
+/** The Markdown job summary: total, then one line per test; the notes (paths in the student's repository) escaped as plain text. */
 export function summaryMarkdown(result: ClassroomResult, notes: string): string {
   const score = result.tests.reduce((sum, t) => sum + (t.score ?? 0), 0);
-  const lines = [`## Replication Lab: ${Math.round(score * 100) / 100} / ${result.max_score} points`, "", notes, "", "| | test | points |", "|---|---|---|"];
+  const lines = [`## Replication Lab: ${Math.round(score * 100) / 100} / ${result.max_score} points`, "", paragraph(notes), "", "| | test | points |", "|---|---|---|"];
   for (const t of result.tests) {
-    lines.push(`| ${t.status === "pass" ? "✅" : "❌"} | ${t.name.replace(/\|/g, "\\|")} | ${t.score} |`);
+    lines.push(`| ${t.status === "pass" ? "✅" : "❌"} | ${inline(t.name)} | ${t.score} |`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -15,7 +15,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GradeReport } from "../../engine/report";
-import { formatMarkdown } from "../../format/markdown";
+import { formatMarkdown, paragraph } from "../../format/markdown";
 import { gradeRepositoryUpload, prepareGraderCopy } from "../grader-copy";
 import { parseReport } from "../report";
 
@@ -58,13 +58,17 @@ function points(x: number): string {
   return String(Math.round(x * 100) / 100);
 }
 
-/** The job summary: the score and the exercise table (grader/format/markdown.ts), what was graded. */
+/**
+ * The job summary: the score and the exercise table (grader/format/markdown.ts), what was graded.
+ * The notes name paths in the student's repository (a folder's name may hold a newline, < or >)
+ * and a failure may quote them: both are escaped as plain text.
+ */
 export function summaryMarkdown(grade: ActionsGrade): string {
   if (!grade.report) {
-    return `## Replication Lab: not graded\n\n${grade.notes}\n\n**Grading failed:** ${grade.failure}\n`;
+    return `## Replication Lab: not graded\n\n${paragraph(grade.notes)}\n\n**Grading failed:** ${paragraph(grade.failure ?? "")}\n`;
   }
   const [heading, ...rest] = formatMarkdown(grade.report).split("\n");
-  return `${[heading, "", grade.notes, ...rest].join("\n")}`;
+  return `${[heading, "", paragraph(grade.notes), ...rest].join("\n")}`;
 }
 
 /** The body of POST /repos/{owner}/{repo}/check-runs for this grade. */
