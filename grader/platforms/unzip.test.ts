@@ -1,0 +1,234 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
+import { strToU8, zipSync } from "fflate";
+import { afterAll, describe, expect, it } from "vitest";
+import { MAX_EXERCISE_FILE_BYTES } from "./collect";
+import {
+  INFLATE_SLICE_BYTES,
+  MAX_ZIP_DEFLATED_BYTES,
+  MAX_ZIP_UNPACKED_BYTES,
+  type ZipWork,
+  extractZip,
+} from "./unzip";
+
+const work = mkdtempSync(join(tmpdir(), "rl-unzip-test-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+let dirs = 0;
+function freshDir(): string {
+  return join(work, `dest-${++dirs}`);
+}
+
+function counter(): ZipWork {
+  return { packedBytes: 0, unpackedBytes: 0 };
+}
+
+/** One entry of a hand-written zip: its headers say `claimed` bytes unpacked, whatever `packed` inflates to. */
+interface Entry {
+  name: string;
+  packed: Uint8Array;
+  claimed: number;
+  method?: 0 | 8;
+  /** Written the way a streaming zipper does: zero sizes in the local header, the real ones after the data. */
+  descriptor?: boolean;
+}
+
+function localRecord(entry: Entry): Uint8Array {
+  const name = strToU8(entry.name);
+  const out = new Uint8Array(30 + name.length + entry.packed.length + (entry.descriptor ? 16 : 0));
+  const v = new DataView(out.buffer);
+  v.setUint32(0, 0x04034b50, true);
+  v.setUint16(4, 20, true);
+  v.setUint16(6, 0x800 | (entry.descriptor ? 8 : 0), true);
+  v.setUint16(8, entry.method ?? 8, true);
+  v.setUint32(18, entry.descriptor ? 0 : entry.packed.length, true);
+  v.setUint32(22, entry.descriptor ? 0 : entry.claimed, true);
+  v.setUint16(26, name.length, true);
+  out.set(name, 30);
+  out.set(entry.packed, 30 + name.length);
+  if (entry.descriptor) {
+    const at = 30 + name.length + entry.packed.length;
+    v.setUint32(at, 0x08074b50, true);
+    v.setUint32(at + 8, entry.packed.length, true);
+    v.setUint32(at + 12, entry.claimed, true);
+  }
+  return out;
+}
+
+/**
+ * A zip of `entries`, one central-directory record each, plus `aliases`: more directory records,
+ * under other names, for the local entry at `offsetOf(index) + shift` (a crafted zip's way of
+ * unpacking one packed blob many times).
+ */
+function craftZip(entries: Entry[], aliases: { name: string; of: number; shift?: number; entry?: Entry }[] = []): Uint8Array {
+  const locals = entries.map(localRecord);
+  const offsets: number[] = [];
+  let at = 0;
+  for (const l of locals) {
+    offsets.push(at);
+    at += l.length;
+  }
+  const records = [
+    ...entries.map((e, i) => ({ e, name: e.name, offset: offsets[i] })),
+    ...aliases.map((a) => ({ e: a.entry ?? entries[a.of], name: a.name, offset: offsets[a.of] + (a.shift ?? 0) })),
+  ].map(({ e, name, offset }) => {
+    const n = strToU8(name);
+    const out = new Uint8Array(46 + n.length);
+    const v = new DataView(out.buffer);
+    v.setUint32(0, 0x02014b50, true);
+    v.setUint16(4, 20, true);
+    v.setUint16(6, 20, true);
+    v.setUint16(8, 0x800 | (e.descriptor ? 8 : 0), true);
+    v.setUint16(10, e.method ?? 8, true);
+    v.setUint32(20, e.packed.length, true);
+    v.setUint32(24, e.claimed, true);
+    v.setUint16(28, n.length, true);
+    v.setUint32(42, offset, true);
+    out.set(n, 46);
+    return out;
+  });
+  const directorySize = records.reduce((sum, r) => sum + r.length, 0);
+  const end = new Uint8Array(22);
+  const v = new DataView(end.buffer);
+  v.setUint32(0, 0x06054b50, true);
+  v.setUint16(8, records.length, true);
+  v.setUint16(10, records.length, true);
+  v.setUint32(12, directorySize, true);
+  v.setUint32(16, at, true);
+  const zip = new Uint8Array(at + directorySize + 22);
+  let w = 0;
+  for (const part of [...locals, ...records, end]) {
+    zip.set(part, w);
+    w += part.length;
+  }
+  return zip;
+}
+
+/** Raw DEFLATE of `mib` MiB of zeros: about 1000 to 1, and no stored block to trip an inflater early. */
+function zerosBomb(mib: number): Uint8Array {
+  return deflateRawSync(Buffer.alloc(mib << 20), { level: 9 });
+}
+
+/** Bytes that do not compress, the same on every run. */
+function noise(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed | 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+const deflated = (text: string): Uint8Array => deflateRawSync(Buffer.from(text));
+
+describe("extractZip on honest zips", () => {
+  it("unpacks stored, deflated and streamed entries, counting the bytes it inflated", () => {
+    const dest = freshDir();
+    const fromZipper = zipSync({
+      "repo/exercises/01-alpha.ts": [strToU8("stored answer"), { level: 0 }],
+      "repo/exercises/02-beta.ts": [strToU8("deflated answer ".repeat(100)), { level: 9 }],
+    });
+    const w = counter();
+    expect(extractZip(fromZipper, dest, w)).toBe(2);
+    expect(readFileSync(join(dest, "repo/exercises/01-alpha.ts"), "utf8")).toBe("stored answer");
+    expect(readFileSync(join(dest, "repo/exercises/02-beta.ts"), "utf8")).toBe("deflated answer ".repeat(100));
+    expect(w.unpackedBytes).toBe("stored answer".length + "deflated answer ".repeat(100).length);
+
+    const streamed = craftZip([
+      { name: "exercises/03-gamma.ts", packed: deflated("streamed answer"), claimed: 15, descriptor: true },
+      { name: "../04-escape.ts", packed: deflated("outside"), claimed: 7 },
+    ]);
+    const dest2 = freshDir();
+    const w2 = counter();
+    expect(extractZip(streamed, dest2, w2)).toBe(1);
+    expect(readFileSync(join(dest2, "exercises/03-gamma.ts"), "utf8")).toBe("streamed answer");
+    expect(readdirSync(dest2)).toEqual(["exercises"]);
+    expect(w2.unpackedBytes).toBe(15); // the entry that would escape the folder is not even inflated
+  });
+
+  it("says a zip whose packed data is not DEFLATE could not be read", () => {
+    const zip = craftZip([{ name: "exercises/01-alpha.ts", packed: Uint8Array.of(0xff, 0xff, 0xff), claimed: 10 }]);
+    expect(() => extractZip(zip, freshDir())).toThrow(/^the uploaded zip could not be read: exercises\/01-alpha\.ts: /);
+  });
+});
+
+describe("extractZip on crafted zips", () => {
+  it("refuses an entry that inflates past the size its header gives, after inflating a bounded few bytes of it", () => {
+    const dest = freshDir();
+    const honest = deflated("honest");
+    const zip = craftZip([
+      { name: "repo/exercises/01-alpha.ts", packed: honest, claimed: 6 },
+      { name: "repo/exercises/02-beta.ts", packed: zerosBomb(64), claimed: 100 },
+    ]);
+    expect(zip.length).toBeLessThan(100 * 1024);
+    const w = counter();
+    expect(() => extractZip(zip, dest, w)).toThrow(
+      "the uploaded zip was refused: repo/exercises/02-beta.ts: larger than 100 bytes once unpacked, the size its header gives; nothing was extracted",
+    );
+    // 64 MiB behind a 100-byte claim: the inflater stops after the first slice it is fed.
+    expect(w.packedBytes).toBeLessThanOrEqual(honest.length + INFLATE_SLICE_BYTES);
+    expect(w.unpackedBytes).toBeLessThanOrEqual(6 + 1032 * INFLATE_SLICE_BYTES + 32 * 1024);
+    expect(() => readdirSync(dest)).toThrow(/ENOENT/);
+  });
+
+  it("refuses an entry claiming the per-file limit that inflates past it", () => {
+    const zip = craftZip([{ name: "01-alpha.ts", packed: zerosBomb(8), claimed: MAX_EXERCISE_FILE_BYTES }]);
+    const w = counter();
+    expect(() => extractZip(zip, freshDir(), w)).toThrow(`01-alpha.ts: larger than ${MAX_EXERCISE_FILE_BYTES} bytes once unpacked`);
+    expect(w.unpackedBytes).toBeLessThanOrEqual(MAX_EXERCISE_FILE_BYTES + 1032 * INFLATE_SLICE_BYTES + 32 * 1024);
+  });
+
+  it("refuses directory entries that point at one packed entry, before inflating any", () => {
+    const dest = freshDir();
+    const answer = { name: "repo/exercises/01-alpha.ts", packed: deflated("x".repeat(400_000)), claimed: 400_000 };
+    const aliases = [1, 2, 3, 4].map((i) => ({ name: `copy-${i}/01-alpha.ts`, of: 0 }));
+    const w = counter();
+    expect(() => extractZip(craftZip([answer], aliases), dest, w)).toThrow(
+      "the uploaded zip was refused: repo/exercises/01-alpha.ts and copy-1/01-alpha.ts share packed data (a crafted zip); nothing was extracted",
+    );
+    expect(w).toEqual({ packedBytes: 0, unpackedBytes: 0 });
+    expect(() => readdirSync(dest)).toThrow(/ENOENT/);
+  });
+
+  it("refuses an entry whose local header lies inside another entry's packed data", () => {
+    const inner: Entry = { name: "b/02-beta.ts", packed: strToU8("inner"), claimed: 5, method: 0 };
+    const innerRecord = localRecord(inner);
+    const outer: Entry = { name: "a/01-alpha.ts", packed: innerRecord, claimed: innerRecord.length, method: 0 };
+    const zip = craftZip([outer], [{ name: "b/02-beta.ts", of: 0, shift: 30 + outer.name.length, entry: inner }]);
+    const w = counter();
+    expect(() => extractZip(zip, freshDir(), w)).toThrow("a/01-alpha.ts and b/02-beta.ts share packed data (a crafted zip)");
+    expect(w).toEqual({ packedBytes: 0, unpackedBytes: 0 });
+  });
+
+  it(`refuses exercise files of more than ${MAX_ZIP_DEFLATED_BYTES} packed bytes in all, before inflating any`, () => {
+    const dest = freshDir();
+    // Incompressible entries of an honest size: two fit under the cap, three do not.
+    const size = MAX_ZIP_DEFLATED_BYTES / 2 - 1024;
+    const entries = [1, 2, 3].map((i) => ({ name: `copy-${i}/01-alpha.ts`, packed: deflateRawSync(noise(size, i)), claimed: size }));
+    const w = counter();
+    expect(() => extractZip(craftZip(entries), dest, w)).toThrow(
+      `the uploaded zip was refused: its files named like exercise files (NN-name.ts) hold more than ${MAX_ZIP_DEFLATED_BYTES} bytes of compressed data; zip only the exercises/ folder`,
+    );
+    expect(w).toEqual({ packedBytes: 0, unpackedBytes: 0 });
+    expect(() => readdirSync(dest)).toThrow(/ENOENT/);
+    expect(extractZip(craftZip(entries.slice(0, 2)), dest)).toBe(2);
+  });
+
+  it(`refuses exercise files of more than ${MAX_ZIP_UNPACKED_BYTES} bytes unpacked in all, before inflating any`, () => {
+    const dest = freshDir();
+    const zeros = deflateRawSync(Buffer.alloc(MAX_EXERCISE_FILE_BYTES));
+    const count = MAX_ZIP_UNPACKED_BYTES / MAX_EXERCISE_FILE_BYTES + 1;
+    const entries = Array.from({ length: count }, (_, i) => ({ name: `copy-${i}/01-alpha.ts`, packed: zeros, claimed: MAX_EXERCISE_FILE_BYTES }));
+    const w = counter();
+    expect(() => extractZip(craftZip(entries), dest, w)).toThrow(
+      `the uploaded zip was refused: its files named like exercise files (NN-name.ts) come to more than ${MAX_ZIP_UNPACKED_BYTES} bytes unpacked; zip only the exercises/ folder`,
+    );
+    expect(w).toEqual({ packedBytes: 0, unpackedBytes: 0 });
+    expect(() => readdirSync(dest)).toThrow(/ENOENT/);
+  });
+});
