@@ -145,7 +145,7 @@ export class Sandbox {
         resolve();
       };
       this.pending = { id: 0, resolve: () => resolve(), reject };
-      this.watch(0, START_LIMIT, now(), 0).catch(reject);
+      this.watch(0, START_LIMIT, now(), 0, this.reading).catch(reject);
       proc.started.then(
         ({ pid, stdout, stderr, channel }) => {
           this.pid = pid;
@@ -194,7 +194,7 @@ export class Sandbox {
       this.pending = { id, resolve, reject };
     });
     this.channel!.write(`${JSON.stringify({ ...request, id })}\n`);
-    const watching = this.watch(id, limit, startedWall, startedCpu);
+    const watching = this.watch(id, limit, startedWall, startedCpu, startedReading);
     try {
       const result = await Promise.race([reply, watching.then(() => reply)]);
       // The judge's time reading the reply is the request's too: a reply made to be slow to read
@@ -242,7 +242,7 @@ export class Sandbox {
    * answer that computes slowly is not stopped for it. Past `starvedFactor` (default 10) times the limit on the
    * plain wall clock, it stops anyway. Where the state cannot be read, all wall-clock time counts.
    */
-  private watch(id: number, limit: Limit, startedWall: number, startedCpu: number): Promise<void> {
+  private watch(id: number, limit: Limit, startedWall: number, startedCpu: number, startedReading: number): Promise<void> {
     return new Promise((resolve) => {
       let polled = startedWall;
       let waitedMs = 0;
@@ -258,7 +258,9 @@ export class Sandbox {
         const stat = this.nodePid === undefined ? undefined : readStat(this.nodePid);
         if (!stat?.working) waitedMs += at - polled;
         polled = at;
-        const cpu = (stat?.cpuMs ?? 0) - startedCpu;
+        // The judge's time reading what the sandbox sent counts too: frames sent only to be read
+        // (answers to no question) cost the request as if the sandbox had computed them.
+        const cpu = (stat?.cpuMs ?? 0) - startedCpu + (this.reading - startedReading);
         if (cpu > limit.cpuMs) {
           clearInterval(timer);
           this.kill("cpu", `it used more than ${fmt(limit.cpuMs)} of CPU time (an infinite loop?)`);

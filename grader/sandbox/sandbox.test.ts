@@ -196,11 +196,14 @@ describe("a sandbox", () => {
       "flood",
       `import { writeSync } from "node:fs";
        const sleep = new Int32Array(new SharedArrayBuffer(4));
-       const send = (text) => { for (let at = 0; at < text.length; ) { try { at += writeSync(3, text.slice(at)); } catch (e) { if (e.code !== "EAGAIN") throw e; Atomics.wait(sleep, 0, 0, 2); } } };
+       const send = (text) => { const bytes = typeof text === "string" ? Buffer.from(text) : text; for (let at = 0; at < bytes.length; ) { try { at += writeSync(3, bytes, at); } catch (e) { if (e.code !== "EAGAIN") throw e; Atomics.wait(sleep, 0, 0, 2); } } };
        // Millions of empty objects: a few MB of text, seconds of JSON.parse on the judge's thread.
        export const flood = () => { send('{"id":-5,"x":[' + "{},".repeat(4_500_000) + '{}]}\\n'); Atomics.wait(sleep, 0, 0); };
        // The answer to its own question (ids count from 1: the load was 1, this is 2), large but
        // allowed; the host's own reply follows it, too late, and is ignored.
+       // Frames just under the size that is counted, each answering nothing, over and over, with
+       // the sandbox asleep in between: its own CPU time stays far below the limit.
+       export const junk = () => { const frame = Buffer.from('{"id":-7,"x":[' + "{},".repeat(300_000) + '{}]}\\n'); for (;;) { send(frame); Atomics.wait(sleep, 0, 0, 20); } };
        export const large = () => { send('{"id":2,"results":[{"value":[' + "0,".repeat(1_000_000) + '0]}]}\\n'); return "late"; };`,
     );
     const reading = s.readingMs;
@@ -210,6 +213,13 @@ describe("a sandbox", () => {
     expect(spent.cpuMs).toBeGreaterThanOrEqual(s.readingMs - reading);
     const flooded = s.request({ op: "run", steps: [{ call: "flood", args: [] }] }, { cpuMs: 5_000, wallMs: 10_000 });
     await expect(flooded).rejects.toThrow(/sent a reply of more than 4,000,000 values/);
+    // The sandbox mostly waits for the channel to drain; the judge's reading is what stops it.
+    const s2 = await sandboxOf("junk", readFileSync(join(work, "flood.mjs"), "utf8"));
+    const readBefore = s2.readingMs;
+    const junk = s2.request({ op: "run", steps: [{ call: "junk", args: [] }] }, { cpuMs: 1_000, wallMs: 30_000 });
+    await expect(junk).rejects.toThrow(/used more than 1 s of CPU time/);
+    // Stopped once the judge had read for about the request's CPU limit (a frame more, at most).
+    expect(s2.readingMs - readBefore).toBeLessThan(5_000);
   }, 60_000);
 });
 
