@@ -133,7 +133,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   options.progress?.start(submissions.length, workers);
   try {
     const names = exerciseFileNames(graderRoot);
-    const prepared = submissions.map((s) => prepare(s, names, ctx));
+    // One at a time: one upload in memory at once.
+    const prepared: Prepared[] = [];
+    for (const s of submissions) prepared.push(await prepare(s, names, ctx));
     for (const p of prepared.filter((p) => p.error)) record(ctx, p, errorOutcome(p, p.error!, 0));
     const ready = prepared.filter((p) => !p.error);
     const chunks: Prepared[][] = [];
@@ -153,7 +155,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   return { outcomes, csvPath, reportsDir, wallMs };
 }
 
-function prepare(submission: Submission, names: string[], ctx: Context): Prepared {
+async function prepare(submission: Submission, names: string[], ctx: Context): Promise<Prepared> {
   const safeId = submission.id.replace(/[^A-Za-z0-9._@+-]/g, "_");
   const base = join(ctx.workDir, safeId);
   const prepared: Prepared = {
@@ -166,7 +168,7 @@ function prepare(submission: Submission, names: string[], ctx: Context): Prepare
   try {
     if (submission.zipped) {
       prepared.uploadDir = join(base, "upload");
-      extractZip(readFileSync(submission.path), prepared.uploadDir);
+      await extractZip(readFileSync(submission.path), prepared.uploadDir);
     }
     const collected = collectSubmission(prepared.uploadDir, names);
     prepared.notes = describeCollection(collected, prepared.uploadDir);

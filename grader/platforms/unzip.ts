@@ -1,6 +1,8 @@
 /**
  * Unpacks the exercise files of a zipped submission, and nothing else.
  *
+ * Read with yauzl, not by hand: well kept, zip64, node:zlib (fast even on crafted DEFLATE), sizes checked while streaming.
+ *
  * Only entries named like an exercise file and at most MAX_EXERCISE_FILE_BYTES unpacked are
  * inflated, so a huge upload costs nothing; entries in folders the submission's walk skips
  * (node_modules/, .git/, …) are left packed too. A zip with more than MAX_ZIP_EXERCISE_FILES such
@@ -11,12 +13,13 @@
  * A zip's headers are the student's to write, so none is trusted for the cost of unpacking:
  * entries whose packed data overlap (one blob listed many times) are refused, the packed and the
  * unpacked bytes of the entries taken are capped in all (MAX_ZIP_DEFLATED_BYTES,
- * MAX_ZIP_UNPACKED_BYTES), all before inflating anything; each entry is then inflated a slice at a
- * time and refused as soon as it grows past the size its header gives. A refused zip writes nothing.
+ * MAX_ZIP_UNPACKED_BYTES), all before inflating anything; an entry that then grows past the size
+ * its header gives is refused as soon as it does (yauzl's validateEntrySizes: zlib is stopped a
+ * few 16 KiB chunks past it). A refused zip writes nothing.
  */
-import { Inflate, strFromU8 } from "fflate";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize, sep } from "node:path";
+import { type Entry, type ZipFile, fromBufferPromise, getFileNameLowLevel } from "yauzl";
 import { MAX_EXERCISE_FILE_BYTES, SKIPPED_DIRS } from "./collect";
 
 const EXERCISE_ENTRY = /(^|\/)\d{2}-[a-z0-9][a-z0-9-]*\.ts$/;
@@ -32,59 +35,43 @@ export const MAX_ZIP_EXERCISE_FILES = 200;
 export const MAX_ZIP_UNPACKED_BYTES = 8 * 1024 * 1024;
 
 /**
- * Compressed bytes, in all, of the exercise files taken from one zip. fflate's inflater can spend
- * about 10 ms per KiB of crafted DEFLATE data (a run of tiny blocks, each making it build two
- * 32K-entry Huffman tables) while producing nothing, so the input is what bounds the time; this
- * keeps the worst case to seconds, and a submission's exercise files compress to some 15 KB.
+ * Compressed bytes, in all, of the exercise files taken from one zip: the input bounds the time
+ * to inflate data that produces little or nothing. The worst such input measured, a run of tiny
+ * DEFLATE blocks each declaring 15-bit Huffman codes, costs node:zlib about 0.1 ms per KiB, some
+ * 25 ms at this cap (fflate, used before, took 10 to 13 ms per KiB: 2.5 to 3.3 s). A submission's
+ * exercise files compress to some 15 KB.
  */
 export const MAX_ZIP_DEFLATED_BYTES = 256 * 1024;
 
 /**
- * Compressed bytes fed to the inflater at a time. DEFLATE expands at most 1032 to 1, so one slice
- * yields at most about 1 MiB: the most an entry can overshoot the size its header gives before it
- * is stopped.
+ * Files a zip may list in all. Reading the list costs yauzl about 10 µs a file, so a crafted zip
+ * of a million empty entries would cost the batch some 10 s before anything is unpacked; a
+ * student's whole repository, node_modules included, lists some 15,000.
  */
-export const INFLATE_SLICE_BYTES = 1024;
+export const MAX_ZIP_ENTRIES = 100_000;
 
-/** What an extraction cost: compressed bytes fed to the inflater (or copied, for stored entries) and bytes it produced. */
-export interface ZipWork {
-  packedBytes: number;
-  unpackedBytes: number;
-}
-
-/** An entry of the central directory taken for unpacking. */
+/** An entry taken for unpacking, with where its local header starts and its packed data ends. */
 interface Taken {
   name: string;
-  method: number;
-  packedSize: number;
-  /** The unpacked size its header gives: at most MAX_EXERCISE_FILE_BYTES, or it is not taken. */
-  claimed: number;
-  /** Where its local header starts, where its packed data starts and ends. */
+  entry: Entry;
   header: number;
-  start: number;
   end: number;
 }
 
-class Unreadable extends Error {}
+/** The zip is readable but refused; any other error means it could not be read. */
+class Refused extends Error {}
 
 /**
- * Unpacks the exercise files of `zipBytes` into `destDir` and returns how many it wrote; throws,
- * having written nothing, if the zip cannot be read or is refused. `work`, if given, is added the
- * bytes inflated.
+ * Unpacks the exercise files of `zipBytes` into `destDir` and resolves to how many it wrote;
+ * rejects, having written nothing, if the zip cannot be read or is refused.
  */
-export function extractZip(zipBytes: Uint8Array, destDir: string, work?: ZipWork): number {
-  const tally: ZipWork = { packedBytes: 0, unpackedBytes: 0 };
-  let files: Map<string, Uint8Array>;
+export async function extractZip(zipBytes: Uint8Array, destDir: string): Promise<number> {
+  let files: Map<string, Buffer>;
   try {
-    files = unpack(zipBytes, tally);
+    files = await unpack(Buffer.from(zipBytes.buffer, zipBytes.byteOffset, zipBytes.byteLength));
   } catch (error) {
-    if (error instanceof Unreadable) throw new Error(`the uploaded zip could not be read: ${error.message}`);
-    throw error;
-  } finally {
-    if (work) {
-      work.packedBytes += tally.packedBytes;
-      work.unpackedBytes += tally.unpackedBytes;
-    }
+    if (error instanceof Refused) throw new Error(error.message);
+    throw new Error(`the uploaded zip could not be read: ${(error as Error).message}`);
   }
   mkdirSync(destDir, { recursive: true });
   for (const [relative, bytes] of files) {
@@ -96,81 +83,74 @@ export function extractZip(zipBytes: Uint8Array, destDir: string, work?: ZipWork
 }
 
 /** The exercise files of a zip, by path, all checked and inflated in memory. */
-function unpack(zip: Uint8Array, work: ZipWork): Map<string, Uint8Array> {
-  const taken = exerciseEntries(zip);
-
-  // Honest zips never share packed data between entries; a crafted one lists one blob many times.
-  const byPlace = [...taken].sort((a, b) => a.header - b.header);
-  for (let i = 1, last = byPlace[0]; i < byPlace.length; i++) {
-    if (byPlace[i].header < last.end) {
-      throw new Error(`the uploaded zip was refused: ${last.name} and ${byPlace[i].name} share packed data (a crafted zip); nothing was extracted`);
+async function unpack(zip: Buffer): Promise<Map<string, Buffer>> {
+  // Names are decoded here, not by yauzl, which would refuse the whole zip for one entry named "../x".
+  const zipfile = await fromBufferPromise(zip, { decodeStrings: false, validateEntrySizes: true });
+  // An error with no one listening would be thrown out of the event loop; each read reports its own.
+  zipfile.on("error", () => {});
+  try {
+    if (zipfile.entryCount > MAX_ZIP_ENTRIES) {
+      throw new Refused(`the uploaded zip was refused: it lists ${zipfile.entryCount} files, more than ${MAX_ZIP_ENTRIES}; zip only the exercises/ folder`);
     }
-    if (byPlace[i].end > last.end) last = byPlace[i];
-  }
+    const taken = await exerciseEntries(zipfile);
 
-  // The last entry of a path wins, as when unzipping by hand; a path that would escape is skipped.
-  const wanted = new Map<string, Taken>();
-  for (const entry of taken) {
-    const relative = normalize(entry.name);
-    if (isAbsolute(relative) || relative.split(sep).includes("..")) continue;
-    wanted.delete(relative);
-    wanted.set(relative, entry);
-  }
+    // Honest zips never share packed data between entries; a crafted one lists one blob many times.
+    const byPlace = [...taken].sort((a, b) => a.header - b.header);
+    for (let i = 1, last = byPlace[0]; i < byPlace.length; i++) {
+      if (byPlace[i].header < last.end) {
+        throw new Refused(`the uploaded zip was refused: ${last.name} and ${byPlace[i].name} share packed data (a crafted zip); nothing was extracted`);
+      }
+      if (byPlace[i].end > last.end) last = byPlace[i];
+    }
 
-  let unpacked = 0;
-  let deflated = 0;
-  for (const entry of wanted.values()) {
-    if (entry.method !== 0 && entry.method !== 8) throw new Unreadable(`${entry.name}: unknown compression type ${entry.method}`);
-    unpacked += entry.claimed;
-    if (entry.method === 8) deflated += entry.packedSize;
-  }
-  if (unpacked > MAX_ZIP_UNPACKED_BYTES) {
-    throw new Error(`the uploaded zip was refused: its files named like exercise files (NN-name.ts) come to more than ${MAX_ZIP_UNPACKED_BYTES} bytes unpacked; zip only the exercises/ folder`);
-  }
-  if (deflated > MAX_ZIP_DEFLATED_BYTES) {
-    throw new Error(`the uploaded zip was refused: its files named like exercise files (NN-name.ts) hold more than ${MAX_ZIP_DEFLATED_BYTES} bytes of compressed data; zip only the exercises/ folder`);
-  }
+    // The last entry of a path wins, as when unzipping by hand; a path that would escape is skipped.
+    const wanted = new Map<string, Taken>();
+    for (const item of taken) {
+      const relative = normalize(item.name);
+      if (isAbsolute(relative) || relative.split(sep).includes("..")) continue;
+      wanted.delete(relative);
+      wanted.set(relative, item);
+    }
 
-  const files = new Map<string, Uint8Array>();
-  for (const [relative, entry] of wanted) files.set(relative, inflateEntry(zip, entry, work));
-  return files;
+    let unpacked = 0;
+    let deflated = 0;
+    for (const { name, entry } of wanted.values()) {
+      const method = entry.compressionMethod;
+      if (method !== 0 && method !== 8) throw new Error(`${name}: unknown compression type ${method}`);
+      if (entry.isEncrypted()) throw new Error(`${name}: encrypted, which is not supported`);
+      unpacked += entry.uncompressedSize;
+      if (method === 8) deflated += entry.compressedSize;
+    }
+    if (unpacked > MAX_ZIP_UNPACKED_BYTES) {
+      throw new Refused(`the uploaded zip was refused: its files named like exercise files (NN-name.ts) come to more than ${MAX_ZIP_UNPACKED_BYTES} bytes unpacked; zip only the exercises/ folder`);
+    }
+    if (deflated > MAX_ZIP_DEFLATED_BYTES) {
+      throw new Refused(`the uploaded zip was refused: its files named like exercise files (NN-name.ts) hold more than ${MAX_ZIP_DEFLATED_BYTES} bytes of compressed data; zip only the exercises/ folder`);
+    }
+
+    const files = new Map<string, Buffer>();
+    for (const [relative, item] of wanted) files.set(relative, await contents(zipfile, item));
+    return files;
+  } finally {
+    zipfile.close();
+  }
 }
 
-/** An entry's bytes, inflated a slice at a time and stopped as soon as they pass the size its header gives. */
-function inflateEntry(zip: Uint8Array, entry: Taken, work: ZipWork): Uint8Array {
-  const packed = zip.subarray(entry.start, entry.end);
-  const tooLarge = () =>
-    new Error(`the uploaded zip was refused: ${entry.name}: larger than ${entry.claimed} bytes once unpacked, the size its header gives; nothing was extracted`);
-  if (entry.method === 0) {
-    if (packed.length > entry.claimed) throw tooLarge();
-    work.packedBytes += packed.length;
-    work.unpackedBytes += packed.length;
-    return packed.slice();
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const inflater = new Inflate((chunk) => {
-    size += chunk.length;
-    work.unpackedBytes += chunk.length;
-    if (size <= entry.claimed) chunks.push(chunk);
-  });
+/** An entry's bytes; yauzl stops the stream as soon as they pass the size its header gives. */
+async function contents(zipfile: ZipFile, { name, entry }: Taken): Promise<Buffer> {
+  const chunks: Buffer[] = [];
   try {
-    for (let at = 0; at < packed.length && size <= entry.claimed; at += INFLATE_SLICE_BYTES) {
-      const slice = packed.subarray(at, at + INFLATE_SLICE_BYTES);
-      work.packedBytes += slice.length;
-      inflater.push(slice, at + INFLATE_SLICE_BYTES >= packed.length);
-    }
+    const stream = await zipfile.openReadStreamPromise(entry);
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
   } catch (error) {
-    throw new Unreadable(`${entry.name}: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    // yauzl's validateEntrySizes, past the size the header gives; "not enough bytes" is merely unreadable.
+    if (message.startsWith("too many bytes in the stream")) {
+      throw new Refused(`the uploaded zip was refused: ${name}: larger than ${entry.uncompressedSize} bytes once unpacked, the size its header gives; nothing was extracted`);
+    }
+    throw new Error(`${name}: ${message}`);
   }
-  if (size > entry.claimed) throw tooLarge();
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -178,71 +158,29 @@ function inflateEntry(zip: Uint8Array, entry: Taken, work: ZipWork): Uint8Array 
  * MAX_EXERCISE_FILE_BYTES unpacked by their header, with where their data lies; more than
  * MAX_ZIP_EXERCISE_FILES of them are refused. Reads headers only.
  */
-function exerciseEntries(zip: Uint8Array): Taken[] {
-  const u16 = (at: number): number => {
-    if (at < 0 || at + 2 > zip.length) throw new Unreadable("invalid zip data");
-    return zip[at] | (zip[at + 1] << 8);
-  };
-  const u32 = (at: number): number => (u16(at) | (u16(at + 2) << 16)) >>> 0;
-  const u64 = (at: number): number => u32(at) + u32(at + 4) * 2 ** 32;
-
-  // The end-of-central-directory record, within the last 64 KiB (its comment) of the zip.
-  let end = zip.length - 22;
-  while (end >= 0 && u32(end) !== 0x06054b50) {
-    if (zip.length - end > 65_558) end = -1;
-    else end--;
-  }
-  if (end < 0) throw new Unreadable("invalid zip data");
-  let count = u16(end + 10);
-  let at = u32(end + 16);
-  if (end >= 20 && u32(end - 20) === 0x07064b50) {
-    const end64 = u64(end - 12);
-    if (u32(end64) === 0x06064b50) {
-      count = u64(end64 + 32);
-      at = u64(end64 + 48);
-    }
-  }
-
+async function exerciseEntries(zipfile: ZipFile): Promise<Taken[]> {
   const taken: Taken[] = [];
-  for (let i = 0; i < count; i++) {
-    if (u32(at) !== 0x02014b50) throw new Unreadable("invalid zip data");
-    const flags = u16(at + 8);
-    const nameLength = u16(at + 28);
-    const extraLength = u16(at + 30);
-    if (at + 46 + nameLength > zip.length) throw new Unreadable("invalid zip data");
-    const name = strFromU8(zip.subarray(at + 46, at + 46 + nameLength), !(flags & 0x800));
-    let packedSize = u32(at + 20);
-    let claimed = u32(at + 24);
-    let header = u32(at + 42);
-    if (packedSize === 0xffffffff || claimed === 0xffffffff || header === 0xffffffff) {
-      // Zip64: the fields that overflowed are in an extra field, in this order.
-      for (let x = at + 46 + nameLength; x + 4 <= at + 46 + nameLength + extraLength; x += 4 + u16(x + 2)) {
-        if (u16(x) !== 1) continue;
-        let field = x + 4;
-        if (claimed === 0xffffffff) (claimed = u64(field)), (field += 8);
-        if (packedSize === 0xffffffff) (packedSize = u64(field)), (field += 8);
-        if (header === 0xffffffff) header = u64(field);
-        break;
-      }
-    }
-    const method = u16(at + 10);
-    at += 46 + nameLength + extraLength + u16(at + 32);
-
+  for await (const entry of zipfile.eachEntry()) {
+    // Strict: a name's backslashes are kept, so "a\\01-alpha.ts" is not taken for a path, as before.
+    const name = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
     if (
       !EXERCISE_ENTRY.test(name) ||
-      claimed > MAX_EXERCISE_FILE_BYTES ||
+      entry.uncompressedSize > MAX_EXERCISE_FILE_BYTES ||
       name.split("/").some((part) => SKIPPED_DIRS.has(part))
     ) {
       continue;
     }
     if (taken.length === MAX_ZIP_EXERCISE_FILES) {
-      throw new Error(`the uploaded zip holds more than ${MAX_ZIP_EXERCISE_FILES} files named like exercise files (NN-name.ts); zip only the exercises/ folder`);
+      throw new Refused(`the uploaded zip holds more than ${MAX_ZIP_EXERCISE_FILES} files named like exercise files (NN-name.ts); zip only the exercises/ folder`);
     }
-    if (u32(header) !== 0x04034b50) throw new Unreadable(`${name}: invalid zip data`);
-    const start = header + 30 + u16(header + 26) + u16(header + 28);
-    const stop = start + packedSize;
-    if (stop > zip.length) throw new Unreadable(`${name}: its data runs past the end of the zip`);
-    taken.push({ name, method, packedSize, claimed, header, start, end: stop });
+    let dataStart: number;
+    try {
+      // Also checks that the entry's data lies within the zip.
+      dataStart = (await zipfile.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
+    } catch (error) {
+      throw new Error(`${name}: ${(error as Error).message}`);
+    }
+    taken.push({ name, entry, header: entry.relativeOffsetOfLocalHeader, end: dataStart + entry.compressedSize });
   }
   return taken;
 }
