@@ -447,7 +447,14 @@ function describeError(error: unknown): { name: string; message: string } {
 /** A JSON-safe copy of `value` (Infinity, undefined, cycles, functions made printable), capped in size. */
 export function jsonSafe(value: unknown, maxChars = VALUE_CHARS_MAX): unknown {
   if (value === undefined) return undefined;
-  const text = safeString(value);
+  let text: string;
+  try {
+    text = safeString(shown(value, { left: maxChars }, new WeakSet()));
+  } catch {
+    // A part that cannot be copied (a map keyed by objects without a string form) is the grader's
+    // own value, never an answer (answers arrive as plain data): written out whole, as before.
+    text = safeString(value);
+  }
   if (text.length > maxChars) return `${text.slice(0, maxChars)}… (truncated)`;
   try {
     return JSON.parse(text);
@@ -456,7 +463,65 @@ export function jsonSafe(value: unknown, maxChars = VALUE_CHARS_MAX): unknown {
   }
 }
 
-function safeString(value: unknown): string {
+/**
+ * The part of `value` that JSON text of `budget.left` characters can show, copied without
+ * visiting the rest: an answer of two million numbers is one array for the judge's check, and
+ * writing it all out only to keep its first 4,000 characters cost seconds a case, on the judge's
+ * time. Every part (a number, a string, an array, an object) takes at least one character of the
+ * text, so the first `budget.left` parts in the order JSON.stringify writes them are kept as they
+ * are, and the text of the copy begins with the same `budget.left` characters as that of `value`;
+ * what comes after is "…". Maps, sets and typed arrays become what safeString makes of them;
+ * objects with a toJSON of the judge's own (dates, FunctionRef) are kept whole.
+ */
+function shown(value: unknown, budget: { left: number }, seen: WeakSet<object>): unknown {
+  if (budget.left-- <= 0) return "…";
+  if (typeof value === "string") return value.length > budget.left + 2 ? value.slice(0, budget.left + 2) : value;
+  if (value === null || typeof value !== "object") return value;
+  if (seen.has(value)) return "[cycle]";
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return value;
+  // Written as what they become, which is the same part of the text: counted once.
+  const as = (copy: unknown): unknown => {
+    seen.add(value);
+    budget.left++;
+    return shown(copy, budget, seen);
+  };
+  // All of a map's entries: an object puts keys like "0" first, wherever they were in the map (and
+  // maps are the grader's own values: answers arrive as plain data).
+  if (value instanceof Map) return as(Object.fromEntries(value));
+  if (value instanceof Set) return as(firstOf(value.values(), budget.left + 1));
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return as(firstOf((value as unknown as Iterable<number>)[Symbol.iterator](), budget.left + 1));
+  seen.add(value);
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      if (budget.left <= 0) {
+        out.push("…");
+        break;
+      }
+      out.push(shown(value[i], budget, seen));
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if (budget.left <= 0) {
+      out["…"] = "…";
+      break;
+    }
+    out[key] = shown((value as Record<string, unknown>)[key], budget, seen);
+  }
+  return out;
+}
+
+/** The first `n` items of an iterator. */
+function firstOf<T>(items: Iterator<T>, n: number): T[] {
+  const out: T[] = [];
+  for (let step = items.next(); !step.done && out.length < n; step = items.next()) out.push(step.value);
+  return out;
+}
+
+export function safeString(value: unknown): string {
   const seen = new WeakSet<object>();
   try {
     const text = JSON.stringify(value, (_key, v: unknown) => {

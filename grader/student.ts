@@ -207,11 +207,13 @@ class Handle {
   async run(steps: Step[], options: Fresh = {}): Promise<StepResults> {
     const reply = await this.request({ op: "run", steps: steps.map((s) => ({ ...s, args: s.args.map(toWireArg) })), ...(options.fresh ? { fresh: true } : {}) });
     const results = Array.isArray(reply.results) ? (reply.results as { value?: unknown; argsAfter?: unknown }[]) : [];
+    const decoding = performance.now();
     const values = results.map((r) => fromWire(r?.value));
     const argsAfter = results.map((r) => {
       const after = r && r.argsAfter !== undefined ? fromWire(r.argsAfter) : undefined;
       return Array.isArray(after) ? after : undefined;
     });
+    this.chargeDecoding(performance.now() - decoding);
     const error = studentError(reply.error);
     if (!error && results.length !== steps.length) throw new SandboxFailure("the exercise's process sent a reply that does not fit the request");
     return { values, argsAfter, ...(error ? { error, at: typeof reply.at === "number" ? reply.at : values.length } : {}) };
@@ -222,7 +224,9 @@ class Handle {
     const wireConfig = toWireArg({ ...rest, ...(reads ? { reads: { ...reads, routing: undefined } } : {}) });
     const spec: RouterSpec = "export" in router ? router : { byPurpose: Object.fromEntries(Object.entries(router.byPurpose).map(([p, s]) => [p, "routing" in s ? { routing: toWireArg(s.routing) } : { ...s, args: s.args.map(toWireArg) }])) };
     const reply = await this.request({ op: "route", config: wireConfig, router: spec, ...(options.fresh ? { fresh: true } : {}) });
+    const decoding = performance.now();
     const decisions = Array.isArray(reply.decisions) ? reply.decisions.map((d) => fromWire(d)) : [];
+    this.chargeDecoding(performance.now() - decoding);
     const draws = Array.isArray(reply.draws) ? reply.draws.map((n) => (Number.isInteger(n) && (n as number) >= 0 ? (n as number) : -1)) : [];
     return { decisions, draws, ...(reply.error ? { error: studentError(reply.error) } : {}) };
   }
@@ -455,6 +459,16 @@ class Handle {
     this.trips++;
     const each = spent.cpuMs / questions;
     this.cpuPerQuestionMs = this.cpuPerQuestionMs === 0 ? each : 0.8 * this.cpuPerQuestionMs + 0.2 * each;
+  }
+
+  /**
+   * The judge's time rebuilding an answer from its wire form (a huge answer takes long) is the
+   * case's, and the exercise's, as the time reading it was (sandbox/client.ts).
+   */
+  private chargeDecoding(ms: number): void {
+    this.cpuUsedMs += ms;
+    const budget = caseBudget.getStore();
+    if (budget) budget.cpuLeftMs = Math.max(0, budget.cpuLeftMs - ms);
   }
 
   private charge(spent: Spent, budget: CaseBudget): void {
