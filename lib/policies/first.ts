@@ -28,9 +28,12 @@ export const firstKind: AckPolicyKind<FirstPolicy> = {
     if (!Array.isArray(standbys) || standbys.length === 0) {
       throw new ConfigError(`${field}.standbys`, standbys, 'it must list followers in priority order, e.g. ["A", "B"]');
     }
+    // A set, not indexOf: a list of 100,000 names took the check minutes.
+    const listed = new Set<string>();
     standbys.forEach((name, i) => {
       if (typeof name !== "string" || name === "") throw new ConfigError(`${field}.standbys[${i}]`, name, 'it must be a follower\'s name, e.g. "A"');
-      if (standbys.indexOf(name) !== i) throw new ConfigError(`${field}.standbys[${i}]`, name, "each follower is listed once");
+      if (listed.has(name)) throw new ConfigError(`${field}.standbys[${i}]`, name, "each follower is listed once");
+      listed.add(name);
     });
     const k = checkInteger(`${field}.k`, raw.k, 1, standbys.length);
     return { kind: "first", k, standbys: [...(standbys as string[])], ...ackCommon(raw, field) };
