@@ -257,9 +257,15 @@ export function momentRun(p: LinkProfile, setting: DetectorSetting, m: Moment): 
     endMs = sentAt + lead + 3 * p.outageBudgetMs;
   }
   config.faults = faults;
-  config.workload = { writesPerSec: 20, durationMs: Math.ceil(endMs) };
+  // Writes only keep the run going until endMs (the verdict reads the failovers): at most
+  // MOMENT_WRITES_MAX of them, so that a setting of hours (heartbeatMs 4e7) is not millions of
+  // writes for the judge to simulate. Runs up to 100 s, which any sensible setting stays far
+  // below, keep their 20 writes/s.
+  config.workload = { writesPerSec: Math.min(20, (MOMENT_WRITES_MAX * 1000) / Math.ceil(endMs)), durationMs: Math.ceil(endMs) };
   return config;
 }
+
+const MOMENT_WRITES_MAX = 2_000;
 
 /** Words for a moment, for feedback. */
 export function describeMoment(p: LinkProfile, setting: DetectorSetting, m: Moment): string {

@@ -13,7 +13,7 @@ import { expectedWritesLost } from "../../solutions/02-data-loss-window";
 import { AIMED_CLUSTERS, aimedCluster, checkElection, type Follower } from "../exercises/05-leader-election.support";
 import { judgeService, runService, SERVICE_NAMES, SERVICES, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
 import { chooseAckPolicy } from "../../solutions/04-choose-ack-policy";
-import { AIMED_PROFILES, aimedProfile, checkSetting, judgeMoment, worstMoments, type LinkProfile } from "../exercises/07-detector-timeout.support";
+import { AIMED_PROFILES, aimedProfile, checkSetting, judgeMoment, momentRun, TEXT_EXAMPLE, worstMoments, type LinkProfile } from "../exercises/07-detector-timeout.support";
 import { seedsTakingTurns, turnOf } from "./aims";
 
 describe("seedsTakingTurns", () => {
@@ -137,6 +137,16 @@ describe("04: the reference answer meets every target with room to spare at the 
       const outcome = runService(service, policy, seed, undefined, moment!.crashAtMs);
       expect(outcome.commitLatencyMsP99, `seed ${seed}: p99 commit latency`).toBeLessThanOrEqual(0.8 * service.commitLatencyMsP99Max);
       expect(outcome.lostWrites, `seed ${seed}: acknowledged writes lost`).toBeLessThanOrEqual(0.5 * service.lostWritesMax);
+    }
+  });
+});
+
+describe("07: a moment's run is a bounded amount of work for the judge, whatever the setting", () => {
+  test("a setting of hours gets at most 2,000 writes; a sensible one keeps its 20 writes/s", () => {
+    for (const m of worstMoments(TEXT_EXAMPLE)) {
+      const huge = momentRun(TEXT_EXAMPLE, { heartbeatMs: 4e7, timeoutMs: 4e7 }, { ...m, beat: 40 }).workload!;
+      expect(((huge.writesPerSec ?? 0) * (huge.durationMs ?? 0)) / 1000).toBeLessThanOrEqual(2_000);
+      expect(momentRun(TEXT_EXAMPLE, { heartbeatMs: 100, timeoutMs: 400 }, m).workload!.writesPerSec).toBe(20);
     }
   });
 });
