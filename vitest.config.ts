@@ -8,5 +8,8 @@ export default defineConfig({
     include: ["lib/**/*.test.ts", "workbook/**/*.test.ts", "grader/**/*.test.ts", "scripts/**/*.test.ts", "instructor/**/*.test.ts", "pg-lab/**/*.test.ts", "bench/**/*.test.ts"],
     exclude: ["grader/exercises/**", "node_modules/**"],
     testTimeout: 60_000,
+    // Clean-up hooks remove copies of the project (a grader copy, a release); on a busy machine
+    // that took over vitest's default of 10 s.
+    hookTimeout: 120_000,
   },
 });
