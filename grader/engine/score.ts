@@ -7,6 +7,7 @@
  * Feedback is built here, so hidden tests never show their seeds or inputs.
  */
 import type { CaseRecord, GradedMeta } from "../graded";
+import { printable } from "../format/text";
 import { DEFAULT_TIMEOUT_MS } from "../graded-defaults";
 import type { Exercise, ManifestTest } from "./exercises";
 import { roundScore, type ExerciseReport, type TestReport } from "./report";
@@ -207,8 +208,7 @@ function clean(text: string, ctx: ScoreContext): string {
   let out = ctx.stagePath ? text.split(ctx.stagePath).join(ctx.displayDir) : text;
   if (ctx.buildPath) out = out.split(`${ctx.buildPath}/`).join(`${ctx.displayDir}/`).replace(/(\d{2}-[a-z0-9-]+)\.mjs\b/g, "$1.ts");
   for (const s of ctx.redact) if (s) out = out.split(s).join("[redacted]");
-  // eslint-disable-next-line no-control-regex
-  return out.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "\ufffd");
+  return printable(out);
 }
 
 export type { GradedMeta };

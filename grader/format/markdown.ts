@@ -10,12 +10,12 @@ import type { GradeReport } from "../engine/report";
 
 /** Text for a table cell or inline Markdown (`**name**`): one line, no HTML, no link, code span or cell of its own. */
 export function inline(text: string): string {
-  return text
-    .replace(/\r\n|[\r\n\u2028\u2029]/g, " ")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/[\\`*_[\]|~]/g, "\\$&");
+  return escapedLine(text).replace(/[\\`*_[\]|~]/g, "\\$&");
+}
+
+/** `text` on one line (line breaks as spaces), with &, < and > as HTML entities. */
+function escapedLine(text: string): string {
+  return text.replace(/\r\n|[\r\n\u2028\u2029]/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /**
@@ -31,12 +31,7 @@ export function paragraph(text: string): string {
 
 /** Text inside an HTML element (the `<summary>` line of an HTML block): one line, no tags. */
 function html(text: string): string {
-  return text
-    .replace(/\r\n|[\r\n\u2028\u2029]/g, " ")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
+  return escapedLine(text).replace(/"/g, "&quot;");
 }
 
 /**

@@ -1,14 +1,9 @@
 /** The terminal table: one block per exercise, one line per test, feedback under failures. */
 import type { GradeReport, TestReport } from "../engine/report";
+import { printable } from "./text";
 
 const MARK: Record<TestReport["status"], string> = { passed: "✔", partial: "◐", failed: "✘" };
 
-/**
- * Control characters shown as "\uFFFD", as the scorer already records them (engine/score.ts): a
- * terminal escape in feedback cannot redraw the score, nor a carriage return the start of a line.
- */
-// eslint-disable-next-line no-control-regex
-const printable = (text: string): string => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "\ufffd");
 
 /**
  * Text that may hold what a student's code printed (feedback, a type error), one terminal line

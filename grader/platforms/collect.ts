@@ -12,6 +12,11 @@ import { join, relative, sep } from "node:path";
 /** An exercise file name such as `01-read-your-writes.ts`. */
 const EXERCISE_FILE = /^\d{2}-[a-z0-9][a-z0-9-]*\.ts$/;
 
+/** Whether `name` (a file's name, without its folder) is named like an exercise file: NN-name.ts. */
+export function isExerciseFileName(name: string): boolean {
+  return EXERCISE_FILE.test(name);
+}
+
 /** Folders never searched: dependencies and version-control data are not student answers. */
 export const SKIPPED_DIRS = new Set(["node_modules", ".git", ".jupyter", "dist", "__MACOSX"]);
 
@@ -32,7 +37,7 @@ export interface CollectedSubmission {
 /** The exercise file names of a grader copy: `exercises/NN-name.ts`, sorted. */
 export function exerciseFileNames(graderRoot: string): string[] {
   return readdirSync(join(graderRoot, "exercises"))
-    .filter((name) => EXERCISE_FILE.test(name))
+    .filter(isExerciseFileName)
     .sort();
 }
 

@@ -20,9 +20,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize, sep } from "node:path";
 import { type Entry, type ZipFile, fromBufferPromise, getFileNameLowLevel } from "yauzl";
-import { MAX_EXERCISE_FILE_BYTES, SKIPPED_DIRS } from "./collect";
+import { isExerciseFileName, MAX_EXERCISE_FILE_BYTES, SKIPPED_DIRS } from "./collect";
 
-const EXERCISE_ENTRY = /(^|\/)\d{2}-[a-z0-9][a-z0-9-]*\.ts$/;
 
 /** Files named like exercise files that one zip may hold: a submission has one per exercise, and perhaps a few copies. */
 export const MAX_ZIP_EXERCISE_FILES = 200;
@@ -164,7 +163,7 @@ async function exerciseEntries(zipfile: ZipFile): Promise<Taken[]> {
     // Strict: a name's backslashes are kept, so "a\\01-alpha.ts" is not taken for a path, as before.
     const name = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
     if (
-      !EXERCISE_ENTRY.test(name) ||
+      !isExerciseFileName(name.slice(name.lastIndexOf("/") + 1)) ||
       entry.uncompressedSize > MAX_EXERCISE_FILE_BYTES ||
       name.split("/").some((part) => SKIPPED_DIRS.has(part))
     ) {
