@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from "node:os";
 import { consoleProgress } from "./batch-progress";
-import { runBatch } from "./batch";
+import { BatchInputError, runBatch } from "./batch";
 import { runsAsScript } from "./project";
 import { isolation } from "./sandbox/launch";
 
@@ -86,11 +86,18 @@ export async function batchMain(argv: readonly string[]): Promise<number> {
   }
   const iso = isolation();
   if (!iso.network || !iso.processes) process.stderr.write(`warning: ${iso.summary}\n`);
-  const summary = await runBatch({
-    ...args,
-    workers: args.workers ?? availableParallelism(),
-    progress: consoleProgress(process.stderr),
-  });
+  let summary: Awaited<ReturnType<typeof runBatch>>;
+  try {
+    summary = await runBatch({
+      ...args,
+      workers: args.workers ?? availableParallelism(),
+      progress: consoleProgress(process.stderr),
+    });
+  } catch (error) {
+    if (!(error instanceof BatchInputError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
   process.stdout.write(`Gradebook: ${summary.csvPath}\nReports:   ${summary.reportsDir}/\n`);
   // Submissions that could not be graded are in the gradebook; the batch itself succeeded.
   return 0;

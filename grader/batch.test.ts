@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { zipSync, strToU8 } from "fflate";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { listSubmissions, runBatch } from "./batch";
+import { fileSafeNames, listSubmissions, runBatch } from "./batch";
 import { parseBatchArgs } from "./batch-cli";
 import { clock, consoleProgress } from "./batch-progress";
 import { gradebookCsv } from "./gradebook";
@@ -64,6 +65,23 @@ describe("runBatch", () => {
     expect(lines.filter((l) => /^\[\d\/5\] \w+: /.test(l))).toHaveLength(5);
     expect(lines).toContain("a chunk of 1 stopped (exit code 3): boom: the grader crashed on 01-alpha; grading its submissions one at a time\n");
     expect(lines.at(-1)).toMatch(/^Graded 3 of 5 submissions in .*; 2 could not be graded/);
+  });
+
+  it("keeps submissions whose ids differ only in characters a file name cannot carry apart", async () => {
+    const subs = join(work, "look-alike");
+    write(join(subs, "e2 zoë/01-alpha.ts"), "full");
+    write(join(subs, "e2 zoé/01-alpha.ts"), "half");
+    const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "look-alike.csv"), graderRoot: grader, lanes: 1, chunkSize: 2 });
+    expect(summary.outcomes.map((o) => [o.id, o.score])).toEqual([
+      ["e2 zoé", 5],
+      ["e2 zoë", 10],
+    ]);
+    expect(readdirSync(summary.reportsDir).sort()).toEqual(["e2_zo_-2.json", "e2_zo_.json"]);
+    const reports = readdirSync(summary.reportsDir).map((f) => JSON.parse(readFileSync(join(summary.reportsDir, f), "utf8")));
+    expect(reports.map((r) => [r.submission, r.score]).sort()).toEqual([
+      ["e2 zoé", 5],
+      ["e2 zoë", 10],
+    ]);
   });
 
   it("grades the rest of a chunk one by one when one submission brings its scorer down", async () => {
@@ -157,6 +175,28 @@ describe("listSubmissions", () => {
   it("says what a submissions folder must hold when it is missing", () => {
     expect(() => listSubmissions(join(work, "nope"))).toThrow(/is not a folder; give a folder with one sub-folder or \.zip per submission/);
   });
+
+  it("gives a link to nothing and a .zip that is not a file a row each, and a zip beside a folder of its name its own id", () => {
+    const dir = join(work, "odd-entries");
+    mkdirSync(join(dir, "e4"), { recursive: true });
+    writeFileSync(join(dir, "e4.zip"), zipSync({ "05-x.ts": strToU8("x") }));
+    symlinkSync("/nonexistent-rl-test", join(dir, "dangling"));
+    execFileSync("mkfifo", [join(dir, "pipe.zip")]);
+    writeFileSync(join(dir, "notes.txt"), "not a submission");
+    const found = listSubmissions(dir);
+    expect(found.map((s) => [s.id, s.zipped, s.problem?.replace(/ \(.*/, "")])).toEqual([
+      ["dangling", false, "dangling cannot be opened"],
+      ["e4", false, undefined],
+      ["e4.zip", true, undefined],
+      ["pipe", true, "pipe.zip is not a file"],
+    ]);
+  });
+});
+
+describe("fileSafeNames", () => {
+  it("keeps ids that differ only in unsafe characters, or in case, apart", () => {
+    expect(fileSafeNames(["e2 zoë", "e2 zoé", "E2_zo_", "bob", "bob.zip"])).toEqual(["e2_zo_", "e2_zo_-2", "E2_zo_-3", "bob", "bob.zip"]);
+  });
 });
 
 describe("gradebookCsv", () => {
@@ -164,9 +204,10 @@ describe("gradebookCsv", () => {
     const csv = gradebookCsv([
       { id: "=HYPERLINK(1)", score: 1.23456, maxScore: 2, exercises: { "01": 1.23456 } },
       { id: "o'neil, j", score: 0, maxScore: 0, exercises: {}, error: 'said "no"' },
+      { id: "-1+cmd|' /C calc'!A0", score: -1.5, maxScore: 2, exercises: { "01": -1.5 } },
     ]);
     expect(csv).toBe(
-      "id,score,max,01,error\r\n'=HYPERLINK(1),1.23,2,1.23,\r\n\"o'neil, j\",0,2,0,\"said \"\"no\"\"\"\r\n",
+      "id,score,max,01,error\r\n'=HYPERLINK(1),1.23,2,1.23,\r\n\"o'neil, j\",0,2,0,\"said \"\"no\"\"\"\r\n'-1+cmd|' /C calc'!A0,-1.5,2,-1.5,\r\n",
     );
   });
 });

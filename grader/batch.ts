@@ -9,8 +9,8 @@
  * row.
  */
 import { availableParallelism, tmpdir } from "node:os";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { collectSubmission, describeCollection, exerciseFileNames, stageSubmission } from "./platforms/collect";
 import { gradeUpload } from "./platforms/grade-upload";
 import { parseReport, tail, type GradeReport } from "./platforms/report";
@@ -68,22 +68,63 @@ export interface Submission {
   id: string;
   path: string;
   zipped: boolean;
+  /** Why this entry of the submissions folder cannot be read as a submission (it gets an error row). */
+  problem?: string;
 }
 
-/** The submissions in a folder: its sub-folders and .zip files, sorted by id. Hidden entries are skipped. */
+/** A submissions folder that cannot be graded at all: the command's message, not a crash. */
+export class BatchInputError extends Error {}
+
+/**
+ * The submissions in a folder: its sub-folders and .zip files, sorted by id. Hidden entries are
+ * skipped. Entries at this level are the instructor's (a folder of downloads), so links are
+ * followed; one that leads nowhere, or a `.zip` that is not a file, gets an error row of its own.
+ * A folder `x` and a file `x.zip` would share the id `x`: the zip's id is then `x.zip`.
+ */
 export function listSubmissions(dir: string): Submission[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new Error(`--batch: ${dir} is not a folder; give a folder with one sub-folder or .zip per submission`);
+    throw new BatchInputError(`--batch: ${dir} is not a folder; give a folder with one sub-folder or .zip per submission`);
   }
   const found: Submission[] = [];
-  for (const name of readdirSync(dir).sort()) {
+  const names = readdirSync(dir).sort();
+  const folders = new Set<string>();
+  for (const name of names) {
     if (name.startsWith(".")) continue;
     const path = join(dir, name);
-    const stat = statSync(path);
-    if (stat.isDirectory()) found.push({ id: name, path, zipped: false });
-    else if (stat.isFile() && name.toLowerCase().endsWith(".zip")) found.push({ id: name.slice(0, -4), path, zipped: true });
+    let stat: Stats;
+    try {
+      stat = statSync(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      found.push({ id: name, path, zipped: false, problem: `${name} cannot be opened (${code}): a link to nothing, or not readable by the grader` });
+      continue;
+    }
+    if (stat.isDirectory()) {
+      folders.add(name);
+      found.push({ id: name, path, zipped: false });
+    } else if (name.toLowerCase().endsWith(".zip")) {
+      const problem = stat.isFile() ? undefined : `${name} is not a file (a pipe, socket or device): give the zip itself`;
+      found.push({ id: name.slice(0, -4), path, zipped: true, ...(problem ? { problem } : {}) });
+    }
   }
-  return found;
+  for (const s of found) if (s.zipped && folders.has(s.id)) s.id = basename(s.path);
+  return found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * A name for each submission's scratch folder and report file: its id with characters a file
+ * name should not carry replaced, made unique (ids that differ only in such characters, such as
+ * "zoë" and "zoé", would otherwise share a folder and a report).
+ */
+export function fileSafeNames(ids: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return ids.map((id) => {
+    const base = id.replace(/[^A-Za-z0-9._@+-]/g, "_");
+    let name = base;
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}-${n}`;
+    taken.add(name.toLowerCase());
+    return name;
+  });
 }
 
 /** A submission with its exercise files staged in a folder of their own. */
@@ -135,7 +176,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     const names = exerciseFileNames(graderRoot);
     // One at a time: one upload in memory at once.
     const prepared: Prepared[] = [];
-    for (const s of submissions) prepared.push(await prepare(s, names, ctx));
+    const safeNames = fileSafeNames(submissions.map((s) => s.id));
+    for (const [i, s] of submissions.entries()) prepared.push(await prepare(s, safeNames[i], names, ctx));
     for (const p of prepared.filter((p) => p.error)) record(ctx, p, errorOutcome(p, p.error!, 0));
     const ready = prepared.filter((p) => !p.error);
     const chunks: Prepared[][] = [];
@@ -155,8 +197,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   return { outcomes, csvPath, reportsDir, wallMs };
 }
 
-async function prepare(submission: Submission, names: string[], ctx: Context): Promise<Prepared> {
-  const safeId = submission.id.replace(/[^A-Za-z0-9._@+-]/g, "_");
+async function prepare(submission: Submission, safeId: string, names: string[], ctx: Context): Promise<Prepared> {
   const base = join(ctx.workDir, safeId);
   const prepared: Prepared = {
     submission,
@@ -166,6 +207,7 @@ async function prepare(submission: Submission, names: string[], ctx: Context): P
     reportPath: join(ctx.reportsDir, `${safeId}.json`),
   };
   try {
+    if (submission.problem) throw new Error(submission.problem);
     if (submission.zipped) {
       prepared.uploadDir = join(base, "upload");
       await extractZip(readFileSync(submission.path), prepared.uploadDir);

@@ -65,6 +65,10 @@ export interface CanvasGradebook {
   noSubmission: string[];
   /** Students whose submission could not be graded (zero in the file), with the reason. */
   errors: { student: string; error: string }[];
+  /** The points the scores are out of in the file (the batch's own, or `points` when given). */
+  pointsPossible: number;
+  /** Things to check before importing, such as points that differ from the assignment's in Canvas. */
+  warnings: string[];
 }
 
 /**
@@ -78,7 +82,7 @@ export interface CanvasGradebook {
 export function canvasGradebook(
   rows: readonly GradebookRow[],
   exportRecords: readonly Record<string, string>[],
-  options: { assignment: string; matchColumn?: string },
+  options: { assignment: string; matchColumn?: string; points?: number },
 ): CanvasGradebook {
   const header = Object.keys(exportRecords[0] ?? {});
   const missing = CANVAS_IDENTITY.filter((column) => column !== "Student" && !header.includes(column));
@@ -102,9 +106,28 @@ export function canvasGradebook(
     if (found.length === 0) unmatched.push(row.id);
     else byStudent.set(found[0], row);
   }
+  if (rows.length > 0 && byStudent.size === 0) {
+    throw new Error(
+      `none of the ${rows.length} submissions matches a student of the Canvas export by ${matchedBy} (submissions such as ${rows.slice(0, 3).map((r) => JSON.stringify(r.id)).join(", ")}; ` +
+        `the export's ${matchedBy} values look like ${students.slice(0, 3).map((s) => JSON.stringify(s[matchedBy] ?? "")).join(", ")}): ` +
+        `name each submission folder after the student as one of the columns ${CANVAS_MATCH_COLUMNS.join(", ")} does, or choose the column with --match`,
+    );
+  }
   const existing = header.find((column) => column === options.assignment || column.startsWith(`${options.assignment} (`));
   const assignment = existing ?? options.assignment;
-  const max = outOf(rows);
+  const batchMax = outOf(rows);
+  const max = options.points ?? batchMax;
+  const scale = (score: number) => (options.points === undefined || batchMax === 0 ? score : (score * options.points) / batchMax);
+  const warnings: string[] = [];
+  const pointsRow = exportRecords.find((r) => /^\s*Points Possible\s*$/.test(r.Student ?? ""));
+  const canvasPoints = existing && pointsRow ? Number(pointsRow[existing]) : NaN;
+  if (Number.isFinite(canvasPoints) && canvasPoints !== max) {
+    warnings.push(
+      `the assignment "${existing}" is worth ${canvasPoints} points in Canvas, and these scores are out of ${number(max)}: ` +
+        `Canvas keeps the assignment's ${canvasPoints} points, so a full score would read ${number((max / canvasPoints) * 100)}%. ` +
+        `Give --points ${canvasPoints} to scale the scores to it, or change the assignment's points in Canvas.`,
+    );
+  }
   const lines = [[...CANVAS_IDENTITY, assignment].map(cell).join(",")];
   lines.push(["Points Possible", "", "", "", "", number(max)].map(cell).join(","));
   const noSubmission: string[] = [];
@@ -113,10 +136,10 @@ export function canvasGradebook(
     const row = byStudent.get(student);
     if (!row) noSubmission.push(student.Student ?? student.ID);
     else if (row.error) errors.push({ student: student.Student ?? student.ID, error: row.error });
-    const score = row ? number(row.error ? 0 : row.score) : "";
+    const score = row ? number(row.error ? 0 : scale(row.score)) : "";
     lines.push([...CANVAS_IDENTITY.map((column) => student[column] ?? ""), score].map(cell).join(","));
   }
-  return { csv: csvText(lines), assignment, existingAssignment: existing !== undefined, matchedBy, unmatched, noSubmission, errors };
+  return { csv: csvText(lines), assignment, existingAssignment: existing !== undefined, matchedBy, unmatched, noSubmission, errors, pointsPossible: max, warnings };
 }
 
 /** Points keep at most two decimals (partial credit over many seeds gives long fractions). */
@@ -125,7 +148,8 @@ function number(value: number): string {
 }
 
 function cell(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+  // Only a whole number is let through as it is (a negative score): "-1+cmd|..." is a formula.
+  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

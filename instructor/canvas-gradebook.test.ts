@@ -88,6 +88,25 @@ describe("canvasGradebook", () => {
     );
   });
 
+  it("refuses a gradebook none of whose submissions names a student, saying what the names look like", () => {
+    const strangers: GradebookRow[] = [{ id: "alice", score: 1, maxScore: 2, exercises: {} }, { id: "bob", score: 2, maxScore: 2, exercises: {} }];
+    expect(() => canvasGradebook(strangers, csv(EXPORT), { assignment: "R", matchColumn: "SIS User ID" })).toThrow(
+      'none of the 2 submissions matches a student of the Canvas export by SIS User ID (submissions such as "alice", "bob"; the export\'s SIS User ID values look like "S-0001", "S-0002", "S-0003")',
+    );
+  });
+
+  it("warns when an existing assignment is worth other points in Canvas, and scales the scores to them with points", () => {
+    const plain = canvasGradebook(rows, csv(EXPORT), { assignment: "Lab 1" });
+    expect(plain.pointsPossible).toBe(20);
+    expect(plain.warnings).toEqual([
+      'the assignment "Lab 1 (1234)" is worth 10 points in Canvas, and these scores are out of 20: Canvas keeps the assignment\'s 10 points, so a full score would read 200%. Give --points 10 to scale the scores to it, or change the assignment\'s points in Canvas.',
+    ]);
+    const scaled = canvasGradebook(rows, csv(EXPORT), { assignment: "Lab 1", points: 10 });
+    expect(scaled.warnings).toEqual([]);
+    expect(rowsOf(scaled.csv).slice(1, 5).map((r) => r.at(-1))).toEqual(["10", "7.75", "0", "10"]);
+    expect(canvasGradebook(rows, csv(EXPORT), { assignment: "New lab" }).warnings).toEqual([]);
+  });
+
   it("says what to export when the file is not a Canvas gradebook export", () => {
     expect(() => canvasGradebook(rows, csv("name,email\nada,a@x"), { assignment: "R" })).toThrow(
       "the Canvas export has no column ID, SIS User ID, SIS Login ID, Section: export the gradebook from Canvas (Grades › Export › Export Entire Gradebook)",
@@ -113,5 +132,8 @@ describe("npm run canvas-gradebook", () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("--canvas-export FILE");
     expect(() => parseCanvasGradebookArgs(["--grades", "g.csv"])).toThrow("--canvas-export is required");
+    const base = ["--grades", "g.csv", "--canvas-export", "e.csv", "--out", "o.csv"];
+    expect(parseCanvasGradebookArgs([...base, "--points", "10"]).points).toBe(10);
+    expect(() => parseCanvasGradebookArgs([...base, "--points", "ten"])).toThrow('--points must be a positive number, got "ten"');
   });
 });

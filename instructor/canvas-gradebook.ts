@@ -21,6 +21,8 @@ export interface CanvasGradebookOptions {
   out: string;
   assignment: string;
   match?: string;
+  /** Scale the scores to this many points (the assignment's points in Canvas). */
+  points?: number;
 }
 
 function readCsv(path: string, what: string): Record<string, string>[] {
@@ -55,7 +57,7 @@ export function readGradebook(records: readonly Record<string, string>[], path: 
 
 export function convert(options: CanvasGradebookOptions): CanvasGradebook {
   const rows = readGradebook(readCsv(options.grades, "the batch gradebook"), options.grades);
-  const result = canvasGradebook(rows, readCsv(options.canvasExport, "the Canvas export"), { assignment: options.assignment, matchColumn: options.match });
+  const result = canvasGradebook(rows, readCsv(options.canvasExport, "the Canvas export"), { assignment: options.assignment, matchColumn: options.match, points: options.points });
   writeFileSync(resolve(options.out), result.csv);
   return result;
 }
@@ -67,11 +69,13 @@ const USAGE = `usage: npm run canvas-gradebook -- --grades grades.csv --canvas-e
   --assignment NAME     the assignment column: an existing assignment's name (as in the export), or a new
                         one Canvas creates (default "Replication Lab")
   --match COLUMN        the export column the submission folder names are (default: the first of
-                        SIS Login ID, SIS User ID, ID, Student that matches)`;
+                        SIS Login ID, SIS User ID, ID, Student that matches)
+  --points N            scale the scores to N points (an existing assignment's points in Canvas;
+                        default: the grader's own maximum)`;
 
 export function parseCanvasGradebookArgs(argv: readonly string[]): CanvasGradebookOptions {
-  const flags: Record<string, keyof CanvasGradebookOptions> = { "--grades": "grades", "--canvas-export": "canvasExport", "--out": "out", "--assignment": "assignment", "--match": "match" };
-  const options: Partial<CanvasGradebookOptions> = { assignment: "Replication Lab" };
+  const flags: Record<string, keyof CanvasGradebookOptions> = { "--grades": "grades", "--canvas-export": "canvasExport", "--out": "out", "--assignment": "assignment", "--match": "match", "--points": "points" };
+  const options: Partial<Record<keyof CanvasGradebookOptions, string>> = { assignment: "Replication Lab" };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "-h" || arg === "--help") throw new HelpRequested(USAGE);
@@ -82,7 +86,9 @@ export function parseCanvasGradebookArgs(argv: readonly string[]): CanvasGradebo
     options[field] = value;
   }
   for (const [flag, field] of Object.entries(flags).slice(0, 3)) if (!options[field]) throw new Error(`${flag} is required\n${USAGE}`);
-  return options as CanvasGradebookOptions;
+  const points = options.points === undefined ? undefined : Number(options.points);
+  if (points !== undefined && !(Number.isFinite(points) && points > 0)) throw new Error(`--points must be a positive number, got ${JSON.stringify(options.points)}`);
+  return { ...(options as Omit<CanvasGradebookOptions, "points">), ...(points !== undefined ? { points } : {}) };
 }
 
 if (isMain(import.meta.url)) {
@@ -90,7 +96,8 @@ if (isMain(import.meta.url)) {
     const options = parseCanvasGradebookArgs(process.argv.slice(2));
     const r = convert(options);
     const lines = [
-      `Wrote ${resolve(options.out)}: ${r.existingAssignment ? "updates" : "creates"} the assignment "${r.assignment}", submissions matched by ${r.matchedBy}.`,
+      `Wrote ${resolve(options.out)}: ${r.existingAssignment ? "updates" : "creates"} the assignment "${r.assignment}" (out of ${r.pointsPossible} points), submissions matched by ${r.matchedBy}.`,
+      ...r.warnings.map((w) => `Warning: ${w}`),
       ...(r.errors.length > 0 ? [`Scored zero, not graded (${r.errors.length}):`, ...r.errors.map((e) => `  ${e.student}: ${e.error}`)] : []),
       ...(r.unmatched.length > 0 ? [`Submissions that match no student of the export, left out (${r.unmatched.length}): ${r.unmatched.join(", ")}`] : []),
       ...(r.noSubmission.length > 0 ? [`Students without a submission, left blank (${r.noSubmission.length}): ${r.noSubmission.join("; ")}`] : []),
