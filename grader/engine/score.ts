@@ -126,7 +126,7 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
   }
   if (meta && meta.failures.length > 0 && !(meta.failures[0].case === "the test" && meta.total === 1)) {
     const failures = meta.failures.map((f) => cleanRecord(f, ctx));
-    const replay = replayCommand(exercise.id, failures[0]);
+    const replay = replayCommand(exercise.id, failures[0], ctx.displayDir);
     const lines = [`${meta.total - meta.passed} of ${meta.total} cases failed.`, ...failures.slice(0, 2).map((f) => describeCase(f))];
     if (replay) lines.push(`Replay the first: ${replay}${failures[0].drawable ? " (add --draw case.svg to draw it)" : ""}`);
     return { ...base, status, score, message: clean(lines.join("\n"), ctx), ...(cases ? { cases } : {}), failures, ...(replay ? { replay } : {}), ...replayed };
@@ -153,10 +153,15 @@ export function describeCase(f: CaseRecord): string {
   return lines.join("\n");
 }
 
-export function replayCommand(exerciseId: string, f: CaseRecord | undefined): string | undefined {
+/**
+ * The command that replays a failing case. Files graded from elsewhere than exercises/ (`--target
+ * solutions`, a folder of a student's files) are named, so the command replays what was graded.
+ */
+export function replayCommand(exerciseId: string, f: CaseRecord | undefined, target = "exercises"): string | undefined {
   if (!f) return undefined;
-  if (f.seed !== undefined) return `npm run replay -- ${exerciseId} --seed ${f.seed}`;
-  if (f.label !== undefined) return `npm run replay -- ${exerciseId} --case ${JSON.stringify(f.label)}`;
+  const from = target === "exercises" ? "" : ` --target ${/^[\w@%+=:,./-]+$/.test(target) ? target : `'${target.replace(/'/g, `'\\''`)}'`}`;
+  if (f.seed !== undefined) return `npm run replay -- ${exerciseId} --seed ${f.seed}${from}`;
+  if (f.label !== undefined) return `npm run replay -- ${exerciseId} --case ${JSON.stringify(f.label)}${from}`;
   return undefined;
 }
 

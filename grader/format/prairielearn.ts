@@ -61,7 +61,9 @@ function test(ex: ExerciseReport, t: TestReport): PrairieLearnTest {
 export function prairieLearnResults(report: GradeReport): PrairieLearnResults {
   const output = report.exercises.filter((ex) => ex.problem).map((ex) => `${ex.file}: ${ex.problem}`);
   if (report.error || (report.exercises.length > 0 && report.exercises.every(notGradable))) {
-    const reasons = report.error ? [report.error] : report.exercises.map((ex) => `${ex.file}: ${ex.problem}`);
+    // PrairieLearn counts no attempt for an ungradable submission, so the grader's "so this
+    // exercise scores zero" would contradict the message beside it.
+    const reasons = report.error ? [report.error] : report.exercises.map((ex) => `${ex.file}: ${ex.problem?.replace(/, so this exercise scores zero(?=:|$)/m, "")}`);
     return {
       gradable: false,
       message: report.error ? "The autograder could not grade this submission; no attempt was counted." : "Fix the file and submit again; no attempt was counted.",

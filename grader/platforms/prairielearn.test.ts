@@ -131,12 +131,16 @@ describe("prairieLearnResults", () => {
     });
   });
 
-  it("makes a file that does not compile, or was refused before running, not gradable with the reason", () => {
-    for (const problem of ["does not compile, so this exercise scores zero:\nexercises/05-x.ts:3:1 - error TS1005", "rejected before running, so this exercise scores zero:\nexercises/05-x.ts:1: imports node:fs"]) {
+  it("makes a file that does not compile, or was refused before running, not gradable with the reason (no attempt counted, so no zero either)", () => {
+    for (const [problem, shown] of [
+      ["does not compile, so this exercise scores zero:\nexercises/05-x.ts:3:1 - error TS1005", "does not compile:\nexercises/05-x.ts:3:1 - error TS1005"],
+      ["rejected before running, so this exercise scores zero:\nexercises/05-x.ts:1: imports node:fs", "rejected before running:\nexercises/05-x.ts:1: imports node:fs"],
+    ]) {
       const results = prairieLearnResults(report(problem));
       expect(results.gradable).toBe(false);
       expect(results.score).toBeUndefined();
-      expect(results.format_errors).toEqual([`exercises/05-x.ts: ${problem}`]);
+      expect(results.message).toBe("Fix the file and submit again; no attempt was counted.");
+      expect(results.format_errors).toEqual([`exercises/05-x.ts: ${shown}`]);
     }
   });
 
