@@ -73,7 +73,7 @@ function filesUsingId(root: string, id: string): string[] {
 
 function checkNotebookPath(root: string, notebook: string | undefined): void {
   if (notebook !== undefined && !existsSync(join(root, notebook))) {
-    throw new Error(`--notebook ${notebook}: no such notebook (give a path relative to the project, e.g. notebooks/03-lag.ipynb)`);
+    throw new Error(`--notebook ${notebook}: no such notebook (give a path relative to the project, e.g. notebooks/03-replication-lag.ipynb)`);
   }
 }
 
@@ -196,7 +196,7 @@ function describeScaffold({ names, files, cells }: Scaffold, notebook: string | 
     `Created exercise ${names.id}:`,
     ...files.map((f) => `  ${f}`),
     "",
-    `Next: fill in every ${TODO} (grep -rn "${TODO}" exercises solutions grader), then`,
+    `Next: fill in every ${TODO} (grep -rn "${TODO}" exercises solutions grader notebooks), then`,
     `  npm run grade -- --validate --only ${names.id}`,
     "passes when the solution scores full marks, the stub zero and both variants lose points.",
     "",
