@@ -22,7 +22,7 @@ import { focusRun, type RunResult } from "../lib";
 import type { CaseResult } from "./engine/report";
 import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, META_KEY } from "./graded-defaults";
 import { deriveSeeds, PUBLIC_SEED_KEY, randomSecret } from "./seeds";
-import { asCase, caseBackstopMs, CaseTimeout, freshSandboxes, gradingSettings, SandboxFailure, stopBusySandboxes } from "./student";
+import { asCase, caseBackstopMs, CaseTimeout, freshSandboxes, gradingSettings, SandboxFailure, stopBusySandboxes, StudentError, studentFrame } from "./student";
 
 export type Visibility = "public" | "hidden";
 
@@ -440,6 +440,8 @@ function exerciseIdOf(filepath: string): string {
 }
 
 function describeError(error: unknown): { name: string; message: string } {
+  const at = error instanceof StudentError ? studentFrame(error) : undefined;
+  if (at) return { name: error instanceof Error ? error.name : "Error", message: `${(error as Error).message} (at ${at})` };
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: "thrown value", message: safeString(error) };
 }

@@ -280,6 +280,27 @@ describe("a grading call that runs out of time", () => {
   }, 120_000);
 });
 
+describe("an error the student's code throws", () => {
+  test("is shown with its place in the student's own file, not the compiled one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rl-thrown-"));
+    try {
+      const entry = "export function chooseNewLeader(followers: readonly FollowerState[]): string | null {\n";
+      const text = solution("05-leader-election");
+      expect(text).toContain(entry);
+      const throwing = text.replace(entry, `${entry}  const nobody = followers.find((f) => f.name === "nobody") as FollowerState;\n  if (followers.length > 0) return nobody.name;\n`);
+      const line = throwing.split("\n").findIndex((l) => l.includes("return nobody.name")) + 1;
+      mkdirSync(join(dir, "mine"));
+      writeFileSync(join(dir, "mine", "05-leader-election.ts"), throwing);
+      const [report] = await gradeSubmissions([{ dir: join(dir, "mine"), display: "mine" }], { root, exercises: exercises.filter((e) => e.id === "05"), screen: false, publicOnly: true });
+      const messages = report.exercises[0].tests.map((t) => t.message).join("\n");
+      expect(messages).toContain(`threw TypeError: Cannot read properties of undefined (reading 'name') (at mine/05-leader-election.ts:${line}:`);
+      expect(messages).not.toMatch(/\.mjs|rl-thrown-/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe("submissions graded in one call never share a process", () => {
   test("what one submission leaves in its process's globals, the next one graded does not see", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rl-shared-process-"));

@@ -534,6 +534,16 @@ function studentError(raw: unknown): StudentError | undefined {
 /** Arguments are the judge's own data, sent in wire form; the sandbox reads them back with fromWire. */
 const toWireArg = (value: unknown): unknown => toWire(value);
 
+/**
+ * Where in the submission's own file an error its code threw was raised, `<sourceDir>/05-x.ts:12:5`
+ * (the report shows the folder as the student's), or undefined outside a grading run. The stub's
+ * "not implemented yet" is left as it is: its place says nothing.
+ */
+export function studentFrame(error: StudentError): string | undefined {
+  const settings = gradingSettings();
+  return settings && error.name !== "NotImplementedError" ? frameIn(error.stackText, settings.sourceDir) : undefined;
+}
+
 /** The first place of a stack trace in the submission's own files: `<sourceDir>/05-x.ts:12:5`. */
 function frameIn(stack: string, sourceDir: string): string | undefined {
   for (const line of stack.split("\n")) {
