@@ -206,17 +206,20 @@ async function prepare(submission: Submission, safeId: string, names: string[], 
     notes: "",
     reportPath: join(ctx.reportsDir, `${safeId}.json`),
   };
+  const leftOut: string[] = [];
   try {
     if (submission.problem) throw new Error(submission.problem);
     if (submission.zipped) {
       prepared.uploadDir = join(base, "upload");
-      await extractZip(readFileSync(submission.path), prepared.uploadDir);
+      await extractZip(submission.path, prepared.uploadDir, leftOut);
     }
-    const collected = collectSubmission(prepared.uploadDir, names);
+    const collected = collectSubmission(prepared.uploadDir, names, leftOut);
     prepared.notes = describeCollection(collected, prepared.uploadDir);
     // Nothing to grade: the gradebook's error column says so, instead of a silent zero.
     if (collected.found.size === 0) throw new Error(emptySubmissionReason(names));
     stageSubmission(collected, prepared.stagedDir);
+    // Staging moves a file it could not copy to the missing ones, with a note: say so in the report.
+    prepared.notes = describeCollection(collected, prepared.uploadDir);
   } catch (error) {
     prepared.error = (error as Error).message;
   }

@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   MAX_EXERCISE_FILE_BYTES,
   collectSubmission,
@@ -9,6 +10,26 @@ import {
   exerciseFileNames,
   stageSubmission,
 } from "./collect";
+
+/**
+ * Paths that fs refuses with EACCES, as it does when the grader runs as an unprivileged user; the
+ * tests run as root too, which no file mode stops.
+ */
+const denied = vi.hoisted(() => new Set<string>());
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  const guarded = <A extends unknown[], R>(syscall: string, f: (...args: A) => R) => (...args: A): R => {
+    const path = String(args[0]);
+    if (denied.has(path)) throw Object.assign(new Error(`EACCES: permission denied, ${syscall} '${path}'`), { code: "EACCES" });
+    return f(...args);
+  };
+  return {
+    ...fs,
+    readdirSync: guarded("scandir", fs.readdirSync),
+    openSync: guarded("open", fs.openSync),
+    copyFileSync: guarded("copyfile", fs.copyFileSync),
+  };
+});
 
 const names = ["01-alpha.ts", "02-beta.ts"];
 const roots: string[] = [];
@@ -23,7 +44,14 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
+/** `count` empty files in `dir` (created), named so that they sort before "exercises". */
+function manyFiles(dir: string, count: number): void {
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < count; i++) writeFileSync(join(dir, `a${i}.py`), "");
+}
+
 afterEach(() => {
+  denied.clear();
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 });
 
@@ -67,6 +95,90 @@ describe("collectSubmission", () => {
     expect(collectSubmission(sub, names).found.size).toBe(0);
   });
 
+  it("skips a name that is not valid UTF-8 with a note and still grades the exercise files", () => {
+    const sub = tree({ "exercises/01-alpha.ts": "a", "02-beta.ts": "b" });
+    const latin1 = (before: string, after: string) => Buffer.concat([Buffer.from(join(sub, before)), Buffer.from([0xe9]), Buffer.from(after)]);
+    writeFileSync(latin1("caf", ".txt"), "");
+    mkdirSync(latin1("r", "sum"));
+    const got = collectSubmission(sub, names);
+    expect([...got.found.keys()]).toEqual(names);
+    expect(got.notes).toEqual(["Skipped caf\ufffd.txt: a name that is not valid UTF-8.", "Skipped r\ufffdsum: a name that is not valid UTF-8."]);
+  });
+
+  it("counts notes past ten in one line, so that a crafted upload cannot flood the report", () => {
+    const sub = tree({ "01-alpha.ts": "a" });
+    for (let i = 0; i < 13; i++) writeFileSync(Buffer.concat([Buffer.from(join(sub, `n${i}-`)), Buffer.from([0xff])]), "");
+    const got = collectSubmission(sub, names);
+    expect(got.found.has("01-alpha.ts")).toBe(true);
+    expect(got.notes).toHaveLength(11);
+    expect(got.notes[10]).toBe("3 more entries were left out for reasons like these.");
+  });
+
+  it("names a folder it could not read instead of only saying nothing was found", () => {
+    const sub = tree({ "repo/exercises/01-alpha.ts": "a", "02-beta.ts": "b" });
+    denied.add(join(sub, "repo"));
+    const got = collectSubmission(sub, names);
+    expect(got.missing).toEqual(["01-alpha.ts"]);
+    expect(got.notes).toEqual(["The folder repo/ could not be read (EACCES: permission denied): nothing in it was graded."]);
+  });
+
+  it("counts an exercise file it cannot read as missing, with why, and takes a readable copy if there is one", () => {
+    const sub = tree({ "exercises/01-alpha.ts": "locked", "exercises/02-beta.ts": "locked", "01-alpha.ts": "stray" });
+    denied.add(join(sub, "exercises/01-alpha.ts"));
+    denied.add(join(sub, "exercises/02-beta.ts"));
+    const got = collectSubmission(sub, names);
+    expect(got.found).toEqual(new Map([["01-alpha.ts", join(sub, "01-alpha.ts")]]));
+    expect(got.missing).toEqual(["02-beta.ts"]);
+    expect(got.notes).toEqual([
+      "exercises/01-alpha.ts could not be read (EACCES: permission denied): not graded; make it readable and upload it again.",
+      "exercises/02-beta.ts could not be read (EACCES: permission denied): not graded; make it readable and upload it again.",
+    ]);
+  });
+
+  it("never takes an answer from a virtual environment or a cache folder", () => {
+    const sub = tree({
+      ".venv/exercises/01-alpha.ts": "installed package",
+      "repo/.ipynb_checkpoints/exercises/02-beta.ts": "checkpoint",
+      "repo/exercises/01-alpha.ts": "answer",
+    });
+    const got = collectSubmission(sub, names);
+    expect(got.found).toEqual(new Map([["01-alpha.ts", join(sub, "repo/exercises/01-alpha.ts")]]));
+    expect(got.missing).toEqual(["02-beta.ts"]);
+  });
+
+  it("reads exercises/ before a sibling folder of more files than the search lists, and says where the search stopped", () => {
+    const sub = tree({ "exercises/01-alpha.ts": "a", "later/02-beta.ts": "b" });
+    manyFiles(join(sub, "data"), 20_001);
+    const got = collectSubmission(sub, names);
+    expect(got.found).toEqual(new Map([["01-alpha.ts", join(sub, "exercises/01-alpha.ts")]]));
+    expect(got.missing).toEqual(["02-beta.ts"]);
+    expect(got.notes).toEqual(["The search stopped after 20,000 entries; put the exercise files in exercises/ near the top of the upload."]);
+  });
+
+  it("finds a file 8 folders deep and says why one 9 folders deep was not found", () => {
+    const sub = tree({ "1/2/3/4/5/6/7/8/01-alpha.ts": "a", "1/2/3/4/5/6/7/8/9/02-beta.ts": "b" });
+    const got = collectSubmission(sub, names);
+    expect([...got.found.keys()]).toEqual(["01-alpha.ts"]);
+    expect(got.notes).toEqual([
+      "Folders more than 8 deep were not searched (such as 1/2/3/4/5/6/7/8/9/); put the exercise files in exercises/ near the top of the upload.",
+    ]);
+  });
+
+  it("says an exercise-named link, pipe or folder is not a file, without following the link", () => {
+    const secret = tree({ ".secret": "hidden seed" });
+    const sub = tree({ "exercises/02-beta.ts/notes.md": "" });
+    mkdirSync(join(sub, "exercises"), { recursive: true });
+    symlinkSync(join(secret, ".secret"), join(sub, "exercises/01-alpha.ts"));
+    const fifo = spawnSync("mkfifo", [join(sub, "02-beta.ts")]).status === 0;
+    const got = collectSubmission(sub, names);
+    expect(got.found.size).toBe(0);
+    expect(got.notes).toEqual([
+      ...(fifo ? ["02-beta.ts is a named pipe, not a file: not graded."] : []),
+      "exercises/01-alpha.ts is a symbolic link, not a file: not graded.",
+      "exercises/02-beta.ts is a folder, not a file: not graded.",
+    ]);
+  });
+
   it("refuses an oversized file with a note naming its size", () => {
     const sub = tree({ "01-alpha.ts": "x".repeat(MAX_EXERCISE_FILE_BYTES + 1) });
     const got = collectSubmission(sub, names);
@@ -85,6 +197,30 @@ describe("stageSubmission", () => {
     expect(readFileSync(join(target, "02-beta.ts"), "utf8")).toBe("answer b");
     expect(describeCollection(got, sub)).toBe(
       "Graded files: repo/exercises/02-beta.ts.\nNot found in the submission (they score zero): 01-alpha.ts.",
+    );
+  });
+
+  it("stages copies readable by the grading account, whatever the mode of the file uploaded", () => {
+    const sub = tree({ "exercises/01-alpha.ts": "private answer" });
+    chmodSync(join(sub, "exercises/01-alpha.ts"), 0o600);
+    const target = join(tree({}), "exercises");
+    stageSubmission(collectSubmission(sub, names), target);
+    expect(statSync(join(target, "01-alpha.ts")).mode & 0o777).toBe(0o644);
+  });
+
+  it("counts a file it cannot copy as missing, with a note, instead of failing the whole submission", () => {
+    const sub = tree({ "exercises/01-alpha.ts": "a", "exercises/02-beta.ts": "b" });
+    const target = join(tree({}), "exercises");
+    const got = collectSubmission(sub, names);
+    denied.add(join(sub, "exercises/01-alpha.ts")); // readable when collected, no longer when staged
+    stageSubmission(got, target);
+    expect(readdirSync(target)).toEqual(["02-beta.ts"]);
+    expect(describeCollection(got, sub)).toBe(
+      [
+        "Graded files: exercises/02-beta.ts.",
+        "Not found in the submission (they score zero): 01-alpha.ts.",
+        "01-alpha.ts could not be read (EACCES: permission denied): not graded; make it readable and upload it again.",
+      ].join("\n"),
     );
   });
 });

@@ -54,8 +54,8 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
   const only = options.only ?? [];
   const names = only.length === 0 ? all : all.filter((file) => only.some((id) => file === `${id}.ts` || file.startsWith(`${id}-`)));
   const collected = collectSubmission(options.submissionDir, names);
-  const notes = describeCollection(collected, options.submissionDir);
-  const found = [...collected.found.keys()];
+  let notes = describeCollection(collected, options.submissionDir);
+  let found = [...collected.found.keys()];
   if (found.length === 0 && options.skipWhenEmpty) return { notes, found, durationMs: 0, failure: "no exercise file was found in the upload" };
   const work = mkdtempSync(join(tmpdir(), "rl-grade-"));
   try {
@@ -63,6 +63,9 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     const outDir = join(work, "out");
     const home = join(work, "home");
     stageSubmission(collected, target);
+    // Staging moves a file it could not copy to the missing ones, with a note: say so in the report.
+    notes = describeCollection(collected, options.submissionDir);
+    found = [...collected.found.keys()];
     mkdirSync(outDir);
     mkdirSync(home);
     chmodSync(work, 0o755);

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import zlib, { deflateRawSync } from "node:zlib";
 import { strToU8, zipSync } from "fflate";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { MAX_EXERCISE_FILE_BYTES } from "./collect";
+import { MAX_EXERCISE_FILE_BYTES, collectSubmission } from "./collect";
 import { MAX_ZIP_DEFLATED_BYTES, MAX_ZIP_ENTRIES, MAX_ZIP_UNPACKED_BYTES, extractZip } from "./unzip";
 
 const work = mkdtempSync(join(tmpdir(), "rl-unzip-test-"));
@@ -218,6 +218,98 @@ describe("extractZip on honest zips", () => {
     const short = craftZip([{ name: "exercises/01-alpha.ts", packed: deflated("short"), claimed: 10 }]);
     await expect(extractZip(short, freshDir())).rejects.toThrow(/^the uploaded zip could not be read: exercises\/01-alpha\.ts: not enough bytes/);
     await expect(extractZip(strToU8("not a zip"), freshDir())).rejects.toThrow(/^the uploaded zip could not be read: /);
+  });
+});
+
+const names = ["01-alpha.ts", "02-beta.ts", "05-leader.ts"];
+
+describe("extractZip on zips from other tools and odd uploads", () => {
+  it("takes a backslash for a folder separator, as in zips made by Windows PowerShell 5.1", async () => {
+    const dest = freshDir();
+    const zip = craftZip([
+      { name: "exercises\\01-alpha.ts", packed: deflated("alpha"), claimed: 5 },
+      { name: "repo\\exercises\\02-beta.ts", packed: deflated("beta"), claimed: 4 },
+      { name: "..\\05-leader.ts", packed: deflated("escape"), claimed: 6 },
+    ]);
+    expect(await extractZip(zip, dest)).toBe(2);
+    expect(readFileSync(join(dest, "exercises/01-alpha.ts"), "utf8")).toBe("alpha");
+    expect(readFileSync(join(dest, "repo/exercises/02-beta.ts"), "utf8")).toBe("beta");
+    expect(readdirSync(dest).sort()).toEqual(["exercises", "repo"]);
+  });
+
+  it("reads a zip by its path, even one over 2 GiB, reading only what it needs", async () => {
+    const dest = freshDir();
+    const small = craftZip([{ name: "exercises/01-alpha.ts", packed: deflated("by path"), claimed: 7 }]);
+    const path = join(work, "upload.zip");
+    writeFileSync(path, small);
+    expect(await extractZip(path, dest)).toBe(1);
+    expect(readFileSync(join(dest, "exercises/01-alpha.ts"), "utf8")).toBe("by path");
+
+    // The same zip with a 2.5 GiB hole (a sparse file: no disk, no memory) before its central directory.
+    const local = 30 + "exercises/01-alpha.ts".length + deflated("by path").length;
+    const directory = Buffer.from(small.subarray(local));
+    const directoryAt = 2.5 * 2 ** 30;
+    directory.writeUInt32LE(directoryAt, directory.length - 22 + 16);
+    const huge = join(work, "huge.zip");
+    const fd = openSync(huge, "w");
+    writeSync(fd, small, 0, local, 0);
+    writeSync(fd, directory, 0, directory.length, directoryAt);
+    closeSync(fd);
+    expect(statSync(huge).size).toBeGreaterThan(2 ** 31);
+    const dest2 = freshDir();
+    expect(await extractZip(huge, dest2)).toBe(1);
+    expect(readFileSync(join(dest2, "exercises/01-alpha.ts"), "utf8")).toBe("by path");
+    rmSync(huge);
+  });
+
+  it("says a zip it cannot open by path could not be read", async () => {
+    await expect(extractZip(join(work, "absent.zip"), freshDir())).rejects.toThrow(/^the uploaded zip could not be read: ENOENT/);
+  });
+
+  it("skips, with a note, an entry beneath a folder named like a file the zip also holds", async () => {
+    for (const order of [["exercises/05-leader.ts", "exercises/05-leader.ts/01-alpha.ts"], ["exercises/05-leader.ts/01-alpha.ts", "exercises/05-leader.ts"]]) {
+      const dest = freshDir();
+      const zip = zipSync({ [order[0]]: strToU8(order[0]), [order[1]]: strToU8(order[1]), "exercises/02-beta.ts": strToU8("beta") });
+      const leftOut: string[] = [];
+      expect(await extractZip(zip, dest, leftOut)).toBe(2);
+      expect(readFileSync(join(dest, "exercises/05-leader.ts"), "utf8")).toBe("exercises/05-leader.ts");
+      const got = collectSubmission(dest, names, leftOut);
+      expect([...got.found.keys()]).toEqual(["02-beta.ts", "05-leader.ts"]);
+      expect(got.notes).toEqual([
+        "exercises/05-leader.ts/01-alpha.ts lies in a folder named like the file exercises/05-leader.ts, which the zip also holds: not graded.",
+      ]);
+    }
+  });
+
+  it("notes the entries it leaves out, for the report collectSubmission makes of the folder", async () => {
+    const dest = freshDir();
+    const zip = craftZip([
+      { name: "exercises/01-alpha.ts", packed: deflated("first"), claimed: 5 },
+      { name: "exercises/01-alpha.ts", packed: deflated("second"), claimed: 6 },
+      { name: "exercises/02-beta.ts", packed: deflated("tiny"), claimed: MAX_EXERCISE_FILE_BYTES + 1 },
+      { name: "../05-leader.ts", packed: deflated("escape"), claimed: 6 },
+      { name: "/abs/05-leader.ts", packed: deflated("escape"), claimed: 6 },
+    ]);
+    const leftOut: string[] = [];
+    expect(await extractZip(zip, dest, leftOut)).toBe(1);
+    expect(readFileSync(join(dest, "exercises/01-alpha.ts"), "utf8")).toBe("second");
+    const got = collectSubmission(dest, names, leftOut);
+    expect(got.missing).toEqual(["02-beta.ts", "05-leader.ts"]);
+    expect(got.notes).toEqual([
+      `exercises/02-beta.ts is ${MAX_EXERCISE_FILE_BYTES + 1} bytes unpacked, over the ${MAX_EXERCISE_FILE_BYTES}-byte limit: not graded.`,
+      "The zip holds exercises/01-alpha.ts more than once: only its last copy was extracted.",
+      '../05-leader.ts would be extracted outside the upload\'s folder (an absolute path or one with ".."): not graded.',
+      '/abs/05-leader.ts would be extracted outside the upload\'s folder (an absolute path or one with ".."): not graded.',
+    ]);
+
+    // Past ten, one line counts the rest.
+    const escapes = Array.from({ length: 13 }, (_, i) => ({ name: `../${i}/01-alpha.ts`, packed: deflated("x"), claimed: 1 }));
+    const more: string[] = [];
+    expect(await extractZip(craftZip(escapes), freshDir(), more)).toBe(0);
+    const again = collectSubmission(dest, names, more).notes;
+    expect(again).toHaveLength(11);
+    expect(again[0]).toMatch(/^\.\.\/0\/01-alpha\.ts would be extracted outside/);
+    expect(again[10]).toBe("3 more entries of the zip were left out for reasons like these.");
   });
 });
 

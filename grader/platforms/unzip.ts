@@ -16,10 +16,19 @@
  * MAX_ZIP_UNPACKED_BYTES), all before inflating anything; an entry that then grows past the size
  * its header gives is refused as soon as it does (yauzl's validateEntrySizes: zlib is stopped a
  * few 16 KiB chunks past it). A refused zip writes nothing.
+ *
+ * The zip is opened by path, not read into memory: only its central directory, the local headers
+ * of the exercise entries and their packed data are read, whatever the size of the upload (a 1.9 GB
+ * zip used to cost 2 GB of memory, and one over 2 GiB could not be read at all).
+ *
+ * What is left out of an honest-looking zip without refusing it (an exercise entry over the size
+ * limit, a path that would escape, a second entry of the same path, a file under a folder of the
+ * same name as another file) is said in notes, which the caller hands to collectSubmission to
+ * report with its own.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize, sep } from "node:path";
-import { type Entry, type ZipFile, fromBufferPromise, getFileNameLowLevel } from "yauzl";
+import { type Entry, type Options, type ZipFile, fromBufferPromise, getFileNameLowLevel, openPromise } from "yauzl";
 import { isExerciseFileName, MAX_EXERCISE_FILE_BYTES, SKIPPED_DIRS } from "./collect";
 
 
@@ -60,38 +69,60 @@ interface Taken {
 /** The zip is readable but refused; any other error means it could not be read. */
 class Refused extends Error {}
 
+/** Notes about entries left out, for the report: at most this many, then one line that counts the rest. */
+const MAX_NOTES = 10;
+
 /**
- * Unpacks the exercise files of `zipBytes` into `destDir` and resolves to how many it wrote;
- * rejects, having written nothing, if the zip cannot be read or is refused.
+ * Unpacks the exercise files of the zip at `zip` (a path; or its bytes, as tests and older callers
+ * pass) into `destDir` and resolves to how many it wrote; rejects, having written nothing, if the
+ * zip cannot be read or is refused. Entries it leaves out are said in `leftOut` (give it to
+ * collectSubmission of `destDir`, which reports them with its own notes).
  */
-export async function extractZip(zipBytes: Uint8Array, destDir: string): Promise<number> {
+export async function extractZip(zip: string | Uint8Array, destDir: string, leftOut: string[] = []): Promise<number> {
+  const notes: string[] = [];
   let files: Map<string, Buffer>;
   try {
-    files = await unpack(Buffer.from(zipBytes.buffer, zipBytes.byteOffset, zipBytes.byteLength));
+    files = await unpack(zip, notes);
   } catch (error) {
     if (error instanceof Refused) throw new Error(error.message);
     throw new Error(`the uploaded zip could not be read: ${(error as Error).message}`);
   }
   mkdirSync(destDir, { recursive: true });
+  let written = 0;
   for (const [relative, bytes] of files) {
     const path = join(destDir, relative);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, bytes);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, bytes);
+      written++;
+    } catch (error) {
+      // unpack leaves out the conflicts it can see; whatever else fails costs only this entry, and
+      // the note names it as the zip does, never by the batch's own temporary path.
+      try {
+        unlinkSync(path); // a file half written is not graded
+      } catch {}
+      notes.push(`${shown(relative)} could not be extracted (${(error as NodeJS.ErrnoException).code ?? "error"}): not graded.`);
+    }
   }
-  return files.size;
+  leftOut.push(...capped(notes));
+  return written;
 }
 
-/** The exercise files of a zip, by path, all checked and inflated in memory. */
-async function unpack(zip: Buffer): Promise<Map<string, Buffer>> {
+/** The exercise files of a zip, by path, all checked and inflated in memory; entries left out are told in `notes`. */
+async function unpack(zip: string | Uint8Array, notes: string[]): Promise<Map<string, Buffer>> {
   // Names are decoded here, not by yauzl, which would refuse the whole zip for one entry named "../x".
-  const zipfile = await fromBufferPromise(zip, { decodeStrings: false, validateEntrySizes: true });
+  const options: Options = { decodeStrings: false, validateEntrySizes: true, autoClose: false };
+  const zipfile =
+    typeof zip === "string"
+      ? await openPromise(zip, options)
+      : await fromBufferPromise(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength), options);
   // An error with no one listening would be thrown out of the event loop; each read reports its own.
   zipfile.on("error", () => {});
   try {
     if (zipfile.entryCount > MAX_ZIP_ENTRIES) {
       throw new Refused(`the uploaded zip was refused: it lists ${zipfile.entryCount} files, more than ${MAX_ZIP_ENTRIES}; zip only the exercises/ folder`);
     }
-    const taken = await exerciseEntries(zipfile);
+    const taken = await exerciseEntries(zipfile, notes);
 
     // Honest zips never share packed data between entries; a crafted one lists one blob many times.
     const byPlace = [...taken].sort((a, b) => a.header - b.header);
@@ -106,9 +137,22 @@ async function unpack(zip: Buffer): Promise<Map<string, Buffer>> {
     const wanted = new Map<string, Taken>();
     for (const item of taken) {
       const relative = normalize(item.name);
-      if (isAbsolute(relative) || relative.split(sep).includes("..")) continue;
+      if (isAbsolute(relative) || /^[A-Za-z]:/.test(relative) || relative.split(sep).includes("..")) {
+        notes.push(`${item.name} would be extracted outside the upload's folder (an absolute path or one with ".."): not graded.`);
+        continue;
+      }
+      if (wanted.has(relative)) notes.push(`The zip holds ${shown(relative)} more than once: only its last copy was extracted.`);
       wanted.delete(relative);
       wanted.set(relative, item);
+    }
+    // A file cannot also be a folder: "05-x.ts" and "05-x.ts/01-y.ts" cannot both be written. The
+    // shallower file is kept, as the likelier answer; the entries beneath it are left out.
+    for (const relative of [...wanted.keys()]) {
+      const parts = relative.split(sep);
+      const file = parts.slice(1).map((_, i) => parts.slice(0, i + 1).join(sep)).find((folder) => wanted.has(folder));
+      if (file === undefined) continue;
+      notes.push(`${shown(relative)} lies in a folder named like the file ${shown(file)}, which the zip also holds: not graded.`);
+      wanted.delete(relative);
     }
 
     let unpacked = 0;
@@ -154,19 +198,20 @@ async function contents(zipfile: ZipFile, { name, entry }: Taken): Promise<Buffe
 
 /**
  * The central directory's entries named like an exercise file, outside skipped folders and at most
- * MAX_EXERCISE_FILE_BYTES unpacked by their header, with where their data lies; more than
- * MAX_ZIP_EXERCISE_FILES of them are refused. Reads headers only.
+ * MAX_EXERCISE_FILE_BYTES unpacked by their header (larger ones are told in `notes`), with where
+ * their data lies; more than MAX_ZIP_EXERCISE_FILES of them are refused. Reads headers only.
  */
-async function exerciseEntries(zipfile: ZipFile): Promise<Taken[]> {
+async function exerciseEntries(zipfile: ZipFile, notes: string[]): Promise<Taken[]> {
   const taken: Taken[] = [];
   for await (const entry of zipfile.eachEntry()) {
-    // Strict: a name's backslashes are kept, so "a\\01-alpha.ts" is not taken for a path, as before.
-    const name = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
-    if (
-      !isExerciseFileName(name.slice(name.lastIndexOf("/") + 1)) ||
-      entry.uncompressedSize > MAX_EXERCISE_FILE_BYTES ||
-      name.split("/").some((part) => SKIPPED_DIRS.has(part))
-    ) {
+    // Not strict: a backslash separates folders, as in the zips Windows PowerShell 5.1's
+    // Compress-Archive writes ("exercises\\01-read-your-writes.ts"); no file name of ours holds one.
+    const name = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+    if (!isExerciseFileName(name.slice(name.lastIndexOf("/") + 1)) || name.split("/").some((part) => SKIPPED_DIRS.has(part))) {
+      continue;
+    }
+    if (entry.uncompressedSize > MAX_EXERCISE_FILE_BYTES) {
+      notes.push(`${name} is ${entry.uncompressedSize} bytes unpacked, over the ${MAX_EXERCISE_FILE_BYTES}-byte limit: not graded.`);
       continue;
     }
     if (taken.length === MAX_ZIP_EXERCISE_FILES) {
@@ -182,4 +227,15 @@ async function exerciseEntries(zipfile: ZipFile): Promise<Taken[]> {
     taken.push({ name, entry, header: entry.relativeOffsetOfLocalHeader, end: dataStart + entry.compressedSize });
   }
   return taken;
+}
+
+/** A path of the zip as its student wrote it, with "/" between folders. */
+function shown(relative: string): string {
+  return relative.split(sep).join("/");
+}
+
+/** `notes` with those past MAX_NOTES counted in one line: a crafted zip may list thousands. */
+function capped(notes: string[]): string[] {
+  if (notes.length <= MAX_NOTES) return notes;
+  return [...notes.slice(0, MAX_NOTES), `${notes.length - MAX_NOTES} more entries of the zip were left out for reasons like these.`];
 }
