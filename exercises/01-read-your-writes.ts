@@ -62,7 +62,9 @@
  * and at most 1,000 times for one read.
  *
  * @example
- * // Try your router on a busy cluster before checking it (check("01") in a notebook):
+ * // Try your router on a busy cluster before checking it. In a notebook, load your file first
+ * // with `const { routeRead } = await tryExercise("01");` (a notebook cannot import it), then
+ * // run this; `await check("01")` grades it.
  * const run = simulate({
  *   seed: 1, followers: 3, network: { oneWayMs: exponential({ meanMs: 2 }) },
  *   workload: { writesPerSec: 800, writes: 2000, clients: 20 },

@@ -55,7 +55,9 @@
  * router may draw at most 1,000 numbers from `ctx.random()` for one read.
  *
  * @example
- * // Try your router with unequal followers that crash in turn (check("08") in a notebook):
+ * // Try your router with unequal followers that crash in turn. In a notebook, load your file
+ * // first with `const { routeRead } = await tryExercise("08");`, then run this; `await check("08")`
+ * // grades it.
  * const run = simulate({
  *   seed: 1,
  *   followers: [{ toFollowerMs: exponential({ meanMs: 1 }) }, { toFollowerMs: exponential({ meanMs: 20 }) }, { toFollowerMs: exponential({ meanMs: 50 }) }],

@@ -6,14 +6,17 @@
  *   `npm run grade -- --only … --public` would, and records the results for `latestResults`;
  * - `judge(root).replay(request)`: reruns one case and returns what the replay command prints,
  *   with the part of its run worth drawing when it failed;
- * - `latestResults(root)`: the last recorded public result of each exercise, without grading.
+ * - `latestResults(root)`: the last recorded public result of each exercise, without grading;
+ * - `publicPoints(root, name)`: the public points an exercise is worth, without grading.
  * The judge is a process of its own (judge-server.ts), started on first use and kept for the
  * life of the calling process, so that checks after the first are quick; this module starts it
  * and nothing else of the grader, and loads no student code.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
+import type * as TS from "typescript";
 import type { GradeReport } from "./engine/report";
 
 export type { CaseResult, ExerciseReport, GradeReport, TestReport } from "./engine/report";
@@ -217,4 +220,59 @@ class JudgeClient implements Judge {
       child.send({ ...body, id });
     });
   }
+}
+
+/*
+ * The public points an exercise is worth, read as the grader reads them: from the literal
+ * `graded({ name, points, visibility })` calls of grader/exercises/NN-name.test.ts, never from a
+ * run (engine/exercises.ts, `readManifest`). A reader of its own because that one loads
+ * TypeScript eagerly with `import.meta.url`, which the notebooks' CommonJS bundle
+ * (dist/index.cjs) leaves empty; workbook.test.ts holds the two to the same points for every
+ * exercise.
+ */
+let typescript: typeof TS | undefined;
+function ts(): typeof TS {
+  // tslab has loaded the same copy already, so in a notebook this costs nothing.
+  typescript ??= (typeof require === "function" ? require : createRequire(import.meta.url))("typescript") as typeof TS;
+  return typescript;
+}
+
+/** The public points of exercise `name` ("05-leader-election"); undefined when it has no test file. */
+export function publicPoints(root: string, name: string): number | undefined {
+  const file = join(root, "grader", "exercises", `${name}.test.ts`);
+  if (!existsSync(file)) return undefined;
+  const t = ts();
+  const source = t.createSourceFile(file, readFileSync(file, "utf8"), t.ScriptTarget.ES2022, true);
+  const seen = new Set<string>();
+  let total = 0;
+  const visit = (node: TS.Node): void => {
+    if (t.isCallExpression(node) && t.isIdentifier(node.expression) && node.expression.text === "graded") {
+      const spec = node.arguments[0];
+      const test = spec && t.isObjectLiteralExpression(spec) ? literalSpec(t, spec) : undefined;
+      // Like the grader: a malformed or repeated spec is not a test (--validate reports it).
+      if (test && !seen.has(test.name)) {
+        seen.add(test.name);
+        if (test.visibility === "public") total += test.points;
+      }
+    }
+    t.forEachChild(node, visit);
+  };
+  visit(source);
+  return Math.round(total * 100) / 100;
+}
+
+function literalSpec(t: typeof TS, spec: TS.ObjectLiteralExpression): { name: string; points: number; visibility: string } | undefined {
+  const fields = new Map<string, TS.Expression>();
+  for (const p of spec.properties) {
+    if (t.isPropertyAssignment(p) && (t.isIdentifier(p.name) || t.isStringLiteral(p.name))) fields.set(p.name.text, p.initializer);
+  }
+  const text = (e: TS.Expression | undefined) => (e && (t.isStringLiteral(e) || t.isNoSubstitutionTemplateLiteral(e)) ? e.text : undefined);
+  const num = (e: TS.Expression | undefined) => (e && t.isNumericLiteral(e) ? Number(e.text.replace(/_/g, "")) : undefined);
+  const name = text(fields.get("name"));
+  const points = num(fields.get("points"));
+  const visibility = text(fields.get("visibility"));
+  if (name === undefined || name === "" || points === undefined || !(points > 0)) return undefined;
+  if (visibility !== "public" && visibility !== "hidden") return undefined;
+  if (fields.has("timeoutMs") && num(fields.get("timeoutMs")) === undefined) return undefined;
+  return { name, points, visibility };
 }

@@ -13,6 +13,8 @@ import { displayHtml } from "../lib/display";
 import { judge } from "../grader/api";
 import { findExercise, projectRoot } from "./project";
 import { messageHtml } from "./render";
+import { withSummary } from "./summary";
+import { checkOptions, shown, UsageError } from "./usage";
 
 export interface DrawCaseOptions {
   /** Only tests whose name contains this (a seed can belong to several tests). */
@@ -24,12 +26,16 @@ export interface DrawCaseOptions {
 /**
  * Draws the first failing case of exercise `id` on `seed`; returns what was drawn (the part of the
  * run around the violation), or null when the case passes or cannot be drawn, with the reason
- * shown instead.
+ * shown instead. The notebook shows the diagram once: the returned value prints as a one-line
+ * note (its fields are all there for code that reads them, e.g. `.violation`).
  */
 export async function drawCase(id: string, seed: number, options: DrawCaseOptions = {}): Promise<FocusedRun | null> {
-  if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`drawCase(id, seed): seed must be a whole number, got ${seed}`);
   const root = projectRoot();
   const exercise = findExercise(root, id);
+  if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0) {
+    throw new UsageError(`drawCase(id, seed): seed must be a whole number, the one check() printed with the failure; got ${shown(seed)}`);
+  }
+  checkOptions("drawCase(id, seed, options)", options, { test: "string", target: "string" });
   const replayed = await judge(root).replay({ exercise: exercise.id, seed, test: options.test, target: options.target ?? "exercises" });
   if (!replayed.drawn) {
     const title = `${exercise.id} ${exercise.title}, seed ${seed}: nothing drawn`;
@@ -41,5 +47,6 @@ export async function drawCase(id: string, seed: number, options: DrawCaseOption
   await show(violationDiagram(focused), {
     text: `${exercise.id} ${replayed.drawn.test}, ${replayed.drawn.case}: ${focused.violation.message}`,
   });
-  return focused;
+  const what = `${focused.violation.guarantee}, ${focused.violation.ops.length} operation${focused.violation.ops.length === 1 ? "" : "s"}`;
+  return withSummary(focused, `drawCase("${exercise.id}", ${seed}): drawn above (${what})`);
 }

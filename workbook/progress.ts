@@ -3,28 +3,36 @@
  * that check() (and `npm run grade`) recorded: nothing is graded again, so it answers at once.
  */
 import { displayHtml } from "../lib/display";
-import { exerciseFileHash, latestResults, listExercises, type LatestResult } from "../grader/api";
+import { exerciseFileHash, latestResults, listExercises, publicPoints, type LatestResult } from "../grader/api";
 import { hintsSeen } from "./hints-store";
 import { projectRoot } from "./project";
 import { progressHtml, progressText, type ProgressRow } from "./render";
 import { withSummary } from "./summary";
+import { UsageError } from "./usage";
 
 export interface ProgressResult {
   rows: ProgressRow[];
-  /** Public points of the latest results, summed. */
+  /** Public points of the latest results, summed (an exercise never checked adds nothing). */
   score: number;
+  /** Every exercise's public points, checked or not: it does not change as you check more. */
   maxScore: number;
 }
 
-/** Shows one row per exercise with its latest recorded result and returns the rows. */
+/**
+ * Shows one row per exercise with its latest recorded result and returns the rows. An exercise
+ * never checked shows "–" for its score out of the public points it is worth (`score: null`).
+ */
 export function progress(): ProgressResult {
+  if (arguments.length > 0) throw new UsageError(`progress() takes no arguments: it shows every exercise; check("05") grades one`);
   const root = projectRoot();
   const latest = latestResults(root);
   const seen = hintsSeen(root);
   const rows: ProgressRow[] = listExercises(root).map((e) => {
     const last: LatestResult | undefined = latest[e.id];
     const hints = `${seen[e.id] ?? 0}/${e.hints.length}`;
-    if (!last) return { id: e.id, title: e.title, score: 0, maxScore: 0, state: "not checked yet", checked: `run check("${e.id}")`, hintsSeen: hints };
+    if (!last) {
+      return { id: e.id, title: e.title, score: null, maxScore: publicPoints(root, e.name) ?? 0, state: "not checked yet", checked: `run check("${e.id}")`, hintsSeen: hints };
+    }
     const changed = exerciseFileHash(root, e.name) !== last.fileHash;
     return {
       id: e.id,
@@ -36,10 +44,10 @@ export function progress(): ProgressResult {
       hintsSeen: hints,
     };
   });
-  const total = { score: round(rows.reduce((s, r) => s + r.score, 0)), maxScore: round(rows.reduce((s, r) => s + r.maxScore, 0)) };
+  const total = { score: round(rows.reduce((s, r) => s + (r.score ?? 0), 0)), maxScore: round(rows.reduce((s, r) => s + r.maxScore, 0)) };
   displayHtml(progressHtml(rows, total), progressText(rows, total));
   const done = rows.filter((r) => r.state === "done").length;
-  return withSummary({ rows, ...total }, `progress(): ${done} of ${rows.length} exercises done, ${total.score}/${total.maxScore} public points checked`);
+  return withSummary({ rows, ...total }, `progress(): ${done} of ${rows.length} exercises done, ${total.score}/${total.maxScore} public points`);
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

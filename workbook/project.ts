@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { listExercises, type ExerciseInfo } from "../grader/api";
+import { shown, UsageError } from "./usage";
 
 export { listExercises, type ExerciseInfo } from "../grader/api";
 
@@ -32,13 +33,18 @@ export function projectRoot(start: string = process.cwd()): string {
   }
 }
 
-/** The exercise called `id` ("05", "5" or "05-leader-election"); a clear error if there is none. */
-export function findExercise(root: string, id: string): ExerciseInfo {
+/**
+ * The exercise called `id` ("05", "5", 5 or "05-leader-election"); a UsageError naming the
+ * exercises there are if there is none.
+ */
+export function findExercise(root: string, id: unknown): ExerciseInfo {
   const all = listExercises(root);
-  const wanted = String(id).trim();
-  const found = all.find((e) => e.id === wanted || e.name === wanted || Number(e.id) === Number(wanted));
-  if (!found) {
-    throw new Error(`no exercise ${JSON.stringify(id)}; the exercises are ${all.map((e) => `"${e.id}"`).join(", ") || "(none found)"}`);
+  const known = all.map((e) => `"${e.id}"`).join(", ") || "(none found)";
+  if (typeof id !== "string" && !(typeof id === "number" && Number.isInteger(id))) {
+    throw new UsageError(`the exercise must be named by its number as a string, such as "05"; got ${shown(id)}; the exercises are ${known}`);
   }
+  const wanted = String(id).trim();
+  const found = all.find((e) => e.id === wanted || e.name === wanted || (wanted !== "" && Number(e.id) === Number(wanted)));
+  if (!found) throw new UsageError(`no exercise ${JSON.stringify(id)}; the exercises are ${known}`);
   return found;
 }

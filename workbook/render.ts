@@ -7,7 +7,8 @@ export function escapeHtml(text: string): string {
 
 const MARK: Record<TestResult["status"], string> = { passed: "✔", partial: "◐", failed: "✘" };
 const COLOR: Record<TestResult["status"], string> = { passed: "#1a7f37", partial: "#9a6700", failed: "#cf222e" };
-const points = (score: number, max: number) => `${score}/${max}`;
+/** "3/5"; "–/5" for a score not known yet (an exercise never checked). */
+const points = (score: number | null, max: number) => `${score ?? "–"}/${max}`;
 
 export function exerciseHtml(ex: ExerciseResult, footer: string): string {
   const rows = ex.tests
@@ -45,7 +46,8 @@ export function exerciseText(ex: ExerciseResult, footer: string): string {
 export interface ProgressRow {
   id: string;
   title: string;
-  score: number;
+  /** Public points of the latest check; null when the exercise was never checked. */
+  score: number | null;
   maxScore: number;
   state: string;
   /** When it was last checked, or what to do. */

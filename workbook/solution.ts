@@ -8,6 +8,7 @@ import { displayHtml } from "../lib/display";
 import { findExercise, projectRoot } from "./project";
 import { codeHtml, messageHtml } from "./render";
 import { withSummary } from "./summary";
+import { checkOptions } from "./usage";
 
 export interface SolutionOptions {
   /** Must be true: seeing the answer is a choice, not an accident. */
@@ -28,6 +29,7 @@ export interface SolutionShown {
 export function solution(id: string, options: SolutionOptions = {}): SolutionShown | null {
   const root = projectRoot();
   const exercise = findExercise(root, id);
+  checkOptions("solution(id, options)", options, { confirm: "boolean" });
   const title = `${exercise.id} ${exercise.title}: reference solution`;
   if (options.confirm !== true) {
     const text = `This shows the answer. Have you tried hint("${exercise.id}")? To see it anyway: solution("${exercise.id}", { confirm: true })`;

@@ -1,13 +1,16 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { judge } from "../grader/api";
+import { judge, publicPoints } from "../grader/api";
 import { recordLatest } from "../grader/latest";
+import { loadExercises } from "../grader/engine/exercises";
 import { deriveSeeds, PUBLIC_SEED_KEY } from "../grader/seeds";
-import { check, drawCase, hint, listExercises, progress, projectRoot, solution } from "./index";
+import * as lib from "../lib";
+import { check, drawCase, hint, listExercises, progress, projectRoot, solution, tryExercise, UsageError } from "./index";
+import { progressText } from "./render";
 
 const realRoot = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 const startDir = process.cwd();
@@ -21,6 +24,9 @@ function fakeProject(withSolutions: boolean): string {
   mkdirSync(join(root, "exercises"));
   writeFileSync(join(root, "grader/exercises/07-thing.meta.json"), JSON.stringify({ title: "A thing", hints: ["first", "second", "third"] }));
   writeFileSync(join(root, "exercises/07-thing.ts"), "export const answer = 41;\n");
+  // Its graded tests: 2 + 3 public points (a repeated name counts once, as for the grader), 5 hidden.
+  const graded = (name: string, points: number, visibility: string) => `graded({ name: "${name}", points: ${points}, visibility: "${visibility}" }, () => {});\n`;
+  writeFileSync(join(root, "grader/exercises/07-thing.test.ts"), graded("t", 2, "public") + graded("u", 3, "public") + graded("u", 3, "public") + graded("h", 5, "hidden"));
   if (withSolutions) {
     mkdirSync(join(root, "solutions"));
     writeFileSync(join(root, "solutions/07-thing.ts"), "export const answer = 42;\n");
@@ -56,6 +62,70 @@ describe("notebook helpers", () => {
     expect(() => hint("99")).toThrow(/no exercise "99"; the exercises are "07"/);
   });
 
+  /** What tslab prints for an error a cell throws: console.error shows it with util.inspect. */
+  const printed = (error: unknown) => inspect(error);
+  const thrownBy = async (call: () => unknown): Promise<unknown> => {
+    try {
+      await call();
+    } catch (error) {
+      return error;
+    }
+    throw new Error("it did not throw");
+  };
+
+  it("a mistake in calling a helper prints as its message alone, without stack frames, whichever helper it was", async () => {
+    const mistakes: [() => unknown, string][] = [
+      [() => check("fencing"), 'no exercise "fencing"; the exercises are "07"'],
+      [() => hint("99"), 'no exercise "99"; the exercises are "07"'],
+      [() => solution("fencing", { confirm: true }), 'no exercise "fencing"; the exercises are "07"'],
+      [() => drawCase("99", 1), 'no exercise "99"; the exercises are "07"'],
+      [() => hint(undefined as unknown as string), 'the exercise must be named by its number as a string, such as "05"; got undefined; the exercises are "07"'],
+      [() => drawCase("07", 1.5), "drawCase(id, seed): seed must be a whole number, the one check() printed with the failure; got 1.5"],
+      [() => drawCase("07", "957851" as unknown as number), 'drawCase(id, seed): seed must be a whole number, the one check() printed with the failure; got "957851"'],
+      [() => drawCase("07", 1, { tset: "x" } as never), 'drawCase(id, seed, options): unknown option "tset"; the options are test, target'],
+      [() => solution("07", { confirm: "yes" } as never), "solution(id, options): option confirm must be true or false, got \"yes\""],
+      [() => solution("07", true as never), "solution(id, options): options must be an object such as { confirm: … }, got true; the options are confirm"],
+      [() => (progress as (...args: unknown[]) => unknown)("07"), 'progress() takes no arguments: it shows every exercise; check("05") grades one'],
+    ];
+    for (const [call, message] of mistakes) {
+      const error = await thrownBy(call);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toBe(message);
+      expect((error as Error).stack).toBe(message);
+      expect(printed(error)).toBe(message);
+      expect(printed(error)).not.toContain("    at ");
+    }
+  });
+
+  it("tryExercise() loads the student's own exercise file, afresh on each call", async () => {
+    const loaded = await tryExercise("07");
+    expect(loaded.answer).toBe(41);
+    expect(inspect(loaded)).toBe('tryExercise("07"): exercises/07-thing.ts loaded, exporting answer');
+    writeFileSync(join(root, "exercises/07-thing.ts"), "export const answer = 42;\n");
+    expect((await tryExercise("7")).answer).toBe(42);
+  });
+
+  it("tryExercise() gives the file the kernel's own library, and bundles the exercise files it imports", async () => {
+    symlinkSync(join(realRoot, "lib"), join(root, "lib"), "dir");
+    writeFileSync(join(root, "exercises/08-other.ts"), "export const share = 0.8;\n");
+    writeFileSync(
+      join(root, "exercises/07-thing.ts"),
+      'import { NotImplementedError, simulate } from "../lib";\nimport { share } from "./08-other";\n' +
+        "export const same = simulate;\nexport const other = share;\nexport function todo(): never { throw new NotImplementedError(\"07: todo is not implemented yet\"); }\n",
+    );
+    const loaded = await tryExercise("07");
+    expect(loaded.same).toBe(lib.simulate);
+    expect(loaded.other).toBe(0.8);
+    expect(() => loaded.todo()).toThrow(lib.NotImplementedError);
+  });
+
+  it("tryExercise() reports a file that does not compile by its line, without stack frames", async () => {
+    writeFileSync(join(root, "exercises/07-thing.ts"), "export const answer = ;\n");
+    const error = await thrownBy(() => tryExercise("07"));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(printed(error)).toMatch(/^exercises\/07-thing\.ts does not compile:\nexercises\/07-thing\.ts:1:\d+: /);
+  });
+
   it("solution() shows the answer only when confirmed", () => {
     expect(solution("07")).toBeNull();
     expect(solution("07", { confirm: true })?.code).toBe("export const answer = 42;\n");
@@ -68,7 +138,7 @@ describe("notebook helpers", () => {
   });
 
   it("progress() shows the latest recorded results without grading, and which files changed since", () => {
-    expect(progress().rows).toEqual([expect.objectContaining({ id: "07", state: "not checked yet", maxScore: 0 })]);
+    expect(progress().rows).toEqual([expect.objectContaining({ id: "07", state: "not checked yet", score: null, maxScore: 5 })]);
     const test = (score: number) => ({ name: "t", status: score === 2 ? ("passed" as const) : ("partial" as const), score, maxScore: 2, message: "", visibility: "public" as const });
     const hidden = { ...test(0), name: "h", visibility: "hidden" as const };
     recordLatest(root, {
@@ -80,6 +150,35 @@ describe("notebook helpers", () => {
     expect(row.checked).toMatch(/^checked \d{4}-\d\d-\d\d \d\d:\d\d$/);
     writeFileSync(join(root, "exercises/07-thing.ts"), "export const answer = 42;\n");
     expect(progress().rows[0].checked).toBe('file changed since; check("07") again');
+  });
+
+  it("progress() counts an exercise never checked with its public points, so the total's maximum stays the same as you check", () => {
+    writeFileSync(join(root, "grader/exercises/08-other.meta.json"), JSON.stringify({ title: "Another", hints: ["a", "b"] }));
+    writeFileSync(join(root, "grader/exercises/08-other.test.ts"), 'graded({ name: "o", points: 7, visibility: "public" }, () => {});\n');
+    const before = progress();
+    expect(before.rows.map((r) => [r.score, r.maxScore])).toEqual([[null, 5], [null, 7]]);
+    expect(before).toMatchObject({ score: 0, maxScore: 12 });
+    expect(progressText(before.rows, before).split("\n")[0]).toMatch(/^07 {2}A thing {2}\s*–\/5 {2}not checked yet/);
+    expect(inspect(before)).toBe("progress(): 0 of 2 exercises done, 0/12 public points");
+    const test = (name: string, score: number, maxScore: number) => ({ name, status: "partial" as const, score, maxScore, message: "", visibility: "public" as const });
+    recordLatest(root, {
+      score: 3, maxScore: 5, target: "exercises", publicOnly: true, hiddenSeeds: "random", durationMs: 1,
+      exercises: [{ id: "07", name: "07-thing", title: "A thing", score: 3, maxScore: 5, file: "exercises/07-thing.ts", tests: [test("t", 1, 2), test("u", 2, 3)] }],
+    });
+    const after = progress();
+    expect(after.rows.map((r) => [r.score, r.maxScore])).toEqual([[3, 5], [null, 7]]);
+    expect(after).toMatchObject({ score: 3, maxScore: 12 });
+  });
+});
+
+describe("the workbook's reading of points", () => {
+  it("agrees with the grader's manifest on every exercise's public points", () => {
+    const exercises = loadExercises(realRoot);
+    expect(exercises.length).toBeGreaterThan(0);
+    for (const e of exercises) {
+      const expected = Math.round(e.tests.filter((t) => t.visibility === "public").reduce((s, t) => s + t.points, 0) * 100) / 100;
+      expect([e.id, publicPoints(realRoot, e.name)]).toEqual([e.id, expected]);
+    }
   });
 });
 
@@ -106,6 +205,8 @@ describe("check() on the real workbook", () => {
     const [seed] = deriveSeeds(PUBLIC_SEED_KEY, "08", "no client sees a key go back in time while followers crash, and followers serve most reads", 4);
     const focused = await drawCase("08", seed, { target });
     expect(focused).not.toBeNull();
+    // A cell ending in drawCase(...) prints a one-line note under the diagram, not the run again.
+    expect(inspect(focused)).toBe(`drawCase("08", ${seed}): drawn above (monotonic-reads, ${focused!.violation.ops.length} operations)`);
     expect(focused!.violation.guarantee).toBe("monotonic-reads");
     const reads = focused!.violation.ops.map((id) => focused!.source.history.ops.find((op) => op.id === id)).filter((op) => op?.kind === "read");
     // Two reads by one client, the later one seeing an older value.
