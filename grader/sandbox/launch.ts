@@ -18,7 +18,7 @@
 import { spawnSync, type SpawnOptions } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
-import { permissionFlag } from "./permission";
+import { permissionExtras, permissionFlag } from "./permission";
 
 export interface Isolation {
   /** No network: a network namespace of its own. */
@@ -133,6 +133,7 @@ export function sandboxCommand(o: LaunchOptions): string[] {
     "--always-sparkplug",
     "--max-semi-space-size=64",
     permissionFlag(),
+    ...permissionExtras(),
     `--allow-fs-read=${join(runtimeDir, "*")}`,
     `--allow-fs-read=${exerciseFile}`,
     "--disable-warning=ExperimentalWarning",

@@ -6,3 +6,16 @@ export function permissionFlag(): string {
   const flags = process.allowedNodeEnvironmentFlags;
   return flags.has("--permission") ? "--permission" : "--experimental-permission";
 }
+
+/**
+ * Flags the permission model needs besides, whichever this Node accepts:
+ * - `--allow-net` (Node 25+, where the model also denies the network): without it the sandbox
+ *   cannot open its own request channel, `new Socket({ fd: 3 })` in host.ts (ERR_ACCESS_DENIED).
+ *   The network stays closed by the network namespace (launch.ts), as on Node 20 to 24.
+ * - `--no-experimental-sqlite` (Node 22+): node:sqlite opens and writes database files past the
+ *   permission model, which governs node:fs only.
+ */
+export function permissionExtras(): string[] {
+  const flags = process.allowedNodeEnvironmentFlags;
+  return ["--allow-net", "--no-experimental-sqlite"].filter((flag) => flags.has(flag));
+}

@@ -3,7 +3,7 @@
  * what crosses is plain data. (hostile.test.ts grades whole hostile submissions.)
  */
 import { createServer } from "node:net";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -62,6 +62,23 @@ describe("a sandbox", () => {
     expect(await ask(s, "readProject")).toBe("ERR_ACCESS_DENIED");
     expect(await ask(s, "write")).toBe("ERR_ACCESS_DENIED");
     expect(await ask(s, "env")).toBe("{}");
+  }, 60_000);
+
+  test("writes no file through node:sqlite, which Node's permission model does not govern (Node 22 and later)", async () => {
+    const target = join(work, "written.sqlite");
+    const s = await sandboxOf(
+      "sqlite",
+      `export const write = async () => {
+         try {
+           const { DatabaseSync } = await import("node:sqlite");
+           new DatabaseSync(${JSON.stringify(target)}).exec("create table t(x)");
+           return "wrote";
+         } catch (e) { return e.code ?? e.message; }
+       };`,
+    );
+    // Node 20 has no node:sqlite; from 22 on the sandbox is started without it (permissionExtras).
+    expect(await ask(s, "write")).toBe("ERR_UNKNOWN_BUILTIN_MODULE");
+    expect(existsSync(target)).toBe(false);
   }, 60_000);
 
   test("starts no process, thread or code from a string", async () => {
