@@ -3,7 +3,7 @@
  *   npm run prairielearn -- --out DIR --image DOCKERHUB/NAME[:TAG] [--timeout-s N] [--without-secret]
  *
  * Layout:
- *   image/Dockerfile, image/setup.sh, image/app/   the grading image: node:20 and a pristine grader
+ *   image/Dockerfile, image/setup.sh, image/app/   the grading image: node:24 and a pristine grader
  *                                                 copy (library, grader, exercise stubs, lockfile),
  *                                                 installed by setup.sh (grader/platforms/install-grader.sh);
  *                                                 no secret: PrairieLearn pulls images from public Docker Hub
@@ -111,7 +111,7 @@ export function dockerfile(): string {
 #   docker build -t DOCKERHUB/NAME:TAG . && docker push DOCKERHUB/NAME:TAG
 # It holds the library, the grader and the exercise stubs, never the hidden-seed secret: the
 # course keeps that in serverFilesCourse/replication-lab/secret.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 COPY setup.sh /opt/replication-lab/setup.sh
 COPY app ${IMAGE_APP}
 # npm dependencies from the lockfile, the grading account rlgrader, and one grading of the

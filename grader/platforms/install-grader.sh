@@ -2,7 +2,7 @@
 # Installs the grader into an autograder image, once, as root, when the image is built:
 #   Gradescope runs it as the zip's setup.sh (Ubuntu, the grader copy in /autograder/source/app);
 #   the PrairieLearn image's Dockerfile runs it with RL_APP=/opt/replication-lab/app.
-# It installs Node 20 or newer when the image has none, the grader's npm dependencies from the
+# It installs Node 24 when the image has no Node 20 or newer, the grader's npm dependencies from the
 # lockfile, and an unprivileged account to grade as; then it grades the untouched stubs once as
 # that account, so a broken image fails here, at build time, and not on the first student's
 # submission.
@@ -15,7 +15,11 @@ set -euo pipefail
 ROOT="${RL_AUTOGRADER_ROOT:-/autograder}"
 APP="${RL_APP:-$ROOT/source/app}"
 GRADER_USER="${RL_GRADER_USER:-rlgrader}"
-NODE_MAJOR=20
+# The Node it installs (an LTS line, supported until 2028-04-30), and the oldest it accepts when the
+# image has one already (the grader is tested on 20, 22, 24 and 26; 20 reached its end of life on
+# 2026-04-30, so using it is said).
+NODE_MAJOR=24
+NODE_MIN=20
 NODE_PREFIX=/opt/replication-lab-node
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -32,10 +36,8 @@ retry() {
   return 1
 }
 
-node_ok() {
-  command -v node >/dev/null 2>&1 &&
-    [ "$(node -p 'Number(process.versions.node.split(".")[0])' 2>/dev/null || echo 0)" -ge "$NODE_MAJOR" ]
-}
+node_major() { node -p 'Number(process.versions.node.split(".")[0])' 2>/dev/null || echo 0; }
+node_ok() { command -v node >/dev/null 2>&1 && [ "$(node_major)" -ge "$NODE_MIN" ]; }
 
 as_root_apt() {
   export DEBIAN_FRONTEND=noninteractive
@@ -73,13 +75,14 @@ install_node_from_npm_registry() {
 export PATH="/usr/local/bin:$NODE_PREFIX/bin:$PATH"
 if node_ok; then
   say "using the installed Node $(node --version)"
+  [ "$(node_major)" -ge 22 ] || say "note: Node $(node --version) is past its end of life (2026-04-30); an image with Node ${NODE_MAJOR} is better kept"
 else
   say "installing Node ${NODE_MAJOR}"
   install_node_nodesource || say "the NodeSource repository did not work; trying the npm registry's Node binary"
   hash -r
   node_ok || install_node_from_npm_registry || true
   hash -r
-  node_ok || die "could not install Node ${NODE_MAJOR} or newer (found: $(node --version 2>/dev/null || echo none))"
+  node_ok || die "could not install Node ${NODE_MAJOR} (found: $(node --version 2>/dev/null || echo none)); give the image Node ${NODE_MIN} or newer"
   say "installed Node $(node --version)"
 fi
 
@@ -127,6 +130,9 @@ fi
   node "$APP/node_modules/tsx/dist/cli.mjs" "$APP/grader/cli.ts" --target "$APP/exercises" --format gradescope \
   --out "$smoke/results.json") >"$smoke/log" 2>&1 || true
 [ -s "$smoke/results.json" ] || { cat "$smoke/log" >&2; die "the grader produced no results for the untouched stubs"; }
+# Each stub says "not implemented yet" from inside its sandbox: without that message the sandboxes
+# could not run student code on this image (they would score every submission zero).
+grep -q "not implemented yet" "$smoke/results.json" || { cat "$smoke/results.json" >&2; die "the sandboxes could not run the untouched stubs on Node $(node --version): see the results above"; }
 if [ "${#as_grader[@]}" -gt 0 ]; then
   # Back to root, readable by all: the grading account reuses the compiled library but cannot change it.
   chown -R root:root "$APP/node_modules/.cache"

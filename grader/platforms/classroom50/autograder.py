@@ -4,7 +4,7 @@ Classroom 50 runs this file once per submission with the student's checkout as t
 directory, and reads ./result.json afterwards (its classroom50/result/v1 contract). The grader
 is the pristine copy in app/ beside this file, never anything from the student's repository:
 only the student's exercises/NN-name.ts files are taken. The assignment's runtime must provide
-Node 20 or newer ("runtime": {"node": "20"}); npm installs the grader's packages on the first run
+Node 24 or newer ("runtime": {"node": "24"}); npm installs the grader's packages on the first run
 of each job.
 
 Exit 0: result.json was written, whatever the score. Exit 1: grading could not run (no Node, npm
@@ -30,7 +30,7 @@ def fail(message: str) -> None:
 def main() -> None:
     node = shutil.which("node")
     if node is None:
-        fail('node is not installed: give the assignment the runtime {"node": "20"}')
+        fail('node is not installed: give the assignment the runtime {"node": "24"}')
     tsx = APP / "node_modules" / "tsx" / "dist" / "cli.mjs"
     if not tsx.exists():
         npm = shutil.which("npm") or fail("npm is not installed next to node")
