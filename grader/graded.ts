@@ -440,8 +440,10 @@ function exerciseIdOf(filepath: string): string {
 }
 
 function describeError(error: unknown): { name: string; message: string } {
-  const at = error instanceof StudentError ? studentFrame(error) : undefined;
-  if (at) return { name: error instanceof Error ? error.name : "Error", message: `${(error as Error).message} (at ${at})` };
+  if (error instanceof StudentError) {
+    const at = studentFrame(error);
+    return { name: error.name, message: at ? `${error.message} (at ${at})` : error.message };
+  }
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: "thrown value", message: safeString(error) };
 }
