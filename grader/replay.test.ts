@@ -96,3 +96,27 @@ describe("replay --draw", () => {
     expect(r.out).toMatch(/must end in \.svg, \.png, \.html, \.json/);
   });
 });
+
+describe("replay --test", () => {
+  test("runs only the test a seed came from, where without it every seeded test runs the seed", () => {
+    const target = submissionWith("01-read-your-writes", "trusts-small-lag");
+    const testName = "clients read their own writes across a leader failover";
+    const other = "clients read their own writes while one follower is very slow";
+    const [seed] = deriveSeeds(PUBLIC_SEED_KEY, "01", testName, 3);
+    const all = replay(["01", "--seed", String(seed), "--target", target]);
+    expect(all.out).toContain(`\n${testName}\n`);
+    expect(all.out).toContain(`\n${other}\n`);
+    const one = replay(["01", "--seed", String(seed), "--target", target, "--test", "across a leader failover"]);
+    expect(one.status).toBe(1);
+    expect(one.out).toContain(`\n${testName}\n`);
+    expect(one.out).toContain("(a case of this test)");
+    expect(one.out).not.toContain(`\n${other}\n`);
+    expect(one.out).toContain("Only this test ran (--test); 11 other tests of 01 did not.");
+  }, 240_000);
+
+  test("names the exercise's tests when none matches, before grading anything", () => {
+    const r = replay(["01", "--seed", "1", "--test", "no such test"]);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain(`No test's name contains "no such test". The exercise's tests: "the text's example`);
+  }, 120_000);
+});

@@ -2,8 +2,9 @@
  * Reruns one graded case against your exercise file and prints everything about it:
  *
  *   npm run replay -- 05 --seed 81723                 every seeded test of 05, on that one seed
+ *   npm run replay -- 05 --seed 81723 --test "random clusters"   only the test the seed came from
  *   npm run replay -- 05 --case "equal logs and priorities"
- *   npm run replay -- 05 --seed 81723 --target solutions [--test "random clusters"]
+ *   npm run replay -- 05 --seed 81723 --target solutions
  *   npm run replay -- 01 --seed 81723 --draw case.svg   also draws the first failing case as a
  *                                                       space-time diagram (.svg, .png, .html, or
  *                                                       .json for the data), when its failure
@@ -61,12 +62,17 @@ export async function replayCase(r: ReplayRequest, options: { root?: string; war
   const root = options.root ?? ROOT;
   const exercises = selectExercises(loadExercises(root), [r.exercise]);
   const target = r.target ?? "exercises";
+  const named = r.test === undefined ? undefined : testNamed(exercises[0].tests.map((t) => t.name), r.test);
+  if (named?.none) return { text: named.none, code: 1, ran: [] };
   const [report] = await gradeSubmissions([{ dir: resolve(root, target), display: target }], {
     root,
     exercises,
     revealHidden: true,
     typeCheck: false,
     replay: { seed: r.seed, label: r.label, draw: r.draw ?? false },
+    // One test named: only it runs, so the seed's cases in the exercise's other tests (each test
+    // draws its own seeds) are neither run nor shown.
+    ...(named?.only !== undefined ? { onlyTest: named.only } : {}),
     onLog: options.onLog,
     warm: options.warm,
   });
@@ -98,8 +104,25 @@ export async function replayCase(r: ReplayRequest, options: { root?: string; war
       lines.push(...describe(c));
     }
   }
+  if (named?.only !== undefined) {
+    const notRun = exercise.tests.filter((t) => t.name !== named.only && t.replayed === undefined).length;
+    lines.push("", `Only this test ran (--test); ${notRun} other test${notRun === 1 ? "" : "s"} of ${exercise.id} did not.`);
+  }
   lines.push("", failed === 0 ? "This case passes now." : `${failed} failing case(s).`);
   return done(failed === 0 ? 0 : 1, ran);
+}
+
+/**
+ * The test `--test` names among an exercise's `tests`: the one of exactly that name, else the one
+ * whose name contains it; none when several contain it (all of those run, the rest are not
+ * shown), and a message when none does.
+ */
+export function testNamed(tests: string[], part: string): { only?: string; none?: string } {
+  if (tests.includes(part)) return { only: part };
+  const matching = tests.filter((name) => name.includes(part));
+  if (matching.length === 1) return { only: matching[0] };
+  if (matching.length > 1) return {};
+  return { none: `No test's name contains ${JSON.stringify(part)}. The exercise's tests: ${tests.map((t) => JSON.stringify(t)).join(", ")}.` };
 }
 
 export async function replayMain(argv: string[]): Promise<number> {

@@ -75,6 +75,8 @@ export interface GradeOptions {
   typeCheckLimitMs?: number;
   /** Rerun one case: the seed or the label given to `npm run replay`. */
   replay?: { seed?: number; label?: string; draw?: boolean };
+  /** Run only the graded test of this exact name (the replay command's `--test`); the others are skipped. */
+  onlyTest?: string;
   /** Receives what tests (and, when replaying, the student's code) print. */
   onLog?: (text: string) => void;
   /** A kept runner and type checker (the notebook judge's), instead of new ones for this call. */
@@ -294,6 +296,7 @@ function settingsFor(s: Staged, runtimeDir: string, keys: Record<string, string>
     exerciseCpuMs: options.exerciseTimeoutMs ?? DEFAULTS.exerciseTimeoutMs,
     publicOnly: options.publicOnly ?? false,
     ...(options.replay ? { replay: options.replay } : {}),
+    ...(options.onlyTest !== undefined ? { onlyTest: options.onlyTest } : {}),
     seedKeys: keys,
     showOutput: options.replay !== undefined && options.onLog !== undefined,
   };
