@@ -17,7 +17,12 @@ import { gradeSubmissions } from "./engine/grade";
 import type { GradeReport } from "./engine/report";
 
 export interface ChunkJob {
-  submissions: { id: string; dir: string }[];
+  /**
+   * `dir`: the staged exercise files; `replayTarget`: the submission as the batch was given it
+   * (a folder or a zip), which the reports' replay commands name; `lookAlikes`: missing exercise
+   * -> files of the upload that look like it.
+   */
+  submissions: { id: string; dir: string; replayTarget?: string; lookAlikes?: Record<string, string[]> }[];
   out: string;
   /** Limit of the whole grading call. */
   timeoutMs: number;
@@ -31,7 +36,7 @@ export interface ChunkResult {
 
 export async function gradeChunk(job: ChunkJob): Promise<ChunkResult[]> {
   const reports = await gradeSubmissions(
-    job.submissions.map((s) => ({ dir: s.dir, display: "exercises" })),
+    job.submissions.map((s) => ({ dir: s.dir, display: "exercises", replayTarget: s.replayTarget, lookAlikes: s.lookAlikes })),
     {
       root: ROOT,
       exercises: loadExercises(ROOT),

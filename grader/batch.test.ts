@@ -67,6 +67,19 @@ describe("runBatch", () => {
     expect(lines.at(-1)).toMatch(/^Graded 3 of 5 submissions in .*; 2 could not be graded/);
   });
 
+  it("names the renamed exercise files of a submission that holds no exercise file, in its error and its report", async () => {
+    const subs = join(work, "renamed");
+    write(join(subs, "frank/alpha.ts"), "full");
+    write(join(subs, "frank/exercises/02-Beta.ts"), "full");
+    const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "renamed.csv"), graderRoot: grader });
+    expect(summary.outcomes[0].error).toBe(
+      "no exercise files were found in the submission (expected files named like 01-alpha.ts or 02-beta.ts); found 'alpha.ts', 'exercises/02-Beta.ts', not graded under those names (see the report)",
+    );
+    const frank = JSON.parse(readFileSync(join(summary.reportsDir, "frank.json"), "utf8"));
+    expect(frank.notes).toContain("exercises/01-alpha.ts is missing; found 'alpha.ts' — rename it to 01-alpha.ts and submit again");
+    expect(frank.notes).toContain("exercises/02-beta.ts is missing; found 'exercises/02-Beta.ts' — rename it to 02-beta.ts and submit again");
+  });
+
   it("keeps submissions whose ids differ only in characters a file name cannot carry apart", async () => {
     const subs = join(work, "look-alike");
     write(join(subs, "e2 zoë/01-alpha.ts"), "full");
@@ -168,6 +181,41 @@ describe("runBatch with this project's grader", () => {
     expect(wrong.score).toBeLessThan(wrong.maxScore);
     const report = JSON.parse(readFileSync(join(summary.reportsDir, "untouched.json"), "utf8"));
     expect(report.exercises[0].tests[0].message).toContain("not implemented yet");
+  }, 600_000);
+});
+
+describe("a batch report's replay commands", () => {
+  it("name each submission as the batch was given it, a zip or a folder, and replay its failing case from there", async () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+    const wrong = readFileSync(join(root, "grader/variants/05-leader-election/ignores-crashed.ts"), "utf8");
+    const subs = join(work, "replayable");
+    // Only exercise 05 in each: the others are missing and cost nothing to grade.
+    write(join(subs, "bob/repo/exercises/05-leader-election.ts"), wrong);
+    write(join(subs, "bob/repo/exercises/06-fencing copy.ts"), "export {};\n"); // renamed: named in the report, not graded
+    mkdirSync(subs, { recursive: true });
+    writeFileSync(join(subs, "alice.zip"), zipSync({ "alice/exercises/05-leader-election.ts": strToU8(wrong) }));
+    const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "replayable.csv"), lanes: 1, chunkSize: 2 });
+    expect(summary.outcomes.map((o) => o.id)).toEqual(["alice", "bob"]);
+    const bob = JSON.parse(readFileSync(join(summary.reportsDir, "bob.json"), "utf8"));
+    const renamed = "exercises/06-fencing.ts is missing; found 'repo/exercises/06-fencing copy.ts' — rename it to 06-fencing.ts and submit again";
+    expect(bob.notes).toContain(renamed);
+    expect(bob.exercises.find((e: { id: string }) => e.id === "06").problem).toContain(renamed);
+    for (const [id, given] of [["alice", join(subs, "alice.zip")], ["bob", join(subs, "bob")]]) {
+      const report = JSON.parse(readFileSync(join(summary.reportsDir, `${id}.json`), "utf8"));
+      const exercise = report.exercises.find((e: { id: string }) => e.id === "05");
+      const failing = exercise?.tests.find((t: { replay?: string }) => t.replay !== undefined);
+      expect(failing, `${id}: ${JSON.stringify(report).slice(0, 3000)}`).toBeDefined();
+      // The scratch folder the batch graded is gone; the command names what the instructor has.
+      expect(failing.replay).toMatch(new RegExp(`^npm run replay -- 05 (--seed \\d+|--case ".+") --target ${given.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+      expect(failing.message).toContain(`Replay the first: ${failing.replay}`);
+      const seed = /--seed (\d+)/.exec(failing.replay)?.[1];
+      const label = /--case (".+") --target/.exec(failing.replay)?.[1];
+      const { replayCase } = await import("./replay");
+      const replayed = await replayCase({ exercise: "05", seed: seed === undefined ? undefined : Number(seed), label: label === undefined ? undefined : JSON.parse(label), target: given }, { root });
+      expect(replayed.code, replayed.text).toBe(1);
+      expect(replayed.text).toContain("✘ FAILS");
+      expect(replayed.text).toContain(`From ${given}: Graded files: `);
+    }
   }, 600_000);
 });
 

@@ -135,6 +135,8 @@ interface Prepared {
   /** Folder holding only the exercise files taken from it. */
   stagedDir: string;
   notes: string;
+  /** Missing exercise -> files of the upload that look like it, for the report's message. */
+  lookAlikes?: Record<string, string[]>;
   reportPath: string;
   error?: string;
 }
@@ -207,16 +209,23 @@ async function prepare(submission: Submission, safeId: string, names: string[], 
     reportPath: join(ctx.reportsDir, `${safeId}.json`),
   };
   const leftOut: string[] = [];
+  const packed: string[] = [];
   try {
     if (submission.problem) throw new Error(submission.problem);
     if (submission.zipped) {
       prepared.uploadDir = join(base, "upload");
-      await extractZip(submission.path, prepared.uploadDir, leftOut);
+      await extractZip(submission.path, prepared.uploadDir, leftOut, packed);
     }
-    const collected = collectSubmission(prepared.uploadDir, names, leftOut);
+    const collected = collectSubmission(prepared.uploadDir, names, leftOut, packed);
+    prepared.lookAlikes = Object.fromEntries([...collected.lookAlikes].map(([name, files]) => [name.replace(/\.ts$/, ""), files]));
     prepared.notes = describeCollection(collected, prepared.uploadDir);
-    // Nothing to grade: the gradebook's error column says so, instead of a silent zero.
-    if (collected.found.size === 0) throw new Error(emptySubmissionReason(names));
+    // Nothing to grade: the gradebook's error column says so, instead of a silent zero, and names
+    // the files that look like exercise files (all of them renamed, say).
+    if (collected.found.size === 0) {
+      const alike = [...collected.lookAlikes.values()].flat();
+      const found = [...new Set(alike)].slice(0, 3).map((f) => `'${f}'`).join(", ");
+      throw new Error(`${emptySubmissionReason(names)}${found ? `; found ${found}, not graded under those names (see the report)` : ""}`);
+    }
     stageSubmission(collected, prepared.stagedDir);
     // Staging moves a file it could not copy to the missing ones, with a note: say so in the report.
     prepared.notes = describeCollection(collected, prepared.uploadDir);
@@ -231,7 +240,7 @@ async function gradeChunk(chunk: Prepared[], ctx: Context): Promise<void> {
   const started = process.hrtime.bigint();
   const jobDir = mkdtempSync(join(ctx.workDir, "chunk-"));
   const job: ChunkJob = {
-    submissions: chunk.map((p) => ({ id: p.submission.id, dir: p.stagedDir })),
+    submissions: chunk.map((p) => ({ id: p.submission.id, dir: p.stagedDir, replayTarget: p.submission.path, lookAlikes: p.lookAlikes })),
     out: join(jobDir, "results.json"),
     timeoutMs: ctx.timeoutMs * chunk.length,
     maxWorkers: ctx.maxWorkers,
@@ -282,6 +291,8 @@ async function gradeAlone(p: Prepared, ctx: Context): Promise<void> {
     format: "json",
     timeoutMs: ctx.timeoutMs,
     env: { ...ctx.env, TMPDIR: tmpdir() },
+    // The report's replay commands name the submission as given, not the scratch folder graded.
+    extraArgs: ["--replay-target", p.submission.path],
   });
   try {
     if (graded.reportText === undefined) throw new Error(graded.failure);

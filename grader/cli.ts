@@ -1,7 +1,7 @@
 /**
  * The grader's command line:
  *
- *   npm run grade -- [--target exercises|solutions|PATH] [--only 05,06] [--public]
+ *   npm run grade -- [--target exercises|solutions|PATH|ZIP] [--only 05,06] [--public]
  *                    [--format table|json|gradescope|prairielearn|junit|markdown|classroom|classroom-base64] [--out FILE]
  *   npm run grade -- --validate          the exercise set tells right from wrong (npm test runs it);
  *                                        --secrets N: the same under N secrets, every test's verdict stable
@@ -9,7 +9,7 @@
  *
  * A report is always produced: if grading itself fails, every test scores zero with the reason.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadExercises, selectExercises, type Exercise } from "./engine/exercises";
@@ -20,8 +20,9 @@ import type { GradescopeVisibility } from "./format/gradescope";
 import { recordLatest } from "./latest";
 import { loadSecret, ROOT, runsAsScript } from "./project";
 import { isolation } from "./sandbox/launch";
+import { openTarget } from "./target";
 
-const USAGE = `usage: npm run grade -- [--target exercises|solutions|PATH] [--only 05[,06]] [--public]
+const USAGE = `usage: npm run grade -- [--target exercises|solutions|PATH|ZIP] [--only 05[,06]] [--public]
                         [--format ${FORMATS.join("|")}] [--out FILE]
                         [--reveal-hidden] [--hidden-visibility after_published|after_due_date|hidden|visible]
                         [--exercise-timeout-s N] [--timeout-s N] [--workers N]
@@ -73,16 +74,24 @@ export async function main(argv: string[]): Promise<number> {
   let code = 0;
   try {
     exercises = selectExercises(loadExercises(ROOT), (values.only ?? "").split(",").map((s) => s.trim()).filter(Boolean));
-    const dir = resolve(target);
-    if (!existsSync(dir)) throw new Error(`--target ${target}: no such folder`);
-    [report] = await gradeSubmissions([{ dir, display: target.replace(/\/+$/, "") }], {
-      root: ROOT,
-      exercises,
-      publicOnly,
-      secret: loadSecret(ROOT),
-      revealHidden: values["reveal-hidden"] ?? false,
-      ...limits,
-    });
+    // A zip or a whole repository is searched as an upload is; the files taken are said on stderr.
+    const opened = await openTarget(resolve(target), target, exercises.map((e) => `${e.name}.ts`));
+    if (opened.notes) process.stderr.write(`${opened.notes}\n`);
+    try {
+      [report] = await gradeSubmissions(
+        [{ dir: opened.dir, display: target.replace(/\/+$/, ""), replayTarget: values["replay-target"], lookAlikes: opened.lookAlikes }],
+        {
+          root: ROOT,
+          exercises,
+          publicOnly,
+          secret: loadSecret(ROOT),
+          revealHidden: values["reveal-hidden"] ?? false,
+          ...limits,
+        },
+      );
+    } finally {
+      opened.close();
+    }
   } catch (error) {
     report = failedReport(exercises, target, `the grader failed before it could score this: ${(error as Error).message}`, publicOnly);
     code = 1;
@@ -106,6 +115,9 @@ function parse(argv: string[]) {
     args: argv,
     options: {
       target: { type: "string" },
+      // What the report's replay commands name with --target, when the folder graded is a scratch
+      // copy of a submission (a batch grading one submission alone names the submission so).
+      "replay-target": { type: "string" },
       only: { type: "string" },
       public: { type: "boolean" },
       format: { type: "string" },

@@ -5,6 +5,8 @@
  *   npm run replay -- 05 --seed 81723 --test "random clusters"   only the test the seed came from
  *   npm run replay -- 05 --case "equal logs and priorities"
  *   npm run replay -- 05 --seed 81723 --target solutions
+ *   npm run replay -- 05 --seed 81723 --target submissions/alice.zip   a batch's submission (a zip, or a
+ *                                                       folder in any layout), as its report names it
  *   npm run replay -- 01 --seed 81723 --draw case.svg   also draws the first failing case as a
  *                                                       space-time diagram (.svg, .png, .html, or
  *                                                       .json for the data), when its failure
@@ -23,8 +25,9 @@ import { gradeSubmissions, type Warm } from "./engine/grade";
 import type { CaseResult, ExerciseReport, TestReport } from "./engine/report";
 import { ROOT, runsAsScript } from "./project";
 import { compact } from "./engine/score";
+import { openTarget } from "./target";
 
-const USAGE = 'usage: npm run replay -- NN (--seed N | --case "label") [--target exercises|solutions|PATH] [--test "part of a test name"] [--draw FILE.svg|.png|.html|.json]';
+const USAGE = 'usage: npm run replay -- NN (--seed N | --case "label") [--target exercises|solutions|PATH|ZIP] [--test "part of a test name"] [--draw FILE.svg|.png|.html|.json]';
 const DRAW_EXTENSIONS = [".svg", ".png", ".html", ".json"];
 
 function describe(c: CaseResult): string[] {
@@ -64,21 +67,29 @@ export async function replayCase(r: ReplayRequest, options: { root?: string; war
   const target = r.target ?? "exercises";
   const named = r.test === undefined ? undefined : testNamed(exercises[0].tests.map((t) => t.name), r.test);
   if (named?.none) return { text: named.none, code: 1, ran: [] };
-  const [report] = await gradeSubmissions([{ dir: resolve(root, target), display: target }], {
-    root,
-    exercises,
-    revealHidden: true,
-    typeCheck: false,
-    replay: { seed: r.seed, label: r.label, draw: r.draw ?? false },
-    // One test named: only it runs, so the seed's cases in the exercise's other tests (each test
-    // draws its own seeds) are neither run nor shown.
-    ...(named?.only !== undefined ? { onlyTest: named.only } : {}),
-    onLog: options.onLog,
-    warm: options.warm,
-  });
+  // A batch's submission (a zip, a repository) is searched as the batch searched it.
+  const opened = await openTarget(resolve(root, target), target, exercises.map((e) => `${e.name}.ts`));
+  let report;
+  try {
+    [report] = await gradeSubmissions([{ dir: opened.dir, display: target, lookAlikes: opened.lookAlikes }], {
+      root,
+      exercises,
+      revealHidden: true,
+      typeCheck: false,
+      replay: { seed: r.seed, label: r.label, draw: r.draw ?? false },
+      // One test named: only it runs, so the seed's cases in the exercise's other tests (each test
+      // draws its own seeds) are neither run nor shown.
+      ...(named?.only !== undefined ? { onlyTest: named.only } : {}),
+      onLog: options.onLog,
+      warm: options.warm,
+    });
+  } finally {
+    opened.close();
+  }
   const exercise = report.exercises[0];
   const what = r.seed !== undefined ? `seed ${r.seed}` : `case ${JSON.stringify(r.label)}`;
   const lines = [`Replaying ${exercise.id} ${exercise.title}, ${what}, against ${exercise.file}`];
+  if (opened.notes) lines.push(opened.notes);
   const done = (code: number, ran: TestReport[] = []): ReplayOutcome => ({ text: lines.join("\n"), code, exercise, ran });
   if (exercise.problem) {
     lines.push(exercise.problem);
@@ -140,17 +151,25 @@ export async function replayMain(argv: string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  const outcome = await replayCase(
-    {
-      exercise: args.positionals[0],
-      seed: args.values.seed === undefined ? undefined : Number(args.values.seed),
-      label: args.values.case,
-      target: args.values.target,
-      test: args.values.test,
-      draw: args.values.draw !== undefined,
-    },
-    { onLog: (text) => process.stdout.write(`  | ${text.trimEnd().split("\n").join("\n  | ")}\n`) },
-  );
+  let outcome: ReplayOutcome;
+  try {
+    outcome = await replayCase(
+      {
+        exercise: args.positionals[0],
+        seed: args.values.seed === undefined ? undefined : Number(args.values.seed),
+        label: args.values.case,
+        target: args.values.target,
+        test: args.values.test,
+        draw: args.values.draw !== undefined,
+      },
+      { onLog: (text) => process.stdout.write(`  | ${text.trimEnd().split("\n").join("\n  | ")}\n`) },
+    );
+  } catch (error) {
+    // A target that holds nothing to replay (no such folder, an unreadable zip): its message, no stack.
+    if (!(error as Error).message.startsWith("--target ")) throw error;
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
   process.stdout.write(`${outcome.text}\n`);
   if (args.values.draw !== undefined && outcome.ran.length > 0) {
     const found = firstDrawing(outcome.exercise!.id, outcome.ran);

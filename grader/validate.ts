@@ -250,6 +250,11 @@ export async function validateMain(argv: string[]): Promise<number> {
   const base = value("--secret-base") ?? randomBytes(8).toString("hex");
   const options: ValidateOptions =
     count === undefined ? {} : { secrets: validationSecrets(Number(count), base), secretsNote: `derived from --secret-base ${base}` };
+  // A student release has no solutions/ and no known-wrong variants: nothing to validate against.
+  if (!existsSync(join(ROOT, "solutions"))) {
+    process.stderr.write("--validate checks the exercises against their solutions and known-wrong variants, which only the instructor's copy holds (this copy has no solutions/ folder). To grade your own work: npm run grade\n");
+    return 2;
+  }
   const exercises = selectExercises(loadExercises(ROOT), only);
   const started = Date.now();
   const result = await validate(ROOT, exercises, options);

@@ -95,6 +95,9 @@ export function studentReadme(releaseDir: string): string {
   if (scripts.replay) {
     lines.push("- A failing case prints the command that replays exactly that case, e.g. `npm run replay -- 05 --seed 81723`.");
   }
+  if (existsSync(join(releaseDir, "grader/README.md"))) {
+    lines.push("- [grader/README.md](grader/README.md) explains the feedback, public and hidden tests, and replaying a case.");
+  }
   if (existsSync(join(releaseDir, ".github/workflows/replication-lab.yml"))) {
     lines.push(
       "- Every push to your GitHub repository is graded: the score shows as the check \"Replication Lab score\"",
@@ -110,8 +113,9 @@ export function studentReadme(releaseDir: string): string {
     "## Handing in",
     "",
     "Hand in the files of `exercises/` the way your instructor asks: upload them (Gradescope, PrairieLearn),",
-    "or commit and push them to your GitHub repository. Only those files are graded; changes to other",
-    "files, tests included, are not used.",
+    "or commit and push them to your GitHub repository. Only those files are graded, under their exact",
+    "names (`exercises/06-fencing.ts`: a renamed copy such as `06-fencing copy.ts` is not graded); changes",
+    "to other files, tests included, are not used.",
     "",
     "## When an install step cannot run",
     "",

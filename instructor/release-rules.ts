@@ -6,7 +6,7 @@
  * goes in instructor/ and is left out without anyone touching this file.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, normalize, sep } from "node:path";
+import { dirname, join, normalize, posix, sep } from "node:path";
 
 /** Folders students never get. */
 export const LEFT_OUT_FOLDERS = [
@@ -22,6 +22,21 @@ export const LEFT_OUT_FOLDERS = [
 export const LEFT_OUT_FILES = [
   "grader/.secret", // the hidden-seed secret (git ignores it; a copy on disk must not ship either)
 ] as const;
+
+/**
+ * Files the release ships in place of the project's own, by the source they are written from: the
+ * grader's guide documents validation, secrets, batch grading and the hidden cases' making, for
+ * instructors; students get a guide of their own under the same name.
+ */
+export const RELEASE_REPLACEMENTS: Readonly<Record<string, string>> = {
+  "grader/README.md": "grader/README.student.md",
+};
+
+/**
+ * npm scripts that serve only instructors although the files they run ship (the grader's CLI
+ * needs them): batch grading of a class's submissions.
+ */
+const INSTRUCTOR_SCRIPT_FILES = ["grader/batch-cli.ts"];
 
 /**
  * The grader's self-tests grade solutions/ and grader/variants/, so they cannot run in a release:
@@ -51,6 +66,8 @@ export function mustBeFinished(file: string): boolean {
 export function isReleased(file: string): boolean {
   if (LEFT_OUT_FOLDERS.some((folder) => file.startsWith(folder) || `${file}/` === folder)) return false;
   if ((LEFT_OUT_FILES as readonly string[]).includes(file)) return false;
+  // Shipped under the name it replaces, not under its own.
+  if (Object.values(RELEASE_REPLACEMENTS).includes(file)) return false;
   return !isGraderSelfTest(file);
 }
 
@@ -63,11 +80,12 @@ export function scriptPaths(command: string): string[] {
 }
 
 /**
- * Whether an npm script serves only instructors: it runs a left-out file or folder, or it runs the
- * grader's validation (`--validate` grades solutions/ and the known-wrong variants).
+ * Whether an npm script serves only instructors: it runs a left-out file or folder, the grader's
+ * validation (`--validate` grades solutions/ and the known-wrong variants) or its batch grading.
  */
 export function isInstructorScript(command: string): boolean {
-  if (/(^|\s)--validate(\s|$)/.test(command)) return true;
+  if (/(^|\s)--(validate|batch)(\s|$)/.test(command)) return true;
+  if (scriptPaths(command).some((path) => INSTRUCTOR_SCRIPT_FILES.includes(path))) return true;
   return scriptPaths(command).some((path) => !isReleased(path) || !isReleased(path.replace(/\/?$/, "/")));
 }
 
@@ -115,6 +133,56 @@ export function brokenImports(root: string, keptFiles: readonly string[]): strin
       const target = resolveImport(root, file, match[1]);
       if (target !== null && !isReleased(target)) {
         problems.push(`${file} imports ${match[1]} (left out)`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Markdown link targets: `[text](target)`, `![alt](target "title")`, `[id]: target`, `href="target"`, `src="target"`. */
+const LINK = /!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+["'(][^)]*)?\)|^\s{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)|\b(?:href|src)\s*=\s*["']([^"']+)["']/gm;
+
+/** The Markdown of a released file: a .md file's text, or a notebook's Markdown cells. */
+function markdownOf(file: string, text: string): string | undefined {
+  if (file.endsWith(".md")) return text;
+  if (!file.endsWith(".ipynb")) return undefined;
+  try {
+    const notebook = JSON.parse(text) as { cells?: { cell_type?: string; source?: string | string[] }[] };
+    return (notebook.cells ?? [])
+      .filter((cell) => cell.cell_type === "markdown")
+      .map((cell) => (Array.isArray(cell.source) ? cell.source.join("") : (cell.source ?? "")))
+      .join("\n\n");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * "grader/README.md links to ../instructor/README.md, which the release does not hold" for every
+ * relative link in the release's Markdown (its .md files and its notebooks' Markdown cells) whose
+ * target is not in the release, or lies outside it. Links with a scheme (https:, mailto:) and to
+ * an anchor of the same file are not checked; code (fenced blocks and `spans`) holds no links.
+ */
+export function brokenLinks(releaseDir: string, files: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const file of files) {
+    const markdown = markdownOf(file, readFileSync(join(releaseDir, file), "utf8"));
+    if (markdown === undefined) continue;
+    const prose = markdown.replace(/^(\s*)(```+|~~~+)[^\n]*\n[\s\S]*?^\1\2[^\n]*$/gm, "").replace(/(`+)[^`]*?\1/g, "");
+    for (const match of prose.matchAll(LINK)) {
+      const target = match[1] ?? match[2] ?? match[3];
+      if (/^([a-z][a-z0-9+.-]*:|#|\/\/)/i.test(target)) continue;
+      let path = target.replace(/[?#].*$/, "");
+      try {
+        path = decodeURIComponent(path);
+      } catch {
+        // a malformed escape is checked as written
+      }
+      const resolved = path.startsWith("/") ? posix.normalize(path.slice(1)) : posix.normalize(posix.join(posix.dirname(file), path));
+      if (resolved === ".." || resolved.startsWith("../")) {
+        problems.push(`${file} links to ${target}, outside the release`);
+      } else if (!existsSync(join(releaseDir, resolved))) {
+        problems.push(`${file} links to ${target}, which the release does not hold`);
       }
     }
   }

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildRelease, parseReleaseArgs } from "./release";
 import { releaseNotebook } from "./release-notebooks";
 import { exerciseTitle, notebookTitle } from "./release-readme";
-import { brokenImports, brokenScripts, isInstructorScript, isReleased, releasePackageJson } from "./release-rules";
+import { brokenImports, brokenLinks, brokenScripts, isInstructorScript, isReleased, releasePackageJson } from "./release-rules";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dirs: string[] = [];
@@ -38,6 +38,7 @@ describe("release rules", () => {
       "grader/platforms/gradescope.test.ts",
       "grader/fixtures/syntax-error.ts.txt",
       "grader/fixtures/fake-grader.ts",
+      "grader/README.student.md", // shipped as grader/README.md
     ]) {
       expect(isReleased(file), file).toBe(false);
     }
@@ -64,6 +65,7 @@ describe("release rules", () => {
         "test:grader": "vitest run grader/ && tsx grader/cli.ts --validate",
         "bench:batch": "tsx bench/grading/batch.ts",
         grade: "tsx grader/cli.ts",
+        "grade:batch": "tsx grader/batch-cli.ts",
         start: "bash scripts/start.sh",
         postinstall: "node -e \"require('fs')\"",
       },
@@ -86,7 +88,7 @@ describe("release rules", () => {
 
   it("leave no instructor-only script in this project's release", () => {
     const scripts = JSON.parse(releasePackageJson(readFileSync(join(ROOT, "package.json"), "utf8"))).scripts as Record<string, string>;
-    for (const gone of ["release", "gradescope", "new-exercise", "test:grader", "bench:batch", "bench:grader"]) expect(scripts[gone], gone).toBeUndefined();
+    for (const gone of ["release", "gradescope", "new-exercise", "test:grader", "bench:batch", "bench:grader", "grade:batch"]) expect(scripts[gone], gone).toBeUndefined();
     for (const [name, command] of Object.entries(scripts)) expect(command, name).not.toMatch(/instructor\/|solutions\/|--validate/);
   });
 
@@ -98,6 +100,34 @@ describe("release rules", () => {
     expect(brokenImports(root, ["grader/peek.ts", "grader/fine.ts"])).toEqual([
       "grader/peek.ts imports ../solutions/05-x (left out)",
       "grader/peek.ts imports ../solutions/05-x.js (left out)",
+    ]);
+  });
+});
+
+describe("brokenLinks", () => {
+  it("finds every relative link of the Markdown and the notebooks' Markdown cells that leads outside the release or to nothing", () => {
+    const root = tempDir();
+    write(join(root, "README.md"), [
+      "[guide](grader/README.md) [here](#start) [web](https://example.org/x.md) [mail](mailto:a@b.c)",
+      "[gone](instructor/README.md#release) ![chart](docs/chart.png \"a chart\") [out](../elsewhere.md)",
+      "[folder](exercises/) [spaced](docs/my%20notes.md) <a href=\"solutions/05.ts\">answer</a>",
+      "[ref]: notebooks/01.ipynb",
+      "`[in code](not/a/link.md)`",
+      "```md",
+      "[in a block](not/a/link.md)",
+      "```",
+    ].join("\n"));
+    write(join(root, "grader/README.md"), "[back](../README.md) [guide](../instructor/README.md)\n");
+    write(join(root, "exercises/05.ts"), "");
+    write(join(root, "docs/my notes.md"), "");
+    write(join(root, "notebooks/01.ipynb"), JSON.stringify({ cells: [{ cell_type: "markdown", source: ["See [the grader](../grader/README.md) ", "and [answers](../solutions/)."] }, { cell_type: "code", source: "[x](nowhere)" }] }));
+    expect(brokenLinks(root, ["README.md", "grader/README.md", "exercises/05.ts", "docs/my notes.md", "notebooks/01.ipynb"])).toEqual([
+      "README.md links to instructor/README.md#release, which the release does not hold",
+      "README.md links to docs/chart.png, which the release does not hold",
+      "README.md links to ../elsewhere.md, outside the release",
+      "README.md links to solutions/05.ts, which the release does not hold",
+      "grader/README.md links to ../instructor/README.md, which the release does not hold",
+      "notebooks/01.ipynb links to ../solutions/, which the release does not hold",
     ]);
   });
 });
@@ -197,6 +227,28 @@ describe("buildRelease", () => {
     expect(readdirSync(dirname(out))).toEqual(["given"]);
   });
 
+  it("refuses a release whose Markdown links to a left-out file, and deletes what it wrote", () => {
+    const root = tinyProject({ "docs/grading.md": "See [the instructor guide](../instructor/README.md).\n", "instructor/README.md": "# Guide\n" });
+    const out = join(tempDir(), "r");
+    expect(() => buildRelease({ root, out, env: {} })).toThrow(
+      "links in the released Markdown lead nowhere:\n  docs/grading.md links to ../instructor/README.md, which the release does not hold",
+    );
+    expectNothingWritten(out);
+  });
+
+  it("ships the students' grader guide as grader/README.md, and refuses to ship the instructors' without one", () => {
+    const root = tinyProject({ "grader/README.md": "# For instructors: --validate\n", "grader/README.student.md": "# For students\n" });
+    const out = join(tempDir(), "r");
+    const result = buildRelease({ root, out, env: {} });
+    expect(result.files).toEqual(["README.md", "grader/README.md", "package.json", "scripts/start.sh"]);
+    expect(readFileSync(join(out, "grader/README.md"), "utf8")).toBe("# For students\n");
+
+    const without = tinyProject({ "grader/README.md": "# For instructors: --validate\n" });
+    const nowhere = join(tempDir(), "r");
+    expect(() => buildRelease({ root: without, out: nowhere, env: {} })).toThrow("grader/README.md is for instructors and grader/README.student.md, the students' version shipped in its place, is missing");
+    expectNothingWritten(nowhere);
+  });
+
   it("writes a release that passes its checks into --out, and nothing beside it", () => {
     const root = tinyProject({ "instructor/tool.ts": "export {};\n", "solutions/09-x.ts": "export {};\n" });
     const out = join(tempDir(), "r");
@@ -204,6 +256,32 @@ describe("buildRelease", () => {
     expect(result.files).toEqual(["README.md", "package.json", "scripts/start.sh"]);
     expect(result.left).toEqual(["instructor/tool.ts", "solutions/09-x.ts"]);
     expect(readdirSync(dirname(out))).toEqual(["r"]);
+  });
+});
+
+// The project's own release, as files only (quick): what its documentation says and links to.
+describe("the documentation in this project's student release", () => {
+  const out = join(tempDir(), "docs-release");
+  const built = () => (existsSync(join(out, "package.json")) ? undefined : buildRelease({ out, githubActions: true }));
+
+  it("gives students a grader guide of their own, without the instructors' commands, secrets or batch grading", () => {
+    built();
+    const guide = readFileSync(join(out, "grader/README.md"), "utf8");
+    expect(guide).toBe(readFileSync(join(ROOT, "grader/README.student.md"), "utf8"));
+    for (const word of ["--validate", "RL_GRADER_SECRET", ".secret", "--batch", "--reveal-hidden", "variants", "fixtures", "HMAC"]) expect(guide, word).not.toContain(word);
+    for (const topic of ["check(", "npm run grade", "Public and hidden tests", "npm run replay", "sandbox", "Where to ask"]) expect(guide, topic).toContain(topic);
+    expect(existsSync(join(out, "grader/README.student.md"))).toBe(false);
+    expect(readFileSync(join(out, "README.md"), "utf8")).toContain("[grader/README.md](grader/README.md)");
+  });
+
+  it("has no relative link, in any Markdown file or notebook, to a file the release leaves out", () => {
+    built();
+    const files = (spawnSync("find", [".", "-type", "f"], { cwd: out, encoding: "utf8" }).stdout as string)
+      .split("\n")
+      .filter((f) => /\.(md|ipynb)$/.test(f))
+      .map((f) => f.replace(/^\.\//, ""));
+    expect(files).toEqual(expect.arrayContaining(["README.md", "grader/README.md", "notebooks/00-start-here.ipynb"]));
+    expect(brokenLinks(out, files)).toEqual([]);
   });
 });
 

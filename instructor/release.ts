@@ -4,21 +4,22 @@
  *
  * From the project's own files (see project-files.ts) it leaves out everything that gives
  * answers away or only serves instructors (release-rules.ts), drops notebook cells tagged
- * `instructor-only`, clears notebook outputs when asked, writes a student README, and with
+ * `instructor-only`, clears notebook outputs when asked, writes a student README, ships the
+ * grader's guide for students (grader/README.student.md) as grader/README.md, and with
  * --github-actions adds the grading workflow. It then checks its own result: nothing kept may
- * import a left-out file, no npm script may run a file the release lacks, no kept file may
- * contain the hidden-seed secret, and no file may still hold a TODO(instructor) left by
- * `npm run new-exercise`. The release is built in a scratch folder beside --out and moved into
+ * import a left-out file, no npm script may run a file the release lacks, no Markdown may link to
+ * a file the release lacks, no kept file may contain the hidden-seed secret, and no file may
+ * still hold a TODO(instructor) left by `npm run new-exercise`. The release is built in a scratch folder beside --out and moved into
  * place only when every check passed, so a refused release leaves nothing behind.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HelpRequested, isMain, runCommand } from "./cli";
 import { findGraderSecret } from "./grader-secret";
 import { buildInto, checkOutFolder } from "./out-folder";
 import { projectFiles } from "./project-files";
-import { brokenImports, brokenScripts, isReleased, mustBeFinished, releasePackageJson, UNFINISHED_MARKER } from "./release-rules";
+import { brokenImports, brokenLinks, brokenScripts, isReleased, mustBeFinished, RELEASE_REPLACEMENTS, releasePackageJson, UNFINISHED_MARKER } from "./release-rules";
 import { releaseNotebook } from "./release-notebooks";
 import { studentReadme } from "./release-readme";
 
@@ -74,7 +75,12 @@ function writeRelease(root: string, stage: string, files: readonly string[], opt
   };
   for (const file of files) {
     const source = join(root, file);
-    if (file === "package.json") put(file, releasePackageJson(readFileSync(source, "utf8")));
+    const replacement = RELEASE_REPLACEMENTS[file];
+    if (replacement !== undefined) {
+      // Never the instructor's version in its place: no student version, no release.
+      if (!existsSync(join(root, replacement))) throw new Error(`${file} is for instructors and ${replacement}, the students' version shipped in its place, is missing`);
+      put(file, readFileSync(join(root, replacement)));
+    } else if (file === "package.json") put(file, releasePackageJson(readFileSync(source, "utf8")));
     else if (file === "README.md") continue; // replaced by the student README below
     else if (file.endsWith(".ipynb")) put(file, releaseNotebook(readFileSync(source, "utf8"), { clearOutputs: options.clearOutputs === true }));
     else {
@@ -102,6 +108,8 @@ function checkRelease(root: string, stage: string, written: readonly string[], e
   }
   const scripts = written.includes("package.json") ? brokenScripts(stage) : [];
   if (scripts.length > 0) problems.push(`npm scripts would fail in the release:\n${scripts.map((s) => `  ${s}`).join("\n")}`);
+  const links = brokenLinks(stage, written);
+  if (links.length > 0) problems.push(`links in the released Markdown lead nowhere:\n${links.map((l) => `  ${l}`).join("\n")}`);
   if (problems.length > 0) throw new Error(`${problems.join("\n")}\nNothing was written.`);
 }
 

@@ -14,9 +14,10 @@
  * 5. Score: from the tests' results and the manifest only (score.ts).
  * Every exercise of every submission gets a report, whatever fails along the way.
  */
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import { lookAlikeMessage, lookAlikes, mightBeMisnamed } from "../platforms/look-alike";
 import { isolation } from "../sandbox/launch";
 import { sandboxRuntime } from "../sandbox/runtime";
 import { hiddenSeedKey, randomSecret } from "../seeds";
@@ -40,6 +41,17 @@ export interface Submission {
   display: string;
   /** Exercises to grade for this submission (default: all of options.exercises). */
   only?: string[];
+  /**
+   * What replay commands name with `--target` (default: `display`): the submission as a batch was
+   * given it (a folder or a zip), when `dir` is a scratch copy of its exercise files.
+   */
+  replayTarget?: string;
+  /**
+   * Exercise name -> files of the upload that look like its missing file, when `dir` was staged
+   * from an upload (platforms/collect.ts). Without it, a missing file's look-alikes are looked
+   * for in `dir` itself (a student's own exercises/ folder).
+   */
+  lookAlikes?: Record<string, string[]>;
 }
 
 export interface GradeOptions {
@@ -105,6 +117,7 @@ interface Staged {
   stageDir: string;
   buildDir: string;
   display: string;
+  replayTarget: string;
   exercises: Exercise[];
   /** Exercises decided without their test results: missing, rejected, not compiling. */
   outcomes: Map<string, ExerciseOutcome>;
@@ -190,6 +203,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
           stagePath: s.stageDir,
           buildPath: s.buildDir,
           displayDir: s.display,
+          replayTarget: s.replayTarget,
         });
         const found = errors[i].get(e.name);
         return found && found.length > 0 ? { ...report, typeErrors: found } : report;
@@ -223,6 +237,7 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
   symlinkSync(join(options.root, "lib"), join(jobDir, "lib"), "dir");
   const exercises = s.only ? options.exercises.filter((e) => s.only!.includes(e.id) || s.only!.includes(e.name)) : options.exercises;
   const outcomes = new Map<string, ExerciseOutcome>();
+  const alike = missingLookAlikes(s, exercises, options.exercises);
   for (const e of exercises) {
     const source = s.files?.get(e.name) ?? join(s.dir, `${e.name}.ts`);
     const shown = `${s.display}/${e.name}.ts`;
@@ -233,7 +248,11 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
       continue;
     }
     if (!existsSync(source) || !statSync(source).isFile()) {
-      outcomes.set(e.name, { kind: "problem", message: `${shown} is missing, so this exercise scores zero` });
+      const found = alike.files.get(`${e.name}.ts`);
+      const message = found
+        ? `${lookAlikeMessage(shown, `${e.name}.ts`, found, alike.again)}; until then this exercise scores zero (a file is graded only under its exact name)`
+        : `${shown} is missing, so this exercise scores zero`;
+      outcomes.set(e.name, { kind: "problem", message });
       continue;
     }
     if (statSync(source).size > DEFAULTS.fileBytesMax) {
@@ -250,7 +269,28 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
       }
     }
   }
-  return { jobDir, stageDir, buildDir, display: s.display, exercises, outcomes };
+  return { jobDir, stageDir, buildDir, display: s.display, replayTarget: s.replayTarget ?? s.display, exercises, outcomes };
+}
+
+/**
+ * Files that look like the submission's missing exercise files (`06-fencing copy.ts`), as shown
+ * in its report, and what to do once one is renamed: named in the message, never graded. An
+ * upload's were found by collectSubmission; a folder of the student's own is looked at here.
+ */
+function missingLookAlikes(s: Submission, exercises: Exercise[], all: Exercise[]): { files: Map<string, string[]>; again: string } {
+  if (s.lookAlikes) {
+    return { files: new Map(Object.entries(s.lookAlikes).map(([name, files]) => [`${name}.ts`, files])), again: "submit again" };
+  }
+  const missing = exercises.filter((e) => !s.files?.has(e.name) && !existsSync(join(s.dir, `${e.name}.ts`))).map((e) => `${e.name}.ts`);
+  if (missing.length === 0) return { files: new Map(), again: "" };
+  let names: string[] = [];
+  try {
+    names = readdirSync(s.dir, { withFileTypes: true }).filter((d) => d.isFile() && mightBeMisnamed(d.name)).map((d) => d.name);
+  } catch {
+    // no folder to look in: every exercise is plainly missing
+  }
+  const found = lookAlikes(missing, names, all.map((e) => `${e.name}.ts`));
+  return { files: new Map([...found].map(([name, files]) => [name, files.map((f) => `${s.display}/${f}`)])), again: "grade again" };
 }
 
 /** Compiles every staged exercise; a file that does not compile scores zero with esbuild's message. */

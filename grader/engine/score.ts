@@ -36,6 +36,8 @@ export interface ScoreContext {
   /** Folder of the compiled files (`NN-name.mjs`), shown as the student's sources in messages. */
   buildPath?: string;
   displayDir: string;
+  /** What replay commands name with `--target` (default: displayDir): a batch's submission, a folder or zip. */
+  replayTarget?: string;
 }
 
 /** The exercise's file could not be loaded in its sandbox: every case of every test failed with this. */
@@ -126,7 +128,7 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
   }
   if (meta && meta.failures.length > 0 && !(meta.failures[0].case === "the test" && meta.total === 1)) {
     const failures = meta.failures.map((f) => cleanRecord(f, ctx));
-    const replay = replayCommand(exercise.id, failures[0], ctx.displayDir);
+    const replay = replayCommand(exercise.id, failures[0], ctx.replayTarget ?? ctx.displayDir);
     const lines = [`${meta.total - meta.passed} of ${meta.total} cases failed.`, ...failures.slice(0, 2).map((f) => describeCase(f))];
     if (replay) lines.push(`Replay the first: ${replay}${failures[0].drawable ? " (add --draw case.svg to draw it)" : ""}`);
     return { ...base, status, score, message: clean(lines.join("\n"), ctx), ...(cases ? { cases } : {}), failures, ...(replay ? { replay } : {}), ...replayed };

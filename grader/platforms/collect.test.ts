@@ -187,6 +187,73 @@ describe("collectSubmission", () => {
   });
 });
 
+describe("look-alikes of a missing exercise file", () => {
+  const course = ["05-leader-election.ts", "06-fencing.ts"];
+  const forms = ["06-fencing copy.ts", "06-Fencing.ts", "06-fencing.ts.txt", "06_fencing.ts", "fencing.ts", "06-fencing (1).ts"];
+
+  it.each(forms)("names %s for a missing 06-fencing.ts in the report, and grades nothing in its place", (form) => {
+    const sub = tree({ "repo/exercises/05-leader-election.ts": "a", [`repo/exercises/${form}`]: "b" });
+    const got = collectSubmission(sub, course);
+    expect([...got.found.keys()]).toEqual(["05-leader-election.ts"]);
+    expect(got.missing).toEqual(["06-fencing.ts"]);
+    expect(got.lookAlikes.get("06-fencing.ts")).toEqual([`repo/exercises/${form}`]);
+    expect(describeCollection(got, sub).split("\n")).toEqual([
+      "Graded files: repo/exercises/05-leader-election.ts.",
+      "Not found in the submission (they score zero): 06-fencing.ts.",
+      `exercises/06-fencing.ts is missing; found 'repo/exercises/${form}' — rename it to 06-fencing.ts and submit again (not graded: the grader takes only files named exactly like an exercise).`,
+    ]);
+  });
+
+  it.each(forms)("names %s uploaded loose, with nothing else in the upload", (form) => {
+    const sub = tree({ [form]: "b", "notes.txt": "" });
+    const got = collectSubmission(sub, course);
+    expect(got.found.size).toBe(0);
+    expect(got.lookAlikes).toEqual(new Map([["06-fencing.ts", [form]]]));
+  });
+
+  it("suggests nothing for files that are not answers, nor for look-alikes deep in a repository", () => {
+    const sub = tree({
+      "repo/exercises/05-leader-election.ts": "a",
+      "repo/exercises/helpers.ts": "",
+      "repo/exercises/notes.txt": "",
+      "repo/exercises/06-fencing.md": "",
+      "repo/exercises/06-fencing.test.ts": "",
+      "repo/exercises/06-fencing.support.ts": "",
+      "repo/exercises/07-detector-timeout.ts": "",
+      "repo/exercises/05-leader-election copy.ts": "", // a copy of an exercise that is there
+      "repo/grader/exercises/06-fencing.test.ts": "",
+      "repo/notebooks/06-real-postgres.ipynb": "",
+      "repo/lib/fencing.ts": "", // the library's own file of that name
+      "repo/node_modules/x/06-fencing copy.ts": "",
+      "index.ts": "",
+    });
+    const got = collectSubmission(sub, course);
+    expect(got.missing).toEqual(["06-fencing.ts"]);
+    expect(got.lookAlikes.size).toBe(0);
+    expect(describeCollection(got, sub)).not.toContain("found '");
+  });
+
+  it("suggests a file for the missing exercise whose name it has, before the one whose number it has", () => {
+    const sub = tree({ "exercises/05-fencing.ts": "", "exercises/06-fencing copy.ts": "" });
+    const got = collectSubmission(sub, course);
+    expect(got.lookAlikes).toEqual(new Map([["06-fencing.ts", ["exercises/06-fencing copy.ts", "exercises/05-fencing.ts"]]]));
+  });
+
+  it("names a zip's look-alike entries, which it leaves packed", async () => {
+    const { zipSync, strToU8 } = await import("fflate");
+    const { extractZip } = await import("./unzip");
+    const dest = join(tree({}), "upload");
+    const leftOut: string[] = [];
+    const packed: string[] = [];
+    const zip = zipSync({ "alice/exercises/05-leader-election.ts": strToU8("a"), "alice/exercises/06-fencing (1).ts": strToU8("b"), "alice/lib/fencing.ts": strToU8("") });
+    expect(await extractZip(zip, dest, leftOut, packed)).toBe(1);
+    expect(packed).toEqual(["alice/exercises/06-fencing (1).ts", "alice/lib/fencing.ts"]);
+    const got = collectSubmission(dest, course, leftOut, packed);
+    expect(got.lookAlikes).toEqual(new Map([["06-fencing.ts", ["alice/exercises/06-fencing (1).ts"]]]));
+    expect(describeCollection(got, dest)).toContain("exercises/06-fencing.ts is missing; found 'alice/exercises/06-fencing (1).ts' — rename it to 06-fencing.ts and submit again");
+  });
+});
+
 describe("stageSubmission", () => {
   it("copies only the files found, under their exercise names", () => {
     const sub = tree({ "repo/exercises/02-beta.ts": "answer b" });

@@ -12,6 +12,7 @@
  */
 import { type Dirent, chmodSync, closeSync, constants, copyFileSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
+import { lookAlikeMessage, lookAlikes, MAX_LOOK_ALIKE_CANDIDATES, mightBeMisnamed } from "./look-alike";
 
 /** An exercise file name such as `01-read-your-writes.ts`. */
 const EXERCISE_FILE = /^\d{2}-[a-z0-9][a-z0-9-]*\.ts$/;
@@ -47,6 +48,11 @@ export interface CollectedSubmission {
   missing: string[];
   /** Human-readable notes: duplicates that were ignored, files refused for their size or left unread. */
   notes: string[];
+  /**
+   * Missing exercise file name -> files of the upload that look like it (`06-fencing copy.ts`),
+   * as shown in the report: named in a note, never graded (platforms/look-alike.ts).
+   */
+  lookAlikes: Map<string, string[]>;
 }
 
 /** The exercise file names of a grader copy: `exercises/NN-name.ts`, sorted. */
@@ -80,10 +86,22 @@ const lossyUtf8 = new TextDecoder("utf-8");
  * The walk is breadth-first, and a folder named `exercises` is read before its siblings: the entry
  * cap then spends itself on what lies deep or beside the answers (a dataset, a virtual
  * environment), never on the way to them.
+ *
+ * For an exercise it does not find, it names the files that look like it (`06-fencing copy.ts`,
+ * `fencing.ts`) where answers are kept: at the top of the upload, in a folder named `exercises`,
+ * or beside another exercise file it found. Deeper look-alikes are left alone: a whole repository
+ * holds `lib/checkers/readYourWrites.ts`, which is no answer. `packedFiles` are the paths of a
+ * zip's look-alike entries, which extractZip leaves packed.
  */
-export function collectSubmission(submissionDir: string, names: readonly string[], unpackingNotes: readonly string[] = []): CollectedSubmission {
+export function collectSubmission(
+  submissionDir: string,
+  names: readonly string[],
+  unpackingNotes: readonly string[] = [],
+  packedFiles: readonly string[] = [],
+): CollectedSubmission {
   const wanted = new Set(names);
   const candidates = new Map<string, Candidate[]>();
+  const misnamed = new Set<string>(packedFiles);
   // Entries named like an exercise come first: a thousand odd names must not hide why 01 is missing.
   const exerciseNotes = cappedNotes();
   const otherNotes = cappedNotes();
@@ -125,7 +143,10 @@ export function collectSubmission(submissionDir: string, names: readonly string[
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRS.has(name)) queue.push({ path, depth: depth + 1 });
       }
-      if (!wanted.has(name)) continue;
+      if (!wanted.has(name)) {
+        if (entry.isFile() && misnamed.size < MAX_LOOK_ALIKE_CANDIDATES && mightBeMisnamed(name)) misnamed.add(show(submissionDir, path));
+        continue;
+      }
       if (!entry.isFile()) {
         exerciseNotes.add(`${show(submissionDir, path)} is ${kindOf(entry)}, not a file: not graded.`);
         continue;
@@ -177,13 +198,19 @@ export function collectSubmission(submissionDir: string, names: readonly string[
     }
   }
   notes.push(...exerciseNotes.lines(), ...otherNotes.lines());
+  const answerFolders = new Set([...found.values()].map((path) => folderOf(show(submissionDir, path))));
+  const where = [...misnamed].filter((file) => {
+    const folder = folderOf(file);
+    return folder === "" || folder.split("/").pop()!.toLowerCase() === "exercises" || answerFolders.has(folder);
+  });
+  const alike = lookAlikes(missing, where, names);
   if (missing.length > 0 && entries > MAX_ENTRIES) {
     notes.push(`The search stopped after ${MAX_ENTRIES.toLocaleString("en-US")} entries; put the exercise files in exercises/ near the top of the upload.`);
   }
   if (missing.length > 0 && firstTooDeep !== undefined) {
     notes.push(`Folders more than ${MAX_DEPTH} deep were not searched (such as ${showFolder(submissionDir, firstTooDeep)}); put the exercise files in exercises/ near the top of the upload.`);
   }
-  return { found, missing, notes };
+  return { found, missing, notes, lookAlikes: alike };
 }
 
 /**
@@ -219,6 +246,10 @@ export function describeCollection(collected: CollectedSubmission, submissionDir
   lines.push(taken.length > 0 ? `Graded files: ${taken.join(", ")}.` : "No exercise files were found in the submission.");
   if (collected.missing.length > 0) {
     lines.push(`Not found in the submission (they score zero): ${collected.missing.join(", ")}.`);
+  }
+  for (const name of collected.missing) {
+    const alike = collected.lookAlikes.get(name);
+    if (alike) lines.push(`${lookAlikeMessage(`exercises/${name}`, name, alike, "submit again")} (not graded: the grader takes only files named exactly like an exercise).`);
   }
   lines.push(...collected.notes);
   return lines.join("\n");
@@ -257,6 +288,11 @@ function cappedNotes(): { add: (note: string) => void; lines: () => string[] } {
     },
     lines: () => (count > MAX_SKIP_NOTES ? [...kept, `${count - MAX_SKIP_NOTES} more entries were left out for reasons like these.`] : kept),
   };
+}
+
+/** The folder of a shown path ("" at the top of the upload). */
+function folderOf(shown: string): string {
+  return shown.includes("/") ? shown.slice(0, shown.lastIndexOf("/")) : "";
 }
 
 function show(root: string, path: string): string {

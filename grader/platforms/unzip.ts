@@ -30,6 +30,7 @@ import { mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize, sep } from "node:path";
 import { type Entry, type Options, type ZipFile, fromBufferPromise, getFileNameLowLevel, openPromise } from "yauzl";
 import { isExerciseFileName, MAX_EXERCISE_FILE_BYTES, SKIPPED_DIRS } from "./collect";
+import { MAX_LOOK_ALIKE_CANDIDATES, mightBeMisnamed } from "./look-alike";
 
 
 /** Files named like exercise files that one zip may hold: a submission has one per exercise, and perhaps a few copies. */
@@ -76,13 +77,15 @@ const MAX_NOTES = 10;
  * Unpacks the exercise files of the zip at `zip` (a path; or its bytes, as tests and older callers
  * pass) into `destDir` and resolves to how many it wrote; rejects, having written nothing, if the
  * zip cannot be read or is refused. Entries it leaves out are said in `leftOut` (give it to
- * collectSubmission of `destDir`, which reports them with its own notes).
+ * collectSubmission of `destDir`, which reports them with its own notes). The paths of entries
+ * that may be a misnamed exercise file (`06-fencing copy.ts`) are added to `packed`, left packed:
+ * collectSubmission names the ones that look like a missing exercise, and grades none of them.
  */
-export async function extractZip(zip: string | Uint8Array, destDir: string, leftOut: string[] = []): Promise<number> {
+export async function extractZip(zip: string | Uint8Array, destDir: string, leftOut: string[] = [], packed: string[] = []): Promise<number> {
   const notes: string[] = [];
   let files: Map<string, Buffer>;
   try {
-    files = await unpack(zip, notes);
+    files = await unpack(zip, notes, packed);
   } catch (error) {
     if (error instanceof Refused) throw new Error(error.message);
     throw new Error(`the uploaded zip could not be read: ${(error as Error).message}`);
@@ -109,7 +112,7 @@ export async function extractZip(zip: string | Uint8Array, destDir: string, left
 }
 
 /** The exercise files of a zip, by path, all checked and inflated in memory; entries left out are told in `notes`. */
-async function unpack(zip: string | Uint8Array, notes: string[]): Promise<Map<string, Buffer>> {
+async function unpack(zip: string | Uint8Array, notes: string[], packed: string[]): Promise<Map<string, Buffer>> {
   // Names are decoded here, not by yauzl, which would refuse the whole zip for one entry named "../x".
   const options: Options = { decodeStrings: false, validateEntrySizes: true, autoClose: false };
   const zipfile =
@@ -122,7 +125,7 @@ async function unpack(zip: string | Uint8Array, notes: string[]): Promise<Map<st
     if (zipfile.entryCount > MAX_ZIP_ENTRIES) {
       throw new Refused(`the uploaded zip was refused: it lists ${zipfile.entryCount} files, more than ${MAX_ZIP_ENTRIES}; zip only the exercises/ folder`);
     }
-    const taken = await exerciseEntries(zipfile, notes);
+    const taken = await exerciseEntries(zipfile, notes, packed);
 
     // Honest zips never share packed data between entries; a crafted one lists one blob many times.
     const byPlace = [...taken].sort((a, b) => a.header - b.header);
@@ -199,15 +202,19 @@ async function contents(zipfile: ZipFile, { name, entry }: Taken): Promise<Buffe
 /**
  * The central directory's entries named like an exercise file, outside skipped folders and at most
  * MAX_EXERCISE_FILE_BYTES unpacked by their header (larger ones are told in `notes`), with where
- * their data lies; more than MAX_ZIP_EXERCISE_FILES of them are refused. Reads headers only.
+ * their data lies; more than MAX_ZIP_EXERCISE_FILES of them are refused. Entries that may be a
+ * misnamed exercise file are listed in `packed` (at most MAX_LOOK_ALIKE_CANDIDATES). Reads headers only.
  */
-async function exerciseEntries(zipfile: ZipFile, notes: string[]): Promise<Taken[]> {
+async function exerciseEntries(zipfile: ZipFile, notes: string[], packed: string[]): Promise<Taken[]> {
   const taken: Taken[] = [];
   for await (const entry of zipfile.eachEntry()) {
     // Not strict: a backslash separates folders, as in the zips Windows PowerShell 5.1's
     // Compress-Archive writes ("exercises\\01-read-your-writes.ts"); no file name of ours holds one.
     const name = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
-    if (!isExerciseFileName(name.slice(name.lastIndexOf("/") + 1)) || name.split("/").some((part) => SKIPPED_DIRS.has(part))) {
+    const base = name.slice(name.lastIndexOf("/") + 1);
+    if (name.split("/").some((part) => SKIPPED_DIRS.has(part))) continue;
+    if (!isExerciseFileName(base)) {
+      if (packed.length < MAX_LOOK_ALIKE_CANDIDATES && mightBeMisnamed(base) && !name.split("/").includes("..")) packed.push(name.replace(/^\/+/, ""));
       continue;
     }
     if (entry.uncompressedSize > MAX_EXERCISE_FILE_BYTES) {

@@ -1,0 +1,105 @@
+/**
+ * What `--target` accepts (a folder of exercise files, a zip, a repository) and what `npm run
+ * grade` says on a student's terminal when an exercise file was renamed.
+ */
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { strToU8, zipSync } from "fflate";
+import { afterAll, describe, expect, it } from "vitest";
+import { openTarget } from "./target";
+
+const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+const work = mkdtempSync(join(tmpdir(), "rl-target-test-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const names = ["05-leader-election.ts", "06-fencing.ts"];
+
+function write(path: string, text: string): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("openTarget", () => {
+  it("grades a folder of exercise files, or any folder named exercises, as it is", async () => {
+    const dir = join(work, "plain");
+    write(join(dir, "05-leader-election.ts"), "a");
+    const opened = await openTarget(dir, "plain", names);
+    expect(opened.dir).toBe(dir);
+    expect(opened.notes).toBeUndefined();
+    opened.close();
+    expect(existsSync(dir)).toBe(true);
+    // A student's own exercises/ is what check() grades, drafts in a folder of it or not.
+    const own = join(work, "student/exercises");
+    write(join(own, "old/05-leader-election.ts"), "a draft");
+    expect((await openTarget(own, "exercises", names)).dir).toBe(own);
+  });
+
+  it("takes the exercise files of a repository or a zip as a batch does, and names look-alikes", async () => {
+    const repo = join(work, "repo");
+    write(join(repo, "exercises/05-leader-election.ts"), "from the repo");
+    write(join(repo, "exercises/06-fencing copy.ts"), "renamed");
+    write(join(repo, "lib/index.ts"), "");
+    const fromRepo = await openTarget(repo, "subs/repo", names);
+    expect(readFileSync(join(fromRepo.dir, "05-leader-election.ts"), "utf8")).toBe("from the repo");
+    expect(existsSync(join(fromRepo.dir, "06-fencing.ts"))).toBe(false);
+    expect(fromRepo.lookAlikes).toEqual({ "06-fencing": ["subs/repo/exercises/06-fencing copy.ts"] });
+    expect(fromRepo.notes).toContain("From subs/repo: Graded files: exercises/05-leader-election.ts.");
+    fromRepo.close();
+    expect(existsSync(fromRepo.dir)).toBe(false);
+
+    const zip = join(work, "alice.zip");
+    writeFileSync(zip, zipSync({ "alice/exercises/06-fencing.ts": strToU8("zipped") }));
+    const fromZip = await openTarget(zip, "subs/alice.zip", names);
+    expect(readFileSync(join(fromZip.dir, "06-fencing.ts"), "utf8")).toBe("zipped");
+    fromZip.close();
+  });
+
+  it("says, naming --target, when there is nothing to grade there", async () => {
+    await expect(openTarget(join(work, "absent"), "absent", names)).rejects.toThrow("--target absent: no such folder or zip");
+    const notZip = write(join(work, "bad.zip"), "not a zip");
+    await expect(openTarget(notZip, "bad.zip", names)).rejects.toThrow(/^--target bad\.zip: the uploaded zip could not be read/);
+  });
+});
+
+/** Runs grader/cli.ts from `cwd` and returns its JSON report. */
+function grade(cwd: string, args: string[]): { report: any; stderr: string } {
+  const out = join(cwd, "report.json");
+  rmSync(out, { force: true });
+  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "grader/cli.ts"), ...args, "--format", "json", "--out", out], {
+    cwd,
+    encoding: "utf8",
+    timeout: 180_000,
+  });
+  expect(existsSync(out), r.stderr).toBe(true);
+  return { report: JSON.parse(readFileSync(out, "utf8")), stderr: r.stderr };
+}
+
+describe("npm run grade --replay-target", () => {
+  it("names the given submission in the replay commands instead of the folder graded (a batch grading one submission alone)", () => {
+    const staged = join(work, "staged/exercises");
+    mkdirSync(staged, { recursive: true });
+    copyFileSync(join(ROOT, "grader/variants/05-leader-election/ignores-crashed.ts"), join(staged, "05-leader-election.ts"));
+    const { report } = grade(dirname(staged), ["--target", "exercises", "--only", "05", "--public", "--replay-target", "subs/alice.zip"]);
+    const replays = report.exercises[0].tests.map((t: { replay?: string }) => t.replay).filter(Boolean);
+    expect(replays.length).toBeGreaterThan(0);
+    for (const replay of replays) expect(replay).toMatch(/^npm run replay -- 05 .* --target subs\/alice\.zip$/);
+  }, 200_000);
+});
+
+describe("npm run grade in a student's folder", () => {
+  it("names the renamed copy of a missing exercise file, and grades it nowhere", () => {
+    // A student's exercises/ where 06-fencing.ts was deleted and a copy of it kept under another name.
+    const exercises = join(work, "clone/exercises");
+    mkdirSync(exercises, { recursive: true });
+    copyFileSync(join(ROOT, "exercises/06-fencing.ts"), join(exercises, "06-fencing copy.ts"));
+    const { report } = grade(join(work, "clone"), ["--target", "exercises", "--only", "06"]);
+    expect(report.score).toBe(0);
+    expect(report.exercises[0].problem).toBe(
+      "exercises/06-fencing.ts is missing; found 'exercises/06-fencing copy.ts' — rename it to 06-fencing.ts and grade again; " +
+        "until then this exercise scores zero (a file is graded only under its exact name)",
+    );
+  }, 200_000);
+});

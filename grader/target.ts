@@ -1,0 +1,68 @@
+/**
+ * What `--target` names (`npm run grade`, `npm run replay`), as a folder of exercise files.
+ *
+ * A folder named `exercises`, or one that holds exercise files (`solutions`, a folder of a
+ * student's files), is graded as it is: a student's own `exercises/` means what check() grades,
+ * whatever else they keep in it. A `.zip`, or another folder without exercise files of its own
+ * but with folders in it (a student's repository, a submission of a batch), is searched the way an upload is
+ * (platforms/collect.ts): its exercise files are copied into a scratch folder, which is graded.
+ * So the replay command of a batch's report, `--target submissions/alice.zip`, replays exactly
+ * the files the batch graded.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { collectSubmission, describeCollection, isExerciseFileName, stageSubmission } from "./platforms/collect";
+import { extractZip } from "./platforms/unzip";
+
+export interface OpenedTarget {
+  /** The folder whose `NN-name.ts` files are graded. */
+  dir: string;
+  /** What was taken from an upload (a zip, a repository), for the person who asked; absent for a plain folder. */
+  notes?: string;
+  /** Missing exercise -> the upload's files that look like it, as shown (`submissions/a.zip/06-fencing copy.ts`). */
+  lookAlikes?: Record<string, string[]>;
+  /** Removes the scratch folder, if one was made. */
+  close(): void;
+}
+
+/**
+ * Opens `path` (absolute), shown as `shown`, for grading the exercise files `names`
+ * (`05-leader-election.ts`). Throws with a message naming `--target` when there is nothing there
+ * to grade.
+ */
+export async function openTarget(path: string, shown: string, names: readonly string[]): Promise<OpenedTarget> {
+  if (!existsSync(path)) throw new Error(`--target ${shown}: no such folder or zip`);
+  const stat = statSync(path);
+  const zipped = stat.isFile() && path.toLowerCase().endsWith(".zip");
+  if (!zipped && !stat.isDirectory()) throw new Error(`--target ${shown}: not a folder or a .zip`);
+  if (!zipped) {
+    const entries = readdirSync(path, { withFileTypes: true });
+    const ownFiles = entries.some((e) => isExerciseFileName(e.name));
+    if (ownFiles || basename(path) === "exercises" || !entries.some((e) => e.isDirectory())) return { dir: path, close: () => {} };
+  }
+  const work = mkdtempSync(join(tmpdir(), "rl-target-"));
+  try {
+    let upload = path;
+    const leftOut: string[] = [];
+    const packed: string[] = [];
+    if (zipped) {
+      upload = join(work, "upload");
+      await extractZip(path, upload, leftOut, packed);
+    }
+    const collected = collectSubmission(upload, names, leftOut, packed);
+    const dir = join(work, "exercises");
+    stageSubmission(collected, dir);
+    const prefix = shown.replace(/\/+$/, "");
+    const lookAlikes = Object.fromEntries([...collected.lookAlikes].map(([name, files]) => [name.replace(/\.ts$/, ""), files.map((f) => `${prefix}/${f}`)]));
+    return {
+      dir,
+      notes: `From ${prefix}: ${describeCollection(collected, upload)}`,
+      lookAlikes,
+      close: () => rmSync(work, { recursive: true, force: true }),
+    };
+  } catch (error) {
+    rmSync(work, { recursive: true, force: true });
+    throw new Error(`--target ${shown}: ${(error as Error).message}`);
+  }
+}
