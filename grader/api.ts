@@ -7,7 +7,9 @@
  * - `judge(root).replay(request)`: reruns one case and returns what the replay command prints,
  *   with the part of its run worth drawing when it failed;
  * - `latestResults(root)`: the last recorded public result of each exercise, without grading;
- * - `publicPoints(root, name)`: the public points an exercise is worth, without grading.
+ * - `publicPoints(root, name)`: the public points an exercise is worth, without grading;
+ * - `sharedFeedback`, `PRINTED_LABEL`, `printedLeftOut`: how a table for people shows a message
+ *   several tests share, and what the student's code printed (the terminal table's own rules).
  * The judge is a process of its own (judge-server.ts), started on first use and kept for the
  * life of the calling process, so that checks after the first are quick; this module starts it
  * and nothing else of the grader, and loads no student code.
@@ -19,7 +21,9 @@ import { join } from "node:path";
 import type * as TS from "typescript";
 import type { GradeReport } from "./engine/report";
 
-export type { CaseResult, ExerciseReport, GradeReport, TestReport } from "./engine/report";
+export type { CaseResult, ExerciseReport, GradeReport, Printed, TestReport } from "./engine/report";
+export { PRINTED_LABEL, printedLeftOut } from "./format/printed-text";
+export { sharedFeedback, type SharedFeedback } from "./format/shared-messages";
 export { exerciseFileHash, latestResults, type ExerciseState, type LatestResult } from "./latest";
 
 /** One case to rerun: a seed or a hand-written case's label, against a folder. */

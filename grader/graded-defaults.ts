@@ -11,3 +11,9 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** One case's limit: CPU time of the student's code (with a wall-clock cap, student.ts). */
 export const DEFAULT_CASE_TIMEOUT_MS = 2_000;
+
+/**
+ * Key, in a graded file's vitest metadata, of the first lines its exercise's code printed
+ * (student.ts keeps them when public tests alone run; the scorer shows them).
+ */
+export const PRINTED_KEY = "replicationLabPrinted";

@@ -38,7 +38,8 @@ export interface GradedSpec {
   /**
    * Limit of one case of `c.each` (default 2 000 ms): CPU time of the student's code, with a
    * wall-clock cap of three times that plus 2 s for code that waits. A case past it fails,
-   * and so do the test's remaining cases.
+   * and so do the test's remaining cases; when public tests alone run (a check), the exercise's
+   * later tests are not run either (see `stoppedIn`).
    */
   caseTimeoutMs?: number;
 }
@@ -92,6 +93,11 @@ export interface GradedMeta {
   cases?: CaseRecord[];
   /** Text for a human grader (e.g. a student's written reasons), shown whether the test passed or not. */
   notes?: { label: string; text: string }[];
+  /**
+   * Set when the test did not run because an earlier test of the same check stopped the code
+   * (public tests only, see `graded`): why, in words for the student.
+   */
+  notRun?: string;
 }
 
 export { META_KEY };
@@ -151,10 +157,18 @@ export function graded(spec: GradedSpec, body: (c: GradedContext) => void | Prom
     test.skip(spec.name, () => {});
     return;
   }
+  const publicOnly = settings?.publicOnly === true;
   test(
     spec.name,
     async (ctx: TestContext) => {
       const file = ctx.task.file.filepath;
+      const meta = ctx.task.meta as Record<string, unknown>;
+      const stoppedEarlier = publicOnly ? stoppedIn.get(ctx.task.file) : undefined;
+      if (stoppedEarlier) {
+        const notRun = notRunBecause(stoppedEarlier);
+        meta[META_KEY] = { passed: 0, total: 0, fraction: 0, failures: [], notRun } satisfies GradedMeta;
+        throw new GradedFailure(notRun);
+      }
       if (spec.visibility === "public" && lastRan.get(file) === "hidden") freshSandboxes();
       lastRan.set(file, spec.visibility);
       const c = new Tally(spec, exerciseIdOf(file));
@@ -162,10 +176,13 @@ export function graded(spec: GradedSpec, body: (c: GradedContext) => void | Prom
         await body(c);
       } catch (error) {
         c.fail({ case: "the test", ok: false, error: describeError(error) });
-        (ctx.task.meta as Record<string, unknown>)[META_KEY] = c.meta(true);
+        c.noteStop(error, "the test");
+        meta[META_KEY] = c.meta(true);
         throw error;
+      } finally {
+        if (publicOnly && c.stopped) stoppedIn.set(ctx.task.file, { test: spec.name, ...c.stopped });
       }
-      (ctx.task.meta as Record<string, unknown>)[META_KEY] = c.meta(false);
+      meta[META_KEY] = c.meta(false);
       if (c.failedCount() > 0) throw new GradedFailure(c.summary());
     },
     spec.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -178,6 +195,29 @@ export function graded(spec: GradedSpec, body: (c: GradedContext) => void | Prom
  * hidden cases. Graded files put their hidden tests last, where this costs nothing.
  */
 const lastRan = new Map<string, Visibility>();
+
+/**
+ * Where a check's code stopped, per run of a graded file (its task, new in every run): a case ran
+ * out of time, or the code stopped answering. When public tests alone run (check(), `npm run grade
+ * -- --public`), the file's later tests are then not run: each would start a new sandbox and wait
+ * out its own time limit on the same loop (a `while (true) {}` in exercise 06's `write()` kept a
+ * check busy for 25 s, 50 s on a busy machine), to tell the student nothing new. A full grading runs them all, for the partial
+ * credit of code that loops on some inputs only.
+ */
+const stoppedIn = new WeakMap<object, Stop>();
+
+/** Where the code stopped: the test and case, and whether it ran out of time or stopped answering. */
+interface Stop {
+  test: string;
+  case: string;
+  timedOut: boolean;
+}
+
+function notRunBecause(stop: Stop): string {
+  const at = stop.case === "the test" ? "" : ` at ${stop.case}`;
+  const what = stop.timedOut ? `test "${stop.test}" ran out of time${at} (an endless loop?)` : `the exercise's code stopped answering in test "${stop.test}"${at}`;
+  return `not run in this check: ${what}; fix that first (a full grading runs every test)`;
+}
 
 /** The error that fails a test whose cases did not all pass; its message summarises them. */
 export class GradedFailure extends Error {
@@ -192,6 +232,8 @@ class Tally implements GradedContext {
   private cases: CaseRecord[] = [];
   private allNotImplemented = true;
   private notImplementedMessage: string | undefined;
+  /** The first case that ran out of time or stopped the code (see `stoppedIn`). */
+  stopped: Omit<Stop, "test"> | undefined;
 
   constructor(
     private readonly spec: GradedSpec,
@@ -281,6 +323,7 @@ class Tally implements GradedContext {
       if (threw) {
         if (error instanceof CaseTimeout) hung = `${base.case} did not finish`;
         else if (error instanceof SandboxFailure) hung = `the exercise's code stopped answering at ${base.case}`;
+        this.noteStop(error, base.case);
         this.fail({ ...base, ok: false, error: describeError(error), recorded });
       } else if (verdict) {
         const failed = failedRecord(base, verdict, recorded, caseRun);
@@ -337,6 +380,15 @@ class Tally implements GradedContext {
     if (!(record.error && record.error.name === "NotImplementedError")) this.allNotImplemented = false;
     else this.notImplementedMessage ??= record.error.message;
     this.keep(record);
+  }
+
+  /**
+   * Remembers the first case that ran out of time or stopped the code. A file that cannot be
+   * loaded, or a budget used up, fails every later call at once, at no cost: not counted.
+   */
+  noteStop(error: unknown, at: string): void {
+    if (error instanceof CaseTimeout) this.stopped ??= { case: at, timedOut: true };
+    else if (error instanceof SandboxFailure && error.stoppedAnswering) this.stopped ??= { case: at, timedOut: false };
   }
 
   failedCount(): number {

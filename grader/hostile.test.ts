@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadExercises } from "./engine/exercises";
 import { gradeSubmissions, type Submission } from "./engine/grade";
 import type { ExerciseReport, GradeReport } from "./engine/report";
+import { formatReport } from "./format/index";
 import { isolation } from "./sandbox/launch";
 import { hiddenSeedKey } from "./seeds";
 
@@ -202,6 +203,23 @@ describe("what the hostile corpus must not get, besides points", () => {
     }
   });
 
+  test("a grading with hidden tests shows nothing the code printed: it sees the hidden inputs", () => {
+    expect(exerciseOf("05-prints-inputs", "05-leader-election")?.score).toBe(24);
+    for (const r of [...unscreened.values(), ...screened.values()]) {
+      const exercisesOf = "exercises" in r ? r.exercises : [r];
+      for (const e of exercisesOf) expect(e.printed, e.name).toBeUndefined();
+      expect(JSON.stringify(r)).not.toContain("PRINTS-INPUTS");
+    }
+  });
+
+  test("a grading with hidden tests runs every test after a case that ran out of time, for its partial credit", () => {
+    for (const r of unscreened.values()) for (const e of r.exercises) for (const t of e.tests) expect(t.message, `${r.target} ${t.name}`).not.toMatch(/not run in this check/);
+    const looping = exerciseOf("05-infinite-loop", "05-leader-election")!;
+    const hung = looping.tests.findIndex((t) => /CaseTimeout/.test(t.message));
+    expect(hung).toBeGreaterThanOrEqual(0);
+    expect(looping.tests.slice(hung + 1).some((t) => t.status === "passed")).toBe(true);
+  });
+
   test("the submissions graded with the corpus keep their full marks", () => {
     const honest = unscreened.get(HONEST)!;
     expect(honest.exercises.map((e) => [e.name, e.score, e.maxScore])).toEqual([
@@ -266,6 +284,64 @@ describe("with screening on, the screen refuses what it recognises, with the lin
       const without = exerciseOf(f.name, f.exercise)!.score;
       expect(screened.get(f.name)!.score, f.name).toBeLessThanOrEqual(without);
     }
+  });
+});
+
+describe("a check (public tests only) of code that loops, stops or prints", () => {
+  const checked = new Map<string, ExerciseReport>();
+  const fixture = (name: string) => readFileSync(join(root, `grader/fixtures/${name}.ts.txt`), "utf8");
+  beforeAll(async () => {
+    const names = ["05-infinite-loop", "05-process-exit", "05-prints-inputs"];
+    const subs = names.map((name) => submission(`check-${name}`, { "05-leader-election": fixture(name) }));
+    const reports = await gradeSubmissions(subs, { root, exercises, publicOnly: true, screen: false, typeCheck: false, timeoutMs: CALL_LIMIT_MS });
+    reports.forEach((r, i) => checked.set(names[i], r.exercises[0]));
+  }, CALL_LIMIT_MS);
+
+  /** The test at which the code stopped, and the tests after it. */
+  const stoppedAt = (e: ExerciseReport, failure: RegExp) => {
+    const at = e.tests.findIndex((t) => failure.test(t.message));
+    expect(at, messages(e)).toBeGreaterThanOrEqual(0);
+    return { at, stopper: e.tests[at], before: e.tests.slice(0, at), after: e.tests.slice(at + 1) };
+  };
+
+  test("after a case runs out of time, the exercise's later tests are not run, each saying why", () => {
+    const e = checked.get("05-infinite-loop")!;
+    const { stopper, before, after } = stoppedAt(e, /threw CaseTimeout/);
+    expect(after.length).toBeGreaterThan(0);
+    for (const t of before) expect(t.status, t.name).toBe("passed");
+    const why = new RegExp(`^not run in this check: test "${stopper.name.replace(/[()]/g, "\\$&")}" ran out of time at (seed \\d+|case ".+") \\(an endless loop\\?\\); fix that first \\(a full grading runs every test\\)$`);
+    for (const t of after) {
+      expect(t.message, t.name).toMatch(why);
+      expect([t.status, t.score]).toEqual(["failed", 0]);
+    }
+  });
+
+  test("after the code stops answering (its process exits), the later tests are not run, each saying why", () => {
+    const e = checked.get("05-process-exit")!;
+    const { stopper, after } = stoppedAt(e, /stopped answering: .*exited with code 0/);
+    expect(after.length).toBeGreaterThan(0);
+    for (const t of after) expect(t.message).toBe(`not run in this check: the exercise's code stopped answering in test "${stopper.name}" at ${/^(seed \d+|case ".+?"): threw/m.exec(stopper.message.split("\n")[1])?.[1]}; fix that first (a full grading runs every test)`);
+  });
+
+  test("what the code printed comes with the result: its first lines, cleaned, with what was left out counted", () => {
+    const e = checked.get("05-prints-inputs")!;
+    expect(e.score).toBe(e.maxScore);
+    const printed = e.printed!;
+    expect(printed).toBeDefined();
+    const lines = printed.text.split("\n");
+    expect(lines.length).toBeLessThanOrEqual(20);
+    expect(printed.text.length).toBeLessThanOrEqual(2_000);
+    expect(lines.some((l) => /^PRINTS-INPUTS \d+ \[\{"name":/.test(l))).toBe(true);
+    expect(printed.text).toContain("\ufffd[2J\ufffd[HTotal: 24/24 points");
+    // eslint-disable-next-line no-control-regex
+    expect(printed.text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(printed.moreLines).toBeGreaterThan(0);
+    expect(printed.moreChars).toBeGreaterThan(0);
+    // On the terminal, every printed line is marked as the student's: none passes for the grader's total.
+    const table = formatReport({ score: e.score, maxScore: e.maxScore, exercises: [e], target: "x", publicOnly: true, hiddenSeeds: "not run", durationMs: 0 }, "table").trimEnd().split("\n");
+    expect(table.filter((l) => /^\s*Total:/.test(l))).toEqual([`Total: ${e.score}/${e.maxScore} points`]);
+    expect(table).toContain("  Printed by your code while the public tests ran (your own output, not the grader's; not graded):");
+    expect(table.filter((l) => l.includes("PRINTS-INPUTS")).every((l) => l.startsWith("    │ PRINTS-INPUTS"))).toBe(true);
   });
 });
 

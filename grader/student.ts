@@ -26,7 +26,10 @@ import { Sandbox, SandboxStopped, START_LIMIT, StudentError, type Limit, type Sp
 import { useIsolation } from "./sandbox/launch";
 import type { RequestBody, RouterSpec, Step } from "./sandbox/protocol";
 import { fromWire, toWire, type Plain } from "./sandbox/wire";
+import type { Printed } from "./engine/report";
 import { trace } from "./engine/trace";
+import { PRINTED_KEY } from "./graded-defaults";
+import { PrintedKeeper } from "./sandbox/printed";
 import { SETTINGS_KEY, SLOTS_KEY, slotOf, type GradingSettings } from "./settings";
 
 export { StudentError } from "./sandbox/client";
@@ -81,6 +84,17 @@ export class CaseTimeout extends Error {
 /** The sandbox died, or the exercise's time budget ran out: not the answer to the question asked. */
 export class SandboxFailure extends Error {
   override readonly name = "SandboxFailure";
+  constructor(
+    message: string,
+    /**
+     * The code stopped answering in the middle of a case (its process died, or was stopped for
+     * another case of its batch), rather than failing at once for good (a file that cannot be
+     * loaded, a budget used up): what is worth telling a check's later tests (graded.ts).
+     */
+    readonly stoppedAnswering = false,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -118,6 +132,8 @@ const DEFAULT_CASE_MS = 2_000;
 /** Loading a module: its top-level code gets this much CPU time. */
 const LOAD_LIMIT: Limit = { cpuMs: 5_000, wallMs: wallCapMs(5_000) };
 const START_WALL_MS = START_LIMIT.wallMs;
+/** How long the end of a test file waits for stopped sandboxes' output to be read (it takes milliseconds). */
+const OUTPUT_WAIT_MS = 1_000;
 
 /**
  * Wall-clock allowance of a CPU limit: three times it and two seconds more, so that a machine
@@ -164,10 +180,13 @@ export function student<T>(name: string): StudentCode<T> {
   const handle = new Handle(name);
   open.add(handle);
   handle.prestart();
-  afterAll(() => {
+  // vitest reads the first parameter as fixtures, which must be written as a destructuring pattern.
+  afterAll(async ({}, file) => {
     handle.traceUse();
     handle.close();
     open.delete(handle);
+    const printed = await handle.printedOutput();
+    if (printed) (file.meta as Record<string, unknown>)[PRINTED_KEY] = printed;
   });
   return {
     call: async (fn, ...args) => {
@@ -195,6 +214,14 @@ class Handle {
 
   /** This submission's settings, read when the test file that made the handle loads. */
   private readonly given = gradingSettings();
+
+  /**
+   * The first lines of what the code printed, kept only when public tests alone run: code that
+   * sees hidden inputs could print them, and the report must not carry them (engine/grade.ts
+   * also shows it only then). The sandboxes that printed, to read their output to its end.
+   */
+  private readonly printed = this.given?.publicOnly === true && this.given.replay === undefined ? new PrintedKeeper() : undefined;
+  private readonly printing: Sandbox[] = [];
 
   constructor(private readonly name: string) {}
 
@@ -257,6 +284,18 @@ class Handle {
     if (this.broken || !this.sandbox) return;
     this.close();
     this.prestart();
+  }
+
+  /**
+   * What the code printed in this test file, once every sandbox's output has been read to its end
+   * (they are all stopped by now; a second at most, should a pipe stay open), or undefined.
+   */
+  async printedOutput(): Promise<Printed | undefined> {
+    if (!this.printed) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(this.printing.map((s) => s.outputRead())), new Promise((done) => (timer = setTimeout(done, OUTPUT_WAIT_MS)))]);
+    clearTimeout(timer);
+    return this.printed.result();
   }
 
   stopIfBusy(): void {
@@ -363,7 +402,7 @@ class Handle {
       const { settle, stopped } = await this.one(batch[i], settings);
       settle();
       if (stopped) {
-        for (const a of batch.slice(i + 1)) a.reject(new SandboxFailure(`the exercise's code stopped answering: ${stopped.message}`));
+        for (const a of batch.slice(i + 1)) a.reject(new SandboxFailure(`the exercise's code stopped answering: ${stopped.message}`, true));
         return;
       }
     }
@@ -393,7 +432,7 @@ class Handle {
       if (!(error instanceof SandboxStopped)) return fail(error);
       if (this.sandbox === sandbox) this.sandbox = undefined;
       this.charge({ cpuMs: limit.cpuMs, wallMs: limit.wallMs }, caseLimit);
-      if (error.why === "died") return { ...fail(new SandboxFailure(`the exercise's code stopped answering: ${error.message}`)), stopped: error };
+      if (error.why === "died") return { ...fail(new SandboxFailure(`the exercise's code stopped answering: ${error.message}`, true)), stopped: error };
       if (limit.cpuMs < caseLimit.cpuLeftMs && error.why === "cpu") {
         this.broken = new SandboxFailure(`stopped: this exercise's code used up its ${seconds(settings.exerciseCpuMs)} of CPU time for this grading`);
         return { ...fail(this.broken), stopped: error };
@@ -492,8 +531,12 @@ class Handle {
       runtimeDir: settings.runtimeDir,
       exerciseFile,
       memoryMb: settings.memoryMb,
-      onOutput: settings.showOutput ? (_stream, text) => console.log(text.replace(/\n$/, "")) : undefined,
+      onOutput: (_stream, text) => {
+        if (settings.showOutput) console.log(text.replace(/\n$/, ""));
+        this.printed?.add(text);
+      },
     });
+    if (this.printed) this.printing.push(sandbox);
     this.started++;
     try {
       await sandbox.start();

@@ -1,5 +1,5 @@
 /** Result tables for notebooks (HTML) and terminals (plain text). */
-import type { ExerciseReport as ExerciseResult, TestReport as TestResult } from "../grader/api";
+import { PRINTED_LABEL, printedLeftOut, sharedFeedback, type ExerciseReport as ExerciseResult, type TestReport as TestResult } from "../grader/api";
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -10,19 +10,34 @@ const COLOR: Record<TestResult["status"], string> = { passed: "#1a7f37", partial
 /** "3/5"; "–/5" for a score not known yet (an exercise never checked). */
 const points = (score: number | null, max: number) => `${score ?? "–"}/${max}`;
 
+/** "All 6 tests: …", when every test failed with one message (grader/format/shared-messages.ts). */
+const allTests = (all: { tests: number; message: string }) => `All ${all.tests} tests: ${all.message}`;
+
 export function exerciseHtml(ex: ExerciseResult, footer: string): string {
+  // A message several tests share is shown once: above the table for all of them, or on the first row.
+  const feedback = sharedFeedback(ex.tests);
   const rows = ex.tests
-    .map((t) => {
-      const message = t.status === "passed" ? "" : escapeHtml(t.message);
+    .map((t, i) => {
+      const message = escapeHtml(feedback.rows[i] ?? "");
       return `<tr><td style="color:${COLOR[t.status]};text-align:center">${MARK[t.status]}</td>` +
         `<td style="text-align:right;white-space:nowrap">${points(t.score, t.maxScore)}</td>` +
         `<td style="text-align:left">${escapeHtml(t.name)}</td>` +
         `<td style="text-align:left;white-space:pre-wrap;font-size:90%">${message}</td></tr>`;
     })
     .join("");
-  return `<div><p><b>${escapeHtml(ex.id)} · ${escapeHtml(ex.title)}</b> — ${points(ex.score, ex.maxScore)} points</p>` +
+  const all = feedback.all ? `<p style="white-space:pre-wrap;font-size:90%">${escapeHtml(allTests(feedback.all))}</p>` : "";
+  return `<div><p><b>${escapeHtml(ex.id)} · ${escapeHtml(ex.title)}</b> — ${points(ex.score, ex.maxScore)} points</p>${all}` +
     `<table><thead><tr><th></th><th>points</th><th style="text-align:left">test</th><th style="text-align:left">feedback</th></tr></thead>` +
-    `<tbody>${rows}</tbody></table>${typeErrorsHtml(ex)}<p style="font-size:90%">${escapeHtml(footer)}</p></div>`;
+    `<tbody>${rows}</tbody></table>${printedHtml(ex)}${typeErrorsHtml(ex)}<p style="font-size:90%">${escapeHtml(footer)}</p></div>`;
+}
+
+/** What the student's code printed, in a box of its own, labelled as theirs. */
+function printedHtml(ex: ExerciseResult): string {
+  if (!ex.printed) return "";
+  const leftOut = printedLeftOut(ex.printed);
+  return `<p style="font-size:90%">${escapeHtml(PRINTED_LABEL)}</p>` +
+    `<pre style="font-size:85%;white-space:pre-wrap;border-left:3px solid #8c959f;padding-left:8px">${escapeHtml(ex.printed.text)}</pre>` +
+    (leftOut ? `<p style="font-size:85%">${escapeHtml(leftOut)}</p>` : "");
 }
 
 const TYPE_ERRORS_NOTE = "Type errors (shown to help, not scored: the tests judge what your code does):";
@@ -34,9 +49,15 @@ function typeErrorsHtml(ex: ExerciseResult): string {
 
 export function exerciseText(ex: ExerciseResult, footer: string): string {
   const lines = [`${ex.id} · ${ex.title} — ${points(ex.score, ex.maxScore)} points`];
-  for (const t of ex.tests) {
+  const feedback = sharedFeedback(ex.tests);
+  if (feedback.all) lines.push(...allTests(feedback.all).split("\n").map((line) => `  ${line}`));
+  ex.tests.forEach((t, i) => {
     lines.push(`  ${MARK[t.status]} ${points(t.score, t.maxScore).padStart(7)}  ${t.name}`);
-    if (t.status !== "passed") for (const line of t.message.split("\n")) lines.push(`              ${line}`);
+    for (const line of feedback.rows[i]?.split("\n") ?? []) lines.push(`              ${line}`);
+  });
+  if (ex.printed) {
+    const leftOut = printedLeftOut(ex.printed);
+    lines.push(PRINTED_LABEL, ...ex.printed.text.split("\n").map((line) => `  │ ${line}`.trimEnd()), ...(leftOut ? [`  ${leftOut}`] : []));
   }
   if (ex.typeErrors?.length) lines.push(TYPE_ERRORS_NOTE, ...ex.typeErrors.map((e) => `  ${e}`));
   lines.push(footer);

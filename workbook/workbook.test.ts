@@ -10,7 +10,8 @@ import { loadExercises } from "../grader/engine/exercises";
 import { deriveSeeds, PUBLIC_SEED_KEY } from "../grader/seeds";
 import * as lib from "../lib";
 import { check, drawCase, hint, listExercises, progress, projectRoot, solution, tryExercise, UsageError } from "./index";
-import { progressText } from "./render";
+import type { ExerciseReport } from "../grader/api";
+import { escapeHtml, exerciseHtml, exerciseText, progressText } from "./render";
 
 const realRoot = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 const startDir = process.cwd();
@@ -168,6 +169,33 @@ describe("notebook helpers", () => {
     const after = progress();
     expect(after.rows.map((r) => [r.score, r.maxScore])).toEqual([[3, 5], [null, 7]]);
     expect(after).toMatchObject({ score: 3, maxScore: 12 });
+  });
+});
+
+describe("check()'s table", () => {
+  const failed = (name: string, message: string) => ({ name, status: "failed" as const, score: 0, maxScore: 1, message, visibility: "public" as const });
+  const exercise = (tests: ReturnType<typeof failed>[], more: Partial<ExerciseReport> = {}): ExerciseReport => ({ id: "07", name: "07-thing", title: "A thing", score: 0, maxScore: tests.length, file: "exercises/07-thing.ts", tests, ...more });
+
+  it("shows a message every test failed with once, above the tests, and a message some share on the first of them", () => {
+    const stub = "07: answer is not implemented yet <write it>";
+    const all = exercise([failed("t", stub), failed("u", stub), failed("v", stub)]);
+    const html = exerciseHtml(all, "footer");
+    expect(html.split(escapeHtml(stub))).toHaveLength(2);
+    expect(html).toContain(`All 3 tests: ${escapeHtml(stub)}</p><table>`);
+    expect(exerciseText(all, "footer").split(stub)).toHaveLength(2);
+    const some = exercise([failed("t", "slow"), failed("u", "not run"), failed("v", "not run"), failed("w", "other")]);
+    expect(exerciseText(some, "footer").split("\n").filter((l) => l.startsWith("              "))).toEqual(["              slow", "              not run", "              same as above", "              other"]);
+    expect(exerciseHtml(some, "footer")).toContain(">same as above</td>");
+  });
+
+  it("shows what the student's code printed, labelled as theirs, escaped, with what was left out", () => {
+    const ex = exercise([failed("t", "x")], { printed: { text: "debug <b>1</b>\nTotal: 24/24", moreLines: 1294, moreChars: 124607 } });
+    const html = exerciseHtml(ex, "footer");
+    expect(html).toContain("Printed by your code while the public tests ran (your own output, not the grader's; not graded):");
+    expect(html).toContain("debug &lt;b&gt;1&lt;/b&gt;\nTotal: 24/24</pre>");
+    expect(html).toContain("… 1,294 more lines (124,607 characters) not shown");
+    expect(exerciseText(ex, "footer")).toContain("  │ debug <b>1</b>\n  │ Total: 24/24\n  … 1,294 more lines");
+    expect(exerciseHtml(exercise([failed("t", "x")]), "footer")).not.toContain("Printed by your code");
   });
 });
 

@@ -204,6 +204,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
           buildPath: s.buildDir,
           displayDir: s.display,
           replayTarget: s.replayTarget,
+          showPrinted: options.publicOnly === true,
         });
         const found = errors[i].get(e.name);
         return found && found.length > 0 ? { ...report, typeErrors: found } : report;
@@ -346,5 +347,5 @@ function toOutcome(outcome: ModuleOutcome | undefined): ExerciseOutcome {
   if (!outcome) return { kind: "problem", message: "the test runner produced no result for this exercise" };
   const tests = new Map(outcome.tests.map((t) => [t.name, t]));
   const stopped = outcome.ended ? undefined : "not finished: the grading call's time limit ran out";
-  return { kind: "ran", tests, moduleErrors: outcome.errors, ...(stopped ? { stopped } : {}) };
+  return { kind: "ran", tests, moduleErrors: outcome.errors, ...(stopped ? { stopped } : {}), ...(outcome.printed ? { printed: outcome.printed } : {}) };
 }

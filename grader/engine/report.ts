@@ -68,6 +68,22 @@ export interface ExerciseReport {
   tests: TestReport[];
   /** Tests the runner reported that the manifest does not list (a grader bug). */
   unlisted?: string[];
+  /**
+   * The first lines of what the exercise's code printed while its tests ran (console.log and
+   * console.error), cleaned like all feedback: only when public tests alone ran (check(), `npm
+   * run grade -- --public`), never with hidden tests, whose inputs the code could print.
+   */
+  printed?: Printed;
+}
+
+/** The first lines of what a student's code printed, and how much more it printed. */
+export interface Printed {
+  /** Up to 20 lines and 2,000 characters, as printed (without its last line break). */
+  text: string;
+  /** Lines printed after those shown (a line cut short counts as one). */
+  moreLines: number;
+  /** Characters printed after those shown. */
+  moreChars: number;
 }
 
 export interface GradeReport {

@@ -25,9 +25,10 @@ import { basename, isAbsolute, join, sep } from "node:path";
 import type { Plugin } from "vite";
 import type { Reporter, TestCase, TestModule, Vitest } from "vitest/node";
 import type { GradedMeta } from "../graded";
-import { META_KEY } from "../graded-defaults";
+import { META_KEY, PRINTED_KEY } from "../graded-defaults";
 import { SETTINGS_KEY, SLOTS_KEY, slotFile, slotOf, type GradingSettings } from "../settings";
 import { endKeptThreads, keptThreadCount, keptThreads } from "./kept-threads";
+import type { Printed } from "./report";
 import { trace, tracing } from "./trace";
 
 export interface SerializedError {
@@ -53,6 +54,8 @@ export interface ModuleOutcome {
   ended: boolean;
   /** How long the file took, when it ended. */
   durationMs?: number;
+  /** The first lines its exercise's code printed, when they were kept (public tests only, student.ts). */
+  printed?: Printed;
 }
 
 export interface RunnerOptions {
@@ -212,6 +215,8 @@ class Collector implements Reporter {
     outcome.ended = true;
     outcome.durationMs = m.diagnostic().duration;
     outcome.errors = errorsOf(m.errors());
+    const printed = (m.meta() as Record<string, unknown>)[PRINTED_KEY] as Printed | undefined;
+    if (printed) outcome.printed = printed;
     if (tracing()) trace(`vitest: ${m.moduleId.split("/").pop()} done in ${Math.round(m.diagnostic().duration)} ms`);
   }
 

@@ -10,7 +10,8 @@ import type { CaseRecord, GradedMeta } from "../graded";
 import { printable } from "../format/text";
 import { DEFAULT_TIMEOUT_MS } from "../graded-defaults";
 import type { Exercise, ManifestTest } from "./exercises";
-import { roundScore, type ExerciseReport, type TestReport } from "./report";
+import { PRINTED_CHARS_MAX, PRINTED_LINES_MAX } from "../sandbox/printed";
+import { roundScore, type ExerciseReport, type Printed, type TestReport } from "./report";
 import type { SerializedError, TestEvent } from "./run-vitest";
 
 /** What happened to one exercise of one submission. */
@@ -22,6 +23,8 @@ export type ExerciseOutcome =
       moduleErrors: SerializedError[];
       /** Set when the whole module was stopped (e.g. the submission's time limit). */
       stopped?: string;
+      /** The first lines the exercise's code printed (kept only when public tests alone ran). */
+      printed?: Printed;
     };
 
 export interface ScoreContext {
@@ -38,6 +41,11 @@ export interface ScoreContext {
   displayDir: string;
   /** What replay commands name with `--target` (default: displayDir): a batch's submission, a folder or zip. */
   replayTarget?: string;
+  /**
+   * Show what the exercise's code printed: only when public tests alone ran (a check). Code that
+   * sees hidden inputs could print them, so a grading with hidden tests never shows it.
+   */
+  showPrinted?: boolean;
 }
 
 /** The exercise's file could not be loaded in its sandbox: every case of every test failed with this. */
@@ -50,6 +58,8 @@ function loadFailure(tests: ManifestTest[], outcome: ExerciseOutcome): string | 
 }
 
 export function scoreExercise(exercise: Exercise, tests: ManifestTest[], outcome: ExerciseOutcome, ctx: ScoreContext): ExerciseReport {
+  // Kept before a file that failed to load becomes a problem: what it printed first may say why.
+  const printed = ctx.showPrinted && outcome.kind === "ran" ? outcome.printed : undefined;
   const notLoaded = loadFailure(tests, outcome);
   if (notLoaded) outcome = { kind: "problem", message: notLoaded };
   const reports = tests.map((t) => scoreTest(exercise, t, outcome, ctx));
@@ -68,7 +78,21 @@ export function scoreExercise(exercise: Exercise, tests: ManifestTest[], outcome
     ...(outcome.kind === "ran" && outcome.stopped ? { incomplete: clean(outcome.stopped, ctx) } : {}),
     tests: reports,
     ...(unlisted.length > 0 ? { unlisted } : {}),
+    ...(printed ? { printed: cleanPrinted(printed, ctx) } : {}),
   };
+}
+
+/**
+ * What the code printed, cleaned like every other feedback (paths, secrets, control characters),
+ * and held to its bounds again: the report's text is the scorer's, whatever the metadata said.
+ */
+function cleanPrinted(printed: Printed, ctx: ScoreContext): Printed {
+  const count = (n: unknown) => (typeof n === "number" && Number.isInteger(n) && n >= 0 ? n : 0);
+  const text = clean(String(printed.text), ctx);
+  const lines = text.split("\n");
+  const kept = lines.slice(0, PRINTED_LINES_MAX).join("\n").slice(0, PRINTED_CHARS_MAX);
+  const cut = text.length - kept.length;
+  return { text: kept, moreLines: count(printed.moreLines) + Math.max(0, lines.length - PRINTED_LINES_MAX), moreChars: count(printed.moreChars) + cut };
 }
 
 function scoreTest(exercise: Exercise, t: ManifestTest, outcome: ExerciseOutcome, ctx: ScoreContext): TestReport {
@@ -103,6 +127,8 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
     return { ...base, status: "passed", score: t.points, message: cases ? `all ${cases.total} cases passed` : "passed", ...(cases ? { cases } : {}), ...replayed };
   }
 
+  // Not run: an earlier test of this check stopped the code (public tests only, graded.ts).
+  if (meta?.notRun) return failed(meta.notRun);
   const fraction = meta && Number.isFinite(meta.fraction) && meta.fraction >= 0 && meta.fraction < 1 ? meta.fraction : 0;
   const score = roundScore(t.points * fraction);
   const status = score > 0 ? "partial" : "failed";

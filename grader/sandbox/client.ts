@@ -104,6 +104,17 @@ export class Sandbox {
     return this.reading;
   }
 
+  /**
+   * Resolves once what the process printed has all been read (its stdout and stderr ended, as
+   * they do when it is stopped), or at once if it never started: a check's report shows what the
+   * code printed up to its last line (student.ts).
+   */
+  outputRead(): Promise<void> {
+    return this.outputEnded;
+  }
+
+  private outputEnded: Promise<void> = Promise.resolve();
+
   get alive(): boolean {
     return this.started && this.exited === undefined;
   }
@@ -126,6 +137,8 @@ export class Sandbox {
       this.output = (this.output + text).slice(-OUTPUT_KEPT_CHARS);
       this.options.onOutput?.(stream, text);
     };
+    let outputRead = (): void => {};
+    this.outputEnded = new Promise((done) => (outputRead = done));
     let greeted: (() => void) | undefined;
     const frames = new FrameReader(
       (text) => {
@@ -156,11 +169,12 @@ export class Sandbox {
           stderr.on("data", keep("stderr"));
           stdout.on("error", () => {});
           stderr.on("error", () => {});
+          void Promise.all([stdout, stderr].map((stream) => new Promise((closed) => stream.once("close", closed)))).then(outputRead);
           channel.setEncoding("utf8");
           channel.on("data", (chunk: string) => frames.push(chunk));
           channel.on("error", () => {});
         },
-        () => {}, // onEnd says why
+        () => outputRead(), // onEnd says why
       );
     }).finally(() => {
       this.pending = undefined;
