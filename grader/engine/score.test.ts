@@ -14,4 +14,10 @@ describe("replayCommand", () => {
     expect(replayCommand("09", { ok: false, case: "seed 3", seed: 3 }, "my work/it's here")).toBe("npm run replay -- 09 --seed 3 --target 'my work/it'\\''s here'");
     expect(replayCommand("09", { ok: false, case: "a case without a seed or label" }, "solutions")).toBeUndefined();
   });
+
+  it("names the test a seed came from, quoted for a shell; a labelled case needs no test", () => {
+    expect(replayCommand("01", { ok: false, case: "seed 7", seed: 7 }, "exercises", "the text's example: busy clients")).toBe(`npm run replay -- 01 --seed 7 --test "the text's example: busy clients"`);
+    expect(replayCommand("01", { ok: false, case: "seed 7", seed: 7 }, "solutions", 'costs $5 "now"')).toBe(`npm run replay -- 01 --seed 7 --test 'costs $5 "now"' --target solutions`);
+    expect(replayCommand("05", { ok: false, case: "ties", label: "equal logs" }, "exercises", "ties")).toBe('npm run replay -- 05 --case "equal logs"');
+  });
 });

@@ -154,7 +154,7 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
   }
   if (meta && meta.failures.length > 0 && !(meta.failures[0].case === "the test" && meta.total === 1)) {
     const failures = meta.failures.map((f) => cleanRecord(f, ctx));
-    const replay = replayCommand(exercise.id, failures[0], ctx.replayTarget ?? ctx.displayDir);
+    const replay = replayCommand(exercise.id, failures[0], ctx.replayTarget ?? ctx.displayDir, t.name);
     const lines = [`${meta.total - meta.passed} of ${meta.total} cases failed.`, ...failures.slice(0, 2).map((f) => describeCase(f))];
     if (replay) lines.push(`Replay the first: ${replay}${failures[0].drawable ? " (add --draw case.svg to draw it)" : ""}`);
     return { ...base, status, score, message: clean(lines.join("\n"), ctx), ...(cases ? { cases } : {}), failures, ...(replay ? { replay } : {}), ...replayed };
@@ -184,13 +184,21 @@ export function describeCase(f: CaseRecord): string {
 /**
  * The command that replays a failing case. Files graded from elsewhere than exercises/ (`--target
  * solutions`, a folder of a student's files) are named, so the command replays what was graded.
+ * A seed names its `test` too: every seeded test of an exercise runs a replayed seed, and only the
+ * one it came from is the case the student saw.
  */
-export function replayCommand(exerciseId: string, f: CaseRecord | undefined, target = "exercises"): string | undefined {
+export function replayCommand(exerciseId: string, f: CaseRecord | undefined, target = "exercises", test?: string): string | undefined {
   if (!f) return undefined;
   const from = target === "exercises" ? "" : ` --target ${/^[\w@%+=:,./-]+$/.test(target) ? target : `'${target.replace(/'/g, `'\\''`)}'`}`;
-  if (f.seed !== undefined) return `npm run replay -- ${exerciseId} --seed ${f.seed}${from}`;
+  if (f.seed !== undefined) return `npm run replay -- ${exerciseId} --seed ${f.seed}${test !== undefined ? ` --test ${shellWord(test)}` : ""}${from}`;
   if (f.label !== undefined) return `npm run replay -- ${exerciseId} --case ${JSON.stringify(f.label)}${from}`;
   return undefined;
+}
+
+/** A test's name as one word of a POSIX shell command: in double quotes (names hold spaces and apostrophes), in single quotes if it holds $, `, \, " or !. */
+function shellWord(text: string): string {
+  if (!/[$`\\"!]/.test(text)) return `"${text}"`;
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
