@@ -2,6 +2,7 @@
  * Progress of a batch on a terminal: one redrawn status line on a TTY, and one plain line per
  * graded submission otherwise (CI logs and files keep every line readable).
  */
+import { plainName } from "./format/text";
 import type { GradebookRow } from "./gradebook";
 
 export interface BatchProgress {
@@ -60,11 +61,12 @@ export function consoleProgress(stream: Stream, now: () => number = () => Number
       running.delete(outcome.id);
       finished++;
       if (outcome.error) failed++;
-      const result = outcome.error ? `error: ${outcome.error.split("\n")[0]}` : `${outcome.score}/${outcome.maxScore}`;
+      // An error may name a student's files (a look-alike in a zip): shown as text, never as escapes.
+      const result = outcome.error ? `error: ${plainName(outcome.error.split("\n")[0])}` : `${outcome.score}/${outcome.maxScore}`;
       const seconds = (outcome.durationMs / 1000).toFixed(1);
-      last = `${outcome.id} ${result}`;
+      last = `${plainName(outcome.id)} ${result}`;
       if (tty) stream.write(`\r\x1b[2K${statusLine(last)}`);
-      else stream.write(`[${finished}/${total}] ${outcome.id}: ${result} (${seconds} s)\n`);
+      else stream.write(`[${finished}/${total}] ${plainName(outcome.id)}: ${result} (${seconds} s)\n`);
     },
     note(text) {
       stream.write(`${tty ? "\r\x1b[2K" : ""}${text}\n`);

@@ -314,6 +314,15 @@ describe("consoleProgress", () => {
     }
   });
 
+  it("shows an error naming a student's file as plain text, never as escape sequences", () => {
+    // A zip holding only a renamed file: the error names it, and the name is the student's.
+    const out: string[] = [];
+    const progress = consoleProgress({ write: (s: string) => out.push(s) }, () => 0);
+    progress.start(1, 1);
+    progress.finish({ id: "mallory\x1b]0;x\x07", score: 0, maxScore: 0, exercises: {}, error: "no exercise files; found 'exercises/05-x\x1b]52;c;cm0=\x07\x1b[2J copy.ts'", durationMs: 0 });
+    expect(out.at(-1)).toBe("[1/1] mallory\ufffd]0;x\ufffd: error: no exercise files; found 'exercises/05-x\ufffd]52;c;cm0=\ufffd\ufffd[2J copy.ts' (0.0 s)\n");
+  });
+
   it("formats long durations in minutes", () => {
     expect(clock(75_000)).toBe("1m15s");
   });

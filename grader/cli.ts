@@ -20,6 +20,7 @@ import type { GradescopeVisibility } from "./format/gradescope";
 import { recordLatest } from "./latest";
 import { loadSecret, ROOT, runsAsScript } from "./project";
 import { isolation } from "./sandbox/launch";
+import { printable } from "./format/text";
 import { openTarget } from "./target";
 
 const USAGE = `usage: npm run grade -- [--target exercises|solutions|PATH|ZIP] [--only 05[,06]] [--public]
@@ -76,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
     exercises = selectExercises(loadExercises(ROOT), (values.only ?? "").split(",").map((s) => s.trim()).filter(Boolean));
     // A zip or a whole repository is searched as an upload is; the files taken are said on stderr.
     const opened = await openTarget(resolve(target), target, exercises.map((e) => `${e.name}.ts`));
-    if (opened.notes) process.stderr.write(`${opened.notes}\n`);
+    if (opened.notes) process.stderr.write(`${printable(opened.notes)}\n`);
     try {
       [report] = await gradeSubmissions(
         [{ dir: opened.dir, display: target.replace(/\/+$/, ""), replayTarget: values["replay-target"], lookAlikes: opened.lookAlikes }],

@@ -3,6 +3,8 @@ import { failedReport, type GradeReport } from "./engine/report";
 import { classroomResult } from "./format/classroom";
 import { formatReport } from "./format/index";
 import { sharedFeedback } from "./format/shared-messages";
+import { plainName } from "./format/text";
+import { printedByCode } from "./replay";
 import { summaryMarkdown as actionsSummary } from "./platforms/github-actions/run";
 import { summaryMarkdown as classroomSummary } from "./platforms/classroom/run";
 import { loadExercises } from "./engine/exercises";
@@ -302,6 +304,30 @@ describe("text a student's code controls stays feedback in every format", () => 
     // eslint-disable-next-line no-control-regex
     expect(table).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(table).toContain("\ufffd[2J");
+  });
+
+  test("the table shows Unicode line separators and bidirectional overrides as \ufffd: no line or order of its own", () => {
+    // U+2028/U+2029 break lines in a browser, a JavaScript regex's ^ and $, and Python's splitlines;
+    // U+202E and U+2066-U+2069 reorder what follows them.
+    const report = hostileReport("x\u2028Total: 24/24 points\u2029\u202estniop 42/42\u202c \u2066y\u2069");
+    report.exercises[0].printed = { text: "debug\u2028Total: 24/24 points\u202e", moreLines: 0, moreChars: 0 };
+    const table = formatReport(report, "table");
+    expect(table).not.toMatch(/[\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+    expect(table.match(/^Total:/gm)).toHaveLength(1);
+  });
+
+  test("an upload's file name is shown on one line, without escapes, and at most 300 characters of it", () => {
+    expect(plainName("a\tb\nc\x1b[2J.ts")).toBe("a\ufffdb\ufffdc\ufffd[2J.ts");
+    const deep = `${"folder/".repeat(10_000)}05-leader-election copy.ts`;
+    expect(plainName(deep)).toBe(`${deep.slice(0, 300)}…`);
+    expect(plainName("exercises/06-fencing copy.ts")).toBe("exercises/06-fencing copy.ts");
+  });
+
+  test("replay shows what the code printed as text, never as terminal escapes", () => {
+    const shown = printedByCode("TOP\x1b]0;PWNED\x07\x1b[2J\x1b[HThis case passes now.\x1b]52;c;cm0gLXJmIH4=\x07\r\nsecond\n");
+    // eslint-disable-next-line no-control-regex
+    expect(shown).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(shown).toBe("  | TOP\ufffd]0;PWNED\ufffd\ufffd[2J\ufffd[HThis case passes now.\ufffd]52;c;cm0gLXJmIH4=\ufffd\ufffd\n  | second\n");
   });
 
   test("the job summaries escape what was taken from the student's repository (paths may hold newlines and <, >)", () => {

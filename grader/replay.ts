@@ -25,6 +25,7 @@ import { gradeSubmissions, type Warm } from "./engine/grade";
 import type { CaseResult, ExerciseReport, TestReport } from "./engine/report";
 import { ROOT, runsAsScript } from "./project";
 import { compact } from "./engine/score";
+import { printable } from "./format/text";
 import { openTarget } from "./target";
 
 const USAGE = 'usage: npm run replay -- NN (--seed N | --case "label") [--target exercises|solutions|PATH|ZIP] [--test "part of a test name"] [--draw FILE.svg|.png|.html|.json]';
@@ -136,6 +137,16 @@ export function testNamed(tests: string[], part: string): { only?: string; none?
   return { none: `No test's name contains ${JSON.stringify(part)}. The exercise's tests: ${tests.map((t) => JSON.stringify(t)).join(", ")}.` };
 }
 
+/**
+ * What the replayed code printed, as the terminal shows it: each line after "  | ", control
+ * characters as "\ufffd". An instructor replays a batch's submission from its report, and a
+ * terminal escape the code printed could retitle the window, redraw the screen or set the
+ * clipboard (OSC 52).
+ */
+export function printedByCode(text: string): string {
+  return `  | ${printable(text.trimEnd()).split("\n").join("\n  | ")}\n`;
+}
+
 export async function replayMain(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parse>;
   try {
@@ -162,7 +173,7 @@ export async function replayMain(argv: string[]): Promise<number> {
         test: args.values.test,
         draw: args.values.draw !== undefined,
       },
-      { onLog: (text) => process.stdout.write(`  | ${text.trimEnd().split("\n").join("\n  | ")}\n`) },
+      { onLog: (text) => process.stdout.write(printedByCode(text)) },
     );
   } catch (error) {
     // A target that holds nothing to replay (no such folder, an unreadable zip): its message, no stack.
@@ -170,7 +181,7 @@ export async function replayMain(argv: string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
-  process.stdout.write(`${outcome.text}\n`);
+  process.stdout.write(`${printable(outcome.text)}\n`);
   if (args.values.draw !== undefined && outcome.ran.length > 0) {
     const found = firstDrawing(outcome.exercise!.id, outcome.ran);
     process.stdout.write(`${"drawn" in found ? await saveDrawing(found.drawn, found.of, args.values.draw) : found.why}\n`);

@@ -57,6 +57,35 @@ describe("openTarget", () => {
     fromZip.close();
   });
 
+  it("names a zip's or a repository's files as plain text: no escape sequence or line break of a file name reaches the terminal", async () => {
+    // An instructor replays a batch's submission from its report (`npm run replay -- 05 --seed N
+    // --target subs/mallory.zip`): the notes go to their terminal (stderr of npm run grade, stdout
+    // of replay). A name could retitle the window, clear the screen and draw a score, or set the
+    // clipboard (OSC 52). The "é" makes the zip mark its names as UTF-8, so the escapes survive.
+    const hostile = "06-fencé\x1b]0;PWNED\x07\x1b[2J\x1b[H\x1b]52;c;cm0gLXJmIH4=\x07\nTotal: 24 of 24 points\u2028 copy.ts";
+    const zip = join(work, "mallory.zip");
+    writeFileSync(zip, zipSync({ [`mallory/exercises/05-leader-election.ts`]: strToU8("mine"), [`mallory/exercises/${hostile}`]: strToU8("renamed") }));
+    const repo = join(work, "mallory-repo");
+    write(join(repo, "exercises/05-leader-election.ts"), "mine");
+    write(join(repo, `exercises/${hostile}`), "renamed");
+    write(join(repo, "lib/index.ts"), "");
+    for (const [path, shown] of [[zip, "subs/mallory.zip"], [repo, "subs/mallory"]]) {
+      const opened = await openTarget(path, shown, names);
+      try {
+        const lookAlike = opened.lookAlikes?.["06-fencing"];
+        expect(lookAlike).toHaveLength(1);
+        expect(lookAlike![0]).toContain("\ufffd]0;PWNED");
+        // eslint-disable-next-line no-control-regex
+        expect(lookAlike![0]).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028]/);
+        // eslint-disable-next-line no-control-regex
+        expect(opened.notes).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028]/);
+        expect(opened.notes!.split("\n").filter((line) => line.startsWith("Total"))).toEqual([]);
+      } finally {
+        opened.close();
+      }
+    }
+  });
+
   it("says, naming --target, when there is nothing to grade there", async () => {
     await expect(openTarget(join(work, "absent"), "absent", names)).rejects.toThrow("--target absent: no such folder or zip");
     const notZip = write(join(work, "bad.zip"), "not a zip");

@@ -17,7 +17,7 @@
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { lookAlikeMessage, lookAlikes, mightBeMisnamed } from "../platforms/look-alike";
+import { lookAlikeMessage, lookAlikes, MAX_LOOK_ALIKE_CANDIDATES, mightBeMisnamed } from "../platforms/look-alike";
 import { isolation } from "../sandbox/launch";
 import { sandboxRuntime } from "../sandbox/runtime";
 import { hiddenSeedKey, randomSecret } from "../seeds";
@@ -286,7 +286,10 @@ function missingLookAlikes(s: Submission, exercises: Exercise[], all: Exercise[]
   if (missing.length === 0) return { files: new Map(), again: "" };
   let names: string[] = [];
   try {
-    names = readdirSync(s.dir, { withFileTypes: true }).filter((d) => d.isFile() && mightBeMisnamed(d.name)).map((d) => d.name);
+    names = readdirSync(s.dir, { withFileTypes: true })
+      .filter((d) => d.isFile() && mightBeMisnamed(d.name))
+      .slice(0, MAX_LOOK_ALIKE_CANDIDATES)
+      .map((d) => d.name);
   } catch {
     // no folder to look in: every exercise is plainly missing
   }

@@ -148,7 +148,7 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
     // and says nothing about the hidden inputs; everything else about a hidden case stays hidden.
     const stopped = meta?.failures.find((f) => f.error && (f.error.name === "CaseTimeout" || f.error.name === "SandboxFailure"))?.error?.message;
     const message = cases
-      ? `${cases.passed} of ${cases.total} hidden cases passed (hidden cases show no details; the public tests check the same rules)${stopped ? `. In a hidden case, ${stopped}` : ""}`
+      ? `${cases.passed} of ${cases.total} hidden cases passed (hidden cases show no details; the public tests check the same rules)${stopped ? `. In a hidden case, ${hiddenStop(stopped)}` : ""}`
       : `failed on hidden cases (${error?.name ?? "error"}; hidden cases show no details)`;
     return { ...base, status, score, message, ...(cases ? { cases } : {}) };
   }
@@ -160,6 +160,15 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
     return { ...base, status, score, message: clean(lines.join("\n"), ctx), ...(cases ? { cases } : {}), failures, ...(replay ? { replay } : {}), ...replayed };
   }
   return { ...base, status, score, message: error ? describeError(error, ctx) : "failed" };
+}
+
+/**
+ * How a hidden case stopped the code, in the grader's own words only. The exit code and the
+ * signal are the student's to choose (`process.exit(n)` while looking at the hidden inputs): shown,
+ * they would carry eight bits of a hidden case into the feedback of every hidden test.
+ */
+export function hiddenStop(message: string): string {
+  return message.replace(/\bexited with code -?\d+/g, "exited").replace(/\bstopped by SIG[A-Z0-9+-]+/g, "stopped by a signal");
 }
 
 /**

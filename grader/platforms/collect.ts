@@ -12,6 +12,7 @@
  */
 import { type Dirent, chmodSync, closeSync, constants, copyFileSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
+import { plainName } from "../format/text";
 import { lookAlikeMessage, lookAlikes, MAX_LOOK_ALIKE_CANDIDATES, mightBeMisnamed } from "./look-alike";
 
 /** An exercise file name such as `01-read-your-writes.ts`. */
@@ -101,7 +102,7 @@ export function collectSubmission(
 ): CollectedSubmission {
   const wanted = new Set(names);
   const candidates = new Map<string, Candidate[]>();
-  const misnamed = new Set<string>(packedFiles);
+  const misnamed = new Set<string>(packedFiles.map(plainName));
   // Entries named like an exercise come first: a thousand odd names must not hide why 01 is missing.
   const exerciseNotes = cappedNotes();
   const otherNotes = cappedNotes();
@@ -295,8 +296,9 @@ function folderOf(shown: string): string {
   return shown.includes("/") ? shown.slice(0, shown.lastIndexOf("/")) : "";
 }
 
+/** A path of the upload as its notes show it: "/" between folders, on one line, without control characters (plainName). */
 function show(root: string, path: string): string {
-  return relative(root, path).split(sep).join("/");
+  return plainName(relative(root, path).split(sep).join("/"));
 }
 
 function showFolder(root: string, path: string): string {

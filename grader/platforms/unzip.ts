@@ -29,6 +29,7 @@
 import { mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize, sep } from "node:path";
 import { type Entry, type Options, type ZipFile, fromBufferPromise, getFileNameLowLevel, openPromise } from "yauzl";
+import { plainName } from "../format/text";
 import { isExerciseFileName, MAX_EXERCISE_FILE_BYTES, SKIPPED_DIRS } from "./collect";
 import { MAX_LOOK_ALIKE_CANDIDATES, mightBeMisnamed } from "./look-alike";
 
@@ -131,7 +132,7 @@ async function unpack(zip: string | Uint8Array, notes: string[], packed: string[
     const byPlace = [...taken].sort((a, b) => a.header - b.header);
     for (let i = 1, last = byPlace[0]; i < byPlace.length; i++) {
       if (byPlace[i].header < last.end) {
-        throw new Refused(`the uploaded zip was refused: ${last.name} and ${byPlace[i].name} share packed data (a crafted zip); nothing was extracted`);
+        throw new Refused(`the uploaded zip was refused: ${shown(last.name)} and ${shown(byPlace[i].name)} share packed data (a crafted zip); nothing was extracted`);
       }
       if (byPlace[i].end > last.end) last = byPlace[i];
     }
@@ -141,7 +142,7 @@ async function unpack(zip: string | Uint8Array, notes: string[], packed: string[
     for (const item of taken) {
       const relative = normalize(item.name);
       if (isAbsolute(relative) || /^[A-Za-z]:/.test(relative) || relative.split(sep).includes("..")) {
-        notes.push(`${item.name} would be extracted outside the upload's folder (an absolute path or one with ".."): not graded.`);
+        notes.push(`${shown(item.name)} would be extracted outside the upload's folder (an absolute path or one with ".."): not graded.`);
         continue;
       }
       if (wanted.has(relative)) notes.push(`The zip holds ${shown(relative)} more than once: only its last copy was extracted.`);
@@ -162,8 +163,8 @@ async function unpack(zip: string | Uint8Array, notes: string[], packed: string[
     let deflated = 0;
     for (const { name, entry } of wanted.values()) {
       const method = entry.compressionMethod;
-      if (method !== 0 && method !== 8) throw new Error(`${name}: unknown compression type ${method}`);
-      if (entry.isEncrypted()) throw new Error(`${name}: encrypted, which is not supported`);
+      if (method !== 0 && method !== 8) throw new Error(`${shown(name)}: unknown compression type ${method}`);
+      if (entry.isEncrypted()) throw new Error(`${shown(name)}: encrypted, which is not supported`);
       unpacked += entry.uncompressedSize;
       if (method === 8) deflated += entry.compressedSize;
     }
@@ -192,9 +193,9 @@ async function contents(zipfile: ZipFile, { name, entry }: Taken): Promise<Buffe
     const message = (error as Error).message;
     // yauzl's validateEntrySizes, past the size the header gives; "not enough bytes" is merely unreadable.
     if (message.startsWith("too many bytes in the stream")) {
-      throw new Refused(`the uploaded zip was refused: ${name}: larger than ${entry.uncompressedSize} bytes once unpacked, the size its header gives; nothing was extracted`);
+      throw new Refused(`the uploaded zip was refused: ${shown(name)}: larger than ${entry.uncompressedSize} bytes once unpacked, the size its header gives; nothing was extracted`);
     }
-    throw new Error(`${name}: ${message}`);
+    throw new Error(`${shown(name)}: ${message}`);
   }
   return Buffer.concat(chunks);
 }
@@ -218,7 +219,7 @@ async function exerciseEntries(zipfile: ZipFile, notes: string[], packed: string
       continue;
     }
     if (entry.uncompressedSize > MAX_EXERCISE_FILE_BYTES) {
-      notes.push(`${name} is ${entry.uncompressedSize} bytes unpacked, over the ${MAX_EXERCISE_FILE_BYTES}-byte limit: not graded.`);
+      notes.push(`${shown(name)} is ${entry.uncompressedSize} bytes unpacked, over the ${MAX_EXERCISE_FILE_BYTES}-byte limit: not graded.`);
       continue;
     }
     if (taken.length === MAX_ZIP_EXERCISE_FILES) {
@@ -229,7 +230,7 @@ async function exerciseEntries(zipfile: ZipFile, notes: string[], packed: string
       // Also checks that the entry's data lies within the zip.
       dataStart = (await zipfile.readLocalFileHeaderPromise(entry, { minimal: true })).fileDataStart;
     } catch (error) {
-      throw new Error(`${name}: ${(error as Error).message}`);
+      throw new Error(`${shown(name)}: ${(error as Error).message}`);
     }
     taken.push({ name, entry, header: entry.relativeOffsetOfLocalHeader, end: dataStart + entry.compressedSize });
   }
@@ -238,7 +239,7 @@ async function exerciseEntries(zipfile: ZipFile, notes: string[], packed: string
 
 /** A path of the zip as its student wrote it, with "/" between folders. */
 function shown(relative: string): string {
-  return relative.split(sep).join("/");
+  return plainName(relative.split(sep).join("/"));
 }
 
 /** `notes` with those past MAX_NOTES counted in one line: a crafted zip may list thousands. */
