@@ -52,31 +52,35 @@ export function checkElection(followers: readonly Follower[], chosen: unknown): 
   if (!pick.alive) return { rule: "a crashed follower is never promoted", details: `chose "${pick.name}", which is crashed`, got: chosen, involved: [pick] };
   if (pick.priority === 0) return { rule: "a follower with priority 0 is never promoted", details: `chose "${pick.name}"`, got: chosen, involved: [pick] };
 
-  const outranks = (f: Follower): string | null => {
-    if (f.epoch > pick.epoch) {
-      return f.receivedLsn <= pick.receivedLsn
-        ? "a newer epoch outranks a longer log from an older epoch"
-        : "the most up-to-date follower is promoted (newest epoch, then highest received LSN)";
-    }
-    if (f.epoch < pick.epoch) return null;
-    if (f.receivedLsn > pick.receivedLsn) {
-      return f.appliedLsn <= pick.appliedLsn
-        ? "the received log position decides, not the applied one (a promoted follower replays all it received)"
-        : "within an epoch, the highest received LSN wins";
-    }
-    if (f.receivedLsn < pick.receivedLsn) return null;
-    if (f.priority > pick.priority) return "ties (same epoch and received LSN) go to the higher priority";
-    if (f.priority < pick.priority) return null;
-    if (!(f.name < pick.name)) return null;
-    return namesDisagree(f.name, pick.name)
-      ? `remaining ties go to the name that sorts first in plain string comparison (${JSON.stringify(f.name)} < ${JSON.stringify(pick.name)}), not in localeCompare's, numeric or case-insensitive order`
-      : "remaining ties go to the name that sorts first";
-  };
-  for (const other of eligible) {
-    const rule = outranks(other);
-    if (rule) return { rule, details: `chose "${pick.name}" over "${other.name}"`, got: chosen, want: other.name, involved: [pick, other] };
-  }
+  // The follower the rules promote, and the rule by which it outranks the pick: feedback names
+  // the right answer, not merely some follower that beats the pick (in a tie of B and C, C beats
+  // a wrong pick too, but the answer is B).
+  const best = eligible.reduce((a, b) => (outranks(b, a) ? b : a));
+  const rule = best === pick ? null : outranks(best, pick);
+  if (rule) return { rule, details: `chose "${pick.name}" over "${best.name}"`, got: chosen, want: best.name, involved: [pick, best] };
   return null;
+}
+
+/** The rule by which `f` outranks `pick` for promotion, or null when it does not. */
+function outranks(f: Follower, pick: Follower): string | null {
+  if (f.epoch > pick.epoch) {
+    return f.receivedLsn <= pick.receivedLsn
+      ? "a newer epoch outranks a longer log from an older epoch"
+      : "the most up-to-date follower is promoted (newest epoch, then highest received LSN)";
+  }
+  if (f.epoch < pick.epoch) return null;
+  if (f.receivedLsn > pick.receivedLsn) {
+    return f.appliedLsn <= pick.appliedLsn
+      ? "the received log position decides, not the applied one (a promoted follower replays all it received)"
+      : "within an epoch, the highest received LSN wins";
+  }
+  if (f.receivedLsn < pick.receivedLsn) return null;
+  if (f.priority > pick.priority) return "ties (same epoch and received LSN) go to the higher priority";
+  if (f.priority < pick.priority) return null;
+  if (!(f.name < pick.name)) return null;
+  return namesDisagree(f.name, pick.name)
+    ? `remaining ties go to the name that sorts first in plain string comparison (${JSON.stringify(f.name)} < ${JSON.stringify(pick.name)}), not in localeCompare's, numeric or case-insensitive order`
+    : "remaining ties go to the name that sorts first";
 }
 
 /**
