@@ -39,13 +39,15 @@ function showResult(id: string, result: ExerciseReport): CheckResult {
   const passed = result.score === result.maxScore;
   const firstReplay = result.tests.find((t) => t.replay)?.replay;
   // The test is named so that drawing runs only it (a seed runs in every seeded test of the exercise).
-  const drawable = result.tests.flatMap((t) => (t.failures ?? []).map((f) => ({ test: t.name, seed: f.seed, drawable: f.drawable }))).find((f) => f.drawable && f.seed !== undefined);
+  const drawable = result.tests
+    .flatMap((t) => (t.failures ?? []).map((f) => ({ test: t.name, which: f.seed ?? f.label, drawable: f.drawable })))
+    .find((f) => f.drawable && f.which !== undefined);
   const footer = passed
     ? "Every public test passes. Hidden tests check the same rules on other cases when your work is graded."
     : [
         `Public tests only; hidden tests are graded later.`,
         firstReplay ? `Rerun a failing case with details: ${firstReplay}` : "",
-        drawable ? `See it as a space-time diagram: await drawCase("${id}", ${drawable.seed}, { test: ${JSON.stringify(drawable.test)} })` : "",
+        drawable ? `See it as a space-time diagram: await drawCase("${id}", ${JSON.stringify(drawable.which)}, { test: ${JSON.stringify(drawable.test)} })` : "",
         `Stuck? hint("${id}") shows a hint.`,
       ].filter(Boolean).join(" ");
   displayHtml(exerciseHtml(result, footer), exerciseText(result, footer));

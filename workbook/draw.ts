@@ -1,11 +1,12 @@
 /**
  * `await drawCase("01", 81723)` in a notebook: replays one graded case against your exercises/
  * file and draws its failure as a space-time diagram, the operations that broke the guarantee
- * highlighted among their neighbours on the same keys.
+ * highlighted among their neighbours on the same keys. A hand-written case is named by its label:
+ * `await drawCase("01", "three followers, twenty busy clients")`.
  *
  * The case runs in the grader's judge, like `check()`: your code runs in its sandbox, and a loop
- * in it stops the sandbox, not the kernel. The seed is the one `check()` or `npm run grade` printed
- * with the failure.
+ * in it stops the sandbox, not the kernel. The seed or label is the one `check()` or `npm run grade`
+ * printed with the failure.
  */
 import { parseFocused, violationDiagram, type FocusedRun } from "../lib/charts/focus";
 import { show } from "../lib/charts/show";
@@ -24,21 +25,26 @@ export interface DrawCaseOptions {
 }
 
 /**
- * Draws the first failing case of exercise `id` on `seed`; returns what was drawn (the part of the
+ * Draws the first failing case of exercise `id` on `which` (a seed, or a hand-written case's label); returns what was drawn (the part of the
  * run around the violation), or null when the case passes or cannot be drawn, with the reason
  * shown instead. The notebook shows the diagram once: the returned value prints as a one-line
  * note (its fields are all there for code that reads them, e.g. `.violation`).
  */
-export async function drawCase(id: string, seed: number, options: DrawCaseOptions = {}): Promise<FocusedRun | null> {
+export async function drawCase(id: string, which: number | string, options: DrawCaseOptions = {}): Promise<FocusedRun | null> {
   const root = projectRoot();
   const exercise = findExercise(root, id);
-  if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0) {
-    throw new UsageError(`drawCase(id, seed): seed must be a whole number, the one check() printed with the failure; got ${shown(seed)}`);
+  const label = typeof which === "string" && which.trim() !== "" && !/^\d+$/.test(which) ? which : undefined;
+  if (label === undefined && (typeof which !== "number" || !Number.isInteger(which) || which < 0)) {
+    throw new UsageError(
+      `drawCase(id, seed): seed must be a whole number, the one check() printed with the failure (or a hand-written case's label, a string); got ${shown(which)}`,
+    );
   }
+  const seed = label === undefined ? (which as number) : undefined;
   checkOptions("drawCase(id, seed, options)", options, { test: "string", target: "string" });
-  const replayed = await judge(root).replay({ exercise: exercise.id, seed, test: options.test, target: options.target ?? "exercises" });
+  const replayed = await judge(root).replay({ exercise: exercise.id, ...(label !== undefined ? { label } : { seed }), test: options.test, target: options.target ?? "exercises" });
+  const what = label !== undefined ? `case ${JSON.stringify(label)}` : `seed ${seed}`;
   if (!replayed.drawn) {
-    const title = `${exercise.id} ${exercise.title}, seed ${seed}: nothing drawn`;
+    const title = `${exercise.id} ${exercise.title}, ${what}: nothing drawn`;
     const text = [replayed.text, replayed.why].filter(Boolean).join("\n");
     displayHtml(messageHtml(title, text), `${title}\n${text}`);
     return null;
@@ -47,6 +53,6 @@ export async function drawCase(id: string, seed: number, options: DrawCaseOption
   await show(violationDiagram(focused), {
     text: `${exercise.id} ${replayed.drawn.test}, ${replayed.drawn.case}: ${focused.violation.message}`,
   });
-  const what = `${focused.violation.guarantee}, ${focused.violation.ops.length} operation${focused.violation.ops.length === 1 ? "" : "s"}`;
-  return withSummary(focused, `drawCase("${exercise.id}", ${seed}): drawn above (${what})`);
+  const drawn = `${focused.violation.guarantee}, ${focused.violation.ops.length} operation${focused.violation.ops.length === 1 ? "" : "s"}`;
+  return withSummary(focused, `drawCase("${exercise.id}", ${label !== undefined ? JSON.stringify(label) : seed}): drawn above (${drawn})`);
 }

@@ -81,8 +81,8 @@ describe("notebook helpers", () => {
       [() => solution("fencing", { confirm: true }), 'no exercise "fencing"; the exercises are "07"'],
       [() => drawCase("99", 1), 'no exercise "99"; the exercises are "07"'],
       [() => hint(undefined as unknown as string), 'the exercise must be named by its number as a string, such as "05"; got undefined; the exercises are "07"'],
-      [() => drawCase("07", 1.5), "drawCase(id, seed): seed must be a whole number, the one check() printed with the failure; got 1.5"],
-      [() => drawCase("07", "957851" as unknown as number), 'drawCase(id, seed): seed must be a whole number, the one check() printed with the failure; got "957851"'],
+      [() => drawCase("07", 1.5), "drawCase(id, seed): seed must be a whole number, the one check() printed with the failure (or a hand-written case's label, a string); got 1.5"],
+      [() => drawCase("07", "957851"), `drawCase(id, seed): seed must be a whole number, the one check() printed with the failure (or a hand-written case's label, a string); got "957851"`],
       [() => drawCase("07", 1, { tset: "x" } as never), 'drawCase(id, seed, options): unknown option "tset"; the options are test, target'],
       [() => solution("07", { confirm: "yes" } as never), "solution(id, options): option confirm must be true or false, got \"yes\""],
       [() => solution("07", true as never), "solution(id, options): options must be an object such as { confirm: … }, got true; the options are confirm"],
@@ -242,5 +242,16 @@ describe("check() on the real workbook", () => {
     expect(reads[0]!.client).toBe(reads[1]!.client);
     // A passing case draws nothing and says so.
     expect(await drawCase("08", seed, { target: join(realRoot, "solutions") })).toBeNull();
+  }, 180_000);
+
+  it.skipIf(!existsSync(join(realRoot, "grader/variants")))("drawCase() draws a hand-written case named by its label", async () => {
+    process.chdir(join(realRoot, "notebooks"));
+    const target = mkdtempSync(join(tmpdir(), "rl-draw-label-"));
+    cpSync(join(realRoot, "solutions"), target, { recursive: true });
+    cpSync(join(realRoot, "grader/variants/01-read-your-writes/trusts-small-lag.ts"), join(target, "01-read-your-writes.ts"));
+    const label = "every follower falls behind just as she saves, and she reloads at once and again and again";
+    const focused = await drawCase("01", label, { target });
+    expect(inspect(focused)).toBe(`drawCase("01", ${JSON.stringify(label)}): drawn above (read-your-writes, ${focused!.violation.ops.length} operations)`);
+    expect(focused!.violation.guarantee).toBe("read-your-writes");
   }, 180_000);
 });
