@@ -94,7 +94,10 @@ export async function main(argv: string[]): Promise<number> {
       opened.close();
     }
   } catch (error) {
-    report = failedReport(exercises, target, `the grader failed before it could score this: ${(error as Error).message}`, publicOnly);
+    // A mistake in the command (an unknown exercise, a missing target) is not the grader failing.
+    const message = (error as Error).message;
+    const why = /^--(only|target)[: ]/.test(message) ? `nothing was graded: ${message}` : `the grader failed before it could score this: ${message}`;
+    report = failedReport(exercises, target, why, publicOnly);
     code = 1;
   }
   // Said on stderr, so that no report format changes: a sandbox without namespaces is weaker.

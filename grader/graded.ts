@@ -98,6 +98,8 @@ export interface GradedMeta {
    * (public tests only, see `graded`): why, in words for the student.
    */
   notRun?: string;
+  /** Cases not run because an earlier case of the test ran out of time or stopped the code (counted among the failed). */
+  skipped?: number;
 }
 
 export { META_KEY };
@@ -232,6 +234,8 @@ class Tally implements GradedContext {
   private cases: CaseRecord[] = [];
   private allNotImplemented = true;
   private notImplementedMessage: string | undefined;
+  /** Cases skipped after one ran out of time or stopped the code. */
+  private skipped = 0;
   /** The first case that ran out of time or stopped the code (see `stoppedIn`). */
   stopped: Omit<Stop, "test"> | undefined;
 
@@ -316,6 +320,7 @@ class Tally implements GradedContext {
     for (let i = 0; i < chosen.length; i++) {
       if (hung !== undefined) {
         // Never started, or started beside the case that hung: either way not judged.
+        this.skipped++;
         this.fail({ ...chosen[i].base, ok: false, rule: "not run", details: `skipped: ${hung}` });
         continue;
       }
@@ -407,6 +412,7 @@ class Tally implements GradedContext {
       ...(notImplemented !== undefined ? { notImplemented } : {}),
       ...(this.replaying ? { cases: this.cases } : {}),
       ...(this.notes.length > 0 ? { notes: this.notes } : {}),
+      ...(this.skipped > 0 ? { skipped: this.skipped } : {}),
     };
   }
 

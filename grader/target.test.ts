@@ -132,3 +132,12 @@ describe("npm run grade in a student's folder", () => {
     );
   }, 200_000);
 });
+
+describe("npm run grade with a mistake in its command", () => {
+  it("says nothing was graded, and why, rather than that the grader failed", () => {
+    const { report } = grade(work, ["--only", "9"]);
+    expect(report.error).toMatch(/^nothing was graded: --only: no exercise "9"; the exercises are 01-read-your-writes, /);
+    const missing = grade(work, ["--target", "no-such-folder"]);
+    expect(missing.report.error).toBe("nothing was graded: --target no-such-folder: no such folder or zip");
+  }, 200_000);
+});

@@ -57,13 +57,17 @@ export function loadExercises(root: string): Exercise[] {
   return exercises;
 }
 
-/** Keeps the exercises named by `only` (ids like "05" or full names); all when `only` is empty. */
+/**
+ * Keeps the exercises named by `only`: ids ("05", "5"), full names ("05-leader-election") or the
+ * name without its number ("leader-election"); all when `only` is empty.
+ */
 export function selectExercises(all: Exercise[], only: readonly string[]): Exercise[] {
   if (only.length === 0) return all;
-  const chosen = all.filter((e) => only.some((o) => o === e.id || o === e.name || o === String(Number(e.id))));
-  const unknown = only.filter((o) => !all.some((e) => o === e.id || o === e.name || o === String(Number(e.id))));
+  const names = (o: string) => (e: Exercise) => o === e.id || o === e.name || o === String(Number(e.id)) || o === e.name.slice(3);
+  const chosen = all.filter((e) => only.some((o) => names(o)(e)));
+  const unknown = only.filter((o) => !all.some(names(o)));
   if (unknown.length > 0) {
-    throw new Error(`--only: no exercise ${unknown.map((u) => JSON.stringify(u)).join(", ")}; known: ${all.map((e) => e.id).join(", ")}`);
+    throw new Error(`--only: no exercise ${unknown.map((u) => JSON.stringify(u)).join(", ")}; the exercises are ${all.map((e) => e.name).join(", ")}`);
   }
   return chosen;
 }

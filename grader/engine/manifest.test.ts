@@ -54,7 +54,8 @@ describe("the manifest of graded tests", () => {
     const all = loadExercises(root);
     expect(selectExercises(all, ["5"]).map((e) => e.id)).toEqual(["05"]);
     expect(selectExercises(all, ["05-leader-election"]).map((e) => e.id)).toEqual(["05"]);
-    expect(() => selectExercises(all, ["42"])).toThrow(/no exercise "42"/);
+    expect(selectExercises(all, ["leader-election", "06"]).map((e) => e.id)).toEqual(["05", "06"]);
+    expect(() => selectExercises(all, ["42"])).toThrow(/no exercise "42"; the exercises are 01-read-your-writes, 02-data-loss-window/);
   });
 });
 

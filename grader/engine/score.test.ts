@@ -24,17 +24,15 @@ describe("replayCommand", () => {
   });
 });
 
+/** An exercise of one graded test, as loadExercises would describe it. */
+function oneTestExercise(name: string, test: Exercise["tests"][number]): Exercise {
+  return { id: name.slice(0, 2), name, testFile: `grader/exercises/${name}.test.ts`, meta: { title: name, hints: [] } as unknown as Exercise["meta"], tests: [test], problems: [] };
+}
+
 describe("a hidden case that stopped the code", () => {
   // The student's code sees the hidden inputs and chooses how its process ends: process.exit(n) with
   // n computed from a hidden cluster would show eight bits of it in the feedback.
-  const exercise: Exercise = {
-    id: "05",
-    name: "05-leader-election",
-    testFile: "grader/exercises/05-leader-election.test.ts",
-    meta: { title: "Leader election", hints: [] } as unknown as Exercise["meta"],
-    tests: [{ name: "hidden clusters", points: 2, visibility: "hidden" }],
-    problems: [],
-  };
+  const exercise = oneTestExercise("05-leader-election", { name: "hidden clusters", points: 2, visibility: "hidden" });
   const stoppedBy = (message: string): string => {
     const event: TestEvent = {
       name: "hidden clusters",
@@ -63,5 +61,31 @@ describe("a hidden case that stopped the code", () => {
     const signalled = stoppedBy("the exercise's code stopped answering: its process was stopped by SIGUSR2");
     expect(signalled).toMatch(/its process was stopped by a signal$/);
     expect(signalled).not.toContain("SIGUSR2");
+  });
+});
+
+describe("a public test whose code stopped in a case", () => {
+  it("counts the cases skipped after it among the failed, and says they were not run", () => {
+    const exercise = oneTestExercise("06-fencing", { name: "random runs", points: 2, visibility: "public" });
+    const event: TestEvent = {
+      name: "random runs",
+      state: "failed",
+      errors: [{ name: "GradedFailure", message: "8 of 10 cases failed", stack: "" }],
+      durationMs: 1,
+      meta: {
+        passed: 2,
+        total: 10,
+        fraction: 0.2,
+        skipped: 7,
+        failures: [
+          { case: "seed 3", seed: 3, ok: false, error: { name: "CaseTimeout", message: "ran out of time" } },
+          { case: "seed 4", seed: 4, ok: false, rule: "not run", details: "skipped: seed 3 did not finish" },
+        ],
+      },
+    };
+    const outcome = { kind: "ran" as const, tests: new Map([[event.name, event]]), moduleErrors: [] };
+    const ctx = { file: "exercises/06-fencing.ts", revealHidden: false, redact: [], stagePath: "/stage", displayDir: "exercises" };
+    const message = scoreExercise(exercise, exercise.tests, outcome, ctx).tests[0].message;
+    expect(message.split("\n")[0]).toBe("8 of 10 cases failed (7 of them not run: an earlier case stopped the code).");
   });
 });

@@ -155,7 +155,9 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
   if (meta && meta.failures.length > 0 && !(meta.failures[0].case === "the test" && meta.total === 1)) {
     const failures = meta.failures.map((f) => cleanRecord(f, ctx));
     const replay = replayCommand(exercise.id, failures[0], ctx.replayTarget ?? ctx.displayDir, t.name);
-    const lines = [`${meta.total - meta.passed} of ${meta.total} cases failed.`, ...failures.slice(0, 2).map((f) => describeCase(f))];
+    // Cases skipped after one ran out of time are failed, but were never judged: said apart.
+    const skipped = Number.isInteger(meta.skipped) && meta.skipped! > 0 ? ` (${meta.skipped} of them not run: an earlier case stopped the code)` : "";
+    const lines = [`${meta.total - meta.passed} of ${meta.total} cases failed${skipped}.`, ...failures.slice(0, 2).map((f) => describeCase(f))];
     if (replay) lines.push(`Replay the first: ${replay}${failures[0].drawable ? " (add --draw case.svg to draw it)" : ""}`);
     return { ...base, status, score, message: clean(lines.join("\n"), ctx), ...(cases ? { cases } : {}), failures, ...(replay ? { replay } : {}), ...replayed };
   }
