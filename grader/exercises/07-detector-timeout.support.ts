@@ -294,7 +294,7 @@ export function judgeMoment(p: LinkProfile, setting: DetectorSetting, m: Moment,
       rule: m.kind === "pause" ? "no failover while the leader is only paused (gcPauseMs)" : "no failover while the leader is alive but its heartbeats are delayed by a latency spike",
       details:
         m.kind === "pause"
-          ? `with ${mine}, ${describeMoment(p, setting, m)}: the monitor heard nothing for the pause, plus the interval left before the heartbeat that was due, plus the first heartbeat's delay after waking, and failed over at ${round(suspected?.atMs ?? NaN)} ms`
+          ? `with ${mine}, ${describeMoment(p, setting, m)}: the monitor heard nothing from the last heartbeat before the pause to the first one after it (the time since that heartbeat arrived, the pause itself, and the first heartbeat's delay after waking), longer than the timeout, and failed over at ${round(suspected?.atMs ?? NaN)} ms`
           : `with ${mine}, ${describeMoment(p, setting, m)}: the spike held back the heartbeats behind it, so the monitor heard nothing for the spike plus one interval, and failed over at ${round(suspected?.atMs ?? NaN)} ms`,
       got: f.spuriousFailovers,
       want: 0,

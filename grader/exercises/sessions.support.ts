@@ -38,7 +38,10 @@ function firstDifference(a: RouterLog, b: RouterLog): number | undefined {
 
 function showDecision(log: RouterLog, i: number): string {
   if (i >= log.decisions.length) return "no decision (the run ended)";
-  return `${JSON.stringify(log.decisions[i])} (${log.draws[i]} draw(s) of ctx.random())`;
+  // Shown inside the feedback's own quotes (got "…"), so a node's name goes without quotes of its own.
+  const decision = log.decisions[i];
+  const draws = log.draws[i];
+  return `${typeof decision === "string" ? decision : JSON.stringify(decision)}, after ${draws} draw${draws === 1 ? "" : "s"} of ctx.random()`;
 }
 
 /**
