@@ -120,3 +120,17 @@ describe("replay --test", () => {
     expect(r.out).toContain(`No test's name contains "no such test". The exercise's tests: "the text's example`);
   }, 120_000);
 });
+
+describe("replay shows what the code printed", () => {
+  test("after the verdict, under a heading, each line marked as the code's", () => {
+    const target = join(work, "prints");
+    cpSync(join(ROOT, "solutions"), target, { recursive: true });
+    cpSync(join(ROOT, "grader/fixtures/05-prints-inputs.ts.txt"), join(target, "05-leader-election.ts"));
+    const r = replay(["05", "--case", "equal logs and priorities", "--target", target]);
+    expect(r.status).toBe(0);
+    const [verdict, printed] = r.out.split("\nPrinted by your code while the case ran (not graded):\n");
+    expect(verdict).toContain("This case passes now.");
+    expect(printed.trimEnd().split("\n").length).toBeGreaterThan(0);
+    for (const line of printed.trimEnd().split("\n")) expect(line).toMatch(/^ {2}\| /);
+  }, 120_000);
+});

@@ -163,6 +163,9 @@ export async function replayMain(argv: string[]): Promise<number> {
     return 2;
   }
   let outcome: ReplayOutcome;
+  // What the code printed comes while the case runs, before its verdict is known: kept, and shown
+  // after the verdict under a heading of its own.
+  const printed: string[] = [];
   try {
     outcome = await replayCase(
       {
@@ -173,7 +176,7 @@ export async function replayMain(argv: string[]): Promise<number> {
         test: args.values.test,
         draw: args.values.draw !== undefined,
       },
-      { onLog: (text) => process.stdout.write(printedByCode(text)) },
+      { onLog: (text) => printed.push(text) },
     );
   } catch (error) {
     // A target that holds nothing to replay (no such folder, an unreadable zip): its message, no stack.
@@ -182,6 +185,7 @@ export async function replayMain(argv: string[]): Promise<number> {
     return 2;
   }
   process.stdout.write(`${printable(outcome.text)}\n`);
+  if (printed.length > 0) process.stdout.write(`\nPrinted by your code while the case ran (not graded):\n${printedByCode(printed.join("\n"))}`);
   if (args.values.draw !== undefined && outcome.ran.length > 0) {
     const found = firstDrawing(outcome.exercise!.id, outcome.ran);
     process.stdout.write(`${"drawn" in found ? await saveDrawing(found.drawn, found.of, args.values.draw) : found.why}\n`);
