@@ -133,6 +133,20 @@ describe("npm run grade in a student's folder", () => {
   }, 200_000);
 });
 
+describe("npm run grade in a student's folder with the stub and a worked copy", () => {
+  it("names the copy beside the untouched stub", () => {
+    const exercises = join(work, "clone2/exercises");
+    mkdirSync(exercises, { recursive: true });
+    copyFileSync(join(ROOT, "exercises/06-fencing.ts"), join(exercises, "06-fencing.ts"));
+    copyFileSync(join(ROOT, "solutions/06-fencing.ts"), join(exercises, "06-fencing copy.ts"));
+    const { report } = grade(join(work, "clone2"), ["--target", "exercises", "--only", "06", "--public"]);
+    expect(report.score).toBe(0);
+    for (const t of report.exercises[0].tests) {
+      expect(t.message).toMatch(/not implemented yet.*; 'exercises\/06-fencing copy\.ts' is there too, but only exercises\/06-fencing\.ts is graded: move your work into it$/);
+    }
+  }, 200_000);
+});
+
 describe("npm run grade with a mistake in its command", () => {
   it("says nothing was graded, and why, rather than that the grader failed", () => {
     const { report } = grade(work, ["--only", "9"]);

@@ -119,6 +119,8 @@ interface Staged {
   display: string;
   replayTarget: string;
   exercises: Exercise[];
+  /** Exercise name -> files beside it that look like copies of it (`06-fencing copy.ts`), shown as in the report. */
+  copies: Map<string, string[]>;
   /** Exercises decided without their test results: missing, rejected, not compiling. */
   outcomes: Map<string, ExerciseOutcome>;
 }
@@ -205,6 +207,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
           displayDir: s.display,
           replayTarget: s.replayTarget,
           showPrinted: options.publicOnly === true,
+          copies: s.copies.get(e.name),
         });
         const found = errors[i].get(e.name);
         return found && found.length > 0 ? { ...report, typeErrors: found } : report;
@@ -270,7 +273,9 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
       }
     }
   }
-  return { jobDir, stageDir, buildDir, display: s.display, replayTarget: s.replayTarget ?? s.display, exercises, outcomes };
+  // Look-alikes of files that are there: named if the file turns out to be an untouched stub.
+  const copies = new Map(exercises.filter((e) => !outcomes.has(e.name)).flatMap((e) => (alike.files.has(`${e.name}.ts`) ? [[e.name, alike.files.get(`${e.name}.ts`)!] as const] : [])));
+  return { jobDir, stageDir, buildDir, display: s.display, replayTarget: s.replayTarget ?? s.display, exercises, outcomes, copies };
 }
 
 /**
@@ -282,7 +287,9 @@ function missingLookAlikes(s: Submission, exercises: Exercise[], all: Exercise[]
   if (s.lookAlikes) {
     return { files: new Map(Object.entries(s.lookAlikes).map(([name, files]) => [`${name}.ts`, files])), again: "submit again" };
   }
-  const missing = exercises.filter((e) => !s.files?.has(e.name) && !existsSync(join(s.dir, `${e.name}.ts`))).map((e) => `${e.name}.ts`);
+  // In a student's own folder the present files' copies are looked for too: a stub beside a
+  // worked copy (`06-fencing copy.ts`) scores "not implemented yet", and the copy is named then.
+  const missing = s.files ? exercises.filter((e) => !s.files!.has(e.name)).map((e) => `${e.name}.ts`) : exercises.map((e) => `${e.name}.ts`);
   if (missing.length === 0) return { files: new Map(), again: "" };
   let names: string[] = [];
   try {

@@ -46,6 +46,8 @@ export interface ScoreContext {
    * sees hidden inputs could print them, so a grading with hidden tests never shows it.
    */
   showPrinted?: boolean;
+  /** Files beside the exercise's file that look like copies of it, named when the file is an untouched stub. */
+  copies?: string[];
 }
 
 /** The exercise's file could not be loaded in its sandbox: every case of every test failed with this. */
@@ -134,7 +136,8 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
   const status = score > 0 ? "partial" : "failed";
   const error = event.errors[0];
   if (meta?.notImplemented) {
-    return { ...base, status, score, message: clean(meta.notImplemented, ctx), notImplemented: true, ...(cases ? { cases } : {}) };
+    const copies = ctx.copies?.length ? `; ${ctx.copies.slice(0, 3).map((f) => `'${f}'`).join(", ")} ${ctx.copies.length === 1 ? "is" : "are"} there too, but only ${ctx.file} is graded: move your work into it` : "";
+    return { ...base, status, score, message: clean(meta.notImplemented + copies, ctx), notImplemented: true, ...(cases ? { cases } : {}) };
   }
   if (error && error.name === "TestTimeoutError") {
     return { ...base, status, score, message: `took longer than its ${t.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms limit (a promise that never settles, or a very slow loop?)` };
