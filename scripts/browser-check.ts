@@ -3,6 +3,8 @@
 // shows an error, and every chart is drawn interactively with marks (not just its fallback PNG).
 // Saves a screenshot per notebook to artifacts/screenshots/NN.png. A kernel that does not connect
 // in time is stopped and the page reloaded once (a note says so); only a second miss fails.
+// Last, it opens the first exercise in Jupyter's text editor, as a student without another editor
+// would, and checks that the editor shows the file.
 //
 // Usage: tsx scripts/browser-check.ts [notebooks/NN-name.ipynb ...]
 // Environment: CHROMIUM_PATH (default: /usr/bin/chromium), BROWSER_CHECK_TIMEOUT (seconds per
@@ -142,16 +144,27 @@ async function waitForKernel(page: Page): Promise<string | undefined> {
 }
 
 /** Stops the kernels of a notebook's sessions through the server's REST API, so the next page starts a fresh one. */
-async function deleteSessions(server: NotebookServer, name: string): Promise<void> {
+async function deleteSessions(server: NotebookServer, notebookPath: string): Promise<void> {
   const api = (p: string) => `${server.baseUrl}api/${p}?token=${server.token}`;
   try {
     const sessions = (await (await fetch(api("sessions"))).json()) as { id: string; path: string }[];
-    for (const s of sessions.filter((s) => path.basename(s.path) === name)) {
+    for (const s of sessions.filter((s) => s.path === notebookPath)) {
       await fetch(api(`sessions/${s.id}`), { method: "DELETE" });
     }
   } catch {
     // The reload below still gives the page a new chance; its own failure will be reported.
   }
+}
+
+/** A file's path as the server names it: relative to its root, the project folder (scripts/start.sh). */
+function serverPath(file: string): string {
+  return path.relative(projectRoot, file).split(path.sep).join("/");
+}
+
+/** The classic Notebook page of a notebook file, e.g. …/notebooks/notebooks/00-start-here.ipynb?token=…. */
+function notebookUrl(server: Pick<NotebookServer, "baseUrl" | "token">, file: string): string {
+  const route = serverPath(file).split("/").map(encodeURIComponent).join("/");
+  return `${server.baseUrl}notebooks/${route}?token=${server.token}`;
 }
 
 interface CellReport {
@@ -243,7 +256,7 @@ async function checkNotebook(browser: Browser, server: NotebookServer, file: str
   let problems: CellReport[] = [];
   try {
     const logFrom = server.log().length;
-    await page.goto(`${server.baseUrl}notebooks/${encodeURIComponent(name)}?token=${server.token}`);
+    await page.goto(notebookUrl(server, file));
     let stuck = await waitForKernel(page);
     if (stuck) {
       // A kernel that never connects is the server's trouble, not the notebook's: say so, then
@@ -251,7 +264,7 @@ async function checkNotebook(browser: Browser, server: NotebookServer, file: str
       lines.push(`  note: the kernel did not connect within ${connectMs / 1000} s (${stuck}); reloading the page once`);
       const serverLines = server.log().slice(logFrom).trim().split("\n").filter(Boolean).slice(-8);
       for (const line of serverLines) lines.push(`    server: ${line}`);
-      await deleteSessions(server, name);
+      await deleteSessions(server, serverPath(file));
       await page.reload();
       stuck = await waitForKernel(page);
       if (stuck) throw new Error(`the kernel did not connect after a reload either (${stuck})`);
@@ -289,6 +302,39 @@ async function checkNotebook(browser: Browser, server: NotebookServer, file: str
   if (skipped.length) lines.push(`  cell${skipped.length > 1 ? "s" : ""} ${skipped.join(", ")}: did not run (a cell above failed, or the run was cut short)`);
   if (!ok && pageErrors.length) lines.push(`  page errors: ${pageErrors.slice(0, 5).join(" | ")}`);
   return { ok, lines };
+}
+
+/**
+ * A student who works only in the browser edits their answers in Jupyter's text editor: open the
+ * first exercise there (the server's root is the project folder) and check it shows the file.
+ */
+async function checkExerciseEditor(browser: Browser, server: NotebookServer): Promise<{ ok: boolean; lines: string[] }> {
+  const folder = path.join(projectRoot, "exercises");
+  const name = (await readdir(folder)).filter((n) => n.endsWith(".ts")).sort()[0];
+  if (!name) return { ok: true, lines: [] };
+  const file = path.join(folder, name);
+  const started = performance.now();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.addInitScript("window.__name = function (fn) { return fn; };");
+  let problem: string | undefined;
+  try {
+    const response = await page.goto(`${server.baseUrl}edit/${serverPath(file).split("/").map(encodeURIComponent).join("/")}?token=${server.token}`);
+    if (!response?.ok()) throw new Error(`the editor page answered ${response?.status()}`);
+    const handle = await page.waitForFunction(() => (globalThis as any).IPython?.editor?.codemirror?.getValue() || undefined, undefined, {
+      timeout: connectMs,
+      polling: 250,
+    });
+    const shown = String(await handle.jsonValue());
+    if (shown !== (await readFile(file, "utf8"))) problem = `the editor does not show the file: ${shown.split("\n")[0].slice(0, 200)}`;
+  } catch (error) {
+    problem = `the editor did not open it: ${String(error).split("\n")[0]}`;
+  } finally {
+    await page.close();
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const lines = [`${path.relative(projectRoot, file)} in Jupyter's editor: ${problem ? "FAILED" : "ok"} (${seconds} s)`];
+  if (problem) lines.push(`  ${problem}`);
+  return { ok: !problem, lines };
 }
 
 async function main(): Promise<number> {
@@ -333,12 +379,15 @@ async function main(): Promise<number> {
       console.log(result.lines.join("\n"));
       if (!result.ok) failed += 1;
     }
+    const editor = await checkExerciseEditor(browser, server);
+    console.log(editor.lines.join("\n"));
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    if (failed) {
-      console.log(`browser: FAILED for ${failed} of ${files.length} notebook(s) in ${seconds} s`);
+    const failures = [...(failed ? [`${failed} of ${files.length} notebook(s)`] : []), ...(editor.ok ? [] : ["the exercise editor"])];
+    if (failures.length) {
+      console.log(`browser: FAILED for ${failures.join(" and ")} in ${seconds} s`);
       return 1;
     }
-    console.log(`browser: passed for ${files.length} notebook(s) in ${seconds} s`);
+    console.log(`browser: passed for ${files.length} notebook(s) and the exercise editor in ${seconds} s`);
     return 0;
   } finally {
     await cleanUp();

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -46,6 +46,20 @@ describe("ensureLibraryLink", () => {
     ensureLibraryLink(root);
     expect(readlinkSync(path.join(root, "node_modules", "replication-lab"))).toBe("..");
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it("refuses, saying why, when node_modules is a link to another checkout's", () => {
+    const root = realpathSync(fakeProject());
+    const other = realpathSync(fakeProject());
+    symlinkSync("..", path.join(other, "node_modules", "replication-lab"));
+    rmSync(path.join(root, "node_modules"), { recursive: true });
+    symlinkSync(path.join(other, "node_modules"), path.join(root, "node_modules"));
+    expect(() => ensureLibraryLink(root)).toThrow(
+      `node_modules is not this project's own folder: it is a link to ${other}/node_modules, so "replication-lab" would load ${other}, not this project.`,
+    );
+    expect(readlinkSync(path.join(other, "node_modules", "replication-lab"))).toBe("..");
+    rmSync(root, { recursive: true, force: true });
+    rmSync(other, { recursive: true, force: true });
   });
 
   it("asks for setup when the library bundle was never built", () => {

@@ -1,6 +1,6 @@
 // Project-local Jupyter settings for the TypeScript scripts: the same as scripts/jupyter-env.sh
 // (a unit test compares the two), so nothing is written to the home directory.
-import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -34,10 +34,20 @@ export function jupyterPython(root = projectRoot): string {
  * Makes sure notebooks can `import "replication-lab"`: the bundle exists and the link
  * node_modules/replication-lab -> .. is in place. setup.sh makes both, but any later
  * `npm install` removes the link (npm prunes what it did not install), so runners re-check.
+ * When node_modules is a link to another checkout's, the link would lead to that checkout: this
+ * says so (as scripts/setup.sh does) instead of changing the other checkout.
  */
 export function ensureLibraryLink(root = projectRoot): void {
   if (!existsSync(path.join(root, "dist", "index.cjs"))) {
     throw new Error("dist/index.cjs is missing: run `npm run setup` (or `npm run build`) first.");
+  }
+  const modules = path.join(root, "node_modules");
+  if (existsSync(modules) && path.dirname(realpathSync(modules)) !== realpathSync(root)) {
+    throw new Error(
+      `node_modules is not this project's own folder: it is a link to ${realpathSync(modules)}, so ` +
+        `"replication-lab" would load ${path.dirname(realpathSync(modules))}, not this project. ` +
+        "Give this project its own node_modules (rm node_modules && npm run setup), then run this again.",
+    );
   }
   const link = path.join(root, "node_modules", "replication-lab");
   let current: string | null = null;

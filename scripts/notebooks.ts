@@ -127,7 +127,14 @@ async function main(): Promise<number> {
     console.error(usage);
     return 2;
   }
-  if (mode !== "clear") ensureLibraryLink();
+  if (mode !== "clear") {
+    try {
+      ensureLibraryLink();
+    } catch (error) {
+      console.error(`notebooks: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    }
+  }
   const notebooks = files.length ? files.map((f) => path.resolve(f)) : await allNotebooks();
   if (notebooks.length === 0) {
     console.log("notebooks: no notebooks in notebooks/");

@@ -31,6 +31,41 @@ if ((node_major < 20)); then
   exit 1
 fi
 
+# --- node_modules must be this project's own --------------------------------------------------
+# Notebooks import "replication-lab" through the link node_modules/replication-lab -> .., which
+# leads back to this project only when node_modules really is a folder of it. When node_modules
+# is a link to another checkout's, ".." is that checkout, and every notebook would silently load
+# its library. Setup cannot repair that without changing the other folder (nor run npm ci into
+# it): it stops and says how to fix it. Real paths are compared, so links above the project are fine.
+project_real=$(pwd -P)
+# The real folder the link node_modules/replication-lab -> .. leads to (empty: none).
+library_link_target() { (cd -P node_modules/.. 2>/dev/null && pwd -P) || true; }
+check_own_node_modules() {
+  [[ -e node_modules || -L node_modules ]] || return 0
+  local target real_modules
+  target=$(library_link_target)
+  [[ "$target" == "$project_real" ]] && return 0
+  if [[ -z "$target" ]]; then
+    local what="a link to $(readlink node_modules), which does not exist"
+    [[ -L node_modules ]] || what="not a folder"
+    echo "setup: node_modules is $what. Remove it and run setup again: rm node_modules && npm run setup" >&2
+    exit 1
+  fi
+  real_modules=$(cd -P node_modules && pwd -P)
+  cat >&2 <<EOF
+setup: node_modules is not this project's own folder: it is a link to $real_modules.
+       Notebooks import "replication-lab" through node_modules/replication-lab -> .., which from
+       there leads to $target, not to this project ($project_real),
+       so every notebook would load that folder's code instead of yours.
+       Give this project its own node_modules, then run setup again:
+         rm node_modules && npm run setup      (npm ci installs the packages afresh)
+       or copy the other one instead of downloading:
+         rm node_modules && cp -a $(printf %q "$real_modules") node_modules && npm run setup
+EOF
+  exit 1
+}
+check_own_node_modules
+
 # --- System packages (Jupyter, fonts for chart images, extras) ---------------------------------
 # Debian package names; the Python modules are what the scripts actually use.
 jupyter_packages=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel)
@@ -175,6 +210,8 @@ if [[ "$(readlink node_modules/replication-lab 2>/dev/null)" != ".." ]]; then
   ln -s .. node_modules/replication-lab
   say "linked node_modules/replication-lab -> .."
 fi
+# Whatever happened to node_modules since the first check, the link must lead back here.
+check_own_node_modules
 
 # --- Project-local kernel and chart renderer --------------------------------------------------
 [[ -f jupyter/kernels/tslab/kernel.json ]] || { echo "setup: jupyter/kernels/tslab/kernel.json is missing" >&2; exit 1; }

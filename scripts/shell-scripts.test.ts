@@ -1,7 +1,27 @@
 import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { projectRoot } from "./jupyter-env";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A bare project holding only setup.sh and jupyter-env.sh, in a fresh folder beside `other`, another checkout. */
+function projectBesideAnother(): { project: string; other: string } {
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "rl-setup-")));
+  dirs.push(dir);
+  const project = path.join(dir, "project");
+  const other = path.join(dir, "other");
+  mkdirSync(path.join(project, "scripts"), { recursive: true });
+  for (const script of ["setup.sh", "jupyter-env.sh"]) copyFileSync(path.join(projectRoot, "scripts", script), path.join(project, "scripts", script));
+  mkdirSync(path.join(other, "node_modules"), { recursive: true });
+  symlinkSync("..", path.join(other, "node_modules", "replication-lab"));
+  return { project, other };
+}
 
 function bash(script: string, ...args: string[]) {
   return spawnSync("bash", [path.join(projectRoot, "scripts", script), ...args], { encoding: "utf8", input: "" });
@@ -18,6 +38,30 @@ describe("setup.sh and start.sh", () => {
     const run = bash("setup.sh", "--help");
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("--with chromium");
+  });
+
+  it("setup stops, saying why and what to do, when node_modules is a link to another checkout's", () => {
+    const { project, other } = projectBesideAnother();
+    // The link node_modules/replication-lab -> .. is there and reads "..", but leads to `other`.
+    symlinkSync(path.join(other, "node_modules"), path.join(project, "node_modules"));
+    const run = spawnSync("bash", [path.join(project, "scripts", "setup.sh")], { encoding: "utf8", input: "" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`setup: node_modules is not this project's own folder: it is a link to ${other}/node_modules.`);
+    expect(run.stderr).toContain(`leads to ${other}, not to this project (${project})`);
+    expect(run.stderr).toContain("rm node_modules && npm run setup");
+    expect(run.stderr).toContain(`rm node_modules && cp -a ${other}/node_modules node_modules && npm run setup`);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    // It stops before touching anything: the other checkout's link and this project stay as they were.
+    expect(readlinkSync(path.join(other, "node_modules", "replication-lab"))).toBe("..");
+    expect(existsSync(path.join(project, ".jupyter"))).toBe(false);
+  });
+
+  it("setup says so when node_modules is a link that leads nowhere", () => {
+    const { project } = projectBesideAnother();
+    symlinkSync(path.join(project, "gone"), path.join(project, "node_modules"));
+    const run = spawnSync("bash", [path.join(project, "scripts", "setup.sh")], { encoding: "utf8", input: "" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`setup: node_modules is a link to ${project}/gone, which does not exist. Remove it and run setup again: rm node_modules && npm run setup`);
   });
 
   it("start rejects a port that is not a number before doing anything", () => {

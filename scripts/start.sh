@@ -2,6 +2,9 @@
 # Serves the notebooks with Jupyter on 127.0.0.1 and prints the URL to open: classic Notebook,
 # Notebook 7 or JupyterLab 4, whichever the Jupyter Python has (scripts/jupyter-env.sh says which
 # wins; RL_JUPYTER_UI=classic|notebook7|lab chooses), always with the project-local tslab kernel.
+# The server's root is the project folder, so its file list shows notebooks/, exercises/, lib/...
+# and opens exercises/*.ts in Jupyter's editor; a notebook's kernel still starts in the notebook's
+# own folder (Jupyter starts kernels there), where its imports and relative paths resolve.
 # Usage: bash scripts/start.sh [--port N] [--token TOKEN] [--no-setup]
 #   --port      the port to try first (default 8888; the next free one is used if it is taken)
 #   --token     the access token (default: a fresh random one)
@@ -19,7 +22,7 @@ while (($#)); do
     --port) port="${2:?--port needs a number}"; shift 2 ;;
     --token) token="${2:?--token needs a value}"; shift 2 ;;
     --no-setup) run_setup=0; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "start: unknown option '$1' (allowed: --port N, --token TOKEN, --no-setup)" >&2; exit 2 ;;
   esac
 done
@@ -37,21 +40,21 @@ common=(--no-browser --ip=127.0.0.1 --port="$port" --port-retries=50)
 case "$ui" in
   classic)
     name="Jupyter Notebook"
-    args=(-m notebook "${common[@]}" --notebook-dir="$RL_ROOT/notebooks" --NotebookApp.token="$token"
+    args=(-m notebook "${common[@]}" --notebook-dir="$RL_ROOT" --NotebookApp.token="$token"
       # Answer the "Shutdown this notebook server?" prompt: one Ctrl-C stops it.
       --NotebookApp.answer_yes=True)
     info_prefix=nbserver
-    open_path=notebooks/00-start-here.ipynb
+    open_path=notebooks/notebooks/00-start-here.ipynb
     browse_path=tree
     ;;
   notebook7|lab)
     # Notebook 7 and JupyterLab 4 run on jupyter_server: ServerApp and IdentityProvider options.
     if [[ "$ui" == notebook7 ]]; then
-      name="Jupyter Notebook 7"; args=(-m notebook); open_path=notebooks/00-start-here.ipynb; browse_path=tree
+      name="Jupyter Notebook 7"; args=(-m notebook); open_path=notebooks/notebooks/00-start-here.ipynb; browse_path=tree
     else
-      name="JupyterLab"; args=(-m jupyterlab); open_path=lab/tree/00-start-here.ipynb; browse_path=lab
+      name="JupyterLab"; args=(-m jupyterlab); open_path=lab/tree/notebooks/00-start-here.ipynb; browse_path=lab/tree
     fi
-    args+=("${common[@]}" --ServerApp.root_dir="$RL_ROOT/notebooks" --IdentityProvider.token="$token" --ServerApp.answer_yes=True)
+    args+=("${common[@]}" --ServerApp.root_dir="$RL_ROOT" --IdentityProvider.token="$token" --ServerApp.answer_yes=True)
     info_prefix=jpserver
     ;;
   *)
@@ -88,7 +91,8 @@ cat <<EOF
 
     ${url}${open_path}?token=$token
 
-  All notebooks: ${url}${browse_path}?token=$token
+  All notebooks:  ${url}${browse_path}/notebooks?token=$token
+  Your exercises: ${url}${browse_path}/exercises?token=$token (a .ts file opens in Jupyter's editor)
   Stop with Ctrl-C.
 
 EOF

@@ -108,28 +108,46 @@ async function start(pythonPath: string, port: number): Promise<Started> {
   return { args: JSON.parse(readFileSync(record, "utf8")) as string[], stdout, stderr };
 }
 
+/** The file the first printed URL opens, resolved against the root the server was given. */
+function openedFile({ args, stdout }: Started, rootOption: string, route: string): string {
+  const root = args.find((a) => a.startsWith(`${rootOption}=`))!.slice(rootOption.length + 1);
+  const opened = stdout.match(new RegExp(`http://127\\.0\\.0\\.1:\\d+/${route}/(\\S+)\\?token=`))![1];
+  return path.join(root, decodeURIComponent(opened));
+}
+
 describe("npm start with Notebook 7 or JupyterLab 4", () => {
-  const notebooks = path.join(projectRoot, "notebooks");
+  // The server's root is the project folder, so its file list reaches exercises/ too; the printed
+  // URL still opens notebook 00, now at notebooks/00-start-here.ipynb under that root.
 
   it("serves Notebook 7 through jupyter_server's options and opens the first notebook", async () => {
-    const { args, stdout } = await start(standIns({ notebook: "7.2.2", jupyterlab: "4.2.5" }), 18931);
-    expect(args).toEqual(expect.arrayContaining(["--no-browser", "--ip=127.0.0.1", "--port=18931", `--ServerApp.root_dir=${notebooks}`, "--IdentityProvider.token=t0ken", "--ServerApp.answer_yes=True"]));
+    const started = await start(standIns({ notebook: "7.2.2", jupyterlab: "4.2.5" }), 18931);
+    const { args, stdout } = started;
+    expect(openedFile(started, "--ServerApp.root_dir", "notebooks")).toBe(path.join(projectRoot, "notebooks", "00-start-here.ipynb"));
+    expect(args).toEqual(expect.arrayContaining(["--no-browser", "--ip=127.0.0.1", "--port=18931", `--ServerApp.root_dir=${projectRoot}`, "--IdentityProvider.token=t0ken", "--ServerApp.answer_yes=True"]));
     expect(args.some((a) => a.startsWith("--NotebookApp."))).toBe(false);
     expect(stdout).toContain("served by Jupyter Notebook 7");
-    expect(stdout).toContain("http://127.0.0.1:18931/notebooks/00-start-here.ipynb?token=t0ken");
+    expect(stdout).toContain("http://127.0.0.1:18931/notebooks/notebooks/00-start-here.ipynb?token=t0ken");
+    expect(stdout).toContain("http://127.0.0.1:18931/tree/exercises?token=t0ken");
   }, 60_000);
 
   it("serves JupyterLab 4 when it is the only Jupyter, opening the notebook in Lab", async () => {
-    const { args, stdout } = await start(standIns({ notebook: null, jupyterlab: "4.2.5" }), 18932);
-    expect(args).toEqual(expect.arrayContaining([`--ServerApp.root_dir=${notebooks}`, "--IdentityProvider.token=t0ken"]));
+    const started = await start(standIns({ notebook: null, jupyterlab: "4.2.5" }), 18932);
+    const { args, stdout } = started;
+    expect(openedFile(started, "--ServerApp.root_dir", "lab/tree")).toBe(path.join(projectRoot, "notebooks", "00-start-here.ipynb"));
+    expect(args).toEqual(expect.arrayContaining([`--ServerApp.root_dir=${projectRoot}`, "--IdentityProvider.token=t0ken"]));
     expect(stdout).toContain("served by JupyterLab");
-    expect(stdout).toContain("http://127.0.0.1:18932/lab/tree/00-start-here.ipynb?token=t0ken");
+    expect(stdout).toContain("http://127.0.0.1:18932/lab/tree/notebooks/00-start-here.ipynb?token=t0ken");
+    expect(stdout).toContain("http://127.0.0.1:18932/lab/tree/exercises?token=t0ken");
   }, 60_000);
 
   it("serves classic Notebook with its own options", async () => {
-    const { args, stdout } = await start(standIns({ notebook: "6.4.12", jupyterlab: null }), 18933);
-    expect(args).toEqual(expect.arrayContaining([`--notebook-dir=${notebooks}`, "--NotebookApp.token=t0ken", "--NotebookApp.answer_yes=True"]));
-    expect(stdout).toContain("http://127.0.0.1:18933/notebooks/00-start-here.ipynb?token=t0ken");
+    const started = await start(standIns({ notebook: "6.4.12", jupyterlab: null }), 18933);
+    const { args, stdout } = started;
+    expect(openedFile(started, "--notebook-dir", "notebooks")).toBe(path.join(projectRoot, "notebooks", "00-start-here.ipynb"));
+    expect(args).toEqual(expect.arrayContaining([`--notebook-dir=${projectRoot}`, "--NotebookApp.token=t0ken", "--NotebookApp.answer_yes=True"]));
+    expect(stdout).toContain("http://127.0.0.1:18933/notebooks/notebooks/00-start-here.ipynb?token=t0ken");
+    expect(stdout).toContain("http://127.0.0.1:18933/tree/notebooks?token=t0ken");
+    expect(stdout).toContain("http://127.0.0.1:18933/tree/exercises?token=t0ken");
   }, 60_000);
 
   it("says what to do when the Python has no Jupyter it can serve", () => {
