@@ -83,8 +83,9 @@ export function studentReadme(releaseDir: string): string {
   lines.push("## Checking your answers", "");
   lines.push(
     "- In a notebook, `await check(\"05\")` runs exercise 05's public cases and shows a table of what passed,",
-    "  with points; `hint(\"05\")` shows the next hint, one at a time; `const { routeRead } = await tryExercise(\"01\")`",
-    "  loads your own file into the notebook, to try what it exports before checking it.",
+    "  with points; `hint(\"05\")` shows the next hint, one at a time (`hint(\"05\", { all: true })` shows again the ones",
+    "  you have seen); `const { routeRead } = await tryExercise(\"01\")` loads your own file into the notebook, to try",
+    "  what it exports before checking it.",
   );
   if (scripts.grade) {
     lines.push(

@@ -71,6 +71,15 @@ export function isReleased(file: string): boolean {
   return !isGraderSelfTest(file);
 }
 
+/**
+ * True if the release is written from this file's content: a released file (except README.md,
+ * which the release writes anew for students) or the source of a file shipped in another's place.
+ */
+export function feedsRelease(file: string): boolean {
+  if (Object.values(RELEASE_REPLACEMENTS).includes(file)) return true;
+  return isReleased(file) && file !== "README.md";
+}
+
 /** The project paths an npm script names: `tsx instructor/release.ts` -> ["instructor/release.ts"]. */
 export function scriptPaths(command: string): string[] {
   return command
@@ -123,9 +132,14 @@ function resolveImport(root: string, fromFile: string, specifier: string): strin
   return null;
 }
 
-/** "grader/x.ts imports ../solutions/05-leader-election (left out)" for every kept file that would break. */
-export function brokenImports(root: string, keptFiles: readonly string[]): string[] {
+/**
+ * "grader/x.ts imports ../solutions/05-leader-election (left out)" for every kept file that would
+ * break: it imports a left-out file, or a file that is not among the kept ones for another reason
+ * (`notKept` says which: a file git does not track is never shipped).
+ */
+export function brokenImports(root: string, keptFiles: readonly string[], notKept = "not in the release"): string[] {
   const problems: string[] = [];
+  const kept = new Set(keptFiles);
   for (const file of keptFiles) {
     if (!/\.(ts|mts|cts|js|mjs|cjs)$/.test(file)) continue;
     const text = readFileSync(join(root, file), "utf8");
@@ -133,6 +147,8 @@ export function brokenImports(root: string, keptFiles: readonly string[]): strin
       const target = resolveImport(root, file, match[1]);
       if (target !== null && !isReleased(target)) {
         problems.push(`${file} imports ${match[1]} (left out)`);
+      } else if (target !== null && !kept.has(target)) {
+        problems.push(`${file} imports ${match[1]} (${notKept})`);
       }
     }
   }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { stubProblems } from "./exercise-stubs";
 import { buildRelease, parseReleaseArgs } from "./release";
 import { releaseNotebook } from "./release-notebooks";
 import { exerciseTitle, notebookTitle } from "./release-readme";
@@ -22,6 +23,19 @@ function tempDir(): string {
 function write(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
+}
+/** Runs git in `root` and throws with its output if it fails. */
+function git(root: string, ...args: string[]): void {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" };
+  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"]) delete env[name];
+  const result = spawnSync("git", ["-c", "user.name=Instructor", "-c", "user.email=i@example.org", "-c", "commit.gpgsign=false", ...args], { cwd: root, encoding: "utf8", env });
+  if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
+}
+/** Makes `root` a git checkout whose one commit holds every file in it. */
+function commitAll(root: string): void {
+  git(root, "init", "-q");
+  git(root, "add", "-A");
+  git(root, "commit", "-q", "-m", "course");
 }
 
 describe("release rules", () => {
@@ -171,6 +185,7 @@ describe("parseReleaseArgs", () => {
     expect(() => parseReleaseArgs([])).toThrow("--out DIR is required");
     expect(() => parseReleaseArgs(["--out", "x", "--solutions"])).toThrow('unknown option "--solutions"');
     expect(parseReleaseArgs(["--out", "x", "--clear-outputs", "--github-actions", "--classroom"])).toEqual({ out: "x", clearOutputs: true, githubActions: true, classroom: true });
+    expect(parseReleaseArgs(["--out", "x", "--working-tree"])).toEqual({ out: "x", workingTree: true });
   });
 });
 
@@ -182,14 +197,20 @@ describe("buildRelease", () => {
     expect(() => buildRelease({ out: full })).toThrow(/already exists and is not an empty folder/);
   });
 
-  /** A tiny project with one kept file, plus what `extra` adds. */
-  function tinyProject(extra: Record<string, string>): string {
+  /** A tiny project with one kept file, plus what `extra` adds, all committed to git (unless `git` is false). */
+  function tinyProject(extra: Record<string, string>, { git: inGit = true } = {}): string {
     const root = tempDir();
     write(join(root, "package.json"), JSON.stringify({ scripts: { start: "bash scripts/start.sh" } }));
     write(join(root, "scripts/start.sh"), "echo start\n");
     for (const [file, text] of Object.entries(extra)) write(join(root, file), text);
+    if (inGit) commitAll(root);
     return root;
   }
+
+  /** An exercise file as the students get it: the stub of `npm run new-exercise`. */
+  const stub = (id: string, fn: string, name = `${id}-x`) =>
+    `/** Exercise ${id} — A question */\nimport { NotImplementedError } from "../lib";\n\n/** What it returns. */\nexport function ${fn}(values: number[]): number {\n` +
+    `  throw new NotImplementedError(\n    "${id}: ${fn} is not implemented yet: write it in exercises/${name}.ts (replace this throw)",\n  );\n}\n`;
 
   /** Expects nothing at `out` and no scratch folder beside it. */
   function expectNothingWritten(out: string): void {
@@ -249,6 +270,97 @@ describe("buildRelease", () => {
     expectNothingWritten(nowhere);
   });
 
+  it("ships only the files git tracks: scratch files, notes and drawings beside them are left on disk", () => {
+    const root = tinyProject({ "exercises/05-x.ts": stub("05", "choose"), "notebooks/01-intro.ipynb": '{"cells": [], "nbformat": 4}\n' });
+    write(join(root, "my-notes.ts"), "// what I told the TA\n");
+    write(join(root, "case.svg"), "<svg/>\n");
+    write(join(root, "notebooks/zz-scratch.ipynb"), '{"cells": [], "nbformat": 4}\n');
+    const out = join(tempDir(), "r");
+    const result = buildRelease({ root, out, env: {} });
+    expect(result.files).toEqual(["README.md", "exercises/05-x.ts", "notebooks/01-intro.ipynb", "package.json", "scripts/start.sh"]);
+    expect(result.untracked).toEqual(["case.svg", "my-notes.ts", "notebooks/zz-scratch.ipynb"]);
+    for (const scratch of ["my-notes.ts", "case.svg", "notebooks/zz-scratch.ipynb"]) expect(existsSync(join(out, scratch)), scratch).toBe(false);
+    // Even when told to ship the working tree as it is: a file git does not track is not the course's.
+    const asIs = buildRelease({ root, out: join(tempDir(), "r"), env: {}, workingTree: true });
+    expect(asIs.files).toEqual(result.files);
+  });
+
+  it("refuses, writing nothing, when a file it would ship has uncommitted changes, naming it and how to fix it", () => {
+    const root = tinyProject({ "exercises/05-x.ts": stub("05", "choose"), "lib/sim.ts": "export const x = 1;\n", "solutions/05-x.ts": "export const y = 1;\n" });
+    write(join(root, "lib/sim.ts"), "export const x = 2; // trying something\n");
+    write(join(root, "lib/new.ts"), "export const z = 3;\n");
+    git(root, "add", "lib/new.ts");
+    write(join(root, "solutions/05-x.ts"), "export const y = 2;\n"); // not shipped: no reason to refuse
+    const out = join(tempDir(), "r");
+    let message = "";
+    try {
+      buildRelease({ root, out, env: {} });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^uncommitted changes in files the release would ship:\n {2}lib\/new\.ts \(new, not committed\)\n {2}lib\/sim\.ts \(modified\)\n/);
+    expect(message).toContain("git commit");
+    expect(message).toContain("git stash");
+    expect(message).toContain("--working-tree");
+    expect(message).not.toContain("solutions/");
+    expectNothingWritten(out);
+
+    // --working-tree ships them as they are on disk, and says so.
+    const asIs = buildRelease({ root, out, env: {}, workingTree: true });
+    expect(readFileSync(join(out, "lib/sim.ts"), "utf8")).toContain("x = 2");
+    expect(asIs.uncommitted).toEqual(["lib/new.ts", "lib/sim.ts"]);
+  });
+
+  it("refuses, when a file it would ship was deleted but not committed, or a project has no commit yet", () => {
+    const root = tinyProject({ "lib/gone.ts": "export {};\n" });
+    rmSync(join(root, "lib/gone.ts"));
+    expect(() => buildRelease({ root, out: join(tempDir(), "r"), env: {} })).toThrow("  lib/gone.ts (deleted)\n");
+
+    const fresh = tinyProject({}, { git: false });
+    git(fresh, "init", "-q");
+    git(fresh, "add", "-A");
+    expect(() => buildRelease({ root: fresh, out: join(tempDir(), "r"), env: {} })).toThrow("  package.json (new, not committed)\n");
+  });
+
+  it("outside a git checkout, refuses unless --working-tree says to ship every file in the folder", () => {
+    const root = tinyProject({ "lib/a.ts": "export {};\n" }, { git: false });
+    const out = join(tempDir(), "r");
+    expect(() => buildRelease({ root, out, env: {} })).toThrow(/is not a git checkout, so the release cannot tell the project's files from scratch files.*--working-tree/s);
+    expectNothingWritten(out);
+    const result = buildRelease({ root, out, env: {}, workingTree: true });
+    expect(result.files).toEqual(["README.md", "lib/a.ts", "package.json", "scripts/start.sh"]);
+    expect(result.git).toBe(false);
+  });
+
+  it("refuses a kept file that imports one git does not track", () => {
+    const root = tinyProject({ "lib/index.ts": 'export * from "./helper";\n' });
+    write(join(root, "lib/helper.ts"), "export const h = 1;\n");
+    expect(() => buildRelease({ root, out: join(tempDir(), "r"), env: {} })).toThrow("lib/index.ts imports ./helper (git does not track it: git add and commit it)");
+  });
+
+  it("refuses, naming the file and function, a committed exercise that no longer throws its stub error", () => {
+    const answered = stub("05", "choose").replace(/throw new NotImplementedError\([\s\S]*?\);/, "return Math.max(...values);");
+    const root = tinyProject({ "exercises/05-x.ts": answered, "exercises/06-y.ts": stub("06", "pick", "06-y") });
+    const out = join(tempDir(), "r");
+    expect(() => buildRelease({ root, out, env: {} })).toThrow(
+      "exercise files that are not the students' stubs (an answer, or an answer begun):\n  exercises/05-x.ts: choose does more than throw its stub error",
+    );
+    expectNothingWritten(out);
+    // And when shipped from the working tree, an answer written there but not committed.
+    const tried = tinyProject({ "exercises/06-y.ts": stub("06", "pick", "06-y") });
+    write(join(tried, "exercises/06-y.ts"), stub("06", "pick", "06-y").replace("throw new", "if (values.length === 0) return 0;\n  throw new"));
+    expect(() => buildRelease({ root: tried, out, env: {}, workingTree: true })).toThrow("exercises/06-y.ts: pick does more than throw its stub error");
+    expectNothingWritten(out);
+  });
+
+  it("ships an exercise with a function tagged @starter, as long as one function is still a stub", () => {
+    const starter = `${stub("05", "choose")}\n/**\n * Sorts the values; use it in choose.\n * @starter\n */\nexport const sorted = (values: number[]): number[] => [...values].sort((a, b) => a - b);\n`;
+    const root = tinyProject({ "exercises/05-x.ts": starter });
+    const out = join(tempDir(), "r");
+    buildRelease({ root, out, env: {} });
+    expect(readFileSync(join(out, "exercises/05-x.ts"), "utf8")).toBe(starter);
+  });
+
   it("writes a release that passes its checks into --out, and nothing beside it", () => {
     const root = tinyProject({ "instructor/tool.ts": "export {};\n", "solutions/09-x.ts": "export {};\n" });
     const out = join(tempDir(), "r");
@@ -259,10 +371,46 @@ describe("buildRelease", () => {
   });
 });
 
+describe("stubProblems", () => {
+  const throwing = (id: string, fn: string) => `throw new NotImplementedError("${id}: ${fn} is not implemented yet: write it in exercises/${id}-x.ts (replace this throw)");`;
+
+  it("passes every stub of this project's exercises", () => {
+    for (const file of readdirSync(join(ROOT, "exercises")).filter((f) => /^\d+-.*\.ts$/.test(f))) {
+      expect(stubProblems(`exercises/${file}`, readFileSync(join(ROOT, "exercises", file), "utf8")), file).toEqual([]);
+    }
+  });
+
+  it("names every exported function that does more than throw, and a file with no stub at all", () => {
+    const text = [
+      `export function a(): number { ${throwing("02", "a")} }`,
+      `export function b(): number { return 1; }`,
+      `export const c = (): number => { const x = 1; ${throwing("02", "c")} };`,
+      `export const d = (): number => 4;`,
+      `function helper(): number { return 5; }`, // not exported: what students see is the exported functions
+      `export class Store { write(): void { ${throwing("02", "write")} } read(): number { return 1; } }`,
+      `function e(): number { return 6; }`,
+      `export { e };`,
+      `export function f(): number { throw new Error("02: f is not implemented yet"); }`,
+    ].join("\n");
+    expect(stubProblems("exercises/02-x.ts", text).map((p) => p.replace(/ \(throw new.*$/, ""))).toEqual([
+      "exercises/02-x.ts: b does more than throw its stub error",
+      "exercises/02-x.ts: c does more than throw its stub error",
+      "exercises/02-x.ts: d does more than throw its stub error",
+      "exercises/02-x.ts: Store.read does more than throw its stub error",
+      "exercises/02-x.ts: e does more than throw its stub error",
+      "exercises/02-x.ts: f does more than throw its stub error",
+    ]);
+    expect(stubProblems("exercises/03-x.ts", "export const answer = 42;\n")).toEqual([
+      'exercises/03-x.ts: no exported function throws its stub error (throw new NotImplementedError("… not implemented yet …"))',
+    ]);
+    expect(stubProblems("exercises/03-x.ts", `/** @starter */\nexport function given(): number { return 1; }\n`)).toHaveLength(1);
+  });
+});
+
 // The project's own release, as files only (quick): what its documentation says and links to.
 describe("the documentation in this project's student release", () => {
   const out = join(tempDir(), "docs-release");
-  const built = () => (existsSync(join(out, "package.json")) ? undefined : buildRelease({ out, githubActions: true }));
+  const built = () => (existsSync(join(out, "package.json")) ? undefined : buildRelease({ out, githubActions: true, workingTree: true }));
 
   it("gives students a grader guide of their own, without the instructors' commands, secrets or batch grading", () => {
     built();
@@ -295,7 +443,7 @@ describe("the student release of this project", () => {
   const tool = (script: string, ...args: string[]) => [join(out, "node_modules", script), ...args];
 
   it("holds no solutions, variants, secret or instructor tools, a generated README and the grading workflow", () => {
-    buildRelease({ out, clearOutputs: true, githubActions: true });
+    buildRelease({ out, clearOutputs: true, githubActions: true, workingTree: true });
     for (const gone of ["solutions", "grader/variants", "grader/.secret", "grader/fixtures", "instructor"]) {
       expect(existsSync(join(out, gone)), gone).toBe(false);
     }

@@ -1,25 +1,32 @@
 /**
  * Builds the student version of the workbook:
- *   npm run release -- --out DIR [--clear-outputs] [--github-actions] [--classroom]
+ *   npm run release -- --out DIR [--clear-outputs] [--github-actions] [--classroom] [--working-tree]
  *
- * From the project's own files (see project-files.ts) it leaves out everything that gives
+ * It ships only what git tracks, as the last commit has it: it refuses when a file it would ship
+ * has uncommitted changes (an instructor's work in progress, an exercise tried out), unless
+ * --working-tree says to ship the files as they are on disk; files git does not track (notes,
+ * drawings, scratch notebooks) never ship. Outside a git checkout it cannot tell the project's
+ * files from scratch files, and refuses unless --working-tree says to ship every file in the
+ * folder. From those files it leaves out everything that gives
  * answers away or only serves instructors (release-rules.ts), drops notebook cells tagged
  * `instructor-only`, clears notebook outputs when asked, writes a student README, ships the
  * grader's guide for students (grader/README.student.md) as grader/README.md, and with
  * --github-actions adds the grading workflow. It then checks its own result: nothing kept may
  * import a left-out file, no npm script may run a file the release lacks, no Markdown may link to
- * a file the release lacks, no kept file may contain the hidden-seed secret, and no file may
- * still hold a TODO(instructor) left by `npm run new-exercise`. The release is built in a scratch folder beside --out and moved into
+ * a file the release lacks, no kept file may contain the hidden-seed secret, no file may
+ * still hold a TODO(instructor) left by `npm run new-exercise`, and every exercises/NN-name.ts must
+ * still be a stub that throws its NotImplementedError (exercise-stubs.ts). The release is built in a scratch folder beside --out and moved into
  * place only when every check passed, so a refused release leaves nothing behind.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HelpRequested, isMain, runCommand } from "./cli";
+import { isExerciseStub, stubProblems } from "./exercise-stubs";
 import { findGraderSecret } from "./grader-secret";
 import { buildInto, checkOutFolder } from "./out-folder";
-import { projectFiles } from "./project-files";
-import { brokenImports, brokenLinks, brokenScripts, isReleased, mustBeFinished, RELEASE_REPLACEMENTS, releasePackageJson, UNFINISHED_MARKER } from "./release-rules";
+import { gitFiles, walkedFiles } from "./project-files";
+import { brokenImports, brokenLinks, brokenScripts, feedsRelease, isReleased, mustBeFinished, RELEASE_REPLACEMENTS, releasePackageJson, UNFINISHED_MARKER } from "./release-rules";
 import { releaseNotebook } from "./release-notebooks";
 import { studentReadme } from "./release-readme";
 
@@ -38,35 +45,75 @@ export interface ReleaseOptions {
   githubActions?: boolean;
   /** Add the deprecated GitHub Classroom workflow (.github/workflows/classroom.yml). */
   classroom?: boolean;
+  /**
+   * Ship the files as they are on disk: tracked files with uncommitted changes as changed, and,
+   * outside a git checkout, every file in the folder. Files git does not track never ship.
+   */
+  workingTree?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
 export interface ReleaseResult {
   out: string;
   files: string[];
+  /** Project files the rules leave out (solutions, instructor tools...). */
   left: string[];
+  /** Files on disk that git does not track, and so were not shipped. */
+  untracked: string[];
+  /** Shipped files whose uncommitted changes were shipped (only with workingTree). */
+  uncommitted: string[];
+  /** False when the project is not a git checkout (and workingTree shipped the whole folder). */
+  git: boolean;
+}
+
+const FIX_UNCOMMITTED =
+  "The release ships what git has committed. Commit these changes (git add … && git commit), or set them aside " +
+  "(git stash, or git restore FILE to drop them) and run the release again; --working-tree ships the files as they are on disk.";
+
+/** The files the release is built from, or an error saying why it must not be built from them. */
+function sourceFiles(root: string, workingTree: boolean): { all: string[]; untracked: string[]; uncommitted: string[]; git: boolean } {
+  const git = gitFiles(root);
+  if (git === null) {
+    if (!workingTree) {
+      throw new Error(
+        `${root} is not a git checkout, so the release cannot tell the project's files from scratch files (notes, drafts, ` +
+          "exercises answered while trying them). Build it from a git clone of the course repository, or pass --working-tree " +
+          "to ship every file in the folder as it is (except node_modules, dist and other generated files).\nNothing was written.",
+      );
+    }
+    return { all: walkedFiles(root), untracked: [], uncommitted: [], git: false };
+  }
+  if (git.tracked.length === 0) throw new Error(`git tracks no file in ${root}: add and commit the project first.\nNothing was written.`);
+  const changed = git.uncommitted.filter((c) => feedsRelease(c.file));
+  if (changed.length > 0 && !workingTree) {
+    throw new Error(
+      `uncommitted changes in files the release would ship:\n${changed.map((c) => `  ${c.file} (${c.change})`).join("\n")}\n` +
+        `${FIX_UNCOMMITTED}\nNothing was written.`,
+    );
+  }
+  return { all: git.tracked, untracked: git.untracked, uncommitted: changed.map((c) => c.file), git: true };
 }
 
 export function buildRelease(options: ReleaseOptions): ReleaseResult {
   const root = resolve(options.root ?? ROOT);
   const out = checkOutFolder(root, options.out);
-  const all = projectFiles(root);
-  const files = all.filter(isReleased);
-  const left = all.filter((file) => !isReleased(file));
+  const sources = sourceFiles(root, options.workingTree === true);
+  const files = sources.all.filter(isReleased);
+  const left = sources.all.filter((file) => !isReleased(file));
 
-  const broken = brokenImports(root, files);
+  const broken = brokenImports(root, files, sources.git ? "git does not track it: git add and commit it" : "not in the release");
   if (broken.length > 0) {
-    throw new Error(`the release would be broken: kept files import left-out ones:\n${broken.map((b) => `  ${b}`).join("\n")}`);
+    throw new Error(`the release would be broken: kept files import files it does not hold:\n${broken.map((b) => `  ${b}`).join("\n")}`);
   }
   const written = buildInto(out, (stage) => {
-    const list = writeRelease(root, stage, files, options);
+    const list = writeRelease(root, stage, files, new Set(sources.all), options);
     checkRelease(root, stage, list, options.env ?? process.env);
     return list;
   });
-  return { out, files: written.sort(), left };
+  return { out, files: written.sort(), left, untracked: sources.untracked, uncommitted: sources.uncommitted, git: sources.git };
 }
 
-function writeRelease(root: string, stage: string, files: readonly string[], options: ReleaseOptions): string[] {
+function writeRelease(root: string, stage: string, files: readonly string[], sources: ReadonlySet<string>, options: ReleaseOptions): string[] {
   const written: string[] = [];
   const put = (file: string, text: string | Buffer): void => {
     mkdirSync(dirname(join(stage, file)), { recursive: true });
@@ -78,7 +125,10 @@ function writeRelease(root: string, stage: string, files: readonly string[], opt
     const replacement = RELEASE_REPLACEMENTS[file];
     if (replacement !== undefined) {
       // Never the instructor's version in its place: no student version, no release.
-      if (!existsSync(join(root, replacement))) throw new Error(`${file} is for instructors and ${replacement}, the students' version shipped in its place, is missing`);
+      if (!sources.has(replacement)) {
+        const why = existsSync(join(root, replacement)) ? "is not tracked by git (git add and commit it)" : "is missing";
+        throw new Error(`${file} is for instructors and ${replacement}, the students' version shipped in its place, ${why}`);
+      }
       put(file, readFileSync(join(root, replacement)));
     } else if (file === "package.json") put(file, releasePackageJson(readFileSync(source, "utf8")));
     else if (file === "README.md") continue; // replaced by the student README below
@@ -101,6 +151,14 @@ function checkRelease(root: string, stage: string, written: readonly string[], e
   const problems: string[] = [];
   const unfinished = written.filter((file) => mustBeFinished(file) && readFileSync(join(stage, file)).includes(UNFINISHED_MARKER));
   if (unfinished.length > 0) problems.push(`unfinished files (they still say ${UNFINISHED_MARKER}): ${unfinished.join(", ")}`);
+  const answered = written.filter(isExerciseStub).flatMap((file) => stubProblems(file, readFileSync(join(stage, file), "utf8")));
+  if (answered.length > 0) {
+    problems.push(
+      `exercise files that are not the students' stubs (an answer, or an answer begun):\n${answered.map((a) => `  ${a}`).join("\n")}\n` +
+        "Put the stub back (answers belong in solutions/; `git log -p -- FILE` shows the stub as it was committed), or, for a " +
+        "function students get with code in it on purpose, tag its doc comment @starter (instructor/README.md, Releasing the student version)",
+    );
+  }
   const secret = findGraderSecret(root, env);
   if (secret) {
     const leaks = written.filter((file) => readFileSync(join(stage, file)).includes(secret));
@@ -113,7 +171,7 @@ function checkRelease(root: string, stage: string, written: readonly string[], e
   if (problems.length > 0) throw new Error(`${problems.join("\n")}\nNothing was written.`);
 }
 
-const USAGE = "usage: npm run release -- --out DIR [--clear-outputs] [--github-actions] [--classroom]";
+const USAGE = "usage: npm run release -- --out DIR [--clear-outputs] [--github-actions] [--classroom] [--working-tree]";
 
 export function parseReleaseArgs(argv: readonly string[]): ReleaseOptions {
   const options: Partial<ReleaseOptions> = {};
@@ -126,6 +184,7 @@ export function parseReleaseArgs(argv: readonly string[]): ReleaseOptions {
     } else if (arg === "--clear-outputs") options.clearOutputs = true;
     else if (arg === "--github-actions") options.githubActions = true;
     else if (arg === "--classroom") options.classroom = true;
+    else if (arg === "--working-tree") options.workingTree = true;
     else if (arg === "-h" || arg === "--help") throw new HelpRequested(USAGE);
     else throw new Error(`unknown option ${JSON.stringify(arg)}\n${USAGE}`);
   }
@@ -143,6 +202,16 @@ if (isMain(import.meta.url)) {
       );
     }
     const result = buildRelease(options);
+    if (!result.git) {
+      process.stderr.write(`release: not a git checkout: --working-tree shipped every file in the folder (${result.files.length}); check the list in ${result.out}\n`);
+    }
+    if (result.uncommitted.length > 0) {
+      process.stderr.write(`release: --working-tree shipped uncommitted changes in: ${result.uncommitted.join(", ")}\n`);
+    }
+    if (result.untracked.length > 0) {
+      const shown = result.untracked.slice(0, 10).join(", ") + (result.untracked.length > 10 ? `, … (${result.untracked.length - 10} more)` : "");
+      process.stdout.write(`Not shipped, because git does not track them: ${shown}\n`);
+    }
     process.stdout.write(
       `Wrote the student release to ${result.out}: ${result.files.length} files ` +
         `(${result.left.length} left out: solutions, variants, instructor tools and their guide).\n` +

@@ -2,7 +2,7 @@
 // through grader/api.ts only (points.ts reads the graded tests' files as the grader does, and a
 // test holds it to the grader's reading).
 export { check, type CheckResult } from "./check";
-export { hint, type HintShown } from "./hint";
+export { hint, type HintOptions, type HintShown } from "./hint";
 export { drawCase, type DrawCaseOptions } from "./draw";
 export { solution, type SolutionOptions } from "./solution";
 export { progress, type ProgressResult } from "./progress";

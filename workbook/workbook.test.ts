@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { judge, publicPoints } from "../grader/api";
 import { recordLatest } from "../grader/latest";
 import { loadExercises } from "../grader/engine/exercises";
@@ -51,6 +51,45 @@ describe("notebook helpers", () => {
   it("hint() reveals one more hint per call, remembers it, and repeats the last", () => {
     expect([hint("07"), hint("7"), hint("07-thing"), hint("07")].map((h) => h.text)).toEqual(["first", "second", "third", "third"]);
     expect(JSON.parse(readFileSync(join(root, ".cache/hints.json"), "utf8"))).toEqual({ "07": 3 });
+  });
+
+  /** What `call` printed (outside a notebook, helpers print their text with console.log). */
+  const printedBy = <T>(call: () => T): { value: T; out: string } => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void lines.push(args.join(" ")));
+    try {
+      return { value: call(), out: lines.join("\n") };
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  it("hint()'s last hint points to solution() where the reference solution exists, and not in a student release", () => {
+    hint("07");
+    hint("07");
+    const last = printedBy(() => hint("07")).out;
+    expect(last).toContain('That is the last hint. Still stuck? solution("07", { confirm: true }) shows the reference solution.');
+    const release = fakeProject(false);
+    process.chdir(join(release, "notebooks"));
+    for (let i = 0; i < 2; i++) hint("07");
+    const inRelease = printedBy(() => hint("07")).out;
+    expect(inRelease).toContain("That is the last hint. Still stuck? Ask your instructor");
+    expect(inRelease).not.toContain("solution(");
+  });
+
+  it('hint(id, { all: true }) shows again every hint seen so far, and reveals none', () => {
+    const none = printedBy(() => hint("07", { all: true }));
+    expect(none.value).toMatchObject({ number: 0, total: 3, seen: [] });
+    expect(none.out).toContain('No hint seen yet: hint("07") shows the first.');
+    hint("07");
+    hint("07");
+    const again = printedBy(() => hint("07", { all: true }));
+    expect(again.value).toMatchObject({ id: "07", number: 2, total: 3, seen: ["first", "second"], text: "Hint 1: first\n\nHint 2: second" });
+    expect(again.out).toBe('Hints seen: 2 of 3 · 07 A thing\nHint 1: first\nHint 2: second\nhint("07") shows the next one.');
+    expect(inspect(again.value)).toBe('hint("07", { all: true }): 2 of 3 hints shown again');
+    expect(JSON.parse(readFileSync(join(root, ".cache/hints.json"), "utf8"))).toEqual({ "07": 2 });
+    expect(hint("07").text).toBe("third");
+    expect(() => hint("07", { every: true } as never)).toThrow('hint(id, options): unknown option "every"; the options are all');
   });
 
   it("hint() and solution() print their text once: what they return prints as a one-line note", () => {
