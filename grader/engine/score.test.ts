@@ -29,27 +29,33 @@ function oneTestExercise(name: string, test: Exercise["tests"][number]): Exercis
   return { id: name.slice(0, 2), name, testFile: `grader/exercises/${name}.test.ts`, meta: { title: name, hints: [] } as unknown as Exercise["meta"], tests: [test], problems: [] };
 }
 
+/** The message `scoreExercise` gives the one test of `exercise` when it failed with `meta`. */
+function messageFor(exercise: Exercise, meta: NonNullable<TestEvent["meta"]>): string {
+  const name = exercise.tests[0].name;
+  const failed = meta.total - meta.passed;
+  const event: TestEvent = {
+    name,
+    state: "failed",
+    errors: [{ name: "GradedFailure", message: `${failed} of ${meta.total} cases failed`, stack: "" }],
+    durationMs: 1,
+    meta,
+  };
+  const outcome = { kind: "ran" as const, tests: new Map([[name, event]]), moduleErrors: [] };
+  const ctx = { file: `exercises/${exercise.name}.ts`, revealHidden: false, redact: [], stagePath: "/stage", displayDir: "exercises" };
+  return scoreExercise(exercise, exercise.tests, outcome, ctx).tests[0].message;
+}
+
 describe("a hidden case that stopped the code", () => {
   // The student's code sees the hidden inputs and chooses how its process ends: process.exit(n) with
   // n computed from a hidden cluster would show eight bits of it in the feedback.
   const exercise = oneTestExercise("05-leader-election", { name: "hidden clusters", points: 2, visibility: "hidden" });
-  const stoppedBy = (message: string): string => {
-    const event: TestEvent = {
-      name: "hidden clusters",
-      state: "failed",
-      errors: [{ name: "GradedFailure", message: "1 of 10 cases failed", stack: "" }],
-      durationMs: 1,
-      meta: {
-        passed: 9,
-        total: 10,
-        fraction: 0.9,
-        failures: [{ case: "seed 4242", seed: 4242, ok: false, error: { name: "SandboxFailure", message } }],
-      },
-    };
-    const outcome = { kind: "ran" as const, tests: new Map([[event.name, event]]), moduleErrors: [] };
-    const ctx = { file: "exercises/05-leader-election.ts", revealHidden: false, redact: [], stagePath: "/stage", displayDir: "exercises" };
-    return scoreExercise(exercise, exercise.tests, outcome, ctx).tests[0].message;
-  };
+  const stoppedBy = (message: string): string =>
+    messageFor(exercise, {
+      passed: 9,
+      total: 10,
+      fraction: 0.9,
+      failures: [{ case: "seed 4242", seed: 4242, ok: false, error: { name: "SandboxFailure", message } }],
+    });
 
   it("says so in the grader's words, without the exit code or signal the code chose", () => {
     const exited = stoppedBy("the exercise's code stopped answering: its process exited with code 173 while the grader was waiting for an answer (process.exit?)");
@@ -67,25 +73,16 @@ describe("a hidden case that stopped the code", () => {
 describe("a public test whose code stopped in a case", () => {
   it("counts the cases skipped after it among the failed, and says they were not run", () => {
     const exercise = oneTestExercise("06-fencing", { name: "random runs", points: 2, visibility: "public" });
-    const event: TestEvent = {
-      name: "random runs",
-      state: "failed",
-      errors: [{ name: "GradedFailure", message: "8 of 10 cases failed", stack: "" }],
-      durationMs: 1,
-      meta: {
-        passed: 2,
-        total: 10,
-        fraction: 0.2,
-        skipped: 7,
-        failures: [
-          { case: "seed 3", seed: 3, ok: false, error: { name: "CaseTimeout", message: "ran out of time" } },
-          { case: "seed 4", seed: 4, ok: false, rule: "not run", details: "skipped: seed 3 did not finish" },
-        ],
-      },
-    };
-    const outcome = { kind: "ran" as const, tests: new Map([[event.name, event]]), moduleErrors: [] };
-    const ctx = { file: "exercises/06-fencing.ts", revealHidden: false, redact: [], stagePath: "/stage", displayDir: "exercises" };
-    const message = scoreExercise(exercise, exercise.tests, outcome, ctx).tests[0].message;
+    const message = messageFor(exercise, {
+      passed: 2,
+      total: 10,
+      fraction: 0.2,
+      skipped: 7,
+      failures: [
+        { case: "seed 3", seed: 3, ok: false, error: { name: "CaseTimeout", message: "ran out of time" } },
+        { case: "seed 4", seed: 4, ok: false, rule: "not run", details: "skipped: seed 3 did not finish" },
+      ],
+    });
     expect(message.split("\n")[0]).toBe("8 of 10 cases failed (7 of them not run: an earlier case stopped the code).");
   });
 });
