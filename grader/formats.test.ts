@@ -47,6 +47,20 @@ function sample(): GradeReport {
 }
 
 describe("report formats", () => {
+  test("a grading with hidden tests says that what the code printed is withheld; a check does not", () => {
+    const withheld = /What your code printed is not shown when hidden tests run/;
+    const full = sample();
+    expect(formatReport(full, "table")).toMatch(withheld);
+    expect(formatReport(full, "markdown")).toMatch(withheld);
+    expect(JSON.parse(formatReport(full, "gradescope")).output).toMatch(withheld);
+    // Said whatever the code printed, so that it tells nothing: the same with nothing printed.
+    expect(full.exercises[0].printed).toBeUndefined();
+    const check: GradeReport = { ...sample(), publicOnly: true, hiddenSeeds: "not run" };
+    for (const format of ["table", "markdown", "gradescope"] as const) expect(formatReport(check, format)).not.toMatch(withheld);
+    const failed = failedReport(loadExercises(resolve(fileURLToPath(new URL(".", import.meta.url)), "..")), "exercises", "no files", false);
+    expect(formatReport(failed, "table")).not.toMatch(withheld);
+  });
+
   test("json keeps the documented shape", () => {
     const json = JSON.parse(formatReport(sample(), "json"));
     expect(Object.keys(json)).toEqual(expect.arrayContaining(["score", "maxScore", "exercises"]));

@@ -4,6 +4,7 @@
  * says "all tests passed" while hidden ones may have failed.
  */
 import type { GradeReport } from "../engine/report";
+import { PRINTED_WITHHELD, printedWithheld } from "./printed-text";
 
 export type GradescopeVisibility = "hidden" | "after_due_date" | "after_published" | "visible";
 
@@ -29,6 +30,7 @@ export function formatGradescope(report: GradeReport, hiddenVisibility: Gradesco
   if (report.error) lines.unshift(report.error);
   if (hiddenPoints > 0) lines.push(`Hidden tests (${hiddenPoints} more points) check the same rules on other cases; their results appear when grades are published.`);
   for (const ex of report.exercises) if (ex.problem && ex.problem !== report.error) lines.push(`${ex.id}: ${ex.problem}`);
+  if (printedWithheld(report)) lines.push(PRINTED_WITHHELD);
   return `${JSON.stringify(
     {
       score: report.score,

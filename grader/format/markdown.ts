@@ -7,6 +7,7 @@
  * cells of its own outside code (inline text is escaped).
  */
 import type { GradeReport } from "../engine/report";
+import { PRINTED_WITHHELD, printedWithheld } from "./printed-text";
 
 /** Text for a table cell or inline Markdown (`**name**`): one line, no HTML, no link, code span or cell of its own. */
 export function inline(text: string): string {
@@ -66,5 +67,6 @@ export function formatMarkdown(report: GradeReport): string {
     }
     lines.push("", "</details>");
   }
+  if (printedWithheld(report)) lines.push("", `_${inline(PRINTED_WITHHELD)}_`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,6 +1,6 @@
 /** The terminal table: one block per exercise, one line per test, feedback under failures. */
 import type { GradeReport, Printed, TestReport } from "../engine/report";
-import { PRINTED_LABEL, printedLeftOut } from "./printed-text";
+import { PRINTED_LABEL, PRINTED_WITHHELD, printedLeftOut, printedWithheld } from "./printed-text";
 import { sharedFeedback } from "./shared-messages";
 import { printable } from "./text";
 
@@ -41,6 +41,7 @@ export function formatTable(report: GradeReport): string {
     if (ex.typeErrors?.length) lines.push("  type errors (reported, not scored):", ...ex.typeErrors.flatMap((e) => block("    ", e)));
     lines.push("");
   }
+  if (printedWithheld(report)) lines.push(`(${PRINTED_WITHHELD})`, "");
   lines.push(`Total: ${report.score}/${report.maxScore} points`);
   if (report.hiddenSeeds === "random") lines.push("(hidden cases ran on random seeds: no grading secret is configured)");
   return `${lines.join("\n")}\n`;
