@@ -11,5 +11,7 @@ export default defineConfig({
     // Clean-up hooks remove copies of the project (a grader copy, a release); on a busy machine
     // that took over vitest's default of 10 s.
     hookTimeout: 120_000,
+    // Temporary files go to a folder of this run, removed when it ends (scripts/vitest-tmpdir.ts).
+    globalSetup: ["scripts/vitest-tmpdir.ts"],
   },
 });
