@@ -312,14 +312,16 @@ describe("a check (public tests only) of code that loops, stops or prints", () =
     const why = new RegExp(`^not run in this check: test "${stopper.name.replace(/[()]/g, "\\$&")}" ran out of time at (seed \\d+|case ".+") \\(an endless loop\\?\\); fix that first \\(a full grading runs every test\\)$`);
     for (const t of after) {
       expect(t.message, t.name).toMatch(why);
-      expect([t.status, t.score]).toEqual(["failed", 0]);
+      expect([t.status, t.score, t.notRun]).toEqual(["failed", 0, true]);
     }
+    for (const t of [...before, stopper]) expect(t.notRun, t.name).toBeUndefined();
   });
 
   test("after the code stops answering (its process exits), the later tests are not run, each saying why", () => {
     const e = checked.get("05-process-exit")!;
     const { stopper, after } = stoppedAt(e, /stopped answering: .*exited with code 0/);
     expect(after.length).toBeGreaterThan(0);
+    for (const t of after) expect(t.notRun).toBe(true);
     for (const t of after) expect(t.message).toBe(`not run in this check: the exercise's code stopped answering in test "${stopper.name}" at ${/^(seed \d+|case ".+?"): threw/m.exec(stopper.message.split("\n")[1])?.[1]}; fix that first (a full grading runs every test)`);
   });
 

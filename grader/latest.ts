@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { join } from "node:path";
 import type { ExerciseReport, GradeReport } from "./engine/report";
 
-export type ExerciseState = "done" | "in progress" | "not started";
+export type ExerciseState = "done" | "in progress" | "not started" | "stopped early";
 
 /** One exercise's latest public result. */
 export interface LatestResult {
@@ -23,6 +23,8 @@ export interface LatestResult {
   checkedAt: string;
   /** sha256 of the file graded; compared with the file now to tell whether it changed since. */
   fileHash: string;
+  /** Public tests the check did not run, because an earlier one ran out of time (state "stopped early"). */
+  notRun?: number;
 }
 
 const STORE_VERSION = 1;
@@ -38,6 +40,7 @@ export function exerciseFileHash(root: string, name: string): string {
 }
 
 function stateOf(e: ExerciseReport, publicTests: ExerciseReport["tests"]): ExerciseState {
+  if (publicTests.some((t) => t.notRun)) return "stopped early";
   const max = publicTests.reduce((s, t) => s + t.maxScore, 0);
   const score = publicTests.reduce((s, t) => s + t.score, 0);
   if (max > 0 && Math.abs(score - max) < 1e-9) return "done";
@@ -50,6 +53,7 @@ export function recordLatest(root: string, report: GradeReport, at: Date = new D
   const store = readStore(root);
   for (const e of report.exercises) {
     const publicTests = e.tests.filter((t) => t.visibility === "public");
+    const notRun = publicTests.filter((t) => t.notRun).length;
     store[e.id] = {
       id: e.id,
       title: e.title,
@@ -58,6 +62,7 @@ export function recordLatest(root: string, report: GradeReport, at: Date = new D
       state: stateOf(e, publicTests),
       checkedAt: at.toISOString(),
       fileHash: exerciseFileHash(root, e.name),
+      ...(notRun > 0 ? { notRun } : {}),
     };
   }
   try {

@@ -34,13 +34,15 @@ export function progress(): ProgressResult {
       return { id: e.id, title: e.title, score: null, maxScore: publicPoints(root, e.name) ?? 0, state: "not checked yet", checked: `run check("${e.id}")`, hintsSeen: hints };
     }
     const changed = exerciseFileHash(root, e.name) !== last.fileHash;
+    // A check that stopped at an endless loop scored only the tests before it.
+    const stopped = last.state === "stopped early" ? `; ${last.notRun ?? "some"} ${last.notRun === 1 ? "test" : "tests"} not run (a case looped or stopped the code): fix it and check("${e.id}") again` : "";
     return {
       id: e.id,
       title: e.title,
       score: last.score,
       maxScore: last.maxScore,
       state: last.state,
-      checked: changed ? `file changed since; check("${e.id}") again` : `checked ${when(last.checkedAt)}`,
+      checked: changed ? `file changed since; check("${e.id}") again` : `checked ${when(last.checkedAt)}${stopped}`,
       hintsSeen: hints,
     };
   });

@@ -192,6 +192,18 @@ describe("notebook helpers", () => {
     expect(progress().rows[0].checked).toBe('file changed since; check("07") again');
   });
 
+  it("progress() says when a check stopped early, and how many tests it did not run", () => {
+    const t = (name: string, score: number, notRun?: true) => ({ name, status: score === 2 ? ("passed" as const) : ("failed" as const), score, maxScore: 2, message: notRun ? "not run in this check: ..." : "", visibility: "public" as const, ...(notRun ? { notRun } : {}) });
+    recordLatest(root, {
+      score: 2, maxScore: 6, target: "exercises", publicOnly: true, hiddenSeeds: "not run", durationMs: 1,
+      exercises: [{ id: "07", name: "07-thing", title: "A thing", score: 2, maxScore: 6, file: "exercises/07-thing.ts", tests: [t("a", 2), t("b", 0), t("c", 0, true)] }],
+    });
+    const [row] = progress().rows;
+    expect(row).toMatchObject({ id: "07", score: 2, maxScore: 6, state: "stopped early" });
+    expect(row.checked).toMatch(/^checked \d{4}-\d\d-\d\d \d\d:\d\d; 1 test not run \(a case looped or stopped the code\): fix it and check\("07"\) again$/);
+    expect(progress().score).toBe(2);
+  });
+
   it("progress() counts an exercise never checked with its public points, so the total's maximum stays the same as you check", () => {
     writeFileSync(join(root, "grader/exercises/08-other.meta.json"), JSON.stringify({ title: "Another", hints: ["a", "b"] }));
     writeFileSync(join(root, "grader/exercises/08-other.test.ts"), 'graded({ name: "o", points: 7, visibility: "public" }, () => {});\n');

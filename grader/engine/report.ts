@@ -44,6 +44,8 @@ export interface TestReport {
   replay?: string;
   /** True when the failure is the stub's "not implemented yet". */
   notImplemented?: boolean;
+  /** True when a check did not run this test: an earlier test of it ran out of time (graded.ts). */
+  notRun?: boolean;
   /** Every case that ran, passing or not: only in a replay. */
   replayed?: CaseResult[];
 }

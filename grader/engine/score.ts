@@ -130,7 +130,7 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
   }
 
   // Not run: an earlier test of this check stopped the code (public tests only, graded.ts).
-  if (meta?.notRun) return failed(meta.notRun);
+  if (meta?.notRun) return { ...failed(meta.notRun), notRun: true };
   const fraction = meta && Number.isFinite(meta.fraction) && meta.fraction >= 0 && meta.fraction < 1 ? meta.fraction : 0;
   const score = roundScore(t.points * fraction);
   const status = score > 0 ? "partial" : "failed";
