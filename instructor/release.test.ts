@@ -380,13 +380,19 @@ describe("stubProblems", () => {
     }
   });
 
-  it("names every exported function that does more than throw, and a file with no stub at all", () => {
+  it("names every function that does more than throw, exported or not, every exported value, and a file with no stub at all", () => {
     const text = [
       `export function a(): number { ${throwing("02", "a")} }`,
       `export function b(): number { return 1; }`,
       `export const c = (): number => { const x = 1; ${throwing("02", "c")} };`,
       `export const d = (): number => 4;`,
-      `function helper(): number { return 5; }`, // not exported: what students see is the exported functions
+      `function helper(): number { return 5; }`, // not exported, but students get the whole file
+      `/** @starter */`,
+      `function given(): number { return 5; }`,
+      `export const table = [1, 2, 3];`,
+      `/** @starter */`,
+      `export const names = ["A", "B"];`,
+      `const limit = 3;`,
       `export class Store { write(): void { ${throwing("02", "write")} } read(): number { return 1; } }`,
       `function e(): number { return 6; }`,
       `export { e };`,
@@ -396,11 +402,14 @@ describe("stubProblems", () => {
       "exercises/02-x.ts: b does more than throw its stub error",
       "exercises/02-x.ts: c does more than throw its stub error",
       "exercises/02-x.ts: d does more than throw its stub error",
+      "exercises/02-x.ts: helper does more than throw its stub error",
       "exercises/02-x.ts: Store.read does more than throw its stub error",
       "exercises/02-x.ts: e does more than throw its stub error",
       "exercises/02-x.ts: f does more than throw its stub error",
+      "exercises/02-x.ts: table is an exported value, not a function that throws its stub error (tag it @starter if students get it as it is)",
     ]);
     expect(stubProblems("exercises/03-x.ts", "export const answer = 42;\n")).toEqual([
+      "exercises/03-x.ts: answer is an exported value, not a function that throws its stub error (tag it @starter if students get it as it is)",
       'exercises/03-x.ts: no exported function throws its stub error (throw new NotImplementedError("… not implemented yet …"))',
     ]);
     expect(stubProblems("exercises/03-x.ts", `/** @starter */\nexport function given(): number { return 1; }\n`)).toHaveLength(1);
