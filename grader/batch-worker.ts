@@ -19,8 +19,8 @@ import type { GradeReport } from "./engine/report";
 export interface ChunkJob {
   /**
    * `dir`: the staged exercise files; `replayTarget`: the submission as the batch was given it
-   * (a folder or a zip), which the reports' replay commands name; `lookAlikes`: missing exercise
-   * -> files of the upload that look like it.
+   * (a folder or a zip), which the reports' replay commands name; `lookAlikes`: exercise -> files
+   * of the upload that look like its file, missing or there.
    */
   submissions: { id: string; dir: string; replayTarget?: string; lookAlikes?: Record<string, string[]> }[];
   out: string;

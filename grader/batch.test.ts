@@ -219,6 +219,31 @@ describe("a batch report's replay commands", () => {
   }, 600_000);
 });
 
+describe("a batch report of an untouched stub with the work in a copy beside it", () => {
+  it("names the copy in the exercise's messages, for a folder and a zip alike", async () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+    const stub = readFileSync(join(root, "exercises/06-fencing.ts"), "utf8");
+    const work06 = readFileSync(join(root, "solutions/06-fencing.ts"), "utf8");
+    const subs = join(work, "stub-and-copy");
+    // Only exercise 06 in each: the others are missing and cost nothing to grade.
+    write(join(subs, "carol/repo/exercises/06-fencing.ts"), stub);
+    write(join(subs, "carol/repo/exercises/06-fencing copy.ts"), work06);
+    writeFileSync(join(subs, "dave.zip"), zipSync({ "dave/exercises/06-fencing.ts": strToU8(stub), "dave/exercises/06-fencing copy.ts": strToU8(work06) }));
+    const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "stub-and-copy.csv"), lanes: 1, chunkSize: 2 });
+    expect(summary.outcomes.map((o) => [o.id, o.score, o.error])).toEqual([["carol", 0, undefined], ["dave", 0, undefined]]);
+    for (const [id, copy] of [["carol", "repo/exercises/06-fencing copy.ts"], ["dave", "dave/exercises/06-fencing copy.ts"]]) {
+      const report = JSON.parse(readFileSync(join(summary.reportsDir, `${id}.json`), "utf8"));
+      expect(report.notes).not.toContain("found '");
+      const tests: { message: string }[] = report.exercises.find((e: { id: string }) => e.id === "06").tests;
+      expect(tests.length).toBeGreaterThan(0);
+      for (const t of tests) {
+        expect(t.message, id).toMatch(/not implemented yet/);
+        expect(t.message, id).toContain(`; '${copy}' is there too, but only exercises/06-fencing.ts is graded: move your work into it`);
+      }
+    }
+  }, 600_000);
+});
+
 describe("listSubmissions", () => {
   it("says what a submissions folder must hold when it is missing", () => {
     expect(() => listSubmissions(join(work, "nope"))).toThrow(/is not a folder; give a folder with one sub-folder or \.zip per submission/);

@@ -11,7 +11,7 @@
 import { availableParallelism, tmpdir } from "node:os";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { collectSubmission, describeCollection, exerciseFileNames, stageSubmission } from "./platforms/collect";
+import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByExercise, stageSubmission } from "./platforms/collect";
 import { gradeUpload } from "./platforms/grade-upload";
 import { parseReport, tail, type GradeReport } from "./platforms/report";
 import { runProcess } from "./platforms/run-process";
@@ -135,8 +135,10 @@ interface Prepared {
   /** Folder holding only the exercise files taken from it. */
   stagedDir: string;
   notes: string;
-  /** Missing exercise -> files of the upload that look like it, for the report's message. */
+  /** Exercise -> files of the upload that look like its file, missing or there, for the report's messages. */
   lookAlikes?: Record<string, string[]>;
+  /** A zip's entries that may be a misnamed exercise file, left packed (extractZip), for grading it alone. */
+  packed: string[];
   reportPath: string;
   error?: string;
 }
@@ -206,10 +208,11 @@ async function prepare(submission: Submission, safeId: string, names: string[], 
     uploadDir: submission.path,
     stagedDir: join(base, "exercises"),
     notes: "",
+    packed: [],
     reportPath: join(ctx.reportsDir, `${safeId}.json`),
   };
   const leftOut: string[] = [];
-  const packed: string[] = [];
+  const packed = prepared.packed;
   try {
     if (submission.problem) throw new Error(submission.problem);
     if (submission.zipped) {
@@ -217,7 +220,7 @@ async function prepare(submission: Submission, safeId: string, names: string[], 
       await extractZip(submission.path, prepared.uploadDir, leftOut, packed);
     }
     const collected = collectSubmission(prepared.uploadDir, names, leftOut, packed);
-    prepared.lookAlikes = Object.fromEntries([...collected.lookAlikes].map(([name, files]) => [name.replace(/\.ts$/, ""), files]));
+    prepared.lookAlikes = lookAlikesByExercise(collected);
     prepared.notes = describeCollection(collected, prepared.uploadDir);
     // Nothing to grade: the gradebook's error column says so, instead of a silent zero, and names
     // the files that look like exercise files (all of them renamed, say).
@@ -288,6 +291,7 @@ async function gradeAlone(p: Prepared, ctx: Context): Promise<void> {
   const graded = await gradeUpload({
     graderRoot: ctx.graderRoot,
     submissionDir: p.uploadDir,
+    packed: p.packed,
     format: "json",
     timeoutMs: ctx.timeoutMs,
     env: { ...ctx.env, TMPDIR: tmpdir() },

@@ -9,7 +9,7 @@
  *
  * A report is always produced: if grading itself fails, every test scores zero with the reason.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadExercises, selectExercises, type Exercise } from "./engine/exercises";
@@ -80,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
     if (opened.notes) process.stderr.write(`${printable(opened.notes)}\n`);
     try {
       [report] = await gradeSubmissions(
-        [{ dir: opened.dir, display: target.replace(/\/+$/, ""), replayTarget: values["replay-target"], lookAlikes: opened.lookAlikes }],
+        [{ dir: opened.dir, display: target.replace(/\/+$/, ""), replayTarget: values["replay-target"], lookAlikes: givenLookAlikes(values["look-alikes"]) ?? opened.lookAlikes }],
         {
           root: ROOT,
           exercises,
@@ -114,6 +114,23 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+/**
+ * The look-alikes `--look-alikes FILE` gives: exercise name -> files of the upload that look like
+ * its file, as the upload's notes show them, written by the intake that staged the folder graded.
+ */
+function givenLookAlikes(path: string | undefined): Record<string, string[]> | undefined {
+  if (path === undefined) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`--look-alikes ${path}: ${(error as Error).message}`);
+  }
+  const valid = data !== null && typeof data === "object" && !Array.isArray(data) && Object.values(data).every((files) => Array.isArray(files) && files.every((f) => typeof f === "string"));
+  if (!valid) throw new Error(`--look-alikes ${path}: not exercise names with the files that look like them`);
+  return data as Record<string, string[]>;
+}
+
 function parse(argv: string[]) {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -122,6 +139,8 @@ function parse(argv: string[]) {
       // What the report's replay commands name with --target, when the folder graded is a scratch
       // copy of a submission (a batch grading one submission alone names the submission so).
       "replay-target": { type: "string" },
+      // The look-alikes of the upload a scratch folder was taken from (platforms/grade-upload.ts).
+      "look-alikes": { type: "string" },
       only: { type: "string" },
       public: { type: "boolean" },
       format: { type: "string" },

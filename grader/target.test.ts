@@ -57,6 +57,36 @@ describe("openTarget", () => {
     fromZip.close();
   });
 
+  it("names a zip's look-alikes by their path in the zip, as its notes do, and a repository's by their path from here", async () => {
+    const zip = join(work, "carol.zip");
+    writeFileSync(zip, zipSync({ "carol/exercises/05-leader-election.ts": strToU8("mine"), "carol/exercises/06-fencing copy.ts": strToU8("renamed") }));
+    const opened = await openTarget(zip, "subs/carol.zip", names);
+    try {
+      expect(opened.lookAlikes).toEqual({ "06-fencing": ["carol/exercises/06-fencing copy.ts"] });
+      expect(opened.notes).toContain("exercises/06-fencing.ts is missing; found 'carol/exercises/06-fencing copy.ts' — rename it to 06-fencing.ts and submit again");
+    } finally {
+      opened.close();
+    }
+  });
+
+  it("names a copy beside an exercise file it takes, for that exercise's message", async () => {
+    const repo = join(work, "dave-repo");
+    write(join(repo, "exercises/06-fencing.ts"), "the stub");
+    write(join(repo, "exercises/06-fencing copy.ts"), "the work");
+    write(join(repo, "lib/index.ts"), "");
+    const zip = join(work, "dave.zip");
+    writeFileSync(zip, zipSync({ "dave/exercises/06-fencing.ts": strToU8("the stub"), "dave/exercises/06-fencing copy.ts": strToU8("the work") }));
+    for (const [path, shown, copy] of [[repo, "subs/dave", "subs/dave/exercises/06-fencing copy.ts"], [zip, "subs/dave.zip", "dave/exercises/06-fencing copy.ts"]]) {
+      const opened = await openTarget(path, shown, names);
+      try {
+        expect(opened.lookAlikes).toEqual({ "06-fencing": [copy] });
+        expect(opened.notes).not.toContain("found '");
+      } finally {
+        opened.close();
+      }
+    }
+  });
+
   it("names a zip's or a repository's files as plain text: no escape sequence or line break of a file name reaches the terminal", async () => {
     // An instructor replays a batch's submission from its report (`npm run replay -- 05 --seed N
     // --target subs/mallory.zip`): the notes go to their terminal (stderr of npm run grade, stdout
@@ -143,6 +173,32 @@ describe("npm run grade in a student's folder with the stub and a worked copy", 
     expect(report.score).toBe(0);
     for (const t of report.exercises[0].tests) {
       expect(t.message).toMatch(/not implemented yet.*; 'exercises\/06-fencing copy\.ts' is there too, but only exercises\/06-fencing\.ts is graded: move your work into it$/);
+    }
+  }, 200_000);
+});
+
+describe("npm run grade --target a zip", () => {
+  it("names a look-alike by its path in the zip, in the notes and in the exercise's message alike, and a worked copy beside an untouched stub", () => {
+    const dir = join(work, "zipped");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "erin.zip"),
+      zipSync({
+        "erin/exercises/05-leader-election copy.ts": strToU8(readFileSync(join(ROOT, "solutions/05-leader-election.ts"), "utf8")),
+        "erin/exercises/06-fencing.ts": strToU8(readFileSync(join(ROOT, "exercises/06-fencing.ts"), "utf8")),
+        "erin/exercises/06-fencing copy.ts": strToU8(readFileSync(join(ROOT, "solutions/06-fencing.ts"), "utf8")),
+      }),
+    );
+    const { report, stderr } = grade(dir, ["--target", "erin.zip", "--only", "05,06", "--public"]);
+    expect(report.score).toBe(0);
+    const [missing, stub] = report.exercises;
+    // The path in the zip is the path in the folder that was zipped: what the student renames.
+    const found = "found 'erin/exercises/05-leader-election copy.ts' — rename it to 05-leader-election.ts and submit again";
+    expect(stderr).toContain(`exercises/05-leader-election.ts is missing; ${found} (not graded`);
+    expect(missing.problem).toBe(`erin.zip/05-leader-election.ts is missing; ${found}; until then this exercise scores zero (a file is graded only under its exact name)`);
+    expect(stub.tests.length).toBeGreaterThan(0);
+    for (const t of stub.tests) {
+      expect(t.message).toMatch(/not implemented yet.*; 'erin\/exercises\/06-fencing copy\.ts' is there too, but only erin\.zip\/06-fencing\.ts is graded: move your work into it$/);
     }
   }, 200_000);
 });

@@ -12,7 +12,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { collectSubmission, describeCollection, isExerciseFileName, stageSubmission } from "./platforms/collect";
+import { collectSubmission, describeCollection, isExerciseFileName, lookAlikesByExercise, stageSubmission } from "./platforms/collect";
 import { extractZip } from "./platforms/unzip";
 
 export interface OpenedTarget {
@@ -20,7 +20,11 @@ export interface OpenedTarget {
   dir: string;
   /** What was taken from an upload (a zip, a repository), for the person who asked; absent for a plain folder. */
   notes?: string;
-  /** Missing exercise -> the upload's files that look like it, as shown (`submissions/a.zip/06-fencing copy.ts`). */
+  /**
+   * Exercise -> the upload's files that look like its file, missing or there, as shown: a
+   * folder's by their path from here (`submissions/bob/exercises/06-fencing copy.ts`), a zip's by
+   * their path in it (`alice/exercises/06-fencing copy.ts`), as the notes name them.
+   */
   lookAlikes?: Record<string, string[]>;
   /** Removes the scratch folder, if one was made. */
   close(): void;
@@ -54,7 +58,10 @@ export async function openTarget(path: string, shown: string, names: readonly st
     const dir = join(work, "exercises");
     stageSubmission(collected, dir);
     const prefix = shown.replace(/\/+$/, "");
-    const lookAlikes = Object.fromEntries([...collected.lookAlikes].map(([name, files]) => [name.replace(/\.ts$/, ""), files.map((f) => `${prefix}/${f}`)]));
+    // A zip's entry is named as the notes name it, by its path in the zip: the path in the folder
+    // that was zipped, where it can be renamed, and the words of a batch's or a platform's report
+    // of the same zip. "submissions/alice.zip/exercises/06-fencing copy.ts" is no file to rename.
+    const lookAlikes = lookAlikesByExercise(collected, zipped ? "" : `${prefix}/`);
     return {
       dir,
       notes: `From ${prefix}: ${describeCollection(collected, upload)}`,

@@ -47,9 +47,9 @@ export interface Submission {
    */
   replayTarget?: string;
   /**
-   * Exercise name -> files of the upload that look like its missing file, when `dir` was staged
-   * from an upload (platforms/collect.ts). Without it, a missing file's look-alikes are looked
-   * for in `dir` itself (a student's own exercises/ folder).
+   * Exercise name -> files of the upload that look like its file, missing or there (copies of it),
+   * when `dir` was staged from an upload (platforms/collect.ts). Without it, look-alikes are
+   * looked for in `dir` itself (a student's own exercises/ folder).
    */
   lookAlikes?: Record<string, string[]>;
 }
@@ -241,7 +241,7 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
   symlinkSync(join(options.root, "lib"), join(jobDir, "lib"), "dir");
   const exercises = s.only ? options.exercises.filter((e) => s.only!.includes(e.id) || s.only!.includes(e.name)) : options.exercises;
   const outcomes = new Map<string, ExerciseOutcome>();
-  const alike = missingLookAlikes(s, exercises, options.exercises);
+  const alike = exerciseLookAlikes(s, exercises, options.exercises);
   for (const e of exercises) {
     const source = s.files?.get(e.name) ?? join(s.dir, `${e.name}.ts`);
     const shown = `${s.display}/${e.name}.ts`;
@@ -279,18 +279,20 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
 }
 
 /**
- * Files that look like the submission's missing exercise files (`06-fencing copy.ts`), as shown
- * in its report, and what to do once one is renamed: named in the message, never graded. An
- * upload's were found by collectSubmission; a folder of the student's own is looked at here.
+ * Files that look like the submission's exercise files (`06-fencing copy.ts`), as shown in its
+ * report, and what to do once one is renamed: named in a missing file's message, or in a present
+ * file's if it is the untouched stub; never graded. An upload's were found by collectSubmission;
+ * a folder of the student's own is looked at here, with the same matching (platforms/look-alike.ts).
  */
-function missingLookAlikes(s: Submission, exercises: Exercise[], all: Exercise[]): { files: Map<string, string[]>; again: string } {
+function exerciseLookAlikes(s: Submission, exercises: Exercise[], all: Exercise[]): { files: Map<string, string[]>; again: string } {
   if (s.lookAlikes) {
     return { files: new Map(Object.entries(s.lookAlikes).map(([name, files]) => [`${name}.ts`, files])), again: "submit again" };
   }
-  // In a student's own folder the present files' copies are looked for too: a stub beside a
-  // worked copy (`06-fencing copy.ts`) scores "not implemented yet", and the copy is named then.
-  const missing = s.files ? exercises.filter((e) => !s.files!.has(e.name)).map((e) => `${e.name}.ts`) : exercises.map((e) => `${e.name}.ts`);
-  if (missing.length === 0) return { files: new Map(), again: "" };
+  // The present files' copies are looked for too: a stub beside a worked copy
+  // (`06-fencing copy.ts`) scores "not implemented yet", and the copy is named then.
+  const asked = exercises.filter((e) => !s.files?.has(e.name));
+  if (asked.length === 0) return { files: new Map(), again: "" };
+  const there = (e: Exercise) => existsSync(join(s.dir, `${e.name}.ts`));
   let names: string[] = [];
   try {
     names = readdirSync(s.dir, { withFileTypes: true })
@@ -300,7 +302,8 @@ function missingLookAlikes(s: Submission, exercises: Exercise[], all: Exercise[]
   } catch {
     // no folder to look in: every exercise is plainly missing
   }
-  const found = lookAlikes(missing, names, all.map((e) => `${e.name}.ts`));
+  const file = (e: Exercise) => `${e.name}.ts`;
+  const found = lookAlikes(asked.filter((e) => !there(e)).map(file), asked.filter(there).map(file), names, all.map(file));
   return { files: new Map([...found].map(([name, files]) => [name, files.map((f) => `${s.display}/${f}`)])), again: "grade again" };
 }
 

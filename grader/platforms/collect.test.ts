@@ -50,6 +50,20 @@ function manyFiles(dir: string, count: number): void {
   for (let i = 0; i < count; i++) writeFileSync(join(dir, `a${i}.py`), "");
 }
 
+/**
+ * A zip of `files` unpacked as a batch unpacks one, and collected for `course`: how many files it
+ * extracted, the look-alike entries it left packed, and what collectSubmission made of it.
+ */
+async function collectZip(files: Record<string, string>, course: string[]) {
+  const { zipSync, strToU8 } = await import("fflate");
+  const { extractZip } = await import("./unzip");
+  const dest = join(tree({}), "upload");
+  const leftOut: string[] = [];
+  const packed: string[] = [];
+  const extracted = await extractZip(zipSync(Object.fromEntries(Object.entries(files).map(([path, text]) => [path, strToU8(text)]))), dest, leftOut, packed);
+  return { got: collectSubmission(dest, course, leftOut, packed), dest, extracted, packed };
+}
+
 afterEach(() => {
   denied.clear();
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
@@ -229,7 +243,8 @@ describe("look-alikes of a missing exercise file", () => {
     });
     const got = collectSubmission(sub, course);
     expect(got.missing).toEqual(["06-fencing.ts"]);
-    expect(got.lookAlikes.size).toBe(0);
+    // The copy is one of 05-leader-election.ts, which is there (named if that file is the stub).
+    expect(got.lookAlikes).toEqual(new Map([["05-leader-election.ts", ["repo/exercises/05-leader-election copy.ts"]]]));
     expect(describeCollection(got, sub)).not.toContain("found '");
   });
 
@@ -240,17 +255,45 @@ describe("look-alikes of a missing exercise file", () => {
   });
 
   it("names a zip's look-alike entries, which it leaves packed", async () => {
-    const { zipSync, strToU8 } = await import("fflate");
-    const { extractZip } = await import("./unzip");
-    const dest = join(tree({}), "upload");
-    const leftOut: string[] = [];
-    const packed: string[] = [];
-    const zip = zipSync({ "alice/exercises/05-leader-election.ts": strToU8("a"), "alice/exercises/06-fencing (1).ts": strToU8("b"), "alice/lib/fencing.ts": strToU8("") });
-    expect(await extractZip(zip, dest, leftOut, packed)).toBe(1);
+    const { got, dest, extracted, packed } = await collectZip({ "alice/exercises/05-leader-election.ts": "a", "alice/exercises/06-fencing (1).ts": "b", "alice/lib/fencing.ts": "" }, course);
+    expect(extracted).toBe(1);
     expect(packed).toEqual(["alice/exercises/06-fencing (1).ts", "alice/lib/fencing.ts"]);
-    const got = collectSubmission(dest, course, leftOut, packed);
     expect(got.lookAlikes).toEqual(new Map([["06-fencing.ts", ["alice/exercises/06-fencing (1).ts"]]]));
     expect(describeCollection(got, dest)).toContain("exercises/06-fencing.ts is missing; found 'alice/exercises/06-fencing (1).ts' — rename it to 06-fencing.ts and submit again");
+  });
+});
+
+describe("copies of an exercise file that is there", () => {
+  const course = ["05-leader-election.ts", "06-fencing.ts"];
+
+  it("keeps the copy beside a file it takes, for that exercise's message, and says nothing of it in the notes", () => {
+    const sub = tree({ "repo/exercises/05-leader-election.ts": "a", "repo/exercises/06-fencing.ts": "the stub", "repo/exercises/06-fencing copy.ts": "the work" });
+    const got = collectSubmission(sub, course);
+    expect([...got.found.keys()]).toEqual(course);
+    expect(got.lookAlikes).toEqual(new Map([["06-fencing.ts", ["repo/exercises/06-fencing copy.ts"]]]));
+    // Whether 06-fencing.ts is the untouched stub only its tests say: the notes do not guess.
+    expect(describeCollection(got, sub)).toBe("Graded files: repo/exercises/05-leader-election.ts, repo/exercises/06-fencing.ts.");
+  });
+
+  it("keeps a zip's copy entry, which it leaves packed", async () => {
+    const { got, extracted } = await collectZip({ "alice/exercises/06-fencing.ts": "the stub", "alice/exercises/06-fencing copy.ts": "the work" }, course);
+    expect(extracted).toBe(1);
+    expect([...got.found.keys()]).toEqual(["06-fencing.ts"]);
+    expect(got.lookAlikes).toEqual(new Map([["06-fencing.ts", ["alice/exercises/06-fencing copy.ts"]]]));
+  });
+
+  it("offers a missing file what fits it even when the name fits a file that is there better", () => {
+    // 06-leader-election.ts has 06's number and 05's name: for the missing 06-fencing.ts it is the
+    // likeliest answer; beside 05-leader-election.ts it may be that file's copy.
+    const sub = tree({ "exercises/05-leader-election.ts": "a", "exercises/06-leader-election.ts": "b" });
+    const got = collectSubmission(sub, course);
+    expect(got.missing).toEqual(["06-fencing.ts"]);
+    expect(got.lookAlikes).toEqual(
+      new Map([
+        ["06-fencing.ts", ["exercises/06-leader-election.ts"]],
+        ["05-leader-election.ts", ["exercises/06-leader-election.ts"]],
+      ]),
+    );
   });
 });
 

@@ -50,8 +50,9 @@ export interface CollectedSubmission {
   /** Human-readable notes: duplicates that were ignored, files refused for their size or left unread. */
   notes: string[];
   /**
-   * Missing exercise file name -> files of the upload that look like it (`06-fencing copy.ts`),
-   * as shown in the report: named in a note, never graded (platforms/look-alike.ts).
+   * Exercise file name -> files of the upload that look like it (`06-fencing copy.ts`), as shown
+   * in the report, never graded (platforms/look-alike.ts): a missing exercise's are named in a
+   * note and in its message, a present one's in its message if that file is the untouched stub.
    */
   lookAlikes: Map<string, string[]>;
 }
@@ -89,10 +90,11 @@ const lossyUtf8 = new TextDecoder("utf-8");
  * environment), never on the way to them.
  *
  * For an exercise it does not find, it names the files that look like it (`06-fencing copy.ts`,
- * `fencing.ts`) where answers are kept: at the top of the upload, in a folder named `exercises`,
- * or beside another exercise file it found. Deeper look-alikes are left alone: a whole repository
- * holds `lib/checkers/readYourWrites.ts`, which is no answer. `packedFiles` are the paths of a
- * zip's look-alike entries, which extractZip leaves packed.
+ * `fencing.ts`), and for one it finds, its copies, where answers are kept: at the top of the
+ * upload, in a folder named `exercises`, or beside another exercise file it found. Deeper
+ * look-alikes are left alone: a whole repository holds `lib/checkers/readYourWrites.ts`, which is
+ * no answer. `packedFiles` are the paths of a zip's look-alike entries, which extractZip leaves
+ * packed.
  */
 export function collectSubmission(
   submissionDir: string,
@@ -204,7 +206,7 @@ export function collectSubmission(
     const folder = folderOf(file);
     return folder === "" || folder.split("/").pop()!.toLowerCase() === "exercises" || answerFolders.has(folder);
   });
-  const alike = lookAlikes(missing, where, names);
+  const alike = lookAlikes(missing, [...found.keys()], where, names);
   if (missing.length > 0 && entries > MAX_ENTRIES) {
     notes.push(`The search stopped after ${MAX_ENTRIES.toLocaleString("en-US")} entries; put the exercise files in exercises/ near the top of the upload.`);
   }
@@ -238,6 +240,14 @@ export function stageSubmission(collected: CollectedSubmission, targetDir: strin
       collected.notes.push(`${name} could not be read (${reason(error)}): not graded; make it readable and upload it again.`);
     }
   }
+}
+
+/**
+ * `collected.lookAlikes` as engine/grade.ts's Submission takes them: by exercise name without
+ * `.ts` ("06-fencing"), each file shown after `prefix`.
+ */
+export function lookAlikesByExercise(collected: CollectedSubmission, prefix = ""): Record<string, string[]> {
+  return Object.fromEntries([...collected.lookAlikes].map(([name, files]) => [name.replace(/\.ts$/, ""), files.map((f) => `${prefix}${f}`)]));
 }
 
 /** A short account of what was taken from the submission, for the top of a report. */

@@ -3,11 +3,15 @@
  * upload into a fresh folder, run the pristine grader's CLI on it in its own process group (as
  * another user when asked) with a time limit, and hand back the report file's text or why there
  * is none. What the report means is the caller's business; whether it exists is decided here.
+ *
+ * The files of the upload that look like an exercise file (platforms/look-alike.ts) go to the CLI
+ * too, in a file it reads (`--look-alikes`), so that each exercise's own message names them: a
+ * missing file's, and the copy beside an untouched stub, which only the tests find out.
  */
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { collectSubmission, describeCollection, exerciseFileNames, stageSubmission } from "./collect";
+import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByExercise, stageSubmission } from "./collect";
 import { tail } from "./report";
 import { runProcess } from "./run-process";
 
@@ -22,6 +26,8 @@ export interface UploadOptions {
   graderRoot: string;
   /** The student's upload, in any layout. */
   submissionDir: string;
+  /** When the upload is an unpacked zip: the entries extractZip left packed that may be misnamed exercise files. */
+  packed?: readonly string[];
   /** The report format asked of the grader CLI. */
   format: "json" | "gradescope" | "prairielearn" | "classroom";
   /** Grade only these exercises ("05" or "05-leader-election"); default all. */
@@ -53,7 +59,7 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
   const all = exerciseFileNames(options.graderRoot);
   const only = options.only ?? [];
   const names = only.length === 0 ? all : all.filter((file) => only.some((id) => file === `${id}.ts` || file.startsWith(`${id}-`)));
-  const collected = collectSubmission(options.submissionDir, names);
+  const collected = collectSubmission(options.submissionDir, names, [], options.packed);
   let notes = describeCollection(collected, options.submissionDir);
   let found = [...collected.found.keys()];
   if (found.length === 0 && options.skipWhenEmpty) return { notes, found, durationMs: 0, failure: "no exercise file was found in the upload" };
@@ -62,12 +68,16 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     const target = join(work, "exercises");
     const outDir = join(work, "out");
     const home = join(work, "home");
+    const lookAlikes = join(work, "look-alikes.json");
     stageSubmission(collected, target);
     // Staging moves a file it could not copy to the missing ones, with a note: say so in the report.
     notes = describeCollection(collected, options.submissionDir);
     found = [...collected.found.keys()];
     mkdirSync(outDir);
     mkdirSync(home);
+    // Readable by the grading account whatever this process's umask, as the staged files are.
+    writeFileSync(lookAlikes, JSON.stringify(lookAlikesByExercise(collected)));
+    chmodSync(lookAlikes, 0o644);
     chmodSync(work, 0o755);
     const account = options.account ?? null;
     // The grading account may read the staged files and write only its output and home folders.
@@ -75,7 +85,7 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     const outFile = join(outDir, `report.${options.format}.json`);
     // Run from the work folder with a relative target, so that reports name "exercises/NN-name.ts".
     // Compiled (engine/launch.mjs) where its cache can be written or is built already; else through tsx.
-    const node = [process.execPath, join(options.graderRoot, "grader/engine/launch.mjs"), "grader/cli.ts", "--target", "exercises", "--format", options.format, "--out", outFile,
+    const node = [process.execPath, join(options.graderRoot, "grader/engine/launch.mjs"), "grader/cli.ts", "--target", "exercises", "--format", options.format, "--out", outFile, "--look-alikes", lookAlikes,
       ...(only.length > 0 ? ["--only", only.join(",")] : []), ...(options.extraArgs ?? [])];
     const command = account ? ["runuser", "-u", account.name, "--", ...node] : node;
     const run = await runProcess(command[0], command.slice(1), {

@@ -1,7 +1,8 @@
 /**
  * Files a student probably meant as an exercise file, named otherwise: `06-fencing copy.ts`,
  * `06-Fencing.ts`, `06-fencing.ts.txt`, `06_fencing.ts`, `fencing.ts`, `06-fencing (1).ts` for
- * `06-fencing.ts`.
+ * `06-fencing.ts`; beside a `06-fencing.ts` that is there, the same names are its copies, named
+ * when that file is still the untouched stub (the work is in the copy).
  *
  * They are named, never graded: a look-alike may be an old draft beside the real answer, or a
  * file of another exercise, and which one the student meant is for them (or an instructor) to
@@ -73,18 +74,35 @@ function withinEdits(a: string, b: string, max: number): boolean {
 }
 
 /**
- * For each missing exercise file name, the files (paths as shown, `/` between folders) that look
- * like it, best first. A file is suggested only for the missing exercise(s) it fits best: a
- * `05-fencing.ts` goes to 06-fencing.ts (the name) rather than to 05-leader-election.ts (the
- * number), when both are missing. Names that are exactly an exercise's are never look-alikes.
+ * For each exercise file name, the files (paths as shown, `/` between folders) that look like it,
+ * best first: for a missing one, what the student probably meant instead (named in its message);
+ * for one that is there, its copies (`06-fencing copy.ts`, named if the file turns out to be the
+ * untouched stub). Names that are exactly an exercise's are never look-alikes.
+ *
+ * A file is suggested only for the exercise(s) it fits best among the missing ones, and among the
+ * present ones: a `05-fencing.ts` goes to a missing 06-fencing.ts (the name) rather than to a
+ * missing 05-leader-election.ts (the number). The two are matched apart, so that what a missing
+ * file's message offers never depends on which other files are there: `06-leader-election.ts` is
+ * offered for a missing 06-fencing.ts even beside 05-leader-election.ts, whose name it has (and
+ * named there too, should that file be the stub).
  */
-export function lookAlikes(missing: readonly string[], files: readonly string[], exerciseNames: readonly string[]): Map<string, string[]> {
+export function lookAlikes(
+  missing: readonly string[],
+  present: readonly string[],
+  files: readonly string[],
+  exerciseNames: readonly string[],
+): Map<string, string[]> {
   const exact = new Set(exerciseNames);
+  return new Map([...bestFits(missing, files, exact), ...bestFits(present, files, exact)]);
+}
+
+/** For each of `names`, the files (none of them named like an exercise) that fit it at least as well as any other of `names`, best first. */
+function bestFits(names: readonly string[], files: readonly string[], exact: ReadonlySet<string>): Map<string, string[]> {
   const fits = new Map<string, { file: string; score: number }[]>();
   for (const file of files) {
     const base = file.slice(file.lastIndexOf("/") + 1);
     if (exact.has(base)) continue;
-    const scored = missing.map((name) => ({ name, score: fit(base, name) })).filter((s) => s.score !== undefined) as { name: string; score: number }[];
+    const scored = names.map((name) => ({ name, score: fit(base, name) })).filter((s) => s.score !== undefined) as { name: string; score: number }[];
     if (scored.length === 0) continue;
     const best = Math.min(...scored.map((s) => s.score));
     for (const s of scored.filter((s) => s.score === best)) {
@@ -94,7 +112,7 @@ export function lookAlikes(missing: readonly string[], files: readonly string[],
     }
   }
   const found = new Map<string, string[]>();
-  for (const name of missing) {
+  for (const name of names) {
     const list = fits.get(name);
     if (!list) continue;
     list.sort((a, b) => a.score - b.score || a.file.split("/").length - b.file.split("/").length || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -1,0 +1,60 @@
+/**
+ * gradeUpload, which every platform grades an upload with, against this project's own grader: the
+ * look-alikes its intake finds reach each exercise's message, a missing file's and a worked copy's
+ * beside an untouched stub, whether the upload is a folder or an unpacked zip (a batch's
+ * submission graded alone).
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { strToU8, zipSync } from "fflate";
+import { afterAll, describe, expect, it } from "vitest";
+import type { GradeReport } from "../engine/report";
+import { writeFileIn } from "../fixtures/fake-grader";
+import { gradeUpload } from "./grade-upload";
+import { extractZip } from "./unzip";
+
+const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
+const work = mkdtempSync(join(tmpdir(), "rl-grade-upload-test-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The student's files: exercise 05 only under a copy's name, 06 the untouched stub with the work in a copy beside it. */
+const files = {
+  "exercises/05-leader-election copy.ts": readFileSync(join(ROOT, "solutions/05-leader-election.ts"), "utf8"),
+  "exercises/06-fencing.ts": readFileSync(join(ROOT, "exercises/06-fencing.ts"), "utf8"),
+  "exercises/06-fencing copy.ts": readFileSync(join(ROOT, "solutions/06-fencing.ts"), "utf8"),
+};
+
+describe("gradeUpload", () => {
+  it.each(["folder", "zip"])("names an upload's look-alikes in each exercise's message (a %s)", async (kind) => {
+    let submissionDir = join(work, kind);
+    const packed: string[] = [];
+    if (kind === "folder") {
+      for (const [path, text] of Object.entries(files)) writeFileIn(join(submissionDir, "my-repo", path), text);
+    } else {
+      const zip = zipSync(Object.fromEntries(Object.entries(files).map(([path, text]) => [`my-repo/${path}`, strToU8(text)])));
+      submissionDir = join(work, "unzipped");
+      await extractZip(zip, submissionDir, [], packed);
+    }
+    const graded = await gradeUpload({
+      graderRoot: ROOT,
+      submissionDir,
+      packed,
+      format: "json",
+      only: ["05", "06"],
+      timeoutMs: 180_000,
+      env: { PATH: process.env.PATH },
+      extraArgs: ["--public"],
+    });
+    expect(graded.reportText, graded.failure).toBeDefined();
+    const found = "found 'my-repo/exercises/05-leader-election copy.ts' — rename it to 05-leader-election.ts and submit again";
+    expect(graded.notes).toContain(`exercises/05-leader-election.ts is missing; ${found} (not graded`);
+    const [missing, stub] = (JSON.parse(graded.reportText!) as GradeReport).exercises;
+    expect(missing.problem).toBe(`exercises/05-leader-election.ts is missing; ${found}; until then this exercise scores zero (a file is graded only under its exact name)`);
+    expect(stub.tests.length).toBeGreaterThan(0);
+    for (const t of stub.tests) {
+      expect(t.message).toMatch(/not implemented yet.*; 'my-repo\/exercises\/06-fencing copy\.ts' is there too, but only exercises\/06-fencing\.ts is graded: move your work into it$/);
+    }
+  }, 200_000);
+});
