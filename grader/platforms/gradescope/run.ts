@@ -2,7 +2,7 @@
  * Gradescope's per-submission step (called by run_autograder, as root).
  *
  * 1. Takes only the exercise files from /autograder/submission (loose, in exercises/, or in a
- *    nested repository folder) into a fresh folder; missing exercises get the untouched stub.
+ *    nested repository folder) into a fresh folder; a missing exercise scores zero, its message naming any file that looks like it.
  * 2. Runs the grader from the pristine copy in /autograder/source/app as an unprivileged user
  *    when it can, with the hidden-seed secret passed in its environment.
  * 3. Writes /autograder/results/results.json itself, atomically: the file comes from this
