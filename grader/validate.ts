@@ -16,7 +16,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { loadSecret, ROOT } from "./project";
 import { loadExercises, selectExercises, type Exercise } from "./engine/exercises";
 import { gradeSubmissions, type Submission } from "./engine/grade";
@@ -65,6 +65,14 @@ export function structureProblems(root: string, exercise: Exercise): string[] {
   }
   if (/from\s+["'][./]*solutions\//.test(readFileSync(exercise.testFile, "utf8"))) {
     problems.push(`grader/exercises/${exercise.name}.test.ts imports solutions/: tests must import ../../exercises/${exercise.name}`);
+  }
+  // Graded, a variant or an alternative stands in exercises/, where "../lib" is the library; in
+  // its own folder the project's type check (npm run typecheck) finds no such module.
+  for (const v of [...variantsOf(root, exercise), ...alternativesOf(root, exercise)]) {
+    const shown = relative(root, v.path).split(sep).join("/");
+    if (/\bfrom\s+["']\.\.\/lib(?:\/[^"']*)?["']|\bimport\s*\(\s*["']\.\.\/lib/.test(readFileSync(v.path, "utf8"))) {
+      problems.push(`${shown} imports "../lib", which only an exercise file can (from exercises/): npm run typecheck fails on it here; import from "replication-lab" (the same library) instead`);
+    }
   }
   const variants = variantsOf(root, exercise).length;
   if (variants < 2) problems.push(`grader/variants/${exercise.name}/ has ${variants} known-wrong variant(s); at least 2 are needed`);
@@ -186,7 +194,9 @@ export async function validate(root: string, exercises: Exercise[], options: Val
         continue;
       }
       const full = reports.map((r, i) => ({ r: r!, i })).filter(({ r }) => r.score >= r.maxScore);
-      for (const { i } of full) fail(`${label} scores full marks${under(i)}: the tests do not catch this mistake`);
+      for (const { i } of full) {
+        fail(`${label} scores full marks${under(i)}: the tests do not catch this mistake (add a case aimed at it; if it is a right answer after all, move it to grader/alternatives/${exercise.name}/)`);
+      }
       if (full.length > 0) continue;
       const lost = reports.map((r) => Math.round((r!.maxScore - r!.score) * 100) / 100);
       const caught = [...new Set(reports.flatMap((r) => r!.tests.filter((t) => t.status !== "passed").map((t) => t.name)))];

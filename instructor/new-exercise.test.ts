@@ -122,6 +122,23 @@ describe("validation of a scaffolded exercise's metadata", () => {
     writeFileSync(join(root, "notebooks/04-quorums.ipynb"), "{}");
     expect(structureProblems(root, loadExercises(root)[0]).some((p) => p.includes("names the notebook"))).toBe(false);
   });
+
+  it("flags a variant or an alternative that imports \"../lib\", which the project's type check cannot resolve from its folder", () => {
+    const root = tempRoot();
+    scaffoldExercise({ root, name: "09-quorum-reads" });
+    const variants = join(root, "grader/variants/09-quorum-reads");
+    const [first] = readdirSync(variants).filter((f) => f.endsWith(".ts"));
+    const text = readFileSync(join(variants, first), "utf8");
+    expect(structureProblems(root, loadExercises(root)[0]).some((p) => p.includes('"../lib"'))).toBe(false);
+    writeFileSync(join(variants, first), `import { NotImplementedError } from "../lib";\n${text}`);
+    mkdirSync(join(root, "grader/alternatives/09-quorum-reads"), { recursive: true });
+    writeFileSync(join(root, "grader/alternatives/09-quorum-reads/other.ts"), `import type { ReadContext } from "replication-lab";\nconst lib = await import("../lib/reads");\n`);
+    const flagged = structureProblems(root, loadExercises(root)[0]).filter((p) => p.includes('"../lib"'));
+    expect(flagged).toEqual([
+      `grader/variants/09-quorum-reads/${first} imports "../lib", which only an exercise file can (from exercises/): npm run typecheck fails on it here; import from "replication-lab" (the same library) instead`,
+      `grader/alternatives/09-quorum-reads/other.ts imports "../lib", which only an exercise file can (from exercises/): npm run typecheck fails on it here; import from "replication-lab" (the same library) instead`,
+    ]);
+  });
 });
 
 describe("parseNewExerciseArgs", () => {
