@@ -3,8 +3,11 @@
 // shows an error, and every chart is drawn interactively with marks (not just its fallback PNG).
 // Saves a screenshot per notebook to artifacts/screenshots/NN.png. A kernel that does not connect
 // in time is stopped and the page reloaded once (a note says so); only a second miss fails.
-// Last, it opens the first exercise in Jupyter's text editor, as a student without another editor
-// would, and checks that the editor shows the file.
+// In the first notebook it also checks that Tab indents a code cell by 2 spaces (then undoes it).
+// Last, it opens the file list, which must show notebooks/ and exercises/ but not node_modules/,
+// dist/ or artifacts/, and the first exercise in Jupyter's text editor, as a student without
+// another editor would: the editor must show the file, and Tab must indent it by 2 spaces (undone,
+// never saved).
 //
 // Usage: tsx scripts/browser-check.ts [notebooks/NN-name.ipynb ...]
 // Environment: CHROMIUM_PATH (default: /usr/bin/chromium), BROWSER_CHECK_TIMEOUT (seconds per
@@ -17,7 +20,7 @@ import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import * as path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { ensureLibraryLink, jupyterEnv, projectRoot } from "./jupyter-env";
+import { ensureLibraryLink, hiddenNames, jupyterEnv, projectRoot } from "./jupyter-env";
 import { notebookNumber } from "./notebook-outputs";
 
 const timeoutMs = Number(process.env.BROWSER_CHECK_TIMEOUT ?? 180) * 1000;
@@ -239,7 +242,37 @@ async function findProblems(page: Page): Promise<CellReport[]> {
   }, notRun);
 }
 
-async function checkNotebook(browser: Browser, server: NotebookServer, file: string): Promise<{ ok: boolean; lines: string[] }> {
+/** The project indents by 2 spaces, and so does Jupyter's editor (jupyter/nbconfig/, jupyter/labconfig/). */
+const INDENT = "  ";
+
+/**
+ * What Tab does at the start of the first line of the first code cell: the text it inserts, or
+ * why it could not be tried. The change is undone at once, and autosave is off (restartAndRunAll).
+ */
+async function tabInCodeCell(page: Page): Promise<string> {
+  const index = await page.evaluate(() => {
+    const nb = (globalThis as any).Jupyter.notebook;
+    const i = nb.get_cells().findIndex((c: any) => c.cell_type === "code");
+    if (i < 0) return -1;
+    nb.select(i);
+    nb.edit_mode();
+    const cm = nb.get_cell(i).code_mirror;
+    cm.focus();
+    cm.setCursor({ line: 0, ch: 0 });
+    return i;
+  });
+  if (index < 0) return "(no code cell)";
+  await page.keyboard.press("Tab");
+  return page.evaluate((i) => {
+    const cm = (globalThis as any).Jupyter.notebook.get_cell(i).code_mirror;
+    const line: string = cm.getLine(0);
+    cm.undo();
+    const before: string = cm.getLine(0);
+    return line.endsWith(before) ? line.slice(0, line.length - before.length) : `(the line became ${JSON.stringify(line)})`;
+  }, index);
+}
+
+async function checkNotebook(browser: Browser, server: NotebookServer, file: string, checkIndent = false): Promise<{ ok: boolean; lines: string[] }> {
   const name = path.basename(file);
   const before = createHash("sha256").update(await readFile(file)).digest("hex");
   // The Notebook server makes a checkpoint when it opens a notebook; remove it if it is ours.
@@ -271,6 +304,10 @@ async function checkNotebook(browser: Browser, server: NotebookServer, file: str
     }
     await restartAndRunAll(page);
     problems = await findProblems(page);
+    if (checkIndent) {
+      const inserted = await tabInCodeCell(page);
+      if (inserted !== INDENT) problems.push({ cell: 0, problem: `Tab in a code cell inserts ${JSON.stringify(inserted)}, not 2 spaces` });
+    }
   } catch (error) {
     problems.push({ cell: 0, problem: `the run did not finish: ${String(error).split("\n")[0]}` });
   } finally {
@@ -313,6 +350,7 @@ async function checkExerciseEditor(browser: Browser, server: NotebookServer): Pr
   const name = (await readdir(folder)).filter((n) => n.endsWith(".ts")).sort()[0];
   if (!name) return { ok: true, lines: [] };
   const file = path.join(folder, name);
+  const before = await readFile(file, "utf8");
   const started = performance.now();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.addInitScript("window.__name = function (fn) { return fn; };");
@@ -326,15 +364,68 @@ async function checkExerciseEditor(browser: Browser, server: NotebookServer): Pr
     });
     const shown = String(await handle.jsonValue());
     if (shown !== (await readFile(file, "utf8"))) problem = `the editor does not show the file: ${shown.split("\n")[0].slice(0, 200)}`;
+    // Tab at the start of the first line, read, then undone: the file is never saved.
+    await page.evaluate(() => {
+      const cm = (globalThis as any).IPython.editor.codemirror;
+      cm.focus();
+      cm.setCursor({ line: 0, ch: 0 });
+    });
+    await page.keyboard.press("Tab");
+    const line = await page.evaluate(() => {
+      const cm = (globalThis as any).IPython.editor.codemirror;
+      const indented: string = cm.getLine(0);
+      cm.undo();
+      return indented;
+    });
+    const first = shown.split("\n")[0];
+    if (line !== INDENT + first) problem ??= `Tab does not indent by 2 spaces: the first line became ${JSON.stringify(line.slice(0, 40))}`;
   } catch (error) {
-    problem = `the editor did not open it: ${String(error).split("\n")[0]}`;
+    problem ??= `the editor did not open it: ${String(error).split("\n")[0]}`;
   } finally {
     await page.close();
   }
+  if ((await readFile(file, "utf8")) !== before) problem ??= "the exercise file was changed by opening it in the editor";
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const lines = [`${path.relative(projectRoot, file)} in Jupyter's editor: ${problem ? "FAILED" : "ok"} (${seconds} s)`];
   if (problem) lines.push(`  ${problem}`);
   return { ok: !problem, lines };
+}
+
+/**
+ * The file list at the server's root, the project folder: it must show notebooks/ and exercises/
+ * and leave out what npm, the build and the tests write (hiddenNames; those present are checked).
+ */
+async function checkFileList(browser: Browser, server: NotebookServer): Promise<{ ok: boolean; lines: string[] }> {
+  const started = performance.now();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.addInitScript("window.__name = function (fn) { return fn; };");
+  const present = hiddenNames.filter((n) => existsSync(path.join(projectRoot, n)));
+  const problems: string[] = [];
+  try {
+    const response = await page.goto(`${server.baseUrl}tree?token=${server.token}`);
+    if (!response?.ok()) throw new Error(`the file list answered ${response?.status()}`);
+    // The list is drawn at once from one answer of the server: when notebooks/ is in it, all is.
+    const handle = await page.waitForFunction(
+      () => {
+        const names = [...(globalThis as any).document.querySelectorAll("#notebook_list .list_item .item_name")].map((el: any) => el.textContent.trim());
+        return names.includes("notebooks") ? names : undefined;
+      },
+      undefined,
+      { timeout: connectMs, polling: 250 },
+    );
+    const shown = (await handle.jsonValue()) as string[];
+    for (const name of ["notebooks", "exercises"]) if (!shown.includes(name)) problems.push(`it does not show ${name}/`);
+    for (const name of present) if (shown.includes(name)) problems.push(`it shows ${name}/`);
+  } catch (error) {
+    problems.push(`it did not open: ${String(error).split("\n")[0]}`);
+  } finally {
+    await page.close();
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const hidden = present.map((n) => `${n}/`).join(", ");
+  const lines = [`the file list (without ${hidden || "any hidden folder present"}): ${problems.length ? "FAILED" : "ok"} (${seconds} s)`];
+  for (const p of problems) lines.push(`  ${p}`);
+  return { ok: problems.length === 0, lines };
 }
 
 async function main(): Promise<number> {
@@ -374,20 +465,27 @@ async function main(): Promise<number> {
       env: { ...process.env, HOME: browserHome, XDG_CONFIG_HOME: path.join(browserHome, "config"), XDG_CACHE_HOME: path.join(browserHome, "cache") },
     });
     let failed = 0;
-    for (const file of files) {
-      const result = await checkNotebook(browser, server, file);
+    for (const [i, file] of files.entries()) {
+      const result = await checkNotebook(browser, server, file, i === 0);
       console.log(result.lines.join("\n"));
       if (!result.ok) failed += 1;
     }
+    const list = await checkFileList(browser, server);
+    console.log(list.lines.join("\n"));
     const editor = await checkExerciseEditor(browser, server);
     console.log(editor.lines.join("\n"));
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const failures = [...(failed ? [`${failed} of ${files.length} notebook(s)`] : []), ...(editor.ok ? [] : ["the exercise editor"])];
+    const failures = [
+      ...(failed ? [`${failed} of ${files.length} notebook(s)`] : []),
+      ...(list.ok ? [] : ["the file list"]),
+      ...(editor.ok ? [] : ["the exercise editor"]),
+    ];
     if (failures.length) {
-      console.log(`browser: FAILED for ${failures.join(" and ")} in ${seconds} s`);
+      const named = failures.length > 1 ? `${failures.slice(0, -1).join(", ")} and ${failures.at(-1)}` : failures[0];
+      console.log(`browser: FAILED for ${named} in ${seconds} s`);
       return 1;
     }
-    console.log(`browser: passed for ${files.length} notebook(s) and the exercise editor in ${seconds} s`);
+    console.log(`browser: passed for ${files.length} notebook(s), the file list and the exercise editor in ${seconds} s`);
     return 0;
   } finally {
     await cleanUp();

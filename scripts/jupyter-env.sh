@@ -5,7 +5,9 @@
 
 RL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export RL_ROOT
-# jupyter/ (tracked) holds the tslab kernelspec, the chart renderer nbextension and nbconfig.
+# jupyter/ (tracked) holds the tslab kernelspec, the chart renderer nbextension, and the editor
+# settings (2-space indentation): nbconfig/ for classic Notebook, labconfig/ for Notebook 7 and
+# JupyterLab 4 (default_setting_overrides.json, read from every config folder by jupyterlab_server).
 export JUPYTER_PATH="$RL_ROOT/jupyter"
 export JUPYTER_CONFIG_PATH="$RL_ROOT/jupyter"
 # .jupyter/ (ignored by git) holds what Jupyter writes: runtime files, signatures, settings.
@@ -50,5 +52,30 @@ if lab is not None and lab >= 4:
     available.append("lab")
 wanted = os.environ.get("RL_JUPYTER_UI", "")
 print(wanted if wanted in available else (available[0] if available else "none"))
+PY
+}
+
+# Names the Jupyter file list leaves out (start.sh): what npm, the build and the tests write, none
+# of which a student opens. Listings only: the files are still served and kernels read them as
+# before (the charts' vega is served from jupyter/nbextensions/, not from node_modules/).
+RL_HIDDEN_NAMES=(node_modules dist artifacts)
+
+# The ContentsManager.hide_globs a Python's server (classic, or notebook7/lab on jupyter_server)
+# gets, one a line: that server's own defaults (__pycache__, *.pyc, ...), then RL_HIDDEN_NAMES.
+# The option replaces its default, hence the defaults first. When the server's class cannot be read,
+# the defaults of Notebook 6.4 and of jupyter_server 2.16+ stand in.
+rl_hide_globs() {
+  "$1" - "$2" "${RL_HIDDEN_NAMES[@]}" <<'PY'
+import sys
+ui, ours = sys.argv[1], sys.argv[2:]
+try:
+    if ui == "classic":
+        from notebook.services.contents.manager import ContentsManager
+    else:
+        from jupyter_server.services.contents.manager import ContentsManager
+    defaults = list(ContentsManager.class_traits()["hide_globs"].default())
+except Exception:
+    defaults = ["__pycache__", "*.pyc", "*.pyo", ".DS_Store"] + (["*.so", "*.dylib"] if ui == "classic" else []) + ["*~"]
+print("\n".join(defaults + [name for name in ours if name not in defaults]))
 PY
 }

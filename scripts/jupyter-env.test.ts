@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, symlinkSync
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ensureLibraryLink, jupyterEnv, projectRoot } from "./jupyter-env";
+import { ensureLibraryLink, hiddenNames, jupyterEnv, projectRoot } from "./jupyter-env";
 
 describe("project-local Jupyter settings", () => {
   it("are the same in the shell scripts and the TypeScript scripts", () => {
@@ -15,6 +15,16 @@ describe("project-local Jupyter settings", () => {
     for (const [name, value] of Object.entries(jupyterEnv())) {
       expect(fromShell[name], name).toBe(value);
     }
+  });
+
+  it("hide the same names from the file list in the shell scripts and the TypeScript scripts", () => {
+    const shell = execFileSync("bash", ["-c", 'source "$1" && printf "%s\\n" "${RL_HIDDEN_NAMES[@]}"', "names", path.join(projectRoot, "scripts", "jupyter-env.sh")], {
+      encoding: "utf8",
+      env: {},
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    expect(shell.trim().split("\n")).toEqual(hiddenNames);
+    expect(hiddenNames).toEqual(expect.arrayContaining(["node_modules", "dist"]));
   });
 
   it("put every Jupyter folder inside the project, none in the home directory", () => {

@@ -19,6 +19,9 @@ export function jupyterEnv(root = projectRoot): Record<string, string> {
   };
 }
 
+/** Names the Jupyter file list leaves out: RL_HIDDEN_NAMES in scripts/jupyter-env.sh (a unit test compares the two). */
+export const hiddenNames: readonly string[] = ["node_modules", "dist", "artifacts"];
+
 /** The Python with Jupyter: $JUPYTER_PYTHON, else the one scripts/setup.sh recorded. */
 export function jupyterPython(root = projectRoot): string {
   if (process.env.JUPYTER_PYTHON) return process.env.JUPYTER_PYTHON;

@@ -4,7 +4,9 @@
 # wins; RL_JUPYTER_UI=classic|notebook7|lab chooses), always with the project-local tslab kernel.
 # The server's root is the project folder, so its file list shows notebooks/, exercises/, lib/...
 # and opens exercises/*.ts in Jupyter's editor; a notebook's kernel still starts in the notebook's
-# own folder (Jupyter starts kernels there), where its imports and relative paths resolve.
+# own folder (Jupyter starts kernels there), where its imports and relative paths resolve. The file
+# list leaves out node_modules/, dist/ and artifacts/ (RL_HIDDEN_NAMES in jupyter-env.sh), and the
+# editors indent by 2 spaces (settings in jupyter/nbconfig/ and jupyter/labconfig/).
 # Usage: bash scripts/start.sh [--port N] [--token TOKEN] [--no-setup]
 #   --port      the port to try first (default 8888; the next free one is used if it is taken)
 #   --token     the access token (default: a fresh random one)
@@ -37,6 +39,10 @@ if [[ -n "${RL_JUPYTER_UI:-}" && "$ui" != "$RL_JUPYTER_UI" ]]; then
   echo "start: RL_JUPYTER_UI=$RL_JUPYTER_UI is not installed in $python; serving $ui instead." >&2
 fi
 common=(--no-browser --ip=127.0.0.1 --port="$port" --port-retries=50)
+# Both servers take ContentsManager.hide_globs, a list given one option per name.
+mapfile -t hide_globs < <(rl_hide_globs "$python" "$ui")
+((${#hide_globs[@]})) || { echo "start: $python could not list the names to hide from the file list." >&2; exit 1; }
+for glob in "${hide_globs[@]}"; do common+=("--ContentsManager.hide_globs=$glob"); done
 case "$ui" in
   classic)
     name="Jupyter Notebook"
