@@ -17,7 +17,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, rmdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { createServer } from "node:net";
+import { freePort } from "./free-port";
 import * as path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { ensureLibraryLink, hiddenNames, jupyterEnv, projectRoot } from "./jupyter-env";
@@ -47,17 +47,6 @@ function chromiumPath(): string {
   return found;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface NotebookServer {
   process: ChildProcess;

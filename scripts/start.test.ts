@@ -9,7 +9,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "./free-port";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -248,18 +248,6 @@ describe("npm start with Notebook 7 or JupyterLab 4", () => {
   });
 });
 
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const realPython = jupyterPython();
 const realUi = spawnSync("bash", ["-c", 'source "$1" && rl_jupyter_ui "$2"', "ui", path.join(projectRoot, "scripts/jupyter-env.sh"), realPython], { encoding: "utf8" }).stdout.trim();
