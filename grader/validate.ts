@@ -15,8 +15,8 @@
  * Each secret's grading is one run; the exit code is 1 when any check fails.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
 import { loadSecret, ROOT } from "./project";
 import { loadExercises, selectExercises, type Exercise } from "./engine/exercises";
 import { gradeSubmissions, type Submission } from "./engine/grade";
@@ -74,6 +74,7 @@ export function structureProblems(root: string, exercise: Exercise): string[] {
       problems.push(`${shown} imports "../lib", which only an exercise file can (from exercises/): npm run typecheck fails on it here; import from "replication-lab" (the same library) instead`);
     }
   }
+  problems.push(...missingImports(root, exercise));
   const variants = variantsOf(root, exercise).length;
   if (variants < 2) problems.push(`grader/variants/${exercise.name}/ has ${variants} known-wrong variant(s); at least 2 are needed`);
   const meta = `grader/exercises/${exercise.name}.meta.json`;
@@ -83,6 +84,31 @@ export function structureProblems(root: string, exercise: Exercise): string[] {
   const notebook = exercise.meta.notebook;
   if (typeof notebook === "string" && !notebook.includes("TODO") && !existsSync(join(root, notebook))) {
     problems.push(`${meta} names the notebook ${notebook}, which does not exist (npm run new-exercise -- --cells ${exercise.id} --notebook PATH poses it in one)`);
+  }
+  return problems;
+}
+
+/**
+ * Imports of the exercise's test file (and of its own support file) from beside it (`./…`, the
+ * support files) that name no file: a
+ * typo there makes the test file fail to load, and every result of the validation with it, each
+ * seeming to blame the file graded. Said once, first, with the line.
+ */
+function missingImports(root: string, exercise: Exercise): string[] {
+  const problems: string[] = [];
+  const support = join(dirname(exercise.testFile), `${exercise.name}.support.ts`);
+  for (const file of [exercise.testFile, support]) {
+    if (!existsSync(file)) continue;
+    const shown = relative(root, file).split(sep).join("/");
+    readFileSync(file, "utf8")
+      .split("\n")
+      .forEach((line, i) => {
+        for (const m of line.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["'](\.\/[^"']+)["']/g)) {
+          const target = join(dirname(file), m[1]);
+          const found = [target, `${target}.ts`, join(target, "index.ts")].some((candidate) => existsSync(candidate) && statSync(candidate).isFile());
+          if (!found) problems.push(`${shown}:${i + 1} imports "${m[1]}", which does not exist: the test file cannot load, so every result below fails for that reason alone`);
+        }
+      });
   }
   return problems;
 }
@@ -116,7 +142,8 @@ export async function validate(root: string, exercises: Exercise[], options: Val
   let ok = true;
   const fail = (line: string): void => {
     ok = false;
-    lines.push(`  ✘ ${line}`);
+    // A test file runs as one slot's copy (grader/exercises/.pK/…, settings.ts slotFile): name the real one.
+    lines.push(`  ✘ ${line.replace(/grader\/exercises\/\.p\d+\//g, "grader/exercises/")}`);
   };
   const pass = (line: string): void => {
     lines.push(`  ✔ ${line}`);

@@ -123,6 +123,20 @@ describe("validation of a scaffolded exercise's metadata", () => {
     expect(structureProblems(root, loadExercises(root)[0]).some((p) => p.includes("names the notebook"))).toBe(false);
   });
 
+  it("names a relative import of the test file that does not exist, with its line, once", () => {
+    const root = tempRoot();
+    scaffoldExercise({ root, name: "09-quorum-reads" });
+    const test = join(root, "grader/exercises/09-quorum-reads.test.ts");
+    const text = readFileSync(test, "utf8");
+    expect(structureProblems(root, loadExercises(root)[0]).filter((p) => p.includes("does not exist"))).toEqual([]);
+    writeFileSync(join(root, "grader/exercises/09-quorum-reads.support.ts"), 'export { x } from "./shared.support";\n');
+    writeFileSync(test, `import { judge } from "./09-quorum-read.support";\n${text}`);
+    expect(structureProblems(root, loadExercises(root)[0]).filter((p) => p.includes("does not exist"))).toEqual([
+      'grader/exercises/09-quorum-reads.test.ts:1 imports "./09-quorum-read.support", which does not exist: the test file cannot load, so every result below fails for that reason alone',
+      'grader/exercises/09-quorum-reads.support.ts:1 imports "./shared.support", which does not exist: the test file cannot load, so every result below fails for that reason alone',
+    ]);
+  });
+
   it("flags a variant or an alternative that imports \"../lib\", which the project's type check cannot resolve from its folder", () => {
     const root = tempRoot();
     scaffoldExercise({ root, name: "09-quorum-reads" });
