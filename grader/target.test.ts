@@ -212,5 +212,7 @@ describe("npm run grade with a mistake in its command", () => {
     expect(report.error).toMatch(new RegExp(`^nothing was graded: --only: no exercise "${unknown}"; the exercises are 01-read-your-writes, `));
     const missing = grade(work, ["--target", "no-such-folder"]);
     expect(missing.report.error).toBe("nothing was graded: --target no-such-folder: no such folder or zip");
+    const validation = spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "grader/cli.ts"), "--validate", "--only", unknown], { encoding: "utf8", timeout: 180_000 });
+    expect([validation.status, validation.stderr]).toEqual([2, `nothing was validated: --only: no exercise "${unknown}"; the exercises are ${loadExercises(ROOT).map((e) => e.name).join(", ")}\n`]);
   }, 200_000);
 });

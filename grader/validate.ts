@@ -292,7 +292,13 @@ export async function validateMain(argv: string[]): Promise<number> {
     process.stderr.write("--validate checks the exercises against their solutions and known-wrong variants, which only the instructor's copy holds (this copy has no solutions/ folder). To grade your own work: npm run grade\n");
     return 2;
   }
-  const exercises = selectExercises(loadExercises(ROOT), only);
+  let exercises: Exercise[];
+  try {
+    exercises = selectExercises(loadExercises(ROOT), only);
+  } catch (error) {
+    process.stderr.write(`nothing was validated: ${(error as Error).message}\n`);
+    return 2;
+  }
   const started = Date.now();
   const result = await validate(ROOT, exercises, options);
   process.stdout.write(`Validating ${exercises.length} exercise(s)\n${result.lines.join("\n")}\n`);
