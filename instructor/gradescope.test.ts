@@ -45,9 +45,9 @@ describe("parseGradescopeArgs", () => {
   it("takes the time limit in seconds, within what Gradescope allows", () => {
     expect(parseGradescopeArgs(["--out", "a.zip", "--timeout-s", "900"])).toEqual({ out: "a.zip", timeoutS: 900 });
     expect(() => parseGradescopeArgs(["--out", "a.zip", "--timeout-s", "10"])).toThrow(
-      "--timeout-s must be a whole number of seconds from 30 to 2400 (Gradescope's longest limit is 40 minutes), got 10",
+      `--timeout-s must be a whole number of seconds from 30 to 2400 (Gradescope's longest limit is 40 minutes), got "10"`,
     );
-    expect(() => parseGradescopeArgs(["--out", "a.zip", "--timeout-s", "soon"])).toThrow("--timeout-s must be a whole number of seconds");
+    expect(() => parseGradescopeArgs(["--out", "a.zip", "--timeout-s", "soon"])).toThrow('--timeout-s must be a whole number of seconds from 30 to 2400 (Gradescope\'s longest limit is 40 minutes), got "soon"');
     expect(() => parseGradescopeArgs(["--out", "a.zip", "--timeout-s"])).toThrow("--timeout-s needs a value");
   });
 

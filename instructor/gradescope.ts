@@ -77,10 +77,10 @@ export function buildGradescopeZip(options: GradescopeOptions): GradescopePackag
   return { out, files, secretIncluded: Boolean(secret), bytes: zip.length };
 }
 
-function checkTimeout(seconds: number): number {
+function checkTimeout(seconds: number, given: string = String(seconds)): number {
   const { min, max } = TIMEOUT_LIMITS_S;
   if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
-    throw new Error(`--timeout-s must be a whole number of seconds from ${min} to ${max} (Gradescope's longest limit is 40 minutes), got ${seconds}`);
+    throw new Error(`--timeout-s must be a whole number of seconds from ${min} to ${max} (Gradescope's longest limit is 40 minutes), got ${JSON.stringify(given)}`);
   }
   return seconds;
 }
@@ -98,7 +98,7 @@ export function parseGradescopeArgs(argv: readonly string[]): GradescopeOptions 
       const value = argv[++i];
       if (value === undefined || value.startsWith("--")) throw new Error(`${arg} needs a value\n${USAGE}`);
       if (arg === "--out") options.out = value;
-      else if (arg === "--timeout-s") options.timeoutS = checkTimeout(Number(value));
+      else if (arg === "--timeout-s") options.timeoutS = checkTimeout(Number(value), value);
       else options.hiddenVisibility = value;
     } else if (arg === "--without-secret") options.withoutSecret = true;
     else if (arg === "-h" || arg === "--help") throw new HelpRequested(USAGE);

@@ -152,10 +152,10 @@ Questions: ${options.questions.join(", ")}.
 `;
 }
 
-function checkTimeout(seconds: number): number {
+function checkTimeout(seconds: number, given: string = String(seconds)): number {
   const { min, max } = TIMEOUT_LIMITS_S;
   if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
-    throw new Error(`--timeout-s must be a whole number of seconds from ${min} to ${max} (PrairieLearn's longest grading job is 600 s), got ${seconds}`);
+    throw new Error(`--timeout-s must be a whole number of seconds from ${min} to ${max} (PrairieLearn's longest grading job is 600 s), got ${JSON.stringify(given)}`);
   }
   return seconds;
 }
@@ -212,7 +212,7 @@ export function parsePrairieLearnArgs(argv: readonly string[]): PrairieLearnOpti
     if (value === undefined || value.startsWith("--")) throw new Error(`${arg} needs a value\n${USAGE}`);
     if (arg === "--out") options.out = value;
     else if (arg === "--image") options.image = value;
-    else options.timeoutS = checkTimeout(Number(value));
+    else options.timeoutS = checkTimeout(Number(value), value);
   }
   if (!options.out) throw new Error(`--out DIR is required\n${USAGE}`);
   if (!options.image) throw new Error(`--image NAME is required: the Docker Hub image the questions grade with\n${USAGE}`);
