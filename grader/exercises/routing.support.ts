@@ -5,7 +5,7 @@
  * guarantee at stake, and the feedback names the rule that broke and the few operations that
  * show it, written out so that a student can follow them without the simulator.
  */
-import { simulate, type History, type Op, type ReadDecision, type ReadOp, type RouterFn, type RunResult, type SimConfig, type Violation as CheckerViolation } from "../../lib";
+import { simulate, type History, type Op, type ReadContext, type ReadDecision, type ReadOp, type RouterFn, type RunResult, type SimConfig, type Violation as CheckerViolation } from "../../lib";
 import type { Recorder, Violation } from "../graded";
 import { DRAWS_MAX } from "../sandbox/protocol";
 import type { Fresh, RouterLog, RouterSpec, StudentCode } from "../student";
@@ -69,22 +69,41 @@ export function scriptedRouter(log: RouterLog): { router: RouterFn; finish(): vo
  * history it checks is one it computed itself. `compiled` routes the reads of purposes whose
  * routing is library data, which the judge compiles itself (exercise 03). `options.fresh` routes
  * the run in a freshly loaded module, so nothing an earlier run left behind changes it.
+ * `options.onDecision` sees each of the submission's decisions in the replay with the context it
+ * was made in, for rules about single decisions ("a follower more than 100 ms behind never serves
+ * a read") that the history alone does not show.
  */
 export async function routedRun(
   answer: StudentCode<unknown>,
   config: SimConfig,
   spec: RouterSpec,
   compiled: Map<string, RouterFn> = new Map(),
-  options: Fresh = {},
+  options: RoutedOptions = {},
 ): Promise<RunResult> {
-  const log = await answer.route(config, spec, options);
+  const log = await answer.route(config, spec, options.fresh ? { fresh: true } : {});
   if (log.error) throw log.error;
   const script = scriptedRouter(log);
+  const watch = options.onDecision;
+  const submission: RouterFn = !watch
+    ? script.router
+    : (ctx) => {
+        const decision = script.router(ctx);
+        // Without random(): a draw here would change the replay. The session object lives on
+        // (later reads change it): the callback copies what it keeps.
+        const { random: _random, ...seen } = ctx;
+        watch(seen, decision);
+        return decision;
+      };
   const routing: RouterFn =
-    compiled.size === 0 ? script.router : (ctx) => (compiled.get(ctx.purpose ?? "") ?? script.router)(ctx);
+    compiled.size === 0 ? submission : (ctx) => (compiled.get(ctx.purpose ?? "") ?? submission)(ctx);
   const run = simulate({ ...config, reads: { ...config.reads, routing } });
   script.finish();
   return run;
+}
+
+export interface RoutedOptions extends Fresh {
+  /** Called at each decision of the submission's router in the judge's replay, with what it saw. */
+  onDecision?: (ctx: Omit<ReadContext, "random">, decision: ReadDecision) => void;
 }
 
 /** Stands in for the submission's router in a configuration built before the run (never called). */
