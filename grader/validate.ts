@@ -4,6 +4,8 @@
  *
  * - every exercise has its files: stub, solution, tests, metadata with 2-3 hints, and at least two
  *   known-wrong variants under grader/variants/NN-name/;
+ * - the notebooks' committed outputs of check("NN") state the exercise's public tests and points as
+ *   they are now (static-checks.ts: read from the files, no notebook is run);
  * - the solutions and every correct alternative (grader/alternatives/NN-name/) score full marks,
  *   and every test the runner reports is in the manifest;
  * - the untouched stubs score zero, every test saying "not implemented yet";
@@ -21,6 +23,7 @@ import { loadSecret, ROOT } from "./project";
 import { loadExercises, selectExercises, type Exercise } from "./engine/exercises";
 import { gradeSubmissions, type Submission } from "./engine/grade";
 import type { ExerciseReport, GradeReport } from "./engine/report";
+import { checkOutputs, metaProblems, projectNotebooks, staleOutputLine } from "./static-checks";
 
 export interface ValidationResult {
   ok: boolean;
@@ -81,10 +84,7 @@ export function structureProblems(root: string, exercise: Exercise): string[] {
   if (existsSync(join(root, meta)) && readFileSync(join(root, meta), "utf8").includes("TODO(instructor)")) {
     problems.push(`${meta} still says TODO(instructor): write the title and the hints`);
   }
-  const notebook = exercise.meta.notebook;
-  if (typeof notebook === "string" && !notebook.includes("TODO") && !existsSync(join(root, notebook))) {
-    problems.push(`${meta} names the notebook ${notebook}, which does not exist (npm run new-exercise -- --cells ${exercise.id} --notebook PATH poses it in one)`);
-  }
+  problems.push(...metaProblems(root, exercise));
   return problems;
 }
 
@@ -174,9 +174,14 @@ export async function validate(root: string, exercises: Exercise[], options: Val
   const under = (i: number): string => (secrets.length > 1 ? ` under secret ${i + 1}` : "");
   if (secrets.length > 1) lines.push(`Graded under ${secrets.length} secrets${options.secretsNote ? ` (${options.secretsNote})` : ""}`);
 
+  const outputs = checkOutputs(root, projectNotebooks(root), exercises);
   for (const exercise of exercises) {
     lines.push(`${exercise.id} ${exercise.meta.title}`);
     for (const p of structureProblems(root, exercise)) fail(p);
+    const stale = outputs.stale.filter((s) => s.id === exercise.id);
+    for (const s of stale) fail(`a committed output of check("${exercise.id}") is out of date: ${staleOutputLine(s)}`);
+    const shownIn = outputs.shown.get(exercise.id);
+    if (shownIn && stale.length === 0) pass(`the committed outputs of check("${exercise.id}") show its public tests and points as they are (${shownIn.join(", ")})`);
     const mine = entries.filter((e) => e.exercise === exercise);
 
     for (const entry of mine.filter((e) => e.kind !== "variant")) {

@@ -17,9 +17,13 @@ interface Notebook {
 
 export const INSTRUCTOR_TAG = "instructor-only";
 
+/** A cell the release drops: teaching notes, worked answers. */
+export function isInstructorCell(cell: { metadata?: { tags?: string[] } }): boolean {
+  return cell.metadata?.tags?.includes(INSTRUCTOR_TAG) === true;
+}
+
 export function releaseNotebook(text: string, options: { clearOutputs: boolean }): string {
   const notebook = JSON.parse(text) as Notebook;
-  const isInstructorCell = (cell: Cell): boolean => cell.metadata?.tags?.includes(INSTRUCTOR_TAG) === true;
   const hasOutputs = (cell: Cell): boolean => (cell.outputs?.length ?? 0) > 0 || (cell.execution_count ?? null) !== null;
   const changes = notebook.cells.some(isInstructorCell) || (options.clearOutputs && notebook.cells.some(hasOutputs));
   if (!changes) return text;

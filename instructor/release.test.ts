@@ -4,6 +4,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { loadExercises } from "../grader/engine/exercises";
+import { checkCell, exerciseFiles, notebookWith, type FixtureTest } from "../grader/fixtures/check-notebook";
+import { structureProblems } from "../grader/validate";
 import { stubProblems } from "./exercise-stubs";
 import { buildRelease, parseReleaseArgs } from "./release";
 import { releaseNotebook } from "./release-notebooks";
@@ -359,6 +362,35 @@ describe("buildRelease", () => {
     const out = join(tempDir(), "r");
     buildRelease({ root, out, env: {} });
     expect(readFileSync(join(out, "exercises/05-x.ts"), "utf8")).toBe(starter);
+  });
+
+  it("refuses, with validation's own message, an exercise whose meta.json does not give 2 or 3 hints", () => {
+    const tests = [{ name: "follows the rule", points: 2 }];
+    const root = tinyProject(exerciseFiles("09", tests, { hints: ["The only hint."] }));
+    const out = join(tempDir(), "r");
+    const line = '09-x.meta.json: "hints" must be 2 or 3 strings, each nearer the answer';
+    expect(structureProblems(root, loadExercises(root)[0])).toContain(line);
+    expect(() => buildRelease({ root, out, env: {} })).toThrow(`exercise metadata that \`npm run grade -- --validate\` fails (hint() and the students' README read it):\n  ${line}\n`);
+    expectNothingWritten(out);
+    buildRelease({ root: tinyProject(exerciseFiles("09", tests)), out, env: {} });
+  });
+
+  it("refuses notebook outputs of check() that state an exercise's points or tests as they were, unless it clears the outputs", () => {
+    const was: FixtureTest[] = [{ name: "follows the rule", points: 2 }, { name: "random cases", points: 1 }, { name: "random cases (hidden seeds)", points: 3, visibility: "hidden" }];
+    const now = was.map((t) => (t.name === "random cases" ? { ...t, points: 2 } : t));
+    const notebook = notebookWith({ cell_type: "code", metadata: {}, source: ["1 + 1"], outputs: [], execution_count: 1 }, checkCell("09", was));
+    const root = tinyProject({ ...exerciseFiles("09", now), "notebooks/01-x.ipynb": notebook });
+    const out = join(tempDir(), "r");
+    expect(() => buildRelease({ root, out, env: {} })).toThrow(
+      "notebook outputs of check() that state an exercise's public tests or points as they no longer are:\n" +
+        '  notebooks/01-x.ipynb, cell 3 (await check("09");): it says 09 is out of 3 points; its public tests are now worth 4. ' +
+        "Render it again: npm run notebooks:render -- notebooks/01-x.ipynb\n",
+    );
+    expectNothingWritten(out);
+    // Shipped without outputs, or in a cell the release drops, the old result reaches no student.
+    buildRelease({ root, out, env: {}, clearOutputs: true });
+    const dropped = notebookWith(checkCell("09", was, { tags: ["instructor-only"] }), checkCell("09", now));
+    buildRelease({ root: tinyProject({ ...exerciseFiles("09", now), "notebooks/01-x.ipynb": dropped }), out: join(tempDir(), "r"), env: {} });
   });
 
   it("writes a release that passes its checks into --out, and nothing beside it", () => {

@@ -14,20 +14,26 @@
  * --github-actions adds the grading workflow. It then checks its own result: nothing kept may
  * import a left-out file, no npm script may run a file the release lacks, no Markdown may link to
  * a file the release lacks, no kept file may contain the hidden-seed secret, no file may
- * still hold a TODO(instructor) left by `npm run new-exercise`, and every exercises/NN-name.ts must
- * still be a stub that throws its NotImplementedError (exercise-stubs.ts). The release is built in a scratch folder beside --out and moved into
- * place only when every check passed, so a refused release leaves nothing behind.
+ * still hold a TODO(instructor) left by `npm run new-exercise`, every exercises/NN-name.ts must
+ * still be a stub that throws its NotImplementedError (exercise-stubs.ts), every exercise's
+ * meta.json must pass validation's check of it, and the notebooks' committed outputs of
+ * check("NN") must state the exercise's public tests and points as they are now (both
+ * ../grader/static-checks.ts, which `npm run grade -- --validate` runs too). The release is built
+ * in a scratch folder beside --out and moved into place only when every check passed, so a
+ * refused release leaves nothing behind.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadExercises } from "../grader/engine/exercises";
+import { checkOutputs, metaProblems, staleOutputLine } from "../grader/static-checks";
 import { HelpRequested, isMain, runCommand } from "./cli";
 import { isExerciseStub, stubProblems } from "./exercise-stubs";
 import { findGraderSecret } from "./grader-secret";
 import { buildInto, checkOutFolder } from "./out-folder";
 import { gitFiles, walkedFiles } from "./project-files";
 import { brokenImports, brokenLinks, brokenScripts, feedsRelease, isReleased, mustBeFinished, RELEASE_REPLACEMENTS, releasePackageJson, UNFINISHED_MARKER } from "./release-rules";
-import { releaseNotebook } from "./release-notebooks";
+import { isInstructorCell, releaseNotebook } from "./release-notebooks";
 import { studentReadme } from "./release-readme";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
@@ -107,7 +113,7 @@ export function buildRelease(options: ReleaseOptions): ReleaseResult {
   }
   const written = buildInto(out, (stage) => {
     const list = writeRelease(root, stage, files, new Set(sources.all), options);
-    checkRelease(root, stage, list, options.env ?? process.env);
+    checkRelease(root, stage, list, options);
     return list;
   });
   return { out, files: written.sort(), left, untracked: sources.untracked, uncommitted: sources.uncommitted, git: sources.git };
@@ -147,7 +153,7 @@ function writeRelease(root: string, stage: string, files: readonly string[], sou
 }
 
 /** Throws with every reason the written release must not ship. */
-function checkRelease(root: string, stage: string, written: readonly string[], env: NodeJS.ProcessEnv): void {
+function checkRelease(root: string, stage: string, written: readonly string[], options: ReleaseOptions): void {
   const problems: string[] = [];
   const unfinished = written.filter((file) => mustBeFinished(file) && readFileSync(join(stage, file)).includes(UNFINISHED_MARKER));
   if (unfinished.length > 0) problems.push(`unfinished files (they still say ${UNFINISHED_MARKER}): ${unfinished.join(", ")}`);
@@ -159,7 +165,7 @@ function checkRelease(root: string, stage: string, written: readonly string[], e
         "function students get with code in it on purpose, tag its doc comment @starter (instructor/README.md, Releasing the student version)",
     );
   }
-  const secret = findGraderSecret(root, env);
+  const secret = findGraderSecret(root, options.env ?? process.env);
   if (secret) {
     const leaks = written.filter((file) => readFileSync(join(stage, file)).includes(secret));
     if (leaks.length > 0) problems.push(`the hidden-seed secret appears in released files: ${leaks.join(", ")}`);
@@ -168,6 +174,23 @@ function checkRelease(root: string, stage: string, written: readonly string[], e
   if (scripts.length > 0) problems.push(`npm scripts would fail in the release:\n${scripts.map((s) => `  ${s}`).join("\n")}`);
   const links = brokenLinks(stage, written);
   if (links.length > 0) problems.push(`links in the released Markdown lead nowhere:\n${links.map((l) => `  ${l}`).join("\n")}`);
+  // The exercises as they ship: their graded tests and metadata in the release.
+  const exercises = existsSync(join(stage, "grader/exercises")) ? loadExercises(stage) : [];
+  const meta = exercises.flatMap((e) => metaProblems(stage, e));
+  if (meta.length > 0) {
+    problems.push(`exercise metadata that \`npm run grade -- --validate\` fails (hint() and the students' README read it):\n${meta.map((m) => `  ${m}`).join("\n")}`);
+  }
+  if (!options.clearOutputs) {
+    // Read from the project's notebooks, so that the cell numbers are the instructor's; the cells the release drops do not count.
+    const notebooks = written.filter((file) => file.endsWith(".ipynb"));
+    const stale = checkOutputs(root, notebooks, exercises, isInstructorCell).stale;
+    if (stale.length > 0) {
+      problems.push(
+        `notebook outputs of check() that state an exercise's public tests or points as they no longer are:\n${stale.map((s) => `  ${staleOutputLine(s)}`).join("\n")}\n` +
+          "(or release with --clear-outputs, which ships the notebooks without outputs)",
+      );
+    }
+  }
   if (problems.length > 0) throw new Error(`${problems.join("\n")}\nNothing was written.`);
 }
 

@@ -34,8 +34,10 @@ export interface Exercise {
   testFile: string;
   meta: ExerciseMeta;
   tests: ManifestTest[];
-  /** Problems with the exercise's own files (a grader bug, reported by --validate). */
+  /** Problems with its test file's manifest (a grader bug, reported by --validate). */
   problems: string[];
+  /** Problems with its meta.json as read (missing, not JSON, no title, not 2-3 hints): see metaProblems in ../static-checks.ts. */
+  metaProblems: string[];
 }
 
 const TEST_FILE = /^(\d{2})-([a-z0-9][a-z0-9-]*)\.test\.ts$/;
@@ -49,10 +51,11 @@ export function loadExercises(root: string): Exercise[] {
     if (!match) continue;
     const name = `${match[1]}-${match[2]}`;
     const problems: string[] = [];
+    const metaProblems: string[] = [];
     const testFile = join(dir, file);
     const tests = readManifest(testFile, problems);
-    const meta = readMeta(join(dir, `${name}.meta.json`), name, problems);
-    exercises.push({ id: match[1], name, testFile, meta, tests, problems });
+    const meta = readMeta(join(dir, `${name}.meta.json`), name, metaProblems);
+    exercises.push({ id: match[1], name, testFile, meta, tests, problems, metaProblems });
   }
   return exercises;
 }

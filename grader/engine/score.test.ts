@@ -26,7 +26,7 @@ describe("replayCommand", () => {
 
 /** An exercise of one graded test, as loadExercises would describe it. */
 function oneTestExercise(name: string, test: Exercise["tests"][number]): Exercise {
-  return { id: name.slice(0, 2), name, testFile: `grader/exercises/${name}.test.ts`, meta: { title: name, hints: [] } as unknown as Exercise["meta"], tests: [test], problems: [] };
+  return { id: name.slice(0, 2), name, testFile: `grader/exercises/${name}.test.ts`, meta: { title: name, hints: [] } as unknown as Exercise["meta"], tests: [test], problems: [], metaProblems: [] };
 }
 
 /** The message `scoreExercise` gives the one test of `exercise` when it failed with `meta`. */
