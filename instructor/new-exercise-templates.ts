@@ -1,5 +1,6 @@
 /**
- * The files `npm run new-exercise` writes. Every place the instructor must fill in says
+ * The files `npm run new-exercise` writes for a pure function (the default kind; a read router's
+ * are in new-exercise-router-templates.ts). Every place the instructor must fill in says
  * `TODO(instructor)`; until they are filled in, `npm run grade -- --validate` fails and says
  * where (the solution throws, the check rejects every answer, the variants do not compile), and
  * `npm run release` refuses to ship a file that still holds the marker.
@@ -138,10 +139,15 @@ export function metaFile(n: ExerciseNames, notebook: string | undefined): string
   return `${JSON.stringify(meta, null, 2)}\n`;
 }
 
+/** The comment that opens a known-wrong variant of either kind. */
+export function variantHeader(mistake: string): string {
+  return `// Known-wrong: ${TODO}: the plausible mistake this variant makes (${mistake}).
+// It must compile and lose points; \`npm run grade -- --validate\` checks both.`;
+}
+
 /** A known-wrong variant: it does not compile until it holds a plausible mistake. */
 export function variantFile(n: ExerciseNames, mistake: string): string {
-  return `// Known-wrong: ${TODO}: the plausible mistake this variant makes (${mistake}).
-// It must compile and lose points; \`npm run grade -- --validate\` checks both.
+  return `${variantHeader(mistake)}
 
 export interface ${n.input} {
   values: number[];

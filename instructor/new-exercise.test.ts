@@ -58,6 +58,42 @@ describe("scaffoldExercise", () => {
     expect(notebook.cells[2].source.join("")).toBe('import { check, hint } from "replication-lab";\nawait check("09");');
     expect(JSON.parse(readFileSync(join(root, "grader/exercises/09-quorum-reads.meta.json"), "utf8")).notebook).toBe("notebooks/04-x.ipynb");
   });
+
+  it("with kind router, writes the same six files for routeRead(ctx), every one saying TODO(instructor)", () => {
+    const root = tempRoot();
+    const made = scaffoldExercise({ root, name: "09-fresh-reads", kind: "router" });
+    expect(made.kind).toBe("router");
+    expect(made.names.fn).toBe("routeRead");
+    expect(made.files).toEqual([
+      "exercises/09-fresh-reads.ts",
+      "solutions/09-fresh-reads.ts",
+      "grader/exercises/09-fresh-reads.test.ts",
+      "grader/exercises/09-fresh-reads.meta.json",
+      "grader/variants/09-fresh-reads/first-mistake.ts",
+      "grader/variants/09-fresh-reads/second-mistake.ts",
+    ]);
+    const read = (file: string) => readFileSync(join(root, file), "utf8");
+    for (const file of made.files) expect(read(file), file).toContain("TODO(instructor)");
+    expect(read("exercises/09-fresh-reads.ts")).toContain('import { NotImplementedError, type ReadContext, type ReadDecision } from "../lib";');
+    expect(read("exercises/09-fresh-reads.ts")).toContain("export function routeRead(ctx: ReadContext): ReadDecision {");
+    expect(read("solutions/09-fresh-reads.ts")).toContain("export function routeRead(ctx: ReadContext): ReadDecision {");
+    expect(read("grader/exercises/09-fresh-reads.test.ts")).toContain('student<typeof Exercise>("09-fresh-reads")');
+    for (const variant of made.files.filter((f) => f.startsWith("grader/variants/"))) {
+      expect(read(variant)).toContain('import type { ReadContext, ReadDecision } from "replication-lab";');
+      expect(read(variant)).toContain("TODO_instructor_write_a_plausible_mistake_here;");
+    }
+    expect(structureProblems(root, loadExercises(root)[0]).some((p) => p.includes('"../lib"'))).toBe(false);
+    expect(made.cells[0].source.join("")).toContain("write `routeRead` there");
+  });
+
+  it("with kind router, writes a test file whose relative imports are this project's routing helpers", () => {
+    const root = tempRoot();
+    scaffoldExercise({ root, name: "09-fresh-reads", kind: "router" });
+    const text = readFileSync(join(root, "grader/exercises/09-fresh-reads.test.ts"), "utf8");
+    const local = [...text.matchAll(/from "\.\/([^"]+)"/g)].map((m) => m[1]);
+    expect(local).toEqual(["routing.support", "sessions.support"]);
+    for (const file of local) expect(existsSync(join(ROOT, "grader/exercises", `${file}.ts`)), file).toBe(true);
+  });
 });
 
 describe("poseExercise", () => {
@@ -165,11 +201,21 @@ describe("parseNewExerciseArgs", () => {
     expect(() => parseNewExerciseArgs(["--cells"])).toThrow("--cells needs an exercise number");
   });
 
+  it("takes --kind router for a new exercise, and refuses a kind there is not or --kind with --cells", () => {
+    expect(parseNewExerciseArgs(["09-x", "--kind", "router"])).toEqual({ kind: "scaffold", options: { name: "09-x", notebook: undefined, kind: "router" } });
+    expect(parseNewExerciseArgs(["--kind", "function", "09-x"])).toEqual({ kind: "scaffold", options: { name: "09-x", notebook: undefined, kind: "function" } });
+    expect(parseNewExerciseArgs(["09-x"]).options).not.toHaveProperty("kind");
+    expect(() => parseNewExerciseArgs(["09-x", "--kind", "class"])).toThrow("--kind class: there is no such kind (there are: function, router)");
+    expect(() => parseNewExerciseArgs(["09-x", "--kind"])).toThrow("--kind needs a kind, function or router");
+    expect(() => parseNewExerciseArgs(["--cells", "05", "--kind", "router"])).toThrow("--kind applies to a new exercise (NN-name), not to --cells");
+  });
+
   it("answers --help with the usage on stdout and exit code 0, creating nothing", () => {
     const run = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "instructor/new-exercise.ts", "--help"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain("usage: npm run new-exercise -- NN-name [--notebook notebooks/NN-topic.ipynb]");
+    expect(run.stdout).toContain("usage: npm run new-exercise -- NN-name [--kind function|router] [--notebook notebooks/NN-topic.ipynb]");
     expect(run.stdout).toContain("--cells NN");
+    expect(run.stdout).toContain("--kind KIND");
     expect(run.stderr).toBe("");
   });
 });
@@ -181,46 +227,62 @@ function freeId(): string {
   throw new Error("no free exercise number");
 }
 
+/** A copy of the project in `root` that can grade, and `--validate --only id` run in it. */
+function projectCopy(root: string, id: string) {
+  return {
+    make(): void {
+      for (const item of ["package.json", "tsconfig.json", "lib", "grader", "exercises", "solutions"]) {
+        cpSync(join(ROOT, item), join(root, item), { recursive: true });
+      }
+      // The grader's sandbox allows reads under <root>/node_modules only: a link would point outside.
+      const link = spawnSync("cp", ["-al", join(ROOT, "node_modules"), join(root, "node_modules")]);
+      if (link.status !== 0) cpSync(join(ROOT, "node_modules"), join(root, "node_modules"), { recursive: true, verbatimSymlinks: true });
+    },
+    validate: () =>
+      spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "grader/cli.ts", "--validate", "--only", id], {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 300_000,
+        env: { ...process.env, FORCE_COLOR: "0" },
+      }),
+    /** What validation says of any unfinished scaffold: the stub scores zero, the variants and meta.json are unwritten. */
+    expectUnfinished(run: { status: number | null; stdout: string; stderr: string }, name: string): void {
+      expect(run.status, run.stdout + run.stderr).toBe(1);
+      expect(run.stdout).toContain(`exercises/${name}.ts scores zero, every test saying "not implemented yet"`);
+      expect(run.stdout).toMatch(/variant first-mistake has type errors.*TODO_instructor_write_a_plausible_mistake_here/);
+      expect(run.stdout).toMatch(/variant second-mistake has type errors.*TODO_instructor_write_a_plausible_mistake_here/);
+      // The compiler's message names the variant's own file, not the exercise file it stood in for.
+      expect(run.stdout).toContain(`grader/variants/${name}/first-mistake.ts`);
+      expect(run.stdout).not.toContain(`grader/variants/${name}/${name}.ts`);
+      expect(run.stdout).toContain(`grader/exercises/${name}.meta.json still says TODO(instructor): write the title and the hints`);
+    },
+    /** Replaces `from` in a file of the copy, which must hold it. */
+    fill(file: string, from: string | RegExp, to: string): void {
+      const path = join(root, file);
+      const text = readFileSync(path, "utf8");
+      expect(text).toMatch(from);
+      writeFileSync(path, text.replace(from, to));
+    },
+  };
+}
+
 // In a copy of the project: the scaffold fails validation, saying what to fill in, and passes
 // once it is filled in. Slow: two grading runs.
 describe("a scaffolded exercise in a copy of this project", () => {
   const root = tempRoot();
   const id = freeId();
   const name = `${id}-largest-value`;
-  const validate = () =>
-    spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "grader/cli.ts", "--validate", "--only", id], {
-      cwd: root,
-      encoding: "utf8",
-      timeout: 300_000,
-      env: { ...process.env, FORCE_COLOR: "0" },
-    });
+  const { make, validate, expectUnfinished, fill } = projectCopy(root, id);
 
   it("fails validation until filled in, pointing at the solution and the variants", () => {
-    for (const item of ["package.json", "tsconfig.json", "lib", "grader", "exercises", "solutions"]) {
-      cpSync(join(ROOT, item), join(root, item), { recursive: true });
-    }
-    // The grader's sandbox allows reads under <root>/node_modules only: a link would point outside.
-    const link = spawnSync("cp", ["-al", join(ROOT, "node_modules"), join(root, "node_modules")]);
-    if (link.status !== 0) cpSync(join(ROOT, "node_modules"), join(root, "node_modules"), { recursive: true, verbatimSymlinks: true });
+    make();
     scaffoldExercise({ root, name });
     const run = validate();
-    expect(run.status, run.stdout + run.stderr).toBe(1);
+    expectUnfinished(run, name);
     expect(run.stdout).toContain(`TODO(instructor): write the reference solution in solutions/${name}.ts`);
-    expect(run.stdout).toContain(`exercises/${name}.ts scores zero, every test saying "not implemented yet"`);
-    expect(run.stdout).toMatch(/variant first-mistake has type errors.*TODO_instructor_write_a_plausible_mistake_here/);
-    // The compiler's message names the variant's own file, not the exercise file it stood in for.
-    expect(run.stdout).toContain(`grader/variants/${name}/first-mistake.ts`);
-    expect(run.stdout).not.toContain(`grader/variants/${name}/${name}.ts`);
-    expect(run.stdout).toContain(`grader/exercises/${name}.meta.json still says TODO(instructor): write the title and the hints`);
   }, 300_000);
 
   it("passes validation once the solution, the check and the two mistakes are written", () => {
-    const fill = (file: string, from: string | RegExp, to: string) => {
-      const path = join(root, file);
-      const text = readFileSync(path, "utf8");
-      expect(text).toMatch(from);
-      writeFileSync(path, text.replace(from, to));
-    };
     fill(`solutions/${name}.ts`, /throw new Error\("TODO\(instructor\)[^;]*;/, "return Math.max(...input.values);");
     fill(
       `grader/exercises/${name}.test.ts`,
@@ -234,6 +296,43 @@ describe("a scaffolded exercise in a copy of this project", () => {
       JSON.stringify({ title: "The largest value", hints: ["Look at every value.", "Math.max takes them all."] }),
     );
     const run = validate();
+    expect(run.stdout).toContain("Validation passed");
+    expect(run.status).toBe(0);
+  }, 300_000);
+});
+
+// The same for a router: its solution and tests share a placeholder rule, so the solution scores
+// full marks as written; the variants and meta.json are what is left. Slow: two grading runs.
+describe("a scaffolded router exercise in a copy of this project", () => {
+  const root = tempRoot();
+  const id = freeId();
+  const name = `${id}-fresh-followers`;
+  const { make, validate, expectUnfinished, fill } = projectCopy(root, id);
+
+  it("fails validation until filled in, pointing at the variants and meta.json, while the placeholder solution scores full marks", () => {
+    make();
+    scaffoldExercise({ root, name, kind: "router" });
+    const run = validate();
+    expectUnfinished(run, name);
+    expect(run.stdout).toMatch(new RegExp(`solutions/${name}\\.ts scores full marks`));
+    // The variants import the library as "replication-lab": the only type errors are the placeholders.
+    expect(run.stdout).not.toContain("Cannot find module");
+  }, 300_000);
+
+  it("passes validation once the two mistakes and meta.json are written, each mistake losing points", () => {
+    fill(
+      `grader/variants/${name}/first-mistake.ts`,
+      "TODO_instructor_write_a_plausible_mistake_here;",
+      "const up = ctx.followers.filter((f) => f.up);\n  return up.length === 0 ? ctx.leader : up[Math.floor(ctx.random() * up.length)].name;",
+    );
+    fill(`grader/variants/${name}/second-mistake.ts`, "TODO_instructor_write_a_plausible_mistake_here;", "return ctx.leader;");
+    writeFileSync(
+      join(root, `grader/exercises/${name}.meta.json`),
+      JSON.stringify({ title: "Fresh followers", hints: ["Look at how far behind each follower is.", "ctx.followers[i].lagMs says it."] }),
+    );
+    const run = validate();
+    expect(run.stdout).toMatch(/variant first-mistake loses \d+ points/);
+    expect(run.stdout).toMatch(/variant second-mistake loses \d+ points/);
     expect(run.stdout).toContain("Validation passed");
     expect(run.status).toBe(0);
   }, 300_000);
