@@ -21,6 +21,7 @@ export const LEFT_OUT_FOLDERS = [
 /** Single files students never get. */
 export const LEFT_OUT_FILES = [
   "grader/.secret", // the hidden-seed secret (git ignores it; a copy on disk must not ship either)
+  "grader/SPEED.md", // the grader's measurements, batch grading's included: for instructors
 ] as const;
 
 /**

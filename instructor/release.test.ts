@@ -460,6 +460,7 @@ describe("the documentation in this project's student release", () => {
     for (const word of ["--validate", "RL_GRADER_SECRET", ".secret", "--batch", "--reveal-hidden", "variants", "fixtures", "HMAC"]) expect(guide, word).not.toContain(word);
     for (const topic of ["check(", "npm run grade", "Public and hidden tests", "npm run replay", "sandbox", "Where to ask"]) expect(guide, topic).toContain(topic);
     expect(existsSync(join(out, "grader/README.student.md"))).toBe(false);
+    expect(existsSync(join(out, "grader/SPEED.md"))).toBe(false);
     expect(readFileSync(join(out, "README.md"), "utf8")).toContain("[grader/README.md](grader/README.md)");
   });
 
