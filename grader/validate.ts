@@ -72,7 +72,7 @@ export function structureProblems(root: string, exercise: Exercise): string[] {
   // Graded, a variant or an alternative stands in exercises/, where "../lib" is the library; in
   // its own folder the project's type check (npm run typecheck) finds no such module.
   for (const v of [...variantsOf(root, exercise), ...alternativesOf(root, exercise)]) {
-    const shown = relative(root, v.path).split(sep).join("/");
+    const shown = shownPath(root, v.path);
     if (/\bfrom\s+["']\.\.\/lib(?:\/[^"']*)?["']|\bimport\s*\(\s*["']\.\.\/lib/.test(readFileSync(v.path, "utf8"))) {
       problems.push(`${shown} imports "../lib", which only an exercise file can (from exercises/): npm run typecheck fails on it here; import from "replication-lab" (the same library) instead`);
     }
@@ -88,6 +88,11 @@ export function structureProblems(root: string, exercise: Exercise): string[] {
   return problems;
 }
 
+/** A project file as messages name it: relative to the root, `/` between folders. */
+function shownPath(root: string, path: string): string {
+  return relative(root, path).split(sep).join("/");
+}
+
 /**
  * Imports of the exercise's test file (and of its own support file) from beside it (`./…`, the
  * support files) that name no file: a
@@ -99,7 +104,7 @@ function missingImports(root: string, exercise: Exercise): string[] {
   const support = join(dirname(exercise.testFile), `${exercise.name}.support.ts`);
   for (const file of [exercise.testFile, support]) {
     if (!existsSync(file)) continue;
-    const shown = relative(root, file).split(sep).join("/");
+    const shown = shownPath(root, file);
     readFileSync(file, "utf8")
       .split("\n")
       .forEach((line, i) => {
