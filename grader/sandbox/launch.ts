@@ -16,7 +16,7 @@
  * What is missing on a machine is reported (`isolation()`), not silently assumed.
  */
 import { spawnSync, type SpawnOptions } from "node:child_process";
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { permissionExtras, permissionFlag } from "./permission";
 
@@ -87,7 +87,7 @@ export function isolation(): Isolation {
   parts.push(
     unshare
       ? `no network and its own PID namespace (unshare${unshare === asUser ? " in a user namespace" : " as root"})`
-      : "NO network or PID isolation (unshare is missing or not permitted here): student code can open network connections and signal this user's other processes",
+      : `NO network or PID isolation (${whyNoNamespaces(!namespacesAllowed, apparmorRestricts())}): student code can open network connections and signal this user's other processes`,
   );
   detected = {
     network: unshare !== undefined,
@@ -98,6 +98,27 @@ export function isolation(): Isolation {
     summary: `Sandbox: ${parts.join("; ")}.`,
   };
   return detected;
+}
+
+/** AppArmor's setting that forbids unprivileged user namespaces (Ubuntu 23.10 and later); undefined where there is none. */
+function apparmorRestricts(): boolean | undefined {
+  try {
+    return readFileSync("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "utf8").trim() === "1";
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why the sandbox has no namespaces, with what to do: turned off, or forbidden by AppArmor (as on
+ * Ubuntu 24.04 and later, GitHub's hosted runners among them), or `unshare` missing or refused.
+ */
+export function whyNoNamespaces(turnedOff: boolean, apparmor: boolean | undefined): string {
+  if (turnedOff) return "turned off with RL_SANDBOX_NAMESPACES=0";
+  if (apparmor) {
+    return "AppArmor forbids unprivileged user namespaces here, kernel.apparmor_restrict_unprivileged_userns=1: lift it with 'sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0', or grade as root";
+  }
+  return "unshare is missing or not permitted here";
 }
 
 /** Uses what another process of this grading call probed, instead of probing again. */

@@ -39,6 +39,8 @@ rl_require_throwaway_copy RL_CLASSROOM_THROWAWAY_COPY || exit 2
 SUBMISSION="$(cd "$SUBMISSION" && pwd)"
 problem="$(rl_install_copy)" || fail "$problem"
 cd "$RL_COPY" || fail "cannot enter the grader copy $RL_COPY"
+# On GitHub's hosted Ubuntu runners AppArmor forbids the user namespaces the sandbox uses: lift that.
+bash grader/platforms/user-namespaces.sh
 
 node node_modules/tsx/dist/cli.mjs grader/platforms/classroom/run.ts --submission "$SUBMISSION" --prune-grader-copy ||
   { [ "$published" -eq 1 ] || grep -q '^result=' "${GITHUB_OUTPUT:-/dev/null}" 2>/dev/null || fail "the grading script failed (see the log above)"; }

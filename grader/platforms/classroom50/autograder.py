@@ -37,6 +37,9 @@ def main() -> None:
         install = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=APP, capture_output=True, text=True)
         if install.returncode != 0:
             fail(f"npm ci failed in the grader copy: {install.stderr[-1500:]}")
+    # On GitHub's hosted Ubuntu runners AppArmor forbids the user namespaces the grader's sandbox
+    # uses (no network, a PID namespace of its own): this lifts that for the job, or says why not.
+    subprocess.run(["bash", str(APP / "grader" / "platforms" / "user-namespaces.sh")], check=False)
     env = dict(os.environ)
     if ONLY.exists():
         env["RL_ONLY"] = ONLY.read_text().strip()

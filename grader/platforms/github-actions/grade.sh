@@ -29,6 +29,8 @@ SUBMISSION="$(cd "$SUBMISSION" && pwd)"
 mkdir -p "$OUT" && OUT="$(cd "$OUT" && pwd)" || not_graded "cannot create the report folder $OUT"
 problem="$(rl_install_copy)" || not_graded "$problem"
 cd "$RL_COPY" || not_graded "cannot enter the grader copy $RL_COPY"
+# On GitHub's hosted Ubuntu runners AppArmor forbids the user namespaces the sandbox uses: lift that.
+bash grader/platforms/user-namespaces.sh
 
 node node_modules/tsx/dist/cli.mjs grader/platforms/github-actions/run.ts \
   --submission "$SUBMISSION" --out "$OUT" --prune-grader-copy ||
