@@ -279,6 +279,15 @@ describe("with screening on, the screen refuses what it recognises, with the lin
     expect(r?.problem).toMatch(new RegExp(`${name}/05-leader-election\\.ts:\\d+:`));
   });
 
+  test("a file nested too deeply for the screen's parser is refused alone, and says why", () => {
+    const r = screened.get("05-deep-nesting");
+    expect(r?.score).toBe(0);
+    expect(r?.problem).toMatch(/^05-deep-nesting\/05-leader-election\.ts is nested too deeply to read \(.*\), so this exercise scores zero$/);
+    // The rest of the same grading call was graded: every fixture has its report.
+    expect(fixtures.filter((f) => !screened.has(f.name)).map((f) => f.name)).toEqual([]);
+    expect(screened.get("05-type-bomb")?.score).toBe(24);
+  });
+
   test("no fixture scores more with the screen than without it", () => {
     for (const f of fixtures) {
       const without = exerciseOf(f.name, f.exercise)!.score;

@@ -27,7 +27,7 @@ import { libBundle } from "./lib-bundle";
 import { roundScore, type GradeReport } from "./report";
 import { GradingRunner, type ModuleOutcome, type ProjectRun } from "./run-vitest";
 import { scoreExercise, type ExerciseOutcome } from "./score";
-import { screenSource } from "./screen";
+import { screenSource, type ScreenFinding } from "./screen";
 import { trace } from "./trace";
 import { transpile, type TranspileJob } from "./transpile";
 import { TypeChecker } from "./type-checker";
@@ -266,8 +266,9 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
     const staged = join(stageDir, `${e.name}.ts`);
     copyFileSync(source, staged);
     if (options.screen !== false) {
-      const findings = screenSource(staged, readFileSync(staged, "utf8"));
-      if (findings.length > 0) {
+      const findings = screened(staged, shown);
+      if (typeof findings === "string") outcomes.set(e.name, { kind: "problem", message: findings });
+      else if (findings.length > 0) {
         const lines = findings.slice(0, 5).map((f) => `${shown}:${f.line}: ${f.reason}`);
         outcomes.set(e.name, { kind: "problem", message: `rejected before running, so this exercise scores zero:\n${lines.join("\n")}` });
       }
@@ -276,6 +277,21 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
   // Look-alikes of files that are there: named if the file turns out to be an untouched stub.
   const copies = new Map(exercises.filter((e) => !outcomes.has(e.name)).flatMap((e) => (alike.files.has(`${e.name}.ts`) ? [[e.name, alike.files.get(`${e.name}.ts`)!] as const] : [])));
   return { jobDir, stageDir, buildDir, display: s.display, replayTarget: s.replayTarget ?? s.display, exercises, outcomes, copies };
+}
+
+/**
+ * The screen's findings on a staged file, or why it could not read the file: a file nested so
+ * deeply that the parser runs out of stack scores zero for its own exercise, and nothing else.
+ */
+function screened(staged: string, shown: string): ScreenFinding[] | string {
+  try {
+    return screenSource(staged, readFileSync(staged, "utf8"));
+  } catch (error) {
+    if (error instanceof RangeError) {
+      return `${shown} is nested too deeply to read (an expression, type or statement hundreds of levels deep, or a chain of thousands of + or else-if, ran the parser out of stack), so this exercise scores zero`;
+    }
+    return `${shown} could not be read before running (${(error as Error).message}), so this exercise scores zero`;
+  }
 }
 
 /**
