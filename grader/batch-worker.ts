@@ -20,9 +20,10 @@ export interface ChunkJob {
   /**
    * `dir`: the staged exercise files; `replayTarget`: the submission as the batch was given it
    * (a folder or a zip), which the reports' replay commands name; `lookAlikes`: exercise -> files
-   * of the upload that look like its file, missing or there.
+   * of the upload that look like its file, missing or there; `refused`: exercise -> why the
+   * upload's file of that name was not taken.
    */
-  submissions: { id: string; dir: string; replayTarget?: string; lookAlikes?: Record<string, string[]> }[];
+  submissions: { id: string; dir: string; replayTarget?: string; lookAlikes?: Record<string, string[]>; refused?: Record<string, string> }[];
   out: string;
   /** Limit of the whole grading call. */
   timeoutMs: number;
@@ -36,7 +37,7 @@ export interface ChunkResult {
 
 export async function gradeChunk(job: ChunkJob): Promise<ChunkResult[]> {
   const reports = await gradeSubmissions(
-    job.submissions.map((s) => ({ dir: s.dir, display: "exercises", replayTarget: s.replayTarget, lookAlikes: s.lookAlikes })),
+    job.submissions.map((s) => ({ dir: s.dir, display: "exercises", replayTarget: s.replayTarget, lookAlikes: s.lookAlikes, refused: s.refused })),
     {
       root: ROOT,
       exercises: loadExercises(ROOT),

@@ -11,7 +11,7 @@
 import { availableParallelism, tmpdir } from "node:os";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByExercise, stageSubmission } from "./platforms/collect";
+import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByExercise, refusedByExercise, stageSubmission } from "./platforms/collect";
 import { gradeUpload } from "./platforms/grade-upload";
 import { parseReport, tail, type GradeReport } from "./platforms/report";
 import { runProcess } from "./platforms/run-process";
@@ -137,6 +137,8 @@ interface Prepared {
   notes: string;
   /** Exercise -> files of the upload that look like its file, missing or there, for the report's messages. */
   lookAlikes?: Record<string, string[]>;
+  /** Exercise -> why the upload's file of that name was not taken, for the exercise's message. */
+  refused?: Record<string, string>;
   /** A zip's entries that may be a misnamed exercise file, left packed (extractZip), for grading it alone. */
   packed: string[];
   reportPath: string;
@@ -221,6 +223,7 @@ async function prepare(submission: Submission, safeId: string, names: string[], 
     }
     const collected = collectSubmission(prepared.uploadDir, names, leftOut, packed);
     prepared.lookAlikes = lookAlikesByExercise(collected);
+    prepared.refused = refusedByExercise(collected);
     prepared.notes = describeCollection(collected, prepared.uploadDir);
     // Nothing to grade: the gradebook's error column says so, instead of a silent zero, and names
     // the files that look like exercise files (all of them renamed, say).
@@ -243,7 +246,7 @@ async function gradeChunk(chunk: Prepared[], ctx: Context): Promise<void> {
   const started = process.hrtime.bigint();
   const jobDir = mkdtempSync(join(ctx.workDir, "chunk-"));
   const job: ChunkJob = {
-    submissions: chunk.map((p) => ({ id: p.submission.id, dir: p.stagedDir, replayTarget: p.submission.path, lookAlikes: p.lookAlikes })),
+    submissions: chunk.map((p) => ({ id: p.submission.id, dir: p.stagedDir, replayTarget: p.submission.path, lookAlikes: p.lookAlikes, refused: p.refused })),
     out: join(jobDir, "results.json"),
     timeoutMs: ctx.timeoutMs * chunk.length,
     maxWorkers: ctx.maxWorkers,

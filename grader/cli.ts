@@ -80,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
     if (opened.notes) process.stderr.write(`${printable(opened.notes)}\n`);
     try {
       [report] = await gradeSubmissions(
-        [{ dir: opened.dir, display: target.replace(/\/+$/, ""), replayTarget: values["replay-target"], lookAlikes: givenLookAlikes(values["look-alikes"]) ?? opened.lookAlikes }],
+        [{ dir: opened.dir, display: target.replace(/\/+$/, ""), replayTarget: values["replay-target"], ...(givenIntake(values.intake) ?? { lookAlikes: opened.lookAlikes, refused: opened.refused }) }],
         {
           root: ROOT,
           exercises,
@@ -115,20 +115,28 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * The look-alikes `--look-alikes FILE` gives: exercise name -> files of the upload that look like
- * its file, as the upload's notes show them, written by the intake that staged the folder graded.
+ * What `--intake FILE` gives, written by the intake that staged the folder graded
+ * (platforms/grade-upload.ts): `lookAlikes`, exercise name -> files of the upload that look like
+ * its file, and `refused`, exercise name -> why the upload's file of that name was not taken, both
+ * as the upload's notes show them.
  */
-function givenLookAlikes(path: string | undefined): Record<string, string[]> | undefined {
+function givenIntake(path: string | undefined): { lookAlikes: Record<string, string[]>; refused: Record<string, string> } | undefined {
   if (path === undefined) return undefined;
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new Error(`--look-alikes ${path}: ${(error as Error).message}`);
+    throw new Error(`--intake ${path}: ${(error as Error).message}`);
   }
-  const valid = data !== null && typeof data === "object" && !Array.isArray(data) && Object.values(data).every((files) => Array.isArray(files) && files.every((f) => typeof f === "string"));
-  if (!valid) throw new Error(`--look-alikes ${path}: not exercise names with the files that look like them`);
-  return data as Record<string, string[]>;
+  const record = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  const { lookAlikes, refused } = record(data) ? data : { lookAlikes: undefined, refused: undefined };
+  const valid =
+    record(lookAlikes) &&
+    Object.values(lookAlikes).every((files) => Array.isArray(files) && files.every((f) => typeof f === "string")) &&
+    record(refused) &&
+    Object.values(refused).every((why) => typeof why === "string");
+  if (!valid) throw new Error(`--intake ${path}: not { lookAlikes: exercise -> files that look like its file, refused: exercise -> why its file was not taken }`);
+  return { lookAlikes: lookAlikes as Record<string, string[]>, refused: refused as Record<string, string> };
 }
 
 function parse(argv: string[]) {
@@ -139,8 +147,8 @@ function parse(argv: string[]) {
       // What the report's replay commands name with --target, when the folder graded is a scratch
       // copy of a submission (a batch grading one submission alone names the submission so).
       "replay-target": { type: "string" },
-      // The look-alikes of the upload a scratch folder was taken from (platforms/grade-upload.ts).
-      "look-alikes": { type: "string" },
+      // What the intake found in the upload a scratch folder was taken from (platforms/grade-upload.ts).
+      intake: { type: "string" },
       only: { type: "string" },
       public: { type: "boolean" },
       format: { type: "string" },

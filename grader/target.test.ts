@@ -11,6 +11,7 @@ import { strToU8, zipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadExercises } from "./engine/exercises";
 import { openTarget } from "./target";
+import { MAX_EXERCISE_FILE_BYTES } from "./platforms/collect";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 const work = mkdtempSync(join(tmpdir(), "rl-target-test-"));
@@ -47,6 +48,7 @@ describe("openTarget", () => {
     expect(readFileSync(join(fromRepo.dir, "05-leader-election.ts"), "utf8")).toBe("from the repo");
     expect(existsSync(join(fromRepo.dir, "06-fencing.ts"))).toBe(false);
     expect(fromRepo.lookAlikes).toEqual({ "06-fencing": ["subs/repo/exercises/06-fencing copy.ts"] });
+    expect(fromRepo.refused).toEqual({});
     expect(fromRepo.notes).toContain("From subs/repo: Graded files: exercises/05-leader-election.ts.");
     fromRepo.close();
     expect(existsSync(fromRepo.dir)).toBe(false);
@@ -56,6 +58,22 @@ describe("openTarget", () => {
     const fromZip = await openTarget(zip, "subs/alice.zip", names);
     expect(readFileSync(join(fromZip.dir, "06-fencing.ts"), "utf8")).toBe("zipped");
     fromZip.close();
+  });
+
+  it("says why a file under an exercise's name was not taken, for that exercise's message", async () => {
+    const repo = join(work, "erin-repo");
+    write(join(repo, "exercises/05-leader-election.ts"), "x".repeat(MAX_EXERCISE_FILE_BYTES + 1));
+    mkdirSync(join(repo, "exercises/06-fencing.ts"), { recursive: true });
+    const opened = await openTarget(repo, "subs/erin-repo", names);
+    try {
+      expect(opened.refused).toEqual({
+        "05-leader-election": `subs/erin-repo/exercises/05-leader-election.ts is ${MAX_EXERCISE_FILE_BYTES + 1} bytes, over the ${MAX_EXERCISE_FILE_BYTES}-byte limit`,
+        "06-fencing": "subs/erin-repo/exercises/06-fencing.ts is a folder, not a file",
+      });
+      expect(opened.notes).not.toMatch(/Not found/);
+    } finally {
+      opened.close();
+    }
   });
 
   it("names a zip's look-alikes by their path in the zip, as its notes do, and a repository's by their path from here", async () => {

@@ -12,7 +12,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { collectSubmission, describeCollection, isExerciseFileName, lookAlikesByExercise, stageSubmission } from "./platforms/collect";
+import { collectSubmission, describeCollection, isExerciseFileName, lookAlikesByExercise, refusedByExercise, stageSubmission } from "./platforms/collect";
 import { extractZip } from "./platforms/unzip";
 
 export interface OpenedTarget {
@@ -26,6 +26,8 @@ export interface OpenedTarget {
    * their path in it (`alice/exercises/06-fencing copy.ts`), as the notes name them.
    */
   lookAlikes?: Record<string, string[]>;
+  /** Exercise -> why the upload's file of that name was not taken, named as the notes name it. */
+  refused?: Record<string, string>;
   /** Removes the scratch folder, if one was made. */
   close(): void;
 }
@@ -66,6 +68,7 @@ export async function openTarget(path: string, shown: string, names: readonly st
       dir,
       notes: `From ${prefix}: ${describeCollection(collected, upload)}`,
       lookAlikes,
+      refused: refusedByExercise(collected, zipped ? "" : `${prefix}/`),
       close: () => rmSync(work, { recursive: true, force: true }),
     };
   } catch (error) {

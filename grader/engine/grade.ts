@@ -52,6 +52,11 @@ export interface Submission {
    * looked for in `dir` itself (a student's own exercises/ folder).
    */
   lookAlikes?: Record<string, string[]>;
+  /**
+   * Exercise name -> why the upload's file of that name was not taken (too large, unreadable, not
+   * a file; platforms/collect.ts), said in that exercise's message instead of "missing".
+   */
+  refused?: Record<string, string>;
 }
 
 export interface GradeOptions {
@@ -249,6 +254,11 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
       // A link could point anywhere this process may read (the secret file): its text would come
       // back in a compiler message.
       outcomes.set(e.name, { kind: "problem", message: `${shown} is a link, not a file, so this exercise scores zero` });
+      continue;
+    }
+    const refused = s.refused && Object.hasOwn(s.refused, e.name) ? s.refused[e.name] : undefined;
+    if (refused !== undefined && !existsSync(source)) {
+      outcomes.set(e.name, { kind: "problem", message: `${refused}: not graded, so this exercise scores zero` });
       continue;
     }
     if (!existsSync(source) || !statSync(source).isFile()) {

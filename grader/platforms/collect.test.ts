@@ -147,6 +147,9 @@ describe("collectSubmission", () => {
       "exercises/01-alpha.ts could not be read (EACCES: permission denied): not graded; make it readable and upload it again.",
       "exercises/02-beta.ts could not be read (EACCES: permission denied): not graded; make it readable and upload it again.",
     ]);
+    // What the exercise's own message says: a file that is there was refused, not missing.
+    expect(got.refused).toEqual(new Map([["02-beta.ts", "exercises/02-beta.ts could not be read (EACCES: permission denied)"]]));
+    expect(describeCollection(got, sub)).not.toMatch(/Not found/);
   });
 
   it("never takes an answer from a virtual environment or a cache folder", () => {
@@ -191,6 +194,12 @@ describe("collectSubmission", () => {
       "exercises/01-alpha.ts is a symbolic link, not a file: not graded.",
       "exercises/02-beta.ts is a folder, not a file: not graded.",
     ]);
+    expect(got.refused).toEqual(
+      new Map([
+        ["01-alpha.ts", "exercises/01-alpha.ts is a symbolic link, not a file"],
+        ["02-beta.ts", fifo ? "02-beta.ts is a named pipe, not a file" : "exercises/02-beta.ts is a folder, not a file"],
+      ]),
+    );
   });
 
   it("refuses an oversized file with a note naming its size", () => {
@@ -198,6 +207,13 @@ describe("collectSubmission", () => {
     const got = collectSubmission(sub, names);
     expect(got.missing).toContain("01-alpha.ts");
     expect(got.notes[0]).toMatch(/over the \d+-byte limit/);
+    expect(got.refused.get("01-alpha.ts")).toBe(`01-alpha.ts is ${MAX_EXERCISE_FILE_BYTES + 1} bytes, over the ${MAX_EXERCISE_FILE_BYTES}-byte limit`);
+    // Only the exercise with no file at all is "not found"; the refused one's note says why.
+    expect(describeCollection(got, sub).split("\n")).toEqual([
+      "No exercise files were found in the submission.",
+      "Not found in the submission (they score zero): 02-beta.ts.",
+      `01-alpha.ts is ${MAX_EXERCISE_FILE_BYTES + 1} bytes, over the ${MAX_EXERCISE_FILE_BYTES}-byte limit: not graded.`,
+    ]);
   });
 });
 
@@ -325,10 +341,10 @@ describe("stageSubmission", () => {
     denied.add(join(sub, "exercises/01-alpha.ts")); // readable when collected, no longer when staged
     stageSubmission(got, target);
     expect(readdirSync(target)).toEqual(["02-beta.ts"]);
+    expect(got.refused).toEqual(new Map([["01-alpha.ts", "01-alpha.ts could not be read (EACCES: permission denied)"]]));
     expect(describeCollection(got, sub)).toBe(
       [
         "Graded files: exercises/02-beta.ts.",
-        "Not found in the submission (they score zero): 01-alpha.ts.",
         "01-alpha.ts could not be read (EACCES: permission denied): not graded; make it readable and upload it again.",
       ].join("\n"),
     );

@@ -55,6 +55,11 @@ export interface CollectedSubmission {
    * note and in its message, a present one's in its message if that file is the untouched stub.
    */
   lookAlikes: Map<string, string[]>;
+  /**
+   * Exercise file name -> why the upload's file of that name was not taken (too large, unreadable,
+   * not a file), as its note says: the exercise's own message says it too, not "missing".
+   */
+  refused: Map<string, string>;
 }
 
 /** The exercise file names of a grader copy: `exercises/NN-name.ts`, sorted. */
@@ -108,6 +113,8 @@ export function collectSubmission(
   // Entries named like an exercise come first: a thousand odd names must not hide why 01 is missing.
   const exerciseNotes = cappedNotes();
   const otherNotes = cappedNotes();
+  // Why a file named exactly like an exercise was not taken, the first reason per name.
+  const refusedAs = new Map<string, string>();
   let entries = 0;
   let firstTooDeep: string | undefined;
 
@@ -151,7 +158,9 @@ export function collectSubmission(
         continue;
       }
       if (!entry.isFile()) {
-        exerciseNotes.add(`${show(submissionDir, path)} is ${kindOf(entry)}, not a file: not graded.`);
+        const why = `${show(submissionDir, path)} is ${kindOf(entry)}, not a file`;
+        exerciseNotes.add(`${why}: not graded.`);
+        if (!refusedAs.has(name)) refusedAs.set(name, why);
         continue;
       }
       let bytes: number;
@@ -177,7 +186,9 @@ export function collectSubmission(
     const usable = all.filter((c) => c.bytes <= MAX_EXERCISE_FILE_BYTES);
     for (const c of all) {
       if (c.bytes > MAX_EXERCISE_FILE_BYTES) {
-        exerciseNotes.add(`${show(submissionDir, c.path)} is ${c.bytes} bytes, over the ${MAX_EXERCISE_FILE_BYTES}-byte limit: not graded.`);
+        const why = `${show(submissionDir, c.path)} is ${c.bytes} bytes, over the ${MAX_EXERCISE_FILE_BYTES}-byte limit`;
+        exerciseNotes.add(`${why}: not graded.`);
+        if (!refusedAs.has(name)) refusedAs.set(name, why);
       }
     }
     usable.sort(
@@ -187,7 +198,10 @@ export function collectSubmission(
     // Checked here, not only when staging, so that describeCollection (called before staging) knows.
     const chosen = usable.findIndex((c) => {
       const problem = unreadable(c.path);
-      if (problem) exerciseNotes.add(`${show(submissionDir, c.path)} could not be read (${problem}): not graded; make it readable and upload it again.`);
+      if (problem) {
+        exerciseNotes.add(`${show(submissionDir, c.path)} could not be read (${problem}): not graded; make it readable and upload it again.`);
+        if (!refusedAs.has(name)) refusedAs.set(name, `${show(submissionDir, c.path)} could not be read (${problem})`);
+      }
       return !problem;
     });
     if (chosen < 0) {
@@ -213,7 +227,8 @@ export function collectSubmission(
   if (missing.length > 0 && firstTooDeep !== undefined) {
     notes.push(`Folders more than ${MAX_DEPTH} deep were not searched (such as ${showFolder(submissionDir, firstTooDeep)}); put the exercise files in exercises/ near the top of the upload.`);
   }
-  return { found, missing, notes, lookAlikes: alike };
+  const refused = new Map(missing.flatMap((name) => (refusedAs.has(name) ? [[name, refusedAs.get(name)!] as const] : [])));
+  return { found, missing, notes, lookAlikes: alike, refused };
 }
 
 /**
@@ -238,6 +253,7 @@ export function stageSubmission(collected: CollectedSubmission, targetDir: strin
       collected.missing.push(name);
       collected.missing.sort();
       collected.notes.push(`${name} could not be read (${reason(error)}): not graded; make it readable and upload it again.`);
+      collected.refused.set(name, `${name} could not be read (${reason(error)})`);
     }
   }
 }
@@ -250,13 +266,23 @@ export function lookAlikesByExercise(collected: CollectedSubmission, prefix = ""
   return Object.fromEntries([...collected.lookAlikes].map(([name, files]) => [name.replace(/\.ts$/, ""), files.map((f) => `${prefix}${f}`)]));
 }
 
+/**
+ * `collected.refused` as engine/grade.ts's Submission takes it: by exercise name without `.ts`,
+ * each reason naming its file after `prefix`.
+ */
+export function refusedByExercise(collected: CollectedSubmission, prefix = ""): Record<string, string> {
+  return Object.fromEntries([...collected.refused].map(([name, why]) => [name.replace(/\.ts$/, ""), `${prefix}${why}`]));
+}
+
 /** A short account of what was taken from the submission, for the top of a report. */
 export function describeCollection(collected: CollectedSubmission, submissionDir: string): string {
   const lines: string[] = [];
   const taken = [...collected.found].map(([, path]) => show(submissionDir, path));
   lines.push(taken.length > 0 ? `Graded files: ${taken.join(", ")}.` : "No exercise files were found in the submission.");
-  if (collected.missing.length > 0) {
-    lines.push(`Not found in the submission (they score zero): ${collected.missing.join(", ")}.`);
+  // A file that is there but was refused is not "not found": its note below says why.
+  const notFound = collected.missing.filter((name) => !collected.refused.has(name));
+  if (notFound.length > 0) {
+    lines.push(`Not found in the submission (they score zero): ${notFound.join(", ")}.`);
   }
   for (const name of collected.missing) {
     const alike = collected.lookAlikes.get(name);

@@ -2,9 +2,9 @@
  * gradeUpload, which every platform grades an upload with, against this project's own grader: the
  * look-alikes its intake finds reach each exercise's message, a missing file's and a worked copy's
  * beside an untouched stub, whether the upload is a folder or an unpacked zip (a batch's
- * submission graded alone).
+ * submission graded alone); so does why a file under an exercise's name was not taken.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,7 @@ import { strToU8, zipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
 import type { GradeReport } from "../engine/report";
 import { writeFileIn } from "../fixtures/fake-grader";
+import { MAX_EXERCISE_FILE_BYTES } from "./collect";
 import { gradeUpload } from "./grade-upload";
 import { extractZip } from "./unzip";
 
@@ -56,5 +57,17 @@ describe("gradeUpload", () => {
     for (const t of stub.tests) {
       expect(t.message).toMatch(/not implemented yet.*; 'my-repo\/exercises\/06-fencing copy\.ts' is there too, but only exercises\/06-fencing\.ts is graded: move your work into it$/);
     }
+  }, 200_000);
+
+  it("says in each exercise's message why a file under its name was not taken, not that it is missing", async () => {
+    const submissionDir = join(work, "refused");
+    writeFileIn(join(submissionDir, "exercises/05-leader-election.ts"), `// ${"x".repeat(MAX_EXERCISE_FILE_BYTES)}\n`);
+    mkdirSync(join(submissionDir, "exercises/06-fencing.ts"), { recursive: true });
+    const graded = await gradeUpload({ graderRoot: ROOT, submissionDir, packed: [], format: "json", only: ["05", "06"], timeoutMs: 180_000, env: { PATH: process.env.PATH }, extraArgs: ["--public"] });
+    expect(graded.reportText, graded.failure).toBeDefined();
+    expect(graded.notes).not.toMatch(/Not found/);
+    const [tooLarge, folder] = (JSON.parse(graded.reportText!) as GradeReport).exercises;
+    expect(tooLarge.problem).toBe(`exercises/05-leader-election.ts is ${MAX_EXERCISE_FILE_BYTES + 4} bytes, over the ${MAX_EXERCISE_FILE_BYTES}-byte limit: not graded, so this exercise scores zero`);
+    expect(folder.problem).toBe("exercises/06-fencing.ts is a folder, not a file: not graded, so this exercise scores zero");
   }, 200_000);
 });

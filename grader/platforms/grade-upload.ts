@@ -4,14 +4,15 @@
  * another user when asked) with a time limit, and hand back the report file's text or why there
  * is none. What the report means is the caller's business; whether it exists is decided here.
  *
- * The files of the upload that look like an exercise file (platforms/look-alike.ts) go to the CLI
- * too, in a file it reads (`--look-alikes`), so that each exercise's own message names them: a
- * missing file's, and the copy beside an untouched stub, which only the tests find out.
+ * The files of the upload that look like an exercise file (platforms/look-alike.ts), and why a file
+ * named like one was not taken (too large, unreadable), go to the CLI too, in a file it reads
+ * (`--intake`), so that each exercise's own message says them: a missing file's look-alikes, the
+ * copy beside an untouched stub (which only the tests find out), a refused file's reason.
  */
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByExercise, stageSubmission } from "./collect";
+import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByExercise, refusedByExercise, stageSubmission } from "./collect";
 import { tail } from "./report";
 import { runProcess } from "./run-process";
 
@@ -68,7 +69,7 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     const target = join(work, "exercises");
     const outDir = join(work, "out");
     const home = join(work, "home");
-    const lookAlikes = join(work, "look-alikes.json");
+    const intake = join(work, "intake.json");
     stageSubmission(collected, target);
     // Staging moves a file it could not copy to the missing ones, with a note: say so in the report.
     notes = describeCollection(collected, options.submissionDir);
@@ -76,8 +77,8 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     mkdirSync(outDir);
     mkdirSync(home);
     // Readable by the grading account whatever this process's umask, as the staged files are.
-    writeFileSync(lookAlikes, JSON.stringify(lookAlikesByExercise(collected)));
-    chmodSync(lookAlikes, 0o644);
+    writeFileSync(intake, JSON.stringify({ lookAlikes: lookAlikesByExercise(collected), refused: refusedByExercise(collected) }));
+    chmodSync(intake, 0o644);
     chmodSync(work, 0o755);
     const account = options.account ?? null;
     // The grading account may read the staged files and write only its output and home folders.
@@ -85,7 +86,7 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     const outFile = join(outDir, `report.${options.format}.json`);
     // Run from the work folder with a relative target, so that reports name "exercises/NN-name.ts".
     // Compiled (engine/launch.mjs) where its cache can be written or is built already; else through tsx.
-    const node = [process.execPath, join(options.graderRoot, "grader/engine/launch.mjs"), "grader/cli.ts", "--target", "exercises", "--format", options.format, "--out", outFile, "--look-alikes", lookAlikes,
+    const node = [process.execPath, join(options.graderRoot, "grader/engine/launch.mjs"), "grader/cli.ts", "--target", "exercises", "--format", options.format, "--out", outFile, "--intake", intake,
       ...(only.length > 0 ? ["--only", only.join(",")] : []), ...(options.extraArgs ?? [])];
     const command = account ? ["runuser", "-u", account.name, "--", ...node] : node;
     const run = await runProcess(command[0], command.slice(1), {
