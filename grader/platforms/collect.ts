@@ -115,6 +115,10 @@ export function collectSubmission(
   const otherNotes = cappedNotes();
   // Why a file named exactly like an exercise was not taken, the first reason per name.
   const refusedAs = new Map<string, string>();
+  const refuse = (name: string, why: string, then = "not graded."): void => {
+    exerciseNotes.add(`${why}: ${then}`);
+    if (!refusedAs.has(name)) refusedAs.set(name, why);
+  };
   let entries = 0;
   let firstTooDeep: string | undefined;
 
@@ -158,9 +162,7 @@ export function collectSubmission(
         continue;
       }
       if (!entry.isFile()) {
-        const why = `${show(submissionDir, path)} is ${kindOf(entry)}, not a file`;
-        exerciseNotes.add(`${why}: not graded.`);
-        if (!refusedAs.has(name)) refusedAs.set(name, why);
+        refuse(name, `${show(submissionDir, path)} is ${kindOf(entry)}, not a file`);
         continue;
       }
       let bytes: number;
@@ -185,11 +187,7 @@ export function collectSubmission(
     const all = candidates.get(name) ?? [];
     const usable = all.filter((c) => c.bytes <= MAX_EXERCISE_FILE_BYTES);
     for (const c of all) {
-      if (c.bytes > MAX_EXERCISE_FILE_BYTES) {
-        const why = `${show(submissionDir, c.path)} is ${c.bytes} bytes, over the ${MAX_EXERCISE_FILE_BYTES}-byte limit`;
-        exerciseNotes.add(`${why}: not graded.`);
-        if (!refusedAs.has(name)) refusedAs.set(name, why);
-      }
+      if (c.bytes > MAX_EXERCISE_FILE_BYTES) refuse(name, `${show(submissionDir, c.path)} is ${c.bytes} bytes, over the ${MAX_EXERCISE_FILE_BYTES}-byte limit`);
     }
     usable.sort(
       (a, b) =>
@@ -198,10 +196,7 @@ export function collectSubmission(
     // Checked here, not only when staging, so that describeCollection (called before staging) knows.
     const chosen = usable.findIndex((c) => {
       const problem = unreadable(c.path);
-      if (problem) {
-        exerciseNotes.add(`${show(submissionDir, c.path)} could not be read (${problem}): not graded; make it readable and upload it again.`);
-        if (!refusedAs.has(name)) refusedAs.set(name, `${show(submissionDir, c.path)} could not be read (${problem})`);
-      }
+      if (problem) refuse(name, `${show(submissionDir, c.path)} could not be read (${problem})`, "not graded; make it readable and upload it again.");
       return !problem;
     });
     if (chosen < 0) {
