@@ -80,8 +80,9 @@ export function routerTestFile(n: ExerciseNames): string {
  * (routing.support.ts): every read answered, no decision breaking the rule, and followers serving
  * at least FOLLOWER_SHARE_MIN of the reads. Public cases are hand-made scenes, each showing the
  * rule at stake, plus random runs on fixed seeds; hidden cases are random runs on seeds derived
- * from the grading secret. Points and visibility are literals: the grader reads them from this
- * file, so a test that does not run still counts as failed.
+ * from the grading secret, and aimed runs: scenes built against the router's own choice, for a
+ * mistake that only one moment shows. Points and visibility are literals: the grader reads them
+ * from this file, so a test that does not run still counts as failed.
  *
  * The rule is a placeholder that solutions/${n.name}.ts keeps: no read goes to a follower more
  * than MAX_LAG_MS behind the leader. ${TODO}: the guarantee this exercise teaches, in RULE and
@@ -94,7 +95,7 @@ import { constant, exponential, randomInt, stream, type ReadContext, type ReadDe
 import { graded, type GradedContext, type Recorder, type Violation } from "../graded";
 import { student } from "../student";
 import { judgeRouting, routedRun, SUBMISSION_ROUTER } from "./routing.support";
-import { stateCheck } from "./sessions.support";
+import { ownChoice, servedBy, stateCheck } from "./sessions.support";
 
 const answer = student<typeof Exercise>("${n.name}");
 
@@ -151,6 +152,30 @@ function seededRun(seed: number): SimConfig {
   };
 }
 
+/**
+ * An aimed run. A likely mistake may break the rule at one moment only, which random runs meet
+ * on some seeds and miss on others: here, a router that checks a follower's lag once and then
+ * keeps sending a client there breaks it only if that very follower falls behind afterwards. So
+ * the scene is built against the router's own choice (\`ownChoice\`, sessions.support.ts): a
+ * first run finds the follower that served client c0's first read from \`fromMs\` on, and the
+ * judged run slows exactly that follower from that moment. ${TODO}: the moments this exercise's
+ * likely mistakes need, each a scene of its own.
+ */
+const AIMED_FOLLOWERS = ["A", "B", "C"];
+function aimedScene(seed: number): { fromMs: number; build(slow: string): SimConfig } {
+  const fromMs = 150 + randomInt(stream(seed, "${n.id}/aimed"), 200);
+  return {
+    fromMs,
+    build: (slow) => ({
+      seed,
+      followers: AIMED_FOLLOWERS.map((name) => ({ name, toFollowerMs: constant(1) })),
+      workload: { writesPerSec: 1000, writes: 800, clients: 4, keys: 20 },
+      reads: { readsPerSec: 2000, routing: SUBMISSION_ROUTER },
+      faults: AIMED_FOLLOWERS.includes(slow) ? [{ node: slow, kind: "slow", fromMs, toMs: fromMs + 400, factor: 200 }] : [],
+    }),
+  };
+}
+
 const scenes = (list: { label: string; config: SimConfig }[]) => async (c: GradedContext) => {
   await c.each(list, (k, record) => judge(k.config, record));
 };
@@ -181,6 +206,14 @@ graded(
 
 graded({ name: "keeps the rule in random runs (hidden seeds)", points: 4, visibility: "hidden", caseTimeoutMs: 5000 }, async (c) => {
   await c.each(c.seeds(8), (seed, record) => judge(seededRun(seed), record));
+});
+
+graded({ name: "keeps the rule when the follower a client was just sent to falls behind (hidden seeds)", points: 2, visibility: "hidden", caseTimeoutMs: 5000 }, async (c) => {
+  await c.each(c.seeds(3), async (seed, record) => {
+    const scene = aimedScene(seed);
+    const config = await ownChoice(answer, AIMED_FOLLOWERS, "A", scene.build, (run) => servedBy(run, "c0", scene.fromMs, AIMED_FOLLOWERS), record);
+    return judge(config, record);
+  });
 });
 `;
 }

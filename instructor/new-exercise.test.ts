@@ -319,13 +319,31 @@ describe("a scaffolded router exercise in a copy of this project", () => {
     expect(run.stdout).not.toContain("Cannot find module");
   }, 300_000);
 
-  it("passes validation once the two mistakes and meta.json are written, each mistake losing points", () => {
+  it("passes validation once the mistakes and meta.json are written, each mistake losing points, a sticky router to the aimed case too", () => {
     fill(
       `grader/variants/${name}/first-mistake.ts`,
       "TODO_instructor_write_a_plausible_mistake_here;",
       "const up = ctx.followers.filter((f) => f.up);\n  return up.length === 0 ? ctx.leader : up[Math.floor(ctx.random() * up.length)].name;",
     );
     fill(`grader/variants/${name}/second-mistake.ts`, "TODO_instructor_write_a_plausible_mistake_here;", "return ctx.leader;");
+    // A mistake of the kind the aimed case is there for: the lag checked once, then the client kept on that follower.
+    writeFileSync(
+      join(root, `grader/variants/${name}/sticky.ts`),
+      [
+        "// Known-wrong: checks a follower's lag at a client's first read, then keeps the client there while it is up.",
+        'import type { ReadContext, ReadDecision } from "replication-lab";',
+        "export function routeRead(ctx: ReadContext): ReadDecision {",
+        "  const session = ctx.session as { stuck?: string };",
+        "  const stuck = ctx.followers.find((f) => f.name === session.stuck && f.up);",
+        "  if (stuck) return stuck.name;",
+        "  const near = ctx.followers.filter((f) => f.up && f.lagMs <= 50);",
+        "  if (near.length === 0) return ctx.leader;",
+        "  session.stuck = near[Math.floor(ctx.random() * near.length)].name;",
+        "  return session.stuck;",
+        "}",
+        "",
+      ].join("\n"),
+    );
     writeFileSync(
       join(root, `grader/exercises/${name}.meta.json`),
       JSON.stringify({ title: "Fresh followers", hints: ["Look at how far behind each follower is.", "ctx.followers[i].lagMs says it."] }),
@@ -333,6 +351,7 @@ describe("a scaffolded router exercise in a copy of this project", () => {
     const run = validate();
     expect(run.stdout).toMatch(/variant first-mistake loses \d+ points/);
     expect(run.stdout).toMatch(/variant second-mistake loses \d+ points/);
+    expect(run.stdout).toMatch(/variant sticky loses \d+ points[^\n]*caught by: [^\n]*keeps the rule when the follower a client was just sent to falls behind \(hidden seeds\)/);
     expect(run.stdout).toContain("Validation passed");
     expect(run.status).toBe(0);
   }, 300_000);
