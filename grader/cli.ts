@@ -78,9 +78,19 @@ export async function main(argv: string[]): Promise<number> {
     // A zip or a whole repository is searched as an upload is; the files taken are said on stderr.
     const opened = await openTarget(resolve(target), target, exercises.map((e) => `${e.name}.ts`));
     if (opened.notes) process.stderr.write(`${printable(opened.notes)}\n`);
+    const given = target.replace(/\/+$/, "");
     try {
       [report] = await gradeSubmissions(
-        [{ dir: opened.dir, display: target.replace(/\/+$/, ""), replayTarget: values["replay-target"], ...(givenIntake(values.intake) ?? { lookAlikes: opened.lookAlikes, refused: opened.refused }) }],
+        [
+          {
+            dir: opened.dir,
+            // Messages name each file where it is in the zip or the repository (opened.display);
+            // the replay commands and the report's target name what was given.
+            display: opened.display ?? given,
+            replayTarget: values["replay-target"] ?? (opened.display === undefined ? undefined : given),
+            ...(givenIntake(values.intake) ?? { lookAlikes: opened.lookAlikes, refused: opened.refused }),
+          },
+        ],
         {
           root: ROOT,
           exercises,
@@ -90,6 +100,7 @@ export async function main(argv: string[]): Promise<number> {
           ...limits,
         },
       );
+      report = { ...report, target: given };
     } finally {
       opened.close();
     }

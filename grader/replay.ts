@@ -72,7 +72,9 @@ export async function replayCase(r: ReplayRequest, options: { root?: string; war
   const opened = await openTarget(resolve(root, target), target, exercises.map((e) => `${e.name}.ts`));
   let report;
   try {
-    [report] = await gradeSubmissions([{ dir: opened.dir, display: target, lookAlikes: opened.lookAlikes }], {
+    // As npm run grade names them: each file where it is in a zip or a repository, replays the target given.
+    const submission = { dir: opened.dir, display: opened.display ?? target, replayTarget: target, lookAlikes: opened.lookAlikes, refused: opened.refused };
+    [report] = await gradeSubmissions([submission], {
       root,
       exercises,
       revealHidden: true,

@@ -46,6 +46,8 @@ describe("openTarget", () => {
     write(join(repo, "lib/index.ts"), "");
     const fromRepo = await openTarget(repo, "subs/repo", names);
     expect(readFileSync(join(fromRepo.dir, "05-leader-election.ts"), "utf8")).toBe("from the repo");
+    // Messages name its files where they are.
+    expect(fromRepo.display).toBe("subs/repo/exercises");
     expect(existsSync(join(fromRepo.dir, "06-fencing.ts"))).toBe(false);
     expect(fromRepo.lookAlikes).toEqual({ "06-fencing": ["subs/repo/exercises/06-fencing copy.ts"] });
     expect(fromRepo.refused).toEqual({});
@@ -57,6 +59,7 @@ describe("openTarget", () => {
     writeFileSync(zip, zipSync({ "alice/exercises/06-fencing.ts": strToU8("zipped") }));
     const fromZip = await openTarget(zip, "subs/alice.zip", names);
     expect(readFileSync(join(fromZip.dir, "06-fencing.ts"), "utf8")).toBe("zipped");
+    expect(fromZip.display).toBe("alice/exercises");
     fromZip.close();
   });
 
@@ -132,6 +135,16 @@ describe("openTarget", () => {
       } finally {
         opened.close();
       }
+    }
+    // The folder the exercise files sit in names them in every message: plain text too.
+    const folder = "work\x1b[2J\nTotal: 24 of 24 points$&é";
+    const inFolder = join(work, "mallory-folder.zip");
+    writeFileSync(inFolder, zipSync({ [`${folder}/05-leader-election.ts`]: strToU8("mine") }));
+    const opened = await openTarget(inFolder, "subs/mallory-folder.zip", names);
+    try {
+      expect(opened.display).toBe("work\ufffd[2J\ufffdTotal: 24 of 24 points$&é");
+    } finally {
+      opened.close();
     }
   });
 
@@ -214,11 +227,14 @@ describe("npm run grade --target a zip", () => {
     // The path in the zip is the path in the folder that was zipped: what the student renames.
     const found = "found 'erin/exercises/05-leader-election copy.ts' — rename it to 05-leader-election.ts and submit again";
     expect(stderr).toContain(`exercises/05-leader-election.ts is missing; ${found} (not graded`);
-    expect(missing.problem).toBe(`erin.zip/05-leader-election.ts is missing; ${found}; until then this exercise scores zero (a file is graded only under its exact name)`);
+    // Each file is named where it is in the zip (the exercise files' folder there), not as "erin.zip/06-fencing.ts".
+    expect(missing.problem).toBe(`erin/exercises/05-leader-election.ts is missing; ${found}; until then this exercise scores zero (a file is graded only under its exact name)`);
     expect(stub.tests.length).toBeGreaterThan(0);
     for (const t of stub.tests) {
-      expect(t.message).toMatch(/not implemented yet.*; 'erin\/exercises\/06-fencing copy\.ts' is there too, but only erin\.zip\/06-fencing\.ts is graded: move your work into it$/);
+      expect(t.message).toMatch(/not implemented yet.*; 'erin\/exercises\/06-fencing copy\.ts' is there too, but only erin\/exercises\/06-fencing\.ts is graded: move your work into it$/);
     }
+    // The report and its replay commands name the zip given.
+    expect(report.target).toBe("erin.zip");
   }, 200_000);
 });
 

@@ -11,13 +11,21 @@
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { collectSubmission, describeCollection, isExerciseFileName, lookAlikesByExercise, refusedByExercise, stageSubmission } from "./platforms/collect";
+import { plainName } from "./format/text";
 import { extractZip } from "./platforms/unzip";
 
 export interface OpenedTarget {
   /** The folder whose `NN-name.ts` files are graded. */
   dir: string;
+  /**
+   * How the graded files' folder is shown, when they were taken from one folder of an upload: a
+   * zip's by its path in the zip (`erin/exercises`), a repository's from here
+   * (`subs/bob/exercises`), so that each message names the file where it is. Absent for a plain
+   * folder, and when the files came from several folders or none.
+   */
+  display?: string;
   /** What was taken from an upload (a zip, a repository), for the person who asked; absent for a plain folder. */
   notes?: string;
   /**
@@ -64,8 +72,12 @@ export async function openTarget(path: string, shown: string, names: readonly st
     // that was zipped, where it can be renamed, and the words of a batch's or a platform's report
     // of the same zip. "submissions/alice.zip/exercises/06-fencing copy.ts" is no file to rename.
     const lookAlikes = lookAlikesByExercise(collected, zipped ? "" : `${prefix}/`);
+    // Names from the upload: shown as plain text, as the notes show them.
+    const folders = new Set([...collected.found.values()].map((file) => plainName(dirname(relative(upload, file)).split(sep).join("/"))));
+    const folder = folders.size === 1 ? [...folders][0] : ".";
     return {
       dir,
+      ...(folder === "." ? {} : { display: zipped ? folder : `${prefix}/${folder}` }),
       notes: `From ${prefix}: ${describeCollection(collected, upload)}`,
       lookAlikes,
       refused: refusedByExercise(collected, zipped ? "" : `${prefix}/`),

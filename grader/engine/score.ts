@@ -239,7 +239,7 @@ function describeError(error: SerializedError, ctx: ScoreContext): string {
 function studentFrame(stack: string, ctx: ScoreContext): string | undefined {
   for (const line of stack.split("\n")) {
     const m = /([^\s(]+\.ts):(\d+):(\d+)/.exec(line);
-    if (m && m[1].includes(ctx.stagePath)) return `${m[1].replace(ctx.stagePath, ctx.displayDir)}:${m[2]}:${m[3]}`;
+    if (m && m[1].includes(ctx.stagePath)) return `${m[1].replace(ctx.stagePath, () => ctx.displayDir)}:${m[2]}:${m[3]}`;
   }
   return undefined;
 }

@@ -196,7 +196,7 @@ function check(inputs: CompileInput[], overrides: TS.CompilerOptions, extraRoots
 }
 
 function formatDiagnostic(d: TS.Diagnostic, input: CompileInput, copies: Map<string, TestCopy>): string {
-  const message = ts.flattenDiagnosticMessageText(d.messageText, " ").replaceAll(input.stageDir, input.displayDir);
+  const message = ts.flattenDiagnosticMessageText(d.messageText, " ").replaceAll(input.stageDir, () => input.displayDir);
   if (!d.file || d.start === undefined) return `error TS${d.code}: ${message}`;
   const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
   const copy = copies.get(d.file.fileName);
