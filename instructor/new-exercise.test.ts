@@ -356,3 +356,26 @@ describe("a scaffolded router exercise in a copy of this project", () => {
     expect(run.status).toBe(0);
   }, 300_000);
 });
+
+// What validation reads from the files without running them (grader/static-checks.ts): a
+// committed check("05") output that no longer states the test file's public points, and a
+// meta.json whose hints are not 2 or 3 strings, each fail it, named with the file. The functions
+// have unit tests of their own (static-checks.test.ts); this is the wiring. Slow: one grading run.
+describe("validation of what a change leaves stale, in a copy of this project", () => {
+  const root = tempRoot();
+  const { make, validate, fill } = projectCopy(root, "05");
+
+  it("fails on a committed check() output whose points the test file no longer gives, and on invalid hints", () => {
+    make();
+    cpSync(join(ROOT, "notebooks"), join(root, "notebooks"), { recursive: true });
+    const first = '{ name: "promotes the alive follower with the highest received log position", points: ';
+    fill("grader/exercises/05-leader-election.test.ts", `${first}2,`, `${first}3,`);
+    fill("grader/exercises/05-leader-election.meta.json", /"hints": \[/, '"hints": ["only one"], "unused": [');
+    const run = validate();
+    expect(run.status, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/✘ a committed output of check\("05"\) is out of date: notebooks\/[\w-]+\.ipynb, cell \d+ \(.*\): .*Render it again: npm run notebooks:render -- notebooks\/[\w-]+\.ipynb/);
+    expect(run.stdout).toContain('05-leader-election.meta.json: "hints" must be 2 or 3 strings, each nearer the answer');
+    // The grading itself still ran: the solution still scores full marks.
+    expect(run.stdout).toMatch(/solutions\/05-leader-election\.ts scores full marks/);
+  }, 300_000);
+});
