@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import { consoleProgress } from "./batch-progress";
 import { BatchInputError, runBatch } from "./batch";
 import { runsAsScript } from "./project";
-import { isolation } from "./sandbox/launch";
+import { isolation, thisNodeEndOfLife } from "./sandbox/launch";
 
 export interface BatchArgs {
   submissionsDir: string;
@@ -86,6 +86,8 @@ export async function batchMain(argv: readonly string[]): Promise<number> {
   }
   const iso = isolation();
   if (!iso.network || !iso.processes) process.stderr.write(`warning: ${iso.summary}\n`);
+  const old = thisNodeEndOfLife();
+  if (old) process.stderr.write(`warning: ${old}.\n`);
   let summary: Awaited<ReturnType<typeof runBatch>>;
   try {
     summary = await runBatch({

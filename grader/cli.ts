@@ -19,7 +19,7 @@ import { FORMATS, formatReport, type Format } from "./format/index";
 import type { GradescopeVisibility } from "./format/gradescope";
 import { recordLatest } from "./latest";
 import { loadSecret, ROOT, runsAsScript } from "./project";
-import { isolation } from "./sandbox/launch";
+import { isolation, thisNodeEndOfLife } from "./sandbox/launch";
 import { printable } from "./format/text";
 import { openTarget } from "./target";
 
@@ -50,7 +50,8 @@ export async function main(argv: string[]): Promise<number> {
     return validateMain(argv.filter((a) => a !== "--validate"));
   }
   if (argv.includes("--isolation")) {
-    process.stdout.write(`${isolation().summary}\n`);
+    const old = thisNodeEndOfLife();
+    process.stdout.write(`${isolation().summary}\n${old ? `${old}.\n` : ""}`);
     return 0;
   }
   let values: ReturnType<typeof parse>;
@@ -114,6 +115,8 @@ export async function main(argv: string[]): Promise<number> {
   // Said on stderr, so that no report format changes: a sandbox without namespaces is weaker.
   const iso = isolation();
   if (!iso.network || !iso.processes) process.stderr.write(`warning: ${iso.summary}\n`);
+  const old = thisNodeEndOfLife();
+  if (old) process.stderr.write(`warning: ${old}.\n`);
   // The notebook's progress() shows the latest results of the student's own folder.
   if (code === 0 && resolve(target) === resolve(ROOT, "exercises")) recordLatest(ROOT, report);
   const text = formatReport(report, format, { hiddenVisibility: values["hidden-visibility"] as GradescopeVisibility | undefined });

@@ -50,7 +50,7 @@ export function studentReadme(releaseDir: string): string {
     "## Start",
     "",
     "You need Node.js 20 or newer on Debian or Ubuntu (other systems: see \"When an install step cannot run\"",
-    "below). In this folder:",
+    "below); 22, 24 or 26 is better, since 20 is past its end of life (2026-04-30). In this folder:",
     "",
     "```",
     "npm start",

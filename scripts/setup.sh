@@ -30,6 +30,16 @@ if ((node_major < 20)); then
   echo "       Install it from your package manager or https://nodejs.org, then run this again." >&2
   exit 1
 fi
+# Past its line's end of life (the dates grader/sandbox/launch.ts knows too), Node works here but
+# gets no security fixes: said once, and setup goes on.
+case $node_major in
+  20) node_eol=2026-04-30 ;; 21) node_eol=2024-06-01 ;; 22) node_eol=2027-04-30 ;; 23) node_eol=2025-06-01 ;;
+  24) node_eol=2028-04-30 ;; 25) node_eol=2026-06-01 ;; 26) node_eol=2029-04-30 ;; *) node_eol="" ;;
+esac
+if [[ -n $node_eol && $(date +%F) > $node_eol ]]; then
+  echo "setup: note: Node.js $(node --version) is past its end of life ($node_eol) and gets no security fixes;" >&2
+  echo "       everything here works on it, but Node.js 22, 24 or 26 is better (and what graders should use)." >&2
+fi
 
 # --- node_modules must be this project's own --------------------------------------------------
 # Notebooks import "replication-lab" through the link node_modules/replication-lab -> .., which

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -54,6 +54,24 @@ describe("setup.sh and start.sh", () => {
     // It stops before touching anything: the other checkout's link and this project stay as they were.
     expect(readlinkSync(path.join(other, "node_modules", "replication-lab"))).toBe("..");
     expect(existsSync(path.join(project, ".jupyter"))).toBe(false);
+  });
+
+  it("setup notes a Node past its line's end of life, once, and goes on", () => {
+    const { project } = projectBesideAnother();
+    // Stops right after the note, at a node_modules that leads nowhere; `node` and `date` are stand-ins.
+    symlinkSync(path.join(project, "gone"), path.join(project, "node_modules"));
+    const bin = path.join(project, "bin");
+    mkdirSync(bin);
+    const stub = (name: string, body: string) => writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    stub("node", 'case "$1" in -p) echo 20 ;; --version) echo v20.20.2 ;; *) exit 1 ;; esac');
+    const on = (day: string) => {
+      stub("date", `echo ${day}`);
+      return spawnSync("bash", [path.join(project, "scripts", "setup.sh")], { encoding: "utf8", input: "", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    };
+    const after = on("2026-12-05");
+    expect(after.stderr).toContain("setup: note: Node.js v20.20.2 is past its end of life (2026-04-30) and gets no security fixes;");
+    expect(after.stderr).toContain("setup: node_modules is a link to"); // it went on
+    expect(on("2026-04-30").stderr).not.toContain("end of life");
   });
 
   it("setup says so when node_modules is a link that leads nowhere", () => {

@@ -121,6 +121,38 @@ export function whyNoNamespaces(turnedOff: boolean, apparmor: boolean | undefine
   return "unshare is missing or not permitted here";
 }
 
+/**
+ * When each Node release line stops getting fixes (nodejs.org's release schedule; odd lines live
+ * six months). The sandbox is confined by Node's permission model, which gets security fixes
+ * only while its line does.
+ */
+const NODE_END_OF_LIFE: Record<number, string> = {
+  20: "2026-04-30",
+  21: "2024-06-01",
+  22: "2027-04-30",
+  23: "2025-06-01",
+  24: "2028-04-30",
+  25: "2026-06-01",
+  26: "2029-04-30",
+};
+
+/**
+ * A warning when the Node that grades (`version`, as `process.version`) is past its end of life
+ * on `today` (YYYY-MM-DD), or undefined: said beside the sandbox's limits, since the permission
+ * model that confines the sandbox then gets no more security fixes.
+ */
+export function nodeEndOfLife(version: string, today: string): string | undefined {
+  const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
+  const end = NODE_END_OF_LIFE[major];
+  if (end === undefined || today <= end) return undefined;
+  return `Node ${version} is past its end of life (${end}): it gets no more security fixes, those of the permission model that confines the sandbox included; grade with Node 22, 24 or 26`;
+}
+
+/** The warning of nodeEndOfLife for the Node running now, on today's date. */
+export function thisNodeEndOfLife(): string | undefined {
+  return nodeEndOfLife(process.version, new Date().toISOString().slice(0, 10));
+}
+
 /** Uses what another process of this grading call probed, instead of probing again. */
 export function useIsolation(known: Isolation): void {
   detected ??= known;
