@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import { consoleProgress } from "./batch-progress";
 import { BatchInputError, runBatch } from "./batch";
 import { runsAsScript } from "./project";
-import { isolation, thisNodeEndOfLife } from "./sandbox/launch";
+import { gradingWarnings } from "./sandbox/launch";
 
 export interface BatchArgs {
   submissionsDir: string;
@@ -84,10 +84,7 @@ export async function batchMain(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
-  const iso = isolation();
-  if (!iso.network || !iso.processes) process.stderr.write(`warning: ${iso.summary}\n`);
-  const old = thisNodeEndOfLife();
-  if (old) process.stderr.write(`warning: ${old}.\n`);
+  for (const warning of gradingWarnings()) process.stderr.write(`warning: ${warning}\n`);
   let summary: Awaited<ReturnType<typeof runBatch>>;
   try {
     summary = await runBatch({

@@ -19,7 +19,7 @@ import { FORMATS, formatReport, type Format } from "./format/index";
 import type { GradescopeVisibility } from "./format/gradescope";
 import { recordLatest } from "./latest";
 import { loadSecret, ROOT, runsAsScript } from "./project";
-import { isolation, thisNodeEndOfLife } from "./sandbox/launch";
+import { gradingWarnings, isolation, thisNodeEndOfLife } from "./sandbox/launch";
 import { printable } from "./format/text";
 import { openTarget } from "./target";
 
@@ -112,11 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     report = failedReport(exercises, target, why, publicOnly);
     code = 1;
   }
-  // Said on stderr, so that no report format changes: a sandbox without namespaces is weaker.
-  const iso = isolation();
-  if (!iso.network || !iso.processes) process.stderr.write(`warning: ${iso.summary}\n`);
-  const old = thisNodeEndOfLife();
-  if (old) process.stderr.write(`warning: ${old}.\n`);
+  for (const warning of gradingWarnings()) process.stderr.write(`warning: ${warning}\n`);
   // The notebook's progress() shows the latest results of the student's own folder.
   if (code === 0 && resolve(target) === resolve(ROOT, "exercises")) recordLatest(ROOT, report);
   const text = formatReport(report, format, { hiddenVisibility: values["hidden-visibility"] as GradescopeVisibility | undefined });

@@ -31,14 +31,18 @@ if ((node_major < 20)); then
   exit 1
 fi
 # Past its line's end of life (the dates grader/sandbox/launch.ts knows too), Node works here but
-# gets no security fixes: said once, and setup goes on.
-case $node_major in
-  20) node_eol=2026-04-30 ;; 21) node_eol=2024-06-01 ;; 22) node_eol=2027-04-30 ;; 23) node_eol=2025-06-01 ;;
-  24) node_eol=2028-04-30 ;; 25) node_eol=2026-06-01 ;; 26) node_eol=2029-04-30 ;; *) node_eol="" ;;
-esac
-if [[ -n $node_eol && $(date +%F) > $node_eol ]]; then
+# gets no security fixes: said once, with the long-term lines still supported, and setup goes on.
+today=$(date +%F)
+node_eol=""
+supported=""
+for entry in 20:2026-04-30 21:2024-06-01 22:2027-04-30 23:2025-06-01 24:2028-04-30 25:2026-06-01 26:2029-04-30; do
+  line=${entry%%:*} line_eol=${entry#*:}
+  [[ $line == "$node_major" ]] && node_eol=$line_eol
+  if ((line % 2 == 0)) && [[ ! $line_eol < $today ]]; then supported+="${supported:+, }$line"; fi
+done
+if [[ -n $node_eol && $today > $node_eol ]]; then
   echo "setup: note: Node.js $(node --version) is past its end of life ($node_eol) and gets no security fixes;" >&2
-  echo "       everything here works on it, but Node.js 22, 24 or 26 is better (and what graders should use)." >&2
+  echo "       everything here works on it, but a supported line (${supported:-see nodejs.org}) is better, and what graders should use." >&2
 fi
 
 # --- node_modules must be this project's own --------------------------------------------------

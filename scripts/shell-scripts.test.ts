@@ -70,6 +70,8 @@ describe("setup.sh and start.sh", () => {
     };
     const after = on("2026-12-05");
     expect(after.stderr).toContain("setup: note: Node.js v20.20.2 is past its end of life (2026-04-30) and gets no security fixes;");
+    expect(after.stderr).toContain("but a supported line (22, 24, 26) is better");
+    expect(on("2027-06-01").stderr).toContain("but a supported line (24, 26) is better");
     expect(after.stderr).toContain("setup: node_modules is a link to"); // it went on
     expect(on("2026-04-30").stderr).not.toContain("end of life");
   });

@@ -20,13 +20,35 @@ describe("nodeEndOfLife", () => {
     expect(nodeEndOfLife("v25.9.0", "2026-12-05")).toContain("(2026-06-01)");
     expect(nodeEndOfLife("v22.23.0", "2026-12-05")).toBeUndefined();
     expect(nodeEndOfLife("v24.22.0", "2026-12-05")).toBeUndefined();
-    expect(nodeEndOfLife("v22.23.0", "2027-05-01")).toContain("(2027-04-30)");
+    // What to use is read from the same dates: the long-term lines still supported that day.
+    expect(nodeEndOfLife("v22.23.0", "2027-05-01")).toMatch(/\(2027-04-30\).*grade with Node 24 or 26$/);
+    expect(nodeEndOfLife("v24.22.0", "2028-05-01")).toMatch(/grade with Node 26$/);
+    expect(nodeEndOfLife("v26.12.0", "2029-05-01")).toMatch(/grade with a supported Node line$/);
   });
 
   it("says nothing of a line it has no date for", () => {
     expect(nodeEndOfLife("v30.0.0", "2040-01-01")).toBeUndefined();
     expect(nodeEndOfLife("not a version", "2040-01-01")).toBeUndefined();
   });
+});
+
+describe("npm run grade's warnings", () => {
+  it("says on stderr that the sandbox has no namespaces (here: turned off), and that this Node is past its end of life when it is", () => {
+    const run = spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "grader/cli.ts"), "--only", "07", "--public", "--format", "json"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 180_000,
+      env: { ...process.env, RL_SANDBOX_NAMESPACES: "0", FORCE_COLOR: "0" },
+    });
+    const warnings = run.stderr.split("\n").filter((line) => line.startsWith("warning: "));
+    const old = thisNodeEndOfLife();
+    expect(warnings, run.stderr).toEqual([
+      expect.stringMatching(/^warning: Sandbox: .*NO network or PID isolation \(turned off with RL_SANDBOX_NAMESPACES=0\)/),
+      ...(old ? [`warning: ${old}.`] : []),
+    ]);
+    // The report itself is the same JSON as ever: the warnings are not in it.
+    expect(JSON.parse(run.stdout).exercises[0].id).toBe("07");
+  }, 200_000);
 });
 
 describe("npm run grade -- --isolation", () => {

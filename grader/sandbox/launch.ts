@@ -145,12 +145,25 @@ export function nodeEndOfLife(version: string, today: string): string | undefine
   const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
   const end = NODE_END_OF_LIFE[major];
   if (end === undefined || today <= end) return undefined;
-  return `Node ${version} is past its end of life (${end}): it gets no more security fixes, those of the permission model that confines the sandbox included; grade with Node 22, 24 or 26`;
+  // The long-term lines (even numbers) still supported on that day.
+  const supported = Object.entries(NODE_END_OF_LIFE).flatMap(([line, until]) => (Number(line) % 2 === 0 && until >= today ? [line] : []));
+  const use = supported.length === 0 ? "a supported Node line" : `Node ${supported.length === 1 ? supported[0] : `${supported.slice(0, -1).join(", ")} or ${supported.at(-1)}`}`;
+  return `Node ${version} is past its end of life (${end}): it gets no more security fixes, those of the permission model that confines the sandbox included; grade with ${use}`;
 }
 
 /** The warning of nodeEndOfLife for the Node running now, on today's date. */
 export function thisNodeEndOfLife(): string | undefined {
   return nodeEndOfLife(process.version, new Date().toISOString().slice(0, 10));
+}
+
+/**
+ * What a grading command says on stderr before it grades, so that no report format changes: a
+ * sandbox without namespaces, and a Node past its end of life, are weaker than the docs promise.
+ */
+export function gradingWarnings(): string[] {
+  const iso = isolation();
+  const old = thisNodeEndOfLife();
+  return [...(!iso.network || !iso.processes ? [iso.summary] : []), ...(old ? [`${old}.`] : [])];
 }
 
 /** Uses what another process of this grading call probed, instead of probing again. */
