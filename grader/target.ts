@@ -71,16 +71,17 @@ export async function openTarget(path: string, shown: string, names: readonly st
     // A zip's entry is named as the notes name it, by its path in the zip: the path in the folder
     // that was zipped, where it can be renamed, and the words of a batch's or a platform's report
     // of the same zip. "submissions/alice.zip/exercises/06-fencing copy.ts" is no file to rename.
-    const lookAlikes = lookAlikesByExercise(collected, zipped ? "" : `${prefix}/`);
+    // A folder's files are named by their path from here. The same for every name below.
+    const inUpload = zipped ? "" : `${prefix}/`;
     // Names from the upload: shown as plain text, as the notes show them.
     const folders = new Set([...collected.found.values()].map((file) => plainName(dirname(relative(upload, file)).split(sep).join("/"))));
     const folder = folders.size === 1 ? [...folders][0] : ".";
     return {
       dir,
-      ...(folder === "." ? {} : { display: zipped ? folder : `${prefix}/${folder}` }),
+      ...(folder === "." ? {} : { display: `${inUpload}${folder}` }),
       notes: `From ${prefix}: ${describeCollection(collected, upload)}`,
-      lookAlikes,
-      refused: refusedByExercise(collected, zipped ? "" : `${prefix}/`),
+      lookAlikes: lookAlikesByExercise(collected, inUpload),
+      refused: refusedByExercise(collected, inUpload),
       close: () => rmSync(work, { recursive: true, force: true }),
     };
   } catch (error) {
