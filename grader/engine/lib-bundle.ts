@@ -23,9 +23,10 @@ import { trace } from "./trace";
  * What is precompiled, sorted: lib/'s TypeScript (tests left out), the graded tests' side of the
  * grader (graded.ts, seeds.ts, student.ts, settings.ts and the sandbox client), the exercises'
  * support files (grader/exercises/*.ts but the tests), the search helpers they and the tests share
- * (grader/search/), and the type check's worker.
+ * (grader/search/), and the type check's worker. Every module they import is listed too: the
+ * build's name comes from these files' contents.
  */
-function sources(root: string): string[] {
+export function sources(root: string): string[] {
   const found: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
@@ -36,9 +37,9 @@ function sources(root: string): string[] {
   };
   walk(join(root, "lib"));
   found.push(
-    ...["client.ts", "spawn.ts", "wire.ts", "protocol.ts", "launch.ts", "permission.ts"].map((f) => join(root, "grader", "sandbox", f)),
-    ...["graded.ts", "seeds.ts", "student.ts", "settings.ts"].map((f) => join(root, "grader", f)),
-    ...["typecheck.ts", "typecheck-worker.ts", "declarations.ts", "build-cache.ts", "typescript.ts", "trace.ts"].map((f) => join(root, "grader", "engine", f)),
+    ...["client.ts", "spawn.ts", "wire.ts", "protocol.ts", "launch.ts", "permission.ts", "printed.ts"].map((f) => join(root, "grader", "sandbox", f)),
+    ...["graded.ts", "graded-defaults.ts", "seeds.ts", "student.ts", "settings.ts"].map((f) => join(root, "grader", f)),
+    ...["typecheck.ts", "typecheck-worker.ts", "declarations.ts", "build-cache.ts", "typescript.ts", "trace.ts", "esbuild-node.mjs", "proc-stat.ts"].map((f) => join(root, "grader", "engine", f)),
   );
   for (const folder of ["exercises", "search"]) {
     const dir = join(root, "grader", folder);

@@ -9,6 +9,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, test } from "vitest";
+import { sources } from "./lib-bundle";
 
 const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 
@@ -113,5 +114,20 @@ describe("the structure of the code base", () => {
       .filter(({ i }) => i.target?.startsWith("exercises/") && !i.typeOnly)
       .map(({ f, i }) => `${f} imports ${i.specifier}`);
     expect(offending).toEqual([]);
+  });
+
+  test("the precompiled modules' sources include every project file they import (the build is named by their contents)", () => {
+    const listed = new Set(sources(root).map((f) => relative(root, f)));
+    const missing = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      if (!listed.has(file)) missing.add(file);
+      for (const i of importsOf(file)) if (!i.typeOnly && i.target && !i.target.startsWith("node_modules/")) visit(i.target);
+    };
+    for (const file of listed) visit(file);
+    expect(listed.size).toBeGreaterThan(30);
+    expect([...missing]).toEqual([]);
   });
 });
