@@ -38,6 +38,8 @@ const CANARY = `canary-${process.pid}-b2e4c6d8`;
 const ATTACK = /^[ \t]*\/\/ attack \{\n[\s\S]*?^[ \t]*\/\/ \} attack\n/gm;
 const CALL_LIMIT_MS = 30 * 60_000;
 const TYPE_CHECK_LIMIT_MS = 10_000;
+/** The screen's limit per file, short here: the slow fixture needs ten times as much. */
+const SCREEN_LIMIT_MS = 300;
 
 interface Fixture {
   name: string;
@@ -125,7 +127,7 @@ beforeAll(async () => {
   const started = Date.now();
   const [withoutScreen, withScreen] = await Promise.all([
     gradeSubmissions(runtime, { ...options, screen: false }),
-    gradeSubmissions(fixtures.map((f) => ({ ...submission(`screened-${f.name}`, { [f.exercise]: f.text }), display: f.name })), options),
+    gradeSubmissions(fixtures.map((f) => ({ ...submission(`screened-${f.name}`, { [f.exercise]: f.text }), display: f.name })), { ...options, screenLimitMs: SCREEN_LIMIT_MS }),
   ]);
   elapsedMs = Date.now() - started;
   withoutScreen.forEach((r) => unscreened.set(r.target, r));
@@ -271,6 +273,8 @@ describe("with screening on, the screen refuses what it recognises, with the lin
     ["05-reads-secret", /imports "node:fs"[\s\S]*uses `process`/],
     ["05-imports-grader", /imports "\.\.\/solutions\/05-leader-election" \(the grader or its answers\)/],
     ["05-computed-names", /imports "node:child_process"/],
+    // esbuild fails on it too, meanwhile: the screen's reason comes first.
+    ["05-broken-and-reaching", /uses `process`/],
   ])("%s", (name, reason) => {
     const r = screened.get(name);
     expect(r?.score).toBe(0);
@@ -285,6 +289,15 @@ describe("with screening on, the screen refuses what it recognises, with the lin
     expect(r?.problem).toMatch(/^05-deep-nesting\/05-leader-election\.ts is nested too deeply to read \(.*\), so this exercise scores zero$/);
     // The rest of the same grading call was graded: every fixture has its report.
     expect(fixtures.filter((f) => !screened.has(f.name)).map((f) => f.name)).toEqual([]);
+    expect(screened.get("05-type-bomb")?.score).toBe(24);
+  });
+
+  test("a file that takes the screen's parser too long is refused alone, and says why", () => {
+    const r = screened.get("05-slow-to-parse");
+    expect(r?.score).toBe(0);
+    expect(r?.problem).toMatch(/^05-slow-to-parse\/05-leader-election\.ts took too long to read: screening it before it runs used more than 300 ms of CPU time \(.*\), so this exercise scores zero$/);
+    // Graded after it in the same call, by a new worker: the other fixtures have their own results.
+    expect(screened.get("05-syntax-error")?.problem).toMatch(/does not compile/);
     expect(screened.get("05-type-bomb")?.score).toBe(24);
   });
 

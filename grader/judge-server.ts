@@ -18,6 +18,7 @@ import { gradeSubmissions, type Warm } from "./engine/grade";
 import { libBundle } from "./engine/lib-bundle";
 import { failedReport } from "./engine/report";
 import { GradingRunner } from "./engine/run-vitest";
+import { Screener } from "./engine/screener";
 import { TypeChecker } from "./engine/type-checker";
 import { recordLatest } from "./latest";
 import { ROOT } from "./project";
@@ -30,7 +31,7 @@ type JudgeRequest = JudgeRequestBody & { id: number };
 const scratch = mkdtempSync(join(tmpdir(), "rl-judge-"));
 let warm: Promise<Warm> | undefined;
 
-/** The runner and type checker, made on first use and kept. */
+/** The runner, type checker and screener, made on first use and kept. */
 function warmUp(): Promise<Warm> {
   warm ??= (async () => {
     const bundle = await libBundle(ROOT);
@@ -38,7 +39,10 @@ function warmUp(): Promise<Warm> {
     const runner = await GradingRunner.create({ root: ROOT, cacheDir: join(scratch, "vite-cache"), maxWorkers: 2, libBundle: bundle, projects: ["p0"] });
     // The type check runs beside the tests at a lower priority: a check shows its result without
     // waiting for it (errors not ready in time come with the next check).
-    return { runner, projects: ["p0"], typeChecker: new TypeChecker(bundle, { lowPriority: true }) };
+    // The screen runs in this thread, without the limit of CPU time a grading call holds each file
+    // to: a worker of its own would cost the first check a second load of TypeScript, and here a
+    // file that takes the parser long costs only its own author's time.
+    return { runner, projects: ["p0"], typeChecker: new TypeChecker(bundle, { lowPriority: true }), screener: new Screener(undefined) };
   })();
   return warm;
 }

@@ -27,7 +27,8 @@ import { libBundle } from "./lib-bundle";
 import { roundScore, type GradeReport } from "./report";
 import { GradingRunner, type ModuleOutcome, type ProjectRun } from "./run-vitest";
 import { scoreExercise, type ExerciseOutcome } from "./score";
-import { screenSource, type ScreenFinding } from "./screen";
+import { LimitedWorker, tsWorkerScript } from "./limited-worker";
+import { Screener } from "./screener";
 import { trace } from "./trace";
 import { transpile, type TranspileJob } from "./transpile";
 import { TypeChecker } from "./type-checker";
@@ -90,6 +91,8 @@ export interface GradeOptions {
    * of all submissions together, and then, if that is stopped, of each submission alone.
    */
   typeCheckLimitMs?: number;
+  /** CPU time the screen may take over one file, ms (SCREEN_CPU_MS in screener.ts). */
+  screenLimitMs?: number;
   /** Rerun one case: the seed or the label given to `npm run replay`. */
   replay?: { seed?: number; label?: string; draw?: boolean };
   /** Run only the graded test of this exact name (the replay command's `--test`); the others are skipped. */
@@ -106,6 +109,8 @@ export interface Warm {
   /** The slot names the runner has; a call uses the first ones. */
   projects: string[];
   typeChecker: TypeChecker;
+  /** A kept screener; a call without one starts its own. */
+  screener?: Screener;
 }
 
 export const DEFAULTS = {
@@ -137,7 +142,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
   const keys = Object.fromEntries(options.exercises.map((e) => [e.id, hiddenSeedKey(secret, e.id)]));
   const redact = [secret, ...Object.values(keys)];
   const workDir = realpathSync(mkdtempSync(join(tmpdir(), "rl-grade-")));
-  const owned: { runner?: GradingRunner; typeChecker?: TypeChecker } = {};
+  const owned: { runner?: GradingRunner; tsWorker?: LimitedWorker } = {};
   let starting: Promise<GradingRunner> | undefined;
   try {
     const bundle = libBundle(options.root);
@@ -157,13 +162,19 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
       );
       starting.then((runner) => (owned.runner = runner)).catch(() => {});
     }
-    trace(`staging and screening ${submissions.length} submission(s)`);
+    trace(`staging ${submissions.length} submission(s)`);
     const staged = submissions.map((s, i) => stage(s, i, workDir, options));
-    trace("staged and screened");
-    await compile(options.root, staged);
-    trace("compiled");
+    // One worker thread runs TypeScript for this call: the screen first, then the type check (the
+    // notebook judge brings its own screener and type checker).
+    const script = tsWorkerScript(await bundle);
+    const wanted = { screen: options.screen !== false && !options.warm?.screener, typeCheck: options.typeCheck !== false && !options.warm?.typeChecker };
+    if (script && (wanted.screen || wanted.typeCheck)) (owned.tsWorker = new LimitedWorker(script)).start();
+    const screener = options.screen === false ? undefined : (options.warm?.screener ?? new Screener(owned.tsWorker));
+    // The screen and esbuild only read the files: they work side by side, and a file the screen
+    // refuses scores zero with the screen's reason whatever esbuild made of it.
+    await Promise.all([screener && screen(screener, staged, options.screenLimitMs, deadline - now()).then(() => trace("screened")), compile(options.root, staged).then(() => trace("compiled"))]);
 
-    const typeChecker = options.warm?.typeChecker ?? (options.typeCheck === false ? undefined : (owned.typeChecker = new TypeChecker(await bundle)));
+    const typeChecker = options.warm?.typeChecker ?? (options.typeCheck === false ? undefined : new TypeChecker(owned.tsWorker));
     const typeErrors = typeChecker ? typeCheck(typeChecker, options.root, staged, Math.max(1_000, Math.min(options.typeCheckLimitMs ?? 120_000, deadline - now())), deadline - now()) : Promise.resolve(staged.map(() => new Map<string, string[]>()));
     typeErrors.then(() => trace("type check done"), () => {});
 
@@ -230,7 +241,7 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
       };
     });
   } finally {
-    owned.typeChecker?.close();
+    owned.tsWorker?.close();
     await starting?.catch(() => undefined);
     await owned.runner?.close();
     rmSync(workDir, { recursive: true, force: true });
@@ -273,16 +284,7 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
       outcomes.set(e.name, { kind: "problem", message: `${shown} is over ${DEFAULTS.fileBytesMax} bytes; not graded` });
       continue;
     }
-    const staged = join(stageDir, `${e.name}.ts`);
-    copyFileSync(source, staged);
-    if (options.screen !== false) {
-      const findings = screened(staged, shown);
-      if (typeof findings === "string") outcomes.set(e.name, { kind: "problem", message: findings });
-      else if (findings.length > 0) {
-        const lines = findings.slice(0, 5).map((f) => `${shown}:${f.line}: ${f.reason}`);
-        outcomes.set(e.name, { kind: "problem", message: `rejected before running, so this exercise scores zero:\n${lines.join("\n")}` });
-      }
-    }
+    copyFileSync(source, join(stageDir, `${e.name}.ts`));
   }
   // Look-alikes of files that are there: named if the file turns out to be an untouched stub.
   const copies = new Map(exercises.filter((e) => !outcomes.has(e.name)).flatMap((e) => (alike.files.has(`${e.name}.ts`) ? [[e.name, alike.files.get(`${e.name}.ts`)!] as const] : [])));
@@ -290,18 +292,24 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
 }
 
 /**
- * The screen's findings on a staged file, or why it could not read the file: a file nested so
- * deeply that the parser runs out of stack scores zero for its own exercise, and nothing else.
+ * Screens every staged file not yet decided (screener.ts): a file the screen rejects, or cannot
+ * read (nested too deeply, or too slow to parse), scores zero for its own exercise, and nothing
+ * else, with the screen's reason (also when esbuild, which works meanwhile, failed on it too).
  */
-function screened(staged: string, shown: string): ScreenFinding[] | string {
-  try {
-    return screenSource(staged, readFileSync(staged, "utf8"));
-  } catch (error) {
-    if (error instanceof RangeError) {
-      return `${shown} is nested too deeply to read (an expression, type or statement hundreds of levels deep, or a chain of thousands of + or else-if, ran the parser out of stack), so this exercise scores zero`;
+async function screen(screener: Screener, staged: Staged[], limitMs: number | undefined, wallMs: number): Promise<void> {
+  const files = staged.flatMap((s) => s.exercises.filter((e) => !s.outcomes.has(e.name)).map((e) => ({ s, e, path: join(s.stageDir, `${e.name}.ts`), shown: `${s.display}/${e.name}.ts` })));
+  const results = await screener.screen(files, limitMs, wallMs);
+  files.forEach(({ s, e, shown }, i) => {
+    const findings = results[i];
+    if (typeof findings !== "string" && findings.length === 0) return;
+    // A refused file is not graded: a look-alike copy beside it is not news.
+    s.copies.delete(e.name);
+    if (typeof findings === "string") s.outcomes.set(e.name, { kind: "problem", message: findings });
+    else {
+      const lines = findings.slice(0, 5).map((f) => `${shown}:${f.line}: ${f.reason}`);
+      s.outcomes.set(e.name, { kind: "problem", message: `rejected before running, so this exercise scores zero:\n${lines.join("\n")}` });
     }
-    return `${shown} could not be read before running (${(error as Error).message}), so this exercise scores zero`;
-  }
+  });
 }
 
 /**
@@ -333,7 +341,10 @@ function exerciseLookAlikes(s: Submission, exercises: Exercise[], all: Exercise[
   return { files: new Map([...found].map(([name, files]) => [name, files.map((f) => `${s.display}/${f}`)])), again: "grade again" };
 }
 
-/** Compiles every staged exercise; a file that does not compile scores zero with esbuild's message. */
+/**
+ * Compiles every staged exercise not yet decided; a file that does not compile scores zero with
+ * esbuild's message, unless the screen (which runs meanwhile) refused it first.
+ */
 async function compile(root: string, staged: Staged[]): Promise<void> {
   const jobs: { job: TranspileJob; s: Staged; name: string }[] = [];
   for (const s of staged) {
@@ -345,7 +356,8 @@ async function compile(root: string, staged: Staged[]): Promise<void> {
   const failures = await transpile(root, jobs.map((j) => j.job));
   for (const { job, s, name } of jobs) {
     const errors = failures.get(job);
-    if (errors) s.outcomes.set(name, { kind: "problem", message: `does not compile, so this exercise scores zero:\n${errors.join("\n")}` });
+    // The screen, working beside the build, may have refused the file: its reason comes first.
+    if (errors && !s.outcomes.has(name)) s.outcomes.set(name, { kind: "problem", message: `does not compile, so this exercise scores zero:\n${errors.join("\n")}` });
   }
 }
 

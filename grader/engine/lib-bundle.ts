@@ -8,7 +8,7 @@
  * into plain ES modules, one output file per source file (with shared chunks, so every module
  * keeps one instance), and the test workers load those with Node's own loader (run-vitest.ts
  * redirects imports to them). Only the test files themselves are transformed by vitest. The type
- * check's worker (typecheck-worker.ts) is built here too.
+ * check's and the screen's worker (ts-worker.ts) is built here too.
  *
  * The output lives in node_modules/.cache/ (build-cache.ts), where the compiled code still finds
  * the project's packages. When it cannot be built (no esbuild), grading goes on without it, only
@@ -23,8 +23,8 @@ import { trace } from "./trace";
  * What is precompiled, sorted: lib/'s TypeScript (tests left out), the graded tests' side of the
  * grader (graded.ts, seeds.ts, student.ts, settings.ts and the sandbox client), the exercises'
  * support files (grader/exercises/*.ts but the tests), the search helpers they and the tests share
- * (grader/search/), and the type check's worker. Every module they import is listed too: the
- * build's name comes from these files' contents.
+ * (grader/search/), and TypeScript's worker (the screen and the type check). Every module they import
+ * is listed too: the build's name comes from these files' contents.
  */
 export function sources(root: string): string[] {
   const found: string[] = [];
@@ -39,7 +39,7 @@ export function sources(root: string): string[] {
   found.push(
     ...["client.ts", "spawn.ts", "wire.ts", "protocol.ts", "launch.ts", "permission.ts", "printed.ts"].map((f) => join(root, "grader", "sandbox", f)),
     ...["graded.ts", "graded-defaults.ts", "seeds.ts", "student.ts", "settings.ts"].map((f) => join(root, "grader", f)),
-    ...["typecheck.ts", "typecheck-worker.ts", "declarations.ts", "build-cache.ts", "typescript.ts", "trace.ts", "esbuild-node.mjs", "proc-stat.ts"].map((f) => join(root, "grader", "engine", f)),
+    ...["typecheck.ts", "ts-worker.ts", "declarations.ts", "build-cache.ts", "typescript.ts", "trace.ts", "esbuild-node.mjs", "proc-stat.ts", "limited-worker.ts", "screen.ts"].map((f) => join(root, "grader", "engine", f)),
   );
   for (const folder of ["exercises", "search"]) {
     const dir = join(root, "grader", folder);

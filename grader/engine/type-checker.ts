@@ -1,30 +1,14 @@
 /**
- * Runs the type check (typecheck.ts) in a worker thread when the precompiled modules exist
- * (lib-bundle.ts builds typecheck-worker.mjs), or in this thread otherwise. A checker can be kept
+ * Runs the type check (typecheck.ts) in TypeScript's worker thread when the precompiled modules
+ * exist (lib-bundle.ts builds ts-worker.mjs), or in this thread otherwise. A checker can be kept
  * for many checks (the notebook judge keeps one).
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
-import { procStat } from "./proc-stat";
+import { LimitedWorker, tsWorkerScript, WALL_FACTOR } from "./limited-worker";
 import { trace } from "./trace";
 import type { CompileInput } from "./typecheck";
-
-/** How often a check's CPU time is read, ms. */
-const TICK_MS = 250;
-
-/** A check may take this many times its CPU limit on the wall clock (the sandbox's rule too). */
-const WALL_FACTOR = 10;
-
-/** CPU time a thread of this process has used, ms (Linux; undefined elsewhere or once it has ended). */
-function threadCpuMs(tid: number): number | undefined {
-  return procStat(`self/task/${tid}`)?.cpuMs;
-}
-
-function duration(ms: number): string {
-  return ms >= 1_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms)} ms`;
-}
 
 /** Checks whose results are kept, by the contents they checked. */
 const RECENT_KEPT = 16;
@@ -43,47 +27,19 @@ function contentKey(inputs: CompileInput[]): string {
 }
 
 export class TypeChecker {
-  private worker: Worker | undefined;
-  /** The worker's thread id, once it has said it (Linux): its CPU time is what a check's limit counts. */
-  private tid: number | undefined;
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (r: Map<string, string[]>[]) => void; reject: (e: Error) => void }>();
-  private readonly script: string | undefined;
+  private readonly worker: LimitedWorker | undefined;
 
   /**
-   * `lowPriority`: the worker thread yields the CPU to everything else of this process (the
-   * notebook judge, which does not wait for the type check to show a result).
+   * `worker`: a worker to share (a grading call's, which screens the files first), or the folder
+   * of the precompiled modules, to start one of its own; without either, checks run in this
+   * thread. `lowPriority`, for a worker of its own: the worker thread yields the CPU to everything
+   * else of this process (the notebook judge, which does not wait for the type check to show a
+   * result).
    */
-  constructor(
-    libBundle: string | undefined,
-    private readonly options: { lowPriority?: boolean } = {},
-  ) {
-    const script = libBundle ? join(libBundle, "grader", "engine", "typecheck-worker.mjs") : undefined;
-    this.script = script && existsSync(script) ? script : undefined;
-    this.startWorker();
-  }
-
-  private startWorker(): void {
-    if (this.script) {
-      const worker = new Worker(this.script, { workerData: { lowPriority: this.options.lowPriority === true } });
-      this.worker = worker;
-      worker.unref();
-      this.tid = undefined;
-      worker.on("message", (m: { id: number; result?: [string, string[]][][]; error?: string; tid?: number }) => {
-        if (m.tid !== undefined) {
-          // A stopped worker's id, arriving late, is not the current worker's.
-          if (this.worker === worker) this.tid = m.tid;
-          return;
-        }
-        const w = this.waiting.get(m.id);
-        this.waiting.delete(m.id);
-        if (!w) return;
-        if (m.result) w.resolve(m.result.map((entries) => new Map(entries)));
-        else w.reject(new Error(m.error ?? "the type check failed"));
-      });
-      worker.on("error", (error) => this.failAll(error, worker));
-      worker.on("exit", (code) => this.failAll(new Error(`its worker stopped (exit code ${code})`), worker));
-    }
+  constructor(worker: LimitedWorker | string | undefined, options: { lowPriority?: boolean } = {}) {
+    const script = typeof worker === "string" ? tsWorkerScript(worker) : undefined;
+    this.worker = typeof worker === "object" ? worker : script ? new LimitedWorker(script, options) : undefined;
+    this.worker?.start();
   }
 
   /**
@@ -143,65 +99,23 @@ export class TypeChecker {
   }
 
   /**
-   * One check of `inputs` in the worker (started if need be): its result, or why it has none. It
-   * is stopped, with the worker, once the worker's thread has used `limitMs` of CPU time (a new
-   * worker's start included), or at `wallMs` on the wall clock (a machine so busy that the check
-   * never gets a core, or the grading call's time running out); where a thread's CPU time cannot
-   * be read (not Linux), at `limitMs` on the wall clock. Checkers that run in this thread (no
-   * precompiled worker) cannot be stopped and always give a result.
+   * One check of `inputs` in the worker (see LimitedWorker.ask for its limits): its result, or why
+   * it has none. Checkers that run in this thread (no precompiled worker) cannot be stopped and
+   * always give a result.
    */
   protected async attempt(inputs: CompileInput[], limitMs: number, wallMs: number): Promise<Map<string, string[]>[] | { stopped: string }> {
-    if (!this.worker) this.startWorker();
     if (!this.worker) {
       trace("type check in this thread (no precompiled worker)");
       const { typeErrorsMany } = await import("./typecheck");
       return typeErrorsMany(inputs);
     }
-    const worker = this.worker;
-    const id = this.nextId++;
-    const started = Date.now();
-    // A worker that has not said its thread id yet is still starting: its CPU time so far counts.
-    const cpuBefore = this.tid === undefined ? 0 : (threadCpuMs(this.tid) ?? 0);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const result = new Promise<Map<string, string[]>[]>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, inputs });
-    });
-    const overtime = new Promise<{ stopped: string }>((resolve) => {
-      const stop = (why: string) => {
-        this.waiting.delete(id);
-        if (this.worker === worker) this.close();
-        resolve({ stopped: why });
-      };
-      const tick = () => {
-        const wall = Date.now() - started;
-        const cpu = this.tid === undefined || this.worker !== worker ? undefined : threadCpuMs(this.tid);
-        const readable = cpu !== undefined || (this.tid === undefined && process.platform === "linux");
-        const cap = readable ? wallMs : Math.min(limitMs, wallMs);
-        if (cpu !== undefined && cpu - cpuBefore > limitMs) stop(`used more than ${duration(limitMs)} of CPU time and was stopped`);
-        else if (wall > cap) stop(`took longer than ${duration(cap)} and was stopped`);
-        else timer = setTimeout(tick, Math.min(TICK_MS, limitMs));
-      };
-      timer = setTimeout(tick, Math.min(TICK_MS, limitMs));
-    });
-    const failed = result.then(
-      (r) => r,
-      (error: Error) => ({ stopped: `failed: ${error.message}` }),
-    );
-    return Promise.race([failed, overtime]).finally(() => clearTimeout(timer));
+    const answer = await this.worker.ask<[string, string[]][][]>("check", inputs, limitMs, wallMs);
+    if ("result" in answer) return answer.result.map((entries) => new Map(entries));
+    return "stopped" in answer ? answer : { stopped: `failed: ${answer.error}` };
   }
 
   /** Stops the worker; checks still waiting for it fail (their submissions get a note). */
   close(): void {
-    const worker = this.worker;
-    if (worker) this.failAll(new Error("its worker was stopped"), worker);
-    void worker?.terminate();
-  }
-
-  private failAll(error: Error, worker: Worker): void {
-    if (this.worker !== worker) return;
-    for (const w of this.waiting.values()) w.reject(error);
-    this.waiting.clear();
-    this.worker = undefined;
+    this.worker?.close();
   }
 }

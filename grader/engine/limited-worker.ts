@@ -1,0 +1,201 @@
+/**
+ * A worker thread that answers requests, each held to a limit of CPU time: TypeScript's worker
+ * (ts-worker.ts), which screens a submission's files and type-checks them. TypeScript can be made
+ * to take minutes over a file a submission wrote; a request past its limit ends with its worker,
+ * and the next request starts a new one. A request's CPU time is the thread's, so one worker is
+ * asked one thing at a time.
+ *
+ * The worker's side is `serveRequests`: once its modules are loaded it says so, with its Linux
+ * thread id (the CPU time a request has used is read from /proc by it; elsewhere the limit is on
+ * the wall clock), then answers each request with its handler's result or the message of what it
+ * threw.
+ */
+import { existsSync } from "node:fs";
+import { setPriority } from "node:os";
+import { join } from "node:path";
+import { parentPort, Worker, workerData } from "node:worker_threads";
+import { procStat, threadId } from "./proc-stat";
+
+/** How often a request's CPU time is read, ms. */
+const TICK_MS = 250;
+
+/** A request may take this many times its CPU limit on the wall clock (the sandbox's rule too). */
+export const WALL_FACTOR = 10;
+
+/** CPU time a thread of this process has used, ms (Linux; undefined elsewhere or once it has ended). */
+function threadCpuMs(tid: number): number | undefined {
+  return procStat(`self/task/${tid}`)?.cpuMs;
+}
+
+function duration(ms: number): string {
+  return ms >= 1_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms)} ms`;
+}
+
+/** A request's answer: the handler's result, or why there is none (past its limit, or it threw). */
+export type Answer<R> = { result: R } | { stopped: string } | { error: string };
+
+interface Reply<R> {
+  id: number;
+  result?: R;
+  error?: string;
+  /** The worker has loaded its modules; `tid` is its thread id (Linux). */
+  ready?: true;
+  tid?: number;
+}
+
+/** The compiled TypeScript worker in a folder of precompiled modules (lib-bundle.ts), if it is there. */
+export function tsWorkerScript(libBundle: string | undefined): string | undefined {
+  const script = libBundle ? join(libBundle, "grader", "engine", "ts-worker.mjs") : undefined;
+  return script && existsSync(script) ? script : undefined;
+}
+
+export class LimitedWorker {
+  private worker: Worker | undefined;
+  /** The worker's thread id, once it has said it (Linux): its CPU time is what a request's limit counts. */
+  private tid: number | undefined;
+  /** Settled once the worker has loaded its modules, or has ended. */
+  private ready: Promise<void> = Promise.resolve();
+  private loaded = false;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (answer: Answer<unknown>) => void>();
+
+  /**
+   * `script`: the worker's compiled module (it calls `serveRequests`). `lowPriority`: the worker
+   * thread yields the CPU to everything else of this process (Linux).
+   */
+  constructor(
+    private readonly script: string,
+    private readonly options: { lowPriority?: boolean } = {},
+  ) {}
+
+  /** Starts the worker now (it loads its modules while the caller goes on), if it is not running. */
+  start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script, { workerData: { lowPriority: this.options.lowPriority === true } });
+    this.worker = worker;
+    worker.unref();
+    this.tid = undefined;
+    this.loaded = false;
+    let isReady!: () => void;
+    this.ready = new Promise<void>((resolve) => (isReady = resolve));
+    worker.on("message", (m: Reply<unknown>) => {
+      if (m.ready) {
+        // A stopped worker's id, arriving late, is not the current worker's.
+        if (this.worker === worker) {
+          this.tid = m.tid;
+          this.loaded = true;
+        }
+        isReady();
+        return;
+      }
+      const answer = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      answer?.(m.error !== undefined ? { error: m.error } : { result: m.result });
+    });
+    worker.on("error", (error) => this.failAll(error.message, worker));
+    worker.on("exit", (code) => {
+      isReady();
+      this.failAll(`its worker stopped (exit code ${code})`, worker);
+    });
+    return worker;
+  }
+
+  /**
+   * Asks the worker (started if need be). The request is stopped, with the worker, once the
+   * worker's thread has used `limitMs` of CPU time (a new worker's start included), or at `wallMs`
+   * on the wall clock (a machine so busy that the request never gets a core, or the caller's time
+   * running out); where a thread's CPU time cannot be read (not Linux), at `limitMs` on the wall
+   * clock. With `startWallMs`, a new worker's start is not counted: the request is sent once the
+   * worker has loaded its modules, which may take up to `startWallMs` (a limit shorter than a
+   * start would otherwise stop it).
+   */
+  async ask<R>(kind: string, request: unknown, limitMs: number, wallMs: number, options: { startWallMs?: number; tickMs?: number } = {}): Promise<Answer<R>> {
+    const tickMs = options.tickMs ?? TICK_MS;
+    const worker = this.worker ?? this.start();
+    const startWallMs = options.startWallMs;
+    if (startWallMs !== undefined) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = await Promise.race([this.ready.then(() => false), new Promise<boolean>((done) => (timer = setTimeout(done, Math.min(startWallMs, 2 ** 31 - 1), true)))]);
+      clearTimeout(timer);
+      if (late) {
+        if (this.worker === worker) this.close();
+        return { stopped: `could not start its worker within ${duration(startWallMs)}` };
+      }
+      if (this.worker !== worker) return { error: "its worker stopped before it was ready" };
+    }
+    const id = this.nextId++;
+    const started = Date.now();
+    // A worker that has not said it is ready is still starting: its CPU time so far counts.
+    const cpuBefore = this.tid === undefined ? 0 : (threadCpuMs(this.tid) ?? 0);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    return new Promise<Answer<R>>((resolve) => {
+      const settle = (answer: Answer<R>) => {
+        clearTimeout(timer);
+        this.waiting.delete(id);
+        resolve(answer);
+      };
+      const stop = (why: string) => {
+        this.waiting.delete(id);
+        if (this.worker === worker) this.close();
+        settle({ stopped: why });
+      };
+      const tick = () => {
+        const wall = Date.now() - started;
+        const cpu = this.tid === undefined || this.worker !== worker ? undefined : threadCpuMs(this.tid);
+        const readable = cpu !== undefined || (!this.loaded && process.platform === "linux");
+        const cap = readable ? wallMs : Math.min(limitMs, wallMs);
+        if (cpu !== undefined && cpu - cpuBefore > limitMs) stop(`used more than ${duration(limitMs)} of CPU time and was stopped`);
+        else if (wall > cap) stop(`took longer than ${duration(cap)} and was stopped`);
+        else timer = setTimeout(tick, Math.min(tickMs, limitMs));
+      };
+      this.waiting.set(id, settle as (answer: Answer<unknown>) => void);
+      timer = setTimeout(tick, Math.min(tickMs, limitMs));
+      worker.postMessage({ id, kind, request });
+    });
+  }
+
+  /** Stops the worker; requests still waiting for it end with an error. */
+  close(): void {
+    const worker = this.worker;
+    if (!worker) return;
+    this.failAll("its worker was stopped", worker);
+    void worker.terminate();
+  }
+
+  private failAll(message: string, worker: Worker): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const answer of waiting) answer({ error: message });
+  }
+}
+
+/**
+ * The worker's side: says this thread's id, lowers its priority if asked, then answers each
+ * request with the result of the handler of its kind (structured-cloned), or the message of what
+ * it threw.
+ */
+export function serveRequests(handlers: Record<string, (request: never) => unknown>): void {
+  const port = parentPort;
+  if (!port) throw new Error("serveRequests runs in a worker thread");
+  const tid = threadId();
+  port.postMessage({ ready: true, tid });
+  // On Linux a thread has a priority of its own, set through its thread id.
+  if (tid !== undefined && (workerData as { lowPriority?: boolean } | undefined)?.lowPriority) {
+    try {
+      setPriority(tid, 10);
+    } catch {
+      // not allowed: requests run at the usual priority
+    }
+  }
+  port.on("message", (message: { id: number; kind: string; request: unknown }) => {
+    try {
+      const handle = Object.hasOwn(handlers, message.kind) ? handlers[message.kind] : undefined;
+      if (!handle) throw new Error(`no handler for ${JSON.stringify(message.kind)} requests`);
+      port.postMessage({ id: message.id, result: handle(message.request as never) });
+    } catch (error) {
+      port.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+}

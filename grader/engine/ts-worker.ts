@@ -1,0 +1,33 @@
+/**
+ * The worker thread that runs TypeScript on a submission's files, each request held to a limit of
+ * CPU time (limited-worker.ts): the screen of one file (screen.ts, screener.ts) and the type check
+ * (typecheck.ts, type-checker.ts). It runs beside the graded tests instead of holding up the
+ * process that drives them. A grading call screens its files first and type-checks them after, in
+ * one worker, which loads TypeScript once. The worker keeps the library's parsed files between
+ * type checks: the notebook judge's second check of a file checks it in a fraction of the first
+ * one's time.
+ */
+import { readFileSync } from "node:fs";
+import { serveRequests } from "./limited-worker";
+import { procStat } from "./proc-stat";
+import { screenSource } from "./screen";
+import type { ScreenAnswer } from "./screener";
+import { trace, tracing } from "./trace";
+import { typeErrorsMany, type CompileInput } from "./typecheck";
+
+serveRequests({
+  screen(path: string): ScreenAnswer {
+    try {
+      return { findings: screenSource(path, readFileSync(path, "utf8")) };
+    } catch (error) {
+      // The parser recurses: nesting hundreds of levels deep runs it out of stack.
+      if (error instanceof RangeError) return { tooDeep: true };
+      throw error;
+    }
+  },
+  check(inputs: CompileInput[]): [string, string[]][][] {
+    const result = typeErrorsMany(inputs).map((errors) => [...errors]);
+    if (tracing()) trace(`type check of ${inputs.length} submission(s) done; its thread has used ${((procStat("thread-self")?.cpuMs ?? NaN) / 1000).toFixed(2)} CPU-s`);
+    return result;
+  },
+});
