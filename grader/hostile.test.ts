@@ -40,6 +40,8 @@ const CALL_LIMIT_MS = 30 * 60_000;
 const TYPE_CHECK_LIMIT_MS = 10_000;
 /** The screen's limit per file, short here: the slow fixture needs ten times as much. */
 const SCREEN_LIMIT_MS = 300;
+/** The compiler's limits, short here: the fixture slow to compile needs ten times as much. */
+const COMPILE_LIMIT_MS = { allMs: 3_000, aloneMs: 2_000 };
 
 interface Fixture {
   name: string;
@@ -123,7 +125,7 @@ beforeAll(async () => {
   // A generous limit for the whole call: a busy machine slows everything, and the point here is
   // that every fixture is stopped and graded, not how fast (bench:grader measures speed).
   // The type check's limit is short here so that the type bomb costs a test run seconds, not minutes.
-  const options = { root, exercises, secret: SECRET, timeoutMs: CALL_LIMIT_MS, typeCheckLimitMs: TYPE_CHECK_LIMIT_MS };
+  const options = { root, exercises, secret: SECRET, timeoutMs: CALL_LIMIT_MS, typeCheckLimitMs: TYPE_CHECK_LIMIT_MS, compileLimitMs: COMPILE_LIMIT_MS };
   const started = Date.now();
   const [withoutScreen, withScreen] = await Promise.all([
     gradeSubmissions(runtime, { ...options, screen: false }),
@@ -273,7 +275,7 @@ describe("with screening on, the screen refuses what it recognises, with the lin
     ["05-reads-secret", /imports "node:fs"[\s\S]*uses `process`/],
     ["05-imports-grader", /imports "\.\.\/solutions\/05-leader-election" \(the grader or its answers\)/],
     ["05-computed-names", /imports "node:child_process"/],
-    // esbuild fails on it too, meanwhile: the screen's reason comes first.
+    // esbuild would fail on it too: the screen's reason comes first.
     ["05-broken-and-reaching", /uses `process`/],
   ])("%s", (name, reason) => {
     const r = screened.get(name);
@@ -298,6 +300,15 @@ describe("with screening on, the screen refuses what it recognises, with the lin
     expect(r?.problem).toMatch(/^05-slow-to-parse\/05-leader-election\.ts took too long to read: screening it before it runs used more than 300 ms of CPU time \(.*\), so this exercise scores zero$/);
     // Graded after it in the same call, by a new worker: the other fixtures have their own results.
     expect(screened.get("05-syntax-error")?.problem).toMatch(/does not compile/);
+    expect(screened.get("05-type-bomb")?.score).toBe(24);
+  });
+
+  test("a file that takes esbuild too long is refused alone, with the screen on or off, and says why", () => {
+    const said = /^05-slow-to-compile\/05-leader-election\.ts could not be compiled in time: esbuild used more than 2 s of CPU time compiling it \(.*\), so this exercise scores zero$/;
+    expect(screened.get("05-slow-to-compile")?.problem).toMatch(said);
+    expect(exerciseOf("05-slow-to-compile", "05-leader-election")?.problem).toMatch(said);
+    // The rest of both calls compiled: the honest neighbour keeps its points.
+    expect(unscreened.get(HONEST)?.score).toBe(unscreened.get(HONEST)?.maxScore);
     expect(screened.get("05-type-bomb")?.score).toBe(24);
   });
 

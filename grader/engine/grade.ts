@@ -30,7 +30,8 @@ import { scoreExercise, type ExerciseOutcome } from "./score";
 import { LimitedWorker, tsWorkerScript } from "./limited-worker";
 import { Screener } from "./screener";
 import { trace } from "./trace";
-import { transpile, type TranspileJob } from "./transpile";
+import { compileLimited } from "./compiler";
+import type { TranspileJob } from "./transpile";
 import { TypeChecker } from "./type-checker";
 
 export interface Submission {
@@ -93,6 +94,8 @@ export interface GradeOptions {
   typeCheckLimitMs?: number;
   /** CPU time the screen may take over one file, ms (SCREEN_CPU_MS in screener.ts). */
   screenLimitMs?: number;
+  /** CPU time the build of all files may take, and of one file alone, ms (compiler.ts). */
+  compileLimitMs?: { allMs: number; aloneMs: number };
   /** Rerun one case: the seed or the label given to `npm run replay`. */
   replay?: { seed?: number; label?: string; draw?: boolean };
   /** Run only the graded test of this exact name (the replay command's `--test`); the others are skipped. */
@@ -164,15 +167,20 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
     }
     trace(`staging ${submissions.length} submission(s)`);
     const staged = submissions.map((s, i) => stage(s, i, workDir, options));
-    // One worker thread runs TypeScript for this call: the screen first, then the type check (the
-    // notebook judge brings its own screener and type checker).
+    // One worker thread reads the files for this call, each step held to a limit of CPU time: the
+    // screen, esbuild, then the type check. The notebook judge (a kept runner) brings its own
+    // screener and type checker, and compiles in this thread: there a slow file costs only its
+    // author's time.
     const script = tsWorkerScript(await bundle);
-    const wanted = { screen: options.screen !== false && !options.warm?.screener, typeCheck: options.typeCheck !== false && !options.warm?.typeChecker };
-    if (script && (wanted.screen || wanted.typeCheck)) (owned.tsWorker = new LimitedWorker(script)).start();
+    if (script && !options.warm) (owned.tsWorker = new LimitedWorker(script)).start();
     const screener = options.screen === false ? undefined : (options.warm?.screener ?? new Screener(owned.tsWorker));
-    // The screen and esbuild only read the files: they work side by side, and a file the screen
-    // refuses scores zero with the screen's reason whatever esbuild made of it.
-    await Promise.all([screener && screen(screener, staged, options.screenLimitMs, deadline - now()).then(() => trace("screened")), compile(options.root, staged).then(() => trace("compiled"))]);
+    // esbuild only gets the files the screen let through: its parser has no limit, and chains of
+    // comparisons tens of thousands long, which run TypeScript's parser out of stack at once (so the
+    // screen refuses them), take it minutes.
+    if (screener) await screen(screener, staged, options.screenLimitMs, deadline - now());
+    trace("screened");
+    await compile(options.root, staged, owned.tsWorker, deadline - now(), options.compileLimitMs);
+    trace("compiled");
 
     const typeChecker = options.warm?.typeChecker ?? (options.typeCheck === false ? undefined : new TypeChecker(owned.tsWorker));
     const typeErrors = typeChecker ? typeCheck(typeChecker, options.root, staged, Math.max(1_000, Math.min(options.typeCheckLimitMs ?? 120_000, deadline - now())), deadline - now()) : Promise.resolve(staged.map(() => new Map<string, string[]>()));
@@ -294,7 +302,7 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
 /**
  * Screens every staged file not yet decided (screener.ts): a file the screen rejects, or cannot
  * read (nested too deeply, or too slow to parse), scores zero for its own exercise, and nothing
- * else, with the screen's reason (also when esbuild, which works meanwhile, failed on it too).
+ * else.
  */
 async function screen(screener: Screener, staged: Staged[], limitMs: number | undefined, wallMs: number): Promise<void> {
   const files = staged.flatMap((s) => s.exercises.filter((e) => !s.outcomes.has(e.name)).map((e) => ({ s, e, path: join(s.stageDir, `${e.name}.ts`), shown: `${s.display}/${e.name}.ts` })));
@@ -341,11 +349,8 @@ function exerciseLookAlikes(s: Submission, exercises: Exercise[], all: Exercise[
   return { files: new Map([...found].map(([name, files]) => [name, files.map((f) => `${s.display}/${f}`)])), again: "grade again" };
 }
 
-/**
- * Compiles every staged exercise not yet decided; a file that does not compile scores zero with
- * esbuild's message, unless the screen (which runs meanwhile) refused it first.
- */
-async function compile(root: string, staged: Staged[]): Promise<void> {
+/** Compiles every staged exercise not yet decided; a file that does not compile scores zero with esbuild's message. */
+async function compile(root: string, staged: Staged[], worker: LimitedWorker | undefined, wallMs: number, limits?: { allMs: number; aloneMs: number }): Promise<void> {
   const jobs: { job: TranspileJob; s: Staged; name: string }[] = [];
   for (const s of staged) {
     for (const e of s.exercises) {
@@ -353,11 +358,14 @@ async function compile(root: string, staged: Staged[]): Promise<void> {
       jobs.push({ s, name: e.name, job: { source: join(s.stageDir, `${e.name}.ts`), out: join(s.buildDir, `${e.name}.mjs`), displayDir: s.display, stageDir: s.stageDir } });
     }
   }
-  const failures = await transpile(root, jobs.map((j) => j.job));
+  const failures = await compileLimited(worker, root, jobs.map((j) => j.job), wallMs, limits);
   for (const { job, s, name } of jobs) {
     const errors = failures.get(job);
-    // The screen, working beside the build, may have refused the file: its reason comes first.
-    if (errors && !s.outcomes.has(name)) s.outcomes.set(name, { kind: "problem", message: `does not compile, so this exercise scores zero:\n${errors.join("\n")}` });
+    if (!errors) continue;
+    const message = Array.isArray(errors)
+      ? `does not compile, so this exercise scores zero:\n${errors.join("\n")}`
+      : `${s.display}/${name}.ts could not be compiled in time: ${errors.tooSlow}, so this exercise scores zero`;
+    s.outcomes.set(name, { kind: "problem", message });
   }
 }
 

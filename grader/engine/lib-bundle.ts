@@ -39,7 +39,7 @@ export function sources(root: string): string[] {
   found.push(
     ...["client.ts", "spawn.ts", "wire.ts", "protocol.ts", "launch.ts", "permission.ts", "printed.ts"].map((f) => join(root, "grader", "sandbox", f)),
     ...["graded.ts", "graded-defaults.ts", "seeds.ts", "student.ts", "settings.ts"].map((f) => join(root, "grader", f)),
-    ...["typecheck.ts", "ts-worker.ts", "declarations.ts", "build-cache.ts", "typescript.ts", "trace.ts", "esbuild-node.mjs", "proc-stat.ts", "limited-worker.ts", "screen.ts"].map((f) => join(root, "grader", "engine", f)),
+    ...["typecheck.ts", "ts-worker.ts", "declarations.ts", "build-cache.ts", "typescript.ts", "trace.ts", "esbuild-node.mjs", "proc-stat.ts", "limited-worker.ts", "screen.ts", "transpile.ts"].map((f) => join(root, "grader", "engine", f)),
   );
   for (const folder of ["exercises", "search"]) {
     const dir = join(root, "grader", folder);

@@ -1,16 +1,17 @@
 /**
  * A worker thread that answers requests, each held to a limit of CPU time: TypeScript's worker
- * (ts-worker.ts), which screens a submission's files and type-checks them. TypeScript can be made
- * to take minutes over a file a submission wrote; a request past its limit ends with its worker,
- * and the next request starts a new one. A request's CPU time is the thread's, so one worker is
- * asked one thing at a time.
+ * (ts-worker.ts), which screens a submission's files, compiles them with esbuild and type-checks
+ * them. Both compilers can be made to take minutes over a file a submission wrote; a request past
+ * its limit ends with its worker (and the esbuild process the worker started), and the next
+ * request starts a new one. A request's CPU time is the thread's and its child processes', so one
+ * worker is asked one thing at a time.
  *
  * The worker's side is `serveRequests`: once its modules are loaded it says so, with its Linux
  * thread id (the CPU time a request has used is read from /proc by it; elsewhere the limit is on
  * the wall clock), then answers each request with its handler's result or the message of what it
  * threw.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { setPriority } from "node:os";
 import { join } from "node:path";
 import { parentPort, Worker, workerData } from "node:worker_threads";
@@ -22,9 +23,20 @@ const TICK_MS = 250;
 /** A request may take this many times its CPU limit on the wall clock (the sandbox's rule too). */
 export const WALL_FACTOR = 10;
 
-/** CPU time a thread of this process has used, ms (Linux; undefined elsewhere or once it has ended). */
+/**
+ * CPU time a thread of this process has used, with the processes it started that still run (the
+ * compiler's esbuild), ms (Linux; undefined elsewhere or once the thread has ended).
+ */
 function threadCpuMs(tid: number): number | undefined {
-  return procStat(`self/task/${tid}`)?.cpuMs;
+  const own = procStat(`self/task/${tid}`)?.cpuMs;
+  if (own === undefined) return undefined;
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/self/task/${tid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+  } catch {
+    // a kernel without the list: the thread's own time
+  }
+  return children.reduce((sum, pid) => sum + (procStat(pid)?.cpuMs ?? 0), own);
 }
 
 function duration(ms: number): string {
@@ -190,12 +202,14 @@ export function serveRequests(handlers: Record<string, (request: never) => unkno
     }
   }
   port.on("message", (message: { id: number; kind: string; request: unknown }) => {
+    const failed = (error: unknown) => port.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
     try {
       const handle = Object.hasOwn(handlers, message.kind) ? handlers[message.kind] : undefined;
       if (!handle) throw new Error(`no handler for ${JSON.stringify(message.kind)} requests`);
-      port.postMessage({ id: message.id, result: handle(message.request as never) });
+      // A handler may answer later (the compiler waits for esbuild).
+      Promise.resolve(handle(message.request as never)).then((result) => port.postMessage({ id: message.id, result }), failed);
     } catch (error) {
-      port.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
+      failed(error);
     }
   });
 }

@@ -1,11 +1,11 @@
 /**
- * The worker thread that runs TypeScript on a submission's files, each request held to a limit of
- * CPU time (limited-worker.ts): the screen of one file (screen.ts, screener.ts) and the type check
- * (typecheck.ts, type-checker.ts). It runs beside the graded tests instead of holding up the
- * process that drives them. A grading call screens its files first and type-checks them after, in
- * one worker, which loads TypeScript once. The worker keeps the library's parsed files between
- * type checks: the notebook judge's second check of a file checks it in a fraction of the first
- * one's time.
+ * The worker thread that reads a submission's files before they run, each request held to a limit
+ * of CPU time (limited-worker.ts): the screen of one file (screen.ts, screener.ts), their
+ * compilation with esbuild (transpile.ts, compiler.ts) and the type check (typecheck.ts,
+ * type-checker.ts), which runs beside the graded tests instead of holding up the process that
+ * drives them. A grading call asks one worker for all three in turn, so it loads TypeScript once.
+ * The worker keeps the library's parsed files between type checks: the notebook judge's second
+ * check of a file checks it in a fraction of the first one's time.
  */
 import { readFileSync } from "node:fs";
 import { serveRequests } from "./limited-worker";
@@ -13,6 +13,7 @@ import { procStat } from "./proc-stat";
 import { screenSource } from "./screen";
 import type { ScreenAnswer } from "./screener";
 import { trace, tracing } from "./trace";
+import { transpile, type TranspileJob } from "./transpile";
 import { typeErrorsMany, type CompileInput } from "./typecheck";
 
 serveRequests({
@@ -24,6 +25,11 @@ serveRequests({
       if (error instanceof RangeError) return { tooDeep: true };
       throw error;
     }
+  },
+  /** The failed jobs, by their place in `jobs`, with esbuild's messages. */
+  async compile({ root, jobs }: { root: string; jobs: TranspileJob[] }): Promise<[number, string[]][]> {
+    const failures = await transpile(root, jobs);
+    return jobs.flatMap((job, i) => (failures.has(job) ? [[i, failures.get(job)!] as [number, string[]]] : []));
   },
   check(inputs: CompileInput[]): [string, string[]][][] {
     const result = typeErrorsMany(inputs).map((errors) => [...errors]);

@@ -1,0 +1,50 @@
+/**
+ * Compiles a grading call's staged files (transpile.ts) in TypeScript's worker thread, where the
+ * build, esbuild's process included, is held to a limit of CPU time. esbuild's parser backtracks
+ * over TypeScript's ambiguous syntax: arrow functions with typed parameters nested a thousand deep
+ * (12 KB, which TypeScript's own parser reads in 0.07 s) took it 8.6 s, and the time grows with
+ * the square of the depth, so one file under the size limit could hold a grading call for an hour.
+ * A build past its limit is stopped (its worker, and with it esbuild's process, ends); each file is
+ * then compiled alone, with a limit of its own, and a file that cannot be compiled in that time
+ * scores zero with the reason. Without the precompiled worker, files are compiled in this thread,
+ * without a limit.
+ */
+import { LimitedWorker, WALL_FACTOR } from "./limited-worker";
+import { trace } from "./trace";
+import { transpile, type TranspileJob } from "./transpile";
+
+/** CPU time the build of a whole call may take: this much, and as much again per file per hundred. */
+export const COMPILE_CPU_MS = 10_000;
+
+/** CPU time one file's build alone may take; an exercise file's takes a few dozen milliseconds. */
+export const COMPILE_ALONE_CPU_MS = 5_000;
+
+/** Per failed job: esbuild's messages, or the sentence saying it could not be compiled in time. */
+export type CompileFailures = Map<TranspileJob, string[] | { tooSlow: string }>;
+
+export async function compileLimited(worker: LimitedWorker | undefined, root: string, jobs: TranspileJob[], wallMs: number, limits = { allMs: COMPILE_CPU_MS, aloneMs: COMPILE_ALONE_CPU_MS }): Promise<CompileFailures> {
+  if (!worker || jobs.length === 0) return transpile(root, jobs);
+  const ends = Date.now() + wallMs;
+  const ask = (list: TranspileJob[], limitMs: number) => {
+    const left = Math.max(1, ends - Date.now());
+    return worker.ask<[number, string[]][]>("compile", { root, jobs: list }, limitMs, Math.min(WALL_FACTOR * limitMs, left), { startWallMs: left });
+  };
+  const failures: CompileFailures = new Map();
+  const all = await ask(jobs, limits.allMs * (1 + jobs.length / 100));
+  if ("result" in all) {
+    for (const [i, messages] of all.result) failures.set(jobs[i], messages);
+    return failures;
+  }
+  trace(`the build of ${jobs.length} file(s) ${"stopped" in all ? all.stopped : `failed: ${all.error}`}: compiling each alone`);
+  for (const job of jobs) {
+    const one = await ask([job], limits.aloneMs);
+    if ("result" in one) {
+      if (one.result.length > 0) failures.set(job, one.result[0][1]);
+    } else if ("stopped" in one && !one.stopped.startsWith("could not start")) {
+      failures.set(job, { tooSlow: `esbuild ${one.stopped.replace(/ and was stopped$/, "")} compiling it (an exercise file takes it a few dozen milliseconds; arrow functions nested hundreds deep, or long chains of < comparisons, make its parser try each one both ways)` });
+    } else {
+      failures.set(job, { tooSlow: `it could not be compiled (${"stopped" in one ? one.stopped : one.error})` });
+    }
+  }
+  return failures;
+}
