@@ -9,7 +9,7 @@
  * scores zero with the reason. Without the precompiled worker, files are compiled in this thread,
  * without a limit.
  */
-import { LimitedWorker, WALL_FACTOR } from "./limited-worker";
+import type { LimitedWorker } from "./limited-worker";
 import { trace } from "./trace";
 import { transpile, type TranspileJob } from "./transpile";
 
@@ -19,16 +19,13 @@ export const COMPILE_CPU_MS = 10_000;
 /** CPU time one file's build alone may take; an exercise file's takes a few dozen milliseconds. */
 export const COMPILE_ALONE_CPU_MS = 5_000;
 
-/** Per failed job: esbuild's messages, or the sentence saying it could not be compiled in time. */
-export type CompileFailures = Map<TranspileJob, string[] | { tooSlow: string }>;
+/** Per failed job: esbuild's messages, or what kept it from compiling ("could not be compiled in time: …"). */
+export type CompileFailures = Map<TranspileJob, string[] | { notCompiled: string }>;
 
 export async function compileLimited(worker: LimitedWorker | undefined, root: string, jobs: TranspileJob[], wallMs: number, limits = { allMs: COMPILE_CPU_MS, aloneMs: COMPILE_ALONE_CPU_MS }): Promise<CompileFailures> {
   if (!worker || jobs.length === 0) return transpile(root, jobs);
-  const ends = Date.now() + wallMs;
-  const ask = (list: TranspileJob[], limitMs: number) => {
-    const left = Math.max(1, ends - Date.now());
-    return worker.ask<[number, string[]][]>("compile", { root, jobs: list }, limitMs, Math.min(WALL_FACTOR * limitMs, left), { startWallMs: left });
-  };
+  const endsAt = Date.now() + wallMs;
+  const ask = (list: TranspileJob[], limitMs: number) => worker.askWithin<[number, string[]][]>("compile", { root, jobs: list }, limitMs, endsAt);
   const failures: CompileFailures = new Map();
   const all = await ask(jobs, limits.allMs * (1 + jobs.length / 100));
   if ("result" in all) {
@@ -40,10 +37,10 @@ export async function compileLimited(worker: LimitedWorker | undefined, root: st
     const one = await ask([job], limits.aloneMs);
     if ("result" in one) {
       if (one.result.length > 0) failures.set(job, one.result[0][1]);
-    } else if ("stopped" in one && !one.stopped.startsWith("could not start")) {
-      failures.set(job, { tooSlow: `esbuild ${one.stopped.replace(/ and was stopped$/, "")} compiling it (an exercise file takes it a few dozen milliseconds; arrow functions nested hundreds deep, or long chains of < comparisons, make its parser try each one both ways)` });
+    } else if ("stopped" in one) {
+      failures.set(job, { notCompiled: `could not be compiled in time: esbuild ${one.stopped.replace(/ and was stopped$/, "")} compiling it (an exercise file takes it a few dozen milliseconds; arrow functions nested hundreds deep, or long chains of < comparisons, make its parser try each one both ways)` });
     } else {
-      failures.set(job, { tooSlow: `it could not be compiled (${"stopped" in one ? one.stopped : one.error})` });
+      failures.set(job, { notCompiled: `could not be compiled (${one.error})` });
     }
   }
   return failures;

@@ -364,7 +364,7 @@ async function compile(root: string, staged: Staged[], worker: LimitedWorker | u
     if (!errors) continue;
     const message = Array.isArray(errors)
       ? `does not compile, so this exercise scores zero:\n${errors.join("\n")}`
-      : `${s.display}/${name}.ts could not be compiled in time: ${errors.tooSlow}, so this exercise scores zero`;
+      : `${s.display}/${name}.ts ${errors.notCompiled}, so this exercise scores zero`;
     s.outcomes.set(name, { kind: "problem", message });
   }
 }

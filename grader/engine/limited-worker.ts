@@ -119,10 +119,9 @@ export class LimitedWorker {
    * running out); where a thread's CPU time cannot be read (not Linux), at `limitMs` on the wall
    * clock. With `startWallMs`, a new worker's start is not counted: the request is sent once the
    * worker has loaded its modules, which may take up to `startWallMs` (a limit shorter than a
-   * start would otherwise stop it).
+   * start would otherwise stop it); a worker not ready by then is an error.
    */
-  async ask<R>(kind: string, request: unknown, limitMs: number, wallMs: number, options: { startWallMs?: number; tickMs?: number } = {}): Promise<Answer<R>> {
-    const tickMs = options.tickMs ?? TICK_MS;
+  async ask<R>(kind: string, request: unknown, limitMs: number, wallMs: number, options: { startWallMs?: number } = {}): Promise<Answer<R>> {
     const worker = this.worker ?? this.start();
     const startWallMs = options.startWallMs;
     if (startWallMs !== undefined) {
@@ -131,7 +130,7 @@ export class LimitedWorker {
       clearTimeout(timer);
       if (late) {
         if (this.worker === worker) this.close();
-        return { stopped: `could not start its worker within ${duration(startWallMs)}` };
+        return { error: `its worker did not start within ${duration(startWallMs)}` };
       }
       if (this.worker !== worker) return { error: "its worker stopped before it was ready" };
     }
@@ -158,12 +157,22 @@ export class LimitedWorker {
         const cap = readable ? wallMs : Math.min(limitMs, wallMs);
         if (cpu !== undefined && cpu - cpuBefore > limitMs) stop(`used more than ${duration(limitMs)} of CPU time and was stopped`);
         else if (wall > cap) stop(`took longer than ${duration(cap)} and was stopped`);
-        else timer = setTimeout(tick, Math.min(tickMs, limitMs));
+        else timer = setTimeout(tick, Math.min(TICK_MS, limitMs));
       };
       this.waiting.set(id, settle as (answer: Answer<unknown>) => void);
-      timer = setTimeout(tick, Math.min(tickMs, limitMs));
+      timer = setTimeout(tick, Math.min(TICK_MS, limitMs));
       worker.postMessage({ id, kind, request });
     });
+  }
+
+  /**
+   * Asks the worker for something a submission's file decides the cost of (the screen of a file,
+   * a build): `limitMs` of CPU time, not counting a new worker's start, and ten times that on the
+   * wall clock, never past `endsAt` (a time from Date.now(): the grading call's end).
+   */
+  askWithin<R>(kind: string, request: unknown, limitMs: number, endsAt: number): Promise<Answer<R>> {
+    const left = Math.max(1, endsAt - Date.now());
+    return this.ask<R>(kind, request, limitMs, Math.min(WALL_FACTOR * limitMs, left), { startWallMs: left });
   }
 
   /** Stops the worker; requests still waiting for it end with an error. */

@@ -11,7 +11,7 @@
  * notebook judge keeps one that screens in its own thread (judge-server.ts says why).
  */
 import { readFileSync } from "node:fs";
-import { LimitedWorker, tsWorkerScript, WALL_FACTOR } from "./limited-worker";
+import { LimitedWorker, tsWorkerScript } from "./limited-worker";
 import { screenSource, type ScreenFinding } from "./screen";
 
 /**
@@ -49,21 +49,16 @@ export class Screener {
    * file; `wallMs` on the wall clock for all of them (the grading call's time left).
    */
   async screen(files: ScreenFile[], limitMs = SCREEN_CPU_MS, wallMs = Infinity): Promise<(ScreenFinding[] | string)[]> {
-    const ends = Date.now() + wallMs;
+    const endsAt = Date.now() + wallMs;
     const results: (ScreenFinding[] | string)[] = [];
     for (const file of files) {
       if (!this.worker) {
         results.push(inThisThread(file));
         continue;
       }
-      const left = Math.max(1, ends - Date.now());
-      const answer = await this.worker.ask<ScreenAnswer>("screen", file.path, limitMs, Math.min(WALL_FACTOR * limitMs, left), { startWallMs: left });
+      const answer = await this.worker.askWithin<ScreenAnswer>("screen", file.path, limitMs, endsAt);
       if ("result" in answer) results.push("findings" in answer.result ? answer.result.findings : tooDeep(file.shown));
       else if ("stopped" in answer) {
-        if (answer.stopped.startsWith("could not start")) {
-          results.push(couldNotRead(file.shown, `the screen ${answer.stopped}`));
-          continue;
-        }
         const why = answer.stopped.replace(/ and was stopped$/, "");
         results.push(`${file.shown} took too long to read: screening it before it runs ${why} (ordinary code takes a fraction of that; long chains of < comparisons make TypeScript's parser try each one both ways), so this exercise scores zero`);
       } else results.push(couldNotRead(file.shown, answer.error));
