@@ -38,7 +38,7 @@ export async function compileLimited(worker: LimitedWorker | undefined, root: st
     if ("result" in one) {
       if (one.result.length > 0) failures.set(job, one.result[0][1]);
     } else if ("stopped" in one) {
-      failures.set(job, { notCompiled: `could not be compiled in time: esbuild ${one.stopped.replace(/ and was stopped$/, "")} compiling it (an exercise file takes it a few dozen milliseconds; arrow functions nested hundreds deep, or long chains of < comparisons, make its parser try each one both ways)` });
+      failures.set(job, { notCompiled: `could not be compiled in time: esbuild ${one.stopped} compiling it (an exercise file takes it a few dozen milliseconds; arrow functions nested hundreds deep, or long chains of < comparisons, make its parser try each one both ways)` });
     } else {
       failures.set(job, { notCompiled: `could not be compiled (${one.error})` });
     }

@@ -43,7 +43,7 @@ function duration(ms: number): string {
   return ms >= 1_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms)} ms`;
 }
 
-/** A request's answer: the handler's result, or why there is none (past its limit, or it threw). */
+/** A request's answer: the handler's result, or why there is none (what limit it passed, or what it threw). */
 export type Answer<R> = { result: R } | { stopped: string } | { error: string };
 
 interface Reply<R> {
@@ -155,8 +155,8 @@ export class LimitedWorker {
         const cpu = this.tid === undefined || this.worker !== worker ? undefined : threadCpuMs(this.tid);
         const readable = cpu !== undefined || (!this.loaded && process.platform === "linux");
         const cap = readable ? wallMs : Math.min(limitMs, wallMs);
-        if (cpu !== undefined && cpu - cpuBefore > limitMs) stop(`used more than ${duration(limitMs)} of CPU time and was stopped`);
-        else if (wall > cap) stop(`took longer than ${duration(cap)} and was stopped`);
+        if (cpu !== undefined && cpu - cpuBefore > limitMs) stop(`used more than ${duration(limitMs)} of CPU time`);
+        else if (wall > cap) stop(`took longer than ${duration(cap)}`);
         else timer = setTimeout(tick, Math.min(TICK_MS, limitMs));
       };
       this.waiting.set(id, settle as (answer: Answer<unknown>) => void);

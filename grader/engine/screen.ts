@@ -8,12 +8,27 @@
  * sandbox process of its own whatever the screen says (sandbox/launch.ts), and the graded tests
  * judge only the plain data it answers with.
  */
+import { readFileSync } from "node:fs";
 import type * as TS from "typescript";
 import ts from "./typescript";
 
 export interface ScreenFinding {
   line: number;
   reason: string;
+}
+
+/** The screen's findings on a file, or that it is nested too deeply for the parser to read. */
+export type ScreenAnswer = { findings: ScreenFinding[] } | { tooDeep: true };
+
+/** Screens the file at `path` (screener.ts runs this in a worker, each file held to a limit of CPU time). */
+export function screenFile(path: string): ScreenAnswer {
+  try {
+    return { findings: screenSource(path, readFileSync(path, "utf8")) };
+  } catch (error) {
+    // The parser recurses: nesting hundreds of levels deep runs it out of stack.
+    if (error instanceof RangeError) return { tooDeep: true };
+    throw error;
+  }
 }
 
 /** Module specifiers exercise code may import: the library and sibling exercise files. */

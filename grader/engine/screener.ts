@@ -10,9 +10,8 @@
  * its worker with the type check, which comes after. A screener can be kept for many calls: the
  * notebook judge keeps one that screens in its own thread (judge-server.ts says why).
  */
-import { readFileSync } from "node:fs";
 import { LimitedWorker, tsWorkerScript } from "./limited-worker";
-import { screenSource, type ScreenFinding } from "./screen";
+import { screenFile, type ScreenAnswer, type ScreenFinding } from "./screen";
 
 /**
  * CPU time one file's screening may take: a file of 512 KB (the size limit) of ordinary code takes
@@ -20,8 +19,6 @@ import { screenSource, type ScreenFinding } from "./screen";
  */
 export const SCREEN_CPU_MS = 3_000;
 
-/** What the worker answers for one file. */
-export type ScreenAnswer = { findings: ScreenFinding[] } | { tooDeep: true };
 
 /** A file to screen, and its name as a report shows it. */
 export interface ScreenFile {
@@ -59,8 +56,7 @@ export class Screener {
       const answer = await this.worker.askWithin<ScreenAnswer>("screen", file.path, limitMs, endsAt);
       if ("result" in answer) results.push("findings" in answer.result ? answer.result.findings : tooDeep(file.shown));
       else if ("stopped" in answer) {
-        const why = answer.stopped.replace(/ and was stopped$/, "");
-        results.push(`${file.shown} took too long to read: screening it before it runs ${why} (ordinary code takes a fraction of that; long chains of < comparisons make TypeScript's parser try each one both ways), so this exercise scores zero`);
+        results.push(`${file.shown} took too long to read: screening it before it runs ${answer.stopped} (ordinary code takes a fraction of that; long chains of < comparisons make TypeScript's parser try each one both ways), so this exercise scores zero`);
       } else results.push(couldNotRead(file.shown, answer.error));
     }
     return results;
@@ -74,9 +70,10 @@ export class Screener {
 
 function inThisThread(file: ScreenFile): ScreenFinding[] | string {
   try {
-    return screenSource(file.path, readFileSync(file.path, "utf8"));
+    const answer = screenFile(file.path);
+    return "findings" in answer ? answer.findings : tooDeep(file.shown);
   } catch (error) {
-    return error instanceof RangeError ? tooDeep(file.shown) : couldNotRead(file.shown, (error as Error).message);
+    return couldNotRead(file.shown, (error as Error).message);
   }
 }
 

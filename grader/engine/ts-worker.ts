@@ -7,25 +7,15 @@
  * The worker keeps the library's parsed files between type checks: the notebook judge's second
  * check of a file checks it in a fraction of the first one's time.
  */
-import { readFileSync } from "node:fs";
 import { serveRequests } from "./limited-worker";
 import { procStat } from "./proc-stat";
-import { screenSource } from "./screen";
-import type { ScreenAnswer } from "./screener";
+import { screenFile } from "./screen";
 import { trace, tracing } from "./trace";
 import { transpile, type TranspileJob } from "./transpile";
 import { typeErrorsMany, type CompileInput } from "./typecheck";
 
 serveRequests({
-  screen(path: string): ScreenAnswer {
-    try {
-      return { findings: screenSource(path, readFileSync(path, "utf8")) };
-    } catch (error) {
-      // The parser recurses: nesting hundreds of levels deep runs it out of stack.
-      if (error instanceof RangeError) return { tooDeep: true };
-      throw error;
-    }
-  },
+  screen: screenFile,
   /** The failed jobs, by their place in `jobs`, with esbuild's messages. */
   async compile({ root, jobs }: { root: string; jobs: TranspileJob[] }): Promise<[number, string[]][]> {
     const failures = await transpile(root, jobs);

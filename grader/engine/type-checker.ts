@@ -111,7 +111,7 @@ export class TypeChecker {
     }
     const answer = await this.worker.ask<[string, string[]][][]>("check", inputs, limitMs, wallMs);
     if ("result" in answer) return answer.result.map((entries) => new Map(entries));
-    return "stopped" in answer ? answer : { stopped: `failed: ${answer.error}` };
+    return "stopped" in answer ? { stopped: `${answer.stopped} and was stopped` } : { stopped: `failed: ${answer.error}` };
   }
 
   /** Stops the worker; checks still waiting for it fail (their submissions get a note). */
