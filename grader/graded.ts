@@ -497,7 +497,10 @@ function exerciseIdOf(filepath: string): string {
   return /^(\d{2})-/.exec(base)?.[1] ?? base;
 }
 
-function describeError(error: unknown): { name: string; message: string } {
+function describeError(error: unknown): NonNullable<CaseRecord["error"]> {
+  // Only the grader's own errors say that the code was stopped: a student's error may carry any name.
+  if (error instanceof CaseTimeout) return { name: error.name, message: error.message, stopped: "timeout" };
+  if (error instanceof SandboxFailure) return { name: error.name, message: error.message, stopped: "sandbox" };
   if (error instanceof StudentError) {
     const at = studentFrame(error);
     return { name: error.name, message: at ? `${error.message} (at ${at})` : error.message };

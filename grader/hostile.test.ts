@@ -186,6 +186,14 @@ describe("what the hostile corpus must not get, besides points", () => {
     expect(JSON.stringify(kept)).not.toContain("LEAK");
   });
 
+  test("an error named like the grader's own shows nothing of the hidden case it was thrown in", () => {
+    const named = exerciseOf("05-names-its-error", "05-leader-election")!;
+    expect(named).toBeDefined();
+    for (const r of [...unscreened.values()]) expect(JSON.stringify(r)).not.toContain("NAMES-ITS-ERROR");
+    const large = named.tests.find((t) => /large clusters/.test(t.name))!;
+    expect(large.message).toMatch(/^0 of 10 hidden cases passed \(hidden cases show no details; the public tests check the same rules\)$/);
+  });
+
   test("no file is written", () => {
     expect(existsSync(FORGED)).toBe(false);
     expect(existsSync(WRITTEN)).toBe(false);

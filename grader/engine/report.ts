@@ -16,7 +16,12 @@ export interface CaseResult {
   involved?: unknown;
   got?: unknown;
   want?: unknown;
-  error?: { name: string; message: string };
+  /**
+   * What the case threw. `stopped` is set by the grader alone, never from a name: the case ran
+   * out of time ("timeout") or the exercise's process stopped answering or could not load
+   * ("sandbox"). The name and message of an error the student's code threw are the student's.
+   */
+  error?: { name: string; message: string; stopped?: "timeout" | "sandbox" };
   /** Values the check recorded, e.g. the followers of the case. */
   recorded?: Record<string, unknown>;
   /** Replaying a seed: this case is one of the test's own (the seed came from this test). */

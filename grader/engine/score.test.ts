@@ -30,13 +30,13 @@ function oneTestExercise(name: string, test: Exercise["tests"][number]): Exercis
 }
 
 /** The message `scoreExercise` gives the one test of `exercise` when it failed with `meta`. */
-function messageFor(exercise: Exercise, meta: NonNullable<TestEvent["meta"]>): string {
+function messageFor(exercise: Exercise, meta: NonNullable<TestEvent["meta"]>, errorName = "GradedFailure"): string {
   const name = exercise.tests[0].name;
   const failed = meta.total - meta.passed;
   const event: TestEvent = {
     name,
     state: "failed",
-    errors: [{ name: "GradedFailure", message: `${failed} of ${meta.total} cases failed`, stack: "" }],
+    errors: [{ name: errorName, message: `${failed} of ${meta.total} cases failed`, stack: "" }],
     durationMs: 1,
     meta,
   };
@@ -54,7 +54,7 @@ describe("a hidden case that stopped the code", () => {
       passed: 9,
       total: 10,
       fraction: 0.9,
-      failures: [{ case: "seed 4242", seed: 4242, ok: false, error: { name: "SandboxFailure", message } }],
+      failures: [{ case: "seed 4242", seed: 4242, ok: false, error: { name: "SandboxFailure", message, stopped: "sandbox" } }],
     });
 
   it("says so in the grader's words, without the exit code or signal the code chose", () => {
@@ -79,10 +79,50 @@ describe("a public test whose code stopped in a case", () => {
       fraction: 0.2,
       skipped: 7,
       failures: [
-        { case: "seed 3", seed: 3, ok: false, error: { name: "CaseTimeout", message: "ran out of time" } },
+        { case: "seed 3", seed: 3, ok: false, error: { name: "CaseTimeout", message: "ran out of time", stopped: "timeout" } },
         { case: "seed 4", seed: 4, ok: false, rule: "not run", details: "skipped: seed 3 did not finish" },
       ],
     });
     expect(message.split("\n")[0]).toBe("8 of 10 cases failed (7 of them not run: an earlier case stopped the code).");
+  });
+});
+
+describe("a hidden test, whatever the student's code threw", () => {
+  // The code sees the hidden inputs while it runs: any text it chooses (an error's name or message,
+  // a stub's message, a note) could carry them into the feedback. Only the grader's words show.
+  const exercise = oneTestExercise("05-leader-election", { name: "hidden clusters", points: 2, visibility: "hidden" });
+  const cluster = "M/1/4/1001/1001/2,E/1/5/1002/998/3";
+
+  it("does not take an error named like the grader's own for the grader's", () => {
+    for (const name of ["SandboxFailure", "CaseTimeout"]) {
+      const message = messageFor(exercise, { passed: 9, total: 10, fraction: 0.9, failures: [{ case: "seed 4242", seed: 4242, ok: false, error: { name, message: `LEAKED ${cluster}` } }] });
+      expect(message).toBe("9 of 10 hidden cases passed (hidden cases show no details; the public tests check the same rules)");
+    }
+  });
+
+  it("shows no name the code chose when the test itself threw", () => {
+    const meta = { passed: 3, total: 3, fraction: 1, failures: [] };
+    expect(messageFor(exercise, meta, `Leak_${cluster}`)).toBe("failed after its cases passed (an error; hidden cases show no details)");
+    expect(messageFor(exercise, meta, "AssertionError")).toBe("failed after its cases passed (AssertionError; hidden cases show no details)");
+    const none = { passed: 0, total: 0, fraction: 0, failures: [{ case: "the test", ok: false }] };
+    expect(messageFor(exercise, none, `Leak_${cluster}`)).toBe("failed on hidden cases (an error; hidden cases show no details)");
+  });
+
+  it("says in its own words that the function is not written yet", () => {
+    const message = messageFor(exercise, {
+      passed: 0,
+      total: 10,
+      fraction: 0,
+      notImplemented: `05: not implemented yet ${cluster}`,
+      failures: [{ case: "seed 1", seed: 1, ok: false, error: { name: "NotImplementedError", message: `05: not implemented yet ${cluster}` } }],
+    });
+    expect(message).toBe("not implemented yet: the function still throws NotImplementedError (the public tests show its message)");
+  });
+
+  it("leaves out its notes for a human grader, which could be written from hidden inputs", () => {
+    const message = messageFor(exercise, { passed: 10, total: 10, fraction: 1, failures: [], notes: [{ label: "why", text: cluster }] });
+    expect(message).not.toContain(cluster);
+    const visible = oneTestExercise("05-leader-election", { name: "public clusters", points: 2, visibility: "public" });
+    expect(messageFor(visible, { passed: 9, total: 10, fraction: 0.9, failures: [], notes: [{ label: "why", text: "because" }] })).toContain("- why: because");
   });
 });

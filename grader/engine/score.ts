@@ -50,13 +50,19 @@ export interface ScoreContext {
   copies?: string[];
 }
 
+/**
+ * Names a hidden test's failure may show: the grader's own. Any other name came from student code,
+ * which chose it while it saw the hidden inputs.
+ */
+const GRADER_ERRORS = new Set(["AssertionError"]);
+
 /** The exercise's file could not be loaded in its sandbox: every case of every test failed with this. */
 function loadFailure(tests: ManifestTest[], outcome: ExerciseOutcome): string | undefined {
   if (outcome.kind !== "ran" || tests.length === 0) return undefined;
   const firsts = tests.map((t) => outcome.tests.get(t.name)?.meta?.failures[0]?.error);
   const message = firsts[0]?.message;
   const isLoad = (m: string | undefined) => m !== undefined && /^(the exercise failed to load|loading the exercise never finished)/.test(m);
-  return isLoad(message) && firsts.every((e) => e?.name === "SandboxFailure" && e.message === message) ? message : undefined;
+  return isLoad(message) && firsts.every((e) => e?.stopped === "sandbox" && e.message === message) ? message : undefined;
 }
 
 export function scoreExercise(exercise: Exercise, tests: ManifestTest[], outcome: ExerciseOutcome, ctx: ScoreContext): ExerciseReport {
@@ -100,7 +106,9 @@ function cleanPrinted(printed: Printed, ctx: ScoreContext): Printed {
 function scoreTest(exercise: Exercise, t: ManifestTest, outcome: ExerciseOutcome, ctx: ScoreContext): TestReport {
   const report = scoreTestOutcome(exercise, t, outcome, ctx);
   // Notes for a human grader (a student's written reasons) travel with the result, scored or not.
-  const notes = outcome.kind === "problem" ? undefined : outcome.tests.get(t.name)?.meta?.notes;
+  // A hidden test's notes are shown only with its details (revealHidden): they could be written from hidden inputs.
+  const hidden = t.visibility === "hidden" && !ctx.revealHidden;
+  const notes = outcome.kind === "problem" || hidden ? undefined : outcome.tests.get(t.name)?.meta?.notes;
   if (notes && notes.length > 0) {
     report.message = `${report.message}\nFor the human grader:\n${notes.map((n) => `- ${n.label}: ${n.text}`).join("\n")}`;
   }
@@ -137,22 +145,27 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
   const error = event.errors[0];
   if (meta?.notImplemented) {
     const copies = ctx.copies?.length ? `; ${ctx.copies.slice(0, 3).map((f) => `'${f}'`).join(", ")} ${ctx.copies.length === 1 ? "is" : "are"} there too, but only ${ctx.file} is graded: move your work into it` : "";
-    return { ...base, status, score, message: clean(meta.notImplemented + copies, ctx), notImplemented: true, ...(cases ? { cases } : {}) };
+    // The stub's message is text in the student's file, thrown where it saw the inputs: a hidden
+    // test says in its own words that the function still throws.
+    const said = hidden ? "not implemented yet: the function still throws NotImplementedError (the public tests show its message)" : meta.notImplemented;
+    return { ...base, status, score, message: clean(said + copies, ctx), notImplemented: true, ...(cases ? { cases } : {}) };
   }
   if (error && error.name === "TestTimeoutError") {
     return { ...base, status, score, message: `took longer than its ${t.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms limit (a promise that never settles, or a very slow loop?)` };
   }
   if (meta && meta.failures.length === 0) {
     // Every case passed, yet the test failed: something else broke it (a hook, a patched built-in).
-    return { ...base, status: "failed", score: 0, message: error ? describeError(error, ctx) : "failed after its cases passed" };
+    const why = !error ? "failed after its cases passed" : hidden ? `failed after its cases passed (${GRADER_ERRORS.has(error.name) ? error.name : "an error"}; hidden cases show no details)` : describeError(error, ctx);
+    return { ...base, status: "failed", score: 0, message: why };
   }
   if (hidden) {
     // What stopped the student's code (out of time, out of memory) is the grader's own wording
     // and says nothing about the hidden inputs; everything else about a hidden case stays hidden.
-    const stopped = meta?.failures.find((f) => f.error && (f.error.name === "CaseTimeout" || f.error.name === "SandboxFailure"))?.error?.message;
+    // Told apart by the grader's mark, never by the error's name, which student code chooses.
+    const stopped = meta?.failures.find((f) => f.error?.stopped !== undefined)?.error?.message;
     const message = cases
       ? `${cases.passed} of ${cases.total} hidden cases passed (hidden cases show no details; the public tests check the same rules)${stopped ? `. In a hidden case, ${hiddenStop(stopped)}` : ""}`
-      : `failed on hidden cases (${error?.name ?? "error"}; hidden cases show no details)`;
+      : `failed on hidden cases (${error && GRADER_ERRORS.has(error.name) ? error.name : "an error"}; hidden cases show no details)`;
     return { ...base, status, score, message, ...(cases ? { cases } : {}) };
   }
   if (meta && meta.failures.length > 0 && !(meta.failures[0].case === "the test" && meta.total === 1)) {
