@@ -10,11 +10,12 @@
  * is the scorer. The batch runs chunks in separate processes so that a chunk whose grading dies
  * costs only its own submissions, which are then graded one by one.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { loadSecret, ROOT, runsAsScript } from "./project";
 import { loadExercises } from "./engine/exercises";
 import { gradeSubmissions } from "./engine/grade";
 import type { GradeReport } from "./engine/report";
+import { writeWhole } from "./write-whole";
 
 export interface ChunkJob {
   /**
@@ -52,7 +53,7 @@ export async function gradeChunk(job: ChunkJob): Promise<ChunkResult[]> {
 /** Entry point (see engine/launch.mjs): grades the chunk of the job file argv[0], writes its results, returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const job = JSON.parse(readFileSync(argv[0], "utf8")) as ChunkJob;
-  writeFileSync(job.out, JSON.stringify(await gradeChunk(job)));
+  writeWhole(job.out, JSON.stringify(await gradeChunk(job)));
   return 0;
 }
 

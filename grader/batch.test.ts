@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -143,6 +144,28 @@ describe("runBatch", () => {
     expect(mallory.error).toMatch(/^grading took longer than 3 s and was stopped/);
     expect(summary.wallMs).toBeLessThan(30_000);
     expect(trent.score).toBe(10);
+  });
+
+  it("writes a report over a socket planted at its path, and a report it cannot write costs only its own row", async () => {
+    const subs = join(work, "planted");
+    write(join(subs, "alice/01-alpha.ts"), "full");
+    write(join(subs, "bob/01-alpha.ts"), "half");
+    write(join(subs, "carol/01-alpha.ts"), "full");
+    const reportsDir = join(work, "planted-reports");
+    mkdirSync(join(reportsDir, "bob.json"), { recursive: true }); // nothing can be renamed over a folder
+    const socket = createServer();
+    await new Promise<void>((done) => socket.listen(join(reportsDir, "alice.json"), done));
+    try {
+      const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "planted.csv"), reportsDir, graderRoot: grader, chunkSize: 1 });
+      const csv = readFileSync(join(work, "planted.csv"), "utf8").trim().split("\r\n");
+      expect(csv[1]).toBe("alice,10,20,10,0,");
+      expect(csv[2]).toMatch(/^bob,0,20,0,0,"graded, but its report could not be written to .*bob\.json \(EISDIR\): grade it again"$/);
+      expect(csv[3]).toBe("carol,10,20,10,0,");
+      expect(JSON.parse(readFileSync(join(reportsDir, "alice.json"), "utf8")).score).toBe(10);
+      expect(summary.outcomes.map((o) => o.id)).toEqual(["alice", "bob", "carol"]);
+    } finally {
+      socket.close();
+    }
   });
 
   it("turns a report that is not JSON into an error row instead of crashing", async () => {

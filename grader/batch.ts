@@ -20,6 +20,7 @@ import { emptySubmissionReason, writeGradebook, type GradebookRow } from "./grad
 import { ROOT } from "./project";
 import type { BatchProgress } from "./batch-progress";
 import type { ChunkJob, ChunkResult } from "./batch-worker";
+import { writeWhole } from "./write-whole";
 
 export interface BatchOptions {
   /** Folder holding one sub-folder or .zip per submission. */
@@ -310,18 +311,29 @@ async function gradeAlone(p: Prepared, ctx: Context): Promise<void> {
 }
 
 function reportOutcome(p: Prepared, report: GradeReport, durationMs: number): SubmissionOutcome {
-  writeFileSync(p.reportPath, JSON.stringify({ submission: p.submission.id, notes: p.notes, ...report }, null, 2));
+  const unwritten = writeReport(p, { submission: p.submission.id, notes: p.notes, ...report });
+  // Without its report the student has no feedback: an error row (zero), to grade again.
+  if (unwritten) return errorOutcome(p, `graded, but ${unwritten}: grade it again`, durationMs);
   const exercises: Record<string, number> = {};
   for (const exercise of report.exercises) exercises[exercise.id] = exercise.score;
   return { id: p.submission.id, score: report.score, maxScore: report.maxScore, exercises, reportPath: p.reportPath, durationMs };
 }
 
 function errorOutcome(p: Prepared, message: string, durationMs: number): SubmissionOutcome {
-  writeFileSync(
-    p.reportPath,
-    JSON.stringify({ submission: p.submission.id, notes: p.notes, error: message, score: 0, maxScore: 0, exercises: [] }, null, 2),
-  );
-  return { id: p.submission.id, score: 0, maxScore: 0, exercises: {}, error: message, reportPath: p.reportPath, durationMs };
+  const unwritten = writeReport(p, { submission: p.submission.id, notes: p.notes, error: message, score: 0, maxScore: 0, exercises: [] });
+  const error = unwritten && !message.includes(unwritten) ? `${message}; ${unwritten}` : message;
+  return { id: p.submission.id, score: 0, maxScore: 0, exercises: {}, error, reportPath: p.reportPath, durationMs };
+}
+
+/** Writes a submission's report; a failure is this submission's alone: the reason, for its row. */
+function writeReport(p: Prepared, report: object): string | undefined {
+  try {
+    writeWhole(p.reportPath, JSON.stringify(report, null, 2));
+    return undefined;
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    return `its report could not be written to ${p.reportPath} (${code ?? message})`;
+  }
 }
 
 function record(ctx: Context, p: Prepared, outcome: SubmissionOutcome): void {

@@ -9,7 +9,7 @@
  *
  * A report is always produced: if grading itself fails, every test scores zero with the reason.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadExercises, selectExercises, type Exercise } from "./engine/exercises";
@@ -22,6 +22,7 @@ import { loadSecret, ROOT, runsAsScript } from "./project";
 import { gradingWarnings, isolation, thisNodeEndOfLife } from "./sandbox/launch";
 import { printable } from "./format/text";
 import { openTarget } from "./target";
+import { writeWhole } from "./write-whole";
 
 const USAGE = `usage: npm run grade -- [--target exercises|solutions|PATH|ZIP] [--only 05[,06]] [--public]
                         [--format ${FORMATS.join("|")}] [--out FILE]
@@ -118,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
   const text = formatReport(report, format, { hiddenVisibility: values["hidden-visibility"] as GradescopeVisibility | undefined });
   if (values.out) {
     mkdirSync(dirname(resolve(values.out)), { recursive: true });
-    writeFileSync(values.out, text);
+    writeWhole(values.out, text);
     process.stderr.write(`${report.score}/${report.maxScore} points; ${format} report written to ${values.out}\n`);
   } else process.stdout.write(text);
   return code;

@@ -6,7 +6,7 @@
  * RFC 4180 quoting; a cell that a spreadsheet would run as a formula (=, +, -, @ first) is
  * prefixed with an apostrophe, because submission ids are chosen by students.
  */
-import { writeFileSync } from "node:fs";
+import { writeWhole } from "./write-whole";
 
 export interface GradebookRow {
   id: string;
@@ -38,7 +38,7 @@ export function gradebookCsv(rows: readonly GradebookRow[]): string {
 }
 
 export function writeGradebook(path: string, rows: readonly GradebookRow[]): void {
-  writeFileSync(path, gradebookCsv(rows));
+  writeWhole(path, gradebookCsv(rows));
 }
 
 /** A row that failed to grade has no max of its own: it is out of the same total as the others. */

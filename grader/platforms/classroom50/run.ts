@@ -12,12 +12,12 @@
  * total is the sum of those, and each test keeps its exact `points` and the grader's `message`
  * beside them (Classroom 50 keeps a test's extra fields).
  */
-import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GradeReport } from "../../engine/report";
 import { gradeRepositoryUpload } from "../grader-copy";
 import { parseReport } from "../report";
+import { writeWhole } from "../../write-whole";
 
 export interface Classroom50Test {
   "test-name": string;
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   if (graded.reportText === undefined) throw new Error(graded.failure);
   parseReport(graded.reportText);
   const result = classroom50Result(JSON.parse(graded.reportText) as GradeReport, process.env);
-  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  writeWhole(out, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`Replication Lab: ${result.score} / ${result["max-score"]} points (whole points; exact points per test in result.json)\n`);
 }
 

@@ -11,13 +11,14 @@
  * conclusion and check-run (the payload's path). When grading fails, all three files still say
  * why, with no score.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GradeReport } from "../../engine/report";
 import { formatMarkdown, paragraph } from "../../format/markdown";
 import { gradeRepositoryUpload, prepareGraderCopy } from "../grader-copy";
 import { parseReport } from "../report";
+import { writeWhole } from "../../write-whole";
 
 /** The check run's name, as the commit's checks list shows it. */
 export const CHECK_RUN_NAME = "Replication Lab score";
@@ -100,9 +101,9 @@ export function writeOutputs(outDir: string, grade: ActionsGrade, env: NodeJS.Pr
     notes: grade.notes,
     ...(grade.report ?? { error: grade.failure, score: 0, maxScore: 0, exercises: [] }),
   };
-  writeFileSync(join(outDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(outDir, "summary.md"), summary);
-  writeFileSync(join(outDir, "check-run.json"), `${JSON.stringify(payload, null, 2)}\n`);
+  writeWhole(join(outDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
+  writeWhole(join(outDir, "summary.md"), summary);
+  writeWhole(join(outDir, "check-run.json"), `${JSON.stringify(payload, null, 2)}\n`);
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, summary);
   if (env.GITHUB_OUTPUT) {
     const outputs = {

@@ -8,10 +8,11 @@
  * 3. Writes /autograder/results/results.json itself, atomically: the file comes from this
  *    process, never from the grading run's working files.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gradeUpload } from "../grade-upload";
 import { gradingAccount } from "../grading-account";
+import { writeWhole } from "../../write-whole";
 
 interface GradescopeTest {
   name?: string;
@@ -47,8 +48,7 @@ function parseResults(text: string): GradescopeResults {
 function writeResults(resultsDir: string, results: GradescopeResults): void {
   mkdirSync(resultsDir, { recursive: true });
   const path = join(resultsDir, "results.json");
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeWhole(path, `${JSON.stringify(results, null, 2)}\n`);
 }
 
 export async function gradeSubmission(root: string): Promise<GradescopeResults> {

@@ -15,7 +15,7 @@
  * 3. Writes /grade/results/results.json itself: a submission with no exercise file is not
  *    gradable (PrairieLearn counts no attempt), with the file it expected.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prairieLearnResults, type PrairieLearnResults } from "../../format/prairielearn";
@@ -24,6 +24,7 @@ import { exerciseFileNames } from "../collect";
 import { gradeUpload } from "../grade-upload";
 import { gradingAccount } from "../grading-account";
 import { parseReport } from "../report";
+import { writeWhole } from "../../write-whole";
 
 /** Where a course keeps the hidden-seed secret among its serverFilesCourse files. */
 export const SECRET_FILE = "serverFilesCourse/replication-lab/secret";
@@ -81,8 +82,7 @@ function writeResults(root: string, results: PrairieLearnResults): void {
   // PrairieLearn does not create /grade/results.
   mkdirSync(join(root, "results"), { recursive: true });
   const path = join(root, "results", "results.json");
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeWhole(path, `${JSON.stringify(results, null, 2)}\n`);
 }
 
 async function main(): Promise<void> {
