@@ -98,6 +98,14 @@ describe("report formats", () => {
     expect(xml.match(/<\/testcase>/g)).toHaveLength(3);
   });
 
+  test("junit holds only characters XML 1.0 allows, whatever a message carries", () => {
+    const report = sample();
+    report.exercises[0].tests[1].message = "bad \uffff char \ufffe, a lone \ud800 surrogate, \u0007 a bell; kept: \u00e9 \u{1f7e1} \t tab";
+    const xml = formatReport(report, "junit");
+    expect(xml).not.toMatch(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u);
+    expect(xml).toContain("bad \ufffd char \ufffd, a lone \ufffd surrogate, \ufffd a bell; kept: \u00e9 \u{1f7e1} \t tab");
+  });
+
   test("markdown totals the grade and lists what failed, with the replay command", () => {
     const md = formatReport(sample(), "markdown");
     expect(md).toMatch(/^## Replication Lab: 3\.5 \/ 9 points/);

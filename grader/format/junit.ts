@@ -1,9 +1,13 @@
 /** JUnit XML, for CI systems that show test reports: one testsuite per exercise. */
 import type { GradeReport } from "../engine/report";
 
+/**
+ * Text as XML 1.0 allows it: characters it forbids (controls, lone surrogates, U+FFFE and U+FFFF,
+ * which a student's message may hold) become U+FFFD, and markup characters are escaped.
+ */
 function xml(text: string): string {
   return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
+    .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, "\ufffd")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
