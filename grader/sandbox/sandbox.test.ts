@@ -3,7 +3,7 @@
  * what crosses is plain data. (hostile.test.ts grades whole hostile submissions.)
  */
 import { createServer } from "node:net";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +20,7 @@ let runtimeDir: string;
 const open: Sandbox[] = [];
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "rl-sandbox-test-"));
+  work = realpathSync(mkdtempSync(join(tmpdir(), "rl-sandbox-test-")));
   runtimeDir = await sandboxRuntime(root);
 }, 60_000);
 
@@ -154,9 +154,14 @@ describe("a sandbox", () => {
          export const seen = async () => { const out = {}; for (const [what, path] of Object.entries(${JSON.stringify(paths)})) out[what] = await probe(path); return out; };
          export const make = () => { const Pipe = process.stdout._handle.constructor; return ${JSON.stringify(made)}.map((path) => new Pipe(1).bind(path)); };`,
       );
-      const nothing = Object.fromEntries(Object.keys(paths).map((what) => [what, "ENOENT"]));
-      // Its own file is there (the probe tells a file from nothing); nothing else is.
-      expect(await ask(s, "seen")).toEqual({ ...nothing, itself: "ECONNREFUSED" });
+      // Its own files are there, with the folders on their way (a project under /root makes a
+      // /root there, holding nothing but that way); nothing else is. The probe tells something
+      // (ECONNREFUSED, or EROFS for a folder) from nothing (ENOENT).
+      const ownFiles = [realpathSync(runtimeDir), join(work, "root.mjs")];
+      const onTheWay = (path: string) => ownFiles.some((own) => own === path || own.startsWith(`${path}/`));
+      const expected = Object.fromEntries(Object.entries(paths).map(([what, path]) => [what, onTheWay(path) ? expect.stringMatching(/^(ECONNREFUSED|EROFS)$/) : "ENOENT"]));
+      expect(onTheWay(paths.itself) && !onTheWay(paths.beside) && !onTheWay(paths.socket)).toBe(true);
+      expect(await ask(s, "seen")).toEqual(expected);
       expect(connections).toBe(0);
       // Each bind fails with an error number (negative): no such folder, or a read-only file system.
       const codes = (await ask(s, "make")) as number[];
