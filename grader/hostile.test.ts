@@ -34,6 +34,8 @@ const exercises = loadExercises(root);
 const SECRET = "hostile-corpus-secret-7f3a9c";
 const FORGED = "/tmp/rl-forged";
 const WRITTEN = "/tmp/rl-computed-names-was-here";
+/** Where 05-unix-socket tries to make a socket file outside its own folder. */
+const SOCKET_MADE = "/tmp/rl-made-by-sandbox.sock";
 const CANARY = `canary-${process.pid}-b2e4c6d8`;
 const ATTACK = /^[ \t]*\/\/ attack \{\n[\s\S]*?^[ \t]*\/\/ \} attack\n/gm;
 const CALL_LIMIT_MS = 30 * 60_000;
@@ -61,7 +63,7 @@ let elapsedMs = 0;
 /** Killing its process group is safe to try only where the sandbox has its own PID namespace. */
 const canSignal = isolation().processes;
 
-function loadFixtures(port: number, canaryFile: string): Fixture[] {
+function loadFixtures(port: number, canaryFile: string, socketDir: string): Fixture[] {
   const dir = join(root, "grader/fixtures");
   return readdirSync(dir)
     .filter((f) => f.endsWith(".ts.txt"))
@@ -73,7 +75,8 @@ function loadFixtures(port: number, canaryFile: string): Fixture[] {
       const text = readFileSync(join(dir, file), "utf8")
         .replaceAll("__PROJECT_ROOT__", root)
         .replaceAll("__NETWORK_PORT__", String(port))
-        .replaceAll("__CANARY_FILE__", canaryFile);
+        .replaceAll("__CANARY_FILE__", canaryFile)
+        .replaceAll("__SOCKET_DIR__", socketDir);
       const said = /^\/\/ Deserves: (.*)$/m.exec(text)?.[1] ?? "";
       const deserves: Fixture["deserves"] | undefined = /^\d+(\.\d+)?$/.test(said) ? Number(said) : said === "the same as without its attack lines" ? "twin" : undefined;
       if (deserves === undefined) throw new Error(`${file}: its header must say "// Deserves: N" or "// Deserves: the same as without its attack lines"`);
@@ -100,6 +103,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "rl-hostile-"));
   rmSync(FORGED, { recursive: true, force: true });
   rmSync(WRITTEN, { force: true });
+  rmSync(SOCKET_MADE, { force: true });
   server = createServer((socket) => {
     connections++;
     socket.destroy();
@@ -108,7 +112,11 @@ beforeAll(async () => {
   const port = (server.address() as { port: number }).port;
   const canaryFile = join(work, "canary.ts");
   writeFileSync(canaryFile, `export const ${CANARY.replaceAll("-", "_")} = "${CANARY}";\n`);
-  fixtures.push(...loadFixtures(port, canaryFile));
+  // Where the Unix socket fixture aims in the corpus: a folder with no listener (the last test
+  // below grades it again with one).
+  const socketDir = join(work, "sockets");
+  mkdirSync(socketDir);
+  fixtures.push(...loadFixtures(port, canaryFile, socketDir));
 
   const runtime: Submission[] = [];
   for (const f of fixtures) {
@@ -139,6 +147,8 @@ beforeAll(async () => {
 afterAll(() => {
   server?.close();
   rmSync(work, { recursive: true, force: true });
+  // Made where the sandbox has no root of its own (the documented weaker case).
+  rmSync(SOCKET_MADE, { force: true });
 });
 
 const exerciseOf = (id: string, exercise: string) => unscreened.get(id)?.exercises.find((e) => e.name === exercise);
@@ -147,7 +157,7 @@ const messages = (r: ExerciseReport | undefined) => (r ? [r.problem ?? "", ...r.
 describe("every submission of the hostile corpus gets exactly the score it deserves, with the sandbox alone", () => {
   test("the corpus has a fixture for every class of attack", () => {
     const names = fixtures.map((f) => f.name);
-    for (const expected of ["computed-names", "rewrites-results", "getter-reads-twice", "patched-iterator", "leaks-secret", "network", "atomics-wait"]) {
+    for (const expected of ["computed-names", "rewrites-results", "getter-reads-twice", "patched-iterator", "leaks-secret", "network", "unix-socket", "atomics-wait"]) {
       expect(names.some((n) => n.endsWith(expected)), expected).toBe(true);
     }
     if (canSignal) expect(names).toContain("05-kills-group");
@@ -443,4 +453,37 @@ describe("submissions graded in one call never share a process", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe("the host's Unix sockets and file system", () => {
+  // Where the sandbox has no root of its own, `npm run grade -- --isolation` and every grading's
+  // warning say that it can reach them (launch.ts): nothing to check here.
+  test.skipIf(!isolation().fileSystem)("a submission reaches no Unix socket of the host and makes no socket file: its own root holds neither, and nothing in it is writable", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rl-unix-socket-"));
+    let connections = 0;
+    const received: string[] = [];
+    const listener = createServer((socket) => {
+      connections++;
+      socket.on("data", (d) => received.push(String(d)));
+    });
+    try {
+      await new Promise<void>((done) => listener.listen(join(dir, "listen.sock"), done));
+      const text = readFileSync(join(root, "grader/fixtures/05-unix-socket.ts.txt"), "utf8").replaceAll("__SOCKET_DIR__", dir);
+      const [report] = await gradeSubmissions([submission("unix-socket-listened", { "05-leader-election": text })], {
+        root,
+        exercises: exercises.filter((e) => e.id === "05"),
+        screen: false,
+      });
+      // A right answer, and the attack gains nothing: exactly full marks.
+      expect(report.exercises[0].score, messages(report.exercises[0])).toBe(24);
+      expect(report.exercises[0].maxScore).toBe(24);
+      expect(connections).toBe(0);
+      expect(received).toEqual([]);
+      expect(readdirSync(dir)).toEqual(["listen.sock"]);
+      expect(existsSync(SOCKET_MADE)).toBe(false);
+    } finally {
+      listener.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

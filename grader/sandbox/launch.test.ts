@@ -4,10 +4,12 @@
  * (and `--batch`) warn on stderr and `--isolation` says it beside the sandbox's limits.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { isolation, nodeEndOfLife, thisNodeEndOfLife } from "./launch";
+import { isolation, nodeEndOfLife, rootCommand, thisNodeEndOfLife } from "./launch";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -43,7 +45,7 @@ describe("npm run grade's warnings", () => {
     const warnings = run.stderr.split("\n").filter((line) => line.startsWith("warning: "));
     const old = thisNodeEndOfLife();
     expect(warnings, run.stderr).toEqual([
-      expect.stringMatching(/^warning: Sandbox: .*NO network or PID isolation \(turned off with RL_SANDBOX_NAMESPACES=0\)/),
+      expect.stringMatching(/^warning: Sandbox: .*NO network or PID isolation \(turned off with RL_SANDBOX_NAMESPACES=0\).*the host's files are NOT hidden \(no mount namespace\)/),
       ...(old ? [`warning: ${old}.`] : []),
     ]);
     // The report itself is the same JSON as ever: the warnings are not in it.
@@ -59,5 +61,50 @@ describe("npm run grade -- --isolation", () => {
     expect(lines[0]).toBe(isolation().summary);
     const old = thisNodeEndOfLife();
     expect(lines.slice(1)).toEqual(old ? [`${old}.`] : []);
+  });
+});
+
+describe("a sandbox's own root", () => {
+  it("is described in --isolation's line as it is: hidden host files, or a warning that they are not", () => {
+    const { fileSystem, summary, root } = isolation();
+    expect(summary).toContain(fileSystem ? "a read-only root of its own holding only Node, its libraries, its runtime and its compiled file" : "the host's files are NOT hidden");
+    expect(root !== undefined).toBe(fileSystem);
+  });
+
+  // Node without its permission model, in the root a sandbox gets: what is there, and what it can write.
+  it.skipIf(!isolation().fileSystem)("holds only Node's system folders, the runtime folder and the compiled file, at their own paths, all read-only", () => {
+    const iso = isolation();
+    const work = realpathSync(mkdtempSync(join(tmpdir(), "rl-root-test-")));
+    try {
+      const runtime = join(work, "runtime");
+      mkdirSync(runtime);
+      writeFileSync(join(runtime, "host.mjs"), "");
+      writeFileSync(join(work, "beside.txt"), "not for the sandbox");
+      const exercise = join(work, "built", "05-leader-election.mjs");
+      mkdirSync(dirname(exercise));
+      writeFileSync(exercise, "export {};");
+      const look = `
+        const fs = require("node:fs");
+        const seen = [];
+        const walk = (dir) => { for (const name of fs.readdirSync(dir).sort()) { const path = (dir === "/" ? "" : dir) + "/" + name; const st = fs.lstatSync(path);
+          if (st.isSymbolicLink()) seen.push(path + " -> " + fs.readlinkSync(path));
+          else if (st.isDirectory() && !${JSON.stringify(iso.root!.dirs)}.includes(path) && path !== ${JSON.stringify(runtime)}) walk(path);
+          else seen.push(path); } };
+        walk("/");
+        const writes = ["/made", ${JSON.stringify(join(work, "made"))}, ${JSON.stringify(join(runtime, "made"))}, "/usr/made"].map((path) => { try { fs.writeFileSync(path, "x"); return "written"; } catch (e) { return e.code; } });
+        console.log(JSON.stringify({ seen, writes, cwd: process.cwd(), env: process.env }));`;
+      const [command, ...args] = [...iso.prefix, ...rootCommand(iso.root!, [runtime], [exercise], runtime), realpathSync(process.execPath), "-e", look];
+      const run = spawnSync(command, args, { encoding: "utf8", env: {}, timeout: 30_000 });
+      expect(run.status, run.stderr).toBe(0);
+      const got = JSON.parse(run.stdout);
+      const links = iso.root!.links.map(([path, target]) => `${path} -> ${target}`);
+      expect([...got.seen].sort()).toEqual([...links, ...iso.root!.dirs, ...iso.root!.files, runtime, exercise].sort());
+      expect(got.writes).toEqual(["EROFS", "EROFS", "EROFS", "EROFS"]);
+      expect(got.cwd).toBe(runtime);
+      expect(got.env).toEqual({});
+      expect(existsSync(join(work, "made")) || existsSync(join(runtime, "made"))).toBe(false);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

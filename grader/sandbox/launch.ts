@@ -12,12 +12,18 @@
  * - with `unshare`, its own network namespace (no network at all, not even loopback) and PID
  *   namespace (it sees itself as process 1 and cannot see or signal any other process): as root,
  *   or as any user where unprivileged user namespaces are allowed (`unshare -r`);
+ * - in the mount namespace that comes with them, a root of its own (`rootScript`): a read-only
+ *   tmpfs holding, at their own paths and read-only, only Node's binary and libraries, the
+ *   runtime and the compiled file. No other file, folder or Unix socket of the host is there, and
+ *   nothing is writable: Node's permission model governs node:fs only, and a net.Socket or the
+ *   Pipe handle behind process.stdout would otherwise reach the host's Unix sockets or make socket
+ *   files wherever this user can write;
  * - with `setpriv`, a parent-death signal: it dies with the judge that started it.
  * What is missing on a machine is reported (`isolation()`), not silently assumed.
  */
 import { spawnSync, type SpawnOptions } from "node:child_process";
-import { readFileSync, realpathSync } from "node:fs";
-import { join } from "node:path";
+import { lstatSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { permissionExtras, permissionFlag } from "./permission";
 
 export interface Isolation {
@@ -25,6 +31,13 @@ export interface Isolation {
   network: boolean;
   /** Cannot see or signal other processes: a PID namespace of its own. */
   processes: boolean;
+  /**
+   * Sees no file, folder or Unix socket of the host but Node, its runtime and its compiled file,
+   * and can create none: a read-only root of its own (rootScript).
+   */
+  fileSystem: boolean;
+  /** What of the host's system every sandbox's root holds; undefined when there is no root. */
+  root?: SystemRoot;
   /** Address-space limit (prlimit); without it only the heap is limited. */
   addressSpace: boolean;
   /** Killed when the process that started it dies (setpriv --pdeathsig). */
@@ -68,9 +81,9 @@ function works(command: string[]): boolean {
 }
 
 /**
- * What this machine lets the sandbox enforce; probed once per process (a few milliseconds), or
- * given by the scorer that probed it (`useIsolation`). `RL_SANDBOX_NAMESPACES=0` turns namespaces
- * off, to try the fallback.
+ * What this machine lets the sandbox enforce; probed once per process (a few dozen milliseconds),
+ * or given by the scorer that probed it (`useIsolation`). `RL_SANDBOX_NAMESPACES=0` turns
+ * namespaces off, and with them the sandbox's own root, to try the fallback.
  */
 export function isolation(): Isolation {
   if (detected) return detected;
@@ -81,7 +94,26 @@ export function isolation(): Isolation {
   const namespacesAllowed = process.env.RL_SANDBOX_NAMESPACES !== "0";
   const asRoot = ["unshare", "--net", "--pid", "--fork", "--mount-proc", "--kill-child", "--"];
   const asUser = ["unshare", "--map-root-user", "--net", "--pid", "--fork", "--mount-proc", "--kill-child", "--"];
-  const unshare = !namespacesAllowed ? undefined : works(asRoot) ? asRoot : works(asUser) ? asUser : undefined;
+  // The usual case costs one probe: namespaces and the root together.
+  const system = namespacesAllowed ? systemRoot() : undefined;
+  let rootFailed = "";
+  const rootWorks = (unshare: string[]): boolean => {
+    if (!system) return false;
+    const r = probe([...unshare, ...rootCommand(system, [], [], "/"), nodeBinary(), "--version"]);
+    if (!r.ok) rootFailed ||= r.said;
+    return r.ok;
+  };
+  let unshare: string[] | undefined;
+  let root = false;
+  if (namespacesAllowed) {
+    for (const candidate of [asRoot, asUser]) {
+      if (rootWorks(candidate)) {
+        [unshare, root] = [candidate, true];
+        break;
+      }
+    }
+    unshare ??= works(asRoot) ? asRoot : works(asUser) ? asUser : undefined;
+  }
   const parts = ["file access limited to its own compiled file (Node's permission model), no child processes or workers, an empty environment, its own process group, a heap limit"];
   parts.push(addressSpace ? "an address-space limit (prlimit)" : "NO address-space limit (prlimit is missing): memory outside the heap is not limited");
   parts.push(
@@ -89,15 +121,137 @@ export function isolation(): Isolation {
       ? `no network and its own PID namespace (unshare${unshare === asUser ? " in a user namespace" : " as root"})`
       : `NO network or PID isolation (${whyNoNamespaces(!namespacesAllowed, apparmorRestricts())}): student code can open network connections and signal this user's other processes`,
   );
+  parts.push(
+    root
+      ? "a read-only root of its own holding only Node, its libraries, its runtime and its compiled file: no other file, folder or Unix socket of the host, and nowhere to write"
+      : `the host's files are NOT hidden (${unshare ? `its own root could not be built: ${rootFailed || "unknown reason"}` : "no mount namespace"}): student code can connect to the host's Unix sockets and create socket files wherever this user can write`,
+  );
   detected = {
     network: unshare !== undefined,
     processes: unshare !== undefined,
+    fileSystem: root,
+    ...(root ? { root: system } : {}),
     addressSpace,
     diesWithParent,
     prefix: [...prefix, ...(unshare ?? [])],
     summary: `Sandbox: ${parts.join("; ")}.`,
   };
   return detected;
+}
+
+/** Runs `command`: whether it succeeded, and when it did not, the last line it wrote on stderr. */
+function probe(command: string[]): { ok: boolean; said: string } {
+  try {
+    const r = spawnSync(command[0], command.slice(1), { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8", timeout: 10_000 });
+    const said = (r.stderr ?? "").trim().split("\n").at(-1) ?? "";
+    return { ok: r.status === 0, said: said || (r.error?.message ?? (r.signal ? `ended by ${r.signal}` : `exit code ${r.status}`)) };
+  } catch (error) {
+    return { ok: false, said: (error as Error).message };
+  }
+}
+
+/**
+ * What of the host's system a sandbox's root holds, the same for every sandbox, at the same paths:
+ * /usr, and /bin, /sbin and the /lib folders as this machine has them (links, as on merged-/usr
+ * systems, or folders), with Node's binary where it lives elsewhere.
+ */
+export interface SystemRoot {
+  /** Folders bound read-only (their programs can run). */
+  dirs: string[];
+  /** Links made as the host has them: [path, target]. */
+  links: [string, string][];
+  /** Files bound read-only that can run: Node's binary when it is outside `dirs`. */
+  files: string[];
+}
+
+/** The Node binary a sandbox runs, by its real path (the only one its root has). */
+function nodeBinary(): string {
+  return realpathSync(process.execPath);
+}
+
+const within = (path: string, dir: string): boolean => path === dir || path.startsWith(dir.endsWith("/") ? dir : `${dir}/`);
+
+function systemRoot(): SystemRoot | undefined {
+  if (process.platform !== "linux") return undefined;
+  const root: SystemRoot = { dirs: [], links: [], files: [] };
+  for (const path of ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]) {
+    try {
+      const stat = lstatSync(path);
+      if (stat.isSymbolicLink()) root.links.push([path, readlinkSync(path)]);
+      else if (stat.isDirectory()) root.dirs.push(path);
+    } catch {
+      // not on this machine
+    }
+  }
+  if (!root.dirs.includes("/usr")) return undefined;
+  const node = nodeBinary();
+  if (!root.dirs.some((dir) => within(node, dir))) root.files.push(node);
+  return root;
+}
+
+/** A word for the shell, quoted. */
+const sh = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
+
+/** Where the host's root goes while the sandbox's root is built, inside it (then removed). */
+const HOST = "/.host-root";
+
+/**
+ * The shell script that builds a sandbox's root and then runs the command given after it, in
+ * `cwd`. It runs as the first process of the sandbox's namespaces, as their root user (`unshare`):
+ * 1. mounts a tmpfs on /tmp (the new root), makes in it the folders and files to mount things on,
+ *    the host's /lib… links, and binds the host's system folders on them, read-only;
+ * 2. makes that tmpfs the root (pivot_root), the host's root going to /.host-root, from which it
+ *    binds `dirs` and `files` (the runtime, the compiled file) read-only at their own paths;
+ * 3. detaches the host's root, removes what held it (and /proc, a link to its procfs that umount
+ *    needed), makes the tmpfs read-only, and runs the command.
+ * Binds keep nosuid and nodev (which a user namespace may not drop), and the data bound is not
+ * executable. The mounts are the namespace's own: the host sees none of them.
+ */
+export function rootScript(system: SystemRoot, dirs: string[], files: string[], cwd: string): string {
+  const rel = (path: string): string => sh(`.${path}`);
+  const allFiles = [...system.files, ...files];
+  const folders = [...new Set([HOST, ...system.dirs, ...dirs, ...allFiles.map((f) => dirname(f))])].filter((d) => d !== "/");
+  const bind = (flags: string, from: string, to: string): string => `mount -c --bind -o ro,nosuid,nodev${flags} ${sh(from)} ${sh(to)}`;
+  const byDepth = (a: string, b: string): number => a.split("/").length - b.split("/").length;
+  return [
+    "set -e",
+    "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+    "mount -t tmpfs -o mode=755,size=1m rl-sandbox-root /tmp",
+    "cd /tmp",
+    `mkdir -p ${folders.map(rel).join(" ")}`,
+    ...links([...system.links, ["/proc", `${HOST.slice(1)}/proc`]]),
+    ...allFiles.map((f) => `: > ${rel(f)}`),
+    ...system.dirs.map((d) => bind("", d, `/tmp${d}`)),
+    `pivot_root . ${rel(HOST)}`,
+    ...[...dirs].sort(byDepth).map((d) => bind(",noexec", `${HOST}${d}`, d)),
+    ...system.files.map((f) => bind("", `${HOST}${f}`, f)),
+    ...files.map((f) => bind(",noexec", `${HOST}${f}`, f)),
+    `umount -l ${HOST}`,
+    `rm -d /proc ${HOST}`,
+    "mount -c -o remount,ro /",
+    `cd ${sh(cwd)}`,
+    // cd exports these: the command gets the environment the shell got (empty).
+    "unset PWD OLDPWD",
+    'exec "$@"',
+  ].join("\n");
+}
+
+/**
+ * `ln` commands that make `links` ([path, target]) in the new root: one for all those in its top
+ * folder named as their target's last part (/lib -> usr/lib), one for each other.
+ */
+function links(list: [string, string][]): string[] {
+  const together = list.filter(([path, target]) => dirname(path) === "/" && basename(path) === basename(target));
+  const alone = list.filter((link) => !together.includes(link));
+  return [
+    ...(together.length ? [`ln -s ${together.map(([, target]) => sh(target)).join(" ")} .`] : []),
+    ...alone.map(([path, target]) => `ln -s ${sh(target)} ${sh(`.${path}`)}`),
+  ];
+}
+
+/** The command that builds a sandbox's root (rootScript) and runs the command that follows it. */
+export function rootCommand(system: SystemRoot, dirs: string[], files: string[], cwd: string): string[] {
+  return ["/bin/sh", "-c", rootScript(system, dirs, files, cwd), "rl-sandbox-root"];
 }
 
 /** AppArmor's setting that forbids unprivileged user namespaces (Ubuntu 23.10 and later); undefined where there is none. */
@@ -163,7 +317,7 @@ export function thisNodeEndOfLife(): string | undefined {
 export function gradingWarnings(): string[] {
   const iso = isolation();
   const old = thisNodeEndOfLife();
-  return [...(!iso.network || !iso.processes ? [iso.summary] : []), ...(old ? [`${old}.`] : [])];
+  return [...(!iso.network || !iso.processes || !iso.fileSystem ? [iso.summary] : []), ...(old ? [`${old}.`] : [])];
 }
 
 /** Uses what another process of this grading call probed, instead of probing again. */
@@ -189,10 +343,12 @@ export function sandboxCommand(o: LaunchOptions): string[] {
   // The address space holds the heap, the code, Node's own buffers and thread stacks: the heap
   // limit plus a fixed allowance.
   const limits = iso.addressSpace ? ["prlimit", `--as=${(o.memoryMb + 1536) * 1024 * 1024}`, "--core=0", "--"] : [];
+  // Its own root holds the runtime and the compiled file, and Node's binary at its real path.
+  const root = iso.root ? [...rootCommand(iso.root, [runtimeDir], [exerciseFile], runtimeDir), nodeBinary()] : [process.execPath];
   return [
     ...limits,
     ...iso.prefix,
-    process.execPath,
+    ...root,
     `--max-old-space-size=${o.memoryMb}`,
     // A sandbox lives for one exercise of one grading: compiling to baseline code at once, and a
     // larger young generation, cut its start-up (a simulation's warm-up) by a tenth or more.

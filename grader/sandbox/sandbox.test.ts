@@ -3,7 +3,7 @@
  * what crosses is plain data. (hostile.test.ts grades whole hostile submissions.)
  */
 import { createServer } from "node:net";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +20,7 @@ let runtimeDir: string;
 const open: Sandbox[] = [];
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "rl-sandbox-test-"));
+  work = realpathSync(mkdtempSync(join(tmpdir(), "rl-sandbox-test-")));
   runtimeDir = await sandboxRuntime(root);
 }, 60_000);
 
@@ -115,6 +115,68 @@ describe("a sandbox", () => {
     } finally {
       server.close();
     }
+  }, 60_000);
+
+  test.skipIf(!isolation().fileSystem)("sees no file, folder or Unix socket of the host but its own, and can make none: a read-only root of its own", async () => {
+    // Node's permission model governs node:fs only. Through node:net a path still tells whether
+    // something is there (ENOENT: nothing; ECONNREFUSED: a file or folder that is no listening
+    // socket), and the Pipe handle behind stdout binds socket files without node:fs.
+    const host = mkdtempSync(join(work, "host-"));
+    const socket = join(host, "listen.sock");
+    let connections = 0;
+    const server = createServer((c) => {
+      connections++;
+      c.destroy();
+    });
+    await new Promise<void>((done) => server.listen(socket, done));
+    writeFileSync(join(work, "beside.txt"), "beside its own file");
+    const paths = {
+      socket,
+      itself: join(work, "root.mjs"),
+      beside: join(work, "beside.txt"),
+      passwd: "/etc/passwd",
+      etc: "/etc",
+      project: join(root, "package.json"),
+      git: join(root, ".git"),
+      home: "/home",
+      rootHome: "/root",
+      run: "/run",
+      var: "/var",
+      dev: "/dev/null",
+      proc: "/proc/1/environ",
+    };
+    const made = [join(host, "made.sock"), join(work, "made.sock"), "/made.sock", join(runtimeDir, "made.sock"), join(tmpdir(), "rl-made-by-sandbox-test.sock")];
+    try {
+      const s = await sandboxOf(
+        "root",
+        `import { connect } from "node:net";
+         const probe = (path) => new Promise((done) => { const c = connect(path); c.on("connect", () => { c.destroy(); done("connected"); }); c.on("error", (e) => done(e.code)); });
+         export const seen = async () => { const out = {}; for (const [what, path] of Object.entries(${JSON.stringify(paths)})) out[what] = await probe(path); return out; };
+         export const make = () => { const Pipe = process.stdout._handle.constructor; return ${JSON.stringify(made)}.map((path) => new Pipe(1).bind(path)); };`,
+      );
+      // Its own files are there, with the folders on their way (a project under /root makes a
+      // /root there, holding nothing but that way); nothing else is. The probe tells something
+      // (ECONNREFUSED, or EROFS for a folder) from nothing (ENOENT).
+      const ownFiles = [realpathSync(runtimeDir), join(work, "root.mjs")];
+      const onTheWay = (path: string) => ownFiles.some((own) => own === path || own.startsWith(`${path}/`));
+      const expected = Object.fromEntries(Object.entries(paths).map(([what, path]) => [what, onTheWay(path) ? expect.stringMatching(/^(ECONNREFUSED|EROFS)$/) : "ENOENT"]));
+      expect(onTheWay(paths.itself) && !onTheWay(paths.beside) && !onTheWay(paths.socket)).toBe(true);
+      expect(await ask(s, "seen")).toEqual(expected);
+      expect(connections).toBe(0);
+      // Each bind fails with an error number (negative): no such folder, or a read-only file system.
+      const codes = (await ask(s, "make")) as number[];
+      expect(codes.every((code) => code < 0), String(codes)).toBe(true);
+      for (const path of made) expect(existsSync(path), path).toBe(false);
+    } finally {
+      server.close();
+      for (const path of made) rmSync(path, { force: true });
+    }
+  }, 60_000);
+
+  test("starts where its files' paths hold spaces, quotes and shell characters", async () => {
+    // (Not a backslash: Node refuses one in a module's path.)
+    const s = await sandboxOf(`it's "a" $name; $(true) \` *`, `export const answer = () => 42;`);
+    expect(await ask(s, "answer")).toBe(42);
   }, 60_000);
 
   test.skipIf(!isolation().processes)("sees no other process: it is process 1 of its own namespace", async () => {
