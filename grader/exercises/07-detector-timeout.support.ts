@@ -53,13 +53,15 @@ export function randomProfile(seed: number): LinkProfile {
  * Links for hidden seeds, the kind read from the seed (`turnOf`, grader/search/aims.ts), each
  * aimed at the mistakes that show on it only: a pause well longer than any spike, or a spike well
  * longer than any pause, both with a long heartbeat interval (forgetting the pause, the delay
- * after waking, or the interval); and a short interval (a timeout of a few intervals). With the
- * seeds taking turns, every grading holds each kind.
+ * after waking, or the interval); a short interval (a timeout of a few intervals); and a short
+ * pause on a slow link with a tight budget (`TIGHT_LINK`). With the seeds taking turns, every
+ * grading holds each kind.
  */
 export const AIMED_PROFILES: readonly ((seed: number) => LinkProfile)[] = [
   (seed) => profileWith(stream(seed, "07/aimed-profile"), { pause: [1.3, 2], interval: [0.5, 0.8] }),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), { pause: [0.3, 0.6], interval: [0.5, 0.8] }),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), { pause: [0.3, 2], interval: [0.15, 0.25] }),
+  (seed) => profileWith(stream(seed, "07/aimed-profile"), TIGHT_LINK),
 ];
 
 /** A link of the kind its seed names in `AIMED_PROFILES`. */
@@ -67,15 +69,40 @@ export function aimedProfile(seed: number): LinkProfile {
   return AIMED_PROFILES[turnOf(seed, AIMED_PROFILES.length)](seed);
 }
 
+/**
+ * A short pause (a little longer than a 50-60 ms spike) on a slow link (typical delays of
+ * 4.5-5 ms), so that the delay of the first heartbeat after waking (up to 20-25 ms) is a good part
+ * of the silence: a margin of 10-20% on the pause does not cover it. And a tight outage budget:
+ * the timeout's band runs from the longest silence to a tenth above it and 2 ms more (what a 10%
+ * margin on the whole silence needs, with room for the budget's rounding), narrower than 4 typical
+ * delays and than one interval (30-50% of the spike), so that the middle of a band whose silence
+ * leaves out the delay after waking or the interval falls below the real silence.
+ */
+const TIGHT_LINK: ProfileTimes = { spike: [50, 60], pause: [1.1, 1.3], interval: [0.3, 0.5], typical: [4.5, 5], band: "tight" };
+
+/**
+ * Multiples of the spike for the pause and the heartbeat interval (at the budget's rate), and
+ * optionally the spike's and the typical delay's ranges and a tight budget (`TIGHT_LINK`).
+ */
+interface ProfileTimes {
+  pause: [number, number];
+  interval: [number, number];
+  spike?: [number, number];
+  typical?: [number, number];
+  band?: "wide" | "tight";
+}
+
 /** A random link whose pause and heartbeat interval (at the budget's rate) are within these multiples of its spike. */
-function profileWith(rng: Rng, times: { pause: [number, number]; interval: [number, number] }): LinkProfile {
-  const spikeDelayMs = Math.round(between(rng, 50, 400));
+function profileWith(rng: Rng, times: ProfileTimes): LinkProfile {
+  const spikeDelayMs = Math.round(between(rng, ...(times.spike ?? [50, 400])));
   const gcPauseMs = Math.round(spikeDelayMs * between(rng, ...times.pause));
   const heartbeatsPerSecMax = Math.max(1, Math.round(1000 / (spikeDelayMs * between(rng, ...times.interval))));
-  const typicalDelayMs = Math.round(between(rng, 0.5, 5) * 10) / 10;
+  const typicalDelayMs = Math.round(between(rng, ...(times.typical ?? [0.5, 5])) * 10) / 10;
   const profile = { typicalDelayMs, spikeDelayMs, gcPauseMs, heartbeatsPerSecMax, outageBudgetMs: 0 };
   // Detection takes the timeout plus the last heartbeat's delay (at most 4 typical delays).
-  profile.outageBudgetMs = Math.round(1.5 * longestSilenceMs(profile) + 4 * typicalDelayMs);
+  const silenceMs = longestSilenceMs(profile);
+  const longestTimeoutMs = times.band === "tight" ? 1.1 * silenceMs + 2 : 1.5 * silenceMs;
+  profile.outageBudgetMs = Math.round(longestTimeoutMs + 4 * typicalDelayMs);
   return profile;
 }
 
