@@ -72,7 +72,9 @@ export const RYW_RULE = "read-your-writes: a client's read never misses that cli
  * `shareMin` of the reads (0 in scenes built to trap one client, where the leader may serve all).
  */
 export async function judgeRyw(answer: StudentCode<typeof Exercise>, config: SimConfig, record: Recorder, shareMin = FOLLOWER_SHARE_MIN): Promise<Violation | null> {
-  for (const f of config.faults ?? []) record("slowFollower", `${f.node} ${f.factor}x slower from ${Math.round(f.fromMs)} to ${f.toMs === undefined ? "the end" : `${Math.round(f.toMs)} ms`}`);
+  const slows = (config.faults ?? []).map((f) => `${f.node} ${f.factor}x slower from ${Math.round(f.fromMs)} to ${f.toMs === undefined ? "the end" : `${Math.round(f.toMs)} ms`}`);
+  // Each slow follower shown, not only the last: a scene may slow them all.
+  if (slows.length > 0) record(slows.length === 1 ? "slowFollower" : "slowFollowers", slows.join("; "));
   const crash = config.failover?.crashLeader;
   if (crash && "atMs" in crash) record("leaderCrashMs", Math.round(crash.atMs * 100) / 100);
   const run = await freshRun(answer, config);
