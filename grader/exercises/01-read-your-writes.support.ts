@@ -72,7 +72,9 @@ export const RYW_RULE = "read-your-writes: a client's read never misses that cli
  * `shareMin` of the reads (0 in scenes built to trap one client, where the leader may serve all).
  */
 export async function judgeRyw(answer: StudentCode<typeof Exercise>, config: SimConfig, record: Recorder, shareMin = FOLLOWER_SHARE_MIN): Promise<Violation | null> {
-  for (const f of config.faults ?? []) record("slowFollower", `${f.node} ${f.factor}x slower from ${Math.round(f.fromMs)} to ${f.toMs === undefined ? "the end" : `${Math.round(f.toMs)} ms`}`);
+  const slows = (config.faults ?? []).map((f) => `${f.node} ${f.factor}x slower from ${Math.round(f.fromMs)} to ${f.toMs === undefined ? "the end" : `${Math.round(f.toMs)} ms`}`);
+  // Each slow follower shown, not only the last: a scene may slow them all.
+  if (slows.length > 0) record(slows.length === 1 ? "slowFollower" : "slowFollowers", slows.join("; "));
   const crash = config.failover?.crashLeader;
   if (crash && "atMs" in crash) record("leaderCrashMs", Math.round(crash.atMs * 100) / 100);
   const run = await freshRun(answer, config);
@@ -99,14 +101,31 @@ const NAMES = ["A", "B", "C"];
 /** When alice saves her new bio in the scenes. */
 const SAVE_MS = 300;
 
+/** How the followers in `slow` fall behind in a scene, and when alice reloads (ms after her save is acknowledged). */
+export interface SceneLag {
+  factor: number;
+  reloadsMs: readonly number[];
+}
+
+/** A follower 100 times slower is 200 ms behind: she reloads within that. */
+const SHORT_LAG: SceneLag = { factor: 100, reloadsMs: [0, 1, 3, 10, 30, 100, 250] };
+
+/**
+ * A follower 1500 times slower is 3 s behind, and she reloads until 2 s after the save: a router
+ * that trusts followers again some fixed time after a write (300 ms, one second) sends one of
+ * these reloads to a follower that still lacks the save.
+ */
+const LONG_LAG: SceneLag = { factor: 1500, reloadsMs: [0, 10, 100, 500, 1000, 2000] };
+
 /**
  * A hand-made run around one client, alice: a background writer updates "feed" every 5 ms;
  * alice saves a bio at 50 ms and reads it at 100 and 200 ms, saves a new bio at 300 ms and
- * reloads it 0, 1, 3, 10, 30, 100 and 250 ms after the save is acknowledged. Followers are 2 ms
- * behind, except those in `slow`, which turn 100 times slower just before the save.
+ * reloads it 0, 1, 3, 10, 30, 100 and 250 ms after the save is acknowledged (`lag.reloadsMs`).
+ * Followers are 2 ms behind, except those in `slow`, which turn 100 times slower (`lag.factor`)
+ * just before the save: a message's delay is set when it is sent, so each is then 200 ms behind.
  */
-export function saveScene(slow: readonly string[], extra: Partial<SimConfig> = {}): SimConfig {
-  const reloads = [0, 1, 3, 10, 30, 100, 250].map((atMs): ScriptedOp => ({ kind: "read", atMs, client: "alice", keys: ["bio"], afterOp: "save" }));
+export function saveScene(slow: readonly string[], extra: Partial<SimConfig> = {}, lag: SceneLag = SHORT_LAG): SimConfig {
+  const reloads = lag.reloadsMs.map((atMs): ScriptedOp => ({ kind: "read", atMs, client: "alice", keys: ["bio"], afterOp: "save" }));
   return {
     seed: 1,
     followers: NAMES.map((name) => ({ name, toFollowerMs: constant(2) })),
@@ -123,7 +142,7 @@ export function saveScene(slow: readonly string[], extra: Partial<SimConfig> = {
       ],
     },
     reads: { readsPerSec: 0, routing: SUBMISSION_ROUTER, ownKeyShare: 0 },
-    faults: slow.map((node) => ({ node, kind: "slow" as const, fromMs: SAVE_MS - 1, toMs: 900, factor: 100 })),
+    faults: slow.map((node) => ({ node, kind: "slow" as const, fromMs: SAVE_MS - 1, toMs: 900, factor: lag.factor })),
     ...extra,
   };
 }
@@ -143,6 +162,12 @@ export const SAVE_CASES: SaveCase[] = [
   {
     label: "the first follower her router picks for a reload is the one that falls behind just as she saves",
     scene: (answer, record) => ownChoice(answer, NAMES, "none", (node) => saveScene(NAMES.includes(node) ? [node] : []), (run) => servedBy(run, "alice", SAVE_MS, NAMES), record),
+  },
+  {
+    // Every follower, not only the one the router picked: a router that trusts followers again
+    // after a while picks any of them then, and each must still lack the save.
+    label: "every follower stays 3 s behind from her save, and she reloads half a second, one and two seconds later",
+    scene: async () => saveScene(NAMES, {}, LONG_LAG),
   },
   {
     label: "the leader crashes just after acknowledging her save (semi-synchronous acknowledgements)",

@@ -9,7 +9,7 @@
  */
 import { asyncAck, constant, exponential, simulate } from "../../lib";
 import type { Fault, RunResult, SimConfig, WriteOp } from "../../lib";
-import { randomInt, stream } from "../../lib";
+import { randomInt, stream, type Rng } from "../../lib";
 import type * as Exercise from "../../exercises/06-fencing";
 import fc from "fast-check";
 import type { Recorder, Violation } from "../graded";
@@ -45,15 +45,23 @@ const show = ({ opId: _opId, ...w }: TokenWrite, index: number) => ({ index, ...
 const keysOf = (writes: readonly TokenWrite[]): string[] => [...new Set(writes.map((w) => w.key))];
 
 /**
- * The keys read at the end of a stream: each key it wrote, then one it never wrote (which must
- * read as null), so that every stream, hand-made, random or simulated, checks a read of a key no
- * write reached, whatever keys its seed happened to give.
+ * Names every plain object has without storing them (`{}["constructor"]` is a function,
+ * `{}["__proto__"]` an object): a store that keeps its values in a plain object reads them as
+ * stored values, and loses a write to "__proto__".
+ */
+export const INHERITED_NAMES = ["constructor", "toString", "__proto__", "hasOwnProperty"];
+
+/**
+ * The keys read at the end of a stream: each key it wrote, then one it never wrote and each name
+ * of INHERITED_NAMES it never wrote (all must read as null), so that every stream, hand-made,
+ * random or simulated, checks a read of a key no write reached, whatever keys its seed happened
+ * to give.
  */
 const keysReadAtEnd = (writes: readonly TokenWrite[]): string[] => {
   const keys = keysOf(writes);
   let never = "never-written";
   while (keys.includes(never)) never += "-too";
-  return [...keys, never];
+  return [...keys, never, ...INHERITED_NAMES.filter((name) => !keys.includes(name))];
 };
 
 /**
@@ -215,9 +223,11 @@ function checkRead(key: string, got: unknown, lastAccepted: Map<string, string>)
   const want = lastAccepted.get(key) ?? null;
   if (got === want) return null;
   if (want === null) {
-    return { rule: "read(key) returns null for a key no accepted write has stored", details: `key ${JSON.stringify(key)}`, got, want: null };
+    const inherited = INHERITED_NAMES.includes(key) ? ", a name every plain object has without storing it" : "";
+    return { rule: "read(key) returns null for a key no accepted write has stored", details: `key ${JSON.stringify(key)}${inherited}`, got, want: null };
   }
-  return { rule: "read(key) returns the value of the last accepted write to that key", details: `key ${JSON.stringify(key)}`, got, want };
+  const empty = want === "" ? ", whose value is the empty string: a stored value, not a missing one" : "";
+  return { rule: "read(key) returns the value of the last accepted write to that key", details: `key ${JSON.stringify(key)}${empty}`, got, want };
 }
 
 // ---------------------------------------------------------------------------- hand-made streams
@@ -247,6 +257,14 @@ export const HAND_CASES: StreamCase[] = [
     writes: [t(5, "x", "a"), t(3, "x", "stale"), t(4, "x", "stale too"), t(4, "y", "stale as well"), t(5, "y", "b")],
   },
   { label: "a key whose only write was rejected reads as null", writes: [t(2, "x", "a"), t(1, "y", "stale")] },
+  {
+    label: "an accepted empty value reads back as the empty string, not as null",
+    writes: [t(1, "x", ""), t(2, "y", ""), t(1, "y", "stale"), t(2, "x", "a"), t(2, "x", "")],
+  },
+  {
+    label: "keys named like an object's own properties are keys like any other",
+    writes: [t(1, "__proto__", "a"), t(1, "constructor", "b"), t(2, "toString", "c"), t(1, "hasOwnProperty", "stale")],
+  },
 ];
 
 /**
@@ -254,7 +272,8 @@ export const HAND_CASES: StreamCase[] = [
  * token is followed by the deposed leader's on a key the new one has not written (across keys),
  * then by the new token again on a fresh key (equal tokens pass); each rejected token by one just
  * above it but still below the highest (a rejection must not lower what the store remembers) and
- * a read of its key (nor change the value). Tokens skip values; keys and values vary with the seed.
+ * a read of its key (nor change the value). Tokens skip values; keys and values vary with the
+ * seed, and one accepted value is empty.
  */
 export function probingStream(seed: number): TokenWrite[] {
   const rng = stream(seed, "06/probing");
@@ -278,7 +297,18 @@ export function probingStream(seed: number): TokenWrite[] {
     // The new leader again, on the key the deposed one tried: accepted.
     write(highest, oldKey);
   }
-  return writes;
+  return withEmptyValue(writes, rng);
+}
+
+/**
+ * The stream with the value of one accepted write, drawn from `rng`, made the empty string: a
+ * value like any other, which the read right after it must return (a store that answers
+ * `value || null` reads it as null). The other values stay distinct.
+ */
+function withEmptyValue(writes: TokenWrite[], rng: Rng): TokenWrite[] {
+  const accepted = expectedOutcomes(writes).flatMap((ok, i) => (ok ? [i] : []));
+  const at = accepted[randomInt(rng, accepted.length)];
+  return writes.map((w, i) => (i === at ? { ...w, value: "" } : w));
 }
 
 /** Shrinks a failing stream to the fewest writes on which the store still breaks a rule. */
@@ -310,7 +340,7 @@ export function fencingSearch(answer: StudentCode<typeof Exercise>, tries: numbe
 
 // ---------------------------------------------------------------------------- random streams
 
-/** A random stream: mostly rising tokens, with old leaders coming back now and then. */
+/** A random stream: mostly rising tokens, with old leaders coming back now and then, and one accepted value empty. */
 export function randomStream(seed: number): TokenWrite[] {
   const rng = stream(seed, "06/stream");
   const writes: TokenWrite[] = [];
@@ -323,7 +353,7 @@ export function randomStream(seed: number): TokenWrite[] {
     const token = r > 0.8 ? Math.max(1, current - 1 - randomInt(rng, 2)) : current;
     writes.push(t(token, `k${randomInt(rng, keys)}`, `v${i}`));
   }
-  return writes;
+  return withEmptyValue(writes, rng);
 }
 
 // ---------------------------------------------------------------------------- simulated failovers
