@@ -37,7 +37,9 @@
  *   your store, with that node's epoch as the token, in the order the nodes accepted them.
  * - In every stream: no write with an older token than one already seen is accepted (no
  *   split-brain write gets through), no valid write is rejected, and at the end `read` returns,
- *   for each key, the value of the last accepted write.
+ *   for each key, the value of the last accepted write. Keys and values are any strings: a
+ *   value may be empty (`""` is a value, not a missing one), and a key may be named like
+ *   something every object has (`"constructor"`, `"__proto__"`).
  *
  * @example
  * const store = createFencedStore();
