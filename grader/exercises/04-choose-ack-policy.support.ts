@@ -117,11 +117,11 @@ export function normalRun(service: Service, ack: AckPolicy, seed: number): SimCo
  * The detector's heartbeats travel with a constant delay at whole-millisecond intervals, so that
  * every detector time is exact in floating point and detection never hinges on rounding.
  */
-export function crashRun(service: Service, ack: AckPolicy, seed: number, crashAtMs = randomCrashMs(service, seed)): SimConfig {
+export function crashRun(service: Service, ack: AckPolicy, seed: number, crashAtMs = randomCrashMs(service, seed), extraFaults: Fault[] = []): SimConfig {
   return {
     ...normalRun(service, ack, seed),
     workload: { writesPerSec: service.writesPerSec, durationMs: crashAtMs + AFTER_CRASH_MS },
-    faults: service.crashFaults(crashAtMs),
+    faults: [...service.crashFaults(crashAtMs), ...extraFaults],
     failover: {
       crashLeader: { atMs: crashAtMs },
       detector: { heartbeatMs: 8, timeoutMs: 40, delayMs: constant(0.5) },
@@ -160,18 +160,22 @@ export interface ServiceOutcome {
   lostExamples: string[];
 }
 
-/** Runs `service` with `ack` on `seed`: a normal run and a crash run (handed to `onCrash` with its lost writes). */
+/**
+ * Runs `service` with `ack` on `seed`: a normal run and a crash run (handed to `onCrash` with its
+ * lost writes), the crash run with `extraFaults` besides the service's own (a moment's `faults`).
+ */
 export function runService(
   service: Service,
   ack: AckPolicy,
   seed: number,
   onCrash?: (run: RunResult, lost: CheckerViolation[]) => void,
   crashAtMs?: number,
+  extraFaults: Fault[] = [],
 ): ServiceOutcome {
   const normal = simulate(normalRun(service, ack, seed));
   let unacknowledged = 0;
   for (let i = 0; i < normal.writes.count; i++) if (normal.writes.ackMs[i] === Infinity) unacknowledged++;
-  const crash = simulate(crashRun(service, ack, seed, crashAtMs));
+  const crash = simulate(crashRun(service, ack, seed, crashAtMs, extraFaults));
   const lost = lostWrites(crash.history);
   onCrash?.(crash, lost);
   return {
@@ -195,6 +199,8 @@ export interface CrashMoment {
   /** How long the surviving copy of the nearest write had existed at that moment (0 when a write was exposed). */
   marginMs: number;
   why: string;
+  /** Faults of the run besides the service's own (the surviving followers slowed), if any. */
+  faults?: Fault[];
 }
 
 /** Followers that are up and not taken down by the failure when the leader crashes at `t`. */
@@ -211,8 +217,8 @@ function survivorsAt(service: Service, t: number): number[] {
  * loses them all. A policy that never exposes a write gets the moments of its closest calls: the
  * crash just after the acknowledgement that came nearest to a surviving copy.
  */
-export function worstMoments(service: Service, ack: AckPolicy, seed: number, count: number): CrashMoment[] {
-  const run = simulate({ ...normalRun(service, ack, seed), faults: service.normalFaults() });
+export function worstMoments(service: Service, ack: AckPolicy, seed: number, count: number, extraFaults: Fault[] = []): CrashMoment[] {
+  const run = simulate({ ...normalRun(service, ack, seed), faults: [...service.normalFaults(), ...extraFaults] });
   const w = run.writes;
   const inWindow = (t: number) => service.crashWindowsMs.some((win) => t >= win.fromMs && t < win.toMs);
   const acked: number[] = [];
@@ -247,8 +253,10 @@ export function worstMoments(service: Service, ack: AckPolicy, seed: number, cou
       else margin = Math.min(margin, t - safe[j]);
     }
     const marginMs = atRisk > 0 ? 0 : margin;
-    const why = atRisk > 0 ? `${atRisk} acknowledged write(s) on no surviving follower yet` : `the closest call: a surviving copy only ${Math.round(marginMs * 1000) / 1000} ms old`;
-    moments.push({ seed, crashAtMs: t, atRisk, marginMs, why });
+    const why =
+      (atRisk > 0 ? `${atRisk} acknowledged write(s) on no surviving follower yet` : `the closest call: a surviving copy only ${Math.round(marginMs * 1000) / 1000} ms old`) +
+      (extraFaults.length > 0 ? `, ${describeSlowdown(extraFaults)}` : "");
+    moments.push({ seed, crashAtMs: t, atRisk, marginMs, why, ...(extraFaults.length > 0 ? { faults: extraFaults } : {}) });
   }
   moments.sort((a, b) => b.atRisk - a.atRisk || a.marginMs - b.marginMs || a.crashAtMs - b.crashAtMs);
   // Distinct episodes: moments at least 20 ms apart.
@@ -278,6 +286,7 @@ export function judgeService(service: Service, ack: unknown, seed: number, recor
         firstLost = lost[0];
       },
       moment?.crashAtMs,
+      moment?.faults,
     );
   } catch (error) {
     return { rule: `the policy must be valid for ${service.name}'s cluster`, details: (error as Error).message, got: ack };
@@ -335,7 +344,7 @@ export async function shrinkCrashCase(service: Service, ack: unknown, seed: numb
   const quiet: Recorder = () => {};
   const found = judgeService(service, ack, seed, quiet, moment);
   if (!found || found.rule !== lossRule(service)) return null;
-  const full = crashRun(service, ack, seed, moment?.crashAtMs);
+  const full = crashRun(service, ack, seed, moment?.crashAtMs, moment?.faults);
   const crashAtMs = (full.failover!.crashLeader as { atMs: number }).atMs;
   const original = simulate(full).history.ops.filter((op): op is WriteOp => op.kind === "write");
   const start: CrashShape = {
@@ -429,14 +438,44 @@ export function crashSearch(policies: Record<ServiceName, unknown>, seeds: reado
 
 const searchedMoment = (k: CrashCandidate): CrashMoment => ({ seed: k.seed, crashAtMs: k.crashAtMs, atRisk: 0, marginMs: 0, why: k.why ?? "a searched moment" });
 
-/** The worst crash moment for an answer, or undefined when it is not a policy this cluster can run (judging says why). */
+/**
+ * The worst crash moment for an answer, or undefined when it is not a policy this cluster can run
+ * (judging says why): the worst of the seed's run as the service describes it and, where no
+ * acknowledged write may be lost, of the same run with the surviving followers slowed
+ * (`slowedSurvivors`), which is where a fallback to async gives way.
+ */
 export function worstMomentOf(service: Service, answer: unknown, seed: number): CrashMoment | undefined {
   if (!isPolicy(answer)) return undefined;
   try {
-    return worstMoments(service, answer, seed, 1)[0];
+    const moments = [worstMoments(service, answer, seed, 1)[0], ...(service.lostWritesMax === 0 ? [worstMoments(service, answer, seed, 1, slowedSurvivors(service, seed))[0]] : [])];
+    return moments.filter((m) => m !== undefined).sort((a, b) => b.atRisk - a.atRisk || a.marginMs - b.marginMs)[0];
   } catch {
     return undefined;
   }
+}
+
+/** How many times slower messages to and from the surviving followers are in `slowedSurvivors`. */
+export const SLOW_FACTOR = 100;
+
+/**
+ * The followers that survive the failure, slowed `SLOW_FACTOR` times from a moment in the first
+ * 50 ms of one of the service's crash windows (from the seed) to the window's end. Every follower
+ * that could keep an acknowledged write through the failure then takes longer to answer than any
+ * fallback up to the whole round trip (ledger: B's at least 400 ms; accounts: at least 100 ms),
+ * so a policy that falls back to async acknowledges writes only the leader (and, in ledger, A)
+ * holds, well inside the window; a policy that waits for a surviving copy only waits longer. The
+ * normal run, which the latency target is about, is never slowed.
+ */
+export function slowedSurvivors(service: Service, seed: number): Fault[] {
+  const rng = stream(seed, "04/slowed");
+  const window = service.crashWindowsMs[randomInt(rng, service.crashWindowsMs.length)];
+  const fromMs = window.fromMs + randomInt(rng, 50);
+  return survivorsAt(service, fromMs).map((i) => ({ node: service.followers[i].name ?? "", kind: "slow" as const, fromMs, toMs: window.toMs, factor: SLOW_FACTOR }));
+}
+
+function describeSlowdown(faults: Fault[]): string {
+  const f = faults[0];
+  return `with ${faults.map((x) => x.node).join(" and ")} ${f.factor}x slower from ${f.fromMs} to ${f.toMs} ms`;
 }
 
 function isPolicy(x: unknown): x is AckPolicy {

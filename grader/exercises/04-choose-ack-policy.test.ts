@@ -3,9 +3,10 @@
  * policy on one seed: a normal run for commit latency and a crash run for lost acknowledged
  * writes. Public cases run fixed seeds, hidden ones secret seeds. Cases built from the chosen
  * policy, the hidden ones among them, crash the leader at its worst moment (just after
- * acknowledging the most writes no surviving follower has yet), and a search of crash moments and
- * seeds keyed by the grading secret must find no missed target before full marks. A run that lost
- * acknowledged writes is shown shrunk.
+ * acknowledging the most writes no surviving follower has yet; where no write may be lost, in the
+ * run as described or with the surviving followers slowed, whichever is worse), and a search of
+ * crash moments and seeds keyed by the grading secret must find no missed target before full
+ * marks. A run that lost acknowledged writes is shown shrunk.
  */
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/04-choose-ack-policy";
@@ -20,7 +21,8 @@ const answer = student<typeof Exercise>("04-choose-ack-policy");
  * One service's targets on seeded runs. `atWorst` (hidden seeds): the leader crashes at the
  * moment of the seed's run worst for the chosen policy, not at a random one: a random moment
  * finds a fallback's exposed writes on some seeds only, and a hidden test's verdict must not hang
- * on the secret's luck.
+ * on the secret's luck. For ledger and accounts that moment is also looked for with the surviving
+ * followers slowed (`slowedSurvivors`), where any fallback to async gives way.
  */
 const service = (name: ServiceName, seeds: number, atWorst = false) => async (c: GradedContext) => {
   const judged = (judge: typeof judgeService | typeof shrinkCrashCase) => async (seed: number, record: Recorder) => {
