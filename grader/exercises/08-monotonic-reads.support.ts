@@ -94,22 +94,28 @@ function describeDelay(f: FollowerConfig): string {
 const NAMES = ["A", "B", "C"];
 
 /**
- * A hand-made run that traps one client, alice, on the follower her router chose (`fast`: 1 ms
- * behind the leader; the others `othersMs` behind). A writer updates one key, "post", every 4 ms;
- * alice reads it every 4 ms, her first read before any write. `faults(fast, others)` places the
- * crashes against her follower.
+ * A hand-made run that traps one client, alice, on the follower her router chose (`fast`: `fastMs`,
+ * by default 1 ms, behind the leader; the others `othersMs` behind). A writer updates one key,
+ * "post", every `writeEveryMs` (by default 4 ms); alice reads it every 4 ms, her first read before
+ * any write. `faults(fast, others)` places the crashes against her follower.
  */
-export function trapScene(fast: string, othersMs: [number, number], faults: (fast: string, others: string[]) => Fault[], endMs = 1200): SimConfig {
+export function trapScene(
+  fast: string,
+  othersMs: [number, number],
+  faults: (fast: string, others: string[]) => Fault[],
+  endMs = 1200,
+  { fastMs = 1, writeEveryMs = 4 }: { fastMs?: number; writeEveryMs?: number } = {},
+): SimConfig {
   const others = NAMES.filter((n) => n !== fast);
   return {
     seed: 1,
-    followers: NAMES.map((name) => ({ name, toFollowerMs: constant(name === fast ? 1 : othersMs[others.indexOf(name)]) })),
+    followers: NAMES.map((name) => ({ name, toFollowerMs: constant(name === fast ? fastMs : othersMs[others.indexOf(name)]) })),
     network: { oneWayMs: constant(0.5) },
     workload: {
       writes: 0,
       script: [
         { kind: "read", atMs: 0.5, client: "alice", keys: ["post"] },
-        ...every(2, endMs, 4, (atMs, i) => ({ kind: "write" as const, atMs, client: "writer", key: "post", value: `v${i + 1}` })),
+        ...every(2, endMs, writeEveryMs, (atMs, i) => ({ kind: "write" as const, atMs, client: "writer", key: "post", value: `v${i + 1}` })),
         ...every(4, endMs, 4, (atMs) => ({ kind: "read" as const, atMs, client: "alice", keys: ["post"] })),
       ],
     },
@@ -154,6 +160,13 @@ export const TRAPS: TrapCase[] = [
         { node: b, kind: "crash", fromMs: 350, toMs: 550 },
         { node: c, kind: "crash", fromMs: 380, toMs: 500 },
       ]),
+  },
+  {
+    // Writes 10 ms apart and her follower 15 ms behind: once she has read on the leader, it is
+    // one write behind what she saw most of the time, and that write is to the key she reads.
+    // The crash ends between deliveries (a quarter past), not at the instant one arrives.
+    label: "her follower crashes briefly and, back, trails a single write behind what she saw on the leader",
+    scene: (fast) => trapScene(fast, [60, 90], (f) => [{ node: f, kind: "crash", fromMs: 400.25, toMs: 430.25 }], 800, { fastMs: 15, writeEveryMs: 10 }),
   },
 ];
 
