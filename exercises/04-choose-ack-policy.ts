@@ -48,7 +48,9 @@
  * the public seeds may fail there. The loss targets hold for a crash at *any* moment, so the
  * grader also crashes the leader at the moment worst for your policy: it runs your policy without
  * the crash, finds when the most acknowledged writes were on no follower that survives the
- * failure, and crashes just after that acknowledgement. Before full marks, a search of crash
+ * failure, and crashes just after that acknowledgement. For ledger and accounts it also looks for
+ * that moment while the followers that survive the failure are slow for a while (a slow network
+ * or disk): no acknowledged write may be lost then either. Before full marks, a search of crash
  * moments and seeds (the same for the same grading) must find no missed target.
  *
  * @example

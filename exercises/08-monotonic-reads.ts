@@ -41,7 +41,8 @@
  * - hand-made scenes for one client, alice, reading a key a writer keeps updating: the follower
  *   your router chose for her first read is the fast one, and it crashes at the worst moment
  *   (it comes back behind what she has since seen on the leader, before any other follower has
- *   caught up; it never comes back; the next follower crashes too; every follower goes down);
+ *   caught up; it comes back a single write, to her key, behind what she saw; it never comes
+ *   back; the next follower crashes too; every follower goes down);
  * - seeded runs of about two seconds, with 3 or 4 followers (one fast, the others 8 to 60 ms
  *   behind), each of which crashes once, sometimes two at a time, and busy clients reading a few
  *   hot keys (public seeds, whose failures are shown shrunk: fewer crashes, clients and keys;

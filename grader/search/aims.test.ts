@@ -134,7 +134,7 @@ describe("04: the reference answer meets every target with room to spare at the 
     for (const seed of seeds) {
       const moment = worstMomentOf(service, policy, seed);
       expect(moment, `seed ${seed}`).toBeDefined();
-      const outcome = runService(service, policy, seed, undefined, moment!.crashAtMs);
+      const outcome = runService(service, policy, seed, undefined, moment!.crashAtMs, moment!.faults);
       expect(outcome.commitLatencyMsP99, `seed ${seed}: p99 commit latency`).toBeLessThanOrEqual(0.8 * service.commitLatencyMsP99Max);
       expect(outcome.lostWrites, `seed ${seed}: acknowledged writes lost`).toBeLessThanOrEqual(0.5 * service.lostWritesMax);
     }
