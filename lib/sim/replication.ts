@@ -120,7 +120,10 @@ export function onRecv(w: World, write: number, node: number, epoch: number): vo
     const until = downUntil(w, node, w.now);
     if (until !== NO_FAULT) {
       // Delivered (or re-sent) when the node is back; lost if it never comes back.
-      if (until < Infinity) recvAt(w, until, write, node, epoch);
+      if (until < Infinity) {
+        st.heldUntil = until;
+        recvAt(w, until, write, node, epoch);
+      }
       return;
     }
   }
@@ -128,13 +131,26 @@ export function onRecv(w: World, write: number, node: number, epoch: number): vo
   if (w.links !== null && sender >= 0 && !linkOpen(w.links, sender, node, w.now)) {
     // Cut while on its way (a partition a trigger started): delivered when the link heals.
     const open = openFrom(w.links, sender, node, w.now);
-    if (open < Infinity) recvAt(w, open, write, node, epoch);
+    if (open < Infinity) {
+      st.heldUntil = open;
+      recvAt(w, open, write, node, epoch);
+    }
     return;
   }
   // A crash kills the sender's connections: what it had sent but not yet delivered is lost.
   if (sender >= 0 && w.faultWins[sender].length > 0 && crashed(w, sender, w.now)) return;
   const lsn = w.lsn[write];
-  if (lsn !== st.log.length + 1) return; // a duplicate or a gap after truncation: the resend covers it
+  if (lsn !== st.log.length + 1) {
+    // Entries held while the node was down are delivered at the instant it is back, queued after
+    // one that was due at that very instant: that one, seen as a gap, is handled once more behind
+    // them, so the stream keeps its order (dropped, the stream would stall for good). A duplicate,
+    // or a gap after truncation: the resend covers it.
+    if (lsn > st.log.length + 1 && st.heldUntil === w.now && st.gapRetried !== lsn) {
+      st.gapRetried = lsn;
+      recvAt(w, w.now, write, node, epoch);
+    }
+    return;
+  }
   st.log.push(write);
   w.recvMs[node][write] = w.now;
   // Written and flushed first, when the follower takes time for that (steps.ts); then one apply

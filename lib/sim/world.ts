@@ -46,6 +46,10 @@ export interface NodeState {
   acked: Int32Array;
   /** Reads waiting for a position: [part, minLsn]. */
   waiters: [number, number][];
+  /** When entries held while this node was down or cut off are delivered (-1: none held). */
+  heldUntil: number;
+  /** The LSN last handled once more behind the held entries (onRecv). */
+  gapRetried: number;
 }
 
 /** The part of a read that fetches one key from one node. */
@@ -315,6 +319,8 @@ export class World implements Membership {
         commitPtr: 0,
         acked: new Int32Array(this.n),
         waiters: [],
+        heldUntil: -1,
+        gapRetried: 0,
       });
     }
     this.scriptDone = w.script.map(() => NaN);
