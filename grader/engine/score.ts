@@ -56,6 +56,12 @@ export interface ScoreContext {
  */
 const GRADER_ERRORS = new Set(["AssertionError"]);
 
+/** An error's name as a hidden test may show it. */
+const hiddenErrorName = (error: SerializedError | undefined): string => (error && GRADER_ERRORS.has(error.name) ? error.name : "an error");
+
+/** Whether the test's details stay hidden from this report's reader. */
+const isHidden = (t: ManifestTest, ctx: ScoreContext): boolean => t.visibility === "hidden" && !ctx.revealHidden;
+
 /** The exercise's file could not be loaded in its sandbox: every case of every test failed with this. */
 function loadFailure(tests: ManifestTest[], outcome: ExerciseOutcome): string | undefined {
   if (outcome.kind !== "ran" || tests.length === 0) return undefined;
@@ -107,8 +113,7 @@ function scoreTest(exercise: Exercise, t: ManifestTest, outcome: ExerciseOutcome
   const report = scoreTestOutcome(exercise, t, outcome, ctx);
   // Notes for a human grader (a student's written reasons) travel with the result, scored or not.
   // A hidden test's notes are shown only with its details (revealHidden): they could be written from hidden inputs.
-  const hidden = t.visibility === "hidden" && !ctx.revealHidden;
-  const notes = outcome.kind === "problem" || hidden ? undefined : outcome.tests.get(t.name)?.meta?.notes;
+  const notes = outcome.kind === "problem" || isHidden(t, ctx) ? undefined : outcome.tests.get(t.name)?.meta?.notes;
   if (notes && notes.length > 0) {
     report.message = `${report.message}\nFor the human grader:\n${notes.map((n) => `- ${n.label}: ${n.text}`).join("\n")}`;
   }
@@ -129,7 +134,7 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
   if (event.state === "skipped" || event.state === "pending") return failed("this test was skipped, so it counts as failed");
 
   const meta = event.meta;
-  const hidden = t.visibility === "hidden" && !ctx.revealHidden;
+  const hidden = isHidden(t, ctx);
   const replayed = meta?.cases ? { replayed: meta.cases.map((c) => cleanRecord(c, ctx)) } : {};
   const cases = meta && meta.total > 0 ? { passed: meta.passed, total: meta.total } : undefined;
   if (event.state === "passed") {
@@ -155,7 +160,7 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
   }
   if (meta && meta.failures.length === 0) {
     // Every case passed, yet the test failed: something else broke it (a hook, a patched built-in).
-    const why = !error ? "failed after its cases passed" : hidden ? `failed after its cases passed (${GRADER_ERRORS.has(error.name) ? error.name : "an error"}; hidden cases show no details)` : describeError(error, ctx);
+    const why = !error ? "failed after its cases passed" : hidden ? `failed after its cases passed (${hiddenErrorName(error)}; hidden cases show no details)` : describeError(error, ctx);
     return { ...base, status: "failed", score: 0, message: why };
   }
   if (hidden) {
@@ -165,7 +170,7 @@ function scoreTestOutcome(exercise: Exercise, t: ManifestTest, outcome: Exercise
     const stopped = meta?.failures.find((f) => f.error?.stopped !== undefined)?.error?.message;
     const message = cases
       ? `${cases.passed} of ${cases.total} hidden cases passed (hidden cases show no details; the public tests check the same rules)${stopped ? `. In a hidden case, ${hiddenStop(stopped)}` : ""}`
-      : `failed on hidden cases (${error && GRADER_ERRORS.has(error.name) ? error.name : "an error"}; hidden cases show no details)`;
+      : `failed on hidden cases (${hiddenErrorName(error)}; hidden cases show no details)`;
     return { ...base, status, score, message, ...(cases ? { cases } : {}) };
   }
   if (meta && meta.failures.length > 0 && !(meta.failures[0].case === "the test" && meta.total === 1)) {
