@@ -14,6 +14,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { makeFakeGrader, writeFileIn } from "../fixtures/fake-grader";
 
 const HERE = resolve(fileURLToPath(new URL(".", import.meta.url)));
+/** The Python interpreter's own path (it is run below with a PATH that finds nothing), or "" without one. */
+const PYTHON = spawnSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).stdout?.trim() ?? "";
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -37,7 +39,7 @@ function autograde({ autograder, checkout }: { autograder: string; checkout: str
   return { run, result: existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as { score: number }) : undefined };
 }
 
-describe.runIf(spawnSync("python3", ["--version"]).status === 0)("Classroom 50's autograder.py", () => {
+describe.runIf(PYTHON !== "")("Classroom 50's autograder.py", () => {
   it("writes its result over a folder the repository holds under result.json's name", () => {
     const { run, result } = autograde(layout({ "exercises/01-alpha.ts": "full", "result.json/keep.txt": "a folder in the way" }));
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
@@ -49,5 +51,15 @@ describe.runIf(spawnSync("python3", ["--version"]).status === 0)("Classroom 50's
     const { run, result } = autograde(layout({ "exercises/01-alpha.ts": "crash", "result.json": forged }));
     expect(run.status).toBe(1);
     expect(result).toBeUndefined();
+  });
+});
+
+describe.runIf(PYTHON !== "")("Classroom 50's autograder.py, before anything can fail", () => {
+  it("removes the repository's result.json even when grading cannot start", () => {
+    const paths = layout({ "exercises/01-alpha.ts": "full", "result.json": JSON.stringify({ score: 20 }) });
+    // No node on the PATH: autograder.py stops before grading.
+    const run = spawnSync(PYTHON, [paths.autograder], { cwd: paths.checkout, env: { PATH: "/nonexistent" }, encoding: "utf8", timeout: 60_000 });
+    expect(run.status).toBe(1);
+    expect(existsSync(join(paths.checkout, "result.json"))).toBe(false);
   });
 });
