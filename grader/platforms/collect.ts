@@ -35,8 +35,11 @@ export const SKIPPED_DIRS = new Set([
 
 /** A submitted file larger than this is not an answer; it is refused rather than compiled. */
 export const MAX_EXERCISE_FILE_BYTES = 512 * 1024;
-/** Folders deeper than this below the upload are not read (an exercise file is 1 to 3 deep). */
-const MAX_DEPTH = 8;
+/**
+ * Folders deeper than this below the upload are not read (an exercise file is 1 to 3 deep); a
+ * zip's entries below them are not even unpacked (unzip.ts).
+ */
+export const MAX_DEPTH = 8;
 /** Entries listed in all, so that a crafted tree costs the batch little; read shallowest first. */
 const MAX_ENTRIES = 20_000;
 /** Notes about entries left out; past this many, one line counts the rest. */

@@ -13,7 +13,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { GradeReport } from "../engine/report";
 import { writeFileIn } from "../fixtures/fake-grader";
 import { MAX_EXERCISE_FILE_BYTES } from "./collect";
-import { gradeUpload } from "./grade-upload";
+import { DEFAULTS } from "../engine/grade";
+import { GRADER_CALL_LIMIT_S, graderCallLimitS, gradeUpload } from "./grade-upload";
 import { extractZip } from "./unzip";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
@@ -26,6 +27,16 @@ const files = {
   "exercises/06-fencing.ts": readFileSync(join(ROOT, "exercises/06-fencing.ts"), "utf8"),
   "exercises/06-fencing copy.ts": readFileSync(join(ROOT, "solutions/06-fencing.ts"), "utf8"),
 };
+
+describe("graderCallLimitS", () => {
+  it("ends the grader's own call well before the run is killed, and never past the CLI's default", () => {
+    expect(GRADER_CALL_LIMIT_S * 1000).toBe(DEFAULTS.timeoutMs);
+    expect(graderCallLimitS(85_000)).toBe(68); // PrairieLearn's default budget
+    expect(graderCallLimitS(20_000)).toBe(10);
+    expect(graderCallLimitS(5_000)).toBe(1);
+    expect(graderCallLimitS(510_000)).toBe(GRADER_CALL_LIMIT_S); // Gradescope's
+  });
+});
 
 describe("gradeUpload", () => {
   it.each(["folder", "zip"])("names an upload's look-alikes in each exercise's message (a %s)", async (kind) => {

@@ -16,6 +16,21 @@ import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByE
 import { tail } from "./report";
 import { runProcess } from "./run-process";
 
+/** The grader CLI's own limit of one call, s, when it is given none (engine/grade.ts DEFAULTS.timeoutMs). */
+export const GRADER_CALL_LIMIT_S = 240;
+
+/**
+ * The `--timeout-s` handed to the grader CLI for a run this process kills after `timeoutMs`: the
+ * CLI stops grading at its own limit and still writes its report, every unfinished exercise
+ * saying so, while a run killed from outside writes none. So the CLI's limit ends well before
+ * this one: a fifth of it, and at least 10 s, is left for the CLI's start (before its clock runs)
+ * and for finishing its report; never longer than the CLI's own default.
+ */
+export function graderCallLimitS(timeoutMs: number): number {
+  const graceMs = Math.max(10_000, timeoutMs / 5);
+  return Math.max(1, Math.min(GRADER_CALL_LIMIT_S, Math.floor((timeoutMs - graceMs) / 1000)));
+}
+
 export interface Account {
   name: string;
   uid: number;
@@ -38,7 +53,7 @@ export interface UploadOptions {
   account?: Account | null;
   /** The grading process's whole environment (nothing else is inherited). */
   env: NodeJS.ProcessEnv;
-  /** More grader CLI options, e.g. ["--hidden-visibility", "after_due_date"]. */
+  /** More grader CLI options, e.g. ["--hidden-visibility", "after_due_date"]; `--timeout-s` is set from `timeoutMs`. */
   extraArgs?: string[];
   /** Do not run the grader when the upload holds no exercise file (the caller reports that itself). */
   skipWhenEmpty?: boolean;
@@ -87,7 +102,9 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     // Run from the work folder with a relative target, so that reports name "exercises/NN-name.ts".
     // Compiled (engine/launch.mjs) where its cache can be written or is built already; else through tsx.
     const node = [process.execPath, join(options.graderRoot, "grader/engine/launch.mjs"), "grader/cli.ts", "--target", "exercises", "--format", options.format, "--out", outFile, "--intake", intake,
-      ...(only.length > 0 ? ["--only", only.join(",")] : []), ...(options.extraArgs ?? [])];
+      ...(only.length > 0 ? ["--only", only.join(",")] : []), ...(options.extraArgs ?? []),
+      // Last, so that it holds: the grader stops in time to write its report before this run is killed.
+      "--timeout-s", String(graderCallLimitS(options.timeoutMs))];
     const command = account ? ["runuser", "-u", account.name, "--", ...node] : node;
     const run = await runProcess(command[0], command.slice(1), {
       cwd: work,

@@ -36,7 +36,7 @@ function autograderRoot(submission: Record<string, string>, options: { brokenIns
 interface Results {
   score: number;
   output: string;
-  tests: { name: string; score: number }[];
+  tests: { name: string; score: number; output?: string }[];
   execution_time?: number;
 }
 
@@ -89,6 +89,14 @@ describe("run_autograder", () => {
     expect(results.score).toBe(0);
     // Either limit may stop it first on a busy machine: run.ts's own (5 s) or run_autograder's (6 s).
     expect(results.output).toMatch(/grading took longer than [56] s and was stopped/i);
+  });
+
+  it("has the grader stop at a limit of its own, so that a slow exercise costs only its own points", () => {
+    // The grader works to its limit, then reports 01 unfinished; killed from outside, it would write no report.
+    const root = autograderRoot({ "01-alpha.ts": "slow", "02-beta.ts": "full" });
+    const { results } = runAutograder(root, { RL_AUTOGRADER_TIMEOUT_S: "30" });
+    expect(results.score).toBe(10);
+    expect(results.tests.map((t) => t.output)).toEqual(["not finished: the grading call's time limit ran out", ""]);
   });
 
   it("stops at the time limit of the zip's autograder.env (npm run gradescope -- --timeout-s N)", () => {

@@ -94,6 +94,13 @@ describe("entrypoint.sh in a job laid out like /grade", () => {
     expect(JSON.stringify(results)).toMatch(/took longer than [56] s and was stopped/i);
   });
 
+  it("has the grader stop at a limit of its own, so that a slow exercise costs only its own points", () => {
+    // The grader works to its limit, then reports 01 unfinished; killed from outside, it would write no report.
+    const results = run(job({ "01-alpha.ts": "slow", "02-beta.ts": "full" }), { RL_PL_TIMEOUT_S: "30" });
+    expect(results).toMatchObject({ gradable: true, score: 0.5, message: "10 / 20 points" });
+    expect(results.tests.map((t) => t.message)).toEqual(["not finished: the grading call's time limit ran out", "passed"]);
+  });
+
   it("replaces a results.json left in the job", () => {
     const j = job({ "01-alpha.ts": "full" });
     writeFileIn(join(j.grade, "results/results.json"), JSON.stringify({ gradable: true, score: 1 }));

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import zlib, { deflateRawSync } from "node:zlib";
 import { strToU8, zipSync } from "fflate";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { MAX_EXERCISE_FILE_BYTES, collectSubmission } from "./collect";
+import { MAX_DEPTH, MAX_EXERCISE_FILE_BYTES, collectSubmission } from "./collect";
 import { MAX_ZIP_DEFLATED_BYTES, MAX_ZIP_ENTRIES, MAX_ZIP_UNPACKED_BYTES, extractZip } from "./unzip";
 
 const work = mkdtempSync(join(tmpdir(), "rl-unzip-test-"));
@@ -279,6 +279,28 @@ describe("extractZip on zips from other tools and odd uploads", () => {
         "exercises/05-leader.ts/01-alpha.ts lies in a folder named like the file exercises/05-leader.ts, which the zip also holds: not graded.",
       ]);
     }
+  });
+
+  it(`leaves packed, with a note, an entry in folders more than ${MAX_DEPTH} deep, which the search never reads`, async () => {
+    const dest = freshDir();
+    const deepest = `${"d/".repeat(MAX_DEPTH)}01-alpha.ts`;
+    const tooDeep = `${"d/".repeat(MAX_DEPTH + 1)}02-beta.ts`;
+    const leftOut: string[] = [];
+    expect(await extractZip(zipSync({ [deepest]: strToU8("alpha"), [tooDeep]: strToU8("beta") }), dest, leftOut)).toBe(1);
+    expect(leftOut).toEqual([`${tooDeep} lies in folders more than ${MAX_DEPTH} deep, which are not searched: not graded.`]);
+    expect([...collectSubmission(dest, names, leftOut).found.keys()]).toEqual(["01-alpha.ts"]);
+  });
+
+  it("writes no folders for entries thousands deep, which Node 20's rmSync could not remove", async () => {
+    // 200 paths ~2,000 folders deep, to the system's limit on a path: 400,000 folders, then a stack overflow.
+    const dest = freshDir();
+    const zip = zipSync(Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`t${i}/${"a/".repeat(2_000)}00-a.ts`, strToU8("x")])));
+    const leftOut: string[] = [];
+    expect(await extractZip(zip, dest, leftOut)).toBe(0);
+    expect(leftOut).toHaveLength(11);
+    expect(leftOut[0]).toMatch(new RegExp(`^t0/a/a/a/[a/]*… lies in folders more than ${MAX_DEPTH} deep, which are not searched: not graded\\.$`));
+    expect(readdirSync(dest)).toEqual([]);
+    rmSync(dest, { recursive: true });
   });
 
   it("notes the entries it leaves out, for the report collectSubmission makes of the folder", async () => {

@@ -8,7 +8,11 @@
  * (node_modules/, .git/, …) are left packed too. A zip with more than MAX_ZIP_EXERCISE_FILES such
  * entries is refused before anything is written (a crafted zip of many thousand tiny entries would
  * otherwise cost the batch the time to write them all); entry paths that would escape the
- * destination ("../", absolute) are skipped.
+ * destination ("../", absolute) are skipped, and so are those in folders deeper than the walk of
+ * the unpacked upload reads (collect.ts's MAX_DEPTH): a file it would never take is not written.
+ * A zip's paths may be thousands of folders deep, to the system's limit on a path's length: 200
+ * such entries made the batch create some 400,000 folders (a minute of CPU), and then removing
+ * them ran Node 20's recursive rmSync out of stack, which ended the batch before its gradebook.
  *
  * A zip's headers are the student's to write, so none is trusted for the cost of unpacking:
  * entries whose packed data overlap (one blob listed many times) are refused, the packed and the
@@ -30,7 +34,7 @@ import { mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize, sep } from "node:path";
 import { type Entry, type Options, type ZipFile, fromBufferPromise, getFileNameLowLevel, openPromise } from "yauzl";
 import { plainName } from "../format/text";
-import { isExerciseFileName, MAX_EXERCISE_FILE_BYTES, SKIPPED_DIRS } from "./collect";
+import { isExerciseFileName, MAX_DEPTH, MAX_EXERCISE_FILE_BYTES, SKIPPED_DIRS } from "./collect";
 import { MAX_LOOK_ALIKE_CANDIDATES, mightBeMisnamed } from "./look-alike";
 
 
@@ -143,6 +147,11 @@ async function unpack(zip: string | Uint8Array, notes: string[], packed: string[
       const relative = normalize(item.name);
       if (isAbsolute(relative) || /^[A-Za-z]:/.test(relative) || relative.split(sep).includes("..")) {
         notes.push(`${shown(item.name)} would be extracted outside the upload's folder (an absolute path or one with ".."): not graded.`);
+        continue;
+      }
+      // Deeper than the search of the upload goes: never taken, so never written.
+      if (relative.split(sep).length - 1 > MAX_DEPTH) {
+        notes.push(`${shown(relative)} lies in folders more than ${MAX_DEPTH} deep, which are not searched: not graded.`);
         continue;
       }
       if (wanted.has(relative)) notes.push(`The zip holds ${shown(relative)} more than once: only its last copy was extracted.`);

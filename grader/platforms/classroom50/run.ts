@@ -12,6 +12,7 @@
  * total is the sum of those, and each test keeps its exact `points` and the grader's `message`
  * beside them (Classroom 50 keeps a test's extra fields).
  */
+import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GradeReport } from "../../engine/report";
@@ -92,6 +93,10 @@ async function main(): Promise<void> {
   const submission = resolve(option("--submission"));
   const out = resolve(option("--out"));
   const graderRoot = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
+  // The result goes into the student's checkout, where the repository may already hold something
+  // under its name: a result.json of its own (read as this submission's result if grading then
+  // fails) or a folder (which the finished result could not replace). Whatever it is goes first.
+  rmSync(out, { recursive: true, force: true });
   const graded = await gradeRepositoryUpload(graderRoot, submission, "json", process.env);
   process.stdout.write(`${graded.notes}\n`);
   if (graded.reportText === undefined) throw new Error(graded.failure);
