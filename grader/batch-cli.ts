@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from "node:os";
 import { consoleProgress } from "./batch-progress";
-import { BatchInputError, runBatch } from "./batch";
+import { BatchInputError, BatchStoppedError, runBatch } from "./batch";
 import { runsAsScript } from "./project";
 import { gradingWarnings } from "./sandbox/launch";
 
@@ -93,6 +93,11 @@ export async function batchMain(argv: readonly string[]): Promise<number> {
       progress: consoleProgress(process.stderr),
     });
   } catch (error) {
+    if (error instanceof BatchStoppedError) {
+      process.stderr.write(`${error.message}\n${error.cause.stack ?? ""}\n`);
+      process.stdout.write(`Gradebook: ${error.csvPath} (the submissions not graded are error rows: grade them again)\n`);
+      return 1;
+    }
     if (!(error instanceof BatchInputError)) throw error;
     process.stderr.write(`${error.message}\n`);
     return 2;

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { zipSync, strToU8 } from "fflate";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { fileSafeNames, listSubmissions, runBatch } from "./batch";
+import { BatchStoppedError, fileSafeNames, listSubmissions, removeWorkDir, runBatch } from "./batch";
 import { parseBatchArgs } from "./batch-cli";
 import { clock, consoleProgress } from "./batch-progress";
 import { gradebookCsv } from "./gradebook";
@@ -173,6 +173,46 @@ describe("runBatch", () => {
     write(join(subs, "x/01-alpha.ts"), "garbage");
     const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "g.csv"), graderRoot: grader });
     expect(summary.outcomes[0].error).toMatch(/^the grader's report is not JSON/);
+  });
+});
+
+describe("a batch that stops before it has graded everything", () => {
+  it("still writes the gradebook: the grades it had, and every other submission as an error row to grade again", async () => {
+    const subs = join(work, "stops");
+    write(join(subs, "ann/exercises/01-alpha.ts"), "full");
+    write(join(subs, "ben/exercises/01-alpha.ts"), "full");
+    write(join(subs, "cat/exercises/01-alpha.ts"), "half");
+    const csvPath = join(work, "stops.csv");
+    // What fails is beside the point (a disk that filled up, a bug): here, the third chunk's start.
+    let begun = 0;
+    const progress = { start() {}, finish() {}, done() {}, begin() { if (++begun === 3) throw new Error("no space left on device"); } };
+    const stopped = await runBatch({ submissionsDir: subs, outCsv: csvPath, graderRoot: grader, lanes: 1, chunkSize: 1, progress }).catch((e: unknown) => e);
+    expect(stopped).toBeInstanceOf(BatchStoppedError);
+    expect((stopped as BatchStoppedError).message).toBe("the batch stopped: no space left on device");
+    expect((stopped as BatchStoppedError).csvPath).toBe(csvPath);
+    const csv = readFileSync(csvPath, "utf8").trim().split("\r\n");
+    expect(csv).toEqual([
+      "id,score,max,01-alpha,02-beta,error",
+      "ann,10,20,10,0,",
+      "ben,10,20,10,0,",
+      "cat,0,20,0,0,not graded: the batch stopped before this submission (no space left on device); grade it again",
+    ]);
+  });
+
+  it("writes a gradebook of error rows when the grader to grade with has no exercises", async () => {
+    const subs = join(work, "no-grader");
+    write(join(subs, "dan/exercises/01-alpha.ts"), "full");
+    const empty = mkdtempSync(join(work, "empty-grader-"));
+    const stopped = await runBatch({ submissionsDir: subs, outCsv: join(work, "no-grader.csv"), graderRoot: empty }).catch((e: unknown) => e);
+    expect((stopped as BatchStoppedError).message).toMatch(/^the batch stopped: ENOENT/);
+    expect(readFileSync(join(work, "no-grader.csv"), "utf8")).toMatch(/^dan,0,\d*,.*not graded: the batch stopped before this submission \(ENOENT/m);
+  });
+
+  it("names a work folder it cannot remove instead of failing", () => {
+    const notes: string[] = [];
+    const failing = (() => { throw new RangeError("Maximum call stack size exceeded"); }) as unknown as typeof rmSync;
+    expect(() => removeWorkDir("/tmp/rl-batch-x", { start() {}, begin() {}, finish() {}, done() {}, note: (t: string) => notes.push(t) }, failing)).not.toThrow();
+    expect(notes).toEqual(["could not remove the batch's work folder /tmp/rl-batch-x (Maximum call stack size exceeded): remove it by hand"]);
   });
 });
 

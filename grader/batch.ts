@@ -45,6 +45,13 @@ export interface BatchOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The batch stopped before it graded every submission; its gradebook was written all the same. */
+export class BatchStoppedError extends Error {
+  constructor(override readonly cause: Error, readonly csvPath: string) {
+    super(`the batch stopped: ${cause.message}`);
+  }
+}
+
 export interface SubmissionOutcome extends GradebookRow {
   reportPath: string;
   durationMs: number;
@@ -179,11 +186,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     outcomes: [],
   };
   options.progress?.start(submissions.length, workers);
+  const safeNames = fileSafeNames(submissions.map((s) => s.id));
+  let stopped: Error | undefined;
   try {
     const names = exerciseFileNames(graderRoot);
     // One at a time: one upload in memory at once.
     const prepared: Prepared[] = [];
-    const safeNames = fileSafeNames(submissions.map((s) => s.id));
     for (const [i, s] of submissions.entries()) prepared.push(await prepare(s, safeNames[i], names, ctx));
     for (const p of prepared.filter((p) => p.error)) record(ctx, p, errorOutcome(p, p.error!, 0));
     const ready = prepared.filter((p) => !p.error);
@@ -194,14 +202,43 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       while (next < chunks.length) await gradeChunk(chunks[next++], ctx);
     };
     await Promise.all(Array.from({ length: lanes }, lane));
+  } catch (error) {
+    stopped = error instanceof Error ? error : new Error(String(error));
   } finally {
-    rmSync(workDir, { recursive: true, force: true });
+    removeWorkDir(workDir, options.progress);
+  }
+  // Whatever stopped the batch, the gradebook holds every submission: those it had not graded
+  // are error rows, to grade again, and the grades it had are kept.
+  if (stopped) {
+    const graded = new Set(ctx.outcomes.map((o) => o.id));
+    submissions.forEach((s, i) => {
+      if (graded.has(s.id)) return;
+      const error = `not graded: the batch stopped before this submission (${stopped!.message}); grade it again`;
+      ctx.outcomes.push({ id: s.id, score: 0, maxScore: 0, exercises: {}, error, reportPath: join(reportsDir, `${safeNames[i]}.json`), durationMs: 0 });
+    });
   }
   const outcomes = ctx.outcomes.sort((a, b) => a.id.localeCompare(b.id));
   writeGradebook(csvPath, outcomes);
+  if (stopped) throw new BatchStoppedError(stopped, csvPath);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   options.progress?.done(outcomes, wallMs);
   return { outcomes, csvPath, reportsDir, wallMs };
+}
+
+/**
+ * Removes the batch's work folder (staged and unpacked uploads, chunk results). A folder that
+ * cannot be removed (a tree too deep for rmSync's recursion, a file system gone read-only) is
+ * named on the progress output, to remove by hand; it never costs the gradebook.
+ */
+export function removeWorkDir(dir: string, progress?: BatchProgress, remove: typeof rmSync = rmSync): void {
+  try {
+    remove(dir, { recursive: true, force: true });
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const text = `could not remove the batch's work folder ${dir} (${code ?? message}): remove it by hand`;
+    if (progress?.note) progress.note(text);
+    else process.stderr.write(`batch: ${text}\n`);
+  }
 }
 
 async function prepare(submission: Submission, safeId: string, names: string[], ctx: Context): Promise<Prepared> {
