@@ -185,7 +185,8 @@ function checkRelease(root: string, stage: string, written: readonly string[], o
   if (missing.length > 0) {
     problems.push(
       `notebook cells that call an exercise the release does not hold (check() and hint() would fail for students):\n${missing.map((m) => `  ${m}`).join("\n")}\n` +
-        "Commit the exercise's files (git add exercises/NN-name.ts grader/exercises/NN-name.* && git commit), or remove those cells " +
+        "Commit the exercise's files (git add exercises/NN-name.ts solutions/NN-name.ts grader/exercises/NN-name.* grader/variants/NN-name " +
+          "&& git commit), or remove those cells " +
         "(or tag them instructor-only)",
     );
   }
@@ -260,8 +261,10 @@ if (isMain(import.meta.url)) {
     if (result.uncommitted.length > 0) {
       process.stderr.write(`release: --working-tree shipped uncommitted changes in: ${result.uncommitted.join(", ")}\n`);
     }
-    if (result.untracked.length > 0) {
-      const shown = result.untracked.slice(0, 10).join(", ") + (result.untracked.length > 10 ? `, … (${result.untracked.length - 10} more)` : "");
+    // Files the rules leave out anyway (a solution, a variant) would not ship even if tracked: not worth a word.
+    const untracked = result.untracked.filter(isReleased);
+    if (untracked.length > 0) {
+      const shown = untracked.slice(0, 10).join(", ") + (untracked.length > 10 ? `, … (${untracked.length - 10} more)` : "");
       process.stdout.write(`Not shipped, because git does not track them: ${shown}\n`);
     }
     process.stdout.write(
