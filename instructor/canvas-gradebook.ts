@@ -10,7 +10,7 @@
  * Points Possible row: import it with Grades › Import. See grader/gradebook.ts for the matching.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import { canvasGradebook, type CanvasGradebook, type GradebookRow } from "../grader/gradebook";
 import { HelpRequested, isMain, runCommand } from "./cli";
@@ -30,7 +30,8 @@ function readCsv(path: string, what: string): Record<string, string>[] {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new Error(`cannot read ${what} ${path}: ${(error as Error).message}`);
+    const where = isAbsolute(path) ? "" : ` (${resolve(path)}: npm runs the command from the project's root, so a relative path starts there)`;
+    throw new Error(`cannot read ${what} ${path}${where}: ${(error as Error).message}`);
   }
   try {
     return parse(text, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
