@@ -58,6 +58,13 @@ export function readGradebook(records: readonly Record<string, string>[], path: 
 
 export function convert(options: CanvasGradebookOptions): CanvasGradebook {
   const rows = readGradebook(readCsv(options.grades, "the batch gradebook"), options.grades);
+  // With no graded row the batch knows no maximum: Canvas would get an assignment worth 0 points.
+  if (rows.length > 0 && rows.every((row) => row.error !== undefined)) {
+    throw new Error(
+      `no submission in ${options.grades} was graded (each row has an error, and its max is 0), so there are no scores to import: ` +
+        "fix what the error column says and grade the batch again.\nNothing was written.",
+    );
+  }
   const result = canvasGradebook(rows, readCsv(options.canvasExport, "the Canvas export"), { assignment: options.assignment, matchColumn: options.match, points: options.points });
   writeFileSync(resolve(options.out), result.csv);
   return result;
