@@ -91,7 +91,7 @@ export class BatchInputError extends Error {}
  */
 export function listSubmissions(dir: string): Submission[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new BatchInputError(`--batch: ${dir} is not a folder; give a folder with one sub-folder or .zip per submission`);
+    throw new BatchInputError(`--batch: ${dir === resolve(dir) ? dir : `${dir} (${resolve(dir)}: a relative path starts at the project's root, where npm runs)`} is not a folder; give a folder with one sub-folder or .zip per submission`);
   }
   const found: Submission[] = [];
   const names = readdirSync(dir).sort();

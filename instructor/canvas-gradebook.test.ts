@@ -5,7 +5,7 @@
  * are read back with a CSV parser, as Canvas reads them. Canvas itself is not run here.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -125,6 +125,18 @@ describe("npm run canvas-gradebook", () => {
     const result = convert(parseCanvasGradebookArgs(["--grades", grades, "--canvas-export", exported, "--out", out]));
     expect(result.unmatched).toEqual(["=cmd"]);
     expect(rowsOf(readFileSync(out, "utf8"))[2]).toEqual(["Lovelace, Ada", "101", "S-0001", "ada", "Section A", "12"]);
+  });
+
+  it("refuses a gradebook in which no submission was graded, and writes nothing", () => {
+    const grades = join(work, "none-graded.csv");
+    writeFileSync(grades, gradebookCsv([{ id: "ada", score: 0, maxScore: 0, exercises: {}, error: "no exercise files were found in the submission" }]));
+    const exported = join(work, "export.csv");
+    writeFileSync(exported, EXPORT);
+    const out = join(work, "none-graded-canvas.csv");
+    expect(() => convert(parseCanvasGradebookArgs(["--grades", grades, "--canvas-export", exported, "--out", out]))).toThrow(
+      `no submission in ${grades} was graded (each row has an error, and its max is 0)`,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it("answers --help, and names a missing option", () => {

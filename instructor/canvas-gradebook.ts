@@ -10,7 +10,7 @@
  * Points Possible row: import it with Grades › Import. See grader/gradebook.ts for the matching.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import { canvasGradebook, type CanvasGradebook, type GradebookRow } from "../grader/gradebook";
 import { HelpRequested, isMain, runCommand } from "./cli";
@@ -30,7 +30,8 @@ function readCsv(path: string, what: string): Record<string, string>[] {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new Error(`cannot read ${what} ${path}: ${(error as Error).message}`);
+    const where = isAbsolute(path) ? "" : ` (${resolve(path)}: npm runs the command from the project's root, so a relative path starts there)`;
+    throw new Error(`cannot read ${what} ${path}${where}: ${(error as Error).message}`);
   }
   try {
     return parse(text, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
@@ -57,6 +58,13 @@ export function readGradebook(records: readonly Record<string, string>[], path: 
 
 export function convert(options: CanvasGradebookOptions): CanvasGradebook {
   const rows = readGradebook(readCsv(options.grades, "the batch gradebook"), options.grades);
+  // With no graded row the batch knows no maximum: Canvas would get an assignment worth 0 points.
+  if (rows.length > 0 && rows.every((row) => row.error !== undefined)) {
+    throw new Error(
+      `no submission in ${options.grades} was graded (each row has an error, and its max is 0), so there are no scores to import: ` +
+        "fix what the error column says and grade the batch again.\nNothing was written.",
+    );
+  }
   const result = canvasGradebook(rows, readCsv(options.canvasExport, "the Canvas export"), { assignment: options.assignment, matchColumn: options.match, points: options.points });
   writeFileSync(resolve(options.out), result.csv);
   return result;

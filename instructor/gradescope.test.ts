@@ -4,7 +4,7 @@
  * already here; npm installs from its cache when it can), and run_autograder grades real uploads.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,27 @@ describe("appFiles", () => {
     expect(files.some((f) => f.startsWith("exercises/"))).toBe(true);
     expect(files.filter((f) => /^solutions\/|^grader\/variants\/|\.secret$|^notebooks\/|^instructor\/|^grader\/fixtures\/|^grader\/[\w/-]*\.test\.ts$/.test(f) && !f.startsWith("grader/exercises/"))).toEqual([]);
     expect(files).toContain("grader/exercises/05-leader-election.test.ts");
+  });
+});
+
+describe("appFiles of a working tree", () => {
+  /** A project folder (not a git checkout: every file counts) with these files. */
+  function project(files: Record<string, string>): string {
+    const root = mkdtempSync(join(work, "project-"));
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), text);
+    }
+    return root;
+  }
+  const stub = '/** Exercise 05 — A question */\nimport { NotImplementedError } from "../lib";\n\nexport function choose(values: number[]): number {\n  throw new NotImplementedError("05: choose is not implemented yet: write it in exercises/05-x.ts");\n}\n';
+
+  it("refuses an exercise answered in exercises/ and a file that still says TODO(instructor), naming them", () => {
+    const answered = project({ "exercises/05-x.ts": stub.replace(/throw new[^;]*;/, "return Math.max(...values);"), "lib/index.ts": "export {};\n" });
+    expect(() => appFiles(answered)).toThrow(/^exercise files that are not the students' stubs \(an answer, or an answer begun\):\n {2}exercises\/05-x\.ts: choose does more than throw its stub error/);
+    const unfinished = project({ "exercises/05-x.ts": stub, "grader/exercises/09-y.test.ts": "// Exercise 09 — TODO(instructor): what the tests check\n" });
+    expect(() => appFiles(unfinished)).toThrow("unfinished files (they still say TODO(instructor)): grader/exercises/09-y.test.ts;");
+    expect(appFiles(project({ "exercises/05-x.ts": stub, "solutions/05-x.ts": "export const answer = 1;\n" }))).toEqual(["exercises/05-x.ts"]);
   });
 });
 

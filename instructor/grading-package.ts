@@ -5,15 +5,37 @@
  * and a note of the commit it was built from.
  */
 import { execFileSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isGradingFile } from "../grader/platforms/app-files";
+import { isExerciseStub, stubProblems } from "./exercise-stubs";
 import { findGraderSecret } from "./grader-secret";
 import { projectFiles } from "./project-files";
+import { mustBeFinished, UNFINISHED_MARKER } from "./release-rules";
 
-/** The project-relative paths of the files a grading package holds. */
+/**
+ * The project-relative paths of the files a grading package holds. A package is built from the
+ * working tree, so it refuses, as the release does, an exercise file that is not the students'
+ * stub (an answer tried out in exercises/) and a file that still says TODO(instructor) (an
+ * exercise being written): the PrairieLearn image and the Classroom 50 autograder are public, and
+ * every exercise the package holds is graded.
+ */
 export function appFiles(root: string): string[] {
-  return projectFiles(root).filter(isGradingFile);
+  const files = projectFiles(root).filter(isGradingFile);
+  const problems: string[] = [];
+  const answered = files.filter(isExerciseStub).flatMap((file) => stubProblems(file, readFileSync(join(root, file), "utf8")));
+  if (answered.length > 0) {
+    problems.push(
+      `exercise files that are not the students' stubs (an answer, or an answer begun):\n${answered.map((a) => `  ${a}`).join("\n")}\n` +
+        "A grading package holds the files as they are on disk: put the stub back (git restore FILE; answers belong in solutions/)",
+    );
+  }
+  const unfinished = files.filter((file) => mustBeFinished(file) && readFileSync(join(root, file)).includes(UNFINISHED_MARKER));
+  if (unfinished.length > 0) {
+    problems.push(`unfinished files (they still say ${UNFINISHED_MARKER}): ${unfinished.join(", ")}; finish them, or move the exercise's files out of the project while it is being written`);
+  }
+  if (problems.length > 0) throw new Error(`${problems.join("\n")}\nNothing was written.`);
+  return files;
 }
 
 /** The mode a packed file gets: executable files stay executable, the rest read-only for others. */

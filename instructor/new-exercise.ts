@@ -255,10 +255,14 @@ function describeScaffold({ kind, names, files, cells }: Scaffold, notebook: str
     `Next: fill in every ${TODO} (grep -rn "${TODO}" exercises solutions grader notebooks), then`,
     `  npm run grade -- --validate --only ${names.id}`,
     "passes when the solution scores full marks, the stub zero and both variants lose points.",
+    `Then give it a row in the exercise table of README.md ("Exercises and grading"), and git add and commit its files:`,
+    "npm run release ships only what git tracks.",
     "",
     notebook
-      ? `Appended to ${notebook} (render it with npm run notebooks:render -- ${notebook}):`
-      : `Notebook cells that pose it (append them later with npm run new-exercise -- --cells ${names.id} --notebook notebooks/NN-topic.ipynb):`,
+      ? `Appended to ${notebook}; the cells say ${TODO} until meta.json and the stub are written. Then delete them ` +
+        `(or git checkout ${notebook}), pose them again with npm run new-exercise -- --cells ${names.id} --notebook ${notebook}, ` +
+        `and render it with npm run notebooks:render -- ${notebook}:`
+      : `Notebook cells that pose it (append them, once meta.json and the stub are written, with npm run new-exercise -- --cells ${names.id} --notebook notebooks/NN-topic.ipynb):`,
     ...showCells(cells),
   ];
 }

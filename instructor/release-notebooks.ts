@@ -22,6 +22,42 @@ export function isInstructorCell(cell: { metadata?: { tags?: string[] } }): bool
   return cell.metadata?.tags?.includes(INSTRUCTOR_TAG) === true;
 }
 
+/** A call in a notebook's code cell that names an exercise: `check("05")`, `hint("05")`, `tryExercise("01")`... */
+export interface ExerciseCall {
+  id: string;
+  /** 1 for the notebook's first cell, as `npm run test:notebooks` counts them. */
+  cell: number;
+  /** The line that makes the call. */
+  call: string;
+}
+
+/** The workbook helpers that take exercise ids (workbook/): each id is a two-digit string argument. */
+const HELPER_CALL = /\b(?:check|hint|drawCase|tryExercise|solution)\s*\(([^)]*)\)/g;
+
+/**
+ * Every exercise id the code cells of a notebook pass to a workbook helper, with the cell and the
+ * line; cells `skip` names (those the release drops) are passed over.
+ */
+export function exerciseCalls(text: string, skip: (cell: Cell & { source?: string | string[] }) => boolean = () => false): ExerciseCall[] {
+  let cells: (Cell & { source?: string | string[] })[];
+  try {
+    cells = (JSON.parse(text) as { cells?: (Cell & { source?: string | string[] })[] }).cells ?? [];
+  } catch {
+    return [];
+  }
+  const calls: ExerciseCall[] = [];
+  cells.forEach((cell, index) => {
+    if (cell.cell_type !== "code" || skip(cell)) return;
+    const source = Array.isArray(cell.source) ? cell.source.join("") : (cell.source ?? "");
+    for (const line of source.split("\n")) {
+      for (const match of line.matchAll(HELPER_CALL)) {
+        for (const id of match[1].matchAll(/["'`](\d{2})["'`]/g)) calls.push({ id: id[1], cell: index + 1, call: line.trim() });
+      }
+    }
+  });
+  return calls;
+}
+
 export function releaseNotebook(text: string, options: { clearOutputs: boolean }): string {
   const notebook = JSON.parse(text) as Notebook;
   const hasOutputs = (cell: Cell): boolean => (cell.outputs?.length ?? 0) > 0 || (cell.execution_count ?? null) !== null;

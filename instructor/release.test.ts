@@ -9,7 +9,7 @@ import { checkCell, exerciseFiles, notebookWith, type FixtureTest } from "../gra
 import { structureProblems } from "../grader/validate";
 import { stubProblems } from "./exercise-stubs";
 import { buildRelease, parseReleaseArgs } from "./release";
-import { releaseNotebook } from "./release-notebooks";
+import { exerciseCalls, releaseNotebook } from "./release-notebooks";
 import { exerciseTitle, notebookTitle } from "./release-readme";
 import { brokenImports, brokenLinks, brokenScripts, isInstructorScript, isReleased, releasePackageJson } from "./release-rules";
 
@@ -173,6 +173,21 @@ describe("releaseNotebook", () => {
   it("keeps a notebook that needs no change byte for byte", () => {
     const plain = '{\n "cells": [],\n "nbformat": 4\n}\n';
     expect(releaseNotebook(plain, { clearOutputs: true })).toBe(plain);
+  });
+});
+
+describe("exerciseCalls", () => {
+  it("finds the exercise ids a notebook's code cells pass to the workbook's helpers", () => {
+    const code = (source: string, tags: string[] = []) => ({ cell_type: "code", metadata: { tags }, source, outputs: [] });
+    const notebook = notebookWith(
+      code('await check("05", "06", "07");\nhint("01", { all: true });'),
+      code('await drawCase("01", "three followers, twenty busy clients");\nconst { routeRead } = await tryExercise(\'08\');'),
+      { cell_type: "markdown", metadata: {}, source: 'Run `check("09")` below.' },
+      code('solution("02", { confirm: true }); progress();', ["instructor-only"]),
+    );
+    expect(exerciseCalls(notebook).map((c) => `${c.cell}:${c.id}`)).toEqual(["2:05", "2:06", "2:07", "2:01", "3:01", "3:08", "5:02"]);
+    expect(exerciseCalls(notebook, (cell) => cell.metadata?.tags?.includes("instructor-only") === true).map((c) => c.id)).toEqual(["05", "06", "07", "01", "01", "08"]);
+    expect(exerciseCalls("not a notebook")).toEqual([]);
   });
 });
 
@@ -391,6 +406,25 @@ describe("buildRelease", () => {
     buildRelease({ root, out, env: {}, clearOutputs: true });
     const dropped = notebookWith(checkCell("09", was, { tags: ["instructor-only"] }), checkCell("09", now));
     buildRelease({ root: tinyProject({ ...exerciseFiles("09", now), "notebooks/01-x.ipynb": dropped }), out: join(tempDir(), "r"), env: {} });
+  });
+
+  it("refuses notebook cells that call an exercise the release does not hold, naming the files git does not track", () => {
+    const tests: FixtureTest[] = [{ name: "follows the rule", points: 2 }];
+    const pose = { cell_type: "code", metadata: {}, source: ['import { check, hint } from "replication-lab";\n', 'await check("09");'], outputs: [], execution_count: null };
+    const root = tinyProject({ ...exerciseFiles("05", tests), "notebooks/01-x.ipynb": notebookWith(checkCell("05", tests), pose) });
+    // The exercise was scaffolded and posed, but its files were never added to git.
+    for (const [file, text] of Object.entries(exerciseFiles("09", tests))) write(join(root, file), text);
+    const out = join(tempDir(), "r");
+    expect(() => buildRelease({ root, out, env: {}, workingTree: true })).toThrow(
+      "notebook cells that call an exercise the release does not hold (check() and hint() would fail for students):\n" +
+        '  notebooks/01-x.ipynb, cell 3 (await check("09");): exercise 09 is not in the release (git does not track grader/exercises/09-x.meta.json, grader/exercises/09-x.test.ts)\n',
+    );
+    expectNothingWritten(out);
+    // Without the exercise at all, the message says there are no graded tests; a cell the release drops does not count.
+    const gone = tinyProject({ ...exerciseFiles("05", tests), "notebooks/01-x.ipynb": notebookWith(pose) });
+    expect(() => buildRelease({ root: gone, out, env: {} })).toThrow("exercise 09 is not in the release (there is no grader/exercises/09-*.test.ts)");
+    const dropped = tinyProject({ ...exerciseFiles("05", tests), "notebooks/01-x.ipynb": notebookWith({ ...pose, metadata: { tags: ["instructor-only"] } }) });
+    buildRelease({ root: dropped, out, env: {} });
   });
 
   it("writes a release that passes its checks into --out, and nothing beside it", () => {

@@ -18,7 +18,8 @@
  * still be a stub that throws its NotImplementedError (exercise-stubs.ts), every exercise's
  * meta.json must pass validation's check of it, and the notebooks' committed outputs of
  * check("NN") must state the exercise's public tests and points as they are now (both
- * ../grader/static-checks.ts, which `npm run grade -- --validate` runs too). The release is built
+ * ../grader/static-checks.ts, which `npm run grade -- --validate` runs too), and no notebook cell
+ * may call check("NN"), hint("NN")... for an exercise the release lacks. The release is built
  * in a scratch folder beside --out and moved into place only when every check passed, so a
  * refused release leaves nothing behind.
  */
@@ -33,7 +34,7 @@ import { findGraderSecret } from "./grader-secret";
 import { buildInto, checkOutFolder } from "./out-folder";
 import { gitFiles, walkedFiles } from "./project-files";
 import { brokenImports, brokenLinks, brokenScripts, feedsRelease, isReleased, mustBeFinished, RELEASE_REPLACEMENTS, releasePackageJson, UNFINISHED_MARKER } from "./release-rules";
-import { isInstructorCell, releaseNotebook } from "./release-notebooks";
+import { exerciseCalls, isInstructorCell, releaseNotebook } from "./release-notebooks";
 import { studentReadme } from "./release-readme";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
@@ -113,7 +114,7 @@ export function buildRelease(options: ReleaseOptions): ReleaseResult {
   }
   const written = buildInto(out, (stage) => {
     const list = writeRelease(root, stage, files, new Set(sources.all), options);
-    checkRelease(root, stage, list, options);
+    checkRelease(root, stage, list, options, sources.untracked);
     return list;
   });
   return { out, files: written.sort(), left, untracked: sources.untracked, uncommitted: sources.uncommitted, git: sources.git };
@@ -153,7 +154,7 @@ function writeRelease(root: string, stage: string, files: readonly string[], sou
 }
 
 /** Throws with every reason the written release must not ship. */
-function checkRelease(root: string, stage: string, written: readonly string[], options: ReleaseOptions): void {
+function checkRelease(root: string, stage: string, written: readonly string[], options: ReleaseOptions, untracked: readonly string[]): void {
   const problems: string[] = [];
   const unfinished = written.filter((file) => mustBeFinished(file) && readFileSync(join(stage, file)).includes(UNFINISHED_MARKER));
   if (unfinished.length > 0) problems.push(`unfinished files (they still say ${UNFINISHED_MARKER}): ${unfinished.join(", ")}`);
@@ -180,6 +181,15 @@ function checkRelease(root: string, stage: string, written: readonly string[], o
   if (meta.length > 0) {
     problems.push(`exercise metadata that \`npm run grade -- --validate\` fails (hint() and the students' README read it):\n${meta.map((m) => `  ${m}`).join("\n")}`);
   }
+  const missing = callsOfMissingExercises(root, written, new Set(exercises.map((e) => e.id)), untracked);
+  if (missing.length > 0) {
+    problems.push(
+      `notebook cells that call an exercise the release does not hold (check() and hint() would fail for students):\n${missing.map((m) => `  ${m}`).join("\n")}\n` +
+        "Commit the exercise's files (git add exercises/NN-name.ts solutions/NN-name.ts grader/exercises/NN-name.* grader/variants/NN-name " +
+          "&& git commit), or remove those cells " +
+        "(or tag them instructor-only)",
+    );
+  }
   if (!options.clearOutputs) {
     // Read from the project's notebooks, so that the cell numbers are the instructor's; the cells the release drops do not count.
     const notebooks = written.filter((file) => file.endsWith(".ipynb"));
@@ -192,6 +202,26 @@ function checkRelease(root: string, stage: string, written: readonly string[], o
     }
   }
   if (problems.length > 0) throw new Error(`${problems.join("\n")}\nNothing was written.`);
+}
+
+/**
+ * One line per notebook call of a workbook helper (check("09"), hint("09")...) whose exercise the
+ * release lacks, saying which files git does not track when that is why. Read from the project's
+ * notebooks, so that the cell numbers are the instructor's; the cells the release drops do not count.
+ */
+function callsOfMissingExercises(root: string, written: readonly string[], shipped: ReadonlySet<string>, untracked: readonly string[]): string[] {
+  return written
+    .filter((file) => file.endsWith(".ipynb"))
+    .flatMap((notebook) =>
+      exerciseCalls(readFileSync(join(root, notebook), "utf8"), isInstructorCell)
+        .filter((c) => !shipped.has(c.id))
+        .map((c) => {
+          const files = untracked.filter((file) => file.startsWith(`exercises/${c.id}-`) || file.startsWith(`grader/exercises/${c.id}-`));
+          const why = files.length > 0 ? `git does not track ${files.join(", ")}` : `there is no grader/exercises/${c.id}-*.test.ts`;
+          const call = c.call.length > 60 ? `${c.call.slice(0, 57)}...` : c.call;
+          return `${notebook}, cell ${c.cell} (${call}): exercise ${c.id} is not in the release (${why})`;
+        }),
+    );
 }
 
 const USAGE = "usage: npm run release -- --out DIR [--clear-outputs] [--github-actions] [--classroom] [--working-tree]";
@@ -231,8 +261,10 @@ if (isMain(import.meta.url)) {
     if (result.uncommitted.length > 0) {
       process.stderr.write(`release: --working-tree shipped uncommitted changes in: ${result.uncommitted.join(", ")}\n`);
     }
-    if (result.untracked.length > 0) {
-      const shown = result.untracked.slice(0, 10).join(", ") + (result.untracked.length > 10 ? `, … (${result.untracked.length - 10} more)` : "");
+    // Files the rules leave out anyway (a solution, a variant) would not ship even if tracked: not worth a word.
+    const untracked = result.untracked.filter(isReleased);
+    if (untracked.length > 0) {
+      const shown = untracked.slice(0, 10).join(", ") + (untracked.length > 10 ? `, … (${untracked.length - 10} more)` : "");
       process.stdout.write(`Not shipped, because git does not track them: ${shown}\n`);
     }
     process.stdout.write(
