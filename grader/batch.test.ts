@@ -176,7 +176,7 @@ describe("runBatch", () => {
   });
 });
 
-describe("a batch that stops before it has graded everything", () => {
+describe("a batch's gradebook, reports and work folder, whatever happens", () => {
   it("still writes the gradebook: the grades it had, and every other submission as an error row to grade again", async () => {
     const subs = join(work, "stops");
     write(join(subs, "ann/exercises/01-alpha.ts"), "full");
@@ -206,6 +206,19 @@ describe("a batch that stops before it has graded everything", () => {
     const stopped = await runBatch({ submissionsDir: subs, outCsv: join(work, "no-grader.csv"), graderRoot: empty }).catch((e: unknown) => e);
     expect((stopped as BatchStoppedError).message).toMatch(/^the batch stopped: ENOENT/);
     expect(readFileSync(join(work, "no-grader.csv"), "utf8")).toMatch(/^dan,0,\d*,.*not graded: the batch stopped before this submission \(ENOENT/m);
+  });
+
+  it("says when the reports folder holds reports of submissions from an earlier batch", async () => {
+    const subs = join(work, "again");
+    write(join(subs, "eve/exercises/01-alpha.ts"), "full");
+    const reports = join(work, "again-reports");
+    write(join(reports, "zed.json"), "{}");
+    write(join(reports, "eve.json"), "{}");
+    const notes: string[] = [];
+    const progress = { start() {}, begin() {}, finish() {}, done() {}, note: (t: string) => notes.push(t) };
+    await runBatch({ submissionsDir: subs, outCsv: join(work, "again.csv"), reportsDir: reports, graderRoot: grader, progress });
+    expect(notes).toEqual([`${reports} also holds 1 report(s) of submissions not in this batch (zed.json), from an earlier batch: remove them before you share the folder`]);
+    expect(JSON.parse(readFileSync(join(reports, "eve.json"), "utf8")).submission).toBe("eve");
   });
 
   it("names a work folder it cannot remove instead of failing", () => {

@@ -221,8 +221,24 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   writeGradebook(csvPath, outcomes);
   if (stopped) throw new BatchStoppedError(stopped, csvPath);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const earlier = reportsNotOf(reportsDir, outcomes);
+  if (earlier.length > 0) {
+    const text = `${reportsDir} also holds ${earlier.length} report(s) of submissions not in this batch (${earlier.slice(0, 3).join(", ")}${earlier.length > 3 ? ", …" : ""}), from an earlier batch: remove them before you share the folder`;
+    if (options.progress?.note) options.progress.note(text);
+    else process.stderr.write(`batch: ${text}\n`);
+  }
   options.progress?.done(outcomes, wallMs);
   return { outcomes, csvPath, reportsDir, wallMs };
+}
+
+/** The JSON reports in `reportsDir` that are none of `outcomes`' (left by an earlier batch into the same folder). */
+export function reportsNotOf(reportsDir: string, outcomes: readonly SubmissionOutcome[]): string[] {
+  const ours = new Set(outcomes.map((o) => basename(o.reportPath)));
+  try {
+    return readdirSync(reportsDir).filter((name) => name.endsWith(".json") && !ours.has(name)).sort();
+  } catch {
+    return [];
+  }
 }
 
 /**
