@@ -230,6 +230,11 @@ export interface StickyScene {
   crashes: { node: number; fromMs: number; forMs: number; slowAfter: boolean }[];
   clients: number;
   keys: number;
+  /**
+   * Set only in the search's first candidates: judge `TRAPS[trap]`, aimed at the follower the
+   * router chose for alice, instead of this run (the other fields are then not used).
+   */
+  trap?: number;
 }
 
 export function sceneConfig(k: StickyScene): SimConfig {
@@ -285,11 +290,17 @@ export function stickySearch(answer: StudentCode<typeof Exercise>, tries: number
     first: [
       { seed: 7, delays: [1, 60, 60], crashes: [{ node: 0, fromMs: 250, forMs: 150, slowAfter: true }], clients: 4, keys: 1 },
       { seed: 8, delays: [1, 20, 60], crashes: [{ node: 0, fromMs: 250, forMs: 300, slowAfter: false }], clients: 4, keys: 2 },
+      // Her follower back a single write behind what she saw: a router one entry short fails it
+      // whatever the secret, where a random run meets that moment only now and then.
+      { seed: 9, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: TRAPS.length - 1 },
     ],
     tries,
     shrinkTries: 20,
-    describe: (k) => ({ followers: k.delays.map((d, i) => `${NAMES[i]}: mean delay ${d} ms`), crashes: sceneConfig(k).faults, clients: k.clients, keys: k.keys, seed: k.seed }),
-    judge: (k, record) => judgeMonotonic(answer, sceneConfig(k), record, 0),
+    describe: (k) =>
+      k.trap !== undefined && TRAPS[k.trap]
+        ? { scene: TRAPS[k.trap].label }
+        : { followers: k.delays.map((d, i) => `${NAMES[i]}: mean delay ${d} ms`), crashes: sceneConfig(k).faults, clients: k.clients, keys: k.keys, seed: k.seed },
+    judge: (k, record) => (k.trap !== undefined && TRAPS[k.trap] ? judgeTrap(answer, TRAPS[k.trap], record) : judgeMonotonic(answer, sceneConfig(k), record, 0)),
   };
 }
 
