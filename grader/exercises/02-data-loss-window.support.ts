@@ -211,6 +211,15 @@ export const HAND_CASES: HandCase[] = [
     probe: { follower: "A", atMs: 3.5, why: "A, the second of run.followers" },
   },
   {
+    label: "the lost writes 9 and 10 are listed as numbers: 9 before 10 (a bare sort() puts \"10\" first)",
+    run: handRun(["A"], [
+      ...Array.from({ length: 9 }, (_, i) => ({ ack: 1 + i / 8, received: [2 + i / 8] })),
+      { ack: 3.5, received: [never] },
+      { ack: 3, received: [6] },
+    ]),
+    probe: { follower: "A", atMs: 5, why: "writes 9 and 10 are acknowledged and not yet on A, 10 acknowledged first" },
+  },
+  {
     label: "a follower that has every write loses nothing",
     run: handRun(["A", "B"], [{ ack: 1, received: [1, 3] }, { ack: 2, received: [2, 9] }]),
     probe: { follower: "A", atMs: 5, why: "A is up to date" },
