@@ -96,7 +96,7 @@ graded(
 graded(
   { name: "survives the worst moment of its own heartbeat cycle on hidden links", points: 3, visibility: "hidden" },
   async (c) => {
-    await c.each(aimedSeeds(c, 10), (seed, record) => worst(aimedProfile(seed), record));
+    await c.each(aimedSeeds(c, 12), (seed, record) => worst(aimedProfile(seed), record));
   },
 );
 
