@@ -211,6 +211,15 @@ export const HAND_CASES: HandCase[] = [
     probe: { follower: "A", atMs: 3.5, why: "A, the second of run.followers" },
   },
   {
+    label: "the lost writes 9 and 10 are listed as numbers: 9 before 10 (a bare sort() puts \"10\" first)",
+    run: handRun(["A"], [
+      ...Array.from({ length: 9 }, (_, i) => ({ ack: 1 + i / 8, received: [2 + i / 8] })),
+      { ack: 3.5, received: [never] },
+      { ack: 3, received: [6] },
+    ]),
+    probe: { follower: "A", atMs: 5, why: "writes 9 and 10 are acknowledged and not yet on A, 10 acknowledged first" },
+  },
+  {
     label: "a follower that has every write loses nothing",
     run: handRun(["A", "B"], [{ ack: 1, received: [1, 3] }, { ack: 2, received: [2, 9] }]),
     probe: { follower: "A", atMs: 5, why: "A is up to date" },
@@ -451,7 +460,9 @@ export function aimedLossConfig(seed: number): SimConfig {
  * is lost); at the receipt of an acknowledged write not yet applied (it is not lost: received is
  * enough); at the acknowledgement of a write acknowledged before an earlier one that the follower
  * has not received either (both lost, listed by index); and just before that earlier one's
- * acknowledgement (the later write is lost although an earlier one is not acknowledged yet).
+ * acknowledgement (the later write is lost although an earlier one is not acknowledged yet). And,
+ * for any follower, once writes 99 and 100 (or 9 and 10) are both acknowledged and neither is on
+ * it: lost writes on both sides of a power of ten, which a bare sort() lists as "100" before "99".
  */
 export function boundaryProbes(run: RunWrites, seed: number): Probe[] {
   const w = run.writes;
@@ -471,6 +482,17 @@ export function boundaryProbes(run: RunWrites, seed: number): Probe[] {
       { follower, atMs: w.ackMs[j - 1], why: `exactly at write ${j - 1}'s acknowledgement, after write ${j}'s` },
       { follower, atMs: w.ackMs[j], why: `exactly at write ${j}'s acknowledgement, before write ${j - 1}'s` },
     );
+    break;
+  }
+  // Lost writes on both sides of a power of ten (9 and 10, or 99 and 100), where listing them as
+  // text ("10" before "9") is out of order: at the later of their acknowledgements, for the first
+  // follower that has neither by then.
+  for (const i of [99, 9]) {
+    if (i + 1 >= w.count || !(w.ackMs[i] < Infinity && w.ackMs[i + 1] < Infinity)) continue;
+    const atMs = Math.max(w.ackMs[i], w.ackMs[i + 1]);
+    const f = run.followers.findIndex((_, f) => !(w.receivedMs[f][i] <= atMs) && !(w.receivedMs[f][i + 1] <= atMs));
+    if (f < 0) continue;
+    probes.push({ follower: run.followers[f], atMs, why: `exactly when writes ${i} and ${i + 1} were both acknowledged, neither yet on ${run.followers[f]}` });
     break;
   }
   return probes;

@@ -447,7 +447,7 @@ const searchedMoment = (k: CrashCandidate): CrashMoment => ({ seed: k.seed, cras
 export function worstMomentOf(service: Service, answer: unknown, seed: number): CrashMoment | undefined {
   if (!isPolicy(answer)) return undefined;
   try {
-    const moments = [worstMoments(service, answer, seed, 1)[0], ...(service.lostWritesMax === 0 ? [worstMoments(service, answer, seed, 1, slowedSurvivors(service, seed))[0]] : [])];
+    const moments = [worstMoments(service, answer, seed, 1)[0], ...(service.lostWritesMax === 0 ? [worstMoments(service, answer, seed, 1, slowedSurvivors(service, seed, answer))[0]] : [])];
     return moments.filter((m) => m !== undefined).sort((a, b) => b.atRisk - a.atRisk || a.marginMs - b.marginMs)[0];
   } catch {
     return undefined;
@@ -457,6 +457,9 @@ export function worstMomentOf(service: Service, answer: unknown, seed: number): 
 /** How many times slower messages to and from the surviving followers are in `slowedSurvivors`. */
 export const SLOW_FACTOR = 100;
 
+/** The shortest round trip to a follower that can survive the failure, in ms (ledger: B's 2 + 2; accounts: 0.5 + 0.5). */
+const FASTEST_SURVIVOR_ROUND_TRIP_MS: Record<ServiceName, number> = { ledger: 4, metrics: 2, accounts: 1 };
+
 /**
  * The followers that survive the failure, slowed `SLOW_FACTOR` times from a moment in the first
  * 50 ms of one of the service's crash windows (from the seed) to the window's end. Every follower
@@ -465,12 +468,33 @@ export const SLOW_FACTOR = 100;
  * so a policy that falls back to async acknowledges writes only the leader (and, in ledger, A)
  * holds, well inside the window; a policy that waits for a surviving copy only waits longer. The
  * normal run, which the latency target is about, is never slowed.
+ *
+ * A policy whose fallback is longer (`answer.fallbackAfterMs`, "long enough never to fire") gets a
+ * slowdown built from it: slower still, so that even the fastest round trip takes twice the
+ * fallback, and starting early enough, `fallbackAfterMs` and 10 ms before the window ends, that
+ * the writes it acknowledges on the leader alone are acknowledged inside the window. It starts no
+ * earlier than the follower taken down in that window went down (accounts: the maintenance; before
+ * it, the survivor must still catch up with that follower, which a slowdown would prevent whatever
+ * the policy); in ledger, where a write is safe only once on B or C, any time from the start.
  */
-export function slowedSurvivors(service: Service, seed: number): Fault[] {
+export function slowedSurvivors(service: Service, seed: number, answer?: unknown): Fault[] {
   const rng = stream(seed, "04/slowed");
   const window = service.crashWindowsMs[randomInt(rng, service.crashWindowsMs.length)];
-  const fromMs = window.fromMs + randomInt(rng, 50);
-  return survivorsAt(service, fromMs).map((i) => ({ node: service.followers[i].name ?? "", kind: "slow" as const, fromMs, toMs: window.toMs, factor: SLOW_FACTOR }));
+  let fromMs = window.fromMs + randomInt(rng, 50);
+  let factor = SLOW_FACTOR;
+  const fallbackMs = fallbackOf(answer);
+  if (fallbackMs !== undefined) {
+    const earliestMs = Math.max(0, ...service.normalFaults().filter((f) => f.kind === "crash" && f.fromMs <= window.fromMs && (f.toMs ?? Infinity) > window.fromMs).map((f) => f.fromMs));
+    fromMs = Math.max(earliestMs, Math.min(fromMs, Math.floor(window.toMs - fallbackMs - 10)));
+    factor = Math.min(1e6, Math.max(SLOW_FACTOR, Math.ceil((2 * fallbackMs) / FASTEST_SURVIVOR_ROUND_TRIP_MS[service.name])));
+  }
+  return survivorsAt(service, fromMs).map((i) => ({ node: service.followers[i].name ?? "", kind: "slow" as const, fromMs, toMs: window.toMs, factor }));
+}
+
+/** A policy's fallback to async, in ms, when it has a finite one. */
+function fallbackOf(answer: unknown): number | undefined {
+  const ms = answer !== null && typeof answer === "object" ? (answer as { fallbackAfterMs?: unknown }).fallbackAfterMs : undefined;
+  return typeof ms === "number" && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
 function describeSlowdown(faults: Fault[]): string {

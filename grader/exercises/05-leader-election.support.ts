@@ -167,6 +167,21 @@ export const AIMED_CLUSTERS: readonly ((seed: number) => Follower[])[] = [
     { ...top, name: names[0], receivedLsn: top.receivedLsn - 1 - randomInt(rng, 5), priority: 3 },
     { ...top, name: names[1], priority: 1 },
   ]),
+  // A tie on epoch and log decided by priority, the follower with the lower priority having applied more.
+  aimed("tie decided by priority, not by what was applied", (rng, top, names) => [
+    { ...top, name: names[0], priority: 1 },
+    { ...top, name: names[1], priority: 2 + randomInt(rng, 2), appliedLsn: top.receivedLsn - 1 - randomInt(rng, 10) },
+  ]),
+  // A newer epoch listed first, then a longer log from an older epoch with a higher priority.
+  aimed("a newer epoch listed before a longer log", (rng, top, names) => [
+    { ...top, name: names[0], priority: 1 },
+    { ...top, name: names[1], epoch: top.epoch - 1, receivedLsn: top.receivedLsn + 1 + randomInt(rng, 50), appliedLsn: top.receivedLsn, priority: 3 },
+  ]),
+  // The newest epoch only on followers that cannot be promoted (crashed, or priority 0).
+  aimed("the newest epoch on no promotable follower", (rng, top, names) => [
+    { ...top, name: names[0], epoch: top.epoch + 1, ...(randomInt(rng, 2) === 0 ? { alive: false } : { priority: 0 }) },
+    { ...top, name: names[1] },
+  ]),
   // Nobody can be promoted: crashed, or priority 0.
   aimed("nobody promotable", (rng, top, names) => names.slice(0, 1 + randomInt(rng, 3)).map((name, i) => ({ ...top, name, ...(i % 2 === 0 ? { alive: false } : { priority: 0 }) }))),
   randomCluster,

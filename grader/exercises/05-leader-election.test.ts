@@ -157,7 +157,7 @@ graded({ name: "picks a correct leader in random clusters (hidden seeds)", point
 
 graded(
   { name: "keeps or changes its choice as the rules say in random clusters (hidden seeds)", points: 3, visibility: "hidden" },
-  aimedSeeds(12, judgeTargeted),
+  aimedSeeds(14, judgeTargeted),
 );
 
 graded({ name: "picks a correct leader in large clusters full of ties (hidden seeds)", points: 2, visibility: "hidden" }, seeded(10, largeCluster, judgeTargeted));

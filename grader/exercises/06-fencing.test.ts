@@ -51,6 +51,47 @@ const failovers = (count: number) => async (c: GradedContext) => {
   );
 };
 
+/** Two stores in one loaded module, each case showing one kind of state they must not share. */
+const SEPARATE_STORES = [
+  {
+    label: "a store made after a newer token was seen elsewhere",
+    steps: [
+      { call: "createFencedStore" as const, args: [] as [], keep: "first" },
+      { invoke: "first", method: "write", args: [5, "x", "first"] },
+      { call: "createFencedStore" as const, args: [] as [], keep: "second" },
+      { invoke: "second", method: "write", args: [1, "x", "second"] },
+      { invoke: "second", method: "read", args: ["x"] },
+    ],
+    judge: (v: unknown[]) =>
+      v[3] === "accepted" && v[4] === "second"
+        ? null
+        : {
+            rule: "each store created by createFencedStore starts empty: no state is shared between stores (keep nothing in module-level variables)",
+            details: `after one store saw token 5, a new store answered ${JSON.stringify(v[3])} to token 1 and read ${JSON.stringify(v[4])} back`,
+          },
+  },
+  {
+    label: "a store made after another one stored values",
+    steps: [
+      { call: "createFencedStore" as const, args: [] as [], keep: "first" },
+      { invoke: "first", method: "write", args: [1, "y", "first's"] },
+      { call: "createFencedStore" as const, args: [] as [], keep: "second" },
+      { invoke: "second", method: "read", args: ["y"] },
+      { invoke: "second", method: "write", args: [1, "y", "second's"] },
+      { invoke: "first", method: "read", args: ["y"] },
+    ],
+    judge: (v: unknown[]) =>
+      v[3] === null && v[5] === "first's"
+        ? null
+        : {
+            rule: "each store created by createFencedStore keeps its own values: a new store reads null for a key only another store wrote, and a write to one store leaves the other's values alone (keep nothing in module-level variables)",
+            details: `after the first store stored "first's" under y, a new store read ${JSON.stringify(v[3])} for y; after the new store wrote y, the first store read ${JSON.stringify(v[5])}`,
+            got: [v[3], v[5]],
+            want: [null, "first's"],
+          },
+  },
+];
+
 graded(
   { name: "accepts the current leader's writes and rejects older tokens, across keys", points: 3, visibility: "public" },
   async (c) => {
@@ -68,25 +109,10 @@ graded(
 graded(
   { name: "gives every new store its own state", points: 1, visibility: "public" },
   async (c) => {
-    await c.each([{ label: "a store made after a newer token was seen elsewhere" }], async () => {
-      const r = await answer.run(
-        [
-          { call: "createFencedStore", args: [], keep: "first" },
-          { invoke: "first", method: "write", args: [5, "x", "first"] },
-          { call: "createFencedStore", args: [], keep: "second" },
-          { invoke: "second", method: "write", args: [1, "x", "second"] },
-          { invoke: "second", method: "read", args: ["x"] },
-        ],
-        { fresh: true },
-      );
+    await c.each(SEPARATE_STORES, async (k) => {
+      const r = await answer.run(k.steps, { fresh: true });
       if (r.error) throw r.error;
-      if (r.values[3] !== "accepted" || r.values[4] !== "second") {
-        return {
-          rule: "each store created by createFencedStore starts empty: no state is shared between stores (keep nothing in module-level variables)",
-          details: `after one store saw token 5, a new store answered ${JSON.stringify(r.values[3])} to token 1 and read ${JSON.stringify(r.values[4])} back`,
-        };
-      }
-      return null;
+      return k.judge(r.values);
     });
   },
 );

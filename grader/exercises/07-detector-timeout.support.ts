@@ -53,15 +53,18 @@ export function randomProfile(seed: number): LinkProfile {
  * Links for hidden seeds, the kind read from the seed (`turnOf`, grader/search/aims.ts), each
  * aimed at the mistakes that show on it only: a pause well longer than any spike, or a spike well
  * longer than any pause, both with a long heartbeat interval (forgetting the pause, the delay
- * after waking, or the interval); a short interval (a timeout of a few intervals); and a short
- * pause on a slow link with a tight budget (`TIGHT_LINK`). With the seeds taking turns, every
- * grading holds each kind.
+ * after waking, or the interval); a short interval (a timeout of a few intervals); a short
+ * pause on a slow link with a tight budget (`TIGHT_LINK`); a long pause with that tight budget
+ * (`LONG_TIGHT_LINK`); and a band narrower than a typical delay on a very slow link
+ * (`NARROW_SLOW_LINK`). With the seeds taking turns, every grading holds each kind.
  */
 export const AIMED_PROFILES: readonly ((seed: number) => LinkProfile)[] = [
   (seed) => profileWith(stream(seed, "07/aimed-profile"), { pause: [1.3, 2], interval: [0.5, 0.8] }),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), { pause: [0.3, 0.6], interval: [0.5, 0.8] }),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), { pause: [0.3, 2], interval: [0.15, 0.25] }),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), TIGHT_LINK),
+  (seed) => profileWith(stream(seed, "07/aimed-profile"), LONG_TIGHT_LINK),
+  (seed) => profileWith(stream(seed, "07/aimed-profile"), NARROW_SLOW_LINK),
 ];
 
 /** A link of the kind its seed names in `AIMED_PROFILES`. */
@@ -81,6 +84,23 @@ export function aimedProfile(seed: number): LinkProfile {
 const TIGHT_LINK: ProfileTimes = { spike: [50, 60], pause: [1.1, 1.3], interval: [0.3, 0.5], typical: [4.5, 5], band: "tight" };
 
 /**
+ * A long pause (1.1-1.3 spikes of 300-400 ms) with the tight budget of `TIGHT_LINK`: the band is a
+ * tenth of a silence of 350-630 ms and 2 ms more, so a timeout 10% under the latest the budget
+ * allows (0.99 of the silence and 1.8 ms) falls at least 1.5 ms below the silence.
+ */
+const LONG_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [1.1, 1.3], interval: [0.3, 0.5], band: "tight" };
+
+/**
+ * A very slow link (typical delays of 9.5-10 ms, up to 40 ms) with a short pause (16-22 ms) and
+ * spike (40-44 ms), heartbeats every 12-16 ms, and a band from the longest silence (66-78 ms) to a
+ * tenth above it and less than 1 ms more (`narrow`): narrower than one typical delay. The middle
+ * of a band whose latest timeout allows the last heartbeat only its 99th-percentile delay (3
+ * typical) is then past the latest timeout, and a 10% margin on a silence that counts the delay
+ * after waking at 3 typical delays falls below the real silence.
+ */
+const NARROW_SLOW_LINK: ProfileTimes = { spike: [40, 44], pause: [0.4, 0.5], interval: [0.3, 0.35], typical: [9.5, 10], band: "narrow" };
+
+/**
  * Multiples of the spike for the pause and the heartbeat interval (at the budget's rate), and
  * optionally the spike's and the typical delay's ranges and a tight budget (`TIGHT_LINK`).
  */
@@ -89,7 +109,7 @@ interface ProfileTimes {
   interval: [number, number];
   spike?: [number, number];
   typical?: [number, number];
-  band?: "wide" | "tight";
+  band?: "wide" | "tight" | "narrow";
 }
 
 /** A random link whose pause and heartbeat interval (at the budget's rate) are within these multiples of its spike. */
@@ -102,7 +122,8 @@ function profileWith(rng: Rng, times: ProfileTimes): LinkProfile {
   // Detection takes the timeout plus the last heartbeat's delay (at most 4 typical delays).
   const silenceMs = longestSilenceMs(profile);
   const longestTimeoutMs = times.band === "tight" ? 1.1 * silenceMs + 2 : 1.5 * silenceMs;
-  profile.outageBudgetMs = Math.round(longestTimeoutMs + 4 * typicalDelayMs);
+  // A narrow band is rounded up, never down: a 10% margin on the silence always fits in it.
+  profile.outageBudgetMs = times.band === "narrow" ? Math.ceil(1.1 * silenceMs + 4 * typicalDelayMs) : Math.round(longestTimeoutMs + 4 * typicalDelayMs);
   return profile;
 }
 

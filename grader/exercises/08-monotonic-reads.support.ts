@@ -168,7 +168,41 @@ export const TRAPS: TrapCase[] = [
     label: "her follower crashes briefly and, back, trails a single write behind what she saw on the leader",
     scene: (fast) => trapScene(fast, [60, 90], (f) => [{ node: f, kind: "crash", fromMs: 400.25, toMs: 430.25 }], 800, { fastMs: 15, writeEveryMs: 10 }),
   },
+  {
+    // No crash: a page's keys are routed one by one, so a router that picks a follower per key
+    // spreads the first page over followers far apart, and the node that served its last part
+    // (lastReadNode) is as often a follower behind what the page showed as not. Sixteen clients
+    // make it certain that one of them then reads an older value of a key, if the router trusts
+    // where it last read rather than what the client has seen.
+    label: "pages of eight keys read by sixteen clients, alice among them, with the followers 1, 40 and 80 ms behind",
+    scene: () => pageScene(),
+  },
 ];
+
+/** Index in `TRAPS` of the trap where her follower, back from a brief crash, trails a single write. */
+export const SINGLE_WRITE_TRAP = 4;
+
+/**
+ * Pages of eight keys, which a writer updates in turn every millisecond, read every 10 ms by
+ * sixteen clients (alice the first) while the followers stay 1, 40 and 80 ms behind.
+ */
+function pageScene(): SimConfig {
+  const keys = Array.from({ length: 8 }, (_, i) => `p${i}`);
+  const clients = ["alice", ...Array.from({ length: 15 }, (_, i) => `c${i + 1}`)];
+  return {
+    seed: 1,
+    followers: NAMES.map((name, i) => ({ name, toFollowerMs: constant([1, 40, 80][i]) })),
+    network: { oneWayMs: constant(0.5) },
+    workload: {
+      writes: 0,
+      script: [
+        ...every(1, 500, 1, (atMs, i) => ({ kind: "write" as const, atMs, client: "writer", key: keys[i % keys.length], value: `v${i + 1}` })),
+        ...clients.flatMap((client, c) => every(200 + c * 0.25, 500, 10, (atMs) => ({ kind: "read" as const, atMs, client, keys }))),
+      ],
+    },
+    reads: { readsPerSec: 0, routing: SUBMISSION_ROUTER, ownKeyShare: 0 },
+  };
+}
 
 /** Judges a trap against the follower the submission's router chose for alice's first read. */
 export async function judgeTrap(answer: StudentCode<typeof Exercise>, trap: TrapCase, record: Recorder): Promise<Violation | null> {
@@ -230,6 +264,11 @@ export interface StickyScene {
   crashes: { node: number; fromMs: number; forMs: number; slowAfter: boolean }[];
   clients: number;
   keys: number;
+  /**
+   * Set only in the search's first candidates: judge `TRAPS[trap]`, aimed at the follower the
+   * router chose for alice, instead of this run (the other fields are then not used).
+   */
+  trap?: number;
 }
 
 export function sceneConfig(k: StickyScene): SimConfig {
@@ -285,11 +324,17 @@ export function stickySearch(answer: StudentCode<typeof Exercise>, tries: number
     first: [
       { seed: 7, delays: [1, 60, 60], crashes: [{ node: 0, fromMs: 250, forMs: 150, slowAfter: true }], clients: 4, keys: 1 },
       { seed: 8, delays: [1, 20, 60], crashes: [{ node: 0, fromMs: 250, forMs: 300, slowAfter: false }], clients: 4, keys: 2 },
+      // Her follower back a single write behind what she saw: a router one entry short fails it
+      // whatever the secret, where a random run meets that moment only now and then.
+      { seed: 9, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: SINGLE_WRITE_TRAP },
     ],
     tries,
     shrinkTries: 20,
-    describe: (k) => ({ followers: k.delays.map((d, i) => `${NAMES[i]}: mean delay ${d} ms`), crashes: sceneConfig(k).faults, clients: k.clients, keys: k.keys, seed: k.seed }),
-    judge: (k, record) => judgeMonotonic(answer, sceneConfig(k), record, 0),
+    describe: (k) =>
+      k.trap !== undefined && TRAPS[k.trap]
+        ? { scene: TRAPS[k.trap].label }
+        : { followers: k.delays.map((d, i) => `${NAMES[i]}: mean delay ${d} ms`), crashes: sceneConfig(k).faults, clients: k.clients, keys: k.keys, seed: k.seed },
+    judge: (k, record) => (k.trap !== undefined && TRAPS[k.trap] ? judgeTrap(answer, TRAPS[k.trap], record) : judgeMonotonic(answer, sceneConfig(k), record, 0)),
   };
 }
 

@@ -62,6 +62,6 @@ graded(
 graded(
   { name: "no client sees a key go back in time while followers crash (hidden seeds)", points: 4, visibility: "hidden", caseTimeoutMs: 5000 },
   async (c) => {
-    await c.each(seedsTakingTurns(c.seeds(12), AIMED_STICKY_KINDS), (seed, record) => judgeAimedSticky(seed, answer, record));
+    await c.each(seedsTakingTurns(c.seeds(14), AIMED_STICKY_KINDS), (seed, record) => judgeAimedSticky(seed, answer, record));
   },
 );
