@@ -363,6 +363,19 @@ export function judgeMoment(p: LinkProfile, setting: DetectorSetting, m: Moment,
 /** The text's example link. */
 export const TEXT_EXAMPLE: LinkProfile = { typicalDelayMs: 2, spikeDelayMs: 200, gcPauseMs: 150, heartbeatsPerSecMax: 10, outageBudgetMs: 458 };
 
+/** The public links, each aimed at a mistake (the public worst-moment test, and the search's first cases). */
+export const HAND_MADE_LINKS: readonly { label: string; profile: LinkProfile }[] = [
+  { label: "the text's example link", profile: TEXT_EXAMPLE },
+  { label: "a pause longer than any spike", profile: { typicalDelayMs: 3, spikeDelayMs: 100, gcPauseMs: 240, heartbeatsPerSecMax: 20, outageBudgetMs: 450 } },
+  { label: "a spike longer than any pause", profile: { typicalDelayMs: 1, spikeDelayMs: 300, gcPauseMs: 90, heartbeatsPerSecMax: 8, outageBudgetMs: 650 } },
+  { label: "slow heartbeats on a slow link", profile: { typicalDelayMs: 5, spikeDelayMs: 80, gcPauseMs: 120, heartbeatsPerSecMax: 5, outageBudgetMs: 520 } },
+  { label: "a short pause on a slow link, with a tight outage budget", profile: { typicalDelayMs: 5, spikeDelayMs: 50, gcPauseMs: 60, heartbeatsPerSecMax: 40, outageBudgetMs: 138 } },
+  // The band of safe timeouts is a tenth of the silence and a little more: 10% off the latest timeout falls below the silence.
+  { label: "a long pause with a tight outage budget", profile: { typicalDelayMs: 5, spikeDelayMs: 300, gcPauseMs: 330, heartbeatsPerSecMax: 10, outageBudgetMs: 517 } },
+  // The band is narrower than one typical delay, and the first heartbeat after waking is half the pause.
+  { label: "a very slow link, a short pause and a band narrower than a typical delay", profile: { typicalDelayMs: 10, spikeDelayMs: 45, gcPauseMs: 20, heartbeatsPerSecMax: 50, outageBudgetMs: 129 } },
+];
+
 /** Asks for a setting; returns it, or the rule the answer itself breaks. */
 export async function askSetting(answer: StudentCode<typeof Exercise>, p: LinkProfile, record: Recorder): Promise<DetectorSetting | Violation> {
   record("link", p);
@@ -391,7 +404,10 @@ export interface DetectorCandidate {
 /** The search over links and moments: fault kinds, heartbeats, phases and delays, the worst ones first. */
 export function detectorSearch(answer: StudentCode<typeof Exercise>, tries: number, seed: number): Hunt<DetectorCandidate> {
   const settings = new Map<number, DetectorSetting | Violation>();
-  const profileOf = (profileSeed: number) => (profileSeed === 0 ? TEXT_EXAMPLE : randomProfile(profileSeed));
+  // Profile seeds 0 to 6 are the hand-made links (0 the text's example), so the search always
+  // begins at their worst moments: a mistake they show fails the search under every secret, not
+  // only when a random link happens to show it too. Larger seeds draw a random link.
+  const profileOf = (profileSeed: number) => (profileSeed < HAND_MADE_LINKS.length ? HAND_MADE_LINKS[profileSeed].profile : randomProfile(profileSeed));
   const moment = fc.record({
     kind: fc.constantFrom<Moment["kind"]>("pause", "spike", "crash"),
     beat: fc.integer({ min: 1, max: 40 }),
@@ -402,7 +418,7 @@ export function detectorSearch(answer: StudentCode<typeof Exercise>, tries: numb
   });
   return {
     space: fc.record({ profileSeed: fc.oneof(fc.constant(0), fc.noShrink(fc.integer({ min: 1, max: 2 ** 31 - 1 }))), moment }),
-    first: [0, seed].flatMap((profileSeed) => worstMoments(profileOf(profileSeed)).map((m) => ({ profileSeed, moment: m }))),
+    first: [...HAND_MADE_LINKS.keys(), seed].flatMap((profileSeed) => worstMoments(profileOf(profileSeed)).map((m) => ({ profileSeed, moment: m }))),
     tries,
     shrinkTries: 30,
     describe: (k) => ({ link: profileOf(k.profileSeed), moment: k.moment }),
