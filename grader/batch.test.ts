@@ -8,7 +8,7 @@ import { zipSync, strToU8 } from "fflate";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { BatchStoppedError, fileSafeNames, listSubmissions, removeWorkDir, runBatch } from "./batch";
 import { parseBatchArgs } from "./batch-cli";
-import { clock, consoleProgress } from "./batch-progress";
+import { clock, consoleProgress, type BatchProgress } from "./batch-progress";
 import { gradebookCsv } from "./gradebook";
 import { makeFakeGrader } from "./fixtures/fake-grader";
 import { extractZip, MAX_ZIP_EXERCISE_FILES } from "./platforms/unzip";
@@ -176,6 +176,11 @@ describe("runBatch", () => {
   });
 });
 
+/** Progress that shows nothing and keeps the batch's notes in `notes`. */
+function silentProgress(notes: string[]): BatchProgress {
+  return { start() {}, begin() {}, finish() {}, done() {}, note: (t: string) => notes.push(t) };
+}
+
 describe("a batch's gradebook, reports and work folder, whatever happens", () => {
   it("still writes the gradebook: the grades it had, and every other submission as an error row to grade again", async () => {
     const subs = join(work, "stops");
@@ -185,7 +190,7 @@ describe("a batch's gradebook, reports and work folder, whatever happens", () =>
     const csvPath = join(work, "stops.csv");
     // What fails is beside the point (a disk that filled up, a bug): here, the third chunk's start.
     let begun = 0;
-    const progress = { start() {}, finish() {}, done() {}, begin() { if (++begun === 3) throw new Error("no space left on device"); } };
+    const progress = { ...silentProgress([]), begin() { if (++begun === 3) throw new Error("no space left on device"); } };
     const stopped = await runBatch({ submissionsDir: subs, outCsv: csvPath, graderRoot: grader, lanes: 1, chunkSize: 1, progress }).catch((e: unknown) => e);
     expect(stopped).toBeInstanceOf(BatchStoppedError);
     expect((stopped as BatchStoppedError).message).toBe("the batch stopped: no space left on device");
@@ -215,7 +220,7 @@ describe("a batch's gradebook, reports and work folder, whatever happens", () =>
     write(join(reports, "zed.json"), "{}");
     write(join(reports, "eve.json"), "{}");
     const notes: string[] = [];
-    const progress = { start() {}, begin() {}, finish() {}, done() {}, note: (t: string) => notes.push(t) };
+    const progress = silentProgress(notes);
     await runBatch({ submissionsDir: subs, outCsv: join(work, "again.csv"), reportsDir: reports, graderRoot: grader, progress });
     expect(notes).toEqual([`${reports} also holds 1 report(s) of submissions not in this batch (zed.json), from an earlier batch: remove them before you share the folder`]);
     expect(JSON.parse(readFileSync(join(reports, "eve.json"), "utf8")).submission).toBe("eve");
@@ -224,7 +229,7 @@ describe("a batch's gradebook, reports and work folder, whatever happens", () =>
   it("names a work folder it cannot remove instead of failing", () => {
     const notes: string[] = [];
     const failing = (() => { throw new RangeError("Maximum call stack size exceeded"); }) as unknown as typeof rmSync;
-    expect(() => removeWorkDir("/tmp/rl-batch-x", { start() {}, begin() {}, finish() {}, done() {}, note: (t: string) => notes.push(t) }, failing)).not.toThrow();
+    expect(() => removeWorkDir("/tmp/rl-batch-x", silentProgress(notes), failing)).not.toThrow();
     expect(notes).toEqual(["could not remove the batch's work folder /tmp/rl-batch-x (Maximum call stack size exceeded): remove it by hand"]);
   });
 });
