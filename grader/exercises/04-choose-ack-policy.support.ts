@@ -32,8 +32,16 @@ export interface Service {
   normalFaults(): Fault[];
   /** Faults besides the leader's crash in a crash run, for a crash at `crashAtMs`. */
   crashFaults(crashAtMs: number): Fault[];
-  /** When the leader may crash: moments in [fromMs, toMs) of one of these windows. */
+  /** When the leader may crash at random: moments in [fromMs, toMs) of one of these windows. */
   crashWindowsMs: { fromMs: number; toMs: number }[];
+  /**
+   * True when the text lets the failure come at any moment of the run ("at a random moment":
+   * ledger, metrics), false when it confines it to windows it states (accounts: inside a
+   * maintenance window). Random crashes keep to `crashWindowsMs` either way; a slowdown built
+   * from a fallback (`slowedSurvivors`) runs to `LATEST_CRASH_MS` where this is true, and the
+   * crash may then come anywhere in it.
+   */
+  crashAnyMoment: boolean;
 }
 
 const both = (d: ReturnType<typeof exponential>) => ({ toFollowerMs: d, toLeaderMs: d });
@@ -59,6 +67,7 @@ export const SERVICES: Record<ServiceName, Service> = {
     normalFaults: () => [],
     crashFaults: (crashAtMs) => [{ node: "A", kind: "crash", fromMs: crashAtMs }],
     crashWindowsMs: [{ fromMs: 300, toMs: 900 }],
+    crashAnyMoment: true,
   },
   metrics: {
     name: "metrics",
@@ -73,6 +82,7 @@ export const SERVICES: Record<ServiceName, Service> = {
     normalFaults: () => [],
     crashFaults: () => [],
     crashWindowsMs: [{ fromMs: 300, toMs: 900 }],
+    crashAnyMoment: true,
   },
   accounts: {
     name: "accounts",
@@ -91,10 +101,21 @@ export const SERVICES: Record<ServiceName, Service> = {
       { fromMs: 250, toMs: 450 },
       { fromMs: 750, toMs: 950 },
     ],
+    crashAnyMoment: false,
   },
 };
 
 const RUN_MS = 1200;
+/**
+ * The latest crash moment of a run whose surviving followers are slowed from a fallback's own
+ * timeout, where the failure may come at any moment (ledger): 10 ms before the normal run ends,
+ * so that every write the prediction counts was sent in the normal run. A crash run goes on
+ * generating writes for `AFTER_CRASH_MS` after its crash whatever the moment, so its failover
+ * always has the time to finish. A fallback up to `LATEST_CRASH_MS - 10` fires there before the
+ * crash on every seed (`slowedSurvivors`); one of `LATEST_CRASH_MS` or more never fires before a
+ * crash, in any run.
+ */
+export const LATEST_CRASH_MS = RUN_MS - 10;
 /** A crash run stops generating writes this long after the crash: the failover is over by then. */
 const AFTER_CRASH_MS = 200;
 const LEADER_COMMIT_MS = constant(0.1);
@@ -210,17 +231,24 @@ function survivorsAt(service: Service, t: number): number[] {
 }
 
 /**
- * The moments of the crash window worst for `ack` on `seed`, most exposed first: the run without
- * the crash (the same writes, delays and acknowledgements up to any moment) says, for each
- * acknowledged write, from when it was acknowledged until a follower that survives the failure
- * received it. A crash just after an acknowledgement, while the most such writes are exposed,
+ * The moments of the crash windows (`windowsMs`: the service's own unless given) worst for `ack`
+ * on `seed`, most exposed first: the run without the crash (the same writes, delays and
+ * acknowledgements up to any moment) says, for each acknowledged write, from when it was
+ * acknowledged until a follower that survives the failure received it. A crash just after an acknowledgement, while the most such writes are exposed,
  * loses them all. A policy that never exposes a write gets the moments of its closest calls: the
  * crash just after the acknowledgement that came nearest to a surviving copy.
  */
-export function worstMoments(service: Service, ack: AckPolicy, seed: number, count: number, extraFaults: Fault[] = []): CrashMoment[] {
+export function worstMoments(
+  service: Service,
+  ack: AckPolicy,
+  seed: number,
+  count: number,
+  extraFaults: Fault[] = [],
+  windowsMs: readonly { fromMs: number; toMs: number }[] = service.crashWindowsMs,
+): CrashMoment[] {
   const run = simulate({ ...normalRun(service, ack, seed), faults: [...service.normalFaults(), ...extraFaults] });
   const w = run.writes;
-  const inWindow = (t: number) => service.crashWindowsMs.some((win) => t >= win.fromMs && t < win.toMs);
+  const inWindow = (t: number) => windowsMs.some((win) => t >= win.fromMs && t < win.toMs);
   const acked: number[] = [];
   for (let i = 0; i < w.count; i++) if (w.ackMs[i] < Infinity) acked.push(i);
   acked.sort((a, b) => w.ackMs[a] - w.ackMs[b]);
@@ -442,12 +470,14 @@ const searchedMoment = (k: CrashCandidate): CrashMoment => ({ seed: k.seed, cras
  * The worst crash moment for an answer, or undefined when it is not a policy this cluster can run
  * (judging says why): the worst of the seed's run as the service describes it and, where no
  * acknowledged write may be lost, of the same run with the surviving followers slowed
- * (`slowedSurvivors`), which is where a fallback to async gives way.
+ * (`slowedSurvivors`), which is where a fallback to async gives way; in that run the crash may
+ * come in `slowedCrashWindowsMs`.
  */
 export function worstMomentOf(service: Service, answer: unknown, seed: number): CrashMoment | undefined {
   if (!isPolicy(answer)) return undefined;
   try {
-    const moments = [worstMoments(service, answer, seed, 1)[0], ...(service.lostWritesMax === 0 ? [worstMoments(service, answer, seed, 1, slowedSurvivors(service, seed, answer))[0]] : [])];
+    const slowed = service.lostWritesMax === 0 ? slowedSurvivors(service, seed, answer) : undefined;
+    const moments = [worstMoments(service, answer, seed, 1)[0], ...(slowed ? [worstMoments(service, answer, seed, 1, slowed, slowedCrashWindowsMs(service, answer, slowed))[0]] : [])];
     return moments.filter((m) => m !== undefined).sort((a, b) => b.atRisk - a.atRisk || a.marginMs - b.marginMs)[0];
   } catch {
     return undefined;
@@ -469,26 +499,46 @@ const FASTEST_SURVIVOR_ROUND_TRIP_MS: Record<ServiceName, number> = { ledger: 4,
  * holds, well inside the window; a policy that waits for a surviving copy only waits longer. The
  * normal run, which the latency target is about, is never slowed.
  *
- * A policy whose fallback is longer (`answer.fallbackAfterMs`, "long enough never to fire") gets a
- * slowdown built from it: slower still, so that even the fastest round trip takes twice the
- * fallback, and starting early enough, `fallbackAfterMs` and 10 ms before the window ends, that
- * the writes it acknowledges on the leader alone are acknowledged inside the window. It starts no
- * earlier than the follower taken down in that window went down (accounts: the maintenance; before
- * it, the survivor must still catch up with that follower, which a slowdown would prevent whatever
- * the policy); in ledger, where a write is safe only once on B or C, any time from the start.
+ * A policy with a fallback (`answer.fallbackAfterMs`, perhaps one "long enough never to fire")
+ * gets a slowdown built from it. Where the failure may come at any moment (`crashAnyMoment`:
+ * ledger), the slowdown and the crash run up to `LATEST_CRASH_MS`, not to the window's end (the
+ * crash may come anywhere in the slowdown: `slowedCrashWindowsMs`); in accounts, whose text puts
+ * the crash inside a maintenance window, to that window's end. The slowdown is slower still, so
+ * that even the fastest round trip takes twice the fallback, and starts early enough,
+ * `fallbackAfterMs` and 10 ms before it ends, that the writes the fallback acknowledges on the
+ * leader alone are acknowledged before it ends. It starts no earlier than the follower taken down
+ * in that window went down (accounts: the maintenance; before it, the survivor must still catch
+ * up with that follower, which a slowdown would prevent whatever the policy); in ledger, where a
+ * write is safe only once on B or C, any time from the start. So the fallback fires before the
+ * crash by construction up to `LATEST_CRASH_MS - 10` (1,180 ms) in ledger, a few ms short of the
+ * 1.2 s run (it acknowledges the writes of at least 10 ms, 20 on average, on the leader and A
+ * alone), and up to 240 ms in accounts, whose crash comes 50 ms or more after a maintenance
+ * starts: a longer fallback there cannot fire before a crash the text allows, and is not wrong.
  */
 export function slowedSurvivors(service: Service, seed: number, answer?: unknown): Fault[] {
   const rng = stream(seed, "04/slowed");
-  const window = service.crashWindowsMs[randomInt(rng, service.crashWindowsMs.length)];
+  let window = service.crashWindowsMs[randomInt(rng, service.crashWindowsMs.length)];
   let fromMs = window.fromMs + randomInt(rng, 50);
   let factor = SLOW_FACTOR;
   const fallbackMs = fallbackOf(answer);
   if (fallbackMs !== undefined) {
+    if (service.crashAnyMoment) window = { fromMs: window.fromMs, toMs: LATEST_CRASH_MS };
     const earliestMs = Math.max(0, ...service.normalFaults().filter((f) => f.kind === "crash" && f.fromMs <= window.fromMs && (f.toMs ?? Infinity) > window.fromMs).map((f) => f.fromMs));
     fromMs = Math.max(earliestMs, Math.min(fromMs, Math.floor(window.toMs - fallbackMs - 10)));
     factor = Math.min(1e6, Math.max(SLOW_FACTOR, Math.ceil((2 * fallbackMs) / FASTEST_SURVIVOR_ROUND_TRIP_MS[service.name])));
   }
   return survivorsAt(service, fromMs).map((i) => ({ node: service.followers[i].name ?? "", kind: "slow" as const, fromMs, toMs: window.toMs, factor }));
+}
+
+/**
+ * When the leader may crash in the run with `slowed`, the slowdown `slowedSurvivors` built for
+ * `answer`: anywhere in the slowdown when it was built from a fallback and the failure may come at
+ * any moment (ledger), else in the service's crash windows.
+ */
+export function slowedCrashWindowsMs(service: Service, answer: unknown, slowed: Fault[]): { fromMs: number; toMs: number }[] {
+  const spell = slowed[0];
+  if (!service.crashAnyMoment || fallbackOf(answer) === undefined || spell === undefined) return service.crashWindowsMs;
+  return [{ fromMs: spell.fromMs, toMs: spell.toMs ?? LATEST_CRASH_MS }];
 }
 
 /** A policy's fallback to async, in ms, when it has a finite one. */
