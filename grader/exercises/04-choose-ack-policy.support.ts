@@ -30,7 +30,12 @@ export interface Service {
   crash: string;
   /** Faults of a normal run (planned maintenance). */
   normalFaults(): Fault[];
-  /** Faults besides the leader's crash in a crash run, for a crash at `crashAtMs`. */
+  /**
+   * The failure the loss target is about, besides the leader's crash, for a crash at `crashAtMs`:
+   * the faults the text states (ledger: A crashing with L; accounts: both maintenance windows). A
+   * crash run always has them all, a shrunk one too (`shrinkCrashCase` removes only faults besides
+   * them), and the followers they take down are not among the survivors (`survivorsAt`).
+   */
   crashFaults(crashAtMs: number): Fault[];
   /** When the leader may crash at random: moments in [fromMs, toMs) of one of these windows. */
   crashWindowsMs: { fromMs: number; toMs: number }[];
@@ -360,8 +365,10 @@ const SHRINK_RUNS = 40;
  * Shows a case that lost acknowledged writes as a smaller crash run that still loses more than
  * the service allows: the crash run's writes become scripted ones (the same clients, keys,
  * values and send times), then the writes sent more than 50 ms before the crash or after it go
- * if the loss survives that, faults other than the leader's crash go one at a time (the fault
- * alone), and delta debugging drops writes down to the few that are lost (grader/search/shrink.ts).
+ * if the loss survives that, the faults the moment added (a slowdown) go one at a time, and delta
+ * debugging drops writes down to the few that are lost (grader/search/shrink.ts). The failure
+ * itself stays as the service states it (`crashFaults`: in ledger A crashes with L, in accounts
+ * both maintenance windows happen): a run without it is not the failure the target is about.
  * The smaller run draws its own network delays, so the lost writes may be other ones: what it
  * shows is checked, not assumed. Returns null (the case is shown as found) when the case's
  * violation is not a loss (a latency miss is about every write of the normal run) or could not be
@@ -375,16 +382,17 @@ export async function shrinkCrashCase(service: Service, ack: unknown, seed: numb
   const full = crashRun(service, ack, seed, moment?.crashAtMs, moment?.faults);
   const crashAtMs = (full.failover!.crashLeader as { atMs: number }).atMs;
   const original = simulate(full).history.ops.filter((op): op is WriteOp => op.kind === "write");
+  const failure = service.crashFaults(crashAtMs);
   const start: CrashShape = {
     writes: original.map((op) => ({ kind: "write", atMs: op.invokeMs, client: op.client, key: op.key, value: op.value })),
-    faults: full.faults ?? [],
+    faults: moment?.faults ?? [],
   };
-  const configOf = (shape: CrashShape): SimConfig => ({ ...full, workload: { writes: 0, script: shape.writes }, faults: shape.faults });
+  const configOf = (shape: CrashShape): SimConfig => ({ ...full, workload: { writes: 0, script: shape.writes }, faults: [...failure, ...shape.faults] });
   const loses = (shape: CrashShape): boolean => lostWrites(simulate(configOf(shape)).history).length > service.lostWritesMax;
   let steps = 0;
   let shape = start;
   if (!loses(shape)) return null;
-  // Cheap cuts first: the last 50 ms before the crash, then each other fault left out.
+  // Cheap cuts first: the last 50 ms before the crash, then each fault the moment added left out.
   const recent = { ...shape, writes: shape.writes.filter((w) => w.atMs >= crashAtMs - 50 && w.atMs <= crashAtMs) };
   steps++;
   if (recent.writes.length > 0 && loses(recent)) shape = recent;
@@ -400,12 +408,13 @@ export async function shrinkCrashCase(service: Service, ack: unknown, seed: numb
   record.run?.(run);
   record("policy", policyName(ack));
   record("outcome", { lostWrites: lost.length, lostExamples: lost.slice(0, 3).map((v) => v.message) });
-  record("shrunk", `from ${original.length} writes to ${shape.writes.length}, ${shape.faults.length} of ${start.faults.length} other fault(s) kept, in ${steps + more} run(s)`);
-  record("faults", shape.faults);
+  const others = start.faults.length > 0 ? `, ${shape.faults.length} of ${start.faults.length} fault(s) besides the failure itself kept` : "";
+  record("shrunk", `from ${original.length} writes to ${shape.writes.length}${others}, in ${steps + more} run(s)`);
+  record("faults", configOf(shape).faults);
   return lossTarget(service, ack, { lostWrites: lost.length, lostExamples: lost.slice(0, 3).map((v) => v.message) }, lost[0], moment && { ...moment, why: `${moment.why} in the run as found` });
 }
 
-/** A crash run reduced for shrinking: its writes as a script, and the faults kept besides the leader's crash. */
+/** A crash run reduced for shrinking: its writes as a script, and the faults kept besides the failure (the leader's crash and `crashFaults`). */
 interface CrashShape {
   writes: Extract<ScriptedOp, { kind: "write" }>[];
   faults: Fault[];

@@ -4,13 +4,15 @@
  * as found.
  */
 import { describe, expect, test } from "vitest";
-import { lostWrites, type RunResult } from "../../lib";
+import { lostWrites, type ClusterEvent, type RunResult } from "../../lib";
 import type { Recorder, Violation } from "../graded";
 import { judgeRegistry, laggingMsFor, OPERATIONS, readPolicy, shrinkRegistry, type Invariant, type Operation, type Policy } from "../exercises/03-model-registry.support";
 import { judgeService, SERVICES, shrinkCrashCase, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
 import * as asyncEverywhere from "../variants/04-choose-ack-policy/async-everywhere";
 import * as accountsNamedB from "../variants/04-choose-ack-policy/accounts-named-b-with-fallback";
 import * as ledgerNearest from "../variants/04-choose-ack-policy/ledger-nearest-follower";
+import * as ledgerFallback650 from "../variants/04-choose-ack-policy/ledger-quorum2-fallback650";
+import * as namedWithFallback from "../variants/04-choose-ack-policy/named-follower-with-fallback";
 import * as followersForEverything from "../variants/03-model-registry/followers-for-everything";
 import * as leaderForEverything from "../variants/03-model-registry/leader-for-everything";
 import * as slack from "../variants/03-model-registry/staleness-bound-with-slack";
@@ -24,22 +26,31 @@ function shown(): { record: Recorder; values: Record<string, unknown>; run(): Ru
   return { record, values, run: () => run! };
 }
 
+/** A known-wrong variant's case for one service: a label, the variant, the service, and whether the crash comes at its worst moment. */
+type CrashCase = [string, { chooseAckPolicy(s: ServiceName): unknown }, ServiceName, boolean];
+
+/** The case on seed 1, judged as found and shrunk as grading shrinks it. */
+async function foundAndShrunk(variant: CrashCase[1], name: ServiceName, atWorst: boolean) {
+  const service = SERVICES[name];
+  const policy = variant.chooseAckPolicy(name);
+  const moment = atWorst ? worstMomentOf(service, policy, 1) : undefined;
+  const found = shown();
+  const violation = judgeService(service, policy, 1, found.record, moment);
+  const small = shown();
+  const shrunk = await shrinkCrashCase(service, policy, 1, small.record, moment);
+  return { service, found, violation, small, shrunk };
+}
+
 describe("04: a crash run that lost acknowledged writes is shown with fewer writes, still losing them", () => {
-  const cases: [string, { chooseAckPolicy(s: ServiceName): unknown }, ServiceName, boolean][] = [
+  const cases: CrashCase[] = [
     ["async everywhere, ledger, seed 1", asyncEverywhere, "ledger", false],
     ["async everywhere, accounts, the worst moment", asyncEverywhere, "accounts", true],
     ["semi-sync on A for ledger, the worst moment", ledgerNearest, "ledger", true],
     ["semi-sync on B with a fallback for accounts, seed 1", accountsNamedB, "accounts", false],
   ];
   test.each(cases)("%s", async (_label, variant, name, atWorst) => {
-    const service = SERVICES[name];
-    const policy = variant.chooseAckPolicy(name);
-    const moment = atWorst ? worstMomentOf(service, policy, 1) : undefined;
-    const found = shown();
-    const violation = judgeService(service, policy, 1, found.record, moment);
+    const { service, found, violation, small, shrunk } = await foundAndShrunk(variant, name, atWorst);
     expect(violation?.rule).toMatch(/no acknowledged write is lost/);
-    const small = shown();
-    const shrunk = await shrinkCrashCase(service, policy, 1, small.record, moment);
     expect(shrunk?.rule).toBe(violation?.rule);
     const writes = (r: RunResult) => r.history.ops.filter((op) => op.kind === "write").length;
     expect(writes(small.run())).toBeLessThan(writes(found.run()) / 10);
@@ -47,6 +58,37 @@ describe("04: a crash run that lost acknowledged writes is shown with fewer writ
     expect(lostWrites(small.run().history).length).toBeGreaterThan(service.lostWritesMax);
     expect(shrunk?.got).toBe(lostWrites(small.run().history).length);
     expect(small.values.shrunk).toMatch(/^from \d+ writes to \d+/);
+  });
+
+  // Cases whose shrinking, left free, dropped the failure itself: A's crash in ledger (and the
+  // new leader was A), a maintenance window in accounts.
+  const failures: CrashCase[] = [
+    ["two copies with a 650 ms fallback for ledger, the worst moment", ledgerFallback650, "ledger", true],
+    ["async everywhere, ledger, the worst moment", asyncEverywhere, "ledger", true],
+    ["async everywhere, accounts, seed 1", asyncEverywhere, "accounts", false],
+    ["a named follower with a fallback, accounts, the worst moment", namedWithFallback, "accounts", true],
+  ];
+  test.each(failures)("the shrunk run keeps the service's failure as the text states it: %s", async (_label, variant, name, atWorst) => {
+    const { service, violation, small, shrunk } = await foundAndShrunk(variant, name, atWorst);
+    expect(violation?.rule).toMatch(/no acknowledged write is lost/);
+    expect(shrunk?.rule).toBe(violation?.rule);
+    const { history } = small.run();
+    expect(lostWrites(history).length).toBeGreaterThan(service.lostWritesMax);
+    const faults = small.values.faults as { node: string; kind: string; fromMs: number; toMs?: number }[];
+    if (name === "ledger") {
+      // The leader's zone fails: A crashes at the moment L does, and never leads.
+      const crashes = history.events.filter((e): e is Extract<ClusterEvent, { kind: "crash" }> => e.kind === "crash");
+      const leaderAt = crashes.find((e) => e.node === "L")?.atMs;
+      expect(leaderAt).toBeDefined();
+      expect(crashes.some((e) => e.node === "A" && e.atMs === leaderAt)).toBe(true);
+      expect(faults).toContainEqual({ node: "A", kind: "crash", fromMs: leaderAt });
+      expect(history.finalLeader).not.toBe("A");
+      for (const line of (shrunk?.involved ?? []) as string[]) expect(line).not.toMatch(/leader A\b/);
+    } else {
+      // Each follower is taken down for maintenance in turn: A from 200 to 500 ms, B from 700 to 1000 ms.
+      expect(faults).toContainEqual({ node: "A", kind: "crash", fromMs: 200, toMs: 500 });
+      expect(faults).toContainEqual({ node: "B", kind: "crash", fromMs: 700, toMs: 1000 });
+    }
   });
 
   test("a latency miss is shown as found (its run is every write of the normal run)", async () => {
