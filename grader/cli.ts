@@ -5,14 +5,14 @@
  *                    [--format table|json|gradescope|prairielearn|junit|markdown|classroom|classroom-base64] [--out FILE]
  *   npm run grade -- --validate          the exercise set tells right from wrong (npm test runs it);
  *                                        --secrets N: the same under N secrets, every test's verdict stable
- *   npm run grade -- --batch DIR --out grades.csv    many submissions (grader/batch-cli.ts)
+ *   npm run grade -- --batch DIR --out grades.csv [--only 05,06]   many submissions (grader/batch-cli.ts)
  *
  * A report is always produced: if grading itself fails, every test scores zero with the reason.
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadExercises, selectExercises, type Exercise } from "./engine/exercises";
+import { loadExercises, parseOnly, selectExercises, type Exercise } from "./engine/exercises";
 import { DEFAULTS, gradeSubmissions } from "./engine/grade";
 import { failedReport, type GradeReport } from "./engine/report";
 import { FORMATS, formatReport, type Format } from "./format/index";
@@ -29,7 +29,7 @@ const USAGE = `usage: npm run grade -- [--target exercises|solutions|PATH|ZIP] [
                         [--reveal-hidden] [--hidden-visibility after_published|after_due_date|hidden|visible]
                         [--exercise-timeout-s N] [--timeout-s N] [--workers N]
        npm run grade -- --validate [--only 05] [--secrets N [--secret-base TEXT]]
-       npm run grade -- --batch DIR --out grades.csv [--workers N]
+       npm run grade -- --batch DIR --out grades.csv [--only 05[,06]] [--workers N]
        npm run grade -- --isolation          what the sandbox enforces on this machine`;
 
 class UsageError extends Error {}
@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   let report: GradeReport;
   let code = 0;
   try {
-    exercises = selectExercises(loadExercises(ROOT), (values.only ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+    exercises = selectExercises(loadExercises(ROOT), parseOnly(values.only) ?? []);
     // A zip or a whole repository is searched as an upload is; the files taken are said on stderr.
     const opened = await openTarget(resolve(target), target, exercises.map((e) => `${e.name}.ts`));
     if (opened.notes) process.stderr.write(`${printable(opened.notes)}\n`);
