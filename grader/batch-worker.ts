@@ -22,9 +22,9 @@ export interface ChunkJob {
    * `dir`: the staged exercise files; `replayTarget`: the submission as the batch was given it
    * (a folder or a zip), which the reports' replay commands name; `lookAlikes`: exercise -> files
    * of the upload that look like its file, missing or there; `refused`: exercise -> why the
-   * upload's file of that name was not taken.
+   * upload's file of that name was not taken; `uploadedAs`: exercise -> its file as uploaded.
    */
-  submissions: { id: string; dir: string; replayTarget?: string; lookAlikes?: Record<string, string[]>; refused?: Record<string, string> }[];
+  submissions: { id: string; dir: string; replayTarget?: string; lookAlikes?: Record<string, string[]>; refused?: Record<string, string>; uploadedAs?: Record<string, string> }[];
   out: string;
   /** Grade only these exercises ("03-model-registry"), as the batch's `--only` chose them; default all. */
   only?: string[];
@@ -40,7 +40,7 @@ export interface ChunkResult {
 
 export async function gradeChunk(job: ChunkJob): Promise<ChunkResult[]> {
   const reports = await gradeSubmissions(
-    job.submissions.map((s) => ({ dir: s.dir, display: "exercises", replayTarget: s.replayTarget, lookAlikes: s.lookAlikes, refused: s.refused })),
+    job.submissions.map((s) => ({ dir: s.dir, display: "exercises", replayTarget: s.replayTarget, lookAlikes: s.lookAlikes, refused: s.refused, uploadedAs: s.uploadedAs })),
     {
       root: ROOT,
       exercises: selectExercises(loadExercises(ROOT), job.only ?? []),

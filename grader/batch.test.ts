@@ -276,17 +276,23 @@ describe("a batch with --only", () => {
       write(join(subs, "alice/exercises", name), readFileSync(join(root, "solutions", name), "utf8"));
     }
     write(join(subs, "bob/06-fencing.ts"), readFileSync(join(root, "solutions/06-fencing.ts"), "utf8")); // none of 05
+    // A file that does not compile, deep in a zip: its messages name it by its path in the zip.
+    writeFileSync(join(subs, "carol.zip"), zipSync({ "carol/hw/Lab 2 (final)/05-leader-election.ts": strToU8("export function chooseNewLeader(: string {}\n") }));
     const lines: string[] = [];
     const env = { RL_GRADER_SECRET: "batch-test-secret" };
     const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "only.csv"), only: ["leader-election"], lanes: 1, chunkSize: 2, env, progress: consoleProgress({ write: (t: string) => lines.push(t) }) });
     const max = pointsOf(["05"]);
     expect(summary.only).toEqual(["05"]);
-    expect(lines[0]).toMatch(/^Grading 2 submissions with \d+ workers?: exercise 05 only \(--only\)\.\n$/);
+    expect(lines[0]).toMatch(/^Grading 3 submissions with \d+ workers?: exercise 05 only \(--only\)\.\n$/);
     expect(readFileSync(join(work, "only.csv"), "utf8").trim().split("\r\n")).toEqual([
       "id,score,max,05,exercises,error",
       `alice,${max},${max},${max},05,`,
       `bob,0,${max},0,05,no file of the exercises this batch grades (--only) was found in the submission (expected files named like 05-leader-election.ts)`,
+      `carol,0,${max},0,05,`,
     ]);
+    const carol = JSON.parse(readFileSync(join(summary.reportsDir, "carol.json"), "utf8"));
+    expect(carol.exercises[0].file).toBe("carol/hw/Lab 2 (final)/05-leader-election.ts");
+    expect(carol.exercises[0].problem).toMatch(/^does not compile, so this exercise scores zero:\ncarol\/hw\/Lab 2 \(final\)\/05-leader-election\.ts:1:\d+: /);
     const said = `This batch graded exercise 05 only (--only 05): the score is out of ${max} points, theirs alone; the other exercises were not graded here.`;
     const alice = JSON.parse(readFileSync(join(summary.reportsDir, "alice.json"), "utf8"));
     expect(alice).toMatchObject({ only: ["05-leader-election"], score: max, maxScore: max });
@@ -377,7 +383,8 @@ describe("a batch report of an untouched stub with the work in a copy beside it"
       expect(tests.length).toBeGreaterThan(0);
       for (const t of tests) {
         expect(t.message, id).toMatch(/not implemented yet/);
-        expect(t.message, id).toContain(`; '${copy}' is there too, but only exercises/06-fencing.ts is graded: move your work into it`);
+        // The file graded is named as uploaded too: its path in the folder, or in the zip.
+        expect(t.message, id).toContain(`; '${copy}' is there too, but only ${copy.replace(" copy", "")} is graded: move your work into it`);
       }
     }
   }, 600_000);

@@ -11,7 +11,7 @@
 import { availableParallelism, tmpdir } from "node:os";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByExercise, refusedByExercise, stageSubmission } from "./platforms/collect";
+import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByExercise, refusedByExercise, stageSubmission, uploadedNames } from "./platforms/collect";
 import { gradeUpload } from "./platforms/grade-upload";
 import { parseReport, tail, type GradeReport } from "./platforms/report";
 import { runProcess } from "./platforms/run-process";
@@ -157,6 +157,8 @@ interface Prepared {
   lookAlikes?: Record<string, string[]>;
   /** Exercise -> why the upload's file of that name was not taken, for the exercise's message. */
   refused?: Record<string, string>;
+  /** Exercise -> its file as uploaded (its path in the upload), which messages about the file name. */
+  uploadedAs?: Record<string, string>;
   /** A zip's entries that may be a misnamed exercise file, left packed (extractZip), for grading it alone. */
   packed: string[];
   reportPath: string;
@@ -350,6 +352,7 @@ async function prepare(submission: Submission, safeId: string, names: string[], 
     stageSubmission(collected, prepared.stagedDir);
     // Staging moves a file it could not copy to the missing ones, with a note: say so in the report.
     prepared.notes = describeCollection(collected, prepared.uploadDir);
+    prepared.uploadedAs = uploadedNames(collected, prepared.uploadDir);
   } catch (error) {
     prepared.error = (error as Error).message;
   }
@@ -361,7 +364,7 @@ async function gradeChunk(chunk: Prepared[], ctx: Context): Promise<void> {
   const started = process.hrtime.bigint();
   const jobDir = mkdtempSync(join(ctx.workDir, "chunk-"));
   const job: ChunkJob = {
-    submissions: chunk.map((p) => ({ id: p.submission.id, dir: p.stagedDir, replayTarget: p.submission.path, lookAlikes: p.lookAlikes, refused: p.refused })),
+    submissions: chunk.map((p) => ({ id: p.submission.id, dir: p.stagedDir, replayTarget: p.submission.path, lookAlikes: p.lookAlikes, refused: p.refused, uploadedAs: p.uploadedAs })),
     out: join(jobDir, "results.json"),
     timeoutMs: ctx.timeoutMs * chunk.length,
     maxWorkers: ctx.maxWorkers,

@@ -90,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
             // the replay commands and the report's target name what was given.
             display: opened.display ?? given,
             replayTarget: values["replay-target"] ?? (opened.display === undefined ? undefined : given),
-            ...(givenIntake(values.intake) ?? { lookAlikes: opened.lookAlikes, refused: opened.refused }),
+            ...(givenIntake(values.intake) ?? { lookAlikes: opened.lookAlikes, refused: opened.refused, uploadedAs: opened.uploadedAs }),
           },
         ],
         {
@@ -128,10 +128,11 @@ export async function main(argv: string[]): Promise<number> {
 /**
  * What `--intake FILE` gives, written by the intake that staged the folder graded
  * (platforms/grade-upload.ts): `lookAlikes`, exercise name -> files of the upload that look like
- * its file, and `refused`, exercise name -> why the upload's file of that name was not taken, both
- * as the upload's notes show them.
+ * its file; `refused`, exercise name -> why the upload's file of that name was not taken; and,
+ * optionally, `uploadedAs`, exercise name -> the upload's file staged for it; all as the upload's
+ * notes show them.
  */
-function givenIntake(path: string | undefined): { lookAlikes: Record<string, string[]>; refused: Record<string, string> } | undefined {
+function givenIntake(path: string | undefined): { lookAlikes: Record<string, string[]>; refused: Record<string, string>; uploadedAs?: Record<string, string> } | undefined {
   if (path === undefined) return undefined;
   let data: unknown;
   try {
@@ -140,14 +141,15 @@ function givenIntake(path: string | undefined): { lookAlikes: Record<string, str
     throw new Error(`--intake ${path}: ${(error as Error).message}`);
   }
   const record = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-  const { lookAlikes, refused } = record(data) ? data : { lookAlikes: undefined, refused: undefined };
+  const { lookAlikes, refused, uploadedAs } = record(data) ? data : { lookAlikes: undefined, refused: undefined, uploadedAs: undefined };
+  const strings = (v: unknown) => record(v) && Object.values(v).every((s) => typeof s === "string");
   const valid =
     record(lookAlikes) &&
     Object.values(lookAlikes).every((files) => Array.isArray(files) && files.every((f) => typeof f === "string")) &&
-    record(refused) &&
-    Object.values(refused).every((why) => typeof why === "string");
-  if (!valid) throw new Error(`--intake ${path}: not { lookAlikes: exercise -> files that look like its file, refused: exercise -> why its file was not taken }`);
-  return { lookAlikes: lookAlikes as Record<string, string[]>, refused: refused as Record<string, string> };
+    strings(refused) &&
+    (uploadedAs === undefined || strings(uploadedAs));
+  if (!valid) throw new Error(`--intake ${path}: not { lookAlikes: exercise -> files that look like its file, refused: exercise -> why its file was not taken, uploadedAs?: exercise -> its file in the upload }`);
+  return { lookAlikes: lookAlikes as Record<string, string[]>, refused: refused as Record<string, string>, ...(uploadedAs ? { uploadedAs: uploadedAs as Record<string, string> } : {}) };
 }
 
 function parse(argv: string[]) {

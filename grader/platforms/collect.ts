@@ -272,6 +272,17 @@ export function refusedByExercise(collected: CollectedSubmission, prefix = ""): 
   return Object.fromEntries([...collected.refused].map(([name, why]) => [name.replace(/\.ts$/, ""), `${prefix}${why}`]));
 }
 
+/**
+ * Exercise name without `.ts` ("05-leader-election") -> its file as the student uploaded it, as
+ * the notes name it: its path in the upload (`hw/lab 2/05-leader-election.ts`; a zip's, its path in
+ * the zip) after `prefix`. engine/grade.ts's Submission takes it (`uploadedAs`), so that a message
+ * about the file (it does not compile, a type error, the screen refused it) names it where the
+ * student and the instructor find it, not as the grader's scratch copy.
+ */
+export function uploadedNames(collected: CollectedSubmission, submissionDir: string, prefix = ""): Record<string, string> {
+  return Object.fromEntries([...collected.found].map(([name, path]) => [name.replace(/\.ts$/, ""), `${prefix}${show(submissionDir, path)}`]));
+}
+
 /** A short account of what was taken from the submission, for the top of a report. */
 export function describeCollection(collected: CollectedSubmission, submissionDir: string): string {
   const lines: string[] = [];
