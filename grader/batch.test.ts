@@ -379,6 +379,8 @@ describe("a batch report of an untouched stub with the work in a copy beside it"
     for (const [id, copy] of [["carol", "repo/exercises/06-fencing copy.ts"], ["dave", "dave/exercises/06-fencing copy.ts"]]) {
       const report = JSON.parse(readFileSync(join(summary.reportsDir, `${id}.json`), "utf8"));
       expect(report.notes).not.toContain("found '");
+      // The notes say which of the two was graded, whichever holds the work.
+      expect(report.notes).toContain(`06-fencing.ts: graded ${copy.replace(" copy", "")}; ignored '${copy}', named like it (a file is graded only under its exact name).`);
       const tests: { message: string }[] = report.exercises.find((e: { id: string }) => e.id === "06").tests;
       expect(tests.length).toBeGreaterThan(0);
       for (const t of tests) {

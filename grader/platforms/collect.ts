@@ -297,6 +297,15 @@ export function describeCollection(collected: CollectedSubmission, submissionDir
     const alike = collected.lookAlikes.get(name);
     if (alike) lines.push(`${lookAlikeMessage(`exercises/${name}`, name, alike, "submit again")} (not graded: the grader takes only files named exactly like an exercise).`);
   }
+  // A file named like one that was graded (`06-fencing (1).ts` beside `06-fencing.ts`) is not
+  // graded: say which one was. Whether the graded one is the untouched stub, with the work in the
+  // copy, only its tests tell; that exercise's messages then name the copy too.
+  for (const [name, path] of collected.found) {
+    const copies = collected.lookAlikes.get(name);
+    if (!copies) continue;
+    const shown = copies.slice(0, 3).map((f) => `'${f}'`).join(", ") + (copies.length > 3 ? ` and ${copies.length - 3} more` : "");
+    lines.push(`${name}: graded ${show(submissionDir, path)}; ignored ${shown}, named like it (a file is graded only under its exact name).`);
+  }
   lines.push(...collected.notes);
   return lines.join("\n");
 }
