@@ -311,6 +311,22 @@ describe("a batch with --only", () => {
     expect(existsSync(outCsv) || existsSync(join(work, "only-unknown-reports"))).toBe(false);
   });
 
+  it("refuses to replace a gradebook of every exercise with its own, and replaces a partial one", async () => {
+    const subs = join(work, "only-over");
+    write(join(subs, "ann/notes.md"), "no code");
+    const whole = join(work, "only-over.csv");
+    const wholeText = "id,score,max,01,02,error\r\nann,3,20,1,2,\r\n";
+    writeFileSync(whole, wholeText);
+    await expect(runBatch({ submissionsDir: subs, outCsv: whole, only: ["03"] })).rejects.toThrow(
+      `--out ${whole} holds a gradebook of every exercise; this batch grades exercise 03 only (--only), and would replace it, and the reports beside it, with that exercise's scores alone: give another --out (such as ${whole.replace(/\.csv$/, "")}-03.csv)`,
+    );
+    expect(readFileSync(whole, "utf8")).toBe(wholeText);
+    const partial = join(work, "only-over-03.csv");
+    writeFileSync(partial, "id,score,max,03,exercises,error\r\nann,0,17,0,03,\r\n");
+    await runBatch({ submissionsDir: subs, outCsv: partial, only: ["03"] });
+    expect(readFileSync(partial, "utf8")).toMatch(/^id,score,max,03,exercises,error\r\nann,0,\d+,0,03,no file of the exercises/);
+  });
+
   it("gives a gradebook in which nothing could be graded the columns and the points of the exercises it grades", async () => {
     const subs = join(work, "none-graded");
     write(join(subs, "ann/notes.md"), "no code");

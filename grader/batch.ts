@@ -18,7 +18,7 @@ import { runProcess } from "./platforms/run-process";
 import { extractZip } from "./platforms/unzip";
 import { loadExercises, selectExercises } from "./engine/exercises";
 import { roundScore } from "./engine/report";
-import { emptySubmissionReason, writeGradebook, type GradebookLayout, type GradebookRow } from "./gradebook";
+import { emptySubmissionReason, GRADED_EXERCISES_COLUMN, writeGradebook, type GradebookLayout, type GradebookRow } from "./gradebook";
 import { ROOT } from "./project";
 import type { BatchProgress } from "./batch-progress";
 import type { ChunkJob, ChunkResult } from "./batch-worker";
@@ -188,6 +188,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const onlyIds = only?.map((name) => name.slice(0, 2));
   const planned = plannedGradebook(graderRoot, only);
   const csvPath = resolve(options.outCsv);
+  if (onlyIds) keepWholeGradebook(csvPath, onlyIds);
   const reportsDir = resolve(options.reportsDir ?? `${csvPath.replace(/\.csv$/i, "")}-reports`);
   mkdirSync(reportsDir, { recursive: true });
   const workers = Math.max(1, options.workers ?? availableParallelism());
@@ -269,6 +270,26 @@ function chosenExercises(graderRoot: string, only: readonly string[]): string[] 
   } catch (error) {
     throw new BatchInputError((error as Error).message);
   }
+}
+
+/**
+ * Refuses to write a partial gradebook (`--only`) over a gradebook of every exercise: regrading
+ * one exercise into the same `--out` would replace every student's whole-lab score with that
+ * exercise's alone, and their reports with its (a partial gradebook over a partial one is fine).
+ */
+function keepWholeGradebook(csvPath: string, onlyIds: readonly string[]): void {
+  let header: string;
+  try {
+    header = readFileSync(csvPath, "utf8").split(/\r?\n/, 1)[0];
+  } catch {
+    return; // nothing there yet (or nothing readable: writing it will say so)
+  }
+  const columns = header.split(",");
+  if (!(columns[0] === "id" && columns[1] === "score" && columns[2] === "max") || columns.includes(GRADED_EXERCISES_COLUMN)) return;
+  throw new BatchInputError(
+    `--out ${csvPath} holds a gradebook of every exercise; this batch grades exercise${onlyIds.length === 1 ? "" : "s"} ${onlyIds.join(", ")} only (--only), ` +
+      `and would replace it, and the reports beside it, with ${onlyIds.length === 1 ? "that exercise's" : "those exercises'"} scores alone: give another --out (such as ${csvPath.replace(/\.csv$/i, "")}-${onlyIds.join("-")}.csv)`,
+  );
 }
 
 /**
