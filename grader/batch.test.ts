@@ -293,7 +293,7 @@ describe("a batch with --only", () => {
     const carol = JSON.parse(readFileSync(join(summary.reportsDir, "carol.json"), "utf8"));
     expect(carol.exercises[0].file).toBe("carol/hw/Lab 2 (final)/05-leader-election.ts");
     expect(carol.exercises[0].problem).toMatch(/^does not compile, so this exercise scores zero:\ncarol\/hw\/Lab 2 \(final\)\/05-leader-election\.ts:1:\d+: /);
-    const said = `This batch graded exercise 05 only (--only 05): the score is out of ${max} points, theirs alone; the other exercises were not graded here.`;
+    const said = `This batch graded exercise 05 only (--only 05): the score is out of its ${max} points; the other exercises were not graded here.`;
     const alice = JSON.parse(readFileSync(join(summary.reportsDir, "alice.json"), "utf8"));
     expect(alice).toMatchObject({ only: ["05-leader-election"], score: max, maxScore: max });
     expect(alice.exercises.map((e: { id: string }) => e.id)).toEqual(["05"]);

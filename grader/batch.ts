@@ -312,7 +312,7 @@ function plannedGradebook(graderRoot: string, only: readonly string[] | undefine
 /** The line at the top of a report's notes when the batch graded some exercises only. */
 function onlyNote(only: readonly string[], maxScore: number): string {
   const which = only.length === 1 ? `exercise ${only[0].slice(0, 2)} only` : `exercises ${only.map((name) => name.slice(0, 2)).join(", ")} only`;
-  return `This batch graded ${which} (--only ${only.map((name) => name.slice(0, 2)).join(",")}): the score is out of ${maxScore} points, theirs alone; the other exercises were not graded here.`;
+  return `This batch graded ${which} (--only ${only.map((name) => name.slice(0, 2)).join(",")}): the score is out of ${only.length === 1 ? "its" : "their"} ${maxScore} points; the other exercises were not graded here.`;
 }
 
 /** The JSON reports in `reportsDir` that are none of `outcomes`' (left by an earlier batch into the same folder). */

@@ -107,7 +107,13 @@ export interface CanvasGradebook {
 export function canvasGradebook(
   rows: readonly GradebookRow[],
   exportRecords: readonly Record<string, string>[],
-  options: { assignment: string; matchColumn?: string; points?: number },
+  options: {
+    assignment: string;
+    matchColumn?: string;
+    points?: number;
+    /** The exercises of a partial gradebook (`--only`), as a phrase ("exercise 03 alone"): the points warning then says what scaling them means. */
+    part?: string;
+  },
 ): CanvasGradebook {
   const header = Object.keys(exportRecords[0] ?? {});
   const missing = CANVAS_IDENTITY.filter((column) => column !== "Student" && !header.includes(column));
@@ -146,7 +152,13 @@ export function canvasGradebook(
   const warnings: string[] = [];
   const pointsRow = exportRecords.find((r) => /^\s*Points Possible\s*$/.test(r.Student ?? ""));
   const canvasPoints = existing && pointsRow ? Number(pointsRow[existing]) : NaN;
-  if (Number.isFinite(canvasPoints) && canvasPoints !== max) {
+  if (Number.isFinite(canvasPoints) && canvasPoints !== max && options.part !== undefined) {
+    warnings.push(
+      `the assignment "${existing}" is worth ${canvasPoints} points in Canvas, and these scores, of ${options.part}, are out of ${number(max)}: ` +
+        `if the assignment is for ${options.part}, give --points ${canvasPoints} to scale the scores to it; ` +
+        `if it is for more exercises, do not import this file: each student's score would become that of ${options.part}.`,
+    );
+  } else if (Number.isFinite(canvasPoints) && canvasPoints !== max) {
     warnings.push(
       `the assignment "${existing}" is worth ${canvasPoints} points in Canvas, and these scores are out of ${number(max)}: ` +
         `Canvas keeps the assignment's ${canvasPoints} points, so a full score would read ${number((max / canvasPoints) * 100)}%. ` +

@@ -164,13 +164,19 @@ describe("npm run canvas-gradebook", () => {
     );
     expect(existsSync(out)).toBe(false);
     const result = convert(parseCanvasGradebookArgs([...base, "--assignment", "Lab: model registry"]));
-    expect(result.warnings).toEqual([`${grades} grades exercise 03 only (graded with --only 03): the assignment "Lab: model registry" gets these exercises' scores alone, out of 17 points.`]);
+    expect(result.warnings).toEqual([`${grades} grades exercise 03 only (graded with --only 03): the assignment "Lab: model registry" gets this exercise's scores alone, out of 17 points.`]);
     const written = rowsOf(readFileSync(out, "utf8"));
     expect(written[0].at(-1)).toBe("Lab: model registry");
     expect(written[1].at(-1)).toBe("17");
     expect(written[2]).toEqual(["Lovelace, Ada", "101", "S-0001", "ada", "Section A", "12.5"]);
     expect(written[3]).toEqual(["Hopper, Grace", "102", "S-0002", "grace", "Section A", "0"]);
     expect(result.errors).toEqual([{ student: "Hopper, Grace", error: rows[1].error }]);
+    // Into an assignment worth other points, scaling is right only if it is this exercise's alone.
+    const lab1 = convert(parseCanvasGradebookArgs([...base, "--assignment", "Lab 1"]));
+    expect(lab1.warnings[1]).toBe(
+      'the assignment "Lab 1 (1234)" is worth 10 points in Canvas, and these scores, of exercise 03 alone, are out of 17: if the assignment is for exercise 03 alone, give --points 10 to scale the scores to it; ' +
+        "if it is for more exercises, do not import this file: each student's score would become that of exercise 03 alone.",
+    );
   });
 
   it("answers --help, and names a missing option", () => {

@@ -91,8 +91,14 @@ export function convert(options: CanvasGradebookOptions): CanvasGradebook {
         "or grade the batch without --only.\nNothing was written.",
     );
   }
-  const result = canvasGradebook(rows, readCsv(options.canvasExport, "the Canvas export"), { assignment: options.assignment ?? DEFAULT_ASSIGNMENT, matchColumn: options.match, points: options.points });
-  if (only) result.warnings.unshift(`${options.grades} grades ${which}: the assignment "${result.assignment}" gets these exercises' scores alone, out of ${result.pointsPossible} points.`);
+  const part = only && `${only.length === 1 ? "exercise" : "exercises"} ${only.join(", ")} alone`;
+  const result = canvasGradebook(rows, readCsv(options.canvasExport, "the Canvas export"), {
+    assignment: options.assignment ?? DEFAULT_ASSIGNMENT,
+    matchColumn: options.match,
+    points: options.points,
+    ...(part ? { part } : {}),
+  });
+  if (only) result.warnings.unshift(`${options.grades} grades ${which}: the assignment "${result.assignment}" gets ${only.length === 1 ? "this exercise's" : "these exercises'"} scores alone, out of ${result.pointsPossible} points.`);
   writeFileSync(resolve(options.out), result.csv);
   return result;
 }
