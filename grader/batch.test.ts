@@ -342,6 +342,10 @@ describe("a batch with --only", () => {
       `ann,0,${pointsOf(["03"])},0,03,no file of the exercises this batch grades (--only) was found in the submission (expected files named like 03-model-registry.ts)`,
     ]);
     expect(JSON.parse(readFileSync(join(summary.reportsDir, "ben.json"), "utf8")).maxScore).toBe(pointsOf(["03"]));
+    // --only naming every exercise is a whole batch: nothing says --only.
+    const whole = await runBatch({ submissionsDir: subs, outCsv: join(work, "none-graded-all.csv"), only: all });
+    expect(whole.only).toBeUndefined();
+    expect(readFileSync(join(work, "none-graded-all.csv"), "utf8").split("\r\n")[0]).toBe(`id,score,max,${all.join(",")},error`);
   }, 120_000);
 });
 

@@ -255,9 +255,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
 
 /**
  * The exercises `--only` names among the grader copy's (by their names, "03-model-registry"), or
- * the command's message: an exercise it does not have, a grader copy with none.
+ * the command's message: an exercise it does not have, a grader copy with none. Undefined when it
+ * names them all: that batch is a whole one, and its gradebook says nothing of `--only`.
  */
-function chosenExercises(graderRoot: string, only: readonly string[]): string[] {
+function chosenExercises(graderRoot: string, only: readonly string[]): string[] | undefined {
   let files: string[];
   try {
     files = exerciseFileNames(graderRoot);
@@ -265,11 +266,13 @@ function chosenExercises(graderRoot: string, only: readonly string[]): string[] 
     throw new BatchInputError(`--only: the grader ${graderRoot} has no exercises to choose from (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   const exercises = files.map((file) => ({ id: file.slice(0, 2), name: file.replace(/\.ts$/, "") }));
+  let chosen: string[];
   try {
-    return selectExercises(exercises, only).map((e) => e.name);
+    chosen = selectExercises(exercises, only).map((e) => e.name);
   } catch (error) {
     throw new BatchInputError((error as Error).message);
   }
+  return chosen.length < exercises.length ? chosen : undefined;
 }
 
 /**
