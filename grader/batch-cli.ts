@@ -1,17 +1,20 @@
 /**
  * Command line of batch grading:
- *   npm run grade:batch -- DIR --out grades.csv [--reports DIR] [--workers N] [--lanes N] [--chunk N] [--timeout-s N]
+ *   npm run grade:batch -- DIR --out grades.csv [--only 03,05] [--reports DIR] [--workers N] [--lanes N] [--chunk N] [--timeout-s N]
  * and the same options after `npm run grade -- --batch DIR`.
  */
 import { availableParallelism } from "node:os";
 import { consoleProgress } from "./batch-progress";
 import { BatchInputError, BatchStoppedError, runBatch } from "./batch";
+import { parseOnly } from "./engine/exercises";
 import { runsAsScript } from "./project";
 import { gradingWarnings } from "./sandbox/launch";
 
 export interface BatchArgs {
   submissionsDir: string;
   outCsv: string;
+  /** `--only`: the exercises to grade, as given ("03", "leader-election"); default all. */
+  only?: string[];
   reportsDir?: string;
   workers?: number;
   lanes?: number;
@@ -20,8 +23,20 @@ export interface BatchArgs {
 }
 
 const USAGE =
-  "usage: npm run grade -- --batch DIR --out grades.csv [--reports DIR] [--workers N] [--lanes N] [--chunk N] [--timeout-s N]\n" +
+  "usage: npm run grade -- --batch DIR --out grades.csv [--only 03[,05]] [--reports DIR] [--workers N] [--lanes N] [--chunk N] [--timeout-s N]\n" +
   "       npm run grade:batch -- DIR --out grades.csv [...]";
+
+/**
+ * Options of a single grading that mean nothing for a batch, and why: refused with the reason
+ * rather than as unknown.
+ */
+const NOT_FOR_A_BATCH: Record<string, string> = {
+  "--target": "--target grades one submission, and --batch DIR grades each folder or zip in DIR: give one or the other",
+  "--public": "a batch grades for the record, hidden tests included; --public (public tests only) is a student's check of their own work",
+  "--format": "a batch writes a CSV gradebook (--out) and one JSON report per submission; --format is for grading one submission (npm run grade -- --target DIR --format …)",
+  "--reveal-hidden": "a batch's reports are for students and never show hidden cases; to see them for one submission: npm run grade -- --target DIR --reveal-hidden",
+  "--validate": "--validate checks the exercise set against its solutions and known-wrong variants, not submissions: run it on its own",
+};
 
 /** Parses batch options; throws an Error that names the bad option, its value and what is allowed. */
 export function parseBatchArgs(argv: readonly string[]): BatchArgs {
@@ -45,6 +60,9 @@ export function parseBatchArgs(argv: readonly string[]): BatchArgs {
       case "--out":
         args.outCsv = value(i++, flag);
         break;
+      case "--only":
+        args.only = parseOnly(value(i++, flag));
+        break;
       case "--reports":
         args.reportsDir = value(i++, flag);
         break;
@@ -61,6 +79,7 @@ export function parseBatchArgs(argv: readonly string[]): BatchArgs {
         args.timeoutMsPerSubmission = positiveInt(flag, value(i++, flag)) * 1000;
         break;
       default:
+        if (Object.hasOwn(NOT_FOR_A_BATCH, flag)) throw new Error(`${flag} does not go with --batch: ${NOT_FOR_A_BATCH[flag]}\n${USAGE}`);
         if (flag.startsWith("--") || args.submissionsDir !== undefined) {
           throw new Error(`unknown batch option ${JSON.stringify(flag)}\n${USAGE}`);
         }
@@ -102,7 +121,8 @@ export async function batchMain(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return 2;
   }
-  process.stdout.write(`Gradebook: ${summary.csvPath}\nReports:   ${summary.reportsDir}/\n`);
+  const only = summary.only ? ` (exercise${summary.only.length === 1 ? "" : "s"} ${summary.only.join(", ")} only: --only)` : "";
+  process.stdout.write(`Gradebook: ${summary.csvPath}${only}\nReports:   ${summary.reportsDir}/\n`);
   // Submissions that could not be graded are in the gradebook; the batch itself succeeded.
   return 0;
 }

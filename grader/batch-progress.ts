@@ -6,7 +6,8 @@ import { plainName } from "./format/text";
 import type { GradebookRow } from "./gradebook";
 
 export interface BatchProgress {
-  start(total: number, workers: number): void;
+  /** `only`: the ids of the exercises graded, when the batch grades some only (`--only`). */
+  start(total: number, workers: number, only?: readonly string[]): void;
   begin(id: string): void;
   finish(outcome: GradebookRow & { durationMs: number }): void;
   done(outcomes: readonly GradebookRow[], wallMs: number): void;
@@ -44,10 +45,11 @@ export function consoleProgress(stream: Stream, now: () => number = () => Number
   };
 
   return {
-    start(count, workers) {
+    start(count, workers, only) {
       total = count;
       startedMs = now();
-      stream.write(`Grading ${count} submission${count === 1 ? "" : "s"} with ${workers} worker${workers === 1 ? "" : "s"}.\n`);
+      const which = only ? `: exercise${only.length === 1 ? "" : "s"} ${only.join(", ")} only (--only)` : "";
+      stream.write(`Grading ${count} submission${count === 1 ? "" : "s"} with ${workers} worker${workers === 1 ? "" : "s"}${which}.\n`);
       if (tty) {
         ticker = setInterval(() => stream.write(`\r\x1b[2K${statusLine(last)}`), 1000);
         ticker.unref?.();

@@ -1,7 +1,7 @@
 /**
  * Grades one chunk of a batch in its own process:
  *   node grader/engine/launch.mjs grader/batch-worker.ts JOB.json   (compiled; or `tsx grader/batch-worker.ts JOB.json`)
- * JOB.json: { submissions: [{ id, dir }], out, timeoutMs, maxWorkers }. Writes to `out` a JSON
+ * JOB.json: { submissions: [{ id, dir }], out, only?, timeoutMs, maxWorkers }. Writes to `out` a JSON
  * array of { id, report } in the same order.
  *
  * One grading call for many submissions shares the test runner's start-up and the compiler's
@@ -12,7 +12,7 @@
  */
 import { readFileSync } from "node:fs";
 import { loadSecret, ROOT, runsAsScript } from "./project";
-import { loadExercises } from "./engine/exercises";
+import { loadExercises, selectExercises } from "./engine/exercises";
 import { gradeSubmissions } from "./engine/grade";
 import type { GradeReport } from "./engine/report";
 import { writeWhole } from "./write-whole";
@@ -22,10 +22,12 @@ export interface ChunkJob {
    * `dir`: the staged exercise files; `replayTarget`: the submission as the batch was given it
    * (a folder or a zip), which the reports' replay commands name; `lookAlikes`: exercise -> files
    * of the upload that look like its file, missing or there; `refused`: exercise -> why the
-   * upload's file of that name was not taken.
+   * upload's file of that name was not taken; `uploadedAs`: exercise -> its file as uploaded.
    */
-  submissions: { id: string; dir: string; replayTarget?: string; lookAlikes?: Record<string, string[]>; refused?: Record<string, string> }[];
+  submissions: { id: string; dir: string; replayTarget?: string; lookAlikes?: Record<string, string[]>; refused?: Record<string, string>; uploadedAs?: Record<string, string> }[];
   out: string;
+  /** Grade only these exercises ("03-model-registry"), as the batch's `--only` chose them; default all. */
+  only?: string[];
   /** Limit of the whole grading call. */
   timeoutMs: number;
   maxWorkers: number;
@@ -38,10 +40,10 @@ export interface ChunkResult {
 
 export async function gradeChunk(job: ChunkJob): Promise<ChunkResult[]> {
   const reports = await gradeSubmissions(
-    job.submissions.map((s) => ({ dir: s.dir, display: "exercises", replayTarget: s.replayTarget, lookAlikes: s.lookAlikes, refused: s.refused })),
+    job.submissions.map((s) => ({ dir: s.dir, display: "exercises", replayTarget: s.replayTarget, lookAlikes: s.lookAlikes, refused: s.refused, uploadedAs: s.uploadedAs })),
     {
       root: ROOT,
-      exercises: loadExercises(ROOT),
+      exercises: selectExercises(loadExercises(ROOT), job.only ?? []),
       secret: loadSecret(ROOT),
       timeoutMs: job.timeoutMs,
       maxWorkers: job.maxWorkers,

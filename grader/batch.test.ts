@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -10,6 +10,7 @@ import { BatchStoppedError, fileSafeNames, listSubmissions, removeWorkDir, runBa
 import { parseBatchArgs } from "./batch-cli";
 import { clock, consoleProgress, type BatchProgress } from "./batch-progress";
 import { gradebookCsv } from "./gradebook";
+import { loadExercises } from "./engine/exercises";
 import { makeFakeGrader } from "./fixtures/fake-grader";
 import { extractZip, MAX_ZIP_EXERCISE_FILES } from "./platforms/unzip";
 
@@ -265,6 +266,89 @@ describe("runBatch with this project's grader", () => {
   }, 600_000);
 });
 
+describe("a batch with --only", () => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+  const pointsOf = (ids: string[]) => loadExercises(root).filter((e) => ids.includes(e.id)).reduce((sum, e) => sum + e.tests.reduce((p, t) => p + t.points, 0), 0);
+
+  it("grades those exercises alone in every submission, out of their points, and says so in the gradebook, the reports and its progress", async () => {
+    const subs = join(work, "only");
+    for (const name of readdirSync(join(root, "solutions")).filter((f) => /^\d{2}-.*\.ts$/.test(f))) {
+      write(join(subs, "alice/exercises", name), readFileSync(join(root, "solutions", name), "utf8"));
+    }
+    write(join(subs, "bob/06-fencing.ts"), readFileSync(join(root, "solutions/06-fencing.ts"), "utf8")); // none of 05
+    // A file that does not compile, deep in a zip: its messages name it by its path in the zip.
+    writeFileSync(join(subs, "carol.zip"), zipSync({ "carol/hw/Lab 2 (final)/05-leader-election.ts": strToU8("export function chooseNewLeader(: string {}\n") }));
+    const lines: string[] = [];
+    const env = { RL_GRADER_SECRET: "batch-test-secret" };
+    const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "only.csv"), only: ["leader-election"], lanes: 1, chunkSize: 2, env, progress: consoleProgress({ write: (t: string) => lines.push(t) }) });
+    const max = pointsOf(["05"]);
+    expect(summary.only).toEqual(["05"]);
+    expect(lines[0]).toMatch(/^Grading 3 submissions with \d+ workers?: exercise 05 only \(--only\)\.\n$/);
+    expect(readFileSync(join(work, "only.csv"), "utf8").trim().split("\r\n")).toEqual([
+      "id,score,max,05,exercises,error",
+      `alice,${max},${max},${max},05,`,
+      `bob,0,${max},0,05,no file of the exercises this batch grades (--only) was found in the submission (expected files named like 05-leader-election.ts)`,
+      `carol,0,${max},0,05,`,
+    ]);
+    const carol = JSON.parse(readFileSync(join(summary.reportsDir, "carol.json"), "utf8"));
+    expect(carol.exercises[0].file).toBe("carol/hw/Lab 2 (final)/05-leader-election.ts");
+    expect(carol.exercises[0].problem).toMatch(/^does not compile, so this exercise scores zero:\ncarol\/hw\/Lab 2 \(final\)\/05-leader-election\.ts:1:\d+: /);
+    const said = `This batch graded exercise 05 only (--only 05): the score is out of its ${max} points; the other exercises were not graded here.`;
+    const alice = JSON.parse(readFileSync(join(summary.reportsDir, "alice.json"), "utf8"));
+    expect(alice).toMatchObject({ only: ["05-leader-election"], score: max, maxScore: max });
+    expect(alice.exercises.map((e: { id: string }) => e.id)).toEqual(["05"]);
+    expect(alice.notes).toBe(`${said}\nGraded files: exercises/05-leader-election.ts.`);
+    const bob = JSON.parse(readFileSync(join(summary.reportsDir, "bob.json"), "utf8"));
+    expect(bob).toMatchObject({ only: ["05-leader-election"], score: 0, maxScore: max, exercises: [] });
+    expect(bob.notes.split("\n").slice(0, 2)).toEqual([said, "No exercise files were found in the submission."]);
+  }, 600_000);
+
+  it("refuses an exercise the grader does not have before it writes anything", async () => {
+    const subs = join(work, "only-unknown");
+    write(join(subs, "ann/exercises/05-leader-election.ts"), "export {};\n");
+    const outCsv = join(work, "only-unknown.csv");
+    await expect(runBatch({ submissionsDir: subs, outCsv, only: ["42"] })).rejects.toThrow(/^--only: no exercise "42"; the exercises are 01-read-your-writes, /);
+    expect(existsSync(outCsv) || existsSync(join(work, "only-unknown-reports"))).toBe(false);
+  });
+
+  it("refuses to replace a gradebook of every exercise with its own, and replaces a partial one", async () => {
+    const subs = join(work, "only-over");
+    write(join(subs, "ann/notes.md"), "no code");
+    const whole = join(work, "only-over.csv");
+    const wholeText = "id,score,max,01,02,error\r\nann,3,20,1,2,\r\n";
+    writeFileSync(whole, wholeText);
+    await expect(runBatch({ submissionsDir: subs, outCsv: whole, only: ["03"] })).rejects.toThrow(
+      `--out ${whole} holds a gradebook of every exercise; this batch grades exercise 03 only (--only), and would replace it, and the reports beside it, with that exercise's scores alone: give another --out (such as ${whole.replace(/\.csv$/, "")}-03.csv)`,
+    );
+    expect(readFileSync(whole, "utf8")).toBe(wholeText);
+    const partial = join(work, "only-over-03.csv");
+    writeFileSync(partial, "id,score,max,03,exercises,error\r\nann,0,17,0,03,\r\n");
+    await runBatch({ submissionsDir: subs, outCsv: partial, only: ["03"] });
+    expect(readFileSync(partial, "utf8")).toMatch(/^id,score,max,03,exercises,error\r\nann,0,\d+,0,03,no file of the exercises/);
+  });
+
+  it("gives a gradebook in which nothing could be graded the columns and the points of the exercises it grades", async () => {
+    const subs = join(work, "none-graded");
+    write(join(subs, "ann/notes.md"), "no code");
+    write(join(subs, "ben/fencing.ts"), "export {};\n");
+    const all = loadExercises(root).map((e) => e.id);
+    await runBatch({ submissionsDir: subs, outCsv: join(work, "none-graded.csv") });
+    const csv = readFileSync(join(work, "none-graded.csv"), "utf8").trim().split("\r\n");
+    expect(csv[0]).toBe(`id,score,max,${all.join(",")},error`);
+    expect(csv[1]).toMatch(new RegExp(`^ann,0,${pointsOf(all)},${all.map(() => "0").join(",")},no exercise files were found`));
+    const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "none-graded-03.csv"), only: ["03"] });
+    expect(readFileSync(join(work, "none-graded-03.csv"), "utf8").trim().split("\r\n").slice(0, 2)).toEqual([
+      "id,score,max,03,exercises,error",
+      `ann,0,${pointsOf(["03"])},0,03,no file of the exercises this batch grades (--only) was found in the submission (expected files named like 03-model-registry.ts)`,
+    ]);
+    expect(JSON.parse(readFileSync(join(summary.reportsDir, "ben.json"), "utf8")).maxScore).toBe(pointsOf(["03"]));
+    // --only naming every exercise is a whole batch: nothing says --only.
+    const whole = await runBatch({ submissionsDir: subs, outCsv: join(work, "none-graded-all.csv"), only: all });
+    expect(whole.only).toBeUndefined();
+    expect(readFileSync(join(work, "none-graded-all.csv"), "utf8").split("\r\n")[0]).toBe(`id,score,max,${all.join(",")},error`);
+  }, 120_000);
+});
+
 describe("a batch report's replay commands", () => {
   it("name each submission as the batch was given it, a zip or a folder, and replay its failing case from there", async () => {
     const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -315,11 +399,14 @@ describe("a batch report of an untouched stub with the work in a copy beside it"
     for (const [id, copy] of [["carol", "repo/exercises/06-fencing copy.ts"], ["dave", "dave/exercises/06-fencing copy.ts"]]) {
       const report = JSON.parse(readFileSync(join(summary.reportsDir, `${id}.json`), "utf8"));
       expect(report.notes).not.toContain("found '");
+      // The notes say which of the two was graded, whichever holds the work.
+      expect(report.notes).toContain(`06-fencing.ts: graded ${copy.replace(" copy", "")}; ignored '${copy}', named like it (a file is graded only under its exact name).`);
       const tests: { message: string }[] = report.exercises.find((e: { id: string }) => e.id === "06").tests;
       expect(tests.length).toBeGreaterThan(0);
       for (const t of tests) {
         expect(t.message, id).toMatch(/not implemented yet/);
-        expect(t.message, id).toContain(`; '${copy}' is there too, but only exercises/06-fencing.ts is graded: move your work into it`);
+        // The file graded is named as uploaded too: its path in the folder, or in the zip.
+        expect(t.message, id).toContain(`; '${copy}' is there too, but only ${copy.replace(" copy", "")} is graded: move your work into it`);
       }
     }
   }, 600_000);
@@ -364,6 +451,20 @@ describe("gradebookCsv", () => {
       "id,score,max,01,error\r\n'=HYPERLINK(1),1.23,2,1.23,\r\n\"o'neil, j\",0,2,0,\"said \"\"no\"\"\"\r\n'-1+cmd|' /C calc'!A0,-1.5,2,-1.5,\r\n",
     );
   });
+
+  it("gives a gradebook of error rows alone a column per exercise graded, out of the points the batch gave them", () => {
+    const rows = [{ id: "ann", score: 0, maxScore: 149, exercises: {}, error: "no exercise files were found in the submission" }];
+    expect(gradebookCsv(rows, { exercises: ["02", "01"] })).toBe("id,score,max,01,02,error\r\nann,0,149,0,0,no exercise files were found in the submission\r\n");
+    // Beside a graded row, an error row is out of what the graded rows are.
+    expect(gradebookCsv([...rows, { id: "bo", score: 3, maxScore: 20, exercises: { "01": 3 } }], { exercises: ["01"] })).toBe(
+      "id,score,max,01,error\r\nann,0,20,0,no exercise files were found in the submission\r\nbo,3,20,3,\r\n",
+    );
+  });
+
+  it("says in a column of its own which exercises a partial gradebook (--only) graded", () => {
+    const csv = gradebookCsv([{ id: "bo", score: 3, maxScore: 20, exercises: { "03": 1, "05": 2 } }], { exercises: ["03", "05"], only: true });
+    expect(csv).toBe('id,score,max,03,05,exercises,error\r\nbo,3,20,1,2,"03,05",\r\n');
+  });
 });
 
 describe("parseBatchArgs", () => {
@@ -377,6 +478,20 @@ describe("parseBatchArgs", () => {
       chunkSize: 5,
       timeoutMsPerSubmission: 60_000,
     });
+  });
+
+  it("takes --only as a single grading does, and refuses a value that names nothing", () => {
+    expect(parseBatchArgs(["subs", "--out", "g.csv", "--only", "03, leader-election"])).toEqual({ submissionsDir: "subs", outCsv: "g.csv", only: ["03", "leader-election"] });
+    expect(() => parseBatchArgs(["subs", "--out", "g.csv", "--only", ","])).toThrow('--only: give the exercises to grade, as in --only 03 or --only 03,05 (got ",")');
+    expect(() => parseBatchArgs(["subs", "--out", "g.csv", "--only"])).toThrow("--only needs a value");
+  });
+
+  it("refuses the options of a single grading with the reason they mean nothing for a batch", () => {
+    const base = ["--batch", "subs", "--out", "g.csv"];
+    expect(() => parseBatchArgs([...base, "--public"])).toThrow("--public does not go with --batch: a batch grades for the record, hidden tests included");
+    expect(() => parseBatchArgs([...base, "--target", "x"])).toThrow("--target does not go with --batch: --target grades one submission, and --batch DIR grades each folder or zip in DIR");
+    expect(() => parseBatchArgs([...base, "--format", "json"])).toThrow("--format does not go with --batch: a batch writes a CSV gradebook (--out)");
+    expect(() => parseBatchArgs([...base, "--reveal-hidden"])).toThrow("--reveal-hidden does not go with --batch: a batch's reports are for students and never show hidden cases");
   });
 
   it("names the option and the value it refuses", () => {
@@ -427,6 +542,14 @@ describe("consoleProgress", () => {
     progress.start(1, 1);
     progress.finish({ id: "mallory\x1b]0;x\x07", score: 0, maxScore: 0, exercises: {}, error: "no exercise files; found 'exercises/05-x\x1b]52;c;cm0=\x07\x1b[2J copy.ts'", durationMs: 0 });
     expect(out.at(-1)).toBe("[1/1] mallory\ufffd]0;x\ufffd: error: no exercise files; found 'exercises/05-x\ufffd]52;c;cm0=\ufffd\ufffd[2J copy.ts' (0.0 s)\n");
+  });
+
+  it("says which exercises a batch with --only grades", () => {
+    const out: string[] = [];
+    const progress = consoleProgress({ write: (t: string) => out.push(t) }, () => 0);
+    progress.start(3, 2, ["03", "05"]);
+    progress.start(1, 1, ["03"]);
+    expect(out).toEqual(["Grading 3 submissions with 2 workers: exercises 03, 05 only (--only).\n", "Grading 1 submission with 1 worker: exercise 03 only (--only).\n"]);
   });
 
   it("formats long durations in minutes", () => {

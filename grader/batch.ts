@@ -11,12 +11,14 @@
 import { availableParallelism, tmpdir } from "node:os";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByExercise, refusedByExercise, stageSubmission } from "./platforms/collect";
+import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByExercise, refusedByExercise, stageSubmission, uploadedNames } from "./platforms/collect";
 import { gradeUpload } from "./platforms/grade-upload";
 import { parseReport, tail, type GradeReport } from "./platforms/report";
 import { runProcess } from "./platforms/run-process";
 import { extractZip } from "./platforms/unzip";
-import { emptySubmissionReason, writeGradebook, type GradebookRow } from "./gradebook";
+import { loadExercises, selectExercises } from "./engine/exercises";
+import { roundScore } from "./engine/report";
+import { emptySubmissionReason, GRADED_EXERCISES_COLUMN, writeGradebook, type GradebookLayout, type GradebookRow } from "./gradebook";
 import { ROOT } from "./project";
 import type { BatchProgress } from "./batch-progress";
 import type { ChunkJob, ChunkResult } from "./batch-worker";
@@ -43,6 +45,12 @@ export interface BatchOptions {
   progress?: BatchProgress;
   /** Added to the grading processes' environment (e.g. RL_GRADER_SECRET). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Grade only these exercises of every submission (`--only 03,05`: ids, numbers or names, as
+   * parseOnly reads them); default all. The gradebook and the reports then hold only those, out
+   * of their points, and say so.
+   */
+  only?: readonly string[];
 }
 
 /** The batch stopped before it graded every submission; its gradebook was written all the same. */
@@ -62,6 +70,8 @@ export interface BatchSummary {
   csvPath: string;
   reportsDir: string;
   wallMs: number;
+  /** The ids of the exercises graded ("03"), when `only` chose some. */
+  only?: string[];
 }
 
 const DEFAULT_TIMEOUT_MS = 4 * 60_000;
@@ -147,6 +157,8 @@ interface Prepared {
   lookAlikes?: Record<string, string[]>;
   /** Exercise -> why the upload's file of that name was not taken, for the exercise's message. */
   refused?: Record<string, string>;
+  /** Exercise -> its file as uploaded (its path in the upload), which messages about the file name. */
+  uploadedAs?: Record<string, string>;
   /** A zip's entries that may be a misnamed exercise file, left packed (extractZip), for grading it alone. */
   packed: string[];
   reportPath: string;
@@ -155,6 +167,10 @@ interface Prepared {
 
 interface Context {
   graderRoot: string;
+  /** The exercises graded, as `--only` names them to the grader ("03-model-registry"), when `--only` chose some. */
+  only?: string[];
+  /** What the exercises graded are worth, when the grader's manifests say (an error row is out of it). */
+  maxScore: number;
   reportsDir: string;
   timeoutMs: number;
   maxWorkers: number;
@@ -168,7 +184,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const started = process.hrtime.bigint();
   const graderRoot = resolve(options.graderRoot ?? ROOT);
   const submissions = listSubmissions(options.submissionsDir);
+  const only = options.only ? chosenExercises(graderRoot, options.only) : undefined;
+  const onlyIds = only?.map((name) => name.slice(0, 2));
+  const planned = plannedGradebook(graderRoot, only);
   const csvPath = resolve(options.outCsv);
+  if (onlyIds) keepWholeGradebook(csvPath, onlyIds);
   const reportsDir = resolve(options.reportsDir ?? `${csvPath.replace(/\.csv$/i, "")}-reports`);
   mkdirSync(reportsDir, { recursive: true });
   const workers = Math.max(1, options.workers ?? availableParallelism());
@@ -184,16 +204,18 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     progress: options.progress,
     env: { ...process.env, ...options.env },
     outcomes: [],
+    ...(only ? { only } : {}),
+    maxScore: planned?.maxScore ?? 0,
   };
-  options.progress?.start(submissions.length, workers);
+  options.progress?.start(submissions.length, workers, onlyIds);
   const safeNames = fileSafeNames(submissions.map((s) => s.id));
   let stopped: Error | undefined;
   try {
-    const names = exerciseFileNames(graderRoot);
+    const names = exerciseFileNames(graderRoot).filter((file) => !only || only.includes(file.replace(/\.ts$/, "")));
     // One at a time: one upload in memory at once.
     const prepared: Prepared[] = [];
     for (const [i, s] of submissions.entries()) prepared.push(await prepare(s, safeNames[i], names, ctx));
-    for (const p of prepared.filter((p) => p.error)) record(ctx, p, errorOutcome(p, p.error!, 0));
+    for (const p of prepared.filter((p) => p.error)) record(ctx, p, errorOutcome(p, p.error!, 0, ctx));
     const ready = prepared.filter((p) => !p.error);
     const chunks: Prepared[][] = [];
     for (let i = 0; i < ready.length; i += chunkSize) chunks.push(ready.slice(i, i + chunkSize));
@@ -214,11 +236,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     submissions.forEach((s, i) => {
       if (graded.has(s.id)) return;
       const error = `not graded: the batch stopped before this submission (${stopped!.message}); grade it again`;
-      ctx.outcomes.push({ id: s.id, score: 0, maxScore: 0, exercises: {}, error, reportPath: join(reportsDir, `${safeNames[i]}.json`), durationMs: 0 });
+      ctx.outcomes.push({ id: s.id, score: 0, maxScore: ctx.maxScore, exercises: {}, error, reportPath: join(reportsDir, `${safeNames[i]}.json`), durationMs: 0 });
     });
   }
   const outcomes = ctx.outcomes.sort((a, b) => a.id.localeCompare(b.id));
-  writeGradebook(csvPath, outcomes);
+  writeGradebook(csvPath, outcomes, planned?.layout ?? (onlyIds ? { exercises: onlyIds, only: true } : undefined));
   if (stopped) throw new BatchStoppedError(stopped, csvPath);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const earlier = reportsNotOf(reportsDir, outcomes);
@@ -228,7 +250,72 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     else process.stderr.write(`batch: ${text}\n`);
   }
   options.progress?.done(outcomes, wallMs);
-  return { outcomes, csvPath, reportsDir, wallMs };
+  return { outcomes, csvPath, reportsDir, wallMs, ...(onlyIds ? { only: onlyIds } : {}) };
+}
+
+/**
+ * The exercises `--only` names among the grader copy's (by their names, "03-model-registry"), or
+ * the command's message: an exercise it does not have, a grader copy with none. Undefined when it
+ * names them all: that batch is a whole one, and its gradebook says nothing of `--only`.
+ */
+function chosenExercises(graderRoot: string, only: readonly string[]): string[] | undefined {
+  let files: string[];
+  try {
+    files = exerciseFileNames(graderRoot);
+  } catch (error) {
+    throw new BatchInputError(`--only: the grader ${graderRoot} has no exercises to choose from (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const exercises = files.map((file) => ({ id: file.slice(0, 2), name: file.replace(/\.ts$/, "") }));
+  let chosen: string[];
+  try {
+    chosen = selectExercises(exercises, only).map((e) => e.name);
+  } catch (error) {
+    throw new BatchInputError((error as Error).message);
+  }
+  return chosen.length < exercises.length ? chosen : undefined;
+}
+
+/**
+ * Refuses to write a partial gradebook (`--only`) over a gradebook of every exercise: regrading
+ * one exercise into the same `--out` would replace every student's whole-lab score with that
+ * exercise's alone, and their reports with its (a partial gradebook over a partial one is fine).
+ */
+function keepWholeGradebook(csvPath: string, onlyIds: readonly string[]): void {
+  let header: string;
+  try {
+    header = readFileSync(csvPath, "utf8").split(/\r?\n/, 1)[0];
+  } catch {
+    return; // nothing there yet (or nothing readable: writing it will say so)
+  }
+  const columns = header.split(",");
+  if (!(columns[0] === "id" && columns[1] === "score" && columns[2] === "max") || columns.includes(GRADED_EXERCISES_COLUMN)) return;
+  throw new BatchInputError(
+    `--out ${csvPath} holds a gradebook of every exercise; this batch grades exercise${onlyIds.length === 1 ? "" : "s"} ${onlyIds.join(", ")} only (--only), ` +
+      `and would replace it, and the reports beside it, with ${onlyIds.length === 1 ? "that exercise's" : "those exercises'"} scores alone: give another --out (such as ${csvPath.replace(/\.csv$/i, "")}-${onlyIds.join("-")}.csv)`,
+  );
+}
+
+/**
+ * The gradebook's columns and what every row is out of, from the graded tests' manifests (the
+ * points each exercise is worth), before anything is graded: so a gradebook whose every row is an
+ * error still has a column per exercise and the points they are worth. Undefined when the
+ * grader's test files cannot be read here (then the graded rows say what they are out of).
+ */
+function plannedGradebook(graderRoot: string, only: readonly string[] | undefined): { layout: GradebookLayout; maxScore: number } | undefined {
+  try {
+    const exercises = loadExercises(graderRoot).filter((e) => !only || only.includes(e.name));
+    if (exercises.length === 0) return undefined;
+    const maxScore = roundScore(exercises.reduce((sum, e) => sum + e.tests.reduce((points, t) => points + t.points, 0), 0));
+    return { layout: { exercises: exercises.map((e) => e.id), ...(only ? { only: true } : {}) }, maxScore };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The line at the top of a report's notes when the batch graded some exercises only. */
+function onlyNote(only: readonly string[], maxScore: number): string {
+  const which = only.length === 1 ? `exercise ${only[0].slice(0, 2)} only` : `exercises ${only.map((name) => name.slice(0, 2)).join(", ")} only`;
+  return `This batch graded ${which} (--only ${only.map((name) => name.slice(0, 2)).join(",")}): the score is out of ${only.length === 1 ? "its" : "their"} ${maxScore} points; the other exercises were not graded here.`;
 }
 
 /** The JSON reports in `reportsDir` that are none of `outcomes`' (left by an earlier batch into the same folder). */
@@ -284,11 +371,12 @@ async function prepare(submission: Submission, safeId: string, names: string[], 
     if (collected.found.size === 0) {
       const alike = [...collected.lookAlikes.values()].flat();
       const found = [...new Set(alike)].slice(0, 3).map((f) => `'${f}'`).join(", ");
-      throw new Error(`${emptySubmissionReason(names)}${found ? `; found ${found}, not graded under those names (see the report)` : ""}`);
+      throw new Error(`${emptySubmissionReason(names, ctx.only !== undefined)}${found ? `; found ${found}, not graded under those names (see the report)` : ""}`);
     }
     stageSubmission(collected, prepared.stagedDir);
     // Staging moves a file it could not copy to the missing ones, with a note: say so in the report.
     prepared.notes = describeCollection(collected, prepared.uploadDir);
+    prepared.uploadedAs = uploadedNames(collected, prepared.uploadDir);
   } catch (error) {
     prepared.error = (error as Error).message;
   }
@@ -300,10 +388,11 @@ async function gradeChunk(chunk: Prepared[], ctx: Context): Promise<void> {
   const started = process.hrtime.bigint();
   const jobDir = mkdtempSync(join(ctx.workDir, "chunk-"));
   const job: ChunkJob = {
-    submissions: chunk.map((p) => ({ id: p.submission.id, dir: p.stagedDir, replayTarget: p.submission.path, lookAlikes: p.lookAlikes, refused: p.refused })),
+    submissions: chunk.map((p) => ({ id: p.submission.id, dir: p.stagedDir, replayTarget: p.submission.path, lookAlikes: p.lookAlikes, refused: p.refused, uploadedAs: p.uploadedAs })),
     out: join(jobDir, "results.json"),
     timeoutMs: ctx.timeoutMs * chunk.length,
     maxWorkers: ctx.maxWorkers,
+    ...(ctx.only ? { only: ctx.only } : {}),
   };
   writeFileSync(join(jobDir, "job.json"), JSON.stringify(job));
   const run = await runProcess(
@@ -330,7 +419,7 @@ async function gradeChunk(chunk: Prepared[], ctx: Context): Promise<void> {
     // too (alone, what it does costs only itself).
     const unfinished = chunk.length > 1 ? chunk.filter((_, i) => results![i].report.exercises.some((e) => e.incomplete !== undefined)) : [];
     chunk.forEach((p, i) => {
-      if (!unfinished.includes(p)) record(ctx, p, reportOutcome(p, results![i].report, perSubmissionMs));
+      if (!unfinished.includes(p)) record(ctx, p, reportOutcome(p, results![i].report, perSubmissionMs, ctx));
     });
     if (unfinished.length > 0) {
       ctx.progress?.note?.(`a chunk of ${chunk.length} left ${unfinished.length} submission(s) unfinished at its time limit; grading them one at a time`);
@@ -350,6 +439,7 @@ async function gradeAlone(p: Prepared, ctx: Context): Promise<void> {
     submissionDir: p.uploadDir,
     packed: p.packed,
     format: "json",
+    ...(ctx.only ? { only: ctx.only } : {}),
     timeoutMs: ctx.timeoutMs,
     env: { ...ctx.env, TMPDIR: tmpdir() },
     // The report's replay commands name the submission as given, not the scratch folder graded.
@@ -357,25 +447,33 @@ async function gradeAlone(p: Prepared, ctx: Context): Promise<void> {
   });
   try {
     if (graded.reportText === undefined) throw new Error(graded.failure);
-    record(ctx, p, reportOutcome(p, parseReport(graded.reportText), graded.durationMs));
+    record(ctx, p, reportOutcome(p, parseReport(graded.reportText), graded.durationMs, ctx));
   } catch (error) {
-    record(ctx, p, errorOutcome(p, (error as Error).message, graded.durationMs));
+    record(ctx, p, errorOutcome(p, (error as Error).message, graded.durationMs, ctx));
   }
 }
 
-function reportOutcome(p: Prepared, report: GradeReport, durationMs: number): SubmissionOutcome {
-  const unwritten = writeReport(p, { submission: p.submission.id, notes: p.notes, ...report });
+function reportOutcome(p: Prepared, report: GradeReport, durationMs: number, ctx: Context): SubmissionOutcome {
+  const unwritten = writeReport(p, { submission: p.submission.id, ...onlyFields(ctx, report.maxScore, p.notes), ...report });
   // Without its report the student has no feedback: an error row (zero), to grade again.
-  if (unwritten) return errorOutcome(p, `graded, but ${unwritten}: grade it again`, durationMs);
+  if (unwritten) return errorOutcome(p, `graded, but ${unwritten}: grade it again`, durationMs, ctx);
   const exercises: Record<string, number> = {};
   for (const exercise of report.exercises) exercises[exercise.id] = exercise.score;
   return { id: p.submission.id, score: report.score, maxScore: report.maxScore, exercises, reportPath: p.reportPath, durationMs };
 }
 
-function errorOutcome(p: Prepared, message: string, durationMs: number): SubmissionOutcome {
-  const unwritten = writeReport(p, { submission: p.submission.id, notes: p.notes, error: message, score: 0, maxScore: 0, exercises: [] });
+/**
+ * A report's `notes`, and when the batch graded some exercises only, `only` (their names) and a
+ * first line of the notes saying so.
+ */
+function onlyFields(ctx: Context, maxScore: number, notes: string): { only?: string[]; notes: string } {
+  return ctx.only ? { only: ctx.only, notes: `${onlyNote(ctx.only, maxScore)}\n${notes}` } : { notes };
+}
+
+function errorOutcome(p: Prepared, message: string, durationMs: number, ctx: Context): SubmissionOutcome {
+  const unwritten = writeReport(p, { submission: p.submission.id, ...onlyFields(ctx, ctx.maxScore, p.notes), error: message, score: 0, maxScore: ctx.maxScore, exercises: [] });
   const error = unwritten && !message.includes(unwritten) ? `${message}; ${unwritten}` : message;
-  return { id: p.submission.id, score: 0, maxScore: 0, exercises: {}, error, reportPath: p.reportPath, durationMs };
+  return { id: p.submission.id, score: 0, maxScore: ctx.maxScore, exercises: {}, error, reportPath: p.reportPath, durationMs };
 }
 
 /** Writes a submission's report; a failure is this submission's alone: the reason, for its row. */

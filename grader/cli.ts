@@ -5,14 +5,14 @@
  *                    [--format table|json|gradescope|prairielearn|junit|markdown|classroom|classroom-base64] [--out FILE]
  *   npm run grade -- --validate          the exercise set tells right from wrong (npm test runs it);
  *                                        --secrets N: the same under N secrets, every test's verdict stable
- *   npm run grade -- --batch DIR --out grades.csv    many submissions (grader/batch-cli.ts)
+ *   npm run grade -- --batch DIR --out grades.csv [--only 05,06]   many submissions (grader/batch-cli.ts)
  *
  * A report is always produced: if grading itself fails, every test scores zero with the reason.
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadExercises, selectExercises, type Exercise } from "./engine/exercises";
+import { loadExercises, parseOnly, selectExercises, type Exercise } from "./engine/exercises";
 import { DEFAULTS, gradeSubmissions } from "./engine/grade";
 import { failedReport, type GradeReport } from "./engine/report";
 import { FORMATS, formatReport, type Format } from "./format/index";
@@ -29,7 +29,7 @@ const USAGE = `usage: npm run grade -- [--target exercises|solutions|PATH|ZIP] [
                         [--reveal-hidden] [--hidden-visibility after_published|after_due_date|hidden|visible]
                         [--exercise-timeout-s N] [--timeout-s N] [--workers N]
        npm run grade -- --validate [--only 05] [--secrets N [--secret-base TEXT]]
-       npm run grade -- --batch DIR --out grades.csv [--workers N]
+       npm run grade -- --batch DIR --out grades.csv [--only 05[,06]] [--workers N]
        npm run grade -- --isolation          what the sandbox enforces on this machine`;
 
 class UsageError extends Error {}
@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   let report: GradeReport;
   let code = 0;
   try {
-    exercises = selectExercises(loadExercises(ROOT), (values.only ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+    exercises = selectExercises(loadExercises(ROOT), parseOnly(values.only) ?? []);
     // A zip or a whole repository is searched as an upload is; the files taken are said on stderr.
     const opened = await openTarget(resolve(target), target, exercises.map((e) => `${e.name}.ts`));
     if (opened.notes) process.stderr.write(`${printable(opened.notes)}\n`);
@@ -90,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
             // the replay commands and the report's target name what was given.
             display: opened.display ?? given,
             replayTarget: values["replay-target"] ?? (opened.display === undefined ? undefined : given),
-            ...(givenIntake(values.intake) ?? { lookAlikes: opened.lookAlikes, refused: opened.refused }),
+            ...(givenIntake(values.intake) ?? { lookAlikes: opened.lookAlikes, refused: opened.refused, uploadedAs: opened.uploadedAs }),
           },
         ],
         {
@@ -128,10 +128,11 @@ export async function main(argv: string[]): Promise<number> {
 /**
  * What `--intake FILE` gives, written by the intake that staged the folder graded
  * (platforms/grade-upload.ts): `lookAlikes`, exercise name -> files of the upload that look like
- * its file, and `refused`, exercise name -> why the upload's file of that name was not taken, both
- * as the upload's notes show them.
+ * its file; `refused`, exercise name -> why the upload's file of that name was not taken; and,
+ * optionally, `uploadedAs`, exercise name -> the upload's file staged for it; all as the upload's
+ * notes show them.
  */
-function givenIntake(path: string | undefined): { lookAlikes: Record<string, string[]>; refused: Record<string, string> } | undefined {
+function givenIntake(path: string | undefined): { lookAlikes: Record<string, string[]>; refused: Record<string, string>; uploadedAs?: Record<string, string> } | undefined {
   if (path === undefined) return undefined;
   let data: unknown;
   try {
@@ -140,14 +141,15 @@ function givenIntake(path: string | undefined): { lookAlikes: Record<string, str
     throw new Error(`--intake ${path}: ${(error as Error).message}`);
   }
   const record = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-  const { lookAlikes, refused } = record(data) ? data : { lookAlikes: undefined, refused: undefined };
+  const { lookAlikes, refused, uploadedAs } = record(data) ? data : { lookAlikes: undefined, refused: undefined, uploadedAs: undefined };
+  const strings = (v: unknown) => record(v) && Object.values(v).every((s) => typeof s === "string");
   const valid =
     record(lookAlikes) &&
     Object.values(lookAlikes).every((files) => Array.isArray(files) && files.every((f) => typeof f === "string")) &&
-    record(refused) &&
-    Object.values(refused).every((why) => typeof why === "string");
-  if (!valid) throw new Error(`--intake ${path}: not { lookAlikes: exercise -> files that look like its file, refused: exercise -> why its file was not taken }`);
-  return { lookAlikes: lookAlikes as Record<string, string[]>, refused: refused as Record<string, string> };
+    strings(refused) &&
+    (uploadedAs === undefined || strings(uploadedAs));
+  if (!valid) throw new Error(`--intake ${path}: not { lookAlikes: exercise -> files that look like its file, refused: exercise -> why its file was not taken, uploadedAs?: exercise -> its file in the upload }`);
+  return { lookAlikes: lookAlikes as Record<string, string[]>, refused: refused as Record<string, string>, ...(uploadedAs ? { uploadedAs: uploadedAs as Record<string, string> } : {}) };
 }
 
 function parse(argv: string[]) {

@@ -18,32 +18,57 @@ export interface GradebookRow {
   error?: string;
 }
 
-/** The error column's reason for a submission holding no exercise file. */
-export function emptySubmissionReason(exerciseFiles: readonly string[]): string {
+/**
+ * The error column's reason for a submission holding no exercise file; `only`: the batch grades
+ * some exercises only (`--only`), and the submission holds none of theirs.
+ */
+export function emptySubmissionReason(exerciseFiles: readonly string[], only = false): string {
   const examples = exerciseFiles.slice(0, 2).join(" or ");
-  return `no exercise files were found in the submission${examples ? ` (expected files named like ${examples})` : ""}`;
+  const what = only ? "no file of the exercises this batch grades (--only) was found in the submission" : "no exercise files were found in the submission";
+  return `${what}${examples ? ` (expected files named like ${examples})` : ""}`;
 }
 
-export function gradebookCsv(rows: readonly GradebookRow[]): string {
-  const exerciseIds = [...new Set(rows.flatMap((row) => Object.keys(row.exercises)))].sort();
+/**
+ * What a batch knows of its gradebook before any submission is graded: the exercises it grades
+ * (their ids, one column each, in every gradebook, even one in which no submission could be
+ * graded), and `only` when they are some of the grader's exercises (`--only`): the gradebook then
+ * says so in a column of its own, `exercises`, which `npm run canvas-gradebook` reads.
+ */
+export interface GradebookLayout {
+  exercises: readonly string[];
+  only?: boolean;
+}
+
+/** The column of a partial gradebook (`--only`) that names the exercises graded, as `--only` takes them: "03,05". */
+export const GRADED_EXERCISES_COLUMN = "exercises";
+
+export function gradebookCsv(rows: readonly GradebookRow[], layout?: GradebookLayout): string {
+  const exerciseIds = [...new Set([...(layout?.exercises ?? []), ...rows.flatMap((row) => Object.keys(row.exercises))])].sort();
   const batchMax = outOf(rows);
-  const header = ["id", "score", "max", ...exerciseIds, "error"];
+  const graded = layout?.only ? [GRADED_EXERCISES_COLUMN] : [];
+  const header = ["id", "score", "max", ...exerciseIds, ...graded, "error"];
   const lines = [header.map(cell).join(",")];
   for (const row of rows) {
     const perExercise = exerciseIds.map((id) => (id in row.exercises ? number(row.exercises[id]) : row.error ? "0" : ""));
     const max = row.error ? batchMax : row.maxScore;
-    lines.push([row.id, number(row.score), number(max), ...perExercise, row.error ?? ""].map(cell).join(","));
+    const which = layout?.only ? [exerciseIds.join(",")] : [];
+    lines.push([row.id, number(row.score), number(max), ...perExercise, ...which, row.error ?? ""].map(cell).join(","));
   }
   return csvText(lines);
 }
 
-export function writeGradebook(path: string, rows: readonly GradebookRow[]): void {
-  writeWhole(path, gradebookCsv(rows));
+export function writeGradebook(path: string, rows: readonly GradebookRow[], layout?: GradebookLayout): void {
+  writeWhole(path, gradebookCsv(rows, layout));
 }
 
-/** A row that failed to grade has no max of its own: it is out of the same total as the others. */
+/**
+ * What every row is out of: the graded rows' maximum. A row that failed to grade has no max of its
+ * own, and is out of the same total as the others; when no row was graded, the error rows' max
+ * (the batch gives them the points of the exercises it grades) is the total.
+ */
 function outOf(rows: readonly GradebookRow[]): number {
-  return Math.max(0, ...rows.filter((row) => !row.error).map((row) => row.maxScore));
+  const graded = rows.filter((row) => !row.error);
+  return Math.max(0, ...(graded.length > 0 ? graded : rows).map((row) => row.maxScore));
 }
 
 /** The columns of Canvas's gradebook export that identify a student, in Canvas's order. */
@@ -82,7 +107,13 @@ export interface CanvasGradebook {
 export function canvasGradebook(
   rows: readonly GradebookRow[],
   exportRecords: readonly Record<string, string>[],
-  options: { assignment: string; matchColumn?: string; points?: number },
+  options: {
+    assignment: string;
+    matchColumn?: string;
+    points?: number;
+    /** The exercises of a partial gradebook (`--only`), as a phrase ("exercise 03 alone"): the points warning then says what scaling them means. */
+    part?: string;
+  },
 ): CanvasGradebook {
   const header = Object.keys(exportRecords[0] ?? {});
   const missing = CANVAS_IDENTITY.filter((column) => column !== "Student" && !header.includes(column));
@@ -121,7 +152,13 @@ export function canvasGradebook(
   const warnings: string[] = [];
   const pointsRow = exportRecords.find((r) => /^\s*Points Possible\s*$/.test(r.Student ?? ""));
   const canvasPoints = existing && pointsRow ? Number(pointsRow[existing]) : NaN;
-  if (Number.isFinite(canvasPoints) && canvasPoints !== max) {
+  if (Number.isFinite(canvasPoints) && canvasPoints !== max && options.part !== undefined) {
+    warnings.push(
+      `the assignment "${existing}" is worth ${canvasPoints} points in Canvas, and these scores, of ${options.part}, are out of ${number(max)}: ` +
+        `if the assignment is for ${options.part}, give --points ${canvasPoints} to scale the scores to it; ` +
+        `if it is for more exercises, do not import this file: each student's score would become that of ${options.part}.`,
+    );
+  } else if (Number.isFinite(canvasPoints) && canvasPoints !== max) {
     warnings.push(
       `the assignment "${existing}" is worth ${canvasPoints} points in Canvas, and these scores are out of ${number(max)}: ` +
         `Canvas keeps the assignment's ${canvasPoints} points, so a full score would read ${number((max / canvasPoints) * 100)}%. ` +

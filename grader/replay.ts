@@ -73,7 +73,7 @@ export async function replayCase(r: ReplayRequest, options: { root?: string; war
   let report;
   try {
     // As npm run grade names them: each file where it is in a zip or a repository, replays the target given.
-    const submission = { dir: opened.dir, display: opened.display ?? target, replayTarget: target, lookAlikes: opened.lookAlikes, refused: opened.refused };
+    const submission = { dir: opened.dir, display: opened.display ?? target, replayTarget: target, lookAlikes: opened.lookAlikes, refused: opened.refused, uploadedAs: opened.uploadedAs };
     [report] = await gradeSubmissions([submission], {
       root,
       exercises,

@@ -12,7 +12,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, sep } from "node:path";
-import { collectSubmission, describeCollection, isExerciseFileName, lookAlikesByExercise, refusedByExercise, stageSubmission } from "./platforms/collect";
+import { collectSubmission, describeCollection, isExerciseFileName, lookAlikesByExercise, refusedByExercise, stageSubmission, uploadedNames } from "./platforms/collect";
 import { plainName } from "./format/text";
 import { extractZip } from "./platforms/unzip";
 
@@ -36,6 +36,11 @@ export interface OpenedTarget {
   lookAlikes?: Record<string, string[]>;
   /** Exercise -> why the upload's file of that name was not taken, named as the notes name it. */
   refused?: Record<string, string>;
+  /**
+   * Exercise -> the upload's file graded for it, named as its look-alikes are (a zip's by its path
+   * in the zip, a folder's by its path from here), for every message about it.
+   */
+  uploadedAs?: Record<string, string>;
   /** Removes the scratch folder, if one was made. */
   close(): void;
 }
@@ -82,6 +87,7 @@ export async function openTarget(path: string, shown: string, names: readonly st
       notes: `From ${prefix}: ${describeCollection(collected, upload)}`,
       lookAlikes: lookAlikesByExercise(collected, inUpload),
       refused: refusedByExercise(collected, inUpload),
+      uploadedAs: uploadedNames(collected, upload, inUpload),
       close: () => rmSync(work, { recursive: true, force: true }),
     };
   } catch (error) {

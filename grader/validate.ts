@@ -20,7 +20,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { loadSecret, ROOT } from "./project";
-import { loadExercises, selectExercises, type Exercise } from "./engine/exercises";
+import { loadExercises, parseOnly, selectExercises, type Exercise } from "./engine/exercises";
 import { gradeSubmissions, type Submission } from "./engine/grade";
 import type { ExerciseReport, GradeReport } from "./engine/report";
 import { checkOutputs, metaProblems, projectNotebooks, staleOutputLine } from "./static-checks";
@@ -288,7 +288,6 @@ function narrowCatches(entry: Entry, reports: (ExerciseReport | undefined)[]): s
 
 export async function validateMain(argv: string[]): Promise<number> {
   const value = (flag: string): string | undefined => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
-  const only = (value("--only") ?? "").split(",").filter(Boolean);
   const count = value("--secrets");
   if (count !== undefined && !(/^\d+$/.test(count) && Number(count) >= 1 && Number(count) <= 50)) {
     process.stderr.write(`--secrets ${JSON.stringify(count)}: give how many secrets to grade under, from 1 to 50\n`);
@@ -304,7 +303,7 @@ export async function validateMain(argv: string[]): Promise<number> {
   }
   let exercises: Exercise[];
   try {
-    exercises = selectExercises(loadExercises(ROOT), only);
+    exercises = selectExercises(loadExercises(ROOT), parseOnly(argv.includes("--only") ? (value("--only") ?? "") : undefined) ?? []);
   } catch (error) {
     process.stderr.write(`nothing was validated: ${(error as Error).message}\n`);
     return 2;

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runBatch } from "../grader/batch";
 import { makeFakeGrader } from "../grader/fixtures/fake-grader";
 import { canvasGradebook, gradebookCsv, type GradebookRow } from "../grader/gradebook";
-import { convert, parseCanvasGradebookArgs, readGradebook } from "./canvas-gradebook";
+import { convert, gradedExercises, parseCanvasGradebookArgs, readGradebook } from "./canvas-gradebook";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const work = mkdtempSync(join(tmpdir(), "rl-canvas-test-"));
@@ -127,16 +127,56 @@ describe("npm run canvas-gradebook", () => {
     expect(rowsOf(readFileSync(out, "utf8"))[2]).toEqual(["Lovelace, Ada", "101", "S-0001", "ada", "Section A", "12"]);
   });
 
-  it("refuses a gradebook in which no submission was graded, and writes nothing", () => {
-    const grades = join(work, "none-graded.csv");
-    writeFileSync(grades, gradebookCsv([{ id: "ada", score: 0, maxScore: 0, exercises: {}, error: "no exercise files were found in the submission" }]));
+  it("refuses a gradebook in which no submission was graded, whatever its max, and writes nothing", () => {
     const exported = join(work, "export.csv");
     writeFileSync(exported, EXPORT);
-    const out = join(work, "none-graded-canvas.csv");
-    expect(() => convert(parseCanvasGradebookArgs(["--grades", grades, "--canvas-export", exported, "--out", out]))).toThrow(
-      `no submission in ${grades} was graded (each row has an error, and its max is 0)`,
+    // A batch now gives its error rows the points of the exercises it grades; an older one gave 0.
+    for (const maxScore of [149, 0]) {
+      const grades = join(work, `none-graded-${maxScore}.csv`);
+      writeFileSync(grades, gradebookCsv([{ id: "ada", score: 0, maxScore, exercises: {}, error: "no exercise files were found in the submission" }], { exercises: ["01", "02"] }));
+      const out = join(work, "none-graded-canvas.csv");
+      expect(() => convert(parseCanvasGradebookArgs(["--grades", grades, "--canvas-export", exported, "--out", out]))).toThrow(
+        `no submission in ${grades} was graded (each row has an error), so there are no scores to import: importing it would give every student zero. Fix what the error column says and grade the batch again.\nNothing was written.`,
+      );
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it("imports a gradebook of some exercises only (--only) into an assignment named for them, never by default into the whole lab's", () => {
+    const grades = join(work, "only-03.csv");
+    const rows: GradebookRow[] = [
+      { id: "ada", score: 12.5, maxScore: 17, exercises: { "03": 12.5 } },
+      { id: "grace", score: 0, maxScore: 17, exercises: {}, error: "no file of the exercises this batch grades (--only) was found in the submission" },
+    ];
+    writeFileSync(grades, gradebookCsv(rows, { exercises: ["03"], only: true }));
+    const records = csv(readFileSync(grades, "utf8"));
+    expect(records[0]).toEqual({ id: "ada", score: "12.5", max: "17", "03": "12.5", exercises: "03", error: "" });
+    expect(gradedExercises(records)).toEqual(["03"]);
+    // The column that names the exercises graded is not an exercise's score.
+    expect(readGradebook(records, grades).map((r) => r.exercises)).toEqual([{ "03": 12.5 }, { "03": 0 }]);
+    const exported = join(work, "export.csv");
+    writeFileSync(exported, EXPORT);
+    const out = join(work, "only-03-canvas.csv");
+    const base = ["--grades", grades, "--canvas-export", exported, "--out", out];
+    expect(() => convert(parseCanvasGradebookArgs(base))).toThrow(
+      `${grades} grades exercise 03 only (graded with --only 03), out of 17 points: imported into the whole lab's assignment ("Replication Lab") its scores would replace each student's score for every exercise. ` +
+        "Give --assignment NAME, an assignment of this exercise alone (a name the export does not have creates it in Canvas), or grade the batch without --only.\nNothing was written.",
     );
     expect(existsSync(out)).toBe(false);
+    const result = convert(parseCanvasGradebookArgs([...base, "--assignment", "Lab: model registry"]));
+    expect(result.warnings).toEqual([`${grades} grades exercise 03 only (graded with --only 03): the assignment "Lab: model registry" gets this exercise's scores alone, out of 17 points.`]);
+    const written = rowsOf(readFileSync(out, "utf8"));
+    expect(written[0].at(-1)).toBe("Lab: model registry");
+    expect(written[1].at(-1)).toBe("17");
+    expect(written[2]).toEqual(["Lovelace, Ada", "101", "S-0001", "ada", "Section A", "12.5"]);
+    expect(written[3]).toEqual(["Hopper, Grace", "102", "S-0002", "grace", "Section A", "0"]);
+    expect(result.errors).toEqual([{ student: "Hopper, Grace", error: rows[1].error }]);
+    // Into an assignment worth other points, scaling is right only if it is this exercise's alone.
+    const lab1 = convert(parseCanvasGradebookArgs([...base, "--assignment", "Lab 1"]));
+    expect(lab1.warnings[1]).toBe(
+      'the assignment "Lab 1 (1234)" is worth 10 points in Canvas, and these scores, of exercise 03 alone, are out of 17: if the assignment is for exercise 03 alone, give --points 10 to scale the scores to it; ' +
+        "if it is for more exercises, do not import this file: each student's score would become that of exercise 03 alone.",
+    );
   });
 
   it("answers --help, and names a missing option", () => {

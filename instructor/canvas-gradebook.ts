@@ -12,18 +12,22 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
-import { canvasGradebook, type CanvasGradebook, type GradebookRow } from "../grader/gradebook";
+import { canvasGradebook, GRADED_EXERCISES_COLUMN, type CanvasGradebook, type GradebookRow } from "../grader/gradebook";
 import { HelpRequested, isMain, runCommand } from "./cli";
 
 export interface CanvasGradebookOptions {
   grades: string;
   canvasExport: string;
   out: string;
-  assignment: string;
+  /** The assignment column; default DEFAULT_ASSIGNMENT, which a partial gradebook (`--only`) may not fill. */
+  assignment?: string;
   match?: string;
   /** Scale the scores to this many points (the assignment's points in Canvas). */
   points?: number;
 }
+
+/** The assignment a gradebook fills when none is named: the whole lab's. */
+export const DEFAULT_ASSIGNMENT = "Replication Lab";
 
 function readCsv(path: string, what: string): Record<string, string>[] {
   let text: string;
@@ -45,7 +49,7 @@ export function readGradebook(records: readonly Record<string, string>[], path: 
   if (records.length > 0 && !["id", "score", "max"].every((column) => column in records[0])) {
     throw new Error(`${path} is not a batch gradebook (id, score, max, …, error): write one with npm run grade -- --batch DIR --out grades.csv`);
   }
-  const fixed = new Set(["id", "score", "max", "error"]);
+  const fixed = new Set(["id", "score", "max", GRADED_EXERCISES_COLUMN, "error"]);
   return records.map((r) => ({
     // The gradebook guards ids a spreadsheet would run as formulas with an apostrophe.
     id: r.id.replace(/^'(?=[=+\-@\t\r])/, ""),
@@ -56,16 +60,45 @@ export function readGradebook(records: readonly Record<string, string>[], path: 
   }));
 }
 
+/**
+ * The exercises a partial gradebook graded (`npm run grade -- --batch … --only 03,05` writes them
+ * in its `exercises` column: "03,05"), or undefined for a gradebook of every exercise.
+ */
+export function gradedExercises(records: readonly Record<string, string>[]): string[] | undefined {
+  const value = records.find((r) => r[GRADED_EXERCISES_COLUMN])?.[GRADED_EXERCISES_COLUMN];
+  return value === undefined ? undefined : value.split(",").map((id) => id.trim()).filter(Boolean);
+}
+
 export function convert(options: CanvasGradebookOptions): CanvasGradebook {
-  const rows = readGradebook(readCsv(options.grades, "the batch gradebook"), options.grades);
-  // With no graded row the batch knows no maximum: Canvas would get an assignment worth 0 points.
+  const records = readCsv(options.grades, "the batch gradebook");
+  const rows = readGradebook(records, options.grades);
+  // Every row an error: whatever the points, importing it would give every student a zero.
   if (rows.length > 0 && rows.every((row) => row.error !== undefined)) {
     throw new Error(
-      `no submission in ${options.grades} was graded (each row has an error, and its max is 0), so there are no scores to import: ` +
-        "fix what the error column says and grade the batch again.\nNothing was written.",
+      `no submission in ${options.grades} was graded (each row has an error), so there are no scores to import: importing it would give every student zero. ` +
+        "Fix what the error column says and grade the batch again.\nNothing was written.",
     );
   }
-  const result = canvasGradebook(rows, readCsv(options.canvasExport, "the Canvas export"), { assignment: options.assignment, matchColumn: options.match, points: options.points });
+  const only = gradedExercises(records);
+  const max = Math.max(0, ...rows.filter((row) => !row.error).map((row) => row.maxScore));
+  const which = only && `${only.length === 1 ? "exercise" : "exercises"} ${only.join(", ")} only (graded with --only ${only.join(",")})`;
+  // A partial gradebook's scores are some exercises' alone: into the whole lab's assignment they
+  // would replace every student's score for all of it.
+  if (only && options.assignment === undefined) {
+    throw new Error(
+      `${options.grades} grades ${which}, out of ${max} points: imported into the whole lab's assignment ("${DEFAULT_ASSIGNMENT}") its scores would replace each student's score for every exercise. ` +
+        `Give --assignment NAME, an assignment of ${only.length === 1 ? "this exercise" : "these exercises"} alone (a name the export does not have creates it in Canvas), ` +
+        "or grade the batch without --only.\nNothing was written.",
+    );
+  }
+  const part = only && `${only.length === 1 ? "exercise" : "exercises"} ${only.join(", ")} alone`;
+  const result = canvasGradebook(rows, readCsv(options.canvasExport, "the Canvas export"), {
+    assignment: options.assignment ?? DEFAULT_ASSIGNMENT,
+    matchColumn: options.match,
+    points: options.points,
+    ...(part ? { part } : {}),
+  });
+  if (only) result.warnings.unshift(`${options.grades} grades ${which}: the assignment "${result.assignment}" gets ${only.length === 1 ? "this exercise's" : "these exercises'"} scores alone, out of ${result.pointsPossible} points.`);
   writeFileSync(resolve(options.out), result.csv);
   return result;
 }
@@ -75,7 +108,8 @@ const USAGE = `usage: npm run canvas-gradebook -- --grades grades.csv --canvas-e
   --canvas-export FILE  the course's gradebook exported from Canvas (Grades › Export › Export Entire Gradebook)
   --out FILE            the file to import into Canvas (Grades › Import)
   --assignment NAME     the assignment column: an existing assignment's name (as in the export), or a new
-                        one Canvas creates (default "Replication Lab")
+                        one Canvas creates (default "Replication Lab"; required for a gradebook of
+                        some exercises only, graded with --only)
   --match COLUMN        the export column the submission folder names are (default: the first of
                         SIS Login ID, SIS User ID, ID, Student that matches)
   --points N            scale the scores to N points (an existing assignment's points in Canvas;
@@ -83,7 +117,7 @@ const USAGE = `usage: npm run canvas-gradebook -- --grades grades.csv --canvas-e
 
 export function parseCanvasGradebookArgs(argv: readonly string[]): CanvasGradebookOptions {
   const flags: Record<string, keyof CanvasGradebookOptions> = { "--grades": "grades", "--canvas-export": "canvasExport", "--out": "out", "--assignment": "assignment", "--match": "match", "--points": "points" };
-  const options: Partial<Record<keyof CanvasGradebookOptions, string>> = { assignment: "Replication Lab" };
+  const options: Partial<Record<keyof CanvasGradebookOptions, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "-h" || arg === "--help") throw new HelpRequested(USAGE);

@@ -101,7 +101,8 @@ describe("parseClassroom50Args", () => {
   it("takes the folder and the exercises, and refuses an exercise that does not exist", () => {
     expect(parseClassroom50Args(["--out", "x", "--only", "05, 06"])).toEqual({ out: "x", only: ["05", "06"] });
     expect(() => parseClassroom50Args([])).toThrow("--out DIR is required");
-    expect(() => buildClassroom50Package({ out: join(work, "bad"), only: ["42"] })).toThrow("--only 42: no such exercise");
+    expect(() => parseClassroom50Args(["--out", "x", "--only", ","])).toThrow("--only: give the exercises to grade, as in --only 03 or --only 03,05");
+    expect(() => buildClassroom50Package({ out: join(work, "bad"), only: ["42"] })).toThrow('--only: no exercise "42"; the exercises are 01-read-your-writes, ');
     expect(existsSync(join(work, "bad"))).toBe(false);
   });
 });

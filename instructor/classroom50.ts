@@ -16,7 +16,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadExercises } from "../grader/engine/exercises";
+import { loadExercises, parseOnly, selectExercises } from "../grader/engine/exercises";
 import { HelpRequested, isMain, runCommand } from "./cli";
 import { appFiles, packedMode, versionNote } from "./grading-package";
 import { buildInto, checkOutFolder } from "./out-folder";
@@ -63,11 +63,8 @@ record with the secret: clone the repositories and run \`npm run grade -- --batc
 export function buildClassroom50Package(options: Classroom50Options): Classroom50Package {
   const root = resolve(options.root ?? ROOT);
   const out = checkOutFolder(root, options.out);
-  const known = loadExercises(root).map((e) => e.id);
-  const only = options.only ?? [];
-  const unknown = only.filter((id) => !known.includes(id));
-  if (unknown.length > 0) throw new Error(`--only ${unknown.join(",")}: no such exercise (there are ${known.join(", ")})`);
-  const exercises = only.length > 0 ? only : known;
+  // Any name --only takes elsewhere ("5", "leader-election"); only.txt holds the ids.
+  const exercises = selectExercises(loadExercises(root), options.only ?? []).map((e) => e.id);
   return buildInto(out, (stage) => {
     const put = (file: string, text: string | Buffer, mode = 0o644): void => {
       mkdirSync(dirname(join(stage, file)), { recursive: true });
@@ -76,7 +73,7 @@ export function buildClassroom50Package(options: Classroom50Options): Classroom5
     put("autograder.py", readFileSync(join(root, "grader/platforms/classroom50/autograder.py")), 0o755);
     const files = appFiles(root);
     for (const file of files) put(`app/${file}`, readFileSync(join(root, file)), packedMode(root, file));
-    if (only.length > 0) put("only.txt", `${only.join(",")}\n`);
+    if (options.only) put("only.txt", `${exercises.join(",")}\n`);
     put("replication-lab-version.txt", `${versionNote("Classroom 50 autograder", root, false, files.length)}\n`);
     put("README.md", readme(exercises));
     return { out, exercises, files: files.length };
@@ -96,7 +93,7 @@ export function parseClassroom50Args(argv: readonly string[]): Classroom50Option
     const value = argv[++i];
     if (value === undefined || value.startsWith("--")) throw new Error(`${arg} needs a value\n${USAGE}`);
     if (arg === "--out") options.out = value;
-    else options.only = value.split(",").map((id) => id.trim()).filter(Boolean);
+    else options.only = parseOnly(value);
   }
   if (!options.out) throw new Error(`--out DIR is required\n${USAGE}`);
   return options as Classroom50Options;

@@ -61,12 +61,26 @@ export function loadExercises(root: string): Exercise[] {
 }
 
 /**
- * Keeps the exercises named by `only`: ids ("05", "5"), full names ("05-leader-election") or the
- * name without its number ("leader-election"); all when `only` is empty.
+ * The value of `--only` as a list: "03", "03,05", "03, leader-election"; undefined when the option
+ * is absent (every exercise). Every command that takes `--only` reads it here (`npm run grade`, its
+ * `--validate` and `--batch`, `npm run classroom50`), and selectExercises says which exercises the
+ * words name. A value that names nothing ("", ",") is refused: it would otherwise grade everything.
  */
-export function selectExercises(all: Exercise[], only: readonly string[]): Exercise[] {
+export function parseOnly(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const words = [...new Set(value.split(",").map((s) => s.trim()).filter(Boolean))];
+  if (words.length === 0) throw new Error(`--only: give the exercises to grade, as in --only 03 or --only 03,05 (got ${JSON.stringify(value)})`);
+  return words;
+}
+
+/**
+ * Keeps the exercises named by `only`: ids ("05", "5"), full names ("05-leader-election") or the
+ * name without its number ("leader-election"); all when `only` is empty. Any list of exercises
+ * with an id and a name will do (the batch selects among a grader copy's exercise files).
+ */
+export function selectExercises<E extends { id: string; name: string }>(all: E[], only: readonly string[]): E[] {
   if (only.length === 0) return all;
-  const names = (o: string) => (e: Exercise) => o === e.id || o === e.name || o === String(Number(e.id)) || o === e.name.slice(3);
+  const names = (o: string) => (e: E) => o === e.id || o === e.name || o === String(Number(e.id)) || o === e.name.slice(3);
   const chosen = all.filter((e) => only.some((o) => names(o)(e)));
   const unknown = only.filter((o) => !all.some(names(o)));
   if (unknown.length > 0) {

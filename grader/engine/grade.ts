@@ -59,6 +59,13 @@ export interface Submission {
    * a file; platforms/collect.ts), said in that exercise's message instead of "missing".
    */
   refused?: Record<string, string>;
+  /**
+   * Exercise name -> its file as the student uploaded it (`hw/lab/05-leader-election.ts`: its path
+   * in the upload, platforms/collect.ts uploadedNames), when `dir` was staged from an upload. The
+   * report and every message about the file (compiler, type check, screen, the code's own errors)
+   * name it so; without it, `<display>/NN-name.ts`.
+   */
+  uploadedAs?: Record<string, string>;
 }
 
 export interface GradeOptions {
@@ -134,6 +141,11 @@ interface Staged {
   exercises: Exercise[];
   /** Exercise name -> files beside it that look like copies of it (`06-fencing copy.ts`), shown as in the report. */
   copies: Map<string, string[]>;
+  /**
+   * Staged file name ("05-leader-election.ts") -> the file as messages name it: as uploaded
+   * (Submission.uploadedAs), else `<display>/NN-name.ts`.
+   */
+  shown: Record<string, string>;
   /** Exercises decided without their test results: missing, rejected, not compiling. */
   outcomes: Map<string, ExerciseOutcome>;
 }
@@ -223,7 +235,8 @@ export async function gradeSubmissions(submissions: Submission[], options: Grade
         const tests = e.tests.filter((t) => !(options.publicOnly && t.visibility === "hidden"));
         const outcome = s.outcomes.get(e.name) ?? toOutcome(run ? outcomes.get(`${run.project}\n${e.testFile}`) : undefined);
         const report = scoreExercise(e, tests, outcome, {
-          file: `${s.display}/${e.name}.ts`,
+          file: s.shown[`${e.name}.ts`],
+          shownFiles: s.shown,
           revealHidden: options.revealHidden ?? false,
           redact,
           stagePath: s.stageDir,
@@ -266,9 +279,12 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
   const exercises = s.only ? options.exercises.filter((e) => s.only!.includes(e.id) || s.only!.includes(e.name)) : options.exercises;
   const outcomes = new Map<string, ExerciseOutcome>();
   const alike = exerciseLookAlikes(s, exercises, options.exercises);
+  const shownFiles = Object.fromEntries(
+    exercises.map((e) => [`${e.name}.ts`, s.uploadedAs && Object.hasOwn(s.uploadedAs, e.name) ? s.uploadedAs[e.name] : `${s.display}/${e.name}.ts`]),
+  );
   for (const e of exercises) {
     const source = s.files?.get(e.name) ?? join(s.dir, `${e.name}.ts`);
-    const shown = `${s.display}/${e.name}.ts`;
+    const shown = shownFiles[`${e.name}.ts`];
     if (existsSync(source) && lstatSync(source).isSymbolicLink()) {
       // A link could point anywhere this process may read (the secret file): its text would come
       // back in a compiler message.
@@ -296,7 +312,7 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
   }
   // Look-alikes of files that are there: named if the file turns out to be an untouched stub.
   const copies = new Map(exercises.filter((e) => !outcomes.has(e.name)).flatMap((e) => (alike.files.has(`${e.name}.ts`) ? [[e.name, alike.files.get(`${e.name}.ts`)!] as const] : [])));
-  return { jobDir, stageDir, buildDir, display: s.display, replayTarget: s.replayTarget ?? s.display, exercises, outcomes, copies };
+  return { jobDir, stageDir, buildDir, display: s.display, replayTarget: s.replayTarget ?? s.display, exercises, outcomes, copies, shown: shownFiles };
 }
 
 /**
@@ -305,7 +321,7 @@ function stage(s: Submission, index: number, workDir: string, options: GradeOpti
  * else.
  */
 async function screen(screener: Screener, staged: Staged[], limitMs: number | undefined, wallMs: number): Promise<void> {
-  const files = staged.flatMap((s) => s.exercises.filter((e) => !s.outcomes.has(e.name)).map((e) => ({ s, e, path: join(s.stageDir, `${e.name}.ts`), shown: `${s.display}/${e.name}.ts` })));
+  const files = staged.flatMap((s) => s.exercises.filter((e) => !s.outcomes.has(e.name)).map((e) => ({ s, e, path: join(s.stageDir, `${e.name}.ts`), shown: s.shown[`${e.name}.ts`] })));
   const results = await screener.screen(files, limitMs, wallMs);
   files.forEach(({ s, e, shown }, i) => {
     const findings = results[i];
@@ -355,7 +371,7 @@ async function compile(root: string, staged: Staged[], worker: LimitedWorker | u
   for (const s of staged) {
     for (const e of s.exercises) {
       if (s.outcomes.has(e.name)) continue;
-      jobs.push({ s, name: e.name, job: { source: join(s.stageDir, `${e.name}.ts`), out: join(s.buildDir, `${e.name}.mjs`), displayDir: s.display, stageDir: s.stageDir } });
+      jobs.push({ s, name: e.name, job: { source: join(s.stageDir, `${e.name}.ts`), out: join(s.buildDir, `${e.name}.mjs`), displayDir: s.display, stageDir: s.stageDir, shownFiles: s.shown } });
     }
   }
   const failures = await compileLimited(worker, root, jobs.map((j) => j.job), wallMs, limits);
@@ -364,7 +380,7 @@ async function compile(root: string, staged: Staged[], worker: LimitedWorker | u
     if (!errors) continue;
     const message = Array.isArray(errors)
       ? `does not compile, so this exercise scores zero:\n${errors.join("\n")}`
-      : `${s.display}/${name}.ts ${errors.notCompiled}, so this exercise scores zero`;
+      : `${s.shown[`${name}.ts`]} ${errors.notCompiled}, so this exercise scores zero`;
     s.outcomes.set(name, { kind: "problem", message });
   }
 }
@@ -379,6 +395,7 @@ function typeCheck(checker: TypeChecker, root: string, staged: Staged[], limitMs
       root,
       stageDir: s.stageDir,
       displayDir: s.display,
+      shownFiles: s.shown,
       exercises: new Map(s.exercises.filter((e) => !s.outcomes.has(e.name)).map((e) => [e.name, e.testFile])),
     })),
     limitMs,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { loadExercises, readManifest, selectExercises } from "./exercises";
+import { loadExercises, parseOnly, readManifest, selectExercises } from "./exercises";
 import { deriveSeeds, hiddenSeedKey, PUBLIC_SEED_KEY } from "../seeds";
 
 const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
@@ -56,6 +56,13 @@ describe("the manifest of graded tests", () => {
     expect(selectExercises(all, ["05-leader-election"]).map((e) => e.id)).toEqual(["05"]);
     expect(selectExercises(all, ["leader-election", "06"]).map((e) => e.id)).toEqual(["05", "06"]);
     expect(() => selectExercises(all, ["42"])).toThrow(/no exercise "42"; the exercises are 01-read-your-writes, 02-data-loss-window/);
+  });
+
+  test("--only is read the same way by every command: trimmed, repeats dropped, and never an empty list", () => {
+    expect(parseOnly(undefined)).toBeUndefined();
+    expect(parseOnly("03")).toEqual(["03"]);
+    expect(parseOnly(" 03, 05,,03 ")).toEqual(["03", "05"]);
+    for (const nothing of ["", ",", " , "]) expect(() => parseOnly(nothing), JSON.stringify(nothing)).toThrow(/^--only: give the exercises to grade, as in --only 03 or --only 03,05/);
   });
 });
 

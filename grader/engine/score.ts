@@ -28,8 +28,14 @@ export type ExerciseOutcome =
     };
 
 export interface ScoreContext {
-  /** How the student's file is shown, e.g. "exercises/05-leader-election.ts". */
+  /** How the student's file is shown, e.g. "exercises/05-leader-election.ts", or as uploaded ("hw/lab/05-leader-election.ts"). */
   file: string;
+  /**
+   * Staged file name ("05-leader-election.ts") -> how messages name it: a staged or compiled path
+   * of that file in a message (a stack frame) is shown so, before the rest of the staged folder is
+   * shown as `displayDir`.
+   */
+  shownFiles?: Record<string, string>;
   /** Hidden tests get full feedback (for instructors). */
   revealHidden: boolean;
   /** Strings that must never appear in feedback (the secret and keys derived from it). */
@@ -257,7 +263,7 @@ function describeError(error: SerializedError, ctx: ScoreContext): string {
 function studentFrame(stack: string, ctx: ScoreContext): string | undefined {
   for (const line of stack.split("\n")) {
     const m = /([^\s(]+\.ts):(\d+):(\d+)/.exec(line);
-    if (m && m[1].includes(ctx.stagePath)) return `${m[1].replace(ctx.stagePath, () => ctx.displayDir)}:${m[2]}:${m[3]}`;
+    if (m && m[1].includes(ctx.stagePath)) return `${showPaths(m[1], ctx)}:${m[2]}:${m[3]}`;
   }
   return undefined;
 }
@@ -278,10 +284,21 @@ function cleanRecord(f: CaseRecord, ctx: ScoreContext): CaseRecord {
  * (a terminal escape in a student's error message could redraw the score on a terminal) as "�".
  */
 function clean(text: string, ctx: ScoreContext): string {
-  let out = ctx.stagePath ? text.split(ctx.stagePath).join(ctx.displayDir) : text;
-  if (ctx.buildPath) out = out.split(`${ctx.buildPath}/`).join(`${ctx.displayDir}/`).replace(/(\d{2}-[a-z0-9-]+)\.mjs\b/g, "$1.ts");
+  let out = showPaths(text, ctx);
   for (const s of ctx.redact) if (s) out = out.split(s).join("[redacted]");
   return printable(out);
+}
+
+/** `text` with the staged and compiled files named as the student knows them (`shownFiles`, else in `displayDir`). */
+function showPaths(text: string, ctx: ScoreContext): string {
+  let out = text;
+  for (const [file, shown] of Object.entries(ctx.shownFiles ?? {})) {
+    if (ctx.stagePath) out = out.split(`${ctx.stagePath}/${file}`).join(shown);
+    if (ctx.buildPath) out = out.split(`${ctx.buildPath}/${file.replace(/\.ts$/, ".mjs")}`).join(shown);
+  }
+  if (ctx.stagePath) out = out.split(ctx.stagePath).join(ctx.displayDir);
+  if (ctx.buildPath) out = out.split(`${ctx.buildPath}/`).join(`${ctx.displayDir}/`).replace(/(\d{2}-[a-z0-9-]+)\.mjs\b/g, "$1.ts");
+  return out;
 }
 
 export type { GradedMeta };

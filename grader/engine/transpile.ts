@@ -18,6 +18,8 @@ export interface TranspileJob {
   /** How the staged folder is shown in messages, e.g. "exercises". */
   displayDir: string;
   stageDir: string;
+  /** Staged file name ("05-leader-election.ts") -> how messages name it (as uploaded); others: `<displayDir>/<name>`. */
+  shownFiles?: Record<string, string>;
 }
 
 /** Compiles every job; returns the jobs that failed with their messages (the others are written). */
@@ -123,7 +125,7 @@ function describe(failure: BuildFailure, job: TranspileJob): string[] {
 }
 
 function shown(file: string, job: TranspileJob): string {
-  const relativeToStage = relative(job.stageDir, file);
-  if (!relativeToStage.startsWith("..")) return `${job.displayDir}/${relativeToStage.split(sep).join("/")}`;
-  return file;
+  const relativeToStage = relative(job.stageDir, file).split(sep).join("/");
+  if (relativeToStage.startsWith("..")) return file;
+  return job.shownFiles && Object.hasOwn(job.shownFiles, relativeToStage) ? job.shownFiles[relativeToStage] : `${job.displayDir}/${relativeToStage}`;
 }

@@ -15,12 +15,12 @@ const RECENT_KEPT = 16;
 
 /**
  * What a check's result depends on besides the grader's own files (which a checker reads once):
- * each submission's shown folder, exercises and test files, and the text of every staged file.
+ * each submission's shown folder and files, exercises and test files, and the text of every staged file.
  */
 function contentKey(inputs: CompileInput[]): string {
   const hash = createHash("sha256");
   for (const input of inputs) {
-    hash.update(`${input.root}\0${input.displayDir}\0${JSON.stringify([...input.exercises])}\0`);
+    hash.update(`${input.root}\0${input.displayDir}\0${JSON.stringify(input.shownFiles ?? {})}\0${JSON.stringify([...input.exercises])}\0`);
     for (const name of readdirSync(input.stageDir).sort()) hash.update(`${name}\0`).update(readFileSync(join(input.stageDir, name))).update("\0");
   }
   return hash.digest("hex");

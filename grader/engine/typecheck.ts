@@ -26,6 +26,8 @@ export interface CompileInput {
   stageDir: string;
   /** How the student's folder is shown in messages, e.g. "exercises". */
   displayDir: string;
+  /** Staged file name ("05-leader-election.ts") -> how messages name it (as uploaded); others: `<displayDir>/<name>`. */
+  shownFiles?: Record<string, string>;
   /** Exercise name ("05-leader-election") -> its test file. */
   exercises: Map<string, string>;
 }
@@ -196,16 +198,29 @@ function check(inputs: CompileInput[], overrides: TS.CompilerOptions, extraRoots
 }
 
 function formatDiagnostic(d: TS.Diagnostic, input: CompileInput, copies: Map<string, TestCopy>): string {
-  const message = ts.flattenDiagnosticMessageText(d.messageText, " ").replaceAll(input.stageDir, () => input.displayDir);
+  const message = showStaged(ts.flattenDiagnosticMessageText(d.messageText, " "), input);
   if (!d.file || d.start === undefined) return `error TS${d.code}: ${message}`;
   const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
   const copy = copies.get(d.file.fileName);
   const shown = copy
     ? relative(input.root, copy.original)
     : d.file.fileName.startsWith(input.stageDir)
-      ? `${input.displayDir}/${relative(input.stageDir, d.file.fileName)}`
+      ? showStaged(d.file.fileName, input)
       : relative(input.root, d.file.fileName);
   return `${shown.split(sep).join("/")}:${line + 1}:${character + 1} error TS${d.code}: ${message}`;
+}
+
+/**
+ * `text` with the staged files named as messages name them: each as uploaded (`shownFiles`), with
+ * or without its `.ts` (a module's name in a message has none), and the rest of the staged folder
+ * as `displayDir`.
+ */
+function showStaged(text: string, input: CompileInput): string {
+  let out = text;
+  for (const [file, shown] of Object.entries(input.shownFiles ?? {})) {
+    out = out.split(join(input.stageDir, file.replace(/\.ts$/, ""))).join(shown.replace(/\.ts$/, ""));
+  }
+  return out.replaceAll(input.stageDir, () => input.displayDir);
 }
 
 /** The folder of the declaration files a check reads (undefined: it reads the sources). */

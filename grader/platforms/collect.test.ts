@@ -282,13 +282,28 @@ describe("look-alikes of a missing exercise file", () => {
 describe("copies of an exercise file that is there", () => {
   const course = ["05-leader-election.ts", "06-fencing.ts"];
 
-  it("keeps the copy beside a file it takes, for that exercise's message, and says nothing of it in the notes", () => {
-    const sub = tree({ "repo/exercises/05-leader-election.ts": "a", "repo/exercises/06-fencing.ts": "the stub", "repo/exercises/06-fencing copy.ts": "the work" });
+  it("keeps the copy beside a file it takes, for that exercise's message, and says in the notes which one was graded", () => {
+    const sub = tree({
+      "repo/exercises/05-leader-election.ts": "a",
+      "repo/exercises/05-leader-election (1).ts": "b",
+      "repo/exercises/06-fencing.ts": "the stub",
+      "repo/exercises/06-fencing copy.ts": "the work",
+      "repo/exercises/06-fencing copy 2.ts": "more work",
+    });
     const got = collectSubmission(sub, course);
     expect([...got.found.keys()]).toEqual(course);
-    expect(got.lookAlikes).toEqual(new Map([["06-fencing.ts", ["repo/exercises/06-fencing copy.ts"]]]));
-    // Whether 06-fencing.ts is the untouched stub only its tests say: the notes do not guess.
-    expect(describeCollection(got, sub)).toBe("Graded files: repo/exercises/05-leader-election.ts, repo/exercises/06-fencing.ts.");
+    expect(got.lookAlikes).toEqual(
+      new Map([
+        ["05-leader-election.ts", ["repo/exercises/05-leader-election (1).ts"]],
+        ["06-fencing.ts", ["repo/exercises/06-fencing copy 2.ts", "repo/exercises/06-fencing copy.ts"]],
+      ]),
+    );
+    // Whether 06-fencing.ts is the untouched stub only its tests say: the notes say which file was graded, not which is the answer.
+    expect(describeCollection(got, sub).split("\n")).toEqual([
+      "Graded files: repo/exercises/05-leader-election.ts, repo/exercises/06-fencing.ts.",
+      "05-leader-election.ts: graded repo/exercises/05-leader-election.ts; ignored 'repo/exercises/05-leader-election (1).ts', named like it (a file is graded only under its exact name).",
+      "06-fencing.ts: graded repo/exercises/06-fencing.ts; ignored 'repo/exercises/06-fencing copy 2.ts', 'repo/exercises/06-fencing copy.ts', named like it (a file is graded only under its exact name).",
+    ]);
   });
 
   it("keeps a zip's copy entry, which it leaves packed", async () => {

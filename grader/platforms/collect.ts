@@ -272,6 +272,17 @@ export function refusedByExercise(collected: CollectedSubmission, prefix = ""): 
   return Object.fromEntries([...collected.refused].map(([name, why]) => [name.replace(/\.ts$/, ""), `${prefix}${why}`]));
 }
 
+/**
+ * Exercise name without `.ts` ("05-leader-election") -> its file as the student uploaded it, as
+ * the notes name it: its path in the upload (`hw/lab 2/05-leader-election.ts`; a zip's, its path in
+ * the zip) after `prefix`. engine/grade.ts's Submission takes it (`uploadedAs`), so that a message
+ * about the file (it does not compile, a type error, the screen refused it) names it where the
+ * student and the instructor find it, not as the grader's scratch copy.
+ */
+export function uploadedNames(collected: CollectedSubmission, submissionDir: string, prefix = ""): Record<string, string> {
+  return Object.fromEntries([...collected.found].map(([name, path]) => [name.replace(/\.ts$/, ""), `${prefix}${show(submissionDir, path)}`]));
+}
+
 /** A short account of what was taken from the submission, for the top of a report. */
 export function describeCollection(collected: CollectedSubmission, submissionDir: string): string {
   const lines: string[] = [];
@@ -285,6 +296,15 @@ export function describeCollection(collected: CollectedSubmission, submissionDir
   for (const name of collected.missing) {
     const alike = collected.lookAlikes.get(name);
     if (alike) lines.push(`${lookAlikeMessage(`exercises/${name}`, name, alike, "submit again")} (not graded: the grader takes only files named exactly like an exercise).`);
+  }
+  // A file named like one that was graded (`06-fencing (1).ts` beside `06-fencing.ts`) is not
+  // graded: say which one was. Whether the graded one is the untouched stub, with the work in the
+  // copy, only its tests tell; that exercise's messages then name the copy too.
+  for (const [name, path] of collected.found) {
+    const copies = collected.lookAlikes.get(name);
+    if (!copies) continue;
+    const shown = copies.slice(0, 3).map((f) => `'${f}'`).join(", ") + (copies.length > 3 ? ` and ${copies.length - 3} more` : "");
+    lines.push(`${name}: graded ${show(submissionDir, path)}; ignored ${shown}, named like it (a file is graded only under its exact name).`);
   }
   lines.push(...collected.notes);
   return lines.join("\n");

@@ -17,6 +17,9 @@ import { DEFAULTS } from "../engine/grade";
 import { GRADER_CALL_LIMIT_S, graderCallLimitS, gradeUpload } from "./grade-upload";
 import { extractZip } from "./unzip";
 
+/** `text` as a regular expression matching it literally. */
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 const work = mkdtempSync(join(tmpdir(), "rl-grade-upload-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -66,8 +69,33 @@ describe("gradeUpload", () => {
     expect(missing.problem).toBe(`exercises/05-leader-election.ts is missing; ${found}; until then this exercise scores zero (a file is graded only under its exact name)`);
     expect(stub.tests.length).toBeGreaterThan(0);
     for (const t of stub.tests) {
-      expect(t.message).toMatch(/not implemented yet.*; 'my-repo\/exercises\/06-fencing copy\.ts' is there too, but only exercises\/06-fencing\.ts is graded: move your work into it$/);
+      expect(t.message).toMatch(/not implemented yet.*; 'my-repo\/exercises\/06-fencing copy\.ts' is there too, but only my-repo\/exercises\/06-fencing\.ts is graded: move your work into it$/);
     }
+  }, 200_000);
+
+  it("names each file as the student uploaded it in every message about it: syntax, screen, type and the code's own errors", async () => {
+    const submissionDir = join(work, "named");
+    const folder = "hw/My Lab (final)";
+    writeFileIn(join(submissionDir, folder, "02-data-loss-window.ts"), "export function writesLostOnFailover(: number[] {\n  return [];\n}\n");
+    writeFileIn(join(submissionDir, folder, "05-leader-election.ts"), [
+      "export function chooseNewLeader(followers: readonly unknown[]): string | null {",
+      '  const count: number = "none";',
+      "  throw new Error(`gave up on ${followers.length} followers ${count}`);",
+      "}",
+      "",
+    ].join("\n"));
+    writeFileIn(join(submissionDir, folder, "06-fencing.ts"), `import { readFileSync } from "node:fs";\n${readFileSync(join(ROOT, "solutions/06-fencing.ts"), "utf8")}`);
+    const graded = await gradeUpload({ graderRoot: ROOT, submissionDir, packed: [], format: "json", only: ["02", "05", "06"], timeoutMs: 180_000, env: { PATH: process.env.PATH }, extraArgs: ["--public"] });
+    expect(graded.reportText, graded.failure).toBeDefined();
+    const report = JSON.parse(graded.reportText!) as GradeReport;
+    const [syntax, thrown, screened] = report.exercises;
+    expect(report.exercises.map((e) => e.file)).toEqual(["02-data-loss-window.ts", "05-leader-election.ts", "06-fencing.ts"].map((f) => `${folder}/${f}`));
+    expect(syntax.problem).toMatch(new RegExp(`^does not compile, so this exercise scores zero:\n${escape(folder)}/02-data-loss-window\\.ts:1:\\d+: `));
+    expect(screened.problem).toContain(`${folder}/06-fencing.ts:1: imports "node:fs"`);
+    expect(thrown.typeErrors?.[0]).toMatch(new RegExp(`^${escape(folder)}/05-leader-election\\.ts:2:9 error TS2322: `));
+    expect(thrown.tests[0].message).toContain(`(at ${folder}/05-leader-election.ts:3:`);
+    // Nothing names the grader's scratch copies.
+    expect(graded.reportText).not.toMatch(/exercises\/0\d-|rl-grade-|\/tmp\//);
   }, 200_000);
 
   it("says in each exercise's message why a file under its name was not taken, not that it is missing", async () => {

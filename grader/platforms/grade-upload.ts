@@ -12,7 +12,7 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByExercise, refusedByExercise, stageSubmission } from "./collect";
+import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByExercise, refusedByExercise, stageSubmission, uploadedNames } from "./collect";
 import { tail } from "./report";
 import { runProcess } from "./run-process";
 
@@ -92,7 +92,7 @@ export async function gradeUpload(options: UploadOptions): Promise<UploadGrade> 
     mkdirSync(outDir);
     mkdirSync(home);
     // Readable by the grading account whatever this process's umask, as the staged files are.
-    writeFileSync(intake, JSON.stringify({ lookAlikes: lookAlikesByExercise(collected), refused: refusedByExercise(collected) }));
+    writeFileSync(intake, JSON.stringify({ lookAlikes: lookAlikesByExercise(collected), refused: refusedByExercise(collected), uploadedAs: uploadedNames(collected, options.submissionDir) }));
     chmodSync(intake, 0o644);
     chmodSync(work, 0o755);
     const account = options.account ?? null;
