@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -6,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { zipSync, strToU8 } from "fflate";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { BatchStoppedError, fileSafeNames, listSubmissions, removeWorkDir, runBatch } from "./batch";
+import { BatchInputError, BatchStoppedError, fileSafeNames, listSubmissions, removeWorkDir, runBatch } from "./batch";
 import { parseBatchArgs } from "./batch-cli";
 import { clock, consoleProgress, type BatchProgress } from "./batch-progress";
 import { gradebookCsv } from "./gradebook";
@@ -222,7 +223,7 @@ describe("a batch's gradebook, reports and work folder, whatever happens", () =>
     write(join(reports, "eve.json"), "{}");
     const notes: string[] = [];
     const progress = silentProgress(notes);
-    await runBatch({ submissionsDir: subs, outCsv: join(work, "again.csv"), reportsDir: reports, graderRoot: grader, progress });
+    await runBatch({ submissionsDir: subs, outCsv: join(work, "again.csv"), reportsDir: reports, graderRoot: grader, progress, env: { RL_GRADER_SECRET: "batch-test-secret" } });
     expect(notes).toEqual([`${reports} also holds 1 report(s) of submissions not in this batch (zed.json), from an earlier batch: remove them before you share the folder`]);
     expect(JSON.parse(readFileSync(join(reports, "eve.json"), "utf8")).submission).toBe("eve");
   });
@@ -232,6 +233,45 @@ describe("a batch's gradebook, reports and work folder, whatever happens", () =>
     const failing = (() => { throw new RangeError("Maximum call stack size exceeded"); }) as unknown as typeof rmSync;
     expect(() => removeWorkDir("/tmp/rl-batch-x", silentProgress(notes), failing)).not.toThrow();
     expect(notes).toEqual(["could not remove the batch's work folder /tmp/rl-batch-x (Maximum call stack size exceeded): remove it by hand"]);
+  });
+});
+
+describe("a batch's grading secret", () => {
+  const digests = (reportsDir: string, ids: string[]): string[] =>
+    ids.map((id) => JSON.parse(readFileSync(join(reportsDir, `${id}.json`), "utf8")).exercises[0].tests[0].message);
+
+  it("grades every submission under the configured secret", async () => {
+    const subs = join(work, "with-secret");
+    for (const id of ["ann", "ben", "cat"]) write(join(subs, `${id}/01-alpha.ts`), "secret-digest");
+    const notes: string[] = [];
+    const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "with-secret.csv"), graderRoot: grader, lanes: 1, chunkSize: 1, progress: silentProgress(notes), env: { RL_GRADER_SECRET: "batch-test-secret" } });
+    expect(digests(summary.reportsDir, ["ann", "ben", "cat"])).toEqual(Array(3).fill(createHash("sha256").update("batch-test-secret").digest("hex").slice(0, 12)));
+    expect(notes).toEqual([]);
+  });
+
+  it("without one, grades every chunk under one random secret made for the batch, and says so", async () => {
+    const subs = join(work, "no-secret");
+    for (const id of ["ann", "ben", "cat"]) write(join(subs, `${id}/01-alpha.ts`), "secret-digest");
+    const notes: string[] = [];
+    const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "no-secret.csv"), graderRoot: grader, lanes: 1, chunkSize: 1, progress: silentProgress(notes), env: { RL_GRADER_SECRET: "" } });
+    const seen = digests(summary.reportsDir, ["ann", "ben", "cat"]);
+    expect(seen[0]).toMatch(/^[0-9a-f]{12}$/);
+    expect(new Set(seen).size).toBe(1);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^no grading secret \(RL_GRADER_SECRET or grader\/\.secret\): .* openssl rand -hex 32 > grader\/\.secret$/);
+  });
+
+  it("refuses a secret too short to keep hidden cases hidden, before grading anything", async () => {
+    const subs = join(work, "short-secret");
+    write(join(subs, "ann/01-alpha.ts"), "full");
+    const csvPath = join(work, "short-secret.csv");
+    const refused = await runBatch({ submissionsDir: subs, outCsv: csvPath, graderRoot: grader, env: { RL_GRADER_SECRET: "x" } }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BatchInputError);
+    expect((refused as Error).message).toBe(
+      "nothing was graded: the grading secret in RL_GRADER_SECRET is 1 character long; it needs at least 16: a short secret can be guessed, and with it every hidden case. " +
+        "Make one with `openssl rand -hex 32 > grader/.secret` (or set RL_GRADER_SECRET to such a value), and keep it for the whole term",
+    );
+    expect(existsSync(csvPath)).toBe(false);
   });
 });
 

@@ -19,7 +19,8 @@ import { extractZip } from "./platforms/unzip";
 import { loadExercises, selectExercises } from "./engine/exercises";
 import { roundScore } from "./engine/report";
 import { emptySubmissionReason, GRADED_EXERCISES_COLUMN, writeGradebook, type GradebookLayout, type GradebookRow } from "./gradebook";
-import { ROOT } from "./project";
+import { loadSecret, ROOT, SECRET_ENV, SecretError } from "./project";
+import { randomSecret } from "./seeds";
 import type { BatchProgress } from "./batch-progress";
 import type { ChunkJob, ChunkResult } from "./batch-worker";
 import { writeWhole } from "./write-whole";
@@ -180,6 +181,30 @@ interface Context {
   outcomes: SubmissionOutcome[];
 }
 
+/**
+ * The environment a batch's graders run in: every submission of a batch is graded under one
+ * secret. The configured one (a BatchInputError when it is too short), else a random one made
+ * here for the whole batch, with a note saying so: graded chunk by chunk without it, each chunk
+ * would draw its own hidden cases.
+ */
+function batchEnv(graderRoot: string, env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; note?: string } {
+  let secret: string | undefined;
+  try {
+    secret = loadSecret(graderRoot, env);
+  } catch (error) {
+    if (error instanceof SecretError) throw new BatchInputError(`nothing was graded: ${error.message}`);
+    throw error;
+  }
+  if (secret) return { env: { ...env, [SECRET_ENV]: secret } };
+  return {
+    env: { ...env, [SECRET_ENV]: randomSecret() },
+    note:
+      `no grading secret (${SECRET_ENV} or grader/.secret): this batch's hidden cases come from a random secret made for it, ` +
+      "the same for every submission, and a new one next time, so a regrade can score differently. " +
+      "For grades of record make one and keep it for the term: openssl rand -hex 32 > grader/.secret",
+  };
+}
+
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const started = process.hrtime.bigint();
   const graderRoot = resolve(options.graderRoot ?? ROOT);
@@ -189,6 +214,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const planned = plannedGradebook(graderRoot, only);
   const csvPath = resolve(options.outCsv);
   if (onlyIds) keepWholeGradebook(csvPath, onlyIds);
+  const env = batchEnv(graderRoot, { ...process.env, ...options.env });
   const reportsDir = resolve(options.reportsDir ?? `${csvPath.replace(/\.csv$/i, "")}-reports`);
   mkdirSync(reportsDir, { recursive: true });
   const workers = Math.max(1, options.workers ?? availableParallelism());
@@ -202,12 +228,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     maxWorkers: Math.max(1, Math.floor(workers / lanes)),
     workDir,
     progress: options.progress,
-    env: { ...process.env, ...options.env },
+    env: env.env,
     outcomes: [],
     ...(only ? { only } : {}),
     maxScore: planned?.maxScore ?? 0,
   };
   options.progress?.start(submissions.length, workers, onlyIds);
+  if (env.note) options.progress?.note?.(env.note);
   const safeNames = fileSafeNames(submissions.map((s) => s.id));
   let stopped: Error | undefined;
   try {

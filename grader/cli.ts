@@ -18,7 +18,7 @@ import { failedReport, type GradeReport } from "./engine/report";
 import { FORMATS, formatReport, type Format } from "./format/index";
 import type { GradescopeVisibility } from "./format/gradescope";
 import { recordLatest } from "./latest";
-import { loadSecret, ROOT, runsAsScript } from "./project";
+import { loadSecret, ROOT, runsAsScript, SecretError } from "./project";
 import { gradingWarnings, isolation, thisNodeEndOfLife } from "./sandbox/launch";
 import { printable } from "./format/text";
 import { openTarget } from "./target";
@@ -109,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // A mistake in the command (an unknown exercise, a missing target) is not the grader failing.
     const message = (error as Error).message;
-    const why = /^--(only|target)[: ]/.test(message) ? `nothing was graded: ${message}` : `the grader failed before it could score this: ${message}`;
+    const why = /^--(only|target)[: ]/.test(message) || error instanceof SecretError ? `nothing was graded: ${message}` : `the grader failed before it could score this: ${message}`;
     report = failedReport(exercises, target, why, publicOnly);
     code = 1;
   }

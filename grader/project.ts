@@ -19,13 +19,33 @@ export function secretFile(root: string): string {
   return join(root, "grader", ".secret");
 }
 
-/** The grading secret: RL_GRADER_SECRET, else grader/.secret, else none (hidden seeds are then random). */
+/**
+ * The shortest grading secret taken. A shorter one can be guessed, and every hidden case with it;
+ * and since reports blank the secret wherever it appears, a secret of a letter or a word would
+ * blank that text in every report ("e[redacted]ercise").
+ */
+export const SECRET_MIN_LENGTH = 16;
+
+/** A grading secret that is set but cannot be used (too short); its message says how to make one. */
+export class SecretError extends Error {}
+
+/**
+ * The grading secret: RL_GRADER_SECRET, else grader/.secret, else none (hidden seeds are then
+ * random). Throws a SecretError when the secret found is shorter than SECRET_MIN_LENGTH.
+ */
 export function loadSecret(root: string = ROOT, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const fromEnv = env[SECRET_ENV]?.trim();
-  if (fromEnv) return fromEnv;
   const file = secretFile(root);
-  if (existsSync(file)) return readFileSync(file, "utf8").trim() || undefined;
-  return undefined;
+  const [secret, where] = fromEnv ? [fromEnv, SECRET_ENV] : existsSync(file) ? [readFileSync(file, "utf8").trim(), file] : [undefined, ""];
+  if (!secret) return undefined;
+  if (secret.length < SECRET_MIN_LENGTH) {
+    throw new SecretError(
+      `the grading secret in ${where} is ${secret.length} character${secret.length === 1 ? "" : "s"} long; it needs at least ${SECRET_MIN_LENGTH}: ` +
+        "a short secret can be guessed, and with it every hidden case. Make one with `openssl rand -hex 32 > grader/.secret` " +
+        `(or set ${SECRET_ENV} to such a value), and keep it for the whole term`,
+    );
+  }
+  return secret;
 }
 
 /**

@@ -304,6 +304,8 @@ export async function validateMain(argv: string[]): Promise<number> {
   let exercises: Exercise[];
   try {
     exercises = selectExercises(loadExercises(ROOT), parseOnly(argv.includes("--only") ? (value("--only") ?? "") : undefined) ?? []);
+    // The configured secret, read now so that one too short stops the run with its reason.
+    if (!options.secrets) options.secrets = [loadSecret(ROOT)];
   } catch (error) {
     process.stderr.write(`nothing was validated: ${(error as Error).message}\n`);
     return 2;

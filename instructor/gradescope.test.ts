@@ -130,7 +130,7 @@ describe("the autograder zip on a machine laid out like Gradescope's", () => {
     const run = spawnSync(
       "runuser",
       ["-u", "nobody", "--", process.execPath, join(app, "node_modules/tsx/dist/cli.mjs"), join(app, "grader/cli.ts"), "--target", join(app, "exercises"), "--only", "05", "--format", "json", "--out", join(scratch, "report.json")],
-      { cwd: scratch, env: { PATH: process.env.PATH, HOME: scratch, TMPDIR: scratch, RL_GRADER_SECRET: "s", RL_GRADER_TRACE: "1" }, encoding: "utf8", timeout: 300_000 },
+      { cwd: scratch, env: { PATH: process.env.PATH, HOME: scratch, TMPDIR: scratch, RL_GRADER_SECRET: "gradescope-run-secret", RL_GRADER_TRACE: "1" }, encoding: "utf8", timeout: 300_000 },
     );
     expect(existsSync(join(scratch, "report.json")), run.stderr).toBe(true);
     expect(run.stderr).toContain("[grader");

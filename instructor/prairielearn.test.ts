@@ -50,11 +50,11 @@ describe("the PrairieLearn package on a machine laid out like PrairieLearn's gra
   const question = (name: string) => JSON.parse(readFileSync(join(out, "course/questions", QUESTIONS_DIR, name, "info.json"), "utf8"));
 
   it("holds the image's folder and one externally graded question per exercise, and no answers", () => {
-    const built = buildPrairieLearnPackage({ out, image: "course/replication-lab-grader:2026", env: { RL_GRADER_SECRET: "pl-test-secret" } });
+    const built = buildPrairieLearnPackage({ out, image: "course/replication-lab-grader:2026", env: { RL_GRADER_SECRET: "pl-test-secret-2026" } });
     const exercises = readdirSync(join(ROOT, "grader/exercises")).filter((f) => f.endsWith(".test.ts")).map((f) => f.replace(/\.test\.ts$/, ""));
     expect(built.questions).toEqual(exercises);
     expect(built.secretIncluded).toBe(true);
-    expect(readFileSync(join(out, "course/serverFilesCourse/replication-lab/secret"), "utf8")).toBe("pl-test-secret\n");
+    expect(readFileSync(join(out, "course/serverFilesCourse/replication-lab/secret"), "utf8")).toBe("pl-test-secret-2026\n");
     const info = question("05-leader-election");
     expect(info).toMatchObject({
       type: "v3",

@@ -69,7 +69,7 @@ describe("run_autograder", () => {
 
   it.runIf(isRoot)("grades as the unprivileged user and hands the grader the secret", () => {
     const root = autograderRoot({ "01-alpha.ts": "full" });
-    writeFileSync(join(root, "source/app/grader/.secret"), "s3cret\n");
+    writeFileSync(join(root, "source/app/grader/.secret"), "s3cret-of-the-course\n");
     chmodSync(join(root, "source/app/grader/.secret"), 0o600);
     const { results } = runAutograder(root);
     expect(results.output).toContain("graded as uid 65534 with a secret");
