@@ -7,7 +7,8 @@
  * latency; waiting for fewer copies risks losing acknowledged writes when the leader fails. Each
  * service below states what it can afford. Write `chooseAckPolicy(service)`: return, for each of
  * the three, a policy that meets both of its targets. Options (`{ on: "apply" }`,
- * `{ fallbackAfterMs }`) are allowed; the grader simulates whatever you return.
+ * `{ fallbackAfterMs }`, up to a minute: the runs last about a second) are allowed; the grader
+ * simulates whatever you return.
  *
  * Every cluster has a leader "L" whose local commit takes 0.1 ms; delays are one way, the same in
  * both directions (leader to follower and back), and "s + Exp(m)" means s ms plus an exponential

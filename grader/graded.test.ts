@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { jsonSafe, safeString } from "./graded";
+import { cappedText, jsonSafe, safeString } from "./graded";
 
 /** jsonSafe as it was before it stopped early: the whole text, then cut. */
 function wholeThenCut(value: unknown, maxChars: number): unknown {
@@ -66,5 +66,15 @@ describe("jsonSafe", () => {
     expect(reads).toBeLessThan(5_000);
     const floats = new Float64Array(5_000_000).fill(1.25);
     expect(jsonSafe(floats)).toEqual(wholeThenCut(floats.subarray(0, 10_000), 4_000));
+  });
+});
+
+describe("cappedText", () => {
+  test("keeps a case's text whole up to 4,000 characters, and its first 4,000 after", () => {
+    const short = "a".repeat(4_000);
+    expect(cappedText(short)).toBe(short);
+    const long = `${"b".repeat(4_000)}${"c".repeat(40_000_000)}`;
+    expect(cappedText(long)).toBe(`${"b".repeat(4_000)}… (truncated)`);
+    expect(cappedText("abcdef", 3)).toBe("abc… (truncated)");
   });
 });

@@ -441,8 +441,8 @@ function failedRecord(base: CaseRecord, verdict: Violation, recorded: Record<str
   return {
     ...base,
     ok: false,
-    rule: String(verdict.rule),
-    details: verdict.details === undefined ? undefined : String(verdict.details),
+    rule: cappedText(String(verdict.rule)),
+    details: verdict.details === undefined ? undefined : cappedText(String(verdict.details)),
     involved: jsonSafe(verdict.involved),
     got: jsonSafe(verdict.got),
     want: jsonSafe(verdict.want),
@@ -505,8 +505,23 @@ function describeError(error: unknown): NonNullable<CaseRecord["error"]> {
     const at = studentFrame(error);
     return { name: error.name, message: at ? `${error.message} (at ${at})` : error.message };
   }
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: "thrown value", message: safeString(error) };
+  // The judge's own errors can quote an answer (a library ConfigError names the value it refused,
+  // a router's misfit its decision): capped like every text of a case.
+  if (error instanceof Error) return { name: cappedText(String(error.name), NAME_CHARS_MAX), message: cappedText(String(error.message)) };
+  return { name: "thrown value", message: cappedText(safeString(jsonSafe(error))) };
+}
+
+/** An error's name as kept in a case record: a name, not a text. */
+const NAME_CHARS_MAX = 200;
+
+/**
+ * Text of a case record (a rule, its details, an error's message) cut to `maxChars`, as values
+ * are (`jsonSafe`). A check's words can quote an answer: a follower named with 40 MB of text (04)
+ * came back in the library's error for every case, and the report of 20 such cases, a few
+ * hundred MB, was more than JSON.stringify can write: the grading call ended without a report.
+ */
+export function cappedText(text: string, maxChars = VALUE_CHARS_MAX): string {
+  return text.length > maxChars ? `${text.slice(0, maxChars)}… (truncated)` : text;
 }
 
 /** A JSON-safe copy of `value` (Infinity, undefined, cycles, functions made printable), capped in size. */

@@ -21,7 +21,8 @@ function show(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) {
     return String(value);
   }
-  if (typeof value === "string") return JSON.stringify(value);
+  // Cut like any other value: a name of megabytes would make every message that quotes it as long.
+  if (typeof value === "string") return value.length > 80 ? JSON.stringify(value.slice(0, 77)).slice(0, -1) + '..."' : JSON.stringify(value);
   try {
     const text = JSON.stringify(value);
     return text.length > 80 ? text.slice(0, 77) + "..." : text;

@@ -256,7 +256,9 @@ export function compact(value: unknown, maxChars = 600): string {
 
 function describeError(error: SerializedError, ctx: ScoreContext): string {
   const at = studentFrame(error.stack, ctx);
-  return `${error.name}: ${error.message}${at ? ` (at ${at})` : ""}`;
+  // A test's error can quote an answer, as a case's can (graded.ts, cappedText): kept as short.
+  const message = String(error.message);
+  return `${String(error.name).slice(0, 200)}: ${message.length > 4_000 ? `${message.slice(0, 4_000)}… (truncated)` : message}${at ? ` (at ${at})` : ""}`;
 }
 
 /** The first stack frame in the student's file, shown as `exercises/05-x.ts:12:5`. */

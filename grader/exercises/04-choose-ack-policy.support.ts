@@ -303,6 +303,8 @@ export function worstMoments(
 
 /** The first target `ack` misses for `service` on `seed`, or null when it meets both. */
 export function judgeService(service: Service, ack: unknown, seed: number, record: Recorder, moment?: CrashMoment): Violation | null {
+  const unjudged = outOfBounds(ack);
+  if (unjudged !== undefined) return { rule: `the policy must be valid for ${service.name}'s cluster`, details: unjudged, got: ack };
   if (!isPolicy(ack)) {
     return { rule: "the answer is an ack policy: asyncAck(), semiSync(), quorum(k) or syncAll()", got: ack };
   }
@@ -562,5 +564,40 @@ function describeSlowdown(faults: Fault[]): string {
 }
 
 function isPolicy(x: unknown): x is AckPolicy {
-  return x !== null && typeof x === "object" && typeof (x as { kind?: unknown }).kind === "string";
+  return x !== null && typeof x === "object" && typeof (x as { kind?: unknown }).kind === "string" && outOfBounds(x) === undefined;
+}
+
+/** The most followers a service here has: a priority list (firstOf) names each at most once. */
+const FOLLOWERS_MAX = Math.max(...SERVICE_NAMES.map((name) => SERVICES[name].followers.length));
+
+/**
+ * The longest fallback judged, in ms. These runs last about a second, and a fallback longer than
+ * a run cannot fire before its crash (above, `slowedSurvivors`): no different from none. The
+ * crash runs go on, with the detector's heartbeat every 8 ms, until the last write's fallback
+ * is due, fired or not: semiSync({ fallbackAfterMs: 5e8 }) had each crash run take the judge
+ * 20-30 s, past the simulator's budget of events, and the exercise's grading ran past the call's
+ * time limit (242 CPU-s). A minute costs under a tenth of a second more a run.
+ */
+const FALLBACK_MAX_MS = 60_000;
+
+/**
+ * Why an answer cannot be judged as a policy for these clusters, found without simulating it
+ * (cheaply: never reading more of it than two fields), or undefined:
+ * - a priority list longer than the most followers a cluster has. The library checks every name
+ *   of a list before it refuses one, and a case runs it three times (the worst moments, then the
+ *   runs judged): a list of two million names took the judge 5 s a case, for a reply its sandbox
+ *   made in half a second;
+ * - a fallback longer than `FALLBACK_MAX_MS`.
+ * Such an answer fails each case with the reason, and no run.
+ */
+function outOfBounds(x: unknown): string | undefined {
+  if (x === null || typeof x !== "object") return undefined;
+  const { standbys, fallbackAfterMs } = x as { standbys?: unknown; fallbackAfterMs?: unknown };
+  if (Array.isArray(standbys) && standbys.length > FOLLOWERS_MAX) {
+    return `firstOf(k, [names]) lists each follower at most once, and no cluster here has more than ${FOLLOWERS_MAX}: this list has ${standbys.length.toLocaleString("en-US")} names`;
+  }
+  if (typeof fallbackAfterMs === "number" && fallbackAfterMs > FALLBACK_MAX_MS) {
+    return `fallbackAfterMs is at most ${FALLBACK_MAX_MS} ms here, got ${fallbackAfterMs}: these runs last about a second, and a fallback longer than a run cannot fire before its crash, so it is no different from none; to wait as long as it takes, leave fallbackAfterMs out`;
+  }
+  return undefined;
 }

@@ -200,10 +200,30 @@ export function checkSetting(p: LinkProfile, answer: unknown): Violation | null 
   return null;
 }
 
+/**
+ * The rule a setting breaks before any run can mean something, or null: a timeout no longer than
+ * the heartbeat interval. The monitor then hears nothing for longer than the timeout between any
+ * two heartbeats of a healthy leader on a calm link, and fails over again and again (a timeout
+ * given in seconds, 0.375 for 375 ms, does this). Such a run is also made of failovers a few
+ * microseconds apart, millions of them in a run of seconds, which the judge would simulate
+ * (a timeout of 2 µs took 30-50 CPU-s and 2 GB per run, on its own time): judged here instead.
+ */
+export function checkTimeoutOverInterval(setting: DetectorSetting): Violation | null {
+  // Compared as the runs take them, to 1/1024 ms.
+  if (onTick(setting.timeoutMs) > onTick(setting.heartbeatMs)) return null;
+  return {
+    rule: "timeoutMs is longer than heartbeatMs",
+    details: `heartbeats every ${setting.heartbeatMs} ms, timeout ${setting.timeoutMs} ms: between any two heartbeats of a healthy leader the monitor hears nothing for longer than the timeout, and fails over again and again (both settings are in milliseconds)`,
+    got: setting,
+  };
+}
+
 const round = (x: number) => Math.round(x * 100) / 100;
 
 /** Runs one kind of run and returns the rule broken, or null. */
 export function judgeRun(kind: RunKind, p: LinkProfile, setting: DetectorSetting, seed: number, record: (label: string, value: unknown) => void): Violation | null {
+  const unrunnable = checkTimeoutOverInterval(setting);
+  if (unrunnable) return unrunnable;
   const run: RunResult = simulate(detectorRun(kind, p, setting, seed));
   const f = run.failover;
   record("failover", f);
@@ -281,6 +301,12 @@ export function momentRun(p: LinkProfile, setting: DetectorSetting, m: Moment): 
     if (ticks > 1) faults.push({ node: "L", kind: "slow", fromMs: atMs, toMs: atMs + FASTEST, factor: ticks });
   };
   const lead = Math.max(1, Math.min(m.leadTicks, Math.round(hb * TICK) - 1)) / TICK;
+  // The longest the monitor can hear nothing in this run, the fault included (a pause, the
+  // delays around it and two intervals; or a spike and two intervals), with room to spare. A
+  // timeout longer than that never fires here, so the run need not outlast it: waiting out a
+  // timeout of days (1e9 ms) at 100 ms heartbeats was ten million heartbeats to simulate, a
+  // minute and a gigabyte of the judge's time per moment.
+  const quietMs = Math.min(timeout, p.gcPauseMs + p.spikeDelayMs + 4 * p.typicalDelayMs + m.beforeTicks / TICK + 2 * hb);
   let endMs: number;
   const config: SimConfig = {
     seed: 1,
@@ -294,11 +320,11 @@ export function momentRun(p: LinkProfile, setting: DetectorSetting, m: Moment): 
     delayAt(sentAt - hb, m.beforeTicks);
     faults.push({ node: "L", kind: "pause", fromMs, toMs: wake });
     delayAt(wake, Math.min(m.afterTicks, longestTicks(p, "pause")));
-    endMs = wake + timeout + hb;
+    endMs = wake + quietMs + hb;
   } else if (m.kind === "spike") {
     delayAt(sentAt - hb, m.beforeTicks);
     delayAt(sentAt, Math.min(m.afterTicks, longestTicks(p, "spike")));
-    endMs = sentAt + p.spikeDelayMs + timeout + hb;
+    endMs = sentAt + p.spikeDelayMs + quietMs + hb;
   } else {
     delayAt(sentAt, Math.min(m.afterTicks, longestTicks(p, "crash")));
     config.failover!.crashLeader = { atMs: sentAt + lead };
@@ -330,6 +356,8 @@ export function describeMoment(p: LinkProfile, setting: DetectorSetting, m: Mome
 
 /** Judges a setting at one moment: no failover of a live leader, or a crash replaced within the budget. */
 export function judgeMoment(p: LinkProfile, setting: DetectorSetting, m: Moment, record: Recorder): Violation | null {
+  const unrunnable = checkTimeoutOverInterval(setting);
+  if (unrunnable) return unrunnable;
   const run = simulate(momentRun(p, setting, m));
   record("moment", describeMoment(p, setting, m));
   const f = run.failover;
