@@ -587,7 +587,8 @@ const FALLBACK_MAX_MS = 60_000;
  *   of a list before it refuses one, and a case runs it three times (the worst moments, then the
  *   runs judged): a list of two million names took the judge 5 s a case, for a reply its sandbox
  *   made in half a second;
- * - a fallback longer than `FALLBACK_MAX_MS`.
+ * - a finite fallback longer than `FALLBACK_MAX_MS` (`Infinity`, "never", is judged as the
+ *   library runs it: no fallback check is ever due).
  * Such an answer fails each case with the reason, and no run.
  */
 function outOfBounds(x: unknown): string | undefined {
@@ -596,7 +597,7 @@ function outOfBounds(x: unknown): string | undefined {
   if (Array.isArray(standbys) && standbys.length > FOLLOWERS_MAX) {
     return `firstOf(k, [names]) lists each follower at most once, and no cluster here has more than ${FOLLOWERS_MAX}: this list has ${standbys.length.toLocaleString("en-US")} names`;
   }
-  if (typeof fallbackAfterMs === "number" && fallbackAfterMs > FALLBACK_MAX_MS) {
+  if (typeof fallbackAfterMs === "number" && Number.isFinite(fallbackAfterMs) && fallbackAfterMs > FALLBACK_MAX_MS) {
     return `fallbackAfterMs is at most ${FALLBACK_MAX_MS} ms here, got ${fallbackAfterMs}: these runs last about a second, and a fallback longer than a run cannot fire before its crash, so it is no different from none; to wait as long as it takes, leave fallbackAfterMs out`;
   }
   return undefined;

@@ -27,6 +27,20 @@ describe("acknowledgement policies compile into rules", () => {
     expect(acksNeeded(firstOf(2, ["A", "B"]), 3)).toBe(2);
   });
 
+  test("a fallback of Infinity is never due: the run is the run without one", () => {
+    for (const [never, none] of [[quorum(2, { fallbackAfterMs: Infinity }), quorum(2)], [syncAll({ fallbackAfterMs: Infinity }), syncAll()]] as const) {
+      expect(compileAck(never, NAMES).fallback).toBeNull();
+      const config = (ack: AckPolicy) => ({
+        seed: 7,
+        ack,
+        followers: ["A", "B", "C"].map((name) => ({ name, toFollowerMs: exponential({ meanMs: 2 }), toLeaderMs: exponential({ meanMs: 2 }) })),
+        workload: { writesPerSec: 1000, durationMs: 300 },
+        faults: [{ node: "A", kind: "crash" as const, fromMs: 100 }],
+      });
+      expect(simulate(config(never)).writes.ackMs).toEqual(simulate(config(none)).writes.ackMs);
+    }
+  });
+
   test("names read like the databases' settings", () => {
     expect(policyName(firstOf(2, ["A", "B", "C"]))).toBe("FIRST 2 (A, B, C)");
     expect(policyName(firstOf(1, ["B"], { on: "apply" }))).toBe("FIRST 1 (B) [on apply]");

@@ -37,8 +37,8 @@ export interface AckOptions {
   /**
    * If set, a write that has waited this long for followers is acknowledged anyway and the leader
    * degrades to async until the followers catch up, as MySQL semi-sync does after
-   * `rpl_semi_sync_master_timeout`. If unset, writes wait as long as it takes (and the run reports
-   * the stall).
+   * `rpl_semi_sync_master_timeout`. If unset, or `Infinity`, writes wait as long as it takes (and
+   * the run reports the stall).
    */
   fallbackAfterMs?: number;
 }
@@ -64,6 +64,11 @@ export function ackCommon(o: AckOptions | undefined, field: string): AckCommon {
     c.fallbackAfterMs = checkNumber(`${field}.fallbackAfterMs`, o.fallbackAfterMs, 0, Infinity, "it must be a timeout >= 0 ms");
   }
   return c;
+}
+
+/** The fallback a rule runs for `fallbackAfterMs`: none when it is unset or `Infinity` (never due). */
+export function fallbackRule(fallbackAfterMs: number | undefined): { afterMs: number } | null {
+  return fallbackAfterMs === undefined || fallbackAfterMs === Infinity ? null : { afterMs: fallbackAfterMs };
 }
 
 /** Who belongs to the cluster now, as a rule needs to know it (the simulation's world answers). */
@@ -123,7 +128,7 @@ export function fixedRule(o: { name: string; common: AckCommon; needed: number; 
     priority: o.priority ?? null,
     neededAtStart: needed,
     needed: neededAtStart,
-    fallback: o.common.fallbackAfterMs === undefined ? null : { afterMs: o.common.fallbackAfterMs },
+    fallback: fallbackRule(o.common.fallbackAfterMs),
   };
 }
 

@@ -1,6 +1,6 @@
 /** Fully synchronous replication: wait for every follower the leader has. */
 import { checkOptions } from "../config/check";
-import { ackCommon, COMMON_KEYS, type AckCommon, type AckOptions, type AckPolicyKind, type Membership } from "./rule";
+import { ackCommon, COMMON_KEYS, fallbackRule, type AckCommon, type AckOptions, type AckPolicyKind, type Membership } from "./rule";
 
 export type SyncAllPolicy = { kind: "sync-all" } & AckCommon;
 
@@ -34,7 +34,7 @@ export const syncAllKind: AckPolicyKind<SyncAllPolicy> = {
       priority: null,
       neededAtStart: followers,
       needed: syncAllNeeded,
-      fallback: p.fallbackAfterMs === undefined ? null : { afterMs: p.fallbackAfterMs },
+      fallback: fallbackRule(p.fallbackAfterMs),
     };
   },
 };
