@@ -19,7 +19,7 @@ import { extractZip } from "./platforms/unzip";
 import { loadExercises, selectExercises } from "./engine/exercises";
 import { roundScore } from "./engine/report";
 import { emptySubmissionReason, GRADED_EXERCISES_COLUMN, writeGradebook, type GradebookLayout, type GradebookRow } from "./gradebook";
-import { loadSecret, ROOT, SECRET_ENV, SecretError } from "./project";
+import { loadSecret, MAKE_SECRET, ROOT, SECRET_ENV, SecretError } from "./project";
 import { randomSecret } from "./seeds";
 import type { BatchProgress } from "./batch-progress";
 import type { ChunkJob, ChunkResult } from "./batch-worker";
@@ -201,7 +201,7 @@ function batchEnv(graderRoot: string, env: NodeJS.ProcessEnv): { env: NodeJS.Pro
     note:
       `no grading secret (${SECRET_ENV} or grader/.secret): this batch's hidden cases come from a random secret made for it, ` +
       "the same for every submission, and a new one next time, so a regrade can score differently. " +
-      "For grades of record make one and keep it for the term: openssl rand -hex 32 > grader/.secret",
+      `For grades of record make one and keep it for the term: ${MAKE_SECRET}`,
   };
 }
 

@@ -26,6 +26,9 @@ export function secretFile(root: string): string {
  */
 export const SECRET_MIN_LENGTH = 16;
 
+/** The command that makes a grading secret, as messages give it. */
+export const MAKE_SECRET = "openssl rand -hex 32 > grader/.secret";
+
 /** A grading secret that is set but cannot be used (too short); its message says how to make one. */
 export class SecretError extends Error {}
 
@@ -41,7 +44,7 @@ export function loadSecret(root: string = ROOT, env: NodeJS.ProcessEnv = process
   if (secret.length < SECRET_MIN_LENGTH) {
     throw new SecretError(
       `the grading secret in ${where} is ${secret.length} character${secret.length === 1 ? "" : "s"} long; it needs at least ${SECRET_MIN_LENGTH}: ` +
-        "a short secret can be guessed, and with it every hidden case. Make one with `openssl rand -hex 32 > grader/.secret` " +
+        `a short secret can be guessed, and with it every hidden case. Make one with \`${MAKE_SECRET}\` ` +
         `(or set ${SECRET_ENV} to such a value), and keep it for the whole term`,
     );
   }

@@ -9,7 +9,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isGradingFile } from "../grader/platforms/app-files";
 import { isExerciseStub, stubProblems } from "./exercise-stubs";
-import { findGraderSecret } from "./grader-secret";
+import { findGraderSecret, MAKE_SECRET } from "./grader-secret";
 import { projectFiles } from "./project-files";
 import { mustBeFinished, UNFINISHED_MARKER } from "./release-rules";
 
@@ -49,7 +49,7 @@ export function packageSecret(root: string, env: NodeJS.ProcessEnv, withoutSecre
   if (!secret && !withoutSecret) {
     throw new Error(
       "no hidden-seed secret: set RL_GRADER_SECRET or write one line to grader/.secret " +
-        "(e.g. `openssl rand -hex 32 > grader/.secret`), or pass --without-secret to build one whose hidden cases students can reproduce",
+        `(e.g. \`${MAKE_SECRET}\`), or pass --without-secret to build one whose hidden cases students can reproduce`,
     );
   }
   return secret;
