@@ -24,7 +24,7 @@ describe("lostWrites", () => {
         ops: [2],
         atMs: 40,
         message:
-          'write 2 by c1 (x = "3") was acknowledged at 5 ms by L (epoch 1) but is missing from the final log of leader A: lost when a new leader was elected at 40 ms',
+          'write 2 by c1 (x = "3") was acknowledged at 5 ms by L (epoch 1) but is missing from the final log of leader A: lost when A was elected leader at 40 ms',
       },
     ]);
   });
@@ -35,8 +35,19 @@ describe("lostWrites", () => {
     const lost = lostWrites(b.build({ finalLog: [0, 1, 2, 3], finalLeader: "A" }));
     expect(lost.map((v) => [v.ops[0], v.atMs])).toEqual([[late, 45]]);
     expect(lost[0].message).toBe(
-      'write 4 by c2 (z = "late") was acknowledged at 45 ms by L (epoch 1) but is missing from the final log of leader A: a new leader had already been elected at 40 ms',
+      'write 4 by c2 (z = "late") was acknowledged at 45 ms by L (epoch 1) but is missing from the final log of leader A: A had already been elected leader at 40 ms',
     );
+  });
+
+  it("names the leader whose election lost the write, not the final one", () => {
+    // L crashes and A takes over without write 2; later A fails and B leads to the end.
+    const b = asyncFailover();
+    b.event({ kind: "crash", atMs: 50, node: "A" });
+    b.event({ kind: "elected", atMs: 80, node: "B", epoch: 3 });
+    const lost = lostWrites(b.build({ finalLog: [0, 1, 3], finalLeader: "B" }));
+    expect(lost.map((v) => v.message)).toEqual([
+      'write 2 by c1 (x = "3") was acknowledged at 5 ms by L (epoch 1) but is missing from the final log of leader B: lost when A was elected leader at 40 ms',
+    ]);
   });
 
   it("reports nothing for an empty history", () => {
