@@ -7,11 +7,11 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { simulate } from "../../lib";
+import { asyncAck, quorum, semiSync, simulate, type AckPolicy } from "../../lib";
 import { AIMED_LOSS_CONFIGS, AIMED_RISK_CASES, aimedLossConfig, aimedRiskCase, boundaryProbes, checkLost, checkPrediction, probesFor, riskCase } from "../exercises/02-data-loss-window.support";
 import { expectedWritesLost } from "../../solutions/02-data-loss-window";
 import { AIMED_CLUSTERS, aimedCluster, checkElection, type Follower } from "../exercises/05-leader-election.support";
-import { judgeService, runService, SERVICE_NAMES, SERVICES, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
+import { crashSearch, judgeService, runService, SERVICE_NAMES, SERVICES, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
 import { chooseAckPolicy } from "../../solutions/04-choose-ack-policy";
 import { AIMED_PROFILES, aimedProfile, checkSetting, judgeMoment, momentRun, TEXT_EXAMPLE, worstMoments, type LinkProfile } from "../exercises/07-detector-timeout.support";
 import { seedsTakingTurns, turnOf } from "./aims";
@@ -98,6 +98,40 @@ describe("04: at the worst moment for the chosen policy, every known-wrong varia
   test.each(right)("correct %s", async (_name, file) => {
     const fails = await failing(file);
     for (const name of SERVICE_NAMES) expect(seeds.filter((seed) => fails(name, seed))).toEqual([]);
+  });
+});
+
+/**
+ * Where a slow spell lets a fallback to async fire before a crash the text allows, it fires on
+ * every seed: a write is sent as each slowdown starts (`slowdownOpening`), and in accounts each
+ * follower is slow in turn (`fallbackSlowdown`), so the leader, once async, stays so into B's
+ * crash window. Before that, on these 12 seeds, ledger's fallback of 1,189 ms failed on 8 and of
+ * 1,189.8 ms on 6, and accounts' of 260 ms on 1 and of 300 to 439 ms on none. Past the edge no
+ * seed catches them: the fallback cannot fire before a crash the text allows.
+ */
+describe("04: a fallback that can fire before a crash the text allows fails at the worst moment on every seed", () => {
+  const seeds = Array.from({ length: 12 }, (_, i) => (i * 2_654_435_761 + 5) % 0x7fffffff);
+  const fails = (name: ServiceName, policy: AckPolicy) => seeds.filter((seed) => judgeService(SERVICES[name], policy, seed, () => {}, worstMomentOf(SERVICES[name], policy, seed)) !== null).length;
+  test.each([1000, 1185, 1189, 1189.8])("ledger, quorum(2) with a %s ms fallback", (ms) => {
+    expect(fails("ledger", quorum(2, { fallbackAfterMs: ms }))).toBe(seeds.length);
+  });
+  test.each([10, 245, 260, 300, 350, 439])("accounts, semi-sync with a %s ms fallback", (ms) => {
+    expect(fails("accounts", semiSync({ fallbackAfterMs: ms }))).toBe(seeds.length);
+  });
+  test("the search starts at each policy's worst moment, slowed runs included: a fallback fails it there, the reference does not", () => {
+    const withFallbacks = crashSearch({ ledger: quorum(2, { fallbackAfterMs: 650 }), metrics: asyncAck(), accounts: semiSync({ fallbackAfterMs: 300 }) }, [7], 9);
+    const slowed = withFallbacks.first!.filter((k) => k.faults !== undefined);
+    expect(slowed.map((k) => k.service)).toEqual(["ledger", "accounts"]);
+    for (const k of slowed) expect(withFallbacks.judge(k, () => {}), `${k.service} at ${k.crashAtMs} ms`).not.toBeNull();
+    const reference = crashSearch(Object.fromEntries(SERVICE_NAMES.map((name) => [name, chooseAckPolicy(name)])) as Record<ServiceName, unknown>, [7], 9);
+    expect(reference.first!.map((k) => k.service)).toEqual(SERVICE_NAMES);
+    for (const k of reference.first!) expect(reference.judge(k, () => {}), `${k.service} at ${k.crashAtMs} ms`).toBeNull();
+  });
+
+  test("past the edge, none: ledger 1,190 ms, accounts 445 and 1,000 ms", () => {
+    expect(fails("ledger", quorum(2, { fallbackAfterMs: 1190 }))).toBe(0);
+    expect(fails("accounts", semiSync({ fallbackAfterMs: 445 }))).toBe(0);
+    expect(fails("accounts", semiSync({ fallbackAfterMs: 1000 }))).toBe(0);
   });
 });
 

@@ -4,10 +4,14 @@
  * as found.
  */
 import { describe, expect, test } from "vitest";
-import { lostWrites, type ClusterEvent, type RunResult } from "../../lib";
+import { lostWrites, simulate, type ClusterEvent, type Fault, type RunResult } from "../../lib";
 import type { Recorder, Violation } from "../graded";
 import { judgeRegistry, laggingMsFor, OPERATIONS, readPolicy, shrinkRegistry, type Invariant, type Operation, type Policy } from "../exercises/03-model-registry.support";
-import { judgeService, SERVICES, shrinkCrashCase, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
+import { crashRun, judgeService, SERVICES, shrinkCrashCase, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
+import { chooseAckPolicy } from "../../solutions/04-choose-ack-policy";
+import * as accountsFallback200 from "../variants/04-choose-ack-policy/accounts-semisync-fallback200";
+import * as accountsFallback300 from "../variants/04-choose-ack-policy/accounts-semisync-fallback300";
+import * as ledgerFallback1189 from "../variants/04-choose-ack-policy/ledger-quorum2-fallback1189";
 import * as asyncEverywhere from "../variants/04-choose-ack-policy/async-everywhere";
 import * as accountsNamedB from "../variants/04-choose-ack-policy/accounts-named-b-with-fallback";
 import * as ledgerNearest from "../variants/04-choose-ack-policy/ledger-nearest-follower";
@@ -89,6 +93,33 @@ describe("04: a crash run that lost acknowledged writes is shown with fewer writ
       expect(faults).toContainEqual({ node: "A", kind: "crash", fromMs: 200, toMs: 500 });
       expect(faults).toContainEqual({ node: "B", kind: "crash", fromMs: 700, toMs: 1000 });
     }
+  });
+
+  // The shrunk run of a fallback's case, with the reference policy instead: it loses nothing, so
+  // what the case shows is the fallback's doing. Accounts' 300 ms case, shrunk with its slowdown's
+  // parts dropped one at a time, kept A slow and let B go: a write B confirmed just before its
+  // maintenance, which A did not have yet, was lost under any policy.
+  const fallbacks: CrashCase[] = [
+    ["a 300 ms fallback for accounts, the worst moment", accountsFallback300, "accounts", true],
+    ["a 200 ms fallback for accounts, the worst moment", accountsFallback200, "accounts", true],
+    ["a 650 ms fallback for ledger, the worst moment", ledgerFallback650, "ledger", true],
+    ["a 1,189 ms fallback for ledger, the worst moment", ledgerFallback1189, "ledger", true],
+  ];
+  test.each(fallbacks)("the shrunk run is one a policy that meets the targets survives: %s", async (_label, variant, name, atWorst) => {
+    const { service, small, shrunk } = await foundAndShrunk(variant, name, atWorst);
+    expect(shrunk?.rule).toMatch(/no acknowledged write is lost/);
+    const { history } = small.run();
+    const faults = small.values.faults as Fault[];
+    const crashAtMs = history.events.find((e) => e.kind === "crash" && e.node === "L")!.atMs;
+    // The slowdown goes whole or stays whole, up to the crash.
+    const slowdown = worstMomentOf(service, variant.chooseAckPolicy(name), 1)!.faults!.filter((f) => f.fromMs < crashAtMs);
+    const added = faults.filter((f) => f.kind === "slow");
+    expect(added.length === 0 || added.length === slowdown.length).toBe(true);
+    for (const f of added) expect(f.toMs).toBeLessThanOrEqual(crashAtMs);
+    const script = history.ops.flatMap((op) => (op.kind === "write" ? [{ kind: "write" as const, atMs: op.invokeMs, client: op.client, key: op.key, value: op.value }] : []));
+    const reference = crashRun(service, chooseAckPolicy(name), 1, crashAtMs);
+    const run = simulate({ ...reference, workload: { writes: 0, script }, faults });
+    expect(lostWrites(run.history)).toEqual([]);
   });
 
   test("a latency miss is shown as found (its run is every write of the normal run)", async () => {
