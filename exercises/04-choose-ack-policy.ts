@@ -50,8 +50,8 @@
  * grader also crashes the leader at the moment worst for your policy: it runs your policy without
  * the crash, finds when the most acknowledged writes were on no follower that survives the
  * failure, and crashes just after that acknowledgement. For ledger and accounts it also looks for
- * that moment while the followers that survive the failure are slow for a while (a slow network
- * or disk): no acknowledged write may be lost then either. In ledger, whose zone may fail at any
+ * that moment while the followers that survive the failure are slow for a while, up to the
+ * crash (a slow network or disk): no acknowledged write may be lost then either. In ledger, whose zone may fail at any
  * moment, that slow spell and the crash may come anywhere in the 1.2 s run (the crash up to 10 ms
  * before its end). In accounts the crash stays inside a maintenance window, as above, and each
  * follower may be slow while it is the one that would survive: B from A's maintenance until its
@@ -59,8 +59,8 @@
  * between leaves the leader acknowledging at once until a follower has caught up with its whole
  * log, which a slow follower may not do before the next window. A `fallbackAfterMs` too long to
  * fire before the crash in any of these runs (1.2 s or more always is) is the same as none.
- * Before full marks, a search of crash moments and seeds (the same for
- * the same grading) must find no missed target.
+ * Before full marks, a search of crash moments and seeds (the same for the same grading) must
+ * find no missed target.
  *
  * @example
  * // Try a policy on the ledger's cluster before you answer (commit latency of a normal run):
