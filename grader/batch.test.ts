@@ -52,7 +52,7 @@ describe("runBatch", () => {
     });
 
     const csv = readFileSync(join(work, "grades.csv"), "utf8").trim().split("\r\n");
-    expect(csv[0]).toBe("id,score,max,01-alpha,02-beta,error");
+    expect(csv[0]).toBe("id,score,max,01,02,error");
     expect(csv[1]).toBe("alice,20,20,10,10,");
     expect(csv[2]).toBe("bob,5,20,5,0,");
     expect(csv[3]).toMatch(/^carol,0,20,0,0,.*boom: the grader crashed on 01-alpha/);
@@ -62,7 +62,7 @@ describe("runBatch", () => {
     const bob = JSON.parse(readFileSync(join(summary.reportsDir, "bob.json"), "utf8"));
     expect(bob.submission).toBe("bob");
     expect(bob.notes).toContain("Not found in the submission (they score zero): 02-beta.ts");
-    expect(bob.exercises.map((e: { id: string }) => e.id)).toEqual(["01-alpha", "02-beta"]);
+    expect(bob.exercises.map((e: { id: string }) => e.id)).toEqual(["01", "02"]);
 
     expect(lines[0]).toBe("Grading 5 submissions with 2 workers.\n");
     expect(lines.filter((l) => /^\[\d\/5\] \w+: /.test(l))).toHaveLength(5);
@@ -111,6 +111,28 @@ describe("runBatch", () => {
       ["b", 0, "the grader wrote no report "],
       ["c", 5, undefined],
     ]);
+  });
+
+  it("grades the rest of a chunk one by one with --only too: those exercises alone", async () => {
+    const subs = join(work, "chunked-only");
+    write(join(subs, "a/01-alpha.ts"), "full");
+    write(join(subs, "a/02-beta.ts"), "full");
+    write(join(subs, "b/01-alpha.ts"), "crash");
+    write(join(subs, "c/01-alpha.ts"), "half");
+    write(join(subs, "c/02-beta.ts"), "full");
+    const lines: string[] = [];
+    const summary = await runBatch({ submissionsDir: subs, outCsv: join(work, "chunked-only.csv"), graderRoot: grader, only: ["01"], lanes: 1, chunkSize: 3, progress: consoleProgress({ write: (t: string) => lines.push(t) }) });
+    expect(lines).toContain("a chunk of 3 stopped (exit code 3): boom: the grader crashed on 01-alpha; grading its submissions one at a time\n");
+    expect(summary.outcomes.map((o) => [o.id, o.score, Object.keys(o.exercises ?? {}), o.error?.slice(0, 27)])).toEqual([
+      ["a", 10, ["01"], undefined],
+      ["b", 0, [], "the grader wrote no report "],
+      ["c", 5, ["01"], undefined],
+    ]);
+    const csv = readFileSync(join(work, "chunked-only.csv"), "utf8").trim().split("\r\n");
+    expect(csv[0]).toBe("id,score,max,01,exercises,error");
+    expect(csv.slice(1).map((row) => row.split(",").slice(0, 5).join(","))).toEqual(["a,10,10,10,01", "b,0,10,0,01", "c,5,10,5,01"]);
+    const a = JSON.parse(readFileSync(join(summary.reportsDir, "a.json"), "utf8"));
+    expect(a.exercises.map((e: { id: string }) => e.id)).toEqual(["01"]);
   });
 
   it("grades again alone the submissions a chunk left unfinished when one of them used up its time", async () => {
@@ -199,7 +221,7 @@ describe("a batch's gradebook, reports and work folder, whatever happens", () =>
     expect((stopped as BatchStoppedError).csvPath).toBe(csvPath);
     const csv = readFileSync(csvPath, "utf8").trim().split("\r\n");
     expect(csv).toEqual([
-      "id,score,max,01-alpha,02-beta,error",
+      "id,score,max,01,02,error",
       "ann,10,20,10,0,",
       "ben,10,20,10,0,",
       "cat,0,20,0,0,not graded: the batch stopped before this submission (no space left on device); grade it again",

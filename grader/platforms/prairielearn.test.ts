@@ -50,7 +50,7 @@ describe("entrypoint.sh in a job laid out like /grade", () => {
     const results = run(j, { RL_ONLY: "01" });
     expect(results).toMatchObject({ gradable: true, score: 0.5, message: "5 / 10 points" });
     expect(results.tests).toEqual([
-      { name: "01-alpha · 01-alpha works", description: "Public cases.", points: 5, max_points: 10, message: "not implemented yet", output: "" },
+      { name: "01 · 01-alpha works", description: "Public cases.", points: 5, max_points: 10, message: "not implemented yet", output: "" },
     ]);
     expect(results.output).toBe("Graded files: 01-alpha.ts.");
   });
