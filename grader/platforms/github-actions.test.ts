@@ -86,7 +86,7 @@ describe("the Grade step (grade.sh and run.ts)", () => {
     // The job summary: the score, what was graded, a Markdown table of the exercises.
     expect(summary).toContain("## Replication Lab: 15 / 20 points");
     expect(summary).toContain("Graded files: exercises/01-alpha.ts, exercises/02-beta.ts.");
-    expect(summary).toContain("| | exercise | points |\n|---|---|---|\n| ✅ | 01-alpha Exercise 01-alpha | 10 / 10 |\n| 🟡 | 02-beta Exercise 02-beta | 5 / 10 |");
+    expect(summary).toContain("| | exercise | points |\n|---|---|---|\n| ✅ | 01 Exercise 01-alpha | 10 / 10 |\n| 🟡 | 02 Exercise 02-beta | 5 / 10 |");
     expect(readFileSync(join(ws, "replication-lab-report/summary.md"), "utf8")).toBe(summary);
     // The check run: GitHub's "create a check run" body, the score as its title.
     expect(payload).toEqual({
