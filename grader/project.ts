@@ -2,7 +2,7 @@
  * Where the project is, and the grading secret: the one place both are looked up.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /**
@@ -10,6 +10,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
  * from elsewhere (the notebook judge runs from node_modules/.cache/, see api.ts).
  */
 export const ROOT = process.env.RL_PROJECT_ROOT || resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+
+/** `to` relative to `from` with forward slashes on every platform: how reports, messages and file lists name a path. */
+export function posixRelative(from: string, to: string): string {
+  return relative(from, to).split(sep).join("/");
+}
 
 /** Environment variable holding the grading secret. */
 export const SECRET_ENV = "RL_GRADER_SECRET";

@@ -11,9 +11,10 @@
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, relative, sep } from "node:path";
+import { basename, join, posix } from "node:path";
 import { collectSubmission, describeCollection, isExerciseFileName, lookAlikesByExercise, refusedByExercise, stageSubmission, uploadedNames } from "./platforms/collect";
 import { plainName } from "./format/text";
+import { posixRelative } from "./project";
 import { extractZip } from "./platforms/unzip";
 
 export interface OpenedTarget {
@@ -79,7 +80,7 @@ export async function openTarget(path: string, shown: string, names: readonly st
     // A folder's files are named by their path from here. The same for every name below.
     const inUpload = zipped ? "" : `${prefix}/`;
     // Names from the upload: shown as plain text, as the notes show them.
-    const folders = new Set([...collected.found.values()].map((file) => plainName(dirname(relative(upload, file)).split(sep).join("/"))));
+    const folders = new Set([...collected.found.values()].map((file) => plainName(posix.dirname(posixRelative(upload, file)))));
     const folder = folders.size === 1 ? [...folders][0] : ".";
     return {
       dir,

@@ -18,8 +18,8 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
-import { loadSecret, ROOT } from "./project";
+import { dirname, join } from "node:path";
+import { loadSecret, posixRelative, ROOT } from "./project";
 import { loadExercises, parseOnly, selectExercises, type Exercise } from "./engine/exercises";
 import { gradeSubmissions, type Submission } from "./engine/grade";
 import type { ExerciseReport, GradeReport } from "./engine/report";
@@ -90,7 +90,7 @@ export function structureProblems(root: string, exercise: Exercise): string[] {
 
 /** A project file as messages name it: relative to the root, `/` between folders. */
 function shownPath(root: string, path: string): string {
-  return relative(root, path).split(sep).join("/");
+  return posixRelative(root, path);
 }
 
 /**

@@ -8,7 +8,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync, readdirSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
+import { posixRelative } from "../grader/project";
 
 const NEVER = [/^node_modules\//, /^dist\//, /^\.jupyter\//, /^\.cache\//, /^\.git\//, /^artifacts\//, /\.nbconvert\.ipynb$/, /\.ipynb_checkpoints\//];
 
@@ -98,7 +99,7 @@ function walk(root: string, dir: string): string[] {
   const found: string[] = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    const rel = relative(root, path).split(sep).join("/");
+    const rel = posixRelative(root, path);
     if (NEVER.some((pattern) => pattern.test(`${rel}/`) || pattern.test(rel))) continue;
     const stat = lstatSync(path);
     if (stat.isDirectory()) found.push(...walk(root, path));

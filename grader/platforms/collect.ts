@@ -13,6 +13,7 @@
 import { type Dirent, chmodSync, closeSync, constants, copyFileSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { plainName } from "../format/text";
+import { posixRelative } from "../project";
 import { lookAlikeMessage, lookAlikes, MAX_LOOK_ALIKE_CANDIDATES, mightBeMisnamed } from "./look-alike";
 
 /** An exercise file name such as `01-read-your-writes.ts`. */
@@ -352,7 +353,7 @@ function folderOf(shown: string): string {
 
 /** A path of the upload as its notes show it: "/" between folders, on one line, without control characters (plainName). */
 function show(root: string, path: string): string {
-  return plainName(relative(root, path).split(sep).join("/"));
+  return plainName(posixRelative(root, path));
 }
 
 function showFolder(root: string, path: string): string {

@@ -6,7 +6,8 @@
  * deleted.
  */
 import { existsSync, lstatSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
+import { posixRelative } from "../project";
 import { isGradingFile } from "./app-files";
 import { gradeUpload, type UploadGrade, type UploadOptions } from "./grade-upload";
 
@@ -18,7 +19,7 @@ export function pruneGraderCopy(root: string): number {
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
-      const rel = relative(root, path).split(sep).join("/");
+      const rel = posixRelative(root, path);
       if (dir === root && KEEP_DIRS.has(name)) continue;
       if (lstatSync(path).isDirectory()) {
         walk(path);
