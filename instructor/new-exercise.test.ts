@@ -349,9 +349,9 @@ describe("a scaffolded router exercise in a copy of this project", () => {
       JSON.stringify({ title: "Fresh followers", hints: ["Look at how far behind each follower is.", "ctx.followers[i].lagMs says it."] }),
     );
     const run = validate();
-    expect(run.stdout).toMatch(/variant first-mistake loses \d+ points/);
-    expect(run.stdout).toMatch(/variant second-mistake loses \d+ points/);
-    expect(run.stdout).toMatch(/variant sticky loses \d+ points[^\n]*caught by: [^\n]*keeps the rule when the follower a client was just sent to falls behind \(hidden seeds\)/);
+    expect(run.stdout).toMatch(/variant first-mistake loses [\d.]+ points/);
+    expect(run.stdout).toMatch(/variant second-mistake loses [\d.]+ points/);
+    expect(run.stdout).toMatch(/variant sticky loses [\d.]+ points[^\n]*caught by: [^\n]*keeps the rule when the follower a client was just sent to falls behind \(hidden seeds\)/);
     expect(run.stdout).toContain("Validation passed");
     expect(run.status).toBe(0);
   }, 300_000);

@@ -7,8 +7,7 @@
  * scores zero with esbuild's message and line.
  */
 import { isBuiltin } from "node:module";
-import { join, resolve, sep } from "node:path";
-import { posixRelative } from "../project";
+import { join, relative, resolve, sep } from "node:path";
 import type { BuildFailure, BuildOptions, Message, Plugin } from "esbuild";
 
 export interface TranspileJob {
@@ -126,7 +125,7 @@ function describe(failure: BuildFailure, job: TranspileJob): string[] {
 }
 
 function shown(file: string, job: TranspileJob): string {
-  const relativeToStage = posixRelative(job.stageDir, file);
+  const relativeToStage = relative(job.stageDir, file).split(sep).join("/");
   if (relativeToStage.startsWith("..")) return file;
   return job.shownFiles && Object.hasOwn(job.shownFiles, relativeToStage) ? job.shownFiles[relativeToStage] : `${job.displayDir}/${relativeToStage}`;
 }
