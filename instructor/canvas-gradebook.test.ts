@@ -14,7 +14,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runBatch } from "../grader/batch";
 import { makeFakeGrader } from "../grader/fixtures/fake-grader";
 import { canvasGradebook, gradebookCsv, type GradebookRow } from "../grader/gradebook";
-import { convert, gradedExercises, parseCanvasGradebookArgs, readGradebook } from "./canvas-gradebook";
+import { convert, parseCanvasGradebookArgs } from "./canvas-gradebook";
+import { gradedExercises, readGradebook } from "./gradebook-file";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const work = mkdtempSync(join(tmpdir(), "rl-canvas-test-"));

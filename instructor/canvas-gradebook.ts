@@ -9,11 +9,11 @@
  * columns (Student, ID, SIS User ID, SIS Login ID, Section) and one assignment column with a
  * Points Possible row: import it with Grades › Import. See grader/gradebook.ts for the matching.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
-import { parse } from "csv-parse/sync";
-import { canvasGradebook, GRADED_EXERCISES_COLUMN, type CanvasGradebook, type GradebookRow } from "../grader/gradebook";
-import { HelpRequested, isMain, runCommand } from "./cli";
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { canvasGradebook, type CanvasGradebook } from "../grader/gradebook";
+import { gradedExercises, readCsv, readGradebook } from "./gradebook-file";
+import { isMain, runCommand, valueFlags } from "./cli";
 
 export interface CanvasGradebookOptions {
   grades: string;
@@ -28,46 +28,6 @@ export interface CanvasGradebookOptions {
 
 /** The assignment a gradebook fills when none is named: the whole lab's. */
 export const DEFAULT_ASSIGNMENT = "Replication Lab";
-
-function readCsv(path: string, what: string): Record<string, string>[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const where = isAbsolute(path) ? "" : ` (${resolve(path)}: npm runs the command from the project's root, so a relative path starts there)`;
-    throw new Error(`cannot read ${what} ${path}${where}: ${(error as Error).message}`);
-  }
-  try {
-    return parse(text, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
-  } catch (error) {
-    throw new Error(`${what} ${path} is not a CSV file: ${(error as Error).message}`);
-  }
-}
-
-/** The rows of a batch gradebook (grades.csv) as the batch wrote them. */
-export function readGradebook(records: readonly Record<string, string>[], path: string): GradebookRow[] {
-  if (records.length > 0 && !["id", "score", "max"].every((column) => column in records[0])) {
-    throw new Error(`${path} is not a batch gradebook (id, score, max, …, error): write one with npm run grade -- --batch DIR --out grades.csv`);
-  }
-  const fixed = new Set(["id", "score", "max", GRADED_EXERCISES_COLUMN, "error"]);
-  return records.map((r) => ({
-    // The gradebook guards ids a spreadsheet would run as formulas with an apostrophe.
-    id: r.id.replace(/^'(?=[=+\-@\t\r])/, ""),
-    score: Number(r.score),
-    maxScore: Number(r.max),
-    exercises: Object.fromEntries(Object.entries(r).filter(([k, v]) => !fixed.has(k) && v !== "").map(([k, v]) => [k, Number(v)])),
-    ...(r.error ? { error: r.error } : {}),
-  }));
-}
-
-/**
- * The exercises a partial gradebook graded (`npm run grade -- --batch … --only 03,05` writes them
- * in its `exercises` column: "03,05"), or undefined for a gradebook of every exercise.
- */
-export function gradedExercises(records: readonly Record<string, string>[]): string[] | undefined {
-  const value = records.find((r) => r[GRADED_EXERCISES_COLUMN])?.[GRADED_EXERCISES_COLUMN];
-  return value === undefined ? undefined : value.split(",").map((id) => id.trim()).filter(Boolean);
-}
 
 export function convert(options: CanvasGradebookOptions): CanvasGradebook {
   const records = readCsv(options.grades, "the batch gradebook");
@@ -117,16 +77,7 @@ const USAGE = `usage: npm run canvas-gradebook -- --grades grades.csv --canvas-e
 
 export function parseCanvasGradebookArgs(argv: readonly string[]): CanvasGradebookOptions {
   const flags: Record<string, keyof CanvasGradebookOptions> = { "--grades": "grades", "--canvas-export": "canvasExport", "--out": "out", "--assignment": "assignment", "--match": "match", "--points": "points" };
-  const options: Partial<Record<keyof CanvasGradebookOptions, string>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "-h" || arg === "--help") throw new HelpRequested(USAGE);
-    const field = flags[arg];
-    if (!field) throw new Error(`unknown option ${JSON.stringify(arg)}\n${USAGE}`);
-    const value = argv[++i];
-    if (value === undefined || value.startsWith("--")) throw new Error(`${arg} needs a value\n${USAGE}`);
-    options[field] = value;
-  }
+  const options = valueFlags(argv, flags, USAGE);
   for (const [flag, field] of Object.entries(flags).slice(0, 3)) if (!options[field]) throw new Error(`${flag} is required\n${USAGE}`);
   const points = options.points === undefined ? undefined : Number(options.points);
   if (points !== undefined && !(Number.isFinite(points) && points > 0)) throw new Error(`--points must be a positive number, got ${JSON.stringify(options.points)}`);
