@@ -380,7 +380,7 @@ describe("a batch with --only", () => {
     const wholeText = "id,score,max,01,02,error\r\nann,3,20,1,2,\r\n";
     writeFileSync(whole, wholeText);
     await expect(runBatch({ submissionsDir: subs, outCsv: whole, only: ["03"] })).rejects.toThrow(
-      `--out ${whole} holds a gradebook of every exercise; this batch grades exercise 03 only (--only), and would replace it, and the reports beside it, with that exercise's scores alone: give another --out (such as ${whole.replace(/\.csv$/, "")}-03.csv)`,
+      `--out ${whole} holds a gradebook of every exercise; this batch grades exercise 03 only (--only), and would replace it, and the reports beside it, with that exercise's scores alone: give another --out (such as ${whole.replace(/\.csv$/, "")}-03.csv), then put its scores into this one's with npm run merge-grades -- --whole ${whole} --regraded ${whole.replace(/\.csv$/, "")}-03.csv --out NEW.csv`,
     );
     expect(readFileSync(whole, "utf8")).toBe(wholeText);
     const partial = join(work, "only-over-03.csv");

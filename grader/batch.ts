@@ -318,7 +318,8 @@ function keepWholeGradebook(csvPath: string, onlyIds: readonly string[]): void {
   if (!(columns[0] === "id" && columns[1] === "score" && columns[2] === "max") || columns.includes(GRADED_EXERCISES_COLUMN)) return;
   throw new BatchInputError(
     `--out ${csvPath} holds a gradebook of every exercise; this batch grades exercise${onlyIds.length === 1 ? "" : "s"} ${onlyIds.join(", ")} only (--only), ` +
-      `and would replace it, and the reports beside it, with ${onlyIds.length === 1 ? "that exercise's" : "those exercises'"} scores alone: give another --out (such as ${csvPath.replace(/\.csv$/i, "")}-${onlyIds.join("-")}.csv)`,
+      `and would replace it, and the reports beside it, with ${onlyIds.length === 1 ? "that exercise's" : "those exercises'"} scores alone: give another --out (such as ${csvPath.replace(/\.csv$/i, "")}-${onlyIds.join("-")}.csv), ` +
+      `then put its scores into this one's with npm run merge-grades -- --whole ${csvPath} --regraded ${csvPath.replace(/\.csv$/i, "")}-${onlyIds.join("-")}.csv --out NEW.csv`,
   );
 }
 
