@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBatch } from "../grader/batch";
+import { gradebookCsv } from "../grader/gradebook";
 import { makeFakeGrader } from "../grader/fixtures/fake-grader";
 import { HelpRequested } from "./cli";
 import { gradedExercises } from "./gradebook-file";
@@ -94,6 +95,29 @@ describe("npm run merge-grades", () => {
   it("changes neither input", () => {
     expect(csv(join(work, "grades.csv")).find((r) => r.id === "ada")?.["02"]).toBe("5");
     expect(report(join(work, "grades-reports"), "ada").exercises.find((e: { id: string }) => e.id === "02").score).toBe(5);
+  });
+});
+
+describe("merging reports whose exercise changed its points, into a gradebook of some exercises", () => {
+  it("sums each score and maximum again from the exercises, error rows out of the new maximum, and keeps a partial gradebook partial", () => {
+    const dir = join(work, "points");
+    const exercise = (id: string, score: number, maxScore: number) => ({ id, name: `${id}-x`, score, maxScore, tests: [] });
+    const put = (name: string, rows: Parameters<typeof gradebookCsv>[0], only: string[], reports: object[]) => {
+      write(dir, { [`${name}.csv`]: gradebookCsv(rows, { exercises: only, only: true }) });
+      for (const r of reports) write(dir, { [`${name}-reports/${(r as { submission: string }).submission}.json`]: JSON.stringify(r) });
+    };
+    put("part", [{ id: "ada", score: 15, maxScore: 20, exercises: { "03": 10, "05": 5 } }, { id: "bob", score: 0, maxScore: 20, exercises: {}, error: "no file" }], ["03", "05"], [
+      { submission: "ada", score: 15, maxScore: 20, only: ["03-x", "05-x"], notes: "collected", exercises: [exercise("03", 10, 10), exercise("05", 5, 10)] },
+      { submission: "bob", score: 0, maxScore: 20, error: "no file", exercises: [] },
+    ]);
+    put("again", [{ id: "ada", score: 12, maxScore: 12, exercises: { "05": 12 } }], ["05"], [{ submission: "ada", score: 12, maxScore: 12, only: ["05-x"], notes: "", exercises: [exercise("05", 12, 12)] }]);
+    mergeGrades({ whole: join(dir, "part.csv"), regraded: join(dir, "again.csv"), out: join(dir, "out.csv") });
+    expect(csv(join(dir, "out.csv"))).toEqual([
+      { id: "ada", score: "22", max: "22", "03": "10", "05": "12", exercises: "03,05", error: "" },
+      { id: "bob", score: "0", max: "22", "03": "0", "05": "0", exercises: "03,05", error: "no file" },
+    ]);
+    const ada = report(join(dir, "out-reports"), "ada");
+    expect([ada.score, ada.maxScore, ada.only, ada.notes]).toEqual([22, 22, ["03-x", "05-x"], `${mergeNote(["05"], "again.csv")}\ncollected`]);
   });
 });
 
