@@ -150,11 +150,11 @@ async function main(argv: string[]): Promise<number> {
       `bench:batch: ${count} submissions graded in ${seconds.toFixed(1)} s ` +
         `(${(seconds / count).toFixed(2)} s per submission; ${cpu.toFixed(0)} CPU-seconds in the grader's processes, ${(cpu / count).toFixed(2)} per submission; ` +
         `the machine was busy ${machine.toFixed(0)} CPU-seconds, ${(machine / count).toFixed(2)} per submission, sandboxes included; ` +
-        `${workers} workers, lanes ${lanes ?? "default"}, chunk ${chunkSize ?? "default"}; load average before ${loadBefore.toFixed(1)}). ` +
+        `${workers} workers, lanes ${lanes ?? "default"}, chunk ${chunkSize ?? "default"}; Node ${process.version}; load average before ${loadBefore.toFixed(1)}). ` +
         `Target for 100: ${TARGET_MS / 1000} s${count === 100 ? (summary.wallMs <= TARGET_MS ? ": met" : ": MISSED") : ""}.\n`,
     );
     process.stdout.write(
-      `${JSON.stringify({ submissions: count, batchMs: Math.round(summary.wallMs), cpuS: Math.round(cpu), cpuSPerSubmission: Number((cpu / count).toFixed(2)), machineCpuS: Math.round(machine), machineCpuSPerSubmission: Number((machine / count).toFixed(2)), workers, loadAverageBefore: Number(loadBefore.toFixed(2)), loadAverageAfter: Number(loadavg()[0].toFixed(2)) })}\n`,
+      `${JSON.stringify({ submissions: count, node: process.version, batchMs: Math.round(summary.wallMs), cpuS: Math.round(cpu), cpuSPerSubmission: Number((cpu / count).toFixed(2)), machineCpuS: Math.round(machine), machineCpuSPerSubmission: Number((machine / count).toFixed(2)), workers, loadAverageBefore: Number(loadBefore.toFixed(2)), loadAverageAfter: Number(loadavg()[0].toFixed(2)) })}\n`,
     );
     if (wrong.length > 0) {
       process.stdout.write(`Unexpected scores: ${wrong.map((o) => `${o.id} ${o.score}/${o.maxScore}${o.error ? ` (${o.error})` : ""}`).join("; ")}\n`);

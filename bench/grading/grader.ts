@@ -13,7 +13,8 @@
  *   time, as Gradescope and `npm run grade` run it).
  *
  * Wall time depends on what else the machine is doing, CPU time much less: both are printed, with
- * the load average before each part. The last line is one JSON object with the medians
+ * the load average before each part, and the Node version (the grader runs on the Node that runs
+ * this: newer ones grade faster, grader/SPEED.md). The last line is one JSON object with the medians
  * (checkFirstMs, checkWarmPureMs, checkWarmSimMs, gradeColdMs), for tracking. Targets on a 2-core
  * machine: a warm check at most 1 s (pure) and 2 s (simulated), the first at most 4 s, a whole
  * submission cold at most 10 s.
@@ -179,11 +180,12 @@ function main(): number {
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, got ${JSON.stringify(values.runs)}`);
   if (values.only !== undefined && values.only !== "check" && values.only !== "grade") throw new Error(`--only must be check or grade, got ${JSON.stringify(values.only)}`);
   const loadBefore = loadavg()[0];
-  console.log(`bench:grader on ${cpus().length} cores, load average ${load()}`);
+  console.log(`bench:grader on ${cpus().length} cores, Node ${process.version}, load average ${load()}`);
   const checks = values.only === "grade" ? undefined : benchChecks(runs);
   const grade = values.only === "check" ? undefined : benchGrade(runs, values.target!);
   const summary = {
     cores: cpus().length,
+    node: process.version,
     loadAverageBefore: Number(loadBefore.toFixed(2)),
     loadAverageAfter: Number(loadavg()[0].toFixed(2)),
     runs,
