@@ -4,7 +4,7 @@
  * scores each file by a keyword in it), the whole, then exercise 02 alone after its files changed,
  * merged, and compared with the whole class graded again.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse } from "csv-parse/sync";
@@ -116,6 +116,11 @@ describe("merging reports whose exercise changed its points, into a gradebook of
       { id: "ada", score: "22", max: "22", "03": "10", "05": "12", exercises: "03,05", error: "" },
       { id: "bob", score: "0", max: "22", "03": "0", "05": "0", exercises: "03,05", error: "no file" },
     ]);
+    // A stale report of ada under another file name, older than the batch's: not the one merged.
+    write(dir, { "part-reports/ada-2.json": JSON.stringify({ submission: "ada", score: 0, maxScore: 20, exercises: [exercise("03", 0, 10), exercise("05", 0, 10)] }) });
+    utimesSync(join(dir, "part-reports/ada-2.json"), new Date(2020, 0, 1), new Date(2020, 0, 1));
+    mergeGrades({ whole: join(dir, "part.csv"), regraded: join(dir, "again.csv"), out: join(dir, "out2.csv") });
+    expect(readFileSync(join(dir, "out2.csv"), "utf8")).toBe(readFileSync(join(dir, "out.csv"), "utf8"));
     const ada = report(join(dir, "out-reports"), "ada");
     expect([ada.score, ada.maxScore, ada.only, ada.notes]).toEqual([22, 22, ["03-x", "05-x"], `${mergeNote(["05"], "again.csv")}\ncollected`]);
   });

@@ -14,7 +14,7 @@
  * it is not in the regrade, or a report of it is missing or unreadable. A submission of the
  * regrade that the whole gradebook lacks is left out and named: grade it with every exercise.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { roundScore } from "../grader/engine/report";
 import { gradebookCsv, type GradebookRow } from "../grader/gradebook";
@@ -60,20 +60,26 @@ interface BatchReport {
   [field: string]: unknown;
 }
 
-/** The reports of a folder by submission id: each file's name and its parsed report, or why it cannot be used. */
+/**
+ * The reports of a folder by submission id: each file's name and its parsed report, or why it
+ * cannot be used. Where two files name the same submission (a batch into a folder an earlier batch
+ * of other submissions had used, whose file names it may reuse), the one written last is its.
+ */
 function readReports(dir: string): Map<string, { file: string; report?: BatchReport; problem?: string }> {
-  const found = new Map<string, { file: string; report?: BatchReport; problem?: string }>();
+  const found = new Map<string, { file: string; report?: BatchReport; problem?: string; writtenMs: number }>();
   for (const file of readdirSync(dir).filter((name) => name.endsWith(".json")).sort()) {
     let data: unknown;
+    let writtenMs: number;
     try {
       data = JSON.parse(readFileSync(join(dir, file), "utf8"));
+      writtenMs = statSync(join(dir, file)).mtimeMs;
     } catch {
       continue; // not a report (nor anything the merge could name a submission by)
     }
     const r = data as Partial<BatchReport> | null;
-    if (typeof r?.submission !== "string" || found.has(r.submission)) continue;
+    if (typeof r?.submission !== "string" || (found.get(r.submission)?.writtenMs ?? -Infinity) > writtenMs) continue;
     const usable = Array.isArray(r.exercises) && r.exercises.every((e) => typeof e?.id === "string" && Number.isFinite(e.score) && Number.isFinite(e.maxScore));
-    found.set(r.submission, usable ? { file, report: r as BatchReport } : { file, problem: `its report ${join(dir, file)} has no exercises the merge can read` });
+    found.set(r.submission, usable ? { file, report: r as BatchReport, writtenMs } : { file, problem: `its report ${join(dir, file)} has no exercises the merge can read`, writtenMs });
   }
   return found;
 }
