@@ -106,15 +106,25 @@ describe("merging reports whose exercise changed its points, into a gradebook of
       write(dir, { [`${name}.csv`]: gradebookCsv(rows, { exercises: only, only: true }) });
       for (const r of reports) write(dir, { [`${name}-reports/${(r as { submission: string }).submission}.json`]: JSON.stringify(r) });
     };
-    put("part", [{ id: "ada", score: 15, maxScore: 20, exercises: { "03": 10, "05": 5 } }, { id: "bob", score: 0, maxScore: 20, exercises: {}, error: "no file" }], ["03", "05"], [
+    // cy's report is missing: cy keeps its row, named with the reason.
+    const cy = { id: "cy", score: 7, maxScore: 20, exercises: { "03": 2, "05": 5 } };
+    put("part", [{ id: "ada", score: 15, maxScore: 20, exercises: { "03": 10, "05": 5 } }, { id: "bob", score: 0, maxScore: 20, exercises: {}, error: "no file" }, cy], ["03", "05"], [
       { submission: "ada", score: 15, maxScore: 20, only: ["03-x", "05-x"], notes: "collected", exercises: [exercise("03", 10, 10), exercise("05", 5, 10)] },
       { submission: "bob", score: 0, maxScore: 20, error: "no file", exercises: [] },
     ]);
-    put("again", [{ id: "ada", score: 12, maxScore: 12, exercises: { "05": 12 } }], ["05"], [{ submission: "ada", score: 12, maxScore: 12, only: ["05-x"], notes: "", exercises: [exercise("05", 12, 12)] }]);
-    mergeGrades({ whole: join(dir, "part.csv"), regraded: join(dir, "again.csv"), out: join(dir, "out.csv") });
+    put("again", [{ id: "ada", score: 12, maxScore: 12, exercises: { "05": 12 } }, { ...cy, maxScore: 12, exercises: { "05": 12 } }], ["05"], [
+      { submission: "ada", score: 12, maxScore: 12, only: ["05-x"], notes: "", exercises: [exercise("05", 12, 12)] },
+      { submission: "cy", score: 12, maxScore: 12, only: ["05-x"], notes: "", exercises: [exercise("05", 12, 12)] },
+    ]);
+    const summary = mergeGrades({ whole: join(dir, "part.csv"), regraded: join(dir, "again.csv"), out: join(dir, "out.csv") });
+    expect(summary.kept).toEqual([
+      { id: "bob", why: "not graded in part.csv: no file" },
+      { id: "cy", why: `no report of it in ${join(dir, "part-reports")}` },
+    ]);
     expect(csv(join(dir, "out.csv"))).toEqual([
       { id: "ada", score: "22", max: "22", "03": "10", "05": "12", exercises: "03,05", error: "" },
       { id: "bob", score: "0", max: "22", "03": "0", "05": "0", exercises: "03,05", error: "no file" },
+      { id: "cy", score: "7", max: "20", "03": "2", "05": "5", exercises: "03,05", error: "" },
     ]);
     // A stale report of ada under another file name, older than the batch's: not the one merged.
     write(dir, { "part-reports/ada-2.json": JSON.stringify({ submission: "ada", score: 0, maxScore: 20, exercises: [exercise("03", 0, 10), exercise("05", 0, 10)] }) });
