@@ -142,6 +142,7 @@ describe("bad input", () => {
     [{ failover: { election: { fixed: "Z" } } }, /failover\.election\.fixed: "Z"/],
     [{ workload: { writesPerSec: 0 } }, /workload\.writesPerSec: 0 is not allowed; it must be a rate > 0 writes per second/],
     [{ workload: { writesPerSec: Number.NaN } }, /workload\.writesPerSec: NaN/],
+    [{ workload: { writesPerSec: 100, bursts: [{ fromMs: 0, toMs: 5, writesPerSec: -1 }] } }, /workload\.bursts\[0\]\.writesPerSec: -1 is not allowed; it must be a rate >= 0 writes per second \(0 pauses the writes\)/],
     [{ network: { oneWayMs: { kind: "constant", valueMs: -1 } } }, /network\.oneWayMs\.valueMs: -1/],
     [{ seed: 1.5 }, /seed: 1\.5 is not allowed; it must be a whole number/],
     [{ followers: -1 }, /followers: -1/],

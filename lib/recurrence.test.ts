@@ -58,6 +58,43 @@ describe("the recurrence path", () => {
     );
   });
 
+  test("gives exactly the event loop's run with pauses in the writes, one of them to the end (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: -1e6, max: 1e6 }),
+        fc.constantFrom("poisson", "fixed"),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.boolean(),
+        fc.boolean(),
+        (followers, seed, arrival, fromMs, spanMs, forever, byDuration) => {
+          const config: SimConfig = {
+            seed,
+            followers,
+            ack: quorum(1),
+            network: { oneWayMs: exponential({ meanMs: 1 }) },
+            workload: {
+              writesPerSec: 1000,
+              ...(byDuration ? { durationMs: 400 } : { writes: 300 }),
+              arrival: arrival as "poisson" | "fixed",
+              bursts: [
+                { fromMs, toMs: forever ? Infinity : fromMs + spanMs, writesPerSec: 0 },
+                { fromMs: 350, toMs: 360, writesPerSec: 5000 },
+              ],
+            },
+          };
+          const run = simulate(config);
+          same(run, simulate({ ...config, engine: "events" }));
+          // A write due exactly as the pause starts is sent, as at any change of rate.
+          const inPause = Array.from(run.writes.invokeMs).filter((t) => t > fromMs && (forever || t <= fromMs + spanMs));
+          expect(inPause).toEqual([]);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   test("gives exactly the event loop's run with the leader shipping after its local commit and followers that write and flush (property)", () => {
     fc.assert(
       fc.property(

@@ -94,7 +94,10 @@ export interface WorkloadConfig {
   durationMs?: number;
   /** "poisson" (exponential gaps, the default) or "fixed" (evenly spaced). */
   arrival?: "poisson" | "fixed";
-  /** Bursts: windows with another write rate. */
+  /**
+   * Bursts: windows with another write rate. A rate of 0 is a pause: no open-loop write after
+   * `fromMs` until `toMs` (one due exactly at `fromMs` is sent, as at any change of rate).
+   */
   bursts?: { fromMs: number; toMs: number; writesPerSec: number }[];
   /** Number of clients the writes are spread over (round robin). Default 10. */
   clients?: number;

@@ -34,7 +34,8 @@ export function normalizeWorkload(c: SimConfig): Normalized["workload"] {
     checkOptions(field, b, BURST_KEYS);
     checkTime(`${field}.fromMs`, b.fromMs);
     checkNumber(`${field}.toMs`, b.toMs, b.fromMs, Infinity, `it must be >= fromMs (${b.fromMs})`);
-    checkRate(`${field}.writesPerSec`, b.writesPerSec, "writes");
+    // 0 is a pause: no open-loop writes in the window.
+    checkNumber(`${field}.writesPerSec`, b.writesPerSec, 0, MAX_RATE_PER_SEC, `it must be a rate >= 0 writes per second (0 pauses the writes), at most ${MAX_RATE_PER_SEC}`);
     return { ...b };
   });
   const clients = w.clients === undefined ? 10 : checkInteger("workload.clients", w.clients, 1, 1_000_000);

@@ -21,7 +21,10 @@ export function exponentialGapMs(perSec: number, rng: Rng): number {
 /** Queues the workload's first events: the open-loop generator, closed-loop clients, the script and the read generator. */
 export function startWorkload(w: World): void {
   const wl = w.cfg.workload;
-  if (wl.writes > 0) writeInvokeAt(w, nextOpenArrival(w, 0), 0);
+  if (wl.writes > 0) {
+    const first = nextOpenArrival(w, 0);
+    if (first < Infinity) writeInvokeAt(w, first, 0);
+  }
   if (wl.closedLoop && wl.closedLoop.writesPerClient > 0) {
     w.closedLeft = wl.closedLoop.clients;
     for (let c = 0; c < wl.closedLoop.clients; c++) writeInvokeAt(w, 0, 1 + c);
@@ -48,11 +51,17 @@ export function nextOpenArrival(w: World, t: number): number {
   }
   // Piecewise-constant rate: draw from the current rate; if the gap crosses a rate boundary,
   // restart from the boundary (memorylessness makes this exact for Poisson arrivals).
+  // A pause (a rate of 0) draws nothing and resumes at its end; one without an end ends the writes.
   let now = t;
   for (;;) {
     const rate = rateAt(w, now);
-    const gap = wl.arrival === "fixed" ? 1000 / rate : exponentialGapMs(rate, w.rWork);
     const boundary = nextBoundary(w, now);
+    if (rate === 0) {
+      if (boundary === Infinity) return Infinity;
+      now = boundary;
+      continue;
+    }
+    const gap = wl.arrival === "fixed" ? 1000 / rate : exponentialGapMs(rate, w.rWork);
     if (now + gap <= boundary) return now + gap;
     now = boundary;
   }
@@ -78,7 +87,7 @@ export function onWriteInvoke(w: World, slot: number): void {
       const next = nextOpenArrival(w, w.now);
       // writeInvokeAt (events.ts), written out: a write's hot path, where a call of its own is
       // compiled on its own too (see network.ts); so is the key's draw below.
-      if (wl.durationMs === undefined || next <= wl.durationMs) w.q.push(next, WRITE_INVOKE, 0);
+      if (next < Infinity && (wl.durationMs === undefined || next <= wl.durationMs)) w.q.push(next, WRITE_INVOKE, 0);
       else w.openGenerated = wl.writes;
     }
   } else {
