@@ -53,6 +53,18 @@ export interface Service {
    * windows.
    */
   fallbackSlowdown?(factor: number): Fault[];
+  /** With `fallbackSlowdown`: windows where the run generates no writes (`Pause`). */
+  fallbackPauses?: Pause[];
+}
+
+/**
+ * A window of a moment's run with no generated writes (a burst of 0 writes/s): accounts' follower
+ * A catches up after its maintenance with nothing new in flight, so that the first write it is
+ * slow to confirm is the one sent as its slowdown starts, on every seed.
+ */
+export interface Pause {
+  fromMs: number;
+  toMs: number;
 }
 
 const both = (d: ReturnType<typeof exponential>) => ({ toFollowerMs: d, toLeaderMs: d });
@@ -66,6 +78,9 @@ const MAINTENANCE: Fault[] = [
 /** How long a follower back from maintenance is given to catch up before it is slowed (it takes 2-5 ms). */
 const CATCH_UP_MS = 10;
 
+/** While A catches up after its maintenance, before its slowdown for a fallback, no writes are generated. */
+const ACCOUNTS_FALLBACK_PAUSES: Pause[] = [{ fromMs: MAINTENANCE[0].toMs!, toMs: MAINTENANCE[0].toMs! + CATCH_UP_MS }];
+
 /**
  * Accounts' slowdown for a policy with a fallback: each follower slow while it is up between the
  * first maintenance and the last crash window, from when it holds every write the other one
@@ -76,9 +91,10 @@ const CATCH_UP_MS = 10;
  * follower catches up with the whole log again. A policy that waits for a copy waits instead:
  * every write acknowledged by then is on A, which caught up after its maintenance at full speed.
  * So a fallback fires inside B's crash window (750-950 ms) for any timeout shorter than 950 - 510
- * = 440 ms (a write is sent the moment A's slowdown starts: `slowdownOpening`), one of 440-444 ms
- * for a write sent in the last few ms before it on some seeds, and one of 445 ms or more never in
- * a window the text allows a crash in (measured on 150 seeds).
+ * = 440 ms (a write is sent the moment A's slowdown starts: `slowdownOpening`), and one of 440 ms
+ * or more never in a window the text allows a crash in. While A catches up no writes are generated
+ * (`ACCOUNTS_FALLBACK_PAUSES`): a write sent in the last few ms before A's slowdown and not yet
+ * confirmed by A was slowed too, and a fallback of 440-444 ms then fired on some seeds only.
  */
 function accountsFallbackSlowdown(factor: number): Fault[] {
   const [a, b] = MAINTENANCE;
@@ -139,6 +155,7 @@ export const SERVICES: Record<ServiceName, Service> = {
     ],
     crashAnyMoment: false,
     fallbackSlowdown: accountsFallbackSlowdown,
+    fallbackPauses: ACCOUNTS_FALLBACK_PAUSES,
   },
 };
 
@@ -182,10 +199,11 @@ export function crashRun(
   crashAtMs = randomCrashMs(service, seed),
   extraFaults: Fault[] = [],
   extraWrites: ScriptedWrite[] = [],
+  pauses: Pause[] = [],
 ): SimConfig {
   return {
     ...normalRun(service, ack, seed),
-    workload: { writesPerSec: service.writesPerSec, durationMs: crashAtMs + AFTER_CRASH_MS, ...scripted(extraWrites) },
+    workload: { writesPerSec: service.writesPerSec, durationMs: crashAtMs + AFTER_CRASH_MS, ...scripted(extraWrites), ...paused(pauses) },
     faults: [...service.crashFaults(crashAtMs), ...untilCrash(extraFaults, crashAtMs)],
     failover: {
       crashLeader: { atMs: crashAtMs },
@@ -211,6 +229,10 @@ export type ScriptedWrite = Extract<ScriptedOp, { kind: "write" }>;
 
 /** The workload field that adds `writes` to the generated ones; none when there are none, so that such a run is configured as it always was. */
 const scripted = (writes: ScriptedWrite[]): { script?: ScriptedWrite[] } => (writes.length > 0 ? { script: writes } : {});
+
+/** The workload field that pauses the generated writes in `pauses`; none when there are none. */
+const paused = (pauses: Pause[]): { bursts?: { fromMs: number; toMs: number; writesPerSec: number }[] } =>
+  pauses.length > 0 ? { bursts: pauses.map((p) => ({ fromMs: p.fromMs, toMs: p.toMs, writesPerSec: 0 })) } : {};
 
 /** The seed's crash moment: a whole millisecond of the service's crash window. */
 export function randomCrashMs(service: Service, seed: number): number {
@@ -253,11 +275,12 @@ export function runService(
   crashAtMs?: number,
   extraFaults: Fault[] = [],
   extraWrites: ScriptedWrite[] = [],
+  pauses: Pause[] = [],
 ): ServiceOutcome {
   const normal = simulate(normalRun(service, ack, seed));
   let unacknowledged = 0;
   for (let i = 0; i < normal.writes.count; i++) if (normal.writes.ackMs[i] === Infinity) unacknowledged++;
-  const crash = simulate(crashRun(service, ack, seed, crashAtMs, extraFaults, extraWrites));
+  const crash = simulate(crashRun(service, ack, seed, crashAtMs, extraFaults, extraWrites, pauses));
   const lost = lostWrites(crash.history);
   onCrash?.(crash, lost);
   return {
@@ -285,6 +308,8 @@ export interface CrashMoment {
   faults?: Fault[];
   /** Writes of the run besides the generated ones (one sent as a slowdown built from a fallback starts: `slowdownOpening`), if any. */
   writes?: ScriptedWrite[];
+  /** Windows of the run with no generated writes (`Service.fallbackPauses`), if any. */
+  pauses?: Pause[];
 }
 
 /** Followers that are up and not taken down by the failure when the leader crashes at `t`. */
@@ -309,9 +334,10 @@ export function worstMoments(
   extraFaults: Fault[] = [],
   windowsMs: readonly { fromMs: number; toMs: number }[] = service.crashWindowsMs,
   extraWrites: ScriptedWrite[] = [],
+  pauses: Pause[] = [],
 ): CrashMoment[] {
   const normal = normalRun(service, ack, seed);
-  const run = simulate({ ...normal, workload: { ...normal.workload, ...scripted(extraWrites) }, faults: [...service.normalFaults(), ...extraFaults] });
+  const run = simulate({ ...normal, workload: { ...normal.workload, ...scripted(extraWrites), ...paused(pauses) }, faults: [...service.normalFaults(), ...extraFaults] });
   const w = run.writes;
   const inWindow = (t: number) => windowsMs.some((win) => t >= win.fromMs && t < win.toMs);
   const acked: number[] = [];
@@ -348,8 +374,18 @@ export function worstMoments(
     const marginMs = atRisk > 0 ? 0 : margin;
     const why =
       (atRisk > 0 ? `${atRisk} acknowledged write(s) on no surviving follower yet` : `the closest call: a surviving copy only ${Math.round(marginMs * 1000) / 1000} ms old`) +
-      (extraFaults.length > 0 ? `, ${describeSlowdown(extraFaults)}` : "");
-    moments.push({ seed, crashAtMs: t, atRisk, marginMs, why, ...(extraFaults.length > 0 ? { faults: extraFaults } : {}), ...(extraWrites.length > 0 ? { writes: extraWrites } : {}) });
+      (extraFaults.length > 0 ? `, ${describeSlowdown(extraFaults)}` : "") +
+      pauses.map((p) => `, no writes generated from ${p.fromMs} to ${p.toMs} ms`).join("");
+    moments.push({
+      seed,
+      crashAtMs: t,
+      atRisk,
+      marginMs,
+      why,
+      ...(extraFaults.length > 0 ? { faults: extraFaults } : {}),
+      ...(extraWrites.length > 0 ? { writes: extraWrites } : {}),
+      ...(pauses.length > 0 ? { pauses } : {}),
+    });
   }
   moments.sort((a, b) => b.atRisk - a.atRisk || a.marginMs - b.marginMs || a.crashAtMs - b.crashAtMs);
   // Distinct episodes: moments at least 20 ms apart.
@@ -383,6 +419,7 @@ export function judgeService(service: Service, ack: unknown, seed: number, recor
       moment?.crashAtMs,
       moment?.faults,
       moment?.writes,
+      moment?.pauses,
     );
   } catch (error) {
     return { rule: `the policy must be valid for ${service.name}'s cluster`, details: (error as Error).message, got: ack };
@@ -445,7 +482,7 @@ export async function shrinkCrashCase(service: Service, ack: unknown, seed: numb
   const quiet: Recorder = () => {};
   const found = judgeService(service, ack, seed, quiet, moment);
   if (!found || found.rule !== lossRule(service)) return null;
-  const full = crashRun(service, ack, seed, moment?.crashAtMs, moment?.faults, moment?.writes);
+  const full = crashRun(service, ack, seed, moment?.crashAtMs, moment?.faults, moment?.writes, moment?.pauses);
   const crashAtMs = (full.failover!.crashLeader as { atMs: number }).atMs;
   const original = simulate(full).history.ops.filter((op): op is WriteOp => op.kind === "write");
   const failure = service.crashFaults(crashAtMs);
@@ -497,6 +534,7 @@ export interface CrashCandidate {
   /** What a worst moment's run adds (`CrashMoment`): the surviving followers slowed, and a write as that starts. */
   faults?: Fault[];
   writes?: ScriptedWrite[];
+  pauses?: Pause[];
 }
 
 /** Random candidates: any seed, any moment (to the microsecond) of one of the service's crash windows. */
@@ -523,7 +561,7 @@ export function crashSearch(policies: Record<ServiceName, unknown>, seeds: reado
     for (const name of SERVICE_NAMES) {
       // An invalid policy has no moment: it fails on its own when judged.
       const m = worstMomentOf(SERVICES[name], policies[name], seed);
-      if (m) first.push({ service: name, seed, crashAtMs: m.crashAtMs, why: m.why, faults: m.faults, writes: m.writes });
+      if (m) first.push({ service: name, seed, crashAtMs: m.crashAtMs, why: m.why, faults: m.faults, writes: m.writes, pauses: m.pauses });
     }
   }
   return {
@@ -546,6 +584,7 @@ const searchedMoment = (k: CrashCandidate): CrashMoment => ({
   why: k.why ?? "a searched moment",
   ...(k.faults ? { faults: k.faults } : {}),
   ...(k.writes ? { writes: k.writes } : {}),
+  ...(k.pauses ? { pauses: k.pauses } : {}),
 });
 
 /**
@@ -561,7 +600,9 @@ export function worstMomentOf(service: Service, answer: unknown, seed: number): 
     const slowed = service.lostWritesMax === 0 ? slowedSurvivors(service, seed, answer) : undefined;
     const moments = [
       worstMoments(service, answer, seed, 1)[0],
-      ...(slowed ? [worstMoments(service, answer, seed, 1, slowed, slowedCrashWindowsMs(service, answer, slowed), slowdownOpening(answer, slowed))[0]] : []),
+      ...(slowed
+        ? [worstMoments(service, answer, seed, 1, slowed, slowedCrashWindowsMs(service, answer, slowed), slowdownOpening(answer, slowed), slowdownPauses(service, answer))[0]]
+        : []),
     ];
     // The run as described first: a slowed moment is taken only when it is worse.
     return moments.filter((m) => m !== undefined).sort((a, b) => b.atRisk - a.atRisk || a.marginMs - b.marginMs)[0];
@@ -595,8 +636,7 @@ const FASTEST_SURVIVOR_ROUND_TRIP_MS: Record<ServiceName, number> = { ledger: 4,
  * crash may come anywhere in it (`slowedCrashWindowsMs`); it starts `fallbackAfterMs` and 10 ms
  * before that (at the start of the run for a fallback over 1,180 ms), where a write is safe only
  * once on B or C, so a fallback up to 1,189.9 ms fires before the crash. From 1,190 ms in ledger
- * and 445 ms in accounts a fallback cannot fire before a crash the text allows, and is not wrong
- * (accounts' of 440-444 ms fires on some seeds: those with writes sent just before A's slowdown).
+ * and 440 ms in accounts a fallback cannot fire before a crash the text allows, and is not wrong.
  */
 export function slowedSurvivors(service: Service, seed: number, answer?: unknown): Fault[] {
   const rng = stream(seed, "04/slowed");
@@ -625,6 +665,11 @@ export function slowdownOpening(answer: unknown, slowed: Fault[]): ScriptedWrite
   if (fallbackOf(answer) === undefined) return [];
   const starts = [...new Set(slowed.map((f) => f.fromMs))].sort((a, b) => a - b);
   return starts.map((atMs) => ({ kind: "write", atMs, client: "early", key: "k0", value: "at slowdown start" }));
+}
+
+/** The windows with no generated writes that go with a slowdown built from `answer`'s fallback (`Service.fallbackPauses`): none for other slowdowns. */
+export function slowdownPauses(service: Service, answer: unknown): Pause[] {
+  return fallbackOf(answer) !== undefined && service.fallbackSlowdown ? (service.fallbackPauses ?? []) : [];
 }
 
 /**

@@ -107,7 +107,9 @@ describe("04: at the worst moment for the chosen policy, every known-wrong varia
  * follower is slow in turn (`fallbackSlowdown`), so the leader, once async, stays so into B's
  * crash window. Before that, on these 12 seeds, ledger's fallback of 1,189 ms failed on 8 and of
  * 1,189.8 ms on 6, and accounts' of 260 ms on 1 and of 300 to 439 ms on none. Past the edge no
- * seed catches them: the fallback cannot fire before a crash the text allows.
+ * seed catches them: the fallback cannot fire before a crash the text allows. Accounts' edge is
+ * the same on every seed, as no writes are generated while A catches up before its slowdown
+ * (`fallbackPauses`): without that pause, 440 to 444 ms failed on some seeds only.
  */
 describe("04: a fallback that can fire before a crash the text allows fails at the worst moment on every seed", () => {
   const seeds = Array.from({ length: 12 }, (_, i) => (i * 2_654_435_761 + 5) % 0x7fffffff);
@@ -115,7 +117,7 @@ describe("04: a fallback that can fire before a crash the text allows fails at t
   test.each([1000, 1185, 1189, 1189.8])("ledger, quorum(2) with a %s ms fallback", (ms) => {
     expect(fails("ledger", quorum(2, { fallbackAfterMs: ms }))).toBe(seeds.length);
   });
-  test.each([10, 245, 260, 300, 350, 439])("accounts, semi-sync with a %s ms fallback", (ms) => {
+  test.each([10, 245, 260, 300, 350, 439, 439.9])("accounts, semi-sync with a %s ms fallback", (ms) => {
     expect(fails("accounts", semiSync({ fallbackAfterMs: ms }))).toBe(seeds.length);
   });
   test("the search starts at each policy's worst moment, slowed runs included: a fallback fails it there, the reference does not", () => {
@@ -128,9 +130,9 @@ describe("04: a fallback that can fire before a crash the text allows fails at t
     for (const k of reference.first!) expect(reference.judge(k, () => {}), `${k.service} at ${k.crashAtMs} ms`).toBeNull();
   });
 
-  test("past the edge, none: ledger 1,190 ms, accounts 445 and 1,000 ms", () => {
+  test("past the edge, none: ledger 1,190 ms, accounts 440, 442, 444 and 1,000 ms", () => {
     expect(fails("ledger", quorum(2, { fallbackAfterMs: 1190 }))).toBe(0);
-    expect(fails("accounts", semiSync({ fallbackAfterMs: 445 }))).toBe(0);
+    for (const ms of [440, 442, 444]) expect(fails("accounts", semiSync({ fallbackAfterMs: ms })), `${ms} ms`).toBe(0);
     expect(fails("accounts", semiSync({ fallbackAfterMs: 1000 }))).toBe(0);
   });
 });
