@@ -23,7 +23,8 @@ import { trace } from "./trace";
  * What is precompiled, sorted: lib/'s TypeScript (tests left out), the graded tests' side of the
  * grader (graded.ts, seeds.ts, student.ts, settings.ts and the sandbox client), the exercises'
  * support files (grader/exercises/*.ts but the tests), the search helpers they and the tests share
- * (grader/search/), and TypeScript's worker (the screen and the type check). Every module they import
+ * (grader/search/), and TypeScript's worker (the screen, the type check and the compiler, which asks
+ * for the sandbox runtime: runtime.ts). Every module they import
  * is listed too: the build's name comes from these files' contents.
  */
 export function sources(root: string): string[] {
@@ -37,7 +38,7 @@ export function sources(root: string): string[] {
   };
   walk(join(root, "lib"));
   found.push(
-    ...["client.ts", "spawn.ts", "wire.ts", "protocol.ts", "launch.ts", "permission.ts", "printed.ts"].map((f) => join(root, "grader", "sandbox", f)),
+    ...["client.ts", "spawn.ts", "wire.ts", "protocol.ts", "launch.ts", "permission.ts", "printed.ts", "runtime.ts"].map((f) => join(root, "grader", "sandbox", f)),
     ...["graded.ts", "graded-defaults.ts", "seeds.ts", "student.ts", "settings.ts"].map((f) => join(root, "grader", f)),
     ...["typecheck.ts", "ts-worker.ts", "declarations.ts", "build-cache.ts", "typescript.ts", "trace.ts", "esbuild-node.mjs", "proc-stat.ts", "limited-worker.ts", "screen.ts", "transpile.ts"].map((f) => join(root, "grader", "engine", f)),
   );

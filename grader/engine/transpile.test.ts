@@ -1,8 +1,8 @@
 import { build } from "esbuild";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { transpile, transpileOptions } from "./transpile";
 
@@ -31,6 +31,33 @@ describe("compiling an exercise that imports the library", () => {
     expect(inputs.map(([path]) => path).filter((path) => /node_modules\/(@tslab|tslab|typescript|zeromq)\//.test(path))).toEqual([]);
     const bytes = inputs.reduce((sum, [, input]) => sum + input.bytes, 0);
     expect(bytes).toBeLessThan(2_000_000);
+  });
+});
+
+describe("compiling for the sandbox runtime", () => {
+  it("imports the library from the runtime's lib.mjs, which a sandbox loads once, instead of bundling it into every file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rl-transpile-lib-"));
+    try {
+      // A stub imports NotImplementedError: bundled, that was 240 KB of library (and its source
+      // map) that every fresh load of the file evaluated again.
+      const jobs = ["exercises/01-read-your-writes.ts", "solutions/04-choose-ack-policy.ts"].map((file) => ({
+        source: `${ROOT}/${file}`,
+        out: join(dir, file.replace(/\.ts$/, ".mjs")),
+        displayDir: file.split("/")[0],
+        stageDir: `${ROOT}/${file.split("/")[0]}`,
+      }));
+      expect([...(await transpile(ROOT, jobs)).keys()]).toEqual([]);
+      for (const job of jobs) {
+        const text = readFileSync(job.out, "utf8");
+        expect(text).toMatch(/from "file:\/\/[^"]*\/lib\.mjs"/);
+        expect(text).not.toContain("class NotImplementedError");
+        expect(text.length).toBeLessThan(20_000);
+      }
+      const { routeRead } = (await import(pathToFileURL(jobs[0].out).href)) as { routeRead(ctx: unknown): unknown };
+      expect(() => routeRead({})).toThrow(/01: routeRead is not implemented yet/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
