@@ -36,6 +36,8 @@ const FORGED = "/tmp/rl-forged";
 const WRITTEN = "/tmp/rl-computed-names-was-here";
 /** Where 05-unix-socket tries to make a socket file outside its own folder. */
 const SOCKET_MADE = "/tmp/rl-made-by-sandbox.sock";
+/** Where 05-native-code tries to create a file with libc's open(), through node:ffi. */
+const NATIVE_FILE = "/tmp/rl-native-code-was-here";
 const CANARY = `canary-${process.pid}-b2e4c6d8`;
 const ATTACK = /^[ \t]*\/\/ attack \{\n[\s\S]*?^[ \t]*\/\/ \} attack\n/gm;
 const CALL_LIMIT_MS = 30 * 60_000;
@@ -76,7 +78,8 @@ function loadFixtures(port: number, canaryFile: string, socketDir: string): Fixt
         .replaceAll("__PROJECT_ROOT__", root)
         .replaceAll("__NETWORK_PORT__", String(port))
         .replaceAll("__CANARY_FILE__", canaryFile)
-        .replaceAll("__SOCKET_DIR__", socketDir);
+        .replaceAll("__SOCKET_DIR__", socketDir)
+        .replaceAll("__NATIVE_FILE__", NATIVE_FILE);
       const said = /^\/\/ Deserves: (.*)$/m.exec(text)?.[1] ?? "";
       const deserves: Fixture["deserves"] | undefined = /^\d+(\.\d+)?$/.test(said) ? Number(said) : said === "the same as without its attack lines" ? "twin" : undefined;
       if (deserves === undefined) throw new Error(`${file}: its header must say "// Deserves: N" or "// Deserves: the same as without its attack lines"`);
@@ -104,6 +107,7 @@ beforeAll(async () => {
   rmSync(FORGED, { recursive: true, force: true });
   rmSync(WRITTEN, { force: true });
   rmSync(SOCKET_MADE, { force: true });
+  rmSync(NATIVE_FILE, { force: true });
   server = createServer((socket) => {
     connections++;
     socket.destroy();
@@ -157,7 +161,7 @@ const messages = (r: ExerciseReport | undefined) => (r ? [r.problem ?? "", ...r.
 describe("every submission of the hostile corpus gets exactly the score it deserves, with the sandbox alone", () => {
   test("the corpus has a fixture for every class of attack", () => {
     const names = fixtures.map((f) => f.name);
-    for (const expected of ["computed-names", "rewrites-results", "getter-reads-twice", "patched-iterator", "leaks-secret", "network", "unix-socket", "atomics-wait"]) {
+    for (const expected of ["computed-names", "rewrites-results", "getter-reads-twice", "patched-iterator", "leaks-secret", "network", "unix-socket", "atomics-wait", "native-code"]) {
       expect(names.some((n) => n.endsWith(expected)), expected).toBe(true);
     }
     if (canSignal) expect(names).toContain("05-kills-group");
@@ -207,6 +211,7 @@ describe("what the hostile corpus must not get, besides points", () => {
   test("no file is written", () => {
     expect(existsSync(FORGED)).toBe(false);
     expect(existsSync(WRITTEN)).toBe(false);
+    expect(existsSync(NATIVE_FILE)).toBe(false);
   });
 
   test("feedback holds no control characters (a terminal escape cannot redraw the score)", () => {

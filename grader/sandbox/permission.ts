@@ -14,8 +14,12 @@ export function permissionFlag(): string {
  *   The network stays closed by the network namespace (launch.ts), as on Node 20 to 24.
  * - `--no-experimental-sqlite` (Node 22+): node:sqlite opens and writes database files past the
  *   permission model, which governs node:fs only.
+ * - `--no-experimental-ffi` (Node 26+, where node:ffi is on by default): loading native code and
+ *   reading or writing raw memory. The permission model refuses every call of it without
+ *   `--allow-ffi`; the module is left out all the same, so that no flaw in that check can hand
+ *   student code the process's memory.
  */
 export function permissionExtras(): string[] {
   const flags = process.allowedNodeEnvironmentFlags;
-  return ["--allow-net", "--no-experimental-sqlite"].filter((flag) => flags.has(flag));
+  return ["--allow-net", "--no-experimental-sqlite", "--no-experimental-ffi"].filter((flag) => flags.has(flag));
 }

@@ -81,6 +81,22 @@ describe("a sandbox", () => {
     expect(existsSync(target)).toBe(false);
   }, 60_000);
 
+  test("loads no native code through node:ffi, on by default from Node 26", async () => {
+    const s = await sandboxOf(
+      "ffi",
+      `export const native = async () => {
+         try {
+           const ffi = await import("node:ffi");
+           const libc = ffi.dlopen("libc.so.6", { getpid: { result: "i32", parameters: [] } });
+           return "loaded " + typeof libc;
+         } catch (e) { return e.code ?? e.message; }
+       };`,
+    );
+    // Node 20 to 25 have no node:ffi by default; from 26 on the sandbox is started without it
+    // (permissionExtras), where the permission model would refuse the call (ERR_ACCESS_DENIED).
+    expect(await ask(s, "native")).toBe("ERR_UNKNOWN_BUILTIN_MODULE");
+  }, 60_000);
+
   test("starts no process, thread or code from a string", async () => {
     const s = await sandboxOf(
       "spawn",
