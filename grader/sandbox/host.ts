@@ -30,6 +30,12 @@ const cpuUsage = process.cpuUsage;
 const hrtime = process.hrtime.bigint;
 
 const channel = new Socket({ fd: 3, readable: true, writable: true });
+// From Node 25 the permission model governs sockets, and a sandbox is started with --allow-net
+// only to open the channel above (permission.ts). Where a permission can be given up at run time
+// (`process.permission.drop`, Node 26), the network is given up here, before the student's code
+// loads: the open channel keeps working and no new connection can be made, even where the
+// sandbox has no network namespace of its own.
+(process as { permission?: { drop?(scope: string): void } }).permission?.drop?.("net");
 const write = channel.write.bind(channel);
 let exercise: Record<string, unknown> = {};
 let exerciseUrl = "";

@@ -24,7 +24,7 @@
 import { spawnSync, type SpawnOptions } from "node:child_process";
 import { lstatSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { permissionExtras, permissionFlag } from "./permission";
+import { permissionExtras, permissionFlag, sandboxDropsNetwork } from "./permission";
 
 export interface Isolation {
   /** No network: a network namespace of its own. */
@@ -116,15 +116,20 @@ export function isolation(): Isolation {
   }
   const parts = ["file access limited to its own compiled file (Node's permission model), no child processes or workers, an empty environment, its own process group, a heap limit"];
   parts.push(addressSpace ? "an address-space limit (prlimit)" : "NO address-space limit (prlimit is missing): memory outside the heap is not limited");
+  // Node 26 lets the sandbox give up sockets once its channel is open (host.ts): no network and
+  // no Unix socket even without namespaces, though nothing else changes.
+  const dropsNetwork = sandboxDropsNetwork();
   parts.push(
     unshare
       ? `no network and its own PID namespace (unshare${unshare === asUser ? " in a user namespace" : " as root"})`
-      : `NO network or PID isolation (${whyNoNamespaces(!namespacesAllowed, apparmorRestricts())}): student code can open network connections and signal this user's other processes`,
+      : dropsNetwork
+        ? `no network (this Node's permission model: the sandbox gives up sockets once its own channel is open) but NO PID isolation (${whyNoNamespaces(!namespacesAllowed, apparmorRestricts())}): student code can signal this user's other processes`
+        : `NO network or PID isolation (${whyNoNamespaces(!namespacesAllowed, apparmorRestricts())}): student code can open network connections and signal this user's other processes`,
   );
   parts.push(
     root
       ? "a read-only root of its own holding only Node, its libraries, its runtime and its compiled file: no other file, folder or Unix socket of the host, and nowhere to write"
-      : `the host's files are NOT hidden (${unshare ? `its own root could not be built: ${rootFailed || "unknown reason"}` : "no mount namespace"}): student code can connect to the host's Unix sockets and create socket files wherever this user can write`,
+      : `the host's files are NOT hidden (${unshare ? `its own root could not be built: ${rootFailed || "unknown reason"}` : "no mount namespace"})${dropsNetwork ? ", though its Unix sockets are out of reach, sockets being given up" : ": student code can connect to the host's Unix sockets and create socket files wherever this user can write"}`,
   );
   detected = {
     network: unshare !== undefined,

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+
 /**
  * Node's permission model flag: `--experimental-permission` on Node 20 and 21, `--permission`
  * from Node 22.13 (where the old name is kept for a while). Whichever this Node accepts.
@@ -22,4 +24,19 @@ export function permissionFlag(): string {
 export function permissionExtras(): string[] {
   const flags = process.allowedNodeEnvironmentFlags;
   return ["--allow-net", "--no-experimental-sqlite", "--no-experimental-ffi"].filter((flag) => flags.has(flag));
+}
+
+let drops: boolean | undefined;
+
+/**
+ * Whether a sandbox on this Node gives up the network once its channel is open (host.ts): where
+ * the permission model governs sockets (Node 25+) and a permission can be given up at run time
+ * (`process.permission.drop`, Node 26+). A connection then fails with ERR_ACCESS_DENIED before
+ * the network namespace is reached. Probed once per process.
+ */
+export function sandboxDropsNetwork(): boolean {
+  drops ??=
+    process.allowedNodeEnvironmentFlags.has("--allow-net") &&
+    spawnSync(process.execPath, [permissionFlag(), "-e", "process.exit(typeof process.permission.drop === 'function' ? 0 : 1)"]).status === 0;
+  return drops;
 }
