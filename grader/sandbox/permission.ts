@@ -13,7 +13,8 @@ export function permissionFlag(): string {
  * Flags the permission model needs besides, whichever this Node accepts:
  * - `--allow-net` (Node 25+, where the model also denies the network): without it the sandbox
  *   cannot open its own request channel, `new Socket({ fd: 3 })` in host.ts (ERR_ACCESS_DENIED).
- *   The network stays closed by the network namespace (launch.ts), as on Node 20 to 24.
+ *   The network stays closed by the network namespace (launch.ts), as on Node 20 to 24, and on
+ *   Node 26 also by the sandbox itself, which gives sockets up once that channel is open (host.ts).
  * - `--no-experimental-sqlite` (Node 22+): node:sqlite opens and writes database files past the
  *   permission model, which governs node:fs only.
  * - `--no-experimental-ffi` (Node 26+, where node:ffi is on by default): loading native code and
