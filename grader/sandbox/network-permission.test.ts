@@ -12,7 +12,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { sandboxDropsNetwork } from "./permission";
 
-// Before the sandbox modules probe this machine (once per module graph): no namespaces.
+// Before the sandbox modules probe this machine (once per module graph): no namespaces. Put
+// back after the file, whatever the pool does with its workers.
+const namespacesBefore = process.env.RL_SANDBOX_NAMESPACES;
 process.env.RL_SANDBOX_NAMESPACES = "0";
 const { Sandbox } = await import("./client");
 const { isolation } = await import("./launch");
@@ -34,6 +36,8 @@ afterAll(() => {
   for (const s of open) s.close();
   for (const s of servers) s.close();
   rmSync(work, { recursive: true, force: true });
+  if (namespacesBefore === undefined) delete process.env.RL_SANDBOX_NAMESPACES;
+  else process.env.RL_SANDBOX_NAMESPACES = namespacesBefore;
 });
 
 test("the stand-in machine has no network namespace", () => {
