@@ -162,7 +162,7 @@ describe("the Classroom 50 autograder run the way Classroom 50's runner runs it"
     symlinkSync(existsSync("/usr/bin/python3") ? "/usr/bin/python3" : spawnSync("sh", ["-c", "command -v python3"], { encoding: "utf8" }).stdout.trim(), join(bin, "python3"));
     const { run, result } = autograde({ PATH: bin });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('::error::Replication Lab autograder: node is not installed: give the assignment the runtime {"node": "24"}');
+    expect(run.stderr).toContain('::error::Replication Lab autograder: node is not installed: give the assignment the runtime {"node": "26"}');
     expect(result).toBeUndefined();
   });
 });

@@ -43,7 +43,7 @@ Built by \`npm run classroom50\`. Grades ${exercises.join(", ")}.
 
 1. Copy everything in this folder into your \`classroom50\` repository as
    \`CLASSROOM/autograders/ASSIGNMENT/\` (the assignment's own autograder), and push.
-2. Give the assignment the runtime \`{"node": "24"}\` (web: Advanced settings; CLI:
+2. Give the assignment the runtime \`{"node": "26"}\` (web: Advanced settings; CLI:
    \`gh teacher assignment add ... --runtime FILE\`).
 3. Submit the reference solutions from a test repository: every test passes.
 

@@ -67,6 +67,8 @@ describe("the PrairieLearn package on a machine laid out like PrairieLearn's gra
     expect(html).toContain('<pl-file-upload file-names="05-leader-election.ts"></pl-file-upload>');
     expect(html).toContain("<pl-external-grader-results></pl-external-grader-results>");
     const dockerfile = readFileSync(join(out, "image/Dockerfile"), "utf8");
+    // The active LTS line: on it a sandbox closes its own network, which Docker's namespaces cannot.
+    expect(dockerfile).toMatch(/^FROM node:26-bookworm-slim$/m);
     expect(dockerfile).toContain(`COPY app ${IMAGE_APP}`);
     expect(dockerfile).toContain(`RUN RL_APP=${IMAGE_APP} bash /opt/replication-lab/setup.sh`);
     // The image is pushed to a public registry: no secret, no answers in it.
@@ -85,6 +87,9 @@ describe("the PrairieLearn package on a machine laid out like PrairieLearn's gra
     const setup = spawnSync("bash", [join(image, "setup.sh")], { env: { ...env, RL_APP: app }, encoding: "utf8", timeout: 600_000 });
     expect(setup.status, `${setup.stdout}\n${setup.stderr}`).toBe(0);
     expect(setup.stdout).toContain("[setup] done");
+    // An image that keeps a Node before 26 is told what that leaves to namespaces; on 26, nothing.
+    const before26 = Number(process.versions.node.split(".")[0]) < 26;
+    expect(setup.stdout.includes("only a network namespace keeps a sandbox off the network"), setup.stdout).toBe(before26);
   }, 600_000);
 
   /** A job as PrairieLearn lays it out, graded by `exercise`'s question with the course's files. */

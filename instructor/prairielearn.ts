@@ -111,7 +111,7 @@ export function dockerfile(): string {
 #   docker build -t DOCKERHUB/NAME:TAG . && docker push DOCKERHUB/NAME:TAG
 # It holds the library, the grader and the exercise stubs, never the hidden-seed secret: the
 # course keeps that in serverFilesCourse/replication-lab/secret.
-FROM node:24-bookworm-slim
+FROM node:26-bookworm-slim
 COPY setup.sh /opt/replication-lab/setup.sh
 COPY app ${IMAGE_APP}
 # npm dependencies from the lockfile, the grading account rlgrader, and one grading of the

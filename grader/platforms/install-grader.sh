@@ -2,7 +2,7 @@
 # Installs the grader into an autograder image, once, as root, when the image is built:
 #   Gradescope runs it as the zip's setup.sh (Ubuntu, the grader copy in /autograder/source/app);
 #   the PrairieLearn image's Dockerfile runs it with RL_APP=/opt/replication-lab/app.
-# It installs Node 24 when the image has no Node 20 or newer, the grader's npm dependencies from the
+# It installs Node 26 when the image has no Node 20 or newer, the grader's npm dependencies from the
 # lockfile, and an unprivileged account to grade as; then it grades the untouched stubs once as
 # that account, so a broken image fails here, at build time, and not on the first student's
 # submission.
@@ -15,10 +15,11 @@ set -euo pipefail
 ROOT="${RL_AUTOGRADER_ROOT:-/autograder}"
 APP="${RL_APP:-$ROOT/source/app}"
 GRADER_USER="${RL_GRADER_USER:-rlgrader}"
-# The Node it installs (an LTS line, supported until 2028-04-30), and the oldest it accepts when the
+# The Node it installs (the active LTS line, supported until 2029-04-30: on it a sandbox closes its
+# own network even where the container forbids namespaces), and the oldest it accepts when the
 # image has one already (the grader is tested on 20, 22, 24 and 26; 20 reached its end of life on
-# 2026-04-30, so using it is said).
-NODE_MAJOR=24
+# 2026-04-30, so using it is said, and so is what a line before 26 leaves to namespaces).
+NODE_MAJOR=26
 NODE_MIN=20
 NODE_PREFIX=/opt/replication-lab-node
 
@@ -76,6 +77,7 @@ export PATH="/usr/local/bin:$NODE_PREFIX/bin:$PATH"
 if node_ok; then
   say "using the installed Node $(node --version)"
   [ "$(node_major)" -ge 22 ] || say "note: Node $(node --version) is past its end of life (2026-04-30); an image with Node ${NODE_MAJOR} is better kept"
+  [ "$(node_major)" -ge 26 ] || say "note: on Node $(node --version) only a network namespace keeps a sandbox off the network, and a container that forbids namespaces (as Docker's default seccomp profile does) leaves it open; Node 26 or newer closes it by itself: build the image on Node ${NODE_MAJOR}"
 else
   say "installing Node ${NODE_MAJOR}"
   install_node_nodesource || say "the NodeSource repository did not work; trying the npm registry's Node binary"

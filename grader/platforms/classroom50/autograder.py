@@ -3,9 +3,10 @@
 Classroom 50 runs this file once per submission with the student's checkout as the working
 directory, and reads ./result.json afterwards (its classroom50/result/v1 contract). The grader
 is the pristine copy in app/ beside this file, never anything from the student's repository:
-only the student's exercises/NN-name.ts files are taken. The assignment's runtime must provide
-Node 24 or newer ("runtime": {"node": "24"}); npm installs the grader's packages on the first run
-of each job.
+only the student's exercises/NN-name.ts files are taken. The assignment's runtime provides Node:
+ask for 26 ("runtime": {"node": "26"}; the grader runs on 20 or newer, and on 26 a sandbox closes
+its own network even without namespaces); npm installs the grader's packages on the first run of
+each job.
 
 Exit 0: result.json was written, whatever the score. Exit 1: grading could not run (no Node, npm
 failed, the grader crashed); Classroom 50 then records an error for this submission.
@@ -41,7 +42,7 @@ def main() -> None:
     clear_result()
     node = shutil.which("node")
     if node is None:
-        fail('node is not installed: give the assignment the runtime {"node": "24"}')
+        fail('node is not installed: give the assignment the runtime {"node": "26"}')
     tsx = APP / "node_modules" / "tsx" / "dist" / "cli.mjs"
     if not tsx.exists():
         npm = shutil.which("npm") or fail("npm is not installed next to node")
