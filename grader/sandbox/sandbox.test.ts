@@ -375,6 +375,33 @@ describe.runIf(process.platform === "linux")("starting sandboxes", () => {
     expect(await ask(next, "answer")).toBe(43);
   }, 60_000);
 
+  test("holds no other sandbox's channel or pipes, nor any file: only its own stdio and channel, and Node's own descriptors", async () => {
+    // Node's permission model does not govern file descriptors a process already holds, so a
+    // descriptor leaked from the launcher (which holds every sandbox's pipes until it hands them
+    // over) would reach another exercise's sandbox. fstat works on any descriptor held.
+    const kinds = `import { fstatSync } from "node:fs";
+      export const kinds = () => {
+        const out = [];
+        for (let fd = 0; fd < 256; fd++) {
+          try {
+            const s = fstatSync(fd);
+            out.push([fd, s.isSocket() ? "socket" : s.isFile() ? "file" : s.isFIFO() ? "pipe" : s.isDirectory() ? "folder" : "other"]);
+          } catch (e) { if (e.code !== "EBADF") out.push([fd, e.code]); }
+        }
+        return out;
+      };`;
+    const first = await sandboxOf("descriptors-1", kinds);
+    const second = await sandboxOf("descriptors-2", kinds);
+    for (const s of [first, second]) {
+      const held = (await ask(s, "kinds")) as [number, string][];
+      // stdout, stderr and the channel are sockets of its own (the launcher hands the judge their
+      // other ends); stdin is /dev/null or nothing.
+      expect(held.filter(([fd]) => fd >= 1 && fd <= 3)).toEqual([[1, "socket"], [2, "socket"], [3, "socket"]]);
+      // Beyond them only Node's own: its event loop's and signal pipes, and what it opens at start.
+      expect(held.filter(([fd, kind]) => fd > 3 && (kind === "socket" || kind === "file"))).toEqual([]);
+    }
+  }, 60_000);
+
   test("where pipes cannot be handed over (Windows), a sandbox started from the judge itself works alike", async () => {
     const s = await sandboxOf("started-here", `export const answer = () => 44; export const spin = () => { for (;;); };`, 128, true);
     expect(childrenOf(process.pid).some((pid) => commandLine(pid).includes("host.mjs"))).toBe(true);
