@@ -53,6 +53,22 @@ elif [[ -f grader/cli.ts ]]; then
 else
   skip_phase grader "grader/cli.ts not found"
 fi
+# The grader's sandbox, its hostile corpus and its validation again, on the Node the platform
+# packages install (grader/platforms/install-grader.sh), where the sandbox's limits differ from
+# this machine's Node (grader/sandbox/permission.ts); fetched from the npm registry once.
+platform_node=$(sed -n 's/^NODE_MAJOR=\([0-9]*\)$/\1/p' grader/platforms/install-grader.sh 2>/dev/null)
+if [[ ! -f grader/cli.ts || ! -d solutions ]]; then
+  skip_phase "node$platform_node" "no grader or no solutions/ folder (a student release)"
+elif [[ -z $platform_node ]]; then
+  skip_phase node "no platform Node named in grader/platforms/install-grader.sh (NODE_MAJOR)"
+elif [[ "$(node -p 'process.versions.node.split(".")[0]')" == "$platform_node" ]]; then
+  skip_phase "node$platform_node" "the phases above ran on Node $platform_node already"
+else
+  grader_tests=(grader/sandbox/)
+  [[ -f grader/hostile.test.ts ]] && grader_tests+=(grader/hostile.test.ts)
+  run_phase "node$platform_node" bash scripts/with-node.sh "$platform_node" bash -c '
+    "$0" run "$@" && npm run --silent grade -- --validate' "$bin/vitest" "${grader_tests[@]}"
+fi
 run_phase browser "$bin/tsx" scripts/browser-check.ts
 
 printf '\n===== summary =====\n'
