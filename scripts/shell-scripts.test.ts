@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -89,4 +89,58 @@ describe("setup.sh and start.sh", () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("--port must be a number, got 'eighty'");
   });
+});
+
+describe("with-node.sh", () => {
+  /** A bare project holding only with-node.sh, its cache as given, and npm aimed at no registry. */
+  function project(cached: Record<string, string> = {}) {
+    const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "rl-with-node-")));
+    dirs.push(dir);
+    mkdirSync(path.join(dir, "scripts"));
+    copyFileSync(path.join(projectRoot, "scripts", "with-node.sh"), path.join(dir, "scripts", "with-node.sh"));
+    for (const [version, body] of Object.entries(cached)) {
+      const bin = path.join(dir, "node_modules/.cache/replication-lab-node", version, "bin");
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(path.join(bin, "node"), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    }
+    const run = (...args: string[]) =>
+      spawnSync("bash", [path.join(dir, "scripts", "with-node.sh"), ...args], {
+        encoding: "utf8",
+        input: "",
+        // Nothing answers on port 9: a run that asks the registry fails.
+        env: { ...process.env, npm_config_registry: "http://127.0.0.1:9/", npm_config_cache: path.join(dir, "npm-cache"), npm_config_fetch_retries: "0" },
+      });
+    return { dir, run };
+  }
+
+  it("says how it is used, and refuses what is not a Node version", () => {
+    const { run } = project();
+    const bare = run("26");
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toContain("usage: bash scripts/with-node.sh VERSION COMMAND [ARG...]");
+    const wrong = run("latest", "node", "-v");
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain("with-node: 'latest' is not a Node version: give a major line (26) or an exact version (26.12.1).");
+  });
+
+  it("runs the command with a release already unpacked first on PATH, asking no registry", () => {
+    const { dir, run } = project({ "26.12.1": 'echo "v26.12.1 (stand-in)"' });
+    const ran = run("26.12.1", "bash", "-c", 'command -v node; node --version');
+    expect(ran.stderr).toContain(`with-node: Node v26.12.1 (stand-in) (${dir}/node_modules/.cache/replication-lab-node/26.12.1/bin/node)`);
+    expect(ran.stdout).toBe(`${dir}/node_modules/.cache/replication-lab-node/26.12.1/bin/node\nv26.12.1 (stand-in)\n`);
+    expect(ran.status).toBe(0);
+  });
+
+  it("says what failed and what to do when the registry cannot be reached, and leaves nothing half unpacked", () => {
+    const { dir, run } = project();
+    for (const version of ["26.12.1", "26"]) {
+      const failed = run(version, "node", "-v");
+      expect(failed.status).toBe(1);
+      expect(failed.stderr).toContain(`with-node: could not fetch Node ${version} (node-`);
+      expect(failed.stderr).toContain("Check the network (or the version: npm view node-");
+      expect(failed.stderr).not.toMatch(/^\s+at /m);
+    }
+    const cache = path.join(dir, "node_modules/.cache/replication-lab-node");
+    expect(readdirSync(cache)).toEqual([]);
+  }, 60_000);
 });

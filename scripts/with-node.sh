@@ -64,8 +64,8 @@ if [[ ! -x "$dir/bin/node" ]]; then
   (cd "$tmp" && npm pack "$package@$version" --prefer-offline --loglevel=error >/dev/null 2>"$tmp/npm.err") || { err="$(mktemp)"; cp "$tmp/npm.err" "$err"; rm -rf "$tmp"; fail_fetch "$err"; }
   mkdir -p "$tmp/unpacked"
   tar -xzf "$tmp/$package-$version.tgz" -C "$tmp/unpacked"
-  rm -rf "$dir"
-  mv "$tmp/unpacked/package" "$dir"
+  # Another run may have unpacked the same release meanwhile: keep whichever came first.
+  [[ -x "$dir/bin/node" ]] || { rm -rf "$dir" && mv "$tmp/unpacked/package" "$dir"; }
   rm -rf "$tmp"
 fi
 
