@@ -121,7 +121,17 @@ export async function measureBlocks(
   await cluster.exec(
     "primary",
     "CREATE TABLE IF NOT EXISTS lab_commits (id bigserial PRIMARY KEY, payload text NOT NULL);" +
-      " CREATE TABLE IF NOT EXISTS lab_reads (id bigint PRIMARY KEY); CREATE TABLE IF NOT EXISTS lab_steps (id bigint)",
+      " CREATE TABLE IF NOT EXISTS lab_reads (id bigint PRIMARY KEY); CREATE TABLE IF NOT EXISTS lab_steps (id bigint);" +
+      // A stale-read trial's read on a standby: where its walreceiver and startup process are, then
+      // the read, with a snapshot of its own taken after those positions (each query of a volatile
+      // function takes one), then when it ran. One call, so the read starts as soon as a plain
+      // query would.
+      " CREATE OR REPLACE FUNCTION lab_read(wanted bigint, OUT written text, OUT flushed text, OUT replayed text, OUT seen boolean, OUT t numeric)" +
+      " LANGUAGE plpgsql VOLATILE AS $$ BEGIN" +
+      " SELECT r.written_lsn::text, r.flushed_lsn::text, pg_last_wal_replay_lsn()::text INTO written, flushed, replayed FROM pg_stat_wal_receiver r;" +
+      " seen := EXISTS (SELECT 1 FROM lab_reads WHERE id = wanted);" +
+      " t := extract(epoch FROM clock_timestamp());" +
+      " END $$",
   );
   await cluster.waitForReplay("s1");
   const measured: Measured = {
@@ -209,14 +219,13 @@ async function runBlock(cluster: Cluster, b: Block, sizes: BlockSizes, ids: { ne
           const [, , , done] = (await writer(level).query(
             `BEGIN; INSERT INTO lab_reads (id) VALUES (${id}); COMMIT; SELECT extract(epoch FROM clock_timestamp()) AS t`,
           )) as unknown as pg.QueryResult[];
-          // Where s1's walreceiver and startup process were at the read's snapshot, and when the read ran, in the same statement.
-          const seen = await reader!.query({
-            name: "lab-read",
-            text:
-              "SELECT EXISTS (SELECT 1 FROM lab_reads WHERE id = $1) AS seen, r.written_lsn::text AS written, r.flushed_lsn::text AS flushed," +
-              " pg_last_wal_replay_lsn()::text AS replayed, extract(epoch FROM clock_timestamp()) AS t FROM pg_stat_wal_receiver r",
-            values: [id],
-          });
+          // Where s1's walreceiver and startup process were just before the read, then the read and
+          // when it ran (lab_read, above): the read's snapshot comes after the positions. A read
+          // that misses the commit therefore finds it not replayed in those positions too (s1
+          // replays a commit before its snapshots can see it), so each stale read falls in one of
+          // the counts below. Read in the read's own statement, after its snapshot, the positions
+          // could already show the commit replayed.
+          const seen = await reader!.query({ name: "lab-read", text: "SELECT * FROM lab_read($1)", values: [id] });
           if (!measured) return;
           count.trials++;
           count.readPathMs.push((Number(seen.rows[0].t) - Number(done.rows[0].t)) * 1000);

@@ -192,16 +192,13 @@ if (skipReason) {
       s1.levels.forEach((l, i) => expect(l.perCommit!.commitMs, l.level).toEqual(s2.levels[i].perCommit!.commitMs));
     });
 
-    it("says where s1 was for each stale read, which account for most of them", () => {
+    it("says where s1 was just before each stale read, which accounts for every one of them", () => {
       for (const c of results.staleReads) {
         const b = c.staleBecause!;
-        const counted = b.notWritten + b.notFlushed + b.notReplayed;
-        expect(counted, c.label).toBeLessThanOrEqual(c.staleReads);
-        // The rest were replayed between the read's snapshot and the positions being read, later
-        // in the same statement: a window that widens as the machine gets busier (16% of the
-        // recorded run's remote_write stale reads, 25% in a CI run, beside the rest of the test suite), so
-        // only the majority is asserted.
-        expect(c.staleReads - counted, c.label).toBeLessThanOrEqual(Math.max(5, c.staleReads / 2));
+        // The positions are read before the read's snapshot is taken, and a standby replays a
+        // commit before a snapshot can see it: a read that missed its commit finds s1 short of it,
+        // however busy the machine (read after the snapshot, a quarter of them did not, in a CI run).
+        expect(b.notWritten + b.notFlushed + b.notReplayed, c.label).toBe(c.staleReads);
         // Once the commit waited for s1's flush, only the replay can be missing (but for a read
         // that the server's own WAL, written meanwhile, moved a step earlier: one or two).
         if (c.level === "on" && c.proxyDelayMs === 0) expect(b.notWritten + b.notFlushed, c.label).toBeLessThanOrEqual(2);

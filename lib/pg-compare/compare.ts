@@ -82,7 +82,7 @@ export interface StaleComparison {
   why: string;
 }
 
-/** Where s1 was when PostgreSQL's stale reads took their snapshot, in words; empty when not measured. */
+/** Where s1 was just before PostgreSQL's stale reads, in words; empty when not measured. */
 function staleCauses(c: StaleReadCase): string {
   const b = c.staleBecause;
   if (!b || c.staleReads === 0) return "";

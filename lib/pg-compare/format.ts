@@ -175,14 +175,16 @@ export interface StaleReadCase {
   trials: number;
   staleReads: number;
   /**
-   * Where the standby was when each stale read took its snapshot (its walreceiver's written and
-   * flushed positions and its replay position, read in the same statement, against the commit's
-   * end): it had not yet written the commit's WAL (or not received it), had written but not
-   * flushed it, or had flushed but not replayed it. The commit's end is taken as the primary's WAL
-   * position right after the read: WAL the server writes itself meanwhile (a running-transactions
-   * record, a checkpoint) can put a read one step earlier now and then. Stale reads that fit none
-   * (the commit replayed just after the snapshot) are in no count. Absent in files written before
-   * it was measured.
+   * Where the standby was just before each stale read (its walreceiver's written and flushed
+   * positions and its replay position, read by a statement of their own sent with the read, in the
+   * same message, against the commit's end): it had not yet written the commit's WAL (or not
+   * received it), had written but not flushed it, or had flushed but not replayed it. A standby
+   * replays a commit before a snapshot can see it, so every stale read is in one count. The
+   * commit's end is taken as the primary's WAL position right after the read: WAL the server
+   * writes itself meanwhile (a running-transactions record, a checkpoint) can put a read one step
+   * earlier now and then. Before version 5 the positions were read in the read's own statement,
+   * after its snapshot: stale reads whose commit was replayed in between are in no count there.
+   * Absent in files written before it was measured.
    */
   staleBecause?: { notWritten: number; notFlushed: number; notReplayed: number };
   /**
@@ -253,13 +255,14 @@ export interface DelaySamples {
  * What `npm run pg-lab` measured. Version 2 added the step timings (`standbySteps`,
  * `roundTripViaProxy`, `readPath`, and each latency case's `local` and `walSync`); version 3 each
  * timed commit's moments kept together (`StepTimings.perCommit`); version 4 the releasing standby timed
- * inside the delayed blocks (`blockSteps`) and failovers repeated (`LostWritesCase.crashes`). An older file reads with what it
+ * inside the delayed blocks (`blockSteps`) and failovers repeated (`LostWritesCase.crashes`); version 5 a stale read's
+ * positions read just before it (`StaleReadCase.staleBecause`), so they account for every one. An older file reads with what it
  * lacks empty (see `upgradePgLabResults`): from version 1 the comparison has only the round trip
  * and the commit times; from version 2 it takes each step on its own, at its median.
  */
 export interface PgLabResults {
   /** Format version of this file. */
-  version: 1 | 2 | 3 | 4;
+  version: 1 | 2 | 3 | 4 | 5;
   quick: boolean;
   startedAt: string;
   durationMs: number;
@@ -305,10 +308,10 @@ export interface PgLabResults {
 }
 
 /** The current format version, as the lab writes it. */
-export const PG_LAB_RESULTS_VERSION = 4;
+export const PG_LAB_RESULTS_VERSION = 5;
 
 /** The versions `upgradePgLabResults` reads. */
-export const READABLE_PG_LAB_RESULTS_VERSIONS: readonly number[] = [1, 2, 3, 4];
+export const READABLE_PG_LAB_RESULTS_VERSIONS: readonly number[] = [1, 2, 3, 4, 5];
 
 /** Results of any version, in the current shape: what an older file lacks is empty, null or 1. */
 export function upgradePgLabResults(r: PgLabResults): PgLabResults {
