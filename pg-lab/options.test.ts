@@ -1,8 +1,10 @@
 import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LabOptionError, labOptions, parseOptions, UsageError } from "./options";
-import { findPostgres, INSTALL_COMMAND } from "./postgres-install";
+import { findPostgres, INSTALL_COMMAND, MIN_POSTGRES } from "./postgres-install";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -69,6 +71,29 @@ describe("npm run pg-lab without PostgreSQL", () => {
 
   it("never looks elsewhere when PG_BIN is set", () => {
     expect(findPostgres({ PG_BIN: "/nonexistent/bin", PATH: process.env.PATH })).toBeNull();
+  });
+
+  it("takes PostgreSQL 13 or newer, and says which version PG_BIN holds when it is older", () => {
+    // Stand-ins for the server programs: only pg_ctl runs (for its version).
+    const fake = (version: string): string => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "pg-lab-fake-bin-"));
+      for (const name of ["initdb", "pg_basebackup", "postgres"]) writeFileSync(path.join(dir, name), "");
+      writeFileSync(path.join(dir, "pg_ctl"), `#!/bin/sh\necho "pg_ctl (PostgreSQL) ${version}"\n`);
+      chmodSync(path.join(dir, "pg_ctl"), 0o755);
+      return dir;
+    };
+    const [old, current] = [fake("12.22"), fake("13.0 (Debian 13.0-1)")];
+    try {
+      expect(MIN_POSTGRES).toBe(13);
+      expect(findPostgres({ PG_BIN: old })).toBeNull();
+      expect(findPostgres({ PG_BIN: current })).toEqual({ binDir: current, version: 13 });
+      const lab = runLab(["--quick"], { PG_BIN: old });
+      expect(lab.status, lab.stderr).toBe(2);
+      expect(lab.stderr).toContain(`PG_BIN=${old} holds PostgreSQL 12, older than 13`);
+      expect(lab.stderr).toContain("(PostgreSQL 13 or newer)");
+    } finally {
+      for (const dir of [old, current]) rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("exits with 64 and the usage on a bad option", () => {

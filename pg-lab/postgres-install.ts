@@ -11,6 +11,13 @@ const NEEDED = ["initdb", "pg_ctl", "pg_basebackup", "postgres"] as const;
 
 export const INSTALL_COMMAND = "sudo apt-get update && sudo apt-get install -y postgresql";
 
+/**
+ * The oldest PostgreSQL the lab runs: 12 brought `pg_basebackup -C` and `-R` with
+ * postgresql.auto.conf, 13 the walreceiver's written and flushed positions in
+ * pg_stat_wal_receiver, which every stale-read trial reads.
+ */
+export const MIN_POSTGRES = 13;
+
 export interface PostgresInstall {
   binDir: string;
   /** Major version, e.g. 15. */
@@ -22,7 +29,7 @@ export class PostgresMissingError extends Error {
     super(
       `PostgreSQL server programs not found (${detail}).\n` +
         `Install them with:\n  ${INSTALL_COMMAND}\n` +
-        `or point PG_BIN at a folder holding ${NEEDED.join(", ")} (PostgreSQL 12 or newer).`,
+        `or point PG_BIN at a folder holding ${NEEDED.join(", ")} (PostgreSQL ${MIN_POSTGRES} or newer).`,
     );
     this.name = "PostgresMissingError";
   }
@@ -30,6 +37,13 @@ export class PostgresMissingError extends Error {
 
 function hasAll(binDir: string): boolean {
   return NEEDED.every((name) => existsSync(path.join(binDir, name)));
+}
+
+/** Why a folder is not a usable PostgreSQL, in words. */
+function whatIsIn(binDir: string): string {
+  if (!hasAll(binDir)) return `lacks ${NEEDED.filter((name) => !existsSync(path.join(binDir, name))).join(", ")}`;
+  const version = versionOf(binDir);
+  return version > 0 ? `holds PostgreSQL ${version}, older than ${MIN_POSTGRES}` : "holds a pg_ctl whose version could not be read";
 }
 
 function versionOf(binDir: string): number {
@@ -63,8 +77,7 @@ export function findPostgres(env: NodeJS.ProcessEnv = process.env): PostgresInst
 function usable(binDir: string): PostgresInstall | null {
   if (!hasAll(binDir)) return null;
   const version = versionOf(binDir);
-  // pg_basebackup -C and -R with postgresql.auto.conf need 12 or newer.
-  return version >= 12 ? { binDir, version } : null;
+  return version >= MIN_POSTGRES ? { binDir, version } : null;
 }
 
 export function isRoot(): boolean {
@@ -89,7 +102,7 @@ export function ensurePostgres(options: { install: boolean; log?: (line: string)
   const log = options.log ?? console.log;
   const found = findPostgres();
   if (found) return found;
-  if (process.env.PG_BIN) throw new PostgresMissingError(`PG_BIN=${process.env.PG_BIN} does not hold PostgreSQL 12 or newer`);
+  if (process.env.PG_BIN) throw new PostgresMissingError(`PG_BIN=${process.env.PG_BIN} ${whatIsIn(process.env.PG_BIN)}`);
   if (!options.install) throw new PostgresMissingError("installing was not asked for");
   if (!isRoot()) throw new PostgresMissingError("not running as root, so not installing it");
   if (!existsSync("/usr/bin/apt-get")) throw new PostgresMissingError("no apt-get on this machine");
@@ -97,6 +110,13 @@ export function ensurePostgres(options: { install: boolean; log?: (line: string)
   run("apt-get", ["update"], log);
   run("apt-get", ["install", "-y", "--no-install-recommends", "postgresql"], log);
   const installed = findPostgres();
-  if (!installed) throw new PostgresMissingError("apt-get install postgresql finished, yet initdb is still missing");
+  if (!installed) {
+    const old = (existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql") : []).filter((v) => /^\d+$/.test(v));
+    throw new PostgresMissingError(
+      old.length > 0
+        ? `apt-get install postgresql installed PostgreSQL ${old.join(", ")}, older than ${MIN_POSTGRES}; install a newer one from the PostgreSQL project's apt repository and point PG_BIN at its bin folder`
+        : "apt-get install postgresql finished, yet initdb is still missing",
+    );
+  }
   return installed;
 }
