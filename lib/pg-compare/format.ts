@@ -176,15 +176,15 @@ export interface StaleReadCase {
   staleReads: number;
   /**
    * Where the standby was just before each stale read (its walreceiver's written and flushed
-   * positions and its replay position, read by a statement of their own sent with the read, in the
-   * same message, against the commit's end): it had not yet written the commit's WAL (or not
-   * received it), had written but not flushed it, or had flushed but not replayed it. A standby
-   * replays a commit before a snapshot can see it, so every stale read is in one count. The
-   * commit's end is taken as the primary's WAL position right after the read: WAL the server
-   * writes itself meanwhile (a running-transactions record, a checkpoint) can put a read one step
-   * earlier now and then. Before version 5 the positions were read in the read's own statement,
-   * after its snapshot: stale reads whose commit was replayed in between are in no count there.
-   * Absent in files written before it was measured.
+   * positions and its replay position, read in the same call as the read by a query before the
+   * read's own, whose snapshot comes after them, against the commit's end): it had not yet
+   * written the commit's WAL (or not received it), had written but not flushed it, or had
+   * flushed but not replayed it. A standby replays a commit before a snapshot can see it, so
+   * every stale read is in one count. The commit's end is taken as the primary's WAL position
+   * right after the read: WAL the server writes itself meanwhile (a running-transactions record,
+   * a checkpoint) can put a read one step earlier now and then. Before version 5 the positions
+   * were read in the read's own statement, after its snapshot: stale reads whose commit was
+   * replayed in between are in no count there. Absent in files written before it was measured.
    */
   staleBecause?: { notWritten: number; notFlushed: number; notReplayed: number };
   /**
