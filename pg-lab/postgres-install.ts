@@ -52,6 +52,16 @@ function versionOf(binDir: string): number {
   return match ? Number(match[1]) : 0;
 }
 
+const DEBIAN_ROOT = "/usr/lib/postgresql";
+
+/** The major versions installed in Debian's layout, newest first. */
+function debianVersions(): string[] {
+  if (!existsSync(DEBIAN_ROOT)) return [];
+  return readdirSync(DEBIAN_ROOT)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
+}
+
 /**
  * Where the server programs are, or null. PG_BIN, when set, is the only place looked at (a wrong
  * PG_BIN should not silently pick another installation); else Debian's layout, then PATH.
@@ -59,13 +69,7 @@ function versionOf(binDir: string): number {
 export function findPostgres(env: NodeJS.ProcessEnv = process.env): PostgresInstall | null {
   const candidates: string[] = [];
   if (env.PG_BIN) return usable(env.PG_BIN);
-  const debianRoot = "/usr/lib/postgresql";
-  if (existsSync(debianRoot)) {
-    const versions = readdirSync(debianRoot)
-      .filter((v) => /^\d+$/.test(v))
-      .sort((a, b) => Number(b) - Number(a));
-    for (const v of versions) candidates.push(path.join(debianRoot, v, "bin"));
-  }
+  for (const v of debianVersions()) candidates.push(path.join(DEBIAN_ROOT, v, "bin"));
   for (const dir of (env.PATH ?? "").split(path.delimiter)) if (dir) candidates.push(dir);
   for (const binDir of candidates) {
     const found = usable(binDir);
@@ -111,7 +115,7 @@ export function ensurePostgres(options: { install: boolean; log?: (line: string)
   run("apt-get", ["install", "-y", "--no-install-recommends", "postgresql"], log);
   const installed = findPostgres();
   if (!installed) {
-    const old = (existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql") : []).filter((v) => /^\d+$/.test(v));
+    const old = debianVersions();
     throw new PostgresMissingError(
       old.length > 0
         ? `apt-get install postgresql installed PostgreSQL ${old.join(", ")}, older than ${MIN_POSTGRES}; install a newer one from the PostgreSQL project's apt repository and point PG_BIN at its bin folder`
