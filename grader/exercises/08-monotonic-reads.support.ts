@@ -9,7 +9,7 @@
  * load, so hidden seeds are new situations.
  */
 import fc from "fast-check";
-import { constant, exponential, monotonicReads, randomInt, stream, type Fault, type FollowerConfig, type Rng, type RouterFn, type SimConfig } from "../../lib";
+import { constant, exponential, monotonicReads, randomInt, stream, type Fault, type FollowerConfig, type Rng, type RouterFn, type RunResult, type SimConfig } from "../../lib";
 import type * as Exercise from "../../exercises/08-monotonic-reads";
 import type { Recorder, Violation } from "../graded";
 import { turnOf } from "../search/aims";
@@ -128,6 +128,11 @@ export interface TrapCase {
   label: string;
   /** The trap, for the follower alice's router chose. */
   scene(fast: string): SimConfig;
+  /**
+   * Which of alice's choices the trap is aimed at, read from a run of the scene: by default the
+   * follower that served her first read.
+   */
+  aim?: { guess: string; chosen(run: RunResult): string | undefined };
 }
 
 /** The scenes, each against the follower the router chose for alice's first read. */
@@ -170,43 +175,53 @@ export const TRAPS: TrapCase[] = [
   },
   {
     // No crash: a page's keys are routed one by one, so a router that picks a follower per key
-    // spreads the first page over followers far apart, and the node that served its last part
-    // (lastReadNode) is as often a follower behind what the page showed as not. Sixteen clients
-    // make it certain that one of them then reads an older value of a key, if the router trusts
-    // where it last read rather than what the client has seen.
-    label: "pages of eight keys read by sixteen clients, alice among them, with the followers 1, 40 and 80 ms behind",
-    scene: () => pageScene(),
+    // spreads the first page over followers far apart. If it then sends the next page where the
+    // last one ended (lastReadNode) without asking for what the client has seen, the scene makes
+    // that follower the slowest: the second page shows older values than the first showed from
+    // the faster ones. Aimed at alice's second page, so that a router whose spread is the same for
+    // every client (chosen by key, say) cannot happen to end on the fastest follower; the fifteen
+    // other clients read at other moments.
+    label: "pages of eight keys read by sixteen clients, alice among them, the follower her second page went to 80 ms behind, the others 1 and 40",
+    scene: (slow) => pageScene(slow),
+    aim: { guess: "C", chosen: (run) => servedBy(run, "alice", PAGE_START_MS + PAGE_EVERY_MS / 2) },
   },
 ];
 
 /** Index in `TRAPS` of the trap where her follower, back from a brief crash, trails a single write. */
 export const SINGLE_WRITE_TRAP = 4;
 
+/** When alice reads her first page, and how often she reads one. */
+const PAGE_START_MS = 200;
+const PAGE_EVERY_MS = 10;
+
 /**
  * Pages of eight keys, which a writer updates in turn every millisecond, read every 10 ms by
- * sixteen clients (alice the first) while the followers stay 1, 40 and 80 ms behind.
+ * sixteen clients (alice the first) while the followers stay behind: `slow` 80 ms, the others 1
+ * and 40 ms (in name order).
  */
-function pageScene(): SimConfig {
+function pageScene(slow: string): SimConfig {
   const keys = Array.from({ length: 8 }, (_, i) => `p${i}`);
   const clients = ["alice", ...Array.from({ length: 15 }, (_, i) => `c${i + 1}`)];
+  const others = NAMES.filter((n) => n !== slow);
   return {
     seed: 1,
-    followers: NAMES.map((name, i) => ({ name, toFollowerMs: constant([1, 40, 80][i]) })),
+    followers: NAMES.map((name) => ({ name, toFollowerMs: constant(name === slow ? 80 : [1, 40][others.indexOf(name)]) })),
     network: { oneWayMs: constant(0.5) },
     workload: {
       writes: 0,
       script: [
         ...every(1, 500, 1, (atMs, i) => ({ kind: "write" as const, atMs, client: "writer", key: keys[i % keys.length], value: `v${i + 1}` })),
-        ...clients.flatMap((client, c) => every(200 + c * 0.25, 500, 10, (atMs) => ({ kind: "read" as const, atMs, client, keys }))),
+        ...clients.flatMap((client, c) => every(PAGE_START_MS + c * 0.25, 500, PAGE_EVERY_MS, (atMs) => ({ kind: "read" as const, atMs, client, keys }))),
       ],
     },
     reads: { readsPerSec: 0, routing: SUBMISSION_ROUTER, ownKeyShare: 0 },
   };
 }
 
-/** Judges a trap against the follower the submission's router chose for alice's first read. */
+/** Judges a trap against the follower the submission's router chose for alice (her first read, unless the trap aims elsewhere). */
 export async function judgeTrap(answer: StudentCode<typeof Exercise>, trap: TrapCase, record: Recorder): Promise<Violation | null> {
-  const config = await ownChoice(answer, NAMES, "A", trap.scene, (run) => servedBy(run, "alice"), record);
+  const aim = trap.aim ?? { guess: "A", chosen: (run: RunResult) => servedBy(run, "alice") };
+  const config = await ownChoice(answer, NAMES, aim.guess, trap.scene, aim.chosen, record);
   return judgeMonotonic(answer, config, record, 0);
 }
 
@@ -223,7 +238,7 @@ export function aimedTrap(seed: number, kind: number): TrapCase {
   const trap = TRAPS[kind - 1];
   const shiftMs = randomInt(stream(seed, "08/aimed-trap"), 200);
   const shift = (f: Fault): Fault => ({ ...f, fromMs: f.fromMs + shiftMs, ...(f.toMs === undefined ? {} : { toMs: f.toMs + shiftMs }) });
-  return { label: `${trap.label} (${shiftMs} ms later)`, scene: (fast) => ({ ...trap.scene(fast), faults: (trap.scene(fast).faults ?? []).map(shift) }) };
+  return { ...trap, label: `${trap.label} (${shiftMs} ms later)`, scene: (fast) => ({ ...trap.scene(fast), faults: (trap.scene(fast).faults ?? []).map(shift) }) };
 }
 
 /** Judges the hidden case of a seed (`AIMED_STICKY_KINDS`). */
