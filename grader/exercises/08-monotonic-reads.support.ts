@@ -135,7 +135,7 @@ export interface TrapCase {
   aim?: { guess: string; chosen(run: RunResult): string | undefined };
 }
 
-/** The scenes, each against the follower the router chose for alice's first read. */
+/** The scenes, each against the follower the router chose for alice: for her first read, or as the scene's `aim` says. */
 export const TRAPS: TrapCase[] = [
   {
     label: "her follower crashes and comes back behind what she saw on the leader, before any other follower has caught up",
