@@ -39,8 +39,9 @@
  * - (a) is compared exactly with the grader's own answer: hand-made write tables, one per rule
  *   above (a write right on each boundary, a never-acknowledged write, a received but unapplied
  *   write, acknowledgements that arrive out of index order, followers listed in another order
- *   than their names, lost writes numbered 9 and 10, which must come in numeric order, and the
- *   example below), then simulated runs (1-3 followers, random delays,
+ *   than their names, lost writes numbered 9 and 10, which must come in numeric order, times a
+ *   nanosecond either side of the crash, writes whose log positions are not in index order, and
+ *   the example below), then simulated runs (1-3 followers, random delays,
  *   slow applies, semi-sync acknowledgements, a leader commit delay, a follower that crashes for a
  *   while), each asked about several followers and moments, some of them exactly at an
  *   acknowledgement or a receipt. A failing run is shown shrunk to the few of its writes that

@@ -35,10 +35,22 @@ export function lostReference(run: RunWrites, follower: string, atMs: number): n
 }
 
 /** One write's times, as feedback shows them (Infinity printed as "never"). */
+/**
+ * A time as feedback shows it: to the microsecond, unless that would hide a difference of less
+ * than one (a hand-made boundary a nanosecond from the crash), which is shown whole.
+ */
+function shownMs(x: number): number | "never" {
+  if (x === Infinity) return "never";
+  const rounded = Math.round(x * 1000) / 1000;
+  return rounded !== x && Math.abs(x - rounded) < 1e-6 ? x : rounded;
+}
+
+/** Write `i`'s log position, shown only where it is not `i + 1` (the leader took the writes in another order than they were sent). */
+const lsnIfOther = (w: RunWrites["writes"], i: number) => (w.lsn[i] !== i + 1 ? { lsn: w.lsn[i] } : {});
+
 function timesOf(run: RunWrites, f: number, i: number) {
   const w = run.writes;
-  const at = (x: number) => (x === Infinity ? "never" : Math.round(x * 1000) / 1000);
-  return { write: i, ackMs: at(w.ackMs[i]), receivedMs: at(w.receivedMs[f][i]), appliedMs: at(w.appliedMs[f][i]) };
+  return { write: i, ...lsnIfOther(w, i), ackMs: shownMs(w.ackMs[i]), receivedMs: shownMs(w.receivedMs[f][i]), appliedMs: shownMs(w.appliedMs[f][i]) };
 }
 
 /** The first rule `answer` breaks for `probe`, or null when it is exactly the lost writes. */
@@ -114,11 +126,24 @@ function sameList(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** A snapshot of the arrays a submission must not change (a malformed copy gives a snapshot of its own). */
+/**
+ * A snapshot of what a submission must not change: the names of the run's and its table's fields
+ * (an index cached on `run.writes` changes the run too) and every column (a malformed copy gives a
+ * snapshot of its own).
+ */
 export function fingerprint(run: RunWrites): string {
   try {
     const w = run.writes;
-    return JSON.stringify([run.followers, w.count, Array.from(w.ackMs, String), w.receivedMs.map((r) => Array.from(r, String)), w.appliedMs.map((r) => Array.from(r, String))]);
+    const column = (c: ArrayLike<number>) => Array.from(c, String);
+    return JSON.stringify([
+      Object.keys(run),
+      Object.keys(w),
+      run.followers,
+      w.count,
+      [w.invokeMs, w.acceptMs, w.ackMs, w.lsn, w.node, w.epoch].map(column),
+      w.receivedMs.map(column),
+      w.appliedMs.map(column),
+    ]);
   } catch {
     return "(not a write table)";
   }
@@ -157,6 +182,12 @@ interface Row {
   ack: number;
   received: number[];
   applied?: number[];
+  /** When its client sent it (default: when the leader took it). */
+  invoked?: number;
+  /** When the leader took it into its log (default: half a millisecond before its acknowledgement). */
+  accepted?: number;
+  /** Its position in the leader's log (default: its index + 1, the leader taking writes in order of invocation). */
+  lsn?: number;
 }
 
 /** A write table built by hand, with the fields a RunResult's table has. */
@@ -165,10 +196,10 @@ export function handRun(followers: string[], rows: Row[]): RunWrites {
   const f64 = (pick: (r: Row, i: number) => number) => Float64Array.from(rows, pick);
   const writes: WriteTable = {
     count: n,
-    invokeMs: f64((r) => (r.ack === Infinity ? 0 : Math.max(0, r.ack - 0.5))),
-    acceptMs: f64((r) => (r.ack === Infinity ? 0 : Math.max(0, r.ack - 0.5))),
+    invokeMs: f64((r) => r.invoked ?? r.accepted ?? (r.ack === Infinity ? 0 : Math.max(0, r.ack - 0.5))),
+    acceptMs: f64((r) => r.accepted ?? (r.ack === Infinity ? 0 : Math.max(0, r.ack - 0.5))),
     ackMs: f64((r) => r.ack),
-    lsn: Int32Array.from(rows, (_, i) => i + 1),
+    lsn: Int32Array.from(rows, (r, i) => r.lsn ?? i + 1),
     node: new Int32Array(n),
     epoch: new Int32Array(n).fill(1),
     receivedMs: followers.map((_, f) => f64((r) => r.received[f])),
@@ -246,6 +277,20 @@ export const HAND_CASES: HandCase[] = [
     probe: { follower: "A", atMs: 5, why: "writes 9 and 10 are acknowledged and not yet on A, 10 acknowledged first" },
   },
   {
+    label: "times compared exactly: acknowledged a nanosecond after the crash is not lost, received a nanosecond after it is",
+    run: handRun(["A"], [{ ack: 5.000000001, received: [9] }, { ack: 4, received: [5.000000001] }, { ack: 4.5, received: [5] }]),
+    probe: { follower: "A", atMs: 5, why: "write 0 was acknowledged at 5.000000001 ms, after the crash; A received write 1 at 5.000000001 ms, after it, and write 2 exactly at 5 ms" },
+  },
+  {
+    label: "writes are numbered by invocation, not by log position: write 0 reached the leader second",
+    run: handRun(["A"], [
+      { invoked: 0.5, accepted: 1.5, lsn: 2, ack: 2, received: [4] },
+      { invoked: 0.8, accepted: 1, lsn: 1, ack: 1.5, received: [3] },
+      { invoked: 1.8, accepted: 2, lsn: 3, ack: 2.5, received: [4.2] },
+    ]),
+    probe: { follower: "A", atMs: 3.5, why: "receivedMs[f][i] is write i's receipt, whatever its log position (writes.lsn): A received write 0, at log position 2, only at 4 ms" },
+  },
+  {
     label: "a follower that has every write loses nothing",
     run: handRun(["A", "B"], [{ ack: 1, received: [1, 3] }, { ack: 2, received: [2, 9] }]),
     probe: { follower: "A", atMs: 5, why: "A is up to date" },
@@ -265,15 +310,15 @@ function textExampleRun(): RunWrites {
 /** A write table as feedback shows it: one row per write. */
 export function showTable(run: RunWrites): unknown {
   const w = run.writes;
-  const at = (x: number) => (x === Infinity ? "never" : Math.round(x * 1000) / 1000);
   if (w.count > 20) return { followers: run.followers, writes: w.count };
   return {
     followers: run.followers,
     writes: Array.from({ length: w.count }, (_, i) => ({
       write: i,
-      ackMs: at(w.ackMs[i]),
-      receivedMs: run.followers.map((_, f) => at(w.receivedMs[f][i])),
-      appliedMs: run.followers.map((_, f) => at(w.appliedMs[f][i])),
+      ...lsnIfOther(w, i),
+      ackMs: shownMs(w.ackMs[i]),
+      receivedMs: run.followers.map((_, f) => shownMs(w.receivedMs[f][i])),
+      appliedMs: run.followers.map((_, f) => shownMs(w.appliedMs[f][i])),
     })),
   };
 }
@@ -643,7 +688,7 @@ export function checkPrediction(k: { writesPerSec: number; meanLagMs: number }, 
   }
   const error = Math.abs(answer - wantWrites) / wantWrites;
   if (error <= RISK_TOLERANCE) return null;
-  const r = (x: number) => Math.round(x * 100) / 100;
+  const r = (x: number) => (Math.abs(x) >= 1 ? Math.round(x * 100) / 100 : Number(x.toPrecision(3)));
   return {
     rule: `the expected loss is within ${RISK_TOLERANCE * 100}% of the writes at risk in the simulation`,
     details: `${k.writesPerSec} writes/s with a mean lag of ${k.meanLagMs} ms: you predicted ${r(answer)} writes, the run had ${r(wantWrites)} missing on average (off by ${Math.round(error * 100)}%)`,

@@ -93,6 +93,7 @@ graded(
       { label: "1000 writes/s, 5 ms behind", writesPerSec: 1000, meanLagMs: 5, want: 5 },
       { label: "200 writes/s, 50 ms behind", writesPerSec: 200, meanLagMs: 50, want: 10 },
       { label: "50 writes/s, 4 ms behind", writesPerSec: 50, meanLagMs: 4, want: 0.2 },
+      { label: "3 writes/s, 1.5 ms behind: a fraction of a hundredth of a write", writesPerSec: 3, meanLagMs: 1.5, want: 0.0045 },
     ];
     await c.each(round, async (k, record) => {
       record("dashboard", { writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs });

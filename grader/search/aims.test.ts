@@ -8,7 +8,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { asyncAck, quorum, semiSync, simulate, type AckPolicy } from "../../lib";
-import { AIMED_LOSS_CONFIGS, AIMED_RISK_CASES, aimedLossConfig, aimedRiskCase, boundaryProbes, checkLost, checkPrediction, probesFor, riskCase } from "../exercises/02-data-loss-window.support";
+import { AIMED_LOSS_CONFIGS, AIMED_RISK_CASES, HAND_CASES, aimedLossConfig, aimedRiskCase, boundaryProbes, checkLost, checkPrediction, fingerprint, probesFor, riskCase } from "../exercises/02-data-loss-window.support";
 import { expectedWritesLost } from "../../solutions/02-data-loss-window";
 import { AIMED_CLUSTERS, aimedCluster, checkElection, type Follower } from "../exercises/05-leader-election.support";
 import { crashRun, crashSearch, judgeService, runService, SERVICE_NAMES, SERVICES, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
@@ -57,6 +57,24 @@ describe("05: every known-wrong variant fails every cluster of some aimed kind; 
   kindsCatch(wrong, right, AIMED_CLUSTERS.length, 60, judged);
 });
 
+/**
+ * Known-wrong answers to exercise 02 that are right on every simulated run, and what catches them
+ * instead, in public tests: a hand-made table, the public predictions, or the run coming back
+ * changed.
+ */
+const CAUGHT_BY_HAND_CASES: Record<string, "a hand-made table" | "a public prediction" | "the run changed"> = {
+  // Simulated followers are named A, B, C in order.
+  "follower-index-from-name.ts": "a hand-made table",
+  // Simulated times never fall within a microsecond of one another.
+  "compares-with-tolerance.ts": "a hand-made table",
+  // A simulated leader takes writes in the order they are sent: lsn[i] is i + 1.
+  "receipts-by-log-position.ts": "a hand-made table",
+  // Every simulated risk case has a tenth of a write or more at risk.
+  "rounds-the-prediction.ts": "a public prediction",
+  // Its lists are right.
+  "caches-an-index-on-the-run.ts": "the run changed",
+};
+
 describe("02: every known-wrong variant fails every aimed run or risk case of some kind; right answers none", () => {
   const { wrong, right } = answers("02-data-loss-window");
   expect(AIMED_LOSS_CONFIGS.length).toBe(AIMED_RISK_CASES.length);
@@ -76,9 +94,38 @@ describe("02: every known-wrong variant fails every aimed run or risk case of so
       }
     };
   };
-  // Numbering followers by their names' letters is right on every simulated run (named A, B, C in
-  // order): hand-made tables with followers out of name order catch it, in public tests.
-  kindsCatch(wrong.filter(([name]) => name !== "follower-index-from-name.ts"), right, AIMED_LOSS_CONFIGS.length, 15, failing);
+  kindsCatch(wrong.filter(([name]) => !(name in CAUGHT_BY_HAND_CASES)), right, AIMED_LOSS_CONFIGS.length, 15, failing);
+});
+
+describe("02: the known-wrong answers simulated runs cannot tell apart are caught in public tests", () => {
+  const { wrong, right } = answers("02-data-loss-window");
+  type Answer = { writesLostOnFailover(run: unknown, follower: string, atMs: number): unknown; expectedWritesLost(l: unknown): unknown };
+  const handFailures = (m: Answer) => HAND_CASES.filter((k) => checkLost(k.run, k.probe, m.writesLostOnFailover(k.run, k.probe.follower, k.probe.atMs)) !== null).map((k) => k.label);
+  const round = [{ writesPerSec: 3, meanLagMs: 1.5, want: 0.0045 }];
+  const predictionFailures = (m: Answer) => round.filter((k) => checkPrediction(k, k.want, m.expectedWritesLost({ writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs })) !== null);
+  const changesRun = (m: Answer) =>
+    HAND_CASES.some((k) => {
+      const copy = structuredClone(k.run);
+      const before = fingerprint(copy);
+      m.writesLostOnFailover(copy, k.probe.follower, k.probe.atMs);
+      return fingerprint(copy) !== before;
+    });
+  test("each is listed with what catches it", () => {
+    for (const name of Object.keys(CAUGHT_BY_HAND_CASES)) expect(wrong.map(([file]) => file), name).toContain(name);
+  });
+  test.each(wrong.filter(([name]) => name in CAUGHT_BY_HAND_CASES))("%s", async (name, file) => {
+    const m = (await import(file)) as Answer;
+    const by = CAUGHT_BY_HAND_CASES[name];
+    if (by === "a hand-made table") expect(handFailures(m)).not.toEqual([]);
+    if (by === "a public prediction") expect(predictionFailures(m)).not.toEqual([]);
+    if (by === "the run changed") expect(changesRun(m)).toBe(true);
+  });
+  test.each(right)("right: %s", async (_name, file) => {
+    const m = (await import(file)) as Answer;
+    expect(handFailures(m)).toEqual([]);
+    expect(predictionFailures(m)).toEqual([]);
+    expect(changesRun(m)).toBe(false);
+  });
 });
 
 describe("04: at the worst moment for the chosen policy, every known-wrong variant fails one service on every seed; right answers none", () => {
