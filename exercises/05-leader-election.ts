@@ -24,6 +24,8 @@
  * 5. No follower left after rules 1 and 2: return `null`.
  *
  * The input must not be changed, and the answer must not depend on the order of the array.
+ * Epochs, log positions and priorities are whole numbers from 0 up to Number.MAX_SAFE_INTEGER: log
+ * positions run into the billions on a busy database, and priorities are not limited to one digit.
  */
 import { NotImplementedError } from "../lib";
 

@@ -21,15 +21,17 @@
  *   3. The highest token is one number for the whole store, not one per key. A token is a
  *      leader's epoch, not a key's: once the store has seen epoch 3 on any key, the leader of
  *      epoch 2 is deposed everywhere, also on keys the new leader has not written yet.
- *   Tokens are positive whole numbers and may skip values (1, 2, 5, …); the very first write is
- *   accepted whatever its token.
+ *   Tokens are positive whole numbers up to Number.MAX_SAFE_INTEGER (past 2^31 too) and may skip
+ *   values (1, 2, 5, …); the very first write is accepted whatever its token.
  * - `read(key)`: the value of the last accepted write to `key`, or `null` if none was accepted.
  *
  * Each call of `createFencedStore()` returns a new store with its own state: keep nothing in
  * module-level variables.
  *
  * ## How it is graded
- * - Hand-made token streams, each showing one rule, and random streams (public and hidden seeds).
+ * - Hand-made token streams, each showing one rule, and random streams (public and hidden seeds),
+ *   some with tokens past 2^31 or near Number.MAX_SAFE_INTEGER, some with two stores alive at once
+ *   and written in turn (each store is judged on its own writes).
  * - Simulated failovers: the engine runs a cluster with fencing off, where the leader pauses
  *   longer than the detector's timeout, a follower is promoted, and the old leader wakes and keeps
  *   accepting writes until it learns it was deposed; in some runs the new leader pauses too, and

@@ -184,6 +184,30 @@ export const AIMED_CLUSTERS: readonly ((seed: number) => Follower[])[] = [
   ]),
   // Nobody can be promoted: crashed, or priority 0.
   aimed("nobody promotable", (rng, top, names) => names.slice(0, 1 + randomInt(rng, 3)).map((name, i) => ({ ...top, name, ...(i % 2 === 0 ? { alive: false } : { priority: 0 }) }))),
+  // A log 10^7 to 10^15 entries longer from an older epoch: a ranking that packs epoch and
+  // position into one number (epoch * 1e6 + position) lets the position spill into the epoch.
+  aimed("a newer epoch against a log millions of entries longer", (rng, top, names) => {
+    const longer = top.receivedLsn + Math.floor(10 ** (7 + 8 * rng.next()));
+    const pair = [{ ...top, name: names[0], epoch: top.epoch - 1, receivedLsn: longer, appliedLsn: longer }, { ...top, name: names[1] }];
+    return randomInt(rng, 2) === 0 ? pair : pair.reverse();
+  }),
+  // Positions on either side of a power of ten from 10^8 to 10^15 in one epoch, the one behind with
+  // the higher priority: compared as (zero-padded) strings, "100000000" sorts before "99999999".
+  aimed("positions on either side of a power of ten past 10^8", (rng, top, names) => {
+    const power = 10 ** (8 + randomInt(rng, 8));
+    const ahead = power + randomInt(rng, 1000);
+    const behind = power - 1 - randomInt(rng, 1000);
+    const pair = [{ ...top, name: names[0], receivedLsn: ahead, appliedLsn: ahead }, { ...top, name: names[1], receivedLsn: behind, appliedLsn: behind, priority: top.priority + 1 }];
+    return randomInt(rng, 2) === 0 ? pair : pair.reverse();
+  }),
+  // A priority 11 to 1,010 above another's against a log one entry longer: a score that packs the
+  // priority into the last digit (position * 10 + priority) lets the priority outweigh the log.
+  aimed("a priority above 9 against a log one entry longer", (rng, top, names) => {
+    const low = 1 + randomInt(rng, 3);
+    const behind = top.receivedLsn - 1;
+    const pair = [{ ...top, name: names[0], priority: low }, { ...top, name: names[1], receivedLsn: behind, appliedLsn: behind, priority: low + 11 + randomInt(rng, 1000) }];
+    return randomInt(rng, 2) === 0 ? pair : pair.reverse();
+  }),
   randomCluster,
 ];
 
@@ -194,7 +218,7 @@ export const AIMED_CLUSTERS: readonly ((seed: number) => Follower[])[] = [
  * reordering the trap. In the "nobody promotable" kind the others cannot be promoted either.
  */
 function aimed(aim: string, trap: (rng: Rng, top: Follower, names: string[]) => Follower[]): (seed: number) => Follower[] {
-  return (seed) => {
+  return named(aim, (seed) => {
     const rng = stream(seed, `05/aimed/${aim}`);
     const names = shuffled(rng, ["A", "B", "C", "D", "E", "F", "G", "H"]);
     const epoch = 3 + randomInt(rng, 3);
@@ -216,7 +240,12 @@ function aimed(aim: string, trap: (rng: Rng, top: Follower, names: string[]) => 
       out.splice(randomInt(rng, out.length + 1), 0, placed);
     }
     return out;
-  };
+  });
+}
+
+/** `build`, named `aim` (its `name`), so that a kind of `AIMED_CLUSTERS` can be found by its aim. */
+function named(aim: string, build: (seed: number) => Follower[]): (seed: number) => Follower[] {
+  return Object.defineProperty(build, "name", { value: aim });
 }
 
 /** A cluster of the kind its seed names in `AIMED_CLUSTERS`: a hidden test's seeds take turns (seedsTakingTurns). */
@@ -358,8 +387,9 @@ export function followUps(followers: readonly Follower[], chosen: string | null)
     },
     { label: "the same followers in reverse order", followers: [...followers].reverse() },
   ];
-  // Epochs start at 1 in the exercise; a case below that is not one a student must handle.
-  return cases.filter((k) => k.followers.every((f) => f.epoch >= 0 && f.receivedLsn >= 0 && f.appliedLsn >= 0));
+  // Numbers are whole numbers from 0 to Number.MAX_SAFE_INTEGER in the exercise; a case outside is not one a student must handle.
+  const inRange = (n: number) => n >= 0 && n <= Number.MAX_SAFE_INTEGER;
+  return cases.filter((k) => k.followers.every((f) => inRange(f.epoch) && inRange(f.receivedLsn) && inRange(f.appliedLsn) && inRange(f.priority)));
 }
 
 /**

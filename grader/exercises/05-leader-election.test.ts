@@ -56,6 +56,9 @@ graded(
     { label: "B is ahead", followers: [f("A", { receivedLsn: 90 }), f("B", { receivedLsn: 120 }), f("C", { receivedLsn: 100 })] },
     { label: "the last one is ahead", followers: [f("A", { receivedLsn: 7 }), f("B", { receivedLsn: 8 }), f("C", { receivedLsn: 9 })] },
     { label: "the first one is ahead", followers: [f("C", { receivedLsn: 500 }), f("B", { receivedLsn: 499 }), f("A", { receivedLsn: 1 })] },
+    { label: "positions past a hundred million: 100,000,000 is ahead of 99,999,999", followers: [f("A", { receivedLsn: 99_999_999 }), f("B", { receivedLsn: 100_000_000 })] },
+    { label: "positions near Number.MAX_SAFE_INTEGER", followers: [f("A", { receivedLsn: Number.MAX_SAFE_INTEGER }), f("B", { receivedLsn: Number.MAX_SAFE_INTEGER - 1, priority: 2 })] },
+    { label: "one entry more outweighs a priority of 12", followers: [f("A", { receivedLsn: 99, priority: 12 }), f("B", { receivedLsn: 100, priority: 1 })] },
   ]),
 );
 
@@ -90,6 +93,7 @@ graded(
   cases([
     { label: "the deposed leader's extra writes", followers: [f("A", { epoch: 2, receivedLsn: 120 }), f("B", { epoch: 3, receivedLsn: 105 })] },
     { label: "newest epoch, then longest log", followers: [f("A", { epoch: 3, receivedLsn: 101 }), f("B", { epoch: 2, receivedLsn: 300 }), f("C", { epoch: 3, receivedLsn: 104 })] },
+    { label: "a log millions of entries longer from an older epoch", followers: [f("A", { epoch: 1, receivedLsn: 2_500_000 }), f("B", { epoch: 2, receivedLsn: 100 })] },
   ]),
 );
 
@@ -99,6 +103,7 @@ graded(
     { label: "equal logs, C has the higher priority", followers: [f("A"), f("B"), f("C", { priority: 5 })] },
     { label: "equal logs and priorities", followers: [f("D"), f("B"), f("C")] },
     { label: "a tie among the most up-to-date only", followers: [f("A", { receivedLsn: 5, priority: 9 }), f("C", { receivedLsn: 8 }), f("B", { receivedLsn: 8 })] },
+    { label: "priorities compare as numbers: 10 above 9", followers: [f("A", { priority: 9 }), f("B", { priority: 10 })] },
     { label: "the text's example: \"A\" before \"B\"", followers: [f("B"), f("A")] },
     { label: "the text's example: \"B\" before \"a\" (plain string comparison)", followers: [f("a"), f("B")] },
     { label: "upper case sorts before lower case: \"Zed\" before \"alpha\"", followers: [f("alpha"), f("Zed")] },
@@ -157,7 +162,7 @@ graded({ name: "picks a correct leader in random clusters (hidden seeds)", point
 
 graded(
   { name: "keeps or changes its choice as the rules say in random clusters (hidden seeds)", points: 3, visibility: "hidden" },
-  aimedSeeds(14, judgeTargeted),
+  aimedSeeds(2 * AIMED_CLUSTERS.length, judgeTargeted),
 );
 
 graded({ name: "picks a correct leader in large clusters full of ties (hidden seeds)", points: 2, visibility: "hidden" }, seeded(10, largeCluster, judgeTargeted));

@@ -27,16 +27,30 @@ export interface TokenWrite {
   atMs?: number;
   /** The write's id in the simulated run it came from, so that a failing case can be drawn. */
   opId?: number;
+  /**
+   * Which of several stores alive at once the write goes to: 0 (the default) for the first, 1 for
+   * the second, ... Each store is made by its own createFencedStore() call just before its first
+   * write, and has its own tokens and values.
+   */
+  store?: number;
 }
 
-/** What each write's outcome must be: accepted iff its token is at least the highest seen on any key. */
+const storeOf = (w: TokenWrite): number => w.store ?? 0;
+
+/** What each write's outcome must be: accepted iff its token is at least the highest its store has seen on any key. */
 export function expectedOutcomes(writes: readonly TokenWrite[]): boolean[] {
-  let highest = -Infinity;
+  const highest = new Map<number, number>();
   return writes.map((w) => {
-    if (w.token < highest) return false;
-    highest = w.token;
+    if (w.token < (highest.get(storeOf(w)) ?? -Infinity)) return false;
+    highest.set(storeOf(w), w.token);
     return true;
   });
+}
+
+/** The writes as feedback shows them: [token, key, value], and the store when there are several. */
+export function shownWrites(writes: readonly TokenWrite[]): unknown[][] {
+  const several = writes.some((w) => storeOf(w) !== 0);
+  return writes.map((w) => (several ? [w.token, w.key, w.value, `store ${storeOf(w) + 1}`] : [w.token, w.key, w.value]));
 }
 
 const show = ({ opId: _opId, ...w }: TokenWrite, index: number) => ({ index, ...w });
@@ -64,24 +78,83 @@ const keysReadAtEnd = (writes: readonly TokenWrite[]): string[] => {
   return [...keys, never, ...INHERITED_NAMES.filter((name) => !keys.includes(name))];
 };
 
-/**
- * The questions a stream asks a fresh store, in one round trip: create it, then each write
- * followed by a read of its key (so that a rejected write that changed the value is caught at
- * once), then a read of every key at the end, and of one key no write touched.
- */
-export function streamSteps(writes: readonly TokenWrite[], store = "store"): Step[] {
-  const steps: Step[] = [{ call: "createFencedStore", args: [], keep: store }];
-  for (const w of writes) {
-    steps.push({ invoke: store, method: "write", args: [w.token, w.key, w.value] });
-    steps.push({ invoke: store, method: "read", args: [w.key] });
-  }
-  for (const key of keysReadAtEnd(writes)) steps.push({ invoke: store, method: "read", args: [key] });
-  return steps;
+/** The steps of a stream, and for each store its writes and the indices of its own steps among them. */
+export interface StreamLayout {
+  steps: Step[];
+  stores: { writes: TokenWrite[]; at: number[] }[];
 }
 
-/** Feeds `writes` to a fresh store of the submission (in a freshly loaded module) and returns the first rule broken, or null. */
+/**
+ * The questions a stream asks, in one round trip: create a store (each store of a stream with
+ * several just before its first write), then each write followed by a read of its key in its
+ * store (so that a rejected write that changed the value is caught at once), then for each store
+ * a read of every key it wrote, of one key no write touched, and of the inherited names. Each
+ * store's steps, taken alone, are those of a stream of its writes in one store (`judgeStream`).
+ */
+export function layoutSteps(writes: readonly TokenWrite[]): StreamLayout {
+  const steps: Step[] = [];
+  const stores: StreamLayout["stores"] = [];
+  const byStore = new Map<number, StreamLayout["stores"][number] & { name: string }>();
+  const push = (of: { at: number[] }, step: Step) => {
+    of.at.push(steps.length);
+    steps.push(step);
+  };
+  const storeFor = (k: number) => {
+    let s = byStore.get(k);
+    if (!s) {
+      s = { writes: [], at: [], name: k === 0 ? "store" : `store${k + 1}` };
+      byStore.set(k, s);
+      stores.push(s);
+      push(s, { call: "createFencedStore", args: [], keep: s.name });
+    }
+    return s;
+  };
+  if (writes.length === 0) storeFor(0);
+  for (const w of writes) {
+    const s = storeFor(storeOf(w));
+    s.writes.push(w);
+    push(s, { invoke: s.name, method: "write", args: [w.token, w.key, w.value] });
+    push(s, { invoke: s.name, method: "read", args: [w.key] });
+  }
+  for (const s of byStore.values()) for (const key of keysReadAtEnd(s.writes)) push(s, { invoke: s.name, method: "read", args: [key] });
+  return { steps, stores: stores.map(({ writes, at }) => ({ writes, at })) };
+}
+
+/** The steps of `layoutSteps`. */
+export function streamSteps(writes: readonly TokenWrite[]): Step[] {
+  return layoutSteps(writes).steps;
+}
+
+/** Feeds `writes` to fresh stores of the submission (in a freshly loaded module) and returns the first rule broken, or null. */
 export async function checkStream(writes: readonly TokenWrite[], answer: StudentCode<typeof Exercise>): Promise<Violation | null> {
-  return judgeStream(writes, await answer.run(streamSteps(writes), { fresh: true }));
+  return judgeStreams(writes, await answer.run(streamSteps(writes), { fresh: true }));
+}
+
+/**
+ * The first rule the answers to `streamSteps(writes)` break, or null: each store's answers are
+ * judged as a stream of its own writes (`judgeStream`), the first store first. With several
+ * stores, the feedback names the store, and says that stores share nothing.
+ */
+export function judgeStreams(writes: readonly TokenWrite[], answers: StepResults): Violation | null {
+  const { stores } = layoutSteps(writes);
+  if (stores.length === 1) return judgeStream(writes, answers);
+  for (const [k, s] of stores.entries()) {
+    // The error, if a call threw, at the first of this store's steps not answered before it.
+    const stoppedAt = answers.error && answers.at !== undefined ? s.at.findIndex((i) => i >= answers.at!) : -1;
+    const own: StepResults = {
+      values: s.at.map((i) => answers.values[i]),
+      argsAfter: [],
+      ...(stoppedAt >= 0 ? { error: answers.error, at: stoppedAt } : {}),
+    };
+    const broken = judgeStream(s.writes, own);
+    if (broken) {
+      return {
+        ...broken,
+        details: `in store ${k + 1} of ${stores.length} (${stores.length} stores alive at once, each from its own createFencedStore() call, written in turn; each store has its own highest token and its own values): ${broken.details ?? ""}`.trim(),
+      };
+    }
+  }
+  return null;
 }
 
 /**
@@ -239,6 +312,9 @@ export interface StreamCase {
   writes: TokenWrite[];
 }
 
+/** The largest token a stream holds: the text allows any whole number a JavaScript number holds exactly. */
+export const MAX_TOKEN = Number.MAX_SAFE_INTEGER;
+
 /** Hand-made streams, each showing one rule. */
 export const HAND_CASES: StreamCase[] = [
   { label: "one leader writes several times with the same token", writes: [t(1, "x", "a"), t(1, "y", "b"), t(1, "x", "c")] },
@@ -265,6 +341,39 @@ export const HAND_CASES: StreamCase[] = [
     label: "keys named like an object's own properties are keys like any other",
     writes: [t(1, "__proto__", "a"), t(1, "constructor", "b"), t(2, "toString", "c"), t(1, "hasOwnProperty", "stale")],
   },
+  {
+    label: "tokens past 2^31 (more than a 32-bit integer holds)",
+    writes: [t(2 ** 31 - 1, "x", "a"), t(2 ** 31, "y", "b"), t(2 ** 31 - 1, "x", "stale"), t(7, "y", "stale too"), t(2 ** 32 + 5, "x", "c"), t(2 ** 32, "z", "stale as well"), t(2 ** 32 + 5, "z", "d")],
+  },
+  {
+    label: "tokens up to Number.MAX_SAFE_INTEGER",
+    writes: [t(MAX_TOKEN - 2, "x", "a"), t(MAX_TOKEN, "y", "b"), t(MAX_TOKEN - 1, "x", "stale"), t(MAX_TOKEN, "x", "c"), t(MAX_TOKEN - 2, "z", "stale too")],
+  },
+];
+
+/** A write to the `store`-th store alive at once (0 for the first). */
+const at = (store: number, w: TokenWrite): TokenWrite => ({ ...w, store });
+
+/**
+ * Hand-made streams with two stores alive at once, written in turn: each store fences on its own
+ * tokens and keeps its own values, also after another store was made and written.
+ */
+export const TWO_STORE_CASES: StreamCase[] = [
+  {
+    label: "two stores written in turn: each fences on its own tokens and keeps its own values",
+    writes: [
+      at(0, t(5, "x", "first's x")),
+      at(1, t(1, "x", "second's x")),
+      at(0, t(3, "x", "stale in the first")),
+      at(1, t(2, "y", "second's y")),
+      at(0, t(5, "y", "first's y")),
+      at(1, t(1, "y", "stale in the second")),
+    ],
+  },
+  {
+    label: "the first store keeps its token and values after a second store is made and writes the same key",
+    writes: [at(0, t(4, "k", "first's")), at(1, t(9, "k", "second's")), at(0, t(2, "k", "stale")), at(0, t(4, "k", "first's again")), at(1, t(8, "k", "stale too"))],
+  },
 ];
 
 /**
@@ -276,10 +385,30 @@ export const HAND_CASES: StreamCase[] = [
  * seed, and one accepted value is empty.
  */
 export function probingStream(seed: number): TokenWrite[] {
+  return probing(seed, (rng) => 1 + randomInt(rng, 3));
+}
+
+/**
+ * Probing streams whose tokens start at 1-3, or just below 2^31 (they pass it in the first or second
+ * round: a token kept in 32 bits wraps to a negative number), or 16-18 below
+ * Number.MAX_SAFE_INTEGER (the last tokens may reach it): the hidden probing test takes turns at
+ * them (`seedsTakingTurns`).
+ */
+export const PROBING_STREAMS: readonly ((seed: number) => TokenWrite[])[] = [
+  probingStream,
+  function probingPast2To31(seed) {
+    return probing(seed, (rng) => 2 ** 31 - 1 - randomInt(rng, 3));
+  },
+  function probingUpToMaxSafeInteger(seed) {
+    return probing(seed, (rng) => MAX_TOKEN - 16 - randomInt(rng, 3));
+  },
+];
+
+function probing(seed: number, firstToken: (rng: Rng) => number): TokenWrite[] {
   const rng = stream(seed, "06/probing");
   const writes: TokenWrite[] = [];
   const keys = ["x", "y", "z", "w", "v", "u"];
-  let highest = 1 + randomInt(rng, 3);
+  let highest = firstToken(rng);
   let n = 0;
   const write = (token: number, key: string) => writes.push(t(token, key, `v${n++}`));
   write(highest, keys[randomInt(rng, 2)]);
@@ -315,7 +444,7 @@ function withEmptyValue(writes: TokenWrite[], rng: Rng): TokenWrite[] {
 export async function shrinkStream(writes: readonly TokenWrite[], answer: StudentCode<typeof Exercise>, record: Recorder): Promise<Violation | null> {
   const { items, steps } = await shrinkList(writes, async (ws) => (await checkStream(ws, answer)) !== null, 40);
   if (steps > 0 && items.length < writes.length) record("shrunk", `from ${writes.length} writes to ${items.length}`);
-  record("writes", items.map((w) => [w.token, w.key, w.value]));
+  record("writes", shownWrites(items));
   return checkStream(items, answer);
 }
 
@@ -332,7 +461,7 @@ export function fencingSearch(answer: StudentCode<typeof Exercise>, tries: numbe
     tries,
     shrinkTries: 40,
     judge: (writes, record) => {
-      record("writes", writes.map((w) => [w.token, w.key, w.value]));
+      record("writes", shownWrites(writes));
       return checkStream(writes, answer);
     },
   };
@@ -343,18 +472,56 @@ export function fencingSearch(answer: StudentCode<typeof Exercise>, tries: numbe
 /** A random stream: mostly rising tokens, with old leaders coming back now and then, and one accepted value empty. */
 export function randomStream(seed: number): TokenWrite[] {
   const rng = stream(seed, "06/stream");
-  const writes: TokenWrite[] = [];
-  let current = 1 + randomInt(rng, 3);
+  const current = 1 + randomInt(rng, 3);
   const n = 10 + randomInt(rng, 40);
   const keys = 1 + randomInt(rng, 5);
+  return withEmptyValue(risingWrites(rng, current, n, keys, (i) => `v${i}`), rng);
+}
+
+/** `n` writes on `keys` keys from token `current`: mostly rising, with old leaders coming back now and then. */
+function risingWrites(rng: Rng, current: number, n: number, keys: number, value: (i: number) => string): TokenWrite[] {
+  const writes: TokenWrite[] = [];
   for (let i = 0; i < n; i++) {
     const r = rng.next();
     if (r < 0.12) current += 1 + randomInt(rng, 2);
     const token = r > 0.8 ? Math.max(1, current - 1 - randomInt(rng, 2)) : current;
-    writes.push(t(token, `k${randomInt(rng, keys)}`, `v${i}`));
+    writes.push(t(token, `k${randomInt(rng, keys)}`, value(i)));
   }
-  return withEmptyValue(writes, rng);
+  return writes;
 }
+
+/**
+ * Two stores alive at once, each fed a random stream, written in turn. The first store takes 1-4
+ * writes (tokens from 6) before the second is made; the second's first write (token 1-3) goes to a
+ * key the first store stored, and the first store then gets a deposed write there (a token below
+ * its highest, above the second's): a store whose token or values live at module level, shared,
+ * reset or cleared by createFencedStore(), gets its outcome or its read wrong. Then the rest of
+ * both streams, interleaved at random.
+ */
+export function twoStoreStream(seed: number): TokenWrite[] {
+  const rng = stream(seed, "06/two-stores");
+  const keys = 1 + randomInt(rng, 3);
+  const first = risingWrites(rng, 6 + randomInt(rng, 3), 5 + randomInt(rng, 15), keys, (i) => `first-v${i}`);
+  const second = risingWrites(rng, 1 + randomInt(rng, 3), 5 + randomInt(rng, 15), keys, (i) => `second-v${i}`).map((w) => at(1, w));
+  const split = 1 + randomInt(rng, 4);
+  const before = first.slice(0, split);
+  const stored = before.filter((_, i) => expectedOutcomes(before)[i]);
+  const key = stored[randomInt(rng, stored.length)].key;
+  const highest = Math.max(...before.map((w) => w.token));
+  const opening: TokenWrite[] = [...before, { ...second[0], key }, t(highest - 1 - randomInt(rng, 2), key, "first-deposed")];
+  const rest: TokenWrite[] = [];
+  let i = split;
+  let j = 1;
+  while (i < first.length || j < second.length) rest.push(j >= second.length || (i < first.length && rng.next() < 0.5) ? first[i++] : second[j++]);
+  const writes = [...opening, ...rest];
+  // One accepted value empty, not the second store's first (a store that shares values must read it where the first store's belongs).
+  const accepted = expectedOutcomes(writes).flatMap((ok, n) => (ok && n !== split ? [n] : []));
+  const empty = accepted[randomInt(rng, accepted.length)];
+  return writes.map((w, n) => (n === empty ? { ...w, value: "" } : w));
+}
+
+/** The kinds of random stream the random-stream tests take turns at (`seedsTakingTurns`): one store, and two alive at once. */
+export const RANDOM_STREAMS: readonly ((seed: number) => TokenWrite[])[] = [randomStream, twoStoreStream];
 
 // ---------------------------------------------------------------------------- simulated failovers
 

@@ -1,25 +1,42 @@
 /**
  * Exercise 06 — fencing tokens at the storage layer. Every case feeds a stream of token-carrying
- * writes through a fresh store (in a freshly loaded module) and checks each outcome and the reads:
- * hand-made streams with the text's example, streams that probe each token boundary right after
- * the store has seen it, random streams, the writes both leaders accepted in simulated failovers
+ * writes through a fresh store (in a freshly loaded module), or two alive at once, and checks each
+ * outcome and the reads: hand-made streams with the text's example, streams that probe each token
+ * boundary right after the store has seen it (small tokens, past 2^31, up to
+ * Number.MAX_SAFE_INTEGER), random streams in one store and in two, the writes both leaders accepted in simulated failovers
  * where the old leader comes back, and a search of small streams before full marks. A failing
  * stream is shown with as few writes as still fail.
  */
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/06-fencing";
 import { graded, type GradedContext } from "../graded";
+import { seedsTakingTurns, turnOf } from "../search/aims";
 import { searchTest } from "../search/search-test";
 import { student } from "../student";
-import { HAND_CASES, checkStream, failoverStream, fencingSearch, probingStream, randomStream, shrinkStream, type TokenWrite } from "./06-fencing.support";
+import {
+  HAND_CASES,
+  PROBING_STREAMS,
+  RANDOM_STREAMS,
+  TWO_STORE_CASES,
+  checkStream,
+  failoverStream,
+  fencingSearch,
+  shownWrites as show,
+  shrinkStream,
+  type TokenWrite,
+} from "./06-fencing.support";
 
 const answer = student<typeof Exercise>("06-fencing");
 
-const show = (writes: readonly TokenWrite[]) => writes.map((w) => [w.token, w.key, w.value]);
-
-const streams = (count: number, make: (seed: number) => TokenWrite[]) => async (c: GradedContext) => {
+/**
+ * Streams from seeds that take turns at `kinds` (`seedsTakingTurns`): random streams in one store
+ * and in two stores alive at once; probing streams with small tokens, tokens past 2^31 and tokens
+ * up to Number.MAX_SAFE_INTEGER. Every draw, public or hidden, meets each kind.
+ */
+const streams = (count: number, kinds: readonly ((seed: number) => TokenWrite[])[]) => async (c: GradedContext) => {
+  const make = (seed: number) => kinds[turnOf(seed, kinds.length)](seed);
   await c.each(
-    c.seeds(count),
+    seedsTakingTurns(c.seeds(count), kinds.length),
     (seed, record) => {
       const writes = make(seed);
       record("writes", show(writes));
@@ -109,7 +126,12 @@ graded(
 graded(
   { name: "gives every new store its own state", points: 1, visibility: "public" },
   async (c) => {
-    await c.each(SEPARATE_STORES, async (k) => {
+    // Two stores made one after the other, then streams with two stores alive and written in turn.
+    await c.each([...SEPARATE_STORES, ...TWO_STORE_CASES], async (k, record) => {
+      if ("writes" in k) {
+        record("writes", show(k.writes));
+        return checkStream(k.writes, answer);
+      }
       const r = await answer.run(k.steps, { fresh: true });
       if (r.error) throw r.error;
       return k.judge(r.values);
@@ -119,10 +141,10 @@ graded(
 
 graded(
   { name: "rejects each deposed token, and lowers nothing, right after a new token is seen", points: 2, visibility: "public" },
-  streams(4, probingStream),
+  streams(4, PROBING_STREAMS),
 );
 
-graded({ name: "fences random token streams", points: 2, visibility: "public" }, streams(10, randomStream));
+graded({ name: "fences random token streams", points: 2, visibility: "public" }, streams(10, RANDOM_STREAMS));
 
 graded(
   { name: "lets no deposed leader's write through, and rejects no valid one, in simulated failovers", points: 3, visibility: "public" },
@@ -134,8 +156,8 @@ graded(
   searchTest(() => fencingSearch(answer, 120)),
 );
 
-graded({ name: "fences random token streams (hidden seeds)", points: 2, visibility: "hidden" }, streams(20, randomStream));
+graded({ name: "fences random token streams (hidden seeds)", points: 2, visibility: "hidden" }, streams(20, RANDOM_STREAMS));
 
-graded({ name: "fences streams that probe each token boundary (hidden seeds)", points: 2, visibility: "hidden" }, streams(8, probingStream));
+graded({ name: "fences streams that probe each token boundary (hidden seeds)", points: 2, visibility: "hidden" }, streams(8, PROBING_STREAMS));
 
 graded({ name: "fences simulated failovers (hidden seeds)", points: 3, visibility: "hidden" }, failovers(8));
