@@ -41,10 +41,13 @@
  * and a budget: the leader serves at most 15% of the registry's reads, so "leader for everything"
  * does not pass. Public tests check each invariant and the budget on fixed seeds; a hidden test
  * checks all of them together on secret seeds. Another test checks that each reason is given.
- * The invariants hold whatever the followers do, so some runs replace the slow spell with a
- * follower that trails the leader by a constant delay chosen against your serving policy (for a
- * staleness bound, a delay the bound lets through if it is looser than the invariant), and before
- * full marks a search of runs (the same for the same grading) must find no broken invariant.
+ * The invariants hold whatever the followers do, so some runs replace the slow spell with one, two
+ * or all three followers trailing the leader by a constant delay chosen against your serving
+ * policy (for a staleness bound, a delay the bound lets through if it is looser than the
+ * invariant; for a router of your own, 150 ms, or just over 100 ms), with serve reads just over
+ * 100 ms after each promotion. When all three trail, serving has to use the leader, so the budget is not checked in
+ * that run. Before full marks a search of runs (the same for the same grading) must find no
+ * broken invariant.
  * A library routing is data the grader compiles itself; a router function of your own runs in
  * your file's sandbox, next to the simulation, and the grader replays its decisions (see
  * exercise 01). Each graded run loads your file afresh. A router keeps what it remembers about a

@@ -41,6 +41,7 @@ import type { Recorder, Violation } from "../graded";
 import { FunctionRef, type Plain } from "../sandbox/wire";
 import type { ShownSearch } from "../search/search-test";
 import { shrinkBy } from "../search/shrink";
+import { turnOf } from "../search/aims";
 import type { RouteSource, RouterLog, StudentCode } from "../student";
 import { describeOp, followerShare, fromChecker, pct, routedRun, SUBMISSION_ROUTER, unansweredRead } from "./routing.support";
 
@@ -121,12 +122,44 @@ export async function askPolicies(answer: StudentCode<typeof Exercise>): Promise
   return out;
 }
 
+/** How many followers trail the leader in a trailing run: C alone, B and C, or all three. */
+export type TrailingFollowers = 1 | 2 | 3;
+
+/** Followers that trail the leader by a constant delay for the whole run, in place of the slow spell. */
+export interface Trailing {
+  ms: number;
+  followers: TrailingFollowers;
+}
+
+/**
+ * One run of a registry case: undefined, the slow spell; a number, follower C trailing that far
+ * behind; a `Trailing`, that many followers (the last ones: C, then B, then A) trailing.
+ */
+export type RegistryRun = number | Trailing | undefined;
+
+/** The trailing followers of a run, or undefined for the slow spell. */
+export function trailingOf(run: RegistryRun): Trailing | undefined {
+  return typeof run === "number" ? { ms: run, followers: 1 } : run;
+}
+
+/** The names of the followers that trail, in a run where `followers` of them do. */
+export function trailingNames(followers: TrailingFollowers): string[] {
+  return ["A", "B", "C"].slice(3 - followers);
+}
+
+/** Offsets after each promotion is acknowledged at which, in a trailing run, a serving node reads the pointer: just past the limit. */
+export const EDGE_READS_MS = [DEMOTED_MAX_MS + 0.1, DEMOTED_MAX_MS + 0.3];
+
 /**
  * The simulated registry for one seed, with `routing` for every read. With `laggingMs`, follower C
- * trails the leader by that constant delay for the whole run instead of one follower turning slow
- * for a while: the case built against a staleness bound (`laggingMsFor`).
+ * (or with a `Trailing`, the last one, two or three followers) trails the leader by that constant
+ * delay for the whole run instead of one follower turning slow for a while: the case built against
+ * the serving policy (`laggingMsFor`). A trailing run also has a serving node read the pointer
+ * just over 100 ms after each promotion is acknowledged (`EDGE_READS_MS`), where a follower
+ * trailing just over the limit lacks it.
  */
-export function registryConfig(seed: number, routing: RouterFn, laggingMs?: number, cut?: RegistryCut): SimConfig {
+export function registryConfig(seed: number, routing: RouterFn, laggingMs?: number | Trailing, cut?: RegistryCut): SimConfig {
+  const trailing = trailingOf(laggingMs);
   const rng = stream(seed, "03/registry");
   const runMs = REGISTRY_RUN_MS;
   const script: ScriptedOp[] = [];
@@ -165,6 +198,7 @@ export function registryConfig(seed: number, routing: RouterFn, laggingMs?: numb
     write(0, "registry", KEYS.audit, `v${newest} promoted by ${engineer}`, { afterOp: label });
     read(rng.next() < 0.5 ? 0 : 1, engineer, KEYS.production, "promote", { afterOp: label, label: `${label}:read-back` });
   }
+  const promotionLabels = Array.from({ length: promotions }, (_, i) => `promote-${i + 1}`);
   // Steady readers: serving nodes, dashboards and an auditor, each at its own pace.
   const steady = (clients: string[], key: string, purpose: Operation, everyMs: number) => {
     for (const client of clients) {
@@ -174,6 +208,10 @@ export function registryConfig(seed: number, routing: RouterFn, laggingMs?: numb
   steady(names("server", 10 + randomInt(rng, 7)), KEYS.production, "serve-model", 10);
   steady(names("dashboard", 4 + randomInt(rng, 3)), KEYS.versions, "list-versions", 8);
   steady(["auditor"], KEYS.audit, "read-audit-log", 40);
+  // In a trailing run, a serving node reads the pointer just after each promotion is due (no draw from rng).
+  if (trailing !== undefined) {
+    for (const label of promotionLabels) for (const atMs of EDGE_READS_MS) read(atMs, "edge-server", KEYS.production, "serve-model", { afterOp: label });
+  }
 
   const slow = "ABC"[randomInt(rng, 3)];
   const slowFromMs = 300 + 400 * rng.next();
@@ -184,9 +222,14 @@ export function registryConfig(seed: number, routing: RouterFn, laggingMs?: numb
   const fault = cut?.fault ?? true;
   return {
     seed,
-    ...(laggingMs === undefined
+    ...(trailing === undefined
       ? { followers: 3, network: { toFollowerMs }, faults: fault ? [{ node: slow, kind: "slow" as const, fromMs: slowFromMs, toMs: slowToMs, factor }] : [] }
-      : { followers: [{ name: "A", toFollowerMs }, { name: "B", toFollowerMs }, { name: "C", toFollowerMs: fault ? constant(laggingMs) : toFollowerMs }] }),
+      : {
+          followers: ["A", "B", "C"].map((name) => ({
+            name,
+            toFollowerMs: fault && trailingNames(trailing.followers).includes(name) ? constant(trailing.ms) : toFollowerMs,
+          })),
+        }),
     // Other models' registry traffic keeps the replication stream busy.
     workload:
       cut === undefined
@@ -229,17 +272,34 @@ function cutScript(script: readonly ScriptedOp[], cut: RegistryCut): ScriptedOp[
 }
 
 /**
- * How far behind a follower should trail to attack a serving policy at its weak spot: for a
+ * How far behind followers should trail to attack a serving policy at its weak spot: for a
  * staleness bound over the 100 ms the invariant allows, halfway between the two (the bound lets
  * the follower serve, the invariant does not); for a bound within it, 20 ms past the bound (the
- * follower must be left out); for any other routing, 150 ms.
+ * follower must be left out); for any other routing, 150 ms, or, when all `followers` trail, just
+ * over the limit (100.6 ms: a lag rounded to whole milliseconds, or checked with a little slack,
+ * lets every follower serve; a router that takes the least lagging follower however far behind
+ * serves from one that lacks a promotion at each edge read).
  */
-export function laggingMsFor(policy: Policy): number {
+export function laggingMsFor(policy: Policy, followers: TrailingFollowers = 1): number {
   const r = policy.routing;
   if (!(r instanceof FunctionRef) && typeof r !== "function" && r.kind === "bounded-staleness") {
     return r.maxLagMs > DEMOTED_MAX_MS ? (DEMOTED_MAX_MS + r.maxLagMs) / 2 : r.maxLagMs + 20;
   }
-  return 1.5 * DEMOTED_MAX_MS;
+  return followers === 3 ? DEMOTED_MAX_MS + 0.6 : 1.5 * DEMOTED_MAX_MS;
+}
+
+/**
+ * The kinds of trailing run that cases built against the serving policy take turns at, by seed
+ * (`turnOf(seed, 3)`, search/aims.ts): every follower trailing (a router that falls back to the
+ * least lagging follower rather than the leader serves a stale pointer), B and C (one that skips
+ * only the slowest follower does), C alone.
+ */
+export const TRAILING_KINDS: readonly TrailingFollowers[] = [3, 2, 1];
+
+/** The trailing run a case of `seed` judges: its kind's followers, at the serving policy's weak spot. */
+export function aimedTrailing(seed: number, serving: Policy): Trailing {
+  const followers = TRAILING_KINDS[turnOf(seed, TRAILING_KINDS.length)];
+  return { ms: laggingMsFor(serving, followers), followers };
 }
 
 /** The submission with every routed run in a freshly loaded module: nothing its code kept from an earlier case reaches the next. */
@@ -359,14 +419,19 @@ export async function judgeRegistry(
   which: readonly Invariant[],
   record: Recorder,
   answer: StudentCode<typeof Exercise>,
-  laggingMs?: number,
+  laggingMs?: RegistryRun,
   cut?: RegistryCut,
 ): Promise<Violation | null> {
   const config = registryConfig(seed, SUBMISSION_ROUTER, laggingMs, cut);
   const slow = config.faults?.[0];
+  const trailing = trailingOf(laggingMs);
   if (slow) record("slowFollower", `${slow.node} ${slow.factor}x slower from ${round(slow.fromMs)} to ${round(slow.toMs!)} ms`);
-  else if (laggingMs !== undefined && cut?.fault !== false) record("laggingFollower", `C always ${round(laggingMs)} ms behind the leader`);
+  else if (trailing !== undefined && cut?.fault !== false) record("laggingFollower", `${describeTrailing(trailing)} the leader`);
   else record("followers", "no slow or trailing follower");
+  // With every follower far behind, serving must go to the leader: the budget cannot hold, and is not judged.
+  const allTrail = trailing?.followers === 3 && cut?.fault !== false;
+  if (allTrail && which.includes("budget")) record("budget", "not judged in this run: every follower trails the leader");
+  const judged = allTrail ? which.filter((i) => i !== "budget") : which;
   const { compiled, byPurpose } = routeSources(policies);
   const run =
     compiled.size === OPERATIONS.length
@@ -377,7 +442,7 @@ export async function judgeRegistry(
   record("readsServedBy", run.readsServedBy);
   const unanswered = unansweredRead(h);
   if (unanswered) return unanswered;
-  for (const invariant of which) {
+  for (const invariant of judged) {
     const broken =
       invariant === "register"
         ? readsBackOwnWrite(h, "register-version", RULES.register)
@@ -393,13 +458,13 @@ export async function judgeRegistry(
   return null;
 }
 
-/** A registry case as judged: one seed, the policies, the invariants, and its runs in order (undefined: the slow spell; a number: C trailing that far behind). */
+/** A registry case as judged: one seed, the policies, the invariants, and its runs in order (`RegistryRun`: the slow spell or followers trailing). */
 export interface RegistryCase {
   seed: number;
   policies: Record<Operation, Policy>;
   which: readonly Invariant[];
   answer: StudentCode<typeof Exercise>;
-  runs: readonly (number | undefined)[];
+  runs: readonly RegistryRun[];
 }
 
 /** Runs the shrinking of one failing registry case may spend (each a routed run). */
@@ -519,25 +584,46 @@ function firstDifference(a: RouterLog, b: RouterLog): number {
 
 export interface RegistryCandidate {
   seed: number;
-  /** Follower C's constant delay, or undefined for the usual slow spell. */
+  /** The trailing followers' constant delay, or undefined for the usual slow spell. */
   laggingMs?: number;
+  /** How many followers trail (C, then B, then A): 1 when not given. */
+  followers?: TrailingFollowers;
 }
 
 const registrySpace: fc.Arbitrary<RegistryCandidate> = fc.record(
-  { seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }), laggingMs: fc.integer({ min: 60, max: 400 }) },
+  { seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }), laggingMs: fc.integer({ min: 60, max: 400 }), followers: fc.constantFrom<TrailingFollowers>(1, 2, 3) },
   { requiredKeys: ["seed"] },
 );
+
+/** A candidate's run: the slow spell, or its followers trailing. */
+function candidateRun(k: RegistryCandidate): RegistryRun {
+  return k.laggingMs === undefined ? undefined : { ms: k.laggingMs, followers: k.followers ?? 1 };
+}
+
+/** "C always 150 ms behind", "B and C always 70 ms behind", "A, B and C always 100.6 ms behind". */
+function describeTrailing(t: Trailing): string {
+  const names = trailingNames(t.followers);
+  const who = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  return `${who} always ${round(t.ms)} ms behind`;
+}
 
 export function registrySearch(answer: StudentCode<typeof Exercise>, policies: Record<Operation, Policy>, seed: number, tries: number): ShownSearch<RegistryCandidate> {
   return {
     space: registrySpace,
-    first: [{ seed, laggingMs: laggingMsFor(policies["serve-model"]) }, { seed: (seed >>> 3) + 1 }],
+    first: [
+      { seed, laggingMs: laggingMsFor(policies["serve-model"]) },
+      { seed: (seed >>> 3) + 1 },
+      { seed: (seed >>> 5) + 2, laggingMs: laggingMsFor(policies["serve-model"], 3), followers: 3 },
+    ],
     tries,
     // Another seed is not a smaller case: the run of the one found is shrunk instead (shrinkShown).
     shrinkTries: 0,
-    judge: (k, record) => judgeRegistry(k.seed, policies, ALL_INVARIANTS, record, freshly(answer), k.laggingMs),
-    shrinkShown: (k, record) => shrinkRegistry({ seed: k.seed, policies, which: ALL_INVARIANTS, answer: freshly(answer), runs: [k.laggingMs] }, record),
-    describe: (k) => `the registry of seed ${k.seed}${k.laggingMs === undefined ? ", one follower slow for a while" : `, follower C always ${k.laggingMs} ms behind`}`,
+    judge: (k, record) => judgeRegistry(k.seed, policies, ALL_INVARIANTS, record, freshly(answer), candidateRun(k)),
+    shrinkShown: (k, record) => shrinkRegistry({ seed: k.seed, policies, which: ALL_INVARIANTS, answer: freshly(answer), runs: [candidateRun(k)] }, record),
+    describe: (k) => {
+      const run = trailingOf(candidateRun(k));
+      return `the registry of seed ${k.seed}${run === undefined ? ", one follower slow for a while" : `, ${describeTrailing(run)}`}`;
+    },
   };
 }
 

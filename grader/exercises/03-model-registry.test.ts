@@ -1,9 +1,10 @@
 /**
  * Exercise 03 — read policies for a model registry. Every seeded case simulates the registry with
  * the submission's policy for each operation; public tests check one invariant each on fixed
- * seeds, the hidden test all of them on secret seeds; a case built from the serving policy puts a
- * follower at its weak spot (trailing between a loose staleness bound and the 100 ms limit), and a
- * search of runs keyed by the grading secret must find nothing before full marks. Every run loads
+ * seeds, the hidden test all of them on secret seeds; a case built from the serving policy puts
+ * followers at its weak spot (trailing between a loose staleness bound and the 100 ms limit):
+ * all three, B and C, or C alone, taking turns by seed (`aimedTrailing`), and a search of runs
+ * keyed by the grading secret must find nothing before full marks. Every run loads
  * the file afresh; one test routes the same run twice in one loaded file and names a router that
  * keeps state outside ctx.session. The written reasons are recorded for a human grader and only
  * checked for being there.
@@ -13,36 +14,45 @@ import type * as Exercise from "../../exercises/03-model-registry";
 import { graded, type GradedContext, type Recorder } from "../graded";
 import { student } from "../student";
 import { searchTest } from "../search/search-test";
+import { seedsTakingTurns } from "../search/aims";
 import {
+  aimedTrailing,
   ALL_INVARIANTS,
   askPolicies,
   freshly,
   judgeNoCarriedState,
   judgeRegistry,
-  laggingMsFor,
   OPERATIONS,
   policyRoutingName,
   readPolicy,
   registrySearch,
   shrinkRegistry,
+  TRAILING_KINDS,
   type Invariant,
   type Operation,
   type Policy,
+  type RegistryRun,
 } from "./03-model-registry.support";
 
 const answer = student<typeof Exercise>("03-model-registry");
 
 /**
  * Each case routes in a freshly loaded module, so that no case's verdict depends on state an
- * earlier one left behind. `trailing`: the run has follower C trailing at the serving policy's
- * weak spot instead of the slow spell ("both": the slow-spell run, then the trailing one).
+ * earlier one left behind. `trailing`: the run has followers trailing at the serving policy's
+ * weak spot instead of the slow spell ("both": the slow-spell run, then the trailing one); the
+ * seeds then take turns at the kinds of trailing run (every follower, B and C, C alone), so every
+ * draw holds each kind.
  */
 const keeps = (invariants: readonly Invariant[], seeds: number, trailing: "never" | "always" | "both" = "never") => async (c: GradedContext) => {
-  /** The runs a case judges, in order (undefined: the slow spell; a number: C trailing that far behind). */
-  const runsFor = (chosen: Record<Operation, Policy>): (number | undefined)[] => {
-    const lagging = laggingMsFor(chosen["serve-model"]);
-    return trailing === "never" ? [undefined] : trailing === "always" ? [lagging] : [undefined, lagging];
+  /** The runs the case of `seed` judges, in order (undefined: the slow spell). */
+  const runsFor = (seed: number, chosen: Record<Operation, Policy>): RegistryRun[] => {
+    if (trailing === "never") return [undefined];
+    const aimed = aimedTrailing(seed, chosen["serve-model"]);
+    return trailing === "always" ? [aimed] : [undefined, aimed];
   };
+  // A replayed seed is the case's own already: it is not moved again.
+  const drawn = c.seeds(seeds);
+  const items = trailing === "never" || c.replaying ? drawn : seedsTakingTurns(drawn, TRAILING_KINDS.length);
   /** Asked afresh for each case, as a router would be configured for each run. */
   const ask = async (record: Recorder) => {
     const chosen = await askPolicies(answer);
@@ -50,11 +60,11 @@ const keeps = (invariants: readonly Invariant[], seeds: number, trailing: "never
     return chosen;
   };
   await c.each(
-    c.seeds(seeds),
+    items,
     async (seed, record) => {
       const chosen = await ask(record);
       if ("rule" in chosen) return chosen;
-      for (const lagging of runsFor(chosen)) {
+      for (const lagging of runsFor(seed, chosen)) {
         const broken = await judgeRegistry(seed, chosen, invariants, record, freshly(answer), lagging);
         if (broken) return broken;
       }
@@ -64,7 +74,7 @@ const keeps = (invariants: readonly Invariant[], seeds: number, trailing: "never
       // The first failing run, shown smaller.
       shrink: async (seed, record) => {
         const chosen = await ask(record);
-        return "rule" in chosen ? chosen : shrinkRegistry({ seed, policies: chosen, which: invariants, answer: freshly(answer), runs: runsFor(chosen) }, record);
+        return "rule" in chosen ? chosen : shrinkRegistry({ seed, policies: chosen, which: invariants, answer: freshly(answer), runs: runsFor(seed, chosen) }, record);
       },
     },
   );
@@ -137,7 +147,7 @@ graded(
   { name: "a search of registry runs and trailing followers finds no broken invariant", points: 2, visibility: "public", caseTimeoutMs: 20_000 },
   searchTest(async (seed) => {
     const chosen = await askPolicies(answer);
-    return "rule" in chosen ? chosen : registrySearch(answer, chosen, seed, 3);
+    return "rule" in chosen ? chosen : registrySearch(answer, chosen, seed, 4);
   }),
 );
 
