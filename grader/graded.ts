@@ -21,6 +21,7 @@ import { test, type TestContext } from "vitest";
 import { focusRun, type RunResult } from "../lib";
 import type { CaseResult } from "./engine/report";
 import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, META_KEY } from "./graded-defaults";
+import { seedsTakingTurns } from "./search/aims";
 import { deriveSeeds, PUBLIC_SEED_KEY, randomSecret } from "./seeds";
 import { asCase, caseBackstopMs, CaseTimeout, freshSandboxes, gradingSettings, SandboxFailure, stopBusySandboxes, StudentError, studentFrame } from "./student";
 
@@ -126,6 +127,12 @@ export interface GradedContext {
    * notebook's check is the same every time; the one asked for when replaying.
    */
   searchSeeds(n: number): number[];
+  /**
+   * `n` seeds of cases aimed at `kinds` kinds of mistake, taking turns (`seedsTakingTurns`,
+   * search/aims.ts: the i-th seed builds kind `i % kinds`); the one asked for, unmoved, when
+   * replaying, as a case's kind is read from its seed alone.
+   */
+  seedsTakingTurns(n: number, kinds: number): number[];
   /** Runs `check` on every item (a seed, or a hand-written case with a `label`) and tallies it. */
   each<T extends number | { label: string }>(
     items: readonly T[],
@@ -264,6 +271,15 @@ class Tally implements GradedContext {
     return deriveSeeds(key, this.exerciseId, this.spec.name, n);
   }
   private ownSeed = false;
+
+  seedsTakingTurns(n: number, kinds: number): number[] {
+    const replaySeed = this.replaySeed;
+    if (replaySeed === undefined) return seedsTakingTurns(this.seeds(n), kinds);
+    // The seed a failure showed is one taking its turn already: moved again, it would be another case.
+    const key = this.spec.visibility === "public" ? PUBLIC_SEED_KEY : hiddenKey(this.exerciseId);
+    this.ownSeed = seedsTakingTurns(deriveSeeds(key, this.exerciseId, this.spec.name, n), kinds).includes(Number(replaySeed));
+    return [Number(replaySeed)];
+  }
 
   searchSeeds(n: number): number[] {
     const key = gradingSettings()?.publicOnly === true ? PUBLIC_SEED_KEY : hiddenKey(this.exerciseId);

@@ -12,6 +12,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import { parseFocused } from "../lib/charts/focus";
 import { deriveSeeds, PUBLIC_SEED_KEY } from "./seeds";
+import { compact } from "./engine/score";
+import { AIMED_CLUSTERS, aimedCluster } from "./exercises/05-leader-election.support";
+import { turnOf } from "./search/aims";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 const work = mkdtempSync(join(tmpdir(), "rl-replay-test-"));
@@ -113,6 +116,17 @@ describe("replay --test", () => {
     expect(one.out).not.toContain(`\n${other}\n`);
     expect(one.out).toContain("Only this test ran (--test); 11 other tests of 01 did not.");
   }, 240_000);
+
+  test("a seed of an aimed kind replays as itself: the seed asked for, not the one before it of the first kind", () => {
+    // 05's hidden clusters take turns at the kinds of AIMED_CLUSTERS, the kind read from the seed.
+    const seed = AIMED_CLUSTERS.length * 1000 + 1;
+    expect(turnOf(seed, AIMED_CLUSTERS.length)).toBe(1);
+    const r = replay(["05", "--seed", String(seed), "--target", "solutions", "--test", "picks a correct leader in random clusters (hidden seeds)"]);
+    expect(r.out).toContain(`seed ${seed}\n`);
+    expect(r.out).not.toContain(`seed ${seed - 1}`);
+    expect(r.out).toContain(`followers: ${compact(aimedCluster(seed), 4000)}`);
+    expect(r.status).toBe(0);
+  }, 120_000);
 
   test("names the exercise's tests when none matches, before grading anything", () => {
     const r = replay(["01", "--seed", "1", "--test", "no such test"]);

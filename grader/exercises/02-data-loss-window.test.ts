@@ -10,7 +10,6 @@
 import type * as Exercise from "../../exercises/02-data-loss-window";
 import { simulate } from "../../lib";
 import { graded, type GradedContext } from "../graded";
-import { seedsTakingTurns } from "../search/aims";
 import { searchTest } from "../search/search-test";
 import { student } from "../student";
 import {
@@ -45,7 +44,7 @@ function seededCase(seed: number, aimed: boolean) {
 
 const simulatedRuns = (count: number, aimed = false) => async (c: GradedContext) => {
   await c.each(
-    aimed ? seedsTakingTurns(c.seeds(count), AIMED_LOSS_CONFIGS.length) : c.seeds(count),
+    aimed ? c.seedsTakingTurns(count, AIMED_LOSS_CONFIGS.length) : c.seeds(count),
     (seed, record) => {
       const { config, run, probes } = seededCase(seed, aimed);
       record("run", describeRun(config));
@@ -63,7 +62,7 @@ const simulatedRuns = (count: number, aimed = false) => async (c: GradedContext)
 
 /** Part (b) on seeded runs; `aimed` (hidden seeds): the seeds take turns at the kinds of `AIMED_RISK_CASES`. */
 const predictions = (count: number, aimed = false) => async (c: GradedContext) => {
-  await c.each(aimed ? seedsTakingTurns(c.seeds(count), AIMED_RISK_CASES.length) : c.seeds(count), async (seed, record) => {
+  await c.each(aimed ? c.seedsTakingTurns(count, AIMED_RISK_CASES.length) : c.seeds(count), async (seed, record) => {
     const k = aimed ? aimedRiskCase(seed) : riskCase(seed);
     record("dashboard", { writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs, followerDelay: k.delay });
     const predicted = await answer.call("expectedWritesLost", { writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs });

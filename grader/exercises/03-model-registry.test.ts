@@ -14,7 +14,6 @@ import type * as Exercise from "../../exercises/03-model-registry";
 import { graded, type GradedContext, type Recorder } from "../graded";
 import { student } from "../student";
 import { searchTest } from "../search/search-test";
-import { seedsTakingTurns } from "../search/aims";
 import {
   aimedTrailing,
   ALL_INVARIANTS,
@@ -50,9 +49,7 @@ const keeps = (invariants: readonly Invariant[], seeds: number, trailing: "never
     const aimed = aimedTrailing(seed, chosen["serve-model"]);
     return trailing === "always" ? [aimed] : [undefined, aimed];
   };
-  // A replayed seed is the case's own already: it is not moved again.
-  const drawn = c.seeds(seeds);
-  const items = trailing === "never" || c.replaying ? drawn : seedsTakingTurns(drawn, TRAILING_KINDS.length);
+  const items = trailing === "never" ? c.seeds(seeds) : c.seedsTakingTurns(seeds, TRAILING_KINDS.length);
   /** Asked afresh for each case, as a router would be configured for each run. */
   const ask = async (record: Recorder) => {
     const chosen = await askPolicies(answer);

@@ -9,7 +9,6 @@
 import type * as Exercise from "../../exercises/05-leader-election";
 import { graded, type GradedContext, type Recorder } from "../graded";
 import { student } from "../student";
-import { seedsTakingTurns } from "../search/aims";
 import { searchTest } from "../search/search-test";
 import {
   AIMED_CLUSTERS,
@@ -45,7 +44,7 @@ const seeded = (count: number, cluster: (seed: number) => Follower[], check: typ
  * grading meets each mistake (a tie in array order, a received/applied split, ...) whatever its secret.
  */
 const aimedSeeds = (count: number, check: typeof judge) => async (c: GradedContext) => {
-  const seeds = seedsTakingTurns(c.seeds(count), AIMED_CLUSTERS.length);
+  const seeds = c.seedsTakingTurns(count, AIMED_CLUSTERS.length);
   await c.each(seeds, (seed, record) => check(aimedCluster(seed), record));
 };
 

@@ -10,7 +10,7 @@
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/06-fencing";
 import { graded, type GradedContext } from "../graded";
-import { seedsTakingTurns, turnOf } from "../search/aims";
+import { turnOf } from "../search/aims";
 import { searchTest } from "../search/search-test";
 import { student } from "../student";
 import {
@@ -36,7 +36,7 @@ const answer = student<typeof Exercise>("06-fencing");
 const streams = (count: number, kinds: readonly ((seed: number) => TokenWrite[])[]) => async (c: GradedContext) => {
   const make = (seed: number) => kinds[turnOf(seed, kinds.length)](seed);
   await c.each(
-    seedsTakingTurns(c.seeds(count), kinds.length),
+    c.seedsTakingTurns(count, kinds.length),
     (seed, record) => {
       const writes = make(seed);
       record("writes", show(writes));

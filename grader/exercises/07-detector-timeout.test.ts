@@ -10,7 +10,6 @@
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/07-detector-timeout";
 import { graded, type GradedContext, type Recorder } from "../graded";
-import { seedsTakingTurns } from "../search/aims";
 import { searchTest } from "../search/search-test";
 import { student } from "../student";
 import {
@@ -55,7 +54,7 @@ const runs = (kind: RunKind, count: number, aimed = false) => async (c: GradedCo
 const worst = (profile: LinkProfile, record: Recorder) => judgeWorstMoments(submission, profile, record);
 
 /** Hidden seeds taking turns at the kinds of link of `AIMED_PROFILES`. */
-const aimedSeeds = (c: GradedContext, count: number) => seedsTakingTurns(c.seeds(count), AIMED_PROFILES.length);
+const aimedSeeds = (c: GradedContext, count: number) => c.seedsTakingTurns(count, AIMED_PROFILES.length);
 
 graded({ name: "heartbeats within the budget, with a positive timeout", points: 1, visibility: "public" }, async (c) => {
   await c.each(c.seeds(10), async (seed, record) => {

@@ -9,7 +9,6 @@
 // Types only: the submission runs in its own sandbox process and answers with plain data (student.ts).
 import type * as Exercise from "../../exercises/08-monotonic-reads";
 import { graded } from "../graded";
-import { seedsTakingTurns } from "../search/aims";
 import { searchTest } from "../search/search-test";
 import { student } from "../student";
 import {
@@ -62,6 +61,6 @@ graded(
 graded(
   { name: "no client sees a key go back in time while followers crash (hidden seeds)", points: 4, visibility: "hidden", caseTimeoutMs: 5000 },
   async (c) => {
-    await c.each(seedsTakingTurns(c.seeds(14), AIMED_STICKY_KINDS), (seed, record) => judgeAimedSticky(seed, answer, record));
+    await c.each(c.seedsTakingTurns(14, AIMED_STICKY_KINDS), (seed, record) => judgeAimedSticky(seed, answer, record));
   },
 );
