@@ -50,7 +50,8 @@
  *      learns of the new leader, `ctx.leader` still names the dead one, and a read sent there is
  *      retried after a 100 ms timeout);
  * - rule (d): two runs, each routed three times: twice with the file freshly loaded (the
- *   decisions must be the same), then once more without reloading it (still the same);
+ *   decisions must be the same), then once more each, one after the other, without reloading it
+ *   after the other run (still the same as freshly loaded);
  * - before full marks, a search of 25 small runs (2-3 followers, some slowed for a while,
  *   sometimes a failover) drawn from the grading secret; a failure it finds is shrunk to a small
  *   run before it is shown.
