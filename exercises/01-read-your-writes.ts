@@ -38,7 +38,7 @@
  * - scenes around one client, alice, who saves a new bio and reloads it 0, 1, 3, 10, 30, 100 and
  *   250 ms after the save is acknowledged: every follower falls behind just as she saves; the
  *   first follower your router picks for a reload is the one that falls behind; every follower
- *   stays 3 s behind the save while she reloads 0.5, 1 and 2 s after it; the leader crashes just
+ *   stays 3 s behind the save while she reloads 0.5 s to 2.99 s after it; the leader crashes just
  *   after acknowledging her save (semi-synchronous acknowledgements);
  * - four workloads, on several seeds each (public seeds, whose failures are shown shrunk: fewer
  *   writes, clients, keys and faults; and hidden seeds):
@@ -50,7 +50,8 @@
  *      learns of the new leader, `ctx.leader` still names the dead one, and a read sent there is
  *      retried after a 100 ms timeout);
  * - rule (d): two runs, each routed three times: twice with the file freshly loaded (the
- *   decisions must be the same), then once more without reloading it (still the same);
+ *   decisions must be the same), then once more each, one after the other, without reloading it
+ *   after the other run (still the same as freshly loaded);
  * - before full marks, a search of 25 small runs (2-3 followers, some slowed for a while,
  *   sometimes a failover) drawn from the grading secret; a failure it finds is shrunk to a small
  *   run before it is shown.

@@ -51,7 +51,8 @@
  *   hot keys (public seeds, whose failures are shown shrunk: fewer crashes, clients and keys;
  *   and hidden seeds);
  * - rule (d): two runs, each routed three times: twice with the file freshly loaded (the
- *   decisions must be the same), then once more without reloading it (still the same);
+ *   decisions must be the same), then once more each, one after the other, without reloading it
+ *   after the other run (still the same as freshly loaded);
  * - before full marks, a search of 25 small runs (2-3 followers, 1-3 crashes, 1-6 clients)
  *   drawn from the grading secret; a failure it finds is shrunk to a small run before it is shown.
  * Each run is one case of partial credit. Your file runs in a sandbox of its own; the grader

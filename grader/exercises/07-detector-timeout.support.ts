@@ -56,7 +56,8 @@ export function randomProfile(seed: number): LinkProfile {
  * after waking, or the interval); a short interval (a timeout of a few intervals); a short
  * pause on a slow link with a tight budget (`TIGHT_LINK`); a long pause with that tight budget
  * (`LONG_TIGHT_LINK`); and a band narrower than a typical delay on a very slow link
- * (`NARROW_SLOW_LINK`). With the seeds taking turns, every grading holds each kind.
+ * (`NARROW_SLOW_LINK`); and a spike well longer than the pause with that tight budget
+ * (`SPIKE_TIGHT_LINK`). With the seeds taking turns, every grading holds each kind.
  */
 export const AIMED_PROFILES: readonly ((seed: number) => LinkProfile)[] = [
   (seed) => profileWith(stream(seed, "07/aimed-profile"), { pause: [1.3, 2], interval: [0.5, 0.8] }),
@@ -65,6 +66,7 @@ export const AIMED_PROFILES: readonly ((seed: number) => LinkProfile)[] = [
   (seed) => profileWith(stream(seed, "07/aimed-profile"), TIGHT_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), LONG_TIGHT_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), NARROW_SLOW_LINK),
+  (seed) => profileWith(stream(seed, "07/aimed-profile"), SPIKE_TIGHT_LINK),
 ];
 
 /** A link of the kind its seed names in `AIMED_PROFILES`. */
@@ -99,6 +101,16 @@ const LONG_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [1.1, 1.3], in
  * after waking at 3 typical delays falls below the real silence.
  */
 const NARROW_SLOW_LINK: ProfileTimes = { spike: [40, 44], pause: [0.4, 0.5], interval: [0.3, 0.35], typical: [9.5, 10], band: "narrow" };
+
+/**
+ * A long spike (300-400 ms), a pause of a fifth to a third of it and heartbeats every 30-45% of it,
+ * so that the spike is longer than the pause, 4 typical delays and an interval together, with the
+ * tight budget of `TIGHT_LINK`. The silence is the spike plus an interval, and the band a tenth of
+ * that and 2 ms more: the middle of a band whose silence counts the spike alone (without the
+ * interval before the spiked heartbeat) falls at least 20 ms below the real silence. Every other
+ * kind of link either has the pause the longer or a band wide enough for that middle.
+ */
+const SPIKE_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [0.2, 0.35], interval: [0.3, 0.45], band: "tight" };
 
 /**
  * Multiples of the spike for the pause and the heartbeat interval (at the budget's rate), and
@@ -402,6 +414,8 @@ export const HAND_MADE_LINKS: readonly { label: string; profile: LinkProfile }[]
   { label: "a long pause with a tight outage budget", profile: { typicalDelayMs: 5, spikeDelayMs: 300, gcPauseMs: 330, heartbeatsPerSecMax: 10, outageBudgetMs: 517 } },
   // The band is narrower than one typical delay, and the first heartbeat after waking is half the pause.
   { label: "a very slow link, a short pause and a band narrower than a typical delay", profile: { typicalDelayMs: 10, spikeDelayMs: 45, gcPauseMs: 20, heartbeatsPerSecMax: 50, outageBudgetMs: 129 } },
+  // The spike outlasts the pause and the delay after waking by far, and the band is a tenth of the silence: a silence counting the spike without the interval before it puts the middle of the band 40 ms too early.
+  { label: "a spike longer than any pause, with a tight outage budget", profile: { typicalDelayMs: 1, spikeDelayMs: 300, gcPauseMs: 90, heartbeatsPerSecMax: 8, outageBudgetMs: 474 } },
 ];
 
 /** Asks for a setting; returns it, or the rule the answer itself breaks. */
@@ -432,7 +446,7 @@ export interface DetectorCandidate {
 /** The search over links and moments: fault kinds, heartbeats, phases and delays, the worst ones first. */
 export function detectorSearch(answer: StudentCode<typeof Exercise>, tries: number, seed: number): Hunt<DetectorCandidate> {
   const settings = new Map<number, DetectorSetting | Violation>();
-  // Profile seeds 0 to 6 are the hand-made links (0 the text's example), so the search always
+  // Profile seeds 0 to 7 are the hand-made links (0 the text's example), so the search always
   // begins at their worst moments: a mistake they show fails the search under every secret, not
   // only when a random link happens to show it too. Larger seeds draw a random link.
   const profileOf = (profileSeed: number) => (profileSeed < HAND_MADE_LINKS.length ? HAND_MADE_LINKS[profileSeed].profile : randomProfile(profileSeed));

@@ -53,6 +53,9 @@ const runs = (kind: RunKind, count: number, aimed = false) => async (c: GradedCo
 
 const worst = (profile: LinkProfile, record: Recorder) => judgeWorstMoments(submission, profile, record);
 
+/** Seeds of each hidden test: two links of each kind of `AIMED_PROFILES`. */
+const HIDDEN_SEEDS = 2 * AIMED_PROFILES.length;
+
 /** Hidden seeds taking turns at the kinds of link of `AIMED_PROFILES`. */
 const aimedSeeds = (c: GradedContext, count: number) => c.seedsTakingTurns(count, AIMED_PROFILES.length);
 
@@ -84,12 +87,12 @@ graded(
 graded(
   { name: "survives the worst moment of its own heartbeat cycle on hidden links", points: 3, visibility: "hidden" },
   async (c) => {
-    await c.each(aimedSeeds(c, 12), (seed, record) => worst(aimedProfile(seed), record));
+    await c.each(aimedSeeds(c, HIDDEN_SEEDS), (seed, record) => worst(aimedProfile(seed), record));
   },
 );
 
-graded({ name: "no failover during latency spikes (hidden seeds)", points: 1, visibility: "hidden" }, runs("spikes", 12, true));
+graded({ name: "no failover during latency spikes (hidden seeds)", points: 1, visibility: "hidden" }, runs("spikes", HIDDEN_SEEDS, true));
 
-graded({ name: "no failover during leader pauses (hidden seeds)", points: 1, visibility: "hidden" }, runs("pauses", 12, true));
+graded({ name: "no failover during leader pauses (hidden seeds)", points: 1, visibility: "hidden" }, runs("pauses", HIDDEN_SEEDS, true));
 
-graded({ name: "crashes replaced within the outage budget (hidden seeds)", points: 1, visibility: "hidden" }, runs("crash", 12, true));
+graded({ name: "crashes replaced within the outage budget (hidden seeds)", points: 1, visibility: "hidden" }, runs("crash", HIDDEN_SEEDS, true));

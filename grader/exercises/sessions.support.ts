@@ -4,9 +4,10 @@
  *   runs before it, and the replay command, which runs one case alone, gets the same verdict;
  * - `stateBetweenRuns` names the two ways a router's decisions can depend on something besides
  *   its run: randomness other than `ctx.random()` (the same run, each time freshly loaded, decides
- *   differently), and state kept between runs outside `ctx.session` (the same run, routed a second
- *   time in the same loaded module, decides differently). A replay of that case repeats all three
- *   runs, so it shows the carried state too rather than a passing case;
+ *   differently), and state kept between runs outside `ctx.session` (a run, routed in a module
+ *   that has routed other runs, a different one just before it, decides differently than freshly
+ *   loaded). A replay of that case repeats all the routings, so it shows the carried state too
+ *   rather than a passing case;
  * - scripted scenes whose fault is placed against the router's own choice (`ownChoice`);
  * - seeded runs shrunk before they are shown (`shrinkRun`: fewer writes, clients and keys, each
  *   fault alone).
@@ -45,17 +46,20 @@ function showDecision(log: RouterLog, i: number): string {
 }
 
 /**
- * Routes each of `configs` three times: twice in a freshly loaded module, then once more in the
- * module the second run left behind. Different decisions between the first two mean randomness
- * other than ctx.random() (or the clock); between the last two, state kept between runs outside
- * ctx.session. Returns that rule, or null.
+ * Routes each of `configs` three times: twice in a freshly loaded module (all of them, one after
+ * the other), then once more each, in turn, in the module the last of those left behind. Different
+ * decisions between the two fresh routings mean randomness other than ctx.random() (or the
+ * clock); between a fresh routing and the one in the used module, state kept between runs outside
+ * ctx.session. In that module the first run follows a different run (the last one), which a
+ * memory keyed by what repeats between runs (a client's name, a log position) shows, and the last
+ * run follows itself and the others. Returns the rule broken, or null.
  */
 export async function stateBetweenRuns(answer: StudentCode<unknown>, configs: readonly SimConfig[], record: Recorder): Promise<Violation | null> {
+  const fresh: RouterLog[] = [];
   for (const [n, config] of configs.entries()) {
     const first = await answer.route(config, ROUTE, { fresh: true });
     const again = await answer.route(config, ROUTE, { fresh: true });
-    const carried = await answer.route(config, ROUTE);
-    for (const log of [first, again, carried]) if (log.error) throw log.error;
+    for (const log of [first, again]) if (log.error) throw log.error;
     record("runs", `run ${n + 1} of ${configs.length}: ${first.decisions.length} decisions, routed three times`);
     const random = firstDifference(first, again);
     if (random !== undefined) {
@@ -68,17 +72,25 @@ export async function stateBetweenRuns(answer: StudentCode<unknown>, configs: re
         want: showDecision(first, random),
       };
     }
-    const at = firstDifference(again, carried);
+    fresh.push(again);
+  }
+  const routed: number[] = [configs.length - 1];
+  for (const [n, config] of configs.entries()) {
+    const carried = await answer.route(config, ROUTE);
+    if (carried.error) throw carried.error;
+    const before = routed.map((i) => `run ${i + 1}`).join(", then ");
+    routed.push(n);
+    const at = firstDifference(fresh[n], carried);
     if (at !== undefined) {
       return {
         rule: "per-client memory lives in ctx.session, not in variables outside the function",
         details:
-          `the same seeded run, routed a second time without reloading the file, got different decisions from decision ${at} on: ` +
-          `${showDecision(again, at)} on the first run, ${showDecision(carried, at)} on the second. The router keeps state ` +
+          `seeded run ${n + 1} of ${configs.length}, routed without reloading the file after ${before}, got different decisions from decision ${at} on than ` +
+          `with the file freshly loaded: ${showDecision(fresh[n], at)} freshly loaded, ${showDecision(carried, at)} after the other runs. The router keeps state ` +
           `between runs outside ctx.session (a variable at the top of the file, a property of the function), so one run ` +
           `changes the next; ctx.session starts fresh in every run`,
         got: showDecision(carried, at),
-        want: showDecision(again, at),
+        want: showDecision(fresh[n], at),
       };
     }
   }
