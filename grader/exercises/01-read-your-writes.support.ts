@@ -149,6 +149,33 @@ export function saveScene(slow: readonly string[], extra: Partial<SimConfig> = {
   };
 }
 
+/** When alice reads her bio a last time before her save, in the held-read scene. */
+const HELD_READ_MS = SAVE_MS - 10;
+/** Until when the follower that got that read is paused, holding it: after her first reloads are answered. */
+const HELD_UNTIL_MS = SAVE_MS + 20;
+
+/**
+ * The save scene with alice a hop from the nodes (0.5 ms each way), a read of her bio sent just
+ * before the save, and `node`, the follower that read goes to, paused as it arrives until 20 ms
+ * after the save and 100 times slower from the save on. It answers the read late, after her first
+ * reloads (on nodes that have the save), so the node of the read answered last is one that lacks
+ * the save, and will for 200 ms: a router that, once a read has shown her position, goes back to
+ * `lastReadNode` without checking it sends her next reload there. `lastReadNode` is the node of
+ * the read answered last, not of the newest one.
+ */
+function heldReadScene(node: string): SimConfig {
+  const aimed = NAMES.includes(node);
+  const base = saveScene(aimed ? [node] : [], { network: { oneWayMs: constant(0.5), clientRequestMs: constant(0.5), clientResponseMs: constant(0.5) } });
+  const script = base.workload!.script!;
+  const save = script.findIndex((op) => op.label === "save");
+  const held: ScriptedOp = { kind: "read", atMs: HELD_READ_MS, client: "alice", keys: ["bio"] };
+  return {
+    ...base,
+    workload: { ...base.workload, script: [...script.slice(0, save), held, ...script.slice(save)] },
+    faults: [...(base.faults ?? []), ...(aimed ? [{ node, kind: "pause" as const, fromMs: HELD_READ_MS + 0.2, toMs: HELD_UNTIL_MS }] : [])],
+  };
+}
+
 export interface SaveCase {
   label: string;
   /** Builds the scene against what the router did in a first run; records what it aimed at. */
@@ -170,6 +197,10 @@ export const SAVE_CASES: SaveCase[] = [
     // after a while picks any of them then, and each must still lack the save.
     label: "every follower stays 3 s behind from her save, and she reloads from half a second to just before the 3 s are up",
     scene: async () => saveScene(NAMES, {}, LONG_LAG),
+  },
+  {
+    label: "a read she sent just before her save is held by a paused follower and answered after her first reloads: the node that answered last lacks the save",
+    scene: (answer, record) => ownChoice(answer, NAMES, "A", heldReadScene, (run) => servedBy(run, "alice", HELD_READ_MS, NAMES), record),
   },
   {
     label: "the leader crashes just after acknowledging her save (semi-synchronous acknowledgements)",

@@ -109,3 +109,16 @@ describe("01: a trust window of 2.5 s and a memory outside ctx.session fail; rig
     expect(await stateBetweenRuns(inProcess(join(root, file)), stateCheckRuns(), () => {})).toBeNull();
   });
 });
+
+describe("01: a read held by a paused follower and answered late fails a router that trusts lastReadNode; right answers pass", () => {
+  const held = SAVE_CASES.find((k) => k.label.startsWith("a read she sent just before her save is held"))!;
+  const folder = (f: string) => readdirSync(join(root, f)).map((name) => join(f, name));
+  const right = ["solutions/01-read-your-writes.ts", ...folder("grader/alternatives/01-read-your-writes")];
+  test.each(["trusts-last-read-node.ts", "same-node-until-next-write.ts"])("%s fails the scene", async (name) => {
+    const found = await judgeSave(inProcess(join(root, "grader/variants/01-read-your-writes", name)), held, () => {});
+    expect(found?.rule).toMatch(/^read-your-writes/);
+  });
+  test.each(right)("%s passes it", async (file) => {
+    expect(await judgeSave(inProcess(join(root, file)), held, () => {})).toBeNull();
+  });
+});
