@@ -233,7 +233,18 @@ class Handle {
 
   async run(steps: Step[], options: Fresh = {}): Promise<StepResults> {
     const reply = await this.request({ op: "run", steps: steps.map((s) => ({ ...s, args: s.args.map(toWireArg) })), ...(options.fresh ? { fresh: true } : {}) });
-    const results = Array.isArray(reply.results) ? (reply.results as { value?: unknown; argsAfter?: unknown }[]) : [];
+    let results = Array.isArray(reply.results) ? (reply.results as { value?: unknown; argsAfter?: unknown; promised?: unknown }[]) : [];
+    let error = studentError(reply.error);
+    if (!error && results.length !== steps.length) throw new SandboxFailure("the exercise's process sent a reply that does not fit the request");
+    // Every exercise's functions answer at once: an answer that was a Promise (a function declared
+    // `async`) is not what the text asks for, though the sandbox awaited it.
+    const promised = results.findIndex((r) => r?.promised === true);
+    if (promised >= 0) {
+      const step = steps[promised];
+      const fn = "call" in step ? step.call : step.method;
+      error = studentError({ name: "TypeError", message: `${fn} returned a Promise (is it declared async?): it must return its answer itself, as the exercise's text declares it`, stack: "" });
+      results = results.slice(0, promised);
+    }
     const decoding = performance.now();
     const values = results.map((r) => fromWire(r?.value));
     const argsAfter = results.map((r) => {
@@ -241,9 +252,7 @@ class Handle {
       return Array.isArray(after) ? after : undefined;
     });
     this.chargeDecoding(performance.now() - decoding);
-    const error = studentError(reply.error);
-    if (!error && results.length !== steps.length) throw new SandboxFailure("the exercise's process sent a reply that does not fit the request");
-    return { values, argsAfter, ...(error ? { error, at: typeof reply.at === "number" ? reply.at : values.length } : {}) };
+    return { values, argsAfter, ...(error ? { error, at: promised >= 0 ? promised : typeof reply.at === "number" ? reply.at : values.length } : {}) };
   }
 
   async route(config: SimConfig, router: RouterSpec, options: Fresh = {}): Promise<RouterLog> {

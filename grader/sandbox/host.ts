@@ -63,6 +63,10 @@ function errorInfo(error: unknown): ErrorInfo {
   }
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
+}
+
 function exported(name: string): Fn {
   const value = exercise[name];
   if (typeof value !== "function") throw new TypeError(`the exercise file does not export a function named ${name}`);
@@ -75,16 +79,21 @@ async function runSteps(steps: Step[]): Promise<Reply & { results: unknown[] }> 
     const step = steps[at] as Step & { call?: string; invoke?: string; method?: string; argsAfter?: boolean };
     try {
       const args = mapped(step.args ?? [], (a) => fromWire(a));
-      let value: unknown;
-      if (typeof step.call === "string") value = await Reflect.apply(exported(step.call), undefined, args);
+      let returned: unknown;
+      if (typeof step.call === "string") returned = Reflect.apply(exported(step.call), undefined, args);
       else {
         const target = mapGet.call(kept, step.invoke) as Record<string, unknown> | undefined;
         const method = target?.[step.method ?? ""];
         if (typeof method !== "function") throw new TypeError(`${step.method} is not a method of the value ${step.invoke} returned`);
-        value = await Reflect.apply(method as Fn, target, args);
+        returned = Reflect.apply(method as Fn, target, args);
       }
+      // A promise is awaited, and said: the judge decides what an answer that was one is worth.
+      const promised = isThenable(returned);
+      const value = promised ? await returned : returned;
       if (step.keep !== undefined && kept.size < KEPT_MAX) mapSet.call(kept, step.keep, value);
-      results[results.length] = step.argsAfter ? { value: toWire(value), argsAfter: toWire(args) } : { value: toWire(value) };
+      const result: { value: unknown; argsAfter?: unknown; promised?: true } = step.argsAfter ? { value: toWire(value), argsAfter: toWire(args) } : { value: toWire(value) };
+      if (promised) result.promised = true;
+      results[results.length] = result;
     } catch (error) {
       return { id: 0, results, error: errorInfo(error), at };
     }
