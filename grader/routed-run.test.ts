@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { simulate, type ReadDecision, type RouterFn, type SimConfig } from "../lib";
 import { routedRun, SUBMISSION_ROUTER } from "./exercises/routing.support";
-import type { RouterLog, StudentCode } from "./student";
+import { recordRouterLog } from "./fixtures/router-log";
+import type { StudentCode } from "./student";
 
 const config: SimConfig = {
   seed: 3,
@@ -16,22 +17,9 @@ const router: RouterFn = (ctx) => {
   return near.length > 0 && ctx.random() < 0.9 ? near[0].name : ctx.leader;
 };
 
-/** The log a sandbox would send for `router`, made here: a stand-in for the submission. */
+/** The log a sandbox would send for `r`, made here: a stand-in for the submission. */
 function answerFor(r: RouterFn): StudentCode<unknown> {
-  const log: RouterLog = { decisions: [], draws: [] };
-  simulate({
-    ...config,
-    reads: {
-      ...config.reads!,
-      routing: (ctx) => {
-        let draws = 0;
-        const decision = r({ ...ctx, random: () => (draws++, ctx.random()) });
-        log.decisions.push(decision);
-        log.draws.push(draws);
-        return decision;
-      },
-    },
-  });
+  const log = recordRouterLog(config, r);
   return { route: async () => log } as unknown as StudentCode<unknown>;
 }
 

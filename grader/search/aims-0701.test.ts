@@ -11,10 +11,9 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { simulate, type RouterFn, type SimConfig } from "../../lib";
 import { SAVE_CASES, judgeSave, stateCheckRuns } from "../exercises/01-read-your-writes.support";
 import { stateBetweenRuns } from "../exercises/sessions.support";
-import type { RouterLog, StudentCode } from "../student";
+import { inProcess } from "../fixtures/router-log";
 import { AIMED_PROFILES, aimedProfile, checkSetting, HAND_MADE_LINKS, judgeMoment, worstMoments, type LinkProfile } from "../exercises/07-detector-timeout.support";
 
 const root = join(__dirname, "..", "..");
@@ -56,36 +55,6 @@ describe("07: a spike longer than the pause, with a tight budget", () => {
     expect(seeds.filter((seed) => fail(aimedProfile(seed)))).toEqual([]);
   });
 });
-
-/**
- * A stand-in for a submission's sandbox, in this process: each routing records the router's
- * decisions and draws; `fresh` imports the file anew (a new module, its variables fresh), else the
- * module the last routing used routes again.
- */
-function inProcess(file: string): StudentCode<unknown> {
-  let loads = 0;
-  let router: RouterFn | undefined;
-  const route = async (config: SimConfig, _spec: unknown, options: { fresh?: boolean } = {}): Promise<RouterLog> => {
-    if (options.fresh || router === undefined) router = ((await import(`${file}?load=${++loads}`)) as { routeRead: RouterFn }).routeRead;
-    const use = router;
-    const log: RouterLog = { decisions: [], draws: [] };
-    simulate({
-      ...config,
-      reads: {
-        ...config.reads!,
-        routing: (ctx) => {
-          let draws = 0;
-          const decision = use({ ...ctx, random: () => (draws++, ctx.random()) });
-          log.decisions.push(decision);
-          log.draws.push(draws);
-          return decision;
-        },
-      },
-    });
-    return log;
-  };
-  return { route } as unknown as StudentCode<unknown>;
-}
 
 describe("01: a trust window of 2.5 s and a memory outside ctx.session fail; right answers pass", () => {
   const longLag = SAVE_CASES.find((k) => k.label.startsWith("every follower stays 3 s behind"))!;
