@@ -41,7 +41,8 @@
  *   split-brain write gets through), no valid write is rejected, and at the end `read` returns,
  *   for each key, the value of the last accepted write. Keys and values are any strings: a
  *   value may be empty (`""` is a value, not a missing one), and a key may be named like
- *   something every object has (`"constructor"`, `"__proto__"`).
+ *   something every object has (`"constructor"`, `"__proto__"`) or differ from another only in
+ *   case. A write may be sent twice, or repeat the value its key holds: the token alone decides.
  *
  * @example
  * const store = createFencedStore();

@@ -151,6 +151,13 @@ export function trailingNames(followers: TrailingFollowers): string[] {
 export const EDGE_READS_MS = [DEMOTED_MAX_MS + 0.1, DEMOTED_MAX_MS + 0.3];
 
 /**
+ * Offsets after each audit entry is acknowledged at which the auditor reads the log: a follower
+ * whose lag is a fraction of a millisecond lacks the entry then, so a staleness bound for audits,
+ * however small, lets such a read miss it.
+ */
+export const AUDIT_EDGE_READS_MS = [0.05];
+
+/**
  * The simulated registry for one seed, with `routing` for every read. With `laggingMs`, follower C
  * (or with a `Trailing`, the last one, two or three followers) trails the leader by that constant
  * delay for the whole run instead of one follower turning slow for a while: the case built against
@@ -183,7 +190,7 @@ export function registryConfig(seed: number, routing: RouterFn, laggingMs?: numb
     const label = `register-v${n}`;
     write(t, author, KEYS.version(n), `registered by ${author}`, { label });
     write(0, "registry", KEYS.versions, `v0-v${n}`, { afterOp: label });
-    write(0.1, "registry", KEYS.audit, `v${n} registered by ${author}`, { afterOp: label });
+    write(0.1, "registry", KEYS.audit, `v${n} registered by ${author}`, { afterOp: label, label: `${label}:audit` });
     read(rng.next() < 0.5 ? 0 : 1, author, KEYS.version(n), "register-version", { afterOp: label, label: `${label}:read-back` });
     registeredAt.push(t);
   }
@@ -195,7 +202,7 @@ export function registryConfig(seed: number, routing: RouterFn, laggingMs?: numb
     const engineer = `release${1 + randomInt(rng, 2)}`;
     const label = `promote-${++promotions}`;
     write(t, engineer, KEYS.production, `v${newest}`, { label });
-    write(0, "registry", KEYS.audit, `v${newest} promoted by ${engineer}`, { afterOp: label });
+    write(0, "registry", KEYS.audit, `v${newest} promoted by ${engineer}`, { afterOp: label, label: `${label}:audit` });
     read(rng.next() < 0.5 ? 0 : 1, engineer, KEYS.production, "promote", { afterOp: label, label: `${label}:read-back` });
   }
   const promotionLabels = Array.from({ length: promotions }, (_, i) => `promote-${i + 1}`);
@@ -208,6 +215,10 @@ export function registryConfig(seed: number, routing: RouterFn, laggingMs?: numb
   steady(names("server", 10 + randomInt(rng, 7)), KEYS.production, "serve-model", 10);
   steady(names("dashboard", 4 + randomInt(rng, 3)), KEYS.versions, "list-versions", 8);
   steady(["auditor"], KEYS.audit, "read-audit-log", 40);
+  // The auditor also reads the log just after each entry is acknowledged, when no follower has it yet (no draw from rng).
+  for (const { label } of script.filter((op) => op.kind === "write" && op.key === KEYS.audit && op.label !== undefined)) {
+    for (const atMs of AUDIT_EDGE_READS_MS) read(atMs, "auditor", KEYS.audit, "read-audit-log", { afterOp: label });
+  }
   // In a trailing run, a serving node reads the pointer just after each promotion is due (no draw from rng).
   if (trailing !== undefined) {
     for (const label of promotionLabels) for (const atMs of EDGE_READS_MS) read(atMs, "edge-server", KEYS.production, "serve-model", { afterOp: label });

@@ -248,10 +248,12 @@ export function judgeStream(writes: readonly TokenWrite[], answers: StepResults)
     if (accepted !== want[i]) {
       const newest = highestAt >= 0 ? writes[highestAt] : undefined;
       const mistake = diagnose(writes, outcomes, i);
+      // A write of the value its key already holds: a retry, which the token alone decides.
+      const repeat = lastAccepted.get(w.key) === w.value ? `; it repeats the value ${JSON.stringify(w.key)} holds, and the token alone decides` : "";
       if (accepted) {
         return {
           rule: mistake ?? "a write whose token is older than the highest token seen is rejected (it comes from a deposed leader)",
-          details: `accepted token ${w.token} on ${JSON.stringify(w.key)} after token ${newest?.token} was seen on ${JSON.stringify(newest?.key)}`,
+          details: `accepted token ${w.token} on ${JSON.stringify(w.key)} after token ${newest?.token} was seen on ${JSON.stringify(newest?.key)}${repeat}`,
           involved: { staleWrite: show(w, i), newerTokenFirstSeenIn: newest && show(newest, highestAt), ...rejectedBetween(writes, outcomes, highestAt, i) },
           ...opsOf(i, highestAt),
         };
@@ -261,7 +263,7 @@ export function judgeStream(writes: readonly TokenWrite[], answers: StepResults)
         (newest !== undefined && w.token === newest.token
           ? "a write carrying the highest token seen so far is accepted (the current leader writes many times with one token)"
           : "a write whose token is at least the highest seen is accepted");
-      return { rule, details: `rejected token ${w.token}; the highest seen was ${newest?.token ?? "none"}`, involved: { write: show(w, i), highestTokenFrom: newest && show(newest, highestAt) }, ...opsOf(i, highestAt) };
+      return { rule, details: `rejected token ${w.token}; the highest seen was ${newest?.token ?? "none"}${repeat}`, involved: { write: show(w, i), highestTokenFrom: newest && show(newest, highestAt) }, ...opsOf(i, highestAt) };
     }
     if (accepted) {
       if (highestAt < 0 || w.token > writes[highestAt].token) highestAt = i;
@@ -334,12 +336,20 @@ export const HAND_CASES: StreamCase[] = [
   },
   { label: "a key whose only write was rejected reads as null", writes: [t(2, "x", "a"), t(1, "y", "stale")] },
   {
+    label: "a retried write: the current leader's repeat is accepted, the deposed leader's repeat of the stored value rejected",
+    writes: [t(1, "x", "a"), t(1, "x", "a"), t(2, "y", "b"), t(1, "x", "a"), t(2, "y", "b"), t(1, "y", "b")],
+  },
+  {
     label: "an accepted empty value reads back as the empty string, not as null",
     writes: [t(1, "x", ""), t(2, "y", ""), t(1, "y", "stale"), t(2, "x", "a"), t(2, "x", "")],
   },
   {
     label: "keys named like an object's own properties are keys like any other",
     writes: [t(1, "__proto__", "a"), t(1, "constructor", "b"), t(2, "toString", "c"), t(1, "hasOwnProperty", "stale")],
+  },
+  {
+    label: "keys are compared exactly: case and spaces make another key",
+    writes: [t(1, "x", "a"), t(1, "X", "b"), t(2, " x", "c"), t(1, "x ", "stale"), t(2, "Key", "d"), t(2, "key", "e")],
   },
   {
     label: "tokens past 2^31 (more than a 32-bit integer holds)",
@@ -475,7 +485,28 @@ export function randomStream(seed: number): TokenWrite[] {
   const current = 1 + randomInt(rng, 3);
   const n = 10 + randomInt(rng, 40);
   const keys = 1 + randomInt(rng, 5);
-  return withEmptyValue(risingWrites(rng, current, n, keys, (i) => `v${i}`), rng);
+  return withRetries(withEmptyValue(risingWrites(rng, current, n, keys, (i) => `v${i}`), rng), rng);
+}
+
+/**
+ * The stream followed by writes sent twice: the current leader's last accepted write again (same
+ * token, key and value: accepted), a newer leader's write, then the deposed leader's write of the
+ * value its key now holds (rejected, though it would change nothing). A store that drops a write
+ * repeating the stored value as a duplicate, or lets a deposed one through as harmless, gets an
+ * outcome wrong; every other value stays distinct.
+ */
+function withRetries(writes: TokenWrite[], rng: Rng): TokenWrite[] {
+  const accepted = expectedOutcomes(writes);
+  const last = writes[accepted.lastIndexOf(true)];
+  const deposed = last.token;
+  const keys = keysOf(writes);
+  const newer = t(deposed + 1 + randomInt(rng, 2), keys[randomInt(rng, keys.length)], `v${writes.length + 1}`);
+  const out = [...writes, { ...last }, newer];
+  const stored = new Map<string, string>();
+  expectedOutcomes(out).forEach((ok, i) => ok && stored.set(out[i].key, out[i].value));
+  const held = [...stored.keys()];
+  const key = held[randomInt(rng, held.length)];
+  return [...out, t(deposed, key, stored.get(key)!)];
 }
 
 /** `n` writes on `keys` keys from token `current`: mostly rising, with old leaders coming back now and then. */
