@@ -56,7 +56,7 @@
  * before its end). In accounts the crash stays inside a maintenance window, as above, and each
  * follower may be slow while it is the one that would survive: B from A's maintenance until its
  * own, A from just after its maintenance (once it has caught up, with no new writes sent in the
- * meantime) until B's crash window ends. A fallback that fires in
+ * meantime, nor perhaps in its last 10 ms down) until B's crash window ends. A fallback that fires in
  * between leaves the leader acknowledging at once until a follower has caught up with its whole
  * log, which a slow follower may not do before the next window. A `fallbackAfterMs` too long to
  * fire before the crash in any of these runs (1.2 s or more always is) is the same as none.

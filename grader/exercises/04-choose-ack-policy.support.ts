@@ -52,9 +52,15 @@ export interface Service {
    * fallback gets (`slowedSurvivors`), `factor` times slower, in place of one built from the
    * windows.
    */
-  fallbackSlowdown?(factor: number, seed: number, ack: AckPolicy): Fault[];
+  fallbackSlowdown?(factor: number, seed: number, ack: AckPolicy, quietFromMs?: number): Fault[];
   /** With `fallbackSlowdown`: windows where the run with that slowdown generates no writes (`Pause`). */
-  fallbackPauses?(slowdown: Fault[]): Pause[];
+  fallbackPauses?(slowdown: Fault[], quietFromMs?: number): Pause[];
+  /**
+   * With `fallbackSlowdown`: when the edge moment (`edgeMomentOf`) stops generating writes, a
+   * little before the follower back from maintenance returns, so that it holds every write as it
+   * comes back and its slowdown starts as it returns, whatever the seed's delays.
+   */
+  edgeQuietFromMs?: number;
 }
 
 /**
@@ -101,28 +107,28 @@ const CATCH_UP_WATCH_MS = 20;
  * A's return whatever the seed, and a fallback of 440-449.9 ms, which fires in B's window on a
  * seed where A catches up fast, passed on every seed.
  */
-function accountsFallbackSlowdown(service: Service, factor: number, seed: number, ack: AckPolicy): Fault[] {
+function accountsFallbackSlowdown(service: Service, factor: number, seed: number, ack: AckPolicy, quietFromMs = MAINTENANCE[0].toMs!): Fault[] {
   const [a, b] = MAINTENANCE;
   const bSlow: Fault = { node: b.node, kind: "slow", fromMs: a.fromMs, toMs: b.fromMs, factor };
-  const caughtUp = caughtUpAfterMaintenance(service, ack, seed, bSlow);
+  const caughtUp = caughtUpAfterMaintenance(service, ack, seed, bSlow, quietFromMs);
   // Just after, to the microsecond: A's acknowledgements of what it caught up with go at full speed.
   const fromMs = Math.floor(caughtUp * 1000 + 1) / 1000;
   return [bSlow, { node: a.node, kind: "slow", fromMs, toMs: 950, factor }];
 }
 
 /**
- * When A, back from its maintenance with no writes generated since, has applied every write sent
- * before it came back, in the run of `seed` with `ack` and B slowed as `bSlow`: the run with the
- * whole slowdown is the same up to then (`grader/search/aims.test.ts` checks it); at most
- * `CATCH_UP_WATCH_MS` after A's return.
+ * When A, back from its maintenance with no writes generated since (since `quietFromMs`), has
+ * applied every write sent before it came back, in the run of `seed` with `ack` and B slowed as
+ * `bSlow`: the run with the whole slowdown is the same up to then (`grader/search/aims.test.ts`
+ * checks it); at most `CATCH_UP_WATCH_MS` after A's return.
  */
-function caughtUpAfterMaintenance(service: Service, ack: AckPolicy, seed: number, bSlow: Fault): number {
+function caughtUpAfterMaintenance(service: Service, ack: AckPolicy, seed: number, bSlow: Fault, quietFromMs: number): number {
   const back = MAINTENANCE[0].toMs!;
   const until = back + CATCH_UP_WATCH_MS;
   const normal = normalRun(service, ack, seed);
   // The write sent as B's slowdown starts too (`slowdownOpening`): it takes its share of the
   // network's delays, and without it A's catch-up would be another run's.
-  const workload = { ...normal.workload, durationMs: until, ...scripted(slowdownOpening(ack, [bSlow])), ...paused([{ fromMs: back, toMs: until }]) };
+  const workload = { ...normal.workload, durationMs: until, ...scripted(slowdownOpening(ack, [bSlow])), ...paused([{ fromMs: quietFromMs, toMs: until }]) };
   const run = simulate({ ...normal, workload, faults: [...service.normalFaults(), bSlow] });
   const applied = run.writes.appliedMs[run.followers.indexOf(MAINTENANCE[0].node)];
   let at = back;
@@ -130,12 +136,19 @@ function caughtUpAfterMaintenance(service: Service, ack: AckPolicy, seed: number
   return Math.min(at, until);
 }
 
-/** While A catches up after its maintenance, until its slowdown for a fallback starts, no writes are generated. */
-function accountsFallbackPauses(slowdown: Fault[]): Pause[] {
-  const [a] = MAINTENANCE;
-  const aSlow = slowdown.find((f) => f.node === a.node);
-  return aSlow ? [{ fromMs: a.toMs!, toMs: aSlow.fromMs }] : [];
+/** While A catches up after its maintenance (from `quietFromMs`), until its slowdown for a fallback starts, no writes are generated. */
+function accountsFallbackPauses(slowdown: Fault[], quietFromMs = MAINTENANCE[0].toMs!): Pause[] {
+  const aSlow = slowdown.find((f) => f.node === MAINTENANCE[0].node);
+  return aSlow ? [{ fromMs: quietFromMs, toMs: aSlow.fromMs }] : [];
 }
+
+/**
+ * How long before A's return from maintenance accounts' edge moment (`edgeMomentOf`) stops
+ * generating writes. What was sent earlier reaches A while it is down (a one-way delay of 0.5 +
+ * Exp(0.5) ms is over 10 ms about once in 10^8 messages), is held, and is delivered the instant A
+ * is back: A has caught up as it returns, on every seed.
+ */
+const QUIET_BEFORE_RETURN_MS = 10;
 
 export const SERVICES: Record<ServiceName, Service> = {
   ledger: {
@@ -187,8 +200,9 @@ export const SERVICES: Record<ServiceName, Service> = {
       { fromMs: 750, toMs: 950 },
     ],
     crashAnyMoment: false,
-    fallbackSlowdown: (factor, seed, ack) => accountsFallbackSlowdown(SERVICES.accounts, factor, seed, ack),
+    fallbackSlowdown: (factor, seed, ack, quietFromMs) => accountsFallbackSlowdown(SERVICES.accounts, factor, seed, ack, quietFromMs),
     fallbackPauses: accountsFallbackPauses,
+    edgeQuietFromMs: MAINTENANCE[0].toMs! - QUIET_BEFORE_RETURN_MS,
   },
 };
 
@@ -586,15 +600,20 @@ const candidateSpace: fc.Arbitrary<CrashCandidate> = fc
 
 /**
  * The search over crash moments and seeds for the submission's policies (`policies`, as it
- * answered): first the worst moments computed from each policy on `seeds`, then random moments.
+ * answered): first the worst moments computed from each policy on `seeds` (and a fallback's edge
+ * moment, `edgeMomentOf`, where the worst exposes no write), then random moments.
  */
 export function crashSearch(policies: Record<ServiceName, unknown>, seeds: readonly number[], tries: number): ShownSearch<CrashCandidate> {
   const first: CrashCandidate[] = [];
+  const candidate = (name: ServiceName, seed: number, m: CrashMoment): CrashCandidate => ({ service: name, seed, crashAtMs: m.crashAtMs, why: m.why, faults: m.faults, writes: m.writes, pauses: m.pauses });
   for (const seed of seeds) {
     for (const name of SERVICE_NAMES) {
       // An invalid policy has no moment: it fails on its own when judged.
       const m = worstMomentOf(SERVICES[name], policies[name], seed);
-      if (m) first.push({ service: name, seed, crashAtMs: m.crashAtMs, why: m.why, faults: m.faults, writes: m.writes, pauses: m.pauses });
+      if (m) first.push(candidate(name, seed, m));
+      // Where that moment exposes no write, a fallback's edge moment (accounts) next.
+      const edge = m && m.atRisk === 0 ? edgeMomentOf(SERVICES[name], policies[name], seed) : undefined;
+      if (edge) first.push(candidate(name, seed, edge));
     }
   }
   return {
@@ -679,12 +698,39 @@ export function slowedSurvivors(service: Service, seed: number, answer?: unknown
   let factor = SLOW_FACTOR;
   const fallbackMs = fallbackOf(answer);
   if (fallbackMs !== undefined) {
-    factor = Math.min(1e6, Math.max(SLOW_FACTOR, Math.ceil((2 * fallbackMs) / FASTEST_SURVIVOR_ROUND_TRIP_MS[service.name])));
+    factor = fallbackFactor(service, fallbackMs);
     if (service.fallbackSlowdown) return service.fallbackSlowdown(factor, seed, answer as AckPolicy);
     if (service.crashAnyMoment) window = { fromMs: window.fromMs, toMs: LATEST_CRASH_MS };
     fromMs = Math.max(0, Math.min(fromMs, Math.floor(window.toMs - fallbackMs - 10)));
   }
   return survivorsAt(service, fromMs).map((i) => ({ node: service.followers[i].name ?? "", kind: "slow" as const, fromMs, toMs: window.toMs, factor }));
+}
+
+/** How many times slower a slowdown built from a fallback of `fallbackMs` is: the fastest surviving round trip then takes twice the fallback. */
+const fallbackFactor = (service: Service, fallbackMs: number): number =>
+  Math.min(1e6, Math.max(SLOW_FACTOR, Math.ceil((2 * fallbackMs) / FASTEST_SURVIVOR_ROUND_TRIP_MS[service.name])));
+
+/**
+ * The edge moment for an answer with a fallback, where the service confines the crash to windows
+ * (accounts), or undefined: the worst moment of the run with `fallbackSlowdown`, but no writes
+ * generated from `edgeQuietFromMs` on, so that A holds every write as it returns from maintenance
+ * and is slowed from then (500.001 ms) on every seed. In `worstMomentOf`'s run A catches up 0-4 ms
+ * after its return, as the seed's delays have it, and a fallback from about 446 to 449.9 ms, which
+ * fires inside B's crash window when A catches up at once, fired there on some seeds only: 449.5 ms
+ * (seed 1's A catches up in 0.7 ms) had full marks under one secret in six. Here every fallback
+ * under 449.9 ms fires before a crash the text allows, on every seed, and one of 450 ms or more
+ * still never does.
+ */
+export function edgeMomentOf(service: Service, answer: unknown, seed: number): CrashMoment | undefined {
+  const fallbackMs = fallbackOf(answer);
+  const quietFromMs = service.edgeQuietFromMs;
+  if (!isPolicy(answer) || fallbackMs === undefined || quietFromMs === undefined || !service.fallbackSlowdown || !service.fallbackPauses) return undefined;
+  try {
+    const slowed = service.fallbackSlowdown(fallbackFactor(service, fallbackMs), seed, answer, quietFromMs);
+    return worstMoments(service, answer, seed, 1, slowed, service.crashWindowsMs, slowdownOpening(answer, slowed), service.fallbackPauses(slowed, quietFromMs))[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /**

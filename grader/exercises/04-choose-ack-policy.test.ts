@@ -13,9 +13,26 @@ import type * as Exercise from "../../exercises/04-choose-ack-policy";
 import { graded, type GradedContext, type Recorder } from "../graded";
 import { student } from "../student";
 import { searchTest } from "../search/search-test";
-import { SERVICE_NAMES, SERVICES, crashSearch, judgeService, shrinkCrashCase, worstMomentOf, type ServiceName } from "./04-choose-ack-policy.support";
+import { SERVICE_NAMES, SERVICES, crashSearch, edgeMomentOf, judgeService, shrinkCrashCase, worstMomentOf, type Service, type ServiceName } from "./04-choose-ack-policy.support";
 
 const answer = student<typeof Exercise>("04-choose-ack-policy");
+
+/**
+ * Judges `policy` at the worst moment of the seed's run (`worstMomentOf`), then, if it passes and
+ * has a fallback, at accounts' edge moment (`edgeMomentOf`): the first rule broken, or null.
+ */
+async function atWorstMoments(
+  judge: typeof judgeService | typeof shrinkCrashCase,
+  service: Service,
+  policy: unknown,
+  seed: number,
+  record: Recorder,
+): Promise<ReturnType<typeof judgeService>> {
+  const broken = await judge(service, policy, seed, record, worstMomentOf(service, policy, seed));
+  if (broken) return broken;
+  const edge = edgeMomentOf(service, policy, seed);
+  return edge ? judge(service, policy, seed, record, edge) : null;
+}
 
 /**
  * One service's targets on seeded runs. `atWorst` (hidden seeds): the leader crashes at the
@@ -27,7 +44,7 @@ const answer = student<typeof Exercise>("04-choose-ack-policy");
 const service = (name: ServiceName, seeds: number, atWorst = false) => async (c: GradedContext) => {
   const judged = (judge: typeof judgeService | typeof shrinkCrashCase) => async (seed: number, record: Recorder) => {
     const policy = await answer.call("chooseAckPolicy", name);
-    return judge(SERVICES[name], policy, seed, record, atWorst ? worstMomentOf(SERVICES[name], policy, seed) : undefined);
+    return atWorst ? atWorstMoments(judge, SERVICES[name], policy, seed, record) : judge(SERVICES[name], policy, seed, record);
   };
   await c.each(c.seeds(seeds), judged(judgeService), { shrink: judged(shrinkCrashCase) });
 };
@@ -63,8 +80,7 @@ graded(
     const cases = SERVICE_NAMES.map((name) => ({ label: `${name}, seed 1`, name, seed: 1 }));
     const worstCase = (judge: typeof judgeService | typeof shrinkCrashCase) => async (k: (typeof cases)[number], record: Recorder) => {
       const policy = await answer.call("chooseAckPolicy", k.name);
-      const service = SERVICES[k.name];
-      return judge(service, policy, k.seed, record, worstMomentOf(service, policy, k.seed));
+      return atWorstMoments(judge, SERVICES[k.name], policy, k.seed, record);
     };
     await c.each(cases, worstCase(judgeService), { shrink: worstCase(shrinkCrashCase) });
   },

@@ -56,8 +56,10 @@ export function randomProfile(seed: number): LinkProfile {
  * after waking, or the interval); a short interval (a timeout of a few intervals); a short
  * pause on a slow link with a tight budget (`TIGHT_LINK`); a long pause with that tight budget
  * (`LONG_TIGHT_LINK`); and a band narrower than a typical delay on a very slow link
- * (`NARROW_SLOW_LINK`); and a spike well longer than the pause with that tight budget
- * (`SPIKE_TIGHT_LINK`). With the seeds taking turns, every grading holds each kind.
+ * (`NARROW_SLOW_LINK`); a short spike as long as the pause and the delay after waking on a slow
+ * link, with a band narrower than a typical delay and than 5 ms (`SHORT_SPIKE_SLOW_LINK`);
+ * and a spike well longer than the pause with that tight budget (`SPIKE_TIGHT_LINK`). With the
+ * seeds taking turns, every grading holds each kind.
  */
 export const AIMED_PROFILES: readonly ((seed: number) => LinkProfile)[] = [
   (seed) => profileWith(stream(seed, "07/aimed-profile"), { pause: [1.3, 2], interval: [0.5, 0.8] }),
@@ -66,6 +68,7 @@ export const AIMED_PROFILES: readonly ((seed: number) => LinkProfile)[] = [
   (seed) => profileWith(stream(seed, "07/aimed-profile"), TIGHT_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), LONG_TIGHT_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), NARROW_SLOW_LINK),
+  (seed) => profileWith(stream(seed, "07/aimed-profile"), SHORT_SPIKE_SLOW_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), SPIKE_TIGHT_LINK),
 ];
 
@@ -101,6 +104,18 @@ const LONG_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [1.1, 1.3], in
  * after waking at 3 typical delays falls below the real silence.
  */
 const NARROW_SLOW_LINK: ProfileTimes = { spike: [40, 44], pause: [0.4, 0.5], interval: [0.3, 0.35], typical: [9.5, 10], band: "narrow" };
+
+/**
+ * A slow link (typical delays of 5-5.5 ms) with a short spike (24-26 ms) at least as long as the
+ * pause (1-2 ms) and the slowest delay after waking together, heartbeats every 30-35% of the
+ * spike, and the narrow band of `NARROW_SLOW_LINK`: the silence is the spike plus an interval,
+ * 31-35 ms, and the band a tenth of that, rounded up, under 4.6 ms: narrower than a typical delay
+ * and than 5 ms. The middle of a band whose silence adds a typical delay to the spike (a spiked
+ * heartbeat's delay is the spike itself) is then past the latest timeout, and so is a margin of
+ * 5 ms on the silence. Every other kind has the spike shorter than the pause and the delay after
+ * waking, or a band wider than 5 ms and than a typical delay.
+ */
+const SHORT_SPIKE_SLOW_LINK: ProfileTimes = { spike: [24, 26], pause: [0.04, 0.07], interval: [0.3, 0.35], typical: [5, 5.5], band: "narrow" };
 
 /**
  * A long spike (300-400 ms), a pause of a fifth to a third of it and heartbeats every 30-45% of it,
@@ -416,6 +431,9 @@ export const HAND_MADE_LINKS: readonly { label: string; profile: LinkProfile }[]
   { label: "a very slow link, a short pause and a band narrower than a typical delay", profile: { typicalDelayMs: 10, spikeDelayMs: 45, gcPauseMs: 20, heartbeatsPerSecMax: 50, outageBudgetMs: 129 } },
   // The spike outlasts the pause and the delay after waking by far, and the band is a tenth of the silence: a silence counting the spike without the interval before it puts the middle of the band 40 ms too early.
   { label: "a spike longer than any pause, with a tight outage budget", profile: { typicalDelayMs: 1, spikeDelayMs: 300, gcPauseMs: 90, heartbeatsPerSecMax: 8, outageBudgetMs: 474 } },
+  // The spike outlasts the pause and the delay after waking, on a slow link, and the band (40-44 ms) is narrower than a typical delay: a
+  // silence that adds a typical delay to the spike (a spiked heartbeat's delay is the spike) puts the middle of the band, and a margin of 5 ms the timeout, past the latest.
+  { label: "a short spike on a slow link, with a band narrower than a typical delay", profile: { typicalDelayMs: 5, spikeDelayMs: 30, gcPauseMs: 5, heartbeatsPerSecMax: 100, outageBudgetMs: 64 } },
 ];
 
 /** Asks for a setting; returns it, or the rule the answer itself breaks. */
@@ -446,7 +464,7 @@ export interface DetectorCandidate {
 /** The search over links and moments: fault kinds, heartbeats, phases and delays, the worst ones first. */
 export function detectorSearch(answer: StudentCode<typeof Exercise>, tries: number, seed: number): Hunt<DetectorCandidate> {
   const settings = new Map<number, DetectorSetting | Violation>();
-  // Profile seeds 0 to 7 are the hand-made links (0 the text's example), so the search always
+  // Profile seeds 0 to 8 are the hand-made links (0 the text's example), so the search always
   // begins at their worst moments: a mistake they show fails the search under every secret, not
   // only when a random link happens to show it too. Larger seeds draw a random link.
   const profileOf = (profileSeed: number) => (profileSeed < HAND_MADE_LINKS.length ? HAND_MADE_LINKS[profileSeed].profile : randomProfile(profileSeed));
