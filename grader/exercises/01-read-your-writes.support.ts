@@ -120,6 +120,15 @@ const SHORT_LAG: SceneLag = { factor: 100, reloadsMs: [0, 1, 3, 10, 30, 100, 250
 const LONG_LAG: SceneLag = { factor: 1500, reloadsMs: [0, 10, 100, 500, 1000, 2000, 2500, 2900, 2990] };
 
 /**
+ * A follower a million times slower is 2,000 s (33 minutes) behind, and she reloads 25 times until
+ * 1,990 s after the save is acknowledged, 0.5 s after it, then each reload about 1.43 times as long
+ * after it as the one before. The 3 s scene says how far behind followers get, and a wait of 3 s
+ * (or 5, or a minute), or trusting followers again after ten reloads, passed every other case: a
+ * wait or a count is no substitute for comparing log positions, however long it is.
+ */
+const HALF_HOUR_LAG: SceneLag = { factor: 1e6, reloadsMs: [0, ...Array.from({ length: 24 }, (_, i) => Math.round(500 * 3980 ** (i / 23)))] };
+
+/**
  * A hand-made run around one client, alice: a background writer updates "feed" every 5 ms;
  * alice saves a bio at 50 ms and reads it at 100 and 200 ms, saves a new bio at 300 ms and
  * reloads it 0, 1, 3, 10, 30, 100 and 250 ms after the save is acknowledged (`lag.reloadsMs`).
@@ -197,6 +206,10 @@ export const SAVE_CASES: SaveCase[] = [
     // after a while picks any of them then, and each must still lack the save.
     label: "every follower stays 3 s behind from her save, and she reloads from half a second to just before the 3 s are up",
     scene: async () => saveScene(NAMES, {}, LONG_LAG),
+  },
+  {
+    label: "every follower stays half an hour behind from her save, and she reloads 25 times over that half hour",
+    scene: async () => saveScene(NAMES, {}, HALF_HOUR_LAG),
   },
   {
     label: "a read she sent just before her save is held by a paused follower and answered after her first reloads: the node that answered last lacks the save",
@@ -296,6 +309,15 @@ export function rywSearch(answer: StudentCode<typeof Exercise>, tries: number): 
       { seed: 5, delays: [2, 2, 2], slows: [0, 1, 2].map((node) => ({ node, fromMs: 100, forMs: 300, factor: 50 })), clients: 3, keys: 3, failover: false },
       { seed: 6, delays: [0.5, 0.5, 8], slows: [{ node: 2, fromMs: 50, forMs: 400, factor: 200 }], clients: 4, keys: 4, failover: false },
       { seed: 598259507, delays: [8, 0.5], slows: [], clients: 1, keys: 9, failover: true },
+      // A failover where the client reads from the follower left 8 ms behind, before its next
+      // write, what it wrote to the old leader: a router that stops comparing positions once the
+      // leader has changed, as if the new leader's log began afresh, fails it.
+      { seed: 16, delays: [0.5, 8], slows: [], clients: 1, keys: 1, failover: true },
+      // One client whose reads overlap, two followers 8 ms behind and one 0.5 ms: a read answered
+      // late by a slow follower makes it lastReadNode, and a router that goes back there once a
+      // read has shown the client's position (trusts-last-read-node) fails here under every
+      // secret, not only when a random run meets it.
+      { seed: 4, delays: [8, 8, 0.5], slows: [], clients: 1, keys: 1, failover: true },
     ],
     tries,
     shrinkTries: 20,

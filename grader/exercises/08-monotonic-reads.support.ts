@@ -104,7 +104,7 @@ export function trapScene(
   othersMs: [number, number],
   faults: (fast: string, others: string[]) => Fault[],
   endMs = 1200,
-  { fastMs = 1, writeEveryMs = 4 }: { fastMs?: number; writeEveryMs?: number } = {},
+  { fastMs = 1, writeEveryMs = 4, readsMs = steps(4, endMs) }: { fastMs?: number; writeEveryMs?: number; readsMs?: readonly number[] } = {},
 ): SimConfig {
   const others = NAMES.filter((n) => n !== fast);
   return {
@@ -116,7 +116,7 @@ export function trapScene(
       script: [
         { kind: "read", atMs: 0.5, client: "alice", keys: ["post"] },
         ...every(2, endMs, writeEveryMs, (atMs, i) => ({ kind: "write" as const, atMs, client: "writer", key: "post", value: `v${i + 1}` })),
-        ...every(4, endMs, 4, (atMs) => ({ kind: "read" as const, atMs, client: "alice", keys: ["post"] })),
+        ...readsMs.map((atMs) => ({ kind: "read" as const, atMs, client: "alice", keys: ["post"] })),
       ],
     },
     reads: { readsPerSec: 0, routing: SUBMISSION_ROUTER, ownKeyShare: 0 },
@@ -133,6 +133,8 @@ export interface TrapCase {
    * follower that served her first read.
    */
   aim?: { guess: string; chosen(run: RunResult): string | undefined };
+  /** The trap with its faults `shiftMs` later, for hidden cases, when more than the faults must move. */
+  moved?(fast: string, shiftMs: number): SimConfig;
 }
 
 /** The scenes, each against the follower the router chose for alice: for her first read, or as the scene's `aim` says. */
@@ -185,7 +187,45 @@ export const TRAPS: TrapCase[] = [
     scene: (slow) => pageScene(slow),
     aim: { guess: "C", chosen: (run) => servedBy(run, "alice", PAGE_START_MS + PAGE_EVERY_MS / 2) },
   },
+  {
+    // Writes 10 ms apart, her follower 1 ms behind and the next 15: when hers is gone, the next
+    // trails what she saw by one write or two, each to her key, at every read. A router that
+    // moves to a follower one entry short of what she saw, without a minimum position for that
+    // read, shows her an older value (the fifth trap catches one short on her own follower).
+    label: "her follower crashes for good while the next one trails what she saw by a single write, to her key",
+    scene: (fast) => trapScene(fast, [15, 90], (f) => [{ node: f, kind: "crash", fromMs: 400 }], 800, { writeEveryMs: 10 }),
+  },
+  {
+    label: "her follower crashes with her read in flight; she moves to a follower 15 ms behind, and the leader answers the held read 100 ms later, newer than that follower",
+    scene: (fast) => heldReadTrap(fast, 0),
+    moved: heldReadTrap,
+  },
 ];
+
+/** Times every 4 ms from `fromMs` up to (not including) `toMs`. */
+function steps(fromMs: number, toMs: number): number[] {
+  return Array.from({ length: Math.ceil((toMs - fromMs) / 4) }, (_, i) => fromMs + 4 * i);
+}
+
+/**
+ * Her read sent at 400 ms (plus `shiftMs`) reaches her follower just after it crashes for good,
+ * so it is answered by the leader after the client's 100 ms timeout, with the newest write. She
+ * reads nothing else for 20 ms, which lets the follower 15 ms behind catch up with what she saw,
+ * then reads every 4 ms and once more 0.25 ms before the leader answers: that read, answered by
+ * her new follower, is the last one answered, and the next one must not trust that follower
+ * (because it checked it once, or because her last read was answered there): the leader showed
+ * her a write it lacks. Only the reads after the first one and the crash move with `shiftMs`.
+ */
+function heldReadTrap(fast: string, shiftMs: number): SimConfig {
+  const atMs = (t: number) => t + shiftMs;
+  const readsMs = [...steps(4, 401), HELD_ANSWERED_MS - 0.25, ...steps(420, 800)].map(atMs).sort((a, b) => a - b);
+  const scene = trapScene(fast, [15, 90], (f) => [{ node: f, kind: "crash", fromMs: atMs(400.25) }], 800 + shiftMs, { readsMs });
+  // Alice half a millisecond from the nodes, so that her read is in flight as her follower crashes.
+  return { ...scene, network: { ...scene.network, clientRequestMs: constant(0.5), clientResponseMs: constant(0.5) } };
+}
+
+/** When the leader answers her read held by the crash in `heldReadTrap` (before its shift). */
+const HELD_ANSWERED_MS = 500.5;
 
 /** Index in `TRAPS` of the trap where her follower, back from a brief crash, trails a single write. */
 export const SINGLE_WRITE_TRAP = 4;
@@ -238,7 +278,8 @@ export function aimedTrap(seed: number, kind: number): TrapCase {
   const trap = TRAPS[kind - 1];
   const shiftMs = randomInt(stream(seed, "08/aimed-trap"), 200);
   const shift = (f: Fault): Fault => ({ ...f, fromMs: f.fromMs + shiftMs, ...(f.toMs === undefined ? {} : { toMs: f.toMs + shiftMs }) });
-  return { ...trap, label: `${trap.label} (${shiftMs} ms later)`, scene: (fast) => ({ ...trap.scene(fast), faults: (trap.scene(fast).faults ?? []).map(shift) }) };
+  const moved = trap.moved ?? ((fast: string) => ({ ...trap.scene(fast), faults: (trap.scene(fast).faults ?? []).map(shift) }));
+  return { ...trap, label: `${trap.label} (${shiftMs} ms later)`, scene: (fast) => moved(fast, shiftMs) };
 }
 
 /** Judges the hidden case of a seed (`AIMED_STICKY_KINDS`). */
