@@ -14,46 +14,26 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { simulate, type RouterFn, type SimConfig } from "../../lib";
 import { judgeSave, rywSearch, SAVE_CASES } from "../exercises/01-read-your-writes.support";
 import { aimedTrap, judgeTrap, TRAPS } from "../exercises/08-monotonic-reads.support";
-import type { RouterLog, StudentCode } from "../student";
+import { inProcess } from "../fixtures/router-log";
 
 const root = join(__dirname, "..", "..");
 const files = (folder: string) => readdirSync(join(root, folder)).map((name) => join(root, folder, name));
-
-/** The router file `file` answering the judge's routing requests in this process, each in a freshly loaded module. */
-function routerFile(file: string): StudentCode<unknown> {
-  let loads = 0;
-  const route = async (config: SimConfig): Promise<RouterLog> => {
-    const router = ((await import(`${file}?fresh=${++loads}`)) as { routeRead: RouterFn }).routeRead;
-    const log: RouterLog = { decisions: [], draws: [] };
-    const counted: RouterFn = (ctx) => {
-      const before = log.draws.length;
-      log.draws.push(0);
-      const decision = router({ ...ctx, random: () => (log.draws[before]++, ctx.random()) });
-      log.decisions.push(decision);
-      return decision;
-    };
-    simulate({ ...config, reads: { ...config.reads!, routing: counted } });
-    return log;
-  };
-  return { route } as unknown as StudentCode<unknown>;
-}
 
 describe("01: a follower half an hour behind, and a failover tried first by the search", () => {
   const halfHour = SAVE_CASES.find((k) => k.label.startsWith("every follower stays half an hour behind"))!;
   const right = [join(root, "solutions/01-read-your-writes.ts"), ...files("grader/alternatives/01-read-your-writes")];
   const variant = (name: string) => join(root, "grader/variants/01-read-your-writes", name);
   const failsFirst = async (file: string) => {
-    const search = rywSearch(routerFile(file) as never, 25);
+    const search = rywSearch(inProcess(file) as never, 25);
     const verdicts = [];
     for (const k of search.first!) verdicts.push((await search.judge(k, () => {})) !== null);
     return verdicts;
   };
 
   test.each(["trust-after-3s.ts", "trust-after-2500ms.ts", "trust-after-a-second.ts"])("the half-hour scene fails %s", async (name) => {
-    expect((await judgeSave(routerFile(variant(name)) as never, halfHour, () => {}))?.rule).toMatch(/^read-your-writes/);
+    expect((await judgeSave(inProcess(variant(name)) as never, halfHour, () => {}))?.rule).toMatch(/^read-your-writes/);
   });
 
   test.each(["forgets-position-on-new-leader.ts", "trusts-last-read-node.ts"])("the search's first candidates fail %s", async (name) => {
@@ -61,7 +41,7 @@ describe("01: a follower half an hour behind, and a failover tried first by the 
   });
 
   test.each(right)("%s passes the half-hour scene and every first candidate of the search", async (file) => {
-    expect(await judgeSave(routerFile(file) as never, halfHour, () => {})).toBeNull();
+    expect(await judgeSave(inProcess(file) as never, halfHour, () => {})).toBeNull();
     expect(await failsFirst(file)).toEqual([false, false, false, false, false]);
   });
 });
@@ -75,7 +55,7 @@ describe("08: moving one entry short, and a read the leader answers late", () =>
   const variant = (name: string) => join(root, "grader/variants/08-monotonic-reads", name);
   /** The seeds (hidden cases of `kind`) on which the router of `file` passes, and those on which it fails. */
   const verdicts = async (file: string, kind: number) => {
-    const answer = routerFile(file) as never;
+    const answer = inProcess(file) as never;
     const failing: number[] = [];
     const passing: number[] = [];
     for (const seed of seeds) ((await judgeTrap(answer, aimedTrap(seed, kind), () => {})) ? failing : passing).push(seed);
