@@ -229,6 +229,10 @@ const HELD_ANSWERED_MS = 500.5;
 
 /** Index in `TRAPS` of the trap where her follower, back from a brief crash, trails a single write. */
 export const SINGLE_WRITE_TRAP = 4;
+/** Index in `TRAPS` of the trap where the next follower trails what she saw by a single write. */
+export const NEXT_ONE_SHORT_TRAP = 6;
+/** Index in `TRAPS` of the trap where the leader answers her read held by a crash 100 ms late. */
+export const HELD_READ_TRAP = 7;
 
 /** When alice reads her first page, and how often she reads one. */
 const PAGE_START_MS = 200;
@@ -383,6 +387,10 @@ export function stickySearch(answer: StudentCode<typeof Exercise>, tries: number
       // Her follower back a single write behind what she saw: a router one entry short fails it
       // whatever the secret, where a random run meets that moment only now and then.
       { seed: 9, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: SINGLE_WRITE_TRAP },
+      // Moving to a follower one entry short, and trusting a follower once checked or while her
+      // last read was answered there: each fails one of these under every secret.
+      { seed: 10, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: NEXT_ONE_SHORT_TRAP },
+      { seed: 11, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: HELD_READ_TRAP },
     ],
     tries,
     shrinkTries: 20,

@@ -15,7 +15,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { judgeSave, rywSearch, SAVE_CASES } from "../exercises/01-read-your-writes.support";
-import { aimedTrap, judgeTrap, TRAPS } from "../exercises/08-monotonic-reads.support";
+import { aimedTrap, judgeTrap, stickySearch, TRAPS } from "../exercises/08-monotonic-reads.support";
 import { inProcess } from "../fixtures/router-log";
 
 const root = join(__dirname, "..", "..");
@@ -79,5 +79,24 @@ describe("08: moving one entry short, and a read the leader answers late", () =>
   test.each(right)("%s passes both traps on every shift", async (file) => {
     expect((await verdicts(file, singleWrite)).failing).toEqual([]);
     expect((await verdicts(file, heldRead)).failing).toEqual([]);
+  });
+
+  /** The search's verdict on each of its first candidates, which every secret tries. */
+  const firstVerdicts = async (file: string) => {
+    const search = stickySearch(inProcess(file) as never, 25);
+    const failed: boolean[] = [];
+    for (const k of search.first!) failed.push((await search.judge(k, () => {})) !== null);
+    return failed;
+  };
+
+  test.each(["moves-one-entry-short.ts", "checks-only-after-a-crash.ts", "min-lsn-only-after-another-node.ts"])(
+    "the search's first candidates fail %s, so its verdict is the same under every secret",
+    async (name) => {
+      expect((await firstVerdicts(variant(name))).some(Boolean)).toBe(true);
+    },
+  );
+
+  test.each(right)("%s passes every first candidate of the search", async (file) => {
+    expect((await firstVerdicts(file)).some(Boolean)).toBe(false);
   });
 });
