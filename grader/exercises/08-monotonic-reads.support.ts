@@ -16,7 +16,7 @@ import { turnOf } from "../search/aims";
 import type { Hunt } from "../search/hunt";
 import type { StudentCode } from "../student";
 import { judgeRouting, SUBMISSION_ROUTER } from "./routing.support";
-import { every, freshRun, ownChoice, servedBy, shrinkRun } from "./sessions.support";
+import { every, freshRun, ownChoice, servedBy, shrinkRun, times } from "./sessions.support";
 
 /**
  * Followers must serve at least this share of reads: the bar only rules out routing (nearly)
@@ -104,7 +104,7 @@ export function trapScene(
   othersMs: [number, number],
   faults: (fast: string, others: string[]) => Fault[],
   endMs = 1200,
-  { fastMs = 1, writeEveryMs = 4, readsMs = steps(4, endMs) }: { fastMs?: number; writeEveryMs?: number; readsMs?: readonly number[] } = {},
+  { fastMs = 1, writeEveryMs = 4, readsMs = times(4, endMs, 4) }: { fastMs?: number; writeEveryMs?: number; readsMs?: readonly number[] } = {},
 ): SimConfig {
   const others = NAMES.filter((n) => n !== fast);
   return {
@@ -202,11 +202,6 @@ export const TRAPS: TrapCase[] = [
   },
 ];
 
-/** Times every 4 ms from `fromMs` up to (not including) `toMs`. */
-function steps(fromMs: number, toMs: number): number[] {
-  return Array.from({ length: Math.ceil((toMs - fromMs) / 4) }, (_, i) => fromMs + 4 * i);
-}
-
 /**
  * Her read sent at 400 ms (plus `shiftMs`) reaches her follower just after it crashes for good,
  * so it is answered by the leader after the client's 100 ms timeout, with the newest write. She
@@ -218,7 +213,7 @@ function steps(fromMs: number, toMs: number): number[] {
  */
 function heldReadTrap(fast: string, shiftMs: number): SimConfig {
   const atMs = (t: number) => t + shiftMs;
-  const readsMs = [...steps(4, 401), HELD_ANSWERED_MS - 0.25, ...steps(420, 800)].map(atMs).sort((a, b) => a - b);
+  const readsMs = [...times(4, 401, 4), HELD_ANSWERED_MS - 0.25, ...times(420, 800, 4)].map(atMs).sort((a, b) => a - b);
   const scene = trapScene(fast, [15, 90], (f) => [{ node: f, kind: "crash", fromMs: atMs(400.25) }], 800 + shiftMs, { readsMs });
   // Alice half a millisecond from the nodes, so that her read is in flight as her follower crashes.
   return { ...scene, network: { ...scene.network, clientRequestMs: constant(0.5), clientResponseMs: constant(0.5) } };

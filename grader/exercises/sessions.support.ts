@@ -104,11 +104,16 @@ export function stateCheck(answer: StudentCode<unknown>, configs: () => SimConfi
   };
 }
 
+/** Times every `stepMs` from `fromMs` up to (not including) `toMs`. */
+export function times(fromMs: number, toMs: number, stepMs: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; fromMs + i * stepMs < toMs; i++) out.push(fromMs + i * stepMs);
+  return out;
+}
+
 /** Scripted operations every `stepMs` from `fromMs` up to (not including) `toMs`. */
 export function every(fromMs: number, toMs: number, stepMs: number, op: (atMs: number, i: number) => ScriptedOp): ScriptedOp[] {
-  const out: ScriptedOp[] = [];
-  for (let i = 0; fromMs + i * stepMs < toMs; i++) out.push(op(fromMs + i * stepMs, i));
-  return out;
+  return times(fromMs, toMs, stepMs).map((atMs, i) => op(atMs, i));
 }
 
 /**
