@@ -42,10 +42,10 @@
  *   split-brain write gets through), no valid write is rejected, and at the end `read` returns,
  *   for each key, the value of the last accepted write. Keys and values are any strings, kept
  *   exactly: a value may be empty (`""` is a value, not a missing one) or have spaces around it,
- *   and a key may be empty, named like something every object has (`"constructor"`,
- *   `"__proto__"`), or differ from another only in case or Unicode form (`"\u00e9"` and
- *   `"e\u0301"` are two keys). A write may be sent twice, or repeat the value its key holds: the
- *   token alone decides.
+ *   and a key may be empty or hundreds of characters long, named like something every object has
+ *   (`"constructor"`, `"__proto__"`), or differ from another only in case or Unicode form
+ *   (`"\u00e9"` and `"e\u0301"` are two keys). A write may be sent twice, or repeat the value its
+ *   key holds: the token alone decides.
  *
  * @example
  * const store = createFencedStore();

@@ -243,6 +243,15 @@ export const HAND_CASES: HandCase[] = [
     probe: { follower: "A", atMs: 5, why: "A had received writes 0 and 1 but applied neither" },
   },
   {
+    label: "a write received but never applied (the follower stopped applying) survives the failover",
+    run: handRun(["A"], [
+      { ack: 1, received: [2], applied: [never] },
+      { ack: 3, received: [4], applied: [never] },
+      { ack: 4, received: [7], applied: [never] },
+    ]),
+    probe: { follower: "A", atMs: 5, why: "A had received writes 0 and 1 and would never apply them: promotion replays them first" },
+  },
+  {
     label: "the follower asked about is the one that counts",
     run: handRun(["A", "B"], [{ ack: 1, received: [2, 6] }, { ack: 2, received: [7, 3] }, { ack: 3, received: [4, 4] }]),
     probe: { follower: "B", atMs: 5, why: "B, the second follower" },

@@ -360,7 +360,7 @@ export const HAND_CASES: StreamCase[] = [
     writes: [t(1, "x", "a"), t(1, "X", "b"), t(2, " x", "c"), t(1, "x ", "stale"), t(2, "Key", "d"), t(2, "key", "e")],
   },
   {
-    label: "keys and values are any strings: an empty key, a value with spaces around it, keys that differ only in their Unicode form",
+    label: "keys and values are any strings: an empty key, a value with spaces around it, keys that differ only in their Unicode form or in their 301st character",
     writes: [
       t(1, "", "the empty key's"),
       t(1, "x", "  spaces around  "),
@@ -369,6 +369,8 @@ export const HAND_CASES: StreamCase[] = [
       t(1, "", "stale"),
       t(2, "\ufb01", "the ligature \ufb01"),
       t(2, "fi", "f and i"),
+      t(2, `${"k".repeat(300)}1`, "a key of 301 characters"),
+      t(2, `${"k".repeat(300)}2`, "another, the same but for its last character"),
     ],
   },
   {

@@ -5,7 +5,8 @@
  * thousand writes answered every one of them right and had full marks. The long hand-made stream
  * (`LONG_CASES`, the same under every secret) fails each such variant and no right answer. A
  * hand-made stream of strings kept exactly (an empty key, a value with spaces around it, keys in
- * two Unicode forms) fails a store that rejects the empty key, trims values or normalizes keys.
+ * two Unicode forms, keys of 301 characters that differ in the last) fails a store that rejects
+ * the empty key, trims values, normalizes keys or cuts them to 64 characters.
  *
  * Exercise 02: acknowledgements far out of order. The simulated runs' acknowledgements came at most
  * a few milliseconds out of index order, so a scan that stops at the first write acknowledged 10
@@ -13,7 +14,8 @@
  * under some secrets only). The hidden aimed asynchronous runs now hold one client response in ten
  * 20-60 ms, and each hidden run is asked about the write acknowledged longest before an earlier
  * one; a public hand-made table has 120 writes acknowledged long after the crash before one
- * acknowledged before it.
+ * acknowledged before it. No simulated run has a write received and never applied, so an answer
+ * that counts such a write as lost had full marks; a public hand-made table has three.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -79,7 +81,7 @@ describe("06: a long stream", () => {
     expect(await verdict(file, STRINGS)).toBeNull();
   });
 
-  test.each(["empty-key-rejected", "values-trimmed", "keys-in-one-unicode-form"])("variant %s passes every other stream, and fails the one of strings kept exactly", async (name) => {
+  test.each(["empty-key-rejected", "values-trimmed", "keys-in-one-unicode-form", "keys-cut-to-64-characters"])("variant %s passes every other stream, and fails the one of strings kept exactly", async (name) => {
     const file = join(FENCING, `${name}.ts`);
     for (const [i, writes] of [...SHORTER.filter((w) => w !== STRINGS), LONG_CASES[0].writes].entries()) expect(await verdict(file, writes), `stream ${i}`).toBeNull();
     expect(await verdict(file, STRINGS)).not.toBeNull();
@@ -129,6 +131,16 @@ describe("02: acknowledgements far out of order", () => {
 
   test("stopping after 3, 20 or 100 late acknowledgements in a row fails the hand-made table", () => {
     for (const late of [3, 20, 100]) expect(failsFar(stopsAfterLate(late))).toBe(true);
+  });
+
+  test("an answer that counts a write received and never applied as lost fails the hand-made table of such writes", () => {
+    const NEVER_APPLIED = LOSS_CASES.find((k) => k.label.startsWith("a write received but never applied"))!;
+    const neverAppliedLost: Lost = (run, follower, atMs) => {
+      const f = run.followers.indexOf(follower);
+      const w = run.writes;
+      return Array.from({ length: w.count }, (_, i) => i).filter((i) => w.ackMs[i] <= atMs && (!(w.receivedMs[f][i] <= atMs) || w.appliedMs[f][i] === Infinity));
+    };
+    expect(checkLost(NEVER_APPLIED.run, NEVER_APPLIED.probe, neverAppliedLost(NEVER_APPLIED.run, "A", 5))).not.toBeNull();
   });
 
   test("the right answers pass the hand-made table and every aimed asynchronous run", async () => {
