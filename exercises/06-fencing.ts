@@ -22,7 +22,7 @@
  *      leader's epoch, not a key's: once the store has seen epoch 3 on any key, the leader of
  *      epoch 2 is deposed everywhere, also on keys the new leader has not written yet.
  *   Tokens are positive whole numbers up to Number.MAX_SAFE_INTEGER (past 2^31 too) and may skip
- *   values (1, 2, 5, …); the very first write is accepted whatever its token.
+ *   any number of values (1, 2, 5, …); the very first write is accepted whatever its token.
  * - `read(key)`: the value of the last accepted write to `key`, or `null` if none was accepted.
  *
  * Each call of `createFencedStore()` returns a new store with its own state: keep nothing in
@@ -41,11 +41,11 @@
  * - In every stream: no write with an older token than one already seen is accepted (no
  *   split-brain write gets through), no valid write is rejected, and at the end `read` returns,
  *   for each key, the value of the last accepted write. Keys and values are any strings, kept
- *   exactly: a value may be empty (`""` is a value, not a missing one) or have spaces around it,
- *   and a key may be empty or hundreds of characters long, named like something every object has
- *   (`"constructor"`, `"__proto__"`), or differ from another only in case or Unicode form
- *   (`"\u00e9"` and `"e\u0301"` are two keys). A write may be sent twice, or repeat the value its
- *   key holds: the token alone decides.
+ *   exactly: a value may be empty (`""` is a value, not a missing one), long, or have spaces
+ *   around it, and a key may be empty or hundreds of characters long, named like something every
+ *   object has (`"constructor"`, `"__proto__"`), or differ from another only in case or Unicode
+ *   form (`"\u00e9"` and `"e\u0301"` are two keys). A write may be sent twice, or repeat the value
+ *   its key holds: the token alone decides.
  *
  * @example
  * const store = createFencedStore();

@@ -360,7 +360,7 @@ export const HAND_CASES: StreamCase[] = [
     writes: [t(1, "x", "a"), t(1, "X", "b"), t(2, " x", "c"), t(1, "x ", "stale"), t(2, "Key", "d"), t(2, "key", "e")],
   },
   {
-    label: "keys and values are any strings: an empty key, a value with spaces around it, keys that differ only in their Unicode form or in their 301st character",
+    label: "keys and values are any strings: an empty key, a value with spaces around it, keys that differ only in their Unicode form or in their 301st character, a value of 1,000 characters",
     writes: [
       t(1, "", "the empty key's"),
       t(1, "x", "  spaces around  "),
@@ -371,11 +371,16 @@ export const HAND_CASES: StreamCase[] = [
       t(2, "fi", "f and i"),
       t(2, `${"k".repeat(300)}1`, "a key of 301 characters"),
       t(2, `${"k".repeat(300)}2`, "another, the same but for its last character"),
+      t(2, "long", `${"v".repeat(999)}!`),
     ],
   },
   {
     label: "tokens past 2^31 (more than a 32-bit integer holds)",
     writes: [t(2 ** 31 - 1, "x", "a"), t(2 ** 31, "y", "b"), t(2 ** 31 - 1, "x", "stale"), t(7, "y", "stale too"), t(2 ** 32 + 5, "x", "c"), t(2 ** 32, "z", "stale as well"), t(2 ** 32 + 5, "z", "d")],
+  },
+  {
+    label: "a token may jump from 1 to Number.MAX_SAFE_INTEGER",
+    writes: [t(1, "x", "a"), t(MAX_TOKEN, "y", "b"), t(1, "x", "stale"), t(MAX_TOKEN, "x", "c")],
   },
   {
     label: "tokens up to Number.MAX_SAFE_INTEGER",

@@ -5,8 +5,10 @@
  * thousand writes answered every one of them right and had full marks. The long hand-made stream
  * (`LONG_CASES`, the same under every secret) fails each such variant and no right answer. A
  * hand-made stream of strings kept exactly (an empty key, a value with spaces around it, keys in
- * two Unicode forms, keys of 301 characters that differ in the last) fails a store that rejects
- * the empty key, trims values, normalizes keys or cuts them to 64 characters.
+ * two Unicode forms, keys of 301 characters that differ in the last, a value of 1,000) fails a
+ * store that rejects the empty key, trims values, normalizes keys, cuts keys to 64 characters or
+ * values to 255. One more hand-made stream jumps from token 1 to Number.MAX_SAFE_INTEGER (a
+ * store that rejects a token a thousand times the highest had full marks).
  *
  * Exercise 02: acknowledgements far out of order. The simulated runs' acknowledgements came at most
  * a few milliseconds out of index order, so a scan that stops at the first write acknowledged 10
@@ -81,11 +83,22 @@ describe("06: a long stream", () => {
     expect(await verdict(file, STRINGS)).toBeNull();
   });
 
-  test.each(["empty-key-rejected", "values-trimmed", "keys-in-one-unicode-form", "keys-cut-to-64-characters"])("variant %s passes every other stream, and fails the one of strings kept exactly", async (name) => {
+  /** Checks that variant `name` fails `target` and passes every other stream, the long one included, and that the right answers pass `target`. */
+  const failsOnly = async (name: string, target: readonly TokenWrite[]) => {
     const file = join(FENCING, `${name}.ts`);
-    for (const [i, writes] of [...SHORTER.filter((w) => w !== STRINGS), LONG_CASES[0].writes].entries()) expect(await verdict(file, writes), `stream ${i}`).toBeNull();
-    expect(await verdict(file, STRINGS)).not.toBeNull();
+    for (const [i, writes] of [...SHORTER.filter((w) => w !== target), LONG_CASES[0].writes].entries()) expect(await verdict(file, writes), `stream ${i}`).toBeNull();
+    expect(await verdict(file, target)).not.toBeNull();
+    for (const right of RIGHT) expect(await verdict(right, target)).toBeNull();
+  };
+
+  test("variant rejects-a-token-jump passes every stream but the hand-made one from token 1 to Number.MAX_SAFE_INTEGER", async () => {
+    await failsOnly("rejects-a-token-jump", HAND_CASES.find((k) => k.label === "a token may jump from 1 to Number.MAX_SAFE_INTEGER")!.writes);
   });
+
+  test.each(["empty-key-rejected", "values-trimmed", "keys-in-one-unicode-form", "keys-cut-to-64-characters", "values-cut-to-255-characters"])(
+    "variant %s passes every other stream, and fails the one of strings kept exactly",
+    (name) => failsOnly(name, STRINGS),
+  );
 
   test("the long stream holds a deposed run and a run of new keys, each LONG_RUN long, and ends with its first key as written first", () => {
     const writes = longStream();
