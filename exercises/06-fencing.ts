@@ -22,16 +22,17 @@
  *      leader's epoch, not a key's: once the store has seen epoch 3 on any key, the leader of
  *      epoch 2 is deposed everywhere, also on keys the new leader has not written yet.
  *   Tokens are positive whole numbers up to Number.MAX_SAFE_INTEGER (past 2^31 too) and may skip
- *   values (1, 2, 5, …); the very first write is accepted whatever its token.
+ *   any number of values (1, 2, 5, …); the very first write is accepted whatever its token.
  * - `read(key)`: the value of the last accepted write to `key`, or `null` if none was accepted.
  *
  * Each call of `createFencedStore()` returns a new store with its own state: keep nothing in
  * module-level variables.
  *
  * ## How it is graded
- * - Hand-made token streams, each showing one rule, and random streams (public and hidden seeds),
- *   some with tokens past 2^31 or near Number.MAX_SAFE_INTEGER, some with two stores alive at once
- *   and written in turn (each store is judged on its own writes).
+ * - Hand-made token streams, each showing one rule (one of them thousands of writes long, whose
+ *   first key must still read back), and random streams (public and hidden seeds), some with
+ *   tokens past 2^31 or near Number.MAX_SAFE_INTEGER, some with two stores alive at once and
+ *   written in turn (each store is judged on its own writes).
  * - Simulated failovers: the engine runs a cluster with fencing off, where the leader pauses
  *   longer than the detector's timeout, a follower is promoted, and the old leader wakes and keeps
  *   accepting writes until it learns it was deposed; in some runs the new leader pauses too, and
@@ -39,10 +40,12 @@
  *   your store, with that node's epoch as the token, in the order the nodes accepted them.
  * - In every stream: no write with an older token than one already seen is accepted (no
  *   split-brain write gets through), no valid write is rejected, and at the end `read` returns,
- *   for each key, the value of the last accepted write. Keys and values are any strings: a
- *   value may be empty (`""` is a value, not a missing one), and a key may be named like
- *   something every object has (`"constructor"`, `"__proto__"`) or differ from another only in
- *   case. A write may be sent twice, or repeat the value its key holds: the token alone decides.
+ *   for each key, the value of the last accepted write. Keys and values are any strings, kept
+ *   exactly: a value may be empty (`""` is a value, not a missing one), long, or have spaces
+ *   around it, and a key may be empty or hundreds of characters long, named like something every
+ *   object has (`"constructor"`, `"__proto__"`), or differ from another only in case or Unicode
+ *   form (`"\u00e9"` and `"e\u0301"` are two keys). A write may be sent twice, or repeat the value
+ *   its key holds: the token alone decides.
  *
  * @example
  * const store = createFencedStore();

@@ -15,6 +15,7 @@ import { searchTest } from "../search/search-test";
 import { student } from "../student";
 import {
   HAND_CASES,
+  LONG_CASES,
   PROBING_STREAMS,
   RANDOM_STREAMS,
   TWO_STORE_CASES,
@@ -113,12 +114,14 @@ graded(
   { name: "accepts the current leader's writes and rejects older tokens, across keys", points: 3, visibility: "public" },
   async (c) => {
     await c.each(
-      HAND_CASES,
+      [...HAND_CASES, ...LONG_CASES],
       (k, record) => {
-        record("writes", show(k.writes));
+        record("writes", "shown" in k ? k.shown : show(k.writes));
         return checkStream(k.writes, answer);
       },
-      { shrink: (k, record) => shrinkStream(k.writes, answer, record) },
+      // A long stream is shown whole, in the words of its `shown`: shrunk, it would be another
+      // stream of a thousand writes or more, which its label no longer describes.
+      { shrink: (k, record) => ("shown" in k ? null : shrinkStream(k.writes, answer, record)) },
     );
   },
 );

@@ -73,6 +73,10 @@ const CAUGHT_BY_HAND_CASES: Record<string, "a hand-made table" | "a public predi
   "rounds-the-prediction.ts": "a public prediction",
   // Its lists are right.
   "caches-an-index-on-the-run.ts": "the run changed",
+  // In a simulated run 20 writes in a row acknowledged after a later one would take 20 held responses in a row.
+  "stops-after-late-acks-in-a-row.ts": "a hand-made table",
+  // A simulated follower applies every write it receives.
+  "never-applied-counted-lost.ts": "a hand-made table",
 };
 
 describe("02: every known-wrong variant fails every aimed run or risk case of some kind; right answers none", () => {
