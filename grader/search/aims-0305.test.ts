@@ -15,8 +15,6 @@
  * a thousand and names compared up to the shorter one's length; public hand-made cases catch
  * each, and 32-bit epochs and priorities, on every grading.
  */
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { anyFollower, boundedStaleness, leaderOnly, readYourWrites, type ReadContext, type ReadDecision } from "../../lib";
 import {
@@ -24,7 +22,6 @@ import {
   ALL_INVARIANTS,
   judgeRegistry,
   LATE_SERVERS_JOIN_MS,
-  OPERATIONS,
   readPolicy,
   registryConfig,
   registrySearch,
@@ -33,14 +30,9 @@ import {
   type Operation,
   type Policy,
 } from "../exercises/03-model-registry.support";
-import { AIMED_CLUSTERS, checkElection, follower as f, type Follower } from "../exercises/05-leader-election.support";
+import { AIMED_CLUSTERS, follower as f, type Follower } from "../exercises/05-leader-election.support";
+import { aimedClusterKind, electionChooser, electionFails, registryPoliciesOf, rightAnswers, variant } from "../fixtures/answers";
 
-const ROOT = join(__dirname, "..", "..");
-const variant = (exercise: string, name: string) => join(ROOT, "grader", "variants", exercise, `${name}.ts`);
-const rightAnswers = (exercise: string): string[] => [
-  join(ROOT, "solutions", `${exercise}.ts`),
-  ...readdirSync(join(ROOT, "grader", "alternatives", exercise)).map((file) => join(ROOT, "grader", "alternatives", exercise, file)),
-];
 
 // ------------------------------------------------------------------------------------------- 03
 
@@ -48,17 +40,6 @@ const rightAnswers = (exercise: string): string[] => [
 const seedsOfKind = (index: number, n: number) => Array.from({ length: n }, (_, i) => (i * 2_654_435_761 + 97) % 0x7fffffff).map((s) => s - (s % TRAILING_KINDS.length) + index);
 const ALL_TRAIL = TRAILING_KINDS.indexOf(3);
 const B_AND_C = TRAILING_KINDS.indexOf(2);
-
-async function policiesOf(file: string): Promise<Record<Operation, Policy>> {
-  const { choosePolicy } = (await import(file)) as { choosePolicy(op: Operation): { routing: unknown; reason: unknown } };
-  const policyOf = (op: Operation) => {
-    const answer = choosePolicy(op);
-    const policy = typeof answer.routing === "function" ? ({ routing: answer.routing, reason: answer.reason } as Policy) : readPolicy(op, answer as never);
-    if ("rule" in policy) throw new Error(`${file}: ${policy.rule}`);
-    return policy;
-  };
-  return Object.fromEntries(OPERATIONS.map((op) => [op, policyOf(op)])) as Record<Operation, Policy>;
-}
 
 /** The reference's policies with `serving` for the serving reads. */
 function withServing(serving: unknown): Record<Operation, Policy> {
@@ -129,7 +110,7 @@ describe("03: all three followers trail from just before the second promotion", 
     ["serve-sticky-checked-every-other-read"],
     ["serve-sticky-checked-every-100ms"],
   ])("variant %s serves a demoted version on every seed of that kind", async (name) => {
-    const policies = await policiesOf(variant("03-model-registry", name));
+    const policies = await registryPoliciesOf(variant("03-model-registry", name));
     for (const seed of seedsOfKind(ALL_TRAIL, 6)) expect(await aimedVerdict(policies, seed, ["serve"]), `seed ${seed}`).toMatch(/no serving node loads a version/);
   });
 
@@ -151,7 +132,7 @@ describe("03: all three followers trail from just before the second promotion", 
 
 describe("03: when B and C trail, A serves alone at 3 ms on the busiest database", () => {
   test.each([["serve-tight-staleness-bound"], ["dashboards-tight-staleness-bound"]])("variant %s breaks the leader budget on every seed of that kind", async (name) => {
-    const policies = await policiesOf(variant("03-model-registry", name));
+    const policies = await registryPoliciesOf(variant("03-model-registry", name));
     for (const seed of seedsOfKind(B_AND_C, 8)) expect(await aimedVerdict(policies, seed, ALL_INVARIANTS), `seed ${seed}`).toMatch(/the leader serves at most/);
   });
 
@@ -167,7 +148,7 @@ describe("03: when B and C trail, A serves alone at 3 ms on the busiest database
   });
 
   test.each(rightAnswers("03-model-registry"))("right answer %s keeps every invariant in both kinds", async (file) => {
-    const policies = await policiesOf(file);
+    const policies = await registryPoliciesOf(file);
     for (const kind of [ALL_TRAIL, B_AND_C]) for (const seed of seedsOfKind(kind, 4)) expect(await aimedVerdict(policies, seed, ALL_INVARIANTS), `kind ${kind}, seed ${seed}`).toBeNull();
   });
 });
@@ -175,20 +156,7 @@ describe("03: when B and C trail, A serves alone at 3 ms on the busiest database
 // ------------------------------------------------------------------------------------------- 05
 
 describe("05: epochs past 9, positions past 10^15, priorities past 1,000, names that begin one another", () => {
-  const chooser = async (file: string) => ((await import(file)) as { chooseNewLeader(fs: Follower[]): unknown }).chooseNewLeader;
-  const fails = (choose: (fs: Follower[]) => unknown, followers: Follower[]): boolean => {
-    try {
-      return checkElection(followers, choose(structuredClone(followers))) !== null;
-    } catch {
-      return true;
-    }
-  };
   const seedsOf = (index: number) => Array.from({ length: 60 }, (_, i) => (i * 7_919 + 29) * AIMED_CLUSTERS.length + index);
-  const kind = (aim: string) => {
-    const index = AIMED_CLUSTERS.findIndex((k) => k.name === aim);
-    expect(index, aim).toBeGreaterThanOrEqual(0);
-    return { index, build: AIMED_CLUSTERS[index] };
-  };
   /** Each variant, the aimed kind that catches it on every cluster, and the public hand-made case that catches it. */
   const AIMS: Record<string, [string, Follower[]]> = {
     "newest-epoch-by-bare-sort": ["a newer epoch against a longer log", [f("A", { epoch: 9, receivedLsn: 120 }), f("B", { epoch: 10, receivedLsn: 105 })]],
@@ -204,10 +172,10 @@ describe("05: epochs past 9, positions past 10^15, priorities past 1,000, names 
   };
 
   test.each(Object.entries(AIMS))("variant %s fails every cluster of its kind, and its public case", async (name, [aim, publicCase]) => {
-    const choose = await chooser(variant("05-leader-election", name));
-    const { index, build } = kind(aim);
-    expect(seedsOf(index).filter((seed) => !fails(choose, build(seed)))).toEqual([]);
-    expect(fails(choose, publicCase)).toBe(true);
+    const choose = await electionChooser(variant("05-leader-election", name));
+    const { index, build } = aimedClusterKind(aim);
+    expect(seedsOf(index).filter((seed) => !electionFails(choose, build(seed)))).toEqual([]);
+    expect(electionFails(choose, publicCase)).toBe(true);
   });
 
   test("epochs and priorities kept in 32 bits fail the public cases past 2^31", () => {
@@ -223,22 +191,22 @@ describe("05: epochs past 9, positions past 10^15, priorities past 1,000, names 
       for (const x of fs) if (x.alive && x.priority !== 0 && (best === null || above(x, best))) best = x;
       return best === null ? null : best.name;
     };
-    expect(fails(int32, [f("A", { epoch: 2 ** 31 - 1, receivedLsn: 120 }), f("B", { epoch: 2 ** 31, receivedLsn: 105 })])).toBe(true);
-    expect(fails(int32, [f("A", { priority: 2 ** 31 - 1 }), f("B", { priority: 2 ** 31 })])).toBe(true);
+    expect(electionFails(int32, [f("A", { epoch: 2 ** 31 - 1, receivedLsn: 120 }), f("B", { epoch: 2 ** 31, receivedLsn: 105 })])).toBe(true);
+    expect(electionFails(int32, [f("A", { priority: 2 ** 31 - 1 }), f("B", { priority: 2 ** 31 })])).toBe(true);
   });
 
   test.each(rightAnswers("05-leader-election"))("right answer %s passes every cluster of these kinds and the public cases", async (file) => {
-    const choose = await chooser(file);
+    const choose = await electionChooser(file);
     for (const [aim, publicCase] of Object.values(AIMS)) {
-      const { index, build } = kind(aim);
-      expect(seedsOf(index).filter((seed) => fails(choose, build(seed))), aim).toEqual([]);
-      expect(fails(choose, publicCase)).toBe(false);
+      const { index, build } = aimedClusterKind(aim);
+      expect(seedsOf(index).filter((seed) => electionFails(choose, build(seed))), aim).toEqual([]);
+      expect(electionFails(choose, publicCase)).toBe(false);
     }
   });
 
   test("these kinds stay within the numbers the text allows", () => {
     for (const [aim] of Object.values(AIMS)) {
-      const { index, build } = kind(aim);
+      const { index, build } = aimedClusterKind(aim);
       for (const seed of seedsOf(index)) {
         for (const g of build(seed)) {
           for (const x of [g.epoch, g.receivedLsn, g.appliedLsn, g.priority]) expect(Number.isSafeInteger(x) && x >= 0).toBe(true);
