@@ -45,8 +45,9 @@
  * or all three followers trailing the leader by a constant delay chosen against your serving
  * policy (for a staleness bound, a delay the bound lets through if it is looser than the
  * invariant; for a router of your own, 150 ms, or just over 100 ms), with serve reads just over
- * 100 ms after each promotion. When all three trail, serving has to use the leader, so the budget is not checked in
- * that run. In every run the auditor also reads the log just after each audit entry is acknowledged.
+ * 100 ms after each promotion. When all three trail, they keep up until just before the second promotion, more
+ * serving nodes join just after it, and serving has to use the leader, so the budget is not checked in that run. When
+ * two trail, the third is 3 ms behind on average on a busy database. In every run the auditor also reads the log just after each audit entry is acknowledged.
  * Before full marks a search of runs (the same for the same grading) must find no broken invariant.
  * A library routing is data the grader compiles itself; a router function of your own runs in
  * your file's sandbox, next to the simulation, and the grader replays its decisions (see

@@ -151,6 +151,35 @@ export function trailingNames(followers: TrailingFollowers): string[] {
 export const EDGE_READS_MS = [DEMOTED_MAX_MS + 0.1, DEMOTED_MAX_MS + 0.3];
 
 /**
+ * When all three followers trail, they keep up (TRAIL_BEFORE_MS behind) until this long before
+ * the second promotion is sent, then trail: a serving router that checked one before, or just
+ * after that promotion, and trusts its check for a while, sends later reads to a follower that now
+ * lacks it. One or two trailing followers trail from the start.
+ */
+export const TRAIL_FROM_BEFORE_PROMOTION_MS = 0.5;
+/** How far behind trailing followers are before they start trailing, ms (a constant delay). */
+const TRAIL_BEFORE_MS = 1;
+/**
+ * When all three trail, serving nodes join just after the second promotion is acknowledged, one
+ * at each of these offsets (ms), when the followers have trailed for only that long, and each
+ * reads once more 100.1 ms after that promotion: a router that checks a follower's lag on a
+ * client's first read and trusts it on the next (a count of reads, or for a while: a time that,
+ * with its bound, comes to over 100 ms by 5 ms or more) serves the second read from a follower
+ * that lacks the promotion. The edge server has read twice, after the first promotion, before
+ * they trail, so a router that checks every other read trusts its third.
+ */
+export const LATE_SERVERS_JOIN_MS: readonly number[] = [1, ...Array.from({ length: 19 }, (_, i) => 5 * (i + 1))];
+
+/**
+ * In a trailing run where B and C trail, A alone serves the followers' reads: its entries' delay is
+ * at the slow end of the stated 1-3 ms and other models write as fast as any seed draws, so that A
+ * is more than a few ms behind often enough that a serving bound of 5 ms sends over 15% of the
+ * reads to the leader on every seed (17-29%), where 50 ms sends about 3%.
+ */
+const ALONE_SERVING_DELAY = exponential({ meanMs: 3 });
+const BUSIEST_WRITES_PER_SEC = 599;
+
+/**
  * Offsets after each audit entry is acknowledged at which the auditor reads the log: a follower
  * whose lag is a fraction of a millisecond lacks the entry then, so a staleness bound for audits,
  * however small, lets such a read miss it.
@@ -223,11 +252,21 @@ export function registryConfig(seed: number, routing: RouterFn, laggingMs?: numb
   if (trailing !== undefined) {
     for (const label of promotionLabels) for (const atMs of EDGE_READS_MS) read(atMs, "edge-server", KEYS.production, "serve-model", { afterOp: label });
   }
+  // When all three trail, they keep up until just before the second promotion, and serving nodes join just after it.
+  const allTrail = trailing?.followers === 3;
+  if (allTrail) {
+    for (const atMs of LATE_SERVERS_JOIN_MS) {
+      for (const at of [atMs, EDGE_READS_MS[0]]) read(at, `late-server-${atMs}`, KEYS.production, "serve-model", { afterOp: promotionLabels[1] });
+    }
+  }
+  const trailFromMs = allTrail ? script.find((op) => op.label === promotionLabels[1])!.atMs - TRAIL_FROM_BEFORE_PROMOTION_MS : 0;
 
   const slow = "ABC"[randomInt(rng, 3)];
   const slowFromMs = 300 + 400 * rng.next();
   const toFollowerMs = exponential({ meanMs: 1 + 2 * rng.next() });
-  const writesPerSec = 300 + randomInt(rng, 300);
+  // With B and C trailing, A serves alone: at the slow end of the stated delays, on the busiest database.
+  const aloneServes = trailing?.followers === 2;
+  const writesPerSec = aloneServes ? (randomInt(rng, 300), BUSIEST_WRITES_PER_SEC) : 300 + randomInt(rng, 300);
   const slowToMs = slowFromMs + 600 + 400 * rng.next();
   const factor = 25 + randomInt(rng, 26);
   const fault = cut?.fault ?? true;
@@ -238,8 +277,12 @@ export function registryConfig(seed: number, routing: RouterFn, laggingMs?: numb
       : {
           followers: ["A", "B", "C"].map((name) => ({
             name,
-            toFollowerMs: fault && trailingNames(trailing.followers).includes(name) ? constant(trailing.ms) : toFollowerMs,
+            toFollowerMs: fault && trailingNames(trailing.followers).includes(name) ? constant(TRAIL_BEFORE_MS) : aloneServes ? ALONE_SERVING_DELAY : toFollowerMs,
           })),
+          // From just before the second promotion, each trailing follower's entries take `trailing.ms`.
+          faults: fault
+            ? trailingNames(trailing.followers).map((node) => ({ node, kind: "slow" as const, fromMs: trailFromMs, factor: trailing.ms / TRAIL_BEFORE_MS }))
+            : [],
         }),
     // Other models' registry traffic keeps the replication stream busy.
     workload:
@@ -434,10 +477,13 @@ export async function judgeRegistry(
   cut?: RegistryCut,
 ): Promise<Violation | null> {
   const config = registryConfig(seed, SUBMISSION_ROUTER, laggingMs, cut);
-  const slow = config.faults?.[0];
   const trailing = trailingOf(laggingMs);
+  const slow = trailing === undefined ? config.faults?.[0] : undefined;
   if (slow) record("slowFollower", `${slow.node} ${slow.factor}x slower from ${round(slow.fromMs)} to ${round(slow.toMs!)} ms`);
-  else if (trailing !== undefined && cut?.fault !== false) record("laggingFollower", `${describeTrailing(trailing)} the leader`);
+  else if (trailing !== undefined && cut?.fault !== false) {
+    const fromMs = config.faults?.[0]?.fromMs ?? 0;
+    record("laggingFollower", `${describeTrailing(trailing)} the leader${fromMs > 0 ? ` from ${round(fromMs)} ms (${TRAIL_BEFORE_MS} ms behind before)` : ""}`);
+  }
   else record("followers", "no slow or trailing follower");
   // With every follower far behind, serving must go to the leader: the budget cannot hold, and is not judged.
   const allTrail = trailing?.followers === 3 && cut?.fault !== false;
@@ -611,11 +657,11 @@ function candidateRun(k: RegistryCandidate): RegistryRun {
   return k.laggingMs === undefined ? undefined : { ms: k.laggingMs, followers: k.followers ?? 1 };
 }
 
-/** "C always 150 ms behind", "B and C always 70 ms behind", "A, B and C always 100.6 ms behind". */
+/** "C always 150 ms behind", "B and C always 70 ms behind", "A, B and C 100.6 ms behind from just before the second promotion". */
 function describeTrailing(t: Trailing): string {
   const names = trailingNames(t.followers);
   const who = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-  return `${who} always ${round(t.ms)} ms behind`;
+  return t.followers === 3 ? `${who} ${round(t.ms)} ms behind from just before the second promotion` : `${who} always ${round(t.ms)} ms behind`;
 }
 
 export function registrySearch(answer: StudentCode<typeof Exercise>, policies: Record<Operation, Policy>, seed: number, tries: number): ShownSearch<RegistryCandidate> {
@@ -625,6 +671,7 @@ export function registrySearch(answer: StudentCode<typeof Exercise>, policies: R
       { seed, laggingMs: laggingMsFor(policies["serve-model"]) },
       { seed: (seed >>> 3) + 1 },
       { seed: (seed >>> 5) + 2, laggingMs: laggingMsFor(policies["serve-model"], 3), followers: 3 },
+      { seed: (seed >>> 7) + 3, laggingMs: laggingMsFor(policies["serve-model"], 2), followers: 2 },
     ],
     tries,
     // Another seed is not a smaller case: the run of the one found is shrunk instead (shrinkShown).

@@ -144,7 +144,7 @@ graded(
   { name: "a search of registry runs and trailing followers finds no broken invariant", points: 2, visibility: "public", caseTimeoutMs: 20_000 },
   searchTest(async (seed) => {
     const chosen = await askPolicies(answer);
-    return "rule" in chosen ? chosen : registrySearch(answer, chosen, seed, 4);
+    return "rule" in chosen ? chosen : registrySearch(answer, chosen, seed, 5);
   }),
 );
 

@@ -136,22 +136,30 @@ export const AIMED_CLUSTERS: readonly ((seed: number) => Follower[])[] = [
     const [first, second] = pairs[randomInt(rng, pairs.length)];
     return [{ ...top, name: second }, { ...top, name: first }];
   }),
-  // A tie between names that plain comparison and numeric collation order differently ("r14" before "r3").
-  aimed("tie decided by plain comparison of digits", (rng, top) => [
-    { ...top, name: `r${2 + randomInt(rng, 8)}` },
-    { ...top, name: `r${10 + randomInt(rng, 10)}` },
-  ]),
+  // A tie between names that plain comparison and numeric collation order differently ("r14" before
+  // "r3"), the first listed one that the winner begins ("r14" before "r145"): names compared only
+  // up to the shorter one's length tie there.
+  aimed("tie decided by plain comparison of digits", (rng, top) => {
+    const short = `r${2 + randomInt(rng, 8)}`;
+    const long = `r${10 + randomInt(rng, 10)}`;
+    return [{ ...top, name: `${long}${randomInt(rng, 10)}` }, { ...top, name: short }, { ...top, name: long }];
+  }),
   // One received more, the other applied more.
   aimed("received and applied positions disagree", (rng, top, names) => {
     const behind = 5 + randomInt(rng, 20);
     const pair = [{ ...top, name: names[0], receivedLsn: top.receivedLsn - 1, appliedLsn: top.receivedLsn - 1 }, { ...top, name: names[1], appliedLsn: top.receivedLsn - behind }];
     return randomInt(rng, 2) === 0 ? pair : pair.reverse();
   }),
-  // A longer log from an older epoch, listed first, with a higher priority.
-  aimed("a newer epoch against a longer log", (rng, top, names) => [
-    { ...top, name: names[0], epoch: top.epoch - 1, receivedLsn: top.receivedLsn + 1 + randomInt(rng, 50), appliedLsn: top.receivedLsn, priority: 3 },
-    { ...top, name: names[1], priority: 1 },
-  ]),
+  // A longer log from an older epoch, listed first, with a higher priority; the two epochs either
+  // side of a power of ten (10 to 10^15), where epochs compared as strings, or the newest found by
+  // a bare sort(), put "9" after "10".
+  aimed("a newer epoch against a longer log", (rng, top, names) => {
+    const epoch = 10 ** (1 + randomInt(rng, 15));
+    return [
+      { ...top, name: names[0], epoch: epoch - 1, receivedLsn: top.receivedLsn + 1 + randomInt(rng, 50), appliedLsn: top.receivedLsn, priority: 3 },
+      { ...top, name: names[1], epoch, priority: 1 },
+    ];
+  }),
   // The best log on a crashed follower.
   aimed("the best log on a crashed follower", (rng, top, names) => [
     { ...top, name: names[0], alive: false, receivedLsn: top.receivedLsn + 1 + randomInt(rng, 9), priority: 3 },
@@ -191,21 +199,23 @@ export const AIMED_CLUSTERS: readonly ((seed: number) => Follower[])[] = [
     const pair = [{ ...top, name: names[0], epoch: top.epoch - 1, receivedLsn: longer, appliedLsn: longer }, { ...top, name: names[1] }];
     return randomInt(rng, 2) === 0 ? pair : pair.reverse();
   }),
-  // Positions on either side of a power of ten from 10^8 to 10^15 in one epoch, the one behind with
-  // the higher priority: compared as (zero-padded) strings, "100000000" sorts before "99999999".
+  // Positions on either side of 10^15 in one epoch, the one behind with the higher priority:
+  // compared as strings zero-padded to fewer than 16 digits (Number.MAX_SAFE_INTEGER has 16),
+  // "1000000000000000" sorts before "999999999999999".
   aimed("positions on either side of a power of ten past 10^8", (rng, top, names) => {
-    const power = 10 ** (8 + randomInt(rng, 8));
+    const power = 10 ** 15;
     const ahead = power + randomInt(rng, 1000);
     const behind = power - 1 - randomInt(rng, 1000);
     const pair = [{ ...top, name: names[0], receivedLsn: ahead, appliedLsn: ahead }, { ...top, name: names[1], receivedLsn: behind, appliedLsn: behind, priority: top.priority + 1 }];
     return randomInt(rng, 2) === 0 ? pair : pair.reverse();
   }),
-  // A priority 11 to 1,010 above another's against a log one entry longer: a score that packs the
-  // priority into the last digit (position * 10 + priority) lets the priority outweigh the log.
+  // A priority 1,001 to about 10^15 above another's (log-uniform) against a log one entry longer: a
+  // score that packs the priority into the last digits (position * 10 + priority, or * 1000) lets
+  // the priority outweigh the log.
   aimed("a priority above 9 against a log one entry longer", (rng, top, names) => {
     const low = 1 + randomInt(rng, 3);
     const behind = top.receivedLsn - 1;
-    const pair = [{ ...top, name: names[0], priority: low }, { ...top, name: names[1], receivedLsn: behind, appliedLsn: behind, priority: low + 11 + randomInt(rng, 1000) }];
+    const pair = [{ ...top, name: names[0], priority: low }, { ...top, name: names[1], receivedLsn: behind, appliedLsn: behind, priority: low + 1000 + Math.floor(10 ** (1 + 14 * rng.next())) }];
     return randomInt(rng, 2) === 0 ? pair : pair.reverse();
   }),
   randomCluster,

@@ -58,6 +58,8 @@ graded(
     { label: "positions past a hundred million: 100,000,000 is ahead of 99,999,999", followers: [f("A", { receivedLsn: 99_999_999 }), f("B", { receivedLsn: 100_000_000 })] },
     { label: "positions near Number.MAX_SAFE_INTEGER", followers: [f("A", { receivedLsn: Number.MAX_SAFE_INTEGER }), f("B", { receivedLsn: Number.MAX_SAFE_INTEGER - 1, priority: 2 })] },
     { label: "one entry more outweighs a priority of 12", followers: [f("A", { receivedLsn: 99, priority: 12 }), f("B", { receivedLsn: 100, priority: 1 })] },
+    { label: "one entry more outweighs a priority of Number.MAX_SAFE_INTEGER", followers: [f("A", { receivedLsn: 99, priority: Number.MAX_SAFE_INTEGER }), f("B", { receivedLsn: 100, priority: 1 })] },
+    { label: "positions with 16 digits and 15: 10^15 is ahead of 10^15 - 1", followers: [f("A", { receivedLsn: 999_999_999_999_999 }), f("B", { receivedLsn: 1_000_000_000_000_000 })] },
   ]),
 );
 
@@ -93,6 +95,8 @@ graded(
     { label: "the deposed leader's extra writes", followers: [f("A", { epoch: 2, receivedLsn: 120 }), f("B", { epoch: 3, receivedLsn: 105 })] },
     { label: "newest epoch, then longest log", followers: [f("A", { epoch: 3, receivedLsn: 101 }), f("B", { epoch: 2, receivedLsn: 300 }), f("C", { epoch: 3, receivedLsn: 104 })] },
     { label: "a log millions of entries longer from an older epoch", followers: [f("A", { epoch: 1, receivedLsn: 2_500_000 }), f("B", { epoch: 2, receivedLsn: 100 })] },
+    { label: "epochs compare as numbers: 10 is newer than 9", followers: [f("A", { epoch: 9, receivedLsn: 120 }), f("B", { epoch: 10, receivedLsn: 105 })] },
+    { label: "epochs past 2^31: 2,147,483,648 is newer than 2,147,483,647", followers: [f("A", { epoch: 2 ** 31 - 1, receivedLsn: 120 }), f("B", { epoch: 2 ** 31, receivedLsn: 105 })] },
   ]),
 );
 
@@ -103,11 +107,13 @@ graded(
     { label: "equal logs and priorities", followers: [f("D"), f("B"), f("C")] },
     { label: "a tie among the most up-to-date only", followers: [f("A", { receivedLsn: 5, priority: 9 }), f("C", { receivedLsn: 8 }), f("B", { receivedLsn: 8 })] },
     { label: "priorities compare as numbers: 10 above 9", followers: [f("A", { priority: 9 }), f("B", { priority: 10 })] },
+    { label: "priorities past 2^31: 2,147,483,648 above 2,147,483,647", followers: [f("A", { priority: 2 ** 31 - 1 }), f("B", { priority: 2 ** 31 })] },
     { label: "the text's example: \"A\" before \"B\"", followers: [f("B"), f("A")] },
     { label: "the text's example: \"B\" before \"a\" (plain string comparison)", followers: [f("a"), f("B")] },
     { label: "upper case sorts before lower case: \"Zed\" before \"alpha\"", followers: [f("alpha"), f("Zed")] },
     { label: "\"MIKE\" before \"mike\"", followers: [f("mike"), f("MIKE")] },
     { label: "digits compare one by one: \"node10\" before \"node9\"", followers: [f("node9"), f("node10")] },
+    { label: "a name sorts before the longer ones it begins: \"node1\" before \"node10\"", followers: [f("node10"), f("node1")] },
   ]),
 );
 

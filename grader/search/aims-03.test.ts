@@ -13,32 +13,19 @@ import {
   aimedTrailing,
   ALL_INVARIANTS,
   judgeRegistry,
-  OPERATIONS,
-  readPolicy,
   TRAILING_KINDS,
   trailingOf,
   type Invariant,
   type Operation,
   type Policy,
 } from "../exercises/03-model-registry.support";
+import { registryPoliciesOf } from "../fixtures/answers";
 
 const NAME = "03-model-registry";
 const root = join(__dirname, "..");
 
 /** A dozen seeds of each kind (`seed % 3` is the kind). */
 const seedsOfKind = (kind: number) => Array.from({ length: 12 }, (_, i) => (i * 2_654_435_761 + 41) % 0x7fffffff).map((s) => s - (s % TRAILING_KINDS.length) + kind);
-
-async function policiesOf(file: string): Promise<Record<Operation, Policy>> {
-  const { choosePolicy } = (await import(file)) as { choosePolicy(op: Operation): { routing: unknown; reason: unknown } };
-  // A router function of the answer's own stays a function here (in grading it runs in the sandbox): compileRouting takes it as it is.
-  const policyOf = (op: Operation) => {
-    const answer = choosePolicy(op);
-    const policy = typeof answer.routing === "function" ? ({ routing: answer.routing, reason: answer.reason } as Policy) : readPolicy(op, answer as never);
-    if ("rule" in policy) throw new Error(`${file}: ${policy.rule}`);
-    return policy;
-  };
-  return Object.fromEntries(OPERATIONS.map((op) => [op, policyOf(op)])) as Record<Operation, Policy>;
-}
 
 /** The aimed trailing run of `seed` judged on `which`: the broken rule, or null. The routings are plain functions or library routings here, simulated in this process. */
 async function aimedVerdict(policies: Record<Operation, Policy>, seed: number, which: readonly Invariant[]): Promise<string | null> {
@@ -64,7 +51,7 @@ describe("03: each 'some follower is fine' serving policy fails every seed of it
     ["serve-rounded-lag.ts", [3]],
   ];
   test.each(caught)("%s", async (file, followers) => {
-    const policies = await policiesOf(join(root, "variants", NAME, file));
+    const policies = await registryPoliciesOf(join(root, "variants", NAME, file));
     for (const n of followers) {
       const kind = TRAILING_KINDS.indexOf(n as never);
       for (const seed of seedsOfKind(kind)) {
@@ -80,7 +67,7 @@ describe("03: right answers keep every invariant in every aimed trailing run", (
     [`solutions/${NAME}.ts`, join(root, "..", "solutions", `${NAME}.ts`)],
   ];
   test.each(right)("%s", async (_name, file) => {
-    const policies = await policiesOf(file);
+    const policies = await registryPoliciesOf(file);
     for (const kind of TRAILING_KINDS.keys()) {
       for (const seed of seedsOfKind(kind)) expect(await aimedVerdict(policies, seed, ALL_INVARIANTS), `kind ${kind}, seed ${seed}`).toBeNull();
     }

@@ -8,38 +8,17 @@
  * lives in a 32-bit register is right while tokens stay below 2^31; one whose state lives at module
  * level, reset or cleared by each createFencedStore(), is right while only one store is alive.
  */
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, test, vi } from "vitest";
-import { AIMED_CLUSTERS, checkElection, follower as f, type Follower } from "../exercises/05-leader-election.support";
+import { AIMED_CLUSTERS, follower as f, type Follower } from "../exercises/05-leader-election.support";
+import { aimedClusterKind, electionChooser, electionFails, rightAnswers, variant } from "../fixtures/answers";
 import { HAND_CASES, MAX_TOKEN, PROBING_STREAMS, RANDOM_STREAMS, TWO_STORE_CASES, judgeStreams, streamSteps, type TokenWrite } from "../exercises/06-fencing.support";
 import type { Step } from "../sandbox/protocol";
 import type { StepResults } from "../student";
 
-const ROOT = join(__dirname, "..", "..");
-const variant = (exercise: string, name: string) => join(ROOT, "grader", "variants", exercise, `${name}.ts`);
-/** The reference and the correct alternatives of an exercise, as files. */
-const rightAnswers = (exercise: string): string[] => [
-  join(ROOT, "solutions", `${exercise}.ts`),
-  ...readdirSync(join(ROOT, "grader", "alternatives", exercise)).map((file) => join(ROOT, "grader", "alternatives", exercise, file)),
-];
 /** `perKind` seeds of the kind at `index` of a list of `kinds` (`turnOf(seed, kinds) === index`). */
 const seedsOf = (index: number, kinds: number, perKind = 60) => Array.from({ length: perKind }, (_, i) => (i * 7_919 + 13) * kinds + index);
 
 describe("05: large log positions and priorities", () => {
-  const kind = (aim: string) => {
-    const index = AIMED_CLUSTERS.findIndex((k) => k.name === aim);
-    expect(index, aim).toBeGreaterThanOrEqual(0);
-    return { index, build: AIMED_CLUSTERS[index] };
-  };
-  const chooser = async (file: string) => ((await import(file)) as { chooseNewLeader(fs: Follower[]): unknown }).chooseNewLeader;
-  const fails = (choose: (fs: Follower[]) => unknown, followers: Follower[]): boolean => {
-    try {
-      return checkElection(followers, choose(structuredClone(followers))) !== null;
-    } catch {
-      return true;
-    }
-  };
   const AIMS = {
     "packs-epoch-and-lsn": "a newer epoch against a log millions of entries longer",
     "padded-string-positions": "positions on either side of a power of ten past 10^8",
@@ -53,34 +32,34 @@ describe("05: large log positions and priorities", () => {
   };
 
   test.each(Object.entries(AIMS))("variant %s fails every cluster aimed at it, and its public case", async (name, aim) => {
-    const choose = await chooser(variant("05-leader-election", name));
-    const { index, build } = kind(aim);
+    const choose = await electionChooser(variant("05-leader-election", name));
+    const { index, build } = aimedClusterKind(aim);
     const seeds = seedsOf(index, AIMED_CLUSTERS.length);
-    expect(seeds.filter((seed) => !fails(choose, build(seed)))).toEqual([]);
-    expect(fails(choose, PUBLIC[name as keyof typeof AIMS])).toBe(true);
+    expect(seeds.filter((seed) => !electionFails(choose, build(seed)))).toEqual([]);
+    expect(electionFails(choose, PUBLIC[name as keyof typeof AIMS])).toBe(true);
   });
 
   test.each(rightAnswers("05-leader-election"))("right answer %s passes every cluster of the new kinds and the public cases", async (file) => {
-    const choose = await chooser(file);
+    const choose = await electionChooser(file);
     for (const aim of Object.values(AIMS)) {
-      const { index, build } = kind(aim);
-      expect(seedsOf(index, AIMED_CLUSTERS.length).filter((seed) => fails(choose, build(seed))), aim).toEqual([]);
+      const { index, build } = aimedClusterKind(aim);
+      expect(seedsOf(index, AIMED_CLUSTERS.length).filter((seed) => electionFails(choose, build(seed))), aim).toEqual([]);
     }
-    for (const followers of Object.values(PUBLIC)) expect(fails(choose, followers)).toBe(false);
+    for (const followers of Object.values(PUBLIC)) expect(electionFails(choose, followers)).toBe(false);
     const max = Number.MAX_SAFE_INTEGER;
     expect(choose([f("A", { receivedLsn: max }), f("B", { receivedLsn: max - 1, priority: 2 })])).toBe("A");
   });
 
   test("the new kinds stay within the numbers the text allows (whole, 0 to Number.MAX_SAFE_INTEGER), positions past 10^6", () => {
     for (const aim of Object.values(AIMS)) {
-      const { index, build } = kind(aim);
+      const { index, build } = aimedClusterKind(aim);
       for (const seed of seedsOf(index, AIMED_CLUSTERS.length)) {
         const followers = build(seed);
         for (const x of followers.flatMap((g) => [g.epoch, g.receivedLsn, g.appliedLsn, g.priority])) expect(Number.isSafeInteger(x) && x >= 0).toBe(true);
         for (const g of followers) expect(g.appliedLsn).toBeLessThanOrEqual(g.receivedLsn);
       }
     }
-    const far = kind(AIMS["packs-epoch-and-lsn"]);
+    const far = aimedClusterKind(AIMS["packs-epoch-and-lsn"]);
     expect(Math.max(...far.build(far.index).map((g) => g.receivedLsn))).toBeGreaterThan(1e6);
   });
 });
