@@ -19,7 +19,6 @@
  * acknowledged before it. No simulated run has a write received and never applied, so an answer
  * that counts such a write as lost had full marks; a public hand-made table has three.
  */
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test, vi } from "vitest";
 import { simulate } from "../../lib";
@@ -37,14 +36,11 @@ import {
   streamSteps,
   type TokenWrite,
 } from "../exercises/06-fencing.support";
+import { rightAnswers, ROOT, variant } from "../fixtures/answers";
 import type { StepResults } from "../student";
 
-const ROOT = join(__dirname, "..", "..");
 const FENCING = join(ROOT, "grader", "variants", "06-fencing");
-const RIGHT = [
-  join(ROOT, "solutions", "06-fencing.ts"),
-  ...readdirSync(join(ROOT, "grader", "alternatives", "06-fencing")).map((f) => join(ROOT, "grader", "alternatives", "06-fencing", f)),
-];
+const RIGHT = rightAnswers("06-fencing");
 
 type Methods = Record<string, (...args: unknown[]) => unknown>;
 
@@ -112,7 +108,7 @@ describe("06: a long stream", () => {
 
 describe("02: acknowledgements far out of order", () => {
   type Lost = (run: RunWrites, follower: string, atMs: number) => number[];
-  /** Stops after `late` writes in a row acknowledged after the crash (not a variant file: no simulated run holds so many in a row). */
+  /** Stops after `late` writes in a row acknowledged after the crash (the variant stops-after-late-acks-in-a-row, with 20). */
   const stopsAfterLate =
     (late: number): Lost =>
     (run, follower, atMs) => {
@@ -137,7 +133,7 @@ describe("02: acknowledgements far out of order", () => {
   const failsRun = (lost: Lost, { run, probes }: (typeof AIMED)[number]) => probes.some((p) => checkLost(run, p, lost(run, p.follower, p.atMs)) !== null);
 
   test("stopping 10 ms past the crash fails the hand-made table and every aimed asynchronous run", async () => {
-    const { writesLostOnFailover } = (await import(join(ROOT, "grader", "variants", "02-data-loss-window", "stops-well-past-the-crash.ts"))) as { writesLostOnFailover: Lost };
+    const { writesLostOnFailover } = (await import(variant("02-data-loss-window", "stops-well-past-the-crash"))) as { writesLostOnFailover: Lost };
     expect(failsFar(writesLostOnFailover)).toBe(true);
     expect(AIMED.filter((r) => !failsRun(writesLostOnFailover, r))).toHaveLength(0);
   });
@@ -146,18 +142,14 @@ describe("02: acknowledgements far out of order", () => {
     for (const late of [3, 20, 100]) expect(failsFar(stopsAfterLate(late))).toBe(true);
   });
 
-  test("an answer that counts a write received and never applied as lost fails the hand-made table of such writes", () => {
+  test("an answer that counts a write received and never applied as lost fails the hand-made table of such writes", async () => {
     const NEVER_APPLIED = LOSS_CASES.find((k) => k.label.startsWith("a write received but never applied"))!;
-    const neverAppliedLost: Lost = (run, follower, atMs) => {
-      const f = run.followers.indexOf(follower);
-      const w = run.writes;
-      return Array.from({ length: w.count }, (_, i) => i).filter((i) => w.ackMs[i] <= atMs && (!(w.receivedMs[f][i] <= atMs) || w.appliedMs[f][i] === Infinity));
-    };
-    expect(checkLost(NEVER_APPLIED.run, NEVER_APPLIED.probe, neverAppliedLost(NEVER_APPLIED.run, "A", 5))).not.toBeNull();
+    const { writesLostOnFailover } = (await import(variant("02-data-loss-window", "never-applied-counted-lost"))) as { writesLostOnFailover: Lost };
+    expect(checkLost(NEVER_APPLIED.run, NEVER_APPLIED.probe, writesLostOnFailover(NEVER_APPLIED.run, "A", 5))).not.toBeNull();
   });
 
   test("the right answers pass the hand-made table and every aimed asynchronous run", async () => {
-    for (const file of [join(ROOT, "solutions", "02-data-loss-window.ts"), ...readdirSync(join(ROOT, "grader", "alternatives", "02-data-loss-window")).map((f) => join(ROOT, "grader", "alternatives", "02-data-loss-window", f))]) {
+    for (const file of rightAnswers("02-data-loss-window")) {
       const { writesLostOnFailover } = (await import(file)) as { writesLostOnFailover: Lost };
       expect(failsFar(writesLostOnFailover)).toBe(false);
       expect(AIMED.filter((r) => failsRun(writesLostOnFailover, r))).toHaveLength(0);

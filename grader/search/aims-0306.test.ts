@@ -9,19 +9,13 @@
  *
  * Exercise 03: audit reads just after an entry (below).
  */
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test, vi } from "vitest";
 import { HAND_CASES, RANDOM_STREAMS, expectedOutcomes, judgeStreams, streamSteps, type TokenWrite } from "../exercises/06-fencing.support";
+import { rightAnswers, ROOT } from "../fixtures/answers";
 import type { StepResults } from "../student";
 
-const ROOT = join(__dirname, "..", "..");
 const FENCING = "06-fencing";
-/** The reference and the correct alternatives of an exercise, as files. */
-const rightAnswers = (exercise: string) => [
-  join(ROOT, "solutions", `${exercise}.ts`),
-  ...readdirSync(join(ROOT, "grader", "alternatives", exercise)).map((f) => join(ROOT, "grader", "alternatives", exercise, f)),
-];
 
 type Store = { write(token: number, key: string, value: string): unknown; read(key: string): unknown };
 
