@@ -56,8 +56,8 @@ export function randomProfile(seed: number): LinkProfile {
  * after waking, or the interval); a short interval (a timeout of a few intervals); a short
  * pause on a slow link with a tight budget (`TIGHT_LINK`); a long pause with that tight budget
  * (`LONG_TIGHT_LINK`); and a band narrower than a typical delay on a very slow link
- * (`NARROW_SLOW_LINK`); a silence of 12-17.5 ms on a fast link (sub-millisecond delays) with a
- * band of 1.2-2 ms, the pause the longer (`SHORT_PAUSE_FAST_LINK`) or the spike
+ * (`NARROW_SLOW_LINK`); a silence of 12-16.6 ms on a fast link (sub-millisecond delays) with a
+ * band of 1.2-1.9 ms, the pause the longer (`SHORT_PAUSE_FAST_LINK`) or the spike
  * (`SHORT_SPIKE_FAST_LINK`); a short spike as long as the pause and the delay after waking on a slow
  * link, with a band narrower than a typical delay and than 5 ms (`SHORT_SPIKE_SLOW_LINK`);
  * and a spike well longer than the pause with that tight budget (`SPIKE_TIGHT_LINK`). With the
@@ -111,25 +111,31 @@ const NARROW_SLOW_LINK: ProfileTimes = { spike: [40, 44], pause: [0.4, 0.5], int
 
 /**
  * A fast link (typical delays of 0.5-0.9 ms, so 4 of them are 2-3.6 ms) with a short pause (7-9
- * ms) at least as long as the spike (7-8 ms) and heartbeats every 40-60% of the spike: a silence of
- * 12-17.5 ms, the pause's, and a band of a tenth of that rounded up to a quarter of a millisecond
- * (`fine`): 1.2-2 ms. A setting that takes delays under a millisecond as negligible (or rounds them
- * down to whole ms) outlasts only the pause and an interval, and a 10% margin on that (at most
- * 1.4 ms) does not cover the delay after waking; one that rounds 0.5-0.9 ms up to 1 ms, with that
- * margin, is past the latest timeout; so is a fixed margin of 2 ms on the silence, and 2 ms under
- * the latest timeout is below the silence. A margin of 10%, or 1 ms under the latest, still fits.
+ * ms) at least as long as the spike (7-8 ms) and heartbeats every 3.003 or 4.016 ms (333 or 249 a
+ * second: just over a whole ms): a silence of 12-16.6 ms, the pause's, and a band of a tenth of
+ * that rounded up to a quarter of a millisecond (`fine`): 1.2-1.9 ms. A setting that takes delays
+ * under a millisecond as negligible (or rounds them down to whole ms) outlasts only the pause and
+ * an interval, and a 10% margin on that (at most 1.3 ms) does not cover the delay after waking;
+ * one that rounds 0.5-0.9 ms up to 1 ms, with that margin, is past the latest timeout; so is a
+ * fixed margin of 2 ms on the silence, and 2 ms under the latest timeout is below the silence. A
+ * setting that heartbeats every whole ms (`Math.ceil`) but counts the silence with the budget's
+ * interval misses almost a millisecond of it, more than half the band: the middle of its band is
+ * below the real silence. A margin of 10%, or 1 ms under the latest, still fits.
  */
-const SHORT_PAUSE_FAST_LINK: ProfileTimes = { spike: [7, 8], pause: [1, 1.15], interval: [0.4, 0.6], typical: [0.5, 0.9], band: "fine" };
+const SHORT_PAUSE_FAST_LINK: ProfileTimes = { spike: [7, 8], pause: [1, 1.15], rates: [333, 249], typical: [0.5, 0.9], band: "fine" };
 
 /**
- * A fast link (typical delays of 0.8-0.9 ms) with a short spike (10-12 ms) longer than the pause
- * (3-6 ms) and the slowest delay after waking together, heartbeats every 30-40% of the spike, and
- * the fine band of `SHORT_PAUSE_FAST_LINK` (1.3-2 ms, under 4 typical delays): the middle of a
- * band that takes delays under a millisecond as negligible on both sides (in the silence, and in
- * the last heartbeat's delay before the budget) is 2 typical delays late, past the latest timeout;
- * margins of 2 ms fail as there.
+ * A fast link (typical delays of 0.8-0.9 ms) with a short spike (10-11 ms) longer than the pause
+ * (2-4 ms), the slowest delay after waking and a millisecond together, heartbeats every 3.003,
+ * 4.016 or 5.025 ms (333, 249 or 199 a second), and the fine band of `SHORT_PAUSE_FAST_LINK`
+ * (1.3-1.9 ms, under 4 typical delays): the middle of a band that takes delays under a
+ * millisecond as negligible on both sides (in the silence, and in the last heartbeat's delay
+ * before the budget) is 2 typical delays late, past the latest timeout. Heartbeats every whole ms
+ * with the silence counted at the budget's interval fail the spike as the other kind's pause (and
+ * not the pause here: it is shorter than the spike by more than they miss); margins of 2 ms fail
+ * as there.
  */
-const SHORT_SPIKE_FAST_LINK: ProfileTimes = { spike: [10, 12], pause: [0.3, 0.5], interval: [0.3, 0.4], typical: [0.8, 0.9], band: "fine" };
+const SHORT_SPIKE_FAST_LINK: ProfileTimes = { spike: [10, 11], pause: [0.2, 0.4], rates: [333, 249, 199], typical: [0.8, 0.9], band: "fine" };
 
 /**
  * A slow link (typical delays of 5-5.5 ms) with a short spike (24-26 ms) at least as long as the
@@ -162,7 +168,9 @@ const SPIKE_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [0.2, 0.35], 
  */
 interface ProfileTimes {
   pause: [number, number];
-  interval: [number, number];
+  interval?: [number, number];
+  /** Heartbeat budgets (per second) to draw from, in place of `interval`. */
+  rates?: readonly number[];
   spike?: [number, number];
   typical?: [number, number];
   band?: "wide" | "tight" | "narrow" | "fine";
@@ -172,7 +180,9 @@ interface ProfileTimes {
 function profileWith(rng: Rng, times: ProfileTimes): LinkProfile {
   const spikeDelayMs = Math.round(between(rng, ...(times.spike ?? [50, 400])));
   const gcPauseMs = Math.round(spikeDelayMs * between(rng, ...times.pause));
-  const heartbeatsPerSecMax = Math.max(1, Math.round(1000 / (spikeDelayMs * between(rng, ...times.interval))));
+  const heartbeatsPerSecMax = times.rates
+    ? times.rates[randomInt(rng, times.rates.length)]
+    : Math.max(1, Math.round(1000 / (spikeDelayMs * between(rng, ...(times.interval ?? [0.15, 0.8])))));
   const typicalDelayMs = Math.round(between(rng, ...(times.typical ?? [0.5, 5])) * 10) / 10;
   const profile = { typicalDelayMs, spikeDelayMs, gcPauseMs, heartbeatsPerSecMax, outageBudgetMs: 0 };
   // Detection takes the timeout plus the last heartbeat's delay (at most 4 typical delays).
@@ -470,14 +480,15 @@ export const HAND_MADE_LINKS: readonly { label: string; profile: LinkProfile }[]
 ];
 
 /**
- * Public links with sub-millisecond delays and silences of 15-16 ms, whose bands of safe timeouts
+ * Public links with sub-millisecond delays and silences of 14-16 ms, whose bands of safe timeouts
  * (1.75 and 2 ms) are narrower than any of `HAND_MADE_LINKS`: a margin of 1 ms or 10% fits, 2 or
  * 3 ms does not. Judged with them in the public worst-moment test and first in the search.
  */
 export const FAST_LINKS: readonly { label: string; profile: LinkProfile }[] = [
-  // Silence 15 ms (pause 8, 4 delays of 0.75, interval 4), band 15-16.75 ms: dropping the delays under a millisecond, or counting
-  // them in whole ms, with a 10% margin, fails the pause (floor: 13.2 ms) or the budget (round: 17.6 ms); so do 2 ms either side.
-  { label: "a fast link with a short pause and a band under 2 ms", profile: { typicalDelayMs: 0.75, spikeDelayMs: 6, gcPauseMs: 8, heartbeatsPerSecMax: 250, outageBudgetMs: 19.75 } },
+  // Silence 14 ms (pause 8, 4 delays of 0.75, interval 3.003), band 14-15.75 ms: dropping the delays under a millisecond, or
+  // counting them in whole ms, with a 10% margin, fails the pause (floor: 12.1 ms) or the budget (round: 16.5 ms); so do 2 ms
+  // either side, and the middle of the band (14.88 ms) with heartbeats every 4 ms, whose silence is 15 ms.
+  { label: "a fast link with a short pause and a band under 2 ms", profile: { typicalDelayMs: 0.75, spikeDelayMs: 6, gcPauseMs: 8, heartbeatsPerSecMax: 333, outageBudgetMs: 18.75 } },
   // Silence 16 ms (spike 12, interval 4), band 16-18 ms: the middle of a band that drops the delays under a millisecond on
   // both sides is 18.5 ms, past the latest timeout; so is a margin of 3 ms, and 3 ms under the latest is below the silence.
   { label: "a fast link with a short spike and a band under 4 typical delays", profile: { typicalDelayMs: 0.75, spikeDelayMs: 12, gcPauseMs: 5, heartbeatsPerSecMax: 250, outageBudgetMs: 21 } },

@@ -1,10 +1,11 @@
 /**
  * Cases added for exercise 07 against answers that had full marks: fast links, with typical
- * delays under a millisecond, silences of 12-17.5 ms and bands of safe timeouts of 1.2-2 ms (the
+ * delays under a millisecond, silences of 12-16.6 ms and bands of safe timeouts of 1.2-2 ms (the
  * public `FAST_LINKS`, and the aimed kinds `SHORT_PAUSE_FAST_LINK` and `SHORT_SPIKE_FAST_LINK`).
  * Every band drawn before was at least 3.1 ms wide, with typical delays from 0.5 ms only where the
  * band was wider still, so a setting that takes delays under a millisecond as negligible (with a
- * 10% margin, or in the middle of the band), one that rounds the typical delay to whole ms, and
+ * 10% margin, or in the middle of the band), one that rounds the typical delay to whole ms, one
+ * that heartbeats every whole ms but counts the silence with the budget's shorter interval, and
  * fixed margins of 2 ms on the silence or under the latest timeout, had full marks. Each fails a
  * public fast link and every link of one of the two kinds now; the reference and the alternatives
  * pass them all.
@@ -43,6 +44,13 @@ describe("07: fast links with a band of safe timeouts under 2 ms", () => {
     for (const p of seedsOf(SPIKE_KIND).map(aimedProfile)) {
       expect(p.spikeDelayMs, JSON.stringify(p)).toBeGreaterThan(p.gcPauseMs + 4 * p.typicalDelayMs);
       expect(bandMs(p), JSON.stringify(p)).toBeLessThan(4 * p.typicalDelayMs);
+      // The pause's silence is shorter than the spike's by more than an interval rounded up to whole ms adds.
+      expect(p.gcPauseMs + 4 * p.typicalDelayMs + 1, JSON.stringify(p)).toBeLessThan(p.spikeDelayMs);
+    }
+    for (const p of [...seedsOf(PAUSE_KIND).map(aimedProfile), ...seedsOf(SPIKE_KIND).map(aimedProfile)]) {
+      // The budget's interval is just over a whole ms: rounded up, it is longer by more than half the band.
+      const intervalMs = 1000 / p.heartbeatsPerSecMax;
+      expect(Math.ceil(intervalMs) - intervalMs, JSON.stringify(p)).toBeGreaterThan(bandMs(p) / 2);
     }
   });
 
@@ -52,6 +60,7 @@ describe("07: fast links with a band of safe timeouts under 2 ms", () => {
     ["silence-plus-two", "a fast link with a short pause", PAUSE_KIND, true],
     ["latest-less-two-ms", "a fast link with a short pause", SPIKE_KIND, true],
     ["mid-band-ignores-sub-ms-delays", "a fast link with a short spike", SPIKE_KIND, true],
+    ["whole-ms-interval", "a fast link with a short pause", SPIKE_KIND, true],
     // Rounding 1.1-1.4 ms down failed some long-pause links (hidden only): full marks under some secrets.
     ["delays-in-whole-ms", "a fast link with a short pause", PAUSE_KIND, false],
   ] as const)("%s fails %s and every link of its aimed kind", async (name, label, kind, passedBefore) => {
