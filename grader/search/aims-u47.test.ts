@@ -73,6 +73,19 @@ describe("07: fast links with a band of safe timeouts under 2 ms", () => {
     if (passedBefore) expect(others.filter((k) => seedsOf(k).some((seed) => fail(aimedProfile(seed))))).toEqual([]);
   });
 
+  test("fixed margins of 1.3 ms or more, on the silence or under the latest timeout, fail the fast link with a short pause; 1 ms does not", () => {
+    const p = fastLink("a fast link with a short pause");
+    const heartbeatMs = 1000 / p.heartbeatsPerSecMax;
+    const breaks = (timeoutMs: number) => worstMoments(p).some((m) => judgeMoment(p, { heartbeatMs, timeoutMs }, m, () => {}) !== null);
+    const latestMs = p.outageBudgetMs - 4 * p.typicalDelayMs;
+    for (const marginMs of [1.3, 1.5, 2, 3]) {
+      expect(breaks(longestSilenceMs(p) + marginMs), `silence + ${marginMs} ms`).toBe(true);
+      expect(breaks(latestMs - marginMs), `latest - ${marginMs} ms`).toBe(true);
+    }
+    expect(breaks(longestSilenceMs(p) + 1)).toBe(false);
+    expect(breaks(latestMs - 1)).toBe(false);
+  });
+
   test.each(rightAnswers(EXERCISE))("%s passes every fast link and every link of the fast kinds", async (file) => {
     const fail = await failing(file);
     expect(FAST_LINKS.filter((k) => fail(k.profile)).map((k) => k.label)).toEqual([]);
