@@ -56,7 +56,9 @@ export function randomProfile(seed: number): LinkProfile {
  * after waking, or the interval); a short interval (a timeout of a few intervals); a short
  * pause on a slow link with a tight budget (`TIGHT_LINK`); a long pause with that tight budget
  * (`LONG_TIGHT_LINK`); and a band narrower than a typical delay on a very slow link
- * (`NARROW_SLOW_LINK`); a short spike as long as the pause and the delay after waking on a slow
+ * (`NARROW_SLOW_LINK`); a silence of 12-16.6 ms on a fast link (sub-millisecond delays) with a
+ * band of 1.2-1.9 ms, the pause the longer (`SHORT_PAUSE_FAST_LINK`) or the spike
+ * (`SHORT_SPIKE_FAST_LINK`); a short spike as long as the pause and the delay after waking on a slow
  * link, with a band narrower than a typical delay and than 5 ms (`SHORT_SPIKE_SLOW_LINK`);
  * and a spike well longer than the pause with that tight budget (`SPIKE_TIGHT_LINK`). With the
  * seeds taking turns, every grading holds each kind.
@@ -68,6 +70,8 @@ export const AIMED_PROFILES: readonly ((seed: number) => LinkProfile)[] = [
   (seed) => profileWith(stream(seed, "07/aimed-profile"), TIGHT_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), LONG_TIGHT_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), NARROW_SLOW_LINK),
+  (seed) => profileWith(stream(seed, "07/aimed-profile"), SHORT_PAUSE_FAST_LINK),
+  (seed) => profileWith(stream(seed, "07/aimed-profile"), SHORT_SPIKE_FAST_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), SHORT_SPIKE_SLOW_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), SPIKE_TIGHT_LINK),
 ];
@@ -106,6 +110,34 @@ const LONG_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [1.1, 1.3], in
 const NARROW_SLOW_LINK: ProfileTimes = { spike: [40, 44], pause: [0.4, 0.5], interval: [0.3, 0.35], typical: [9.5, 10], band: "narrow" };
 
 /**
+ * A fast link (typical delays of 0.5-0.9 ms, so 4 of them are 2-3.6 ms) with a short pause (7-9
+ * ms) at least as long as the spike (7-8 ms) and heartbeats every 3.003 or 4.016 ms (333 or 249 a
+ * second: just over a whole ms): a silence of 12-16.6 ms, the pause's, and a band of a tenth of
+ * that rounded up to a quarter of a millisecond (`fine`): 1.2-1.9 ms. A setting that takes delays
+ * under a millisecond as negligible (or rounds them down to whole ms) outlasts only the pause and
+ * an interval, and a 10% margin on that (at most 1.3 ms) does not cover the delay after waking;
+ * one that rounds 0.5-0.9 ms up to 1 ms, with that margin, is past the latest timeout; so is a
+ * fixed margin of 2 ms on the silence, and 2 ms under the latest timeout is below the silence. A
+ * setting that heartbeats every whole ms (`Math.ceil`) but counts the silence with the budget's
+ * interval misses almost a millisecond of it, more than half the band: the middle of its band is
+ * below the real silence. A margin of 10%, or 1 ms under the latest, still fits.
+ */
+const SHORT_PAUSE_FAST_LINK: ProfileTimes = { spike: [7, 8], pause: [1, 1.15], rates: [333, 249], typical: [0.5, 0.9], band: "fine" };
+
+/**
+ * A fast link (typical delays of 0.8-0.9 ms) with a short spike (10-11 ms) longer than the pause
+ * (2-4 ms), the slowest delay after waking and a millisecond together, heartbeats every 3.003,
+ * 4.016 or 5.025 ms (333, 249 or 199 a second), and the fine band of `SHORT_PAUSE_FAST_LINK`
+ * (1.3-1.9 ms, under 4 typical delays): the middle of a band that takes delays under a
+ * millisecond as negligible on both sides (in the silence, and in the last heartbeat's delay
+ * before the budget) is 2 typical delays late, past the latest timeout. Heartbeats every whole ms
+ * with the silence counted at the budget's interval fail the spike as the other kind's pause (and
+ * not the pause here: it is shorter than the spike by more than they miss); margins of 2 ms fail
+ * as there.
+ */
+const SHORT_SPIKE_FAST_LINK: ProfileTimes = { spike: [10, 11], pause: [0.2, 0.4], rates: [333, 249, 199], typical: [0.8, 0.9], band: "fine" };
+
+/**
  * A slow link (typical delays of 5-5.5 ms) with a short spike (24-26 ms) at least as long as the
  * pause (1-2 ms) and the slowest delay after waking together, heartbeats every 30-35% of the
  * spike, and the narrow band of `NARROW_SLOW_LINK`: the silence is the spike plus an interval,
@@ -113,7 +145,8 @@ const NARROW_SLOW_LINK: ProfileTimes = { spike: [40, 44], pause: [0.4, 0.5], int
  * and than 5 ms. The middle of a band whose silence adds a typical delay to the spike (a spiked
  * heartbeat's delay is the spike itself) is then past the latest timeout, and so is a margin of
  * 5 ms on the silence. Every other kind has the spike shorter than the pause and the delay after
- * waking, or a band wider than 5 ms and than a typical delay.
+ * waking, or a band wider than a typical delay; only the fast kinds (`SHORT_PAUSE_FAST_LINK`,
+ * `SHORT_SPIKE_FAST_LINK`) have one under 5 ms.
  */
 const SHORT_SPIKE_SLOW_LINK: ProfileTimes = { spike: [24, 26], pause: [0.04, 0.07], interval: [0.3, 0.35], typical: [5, 5.5], band: "narrow" };
 
@@ -123,7 +156,9 @@ const SHORT_SPIKE_SLOW_LINK: ProfileTimes = { spike: [24, 26], pause: [0.04, 0.0
  * tight budget of `TIGHT_LINK`. The silence is the spike plus an interval, and the band a tenth of
  * that and 2 ms more: the middle of a band whose silence counts the spike alone (without the
  * interval before the spiked heartbeat) falls at least 20 ms below the real silence. Every other
- * kind of link either has the pause the longer or a band wide enough for that middle.
+ * kind of link has the pause the longer, a band wide enough for that middle, or (the short spikes)
+ * a spike so little longer than the pause and the delay after waking that it fails there on some
+ * links only.
  */
 const SPIKE_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [0.2, 0.35], interval: [0.3, 0.45], band: "tight" };
 
@@ -133,24 +168,32 @@ const SPIKE_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [0.2, 0.35], 
  */
 interface ProfileTimes {
   pause: [number, number];
-  interval: [number, number];
+  interval?: [number, number];
+  /** Heartbeat budgets (per second) to draw from, in place of `interval`. */
+  rates?: readonly number[];
   spike?: [number, number];
   typical?: [number, number];
-  band?: "wide" | "tight" | "narrow";
+  band?: "wide" | "tight" | "narrow" | "fine";
 }
 
 /** A random link whose pause and heartbeat interval (at the budget's rate) are within these multiples of its spike. */
 function profileWith(rng: Rng, times: ProfileTimes): LinkProfile {
   const spikeDelayMs = Math.round(between(rng, ...(times.spike ?? [50, 400])));
   const gcPauseMs = Math.round(spikeDelayMs * between(rng, ...times.pause));
-  const heartbeatsPerSecMax = Math.max(1, Math.round(1000 / (spikeDelayMs * between(rng, ...times.interval))));
+  const heartbeatsPerSecMax = times.rates
+    ? times.rates[randomInt(rng, times.rates.length)]
+    : Math.max(1, Math.round(1000 / (spikeDelayMs * between(rng, ...(times.interval ?? [0.15, 0.8])))));
   const typicalDelayMs = Math.round(between(rng, ...(times.typical ?? [0.5, 5])) * 10) / 10;
   const profile = { typicalDelayMs, spikeDelayMs, gcPauseMs, heartbeatsPerSecMax, outageBudgetMs: 0 };
   // Detection takes the timeout plus the last heartbeat's delay (at most 4 typical delays).
   const silenceMs = longestSilenceMs(profile);
   const longestTimeoutMs = times.band === "tight" ? 1.1 * silenceMs + 2 : 1.5 * silenceMs;
-  // A narrow band is rounded up, never down: a 10% margin on the silence always fits in it.
-  profile.outageBudgetMs = times.band === "narrow" ? Math.ceil(1.1 * silenceMs + 4 * typicalDelayMs) : Math.round(longestTimeoutMs + 4 * typicalDelayMs);
+  // A narrow band is rounded up, never down: a 10% margin on the silence always fits in it. A fine
+  // one is rounded up to a quarter of a millisecond, so that it stays within 0.25 ms of that margin.
+  const tenthOverMs = 1.1 * silenceMs + 4 * typicalDelayMs;
+  if (times.band === "narrow") profile.outageBudgetMs = Math.ceil(tenthOverMs);
+  else if (times.band === "fine") profile.outageBudgetMs = Math.ceil(4 * tenthOverMs) / 4;
+  else profile.outageBudgetMs = Math.round(longestTimeoutMs + 4 * typicalDelayMs);
   return profile;
 }
 
@@ -436,6 +479,25 @@ export const HAND_MADE_LINKS: readonly { label: string; profile: LinkProfile }[]
   { label: "a short spike on a slow link, with a band narrower than a typical delay", profile: { typicalDelayMs: 5, spikeDelayMs: 30, gcPauseMs: 5, heartbeatsPerSecMax: 100, outageBudgetMs: 64 } },
 ];
 
+/**
+ * Public links with sub-millisecond delays and silences of 12 and 16 ms, whose bands of safe
+ * timeouts (1.25 and 2 ms) are narrower than any of `HAND_MADE_LINKS`: a margin of 1 ms or 10%
+ * fits, 1.5 ms or more does not. Judged with them in the public worst-moment test and first in the search.
+ */
+export const FAST_LINKS: readonly { label: string; profile: LinkProfile }[] = [
+  // Silence 12 ms (pause 7, 4 delays of 0.5, interval 3.003), band 12-13.25 ms, as narrow as the fast kinds' narrowest: taking
+  // the delays as negligible, or rounding them to whole ms, with a 10% margin, fails the pause (11 ms) or the budget (15.4 ms);
+  // so does any fixed margin over 1.25 ms either side, and the middle of the band (12.63 ms) with heartbeats every 4 ms, whose
+  // silence is 13 ms.
+  { label: "a fast link with a short pause and a band of 1.25 ms", profile: { typicalDelayMs: 0.5, spikeDelayMs: 6, gcPauseMs: 7, heartbeatsPerSecMax: 333, outageBudgetMs: 15.25 } },
+  // Silence 16 ms (spike 12, interval 4), band 16-18 ms: the middle of a band that drops the delays under a millisecond on
+  // both sides is 18.5 ms, past the latest timeout; so is a margin of 3 ms, and 3 ms under the latest is below the silence.
+  { label: "a fast link with a short spike and a band under 4 typical delays", profile: { typicalDelayMs: 0.75, spikeDelayMs: 12, gcPauseMs: 5, heartbeatsPerSecMax: 250, outageBudgetMs: 21 } },
+];
+
+/** Every public link: the hand-made ones, then the fast ones. */
+export const PUBLIC_LINKS: readonly { label: string; profile: LinkProfile }[] = [...HAND_MADE_LINKS, ...FAST_LINKS];
+
 /** Asks for a setting; returns it, or the rule the answer itself breaks. */
 export async function askSetting(answer: StudentCode<typeof Exercise>, p: LinkProfile, record: Recorder): Promise<DetectorSetting | Violation> {
   record("link", p);
@@ -464,10 +526,10 @@ export interface DetectorCandidate {
 /** The search over links and moments: fault kinds, heartbeats, phases and delays, the worst ones first. */
 export function detectorSearch(answer: StudentCode<typeof Exercise>, tries: number, seed: number): Hunt<DetectorCandidate> {
   const settings = new Map<number, DetectorSetting | Violation>();
-  // Profile seeds 0 to 8 are the hand-made links (0 the text's example), so the search always
+  // Profile seeds 0 to 10 are the public links (0 the text's example), so the search always
   // begins at their worst moments: a mistake they show fails the search under every secret, not
   // only when a random link happens to show it too. Larger seeds draw a random link.
-  const profileOf = (profileSeed: number) => (profileSeed < HAND_MADE_LINKS.length ? HAND_MADE_LINKS[profileSeed].profile : randomProfile(profileSeed));
+  const profileOf = (profileSeed: number) => (profileSeed < PUBLIC_LINKS.length ? PUBLIC_LINKS[profileSeed].profile : randomProfile(profileSeed));
   const moment = fc.record({
     kind: fc.constantFrom<Moment["kind"]>("pause", "spike", "crash"),
     beat: fc.integer({ min: 1, max: 40 }),
@@ -478,7 +540,7 @@ export function detectorSearch(answer: StudentCode<typeof Exercise>, tries: numb
   });
   return {
     space: fc.record({ profileSeed: fc.oneof(fc.constant(0), fc.noShrink(fc.integer({ min: 1, max: 2 ** 31 - 1 }))), moment }),
-    first: [...HAND_MADE_LINKS.keys(), seed].flatMap((profileSeed) => worstMoments(profileOf(profileSeed)).map((m) => ({ profileSeed, moment: m }))),
+    first: [...PUBLIC_LINKS.keys(), seed].flatMap((profileSeed) => worstMoments(profileOf(profileSeed)).map((m) => ({ profileSeed, moment: m }))),
     tries,
     shrinkTries: 30,
     describe: (k) => ({ link: profileOf(k.profileSeed), moment: k.moment }),

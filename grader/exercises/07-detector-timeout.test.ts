@@ -14,7 +14,7 @@ import { searchTest } from "../search/search-test";
 import { student } from "../student";
 import {
   AIMED_PROFILES,
-  HAND_MADE_LINKS,
+  PUBLIC_LINKS,
   aimedProfile,
   askSetting,
   detectorSearch,
@@ -69,7 +69,7 @@ graded({ name: "heartbeats within the budget, with a positive timeout", points: 
 graded(
   { name: "survives a pause, a spike and a crash placed at the worst moment of its own heartbeat cycle", points: 3, visibility: "public" },
   async (c) => {
-    await c.each(HAND_MADE_LINKS, (k, record) => worst(k.profile, record));
+    await c.each(PUBLIC_LINKS, (k, record) => worst(k.profile, record));
   },
 );
 
