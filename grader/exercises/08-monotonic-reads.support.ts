@@ -97,14 +97,15 @@ const NAMES = ["A", "B", "C"];
  * A hand-made run that traps one client, alice, on the follower her router chose (`fast`: `fastMs`,
  * by default 1 ms, behind the leader; the others `othersMs` behind). A writer updates one key,
  * "post", every `writeEveryMs` (by default 4 ms); alice reads it every 4 ms, her first read before
- * any write. `faults(fast, others)` places the crashes against her follower.
+ * any write. With `keys`, the writer updates them in turn and alice reads them all as one page,
+ * routed key by key. `faults(fast, others)` places the crashes against her follower.
  */
 export function trapScene(
   fast: string,
   othersMs: [number, number],
   faults: (fast: string, others: string[]) => Fault[],
   endMs = 1200,
-  { fastMs = 1, writeEveryMs = 4, readsMs = times(4, endMs, 4) }: { fastMs?: number; writeEveryMs?: number; readsMs?: readonly number[] } = {},
+  { fastMs = 1, writeEveryMs = 4, readsMs = times(4, endMs, 4), keys = ["post"] }: { fastMs?: number; writeEveryMs?: number; readsMs?: readonly number[]; keys?: string[] } = {},
 ): SimConfig {
   const others = NAMES.filter((n) => n !== fast);
   return {
@@ -114,9 +115,9 @@ export function trapScene(
     workload: {
       writes: 0,
       script: [
-        { kind: "read", atMs: 0.5, client: "alice", keys: ["post"] },
-        ...every(2, endMs, writeEveryMs, (atMs, i) => ({ kind: "write" as const, atMs, client: "writer", key: "post", value: `v${i + 1}` })),
-        ...readsMs.map((atMs) => ({ kind: "read" as const, atMs, client: "alice", keys: ["post"] })),
+        { kind: "read", atMs: 0.5, client: "alice", keys },
+        ...every(2, endMs, writeEveryMs, (atMs, i) => ({ kind: "write" as const, atMs, client: "writer", key: keys[i % keys.length], value: `v${i + 1}` })),
+        ...readsMs.map((atMs) => ({ kind: "read" as const, atMs, client: "alice", keys })),
       ],
     },
     reads: { readsPerSec: 0, routing: SUBMISSION_ROUTER, ownKeyShare: 0 },
@@ -140,12 +141,21 @@ export interface TrapCase {
 /** The scenes, each against the follower the router chose for alice: for her first read, or as the scene's `aim` says. */
 export const TRAPS: TrapCase[] = [
   {
-    label: "her follower crashes and comes back behind what she saw on the leader, before any other follower has caught up",
+    // She reads the post and its comments as one page: no two of her reads in a row are of the
+    // same key, so a router that asks for what she saw only when a key is read again right after
+    // itself sends every read back to her follower without it (with one key, it asked every time).
+    label: "her follower crashes and comes back behind what she saw on the leader, before any other follower has caught up (she reads a post and its comments)",
     scene: (fast) =>
-      trapScene(fast, [60, 90], (f) => [
-        { node: f, kind: "crash", fromMs: 400, toMs: 550 },
-        { node: f, kind: "slow", fromMs: 400, factor: 40 },
-      ]),
+      trapScene(
+        fast,
+        [60, 90],
+        (f) => [
+          { node: f, kind: "crash", fromMs: 400, toMs: 550 },
+          { node: f, kind: "slow", fromMs: 400, factor: 40 },
+        ],
+        1200,
+        { keys: ["post", "comments"] },
+      ),
   },
   {
     label: "her follower crashes for good while the others are far behind",

@@ -1,13 +1,19 @@
 /**
- * Exercise 01's half-hour scene against routers that trust followers again after a count of reads:
- * with 25 reloads, one that trusted them after 300 reads since the client's last write had full
- * marks (the seeded workloads never keep a client reading that long while a follower lacks its
- * write). Now she reloads a thousand times, so any count below that fails the scene, as do the
- * waits it caught before; the reference and the alternatives still pass it.
+ * Cases added for exercises 01 and 08 against answers that had full marks:
+ * - 01: the half-hour scene against routers that trust followers again after a count of reads:
+ *   with 25 reloads, one that trusted them after 300 reads since the client's last write had full
+ *   marks (the seeded workloads never keep a client reading that long while a follower lacks its
+ *   write). Now she reloads a thousand times, so any count below that fails the scene, as do the
+ *   waits it caught before.
+ * - 08: the first trap, where alice's follower comes back behind what she saw on the leader,
+ *   against a router that asks for what she saw only when a key is read right after itself: she
+ *   now reads a post and its comments as one page, so it never asks there, on every hidden shift.
+ * The reference and the alternatives pass them.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { judgeSave, SAVE_CASES } from "../exercises/01-read-your-writes.support";
+import { aimedTrap, judgeTrap, TRAPS } from "../exercises/08-monotonic-reads.support";
 import { rightAnswers, variant } from "../fixtures/answers";
 import { inProcess } from "../fixtures/router-log";
 
@@ -32,5 +38,34 @@ describe("01: the half-hour scene reloads a thousand times", () => {
 
   test.each(rightAnswers(EXERCISE))("%s passes it", async (file) => {
     expect(await fails(file)).toBeNull();
+  });
+});
+
+describe("08: the first trap, where she reads a post and its comments as one page", () => {
+  const exercise = "08-monotonic-reads";
+  const comesBack = 1 + TRAPS.findIndex((t) => t.label.startsWith("her follower crashes and comes back behind what she saw on the leader"));
+  const seeds = Array.from({ length: 20 }, (_, i) => i + 1);
+  /** The seeds (hidden cases of the first trap) on which the router of `file` fails. */
+  const failing = async (file: string) => {
+    const answer = inProcess(file) as never;
+    const out: number[] = [];
+    for (const seed of seeds) if (await judgeTrap(answer, aimedTrap(seed, comesBack), () => {})) out.push(seed);
+    return out;
+  };
+
+  test("she reads two keys in every read", () => {
+    const reads = TRAPS[comesBack - 1].scene("A").workload!.script!.filter((op) => op.kind === "read" && op.client === "alice");
+    expect(reads.every((op) => op.kind === "read" && op.keys.length === 2)).toBe(true);
+  });
+
+  test("the public trap and every hidden shift of it fail min-lsn-only-on-same-key-again", async () => {
+    const answer = inProcess(variant(exercise, "min-lsn-only-on-same-key-again")) as never;
+    expect((await judgeTrap(answer, TRAPS[comesBack - 1], () => {}))?.rule).toMatch(/^monotonic reads/);
+    expect(await failing(variant(exercise, "min-lsn-only-on-same-key-again"))).toEqual(seeds);
+  });
+
+  test.each(rightAnswers(exercise))("%s passes the public trap and every hidden shift of it", async (file) => {
+    expect(await judgeTrap(inProcess(file) as never, TRAPS[comesBack - 1], () => {})).toBeNull();
+    expect(await failing(file)).toEqual([]);
   });
 });
