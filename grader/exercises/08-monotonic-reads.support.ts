@@ -144,17 +144,21 @@ export const TRAPS: TrapCase[] = [
     // She reads the post and its comments as one page: no two of her reads in a row are of the
     // same key, so a router that asks for what she saw only when a key is read again right after
     // itself sends every read back to her follower without it (with one key, it asked every time).
-    label: "her follower crashes and comes back behind what she saw on the leader, before any other follower has caught up (she reads a post and its comments)",
+    // From 800 ms her follower is a million times slower (1,000 s behind), and from 1 s she pauses
+    // ever longer between reads (`PAUSES_MS`): a router that trusts her follower again after a
+    // pause, as if that gave it time to catch up, shows her older values (she read every 4 ms).
+    label: "her follower crashes and comes back behind what she saw on the leader, before any other follower has caught up, then falls far behind while she reads a post and its comments with ever longer pauses",
     scene: (fast) =>
       trapScene(
         fast,
         [60, 90],
         (f) => [
           { node: f, kind: "crash", fromMs: 400, toMs: 550 },
-          { node: f, kind: "slow", fromMs: 400, factor: 40 },
+          { node: f, kind: "slow", fromMs: 400, toMs: 800, factor: 40 },
+          { node: f, kind: "slow", fromMs: 800, factor: 1e6 },
         ],
         1200,
-        { keys: ["post", "comments"] },
+        { keys: ["post", "comments"], readsMs: [...times(4, 1000, 4), ...PAUSES_MS] },
       ),
   },
   {
@@ -231,6 +235,13 @@ function heldReadTrap(fast: string, shiftMs: number): SimConfig {
 
 /** When the leader answers her read held by the crash in `heldReadTrap` (before its shift). */
 const HELD_ANSWERED_MS = 500.5;
+
+/**
+ * Her reads after 1 s in the first trap: 10 ms after the last one every 4 ms, then each pause twice
+ * the one before, up to 328 s (656 s after the start, before her follower, 1,000 s behind, catches
+ * up): a router that trusts a follower again after any pause from 10 ms to 5 minutes fails there.
+ */
+const PAUSES_MS = Array.from({ length: 16 }, (_, k) => 996 + 10 * (2 ** (k + 1) - 1));
 
 /** Index in `TRAPS` of the trap where her follower, back from a brief crash, trails a single write. */
 export const SINGLE_WRITE_TRAP = 4;
