@@ -11,7 +11,9 @@
  *   against a router that asks for what she saw only when a key is read right after itself: she
  *   now reads a post and its comments as one page, so it never asks there; and against a router
  *   that trusts her follower again after a pause: her follower then falls 1,000 s behind while
- *   she pauses ever longer between reads. Both fail it on every hidden shift.
+ *   she pauses ever longer between reads; and against a router that asks for it only for a page's
+ *   first key (its other keys follow that one to the same follower without it). Each fails it on
+ *   every hidden shift.
  * The reference and the alternatives pass them.
  */
 import { readFileSync } from "node:fs";
@@ -70,7 +72,7 @@ describe("08: the first trap, where she reads a post and its comments as one pag
     expect(reads[reads.length - 1].atMs).toBeLessThan(1_000_000);
   });
 
-  test.each(["min-lsn-only-on-same-key-again", "trusts-follower-after-a-pause"])("the public trap and every hidden shift of it fail %s", async (name) => {
+  test.each(["min-lsn-only-on-same-key-again", "trusts-follower-after-a-pause", "page-keys-follow-first-key"])("the public trap and every hidden shift of it fail %s", async (name) => {
     const answer = inProcess(variant(exercise, name)) as never;
     expect((await judgeTrap(answer, TRAPS[comesBack - 1], () => {}))?.rule).toMatch(/^monotonic reads/);
     expect(await failing(variant(exercise, name))).toEqual(seeds);
