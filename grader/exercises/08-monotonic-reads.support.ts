@@ -166,12 +166,24 @@ export const TRAPS: TrapCase[] = [
     scene: (fast) => trapScene(fast, [60, 90], (f) => [{ node: f, kind: "crash", fromMs: 400 }]),
   },
   {
-    label: "her follower crashes, then the next most up-to-date one while she is on it",
+    // Writes 10 ms apart and the next follower 5 ms behind, so that she moves to it. Hers comes
+    // back first, 40 ms behind, and passes the next one as that one comes back 100 ms behind what
+    // she saw on the leader: a router that goes back to her first follower once it is as advanced as
+    // the one she is on, without a minimum position, shows her older values there.
+    label: "her follower crashes, then the next most up-to-date one while she is on it; hers comes back first, slower",
     scene: (fast) =>
-      trapScene(fast, [15, 90], (f, [second]) => [
-        { node: f, kind: "crash", fromMs: 400, toMs: 800 },
-        { node: second, kind: "crash", fromMs: 500, toMs: 700 },
-      ]),
+      trapScene(
+        fast,
+        [5, 90],
+        (f, [second]) => [
+          { node: f, kind: "crash", fromMs: 400, toMs: 600 },
+          { node: f, kind: "slow", fromMs: 400, factor: 40 },
+          { node: second, kind: "crash", fromMs: 500, toMs: 700 },
+          { node: second, kind: "slow", fromMs: 500, factor: 100 },
+        ],
+        1200,
+        { writeEveryMs: 10 },
+      ),
   },
   {
     label: "every follower is down for a while, hers first",
@@ -243,6 +255,10 @@ const HELD_ANSWERED_MS = 500.5;
  */
 const PAUSES_MS = Array.from({ length: 16 }, (_, k) => 996 + 10 * (2 ** (k + 1) - 1));
 
+/** Index in `TRAPS` of the trap where her follower comes back behind what she saw, then far behind, as she reads a page. */
+export const COMES_BACK_TRAP = 0;
+/** Index in `TRAPS` of the trap where the next follower crashes too and hers, back first and slower, passes it. */
+export const NEXT_CRASHES_TRAP = 2;
 /** Index in `TRAPS` of the trap where her follower, back from a brief crash, trails a single write. */
 export const SINGLE_WRITE_TRAP = 4;
 /** Index in `TRAPS` of the trap where the next follower trails what she saw by a single write. */
@@ -407,6 +423,11 @@ export function stickySearch(answer: StudentCode<typeof Exercise>, tries: number
       // last read was answered there: each fails one of these under every secret.
       { seed: 10, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: NEXT_ONE_SHORT_TRAP },
       { seed: 11, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: HELD_READ_TRAP },
+      // Going back to her first follower once it is as advanced as the one she is on fails this
+      // one under every secret (random runs met that moment under some); asking for what she saw
+      // only when a key is read right after itself fails the next (random runs: under most).
+      { seed: 12, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: NEXT_CRASHES_TRAP },
+      { seed: 13, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: COMES_BACK_TRAP },
     ],
     tries,
     shrinkTries: 20,

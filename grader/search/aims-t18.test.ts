@@ -25,6 +25,17 @@ import { inProcess } from "../fixtures/router-log";
 
 const EXERCISE = "01-read-your-writes";
 const halfHour = SAVE_CASES.find((k) => k.label.startsWith("every follower stays half an hour behind"))!;
+/** Exercise 08: 20 hidden seeds of trap kind `kind` (1 and up). */
+const seeds = Array.from({ length: 20 }, (_, i) => i + 1);
+
+/** The seeds of `seeds` on which the router of `file` fails the trap of kind `kind`, moved as a hidden case of that seed. */
+async function failingShifts(file: string, kind: number): Promise<number[]> {
+  const answer = inProcess(file) as never;
+  const out: number[] = [];
+  for (const seed of seeds) if (await judgeTrap(answer, aimedTrap(seed, kind), () => {})) out.push(seed);
+  return out;
+}
+
 const fails = async (file: string) => (await judgeSave(inProcess(file) as never, halfHour, () => {}))?.rule ?? null;
 
 describe("01: the half-hour scene reloads every millisecond for a second, then ever more rarely", () => {
@@ -50,14 +61,7 @@ describe("01: the half-hour scene reloads every millisecond for a second, then e
 describe("08: the first trap, where she reads a post and its comments as one page", () => {
   const exercise = "08-monotonic-reads";
   const comesBack = 1 + TRAPS.findIndex((t) => t.label.startsWith("her follower crashes and comes back behind what she saw on the leader"));
-  const seeds = Array.from({ length: 20 }, (_, i) => i + 1);
-  /** The seeds (hidden cases of the first trap) on which the router of `file` fails. */
-  const failing = async (file: string) => {
-    const answer = inProcess(file) as never;
-    const out: number[] = [];
-    for (const seed of seeds) if (await judgeTrap(answer, aimedTrap(seed, comesBack), () => {})) out.push(seed);
-    return out;
-  };
+  const failing = (file: string) => failingShifts(file, comesBack);
 
   test("she reads two keys in every read", () => {
     const reads = TRAPS[comesBack - 1].scene("A").workload!.script!.filter((op) => op.kind === "read" && op.client === "alice");
@@ -80,6 +84,23 @@ describe("08: the first trap, where she reads a post and its comments as one pag
 
   test.each(rightAnswers(exercise))("%s passes the public trap and every hidden shift of it", async (file) => {
     expect(await judgeTrap(inProcess(file) as never, TRAPS[comesBack - 1], () => {})).toBeNull();
+    expect(await failing(file)).toEqual([]);
+  });
+});
+
+describe("08: the third trap, where her follower comes back first, slower, and passes the next one", () => {
+  const exercise = "08-monotonic-reads";
+  const kind = 1 + TRAPS.findIndex((t) => t.label.startsWith("her follower crashes, then the next most up-to-date one while she is on it"));
+  const failing = (file: string) => failingShifts(file, kind);
+
+  test("the public trap and every hidden shift of it fail back-to-first-when-as-advanced", async () => {
+    const answer = inProcess(variant(exercise, "back-to-first-when-as-advanced")) as never;
+    expect((await judgeTrap(answer, TRAPS[kind - 1], () => {}))?.rule).toMatch(/^monotonic reads/);
+    expect(await failing(variant(exercise, "back-to-first-when-as-advanced"))).toEqual(seeds);
+  });
+
+  test.each(rightAnswers(exercise))("%s passes the public trap and every hidden shift of it", async (file) => {
+    expect(await judgeTrap(inProcess(file) as never, TRAPS[kind - 1], () => {})).toBeNull();
     expect(await failing(file)).toEqual([]);
   });
 });
