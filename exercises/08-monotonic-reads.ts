@@ -41,13 +41,15 @@
  * - hand-made scenes for one client, alice, reading a key a writer keeps updating: the follower
  *   your router chose for her first read is the fast one, and it crashes at the worst moment
  *   (it comes back behind what she has since seen on the leader, before any other follower has
- *   caught up; it comes back a single write, to her key, behind what she saw; it never comes
- *   back; the next follower crashes too; every follower goes down; it never comes back while the
- *   next trails what she saw by a single write; it crashes with her read in flight, which the
- *   leader answers 100 ms later, newer than the follower she has moved to); and, without a
- *   crash, pages of eight keys read by sixteen clients (alice among them) while the followers
- *   stay behind: the one your router sent her second page to 80 ms, the others 1 and 40 ms (a
- *   page's keys are routed one by one);
+ *   caught up, then falls far behind while she reads a post and its comments as one page,
+ *   pausing ever longer between reads; it comes back a single write, to her key, behind what she
+ *   saw; it never comes back; the next follower crashes too, and hers, back first and slower,
+ *   passes it; every follower goes down; it never comes back while the next trails what she saw
+ *   by a single write; it crashes with her read in flight, which the leader answers 100 ms
+ *   later, newer than the follower she has moved to);
+ *   and, without a crash, pages of eight keys read by sixteen clients (alice among them) while
+ *   the followers stay behind: the one your router sent her second page to 80 ms, the others 1
+ *   and 40 ms (a page's keys are routed one by one);
  * - seeded runs of about two seconds, with 3 or 4 followers (one fast, the others 8 to 60 ms
  *   behind), each of which crashes once, sometimes two at a time, and busy clients reading a few
  *   hot keys (public seeds, whose failures are shown shrunk: fewer crashes, clients and keys;

@@ -13,7 +13,7 @@ import type { Recorder, Violation } from "../graded";
 import type { Hunt } from "../search/hunt";
 import type { StudentCode } from "../student";
 import { judgeRouting, SUBMISSION_ROUTER } from "./routing.support";
-import { every, freshRun, ownChoice, servedBy, shrinkRun } from "./sessions.support";
+import { every, freshRun, ownChoice, servedBy, shrinkRun, times } from "./sessions.support";
 
 /** Followers must serve at least this share of all reads. The reference router serves 80-99%. */
 export const FOLLOWER_SHARE_MIN = 0.6;
@@ -120,13 +120,19 @@ const SHORT_LAG: SceneLag = { factor: 100, reloadsMs: [0, 1, 3, 10, 30, 100, 250
 const LONG_LAG: SceneLag = { factor: 1500, reloadsMs: [0, 10, 100, 500, 1000, 2000, 2500, 2900, 2990] };
 
 /**
- * A follower a million times slower is 2,000 s (33 minutes) behind, and she reloads 25 times until
- * 1,990 s after the save is acknowledged, 0.5 s after it, then each reload about 1.43 times as long
- * after it as the one before. The 3 s scene says how far behind followers get, and a wait of 3 s
- * (or 5, or a minute), or trusting followers again after ten reloads, passed every other case: a
- * wait or a count is no substitute for comparing log positions, however long it is.
+ * A follower a million times slower is 2,000 s (33 minutes) behind, and she reloads until 1,990 s
+ * after the save is acknowledged: at once, every millisecond for the first second, then 22 times
+ * more, each about 1.43 times as long after the save as the one before (1.03 s to 1,990 s), 1,022
+ * reloads in all. The 3 s scene says how far behind followers get, and a wait of 3 s (or 5, or a
+ * minute), or trusting followers again after ten reloads, passed every other case; with only the
+ * 25 spread-out reloads, trusting them again after 300 reloads still had full marks. A wait, a
+ * pause between reads or a count is no substitute for comparing log positions, however long it
+ * is: any wait up to 1,990 s, any pause up to 602 s and any count up to 1,021 reloads fails here.
  */
-const HALF_HOUR_LAG: SceneLag = { factor: 1e6, reloadsMs: [0, ...Array.from({ length: 24 }, (_, i) => Math.round(500 * 3980 ** (i / 23)))] };
+const HALF_HOUR_LAG: SceneLag = {
+  factor: 1e6,
+  reloadsMs: [...new Set([0, ...times(1, 1000, 1), ...Array.from({ length: 24 }, (_, i) => Math.round(500 * 3980 ** (i / 23)))])].sort((a, b) => a - b),
+};
 
 /**
  * A hand-made run around one client, alice: a background writer updates "feed" every 5 ms;
@@ -208,7 +214,7 @@ export const SAVE_CASES: SaveCase[] = [
     scene: async () => saveScene(NAMES, {}, LONG_LAG),
   },
   {
-    label: "every follower stays half an hour behind from her save, and she reloads 25 times over that half hour",
+    label: "every follower stays half an hour behind from her save, and she reloads every millisecond for a second, then ever more rarely over that half hour",
     scene: async () => saveScene(NAMES, {}, HALF_HOUR_LAG),
   },
   {

@@ -97,14 +97,15 @@ const NAMES = ["A", "B", "C"];
  * A hand-made run that traps one client, alice, on the follower her router chose (`fast`: `fastMs`,
  * by default 1 ms, behind the leader; the others `othersMs` behind). A writer updates one key,
  * "post", every `writeEveryMs` (by default 4 ms); alice reads it every 4 ms, her first read before
- * any write. `faults(fast, others)` places the crashes against her follower.
+ * any write. With `keys`, the writer updates them in turn and alice reads them all as one page,
+ * routed key by key. `faults(fast, others)` places the crashes against her follower.
  */
 export function trapScene(
   fast: string,
   othersMs: [number, number],
   faults: (fast: string, others: string[]) => Fault[],
   endMs = 1200,
-  { fastMs = 1, writeEveryMs = 4, readsMs = times(4, endMs, 4) }: { fastMs?: number; writeEveryMs?: number; readsMs?: readonly number[] } = {},
+  { fastMs = 1, writeEveryMs = 4, readsMs = times(4, endMs, 4), keys = ["post"] }: { fastMs?: number; writeEveryMs?: number; readsMs?: readonly number[]; keys?: string[] } = {},
 ): SimConfig {
   const others = NAMES.filter((n) => n !== fast);
   return {
@@ -114,9 +115,9 @@ export function trapScene(
     workload: {
       writes: 0,
       script: [
-        { kind: "read", atMs: 0.5, client: "alice", keys: ["post"] },
-        ...every(2, endMs, writeEveryMs, (atMs, i) => ({ kind: "write" as const, atMs, client: "writer", key: "post", value: `v${i + 1}` })),
-        ...readsMs.map((atMs) => ({ kind: "read" as const, atMs, client: "alice", keys: ["post"] })),
+        { kind: "read", atMs: 0.5, client: "alice", keys },
+        ...every(2, endMs, writeEveryMs, (atMs, i) => ({ kind: "write" as const, atMs, client: "writer", key: keys[i % keys.length], value: `v${i + 1}` })),
+        ...readsMs.map((atMs) => ({ kind: "read" as const, atMs, client: "alice", keys })),
       ],
     },
     reads: { readsPerSec: 0, routing: SUBMISSION_ROUTER, ownKeyShare: 0 },
@@ -140,24 +141,49 @@ export interface TrapCase {
 /** The scenes, each against the follower the router chose for alice: for her first read, or as the scene's `aim` says. */
 export const TRAPS: TrapCase[] = [
   {
-    label: "her follower crashes and comes back behind what she saw on the leader, before any other follower has caught up",
+    // She reads the post and its comments as one page: no two of her reads in a row are of the
+    // same key, so a router that asks for what she saw only when a key is read again right after
+    // itself sends every read back to her follower without it (with one key, it asked every time).
+    // From 800 ms her follower is a million times slower (1,000 s behind), and from 1 s she pauses
+    // ever longer between reads (`PAUSES_MS`): a router that trusts her follower again after a
+    // pause, as if that gave it time to catch up, shows her older values (she read every 4 ms).
+    label: "her follower crashes and comes back behind what she saw on the leader, before any other follower has caught up, then falls far behind while she reads a post and its comments with ever longer pauses",
     scene: (fast) =>
-      trapScene(fast, [60, 90], (f) => [
-        { node: f, kind: "crash", fromMs: 400, toMs: 550 },
-        { node: f, kind: "slow", fromMs: 400, factor: 40 },
-      ]),
+      trapScene(
+        fast,
+        [60, 90],
+        (f) => [
+          { node: f, kind: "crash", fromMs: 400, toMs: 550 },
+          { node: f, kind: "slow", fromMs: 400, toMs: 800, factor: 40 },
+          { node: f, kind: "slow", fromMs: 800, factor: 1e6 },
+        ],
+        1200,
+        { keys: ["post", "comments"], readsMs: [...times(4, 1000, 4), ...PAUSES_MS] },
+      ),
   },
   {
     label: "her follower crashes for good while the others are far behind",
     scene: (fast) => trapScene(fast, [60, 90], (f) => [{ node: f, kind: "crash", fromMs: 400 }]),
   },
   {
-    label: "her follower crashes, then the next most up-to-date one while she is on it",
+    // Writes 10 ms apart and the next follower 5 ms behind, so that she moves to it. Hers comes
+    // back first, 40 ms behind, and passes the next one as that one comes back 100 ms behind what
+    // she saw on the leader: a router that goes back to her first follower once it is as advanced as
+    // the one she is on, without a minimum position, shows her older values there.
+    label: "her follower crashes, then the next most up-to-date one while she is on it; hers comes back first, slower",
     scene: (fast) =>
-      trapScene(fast, [15, 90], (f, [second]) => [
-        { node: f, kind: "crash", fromMs: 400, toMs: 800 },
-        { node: second, kind: "crash", fromMs: 500, toMs: 700 },
-      ]),
+      trapScene(
+        fast,
+        [5, 90],
+        (f, [second]) => [
+          { node: f, kind: "crash", fromMs: 400, toMs: 600 },
+          { node: f, kind: "slow", fromMs: 400, factor: 40 },
+          { node: second, kind: "crash", fromMs: 500, toMs: 700 },
+          { node: second, kind: "slow", fromMs: 500, factor: 100 },
+        ],
+        1200,
+        { writeEveryMs: 10 },
+      ),
   },
   {
     label: "every follower is down for a while, hers first",
@@ -222,6 +248,17 @@ function heldReadTrap(fast: string, shiftMs: number): SimConfig {
 /** When the leader answers her read held by the crash in `heldReadTrap` (before its shift). */
 const HELD_ANSWERED_MS = 500.5;
 
+/**
+ * Her reads after 1 s in the first trap: 10 ms after the last one every 4 ms, then each pause twice
+ * the one before, up to 328 s (656 s after the start, before her follower, 1,000 s behind, catches
+ * up): a router that trusts a follower again after any pause from 10 ms to 5 minutes fails there.
+ */
+const PAUSES_MS = Array.from({ length: 16 }, (_, k) => 996 + 10 * (2 ** (k + 1) - 1));
+
+/** Index in `TRAPS` of the trap where her follower comes back behind what she saw, then far behind, as she reads a page. */
+export const COMES_BACK_TRAP = 0;
+/** Index in `TRAPS` of the trap where the next follower crashes too and hers, back first and slower, passes it. */
+export const NEXT_CRASHES_TRAP = 2;
 /** Index in `TRAPS` of the trap where her follower, back from a brief crash, trails a single write. */
 export const SINGLE_WRITE_TRAP = 4;
 /** Index in `TRAPS` of the trap where the next follower trails what she saw by a single write. */
@@ -386,6 +423,11 @@ export function stickySearch(answer: StudentCode<typeof Exercise>, tries: number
       // last read was answered there: each fails one of these under every secret.
       { seed: 10, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: NEXT_ONE_SHORT_TRAP },
       { seed: 11, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: HELD_READ_TRAP },
+      // Going back to her first follower once it is as advanced as the one she is on fails this
+      // one under every secret (random runs met that moment under some); asking for what she saw
+      // only when a key is read right after itself fails the next (random runs: under most).
+      { seed: 12, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: NEXT_CRASHES_TRAP },
+      { seed: 13, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: COMES_BACK_TRAP },
     ],
     tries,
     shrinkTries: 20,
