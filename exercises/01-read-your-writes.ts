@@ -41,9 +41,9 @@
  *   stays 3 s behind the save while she reloads 0.5 s to 2.99 s after it, and another time half
  *   an hour behind while she reloads every millisecond for a second, then ever more rarely over
  *   that half hour; a read she sent just before the save is held by the follower it went to,
- *   paused, and answered after her first reloads, by a follower that lacks the save (`lastReadNode` is the node of the read answered
- *   last, not of her newest read); the leader crashes just after acknowledging her save
- *   (semi-synchronous acknowledgements);
+ *   paused, and answered after her first reloads, by a follower that lacks the save
+ *   (`lastReadNode` is the node of the read answered last, not of her newest read); the leader
+ *   crashes just after acknowledging her save (semi-synchronous acknowledgements);
  * - four workloads, on several seeds each (public seeds, whose failures are shown shrunk: fewer
  *   writes, clients, keys and faults; and hidden seeds):
  *   1. profile edits: users save a new bio and reload at once, over background writes and reads;
