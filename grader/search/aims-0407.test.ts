@@ -18,7 +18,8 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { asyncAck, quorum, semiSync, simulate, type AckPolicy } from "../../lib";
 import { crashRun, crashSearch, edgeMomentOf, judgeService, SERVICE_NAMES, SERVICES, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
-import { AIMED_PROFILES, aimedProfile, checkSetting, HAND_MADE_LINKS, judgeMoment, worstMoments, type LinkProfile } from "../exercises/07-detector-timeout.support";
+import { AIMED_PROFILES, aimedProfile, HAND_MADE_LINKS, longestSilenceMs, type LinkProfile } from "../exercises/07-detector-timeout.support";
+import { detectorFails } from "../fixtures/answers";
 
 const root = join(__dirname, "..", "..");
 
@@ -80,16 +81,7 @@ describe("07: a short spike on a slow link, with a band narrower than a typical 
   // The kind just before the last (the last is `SPIKE_TIGHT_LINK`).
   const kind = AIMED_PROFILES.length - 2;
   const seeds = Array.from({ length: 24 }, (_, i) => i * AIMED_PROFILES.length + kind);
-  const longestSilenceMs = (p: LinkProfile) => Math.max(p.spikeDelayMs, p.gcPauseMs + 4 * p.typicalDelayMs) + 1000 / p.heartbeatsPerSecMax;
   const bandMs = (p: LinkProfile) => p.outageBudgetMs - 4 * p.typicalDelayMs - longestSilenceMs(p);
-  const fails = async (file: string) => {
-    const { chooseDetector } = (await import(join(root, file))) as { chooseDetector(p: LinkProfile): unknown };
-    return (p: LinkProfile): boolean => {
-      const setting = chooseDetector(p);
-      if (checkSetting(p, setting)) return true;
-      return worstMoments(p).some((m) => judgeMoment(p, setting as never, m, () => {}) !== null);
-    };
-  };
 
   test("the aimed kind's links: the spike at least the pause and the slowest delay after waking, a band under 5 ms and a typical delay, at least a tenth of the silence", () => {
     for (const p of [link, ...seeds.map(aimedProfile)]) {
@@ -102,7 +94,7 @@ describe("07: a short spike on a slow link, with a band narrower than a typical 
   test.each(["grader/variants/07-detector-timeout/spike-plus-typical-delay.ts", "grader/variants/07-detector-timeout/silence-plus-five.ts"])(
     "%s fails the hand-made link and every link of the aimed kind, and no other hand-made link",
     async (file) => {
-      const fail = await fails(file);
+      const fail = await detectorFails(join(root, file));
       expect(fail(link)).toBe(true);
       expect(seeds.filter((seed) => !fail(aimedProfile(seed)))).toEqual([]);
       expect(others.filter(fail)).toEqual([]);
@@ -114,7 +106,7 @@ describe("07: a short spike on a slow link, with a band narrower than a typical 
     "grader/alternatives/07-detector-timeout/latest-safe-timeout.ts",
     "grader/alternatives/07-detector-timeout/silence-plus-margin.ts",
   ])("%s passes the hand-made link and every link of the aimed kind", async (file) => {
-    const fail = await fails(file);
+    const fail = await detectorFails(join(root, file));
     expect(fail(link)).toBe(false);
     expect(seeds.filter((seed) => fail(aimedProfile(seed)))).toEqual([]);
   });

@@ -14,7 +14,8 @@ import { describe, expect, test } from "vitest";
 import { SAVE_CASES, judgeSave, stateCheckRuns } from "../exercises/01-read-your-writes.support";
 import { stateBetweenRuns } from "../exercises/sessions.support";
 import { inProcess } from "../fixtures/router-log";
-import { AIMED_PROFILES, aimedProfile, checkSetting, HAND_MADE_LINKS, judgeMoment, worstMoments, type LinkProfile } from "../exercises/07-detector-timeout.support";
+import { AIMED_PROFILES, aimedProfile, HAND_MADE_LINKS } from "../exercises/07-detector-timeout.support";
+import { detectorFails } from "../fixtures/answers";
 
 const root = join(__dirname, "..", "..");
 
@@ -22,14 +23,6 @@ describe("07: a spike longer than the pause, with a tight budget", () => {
   const link = HAND_MADE_LINKS.find((k) => k.label === "a spike longer than any pause, with a tight outage budget")!.profile;
   const spikeKind = AIMED_PROFILES.length - 1;
   const seeds = Array.from({ length: 40 }, (_, i) => i * AIMED_PROFILES.length + spikeKind);
-  const fails = async (file: string) => {
-    const { chooseDetector } = (await import(file)) as { chooseDetector(p: LinkProfile): unknown };
-    return (p: LinkProfile): boolean => {
-      const setting = chooseDetector(p);
-      if (checkSetting(p, setting)) return true;
-      return worstMoments(p).some((m) => judgeMoment(p, setting as never, m, () => {}) !== null);
-    };
-  };
   const right = [
     "solutions/07-detector-timeout.ts",
     "grader/alternatives/07-detector-timeout/latest-safe-timeout.ts",
@@ -44,13 +37,13 @@ describe("07: a spike longer than the pause, with a tight budget", () => {
   });
 
   test("the variant forgetting the interval behind a spike fails the hand-made link and every link of the aimed kind", async () => {
-    const fail = await fails(join(root, "grader/variants/07-detector-timeout/spike-without-interval.ts"));
+    const fail = await detectorFails(join(root, "grader/variants/07-detector-timeout/spike-without-interval.ts"));
     expect(fail(link)).toBe(true);
     expect(seeds.filter((seed) => !fail(aimedProfile(seed)))).toEqual([]);
   });
 
   test.each(right)("%s passes the hand-made link and every link of the aimed kind", async (file) => {
-    const fail = await fails(join(root, file));
+    const fail = await detectorFails(join(root, file));
     expect(fail(link)).toBe(false);
     expect(seeds.filter((seed) => fail(aimedProfile(seed)))).toEqual([]);
   });
