@@ -610,14 +610,15 @@ function routeSources(policies: Record<Operation, Policy>): { compiled: Map<stri
 }
 
 /**
- * A short run with one read of each operation, by clients named as in the registry, 120 ms after
- * a write that A has and B and C, 150 ms behind, do not: routed just before a registry run in the
- * same loaded module, it moves a count kept outside ctx.session by one read of each operation the
- * submission routes itself (A is there for any bound), and leaves a memory of followers far behind.
+ * A short run with one read of each operation, by clients named as in the registry (the author
+ * and the engineer read back what they wrote), 120 ms after writes that A has and B and C, 150 ms
+ * behind, do not: routed just before a registry run in the same loaded module, it moves a count
+ * kept outside ctx.session by one read of each operation the submission routes itself (A is
+ * there for any bound), and leaves a memory of followers far behind.
  */
 export function oneReadOfEach(routing: RouterFn): SimConfig {
   const reader: Record<Operation, [string, string]> = {
-    "register-version": ["ds1", KEYS.version(0)],
+    "register-version": ["ds1", KEYS.version(1)],
     promote: ["release1", KEYS.production],
     "serve-model": ["server1", KEYS.production],
     "list-versions": ["dashboard1", KEYS.versions],
@@ -625,6 +626,8 @@ export function oneReadOfEach(routing: RouterFn): SimConfig {
   };
   const script: ScriptedOp[] = [
     { kind: "write", atMs: 0, client: "registry", key: KEYS.production, value: "v0" },
+    { kind: "write", atMs: 1, client: "ds1", key: KEYS.version(1), value: "registered by ds1" },
+    { kind: "write", atMs: 2, client: "release1", key: KEYS.production, value: "v1" },
     ...OPERATIONS.map((purpose, i): ScriptedOp => ({ kind: "read", atMs: 120 + i, client: reader[purpose][0], keys: [reader[purpose][1]], purpose })),
   ];
   return {
