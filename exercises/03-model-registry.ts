@@ -53,8 +53,9 @@
  * your file's sandbox, next to the simulation, and the grader replays its decisions (see
  * exercise 01). Each graded run loads your file afresh. A router keeps what it remembers about a
  * client in `ctx.session` (and draws from `ctx.random()`): one test routes the same run twice in a
- * row in one loaded file and fails a router that decides differently the second time, because it
- * kept state elsewhere (a variable outside the function) that would leak into the next run.
+ * row in one loaded file, and again after a short run, and fails a router that decides differently
+ * there, because it kept state elsewhere (a variable outside the function, a round-robin counter)
+ * that would leak into the next run.
  */
 import { NotImplementedError, type ReadRouting } from "../lib";
 

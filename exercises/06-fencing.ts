@@ -44,8 +44,8 @@
  *   exactly: a value may be empty (`""` is a value, not a missing one), long, or have spaces
  *   around it, and a key may be empty or hundreds of characters long, named like something every
  *   object has (`"constructor"`, `"__proto__"`), or differ from another only in case or Unicode
- *   form (`"\u00e9"` and `"e\u0301"` are two keys). A write may be sent twice, or repeat the value
- *   its key holds: the token alone decides.
+ *   form (`"\u00e9"` and `"e\u0301"` are two keys); a lone surrogate (`"\ud800"`) is a string too.
+ *   A write may be sent twice, or repeat the value its key holds: the token alone decides.
  *
  * @example
  * const store = createFencedStore();

@@ -151,6 +151,17 @@ export function trailingNames(followers: TrailingFollowers): string[] {
 export const EDGE_READS_MS = [DEMOTED_MAX_MS + 0.1, DEMOTED_MAX_MS + 0.3];
 
 /**
+ * The edge reads of a run whose followers trail by `trailingMs`: EDGE_READS_MS, and first, when
+ * they trail by over the limit but no later than those reads (a staleness bound up to 0.6 ms
+ * over it, trailed halfway), a read halfway between the limit and their delay, where they still
+ * lack the promotion and are within the bound (at EDGE_READS_MS they may have it already).
+ */
+export function edgeReadsMs(trailingMs: number): number[] {
+  const late = trailingMs > DEMOTED_MAX_MS && trailingMs <= EDGE_READS_MS[EDGE_READS_MS.length - 1];
+  return late ? [(DEMOTED_MAX_MS + trailingMs) / 2, ...EDGE_READS_MS] : EDGE_READS_MS;
+}
+
+/**
  * When all three followers trail, they keep up (TRAIL_BEFORE_MS behind) until this long before
  * the second promotion is sent, then trail: a serving router that checked one before, or just
  * after that promotion, and trusts its check for a while, sends later reads to a follower that now
@@ -250,7 +261,7 @@ export function registryConfig(seed: number, routing: RouterFn, laggingMs?: numb
   }
   // In a trailing run, a serving node reads the pointer just after each promotion is due (no draw from rng).
   if (trailing !== undefined) {
-    for (const label of promotionLabels) for (const atMs of EDGE_READS_MS) read(atMs, "edge-server", KEYS.production, "serve-model", { afterOp: label });
+    for (const label of promotionLabels) for (const atMs of edgeReadsMs(trailing.ms)) read(atMs, "edge-server", KEYS.production, "serve-model", { afterOp: label });
   }
   // When all three trail, they keep up until just before the second promotion, and serving nodes join just after it.
   const allTrail = trailing?.followers === 3;
@@ -599,9 +610,41 @@ function routeSources(policies: Record<Operation, Policy>): { compiled: Map<stri
 }
 
 /**
+ * A short run with one read of each operation, by clients named as in the registry (the author
+ * and the engineer read back what they wrote), 120 ms after writes that A has and B and C, 150 ms
+ * behind, do not: routed just before a registry run in the same loaded module, it moves a count
+ * kept outside ctx.session by one read of each operation the submission routes itself (A is
+ * there for any bound), and leaves a memory of followers far behind.
+ */
+export function oneReadOfEach(routing: RouterFn): SimConfig {
+  const reader: Record<Operation, [string, string]> = {
+    "register-version": ["ds1", KEYS.version(1)],
+    promote: ["release1", KEYS.production],
+    "serve-model": ["server1", KEYS.production],
+    "list-versions": ["dashboard1", KEYS.versions],
+    "read-audit-log": ["auditor", KEYS.audit],
+  };
+  const script: ScriptedOp[] = [
+    { kind: "write", atMs: 0, client: "registry", key: KEYS.production, value: "v0" },
+    { kind: "write", atMs: 1, client: "ds1", key: KEYS.version(1), value: "registered by ds1" },
+    { kind: "write", atMs: 2, client: "release1", key: KEYS.production, value: "v1" },
+    ...OPERATIONS.map((purpose, i): ScriptedOp => ({ kind: "read", atMs: 120 + i, client: reader[purpose][0], keys: [reader[purpose][1]], purpose })),
+  ];
+  return {
+    seed: 1,
+    followers: ["A", "B", "C"].map((name) => ({ name, toFollowerMs: constant(name === "A" ? 1 : 150) })),
+    workload: { writes: 0, keys: 100, script },
+    reads: { readsPerSec: 0, routing },
+  };
+}
+
+/**
  * Routes the registry of `seed` twice in a row in one loaded module (the first time freshly
- * loaded): a router that keeps its memory in ctx.session, and draws from ctx.random(), decides
- * alike both times. Library routings are data, with nothing to carry.
+ * loaded), then once more after `oneReadOfEach` in a module loaded afresh: a router that keeps
+ * its memory in ctx.session, and draws from ctx.random(), decides alike every time. A count kept
+ * outside it (a round robin) is a whole run ahead the second time, which may be a whole number of
+ * its cycles (a toggle, after a run with an even number of reads), and one read of each of its
+ * operations ahead the third, which is not. Library routings are data, with nothing to carry.
  */
 export async function judgeNoCarriedState(seed: number, policies: Record<Operation, Policy>, answer: StudentCode<typeof Exercise>, record: Recorder): Promise<Violation | null> {
   const own = OPERATIONS.filter((op) => policies[op].routing instanceof FunctionRef);
@@ -609,19 +652,25 @@ export async function judgeNoCarriedState(seed: number, policies: Record<Operati
   if (own.length === 0) return null;
   const config = registryConfig(seed, SUBMISSION_ROUTER);
   const { byPurpose } = routeSources(policies);
-  const first = await answer.route(config, { byPurpose }, { fresh: true });
-  if (first.error) throw first.error;
-  const second = await answer.route(config, { byPurpose });
-  if (second.error) throw second.error;
-  const at = firstDifference(first, second);
+  const route = async (run: SimConfig, fresh: boolean) => {
+    const log = await answer.route(run, { byPurpose }, { fresh });
+    if (log.error) throw log.error;
+    return log;
+  };
+  const first = await route(config, true);
+  const second = await route(config, false);
+  await route(oneReadOfEach(SUBMISSION_ROUTER), true);
+  const third = await route(config, false);
+  const [after, log] = firstDifference(first, second) >= 0 ? ["the same run routed twice in a row", second] : ["the run routed after a short one with one read of each operation", third];
+  const at = firstDifference(first, log);
   if (at < 0) return null;
   const show = (log: RouterLog) =>
     at < log.decisions.length ? `${JSON.stringify(log.decisions[at])}, drawing ${log.draws[at]} number(s) from ctx.random()` : "no decision";
   return {
     rule: "a router keeps what it remembers in ctx.session: nothing carries over from one run to the next",
     details:
-      `the same run routed twice in a row by the same loaded file decided differently from read ${at} on (${show(first)} the first time, ${show(second)} the second): ` +
-      `the router for ${own.join(", ")} keeps state outside ctx.session (a variable outside the function, a cache), or draws from Math.random() or the clock instead of ctx.random(). ` +
+      `${after} by the same loaded file decided differently from read ${at} on (${show(first)} when freshly loaded, ${show(log)} then): ` +
+      `the router for ${own.join(", ")} keeps state outside ctx.session (a variable outside the function, a cache, a counter), or draws from Math.random() or the clock instead of ctx.random(). ` +
       `Each graded run loads your file afresh, so this state changed no other test's verdict; in a real router it would leak one run's sessions into the next`,
   };
 }

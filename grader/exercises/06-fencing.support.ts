@@ -360,7 +360,9 @@ export const HAND_CASES: StreamCase[] = [
     writes: [t(1, "x", "a"), t(1, "X", "b"), t(2, " x", "c"), t(1, "x ", "stale"), t(2, "Key", "d"), t(2, "key", "e")],
   },
   {
-    label: "keys and values are any strings: an empty key, a value with spaces around it, keys that differ only in their Unicode form or in their 301st character, a value of 1,000 characters",
+    label:
+      "keys and values are any strings: an empty key, a value with spaces around it, keys that differ only in their Unicode form or in their 301st or 999th character, " +
+      "keys and a value that are not well-formed UTF-16 (lone surrogates, which UTF-8 turns into one replacement character), values of 1,000 and 100,000 characters",
     writes: [
       t(1, "", "the empty key's"),
       t(1, "x", "  spaces around  "),
@@ -372,6 +374,12 @@ export const HAND_CASES: StreamCase[] = [
       t(2, `${"k".repeat(300)}1`, "a key of 301 characters"),
       t(2, `${"k".repeat(300)}2`, "another, the same but for its last character"),
       t(2, "long", `${"v".repeat(999)}!`),
+      t(2, `${"k".repeat(998)}1`, "a key of 999 characters"),
+      t(2, `${"k".repeat(998)}2`, "another, the same but for its last character"),
+      t(2, "\ud800", "a lone high surrogate"),
+      t(2, "\udfff", "a lone low surrogate"),
+      t(2, "lone", "a lone \ud83d in the middle"),
+      t(2, "longer", `${"w".repeat(99_999)}!`),
     ],
   },
   {
