@@ -218,6 +218,24 @@ export const AIMED_CLUSTERS: readonly ((seed: number) => Follower[])[] = [
     const pair = [{ ...top, name: names[0], priority: low }, { ...top, name: names[1], receivedLsn: behind, appliedLsn: behind, priority: low + 1000 + Math.floor(10 ** (1 + 14 * rng.next())) }];
     return randomInt(rng, 2) === 0 ? pair : pair.reverse();
   }),
+  // A cluster that never failed over (every epoch 0), whose most up-to-date follower has 1,001 to
+  // about 10^15 received entries left to apply (a replica restored from a backup, still
+  // replaying), against one entry or a few less, all applied, with a higher priority: an answer
+  // that passes over epoch 0, or over a follower with a long replay ahead, promotes another.
+  named("epoch 0, the best log far behind in applying", (seed) => {
+    const rng = stream(seed, "05/aimed/epoch 0, the best log far behind in applying");
+    const names = shuffled(rng, ["A", "B", "C", "D", "E", "F", "G", "H"]);
+    const backlog = 1001 + Math.floor(10 ** (3 + 12 * rng.next()));
+    const receivedLsn = backlog + randomInt(rng, 1000);
+    const best = follower(names[0], { epoch: 0, receivedLsn, appliedLsn: receivedLsn - backlog, priority: 1 + randomInt(rng, 3) });
+    const next = follower(names[1], { epoch: 0, receivedLsn: receivedLsn - 1 - randomInt(rng, 5), priority: best.priority + 1 + randomInt(rng, 3) });
+    const others = names.slice(2, 2 + randomInt(rng, 4)).map((name) => {
+      const other = randomFollower(rng, name, { epochs: 1, lsnSpread: 0 });
+      const behind = receivedLsn - 10 - randomInt(rng, 50);
+      return { ...other, epoch: 0, receivedLsn: behind, appliedLsn: behind - randomInt(rng, 4) };
+    });
+    return shuffled(rng, [best, next, ...others]);
+  }),
   randomCluster,
 ];
 

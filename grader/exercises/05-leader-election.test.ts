@@ -60,6 +60,7 @@ graded(
     { label: "one entry more outweighs a priority of 12", followers: [f("A", { receivedLsn: 99, priority: 12 }), f("B", { receivedLsn: 100, priority: 1 })] },
     { label: "one entry more outweighs a priority of Number.MAX_SAFE_INTEGER", followers: [f("A", { receivedLsn: 99, priority: Number.MAX_SAFE_INTEGER }), f("B", { receivedLsn: 100, priority: 1 })] },
     { label: "positions with 16 digits and 15: 10^15 is ahead of 10^15 - 1", followers: [f("A", { receivedLsn: 999_999_999_999_999 }), f("B", { receivedLsn: 1_000_000_000_000_000 })] },
+    { label: "a cluster that never failed over: every epoch 0", followers: [f("A", { epoch: 0, receivedLsn: 7 }), f("B", { epoch: 0, receivedLsn: 9 })] },
   ]),
 );
 
@@ -86,6 +87,10 @@ graded(
   cases([
     { label: "A applied more, B received more", followers: [f("A", { receivedLsn: 100, appliedLsn: 100 }), f("B", { receivedLsn: 140, appliedLsn: 60 })] },
     { label: "a slow applier with the longest log", followers: [f("A", { receivedLsn: 50, appliedLsn: 50 }), f("B", { receivedLsn: 55, appliedLsn: 10 }), f("C", { receivedLsn: 52, appliedLsn: 52 })] },
+    {
+      label: "a replica restored from a backup, none of its five billion entries applied yet",
+      followers: [f("A", { receivedLsn: 4_999_999_999, priority: 3 }), f("B", { receivedLsn: 5_000_000_000, appliedLsn: 0 })],
+    },
   ]),
 );
 
