@@ -366,7 +366,8 @@ function firstName(followers: readonly Follower[]): string {
  * older-epoch follower with a better-looking log; one that applied more but received less) and
  * changes that must (the chosen one crashes or gets priority 0; a twin with a higher priority; a
  * twin whose name sorts first in plain comparison but not in localeCompare's order, in both
- * assignments of the two names). Every follow-up is checked against the rules, not against an
+ * assignments of the two names) or must keep it (a twin listed first whose name the chosen one
+ * begins, which a comparison of names up to the shorter one's length calls a tie). Every follow-up is checked against the rules, not against an
  * expected name, so a correct answer passes whatever it chose.
  */
 export function followUps(followers: readonly Follower[], chosen: string | null): ElectionCase[] {
@@ -382,6 +383,9 @@ export function followUps(followers: readonly Follower[], chosen: string | null)
   const [plainFirst, plainSecond] = freeNames(followers);
   const [plainFirst2, plainSecond2] = freeNames(followers, 1);
   const older = firstName(followers);
+  // A name the chosen one begins: "A" sorts before "A0", however the two are listed.
+  let longer = `${pick.name}0`;
+  while (followers.some((f) => f.name === longer)) longer += "0";
   const cases: ElectionCase[] = [
     { label: `the chosen ${pick.name} crashes`, followers: replace({ ...pick, alive: false }) },
     { label: `the chosen ${pick.name} gets priority 0`, followers: replace({ ...pick, priority: 0 }) },
@@ -405,6 +409,7 @@ export function followUps(followers: readonly Follower[], chosen: string | null)
       ],
     },
     { label: `a twin of the chosen ${pick.name} with a higher priority`, followers: [...followers, twin(`${older}z`, { priority: pick.priority + 1 })] },
+    { label: `a twin of the chosen ${pick.name} named ${JSON.stringify(longer)}, which it begins, is listed first`, followers: [twin(longer), ...followers] },
     {
       label: `the chosen follower renamed ${JSON.stringify(plainSecond)} ties with ${JSON.stringify(plainFirst)}`,
       followers: [...replace(twin(plainSecond)), twin(plainFirst)],

@@ -15,6 +15,9 @@
  * an aimed cluster had a replay over 100 entries ahead (and lost anyway). Now a hidden kind holds a
  * cluster that never failed over whose best log has 1,001 to about 10^15 entries to apply, and the
  * public cases a cluster at epoch 0 and a replica that applied none of five billion entries.
+ * And names compared only up to the shorter one's length failed the large clusters' follow-ups
+ * under some secrets only; a follow-up now lists first a twin of the chosen follower named as it
+ * with "0" added, which such a comparison keeps.
  */
 import { describe, expect, test } from "vitest";
 import { simulate } from "../../lib";
@@ -29,7 +32,7 @@ import {
   checkPrediction,
   probesFor,
 } from "../exercises/02-data-loss-window.support";
-import { AIMED_CLUSTERS, follower as f, type Follower } from "../exercises/05-leader-election.support";
+import { AIMED_CLUSTERS, checkElection, follower as f, followUps, largeCluster, type Follower } from "../exercises/05-leader-election.support";
 import { aimedClusterKind, electionChooser, electionFails, rightAnswers, variant } from "../fixtures/answers";
 
 // ------------------------------------------------------------------------------------------- 02
@@ -149,5 +152,26 @@ describe("05: epoch 0, a log far behind in applying", () => {
         expect(g.epoch).toBe(0);
       }
     }
+  });
+});
+
+describe("05: a twin whose name the chosen one begins, in every judged cluster's follow-ups", () => {
+  /** Whether `choose` breaks a rule on the large cluster of `seed` or on one of its follow-ups, as judgeWithFollowUps asks them. */
+  const failsWithFollowUps = (choose: (fs: Follower[]) => unknown, seed: number): boolean => {
+    const followers = largeCluster(seed);
+    const chosen = choose(structuredClone(followers));
+    if (checkElection(followers, chosen) !== null) return true;
+    return followUps(followers, chosen as string | null).some((k) => electionFails(choose, k.followers));
+  };
+  const seeds = Array.from({ length: 30 }, (_, i) => i * 7_919 + 3);
+
+  test("names-compared-up-to-the-shorter fails every large cluster", async () => {
+    const choose = await electionChooser(variant("05-leader-election", "names-compared-up-to-the-shorter"));
+    expect(seeds.filter((seed) => !failsWithFollowUps(choose, seed))).toEqual([]);
+  });
+
+  test.each(rightAnswers("05-leader-election"))("right answer %s passes every large cluster and its follow-ups", async (file) => {
+    const choose = await electionChooser(file);
+    expect(seeds.filter((seed) => failsWithFollowUps(choose, seed))).toEqual([]);
   });
 });
