@@ -180,11 +180,16 @@ export const AIMED_CLUSTERS: readonly ((seed: number) => Follower[])[] = [
     { ...top, name: names[0], priority: 1 },
     { ...top, name: names[1], priority: 2 + randomInt(rng, 2), appliedLsn: top.receivedLsn - 1 - randomInt(rng, 10) },
   ]),
-  // A newer epoch listed first, then a longer log from an older epoch with a higher priority.
-  aimed("a newer epoch listed before a longer log", (rng, top, names) => [
-    { ...top, name: names[0], priority: 1 },
-    { ...top, name: names[1], epoch: top.epoch - 1, receivedLsn: top.receivedLsn + 1 + randomInt(rng, 50), appliedLsn: top.receivedLsn, priority: 3 },
-  ]),
+  // A newer epoch listed first, then a longer log from an older epoch with a higher priority; both
+  // epochs past 2^32 - 2, where the integer-like keys of a plain object stop coming in ascending
+  // order: followers grouped by epoch in an object have the older epoch as the last key.
+  aimed("a newer epoch listed before a longer log", (rng, top, names) => {
+    const epoch = 2 ** 32 + randomInt(rng, 2 ** 40);
+    return [
+      { ...top, name: names[0], epoch, priority: 1 },
+      { ...top, name: names[1], epoch: epoch - 1, receivedLsn: top.receivedLsn + 1 + randomInt(rng, 50), appliedLsn: top.receivedLsn, priority: 3 },
+    ];
+  }),
   // The newest epoch only on followers that cannot be promoted (crashed, or priority 0).
   aimed("the newest epoch on no promotable follower", (rng, top, names) => [
     { ...top, name: names[0], epoch: top.epoch + 1, ...(randomInt(rng, 2) === 0 ? { alive: false } : { priority: 0 }) },

@@ -102,6 +102,7 @@ graded(
     { label: "a log millions of entries longer from an older epoch", followers: [f("A", { epoch: 1, receivedLsn: 2_500_000 }), f("B", { epoch: 2, receivedLsn: 100 })] },
     { label: "epochs compare as numbers: 10 is newer than 9", followers: [f("A", { epoch: 9, receivedLsn: 120 }), f("B", { epoch: 10, receivedLsn: 105 })] },
     { label: "epochs past 2^31: 2,147,483,648 is newer than 2,147,483,647", followers: [f("A", { epoch: 2 ** 31 - 1, receivedLsn: 120 }), f("B", { epoch: 2 ** 31, receivedLsn: 105 })] },
+    { label: "epochs past 2^32, the newer listed first: 4,294,967,297 is newer than 4,294,967,296", followers: [f("A", { epoch: 2 ** 32 + 1, receivedLsn: 105 }), f("B", { epoch: 2 ** 32, receivedLsn: 120 })] },
   ]),
 );
 

@@ -17,7 +17,11 @@
  * public cases a cluster at epoch 0 and a replica that applied none of five billion entries.
  * And names compared only up to the shorter one's length failed the large clusters' follow-ups
  * under some secrets only; a follow-up now lists first a twin of the chosen follower named as it
- * with "0" added, which such a comparison keeps.
+ * with "0" added, which such a comparison keeps. An answer that groups followers by epoch in a
+ * plain object and takes the last key as the newest had full marks under some secrets: integer-like
+ * keys come in ascending order only up to 2^32 - 2, and only the reversed follow-up of an aimed
+ * cluster with epochs past 10^10 listed the newer epoch first. The aimed kind of a newer epoch
+ * listed before a longer log now has epochs past 2^32, and a public case too.
  */
 import { describe, expect, test } from "vitest";
 import { simulate } from "../../lib";
@@ -173,5 +177,32 @@ describe("05: a twin whose name the chosen one begins, in every judged cluster's
   test.each(rightAnswers("05-leader-election"))("right answer %s passes every large cluster and its follow-ups", async (file) => {
     const choose = await electionChooser(file);
     expect(seeds.filter((seed) => failsWithFollowUps(choose, seed))).toEqual([]);
+  });
+});
+
+describe("05: epochs past 2^32, the newer listed first", () => {
+  const PUBLIC = [f("A", { epoch: 2 ** 32 + 1, receivedLsn: 105 }), f("B", { epoch: 2 ** 32, receivedLsn: 120 })];
+  const kind = () => {
+    const { index, build } = aimedClusterKind("a newer epoch listed before a longer log");
+    return { build, seeds: Array.from({ length: 60 }, (_, i) => (i * 7_919 + 47) * AIMED_CLUSTERS.length + index) };
+  };
+
+  test("newest-epoch-by-object-keys fails every cluster of the kind, and the public case", async () => {
+    const choose = await electionChooser(variant("05-leader-election", "newest-epoch-by-object-keys"));
+    const { build, seeds } = kind();
+    expect(seeds.filter((seed) => !electionFails(choose, build(seed)))).toEqual([]);
+    expect(electionFails(choose, PUBLIC)).toBe(true);
+  });
+
+  test.each(rightAnswers("05-leader-election"))("right answer %s passes every cluster of the kind and the public case", async (file) => {
+    const choose = await electionChooser(file);
+    const { build, seeds } = kind();
+    expect(seeds.filter((seed) => electionFails(choose, build(seed)))).toEqual([]);
+    expect(electionFails(choose, PUBLIC)).toBe(false);
+  });
+
+  test("the kind's epochs stay within the numbers the text allows", () => {
+    const { build, seeds } = kind();
+    for (const seed of seeds) for (const g of build(seed)) expect(Number.isSafeInteger(g.epoch) && g.epoch >= 0).toBe(true);
   });
 });
