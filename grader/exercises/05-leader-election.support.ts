@@ -99,6 +99,9 @@ export function sameFollowers(a: readonly Follower[], b: readonly Follower[]): b
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** The first part of long names that differ only at the end (40 characters, as a replica's host name might be). */
+export const LONG_NAME = "orders-db-production-eu-west-1-replica-r";
+
 /** Small random clusters (0-6 followers) with frequent ties, crashes and priority-0 members. */
 export function randomCluster(seed: number): Follower[] {
   const rng = stream(seed, "05/cluster");
@@ -138,10 +141,11 @@ export const AIMED_CLUSTERS: readonly ((seed: number) => Follower[])[] = [
   }),
   // A tie between names that plain comparison and numeric collation order differently ("r14" before
   // "r3"), the first listed one that the winner begins ("r14" before "r145"): names compared only
-  // up to the shorter one's length tie there.
+  // up to the shorter one's length tie there. The names share a long first part (`LONG_NAME`),
+  // so that names cut to a fixed width (32 characters, 40) tie too.
   aimed("tie decided by plain comparison of digits", (rng, top) => {
-    const short = `r${2 + randomInt(rng, 8)}`;
-    const long = `r${10 + randomInt(rng, 10)}`;
+    const short = `${LONG_NAME}${2 + randomInt(rng, 8)}`;
+    const long = `${LONG_NAME}${10 + randomInt(rng, 10)}`;
     return [{ ...top, name: `${long}${randomInt(rng, 10)}` }, { ...top, name: short }, { ...top, name: long }];
   }),
   // One received more, the other applied more.

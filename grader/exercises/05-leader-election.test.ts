@@ -120,6 +120,10 @@ graded(
     { label: "\"MIKE\" before \"mike\"", followers: [f("mike"), f("MIKE")] },
     { label: "digits compare one by one: \"node10\" before \"node9\"", followers: [f("node9"), f("node10")] },
     { label: "a name sorts before the longer ones it begins: \"node1\" before \"node10\"", followers: [f("node10"), f("node1")] },
+    {
+      label: "long names that differ only at the end: every character counts",
+      followers: [f("orders-db-production-eu-west-1-replica-9"), f("orders-db-production-eu-west-1-replica-10")],
+    },
   ]),
 );
 

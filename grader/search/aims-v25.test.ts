@@ -21,7 +21,9 @@
  * plain object and takes the last key as the newest had full marks under some secrets: integer-like
  * keys come in ascending order only up to 2^32 - 2, and only the reversed follow-up of an aimed
  * cluster with epochs past 10^10 listed the newer epoch first. The aimed kind of a newer epoch
- * listed before a longer log now has epochs past 2^32, and a public case too.
+ * listed before a longer log now has epochs past 2^32, and a public case too. Names cut to a fixed
+ * width (32 characters) had full marks: no name was longer than six; the aimed names that tie on
+ * digits now share a first part of 40 characters, and a public case has two such names.
  */
 import { describe, expect, test } from "vitest";
 import { simulate } from "../../lib";
@@ -36,7 +38,7 @@ import {
   checkPrediction,
   probesFor,
 } from "../exercises/02-data-loss-window.support";
-import { AIMED_CLUSTERS, checkElection, follower as f, followUps, largeCluster, type Follower } from "../exercises/05-leader-election.support";
+import { AIMED_CLUSTERS, LONG_NAME, checkElection, follower as f, followUps, largeCluster, type Follower } from "../exercises/05-leader-election.support";
 import { aimedClusterKind, electionChooser, electionFails, rightAnswers, variant } from "../fixtures/answers";
 
 // ------------------------------------------------------------------------------------------- 02
@@ -204,5 +206,33 @@ describe("05: epochs past 2^32, the newer listed first", () => {
   test("the kind's epochs stay within the numbers the text allows", () => {
     const { build, seeds } = kind();
     for (const seed of seeds) for (const g of build(seed)) expect(Number.isSafeInteger(g.epoch) && g.epoch >= 0).toBe(true);
+  });
+});
+
+describe("05: long names that differ only at the end", () => {
+  const PUBLIC = [f("orders-db-production-eu-west-1-replica-9"), f("orders-db-production-eu-west-1-replica-10")];
+  const kind = () => {
+    const { index, build } = aimedClusterKind("tie decided by plain comparison of digits");
+    return { build, seeds: Array.from({ length: 60 }, (_, i) => (i * 7_919 + 53) * AIMED_CLUSTERS.length + index) };
+  };
+
+  test("names-cut-to-32-characters fails every cluster of the kind, and the public case", async () => {
+    const choose = await electionChooser(variant("05-leader-election", "names-cut-to-32-characters"));
+    const { build, seeds } = kind();
+    expect(seeds.filter((seed) => !electionFails(choose, build(seed)))).toEqual([]);
+    expect(electionFails(choose, PUBLIC)).toBe(true);
+  });
+
+  test.each(rightAnswers("05-leader-election"))("right answer %s passes every cluster of the kind and the public case", async (file) => {
+    const choose = await electionChooser(file);
+    const { build, seeds } = kind();
+    expect(seeds.filter((seed) => electionFails(choose, build(seed)))).toEqual([]);
+    expect(electionFails(choose, PUBLIC)).toBe(false);
+  });
+
+  test("the kind's names share a first part of 40 characters", () => {
+    expect(LONG_NAME.length).toBe(40);
+    const { build, seeds } = kind();
+    for (const seed of seeds) expect(build(seed).filter((g) => g.name.startsWith(LONG_NAME)).length).toBe(3);
   });
 });
