@@ -40,11 +40,11 @@
  *   above (a write right on each boundary, a never-acknowledged write, a received but unapplied
  *   write, acknowledgements that arrive out of index order, followers listed in another order
  *   than their names, lost writes numbered 9 and 10, which must come in numeric order, times a
- *   nanosecond either side of the crash, writes whose log positions are not in index order, and
- *   the example below), then simulated runs (1-3 followers, random delays,
- *   slow applies, semi-sync acknowledgements, a leader commit delay, a follower that crashes for a
- *   while), each asked about several followers and moments, some of them exactly at an
- *   acknowledgement or a receipt. A failing run is shown shrunk to the few of its writes that
+ *   nanosecond either side of the crash, writes whose log positions are not in index order, a
+ *   follower cut off for a day, and the example below), then simulated runs (1-3 followers,
+ *   random delays, slow applies, semi-sync acknowledgements, a leader commit delay, a follower
+ *   that crashes for a while or stalls for good), each asked about several followers and
+ *   moments, some of them exactly at an acknowledgement or a receipt. A failing run is shown shrunk to the few of its writes that
  *   still fail (renumbered from 0).
  * - Before (a) scores full marks, a search of 200 small write tables (a few writes, small whole
  *   times so that acknowledgements, receipts and the crash coincide) looks for a wrong answer; the

@@ -84,8 +84,11 @@ export function checkLost(run: RunWrites, probe: Probe, answer: unknown): Violat
   if (missing.length === 0 && extra.length === 0) return null;
   const w = run.writes;
   const firstExtra = extra[0];
+  // The first write not acknowledged by atMs (writes.count if none): every write after it was acknowledged after an earlier one that was not.
+  let firstUnacked = 0;
+  while (firstUnacked < w.count && w.ackMs[firstUnacked] <= atMs) firstUnacked++;
   // A missing write acknowledged by atMs after an earlier write that was not: acknowledgements taken to arrive in index order.
-  const skipped = missing.find((i) => w.ackMs[i] <= atMs && w.ackMs[i] !== atMs && Array.from({ length: i }, (_, j) => j).some((j) => !(w.ackMs[j] <= atMs)));
+  const skipped = missing.find((i) => w.ackMs[i] <= atMs && w.ackMs[i] !== atMs && firstUnacked < i);
   const other = list.length > 0 && skipped === undefined ? run.followers.find((g) => g !== follower && sameList(lostReference(run, g, atMs), list)) : undefined;
   let rule: string;
   if (other !== undefined) {
@@ -103,7 +106,7 @@ export function checkLost(run: RunWrites, probe: Probe, answer: unknown): Violat
         : "a write the follower already had is not lost";
   } else {
     const i = skipped ?? missing[0];
-    const earlierUnacked = Array.from({ length: i }, (_, j) => j).find((j) => !(w.ackMs[j] <= atMs));
+    const earlierUnacked = firstUnacked;
     rule = skipped !== undefined
       ? `acknowledgements arrive out of order: write ${i} was acknowledged by atMs although write ${earlierUnacked} was not, and it is lost all the same`
       : w.ackMs[i] === atMs
@@ -215,6 +218,11 @@ export interface HandCase {
 }
 
 const never = Infinity;
+/**
+ * The writes a follower cut off after the first one misses in a hand-made table: a day of them,
+ * so that a scan that looks back only a while (a second, an hour, 1,000 writes) misses some.
+ */
+const CUT_OFF_WRITES = 2_000;
 
 /** Hand-made cases, each showing one rule of part (a). */
 export const HAND_CASES: HandCase[] = [
@@ -307,6 +315,11 @@ export const HAND_CASES: HandCase[] = [
       { invoked: 1.8, accepted: 2, lsn: 3, ack: 2.5, received: [4.2] },
     ]),
     probe: { follower: "A", atMs: 3.5, why: "receivedMs[f][i] is write i's receipt, whatever its log position (writes.lsn): A received write 0, at log position 2, only at 4 ms" },
+  },
+  {
+    label: "a follower cut off for a day: writes acknowledged a day and 2,000 writes before the crash are lost too",
+    run: handRun(["A", "B"], Array.from({ length: CUT_OFF_WRITES + 1 }, (_, i) => ({ ack: 1 + i * 43_200, received: [i === 0 ? 2 : never, 2 + i * 43_200] }))),
+    probe: { follower: "A", atMs: 1 + CUT_OFF_WRITES * 43_200, why: "A received write 0, then nothing more for a day (86,400,000 ms), while writes 1 to 2,000 were acknowledged" },
   },
   {
     label: "a follower that has every write loses nothing",
@@ -520,8 +533,12 @@ export function lossWindowConfig(seed: number): SimConfig {
  * Runs for hidden seeds, the kind read from the seed (`turnOf`): any run of `lossWindowConfig`,
  * or an asynchronous one whose acknowledgements arrive well out of index order (client responses
  * of 0.5-2 ms on average, and one in ten held 20-60 ms) while every follower is a few ms behind,
- * so that the moments that tell the rules apart (`boundaryProbes`) all exist. With the seeds
- * taking turns every grading holds both.
+ * so that the moments that tell the rules apart (`boundaryProbes`) all exist; or a quiet one (1-5
+ * writes a second, 300 writes: a minute or more) in which one follower stalls early on, its
+ * messages a million times slower (an hour or more) to the end, so that at the last acknowledgement it lacks writes
+ * acknowledged most of the run and almost every write before (a scan that looks back only a
+ * second, or a few hundred writes, misses them). With the seeds taking turns every grading holds
+ * each kind.
  */
 export const AIMED_LOSS_CONFIGS: readonly ((seed: number) => SimConfig)[] = [
   lossWindowConfig,
@@ -534,6 +551,22 @@ export const AIMED_LOSS_CONFIGS: readonly ((seed: number) => SimConfig)[] = [
       ack: asyncAck(),
       followers: followers.map(() => ({ toFollowerMs: exponential({ meanMs: between(rng, 3, 8) }) })),
       network: { clientResponseMs: mixture([[0.9, exponential({ meanMs: between(rng, 0.5, 2) })], [0.1, uniform({ minMs: 20, maxMs: 60 })]]) },
+    };
+  },
+  (seed) => {
+    const rng = stream(seed, "02/stalled-run");
+    const base = lossWindowConfig(seed);
+    const followers = Array.isArray(base.followers) ? base.followers : [{}];
+    const writesPerSec = Math.round(logBetween(rng, 1, 5) * 100) / 100;
+    const spanMs = (300 / writesPerSec) * 1000;
+    // 3-8 ms on average, a million times slower once stalled: an hour or more, the run 1-5 minutes.
+    const stalled = randomInt(rng, followers.length);
+    return {
+      ...base,
+      ack: asyncAck(),
+      followers: followers.map((f, k) => (k === stalled ? { ...f, toFollowerMs: exponential({ meanMs: between(rng, 3, 8) }) } : f)),
+      workload: { writesPerSec, writes: 300 },
+      faults: [{ node: "ABC"[stalled], kind: "slow", fromMs: Math.round(between(rng, 0.02, 0.05) * spanMs), factor: 1e6 }],
     };
   },
 ];
@@ -556,7 +589,8 @@ export function aimedLossConfig(seed: number): SimConfig {
  * than 5 ms before (the aimed asynchronous runs hold responses 20-60 ms: about 50 ms there), for a
  * follower that has not received it by then: a scan in index order that stops at a write
  * acknowledged some milliseconds past the crash, taking acknowledgements to be only a little out
- * of order, misses it.
+ * of order, misses it. And at the run's last acknowledgement, for a follower that lacks a write
+ * then, the one acknowledged longest before (`oldestMissing`).
  */
 export function boundaryProbes(run: RunWrites, seed: number): Probe[] {
   const w = run.writes;
@@ -605,7 +639,30 @@ export function boundaryProbes(run: RunWrites, seed: number): Probe[] {
     const { j, f, byMs } = overtaking;
     probes.push({ follower: run.followers[f], atMs: w.ackMs[j], why: `exactly at write ${j}'s acknowledgement, ${Math.round(byMs * 1000) / 1000} ms before an earlier write's, and before ${run.followers[f]} received it` });
   }
+  const oldest = oldestMissing(run);
+  if (oldest !== undefined) {
+    const { i, f, atMs } = oldest;
+    probes.push({ follower: run.followers[f], atMs, why: `at the run's last acknowledgement, when ${run.followers[f]} still lacked write ${i}, acknowledged ${Math.round((atMs - w.ackMs[i]) * 1000) / 1000} ms before` });
+  }
   return probes;
+}
+
+/**
+ * At the run's last acknowledgement, the write acknowledged longest before that some follower
+ * still lacks then (the first such follower), if any: a failover there must list it however long
+ * ago it was acknowledged, and however many writes came after it.
+ */
+function oldestMissing(run: RunWrites): { i: number; f: number; atMs: number } | undefined {
+  const w = run.writes;
+  let atMs = -Infinity;
+  for (let i = 0; i < w.count; i++) if (w.ackMs[i] < Infinity && w.ackMs[i] > atMs) atMs = w.ackMs[i];
+  let oldest: { i: number; f: number; atMs: number } | undefined;
+  for (let f = 0; f < run.followers.length; f++) {
+    for (let i = 0; i < w.count; i++) {
+      if (w.ackMs[i] <= atMs && !(w.receivedMs[f][i] <= atMs) && (oldest === undefined || w.ackMs[i] < w.ackMs[oldest.i])) oldest = { i, f, atMs };
+    }
+  }
+  return oldest;
 }
 
 /** A few failovers to ask about for one run: random moments and moments exactly on a boundary. */
@@ -677,11 +734,12 @@ export function riskCase(seed: number): RiskCase {
 
 /**
  * Part (b) cases for hidden seeds, the kind read from the seed (`turnOf`, grader/search/aims.ts):
- * any case, or one with under three writes at risk, where a prediction off by one write (the one
- * in flight) is off by far more than the tolerance. With the seeds taking turns every grading
- * holds both.
+ * any case, one with under three writes at risk, where a prediction off by one write (the one
+ * in flight) is off by far more than the tolerance, or a quiet database (one write every 50 to
+ * 200 s, a follower 0.2-2 ms behind: 10^-6 to 4 * 10^-5 writes at risk), where a prediction
+ * rounded to a few decimals is 0. With the seeds taking turns every grading holds each kind.
  */
-export const AIMED_RISK_CASES: readonly ((seed: number) => RiskCase)[] = [riskCase, (seed) => riskCaseWith(seed, stream(seed, "02/aimed-risk"), 3)];
+export const AIMED_RISK_CASES: readonly ((seed: number) => RiskCase)[] = [riskCase, (seed) => riskCaseWith(seed, stream(seed, "02/aimed-risk"), 3), quietRiskCase];
 
 /** A part (b) case of the kind its seed names in `AIMED_RISK_CASES`. */
 export function aimedRiskCase(seed: number): RiskCase {
@@ -692,7 +750,18 @@ export function aimedRiskCase(seed: number): RiskCase {
 function riskCaseWith(seed: number, rng: Rng, atRiskMax: number): RiskCase {
   const writesPerSec = Math.round(logBetween(rng, 100, 5000));
   const atRiskTarget = logBetween(rng, 0.5, atRiskMax);
-  const delay = randomDelay(rng, Math.max(0.2, (atRiskTarget * 1000) / writesPerSec));
+  return measuredRisk(seed, writesPerSec, randomDelay(rng, Math.max(0.2, (atRiskTarget * 1000) / writesPerSec)));
+}
+
+/** A quiet database: a write every 50 to 200 s, follower A 0.2 to 2 ms behind on average. */
+function quietRiskCase(seed: number): RiskCase {
+  const rng = stream(seed, "02/quiet-risk");
+  const writesPerSec = Number(logBetween(rng, 0.005, 0.02).toPrecision(3));
+  return measuredRisk(seed, writesPerSec, randomDelay(rng, logBetween(rng, 0.2, 2)));
+}
+
+/** The risk case of an async run at `writesPerSec` with follower A's replication delay `delay`. */
+function measuredRisk(seed: number, writesPerSec: number, delay: Dist): RiskCase {
   const run = simulate({
     seed,
     followers: [{ name: "A", toFollowerMs: delay }, { name: "B", toFollowerMs: exponential({ meanMs: 1 }) }],

@@ -93,6 +93,7 @@ graded(
       { label: "200 writes/s, 50 ms behind", writesPerSec: 200, meanLagMs: 50, want: 10 },
       { label: "50 writes/s, 4 ms behind", writesPerSec: 50, meanLagMs: 4, want: 0.2 },
       { label: "3 writes/s, 1.5 ms behind: a fraction of a hundredth of a write", writesPerSec: 3, meanLagMs: 1.5, want: 0.0045 },
+      { label: "a write every 100 s, 2 ms behind: two hundred-thousandths of a write", writesPerSec: 0.01, meanLagMs: 2, want: 0.00002 },
     ];
     await c.each(round, async (k, record) => {
       record("dashboard", { writesPerSec: k.writesPerSec, meanLagMs: k.meanLagMs });

@@ -99,6 +99,9 @@ export function sameFollowers(a: readonly Follower[], b: readonly Follower[]): b
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** The first part of long names that differ only at the end (40 characters, as a replica's host name might be). */
+export const LONG_NAME = "orders-db-production-eu-west-1-replica-r";
+
 /** Small random clusters (0-6 followers) with frequent ties, crashes and priority-0 members. */
 export function randomCluster(seed: number): Follower[] {
   const rng = stream(seed, "05/cluster");
@@ -138,10 +141,11 @@ export const AIMED_CLUSTERS: readonly ((seed: number) => Follower[])[] = [
   }),
   // A tie between names that plain comparison and numeric collation order differently ("r14" before
   // "r3"), the first listed one that the winner begins ("r14" before "r145"): names compared only
-  // up to the shorter one's length tie there.
+  // up to the shorter one's length tie there. The names share a long first part (`LONG_NAME`),
+  // so that names cut to a fixed width (32 characters, 40) tie too.
   aimed("tie decided by plain comparison of digits", (rng, top) => {
-    const short = `r${2 + randomInt(rng, 8)}`;
-    const long = `r${10 + randomInt(rng, 10)}`;
+    const short = `${LONG_NAME}${2 + randomInt(rng, 8)}`;
+    const long = `${LONG_NAME}${10 + randomInt(rng, 10)}`;
     return [{ ...top, name: `${long}${randomInt(rng, 10)}` }, { ...top, name: short }, { ...top, name: long }];
   }),
   // One received more, the other applied more.
@@ -180,11 +184,16 @@ export const AIMED_CLUSTERS: readonly ((seed: number) => Follower[])[] = [
     { ...top, name: names[0], priority: 1 },
     { ...top, name: names[1], priority: 2 + randomInt(rng, 2), appliedLsn: top.receivedLsn - 1 - randomInt(rng, 10) },
   ]),
-  // A newer epoch listed first, then a longer log from an older epoch with a higher priority.
-  aimed("a newer epoch listed before a longer log", (rng, top, names) => [
-    { ...top, name: names[0], priority: 1 },
-    { ...top, name: names[1], epoch: top.epoch - 1, receivedLsn: top.receivedLsn + 1 + randomInt(rng, 50), appliedLsn: top.receivedLsn, priority: 3 },
-  ]),
+  // A newer epoch listed first, then a longer log from an older epoch with a higher priority; both
+  // epochs past 2^32 - 2, where the integer-like keys of a plain object stop coming in ascending
+  // order: followers grouped by epoch in an object have the older epoch as the last key.
+  aimed("a newer epoch listed before a longer log", (rng, top, names) => {
+    const epoch = 2 ** 32 + randomInt(rng, 2 ** 40);
+    return [
+      { ...top, name: names[0], epoch, priority: 1 },
+      { ...top, name: names[1], epoch: epoch - 1, receivedLsn: top.receivedLsn + 1 + randomInt(rng, 50), appliedLsn: top.receivedLsn, priority: 3 },
+    ];
+  }),
   // The newest epoch only on followers that cannot be promoted (crashed, or priority 0).
   aimed("the newest epoch on no promotable follower", (rng, top, names) => [
     { ...top, name: names[0], epoch: top.epoch + 1, ...(randomInt(rng, 2) === 0 ? { alive: false } : { priority: 0 }) },
@@ -217,6 +226,24 @@ export const AIMED_CLUSTERS: readonly ((seed: number) => Follower[])[] = [
     const behind = top.receivedLsn - 1;
     const pair = [{ ...top, name: names[0], priority: low }, { ...top, name: names[1], receivedLsn: behind, appliedLsn: behind, priority: low + 1000 + Math.floor(10 ** (1 + 14 * rng.next())) }];
     return randomInt(rng, 2) === 0 ? pair : pair.reverse();
+  }),
+  // A cluster that never failed over (every epoch 0), whose most up-to-date follower has 1,001 to
+  // about 10^15 received entries left to apply (a replica restored from a backup, still
+  // replaying), against one entry or a few less, all applied, with a higher priority: an answer
+  // that passes over epoch 0, or over a follower with a long replay ahead, promotes another.
+  named("epoch 0, the best log far behind in applying", (seed) => {
+    const rng = stream(seed, "05/aimed/epoch 0, the best log far behind in applying");
+    const names = shuffled(rng, ["A", "B", "C", "D", "E", "F", "G", "H"]);
+    const backlog = 1001 + Math.floor(10 ** (3 + 12 * rng.next()));
+    const receivedLsn = backlog + randomInt(rng, 1000);
+    const best = follower(names[0], { epoch: 0, receivedLsn, appliedLsn: receivedLsn - backlog, priority: 1 + randomInt(rng, 3) });
+    const next = follower(names[1], { epoch: 0, receivedLsn: receivedLsn - 1 - randomInt(rng, 5), priority: best.priority + 1 + randomInt(rng, 3) });
+    const others = names.slice(2, 2 + randomInt(rng, 4)).map((name) => {
+      const other = randomFollower(rng, name, { epochs: 1, lsnSpread: 0 });
+      const behind = receivedLsn - 10 - randomInt(rng, 50);
+      return { ...other, epoch: 0, receivedLsn: behind, appliedLsn: behind - randomInt(rng, 4) };
+    });
+    return shuffled(rng, [best, next, ...others]);
   }),
   randomCluster,
 ];
@@ -348,7 +375,8 @@ function firstName(followers: readonly Follower[]): string {
  * older-epoch follower with a better-looking log; one that applied more but received less) and
  * changes that must (the chosen one crashes or gets priority 0; a twin with a higher priority; a
  * twin whose name sorts first in plain comparison but not in localeCompare's order, in both
- * assignments of the two names). Every follow-up is checked against the rules, not against an
+ * assignments of the two names) or must keep it (a twin listed first whose name the chosen one
+ * begins, which a comparison of names up to the shorter one's length calls a tie). Every follow-up is checked against the rules, not against an
  * expected name, so a correct answer passes whatever it chose.
  */
 export function followUps(followers: readonly Follower[], chosen: string | null): ElectionCase[] {
@@ -364,6 +392,9 @@ export function followUps(followers: readonly Follower[], chosen: string | null)
   const [plainFirst, plainSecond] = freeNames(followers);
   const [plainFirst2, plainSecond2] = freeNames(followers, 1);
   const older = firstName(followers);
+  // A name the chosen one begins: "A" sorts before "A0", however the two are listed.
+  let longer = `${pick.name}0`;
+  while (followers.some((f) => f.name === longer)) longer += "0";
   const cases: ElectionCase[] = [
     { label: `the chosen ${pick.name} crashes`, followers: replace({ ...pick, alive: false }) },
     { label: `the chosen ${pick.name} gets priority 0`, followers: replace({ ...pick, priority: 0 }) },
@@ -387,6 +418,7 @@ export function followUps(followers: readonly Follower[], chosen: string | null)
       ],
     },
     { label: `a twin of the chosen ${pick.name} with a higher priority`, followers: [...followers, twin(`${older}z`, { priority: pick.priority + 1 })] },
+    { label: `a twin of the chosen ${pick.name} named ${JSON.stringify(longer)}, which it begins, is listed first`, followers: [twin(longer), ...followers] },
     {
       label: `the chosen follower renamed ${JSON.stringify(plainSecond)} ties with ${JSON.stringify(plainFirst)}`,
       followers: [...replace(twin(plainSecond)), twin(plainFirst)],

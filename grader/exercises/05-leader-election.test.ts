@@ -60,6 +60,7 @@ graded(
     { label: "one entry more outweighs a priority of 12", followers: [f("A", { receivedLsn: 99, priority: 12 }), f("B", { receivedLsn: 100, priority: 1 })] },
     { label: "one entry more outweighs a priority of Number.MAX_SAFE_INTEGER", followers: [f("A", { receivedLsn: 99, priority: Number.MAX_SAFE_INTEGER }), f("B", { receivedLsn: 100, priority: 1 })] },
     { label: "positions with 16 digits and 15: 10^15 is ahead of 10^15 - 1", followers: [f("A", { receivedLsn: 999_999_999_999_999 }), f("B", { receivedLsn: 1_000_000_000_000_000 })] },
+    { label: "a cluster that never failed over: every epoch 0", followers: [f("A", { epoch: 0, receivedLsn: 7 }), f("B", { epoch: 0, receivedLsn: 9 })] },
   ]),
 );
 
@@ -86,6 +87,10 @@ graded(
   cases([
     { label: "A applied more, B received more", followers: [f("A", { receivedLsn: 100, appliedLsn: 100 }), f("B", { receivedLsn: 140, appliedLsn: 60 })] },
     { label: "a slow applier with the longest log", followers: [f("A", { receivedLsn: 50, appliedLsn: 50 }), f("B", { receivedLsn: 55, appliedLsn: 10 }), f("C", { receivedLsn: 52, appliedLsn: 52 })] },
+    {
+      label: "a replica restored from a backup, none of its five billion entries applied yet",
+      followers: [f("A", { receivedLsn: 4_999_999_999, priority: 3 }), f("B", { receivedLsn: 5_000_000_000, appliedLsn: 0 })],
+    },
   ]),
 );
 
@@ -97,6 +102,7 @@ graded(
     { label: "a log millions of entries longer from an older epoch", followers: [f("A", { epoch: 1, receivedLsn: 2_500_000 }), f("B", { epoch: 2, receivedLsn: 100 })] },
     { label: "epochs compare as numbers: 10 is newer than 9", followers: [f("A", { epoch: 9, receivedLsn: 120 }), f("B", { epoch: 10, receivedLsn: 105 })] },
     { label: "epochs past 2^31: 2,147,483,648 is newer than 2,147,483,647", followers: [f("A", { epoch: 2 ** 31 - 1, receivedLsn: 120 }), f("B", { epoch: 2 ** 31, receivedLsn: 105 })] },
+    { label: "epochs past 2^32, the newer listed first: 4,294,967,297 is newer than 4,294,967,296", followers: [f("A", { epoch: 2 ** 32 + 1, receivedLsn: 105 }), f("B", { epoch: 2 ** 32, receivedLsn: 120 })] },
   ]),
 );
 
@@ -114,6 +120,10 @@ graded(
     { label: "\"MIKE\" before \"mike\"", followers: [f("mike"), f("MIKE")] },
     { label: "digits compare one by one: \"node10\" before \"node9\"", followers: [f("node9"), f("node10")] },
     { label: "a name sorts before the longer ones it begins: \"node1\" before \"node10\"", followers: [f("node10"), f("node1")] },
+    {
+      label: "long names that differ only at the end: every character counts",
+      followers: [f("orders-db-production-eu-west-1-replica-9"), f("orders-db-production-eu-west-1-replica-10")],
+    },
   ]),
 );
 
