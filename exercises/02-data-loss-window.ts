@@ -44,8 +44,8 @@
  *   follower cut off for a day, and the example below), then simulated runs (1-3 followers,
  *   random delays, slow applies, semi-sync acknowledgements, a leader commit delay, a follower
  *   that crashes for a while or stalls for good), each asked about several followers and
- *   moments, some of them exactly at an acknowledgement or a receipt. A failing run is shown shrunk to the few of its writes that
- *   still fail (renumbered from 0).
+ *   moments, some of them exactly at an acknowledgement or a receipt. A failing run is shown
+ *   shrunk to the few of its writes that still fail (renumbered from 0).
  * - Before (a) scores full marks, a search of 200 small write tables (a few writes, small whole
  *   times so that acknowledgements, receipts and the crash coincide) looks for a wrong answer; the
  *   search is the same for the same grading, and a table it finds is shrunk before it is shown.
