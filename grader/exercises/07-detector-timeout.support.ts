@@ -56,7 +56,8 @@ export function randomProfile(seed: number): LinkProfile {
  * after waking, or the interval); a short interval (a timeout of a few intervals); a short
  * pause on a slow link with a tight budget (`TIGHT_LINK`); a long pause with that tight budget
  * (`LONG_TIGHT_LINK`); and a band narrower than a typical delay on a very slow link
- * (`NARROW_SLOW_LINK`); a silence of 12-16.6 ms on a fast link (sub-millisecond delays) with a
+ * (`NARROW_SLOW_LINK`); a fast link with a band of 1.1 ms whose middle, rounded up to whole ms,
+ * is past the latest timeout (`wholeMsLink`); a silence of 12-16.6 ms on a fast link (sub-millisecond delays) with a
  * band of 1.2-1.9 ms, the pause the longer (`SHORT_PAUSE_FAST_LINK`) or the spike
  * (`SHORT_SPIKE_FAST_LINK`); a short spike as long as the pause and the delay after waking on a slow
  * link, with a band narrower than a typical delay and than 5 ms (`SHORT_SPIKE_SLOW_LINK`);
@@ -70,6 +71,7 @@ export const AIMED_PROFILES: readonly ((seed: number) => LinkProfile)[] = [
   (seed) => profileWith(stream(seed, "07/aimed-profile"), TIGHT_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), LONG_TIGHT_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), NARROW_SLOW_LINK),
+  (seed) => wholeMsLink(stream(seed, "07/aimed-profile")),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), SHORT_PAUSE_FAST_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), SHORT_SPIKE_FAST_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), SHORT_SPIKE_SLOW_LINK),
@@ -108,6 +110,32 @@ const LONG_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [1.1, 1.3], in
  * after waking at 3 typical delays falls below the real silence.
  */
 const NARROW_SLOW_LINK: ProfileTimes = { spike: [40, 44], pause: [0.4, 0.5], interval: [0.3, 0.35], typical: [9.5, 10], band: "narrow" };
+
+/**
+ * A fast link (typical delays of 0.66-0.71 ms, 4 of them 2.64-2.84 ms) with a short pause (3-6 ms)
+ * at least as long as the spike (1 ms to the pause), heartbeats every 2 ms (500 a second), and a
+ * band of 1.1 ms (`WHOLE_MS_BAND_MS`): a silence of 7.64-10.84 ms, 0.64-0.84 ms over a whole ms,
+ * so that the band is a tenth of it and a little more. (Three intervals, 6 ms, are then below the
+ * silence, and 20% on the pause alone above the interval, on every such link.) The middle of the band
+ * rounded up to whole ms is then the second whole ms after the silence, 1.16-1.36 ms over it and
+ * past the latest timeout, and so is 5% on the silence rounded up (at least 0.38 ms, which takes it
+ * past the first); a fixed margin of 1.2 ms on the silence is past the latest too, and 1.2 ms under
+ * the latest is below the silence. A 10% margin, or 1 ms under the latest, still fits. Every other
+ * kind's band is 1.2 ms or more, and where it is under 2 ms (the fast kinds) its middle rounded up
+ * fits on some links.
+ */
+function wholeMsLink(rng: Rng): LinkProfile {
+  const typicalDelayMs = (66 + randomInt(rng, 6)) / 100;
+  const gcPauseMs = 3 + randomInt(rng, 4);
+  const spikeDelayMs = 1 + randomInt(rng, gcPauseMs);
+  const profile = { typicalDelayMs, spikeDelayMs, gcPauseMs, heartbeatsPerSecMax: 500, outageBudgetMs: 0 };
+  // Hundredths of a ms: 8 typical delays, the pause, the interval and the band are all whole hundredths.
+  profile.outageBudgetMs = Math.round((longestSilenceMs(profile) + WHOLE_MS_BAND_MS + 4 * typicalDelayMs) * 100) / 100;
+  return profile;
+}
+
+/** The band of safe timeouts of `wholeMsLink`, ms. */
+const WHOLE_MS_BAND_MS = 1.1;
 
 /**
  * A fast link (typical delays of 0.5-0.9 ms, so 4 of them are 2-3.6 ms) with a short pause (7-9
@@ -480,9 +508,10 @@ export const HAND_MADE_LINKS: readonly { label: string; profile: LinkProfile }[]
 ];
 
 /**
- * Public links with sub-millisecond delays and silences of 12 and 16 ms, whose bands of safe
- * timeouts (1.25 and 2 ms) are narrower than any of `HAND_MADE_LINKS`: a margin of 1 ms or 10%
- * fits, 1.5 ms or more does not. Judged with them in the public worst-moment test and first in the search.
+ * Public links with sub-millisecond delays and silences of 12, 16 and 9.6 ms, whose bands of safe
+ * timeouts (1.25, 2 and 1.1 ms) are narrower than any of `HAND_MADE_LINKS`: a margin of 1 ms or 10%
+ * fits, 1.2 ms or more does not, nor a timeout rounded up to whole ms. Judged with them in the
+ * public worst-moment test and first in the search.
  */
 export const FAST_LINKS: readonly { label: string; profile: LinkProfile }[] = [
   // Silence 12 ms (pause 7, 4 delays of 0.5, interval 3.003), band 12-13.25 ms, as narrow as the fast kinds' narrowest: taking
@@ -493,6 +522,12 @@ export const FAST_LINKS: readonly { label: string; profile: LinkProfile }[] = [
   // Silence 16 ms (spike 12, interval 4), band 16-18 ms: the middle of a band that drops the delays under a millisecond on
   // both sides is 18.5 ms, past the latest timeout; so is a margin of 3 ms, and 3 ms under the latest is below the silence.
   { label: "a fast link with a short spike and a band under 4 typical delays", profile: { typicalDelayMs: 0.75, spikeDelayMs: 12, gcPauseMs: 5, heartbeatsPerSecMax: 250, outageBudgetMs: 21 } },
+  // Silence 9.6 ms (pause 5, 4 delays of 0.65, interval 2), band 9.6-10.7 ms: a tenth of the silence and a little more, so
+  // that a 10% margin and 1 ms under the latest timeout both fit. Its middle (10.15 ms) rounded up to whole ms is 11, past the
+  // latest, and so is 5% on the silence rounded up (10.08 ms); so is a fixed margin of 1.2 ms on the silence, and 1.2 ms under
+  // the latest is below it. Rounded up, a middle is past the latest only when it is less than 1 ms less half the band over a
+  // whole ms (here 0.15 ms, against 0.45): no other link's is, and no other band is under 1.2 ms.
+  { label: "a fast link with a band of 1.1 ms whose middle is just over a whole ms", profile: { typicalDelayMs: 0.65, spikeDelayMs: 4, gcPauseMs: 5, heartbeatsPerSecMax: 500, outageBudgetMs: 13.3 } },
 ];
 
 /** Every public link: the hand-made ones, then the fast ones. */
@@ -526,7 +561,7 @@ export interface DetectorCandidate {
 /** The search over links and moments: fault kinds, heartbeats, phases and delays, the worst ones first. */
 export function detectorSearch(answer: StudentCode<typeof Exercise>, tries: number, seed: number): Hunt<DetectorCandidate> {
   const settings = new Map<number, DetectorSetting | Violation>();
-  // Profile seeds 0 to 10 are the public links (0 the text's example), so the search always
+  // Profile seeds 0 to 11 are the public links (0 the text's example), so the search always
   // begins at their worst moments: a mistake they show fails the search under every secret, not
   // only when a random link happens to show it too. Larger seeds draw a random link.
   const profileOf = (profileSeed: number) => (profileSeed < PUBLIC_LINKS.length ? PUBLIC_LINKS[profileSeed].profile : randomProfile(profileSeed));
