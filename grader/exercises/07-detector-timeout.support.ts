@@ -357,8 +357,9 @@ const FASTEST = 1 / TICK;
 /**
  * One fault placed against the submission's own heartbeat cycle:
  * - "pause": the leader pauses for exactly gcPauseMs, starting `leadTicks` before heartbeat
- *   `beat` is due; the last heartbeat before it arrived at once (`beforeTicks`), the first one
- *   after waking takes `afterTicks`;
+ *   `beat` is due; the last heartbeat before it arrived at once (or after `beforeTicks`, at most
+ *   the longer of a spike and 4 typical delays: `beforeTicksOf`), the first one after waking
+ *   takes `afterTicks`;
  * - "spike": heartbeat `beat` is delayed by `afterTicks` (up to spikeDelayMs), the one before it
  *   arrived at once;
  * - "crash": the leader crashes `leadTicks` after sending heartbeat `beat`, which takes
@@ -377,6 +378,16 @@ export interface Moment {
 /** The longest delay the link allows a heartbeat in a moment of this kind, in ticks. */
 function longestTicks(p: LinkProfile, kind: Moment["kind"]): number {
   return Math.round((kind === "spike" ? p.spikeDelayMs : 4 * p.typicalDelayMs) * TICK);
+}
+
+/**
+ * The delay of the heartbeat before the fault, in ticks, as the link allows it: at most the longer
+ * of a spike and 4 typical delays. The search draws up to 20 ms, more than the spike of a fast link
+ * (6 or 12 ms): uncapped, a heartbeat held that long was a spike the link cannot have, and failed
+ * the reference (a pause moment on the fast link with a short spike, the one before it 17 ms late).
+ */
+function beforeTicksOf(p: LinkProfile, m: Moment): number {
+  return Math.min(m.beforeTicks, Math.round(Math.max(p.spikeDelayMs, 4 * p.typicalDelayMs) * TICK));
 }
 
 /** The worst moment of each kind for this profile: the fault right at the edge of the heartbeat cycle. */
@@ -404,7 +415,8 @@ export function momentRun(p: LinkProfile, setting: DetectorSetting, m: Moment): 
   // timeout longer than that never fires here, so the run need not outlast it: waiting out a
   // timeout of days (1e9 ms) at 100 ms heartbeats was ten million heartbeats to simulate, a
   // minute and a gigabyte of the judge's time per moment.
-  const quietMs = Math.min(timeout, p.gcPauseMs + p.spikeDelayMs + 4 * p.typicalDelayMs + m.beforeTicks / TICK + 2 * hb);
+  const beforeTicks = beforeTicksOf(p, m);
+  const quietMs = Math.min(timeout, p.gcPauseMs + p.spikeDelayMs + 4 * p.typicalDelayMs + beforeTicks / TICK + 2 * hb);
   let endMs: number;
   const config: SimConfig = {
     seed: 1,
@@ -415,12 +427,12 @@ export function momentRun(p: LinkProfile, setting: DetectorSetting, m: Moment): 
   if (m.kind === "pause") {
     const fromMs = sentAt - lead;
     const wake = fromMs + p.gcPauseMs;
-    delayAt(sentAt - hb, m.beforeTicks);
+    delayAt(sentAt - hb, beforeTicks);
     faults.push({ node: "L", kind: "pause", fromMs, toMs: wake });
     delayAt(wake, Math.min(m.afterTicks, longestTicks(p, "pause")));
     endMs = wake + quietMs + hb;
   } else if (m.kind === "spike") {
-    delayAt(sentAt - hb, m.beforeTicks);
+    delayAt(sentAt - hb, beforeTicks);
     delayAt(sentAt, Math.min(m.afterTicks, longestTicks(p, "spike")));
     endMs = sentAt + p.spikeDelayMs + quietMs + hb;
   } else {
@@ -446,9 +458,9 @@ export function describeMoment(p: LinkProfile, setting: DetectorSetting, m: Mome
   const ms = (x: number) => `${round(x)} ms`;
   const lead = Math.max(1, m.leadTicks) / TICK;
   if (m.kind === "pause") {
-    return `a ${p.gcPauseMs} ms pause from ${ms(sentAt - lead)}, ${ms(lead)} before a heartbeat was due; the heartbeat before it arrived after ${ms(m.beforeTicks / TICK)}, the first after waking after ${ms(Math.min(m.afterTicks, longestTicks(p, "pause")) / TICK)}`;
+    return `a ${p.gcPauseMs} ms pause from ${ms(sentAt - lead)}, ${ms(lead)} before a heartbeat was due; the heartbeat before it arrived after ${ms(beforeTicksOf(p, m) / TICK)}, the first after waking after ${ms(Math.min(m.afterTicks, longestTicks(p, "pause")) / TICK)}`;
   }
-  if (m.kind === "spike") return `the heartbeat sent at ${ms(sentAt)} delayed by ${ms(Math.min(m.afterTicks, longestTicks(p, "spike")) / TICK)}, the one before it arriving after ${ms(m.beforeTicks / TICK)}`;
+  if (m.kind === "spike") return `the heartbeat sent at ${ms(sentAt)} delayed by ${ms(Math.min(m.afterTicks, longestTicks(p, "spike")) / TICK)}, the one before it arriving after ${ms(beforeTicksOf(p, m) / TICK)}`;
   return `a crash at ${ms(sentAt + lead)}, ${ms(lead)} after a heartbeat was sent, which took ${ms(Math.min(m.afterTicks, longestTicks(p, "crash")) / TICK)} to arrive`;
 }
 

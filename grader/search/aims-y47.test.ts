@@ -11,7 +11,7 @@
  * every secret; the reference and the alternatives pass them all.
  */
 import { describe, expect, test } from "vitest";
-import { AIMED_PROFILES, aimedProfile, detectorSearch, FAST_LINKS, longestSilenceMs, PUBLIC_LINKS, type LinkProfile } from "../exercises/07-detector-timeout.support";
+import { AIMED_PROFILES, aimedProfile, detectorSearch, FAST_LINKS, judgeMoment, longestSilenceMs, PUBLIC_LINKS, type LinkProfile } from "../exercises/07-detector-timeout.support";
 import { detectorFails, rightAnswers, variant } from "../fixtures/answers";
 
 const EXERCISE = "07-detector-timeout";
@@ -77,5 +77,22 @@ describe("07: fast links with a band of 1.1 ms whose middle is just over a whole
     const fail = await detectorFails(file);
     expect(fail(link)).toBe(false);
     expect(seedsOf(KIND).filter((seed) => fail(aimedProfile(seed)))).toEqual([]);
+  });
+});
+
+describe("07: the heartbeat before a moment's fault is held no longer than the link allows", () => {
+  // The search draws the delay of the heartbeat before the fault up to 20 ms, and small profile seeds are the public links,
+  // whose fast ones have spikes of 4-12 ms: a heartbeat held longer is a spike the link cannot have.
+  const moments = [
+    { kind: "pause", beat: 1, leadTicks: 1, beforeTicks: 17_408, afterTicks: 1 },
+    { kind: "spike", beat: 2, leadTicks: 1, beforeTicks: 13 * 1024, afterTicks: 1 },
+    { kind: "spike", beat: 2, leadTicks: 1, beforeTicks: 20 * 1024, afterTicks: 1 },
+  ] as const;
+
+  test.each(rightAnswers(EXERCISE))("%s passes every public link with the heartbeat before the fault drawn late", async (file) => {
+    const { chooseDetector } = (await import(file)) as { chooseDetector(p: LinkProfile): { heartbeatMs: number; timeoutMs: number } };
+    for (const { label, profile } of PUBLIC_LINKS) {
+      for (const m of moments) expect(judgeMoment(profile, chooseDetector(profile), m, () => {}), `${label}: ${JSON.stringify(m)}`).toBeNull();
+    }
   });
 });
