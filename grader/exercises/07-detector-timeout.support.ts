@@ -112,11 +112,12 @@ const LONG_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [1.1, 1.3], in
 const NARROW_SLOW_LINK: ProfileTimes = { spike: [40, 44], pause: [0.4, 0.5], interval: [0.3, 0.35], typical: [9.5, 10], band: "narrow" };
 
 /**
- * A fast link (typical delays of 0.66-0.71 ms, 4 of them 2.64-2.84 ms) with a short pause (3-6 ms)
- * at least as long as the spike (1 ms to the pause), heartbeats every 2 ms (500 a second), and a
- * band of 1.1 ms (`WHOLE_MS_BAND_MS`): a silence of 7.64-10.84 ms, 0.64-0.84 ms over a whole ms,
+ * A fast link (typical delays of 0.66-0.71 ms, 4 of them 2.64-2.84 ms) with a short pause (5 or 6
+ * ms) at least as long as the spike (1 ms to the pause), heartbeats every 2 ms (500 a second), and
+ * a band of 1.1 ms (`WHOLE_MS_BAND_MS`): a silence of 9.64-10.84 ms, 0.64-0.84 ms over a whole ms,
  * so that the band is a tenth of it and a little more. (Three intervals, 6 ms, are then below the
- * silence, and 20% on the pause alone above the interval, on every such link.) The middle of the band
+ * silence, and 20% on the pause alone too, but above an interval and 4 typical delays, so that
+ * neither fails over in a random run with the leader alive, on every such link.) The middle of the band
  * rounded up to whole ms is then the second whole ms after the silence, 1.16-1.36 ms over it and
  * past the latest timeout, and so is 5% on the silence rounded up (at least 0.38 ms, which takes it
  * past the first); a fixed margin of 1.2 ms on the silence is past the latest too, and 1.2 ms under
@@ -126,7 +127,7 @@ const NARROW_SLOW_LINK: ProfileTimes = { spike: [40, 44], pause: [0.4, 0.5], int
  */
 function wholeMsLink(rng: Rng): LinkProfile {
   const typicalDelayMs = (66 + randomInt(rng, 6)) / 100;
-  const gcPauseMs = 3 + randomInt(rng, 4);
+  const gcPauseMs = 5 + randomInt(rng, 2);
   const spikeDelayMs = 1 + randomInt(rng, gcPauseMs);
   const profile = { typicalDelayMs, spikeDelayMs, gcPauseMs, heartbeatsPerSecMax: 500, outageBudgetMs: 0 };
   // Hundredths of a ms: 8 typical delays, the pause, the interval and the band are all whole hundredths.
