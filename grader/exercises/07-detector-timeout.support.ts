@@ -56,7 +56,8 @@ export function randomProfile(seed: number): LinkProfile {
  * after waking, or the interval); a short interval (a timeout of a few intervals); a short
  * pause on a slow link with a tight budget (`TIGHT_LINK`); a long pause with that tight budget
  * (`LONG_TIGHT_LINK`); and a band narrower than a typical delay on a very slow link
- * (`NARROW_SLOW_LINK`); a fast link with a band of 1.1 ms whose middle, rounded up to whole ms,
+ * (`NARROW_SLOW_LINK`); a long pause with that tight budget and many heartbeats a second
+ * (`MANY_BEATS_TIGHT_LINK`); a fast link with a band of 1.1 ms whose middle, rounded up to whole ms,
  * is past the latest timeout (`wholeMsLink`); a silence of 12-16.6 ms on a fast link (sub-millisecond delays) with a
  * band of 1.2-1.9 ms, the pause the longer (`SHORT_PAUSE_FAST_LINK`) or the spike
  * (`SHORT_SPIKE_FAST_LINK`); a short spike as long as the pause and the delay after waking on a slow
@@ -71,6 +72,7 @@ export const AIMED_PROFILES: readonly ((seed: number) => LinkProfile)[] = [
   (seed) => profileWith(stream(seed, "07/aimed-profile"), TIGHT_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), LONG_TIGHT_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), NARROW_SLOW_LINK),
+  (seed) => profileWith(stream(seed, "07/aimed-profile"), MANY_BEATS_TIGHT_LINK),
   (seed) => wholeMsLink(stream(seed, "07/aimed-profile")),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), SHORT_PAUSE_FAST_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), SHORT_SPIKE_FAST_LINK),
@@ -110,6 +112,19 @@ const LONG_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [1.1, 1.3], in
  * after waking at 3 typical delays falls below the real silence.
  */
 const NARROW_SLOW_LINK: ProfileTimes = { spike: [40, 44], pause: [0.4, 0.5], interval: [0.3, 0.35], typical: [9.5, 10], band: "narrow" };
+
+/**
+ * A long pause (1.1-1.3 spikes of 300-400 ms) with the tight budget of `TIGHT_LINK`, typical
+ * delays of 0.5-2 ms and heartbeats every 2.5-3.5% of the spike (7.5-14 ms, 71-133 a second): an
+ * interval well under a tenth of the timeout, and a band (a tenth of the silence and 2 ms more)
+ * narrower than twice the excess of a tenth of the timeout over an interval. Heartbeats every
+ * tenth of the timeout (etcd's 100 ms against 1,000 ms), slower than the budget needs, while the
+ * silence counts the budget's interval, then leave the middle of the band below the real silence.
+ * Every other kind has an interval over a tenth of the timeout, or a band a third of it or more.
+ * Three pauses of a run of 200 intervals stay 60 intervals apart, longer than the pause. (20% on
+ * the pause alone is past the latest timeout on every such link, and 10% on the silence fits.)
+ */
+const MANY_BEATS_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [1.1, 1.3], interval: [0.025, 0.035], typical: [0.5, 2], band: "tight" };
 
 /**
  * A fast link (typical delays of 0.66-0.71 ms, 4 of them 2.64-2.84 ms) with a short pause (5 or 6
@@ -518,6 +533,9 @@ export const HAND_MADE_LINKS: readonly { label: string; profile: LinkProfile }[]
   // The spike outlasts the pause and the delay after waking, on a slow link, and the band (40-44 ms) is narrower than a typical delay: a
   // silence that adds a typical delay to the spike (a spiked heartbeat's delay is the spike) puts the middle of the band, and a margin of 5 ms the timeout, past the latest.
   { label: "a short spike on a slow link, with a band narrower than a typical delay", profile: { typicalDelayMs: 5, spikeDelayMs: 30, gcPauseMs: 5, heartbeatsPerSecMax: 100, outageBudgetMs: 64 } },
+  // A long pause, heartbeats every 10 ms and a tight budget: silence 374 ms, band 374-413 ms. Heartbeats every tenth of the middle
+  // (39.35 ms) while the silence counts 10 ms make the real silence 403.35 ms, past that middle (393.5 ms).
+  { label: "a long pause, many heartbeats a second and a tight outage budget", profile: { typicalDelayMs: 1, spikeDelayMs: 300, gcPauseMs: 360, heartbeatsPerSecMax: 100, outageBudgetMs: 417 } },
 ];
 
 /**
@@ -574,7 +592,7 @@ export interface DetectorCandidate {
 /** The search over links and moments: fault kinds, heartbeats, phases and delays, the worst ones first. */
 export function detectorSearch(answer: StudentCode<typeof Exercise>, tries: number, seed: number): Hunt<DetectorCandidate> {
   const settings = new Map<number, DetectorSetting | Violation>();
-  // Profile seeds 0 to 11 are the public links (0 the text's example), so the search always
+  // Profile seeds 0 to 12 are the public links (0 the text's example), so the search always
   // begins at their worst moments: a mistake they show fails the search under every secret, not
   // only when a random link happens to show it too. Larger seeds draw a random link.
   const profileOf = (profileSeed: number) => (profileSeed < PUBLIC_LINKS.length ? PUBLIC_LINKS[profileSeed].profile : randomProfile(profileSeed));

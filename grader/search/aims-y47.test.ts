@@ -1,5 +1,13 @@
 /**
- * Cases added for exercise 07 against answers that had full marks: the public fast link with a
+ * Cases added for exercise 07 against answers that had full marks.
+ *
+ * A long pause, many heartbeats a second and a tight budget (the hand-made link, and the aimed kind
+ * `MANY_BEATS_TIGHT_LINK`): heartbeats every tenth of the timeout, slower than the budget needs,
+ * while the silence counts the budget's interval, leave the middle of the band below the real
+ * silence. Every link drawn before had an interval over a tenth of the timeout or a wide band, and
+ * such a setting had full marks under every secret.
+ *
+ * The public fast link with a
  * band of 1.1 ms whose middle is just over a whole ms (`FAST_LINKS`), and the aimed kind
  * `wholeMsLink` (fast links with a band of 1.1 ms and a silence 0.64-0.84 ms over a whole ms).
  * Every band drawn before was at least 1.2 ms wide, and every public link's middle was far enough
@@ -11,15 +19,16 @@
  * every secret; the reference and the alternatives pass them all.
  */
 import { describe, expect, test } from "vitest";
-import { AIMED_PROFILES, aimedProfile, detectorSearch, FAST_LINKS, judgeMoment, longestSilenceMs, PUBLIC_LINKS, type LinkProfile } from "../exercises/07-detector-timeout.support";
+import { AIMED_PROFILES, aimedProfile, detectorSearch, FAST_LINKS, HAND_MADE_LINKS, judgeMoment, longestSilenceMs, PUBLIC_LINKS, type LinkProfile } from "../exercises/07-detector-timeout.support";
 import { detectorFails, rightAnswers, variant } from "../fixtures/answers";
 
 const EXERCISE = "07-detector-timeout";
 const LABEL = "a fast link with a band of 1.1 ms whose middle is just over a whole ms";
 const link = FAST_LINKS.find((k) => k.label === LABEL)!.profile;
 const others = PUBLIC_LINKS.filter((k) => k.label !== LABEL);
-// The new kind comes just before the two fast kinds (`SHORT_PAUSE_FAST_LINK`, `SHORT_SPIKE_FAST_LINK`).
+// The whole-ms kind comes just before the two fast kinds (`SHORT_PAUSE_FAST_LINK`, `SHORT_SPIKE_FAST_LINK`), the many-beats kind before it.
 const KIND = AIMED_PROFILES.length - 5;
+const MANY_BEATS_KIND = AIMED_PROFILES.length - 6;
 const SHORT_PAUSE_FAST_KIND = AIMED_PROFILES.length - 4;
 const seedsOf = (kind: number) => Array.from({ length: 40 }, (_, i) => i * AIMED_PROFILES.length + kind);
 const latestMs = (p: LinkProfile) => p.outageBudgetMs - 4 * p.typicalDelayMs;
@@ -98,5 +107,41 @@ describe("07: the heartbeat before a moment's fault is held no longer than the l
     for (const { label, profile } of PUBLIC_LINKS) {
       for (const m of moments) expect(judgeMoment(profile, chooseDetector(profile), m, () => {}), `${label}: ${JSON.stringify(m)}`).toBeNull();
     }
+  });
+});
+
+describe("07: a long pause, many heartbeats a second and a tight budget", () => {
+  const MANY = "a long pause, many heartbeats a second and a tight outage budget";
+  const manyLink = HAND_MADE_LINKS.find((k) => k.label === MANY)!.profile;
+  const links = [manyLink, ...seedsOf(MANY_BEATS_KIND).map(aimedProfile)];
+
+  test("the link and the kind: an interval under a tenth of the timeout, by more than half the band", () => {
+    for (const p of links) {
+      const intervalMs = 1000 / p.heartbeatsPerSecMax;
+      expect(middleMs(p) / 10 - intervalMs, JSON.stringify(p)).toBeGreaterThan(bandMs(p) / 2);
+    }
+    // Every other kind's interval is over a tenth of its middle, or its band at least twice what a tenth exceeds it by.
+    for (const k of Array.from({ length: AIMED_PROFILES.length }, (_, k) => k).filter((k) => k !== MANY_BEATS_KIND)) {
+      for (const p of seedsOf(k).map(aimedProfile)) expect(middleMs(p) / 10 - 1000 / p.heartbeatsPerSecMax, `kind ${k}: ${JSON.stringify(p)}`).toBeLessThanOrEqual(bandMs(p) / 2);
+    }
+  });
+
+  test("the search tries the link's worst moments among its first candidates", () => {
+    const index = PUBLIC_LINKS.findIndex((k) => k.label === MANY);
+    const first = detectorSearch({} as never, 60, 12_345).first!;
+    expect(first.filter((k) => k.profileSeed === index).map((k) => k.moment.kind)).toEqual(["pause", "spike", "crash"]);
+  });
+
+  test("tenth-of-timeout-heartbeat fails the link and every link of the kind, and no other public link nor kind", async () => {
+    const fail = await detectorFails(variant(EXERCISE, "tenth-of-timeout-heartbeat"));
+    expect(links.filter((p) => !fail(p))).toEqual([]);
+    expect(PUBLIC_LINKS.filter((k) => k.label !== MANY && fail(k.profile)).map((k) => k.label)).toEqual([]);
+    const otherKinds = Array.from({ length: AIMED_PROFILES.length }, (_, k) => k).filter((k) => k !== MANY_BEATS_KIND);
+    expect(otherKinds.filter((k) => seedsOf(k).some((seed) => fail(aimedProfile(seed))))).toEqual([]);
+  });
+
+  test.each(rightAnswers(EXERCISE))("%s passes the link and every link of the kind", async (file) => {
+    const fail = await detectorFails(file);
+    expect(links.filter(fail)).toEqual([]);
   });
 });
