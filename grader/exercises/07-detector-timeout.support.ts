@@ -56,7 +56,9 @@ export function randomProfile(seed: number): LinkProfile {
  * after waking, or the interval); a short interval (a timeout of a few intervals); a short
  * pause on a slow link with a tight budget (`TIGHT_LINK`); a long pause with that tight budget
  * (`LONG_TIGHT_LINK`); and a band narrower than a typical delay on a very slow link
- * (`NARROW_SLOW_LINK`); a silence of 12-16.6 ms on a fast link (sub-millisecond delays) with a
+ * (`NARROW_SLOW_LINK`); a long pause with that tight budget and many heartbeats a second
+ * (`MANY_BEATS_TIGHT_LINK`); a fast link with a band of 1.1 ms whose middle, rounded up to whole ms,
+ * is past the latest timeout (`wholeMsLink`); a silence of 12-16.6 ms on a fast link (sub-millisecond delays) with a
  * band of 1.2-1.9 ms, the pause the longer (`SHORT_PAUSE_FAST_LINK`) or the spike
  * (`SHORT_SPIKE_FAST_LINK`); a short spike as long as the pause and the delay after waking on a slow
  * link, with a band narrower than a typical delay and than 5 ms (`SHORT_SPIKE_SLOW_LINK`);
@@ -70,6 +72,8 @@ export const AIMED_PROFILES: readonly ((seed: number) => LinkProfile)[] = [
   (seed) => profileWith(stream(seed, "07/aimed-profile"), TIGHT_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), LONG_TIGHT_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), NARROW_SLOW_LINK),
+  (seed) => profileWith(stream(seed, "07/aimed-profile"), MANY_BEATS_TIGHT_LINK),
+  (seed) => wholeMsLink(stream(seed, "07/aimed-profile")),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), SHORT_PAUSE_FAST_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), SHORT_SPIKE_FAST_LINK),
   (seed) => profileWith(stream(seed, "07/aimed-profile"), SHORT_SPIKE_SLOW_LINK),
@@ -108,6 +112,46 @@ const LONG_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [1.1, 1.3], in
  * after waking at 3 typical delays falls below the real silence.
  */
 const NARROW_SLOW_LINK: ProfileTimes = { spike: [40, 44], pause: [0.4, 0.5], interval: [0.3, 0.35], typical: [9.5, 10], band: "narrow" };
+
+/**
+ * A long pause (1.1-1.3 spikes of 300-400 ms) with the tight budget of `TIGHT_LINK`, typical
+ * delays of 0.5-2 ms and heartbeats every 2.5-3.5% of the spike (7.5-14 ms, 71-133 a second): an
+ * interval well under a tenth of the timeout, and a band (a tenth of the silence and 2 ms more)
+ * narrower than twice the excess of a tenth of the timeout over an interval. Heartbeats every
+ * tenth of the timeout (etcd's 100 ms against 1,000 ms), slower than the budget needs, while the
+ * silence counts the budget's interval, then leave the middle of the band below the real silence.
+ * Every other kind has an interval over a tenth of the timeout, or a band a third of it or more.
+ * Three pauses of a run of 200 intervals stay 60 intervals apart, longer than the pause. (20% on
+ * the pause alone is past the latest timeout on every such link, and 10% on the silence fits.)
+ */
+const MANY_BEATS_TIGHT_LINK: ProfileTimes = { spike: [300, 400], pause: [1.1, 1.3], interval: [0.025, 0.035], typical: [0.5, 2], band: "tight" };
+
+/**
+ * A fast link (typical delays of 0.66-0.71 ms, 4 of them 2.64-2.84 ms) with a short pause (5 or 6
+ * ms) at least as long as the spike (1 ms to the pause), heartbeats every 2 ms (500 a second), and
+ * a band of 1.1 ms (`WHOLE_MS_BAND_MS`): a silence of 9.64-10.84 ms, 0.64-0.84 ms over a whole ms,
+ * so that the band is a tenth of it and a little more. (Three intervals, 6 ms, are then below the
+ * silence, and 20% on the pause alone too, but above an interval and 4 typical delays, so that
+ * neither fails over in a random run with the leader alive, on every such link.) The middle of the band
+ * rounded up to whole ms is then the second whole ms after the silence, 1.16-1.36 ms over it and
+ * past the latest timeout, and so is 5% on the silence rounded up (at least 0.38 ms, which takes it
+ * past the first); a fixed margin of 1.2 ms on the silence is past the latest too, and 1.2 ms under
+ * the latest is below the silence. A 10% margin, or 1 ms under the latest, still fits. Every other
+ * kind's band is 1.2 ms or more, and where it is under 2 ms (the fast kinds) its middle rounded up
+ * fits on some links.
+ */
+function wholeMsLink(rng: Rng): LinkProfile {
+  const typicalDelayMs = (66 + randomInt(rng, 6)) / 100;
+  const gcPauseMs = 5 + randomInt(rng, 2);
+  const spikeDelayMs = 1 + randomInt(rng, gcPauseMs);
+  const profile = { typicalDelayMs, spikeDelayMs, gcPauseMs, heartbeatsPerSecMax: 500, outageBudgetMs: 0 };
+  // Hundredths of a ms: 8 typical delays, the pause, the interval and the band are all whole hundredths.
+  profile.outageBudgetMs = Math.round((longestSilenceMs(profile) + WHOLE_MS_BAND_MS + 4 * typicalDelayMs) * 100) / 100;
+  return profile;
+}
+
+/** The band of safe timeouts of `wholeMsLink`, ms. */
+const WHOLE_MS_BAND_MS = 1.1;
 
 /**
  * A fast link (typical delays of 0.5-0.9 ms, so 4 of them are 2-3.6 ms) with a short pause (7-9
@@ -329,8 +373,9 @@ const FASTEST = 1 / TICK;
 /**
  * One fault placed against the submission's own heartbeat cycle:
  * - "pause": the leader pauses for exactly gcPauseMs, starting `leadTicks` before heartbeat
- *   `beat` is due; the last heartbeat before it arrived at once (`beforeTicks`), the first one
- *   after waking takes `afterTicks`;
+ *   `beat` is due; the last heartbeat before it arrived at once (or after `beforeTicks`, at most
+ *   the longer of a spike and 4 typical delays: `beforeTicksOf`), the first one after waking
+ *   takes `afterTicks`;
  * - "spike": heartbeat `beat` is delayed by `afterTicks` (up to spikeDelayMs), the one before it
  *   arrived at once;
  * - "crash": the leader crashes `leadTicks` after sending heartbeat `beat`, which takes
@@ -349,6 +394,16 @@ export interface Moment {
 /** The longest delay the link allows a heartbeat in a moment of this kind, in ticks. */
 function longestTicks(p: LinkProfile, kind: Moment["kind"]): number {
   return Math.round((kind === "spike" ? p.spikeDelayMs : 4 * p.typicalDelayMs) * TICK);
+}
+
+/**
+ * The delay of the heartbeat before the fault, in ticks, as the link allows it: at most the longer
+ * of a spike and 4 typical delays. The search draws up to 20 ms, more than the spike of a fast link
+ * (6 or 12 ms): uncapped, a heartbeat held that long was a spike the link cannot have, and failed
+ * the reference (a pause moment on the fast link with a short spike, the one before it 17 ms late).
+ */
+function beforeTicksOf(p: LinkProfile, m: Moment): number {
+  return Math.min(m.beforeTicks, Math.round(Math.max(p.spikeDelayMs, 4 * p.typicalDelayMs) * TICK));
 }
 
 /** The worst moment of each kind for this profile: the fault right at the edge of the heartbeat cycle. */
@@ -376,7 +431,8 @@ export function momentRun(p: LinkProfile, setting: DetectorSetting, m: Moment): 
   // timeout longer than that never fires here, so the run need not outlast it: waiting out a
   // timeout of days (1e9 ms) at 100 ms heartbeats was ten million heartbeats to simulate, a
   // minute and a gigabyte of the judge's time per moment.
-  const quietMs = Math.min(timeout, p.gcPauseMs + p.spikeDelayMs + 4 * p.typicalDelayMs + m.beforeTicks / TICK + 2 * hb);
+  const beforeTicks = beforeTicksOf(p, m);
+  const quietMs = Math.min(timeout, p.gcPauseMs + p.spikeDelayMs + 4 * p.typicalDelayMs + beforeTicks / TICK + 2 * hb);
   let endMs: number;
   const config: SimConfig = {
     seed: 1,
@@ -387,12 +443,12 @@ export function momentRun(p: LinkProfile, setting: DetectorSetting, m: Moment): 
   if (m.kind === "pause") {
     const fromMs = sentAt - lead;
     const wake = fromMs + p.gcPauseMs;
-    delayAt(sentAt - hb, m.beforeTicks);
+    delayAt(sentAt - hb, beforeTicks);
     faults.push({ node: "L", kind: "pause", fromMs, toMs: wake });
     delayAt(wake, Math.min(m.afterTicks, longestTicks(p, "pause")));
     endMs = wake + quietMs + hb;
   } else if (m.kind === "spike") {
-    delayAt(sentAt - hb, m.beforeTicks);
+    delayAt(sentAt - hb, beforeTicks);
     delayAt(sentAt, Math.min(m.afterTicks, longestTicks(p, "spike")));
     endMs = sentAt + p.spikeDelayMs + quietMs + hb;
   } else {
@@ -418,9 +474,9 @@ export function describeMoment(p: LinkProfile, setting: DetectorSetting, m: Mome
   const ms = (x: number) => `${round(x)} ms`;
   const lead = Math.max(1, m.leadTicks) / TICK;
   if (m.kind === "pause") {
-    return `a ${p.gcPauseMs} ms pause from ${ms(sentAt - lead)}, ${ms(lead)} before a heartbeat was due; the heartbeat before it arrived after ${ms(m.beforeTicks / TICK)}, the first after waking after ${ms(Math.min(m.afterTicks, longestTicks(p, "pause")) / TICK)}`;
+    return `a ${p.gcPauseMs} ms pause from ${ms(sentAt - lead)}, ${ms(lead)} before a heartbeat was due; the heartbeat before it arrived after ${ms(beforeTicksOf(p, m) / TICK)}, the first after waking after ${ms(Math.min(m.afterTicks, longestTicks(p, "pause")) / TICK)}`;
   }
-  if (m.kind === "spike") return `the heartbeat sent at ${ms(sentAt)} delayed by ${ms(Math.min(m.afterTicks, longestTicks(p, "spike")) / TICK)}, the one before it arriving after ${ms(m.beforeTicks / TICK)}`;
+  if (m.kind === "spike") return `the heartbeat sent at ${ms(sentAt)} delayed by ${ms(Math.min(m.afterTicks, longestTicks(p, "spike")) / TICK)}, the one before it arriving after ${ms(beforeTicksOf(p, m) / TICK)}`;
   return `a crash at ${ms(sentAt + lead)}, ${ms(lead)} after a heartbeat was sent, which took ${ms(Math.min(m.afterTicks, longestTicks(p, "crash")) / TICK)} to arrive`;
 }
 
@@ -477,12 +533,16 @@ export const HAND_MADE_LINKS: readonly { label: string; profile: LinkProfile }[]
   // The spike outlasts the pause and the delay after waking, on a slow link, and the band (40-44 ms) is narrower than a typical delay: a
   // silence that adds a typical delay to the spike (a spiked heartbeat's delay is the spike) puts the middle of the band, and a margin of 5 ms the timeout, past the latest.
   { label: "a short spike on a slow link, with a band narrower than a typical delay", profile: { typicalDelayMs: 5, spikeDelayMs: 30, gcPauseMs: 5, heartbeatsPerSecMax: 100, outageBudgetMs: 64 } },
+  // A long pause, heartbeats every 10 ms and a tight budget: silence 374 ms, band 374-413 ms. Heartbeats every tenth of the middle
+  // (39.35 ms) while the silence counts 10 ms make the real silence 403.35 ms, past that middle (393.5 ms).
+  { label: "a long pause, many heartbeats a second and a tight outage budget", profile: { typicalDelayMs: 1, spikeDelayMs: 300, gcPauseMs: 360, heartbeatsPerSecMax: 100, outageBudgetMs: 417 } },
 ];
 
 /**
- * Public links with sub-millisecond delays and silences of 12 and 16 ms, whose bands of safe
- * timeouts (1.25 and 2 ms) are narrower than any of `HAND_MADE_LINKS`: a margin of 1 ms or 10%
- * fits, 1.5 ms or more does not. Judged with them in the public worst-moment test and first in the search.
+ * Public links with sub-millisecond delays and silences of 12, 16 and 9.6 ms, whose bands of safe
+ * timeouts (1.25, 2 and 1.1 ms) are narrower than any of `HAND_MADE_LINKS`: a margin of 1 ms or 10%
+ * fits, 1.2 ms or more does not, nor a timeout rounded up to whole ms. Judged with them in the
+ * public worst-moment test and first in the search.
  */
 export const FAST_LINKS: readonly { label: string; profile: LinkProfile }[] = [
   // Silence 12 ms (pause 7, 4 delays of 0.5, interval 3.003), band 12-13.25 ms, as narrow as the fast kinds' narrowest: taking
@@ -493,6 +553,12 @@ export const FAST_LINKS: readonly { label: string; profile: LinkProfile }[] = [
   // Silence 16 ms (spike 12, interval 4), band 16-18 ms: the middle of a band that drops the delays under a millisecond on
   // both sides is 18.5 ms, past the latest timeout; so is a margin of 3 ms, and 3 ms under the latest is below the silence.
   { label: "a fast link with a short spike and a band under 4 typical delays", profile: { typicalDelayMs: 0.75, spikeDelayMs: 12, gcPauseMs: 5, heartbeatsPerSecMax: 250, outageBudgetMs: 21 } },
+  // Silence 9.6 ms (pause 5, 4 delays of 0.65, interval 2), band 9.6-10.7 ms: a tenth of the silence and a little more, so
+  // that a 10% margin and 1 ms under the latest timeout both fit. Its middle (10.15 ms) rounded up to whole ms is 11, past the
+  // latest, and so is 5% on the silence rounded up (10.08 ms); so is a fixed margin of 1.2 ms on the silence, and 1.2 ms under
+  // the latest is below it. Rounded up, a middle is past the latest only when it is less than 1 ms less half the band over a
+  // whole ms (here 0.15 ms, against 0.45): no other link's is, and no other band is under 1.2 ms.
+  { label: "a fast link with a band of 1.1 ms whose middle is just over a whole ms", profile: { typicalDelayMs: 0.65, spikeDelayMs: 4, gcPauseMs: 5, heartbeatsPerSecMax: 500, outageBudgetMs: 13.3 } },
 ];
 
 /** Every public link: the hand-made ones, then the fast ones. */
@@ -526,7 +592,7 @@ export interface DetectorCandidate {
 /** The search over links and moments: fault kinds, heartbeats, phases and delays, the worst ones first. */
 export function detectorSearch(answer: StudentCode<typeof Exercise>, tries: number, seed: number): Hunt<DetectorCandidate> {
   const settings = new Map<number, DetectorSetting | Violation>();
-  // Profile seeds 0 to 10 are the public links (0 the text's example), so the search always
+  // Profile seeds 0 to 12 are the public links (0 the text's example), so the search always
   // begins at their worst moments: a mistake they show fails the search under every secret, not
   // only when a random link happens to show it too. Larger seeds draw a random link.
   const profileOf = (profileSeed: number) => (profileSeed < PUBLIC_LINKS.length ? PUBLIC_LINKS[profileSeed].profile : randomProfile(profileSeed));
