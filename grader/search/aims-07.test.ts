@@ -18,7 +18,7 @@ const EXERCISE = "07-detector-timeout";
 // The two fast kinds come just before the short spike on a slow link and the long spike with a tight budget.
 const PAUSE_KIND = AIMED_PROFILES.length - 4;
 const SPIKE_KIND = AIMED_PROFILES.length - 3;
-// The kind with a band of 1.1 ms whose middle is just over a whole ms comes just before them, added after them (aims-y47).
+// The kind with a band of 1.1 ms whose middle is just over a whole ms comes just before them, added after them (aims-07-whole-ms).
 const WHOLE_MS_KIND = AIMED_PROFILES.length - 5;
 const seedsOf = (kind: number) => Array.from({ length: 24 }, (_, i) => i * AIMED_PROFILES.length + kind);
 const bandMs = (p: LinkProfile) => p.outageBudgetMs - 4 * p.typicalDelayMs - longestSilenceMs(p);

@@ -7,8 +7,8 @@
  * silence. Every link drawn before had an interval over a tenth of the timeout or a wide band, and
  * such a setting had full marks under every secret.
  *
- * The public fast link with a
- * band of 1.1 ms whose middle is just over a whole ms (`FAST_LINKS`), and the aimed kind
+ * The public fast link with a band of 1.1 ms whose middle is just over a whole ms (`FAST_LINKS`),
+ * and the aimed kind
  * `wholeMsLink` (fast links with a band of 1.1 ms and a silence 0.64-0.84 ms over a whole ms).
  * Every band drawn before was at least 1.2 ms wide, and every public link's middle was far enough
  * over a whole ms that rounding it up stayed within the band, so a timeout rounded up to whole ms
