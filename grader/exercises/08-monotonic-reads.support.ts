@@ -94,18 +94,29 @@ function describeDelay(f: FollowerConfig): string {
 const NAMES = ["A", "B", "C"];
 
 /**
+ * When alice reads her key twice more by default, after the writer's last write (ms after the end
+ * of the writes): once every follower has it, even one 500 ms behind, so she has seen the newest
+ * write before her last read. A router that makes that read wait for an entry after what she saw
+ * (`minLsn: lastReadLsn + 1, ifBehind: "wait"`) leaves it unanswered: no such entry ever comes.
+ * Until then every read of hers came before the writer's last write, and such a router had full
+ * marks under most secrets.
+ */
+export const FINAL_READS_MS = [1000, 1001];
+
+/**
  * A hand-made run that traps one client, alice, on the follower her router chose (`fast`: `fastMs`,
  * by default 1 ms, behind the leader; the others `othersMs` behind). A writer updates one key,
  * "post", every `writeEveryMs` (by default 4 ms); alice reads it every 4 ms, her first read before
- * any write. With `keys`, the writer updates them in turn and alice reads them all as one page,
- * routed key by key. `faults(fast, others)` places the crashes against her follower.
+ * any write, and twice more a second after the writer's last write (`FINAL_READS_MS`). With
+ * `keys`, the writer updates them in turn and alice reads them all as one page, routed key by key.
+ * `faults(fast, others)` places the crashes against her follower.
  */
 export function trapScene(
   fast: string,
   othersMs: [number, number],
   faults: (fast: string, others: string[]) => Fault[],
   endMs = 1200,
-  { fastMs = 1, writeEveryMs = 4, readsMs = times(4, endMs, 4), keys = ["post"] }: { fastMs?: number; writeEveryMs?: number; readsMs?: readonly number[]; keys?: string[] } = {},
+  { fastMs = 1, writeEveryMs = 4, readsMs = [...times(4, endMs, 4), ...FINAL_READS_MS.map((t) => endMs + t)], keys = ["post"] }: { fastMs?: number; writeEveryMs?: number; readsMs?: readonly number[]; keys?: string[] } = {},
 ): SimConfig {
   const others = NAMES.filter((n) => n !== fast);
   return {
@@ -226,7 +237,29 @@ export const TRAPS: TrapCase[] = [
     scene: (fast) => heldReadTrap(fast, 0),
     moved: heldReadTrap,
   },
+  {
+    label: "her follower comes back from a crash 0.15 ms after a write she read on the leader, a single write and a fraction of a millisecond behind, while she reads every 0.1 ms",
+    scene: (fast) => freshReturnTrap(fast, 0),
+    moved: freshReturnTrap,
+  },
 ];
+
+/**
+ * Her follower, 1 ms behind, crashes at 400 ms (plus `shiftMs`); the others are far behind, so she
+ * reads on the leader. It is back 0.15 ms after the writer's first write from 450 ms (plus
+ * `shiftMs`), which she read on the leader 0.1 ms after it was taken: everything older was held for
+ * it and arrives as it comes back, so it is one write behind what she saw, a write accepted 0.15 ms
+ * before (its `lagMs`). She reads every 0.1 ms from then for 6 ms. A router that trusts a follower
+ * "only just behind" (`lagMs` under some threshold, from 0.2 ms up) and sends it a read without a
+ * minimum position shows her the older value; no other case has her read twice so soon after a
+ * write she saw on the leader, and such a router (2 ms) had full marks under most secrets. The
+ * return moves with the writer's 4 ms beat, so every shift meets the same moment.
+ */
+function freshReturnTrap(fast: string, shiftMs: number): SimConfig {
+  const writeMs = 2 + 4 * Math.ceil((450 + shiftMs - 2) / 4);
+  const readsMs = [...times(4, 800, 4), ...times(writeMs + 0.1, writeMs + 6, 0.1)].sort((a, b) => a - b);
+  return trapScene(fast, [60, 90], (f) => [{ node: f, kind: "crash", fromMs: 400 + shiftMs, toMs: writeMs + 0.15 }], 800, { readsMs });
+}
 
 /**
  * Her read sent at 400 ms (plus `shiftMs`) reaches her follower just after it crashes for good,
@@ -265,6 +298,8 @@ export const SINGLE_WRITE_TRAP = 4;
 export const NEXT_ONE_SHORT_TRAP = 6;
 /** Index in `TRAPS` of the trap where the leader answers her read held by a crash 100 ms late. */
 export const HELD_READ_TRAP = 7;
+/** Index in `TRAPS` of the trap where her follower is back a fraction of a millisecond behind a write she saw on the leader. */
+export const FRESH_RETURN_TRAP = 8;
 
 /** When alice reads her first page, and how often she reads one. */
 const PAGE_START_MS = 200;
@@ -428,6 +463,10 @@ export function stickySearch(answer: StudentCode<typeof Exercise>, tries: number
       // only when a key is read right after itself fails the next (random runs: under most).
       { seed: 12, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: NEXT_CRASHES_TRAP },
       { seed: 13, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: COMES_BACK_TRAP },
+      // Her follower back a fraction of a millisecond behind a write she saw on the leader: a
+      // router that trusts a follower under some lag without a minimum position fails it under
+      // every secret (random runs met that moment under some).
+      { seed: 14, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: FRESH_RETURN_TRAP },
     ],
     tries,
     shrinkTries: 20,

@@ -1,0 +1,99 @@
+/**
+ * Cases added for exercise 08 against answers that had full marks under most secrets:
+ * - a router that asks its follower for the entry after what the client saw and waits there for
+ *   it (`minLsn: lastReadLsn + 1, ifBehind: "wait"`): every read of alice's came before the
+ *   writer's last write, so the entry always came. The traps' default reads now end with two a
+ *   second after the writes stop, and the second never gets an answer from such a router;
+ * - a router that trusts a follower less than 2 ms behind the leader (`lagMs`) without a minimum
+ *   position: only random runs had a client read twice within that of a write it saw on the
+ *   leader. The new last trap brings her follower back 0.15 ms after such a write while she reads
+ *   every 0.1 ms; it fails every hidden shift of it, and the search tries it first.
+ * The reference and the alternatives pass them all.
+ */
+import { describe, expect, test } from "vitest";
+import { aimedTrap, FINAL_READS_MS, FRESH_RETURN_TRAP, judgeTrap, stickySearch, TRAPS, trapScene } from "../exercises/08-monotonic-reads.support";
+import { rightAnswers, variant } from "../fixtures/answers";
+import { inProcess } from "../fixtures/router-log";
+
+const EXERCISE = "08-monotonic-reads";
+/** 20 hidden seeds of a trap kind: each moves the trap by its own shift. */
+const seeds = Array.from({ length: 20 }, (_, i) => i + 1);
+
+/** The indices in TRAPS of the traps the router of `file` fails (public, unmoved). */
+async function failingTraps(file: string): Promise<number[]> {
+  const answer = inProcess(file) as never;
+  const out: number[] = [];
+  for (const [i, trap] of TRAPS.entries()) if (await judgeTrap(answer, trap, () => {})) out.push(i);
+  return out;
+}
+
+/** The seeds of `seeds` on which the router of `file` fails trap `index`, moved as a hidden case of that seed. */
+async function failingShifts(file: string, index: number): Promise<number[]> {
+  const answer = inProcess(file) as never;
+  const out: number[] = [];
+  for (const seed of seeds) if (await judgeTrap(answer, aimedTrap(seed, index + 1), () => {})) out.push(seed);
+  return out;
+}
+
+/** The search's verdict on each of its first candidates, which every secret tries. */
+async function firstVerdicts(file: string): Promise<boolean[]> {
+  const search = stickySearch(inProcess(file) as never, 25);
+  const failed: boolean[] = [];
+  for (const k of search.first!) failed.push((await search.judge(k, () => {})) !== null);
+  return failed;
+}
+
+describe("08: reads after the writer's last write", () => {
+  /** Traps built on the default reads, which end with FINAL_READS_MS. */
+  const defaultReads = TRAPS.map((t, i) => ({ t, i })).filter(({ t }) => {
+    const script = t.scene("A").workload!.script!;
+    const lastWrite = Math.max(...script.filter((op) => op.kind === "write").map((op) => op.atMs));
+    const reads = script.filter((op) => op.kind === "read" && op.client === "alice").map((op) => op.atMs - lastWrite);
+    return reads.length > 2 && reads[reads.length - 2] > 900 && reads[reads.length - 1] - reads[reads.length - 2] === FINAL_READS_MS[1] - FINAL_READS_MS[0];
+  });
+
+  test("the default reads end with two a second after the writes stop", () => {
+    const script = trapScene("A", [60, 90], () => []).workload!.script!;
+    const lastWrite = Math.max(...script.filter((op) => op.kind === "write").map((op) => op.atMs));
+    const reads = script.filter((op) => op.kind === "read").map((op) => op.atMs);
+    expect(reads.slice(-2).map((t) => t - 1200)).toEqual(FINAL_READS_MS);
+    expect(reads[reads.length - 2] - lastWrite).toBeGreaterThan(900);
+    expect(defaultReads.map(({ i }) => i)).toEqual([1, 2, 3, 4, 6]);
+  });
+
+  test("waits-for-next-entry leaves a read unanswered in every trap on the default reads, and in a first candidate of the search", async () => {
+    const file = variant(EXERCISE, "waits-for-next-entry");
+    const answer = inProcess(file) as never;
+    for (const { t } of defaultReads) expect((await judgeTrap(answer, t, () => {}))?.rule).toBe("every read gets an answer");
+    expect((await firstVerdicts(file)).some(Boolean)).toBe(true);
+  });
+
+  test.each(defaultReads.map(({ i }) => i))("waits-for-next-entry fails every hidden shift of trap %i", async (i) => {
+    expect(await failingShifts(variant(EXERCISE, "waits-for-next-entry"), i)).toEqual(seeds);
+  });
+});
+
+describe("08: her follower back a fraction of a millisecond behind a write she saw on the leader", () => {
+  test("the trap is the last one, and the search tries it first", () => {
+    expect(FRESH_RETURN_TRAP).toBe(TRAPS.length - 1);
+    expect(stickySearch(inProcess(variant(EXERCISE, "always-leader")) as never, 25).first!.some((k) => k.trap === FRESH_RETURN_TRAP)).toBe(true);
+  });
+
+  test("trusts-follower-under-2ms-lag fails the public trap, every hidden shift of it and a first candidate of the search", async () => {
+    const file = variant(EXERCISE, "trusts-follower-under-2ms-lag");
+    expect(await failingTraps(file)).toEqual([FRESH_RETURN_TRAP]);
+    expect(await failingShifts(file, FRESH_RETURN_TRAP)).toEqual(seeds);
+    expect((await firstVerdicts(file)).some(Boolean)).toBe(true);
+  });
+});
+
+describe.each(rightAnswers(EXERCISE))("%s", (file) => {
+  test("passes every trap, and every hidden shift of the new one and of those on the default reads", async () => {
+    expect(await failingTraps(file)).toEqual([]);
+    for (const i of [FRESH_RETURN_TRAP, 1, 6]) expect(await failingShifts(file, i)).toEqual([]);
+  });
+
+  test("passes every first candidate of the search", async () => {
+    expect((await firstVerdicts(file)).some(Boolean)).toBe(false);
+  });
+});
