@@ -1,5 +1,9 @@
 /**
- * Cases added for exercise 08 against answers that had full marks under most secrets:
+ * Cases added for exercises 01 and 08 against answers that had full marks under most secrets:
+ * - 01: a router that remembers a follower holding the client's last write by its place in
+ *   ctx.followers, which a failover changes: the search now tries first a failover that promotes
+ *   the last follower listed while the others lack the client's write (random failovers met that
+ *   under most secrets, not all);
  * - a router that asks its follower for the entry after what the client saw and waits there for
  *   it (`minLsn: lastReadLsn + 1, ifBehind: "wait"`): every read of alice's came before the
  *   writer's last write, so the entry always came. The traps' default reads now end with two a
@@ -11,6 +15,7 @@
  * The reference and the alternatives pass them all.
  */
 import { describe, expect, test } from "vitest";
+import { rywSearch } from "../exercises/01-read-your-writes.support";
 import { aimedTrap, FINAL_READS_MS, FRESH_RETURN_TRAP, judgeTrap, stickySearch, TRAPS, trapScene } from "../exercises/08-monotonic-reads.support";
 import { rightAnswers, variant } from "../fixtures/answers";
 import { inProcess } from "../fixtures/router-log";
@@ -42,6 +47,25 @@ async function firstVerdicts(file: string): Promise<boolean[]> {
   for (const k of search.first!) failed.push((await search.judge(k, () => {})) !== null);
   return failed;
 }
+
+describe("01: a follower remembered by its place in ctx.followers", () => {
+  const exercise = "01-read-your-writes";
+  /** The search's verdict on each of its first candidates, which every secret tries. */
+  const firstVerdicts = async (file: string) => {
+    const search = rywSearch(inProcess(file) as never, 25);
+    const failed: boolean[] = [];
+    for (const k of search.first!) failed.push((await search.judge(k, () => {})) !== null);
+    return failed;
+  };
+
+  test("the search's last first candidate fails reuses-follower-index", async () => {
+    expect((await firstVerdicts(variant(exercise, "reuses-follower-index"))).at(-1)).toBe(true);
+  });
+
+  test.each(rightAnswers(exercise))("%s passes every first candidate of the search", async (file) => {
+    expect((await firstVerdicts(file)).some(Boolean)).toBe(false);
+  });
+});
 
 describe("08: reads after the writer's last write", () => {
   /** Traps built on the default reads, which end with FINAL_READS_MS. */
