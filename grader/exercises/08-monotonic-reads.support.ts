@@ -9,7 +9,7 @@
  * load, so hidden seeds are new situations.
  */
 import fc from "fast-check";
-import { constant, exponential, monotonicReads, randomInt, stream, type Fault, type FollowerConfig, type Rng, type RouterFn, type RunResult, type SimConfig } from "../../lib";
+import { constant, exponential, monotonicReads, randomInt, stream, type Fault, type FollowerConfig, type Rng, type RouterFn, type RunResult, type ScriptedOp, type SimConfig } from "../../lib";
 import type * as Exercise from "../../exercises/08-monotonic-reads";
 import type { Recorder, Violation } from "../graded";
 import { turnOf } from "../search/aims";
@@ -242,7 +242,31 @@ export const TRAPS: TrapCase[] = [
     scene: (fast) => freshReturnTrap(fast, 0),
     moved: freshReturnTrap,
   },
+  {
+    label: "her follower crashes with her read in flight; she moves to a follower 15 ms behind and reads nothing from 470 ms until the leader has answered the held read, newer than that follower",
+    scene: (fast) => quietHeldReadTrap(fast, 0),
+    moved: quietHeldReadTrap,
+  },
 ];
+
+/**
+ * The held-read trap, but she reads nothing from 470 ms (plus `shiftMs`) until the leader's answer
+ * to her held read has reached her (1 ms after the leader sent it): her next read comes 33.5 ms
+ * after the one before, longer than her new follower (15 ms behind) lags, and that follower lacks
+ * the writes the leader just showed her.
+ * A router that trusts a follower whose `lagMs` is shorter than the time since it last routed one
+ * of her reads, as if it then held all that read could show, sends that read there without a
+ * minimum position; a read answered 100 ms after it was sent shows more. In the held-read trap
+ * she reads every 4 ms, less than that follower lags, and such a router had full marks.
+ */
+function quietHeldReadTrap(fast: string, shiftMs: number): SimConfig {
+  const scene = heldReadTrap(fast, shiftMs);
+  const quiet = (op: ScriptedOp) => op.kind === "read" && op.client === "alice" && op.atMs >= 470 + shiftMs && op.atMs <= HELD_ANSWERED_MS + shiftMs;
+  const script = scene.workload!.script!.filter((op) => !quiet(op));
+  const next = script.findIndex((op) => op.kind === "read" && op.atMs > HELD_ANSWERED_MS + shiftMs);
+  const after: ScriptedOp = { kind: "read", atMs: HELD_ANSWERED_MS + 1 + shiftMs, client: "alice", keys: ["post"] };
+  return { ...scene, workload: { ...scene.workload, script: [...script.slice(0, next), after, ...script.slice(next)] } };
+}
 
 /**
  * Her follower, 1 ms behind, crashes at 400 ms (plus `shiftMs`); the others are far behind, so she
@@ -300,6 +324,8 @@ export const NEXT_ONE_SHORT_TRAP = 6;
 export const HELD_READ_TRAP = 7;
 /** Index in `TRAPS` of the trap where her follower is back a fraction of a millisecond behind a write she saw on the leader. */
 export const FRESH_RETURN_TRAP = 8;
+/** Index in `TRAPS` of the held-read trap where she reads nothing for 33 ms before the leader's late answer. */
+export const QUIET_HELD_READ_TRAP = 9;
 
 /** When alice reads her first page, and how often she reads one. */
 const PAGE_START_MS = 200;
@@ -467,6 +493,9 @@ export function stickySearch(answer: StudentCode<typeof Exercise>, tries: number
       // router that trusts a follower under some lag without a minimum position fails it under
       // every secret (random runs met that moment under some).
       { seed: 14, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: FRESH_RETURN_TRAP },
+      // The held read answered late while she has not read for longer than her follower lags: a
+      // router that trusts a follower lagging less than the time since her last read fails it.
+      { seed: 15, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: QUIET_HELD_READ_TRAP },
     ],
     tries,
     shrinkTries: 20,

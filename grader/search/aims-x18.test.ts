@@ -11,12 +11,15 @@
  * - a router that trusts a follower less than 2 ms behind the leader (`lagMs`) without a minimum
  *   position: only random runs had a client read twice within that of a write it saw on the
  *   leader. The new last trap brings her follower back 0.15 ms after such a write while she reads
- *   every 0.1 ms; it fails every hidden shift of it, and the search tries it first.
+ *   every 0.1 ms; it fails every hidden shift of it, and the search tries it first;
+ * - a router that trusts a follower lagging less than the time since it last routed one of the
+ *   client's reads: the tenth trap is the held-read trap with alice quiet for 33.5 ms before the
+ *   leader's late answer reaches her, longer than her new follower lags.
  * The reference and the alternatives pass them all.
  */
 import { describe, expect, test } from "vitest";
 import { rywSearch } from "../exercises/01-read-your-writes.support";
-import { aimedTrap, FINAL_READS_MS, FRESH_RETURN_TRAP, judgeTrap, stickySearch, TRAPS, trapScene } from "../exercises/08-monotonic-reads.support";
+import { aimedTrap, FINAL_READS_MS, FRESH_RETURN_TRAP, judgeTrap, QUIET_HELD_READ_TRAP, stickySearch, TRAPS, trapScene } from "../exercises/08-monotonic-reads.support";
 import { rightAnswers, variant } from "../fixtures/answers";
 import { inProcess } from "../fixtures/router-log";
 
@@ -98,8 +101,9 @@ describe("08: reads after the writer's last write", () => {
 });
 
 describe("08: her follower back a fraction of a millisecond behind a write she saw on the leader", () => {
-  test("the trap is the last one, and the search tries it first", () => {
-    expect(FRESH_RETURN_TRAP).toBe(TRAPS.length - 1);
+  test("the trap is the ninth, and the search tries it first", () => {
+    expect(FRESH_RETURN_TRAP).toBe(8);
+    expect(TRAPS[FRESH_RETURN_TRAP].label).toMatch(/^her follower comes back from a crash 0.15 ms after a write/);
     expect(stickySearch(inProcess(variant(EXERCISE, "always-leader")) as never, 25).first!.some((k) => k.trap === FRESH_RETURN_TRAP)).toBe(true);
   });
 
@@ -111,10 +115,30 @@ describe("08: her follower back a fraction of a millisecond behind a write she s
   });
 });
 
+describe("08: the held read answered late while she has not read for longer than her follower lags", () => {
+  test("the trap is the last one, and the search tries it first", () => {
+    expect(QUIET_HELD_READ_TRAP).toBe(TRAPS.length - 1);
+    expect(stickySearch(inProcess(variant(EXERCISE, "always-leader")) as never, 25).first!.some((k) => k.trap === QUIET_HELD_READ_TRAP)).toBe(true);
+  });
+
+  test("her read before the leader's answer and the next one are more than 30 ms apart", () => {
+    const reads = TRAPS[QUIET_HELD_READ_TRAP].scene("A").workload!.script!.filter((op) => op.kind === "read" && op.client === "alice").map((op) => op.atMs);
+    const after = reads.findIndex((t) => t > 500.5);
+    expect(reads[after] - reads[after - 1]).toBeGreaterThan(30);
+  });
+
+  test("trusts-follower-lagging-less-than-last-read fails the public trap, every hidden shift of it and a first candidate of the search", async () => {
+    const file = variant(EXERCISE, "trusts-follower-lagging-less-than-last-read");
+    expect(await failingTraps(file)).toEqual([QUIET_HELD_READ_TRAP]);
+    expect(await failingShifts(file, QUIET_HELD_READ_TRAP)).toEqual(seeds);
+    expect((await firstVerdicts(file)).some(Boolean)).toBe(true);
+  });
+});
+
 describe.each(rightAnswers(EXERCISE))("%s", (file) => {
-  test("passes every trap, and every hidden shift of the new one and of those on the default reads", async () => {
+  test("passes every trap, and every hidden shift of the new ones and of those on the default reads", async () => {
     expect(await failingTraps(file)).toEqual([]);
-    for (const i of [FRESH_RETURN_TRAP, 1, 6]) expect(await failingShifts(file, i)).toEqual([]);
+    for (const i of [FRESH_RETURN_TRAP, QUIET_HELD_READ_TRAP, 1, 6]) expect(await failingShifts(file, i)).toEqual([]);
   });
 
   test("passes every first candidate of the search", async () => {
