@@ -261,7 +261,7 @@ export const TRAPS: TrapCase[] = [
  */
 function quietHeldReadTrap(fast: string, shiftMs: number): SimConfig {
   const scene = heldReadTrap(fast, shiftMs);
-  const quiet = (op: ScriptedOp) => op.kind === "read" && op.client === "alice" && op.atMs >= 470 + shiftMs && op.atMs <= HELD_ANSWERED_MS + shiftMs;
+  const quiet = (op: ScriptedOp) => op.kind === "read" && op.client === "alice" && op.atMs >= 470 + shiftMs && op.atMs < HELD_ANSWERED_MS + 1 + shiftMs;
   const script = scene.workload!.script!.filter((op) => !quiet(op));
   const next = script.findIndex((op) => op.kind === "read" && op.atMs > HELD_ANSWERED_MS + shiftMs);
   const after: ScriptedOp = { kind: "read", atMs: HELD_ANSWERED_MS + 1 + shiftMs, client: "alice", keys: ["post"] };
@@ -296,7 +296,7 @@ function freshReturnTrap(fast: string, shiftMs: number): SimConfig {
  */
 function heldReadTrap(fast: string, shiftMs: number): SimConfig {
   const atMs = (t: number) => t + shiftMs;
-  const readsMs = [...times(4, 401, 4), HELD_ANSWERED_MS - 0.25, ...times(420, 800, 4)].map(atMs).sort((a, b) => a - b);
+  const readsMs = [...times(4, 401, 4), HELD_ANSWERED_MS - 0.25, ...HELD_BURST_MS, ...times(420, 800, 4)].map(atMs).sort((a, b) => a - b);
   const scene = trapScene(fast, [15, 90], (f) => [{ node: f, kind: "crash", fromMs: atMs(400.25) }], 800 + shiftMs, { readsMs });
   // Alice half a millisecond from the nodes, so that her read is in flight as her follower crashes.
   return { ...scene, network: { ...scene.network, clientRequestMs: constant(0.5), clientResponseMs: constant(0.5) } };
@@ -304,6 +304,17 @@ function heldReadTrap(fast: string, shiftMs: number): SimConfig {
 
 /** When the leader answers her read held by the crash in `heldReadTrap` (before its shift). */
 const HELD_ANSWERED_MS = 500.5;
+
+/**
+ * Two more reads of hers in `heldReadTrap`, around the leader's answer: one just after it is
+ * sent (the leader's is then the read answered last), and one after it has reached her and her
+ * read sent 0.25 ms before it was answered by her new follower, while the one just after is on
+ * its way to the leader. A router that trusts its follower without a minimum position when that
+ * follower answered her last read and she has seen nothing new since it last routed one
+ * (`plain-when-nothing-new-seen`) sends the second there; with her reads 4 ms apart, every read
+ * in flight was answered before the next was routed, and such a router had full marks.
+ */
+const HELD_BURST_MS = [HELD_ANSWERED_MS + 0.1, HELD_ANSWERED_MS + 0.75];
 
 /**
  * Her reads after 1 s in the first trap: 10 ms after the last one every 4 ms, then each pause twice

@@ -14,7 +14,10 @@
  *   every 0.1 ms; it fails every hidden shift of it, and the search tries it first;
  * - a router that trusts a follower lagging less than the time since it last routed one of the
  *   client's reads: the tenth trap is the held-read trap with alice quiet for 33.5 ms before the
- *   leader's late answer reaches her, longer than her new follower lags.
+ *   leader's late answer reaches her, longer than her new follower lags;
+ * - a router that trusts its follower when it served the client's last read and the client has
+ *   seen nothing new since the router last routed one: the held-read trap now has her read just
+ *   after the leader's late answer is sent and again once it has reached her.
  * The reference and the alternatives pass them all.
  */
 import { describe, expect, test } from "vitest";
@@ -135,10 +138,32 @@ describe("08: the held read answered late while she has not read for longer than
   });
 });
 
+describe("08: reads around the leader's late answer in the held-read trap", () => {
+  const held = 1 + TRAPS.findIndex((t) => t.label.startsWith("her follower crashes with her read in flight; she moves to a follower 15 ms behind, and the leader"));
+
+  test("she reads just after the answer is sent and again after it has reached her", () => {
+    const reads = TRAPS[held - 1].scene("A").workload!.script!.filter((op) => op.kind === "read" && op.client === "alice").map((op) => op.atMs);
+    expect(reads.filter((t) => t > 500 && t < 502)).toEqual([500.25, 500.6, 501.25]);
+  });
+
+  test.each(["plain-when-nothing-new-seen", "min-lsn-only-after-another-node", "checks-only-after-a-crash", "follows-last-read-node"])(
+    "the public held-read trap and every hidden shift of it fail %s",
+    async (name) => {
+      const file = variant(EXERCISE, name);
+      expect((await judgeTrap(inProcess(file) as never, TRAPS[held - 1], () => {}))?.rule).toMatch(/^monotonic reads/);
+      expect(await failingShifts(file, held - 1)).toEqual(seeds);
+    },
+  );
+
+  test("the search's first candidates fail plain-when-nothing-new-seen", async () => {
+    expect((await firstVerdicts(variant(EXERCISE, "plain-when-nothing-new-seen"))).some(Boolean)).toBe(true);
+  });
+});
+
 describe.each(rightAnswers(EXERCISE))("%s", (file) => {
   test("passes every trap, and every hidden shift of the new ones and of those on the default reads", async () => {
     expect(await failingTraps(file)).toEqual([]);
-    for (const i of [FRESH_RETURN_TRAP, QUIET_HELD_READ_TRAP, 1, 6]) expect(await failingShifts(file, i)).toEqual([]);
+    for (const i of [FRESH_RETURN_TRAP, QUIET_HELD_READ_TRAP, 7, 1, 6]) expect(await failingShifts(file, i)).toEqual([]);
   });
 
   test("passes every first candidate of the search", async () => {
