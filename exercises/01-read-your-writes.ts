@@ -12,6 +12,7 @@
  * - `ctx.leader`: the leader as this client knows it;
  * - `ctx.followers`: every other node with `up` (false while crashed), `appliedLsn` (the log
  *   position it has applied: a read there sees every write up to that position) and `lagMs`;
+ *   which nodes it lists, and in what order, changes when this client learns of a new leader;
  * - `ctx.session.lastWriteLsn`: the log position (LSN) of this client's last acknowledged write,
  *   0 if it has none yet; `ctx.session` also has `lastReadLsn`, `lastReadNode` and a free slot;
  * - `ctx.random()`: a seeded random number in (0, 1). Use it instead of `Math.random()` so that a

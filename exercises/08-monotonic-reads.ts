@@ -46,10 +46,13 @@
  *   saw; it never comes back; the next follower crashes too, and hers, back first and slower,
  *   passes it; every follower goes down; it never comes back while the next trails what she saw
  *   by a single write; it crashes with her read in flight, which the leader answers 100 ms
- *   later, newer than the follower she has moved to); and, without a crash, pages of eight keys
- *   read by sixteen clients (alice among them) while the followers stay behind: the one your
- *   router sent her second page to 80 ms, the others 1 and 40 ms (a page's keys are routed one
- *   by one);
+ *   later, newer than the follower she has moved to, and she reads just as that answer is sent
+ *   and once it has reached her (once more with her reading nothing for the 33 ms before that
+ *   answer reaches her); it comes back 0.15 ms after a write she read on the leader, while she
+ *   reads every 0.1 ms; in most scenes she reads twice more a second after the writer's last
+ *   write); and, without a crash, pages of eight keys read by sixteen clients
+ *   (alice among them) while the followers stay behind: the one your router sent her second page
+ *   to 80 ms, the others 1 and 40 ms (a page's keys are routed one by one);
  * - seeded runs of about two seconds, with 3 or 4 followers (one fast, the others 8 to 60 ms
  *   behind), each of which crashes once, sometimes two at a time, and busy clients reading a few
  *   hot keys (public seeds, whose failures are shown shrunk: fewer crashes, clients and keys;

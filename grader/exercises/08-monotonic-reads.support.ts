@@ -9,7 +9,7 @@
  * load, so hidden seeds are new situations.
  */
 import fc from "fast-check";
-import { constant, exponential, monotonicReads, randomInt, stream, type Fault, type FollowerConfig, type Rng, type RouterFn, type RunResult, type SimConfig } from "../../lib";
+import { constant, exponential, monotonicReads, randomInt, stream, type Fault, type FollowerConfig, type Rng, type RouterFn, type RunResult, type ScriptedOp, type SimConfig } from "../../lib";
 import type * as Exercise from "../../exercises/08-monotonic-reads";
 import type { Recorder, Violation } from "../graded";
 import { turnOf } from "../search/aims";
@@ -94,18 +94,29 @@ function describeDelay(f: FollowerConfig): string {
 const NAMES = ["A", "B", "C"];
 
 /**
+ * When alice reads her key twice more by default, after the writer's last write (ms after the end
+ * of the writes): once every follower has it, even one 500 ms behind, so she has seen the newest
+ * write before her last read. A router that makes that read wait for an entry after what she saw
+ * (`minLsn: lastReadLsn + 1, ifBehind: "wait"`) leaves it unanswered: no such entry ever comes.
+ * Until then every read of hers came before the writer's last write, and such a router had full
+ * marks under most secrets.
+ */
+export const FINAL_READS_MS = [1000, 1001];
+
+/**
  * A hand-made run that traps one client, alice, on the follower her router chose (`fast`: `fastMs`,
  * by default 1 ms, behind the leader; the others `othersMs` behind). A writer updates one key,
  * "post", every `writeEveryMs` (by default 4 ms); alice reads it every 4 ms, her first read before
- * any write. With `keys`, the writer updates them in turn and alice reads them all as one page,
- * routed key by key. `faults(fast, others)` places the crashes against her follower.
+ * any write, and twice more a second after the writer's last write (`FINAL_READS_MS`). With
+ * `keys`, the writer updates them in turn and alice reads them all as one page, routed key by key.
+ * `faults(fast, others)` places the crashes against her follower.
  */
 export function trapScene(
   fast: string,
   othersMs: [number, number],
   faults: (fast: string, others: string[]) => Fault[],
   endMs = 1200,
-  { fastMs = 1, writeEveryMs = 4, readsMs = times(4, endMs, 4), keys = ["post"] }: { fastMs?: number; writeEveryMs?: number; readsMs?: readonly number[]; keys?: string[] } = {},
+  { fastMs = 1, writeEveryMs = 4, readsMs = [...times(4, endMs, 4), ...FINAL_READS_MS.map((t) => endMs + t)], keys = ["post"] }: { fastMs?: number; writeEveryMs?: number; readsMs?: readonly number[]; keys?: string[] } = {},
 ): SimConfig {
   const others = NAMES.filter((n) => n !== fast);
   return {
@@ -226,7 +237,53 @@ export const TRAPS: TrapCase[] = [
     scene: (fast) => heldReadTrap(fast, 0),
     moved: heldReadTrap,
   },
+  {
+    label: "her follower comes back from a crash 0.15 ms after a write she read on the leader, a single write and a fraction of a millisecond behind, while she reads every 0.1 ms",
+    scene: (fast) => freshReturnTrap(fast, 0),
+    moved: freshReturnTrap,
+  },
+  {
+    label: "her follower crashes with her read in flight; she moves to a follower 15 ms behind and reads nothing from 470 ms until the leader has answered the held read, newer than that follower",
+    scene: (fast) => quietHeldReadTrap(fast, 0),
+    moved: quietHeldReadTrap,
+  },
 ];
+
+/**
+ * The held-read trap, but she reads nothing from 470 ms (plus `shiftMs`) until the leader's answer
+ * to her held read has reached her (1 ms after the leader sent it): her next read comes 33.5 ms
+ * after the one before, longer than her new follower (15 ms behind) lags, and that follower lacks
+ * the writes the leader just showed her.
+ * A router that trusts a follower whose `lagMs` is shorter than the time since it last routed one
+ * of her reads, as if it then held all that read could show, sends that read there without a
+ * minimum position; a read answered 100 ms after it was sent shows more. In the held-read trap
+ * she reads every 4 ms, less than that follower lags, and such a router had full marks.
+ */
+function quietHeldReadTrap(fast: string, shiftMs: number): SimConfig {
+  const scene = heldReadTrap(fast, shiftMs);
+  const quiet = (op: ScriptedOp) => op.kind === "read" && op.client === "alice" && op.atMs >= 470 + shiftMs && op.atMs < HELD_ANSWERED_MS + 1 + shiftMs;
+  const script = scene.workload!.script!.filter((op) => !quiet(op));
+  const next = script.findIndex((op) => op.kind === "read" && op.atMs > HELD_ANSWERED_MS + shiftMs);
+  const after: ScriptedOp = { kind: "read", atMs: HELD_ANSWERED_MS + 1 + shiftMs, client: "alice", keys: ["post"] };
+  return { ...scene, workload: { ...scene.workload, script: [...script.slice(0, next), after, ...script.slice(next)] } };
+}
+
+/**
+ * Her follower, 1 ms behind, crashes at 400 ms (plus `shiftMs`); the others are far behind, so she
+ * reads on the leader. It is back 0.15 ms after the writer's first write from 450 ms (plus
+ * `shiftMs`), which she read on the leader 0.1 ms after it was taken: everything older was held for
+ * it and arrives as it comes back, so it is one write behind what she saw, a write accepted 0.15 ms
+ * before (its `lagMs`). She reads every 0.1 ms from then for 6 ms. A router that trusts a follower
+ * "only just behind" (`lagMs` under some threshold, from 0.2 ms up) and sends it a read without a
+ * minimum position shows her the older value; no other case has her read twice so soon after a
+ * write she saw on the leader, and such a router (2 ms) had full marks under most secrets. The
+ * return moves with the writer's 4 ms beat, so every shift meets the same moment.
+ */
+function freshReturnTrap(fast: string, shiftMs: number): SimConfig {
+  const writeMs = 2 + 4 * Math.ceil((450 + shiftMs - 2) / 4);
+  const readsMs = [...times(4, 800, 4), ...times(writeMs + 0.1, writeMs + 6, 0.1)].sort((a, b) => a - b);
+  return trapScene(fast, [60, 90], (f) => [{ node: f, kind: "crash", fromMs: 400 + shiftMs, toMs: writeMs + 0.15 }], 800, { readsMs });
+}
 
 /**
  * Her read sent at 400 ms (plus `shiftMs`) reaches her follower just after it crashes for good,
@@ -239,7 +296,7 @@ export const TRAPS: TrapCase[] = [
  */
 function heldReadTrap(fast: string, shiftMs: number): SimConfig {
   const atMs = (t: number) => t + shiftMs;
-  const readsMs = [...times(4, 401, 4), HELD_ANSWERED_MS - 0.25, ...times(420, 800, 4)].map(atMs).sort((a, b) => a - b);
+  const readsMs = [...times(4, 401, 4), HELD_ANSWERED_MS - 0.25, ...HELD_BURST_MS, ...times(420, 800, 4)].map(atMs).sort((a, b) => a - b);
   const scene = trapScene(fast, [15, 90], (f) => [{ node: f, kind: "crash", fromMs: atMs(400.25) }], 800 + shiftMs, { readsMs });
   // Alice half a millisecond from the nodes, so that her read is in flight as her follower crashes.
   return { ...scene, network: { ...scene.network, clientRequestMs: constant(0.5), clientResponseMs: constant(0.5) } };
@@ -247,6 +304,17 @@ function heldReadTrap(fast: string, shiftMs: number): SimConfig {
 
 /** When the leader answers her read held by the crash in `heldReadTrap` (before its shift). */
 const HELD_ANSWERED_MS = 500.5;
+
+/**
+ * Two more reads of hers in `heldReadTrap`, around the leader's answer: one just after it is
+ * sent (the leader's is then the read answered last), and one after it has reached her and her
+ * read sent 0.25 ms before it was answered by her new follower, while the one just after is on
+ * its way to the leader. A router that trusts its follower without a minimum position when that
+ * follower answered her last read and she has seen nothing new since it last routed one
+ * (`plain-when-nothing-new-seen`) sends the second there; with her reads 4 ms apart, every read
+ * in flight was answered before the next was routed, and such a router had full marks.
+ */
+const HELD_BURST_MS = [HELD_ANSWERED_MS + 0.1, HELD_ANSWERED_MS + 0.75];
 
 /**
  * Her reads after 1 s in the first trap: 10 ms after the last one every 4 ms, then each pause twice
@@ -265,6 +333,10 @@ export const SINGLE_WRITE_TRAP = 4;
 export const NEXT_ONE_SHORT_TRAP = 6;
 /** Index in `TRAPS` of the trap where the leader answers her read held by a crash 100 ms late. */
 export const HELD_READ_TRAP = 7;
+/** Index in `TRAPS` of the trap where her follower is back a fraction of a millisecond behind a write she saw on the leader. */
+export const FRESH_RETURN_TRAP = 8;
+/** Index in `TRAPS` of the held-read trap where she reads nothing for 33 ms before the leader's late answer. */
+export const QUIET_HELD_READ_TRAP = 9;
 
 /** When alice reads her first page, and how often she reads one. */
 const PAGE_START_MS = 200;
@@ -428,6 +500,13 @@ export function stickySearch(answer: StudentCode<typeof Exercise>, tries: number
       // only when a key is read right after itself fails the next (random runs: under most).
       { seed: 12, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: NEXT_CRASHES_TRAP },
       { seed: 13, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: COMES_BACK_TRAP },
+      // Her follower back a fraction of a millisecond behind a write she saw on the leader: a
+      // router that trusts a follower under some lag without a minimum position fails it under
+      // every secret (random runs met that moment under some).
+      { seed: 14, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: FRESH_RETURN_TRAP },
+      // The held read answered late while she has not read for longer than her follower lags: a
+      // router that trusts a follower lagging less than the time since her last read fails it.
+      { seed: 15, delays: [15, 60, 90], crashes: [], clients: 1, keys: 1, trap: QUIET_HELD_READ_TRAP },
     ],
     tries,
     shrinkTries: 20,

@@ -42,7 +42,7 @@ describe("01: a follower half an hour behind, and a failover tried first by the 
 
   test.each(right)("%s passes the half-hour scene and every first candidate of the search", async (file) => {
     expect(await judgeSave(inProcess(file) as never, halfHour, () => {})).toBeNull();
-    expect(await failsFirst(file)).toEqual([false, false, false, false, false]);
+    expect((await failsFirst(file)).some(Boolean)).toBe(false);
   });
 });
 
