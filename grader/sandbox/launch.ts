@@ -399,6 +399,11 @@ export function sandboxCommand(o: LaunchOptions): string[] {
     `--allow-fs-read=${exerciseFile}`,
     "--disable-warning=ExperimentalWarning",
     "--disallow-code-generation-from-strings",
+    // V8's flags stay as set here: `v8.setFlagsFromString` would otherwise turn on
+    // --allow-natives-syntax for code that node:vm compiles (V8's internal functions, which trust
+    // their arguments: a memory-safety surface inside the process that enforces the permission
+    // model), or turn code from strings back on. A change aborts the sandbox instead.
+    "--freeze-flags-after-init",
     // Error locations in the student's own file and lines (the compiled file carries its source map).
     "--enable-source-maps",
     join(runtimeDir, "host.mjs"),

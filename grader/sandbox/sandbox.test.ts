@@ -113,6 +113,18 @@ describe("a sandbox", () => {
     expect(await ask(s, "evaluate")).toBe("EvalError");
   }, 60_000);
 
+  test("cannot change V8's flags at run time: turning on natives syntax for node:vm ends the sandbox", async () => {
+    const s = await sandboxOf(
+      "v8-flags",
+      `import * as v8 from "node:v8";
+       import * as vm from "node:vm";
+       export const natives = () => { v8.setFlagsFromString("--allow-natives-syntax"); return vm.runInThisContext("%IsBeingInterpreted()"); };`,
+    );
+    const outcome = await ask(s, "natives").catch((e: unknown) => e);
+    expect(outcome).toBeInstanceOf(SandboxStopped);
+    expect((outcome as SandboxStopped).why).toBe("died");
+  }, 60_000);
+
   test.skipIf(!isolation().network)("has no network, not even this machine's loopback", async () => {
     let connections = 0;
     const server = createServer((socket) => {
