@@ -404,6 +404,11 @@ export function sandboxCommand(o: LaunchOptions): string[] {
     // their arguments: a memory-safety surface inside the process that enforces the permission
     // model), or turn code from strings back on. A change aborts the sandbox instead.
     "--freeze-flags-after-init",
+    // Node 20's permission model lets node:trace_events write trace files (node_trace.N.log, in the
+    // working folder: the runtime's, where the sandbox has no root of its own), hundreds of MB a
+    // second of them; from Node 22 it refuses tracing without --allow-fs-write. Wherever they go,
+    // they go nowhere.
+    "--trace-event-file-pattern=/dev/null",
     // Error locations in the student's own file and lines (the compiled file carries its source map).
     "--enable-source-maps",
     join(runtimeDir, "host.mjs"),
