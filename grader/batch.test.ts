@@ -496,6 +496,20 @@ describe("listSubmissions", () => {
   });
 });
 
+describe("listSubmissions, names that are not UTF-8", () => {
+  it("gives each an error row with an id of its own, never the entry its bad bytes, read as �, would name", () => {
+    const dir = join(work, "not-utf8");
+    mkdirSync(join(dir, "bad\ufffd"), { recursive: true });
+    for (const last of [0xfe, 0xff]) mkdirSync(Buffer.concat([Buffer.from(`${dir}/bad`), Buffer.from([last])]));
+    const found = listSubmissions(dir);
+    expect(found.map((s) => [s.id, s.problem?.replace(/ \(.*/, "")])).toEqual([
+      ["bad\ufffd", undefined],
+      ["bad\ufffd (not UTF-8)", "bad\ufffd has a name that is not valid UTF-8"],
+      ["bad\ufffd (not UTF-8)", "bad\ufffd has a name that is not valid UTF-8"],
+    ]);
+  });
+});
+
 describe("fileSafeNames", () => {
   it("keeps ids that differ only in unsafe characters, or in case, apart", () => {
     expect(fileSafeNames(["e2 zoë", "e2 zoé", "E2_zo_", "bob", "bob.zip"])).toEqual(["e2_zo_", "e2_zo_-2", "E2_zo_-3", "bob", "bob.zip"]);

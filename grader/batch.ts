@@ -11,6 +11,7 @@
 import { availableParallelism, tmpdir } from "node:os";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { isUtf8 } from "node:buffer";
 import { collectSubmission, describeCollection, exerciseFileNames, lookAlikesByExercise, refusedByExercise, stageSubmission, uploadedNames } from "./platforms/collect";
 import { gradeUpload } from "./platforms/grade-upload";
 import { parseReport, tail, type GradeReport } from "./platforms/report";
@@ -94,21 +95,31 @@ export interface Submission {
 /** A submissions folder that cannot be graded at all: the command's message, not a crash. */
 export class BatchInputError extends Error {}
 
+const lossyUtf8 = new TextDecoder("utf-8");
+
 /**
  * The submissions in a folder: its sub-folders and .zip files, sorted by id. Hidden entries are
  * skipped. Entries at this level are the instructor's (a folder of downloads), so links are
  * followed; one that leads nowhere, or a `.zip` that is not a file, gets an error row of its own.
- * A folder `x` and a file `x.zip` would share the id `x`: the zip's id is then `x.zip`.
+ * A folder `x` and a file `x.zip` would share the id `x`: the zip's id is then `x.zip`. A name that
+ * is not UTF-8 cannot be opened by the text Node makes of it (its bad bytes become `�`, which may
+ * name another entry, `x�`): it gets an error row saying so, with an id of its own, and no
+ * submission is graded twice, or under another's id.
  */
 export function listSubmissions(dir: string): Submission[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new BatchInputError(`--batch: ${dir === resolve(dir) ? dir : `${dir} (${resolve(dir)}: a relative path starts at the project's root, where npm runs)`} is not a folder; give a folder with one sub-folder or .zip per submission`);
   }
   const found: Submission[] = [];
-  const names = readdirSync(dir).sort();
+  const entries = readdirSync(dir, { encoding: "buffer" }).map((bytes) => ({ name: lossyUtf8.decode(bytes), utf8: isUtf8(bytes) }));
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const folders = new Set<string>();
-  for (const name of names) {
+  for (const { name, utf8 } of entries) {
     if (name.startsWith(".")) continue;
+    if (!utf8) {
+      found.push({ id: `${name} (not UTF-8)`, path: join(dir, name), zipped: false, problem: `${name} has a name that is not valid UTF-8 (its bad bytes shown as �): rename it and grade again` });
+      continue;
+    }
     const path = join(dir, name);
     let stat: Stats;
     try {

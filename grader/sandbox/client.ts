@@ -6,11 +6,16 @@
  * turn a slow but correct answer into a "hang"), and its wall-clock time with a cap that stops
  * code that waits without using the CPU (a promise that never settles, `Atomics.wait`). Either
  * way the whole process group is killed: nothing inside the sandbox can hold the judge.
+ *
+ * Between questions the sandbox is stopped (SIGSTOP), and resumed when the next one comes: what its
+ * code left running after it answered (a timer, a loop in a callback, a finalizer) would otherwise
+ * use a core while the judge checks the answer, uncounted, for as long as the judge takes. It runs
+ * when the sandbox resumes, on the next question's time.
  */
 import { readFileSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { procStat } from "../engine/proc-stat";
-import { isolation, killGroup, sandboxCommand, type LaunchOptions } from "./launch";
+import { isolation, killGroup, pauseGroup, sandboxCommand, type LaunchOptions } from "./launch";
 import { READY, type ErrorInfo, type RequestBody } from "./protocol";
 import { startProcess } from "./spawn";
 import { FrameReader } from "./wire";
@@ -78,6 +83,8 @@ export class Sandbox {
   private channel: Writable | undefined;
   private started = false;
   private nodePid: number | undefined;
+  /** Stopped between questions (pauseGroup). */
+  private paused = false;
   private nextId = 1;
   /** Time this (judge's) thread has spent reading the sandbox's replies, ms: charged to the requests. */
   private reading = 0;
@@ -207,10 +214,14 @@ export class Sandbox {
     const reply = new Promise<Record<string, unknown>>((resolve, reject) => {
       this.pending = { id, resolve, reject };
     });
+    this.pause(false);
     this.channel!.write(`${JSON.stringify({ ...request, id })}\n`);
     const watching = this.watch(id, limit, startedWall, startedCpu, startedReading);
     try {
       const result = await Promise.race([reply, watching.then(() => reply)]);
+      // Stopped until the next question: what it does after answering runs then, on that
+      // question's time.
+      this.pause(true);
       // The judge's time reading the reply is the request's too: a reply made to be slow to read
       // uses up the case's and the exercise's CPU time like a slow answer.
       const readingMs = this.reading - startedReading;
@@ -218,6 +229,16 @@ export class Sandbox {
     } finally {
       this.pending = undefined;
     }
+  }
+
+  /**
+   * Stops the sandbox's process group between questions, or resumes it; nothing once it has ended.
+   * Only where it dies with the judge (a parent-death signal): a stopped sandbox cannot see its
+   * channel close, and would outlive a judge that ended without closing it (Ctrl-C).
+   */
+  private pause(paused: boolean): void {
+    if (this.paused === paused || this.pid === undefined || this.exited !== undefined || !isolation().diesWithParent) return;
+    this.paused = pauseGroup(this.pid, paused) ? paused : false;
   }
 
   /** Stops the process group (idempotent). */

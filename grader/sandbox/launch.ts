@@ -18,7 +18,8 @@
  *   nothing is writable: Node's permission model governs node:fs only, and a net.Socket or the
  *   Pipe handle behind process.stdout would otherwise reach the host's Unix sockets or make socket
  *   files wherever this user can write;
- * - with `setpriv`, a parent-death signal: it dies with the judge that started it.
+ * - with `setpriv`, a parent-death signal: it dies with the judge that started it; and where the
+ *   judge runs as root, none of root's capabilities (`DROP_CAPABILITIES`).
  * What is missing on a machine is reported (`isolation()`), not silently assumed.
  */
 import { spawnSync, type SpawnOptions } from "node:child_process";
@@ -42,6 +43,11 @@ export interface Isolation {
   addressSpace: boolean;
   /** Killed when the process that started it dies (setpriv --pdeathsig). */
   diesWithParent: boolean;
+  /**
+   * Started by root, it runs as root without root's capabilities (DROP_CAPABILITIES); undefined
+   * where the judge is not root (its sandboxes have none to give up).
+   */
+  capabilitiesDropped?: boolean;
   /** The command prefix that provides the above, outermost first. */
   prefix: string[];
   /** What is enforced here, in a sentence, for reports and `--isolation`. */
@@ -50,6 +56,15 @@ export interface Isolation {
 
 /** The prefix that gives a process a parent-death signal: it is killed when its parent ends. */
 export const DIES_WITH_PARENT = ["setpriv", "--pdeathsig", "KILL", "--"];
+
+/**
+ * The prefix that starts Node without any capability, when the judge runs as root: a sandbox would
+ * otherwise hold them all (`unshare` as root makes no user namespace), and Node lets code use some
+ * without node:fs or a child process: `os.setPriority(0, -20)` puts a sandbox's loops ahead of the
+ * judge and of every other sandbox on the machine. Run last, after its root is built (which needs
+ * them). No new privileges either: nothing it runs could gain any.
+ */
+export const DROP_CAPABILITIES = ["setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"];
 
 /**
  * How a sandbox's process is spawned (by the launcher, spawner.ts, or by the judge itself):
@@ -66,6 +81,20 @@ export function killGroup(pid: number): void {
     process.kill(-pid, "SIGKILL");
   } catch {
     // already gone
+  }
+}
+
+/**
+ * Stops (SIGSTOP) or resumes (SIGCONT) process group `pid`: a sandbox is stopped while no question
+ * is pending (client.ts). False where that cannot be done (Windows, or the group is gone).
+ */
+export function pauseGroup(pid: number, paused: boolean): boolean {
+  if (process.platform === "win32") return false;
+  try {
+    process.kill(-pid, paused ? "SIGSTOP" : "SIGCONT");
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -91,6 +120,8 @@ export function isolation(): Isolation {
   const diesWithParent = works(DIES_WITH_PARENT);
   if (diesWithParent) prefix.push(...DIES_WITH_PARENT);
   const addressSpace = works(["prlimit", "--as=1073741824", "--"]);
+  const asRootUser = process.getuid?.() === 0;
+  const capabilitiesDropped = asRootUser ? works(DROP_CAPABILITIES) : undefined;
   const namespacesAllowed = process.env.RL_SANDBOX_NAMESPACES !== "0";
   const asRoot = ["unshare", "--net", "--pid", "--fork", "--mount-proc", "--kill-child", "--"];
   const asUser = ["unshare", "--map-root-user", "--net", "--pid", "--fork", "--mount-proc", "--kill-child", "--"];
@@ -116,6 +147,7 @@ export function isolation(): Isolation {
   }
   const parts = ["file access limited to its own compiled file (Node's permission model), no child processes or workers, an empty environment, its own process group, a heap limit"];
   parts.push(addressSpace ? "an address-space limit (prlimit)" : "NO address-space limit (prlimit is missing): memory outside the heap is not limited");
+  if (capabilitiesDropped !== undefined) parts.push(capabilitiesDropped ? "none of root's capabilities (setpriv)" : "root's capabilities (setpriv cannot drop them here): student code can raise its priority over the grader's");
   // Node 26 lets the sandbox give up sockets once its channel is open (host.ts): no network and
   // no Unix socket even without namespaces, though nothing else changes.
   const dropsNetwork = sandboxDropsNetwork();
@@ -138,6 +170,7 @@ export function isolation(): Isolation {
     ...(root ? { root: system } : {}),
     addressSpace,
     diesWithParent,
+    ...(capabilitiesDropped !== undefined ? { capabilitiesDropped } : {}),
     prefix: [...prefix, ...(unshare ?? [])],
     summary: `Sandbox: ${parts.join("; ")}.`,
   };
@@ -322,7 +355,7 @@ export function thisNodeEndOfLife(): string | undefined {
 export function gradingWarnings(): string[] {
   const iso = isolation();
   const old = thisNodeEndOfLife();
-  return [...(!iso.network || !iso.processes || !iso.fileSystem ? [iso.summary] : []), ...(old ? [`${old}.`] : [])];
+  return [...(!iso.network || !iso.processes || !iso.fileSystem || iso.capabilitiesDropped === false ? [iso.summary] : []), ...(old ? [`${old}.`] : [])];
 }
 
 /** Uses what another process of this grading call probed, instead of probing again. */
@@ -349,7 +382,8 @@ export function sandboxCommand(o: LaunchOptions): string[] {
   // limit plus a fixed allowance.
   const limits = iso.addressSpace ? ["prlimit", `--as=${(o.memoryMb + 1536) * 1024 * 1024}`, "--core=0", "--"] : [];
   // Its own root holds the runtime and the compiled file, and Node's binary at its real path.
-  const root = iso.root ? [...rootCommand(iso.root, [runtimeDir], [exerciseFile], runtimeDir), nodeBinary()] : [process.execPath];
+  const drop = iso.capabilitiesDropped ? DROP_CAPABILITIES : [];
+  const root = iso.root ? [...rootCommand(iso.root, [runtimeDir], [exerciseFile], runtimeDir), ...drop, nodeBinary()] : [...drop, process.execPath];
   return [
     ...limits,
     ...iso.prefix,
@@ -365,6 +399,16 @@ export function sandboxCommand(o: LaunchOptions): string[] {
     `--allow-fs-read=${exerciseFile}`,
     "--disable-warning=ExperimentalWarning",
     "--disallow-code-generation-from-strings",
+    // V8's flags stay as set here: `v8.setFlagsFromString` would otherwise turn on
+    // --allow-natives-syntax for code that node:vm compiles (V8's internal functions, which trust
+    // their arguments: a memory-safety surface inside the process that enforces the permission
+    // model), or turn code from strings back on. A change aborts the sandbox instead.
+    "--freeze-flags-after-init",
+    // Node 20's permission model lets node:trace_events write trace files (node_trace.N.log, in the
+    // working folder: the runtime's, where the sandbox has no root of its own), hundreds of MB a
+    // second of them; from Node 22 it refuses tracing without --allow-fs-write. Wherever they go,
+    // they go nowhere.
+    "--trace-event-file-pattern=/dev/null",
     // Error locations in the student's own file and lines (the compiled file carries its source map).
     "--enable-source-maps",
     join(runtimeDir, "host.mjs"),

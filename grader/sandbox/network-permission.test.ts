@@ -5,7 +5,7 @@
  * still makes no connection. Elsewhere the network namespace is what closes it (sandbox.test.ts).
  */
 import { createServer, type Server } from "node:net";
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,4 +79,35 @@ test.runIf(sandboxDropsNetwork())("without a network namespace, a sandbox on Nod
   expect(await ask("unix")).toBe("ERR_ACCESS_DENIED");
   expect(await ask("answer")).toBe(42);
   expect(connections).toBe(0);
+}, 60_000);
+
+test("without a root of its own, a sandbox writes no trace file where it runs (node:trace_events, which Node 20's permission model lets write)", async () => {
+  const traces = () => readdirSync(realpathSync(runtimeDir)).filter((name) => name.startsWith("node_trace"));
+  const file = join(work, "trace.mjs");
+  writeFileSync(
+    file,
+    `import * as trace from "node:trace_events";
+     export const traced = async () => {
+       try {
+         const tracing = trace.createTracing({ categories: ["node.perf", "node.async_hooks"] });
+         tracing.enable();
+         for (let i = 0; i < 20_000; i++) { performance.mark("written by the sandbox"); await Promise.resolve(); }
+         await new Promise((done) => setTimeout(done, 300));
+         tracing.disable();
+         return "traced";
+       } catch (e) { return e.code ?? e.message; }
+     };`,
+  );
+  const sandbox = new Sandbox({ runtimeDir, exerciseFile: file, memoryMb: 128 });
+  open.push(sandbox);
+  const loaded = await sandbox.request({ op: "load", file }, { cpuMs: 5_000, wallMs: 15_000 });
+  expect(loaded.reply.ok, JSON.stringify(loaded.reply)).toBe(true);
+  const { reply } = await sandbox.request({ op: "run", steps: [{ call: "traced", args: [] }] }, { cpuMs: 10_000, wallMs: 10_000 });
+  // Node 20 traces (into nothing); from Node 22 the permission model refuses.
+  expect(fromWire((reply.results as { value: unknown }[])[0].value)).toMatch(/^(traced|ERR_ACCESS_DENIED)$/);
+  sandbox.close();
+  await new Promise((done) => setTimeout(done, 500));
+  const written = traces();
+  for (const name of written) rmSync(join(realpathSync(runtimeDir), name), { force: true });
+  expect(written).toEqual([]);
 }, 60_000);

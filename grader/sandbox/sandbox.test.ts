@@ -113,6 +113,18 @@ describe("a sandbox", () => {
     expect(await ask(s, "evaluate")).toBe("EvalError");
   }, 60_000);
 
+  test("cannot change V8's flags at run time: turning on natives syntax for node:vm ends the sandbox", async () => {
+    const s = await sandboxOf(
+      "v8-flags",
+      `import * as v8 from "node:v8";
+       import * as vm from "node:vm";
+       export const natives = () => { v8.setFlagsFromString("--allow-natives-syntax"); return vm.runInThisContext("%IsBeingInterpreted()"); };`,
+    );
+    const outcome = await ask(s, "natives").catch((e: unknown) => e);
+    expect(outcome).toBeInstanceOf(SandboxStopped);
+    expect((outcome as SandboxStopped).why).toBe("died");
+  }, 60_000);
+
   test.skipIf(!isolation().network)("has no network, not even this machine's loopback", async () => {
     let connections = 0;
     const server = createServer((socket) => {
@@ -263,6 +275,41 @@ describe("a sandbox", () => {
       name: "SandboxStopped",
       why: "cpu",
     });
+  }, 60_000);
+
+  test.skipIf(!isolation().diesWithParent)("is stopped between questions: what its code left running after answering waits for the next question, and runs on its time", async () => {
+    // A timer that keeps the CPU busy once its answer is out: left running, it would use a core
+    // while the judge checks the answer (for as long as that takes), and no question would pay.
+    const s = await sandboxOf(
+      "works-after-answering",
+      `const used = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+       let ticks = 0;
+       const spin = () => { const t = Date.now(); while (Date.now() - t < 10); ticks++; setTimeout(spin, 0); };
+       export const start = () => { setTimeout(spin, 0); return used(); };
+       export const since = () => [used(), ticks];`,
+    );
+    const before = (await ask(s, "start")) as number;
+    await new Promise((done) => setTimeout(done, 2_000));
+    const { reply, spent } = await s.request({ op: "run", steps: [{ call: "since", args: [] }] }, { cpuMs: 2_000, wallMs: 4_000 });
+    const [after, ticks] = fromWire((reply.results as { value: unknown }[])[0].value) as [number, number];
+    // Two seconds of spinning would be some 200 ticks; stopped, it had a tick or two before the
+    // question was read, counted in the question's time.
+    expect(after - before, `${ticks} ticks`).toBeLessThan(250);
+    expect(ticks).toBeLessThan(20);
+    expect(spent.cpuMs).toBeGreaterThan(0);
+  }, 60_000);
+
+  test.skipIf(process.getuid?.() !== 0)("started by root, keeps none of root's capabilities: it cannot put itself ahead of the judge", async () => {
+    expect(isolation().capabilitiesDropped).toBe(true);
+    const s = await sandboxOf(
+      "root-user",
+      `import * as os from "node:os";
+       const attempt = (f) => { try { return f(); } catch (e) { return e.code ?? e.message; } };
+       export const raise = () => attempt(() => { os.setPriority(0, -20); return os.getPriority(0); });
+       export const groups = () => attempt(() => { process.setgroups([0]); return "set"; });`,
+    );
+    expect(await ask(s, "raise")).toBe("ERR_SYSTEM_ERROR");
+    expect(await ask(s, "groups")).toBe("EPERM");
   }, 60_000);
 
   test("routes a run and sends back the decisions and draws; a router may draw at most DRAWS_MAX numbers for one read", async () => {
