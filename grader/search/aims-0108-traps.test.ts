@@ -103,6 +103,16 @@ describe("08: reads after the writer's last write", () => {
   });
 });
 
+/** Variant `name` fails public trap `trap` alone of the traps, every hidden shift of it, and a first candidate of the search. */
+function onlyTrapCatches(name: string, trap: number) {
+  test(`${name} fails the public trap, every hidden shift of it and a first candidate of the search`, async () => {
+    const file = variant(EXERCISE, name);
+    expect(await failingTraps(file)).toEqual([trap]);
+    expect(await failingShifts(file, trap)).toEqual(seeds);
+    expect((await firstVerdicts(file)).some(Boolean)).toBe(true);
+  });
+}
+
 describe("08: her follower back a fraction of a millisecond behind a write she saw on the leader", () => {
   test("the trap is the ninth, and the search tries it first", () => {
     expect(FRESH_RETURN_TRAP).toBe(8);
@@ -110,12 +120,7 @@ describe("08: her follower back a fraction of a millisecond behind a write she s
     expect(stickySearch(inProcess(variant(EXERCISE, "always-leader")) as never, 25).first!.some((k) => k.trap === FRESH_RETURN_TRAP)).toBe(true);
   });
 
-  test("trusts-follower-under-2ms-lag fails the public trap, every hidden shift of it and a first candidate of the search", async () => {
-    const file = variant(EXERCISE, "trusts-follower-under-2ms-lag");
-    expect(await failingTraps(file)).toEqual([FRESH_RETURN_TRAP]);
-    expect(await failingShifts(file, FRESH_RETURN_TRAP)).toEqual(seeds);
-    expect((await firstVerdicts(file)).some(Boolean)).toBe(true);
-  });
+  onlyTrapCatches("trusts-follower-under-2ms-lag", FRESH_RETURN_TRAP);
 });
 
 describe("08: the held read answered late while she has not read for longer than her follower lags", () => {
@@ -130,12 +135,7 @@ describe("08: the held read answered late while she has not read for longer than
     expect(reads[after] - reads[after - 1]).toBeGreaterThan(30);
   });
 
-  test("trusts-follower-lagging-less-than-last-read fails the public trap, every hidden shift of it and a first candidate of the search", async () => {
-    const file = variant(EXERCISE, "trusts-follower-lagging-less-than-last-read");
-    expect(await failingTraps(file)).toEqual([QUIET_HELD_READ_TRAP]);
-    expect(await failingShifts(file, QUIET_HELD_READ_TRAP)).toEqual(seeds);
-    expect((await firstVerdicts(file)).some(Boolean)).toBe(true);
-  });
+  onlyTrapCatches("trusts-follower-lagging-less-than-last-read", QUIET_HELD_READ_TRAP);
 });
 
 describe("08: reads around the leader's late answer in the held-read trap", () => {
