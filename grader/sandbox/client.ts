@@ -333,7 +333,7 @@ export class Sandbox {
       return `it ran out of memory (its heap limit is ${this.options.memoryMb} MB): a huge allocation, or data that grows without bound?`;
     }
     if (signal) return `its process was stopped by ${signal}`;
-    return `its process exited with code ${code} while the grader was waiting for an answer (process.exit?)`;
+    return `its process exited with code ${code} while the grader was waiting for an answer (process.exit, or an error nothing caught: thrown in a timer or a callback, or a promise rejected that nobody awaited)`;
   }
 
   /** CPU time the sandbox's Node process has used, ms; 0 where /proc cannot be read. */

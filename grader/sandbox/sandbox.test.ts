@@ -299,6 +299,18 @@ describe("a sandbox", () => {
     expect(spent.cpuMs).toBeGreaterThan(0);
   }, 60_000);
 
+  test("an error its code left behind after answering ends it at a later question, and the message names that cause beside process.exit", async () => {
+    const s = await sandboxOf(
+      "rejects-after-answering",
+      `export const leave = () => { setTimeout(() => Promise.reject(new Error("late")), 0); return 1; };
+       export const next = () => new Promise((done) => setTimeout(() => done(2), 200));`,
+    );
+    expect(await ask(s, "leave")).toBe(1);
+    const outcome = await ask(s, "next").catch((e: unknown) => e);
+    expect(outcome).toBeInstanceOf(SandboxStopped);
+    expect((outcome as SandboxStopped).message).toMatch(/exited with code 1 .*process\.exit, or an error nothing caught: .*a promise rejected that nobody awaited/);
+  }, 60_000);
+
   test.skipIf(process.getuid?.() !== 0)("started by root, keeps none of root's capabilities: it cannot put itself ahead of the judge", async () => {
     expect(isolation().capabilitiesDropped).toBe(true);
     const s = await sandboxOf(
