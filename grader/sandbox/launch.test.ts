@@ -66,6 +66,11 @@ describe("npm run grade -- --isolation", () => {
     const old = thisNodeEndOfLife();
     expect(lines.slice(1)).toEqual(old ? [`${old}.`] : []);
   });
+
+  it("says whether a sandbox is stopped between questions, as it is where it dies with the grader", () => {
+    const { diesWithParent, summary } = isolation();
+    expect(summary).toContain(diesWithParent ? "stopped between questions, and killed with the grader" : "NOT stopped between questions");
+  });
 });
 
 describe("a sandbox's own root", () => {

@@ -147,6 +147,7 @@ export function isolation(): Isolation {
   }
   const parts = ["file access limited to its own compiled file (Node's permission model), no child processes or workers, an empty environment, its own process group, a heap limit"];
   parts.push(addressSpace ? "an address-space limit (prlimit)" : "NO address-space limit (prlimit is missing): memory outside the heap is not limited");
+  parts.push(diesWithParent ? "stopped between questions, and killed with the grader (setpriv)" : "NOT stopped between questions (setpriv is missing): what its code leaves running after answering uses the CPU while the grader judges");
   if (capabilitiesDropped !== undefined) parts.push(capabilitiesDropped ? "none of root's capabilities (setpriv)" : "root's capabilities (setpriv cannot drop them here): student code can raise its priority over the grader's");
   // Node 26 lets the sandbox give up sockets once its channel is open (host.ts): no network and
   // no Unix socket even without namespaces, though nothing else changes.
