@@ -1,7 +1,7 @@
 /**
  * Grades one chunk of a batch in its own process:
  *   node grader/engine/launch.mjs grader/batch-worker.ts JOB.json   (compiled; or `tsx grader/batch-worker.ts JOB.json`)
- * JOB.json: { submissions: [{ id, dir }], out, only?, timeoutMs, maxWorkers }. Writes to `out` a JSON
+ * JOB.json: { submissions: [{ id, dir }], out, only?, timeoutMs, maxWorkers, singleThreadedSandboxes? }. Writes to `out` a JSON
  * array of { id, report } in the same order.
  *
  * One grading call for many submissions shares the test runner's start-up and the compiler's
@@ -31,6 +31,8 @@ export interface ChunkJob {
   /** Limit of the whole grading call. */
   timeoutMs: number;
   maxWorkers: number;
+  /** Sandboxes without V8's helper threads (engine/grade.ts); default: with them. */
+  singleThreadedSandboxes?: boolean;
 }
 
 export interface ChunkResult {
@@ -47,6 +49,7 @@ export async function gradeChunk(job: ChunkJob): Promise<ChunkResult[]> {
       secret: loadSecret(ROOT),
       timeoutMs: job.timeoutMs,
       maxWorkers: job.maxWorkers,
+      singleThreadedSandboxes: job.singleThreadedSandboxes === true,
     },
   );
   return job.submissions.map((s, i) => ({ id: s.id, report: reports[i] }));

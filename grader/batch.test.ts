@@ -365,6 +365,19 @@ describe("a batch with --only", () => {
     expect(bob.notes.split("\n").slice(0, 2)).toEqual([said, "No exercise files were found in the submission."]);
   }, 600_000);
 
+  it("runs its sandboxes without V8's helper threads, unless asked to keep them", async () => {
+    const subs = join(work, "threads");
+    write(join(subs, "ann/05-leader-election.ts"), readFileSync(join(root, "solutions/05-leader-election.ts"), "utf8"));
+    // The grader's trace names how each exercise's sandboxes ran (sandbox/sandbox.test.ts shows the flag's effect).
+    const traced = async (sandboxHelperThreads: boolean): Promise<string[]> => {
+      const file = join(work, `threads-${sandboxHelperThreads}.trace`);
+      await runBatch({ submissionsDir: subs, outCsv: join(work, `threads-${sandboxHelperThreads}.csv`), only: ["05"], sandboxHelperThreads, env: { RL_GRADER_TRACE: file } });
+      return readFileSync(file, "utf8").split("\n").flatMap((l) => /sandbox (\S+): \d+ started( \(without V8's helper threads\))?,/.exec(l)?.slice(1, 3).map((x) => x ?? "") ?? []);
+    };
+    expect(await traced(false)).toEqual(["05-leader-election", " (without V8's helper threads)"]);
+    expect(await traced(true)).toEqual(["05-leader-election", ""]);
+  }, 120_000);
+
   it("refuses an exercise the grader does not have before it writes anything", async () => {
     const subs = join(work, "only-unknown");
     write(join(subs, "ann/exercises/05-leader-election.ts"), "export {};\n");

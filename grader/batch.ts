@@ -53,6 +53,11 @@ export interface BatchOptions {
    * of their points, and say so.
    */
   only?: readonly string[];
+  /**
+   * Let sandboxes use V8's helper threads, as a single grading's do; default: not in a batch,
+   * whose sandboxes then take less of the machine's CPU time (grader/SPEED.md).
+   */
+  sandboxHelperThreads?: boolean;
 }
 
 /** The batch stopped before it graded every submission; its gradebook was written all the same. */
@@ -186,6 +191,7 @@ interface Context {
   reportsDir: string;
   timeoutMs: number;
   maxWorkers: number;
+  singleThreadedSandboxes: boolean;
   workDir: string;
   progress?: BatchProgress;
   env: NodeJS.ProcessEnv;
@@ -237,6 +243,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     reportsDir,
     timeoutMs: options.timeoutMsPerSubmission ?? DEFAULT_TIMEOUT_MS,
     maxWorkers: Math.max(1, Math.floor(workers / lanes)),
+    singleThreadedSandboxes: options.sandboxHelperThreads !== true,
     workDir,
     progress: options.progress,
     env: env.env,
@@ -431,6 +438,7 @@ async function gradeChunk(chunk: Prepared[], ctx: Context): Promise<void> {
     out: join(jobDir, "results.json"),
     timeoutMs: ctx.timeoutMs * chunk.length,
     maxWorkers: ctx.maxWorkers,
+    singleThreadedSandboxes: ctx.singleThreadedSandboxes,
     ...(ctx.only ? { only: ctx.only } : {}),
   };
   writeFileSync(join(jobDir, "job.json"), JSON.stringify(job));

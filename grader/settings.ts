@@ -38,6 +38,8 @@ export interface GradingSettings {
   isolation: Isolation;
   /** Heap limit of a sandbox, MB. */
   memoryMb: number;
+  /** Sandboxes run V8 without helper threads (a batch's; sandbox/launch.ts). */
+  singleThreaded: boolean;
   /** CPU time one exercise's code may use in all during a grading, ms. */
   exerciseCpuMs: number;
   /** Only public tests run (hidden ones are skipped). */

@@ -280,12 +280,13 @@ class Handle {
   }
 
   private started = 0;
+  private singleThreaded = false;
   private requests = 0;
   private trips = 0;
 
   /** With RL_GRADER_TRACE=1: what this exercise's sandboxes did in this test file. */
   traceUse(): void {
-    trace(`sandbox ${this.name}: ${this.started} started, ${this.requests} requests in ${this.trips} round trips, ${(this.cpuUsedMs / 1000).toFixed(2)} CPU-s (${(this.wallUsedMs / 1000).toFixed(2)} s answering)`);
+    trace(`sandbox ${this.name}: ${this.started} started${this.singleThreaded ? " (without V8's helper threads)" : ""}, ${this.requests} requests in ${this.trips} round trips, ${(this.cpuUsedMs / 1000).toFixed(2)} CPU-s (${(this.wallUsedMs / 1000).toFixed(2)} s answering)`);
   }
 
   /** A new process for the next question, started now; none when the file cannot be run anyway. */
@@ -540,6 +541,7 @@ class Handle {
       runtimeDir: settings.runtimeDir,
       exerciseFile,
       memoryMb: settings.memoryMb,
+      singleThreaded: settings.singleThreaded,
       onOutput: (_stream, text) => {
         if (settings.showOutput) console.log(text.replace(/\n$/, ""));
         this.printed?.add(text);
@@ -547,6 +549,7 @@ class Handle {
     });
     if (this.printed) this.printing.push(sandbox);
     this.started++;
+    this.singleThreaded = settings.singleThreaded;
     try {
       await sandbox.start();
       const { reply, spent } = await sandbox.request({ op: "load", file: exerciseFile }, LOAD_LIMIT);

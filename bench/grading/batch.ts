@@ -1,5 +1,5 @@
 /**
- * Benchmark of batch grading: `npm run bench:batch [-- --count 100 --workers N --lanes N --chunk N --keep]`
+ * Benchmark of batch grading: `npm run bench:batch [-- --count 100 --workers N --lanes N --chunk N --helper-threads --keep]`
  *
  * Builds a class of submissions in a temporary folder, a mix of reference solutions, untouched
  * stubs and known-wrong variants (each variant in place of one exercise of an otherwise correct
@@ -94,11 +94,12 @@ function option(argv: string[], name: string): number | undefined {
   return n;
 }
 
-const USAGE = `npm run bench:batch [-- --count N] [--workers N] [--lanes N] [--chunk N]
+const USAGE = `npm run bench:batch [-- --count N] [--workers N] [--lanes N] [--chunk N] [--helper-threads]
 
   --count N     submissions in the class (default 100)
   --workers N   test workers in all (default: the number of cores)
   --lanes N     chunks graded at a time; --chunk N  submissions per chunk (the grader's defaults)
+  --helper-threads  sandboxes with V8's helper threads, as a single grading's (a batch's have none)
   --keep        keep the class, its gradebook and its reports (the folder is printed)
 The last line is one JSON object of the figures.`;
 
@@ -108,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const valued = new Set(["--count", "--workers", "--lanes", "--chunk"]);
-  const unknown = argv.filter((a, i) => a.startsWith("-") && !valued.has(a) && a !== "--keep" && !valued.has(argv[i - 1]));
+  const unknown = argv.filter((a, i) => a.startsWith("-") && !valued.has(a) && a !== "--keep" && a !== "--helper-threads" && !valued.has(argv[i - 1]));
   if (unknown.length > 0) {
     console.error(`bench:batch: unknown option ${unknown[0]}\n${USAGE}`);
     return 2;
@@ -117,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
   const workers = option(argv, "--workers") ?? availableParallelism();
   const lanes = option(argv, "--lanes");
   const chunkSize = option(argv, "--chunk");
+  const helperThreads = argv.includes("--helper-threads");
   const dir = mkdtempSync(join(tmpdir(), "rl-bench-batch-"));
   try {
     const planned = planClass(count);
@@ -133,6 +135,7 @@ async function main(argv: string[]): Promise<number> {
       workers,
       lanes,
       chunkSize,
+      sandboxHelperThreads: helperThreads,
       progress: consoleProgress(process.stderr),
     });
     const wrong = summary.outcomes.filter((o) => {
@@ -150,11 +153,11 @@ async function main(argv: string[]): Promise<number> {
       `bench:batch: ${count} submissions graded in ${seconds.toFixed(1)} s ` +
         `(${(seconds / count).toFixed(2)} s per submission; ${cpu.toFixed(0)} CPU-seconds in the grader's processes, ${(cpu / count).toFixed(2)} per submission; ` +
         `the machine was busy ${machine.toFixed(0)} CPU-seconds, ${(machine / count).toFixed(2)} per submission, sandboxes included; ` +
-        `${workers} workers, lanes ${lanes ?? "default"}, chunk ${chunkSize ?? "default"}; Node ${process.version}; load average before ${loadBefore.toFixed(1)}). ` +
+        `${workers} workers, lanes ${lanes ?? "default"}, chunk ${chunkSize ?? "default"}${helperThreads ? ", sandboxes with helper threads" : ""}; Node ${process.version}; load average before ${loadBefore.toFixed(1)}). ` +
         `Target for 100: ${TARGET_MS / 1000} s${count === 100 ? (summary.wallMs <= TARGET_MS ? ": met" : ": MISSED") : ""}.\n`,
     );
     process.stdout.write(
-      `${JSON.stringify({ submissions: count, node: process.version, batchMs: Math.round(summary.wallMs), cpuS: Math.round(cpu), cpuSPerSubmission: Number((cpu / count).toFixed(2)), machineCpuS: Math.round(machine), machineCpuSPerSubmission: Number((machine / count).toFixed(2)), workers, loadAverageBefore: Number(loadBefore.toFixed(2)), loadAverageAfter: Number(loadavg()[0].toFixed(2)) })}\n`,
+      `${JSON.stringify({ submissions: count, node: process.version, batchMs: Math.round(summary.wallMs), cpuS: Math.round(cpu), cpuSPerSubmission: Number((cpu / count).toFixed(2)), machineCpuS: Math.round(machine), machineCpuSPerSubmission: Number((machine / count).toFixed(2)), workers, sandboxHelperThreads: helperThreads, loadAverageBefore: Number(loadBefore.toFixed(2)), loadAverageAfter: Number(loadavg()[0].toFixed(2)) })}\n`,
     );
     if (wrong.length > 0) {
       process.stdout.write(`Unexpected scores: ${wrong.map((o) => `${o.id} ${o.score}/${o.maxScore}${o.error ? ` (${o.error})` : ""}`).join("; ")}\n`);

@@ -36,6 +36,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     runtimeDir: await sandboxRuntime(root),
     isolation: isolation(),
     memoryMb: DEFAULTS.memoryMb,
+    singleThreaded: false,
     exerciseCpuMs: DEFAULTS.exerciseTimeoutMs,
     publicOnly: false,
     seedKeys: {},

@@ -84,6 +84,11 @@ export interface GradeOptions {
   maxWorkers?: number;
   /** Heap limit of a sandbox, MB. */
   memoryMb?: number;
+  /**
+   * Sandboxes run V8 without helper threads: less CPU time, more wall time per sandbox (a
+   * batch's choice, where the machine's CPU time is what the class waits for; grader/SPEED.md).
+   */
+  singleThreadedSandboxes?: boolean;
   /** Static screening (on unless a self-test checks the runtime defences alone). */
   screen?: boolean;
   /** Type errors reported beside the result (on unless a caller has no use for them). */
@@ -410,6 +415,7 @@ function settingsFor(s: Staged, runtimeDir: string, keys: Record<string, string>
     runtimeDir,
     isolation: isolation(),
     memoryMb: options.memoryMb ?? DEFAULTS.memoryMb,
+    singleThreaded: options.singleThreadedSandboxes ?? false,
     exerciseCpuMs: options.exerciseTimeoutMs ?? DEFAULTS.exerciseTimeoutMs,
     publicOnly: options.publicOnly ?? false,
     ...(options.replay ? { replay: options.replay } : {}),
