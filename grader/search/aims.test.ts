@@ -8,7 +8,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { asyncAck, quorum, semiSync, simulate, type AckPolicy } from "../../lib";
-import { AIMED_LOSS_CONFIGS, AIMED_RISK_CASES, HAND_CASES, aimedLossConfig, aimedRiskCase, boundaryProbes, checkLost, checkPrediction, fingerprint, probesFor, riskCase } from "../exercises/02-data-loss-window.support";
+import { type RunWrites, AIMED_LOSS_CONFIGS, AIMED_RISK_CASES, HAND_CASES, aimedLossConfig, aimedRiskCase, boundaryProbes, checkLost, checkPrediction, probesFor, sameRun, riskCase } from "../exercises/02-data-loss-window.support";
 import { expectedWritesLost } from "../../solutions/02-data-loss-window";
 import { AIMED_CLUSTERS, aimedCluster, checkElection, type Follower } from "../exercises/05-leader-election.support";
 import { crashRun, crashSearch, edgeMomentOf, judgeService, runService, SERVICE_NAMES, SERVICES, worstMomentOf, type ServiceName } from "../exercises/04-choose-ack-policy.support";
@@ -101,6 +101,42 @@ describe("02: every known-wrong variant fails every aimed run or risk case of so
   kindsCatch(wrong.filter(([name]) => !(name in CAUGHT_BY_HAND_CASES)), right, AIMED_LOSS_CONFIGS.length, 15, failing);
 });
 
+describe("02: a call that changes the run is told so, and one that leaves it as it was is not", () => {
+  // What sameRun compares, written out as text (as the judge once did for every probe).
+  const asText = (run: RunWrites): string => {
+    try {
+      const w = run.writes;
+      const column = (c: ArrayLike<number>) => Array.from(c, String);
+      return JSON.stringify([Object.keys(run), Object.keys(w), run.followers, w.count, [w.invokeMs, w.acceptMs, w.ackMs, w.lsn, w.node, w.epoch].map(column), w.receivedMs.map(column), w.appliedMs.map(column)]);
+    } catch {
+      return "(not a write table)";
+    }
+  };
+  const given = HAND_CASES[0].run;
+  const changes: [string, (r: { followers: unknown[]; writes: Record<string, unknown> & { receivedMs: unknown[] } }) => void, boolean][] = [
+    ["nothing", () => {}, true],
+    ["a receipt time", (r) => ((r.writes.receivedMs[0] as Float64Array)[0] += 1), false],
+    ["a column as a plain list of the same numbers", (r) => (r.writes.ackMs = Array.from(r.writes.ackMs as Float64Array)), true],
+    ["a number as its digits", (r) => (r.writes.ackMs = Array.from(r.writes.ackMs as Float64Array, String)), true],
+    ["0 as -0 (the leader's node number)", (r) => (r.writes.node = Array.from(r.writes.node as Int32Array, (x) => (x === 0 ? -0 : x))), true],
+    ["a column one entry longer", (r) => (r.writes.epoch = Int32Array.from([...(r.writes.epoch as Int32Array), 1])), false],
+    ["an index cached on the table", (r) => (r.writes.byLsn = {}), false],
+    ["a field of the run", (r) => Object.assign(r, { extra: 1 }), false],
+    ["a follower's name", (r) => (r.followers[0] = "Z"), false],
+    ["the count", (r) => (r.writes.count = (r.writes.count as number) + 1), false],
+    ["a follower's column dropped", (r) => r.writes.receivedMs.pop(), false],
+    ["an entry with no text", (r) => ((r.writes.node as unknown) = [Object.create(null), ...Array.from(r.writes.node as Int32Array).slice(1)]), false],
+  ];
+  test("the table has what the changes need", () => expect([given.followers.length, given.writes.node[0]]).toEqual([1, 0]));
+  test.each(changes)("%s", (_, change, same) => {
+    const copy = structuredClone(given) as unknown as Parameters<(typeof changes)[number][1]>[0];
+    change(copy);
+    const after = copy as unknown as RunWrites;
+    expect(sameRun(after, given)).toBe(same);
+    expect(asText(after) === asText(given)).toBe(same);
+  });
+});
+
 describe("02: the known-wrong answers simulated runs cannot tell apart are caught in public tests", () => {
   const { wrong, right } = answers("02-data-loss-window");
   type Answer = { writesLostOnFailover(run: unknown, follower: string, atMs: number): unknown; expectedWritesLost(l: unknown): unknown };
@@ -110,9 +146,8 @@ describe("02: the known-wrong answers simulated runs cannot tell apart are caugh
   const changesRun = (m: Answer) =>
     HAND_CASES.some((k) => {
       const copy = structuredClone(k.run);
-      const before = fingerprint(copy);
       m.writesLostOnFailover(copy, k.probe.follower, k.probe.atMs);
-      return fingerprint(copy) !== before;
+      return !sameRun(copy, k.run);
     });
   test("each is listed with what catches it", () => {
     for (const name of Object.keys(CAUGHT_BY_HAND_CASES)) expect(wrong.map(([file]) => file), name).toContain(name);
