@@ -390,7 +390,10 @@ export function worstMoments(
   const acked: number[] = [];
   for (let i = 0; i < w.count; i++) if (w.ackMs[i] < Infinity) acked.push(i);
   acked.sort((a, b) => w.ackMs[a] - w.ackMs[b]);
-  const moments: CrashMoment[] = [];
+  // Each candidate moment as numbers; only the chosen ones become CrashMoments (with their text).
+  const crashAt: number[] = [];
+  const risk: number[] = [];
+  const margins: number[] = [];
   // When each acknowledged write (in `acked` order) first reached one of a set of surviving
   // followers: one table per set, as the set changes only where the failure does.
   const safeBySurvivors = new Map<string, Float64Array>();
@@ -418,29 +421,35 @@ export function worstMoments(
       if (safe[j] > t) atRisk++;
       else margin = Math.min(margin, t - safe[j]);
     }
-    const marginMs = atRisk > 0 ? 0 : margin;
+    crashAt.push(t);
+    risk.push(atRisk);
+    margins.push(atRisk > 0 ? 0 : margin);
+  }
+  // Most exposed first, then the closest calls, then the earliest (a stable sort: ties keep their order).
+  const order = crashAt.map((_, i) => i).sort((a, b) => risk[b] - risk[a] || margins[a] - margins[b] || crashAt[a] - crashAt[b]);
+  // Distinct episodes: moments at least 20 ms apart.
+  const picked: number[] = [];
+  for (const i of order) {
+    if (picked.length >= count) break;
+    if (picked.every((c) => Math.abs(crashAt[c] - crashAt[i]) >= 20)) picked.push(i);
+  }
+  const chosen = picked.map((i): CrashMoment => {
+    const [atRisk, marginMs] = [risk[i], margins[i]];
     const why =
       (atRisk > 0 ? `${atRisk} acknowledged write(s) on no surviving follower yet` : `the closest call: a surviving copy only ${Math.round(marginMs * 1000) / 1000} ms old`) +
       (extraFaults.length > 0 ? `, ${describeSlowdown(extraFaults)}` : "") +
       pauses.map((p) => `, no writes generated from ${p.fromMs} to ${p.toMs} ms`).join("");
-    moments.push({
+    return {
       seed,
-      crashAtMs: t,
+      crashAtMs: crashAt[i],
       atRisk,
       marginMs,
       why,
       ...(extraFaults.length > 0 ? { faults: extraFaults } : {}),
       ...(extraWrites.length > 0 ? { writes: extraWrites } : {}),
       ...(pauses.length > 0 ? { pauses } : {}),
-    });
-  }
-  moments.sort((a, b) => b.atRisk - a.atRisk || a.marginMs - b.marginMs || a.crashAtMs - b.crashAtMs);
-  // Distinct episodes: moments at least 20 ms apart.
-  const chosen: CrashMoment[] = [];
-  for (const m of moments) {
-    if (chosen.length >= count) break;
-    if (chosen.every((c) => Math.abs(c.crashAtMs - m.crashAtMs) >= 20)) chosen.push(m);
-  }
+    };
+  });
   return chosen;
 }
 
