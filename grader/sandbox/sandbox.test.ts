@@ -218,42 +218,56 @@ describe("a sandbox", () => {
     expect(await ask(s, "ids")).toEqual([1, 0]);
   }, 60_000);
 
-  test.runIf(process.platform === "linux")("a batch's sandbox runs V8 without helper threads: while it collects garbage, its other threads use no CPU time", async () => {
-    // Allocates about 2 GB in short-lived objects: scavenges that V8 otherwise shares with its helper threads.
-    const source = `export const churn = () => {
-      let kept = 0;
-      for (let r = 0; r < 60; r++) { const a = []; for (let i = 0; i < 200000; i++) a.push({ i, s: "x" + i }); kept += a.length; }
-      return [kept, process.execArgv.includes("--single-threaded")];
-    };`;
-    const helperTicks = async (name: string, singleThreaded: boolean): Promise<number> => {
-      const s = await sandboxOf(name, source, 256, undefined, singleThreaded);
-      expect(await ask(s, "churn", { cpuMs: 20_000, wallMs: 60_000 })).toEqual([12_000_000, singleThreaded]);
-      // The sandbox's Node process (not prlimit or unshare before it, whose command lines name the file too).
-      const pids = readdirSync("/proc").filter((p) => {
-        if (!/^\d+$/.test(p)) return false;
-        try {
-          const argv = readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0");
-          return /node[0-9.]*$/.test(argv[0]) && argv.some((a) => a.endsWith(`${name}.mjs`));
-        } catch {
-          return false;
+  test("a batch's sandbox starts V8 without helper threads, another with them", async () => {
+    const source = `export const flags = () => process.execArgv.includes("--single-threaded");`;
+    for (const singleThreaded of [true, false]) {
+      const s = await sandboxOf(`flags-${singleThreaded}`, source, 128, undefined, singleThreaded);
+      expect(await ask(s, "flags")).toBe(singleThreaded);
+    }
+  }, 60_000);
+
+  // Node 26's V8 (14.6) still shares scavenges with its helper threads under the flag (perf shows
+  // Scavenger::ScavengeObject on its V8Worker threads); there the saving comes from the rest of
+  // what the flag turns off (concurrent compilation, marking and sweeping), not from this.
+  test.runIf(process.platform === "linux" && Number(process.versions.node.split(".")[0]) < 26)(
+    "a batch's sandbox collects its garbage on its own thread: its other threads use no CPU time while it allocates",
+    async () => {
+      // Allocates a few GB in short-lived objects: scavenges that V8 otherwise shares with its
+      // helper threads.
+      const source = `export const churn = () => {
+        let kept = 0;
+        for (let r = 0; r < 150; r++) { const a = []; for (let i = 0; i < 200000; i++) a.push({ i, j: i * 2.5 }); kept += a.length; }
+        return kept;
+      };`;
+      const helperTicks = async (name: string, singleThreaded: boolean): Promise<number> => {
+        const s = await sandboxOf(name, source, 256, undefined, singleThreaded);
+        expect(await ask(s, "churn", { cpuMs: 20_000, wallMs: 60_000 })).toBe(30_000_000);
+        // The sandbox's Node process (not prlimit or unshare before it, whose command lines name the file too).
+        const pids = readdirSync("/proc").filter((p) => {
+          if (!/^\d+$/.test(p)) return false;
+          try {
+            const argv = readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0");
+            return /node[0-9.]*$/.test(argv[0]) && argv.some((a) => a.endsWith(`${name}.mjs`));
+          } catch {
+            return false;
+          }
+        });
+        expect(pids).toHaveLength(1);
+        const pid = pids[0];
+        let ticks = 0;
+        for (const task of readdirSync(`/proc/${pid}/task`)) {
+          if (task === pid) continue;
+          const fields = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+          ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
         }
-      });
-      expect(pids).toHaveLength(1);
-      const pid = pids[0];
-      let ticks = 0;
-      for (const task of readdirSync(`/proc/${pid}/task`)) {
-        if (task === pid) continue;
-        const fields = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
-        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-      }
-      s.close();
-      return ticks;
-    };
-    const single = await helperTicks("threads-single", true);
-    const usual = await helperTicks("threads-usual", false);
-    expect(single).toBeLessThanOrEqual(1);
-    expect(usual).toBeGreaterThan(single);
-  }, 120_000);
+        s.close();
+        return ticks;
+      };
+      expect(await helperTicks("threads-single", true)).toBeLessThanOrEqual(2);
+      expect(await helperTicks("threads-usual", false)).toBeGreaterThanOrEqual(5);
+    },
+    120_000,
+  );
 
   test("is stopped from outside after its CPU time: a busy loop", async () => {
     const s = await sandboxOf("loop", `export const spin = () => { for (;;); };`);
